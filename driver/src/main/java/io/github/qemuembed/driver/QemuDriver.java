@@ -1,0 +1,72 @@
+package io.github.qemuembed.driver;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The embedded QEMU driver: the Java counterpart of libvirt's {@code qemu:///embed?root=DIR}. One
+ * instance owns one root directory (locked while open); its VMs are children of this JVM.
+ * <p>
+ * Every method but {@link #close()} is checked against the configured
+ * {@link io.github.qemuembed.driver.access.AccessPolicy}. Methods are thread-safe; operations on
+ * different domains never wait for each other.
+ */
+public interface QemuDriver extends AutoCloseable {
+
+	/**
+	 * Opens a driver on the configured root: creates the layout, locks it, probes the emulator and
+	 * loads persistent definitions.
+	 * @throws io.github.qemuembed.driver.error.RootLockedException if another driver holds the root
+	 * @throws io.github.qemuembed.driver.error.EmulatorException if the emulator is missing or broken
+	 */
+	static QemuDriver open(DriverConfig config) {
+		return io.github.qemuembed.driver.core.EmbeddedQemuDriver.open(config);
+	}
+
+	/** The root directory ({@code connect.getattr}). */
+	Path root();
+
+	/** Facts about the emulator: path, version, accelerator in use ({@code connect.read}). */
+	EmulatorInfo emulator();
+
+	/**
+	 * Defines (or redefines) a persistent domain from libvirt domain XML ({@code domain.write},
+	 * {@code domain.save}). The definition is written atomically under {@code etc/qemu}.
+	 */
+	Domain define(String xml);
+
+	/** Starts a transient domain from XML: it is forgotten once it stops ({@code domain.start}). */
+	Domain createTransient(String xml);
+
+	/** The domain with this name ({@code domain.getattr}). */
+	Domain lookup(String name);
+
+	/** The domain with this UUID ({@code domain.getattr}). */
+	Domain lookup(UUID uuid);
+
+	/** The domain with this name, if any and visible to the caller ({@code domain.getattr}). */
+	Optional<Domain> find(String name);
+
+	/** Domains the caller may see ({@code connect.search_domains}, filtered by {@code domain.getattr}). */
+	List<Domain> list(DomainListFilter filter);
+
+	/** Persistent definitions that failed to load at open ({@code connect.read}). */
+	List<LoadProblem> loadProblems();
+
+	/** Registers a lifecycle listener ({@code connect.read}); close the returned handle to remove it. */
+	AutoCloseable addListener(DomainEventListener listener);
+
+	/** Whether the driver is open ({@code connect.getattr}). */
+	boolean isOpen();
+
+	/**
+	 * Closes the driver: stops watching its VMs and releases the root. Running VMs are not stopped by
+	 * this call (stop them first, or let the parent-death signal end them with the JVM); call
+	 * {@link Domain#destroy()} on each for an immediate stop.
+	 */
+	@Override
+	void close();
+
+}

@@ -1,0 +1,14 @@
+package io.github.qemuembed.driver.error;
+
+/** The driver was used after it was closed. */
+public class DriverClosedException extends QemuEmbedException {
+
+	public DriverClosedException(String message) {
+		super(ErrorCode.INVALID_CONN, message);
+	}
+
+	public DriverClosedException(String message, Throwable cause) {
+		super(ErrorCode.INVALID_CONN, message, cause);
+	}
+
+}
