@@ -16,12 +16,13 @@ import io.github.qemuembed.driver.process.ProcessIdentity;
  * @param commandLine the process's command line as the kernel reports it
  * @param monitorSocket QMP socket path
  * @param privateDir per-run private directory
+ * @param serialSockets console sockets, in serial port order
  * @param startedAt epoch milliseconds of the start
  * @param persistent whether the domain had a persistent definition
  * @param domainXml the live definition the process was started from (secrets included: the file is 0600)
  */
 public record RunState(String name, String uuid, int id, long pid, long startTicks, List<String> commandLine,
-		String monitorSocket, String privateDir, long startedAt, boolean persistent, String domainXml) {
+		String monitorSocket, String privateDir, List<String> serialSockets, long startedAt, boolean persistent, String domainXml) {
 
 	ProcessIdentity identity() {
 		return new ProcessIdentity(this.pid, this.startTicks, this.commandLine);
