@@ -95,7 +95,7 @@ final class DomainProcesses {
 			}
 			this.domain.running(run, StateReason.PAUSED_STARTING_UP, null);
 			run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
-			run.monitor.execute("cont", null);
+			run.monitor.execute("cont");
 			this.domain.transition(run, reason, eventType, "");
 		}
 		catch (RuntimeException ex) {
@@ -211,7 +211,7 @@ final class DomainProcesses {
 				state.serialSockets().stream().map(Path::of).toList(), Instant.ofEpochMilli(state.startedAt()), live);
 		run.identity = identity;
 		run.monitor = QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run));
-		boolean running = run.monitor.execute("query-status", null).path("running").asBoolean(false);
+		boolean running = run.monitor.execute("query-status").path("running").asBoolean(false);
 		this.domain.adopt(run, io.github.qemuembed.driver.DomainStatus
 			.of(running ? StateReason.RUNNING_UNKNOWN : StateReason.PAUSED_UNKNOWN));
 		run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);

@@ -157,6 +157,9 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 			RunState state;
 			try {
 				state = this.context.runStates().read(file);
+				if (state.name() == null || state.privateDir() == null) {
+					throw new IllegalStateException("incomplete record");
+				}
 			}
 			catch (RuntimeException ex) {
 				logger.log(Level.WARNING, "Ignoring unreadable run state " + file + ": " + ex.getMessage());

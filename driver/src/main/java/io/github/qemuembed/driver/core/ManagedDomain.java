@@ -157,7 +157,7 @@ final class ManagedDomain implements Domain {
 		check(Permission.DOMAIN_INIT_CONTROL);
 		return locked(() -> {
 			QemuRun current = requireActive("shut down");
-			current.monitor.execute("system_powerdown", null);
+			current.monitor.execute("system_powerdown");
 			if (awaitStop(current, timeout)) {
 				return true;
 			}
@@ -186,7 +186,7 @@ final class ManagedDomain implements Domain {
 			// an ACPI power-off followed by a fresh start: the guest shuts down cleanly and comes back with
 			// the same definition, as libvirt's "fake reboot" does
 			current.rebootRequested = true;
-			current.monitor.execute("system_powerdown", null);
+			current.monitor.execute("system_powerdown");
 			return null;
 		});
 	}
@@ -195,7 +195,7 @@ final class ManagedDomain implements Domain {
 	public void reset() {
 		check(Permission.DOMAIN_RESET);
 		locked(() -> {
-			requireActive("reset").monitor.execute("system_reset", null);
+			requireActive("reset").monitor.execute("system_reset");
 			return null;
 		});
 	}
@@ -208,7 +208,7 @@ final class ManagedDomain implements Domain {
 			if (currentStatus().state() == DomainState.PAUSED) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is already paused");
 			}
-			current.monitor.execute("stop", null);
+			current.monitor.execute("stop");
 			transition(current, StateReason.PAUSED_USER, DomainEventType.SUSPENDED, "");
 			return null;
 		});
@@ -222,7 +222,7 @@ final class ManagedDomain implements Domain {
 			if (currentStatus().state() != DomainState.PAUSED) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is not paused");
 			}
-			current.monitor.execute("cont", null);
+			current.monitor.execute("cont");
 			transition(current, StateReason.RUNNING_UNPAUSED, DomainEventType.RESUMED, "");
 			return null;
 		});

@@ -25,7 +25,7 @@ public record RunState(String name, String uuid, int id, long pid, long startTic
 		String monitorSocket, String privateDir, List<String> serialSockets, long startedAt, boolean persistent, String domainXml) {
 
 	ProcessIdentity identity() {
-		return new ProcessIdentity(this.pid, this.startTicks, this.commandLine);
+		return new ProcessIdentity(this.pid, this.startTicks, (this.commandLine != null) ? this.commandLine : List.of());
 	}
 
 }
