@@ -57,9 +57,12 @@ final class PciTopology {
 		for (int i = 0; i < topology.controllers.size(); i++) {
 			Controller controller = topology.controllers.get(i);
 			String path = "/domain/devices/controller[" + (i + 1) + "]";
-			if (controller.address().isEmpty() && needsPci(controller)) {
+			if (controller.address().isEmpty() && topology.needsPci(controller)) {
 				boolean rootPort = controller.is(ControllerType.PCI, "pcie-root-port");
-				controller = controller.withAddress(rootPort ? topology.rootSlot(2, path) : topology.express(path));
+				boolean conventional = controller.type() == ControllerType.SATA
+						|| controller.is(ControllerType.USB, "piix3-uhci");
+				controller = controller.withAddress(rootPort ? topology.rootSlot(2, path)
+						: conventional ? topology.conventional(path) : topology.express(path));
 			}
 			controllers.add(controller);
 			topology.controllers.set(i, controller);
@@ -121,12 +124,14 @@ final class PciTopology {
 		return def.withDevices(assigned);
 	}
 
-	private static boolean needsPci(Controller controller) {
+	private boolean needsPci(Controller controller) {
 		return switch (controller.type()) {
 			case PCI -> controller.is(ControllerType.PCI, "pcie-root-port");
 			case USB -> !controller.is(ControllerType.USB, "none");
 			case SCSI, VIRTIO_SERIAL -> true;
-			case SATA, IDE -> false;
+			// Q35 has its SATA controller built in (00:1f.2); i440FX gets an AHCI device.
+			case SATA -> this.family == MachineFamily.PC;
+			case IDE -> false;
 		};
 	}
 
