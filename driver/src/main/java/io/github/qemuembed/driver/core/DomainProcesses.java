@@ -84,7 +84,7 @@ final class DomainProcesses {
 				Instant.now(), command.definition());
 		try {
 			awaitMonitorSocket(run, log);
-			run.monitor = QmpClient.connect(monitorSocket, qmpOptions(), listenerFor(run));
+			run.monitor = connectMonitor(run, log);
 			run.identity = ProcessIdentity.of(run.pid())
 				.orElseThrow(() -> new EmulatorException(exitMessage(name, log)));
 			this.context.runStates().write(runState(run));
@@ -135,6 +135,28 @@ final class DomainProcesses {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				throw new OperationTimeoutException("Interrupted while starting domain '" + this.domain.domainName() + "'");
+			}
+		}
+	}
+
+	/**
+	 * Connects in short attempts, so that a QEMU that dies after creating its socket (an invalid device, say)
+	 * is reported at once with its own message rather than after the whole start timeout.
+	 */
+	private QmpClient connectMonitor(QemuRun run, Path log) {
+		long deadline = System.nanoTime() + this.context.config().startTimeout().toNanos();
+		while (true) {
+			try {
+				return QmpClient.connect(run.monitorSocket, qmpOptions().withConnectTimeout(Duration.ofMillis(500)),
+						listenerFor(run));
+			}
+			catch (OperationTimeoutException | QmpException ex) {
+				if (!run.process.isAlive()) {
+					throw new EmulatorException(exitMessage(this.domain.domainName(), log), ex);
+				}
+				if (System.nanoTime() > deadline) {
+					throw ex;
+				}
 			}
 		}
 	}

@@ -75,7 +75,7 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 		}
 		// checks that write nothing come first, so that a refused open leaves the root as it was
 		RootLayout layout = RootLayout.of(config.root());
-		Path emulator = EmulatorLocator.locate(config.emulator());
+		Path emulator = new EmulatorLocator().locate(config.emulator());
 		layout.create();
 		RootLock lock = RootLock.acquire(layout);
 		String tag = layout.root().getFileName() + "-" + DRIVER_COUNT.incrementAndGet();
@@ -169,7 +169,7 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 			Optional<ProcessIdentity> live = ProcessIdentity.of(state.pid()).filter(state.identity()::sameAs);
 			if (live.isEmpty()) {
 				logger.log(Level.INFO, "Domain '" + state.name() + "' was recorded running as pid " + state.pid()
-						+ " but that process is gone: cleaning up its run state");
+						+ " but that process is gone or is another process now: removing the stale record, signalling nothing");
 				cleanupStale(state);
 				continue;
 			}
