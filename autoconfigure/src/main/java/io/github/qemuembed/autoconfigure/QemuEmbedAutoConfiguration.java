@@ -9,6 +9,7 @@ import io.github.qemuembed.driver.LeftoverPolicy;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.CallerSupplier;
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -102,7 +103,14 @@ public final class QemuEmbedAutoConfiguration {
 				// detached VMs must outlive this JVM; every other mode wants them to die with it
 				.killWithOwner(mode != ShutdownMode.DETACH);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-			QemuDriver driver = QemuDriver.open(builder.build());
+			QemuDriver driver;
+			try {
+				driver = QemuDriver.open(builder.build());
+			}
+			catch (InvalidConfigurationException ex) {
+				// at open, before any domain is involved, the only configuration checked is the root's
+				throw new InvalidRootException(root, ex);
+			}
 			logger.info("qemu-embed driver opened on " + (root.isTemporary()
 					? "temporary root " + root.path() + " (deleted when the context closes; set qemu.embed.root to keep state)"
 					: "root " + root.path()));
