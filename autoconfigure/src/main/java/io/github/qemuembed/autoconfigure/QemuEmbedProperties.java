@@ -64,6 +64,8 @@ public class QemuEmbedProperties {
 
 	private final Startup startup = new Startup();
 
+	private final Actuator actuator = new Actuator();
+
 	/**
 	 * Declared domains, by domain name: defined when the context starts and, with 'autostart',
 	 * started with it.
@@ -136,6 +138,10 @@ public class QemuEmbedProperties {
 
 	public Startup getStartup() {
 		return this.startup;
+	}
+
+	public Actuator getActuator() {
+		return this.actuator;
 	}
 
 	public Map<String, DeclaredDomain> getDomains() {
@@ -411,6 +417,56 @@ public class QemuEmbedProperties {
 
 		public void setPersistent(boolean persistent) {
 			this.persistent = persistent;
+		}
+
+	}
+
+	/** Actuator support: health, the {@code qemu} endpoint, info and metrics. */
+	public static class Actuator {
+
+		/**
+		 * Whether the 'qemu' endpoint offers write operations (start, shutdown, destroy, reboot,
+		 * suspend, resume). Each call is still checked by the access policy with the HTTP
+		 * principal.
+		 */
+		private boolean writeOperations;
+
+		/**
+		 * Longest time health, the endpoint and metrics wait for one VM's figures; a VM that does
+		 * not answer in time is reported with its last known values, marked stale.
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		/**
+		 * Health status of the 'qemu' contributor while a VM that crashed has not been started
+		 * again. The default, DEGRADED, is not in the default status order, so it shows in the
+		 * component but leaves the aggregate status and the HTTP code (200) alone; use
+		 * OUT_OF_SERVICE or DOWN to fail readiness instead.
+		 */
+		private String crashedStatus = "DEGRADED";
+
+		public boolean isWriteOperations() {
+			return this.writeOperations;
+		}
+
+		public void setWriteOperations(boolean writeOperations) {
+			this.writeOperations = writeOperations;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public String getCrashedStatus() {
+			return this.crashedStatus;
+		}
+
+		public void setCrashedStatus(String crashedStatus) {
+			this.crashedStatus = crashedStatus;
 		}
 
 	}
