@@ -32,7 +32,7 @@ import io.github.qemuembed.driver.error.EmulatorException;
  * Spring side calls, in which order, and lets a test make one fail. It runs no QEMU and models no
  * QEMU behaviour; everything about real VMs is tested against real QEMU.
  */
-class WiringTestDriver implements QemuDriver {
+public class WiringTestDriver implements QemuDriver {
 
 	final List<String> calls = new CopyOnWriteArrayList<>();
 
@@ -206,7 +206,8 @@ class WiringTestDriver implements QemuDriver {
 
 		@Override
 		public DomainInfo info() {
-			throw new UnsupportedOperationException();
+			return new DomainInfo(status(), java.util.OptionalLong.empty(), Optional.empty(), Duration.ZERO, 1, 65536,
+					65536, Duration.ZERO, 0, this.persistent, false);
 		}
 
 		@Override
