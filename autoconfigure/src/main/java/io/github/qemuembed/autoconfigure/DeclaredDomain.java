@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -29,6 +32,8 @@ import org.springframework.core.io.Resource;
 public record DeclaredDomain(String name, String xml, String source, boolean autostart, boolean persistent) {
 
 	private static final String PREFIX = "qemu.embed.domains.";
+
+	private static final Pattern FIRST_NAME = Pattern.compile("<name>[^<]*</name>");
 
 	/**
 	 * Reads and checks every declared domain, in declaration order.
@@ -85,11 +90,32 @@ public record DeclaredDomain(String name, String xml, String source, boolean aut
 	}
 
 	/**
+	 * The XML to define over an existing domain of the same name. Like libvirt, the driver gives a
+	 * definition without {@code <uuid>} a new random UUID, and refuses it for a name that exists
+	 * with another UUID; a declared domain must be redefinable on every start with a persistent
+	 * root, so a declaration without a UUID takes the existing domain's.
+	 */
+	public String xmlFor(UUID existing) {
+		if (childText(this.xml, "uuid").isPresent()) {
+			return this.xml;
+		}
+		Matcher name = FIRST_NAME.matcher(this.xml);
+		if (!name.find()) {
+			return this.xml;
+		}
+		return this.xml.substring(0, name.end()) + "<uuid>" + existing + "</uuid>" + this.xml.substring(name.end());
+	}
+
+	/**
 	 * The text of {@code /domain/name}, if the document is well-formed enough to find it. Anything
 	 * else is left to the driver, which reports XML problems with their path. DTDs and external
 	 * entities are refused.
 	 */
 	static Optional<String> nameIn(String xml) {
+		return childText(xml, "name");
+	}
+
+	private static Optional<String> childText(String xml, String child) {
 		XMLInputFactory factory = XMLInputFactory.newFactory();
 		factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
 		factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
@@ -105,7 +131,7 @@ public record DeclaredDomain(String name, String xml, String source, boolean aut
 						if (depth == 1) {
 							inDomain = "domain".equals(reader.getLocalName());
 						}
-						else if (depth == 2 && inDomain && "name".equals(reader.getLocalName())) {
+						else if (depth == 2 && inDomain && child.equals(reader.getLocalName())) {
 							return Optional.of(reader.getElementText().trim());
 						}
 					}

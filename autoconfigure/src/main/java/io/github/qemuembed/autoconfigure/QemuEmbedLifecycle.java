@@ -93,7 +93,8 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 
 	private void define(DeclaredDomain declared) {
 		try {
-			this.driver.define(declared.xml());
+			Optional<Domain> existing = this.driver.find(declared.name());
+			this.driver.define(existing.isPresent() ? declared.xmlFor(existing.get().uuid()) : declared.xml());
 			logger.debug("Defined declared domain '" + declared.name() + "' from " + declared.source());
 		}
 		catch (RuntimeException ex) {

@@ -31,4 +31,21 @@ class DeclaredDomainTests {
 		assertThat(DeclaredDomain.nameIn(xml)).isEmpty();
 	}
 
+	@Test
+	void redefinitionWithoutUuidTakesTheExistingOne() {
+		java.util.UUID uuid = java.util.UUID.randomUUID();
+		DeclaredDomain declared = new DeclaredDomain("web", "<domain type='kvm'><name>web</name><vcpu>1</vcpu></domain>",
+				"test", true, true);
+		String xml = declared.xmlFor(uuid);
+		assertThat(xml).isEqualTo("<domain type='kvm'><name>web</name><uuid>" + uuid + "</uuid><vcpu>1</vcpu></domain>");
+		assertThat(DeclaredDomain.nameIn(xml)).contains("web");
+	}
+
+	@Test
+	void redefinitionWithUuidKeepsItsOwn() {
+		String own = "<domain><name>web</name><uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid></domain>";
+		assertThat(new DeclaredDomain("web", own, "test", true, true).xmlFor(java.util.UUID.randomUUID()))
+			.isEqualTo(own);
+	}
+
 }
