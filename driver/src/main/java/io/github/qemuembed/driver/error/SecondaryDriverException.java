@@ -11,4 +11,9 @@ public class SecondaryDriverException extends QemuEmbedException {
 		super(ErrorCode.NO_CONNECT, message, cause);
 	}
 
+	/** For subclasses that relay a more precise code, e.g. one a libvirt daemon reported. */
+	protected SecondaryDriverException(ErrorCode code, String message, Throwable cause) {
+		super(code, message, cause);
+	}
+
 }
