@@ -11,8 +11,13 @@ public class SecondaryDriverException extends QemuEmbedException {
 		super(ErrorCode.NO_CONNECT, message, cause);
 	}
 
-	/** For subclasses that relay a more precise code, e.g. one a libvirt daemon reported. */
-	protected SecondaryDriverException(ErrorCode code, String message, Throwable cause) {
+	/** With a more precise code than {@link ErrorCode#NO_CONNECT}, e.g. one a libvirt daemon reported. */
+	public SecondaryDriverException(ErrorCode code, String message) {
+		super(code, message);
+	}
+
+	/** With a more precise code than {@link ErrorCode#NO_CONNECT}, e.g. one a libvirt daemon reported. */
+	public SecondaryDriverException(ErrorCode code, String message, Throwable cause) {
 		super(code, message, cause);
 	}
 
