@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.Container.ExecResult;
@@ -81,6 +82,19 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 		// --privileged fails on these machines; these two are what bridges and mounts need
 		withCreateContainerCmdModifier((cmd) -> cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.SYS_ADMIN));
 		waitingFor(new DaemonSocketWaitStrategy().withStartupTimeout(Duration.ofSeconds(30)));
+	}
+
+	/** Fails early, with the fix, when the image was not built (it cannot be pulled). */
+	@Override
+	protected void configure() {
+		super.configure();
+		try {
+			getDockerClient().inspectImageCmd(IMAGE).exec();
+		}
+		catch (NotFoundException ex) {
+			throw new IllegalStateException("Docker image " + IMAGE + " does not exist; build it with "
+					+ "dev/build-libvirt-image (dev/setup runs it)", ex);
+		}
 	}
 
 	private static int freePort() throws IOException {
