@@ -1,0 +1,37 @@
+package io.github.qemuembed.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.qemuembed.benchmarks.libvirt.LibvirtLifecycleBenchmark;
+import io.github.qemuembed.benchmarks.libvirt.LibvirtOpenBenchmark;
+import io.github.qemuembed.benchmarks.raw.RawDestroyBenchmark;
+import io.github.qemuembed.benchmarks.raw.RawLaunchBenchmark;
+import io.github.qemuembed.benchmarks.raw.RawQmpRoundTripBenchmark;
+import io.github.qemuembed.benchmarks.raw.RawScaleBenchmark;
+
+/** Every benchmark, in the order they run. */
+public final class Benchmarks {
+
+	private static final String NEEDS_SPRING = "needs the Spring Boot starter, not measured by the harness yet";
+
+	private Benchmarks() {
+	}
+
+	public static List<Benchmark> all(BenchmarkSettings settings) {
+		List<Benchmark> all = new ArrayList<>();
+		all.add(new RawLaunchBenchmark());
+		all.add(new LibvirtLifecycleBenchmark());
+		all.add(new RawDestroyBenchmark());
+		all.add(new LibvirtOpenBenchmark(true));
+		all.add(new LibvirtOpenBenchmark(false));
+		for (int vms : settings.scaleSizes()) {
+			all.add(new RawScaleBenchmark(vms));
+		}
+		all.add(new RawQmpRoundTripBenchmark());
+		all.add(Benchmark.missing("context-close", Systems.QEMU_EMBED, NEEDS_SPRING));
+		all.add(Benchmark.missing("actuator", Systems.QEMU_EMBED, NEEDS_SPRING));
+		return all;
+	}
+
+}
