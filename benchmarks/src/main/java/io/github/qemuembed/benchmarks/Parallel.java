@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /** Runs tasks on their own threads, all released at once, and waits for every one. */
 public final class Parallel {
@@ -55,7 +56,9 @@ public final class Parallel {
 			return results;
 		}
 		finally {
+			// wait for the workers to end, so that thread counts taken after this call do not include them
 			pool.shutdownNow();
+			pool.awaitTermination(10, TimeUnit.SECONDS);
 		}
 	}
 
