@@ -103,6 +103,17 @@ final class GuestCache {
 		}
 	}
 
+	/** Renames {@code source} over {@code target} atomically (both hold the same kind of content). */
+	static void replace(Path source, Path target) {
+		try {
+			Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			deleteRecursively(source);
+			throw new UncheckedIOException("cannot move " + source + " to " + target, ex);
+		}
+	}
+
 	static void deleteRecursively(Path path) {
 		if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
 			return;

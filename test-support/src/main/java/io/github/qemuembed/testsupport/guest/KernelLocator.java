@@ -45,6 +45,8 @@ final class KernelLocator {
 	private static final Pattern DEPENDS = Pattern.compile("^\\s*\\|?Depends:\\s*(linux-image-\\S+)\\s*$",
 			Pattern.MULTILINE);
 
+	private static final Path APT_LISTS = Path.of("/var/lib/apt/lists");
+
 	private static final Pattern VMLINUZ = Pattern.compile("vmlinuz-(.+)");
 
 	private static final System.Logger logger = System.getLogger(KernelLocator.class.getName());
@@ -100,7 +102,7 @@ final class KernelLocator {
 		Path kernels = this.cache.directory("kernels");
 		String packageName;
 		try {
-			packageName = resolveMetapackage();
+			packageName = resolveMetapackageCached(kernels);
 		}
 		catch (TestGuestException ex) {
 			Optional<Path> cached = newestCachedKernel(kernels);
@@ -116,6 +118,41 @@ final class KernelLocator {
 			download(packageName, kernels, tree);
 		}
 		return kernelIn(tree);
+	}
+
+	/**
+	 * {@code apt-cache} takes seconds to start, so its answer is remembered next to the kernels,
+	 * together with the modification time of apt's package lists: {@code apt-get update} changes
+	 * that, and then apt is asked again.
+	 */
+	private static String resolveMetapackageCached(Path kernels) {
+		Path remembered = kernels.resolve(".resolved-" + METAPACKAGE);
+		String stamp;
+		try {
+			stamp = Long.toString(Files.getLastModifiedTime(APT_LISTS).toMillis());
+		}
+		catch (IOException ex) {
+			return resolveMetapackage();
+		}
+		try {
+			List<String> lines = Files.readAllLines(remembered);
+			if (lines.size() == 2 && lines.get(0).equals(stamp) && lines.get(1).startsWith("linux-image-")) {
+				return lines.get(1);
+			}
+		}
+		catch (IOException ex) {
+			// Not remembered yet.
+		}
+		String packageName = resolveMetapackage();
+		try {
+			Path temporary = Files.createTempFile(kernels, GuestCache.TEMP_PREFIX + "resolved-", "");
+			Files.writeString(temporary, stamp + "\n" + packageName + "\n");
+			GuestCache.replace(temporary, remembered);
+		}
+		catch (IOException | UncheckedIOException ex) {
+			// Only a shortcut: apt is asked again next time.
+		}
+		return packageName;
 	}
 
 	private static String resolveMetapackage() {

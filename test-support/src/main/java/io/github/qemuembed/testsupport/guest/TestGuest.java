@@ -84,6 +84,10 @@ public final class TestGuest {
 		return this.kernel.image();
 	}
 
+	GuestKernel guestKernel() {
+		return this.kernel;
+	}
+
 	/** The kernel's release, as {@code uname -r} prints it in the guest. */
 	public String kernelRelease() {
 		return this.kernel.release();

@@ -20,7 +20,7 @@ class KernelAndModulesTests {
 
 	@BeforeAll
 	static void locateKernel() {
-		kernel = new KernelLocator(GuestCache.standard()).locate();
+		kernel = TestGuest.standard().guestKernel();
 		assertThat(kernel.modules()).as("modules of %s", kernel.image()).isPresent();
 		modules = KernelModules.scan(kernel.modules().get());
 	}

@@ -41,7 +41,7 @@ class TestGuestImageTests {
 
 	@BeforeAll
 	static void locateKernel() {
-		kernel = new KernelLocator(GuestCache.standard()).locate();
+		kernel = TestGuest.standard().guestKernel();
 	}
 
 	@Test
