@@ -51,7 +51,7 @@ import tools.jackson.databind.node.ObjectNode;
  * threads in total, not fifty. Listener callbacks, and the completion of the futures returned by
  * {@link #executeAsync}, run on those shared threads: they must not block. Use the {@code ...Async} stage
  * methods with an executor of your own for anything slow. The blocking {@code execute} methods may be called from
- * any other thread, concurrently.
+ * any other thread, concurrently; called on the I/O thread they fail at once with {@link IllegalStateException}.
  * <p>
  * Command arguments are never logged (they may hold secrets); command names are, at {@code DEBUG}.
  */
@@ -121,6 +121,11 @@ public final class QmpClient implements AutoCloseable {
 		UnixSocketTransport transport = UnixSocketTransport.connect(socket, options.connectTimeout());
 		Duration remaining = options.connectTimeout().minusNanos(System.nanoTime() - start);
 		return connect(transport, options, listener, remaining, socket.toString());
+	}
+
+	/** {@link #connect(Path, QmpClientOptions, QmpEventListener)} with {@link QmpClientOptions#defaults()}. */
+	public static QmpClient connect(Path socket, QmpEventListener listener) {
+		return connect(socket, QmpClientOptions.defaults(), listener);
 	}
 
 	/**
@@ -365,6 +370,12 @@ public final class QmpClient implements AutoCloseable {
 	}
 
 	private static JsonNode await(CompletableFuture<JsonNode> future, String command) {
+		if (QmpIoLoop.isLoopThread() && !future.isDone()) {
+			// The reply could only be read by this very thread: waiting would stall every VM's monitor.
+			future.cancel(false);
+			throw new IllegalStateException("QMP command '" + command + "' executed on the QMP I/O thread (from a "
+					+ "listener or a future's callback); hand the work to another executor");
+		}
 		try {
 			return future.get();
 		}

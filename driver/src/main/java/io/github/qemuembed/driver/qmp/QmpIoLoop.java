@@ -76,6 +76,12 @@ final class QmpIoLoop implements Runnable {
 		return Thread.currentThread() == this.thread;
 	}
 
+	/** Whether the calling thread is the shared loop's thread (false if the loop was never started). */
+	static boolean isLoopThread() {
+		QmpIoLoop loop = shared;
+		return loop != null && loop.inLoop();
+	}
+
 	/** Registers {@code channel} (already non-blocking); loop thread only. */
 	SelectionKey register(SelectableChannel channel, int ops, Handler handler) throws IOException {
 		assert inLoop();

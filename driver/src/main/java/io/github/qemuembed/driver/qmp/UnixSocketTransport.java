@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.github.qemuembed.driver.error.OperationTimeoutException;
+import io.github.qemuembed.driver.error.QmpException;
 import jnr.unixsocket.UnixSocketAddress;
 import jnr.unixsocket.UnixSocketChannel;
 
@@ -243,7 +244,7 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new OperationTimeoutException("Interrupted while connecting to a QMP socket", ex);
+			throw new QmpException(QmpException.INTERRUPTED, "interrupted while connecting to a QMP socket", ex);
 		}
 	}
 

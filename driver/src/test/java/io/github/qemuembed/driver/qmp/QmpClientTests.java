@@ -107,6 +107,28 @@ class QmpClientTests {
 	}
 
 	@Test
+	void blockingCallFromTheListenerFailsInsteadOfStallingTheIoThread() throws Exception {
+		AtomicReference<QmpClient> clientRef = new AtomicReference<>();
+		BlockingQueue<Throwable> failures = new LinkedBlockingQueue<>();
+		try (GuestlessQemu qemu = GuestlessQemu.start();
+				QmpClient client = QmpClient.connect(qemu.socket(), OPTIONS, (event) -> {
+					try {
+						clientRef.get().execute("query-status");
+					}
+					catch (Throwable ex) {
+						failures.add(ex);
+					}
+				})) {
+			clientRef.set(client);
+			client.execute("cont");
+			Throwable failure = failures.poll(10, TimeUnit.SECONDS);
+			assertThat(failure).isInstanceOf(IllegalStateException.class).hasMessageContaining("I/O thread");
+			// the refused call was never sent, so the client is still in step
+			assertThat(client.execute("query-status").path("status").asString()).isEqualTo("running");
+		}
+	}
+
+	@Test
 	void concurrentCallersEachGetTheirOwnReply() throws Exception {
 		int threads = 8;
 		int callsPerThread = 40;
