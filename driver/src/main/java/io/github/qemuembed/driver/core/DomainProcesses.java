@@ -95,6 +95,7 @@ final class DomainProcesses {
 			}
 			this.domain.running(run, StateReason.PAUSED_STARTING_UP, null);
 			run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
+			run.ownResumes.incrementAndGet();
 			run.monitor.execute("cont");
 			this.domain.transition(run, reason, eventType, "");
 		}
