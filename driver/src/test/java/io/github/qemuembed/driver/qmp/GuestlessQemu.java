@@ -81,6 +81,9 @@ final class GuestlessQemu implements AutoCloseable {
 	public void close() throws Exception {
 		this.process.destroyForcibly();
 		this.process.waitFor(10, TimeUnit.SECONDS);
+		if (!Files.isDirectory(this.directory)) {
+			return;
+		}
 		try (var files = Files.list(this.directory)) {
 			for (Path file : files.toList()) {
 				Files.deleteIfExists(file);
