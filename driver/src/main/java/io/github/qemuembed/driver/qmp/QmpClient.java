@@ -117,8 +117,19 @@ public final class QmpClient implements AutoCloseable {
 	 * @throws QmpException if the connection broke or QEMU refused the negotiation
 	 */
 	public static QmpClient connect(Path socket, QmpClientOptions options, QmpEventListener listener) {
+		return connect(socket, options, listener, null);
+	}
+
+	/**
+	 * Like {@link #connect(Path, QmpClientOptions, QmpEventListener)} right after starting QEMU: stops waiting
+	 * for the socket as soon as {@code qemu} has exited, so that a QEMU that fails at start-up is reported at
+	 * once (with {@link QmpException#DISCONNECTED}) rather than after the connect timeout.
+	 * @param qemu the emulator process that serves the socket, or {@code null}
+	 */
+	public static QmpClient connect(Path socket, QmpClientOptions options, QmpEventListener listener,
+			ProcessHandle qemu) {
 		long start = System.nanoTime();
-		UnixSocketTransport transport = UnixSocketTransport.connect(socket, options.connectTimeout());
+		UnixSocketTransport transport = UnixSocketTransport.connect(socket, options.connectTimeout(), qemu);
 		Duration remaining = options.connectTimeout().minusNanos(System.nanoTime() - start);
 		return connect(transport, options, listener, remaining, socket.toString());
 	}

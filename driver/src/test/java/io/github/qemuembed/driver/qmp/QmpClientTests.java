@@ -310,6 +310,32 @@ class QmpClientTests {
 	}
 
 	@Test
+	void connectGivesUpAtOnceWhenQemuExitsAtStartUp() throws Exception {
+		java.nio.file.Path directory = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/tmp"), "qe");
+		java.nio.file.Path socket = directory.resolve("qmp.sock");
+		Process qemu = new ProcessBuilder(GuestlessQemu.EMULATOR, "-S", "-nodefaults", "-display", "none",
+				"-machine", "no-such-machine", "-qmp", "unix:" + socket + ",server=on,wait=off")
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		try {
+			// with a generous timeout, only noticing the exit can end the wait with this exception
+			QmpClientOptions patient = OPTIONS.withConnectTimeout(Duration.ofMinutes(5));
+			assertThatExceptionOfType(QmpException.class)
+				.isThrownBy(() -> QmpClient.connect(socket, patient, QmpEventListener.NONE, qemu.toHandle()))
+				.satisfies((ex) -> assertThat(ex.errorClass()).isEqualTo(QmpException.DISCONNECTED))
+				.withMessageContaining("pid " + qemu.pid())
+				.withMessageContaining("exited");
+		}
+		finally {
+			qemu.destroyForcibly();
+			qemu.waitFor(10, TimeUnit.SECONDS);
+			java.nio.file.Files.deleteIfExists(socket);
+			java.nio.file.Files.delete(directory);
+		}
+	}
+
+	@Test
 	void worksOverStandardStreams() throws Exception {
 		try (GuestlessQemu qemu = GuestlessQemu.startOnStdio()) {
 			Process process = qemu.process();
