@@ -216,6 +216,31 @@ class QmpClientTests {
 	}
 
 	@Test
+	void aHungQemuDoesNotHoldUpAnotherQemusClient() throws Exception {
+		try (GuestlessQemu hung = GuestlessQemu.start();
+				GuestlessQemu healthy = GuestlessQemu.start();
+				QmpClient hungClient = QmpClient.connect(hung.socket(), OPTIONS, QmpEventListener.NONE);
+				QmpClient healthyClient = QmpClient.connect(healthy.socket(), OPTIONS, QmpEventListener.NONE)) {
+			hung.signal("STOP");
+			try {
+				List<CompletableFuture<JsonNode>> stuck = new ArrayList<>();
+				for (int i = 0; i < 20; i++) {
+					stuck.add(hungClient.executeAsync("query-status", null, Duration.ofMinutes(1)));
+				}
+				// both clients share the I/O thread; the healthy one is served while the other waits
+				for (int i = 0; i < 20; i++) {
+					assertThat(healthyClient.execute("query-status", null, Duration.ofSeconds(20)).path("status")
+						.asString()).isEqualTo("prelaunch");
+				}
+				assertThat(stuck).noneMatch(CompletableFuture::isDone);
+			}
+			finally {
+				hung.signal("CONT");
+			}
+		}
+	}
+
+	@Test
 	void callTimesOutOnStoppedQemuAndClientWorksAfterItContinues() throws Exception {
 		try (GuestlessQemu qemu = GuestlessQemu.start();
 				QmpClient client = QmpClient.connect(qemu.socket(), OPTIONS, QmpEventListener.NONE)) {
