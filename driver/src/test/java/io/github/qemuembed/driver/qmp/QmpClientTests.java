@@ -241,6 +241,35 @@ class QmpClientTests {
 	}
 
 	@Test
+	void commandLargerThanTheSocketBufferIsWrittenInPieces() throws Exception {
+		String path = "/" + "p".repeat(2 * 1024 * 1024);
+		try (GuestlessQemu qemu = GuestlessQemu.start();
+				GuestlessQemu other = GuestlessQemu.start();
+				QmpClient client = QmpClient.connect(qemu.socket(), OPTIONS, QmpEventListener.NONE);
+				QmpClient otherClient = QmpClient.connect(other.socket(), OPTIONS, QmpEventListener.NONE)) {
+			// stopped, QEMU reads nothing: the 2 MiB command fills the socket and waits for it to drain
+			qemu.signal("STOP");
+			CompletableFuture<JsonNode> big;
+			try {
+				big = client.executeAsync("qom-get",
+						JsonNodeFactory.instance.objectNode().put("path", path).put("property", "type"),
+						Duration.ofMinutes(1));
+				assertThat(otherClient.execute("query-status").path("status").asString()).isEqualTo("prelaunch");
+				assertThat(big).isNotDone();
+			}
+			finally {
+				qemu.signal("CONT");
+			}
+			assertThat(big).failsWithin(Duration.ofSeconds(30))
+				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+				.havingCause()
+				.isInstanceOfSatisfying(QmpException.class,
+						(ex) -> assertThat(ex.description()).isEqualTo("Device '" + path + "' not found"));
+			assertThat(client.execute("query-status").path("status").asString()).isEqualTo("prelaunch");
+		}
+	}
+
+	@Test
 	void callTimesOutOnStoppedQemuAndClientWorksAfterItContinues() throws Exception {
 		try (GuestlessQemu qemu = GuestlessQemu.start();
 				QmpClient client = QmpClient.connect(qemu.socket(), OPTIONS, QmpEventListener.NONE)) {
