@@ -41,9 +41,12 @@ import tools.jackson.databind.node.ObjectNode;
  * were submitted: the next is written only when the previous one's reply has arrived; other callers queue. QEMU
  * runs a monitor's commands one at a time anyway (without the {@code oob} capability, which is not enabled, it
  * stops reading the monitor until the current command is done), so pipelining would gain nothing and would only
- * let a slow command's followers pile up in QEMU's socket buffer, beyond the reach of their callers' timeouts. A
- * command whose caller gave up before it was sent is never sent; one that was already sent keeps its turn until
- * QEMU answers it, so that nothing overtakes it (this is how Kata's govmm queues commands too).
+ * let a slow command's followers pile up in QEMU's socket buffer, beyond the reach of their callers' timeouts. It
+ * is a queue rather than a lock so that order holds (B submitted before C runs before C, even when both wait for
+ * A) and so that a caller can leave it: a command whose caller gave up before it was sent is never sent (a
+ * {@code cont} nobody waits for any more must not run later). One that was already sent keeps its turn until QEMU
+ * answers it and the answer is dropped, so that nothing overtakes it. Kata's govmm queues its commands the same
+ * way, for the same reasons; the ids additionally make every reply attributable, late ones included.
  * <p>
  * <b>Threads.</b> Clients over UNIX sockets ({@link #connect(Path, QmpClientOptions, QmpEventListener)}) do not
  * own threads: all of them share one daemon I/O thread ({@value QmpIoLoop#THREAD_NAME}, a selector loop), and all
