@@ -240,6 +240,26 @@ class SecondaryDomainIT {
 			.withMessageContaining("qemu.embed.secondary.secret");
 	}
 
+	@Test
+	void unreachableStorageDriverFailsTheStartNamingElementDriverAndKey() {
+		Path wrongSocket = shared.resolve("no-such-sock");
+		String uri = "storage:///system?socket=" + wrongSocket;
+		QemuDriver qemu = open(Optional.empty(), Optional.of(SecondaryDriverFactory.storageDriver(uri)), Optional.empty());
+		Domain domain = qemu.define(domainXml("vol-unreachable", """
+				    <disk type='volume' device='disk'>
+				      <driver name='qemu' type='qcow2'/>
+				      <source pool='qe-pool' volume='data.qcow2'/>
+				      <target dev='vda' bus='virtio'/>
+				    </disk>"""));
+		assertThatExceptionOfType(SecondaryDriverException.class).isThrownBy(domain::start)
+			.withMessageContaining("<disk type='volume'>")
+			.withMessageContaining("/domain/devices/disk[1]")
+			.withMessageContaining("storage driver")
+			.withMessageContaining(uri)
+			.withMessageContaining("UNIX socket " + wrongSocket)
+			.withMessageContaining("qemu.embed.secondary.storage");
+	}
+
 	@ParameterizedTest
 	@EnumSource(Transport.class)
 	void nicJoinsTheNetworksBridge(Transport transport) throws Exception {
