@@ -171,6 +171,18 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 		getDockerClient().unpauseContainerCmd(getContainerId()).exec();
 	}
 
+	/** Starts the daemon; when that fails (no Docker, no image), the host directory is removed too. */
+	@Override
+	public void start() {
+		try {
+			super.start();
+		}
+		catch (RuntimeException ex) {
+			deleteRecursively(this.runDirectory);
+			throw ex;
+		}
+	}
+
 	/** Removes the container and the host directory (Ryuk is off here: nobody else cleans up). */
 	@Override
 	public void stop() {
