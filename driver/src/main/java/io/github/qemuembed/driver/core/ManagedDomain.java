@@ -452,7 +452,8 @@ final class ManagedDomain implements Domain {
 		if (reason == StateReason.SHUTOFF_SHUTDOWN) {
 			return ended.liveDefinition.onPoweroff();
 		}
-		if (reason == StateReason.SHUTOFF_CRASHED) {
+		if (reason == StateReason.SHUTOFF_CRASHED && ended.panicked) {
+			// as in libvirt, on_crash is about the guest kernel panicking; QEMU itself dying is not restarted
 			return ended.liveDefinition.onCrash();
 		}
 		return LifecycleAction.DESTROY;
