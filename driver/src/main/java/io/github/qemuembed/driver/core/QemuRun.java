@@ -41,6 +41,9 @@ final class QemuRun {
 
 	volatile QmpClient monitor;
 
+	/** Network ports reserved for this run's NICs, released when QEMU is gone. */
+	volatile List<io.github.qemuembed.driver.secondary.NetworkPort> networkPorts = List.of();
+
 	/** The driver is stopping the process (destroy, forced shutdown, driver close). */
 	volatile boolean destroyRequested;
 
