@@ -2,8 +2,16 @@ package io.github.qemuembed.testsupport.junit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -21,6 +29,11 @@ import io.github.qemuembed.driver.error.QemuEmbedException;
  */
 final class DriverHolder implements AutoCloseable {
 
+	static final String PREFIX = "qet";
+
+	/** Older than this, and with no driver holding its root, a directory is a killed JVM's leftover. */
+	static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
+
 	private final Path directory;
 
 	private final QemuDriver driver;
@@ -37,7 +50,8 @@ final class DriverHolder implements AutoCloseable {
 		try {
 			Path parent = Path.of(settings.temporaryDirectory());
 			Files.createDirectories(parent);
-			directory = Files.createTempDirectory(parent, "qet");
+			removeAbandonedDirectories(parent);
+			directory = Files.createTempDirectory(parent, PREFIX);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot create a temporary root in " + settings.temporaryDirectory(), ex);
@@ -118,6 +132,47 @@ final class DriverHolder implements AutoCloseable {
 		}
 		failure.addSuppressed(next);
 		return failure;
+	}
+
+	/**
+	 * Deletes directories of test JVMs that were killed (their QEMU children died with them, by the
+	 * driver's parent-death signal, but files stay): old ones whose root no driver has locked. The
+	 * lock is the driver's own POSIX lock on {@code run/qemu/driver.pid}.
+	 */
+	static void removeAbandonedDirectories(Path parent) {
+		Instant before = Instant.now().minus(ABANDONED_AFTER);
+		try (DirectoryStream<Path> candidates = Files.newDirectoryStream(parent, PREFIX + "*")) {
+			for (Path candidate : candidates) {
+				if (Files.isDirectory(candidate, LinkOption.NOFOLLOW_LINKS)
+						&& Files.getLastModifiedTime(candidate).toInstant().isBefore(before) && !isLocked(candidate)) {
+					deleteRecursively(candidate);
+				}
+			}
+		}
+		catch (IOException ex) {
+			// Cleaning up after others is a courtesy; never fail a test over it.
+		}
+	}
+
+	private static boolean isLocked(Path directory) {
+		Path lockFile = directory.resolve("root/run/qemu/driver.pid");
+		if (!Files.exists(lockFile)) {
+			return false;
+		}
+		try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+			FileLock lock = channel.tryLock(0, 1, false);
+			if (lock == null) {
+				return true;
+			}
+			lock.release();
+			return false;
+		}
+		catch (OverlappingFileLockException ex) {
+			return true; // held by a driver in this JVM
+		}
+		catch (IOException ex) {
+			return true; // cannot tell: leave it alone
+		}
 	}
 
 	static void deleteRecursively(Path path) {

@@ -12,14 +12,16 @@ public final class VmDiagnostics extends RuntimeException {
 		super(report, null, false, false);
 	}
 
-	/** Adds the report of {@code vms} to {@code failure}, once. */
+	/** Adds the report of {@code vms} to {@code failure}, unless it or a cause of it has one. */
 	static void attach(Throwable failure, Collection<GuestVm> vms) {
 		if (vms.isEmpty()) {
 			return;
 		}
-		for (Throwable suppressed : failure.getSuppressed()) {
-			if (suppressed instanceof VmDiagnostics) {
-				return;
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			for (Throwable suppressed : t.getSuppressed()) {
+				if (suppressed instanceof VmDiagnostics) {
+					return; // reported already, on this failure or on its cause
+				}
 			}
 		}
 		StringBuilder report = new StringBuilder("state of the test's VMs at the failure\n");
