@@ -59,6 +59,9 @@ final class DriverHolder implements AutoCloseable {
 		try {
 			DriverConfig.Builder config = DriverConfig.builder(directory.resolve("root"))
 				.accel(settings.accel())
+				// Test machines are often busy (parallel builds, TCG guests): be patient before calling QEMU stuck.
+				.qmpTimeout(Duration.ofSeconds(30))
+				.startTimeout(Duration.ofSeconds(90))
 				// The test owns everything on its private root; there are no principals to tell apart.
 				.accessPolicy(AccessPolicy.allowAll());
 			if (!settings.emulator().isEmpty()) {
