@@ -95,6 +95,7 @@ final class DomainProcesses {
 			}
 			this.domain.running(run, StateReason.PAUSED_STARTING_UP, null);
 			run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
+			run.ownResumes.incrementAndGet();
 			run.monitor.execute("cont");
 			this.domain.transition(run, reason, eventType, "");
 		}
@@ -139,25 +140,16 @@ final class DomainProcesses {
 		}
 	}
 
-	/**
-	 * Connects in short attempts, so that a QEMU that dies after creating its socket (an invalid device, say)
-	 * is reported at once with its own message rather than after the whole start timeout.
-	 */
+	/** Connects the monitor; gives up at once, with QEMU's own message, if QEMU exits meanwhile. */
 	private QmpClient connectMonitor(QemuRun run, Path log) {
-		long deadline = System.nanoTime() + this.context.config().startTimeout().toNanos();
-		while (true) {
-			try {
-				return QmpClient.connect(run.monitorSocket, qmpOptions().withConnectTimeout(Duration.ofMillis(500)),
-						listenerFor(run));
+		try {
+			return QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run), run.process);
+		}
+		catch (OperationTimeoutException | QmpException ex) {
+			if (!run.process.isAlive()) {
+				throw new EmulatorException(exitMessage(this.domain.domainName(), log), ex);
 			}
-			catch (OperationTimeoutException | QmpException ex) {
-				if (!run.process.isAlive()) {
-					throw new EmulatorException(exitMessage(this.domain.domainName(), log), ex);
-				}
-				if (System.nanoTime() > deadline) {
-					throw ex;
-				}
-			}
+			throw ex;
 		}
 	}
 
