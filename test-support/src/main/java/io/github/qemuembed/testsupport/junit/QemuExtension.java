@@ -56,6 +56,8 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 
 	private static final String VMS = "vms:";
 
+	private static final String CLASS_INSTANCE = "class-instance:";
+
 	@Override
 	public void beforeAll(ExtensionContext context) {
 		QemuTest settings = settings(context);
@@ -74,6 +76,8 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 		if (context.getTestInstanceLifecycle().orElse(null) == TestInstance.Lifecycle.PER_CLASS) {
 			Object instance = context.getRequiredTestInstance();
 			startAndInject(scope, vmFields(instance.getClass(), false), instance);
+			// Its fields belong to the class; beforeEach (of this or of a @Nested class) must leave them alone.
+			context.getStore(NAMESPACE).put(CLASS_INSTANCE + context.getUniqueId(), instance);
 		}
 	}
 
@@ -86,14 +90,22 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 			store.put(DRIVER, holder);
 			store.put(OWN_DRIVER + context.getUniqueId(), holder);
 		}
-		boolean perClassInstance = context.getTestInstanceLifecycle().orElse(null) == TestInstance.Lifecycle.PER_CLASS
-				&& settings.driverScope() == DriverScope.PER_CLASS;
-		if (!perClassInstance) {
-			VmScope scope = methodScope(context);
-			for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+		VmScope scope = methodScope(context);
+		for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+			if (!isClassInstance(context, instance)) {
 				startAndInject(scope, vmFields(instance.getClass(), false), instance);
 			}
 		}
+	}
+
+	/** Whether a class context (this one's or an enclosing one's) injected the instance in beforeAll. */
+	private static boolean isClassInstance(ExtensionContext context, Object instance) {
+		for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+			if (c.get().getStore(NAMESPACE).get(CLASS_INSTANCE + c.get().getUniqueId()) == instance) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override

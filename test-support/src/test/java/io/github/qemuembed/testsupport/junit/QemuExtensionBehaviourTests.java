@@ -17,8 +17,10 @@ import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -76,6 +78,21 @@ class QemuExtensionBehaviourTests {
 			.allSatisfy((root) -> assertThat(root).doesNotExist());
 		assertThat(PerMethodExamples.pids).hasSize(1)
 			.allSatisfy((pid) -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
+	}
+
+	@Test
+	void nestedClassesShareTheDriverAndPerClassInstancesShareTheirVms() {
+		SharingExamples.roots.clear();
+		SharingExamples.pids.clear();
+
+		EngineExecutionResults results = run(Map.of(), SharingExamples.class);
+
+		assertNoFailures(results.allEvents());
+		results.testEvents().assertStatistics((stats) -> stats.started(3).succeeded(3));
+		assertThat(SharingExamples.roots).hasSize(3).containsOnly(SharingExamples.roots.get(0));
+		assertThat(SharingExamples.roots.get(0)).doesNotExist();
+		assertThat(SharingExamples.pids).hasSize(2).containsOnly(SharingExamples.pids.get(0));
+		assertThat(ProcessHandle.of(SharingExamples.pids.get(0)).filter(ProcessHandle::isAlive)).isEmpty();
 	}
 
 	@Test
@@ -206,6 +223,43 @@ class QemuExtensionBehaviourTests {
 		void withoutVms(QemuDriver driver) {
 			roots.add(driver.root());
 			assertThat(driver.list(DomainListFilter.ALL)).isEmpty();
+		}
+
+	}
+
+	@QemuTest
+	@OnlyInTestKit
+	@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+	static class SharingExamples {
+
+		static final List<Path> roots = new CopyOnWriteArrayList<>();
+
+		static final List<Long> pids = new CopyOnWriteArrayList<>();
+
+		/** An instance field, but the instance lives for the class: one VM for both tests. */
+		@TestVm(xml = "guestless-domain.xml", awaitReady = false)
+		Domain firmware;
+
+		@Test
+		void first(QemuDriver driver) {
+			roots.add(driver.root());
+			pids.add(this.firmware.info().pid().getAsLong());
+		}
+
+		@Test
+		void second(QemuDriver driver) {
+			roots.add(driver.root());
+			pids.add(this.firmware.info().pid().getAsLong());
+		}
+
+		@Nested
+		class Inner {
+
+			@Test
+			void sameDriver(QemuDriver driver) {
+				roots.add(driver.root());
+			}
+
 		}
 
 	}
