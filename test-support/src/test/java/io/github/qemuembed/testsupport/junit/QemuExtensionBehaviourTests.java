@@ -285,12 +285,13 @@ class QemuExtensionBehaviourTests {
 
 		static final List<Run> runs = new CopyOnWriteArrayList<>();
 
-		// Four TCG guests on a small shared machine: give them time.
-		@TestVm(readyTimeoutSeconds = 300)
-		static GuestVm vm;
+		/** Each class's own VM (a static field of its own: classes running in parallel share nothing). */
+		abstract GuestVm vm();
 
 		@Test
 		void runsACommand(QemuDriver driver) {
+			GuestVm vm = vm();
+			assertThat(driver.lookup("vm").uuid()).isEqualTo(vm.domain().uuid());
 			assertThat(vm.runSuccessfully("echo ok from $(hostname)")).isEqualTo("ok from qemu-embed-guest\n");
 			List<String> domains = driver.list(DomainListFilter.ALL).stream().map(Domain::name).toList();
 			runs.add(new Run(driver.root(), domains, vm.domain().info().startedAt().orElseThrow(), Instant.now()));
@@ -298,9 +299,19 @@ class QemuExtensionBehaviourTests {
 
 	}
 
+	// Four TCG guests on a small shared machine: give them time to boot.
+
 	@QemuTest
 	@OnlyInTestKit
 	static class Parallel1 extends ParallelExample {
+
+		@TestVm(readyTimeoutSeconds = 300)
+		static GuestVm vm;
+
+		@Override
+		GuestVm vm() {
+			return vm;
+		}
 
 	}
 
@@ -308,17 +319,41 @@ class QemuExtensionBehaviourTests {
 	@OnlyInTestKit
 	static class Parallel2 extends ParallelExample {
 
+		@TestVm(readyTimeoutSeconds = 300)
+		static GuestVm vm;
+
+		@Override
+		GuestVm vm() {
+			return vm;
+		}
+
 	}
 
 	@QemuTest
 	@OnlyInTestKit
 	static class Parallel3 extends ParallelExample {
 
+		@TestVm(readyTimeoutSeconds = 300)
+		static GuestVm vm;
+
+		@Override
+		GuestVm vm() {
+			return vm;
+		}
+
 	}
 
 	@QemuTest
 	@OnlyInTestKit
 	static class Parallel4 extends ParallelExample {
+
+		@TestVm(readyTimeoutSeconds = 300)
+		static GuestVm vm;
+
+		@Override
+		GuestVm vm() {
+			return vm;
+		}
 
 	}
 
