@@ -79,9 +79,64 @@ public final class GuestVm {
 		}
 	}
 
-	/** Waits for the test guest's {@linkplain TestGuest#READY_MARKER ready marker}. */
+	/** Waits for the test guest's {@linkplain TestGuest#READY_MARKER ready marker} on the console. */
 	public void awaitReady(Duration timeout) {
 		console().awaitText(TestGuest.READY_MARKER, timeout);
+	}
+
+	/**
+	 * Waits for the ready marker of the boot that started when the QEMU log was {@code logOffset}
+	 * bytes long. The console sees only what comes after it connected; should the guest have been
+	 * faster than that (a long stall of the test JVM), the marker is in the log, which QEMU also
+	 * writes the console to.
+	 */
+	void awaitReadySince(long logOffset, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (true) {
+			Duration left = Duration.ofNanos(deadline - System.nanoTime());
+			Duration slice = (left.compareTo(Duration.ofSeconds(2)) > 0) ? Duration.ofSeconds(2) : left;
+			try {
+				console().awaitText(TestGuest.READY_MARKER, slice.isNegative() ? Duration.ZERO : slice);
+				return;
+			}
+			catch (OperationTimeoutException ex) {
+				if (logSince(logOffset).contains(TestGuest.READY_MARKER)) {
+					return;
+				}
+				if (System.nanoTime() - deadline >= 0) {
+					throw new OperationTimeoutException("the test guest '" + name() + "' did not print "
+							+ TestGuest.READY_MARKER + " within " + timeout.toSeconds() + " s (boot too slow, or stuck: "
+							+ "see its console below)\n" + section("console of '" + name() + "' (last 40 lines)",
+									tail(consoleTranscript(), 40)), ex);
+				}
+			}
+		}
+	}
+
+	/** The size of the QEMU log now (0 if there is none yet). */
+	static long logSize(Path logFile) {
+		try {
+			return Files.size(logFile);
+		}
+		catch (IOException ex) {
+			return 0;
+		}
+	}
+
+	private String logSince(long offset) {
+		try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(this.logFile.toFile(), "r")) {
+			long length = file.length();
+			if (length <= offset) {
+				return "";
+			}
+			byte[] bytes = new byte[(int) Math.min(length - offset, 16 * 1024 * 1024)];
+			file.seek(offset);
+			file.readFully(bytes);
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "";
+		}
 	}
 
 	/** Runs a shell command on the console (see {@link GuestConsole#run}), with a 60 s timeout. */

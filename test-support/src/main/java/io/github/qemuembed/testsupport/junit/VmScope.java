@@ -42,7 +42,9 @@ final class VmScope implements AutoCloseable {
 	 */
 	List<GuestVm> startAll(List<GuestVmSpec> specs) {
 		List<GuestVm> started = new ArrayList<>();
+		List<Long> logOffsets = new ArrayList<>();
 		for (GuestVmSpec spec : specs) {
+			logOffsets.add(GuestVm.logSize(logFile(spec.name())));
 			started.add(launch(spec));
 		}
 		for (int i = 0; i < specs.size(); i++) {
@@ -50,7 +52,7 @@ final class VmScope implements AutoCloseable {
 			GuestVm vm = started.get(i);
 			if (spec.isStart() && spec.isAwaitReady()) {
 				try {
-					vm.awaitReady(spec.readyTimeout());
+					vm.awaitReadySince(logOffsets.get(i), spec.readyTimeout());
 				}
 				catch (RuntimeException ex) {
 					VmDiagnostics.attach(ex, List.of(vm));
@@ -72,7 +74,7 @@ final class VmScope implements AutoCloseable {
 		else {
 			domain = driver.createTransient(xml);
 		}
-		GuestVm vm = new GuestVm(domain, driver.root().resolve("log/qemu").resolve(domain.name() + ".log"));
+		GuestVm vm = new GuestVm(domain, logFile(domain.name()));
 		synchronized (this) {
 			this.vms.add(vm);
 		}
@@ -89,6 +91,11 @@ final class VmScope implements AutoCloseable {
 			throw ex;
 		}
 		return vm;
+	}
+
+	/** {@code ROOT/log/qemu/NAME.log}, the driver's per-domain log (the layout libvirt's embedded driver uses). */
+	private Path logFile(String name) {
+		return this.holder.driver().root().resolve("log/qemu").resolve(name + ".log");
 	}
 
 	/**
