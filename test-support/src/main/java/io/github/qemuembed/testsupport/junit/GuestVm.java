@@ -94,7 +94,7 @@ public final class GuestVm {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (true) {
 			Duration left = Duration.ofNanos(deadline - System.nanoTime());
-			Duration slice = (left.compareTo(Duration.ofSeconds(2)) > 0) ? Duration.ofSeconds(2) : left;
+			Duration slice = (left.compareTo(Duration.ofSeconds(1)) > 0) ? Duration.ofSeconds(1) : left;
 			try {
 				console().awaitText(TestGuest.READY_MARKER, slice.isNegative() ? Duration.ZERO : slice);
 				return;
