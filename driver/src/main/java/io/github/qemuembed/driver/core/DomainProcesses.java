@@ -16,7 +16,6 @@ import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.command.QemuCommand;
 import io.github.qemuembed.driver.command.QemuCommandBuilder;
-import io.github.qemuembed.driver.command.RunContext;
 import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
@@ -68,12 +67,15 @@ final class DomainProcesses {
 		Path pidFile = layout.pidFile(name);
 		prepare(privateDir, pidFile);
 		QemuCommand command;
+		SecondaryResolver.Resolved resolved = null;
 		try {
-			RunContext runContext = SecondaryResolver.resolve(this.context, definition, privateDir, monitorSocket,
-					pidFile, log);
-			command = QemuCommandBuilder.build(definition, this.context.capabilities(), runContext);
+			resolved = SecondaryResolver.resolve(this.context, definition, privateDir, monitorSocket, pidFile, log);
+			command = QemuCommandBuilder.build(definition, this.context.capabilities(), resolved.context());
 		}
 		catch (RuntimeException ex) {
+			if (resolved != null) {
+				SecondaryResolver.release(this.context, resolved.ports());
+			}
 			ManagedDomain.deleteRecursively(privateDir);
 			throw ex;
 		}
@@ -82,6 +84,7 @@ final class DomainProcesses {
 		Process child = this.context.launcher().launch(command.argv(), command.env(), log);
 		QemuRun run = new QemuRun(id, child.toHandle(), child, privateDir, monitorSocket, command.serialSockets(),
 				Instant.now(), command.definition());
+		run.networkPorts = resolved.ports();
 		try {
 			awaitMonitorSocket(run, log);
 			run.monitor = connectMonitor(run, log);
@@ -211,7 +214,8 @@ final class DomainProcesses {
 		return new RunState(this.domain.domainName(), this.domain.domainUuid().toString(), run.id, run.pid(),
 				run.identity.startTicks(), run.identity.commandLine(), run.monitorSocket.toString(),
 				run.privateDir.toString(), run.serialSockets.stream().map(Path::toString).toList(),
-				run.startedAt.toEpochMilli(), this.domain.persistentFlag(), DomainXml.write(run.liveDefinition, true));
+				run.startedAt.toEpochMilli(), this.domain.persistentFlag(), RunState.encodePorts(run.networkPorts),
+				DomainXml.write(run.liveDefinition, true));
 	}
 
 	/**
@@ -224,6 +228,7 @@ final class DomainProcesses {
 		QemuRun run = new QemuRun(state.id(), handle, null, Path.of(state.privateDir()), Path.of(state.monitorSocket()),
 				state.serialSockets().stream().map(Path::of).toList(), Instant.ofEpochMilli(state.startedAt()), live);
 		run.identity = identity;
+		run.networkPorts = state.ports();
 		run.monitor = QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run));
 		boolean running = run.monitor.execute("query-status").path("running").asBoolean(false);
 		this.domain.adopt(run, io.github.qemuembed.driver.DomainStatus
@@ -315,6 +320,8 @@ final class DomainProcesses {
 	}
 
 	private void cleanup(QemuRun run) {
+		SecondaryResolver.release(this.context, run.networkPorts);
+		run.networkPorts = java.util.List.of();
 		ManagedDomain.deleteRecursively(run.privateDir);
 		try {
 			this.context.runStates().delete(this.domain.domainName());

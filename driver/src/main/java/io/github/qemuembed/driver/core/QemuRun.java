@@ -41,11 +41,17 @@ final class QemuRun {
 
 	volatile QmpClient monitor;
 
+	/** Network ports reserved for this run's NICs, released when QEMU is gone. */
+	volatile List<io.github.qemuembed.driver.secondary.NetworkPort> networkPorts = List.of();
+
 	/** The driver is stopping the process (destroy, forced shutdown, driver close). */
 	volatile boolean destroyRequested;
 
 	/** QEMU reported a guest-initiated power-off (QMP SHUTDOWN with guest=true). */
 	volatile boolean guestShutdown;
+
+	/** The guest rebooted while QEMU runs with {@code -no-reboot} (on_reboot=destroy): QMP SHUTDOWN reason guest-reset. */
+	volatile boolean guestReset;
 
 	/** {@code reboot()} asked the guest to power off so that the domain can be started again. */
 	volatile boolean rebootRequested;

@@ -134,6 +134,21 @@ class DriverLifecycleTests {
 	}
 
 	@Test
+	void addressesAndMachineAssignedAtStartAreWrittenBackAndKeptAcrossRestarts() throws Exception {
+		Domain domain = this.driver.define(GuestlessDomains.xml("alpha")
+			.replace("<devices>", "<devices><interface type='user'><model type='virtio'/></interface>"));
+		assertThat(this.root.resolve("etc/qemu/alpha.xml")).content().doesNotContain("<address");
+		domain.start();
+		String persisted = Files.readString(this.root.resolve("etc/qemu/alpha.xml"));
+		assertThat(persisted).containsPattern("<address type=[\"']pci[\"']").containsPattern("machine=[\"']pc-q35-");
+		domain.destroy();
+		domain.start();
+		assertThat(this.root.resolve("etc/qemu/alpha.xml")).hasContent(persisted);
+		assertThat(domain.qmp("{\"execute\":\"query-pci\"}")).contains("\"class_info\"");
+		domain.destroy();
+	}
+
+	@Test
 	void suspendResumeResetAndQmpPassthrough() {
 		Domain domain = this.driver.define(GuestlessDomains.xml("alpha"));
 		domain.start();
