@@ -29,7 +29,10 @@ import io.github.qemuembed.driver.error.QemuEmbedException;
  */
 final class DriverHolder implements AutoCloseable {
 
-	static final String PREFIX = "qet";
+	static final String PREFIX = "qejunit";
+
+	/** Written into every directory this class makes, so that clean-up never touches anyone else's. */
+	static final String MARKER = ".qemu-embed-junit";
 
 	/** Older than this, and with no driver holding its root, a directory is a killed JVM's leftover. */
 	static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
@@ -52,6 +55,7 @@ final class DriverHolder implements AutoCloseable {
 			Files.createDirectories(parent);
 			removeAbandonedDirectories(parent);
 			directory = Files.createTempDirectory(parent, PREFIX);
+			Files.createFile(directory.resolve(MARKER));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot create a temporary root in " + settings.temporaryDirectory(), ex);
@@ -139,14 +143,15 @@ final class DriverHolder implements AutoCloseable {
 
 	/**
 	 * Deletes directories of test JVMs that were killed (their QEMU children died with them, by the
-	 * driver's parent-death signal, but files stay): old ones whose root no driver has locked. The
-	 * lock is the driver's own POSIX lock on {@code run/qemu/driver.pid}.
+	 * driver's parent-death signal, but files stay): old ones, made by this class (they hold the
+	 * marker file), whose root no driver has locked. The lock is the driver's own POSIX lock on
+	 * {@code run/qemu/driver.pid}.
 	 */
 	static void removeAbandonedDirectories(Path parent) {
 		Instant before = Instant.now().minus(ABANDONED_AFTER);
 		try (DirectoryStream<Path> candidates = Files.newDirectoryStream(parent, PREFIX + "*")) {
 			for (Path candidate : candidates) {
-				if (Files.isDirectory(candidate, LinkOption.NOFOLLOW_LINKS)
+				if (Files.isDirectory(candidate, LinkOption.NOFOLLOW_LINKS) && Files.exists(candidate.resolve(MARKER))
 						&& Files.getLastModifiedTime(candidate).toInstant().isBefore(before) && !isLocked(candidate)) {
 					deleteRecursively(candidate);
 				}

@@ -20,12 +20,13 @@ class DriverHolderTests {
 	Path parent;
 
 	@Test
-	void removesOldUnlockedDirectoriesAndKeepsLockedRecentAndForeignOnes() throws Exception {
+	void removesOldUnlockedDirectoriesOfItsOwnAndKeepsLockedRecentAndForeignOnes() throws Exception {
 		Instant old = Instant.now().minus(DriverHolder.ABANDONED_AFTER).minusSeconds(60);
-		Path abandoned = directory("qet111", old);
-		Path recent = directory("qet222", Instant.now());
-		Path locked = directory("qet333", old);
-		Path foreign = directory("other", old);
+		Path abandoned = directory("qejunit111", old, true);
+		Path recent = directory("qejunit222", Instant.now(), true);
+		Path locked = directory("qejunit333", old, true);
+		Path foreign = directory("other", old, true);
+		Path unmarked = directory("qejunit444", old, false);
 		Path lockFile = Files.createDirectories(locked.resolve("root/run/qemu")).resolve("driver.pid");
 		Files.setLastModifiedTime(locked, FileTime.from(old));
 
@@ -38,11 +39,15 @@ class DriverHolderTests {
 		assertThat(recent).isDirectory();
 		assertThat(locked).isDirectory();
 		assertThat(foreign).isDirectory();
+		assertThat(unmarked).as("not made by the extension").isDirectory();
 	}
 
-	private Path directory(String name, Instant modified) throws Exception {
+	private Path directory(String name, Instant modified, boolean marked) throws Exception {
 		Path dir = Files.createDirectories(this.parent.resolve(name).resolve("root"));
 		Files.writeString(dir.resolve("file"), "x");
+		if (marked) {
+			Files.createFile(dir.getParent().resolve(DriverHolder.MARKER));
+		}
 		Files.setLastModifiedTime(dir.getParent(), FileTime.from(modified));
 		return dir.getParent();
 	}
