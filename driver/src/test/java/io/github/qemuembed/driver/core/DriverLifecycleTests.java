@@ -149,6 +149,19 @@ class DriverLifecycleTests {
 	}
 
 	@Test
+	void domainTypeQemuRunsUnderTcgAndTypeKvmUnderTheDriversAccelerator() {
+		Domain emulated = this.driver.define(GuestlessDomains.xml("emulated").replace("type='kvm'", "type='qemu'"));
+		emulated.start();
+		assertThat(emulated.qmp("{\"execute\":\"query-kvm\"}")).contains("\"enabled\":false");
+		emulated.destroy();
+		Domain accelerated = this.driver.define(GuestlessDomains.xml("accelerated"));
+		accelerated.start();
+		boolean kvm = this.driver.emulator().accel() == io.github.qemuembed.driver.Accel.KVM;
+		assertThat(accelerated.qmp("{\"execute\":\"query-kvm\"}")).contains("\"enabled\":" + kvm);
+		accelerated.destroy();
+	}
+
+	@Test
 	void suspendResumeResetAndQmpPassthrough() {
 		Domain domain = this.driver.define(GuestlessDomains.xml("alpha"));
 		domain.start();
