@@ -1,0 +1,215 @@
+package io.github.qemuembed.driver.command;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.qemuembed.driver.Accel;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * Domain-level elements proven on a real QEMU started paused with the builder's argv, checked over QMP.
+ */
+class RealQemuDomainTests {
+
+	@TempDir
+	Path root;
+
+	static String domain(String type, String inside) {
+		return "<domain type='" + type + "' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>" + inside
+				+ "</domain>";
+	}
+
+	@Test
+	void nameUuidMemoryVcpusMachineAndAcpi() throws Exception {
+		String xml = domain("kvm", "<name>basics</name><uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>"
+				+ "<memory unit='MiB'>192</memory><currentMemory unit='MiB'>128</currentMemory>"
+				+ "<vcpu placement='static' current='2'>3</vcpu>"
+				+ "<os><type arch='x86_64' machine='q35'>hvm</type></os><features><acpi/><apic/><pae/></features>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, RealQemu.guestlessAccel())) {
+			assertThat(qemu.qmp("query-name").get("name").asString()).isEqualTo("basics");
+			assertThat(qemu.qmp("query-uuid").get("UUID").asString()).isEqualTo("4dea22b3-1d52-d8f3-2516-782e98ab3fa0");
+			assertThat(qemu.qmp("query-memory-size-summary").get("base-memory").asLong()).isEqualTo(192L << 20);
+			assertThat(qemu.qmp("query-cpus-fast")).hasSize(2);
+			assertThat(qemu.qmp("query-hotpluggable-cpus")).hasSize(3);
+			assertThat(qemu.qomGet("/machine", "type").asString()).isEqualTo("pc-q35-7.2-machine");
+			assertThat(qemu.qomGet("/machine", "acpi").asString()).isEqualTo("on");
+			assertThat(qemu.qmp("query-status").get("status").asString()).isEqualTo("prelaunch");
+			assertThat(qemu.qmp("query-kvm").get("enabled").asBoolean())
+				.isEqualTo(RealQemu.guestlessAccel() == Accel.KVM);
+		}
+	}
+
+	@Test
+	void withoutAcpiFeatureAcpiIsOffAndTheTypeQemuRunsTcg() throws Exception {
+		String xml = domain("qemu", "<name>noacpi</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='pc-i440fx-7.1'>hvm</type></os>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			assertThat(qemu.qomGet("/machine", "acpi").asString()).isEqualTo("off");
+			assertThat(qemu.qomGet("/machine", "type").asString()).isEqualTo("pc-i440fx-7.1-machine");
+			assertThat(qemu.qmp("query-kvm").get("enabled").asBoolean()).isFalse();
+		}
+	}
+
+	@Test
+	void customCpuModelFeaturesAndTopology() throws Exception {
+		String xml = domain("qemu", "<name>cpu</name><memory unit='MiB'>64</memory><vcpu current='2'>4</vcpu>"
+				+ "<os><type machine='q35'>hvm</type></os><cpu mode='custom' match='exact'>"
+				+ "<model fallback='forbid'>qemu64</model><topology sockets='1' dies='1' cores='2' threads='2'/>"
+				+ "<feature policy='require' name='sse4.2'/><feature policy='disable' name='svm'/></cpu>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			JsonNode cpus = qemu.qmp("query-cpus-fast");
+			assertThat(cpus).hasSize(2);
+			String cpu = cpus.get(0).get("qom-path").asString();
+			assertThat(qemu.qomGet(cpu, "type").asString()).isEqualTo("qemu64-x86_64-cpu");
+			assertThat(qemu.qomGet(cpu, "sse4.2").asBoolean()).isTrue();
+			assertThat(qemu.qomGet(cpu, "svm").asBoolean()).isFalse();
+			assertThat(cpus.get(1).get("props").get("thread-id").asInt()).isEqualTo(1);
+			JsonNode slots = qemu.qmp("query-hotpluggable-cpus");
+			assertThat(slots).hasSize(4);
+			assertThat(slots.valueStream().map((slot) -> slot.get("props").get("core-id").asInt()).distinct())
+				.containsExactlyInAnyOrder(0, 1);
+		}
+	}
+
+	@Test
+	void maximumAndHostPassthroughCpus() throws Exception {
+		String maximum = domain("qemu", "<name>cpumax</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type></os><cpu mode='maximum'/>");
+		try (RealQemu qemu = RealQemu.start(maximum, this.root, Accel.TCG)) {
+			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
+			assertThat(qemu.qomGet(cpu, "type").asString()).isEqualTo("max-x86_64-cpu");
+		}
+		assumeThat(RealQemu.kvmUsable()).as("host-passthrough needs KVM").isTrue();
+		String host = domain("kvm", "<name>cpuhost</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type></os><cpu mode='host-passthrough'/>");
+		try (RealQemu qemu = RealQemu.start(host, this.root, Accel.KVM)) {
+			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
+			assertThat(qemu.qomGet(cpu, "type").asString()).isEqualTo("host-x86_64-cpu");
+		}
+	}
+
+	@Test
+	void directKernelBootLoadsKernelInitrdAndCommandLine() throws Exception {
+		Path kernel = multibootKernel(this.root.resolve("kernel.elf"));
+		Path initrd = Files.write(this.root.resolve("initrd.img"), new byte[4096]);
+		String xml = domain("qemu", "<name>kernel</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='pc'>hvm</type><kernel>" + kernel + "</kernel><initrd>" + initrd
+				+ "</initrd><cmdline>console=ttyS0 quiet</cmdline></os>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			assertThat(qemu.qomGet("/machine", "kernel").asString()).isEqualTo(kernel.toString());
+			assertThat(qemu.qomGet("/machine", "initrd").asString()).isEqualTo(initrd.toString());
+			assertThat(qemu.qomGet("/machine", "append").asString()).isEqualTo("console=ttyS0 quiet");
+		}
+	}
+
+	@Test
+	void romLoaderAndBootOrder() throws Exception {
+		Path bios = Path.of("/usr/share/seabios/bios-256k.bin");
+		assumeThat(bios).exists();
+		String xml = domain("qemu", "<name>rom</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='pc'>hvm</type><loader type='rom'>" + bios + "</loader>"
+				+ "<boot dev='cdrom'/><boot dev='hd'/></os>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			assertThat(qemu.qomGet("/machine", "firmware").asString()).isEqualTo(bios.toString());
+			assertThat(qemu.command().argv()).containsSequence("-boot", "order=dc");
+		}
+	}
+
+	@Test
+	void pflashLoaderAndNvram() throws Exception {
+		Path code = Files.write(this.root.resolve("CODE.fd"), new byte[1024 * 1024]);
+		Path vars = Files.write(this.root.resolve("VARS.fd"), new byte[128 * 1024]);
+		String xml = domain("kvm", "<name>uefi</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type><loader readonly='yes' type='pflash'>" + code + "</loader>"
+				+ "<nvram>" + vars + "</nvram></os>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, RealQemu.guestlessAccel())) {
+			assertThat(qemu.qomGet("/machine", "pflash0").asString()).isEqualTo("pflash0-format");
+			assertThat(qemu.qomGet("/machine", "pflash1").asString()).isEqualTo("pflash1-format");
+			Map<String, JsonNode> nodes = new java.util.HashMap<>();
+			qemu.qmp("query-named-block-nodes").forEach((node) -> nodes.put(node.get("node-name").asString(), node));
+			assertThat(nodes.get("pflash0-format").get("ro").asBoolean()).isTrue();
+			assertThat(nodes.get("pflash0-storage").get("file").asString()).isEqualTo(code.toString());
+			assertThat(nodes.get("pflash1-format").get("ro").asBoolean()).isFalse();
+			assertThat(nodes.get("pflash1-storage").get("file").asString()).isEqualTo(vars.toString());
+		}
+	}
+
+	@Test
+	void localtimeClockOffsetAndQemuCommandlineEnvAndArgs() throws Exception {
+		// With TZ set for QEMU through qemu:env, a localtime RTC starts at local (UTC+9) time.
+		String xml = domain("kvm", "<name>clock</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type></os><clock offset='localtime'/>"
+				+ "<qemu:commandline><qemu:arg value='-object'/><qemu:arg value='iothread,id=extra0'/>"
+				+ "<qemu:env name='TZ' value='JST-9'/></qemu:commandline>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, RealQemu.guestlessAccel())) {
+			assertThat(qemu.qmp("query-iothreads").valueStream().map((t) -> t.get("id").asString()))
+				.contains("extra0");
+			String environ = Files.readString(Path.of("/proc/" + qemu.process().pid() + "/environ"));
+			assertThat(List.of(environ.split("\0"))).contains("TZ=JST-9");
+			JsonNode date = qemu.qomGet(rtcPath(qemu), "date");
+			int utcHour = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour();
+			int rtcHour = date.get("tm_hour").asInt();
+			assertThat(Math.floorMod(rtcHour - utcHour, 24)).isIn(8, 9, 10);
+		}
+		String utc = domain("kvm", "<name>clockutc</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type></os><clock offset='utc'/>"
+				+ "<qemu:commandline><qemu:env name='TZ' value='JST-9'/></qemu:commandline>");
+		try (RealQemu qemu = RealQemu.start(utc, this.root, RealQemu.guestlessAccel())) {
+			int utcHour = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour();
+			int rtcHour = qemu.qomGet(rtcPath(qemu), "date").get("tm_hour").asInt();
+			assertThat(Math.floorMod(rtcHour - utcHour, 24)).isIn(0, 1, 23);
+		}
+	}
+
+	@Test
+	void onRebootDestroyMakesQemuExitOnReset() throws Exception {
+		String xml = domain("kvm", "<name>noreboot</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type></os><on_reboot>destroy</on_reboot>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, RealQemu.guestlessAccel())) {
+			qemu.qmp("system_reset");
+			assertThat(qemu.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+		}
+		String restart = domain("kvm", "<name>reboot</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type></os><on_reboot>restart</on_reboot>");
+		try (RealQemu qemu = RealQemu.start(restart, this.root, RealQemu.guestlessAccel())) {
+			qemu.qmp("system_reset");
+			assertThat(qemu.qmp("query-status").get("status").asString()).isIn("prelaunch", "paused");
+			assertThat(qemu.process().isAlive()).isTrue();
+		}
+	}
+
+	/** The RTC's QOM path: {@code mc146818rtc} hangs off the ISA bridge; found by type. */
+	static String rtcPath(RealQemu qemu) {
+		for (JsonNode device : qemu.qmp("qom-list", Map.of("path", "/machine/unattached"))) {
+			String name = device.get("name").asString();
+			String type = device.get("type").asString();
+			if (name.startsWith("device[") && type.equals("child<mc146818rtc>")) {
+				return "/machine/unattached/" + name;
+			}
+		}
+		return qemu.qmp("qom-list", Map.of("path", "/machine/unattached")).toString();
+	}
+
+	/** The smallest multiboot kernel QEMU loads: a header with load addresses, padded to 8 KiB. */
+	static Path multibootKernel(Path file) throws IOException {
+		ByteBuffer image = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN);
+		int magic = 0x1BADB002;
+		int flags = 0x00010000;
+		image.putInt(magic).putInt(flags).putInt(-(magic + flags));
+		image.putInt(0x100000).putInt(0x100000).putInt(0).putInt(0).putInt(0x100020);
+		return Files.write(file, image.array());
+	}
+
+}
