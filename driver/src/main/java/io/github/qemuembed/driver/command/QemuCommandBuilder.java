@@ -309,7 +309,7 @@ public final class QemuCommandBuilder {
 					.put("id", "virtio-serial" + controller.index()), controller.address(), path);
 				case SATA -> {
 					if (this.family == MachineFamily.PC) {
-						device(Json.object().put("driver", "ahci").put("id", "sata0"), controller.address(), path);
+						device(Json.object().put("driver", "ich9-ahci").put("id", "sata0"), controller.address(), path);
 					}
 				}
 				case IDE -> {
@@ -519,22 +519,14 @@ public final class QemuCommandBuilder {
 			ports.put(port, serial);
 			paths.put(port, "/domain/devices/serial[" + (i + 1) + "]");
 		}
-		int virtioConsole = 0;
 		for (int i = 0; i < devices.consoles().size(); i++) {
 			CharDevice console = devices.consoles().get(i);
-			String path = "/domain/devices/console[" + (i + 1) + "]";
 			if (console.target() == ConsoleTarget.SERIAL) {
 				int port = console.port().orElse(0);
 				if (!ports.containsKey(port)) {
 					ports.put(port, console);
-					paths.put(port, path);
+					paths.put(port, "/domain/devices/console[" + (i + 1) + "]");
 				}
-			}
-			else {
-				String id = "console" + (++virtioConsole);
-				chardev("char" + id, console, "console" + virtioConsole + ".sock", path);
-				device(Json.object().put("driver", "virtconsole").put("chardev", "char" + id).put("id", id)
-					.put("bus", "virtio-serial0.0"), Optional.empty(), path);
 			}
 		}
 		for (Map.Entry<Integer, CharDevice> entry : ports.entrySet()) {
@@ -544,6 +536,17 @@ public final class QemuCommandBuilder {
 				.put("id", "serial" + port).put("index", port);
 			checkDevice(device, paths.get(port));
 			add("-device", device.toString());
+		}
+		int virtioConsole = 0;
+		for (int i = 0; i < devices.consoles().size(); i++) {
+			CharDevice console = devices.consoles().get(i);
+			if (console.target() == ConsoleTarget.VIRTIO) {
+				String path = "/domain/devices/console[" + (i + 1) + "]";
+				String id = "console" + (++virtioConsole);
+				chardev("char" + id, console, "console" + virtioConsole + ".sock", path);
+				device(Json.object().put("driver", "virtconsole").put("chardev", "char" + id).put("id", id)
+					.put("bus", "virtio-serial0.0"), Optional.empty(), path);
+			}
 		}
 	}
 

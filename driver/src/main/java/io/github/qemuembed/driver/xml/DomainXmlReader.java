@@ -439,6 +439,10 @@ final class DomainXmlReader {
 					"a cdrom cannot be on the virtio bus; use sata, scsi or ide");
 		}
 		boolean readonly = flag(node, "readonly");
+		if (readonly && device == DiskDevice.DISK && (bus == DiskBus.SATA || bus == DiskBus.IDE)) {
+			throw new UnsupportedConfigurationException(node.path() + "/readonly",
+					"QEMU's IDE/SATA hard disks cannot be read-only; use bus virtio or scsi, or device='cdrom'");
+		}
 		boolean shareable = flag(node, "shareable");
 		Optional<String> serial = node.child("serial").map((child) -> {
 			String value = child.requiredText();

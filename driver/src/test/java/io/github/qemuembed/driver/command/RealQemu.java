@@ -129,36 +129,31 @@ final class RealQemu implements AutoCloseable {
 		return qomGet("/machine/peripheral/" + id, property);
 	}
 
-	/** Every PCI function, flattened; {@code parent} is the qdev id of the bridge it sits behind ("" for the root). */
-	List<PciFunction> pci() {
-		List<PciFunction> functions = new ArrayList<>();
-		for (JsonNode bus : qmp("query-pci")) {
-			collect(bus.get("devices"), "", functions);
-		}
-		return functions;
+	/**
+	 * Where a PCI device sits, from QOM (with {@code -S} the firmware has not numbered the buses behind root
+	 * ports yet, so {@code query-pci} does not list the devices there).
+	 */
+	PciFunction pci(String id) {
+		String bus = device(id, "parent_bus").asString();
+		int devfn = device(id, "addr").asInt();
+		return new PciFunction(bus.substring(bus.lastIndexOf('/') + 1), devfn >> 3, devfn & 7,
+				device(id, "type").asString(), id);
 	}
 
-	private static void collect(JsonNode devices, String parent, List<PciFunction> into) {
-		for (JsonNode device : devices) {
-			String id = device.has("qdev_id") ? device.get("qdev_id").asString() : "";
-			into.add(new PciFunction(parent, device.get("slot").asInt(), device.get("function").asInt(),
-					device.get("id").get("vendor").asInt(), device.get("id").get("device").asInt(),
-					device.get("class_info").get("class").asInt(), id));
-			if (device.has("pci_bridge") && device.get("pci_bridge").has("devices")) {
-				collect(device.get("pci_bridge").get("devices"), id, into);
+	/** The types of every device created with {@code -device}. */
+	List<String> peripheralTypes() {
+		List<String> types = new ArrayList<>();
+		for (JsonNode child : qmp("qom-list", Map.of("path", "/machine/peripheral"))) {
+			String type = child.get("type").asString();
+			if (type.startsWith("child<")) {
+				types.add(type.substring(6, type.length() - 1));
 			}
 		}
+		return types;
 	}
 
-	PciFunction pci(String qdevId) {
-		return pci().stream()
-			.filter((function) -> function.id().equals(qdevId))
-			.findFirst()
-			.orElseThrow(() -> new AssertionError("no PCI device " + qdevId + " in " + pci()));
-	}
-
-	/** One PCI function as {@code query-pci} reports it. */
-	record PciFunction(String parent, int slot, int function, int vendor, int device, int pciClass, String id) {
+	/** One PCI function: its bus ({@code pcie.0}, {@code pci.0}, {@code pci.N}), slot, function and type. */
+	record PciFunction(String bus, int slot, int function, String type, String id) {
 	}
 
 	@Override
