@@ -202,6 +202,10 @@ public final class QemuCommandBuilder {
 	private void cpu() {
 		Optional<CpuConfig> config = this.def.cpu();
 		if (config.isEmpty()) {
+			if (this.def.os().arch().equals("i686")) {
+				// what qemu-system-i386 would give: a 32-bit CPU model
+				add("-cpu", "qemu32");
+			}
 			return;
 		}
 		CpuConfig cpu = config.get();

@@ -654,9 +654,9 @@ final class DomainXmlReader {
 			child.finish();
 			return dev;
 		});
-		if (targetDev.isPresent() && type == InterfaceType.USER) {
-			throw new UnsupportedConfigurationException(node.path() + "/target",
-					"<target dev> is not supported for <interface type='user'>");
+		if (targetDev.isPresent() && type != InterfaceType.ETHERNET) {
+			throw new UnsupportedConfigurationException(node.path() + "/target", "<target dev> is only supported for"
+					+ " <interface type='ethernet'> (bridge and network taps are created and named by qemu-bridge-helper)");
 		}
 		Optional<Integer> bootOrder = bootOrder(node);
 		Optional<PciAddress> address = node.child("address").map(DomainXmlReader::pciAddress);
