@@ -388,10 +388,7 @@ final class DomainXmlReader {
 		Optional<MemBalloon> memballoon = node.child("memballoon").map(DomainXmlReader::memballoon);
 		List<Watchdog> watchdogs = node.children("watchdog").stream().map(DomainXmlReader::watchdog).toList();
 		Optional<Vsock> vsock = node.child("vsock").map(DomainXmlReader::vsock);
-		if (!node.children("filesystem").isEmpty()) {
-			throw new UnsupportedConfigurationException(node.path() + "/filesystem[1]",
-					"<filesystem> (virtiofs, 9p) is not supported; attach the data as a <disk> instead");
-		}
+		node.refuse("filesystem", "<filesystem> (virtiofs, 9p) is not supported; attach the data as a <disk> instead");
 		node.finish();
 		return new Devices(emulator, disks, controllers, interfaces, serials, consoles, channels, graphics, videos,
 				inputs, rngs, memballoon, watchdogs, vsock);
