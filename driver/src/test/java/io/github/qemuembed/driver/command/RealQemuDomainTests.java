@@ -98,6 +98,12 @@ class RealQemuDomainTests {
 			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
 			assertThat(qemu.qomGet(cpu, "type").asString()).isEqualTo("host-x86_64-cpu");
 		}
+		String hostModel = domain("kvm", "<name>cpumodel</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type></os><cpu mode='host-model'/>");
+		try (RealQemu qemu = RealQemu.start(hostModel, this.root, Accel.KVM)) {
+			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
+			assertThat(qemu.qomGet(cpu, "type").asString()).isEqualTo("host-x86_64-cpu");
+		}
 	}
 
 	@Test
@@ -123,7 +129,7 @@ class RealQemuDomainTests {
 				+ "<boot dev='cdrom'/><boot dev='hd'/></os>");
 		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
 			assertThat(qemu.qomGet("/machine", "firmware").asString()).isEqualTo(bios.toString());
-			assertThat(qemu.command().argv()).containsSequence("-boot", "order=dc");
+			assertThat(qemu.qomGet("/machine", "boot").get("order").asString()).isEqualTo("dc");
 		}
 	}
 
