@@ -42,6 +42,45 @@ class RealQemuConsoleTests {
 		}
 	}
 
+	static Optional<Path> cachedInitramfs() throws IOException {
+		Path directory = Path.of(System.getProperty("user.home"), ".cache/qemu-embed/initramfs");
+		if (!Files.isDirectory(directory)) {
+			return Optional.empty();
+		}
+		try (Stream<Path> files = Files.list(directory)) {
+			return files.filter((file) -> file.getFileName().toString().endsWith(".cpio.gz")).sorted().findFirst();
+		}
+	}
+
+	/**
+	 * The guest powers itself off at once (busybox {@code poweroff -f} as init): with {@code on_poweroff=preserve}
+	 * QEMU stays, stopped in the {@code shutdown} state; with {@code destroy} it exits.
+	 */
+	@Test
+	void onPoweroffPreserveKeepsQemuAndDestroyEndsIt() throws Exception {
+		Optional<Path> kernel = cachedKernel();
+		Optional<Path> initramfs = cachedInitramfs();
+		assumeThat(kernel.isPresent() && initramfs.isPresent()).as("the test guest in ~/.cache/qemu-embed").isTrue();
+		for (String action : new String[] { "preserve", "destroy" }) {
+			String xml = "<domain type='qemu'><name>off-" + action + "</name><memory unit='MiB'>256</memory>"
+					+ "<os><type machine='q35'>hvm</type><kernel>" + kernel.get() + "</kernel><initrd>"
+					+ initramfs.get() + "</initrd><cmdline>console=ttyS0 rdinit=/bin/busybox -- poweroff -f</cmdline>"
+					+ "</os><features><acpi/></features><on_poweroff>" + action + "</on_poweroff>"
+					+ "<devices><serial type='pty'/></devices></domain>";
+			try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+				qemu.qmp("cont");
+				if (action.equals("destroy")) {
+					assertThat(qemu.process().waitFor(180, TimeUnit.SECONDS)).as("QEMU exits on power-off").isTrue();
+				}
+				else {
+					await().atMost(Duration.ofSeconds(180)).untilAsserted(() -> assertThat(
+							qemu.qmp("query-status").get("status").asString()).isEqualTo("shutdown"));
+					assertThat(qemu.process().isAlive()).isTrue();
+				}
+			}
+		}
+	}
+
 	@Test
 	void ptySerialIsALiveConsoleAndIsLoggedAndRebootDestroys() throws Exception {
 		Optional<Path> kernel = cachedKernel();
