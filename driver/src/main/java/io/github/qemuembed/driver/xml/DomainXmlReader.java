@@ -86,11 +86,8 @@ final class DomainXmlReader {
 		OsConfig os = os(domain.requiredChild("os"));
 		Features features = domain.child("features").map(DomainXmlReader::features).orElse(Features.NONE);
 		Optional<CpuConfig> cpu = domain.child("cpu").map((node) -> cpu(node, vcpu));
-		Optional<ClockOffset> clock = domain.child("clock").map((node) -> {
-			ClockOffset offset = node.enumAttr("offset", ClockOffset.class, ClockOffset.UTC);
-			node.finish();
-			return offset;
-		});
+		Optional<ClockConfig> clock = domain.child("clock").map(DomainXmlReader::clock);
+		PowerManagement pm = domain.child("pm").map(DomainXmlReader::pm).orElse(PowerManagement.DEFAULT);
 		LifecycleAction onPoweroff = lifecycle(domain, "on_poweroff", LifecycleAction.DESTROY,
 				LifecycleAction.DESTROY, LifecycleAction.RESTART, LifecycleAction.PRESERVE);
 		LifecycleAction onReboot = lifecycle(domain, "on_reboot", LifecycleAction.RESTART, LifecycleAction.RESTART,
@@ -101,7 +98,7 @@ final class DomainXmlReader {
 		QemuCommandline commandline = commandline(domain);
 		domain.finish();
 		DomainDefinition definition = new DomainDefinition(type, name, uuid, title, description, metadata, memory,
-				currentMemory, vcpu, os, features, cpu, clock, onPoweroff, onReboot, onCrash, devices, commandline);
+				currentMemory, vcpu, os, features, cpu, clock, pm, onPoweroff, onReboot, onCrash, devices, commandline);
 		DomainRules.check(definition);
 		return definition;
 	}
@@ -291,8 +288,61 @@ final class DomainXmlReader {
 		boolean acpi = flag(node, "acpi");
 		boolean apic = flag(node, "apic");
 		boolean pae = flag(node, "pae");
+		Optional<Boolean> vmport = node.child("vmport").map((child) -> {
+			if (child.attr("state").isEmpty()) {
+				throw new InvalidConfigurationException(child.attrPath("state"), "give <vmport state='on|off'/>");
+			}
+			boolean state = child.onOff("state", false);
+			child.finish();
+			return state;
+		});
 		node.finish();
-		return new Features(acpi, apic, pae);
+		return new Features(acpi, apic, pae, vmport);
+	}
+
+	private static ClockConfig clock(XNode node) {
+		ClockOffset offset = node.enumAttr("offset", ClockOffset.class, ClockOffset.UTC);
+		List<ClockTimer> timers = new ArrayList<>();
+		Set<String> names = new HashSet<>();
+		for (XNode child : node.children("timer")) {
+			String name = child.oneOf("name", null, "rtc", "pit", "hpet");
+			if (name == null) {
+				throw new InvalidConfigurationException(child.attrPath("name"),
+						"attribute 'name' of <timer> is required; supported: rtc, pit, hpet");
+			}
+			if (!names.add(name)) {
+				throw new InvalidConfigurationException(child.attrPath("name"), "timer '" + name + "' is listed twice");
+			}
+			Optional<String> tickpolicy = switch (name) {
+				case "rtc" -> Optional.ofNullable(child.oneOf("tickpolicy", null, "catchup", "delay"));
+				case "pit" -> Optional.ofNullable(child.oneOf("tickpolicy", null, "delay", "discard"));
+				default -> Optional.empty();
+			};
+			Optional<Boolean> present = name.equals("hpet")
+					? Optional.of(child.yesNo("present", true)).filter((value) -> child.attr("present").isPresent())
+					: Optional.empty();
+			child.finish();
+			timers.add(new ClockTimer(name, tickpolicy, present));
+		}
+		node.finish();
+		return new ClockConfig(offset, timers);
+	}
+
+	private static PowerManagement pm(XNode node) {
+		Optional<Boolean> mem = node.child("suspend-to-mem").map((child) -> enabled(child));
+		Optional<Boolean> disk = node.child("suspend-to-disk").map((child) -> enabled(child));
+		node.finish();
+		return new PowerManagement(mem, disk);
+	}
+
+	private static boolean enabled(XNode node) {
+		if (node.attr("enabled").isEmpty()) {
+			throw new InvalidConfigurationException(node.attrPath("enabled"),
+					"give <" + node.name() + " enabled='yes|no'/>");
+		}
+		boolean enabled = node.yesNo("enabled", false);
+		node.finish();
+		return enabled;
 	}
 
 	private static boolean flag(XNode node, String name) {
@@ -336,6 +386,14 @@ final class DomainXmlReader {
 			}
 			return result;
 		});
+		Optional<Boolean> migratable = Optional.empty();
+		if (node.attr("migratable").isPresent()) {
+			if (mode != CpuMode.HOST_PASSTHROUGH && mode != CpuMode.MAXIMUM) {
+				throw new UnsupportedConfigurationException(node.attrPath("migratable"),
+						"migratable is supported with mode='host-passthrough' or 'maximum' only");
+			}
+			migratable = Optional.of(node.onOff("migratable", true));
+		}
 		List<CpuFeature> features = new ArrayList<>();
 		Set<String> seen = new HashSet<>();
 		for (XNode child : node.children("feature")) {
@@ -352,7 +410,7 @@ final class DomainXmlReader {
 			features.add(new CpuFeature(policy, name));
 		}
 		node.finish();
-		return new CpuConfig(mode, model, topology, features);
+		return new CpuConfig(mode, model, topology, features, migratable);
 	}
 
 	private static LifecycleAction lifecycle(XNode domain, String name, LifecycleAction defaultAction,

@@ -140,6 +140,16 @@ final class RealQemu implements AutoCloseable {
 				device(id, "type").asString(), id);
 	}
 
+	/** The QOM path of the machine's built-in device of a type ({@code mc146818rtc}, {@code ICH9-LPC}, ...). */
+	String builtin(String type) {
+		for (JsonNode child : qmp("qom-list", Map.of("path", "/machine/unattached"))) {
+			if (child.get("type").asString().equals("child<" + type + ">")) {
+				return "/machine/unattached/" + child.get("name").asString();
+			}
+		}
+		throw new AssertionError("no built-in " + type);
+	}
+
 	/** The types of every device created with {@code -device}. */
 	List<String> peripheralTypes() {
 		List<String> types = new ArrayList<>();

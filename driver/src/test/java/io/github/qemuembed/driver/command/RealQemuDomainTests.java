@@ -164,7 +164,7 @@ class RealQemuDomainTests {
 				.contains("extra0");
 			String environ = Files.readString(Path.of("/proc/" + qemu.process().pid() + "/environ"));
 			assertThat(List.of(environ.split("\0"))).contains("TZ=JST-9");
-			JsonNode date = qemu.qomGet(rtcPath(qemu), "date");
+			JsonNode date = qemu.qomGet(qemu.builtin("mc146818rtc"), "date");
 			int utcHour = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour();
 			int rtcHour = date.get("tm_hour").asInt();
 			assertThat(Math.floorMod(rtcHour - utcHour, 24)).isIn(8, 9, 10);
@@ -174,8 +174,56 @@ class RealQemuDomainTests {
 				+ "<qemu:commandline><qemu:env name='TZ' value='JST-9'/></qemu:commandline>");
 		try (RealQemu qemu = RealQemu.start(utc, this.root, RealQemu.guestlessAccel())) {
 			int utcHour = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour();
-			int rtcHour = qemu.qomGet(rtcPath(qemu), "date").get("tm_hour").asInt();
+			int rtcHour = qemu.qomGet(qemu.builtin("mc146818rtc"), "date").get("tm_hour").asInt();
 			assertThat(Math.floorMod(rtcHour - utcHour, 24)).isIn(0, 1, 23);
+		}
+	}
+
+	/** A definition as virt-install writes it, with the disk pointed at a real image. */
+	@Test
+	void virtInstallStyleDefinitionWithTimersPmVmportAndMigratableCpu() throws Exception {
+		assumeThat(RealQemu.kvmUsable()).as("host-passthrough and the in-kernel PIT need KVM").isTrue();
+		Path image = this.root.resolve("debian12.qcow2");
+		Process create = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M").start();
+		assertThat(create.waitFor()).isZero();
+		String xml = Files.readString(Path.of("src/test/resources/golden/q35-virt-install.xml"))
+			.replace("/var/lib/libvirt/images/debian12.qcow2", image.toString());
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.KVM)) {
+			assertThat(qemu.qomGet("/machine", "vmport").asString()).isEqualTo("off");
+			assertThat(qemu.qomGet("/machine", "hpet").asBoolean()).isFalse();
+			assertThat(qemu.qomGet(qemu.builtin("mc146818rtc"), "lost_tick_policy").asString()).isEqualTo("slew");
+			assertThat(qemu.qomGet(qemu.builtin("kvm-pit"), "lost_tick_policy").asString()).isEqualTo("delay");
+			assertThat(qemu.qomGet(qemu.builtin("ICH9-LPC"), "disable_s3").asInt()).isEqualTo(1);
+			assertThat(qemu.qomGet(qemu.builtin("ICH9-LPC"), "disable_s4").asInt()).isEqualTo(1);
+			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
+			assertThat(qemu.qomGet(cpu, "migratable").asBoolean()).isTrue();
+			assertThat(qemu.pci("net0").bus()).isEqualTo("pci.1");
+			assertThat(qemu.pci("rng0").bus()).isEqualTo("pci.6");
+			assertThat(qemu.pci("pci.5").function()).isEqualTo(4);
+			assertThat(qemu.device("input0", "port").asString()).isEqualTo("1");
+		}
+	}
+
+	@Test
+	void i440fxPowerManagementAndBuiltinControllers() throws Exception {
+		String xml = domain("qemu", "<name>pcpm</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='pc'>hvm</type></os><features><acpi/><vmport state='on'/></features>"
+				+ "<clock offset='utc'><timer name='hpet' present='yes'/><timer name='rtc' tickpolicy='delay'/></clock>"
+				+ "<pm><suspend-to-mem enabled='yes'/><suspend-to-disk enabled='no'/></pm><devices>"
+				+ "<controller type='usb' index='0' model='piix3-uhci'/><controller type='ide' index='0'>"
+				+ "<address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x1'/></controller>"
+				+ "<input type='tablet' bus='usb'/></devices>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			assertThat(qemu.qomGet("/machine", "vmport").asString()).isEqualTo("on");
+			assertThat(qemu.qomGet("/machine", "hpet").asBoolean()).isTrue();
+			// libvirt runs an rtc with tickpolicy 'delay' as driftfix=none, which is QEMU's 'discard' policy
+			assertThat(qemu.qomGet(qemu.builtin("mc146818rtc"), "lost_tick_policy").asString()).isEqualTo("discard");
+			assertThat(qemu.qomGet(qemu.builtin("PIIX4_PM"), "disable_s3").asInt()).isEqualTo(0);
+			assertThat(qemu.qomGet(qemu.builtin("PIIX4_PM"), "disable_s4").asInt()).isEqualTo(1);
+			RealQemu.PciFunction usb = qemu.pci("usb");
+			assertThat(usb.slot()).isEqualTo(1);
+			assertThat(usb.function()).isEqualTo(2);
+			assertThat(usb.type()).isEqualTo("piix3-usb-uhci");
 		}
 	}
 
@@ -194,18 +242,6 @@ class RealQemuDomainTests {
 			assertThat(qemu.qmp("query-status").get("status").asString()).isIn("prelaunch", "paused");
 			assertThat(qemu.process().isAlive()).isTrue();
 		}
-	}
-
-	/** The RTC's QOM path: {@code mc146818rtc} hangs off the ISA bridge; found by type. */
-	static String rtcPath(RealQemu qemu) {
-		for (JsonNode device : qemu.qmp("qom-list", Map.of("path", "/machine/unattached"))) {
-			String name = device.get("name").asString();
-			String type = device.get("type").asString();
-			if (name.startsWith("device[") && type.equals("child<mc146818rtc>")) {
-				return "/machine/unattached/" + name;
-			}
-		}
-		return qemu.qmp("qom-list", Map.of("path", "/machine/unattached")).toString();
 	}
 
 	/** The smallest multiboot kernel QEMU loads: a header with load addresses, padded to 8 KiB. */
