@@ -7,7 +7,6 @@ import java.nio.file.StandardCopyOption;
 
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -18,7 +17,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The {@code qemu} health goes DOWN (HTTP 503) when the emulator binary disappears. */
-@Disabled("runs once the driver core is on main")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class EmulatorMissingHealthTests {
 
