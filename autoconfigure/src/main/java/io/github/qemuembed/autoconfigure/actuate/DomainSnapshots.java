@@ -74,11 +74,12 @@ public class DomainSnapshots implements DisposableBean {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		List<CompletableFuture<DomainInfo>> futures = new ArrayList<>();
 		for (Domain domain : domains) {
-			futures.add(this.inFlight.computeIfAbsent(domain.uuid(), (uuid) -> {
-				CompletableFuture<DomainInfo> future = CompletableFuture.supplyAsync(domain::info, this.executor);
-				future.whenComplete((info, ex) -> this.inFlight.remove(uuid));
-				return future;
-			}));
+			UUID uuid = domain.uuid();
+			CompletableFuture<DomainInfo> future = this.inFlight.computeIfAbsent(uuid,
+					(key) -> CompletableFuture.supplyAsync(domain::info, this.executor));
+			// registered outside computeIfAbsent: a read that already finished must not stay in the map
+			future.whenComplete((info, ex) -> this.inFlight.remove(uuid, future));
+			futures.add(future);
 		}
 		List<Snapshot> snapshots = new ArrayList<>(domains.size());
 		for (int i = 0; i < domains.size(); i++) {
