@@ -1,0 +1,55 @@
+package io.github.qemuembed.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How much each scenario measures. Three profiles: {@link #full()} for the published numbers,
+ * {@link #quick()} for a run of about two minutes, and {@link #tiny()} for the smoke test (every
+ * scenario once, at the smallest size that still exercises its code).
+ *
+ * @param name profile name, printed with the results
+ * @param warmups untimed iterations before the measured ones (per scenario and system)
+ * @param runs measured iterations of the launch and destroy scenarios
+ * @param libvirtRuns measured iterations of libvirt's start and destroy (each destroy takes ~2 s)
+ * @param openColdRuns measured cold opens (each one probes the emulator)
+ * @param openWarmRuns measured warm opens
+ * @param scaleSizes how many VMs the scale scenarios start at once, one scenario per size
+ * @param scaleRuns measured repetitions of each scale scenario
+ * @param guestRuns measured guest boots (TCG: several seconds each)
+ * @param qmpCalls measured {@code query-status} calls on one VM
+ * @param qmpManyVms how many VMs the many-VM QMP round trip uses
+ * @param qmpCallsPerVm measured calls per VM in the many-VM round trip
+ * @param mixedThreads threads of the mixed scenario
+ * @param mixedVms VMs of the mixed scenario
+ * @param mixedDuration how long the mixed scenario runs
+ */
+public record BenchmarkSettings(String name, int warmups, int runs, int libvirtRuns, int openColdRuns,
+		int openWarmRuns, List<Integer> scaleSizes, int scaleRuns, int guestRuns, int qmpCalls, int qmpManyVms,
+		int qmpCallsPerVm, int mixedThreads, int mixedVms, Duration mixedDuration) {
+
+	public static BenchmarkSettings full() {
+		return new BenchmarkSettings("full", 5, 30, 20, 5, 20, List.of(10, 50), 3, 5, 2000, 50, 200, 8, 20,
+				Duration.ofSeconds(30));
+	}
+
+	public static BenchmarkSettings quick() {
+		return new BenchmarkSettings("quick", 2, 10, 5, 2, 5, List.of(10, 50), 1, 1, 300, 50, 20, 8, 20,
+				Duration.ofSeconds(8));
+	}
+
+	public static BenchmarkSettings tiny() {
+		return new BenchmarkSettings("tiny", 0, 1, 1, 1, 1, List.of(2), 1, 1, 5, 2, 3, 2, 2,
+				Duration.ofMillis(500));
+	}
+
+	public static BenchmarkSettings named(String name) {
+		return switch (name) {
+			case "full" -> full();
+			case "quick" -> quick();
+			case "tiny" -> tiny();
+			default -> throw new IllegalArgumentException("Unknown profile '" + name + "': use full, quick or tiny");
+		};
+	}
+
+}

@@ -1,0 +1,82 @@
+package io.github.qemuembed.benchmarks.embed;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.github.qemuembed.benchmarks.Benchmark;
+import io.github.qemuembed.benchmarks.BenchmarkContext;
+import io.github.qemuembed.benchmarks.Parallel;
+import io.github.qemuembed.benchmarks.ProcessStats;
+import io.github.qemuembed.benchmarks.Row;
+import io.github.qemuembed.benchmarks.Samples;
+import io.github.qemuembed.benchmarks.Systems;
+import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.DomainState;
+import io.github.qemuembed.driver.QemuDriver;
+
+/**
+ * Scenario {@code scale-N} on qemu-embed: N defined domains started at once, one caller thread each;
+ * {@code wall} until all are RUNNING. Then, with the callers gone, what the running VMs cost this
+ * JVM: live threads and heap (after GC) per VM, compared with the driver open and the domains
+ * defined but not running, and the JVM's resident set.
+ */
+public final class EmbedScaleBenchmark implements Benchmark {
+
+	private final int vms;
+
+	public EmbedScaleBenchmark(int vms) {
+		this.vms = vms;
+	}
+
+	@Override
+	public String scenario() {
+		return "scale-" + this.vms;
+	}
+
+	@Override
+	public String system() {
+		return Systems.QEMU_EMBED;
+	}
+
+	@Override
+	public List<Row> run(BenchmarkContext context) throws Exception {
+		Samples wall = new Samples();
+		Samples threadsPerVm = new Samples();
+		Samples heapPerVm = new Samples();
+		Samples jvmRss = new Samples();
+		for (int run = 0; run < context.settings().scaleRuns(); run++) {
+			QemuDriver driver = Embedded.open(context, context.newDirectory("qees"));
+			try {
+				List<Domain> domains = new ArrayList<>();
+				for (int i = 0; i < this.vms; i++) {
+					domains.add(driver.define(Embedded.guestlessXml(context, "scale" + i)));
+				}
+				int threadsBefore = ProcessStats.liveThreads();
+				long heapBefore = ProcessStats.heapAfterGc();
+				List<Callable<Void>> starts = new ArrayList<>();
+				for (Domain domain : domains) {
+					starts.add(() -> {
+						domain.start();
+						Embedded.awaitState(domain, DomainState.RUNNING);
+						return null;
+					});
+				}
+				long start = System.nanoTime();
+				Parallel.run(this.vms, starts);
+				wall.add((System.nanoTime() - start) / 1_000_000.0);
+				threadsPerVm.add((ProcessStats.liveThreads() - threadsBefore) / (double) this.vms);
+				heapPerVm.add((ProcessStats.heapAfterGc() - heapBefore) / 1024.0 / this.vms);
+				jvmRss.add(ProcessStats.jvmRssMiB());
+			}
+			finally {
+				Embedded.destroyAllAndClose(driver);
+			}
+		}
+		return List.of(Row.of(scenario(), system(), "wall", "ms", wall),
+				Row.of(scenario(), system(), "threads-per-vm", "threads", threadsPerVm),
+				Row.of(scenario(), system(), "heap-per-vm", "KiB", heapPerVm),
+				Row.of(scenario(), system(), "jvm-rss", "MiB", jvmRss));
+	}
+
+}

@@ -1,0 +1,73 @@
+package io.github.qemuembed.benchmarks.raw;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.github.qemuembed.benchmarks.Benchmark;
+import io.github.qemuembed.benchmarks.BenchmarkContext;
+import io.github.qemuembed.benchmarks.Parallel;
+import io.github.qemuembed.benchmarks.ProcessStats;
+import io.github.qemuembed.benchmarks.Recorder;
+import io.github.qemuembed.benchmarks.Row;
+import io.github.qemuembed.benchmarks.Samples;
+import io.github.qemuembed.benchmarks.Systems;
+
+/**
+ * Scenario {@code scale-N} on raw QEMU: N launches at once, one thread each, wall time until all
+ * run; also the resident memory of one QEMU, which bounds how many VMs fit whatever drives them.
+ */
+public final class RawScaleBenchmark implements Benchmark {
+
+	private final int vms;
+
+	public RawScaleBenchmark(int vms) {
+		this.vms = vms;
+	}
+
+	@Override
+	public String scenario() {
+		return "scale-" + this.vms;
+	}
+
+	@Override
+	public String system() {
+		return Systems.RAW_QEMU;
+	}
+
+	@Override
+	public List<Row> run(BenchmarkContext context) throws Exception {
+		Samples wall = new Samples();
+		Samples qemuRss = new Samples();
+		for (int run = 0; run < context.settings().scaleRuns(); run++) {
+			Path dir = context.newDirectory("qebs");
+			List<RawQemu> started = Collections.synchronizedList(new ArrayList<>());
+			try {
+				List<Callable<Void>> tasks = new ArrayList<>();
+				for (int i = 0; i < this.vms; i++) {
+					Path monitor = dir.resolve("m" + i + ".sock");
+					Path log = dir.resolve("q" + i + ".log");
+					List<String> argv = RawQemu.guestlessArgv(context.emulator(), context.machine().accel(), monitor);
+					tasks.add(() -> {
+						started.add(RawQemu.launch(argv, monitor, log, Recorder.discarding()));
+						return null;
+					});
+				}
+				long start = System.nanoTime();
+				Parallel.run(this.vms, tasks);
+				wall.add((System.nanoTime() - start) / 1_000_000.0);
+				for (RawQemu vm : started) {
+					qemuRss.add(ProcessStats.rssMiB(vm.process().pid()));
+				}
+			}
+			finally {
+				RawQemu.closeAll(started);
+			}
+		}
+		return List.of(Row.of(scenario(), system(), "wall", "ms", wall),
+				Row.of(scenario(), system(), "qemu-rss-per-vm", "MiB", qemuRss));
+	}
+
+}
