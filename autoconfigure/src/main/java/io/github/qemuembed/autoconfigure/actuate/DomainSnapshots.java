@@ -108,13 +108,20 @@ public class DomainSnapshots implements DisposableBean {
 		return new DomainSnapshots(driver, timeout, CallerSupplier.NONE, UnaryOperator.identity(), true);
 	}
 
-	/** Snapshots of all domains the caller may see. */
-	public List<Snapshot> all() {
-		return collect(this.asApplication ? listAsApplication() : this.driver.list(DomainListFilter.ALL));
+	/** A domain with its name and UUID, read as whoever the snapshots are for. */
+	private record Target(Domain domain, String name, UUID uuid) {
+
+		static List<Target> of(List<Domain> domains) {
+			return domains.stream().map((d) -> new Target(d, d.name(), d.uuid())).toList();
+		}
+
 	}
 
-	private List<Domain> listAsApplication() {
-		return callAsApplication(() -> this.driver.list(DomainListFilter.ALL));
+	/** Snapshots of all domains the caller may see. */
+	public List<Snapshot> all() {
+		return collect(this.asApplication
+				? callAsApplication(() -> Target.of(this.driver.list(DomainListFilter.ALL)))
+				: Target.of(this.driver.list(DomainListFilter.ALL)));
 	}
 
 	/**
@@ -144,21 +151,22 @@ public class DomainSnapshots implements DisposableBean {
 	 * @throws AccessDeniedException if the caller may not read the domain
 	 */
 	public Snapshot of(Domain domain) {
-		Snapshot snapshot = collect(List.of(domain)).get(0);
+		Snapshot snapshot = collect(this.asApplication ? callAsApplication(() -> Target.of(List.of(domain)))
+				: Target.of(List.of(domain))).get(0);
 		if (snapshot.denied() != null) {
 			throw snapshot.denied();
 		}
 		return snapshot;
 	}
 
-	private List<Snapshot> collect(List<Domain> domains) {
+	private List<Snapshot> collect(List<Target> domains) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		String caller = this.callerSupplier.currentCaller().map(Caller::name).orElse("");
 		List<Key> keys = new ArrayList<>();
 		List<CompletableFuture<DomainInfo>> futures = new ArrayList<>();
-		for (Domain domain : domains) {
-			Key key = new Key(domain.uuid(), caller);
-			CompletableFuture<DomainInfo> future = this.inFlight.computeIfAbsent(key, (k) -> read(domain));
+		for (Target target : domains) {
+			Key key = new Key(target.uuid(), caller);
+			CompletableFuture<DomainInfo> future = this.inFlight.computeIfAbsent(key, (k) -> read(target.domain()));
 			// registered outside computeIfAbsent: a read that already finished must not stay in the map
 			future.whenComplete((info, ex) -> this.inFlight.remove(key, future));
 			keys.add(key);
@@ -166,7 +174,7 @@ public class DomainSnapshots implements DisposableBean {
 		}
 		List<Snapshot> snapshots = new ArrayList<>(domains.size());
 		for (int i = 0; i < domains.size(); i++) {
-			Domain domain = domains.get(i);
+			Target domain = domains.get(i);
 			Key key = keys.get(i);
 			try {
 				DomainInfo info = futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
