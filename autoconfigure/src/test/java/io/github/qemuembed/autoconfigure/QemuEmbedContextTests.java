@@ -79,7 +79,10 @@ class QemuEmbedContextTests {
 
 	@Test
 	void declaredDomainsAutostartAndDestroyModeLeavesNoQemu() {
-		this.runner.withPropertyValues(twoDomains("destroy")).run((context) -> {
+		List<DomainLifecycleEvent> events = new CopyOnWriteArrayList<>();
+		this.runner.withPropertyValues(twoDomains("destroy"))
+			.withBean("recorder", ApplicationListener.class, () -> (ApplicationListener<DomainLifecycleEvent>) events::add)
+			.run((context) -> {
 			assertThat(context).hasNotFailed();
 			QemuDriver driver = context.getBean(QemuDriver.class);
 			assertThat(driver.lookup("alpha").status().state()).isEqualTo(DomainState.RUNNING);
@@ -90,6 +93,11 @@ class QemuEmbedContextTests {
 			assertThat(QemuProcesses.under(this.root)).hasSize(2);
 		});
 		assertThat(QemuProcesses.under(this.root)).isEmpty();
+		// the STOPPED events of the shutdown reach the application before the context is gone
+		assertThat(events).filteredOn(DomainStoppedEvent.class::isInstance)
+			.extracting(DomainLifecycleEvent::getDomainName, (e) -> ((DomainStoppedEvent) e).getReason())
+			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("alpha", StateReason.SHUTOFF_DESTROYED),
+					org.assertj.core.groups.Tuple.tuple("beta", StateReason.SHUTOFF_DESTROYED));
 	}
 
 	@Test
