@@ -460,8 +460,10 @@ final class ManagedDomain implements Domain {
 		if (ended.destroyRequested) {
 			return LifecycleAction.DESTROY;
 		}
-		if (ended.rebootRequested && reason == StateReason.SHUTOFF_SHUTDOWN) {
-			return LifecycleAction.RESTART;
+		if ((ended.rebootRequested || ended.guestReset) && reason == StateReason.SHUTOFF_SHUTDOWN) {
+			// a reboot, asked through reboot() or by the guest: on_reboot decides (destroy, or come back)
+			return (ended.liveDefinition.onReboot() == LifecycleAction.DESTROY) ? LifecycleAction.DESTROY
+					: LifecycleAction.RESTART;
 		}
 		if (reason == StateReason.SHUTOFF_SHUTDOWN) {
 			return ended.liveDefinition.onPoweroff();
@@ -506,6 +508,7 @@ final class ManagedDomain implements Domain {
 			case "SHUTDOWN" -> {
 				if (event.data().path("guest").asBoolean(false)) {
 					source.guestShutdown = true;
+					source.guestReset = "guest-reset".equals(event.data().path("reason").asString(""));
 					transition(source, StateReason.SHUTDOWN_USER, DomainEventType.SHUTDOWN,
 							event.data().path("reason").asString(""));
 				}

@@ -50,6 +50,9 @@ final class QemuRun {
 	/** QEMU reported a guest-initiated power-off (QMP SHUTDOWN with guest=true). */
 	volatile boolean guestShutdown;
 
+	/** The guest rebooted while QEMU runs with {@code -no-reboot} (on_reboot=destroy): QMP SHUTDOWN reason guest-reset. */
+	volatile boolean guestReset;
+
 	/** {@code reboot()} asked the guest to power off so that the domain can be started again. */
 	volatile boolean rebootRequested;
 

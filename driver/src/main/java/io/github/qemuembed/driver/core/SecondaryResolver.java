@@ -91,7 +91,11 @@ final class SecondaryResolver {
 			Path monitorSocket, Path pidFile, Path log, List<NetworkPort> ports) {
 		checkConfigured(context, definition);
 		SecondaryDrivers drivers = context.config().secondary();
-		RunContext run = new RunContext(context.accel(), context.capabilities().emulator(), privateDir, monitorSocket,
+		// <domain type='qemu'> means emulation (TCG) whatever the host offers, as in libvirt; type='kvm' runs
+		// with the driver's accelerator (KVM unless the driver was configured or forced to TCG)
+		io.github.qemuembed.driver.Accel accel = (definition.type() == io.github.qemuembed.driver.xml.DomainType.QEMU)
+				? io.github.qemuembed.driver.Accel.TCG : context.accel();
+		RunContext run = new RunContext(accel, context.capabilities().emulator(), privateDir, monitorSocket,
 				pidFile, log, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), Optional.empty());
 		List<Disk> disks = definition.devices().disks();
 		for (int i = 0; i < disks.size(); i++) {

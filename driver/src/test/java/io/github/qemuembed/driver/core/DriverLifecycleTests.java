@@ -134,6 +134,34 @@ class DriverLifecycleTests {
 	}
 
 	@Test
+	void addressesAndMachineAssignedAtStartAreWrittenBackAndKeptAcrossRestarts() throws Exception {
+		Domain domain = this.driver.define(GuestlessDomains.xml("alpha")
+			.replace("<devices>", "<devices><interface type='user'><model type='virtio'/></interface>"));
+		assertThat(this.root.resolve("etc/qemu/alpha.xml")).content().doesNotContain("<address");
+		domain.start();
+		String persisted = Files.readString(this.root.resolve("etc/qemu/alpha.xml"));
+		assertThat(persisted).containsPattern("<address type=[\"']pci[\"']").containsPattern("machine=[\"']pc-q35-");
+		domain.destroy();
+		domain.start();
+		assertThat(this.root.resolve("etc/qemu/alpha.xml")).hasContent(persisted);
+		assertThat(domain.qmp("{\"execute\":\"query-pci\"}")).contains("\"class_info\"");
+		domain.destroy();
+	}
+
+	@Test
+	void domainTypeQemuRunsUnderTcgAndTypeKvmUnderTheDriversAccelerator() {
+		Domain emulated = this.driver.define(GuestlessDomains.xml("emulated").replace("type='kvm'", "type='qemu'"));
+		emulated.start();
+		assertThat(emulated.qmp("{\"execute\":\"query-kvm\"}")).contains("\"enabled\":false");
+		emulated.destroy();
+		Domain accelerated = this.driver.define(GuestlessDomains.xml("accelerated"));
+		accelerated.start();
+		boolean kvm = this.driver.emulator().accel() == io.github.qemuembed.driver.Accel.KVM;
+		assertThat(accelerated.qmp("{\"execute\":\"query-kvm\"}")).contains("\"enabled\":" + kvm);
+		accelerated.destroy();
+	}
+
+	@Test
 	void suspendResumeResetAndQmpPassthrough() {
 		Domain domain = this.driver.define(GuestlessDomains.xml("alpha"));
 		domain.start();

@@ -111,6 +111,25 @@ class GuestLifecycleIT {
 		assertThat(domain.status()).hasToString("shutoff/destroyed");
 	}
 
+	@Test
+	void guestRebootWithOnRebootDestroyEndsTheDomain() throws Exception {
+		String xml = TestGuest.standard().domain("oneshot").type("qemu").toXml()
+			.replace("<on_poweroff>destroy</on_poweroff>",
+					"<on_poweroff>restart</on_poweroff><on_reboot>destroy</on_reboot>");
+		Domain domain = this.driver.define(xml);
+		domain.start();
+		long pid = domain.info().pid().orElseThrow();
+		try (DomainConsole console = domain.openConsole();
+				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
+			shell.awaitText(TestGuest.READY_MARKER, BOOT);
+			shell.sendLine("reboot -f");
+			await().atMost(BOOT).until(() -> ProcessHandle.of(pid).isEmpty());
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> domain.status().state() == DomainState.SHUTOFF);
+		assertThat(domain.status()).hasToString("shutoff/shutdown");
+		assertThat(markers(this.root.resolve("log/qemu/oneshot.log"))).isEqualTo(1);
+	}
+
 	private static int markers(Path log) throws Exception {
 		String text = Files.readString(log);
 		int count = 0;
