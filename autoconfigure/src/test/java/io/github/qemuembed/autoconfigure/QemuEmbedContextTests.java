@@ -263,6 +263,25 @@ class QemuEmbedContextTests {
 				.contains("The XML of declared domain 'alpha' (qemu.embed.domains.alpha.inline-xml) is invalid at /domain/blinkenlights"));
 	}
 
+	@Test
+	void failedAutostartFailsTheContextAndLeavesNoQemu() {
+		String broken = GUESTLESS.formatted("broken")
+			.replace("</os>", "</os><devices><disk type='file' device='disk'><source file='" + this.root
+					+ "/missing.img'/><target dev='vda' bus='virtio'/></disk></devices>");
+		this.runner
+			.withPropertyValues("qemu.embed.root=" + this.root,
+					"qemu.embed.domains.alpha.inline-xml=" + GUESTLESS.formatted("alpha"),
+					"qemu.embed.domains.alpha.autostart=true", "qemu.embed.domains.broken.inline-xml=" + broken,
+					"qemu.embed.domains.broken.autostart=true")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(FailureAnalysisSupport.text(context.getStartupFailure()))
+					.contains("Declared domain 'broken' (qemu.embed.domains.broken.inline-xml) could not be started")
+					.contains("missing.img");
+			});
+		assertThat(QemuProcesses.under(this.root)).isEmpty();
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class Recorder implements ApplicationListener<DomainLifecycleEvent> {
 
