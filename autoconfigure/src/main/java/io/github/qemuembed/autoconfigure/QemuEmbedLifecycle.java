@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.qemuembed.autoconfigure.DeclaredDomainException.Action;
 import io.github.qemuembed.autoconfigure.QemuEmbedProperties.ShutdownMode;
 import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.DomainEvent;
+import io.github.qemuembed.driver.DomainEventListener;
+import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainListFilter;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
@@ -56,6 +61,9 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(QemuEmbedLifecycle.class);
 
+	/** How long stop waits, after the VMs are gone, for their STOPPED events to be delivered. */
+	private static final Duration EVENT_DRAIN = Duration.ofSeconds(2);
+
 	/** Extra time, beyond the timeout, allowed for forced stops to complete. */
 	private static final Duration FORCE_SLACK = Duration.ofSeconds(5);
 
@@ -82,13 +90,45 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		runAsApplication("qemu-embed-start", this::startDeclaredDomains);
+		this.running = true;
+	}
+
+	/**
+	 * Runs the lifecycle's driver calls on a fresh thread that inherits no thread-locals: they are
+	 * the application's own calls, whatever principal the thread that starts or closes the context
+	 * may carry (a test, or a request that triggered a shutdown, with a Spring Security context).
+	 */
+	private static void runAsApplication(String name, Runnable work) {
+		RuntimeException[] failure = new RuntimeException[1];
+		Thread thread = new Thread(null, () -> {
+			try {
+				work.run();
+			}
+			catch (RuntimeException ex) {
+				failure[0] = ex;
+			}
+		}, name, 0, false);
+		thread.start();
+		try {
+			thread.join();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for " + name, ex);
+		}
+		if (failure[0] != null) {
+			throw failure[0];
+		}
+	}
+
+	private void startDeclaredDomains() {
 		for (DeclaredDomain domain : this.declared) {
 			if (domain.persistent()) {
 				define(domain);
 			}
 		}
 		startAutostartDomains();
-		this.running = true;
 	}
 
 	private void define(DeclaredDomain declared) {
@@ -177,6 +217,10 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 			return;
 		}
 		this.running = false;
+		runAsApplication("qemu-embed-stop", this::stopRunningDomains);
+	}
+
+	private void stopRunningDomains() {
 		List<Domain> active;
 		try {
 			active = this.driver.list(DomainListFilter.ACTIVE);
@@ -195,17 +239,58 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 		logger.info("Stopping " + active.size() + " running domain(s) " + names(active) + " (shutdown mode "
 				+ this.shutdownMode.name().toLowerCase(java.util.Locale.ROOT) + ", timeout " + this.shutdownTimeout
 				+ ")");
-		if (this.shutdownMode == ShutdownMode.GRACEFUL) {
-			Duration acpiWait = acpiWait();
-			runInParallel("qemu-embed-stop-", active, (domain) -> domain.shutdown(acpiWait),
-					this.shutdownTimeout.plus(FORCE_SLACK));
+		StoppedEvents stopped = new StoppedEvents(names(active));
+		try (AutoCloseable registration = this.driver.addListener(stopped)) {
+			if (this.shutdownMode == ShutdownMode.GRACEFUL) {
+				Duration acpiWait = acpiWait();
+				runInParallel("qemu-embed-stop-", active, (domain) -> domain.shutdown(acpiWait),
+						this.shutdownTimeout.plus(FORCE_SLACK));
+			}
+			else {
+				runInParallel("qemu-embed-stop-", active, (domain) -> {
+					domain.destroy();
+					return true;
+				}, this.shutdownTimeout.plus(FORCE_SLACK));
+			}
+			// the driver delivers events on its own thread: let the STOPPED events reach the application's
+			// listeners while the context can still publish them
+			stopped.await(EVENT_DRAIN);
 		}
-		else {
-			runInParallel("qemu-embed-stop-", active, (domain) -> {
-				domain.destroy();
-				return true;
-			}, this.shutdownTimeout.plus(FORCE_SLACK));
+		catch (Exception ex) {
+			logger.debug("Could not follow the stop events", ex);
 		}
+	}
+
+	/** Waits for the STOPPED event of each domain being stopped. */
+	private static final class StoppedEvents implements DomainEventListener {
+
+		private final Set<String> pending;
+
+		StoppedEvents(List<String> names) {
+			this.pending = ConcurrentHashMap.newKeySet();
+			this.pending.addAll(names);
+		}
+
+		@Override
+		public void onEvent(DomainEvent event) {
+			if (event.type() == DomainEventType.STOPPED && this.pending.remove(event.domainName())) {
+				synchronized (this) {
+					notifyAll();
+				}
+			}
+		}
+
+		synchronized void await(Duration limit) throws InterruptedException {
+			long deadline = System.nanoTime() + limit.toNanos();
+			while (!this.pending.isEmpty()) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return;
+				}
+				TimeUnit.NANOSECONDS.timedWait(this, left);
+			}
+		}
+
 	}
 
 	/**
@@ -274,7 +359,7 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 	private static ExecutorService newExecutor(String prefix, int tasks) {
 		AtomicInteger count = new AtomicInteger();
 		ThreadFactory factory = (runnable) -> {
-			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+			Thread thread = new Thread(null, runnable, prefix + count.incrementAndGet(), 0, false);
 			thread.setDaemon(true);
 			return thread;
 		};
