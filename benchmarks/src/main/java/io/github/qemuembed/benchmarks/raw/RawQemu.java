@@ -27,8 +27,21 @@ public final class RawQemu implements AutoCloseable {
 
 	/** The guest-less machine every system is measured with: q35, 64 MiB, no devices, paused. */
 	public static List<String> guestlessArgv(Path emulator, String accel, Path monitor) {
-		return List.of(emulator.toString(), "-S", "-nodefaults", "-no-user-config", "-display", "none", "-machine",
-				"q35,accel=" + accel, "-m", "64", "-qmp", "unix:" + monitor + ",server=on,wait=off");
+		return guestlessArgv(emulator, accel, monitor, null);
+	}
+
+	/**
+	 * The guest-less machine with a firmware image instead of SeaBIOS (the halting firmware of the
+	 * many-VM scenarios), or SeaBIOS when {@code firmware} is {@code null}.
+	 */
+	public static List<String> guestlessArgv(Path emulator, String accel, Path monitor, Path firmware) {
+		List<String> argv = new ArrayList<>(List.of(emulator.toString(), "-S", "-nodefaults", "-no-user-config",
+				"-display", "none", "-machine", "q35,accel=" + accel, "-m", "64"));
+		if (firmware != null) {
+			argv.addAll(List.of("-bios", firmware.toString()));
+		}
+		argv.addAll(List.of("-qmp", "unix:" + monitor + ",server=on,wait=off"));
+		return argv;
 	}
 
 	/**

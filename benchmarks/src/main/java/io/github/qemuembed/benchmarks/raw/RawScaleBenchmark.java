@@ -49,7 +49,8 @@ public final class RawScaleBenchmark implements Benchmark {
 				for (int i = 0; i < this.vms; i++) {
 					Path monitor = dir.resolve("m" + i + ".sock");
 					Path log = dir.resolve("q" + i + ".log");
-					List<String> argv = RawQemu.guestlessArgv(context.emulator(), context.machine().accel(), monitor);
+					List<String> argv = RawQemu.guestlessArgv(context.emulator(), context.machine().accel(), monitor,
+						context.haltFirmware());
 					tasks.add(() -> {
 						started.add(RawQemu.launch(argv, monitor, log, Recorder.discarding()));
 						return null;
