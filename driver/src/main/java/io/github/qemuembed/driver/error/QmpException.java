@@ -9,6 +9,9 @@ public class QmpException extends QemuEmbedException {
 
 	public static final String DISCONNECTED = "Disconnected";
 
+	/** The calling thread was interrupted while it waited for the reply; the command may still run in QEMU. */
+	public static final String INTERRUPTED = "Interrupted";
+
 	private final String errorClass;
 
 	private final String description;

@@ -11,4 +11,14 @@ public class SecondaryDriverException extends QemuEmbedException {
 		super(ErrorCode.NO_CONNECT, message, cause);
 	}
 
+	/** With a more precise code than {@link ErrorCode#NO_CONNECT}, e.g. one a libvirt daemon reported. */
+	public SecondaryDriverException(ErrorCode code, String message) {
+		super(code, message);
+	}
+
+	/** With a more precise code than {@link ErrorCode#NO_CONNECT}, e.g. one a libvirt daemon reported. */
+	public SecondaryDriverException(ErrorCode code, String message, Throwable cause) {
+		super(code, message, cause);
+	}
+
 }

@@ -1,0 +1,298 @@
+package io.github.qemuembed.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.qemuembed.autoconfigure.DeclaredDomainException.Action;
+import io.github.qemuembed.autoconfigure.QemuEmbedProperties.ShutdownMode;
+import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.DomainListFilter;
+import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.error.DomainNotFoundException;
+import io.github.qemuembed.driver.error.DriverClosedException;
+import io.github.qemuembed.driver.error.InvalidOperationException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Starts the declared domains with the context and stops every running VM of the driver when the
+ * context stops.
+ * <p>
+ * <b>Why a {@link SmartLifecycle} and this phase.</b> Spring Boot's Docker Compose support stops its
+ * services from a {@code SpringApplicationShutdownHandlers} handler, which runs after the context
+ * is closed: right for external services that outlive every bean. Here that would be too late: the
+ * driver is a bean, closed (and a temporary root deleted) while the context closes, and a driver
+ * cannot stop VMs once closed. Lifecycle beans are stopped before any bean is destroyed, so a
+ * {@code SmartLifecycle} stops the VMs while the driver is still open. Its {@link #PHASE} is below
+ * the web server's phases ({@code DEFAULT_PHASE - 1024} for graceful shutdown,
+ * {@code DEFAULT_PHASE - 2048} for start/stop): lower phases start earlier and stop later, so
+ * declared VMs run before the server takes requests, and are stopped only after the server
+ * drained its requests and stopped, as well as after any lifecycle bean in the default phase (message
+ * listeners, schedulers) that may use them. A handler would also not run with contexts that are not
+ * started by {@code SpringApplication} (tests, {@code ApplicationContextRunner}).
+ * <p>
+ * {@link #stop()} is synchronous and bounded by {@code qemu.embed.shutdown.timeout}, so the
+ * lifecycle processor's per-phase timeout does not apply to it.
+ */
+public class QemuEmbedLifecycle implements SmartLifecycle {
+
+	/** The phase: starts before, and stops after, the embedded web server. */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private static final Log logger = LogFactory.getLog(QemuEmbedLifecycle.class);
+
+	/** Extra time, beyond the timeout, allowed for forced stops to complete. */
+	private static final Duration FORCE_SLACK = Duration.ofSeconds(5);
+
+	private final QemuDriver driver;
+
+	private final List<DeclaredDomain> declared;
+
+	private final ShutdownMode shutdownMode;
+
+	private final Duration shutdownTimeout;
+
+	private final Duration destroyGracePeriod;
+
+	private volatile boolean running;
+
+	public QemuEmbedLifecycle(QemuDriver driver, List<DeclaredDomain> declared, ShutdownMode shutdownMode,
+			Duration shutdownTimeout, Duration destroyGracePeriod) {
+		this.driver = driver;
+		this.declared = List.copyOf(declared);
+		this.shutdownMode = shutdownMode;
+		this.shutdownTimeout = shutdownTimeout;
+		this.destroyGracePeriod = destroyGracePeriod;
+	}
+
+	@Override
+	public void start() {
+		for (DeclaredDomain domain : this.declared) {
+			if (domain.persistent()) {
+				define(domain);
+			}
+		}
+		startAutostartDomains();
+		this.running = true;
+	}
+
+	private void define(DeclaredDomain declared) {
+		try {
+			Optional<Domain> existing = this.driver.find(declared.name());
+			this.driver.define(existing.isPresent() ? declared.xmlFor(existing.get().uuid()) : declared.xml());
+			logger.debug("Defined declared domain '" + declared.name() + "' from " + declared.source());
+		}
+		catch (RuntimeException ex) {
+			throw new DeclaredDomainException(declared.name(), declared.source(), Action.DEFINE, ex);
+		}
+	}
+
+	private void startAutostartDomains() {
+		List<DeclaredDomain> toStart = this.declared.stream().filter(DeclaredDomain::autostart).toList();
+		if (toStart.isEmpty()) {
+			return;
+		}
+		ExecutorService executor = newExecutor("qemu-embed-start-", toStart.size());
+		Map<DeclaredDomain, Future<Optional<Domain>>> futures = new LinkedHashMap<>();
+		try {
+			for (DeclaredDomain domain : toStart) {
+				futures.put(domain, executor.submit(() -> startDeclared(domain)));
+			}
+			List<Domain> started = new ArrayList<>();
+			DeclaredDomainException failure = null;
+			for (Map.Entry<DeclaredDomain, Future<Optional<Domain>>> entry : futures.entrySet()) {
+				try {
+					entry.getValue().get().ifPresent(started::add);
+				}
+				catch (ExecutionException ex) {
+					RuntimeException cause = (ex.getCause() instanceof RuntimeException re) ? re
+							: new IllegalStateException(ex.getCause());
+					DeclaredDomainException dde = new DeclaredDomainException(entry.getKey().name(),
+							entry.getKey().source(), Action.START, cause);
+					if (failure == null) {
+						failure = dde;
+					}
+					else {
+						failure.addSuppressed(dde);
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException("Interrupted while starting declared domains", ex);
+				}
+			}
+			if (failure != null) {
+				logger.error("A declared domain failed to start; stopping the " + started.size()
+						+ " declared domain(s) already started");
+				destroyAll(started);
+				throw failure;
+			}
+			logger.info("Started declared domain(s) " + toStart.stream().map(DeclaredDomain::name).toList());
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	/** Starts one declared domain; empty when it was already running (reconnected from an earlier run). */
+	private Optional<Domain> startDeclared(DeclaredDomain declared) {
+		Optional<Domain> existing = this.driver.find(declared.name());
+		if (existing.isPresent() && existing.get().status().isActive()) {
+			logger.info("Declared domain '" + declared.name() + "' is already running (reconnected)");
+			return Optional.empty();
+		}
+		if (declared.persistent()) {
+			Domain domain = existing.orElseGet(() -> this.driver.lookup(declared.name()));
+			domain.start();
+			return Optional.of(domain);
+		}
+		return Optional.of(this.driver.createTransient(declared.xml()));
+	}
+
+	private void destroyAll(List<Domain> domains) {
+		runInParallel("qemu-embed-stop-", domains, (domain) -> {
+			domain.destroy();
+			return true;
+		}, this.destroyGracePeriod.plus(FORCE_SLACK));
+	}
+
+	@Override
+	public void stop() {
+		if (!this.running) {
+			return;
+		}
+		this.running = false;
+		List<Domain> active;
+		try {
+			active = this.driver.list(DomainListFilter.ACTIVE);
+		}
+		catch (DriverClosedException ex) {
+			return;
+		}
+		if (active.isEmpty()) {
+			return;
+		}
+		if (this.shutdownMode == ShutdownMode.DETACH) {
+			logger.info("Leaving " + active.size() + " running domain(s) " + names(active)
+					+ " for the next start on root " + this.driver.root() + " to reconnect (shutdown mode detach)");
+			return;
+		}
+		logger.info("Stopping " + active.size() + " running domain(s) " + names(active) + " (shutdown mode "
+				+ this.shutdownMode.name().toLowerCase(java.util.Locale.ROOT) + ", timeout " + this.shutdownTimeout
+				+ ")");
+		if (this.shutdownMode == ShutdownMode.GRACEFUL) {
+			Duration acpiWait = acpiWait();
+			runInParallel("qemu-embed-stop-", active, (domain) -> domain.shutdown(acpiWait),
+					this.shutdownTimeout.plus(FORCE_SLACK));
+		}
+		else {
+			runInParallel("qemu-embed-stop-", active, (domain) -> {
+				domain.destroy();
+				return true;
+			}, this.shutdownTimeout.plus(FORCE_SLACK));
+		}
+	}
+
+	/**
+	 * How long guests get to power off: the timeout, less what a forced stop needs afterwards (the
+	 * destroy grace period and a second), so that the whole stop fits in the timeout.
+	 */
+	Duration acpiWait() {
+		Duration reserve = this.destroyGracePeriod.plusSeconds(1);
+		Duration wait = this.shutdownTimeout.minus(reserve);
+		return (wait.compareTo(this.shutdownTimeout.dividedBy(2)) < 0) ? this.shutdownTimeout.dividedBy(2) : wait;
+	}
+
+	private interface DomainAction {
+
+		/** @return whether the domain stopped on its own (graceful) */
+		boolean apply(Domain domain);
+
+	}
+
+	private void runInParallel(String threadPrefix, List<Domain> domains, DomainAction action, Duration limit) {
+		if (domains.isEmpty()) {
+			return;
+		}
+		ExecutorService executor = newExecutor(threadPrefix, domains.size());
+		try {
+			Map<Domain, Future<Boolean>> futures = new LinkedHashMap<>();
+			for (Domain domain : domains) {
+				futures.put(domain, executor.submit(() -> action.apply(domain)));
+			}
+			long deadline = System.nanoTime() + limit.toNanos();
+			List<String> forced = new ArrayList<>();
+			for (Map.Entry<Domain, Future<Boolean>> entry : futures.entrySet()) {
+				String name = entry.getKey().name();
+				try {
+					long left = Math.max(0, deadline - System.nanoTime());
+					if (!entry.getValue().get(left, TimeUnit.NANOSECONDS)) {
+						forced.add(name);
+					}
+				}
+				catch (ExecutionException ex) {
+					Throwable cause = ex.getCause();
+					if (!(cause instanceof InvalidOperationException || cause instanceof DomainNotFoundException)) {
+						// already stopped or gone in the meantime is fine; anything else is worth a warning
+						logger.warn("Could not stop domain '" + name + "': " + cause.getMessage(), cause);
+					}
+				}
+				catch (TimeoutException | CancellationException ex) {
+					logger.warn("Domain '" + name + "' did not stop within " + limit
+							+ "; it ends with this JVM unless shutdown mode is detach");
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					logger.warn("Interrupted while stopping domains");
+					return;
+				}
+			}
+			if (!forced.isEmpty()) {
+				logger.warn("Domain(s) " + forced + " did not power off within " + acpiWait() + " and were forced off");
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private static ExecutorService newExecutor(String prefix, int tasks) {
+		AtomicInteger count = new AtomicInteger();
+		ThreadFactory factory = (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+		return Executors.newFixedThreadPool(Math.min(tasks, 32), factory);
+	}
+
+	private static List<String> names(List<Domain> domains) {
+		return domains.stream().map(Domain::name).toList();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}

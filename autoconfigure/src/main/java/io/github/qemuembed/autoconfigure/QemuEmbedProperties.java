@@ -1,0 +1,474 @@
+package io.github.qemuembed.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.qemuembed.driver.Accel;
+import io.github.qemuembed.driver.LeftoverPolicy;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
+
+/**
+ * Configuration of the embedded QEMU driver, its access policy, its declared domains and what
+ * happens to its VMs when the application context starts and stops.
+ */
+@ConfigurationProperties("qemu.embed")
+public class QemuEmbedProperties {
+
+	/**
+	 * Whether to auto-configure the embedded QEMU driver.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Root directory holding all of the driver's state (libvirt's embedded layout). When unset, a
+	 * private temporary root is created under the system temp directory and deleted when the
+	 * context closes; when set, definitions persist across restarts. Keep it short: QEMU's UNIX
+	 * socket paths under it are limited to 107 bytes.
+	 */
+	private Path root;
+
+	/**
+	 * QEMU binary. When unset, 'qemu-system-x86_64' is looked up on the PATH.
+	 */
+	private Path emulator;
+
+	/**
+	 * Accelerator: 'auto' uses KVM when /dev/kvm is usable and TCG otherwise.
+	 */
+	private Accel accel = Accel.AUTO;
+
+	/**
+	 * Timeout of every call to a VM's QMP monitor.
+	 */
+	private Duration qmpTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * How long QEMU may take from being launched to a ready monitor.
+	 */
+	private Duration startTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * How long a forced stop waits after SIGTERM before sending SIGKILL.
+	 */
+	private Duration destroyGracePeriod = Duration.ofSeconds(2);
+
+	private final Access access = new Access();
+
+	private final Shutdown shutdown = new Shutdown();
+
+	private final Startup startup = new Startup();
+
+	private final Actuator actuator = new Actuator();
+
+	/**
+	 * Declared domains, by domain name: defined when the context starts and, with 'autostart',
+	 * started with it.
+	 */
+	private Map<String, DeclaredDomain> domains = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Path getRoot() {
+		return this.root;
+	}
+
+	public void setRoot(Path root) {
+		this.root = root;
+	}
+
+	public Path getEmulator() {
+		return this.emulator;
+	}
+
+	public void setEmulator(Path emulator) {
+		this.emulator = emulator;
+	}
+
+	public Accel getAccel() {
+		return this.accel;
+	}
+
+	public void setAccel(Accel accel) {
+		this.accel = accel;
+	}
+
+	public Duration getQmpTimeout() {
+		return this.qmpTimeout;
+	}
+
+	public void setQmpTimeout(Duration qmpTimeout) {
+		this.qmpTimeout = qmpTimeout;
+	}
+
+	public Duration getStartTimeout() {
+		return this.startTimeout;
+	}
+
+	public void setStartTimeout(Duration startTimeout) {
+		this.startTimeout = startTimeout;
+	}
+
+	public Duration getDestroyGracePeriod() {
+		return this.destroyGracePeriod;
+	}
+
+	public void setDestroyGracePeriod(Duration destroyGracePeriod) {
+		this.destroyGracePeriod = destroyGracePeriod;
+	}
+
+	public Access getAccess() {
+		return this.access;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
+	public Startup getStartup() {
+		return this.startup;
+	}
+
+	public Actuator getActuator() {
+		return this.actuator;
+	}
+
+	public Map<String, DeclaredDomain> getDomains() {
+		return this.domains;
+	}
+
+	public void setDomains(Map<String, DeclaredDomain> domains) {
+		this.domains = domains;
+	}
+
+	/**
+	 * The access policy the driver is opened with. Ignored when the application defines its own
+	 * {@code AccessPolicy} bean.
+	 */
+	public static class Access {
+
+		/**
+		 * What happens to calls made without a principal (the application's own calls, made
+		 * outside of any authenticated request): 'allow' them all, 'deny' them all, or check them
+		 * against the 'rules' like any other call.
+		 */
+		private ApplicationCalls applicationCalls = ApplicationCalls.ALLOW;
+
+		/**
+		 * Rules checked in order for calls made by a principal; the first rule that matches
+		 * decides. A call that no rule matches is denied.
+		 */
+		private List<Rule> rules = new ArrayList<>();
+
+		public ApplicationCalls getApplicationCalls() {
+			return this.applicationCalls;
+		}
+
+		public void setApplicationCalls(ApplicationCalls applicationCalls) {
+			this.applicationCalls = applicationCalls;
+		}
+
+		public List<Rule> getRules() {
+			return this.rules;
+		}
+
+		public void setRules(List<Rule> rules) {
+			this.rules = rules;
+		}
+
+	}
+
+	/** How calls made without a principal are decided. */
+	public enum ApplicationCalls {
+
+		/** Allowed, whatever the rules say. */
+		ALLOW,
+		/** Denied, whatever the rules say. */
+		DENY,
+		/** Checked against the rules; only rules that name no principal, role or authority can match them. */
+		RULES
+
+	}
+
+	/** Whether a matching rule allows or denies. */
+	public enum Decision {
+
+		ALLOW, DENY
+
+	}
+
+	/**
+	 * One access rule. A rule matches a call when the permission, the domain and the caller all
+	 * match; an empty list of principals, roles and authorities matches every caller.
+	 */
+	public static class Rule {
+
+		/**
+		 * Permissions the rule covers, with libvirt's names ('domain.start'), a wildcard per
+		 * object ('domain.*') or '*' for all.
+		 */
+		private List<String> permissions = new ArrayList<>(List.of("*"));
+
+		/**
+		 * Domain name patterns the rule covers; '*' matches any run of characters. Permissions
+		 * that are not about a domain ('connect.*') match only the pattern '*'.
+		 */
+		private List<String> domains = new ArrayList<>(List.of("*"));
+
+		/**
+		 * Principal names the rule applies to (any of them).
+		 */
+		private List<String> principals = new ArrayList<>();
+
+		/**
+		 * Roles the rule applies to (any of them), without the 'ROLE_' prefix.
+		 */
+		private List<String> roles = new ArrayList<>();
+
+		/**
+		 * Authorities the rule applies to (any of them), as the caller carries them.
+		 */
+		private List<String> authorities = new ArrayList<>();
+
+		/**
+		 * Whether the rule allows or denies what it matches.
+		 */
+		private Decision decision = Decision.ALLOW;
+
+		public List<String> getPermissions() {
+			return this.permissions;
+		}
+
+		public void setPermissions(List<String> permissions) {
+			this.permissions = permissions;
+		}
+
+		public List<String> getDomains() {
+			return this.domains;
+		}
+
+		public void setDomains(List<String> domains) {
+			this.domains = domains;
+		}
+
+		public List<String> getPrincipals() {
+			return this.principals;
+		}
+
+		public void setPrincipals(List<String> principals) {
+			this.principals = principals;
+		}
+
+		public List<String> getRoles() {
+			return this.roles;
+		}
+
+		public void setRoles(List<String> roles) {
+			this.roles = roles;
+		}
+
+		public List<String> getAuthorities() {
+			return this.authorities;
+		}
+
+		public void setAuthorities(List<String> authorities) {
+			this.authorities = authorities;
+		}
+
+		public Decision getDecision() {
+			return this.decision;
+		}
+
+		public void setDecision(Decision decision) {
+			this.decision = decision;
+		}
+
+	}
+
+	/** What happens to running VMs when the context stops. */
+	public static class Shutdown {
+
+		/**
+		 * How running VMs are stopped when the context closes: 'graceful' asks each guest to
+		 * power off (ACPI) and forces it after the timeout, 'destroy' stops them at once, 'detach'
+		 * leaves them running for the next start on the same root to reconnect (needs 'root').
+		 */
+		private ShutdownMode mode = ShutdownMode.GRACEFUL;
+
+		/**
+		 * Time allowed for stopping all running VMs, in parallel, forced stops included.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		public ShutdownMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(ShutdownMode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+	/** How running VMs are stopped when the context closes. */
+	public enum ShutdownMode {
+
+		/** ACPI power-off, then a forced stop of the guests still running at the timeout. */
+		GRACEFUL,
+		/** Immediate stop: SIGTERM, then SIGKILL. */
+		DESTROY,
+		/** Leave the VMs running; the next driver on the same root reconnects to them. */
+		DETACH
+
+	}
+
+	/** What happens when the context starts. */
+	public static class Startup {
+
+		/**
+		 * What to do with VMs still running from an earlier run on the same root: 'destroy' or
+		 * 'reconnect'. When unset: 'reconnect' if shutdown.mode is 'detach', 'destroy'
+		 * otherwise.
+		 */
+		private LeftoverPolicy leftovers;
+
+		public LeftoverPolicy getLeftovers() {
+			return this.leftovers;
+		}
+
+		public void setLeftovers(LeftoverPolicy leftovers) {
+			this.leftovers = leftovers;
+		}
+
+	}
+
+	/** A domain declared in the configuration. */
+	public static class DeclaredDomain {
+
+		/**
+		 * Location of the domain's libvirt XML, such as 'classpath:vms/web.xml' or
+		 * 'file:/etc/vms/web.xml'. Exclusive with 'inline-xml'.
+		 */
+		private Resource xml;
+
+		/**
+		 * The domain's libvirt XML itself. Exclusive with 'xml'.
+		 */
+		private String inlineXml;
+
+		/**
+		 * Whether to start the domain when the context starts (all such domains start in
+		 * parallel; one failure fails the context).
+		 */
+		private boolean autostart;
+
+		/**
+		 * Whether the domain is defined persistently (kept under the root); a transient domain
+		 * exists only while it runs, so it must also be 'autostart'.
+		 */
+		private boolean persistent = true;
+
+		public Resource getXml() {
+			return this.xml;
+		}
+
+		public void setXml(Resource xml) {
+			this.xml = xml;
+		}
+
+		public String getInlineXml() {
+			return this.inlineXml;
+		}
+
+		public void setInlineXml(String inlineXml) {
+			this.inlineXml = inlineXml;
+		}
+
+		public boolean isAutostart() {
+			return this.autostart;
+		}
+
+		public void setAutostart(boolean autostart) {
+			this.autostart = autostart;
+		}
+
+		public boolean isPersistent() {
+			return this.persistent;
+		}
+
+		public void setPersistent(boolean persistent) {
+			this.persistent = persistent;
+		}
+
+	}
+
+	/** Actuator support: health, the {@code qemu} endpoint, info and metrics. */
+	public static class Actuator {
+
+		/**
+		 * Whether the 'qemu' endpoint offers write operations (start, shutdown, destroy, reboot,
+		 * suspend, resume). Each call is still checked by the access policy with the HTTP
+		 * principal.
+		 */
+		private boolean writeOperations;
+
+		/**
+		 * Longest time health, the endpoint and metrics wait for one VM's figures; a VM that does
+		 * not answer in time is reported with its last known values, marked stale.
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		/**
+		 * Health status of the 'qemu' contributor while a VM that crashed has not been started
+		 * again. The default, DEGRADED, is not in the default status order, so it shows in the
+		 * component but leaves the aggregate status and the HTTP code (200) alone; use
+		 * OUT_OF_SERVICE or DOWN to fail readiness instead.
+		 */
+		private String crashedStatus = "DEGRADED";
+
+		public boolean isWriteOperations() {
+			return this.writeOperations;
+		}
+
+		public void setWriteOperations(boolean writeOperations) {
+			this.writeOperations = writeOperations;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public String getCrashedStatus() {
+			return this.crashedStatus;
+		}
+
+		public void setCrashedStatus(String crashedStatus) {
+			this.crashedStatus = crashedStatus;
+		}
+
+	}
+
+}

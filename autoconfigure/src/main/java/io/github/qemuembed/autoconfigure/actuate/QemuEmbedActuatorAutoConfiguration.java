@@ -1,0 +1,107 @@
+package io.github.qemuembed.autoconfigure.actuate;
+
+import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
+import io.github.qemuembed.autoconfigure.QemuEmbedProperties;
+import io.github.qemuembed.driver.QemuDriver;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Actuator support for the embedded QEMU driver: the {@code qemu} health contributor, the
+ * {@code qemu} endpoint, an info contributor and Micrometer meters. Each part needs its Actuator
+ * module on the classpath and can be turned off the usual way
+ * ({@code management.health.qemu.enabled}, {@code management.endpoint.qemu.enabled},
+ * {@code management.info.qemu.enabled}).
+ */
+@AutoConfiguration(after = QemuEmbedAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration")
+@ConditionalOnClass({ QemuDriver.class, Endpoint.class })
+@ConditionalOnBean({ QemuDriver.class, QemuEmbedProperties.class })
+public final class QemuEmbedActuatorAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	DomainSnapshots qemuEmbedDomainSnapshots(QemuDriver driver, QemuEmbedProperties properties) {
+		return new DomainSnapshots(driver, properties.getActuator().getTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CrashTracker qemuEmbedCrashTracker() {
+		return new CrashTracker();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnAvailableEndpoint(QemuEndpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(QemuEndpoint.class)
+		@ConditionalOnBooleanProperty("qemu.embed.actuator.write-operations")
+		QemuWritableEndpoint qemuWritableEndpoint(QemuDriver driver, DomainSnapshots snapshots,
+				QemuEmbedProperties properties) {
+			return new QemuWritableEndpoint(driver, snapshots, properties.getShutdown().getTimeout());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(QemuEndpoint.class)
+		@ConditionalOnBooleanProperty(name = "qemu.embed.actuator.write-operations", havingValue = false,
+				matchIfMissing = true)
+		QemuEndpoint qemuEndpoint(QemuDriver driver, DomainSnapshots snapshots) {
+			return new QemuEndpoint(driver, snapshots);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("qemu")
+	static class HealthConfiguration {
+
+		@Bean(name = "qemuHealthIndicator")
+		@ConditionalOnMissingBean(name = "qemuHealthIndicator")
+		QemuHealthIndicator qemuHealthIndicator(QemuDriver driver, DomainSnapshots snapshots, CrashTracker crashes,
+				QemuEmbedProperties properties) {
+			return new QemuHealthIndicator(driver, snapshots, crashes, properties.getActuator().getCrashedStatus());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(InfoContributor.class)
+	@ConditionalOnEnabledInfoContributor("qemu")
+	static class InfoConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		QemuInfoContributor qemuInfoContributor(QemuDriver driver) {
+			return new QemuInfoContributor(driver);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		QemuMetrics qemuMetrics(DomainSnapshots snapshots) {
+			return new QemuMetrics(snapshots);
+		}
+
+	}
+
+}

@@ -1,0 +1,184 @@
+package io.github.qemuembed.autoconfigure.actuate;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+import io.github.qemuembed.autoconfigure.actuate.DomainSnapshots.Snapshot;
+import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.DomainInfo;
+import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.error.AccessDeniedException;
+import io.github.qemuembed.driver.error.DomainNotFoundException;
+import io.github.qemuembed.driver.error.InvalidOperationException;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+/**
+ * The {@code qemu} endpoint, read-only: {@code GET /actuator/qemu} lists the domains the caller may
+ * see, {@code GET /actuator/qemu/{name}} adds devices, the tail of QEMU's log and the XML without
+ * secrets. Every driver call goes through the access policy, with the HTTP principal when Spring
+ * Security supplies it. Unknown domain: 404; denied: 403; invalid state: 409.
+ * {@link QemuWritableEndpoint} adds the write operations.
+ */
+@Endpoint(id = "qemu")
+public class QemuEndpoint {
+
+	private static final int LOG_TAIL_BYTES = 4096;
+
+	protected final QemuDriver driver;
+
+	private final DomainSnapshots snapshots;
+
+	public QemuEndpoint(QemuDriver driver, DomainSnapshots snapshots) {
+		this.driver = driver;
+		this.snapshots = snapshots;
+	}
+
+	@ReadOperation
+	public WebEndpointResponse<Object> domains() {
+		return respond(() -> {
+			List<Map<String, Object>> domains = new ArrayList<>();
+			for (Snapshot snapshot : this.snapshots.all()) {
+				domains.add(view(snapshot));
+			}
+			return Map.of("domains", domains);
+		});
+	}
+
+	@ReadOperation
+	public WebEndpointResponse<Object> domain(@Selector String name) {
+		return respond(() -> {
+			Domain domain = this.driver.lookup(name);
+			Map<String, Object> view = view(this.snapshots.of(domain));
+			String xml = domain.xml(false);
+			view.put("devices", devices(xml));
+			view.put("logTail", logTail(name));
+			view.put("xml", xml);
+			return view;
+		});
+	}
+
+	/** Runs an operation and maps the driver's errors to HTTP statuses. */
+	protected static WebEndpointResponse<Object> respond(Supplier<Object> operation) {
+		try {
+			return new WebEndpointResponse<>(operation.get(), WebEndpointResponse.STATUS_OK);
+		}
+		catch (DomainNotFoundException ex) {
+			return error(WebEndpointResponse.STATUS_NOT_FOUND, ex);
+		}
+		catch (AccessDeniedException ex) {
+			return error(403, ex);
+		}
+		catch (InvalidOperationException ex) {
+			return error(409, ex);
+		}
+		catch (QemuWritableEndpoint.UnknownActionException ex) {
+			return error(400, ex);
+		}
+	}
+
+	private static WebEndpointResponse<Object> error(int status, RuntimeException ex) {
+		return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), status);
+	}
+
+	private static Map<String, Object> view(Snapshot snapshot) {
+		Map<String, Object> view = new LinkedHashMap<>();
+		view.put("name", snapshot.name());
+		view.put("uuid", snapshot.uuid().toString());
+		DomainInfo info = snapshot.info();
+		if (info != null) {
+			view.put("state", info.status().state().name().toLowerCase(Locale.ROOT));
+			view.put("reason", info.status().reason().label());
+			view.put("pid", info.pid().isPresent() ? info.pid().getAsLong() : null);
+			view.put("uptime", info.uptime().toString());
+			view.put("vcpus", info.vcpus());
+			view.put("memoryKiB", info.maxMemoryKiB());
+			view.put("currentMemoryKiB", info.currentMemoryKiB());
+			view.put("cpuTime", info.cpuTime().toString());
+			view.put("residentBytes", info.residentBytes());
+			view.put("persistent", info.persistent());
+			view.put("autostart", info.autostart());
+		}
+		view.put("stale", snapshot.stale());
+		if (snapshot.error() != null) {
+			view.put("staleReason", snapshot.error());
+		}
+		return view;
+	}
+
+	/** The children of {@code <devices>}: element name and its {@code type} attribute, if any. */
+	static List<Map<String, String>> devices(String xml) {
+		XMLInputFactory factory = XMLInputFactory.newFactory();
+		factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+		factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+		List<Map<String, String>> devices = new ArrayList<>();
+		try {
+			XMLStreamReader reader = factory.createXMLStreamReader(new StringReader(xml));
+			int depth = 0;
+			boolean inDevices = false;
+			while (reader.hasNext()) {
+				int event = reader.next();
+				if (event == XMLStreamConstants.START_ELEMENT) {
+					depth++;
+					if (depth == 2) {
+						inDevices = "devices".equals(reader.getLocalName());
+					}
+					else if (depth == 3 && inDevices) {
+						Map<String, String> device = new LinkedHashMap<>();
+						device.put("device", reader.getLocalName());
+						String type = reader.getAttributeValue(null, "type");
+						if (type != null) {
+							device.put("type", type);
+						}
+						devices.add(device);
+					}
+				}
+				else if (event == XMLStreamConstants.END_ELEMENT) {
+					depth--;
+				}
+			}
+			reader.close();
+		}
+		catch (XMLStreamException ex) {
+			// the driver produced the XML; a parse problem here only means no device list
+		}
+		return devices;
+	}
+
+	/** The end of {@code log/qemu/NAME.log} under the root: QEMU's own output and command line. */
+	private String logTail(String name) {
+		Path log = this.driver.root().resolve("log").resolve("qemu").resolve(name + ".log");
+		if (!Files.isRegularFile(log)) {
+			return "";
+		}
+		try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+			long start = Math.max(0, file.length() - LOG_TAIL_BYTES);
+			byte[] bytes = new byte[(int) (file.length() - start)];
+			file.seek(start);
+			file.readFully(bytes);
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "";
+		}
+	}
+
+}

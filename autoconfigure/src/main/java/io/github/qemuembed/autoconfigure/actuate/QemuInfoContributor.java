@@ -1,0 +1,36 @@
+package io.github.qemuembed.autoconfigure.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import io.github.qemuembed.driver.EmulatorInfo;
+import io.github.qemuembed.driver.QemuDriver;
+
+import org.springframework.boot.actuate.info.Info;
+import org.springframework.boot.actuate.info.InfoContributor;
+
+/** Adds {@code qemu}: emulator version and path, accelerators, machine types, driver version. */
+public class QemuInfoContributor implements InfoContributor {
+
+	private final QemuDriver driver;
+
+	public QemuInfoContributor(QemuDriver driver) {
+		this.driver = driver;
+	}
+
+	@Override
+	public void contribute(Info.Builder builder) {
+		EmulatorInfo emulator = this.driver.emulator();
+		Map<String, Object> qemu = new LinkedHashMap<>();
+		qemu.put("version", emulator.version());
+		qemu.put("emulator", emulator.path().toString());
+		qemu.put("accelerator", emulator.accel().name().toLowerCase(Locale.ROOT));
+		qemu.put("accelerators", emulator.accelerators());
+		qemu.put("machineTypes", emulator.machineTypes());
+		String driverVersion = QemuDriver.class.getPackage().getImplementationVersion();
+		qemu.put("driverVersion", (driverVersion != null) ? driverVersion : "unknown");
+		builder.withDetail("qemu", qemu);
+	}
+
+}

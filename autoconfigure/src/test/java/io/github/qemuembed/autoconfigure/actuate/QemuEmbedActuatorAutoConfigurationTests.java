@@ -1,0 +1,89 @@
+package io.github.qemuembed.autoconfigure.actuate;
+
+import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
+import io.github.qemuembed.driver.QemuDriver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Wiring of {@link QemuEmbedActuatorAutoConfiguration}: which parts exist under which conditions.
+ * Behaviour over HTTP with real QEMU is tested in the context tests.
+ */
+class QemuEmbedActuatorAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(
+				AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedActuatorAutoConfiguration.class))
+		.withBean(QemuDriver.class, io.github.qemuembed.autoconfigure.WiringTestDriver::new);
+
+	@Test
+	void endpointIsReadOnlyByDefaultWhenExposed() {
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=qemu")
+			.run((context) -> assertThat(context).hasSingleBean(QemuEndpoint.class)
+				.doesNotHaveBean(QemuWritableEndpoint.class));
+	}
+
+	@Test
+	void writeOperationsOnlyWhenEnabled() {
+		this.runner
+			.withPropertyValues("management.endpoints.web.exposure.include=qemu",
+					"qemu.embed.actuator.write-operations=true")
+			.run((context) -> assertThat(context).hasSingleBean(QemuWritableEndpoint.class));
+	}
+
+	@Test
+	void noEndpointWhenNotExposed() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(QemuEndpoint.class));
+	}
+
+	@Test
+	void healthInfoAndMetricsByDefault() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> assertThat(context).hasBean("qemuHealthIndicator")
+				.hasSingleBean(QemuInfoContributor.class)
+				.hasSingleBean(QemuMetrics.class));
+	}
+
+	@Test
+	void healthCanBeDisabled() {
+		this.runner.withPropertyValues("management.health.qemu.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean("qemuHealthIndicator"));
+	}
+
+	@Test
+	void infoCanBeDisabled() {
+		this.runner.withPropertyValues("management.info.qemu.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(QemuInfoContributor.class));
+	}
+
+	@Test
+	void backsOffWithoutActuator() {
+		this.runner.withClassLoader(new FilteredClassLoader(Endpoint.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(DomainSnapshots.class)
+				.doesNotHaveBean("qemuHealthIndicator"));
+	}
+
+	@Test
+	void backsOffWhenQemuEmbedIsDisabled() {
+		this.runner.withPropertyValues("qemu.embed.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(DomainSnapshots.class));
+	}
+
+	@Test
+	void devicesAreListedFromTheXml() {
+		assertThat(QemuEndpoint.devices("<domain><name>a</name><devices><disk type='file'><source/></disk>"
+				+ "<serial type='pty'/><console type='pty'/><rng/></devices></domain>"))
+			.extracting((d) -> d.get("device") + ":" + d.get("type"))
+			.containsExactly("disk:file", "serial:pty", "console:pty", "rng:null");
+	}
+
+}

@@ -1,0 +1,693 @@
+package io.github.qemuembed.driver.command;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import io.github.qemuembed.driver.Accel;
+import io.github.qemuembed.driver.capabilities.QemuCapabilities;
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
+import io.github.qemuembed.driver.error.SecondaryDriverException;
+import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
+import io.github.qemuembed.driver.xml.BootDevice;
+import io.github.qemuembed.driver.xml.CharDevice;
+import io.github.qemuembed.driver.xml.CharType;
+import io.github.qemuembed.driver.xml.Channel;
+import io.github.qemuembed.driver.xml.ConsoleTarget;
+import io.github.qemuembed.driver.xml.Controller;
+import io.github.qemuembed.driver.xml.ControllerType;
+import io.github.qemuembed.driver.xml.CpuConfig;
+import io.github.qemuembed.driver.xml.CpuFeature;
+import io.github.qemuembed.driver.xml.CpuTopology;
+import io.github.qemuembed.driver.xml.Devices;
+import io.github.qemuembed.driver.xml.Disk;
+import io.github.qemuembed.driver.xml.DiskBus;
+import io.github.qemuembed.driver.xml.DiskCache;
+import io.github.qemuembed.driver.xml.DiskDevice;
+import io.github.qemuembed.driver.xml.DiskDiscard;
+import io.github.qemuembed.driver.xml.DiskFormat;
+import io.github.qemuembed.driver.xml.DiskType;
+import io.github.qemuembed.driver.xml.DomainDefinition;
+import io.github.qemuembed.driver.xml.DriveAddress;
+import io.github.qemuembed.driver.xml.Graphics;
+import io.github.qemuembed.driver.xml.Input;
+import io.github.qemuembed.driver.xml.InputBus;
+import io.github.qemuembed.driver.xml.LifecycleAction;
+import io.github.qemuembed.driver.xml.LoaderType;
+import io.github.qemuembed.driver.xml.MachineFamily;
+import io.github.qemuembed.driver.xml.NetInterface;
+import io.github.qemuembed.driver.xml.PciAddress;
+import io.github.qemuembed.driver.xml.Rng;
+import io.github.qemuembed.driver.xml.SourceMode;
+import io.github.qemuembed.driver.xml.UsbAddress;
+import io.github.qemuembed.driver.xml.Video;
+import io.github.qemuembed.driver.xml.VirtioSerialAddress;
+import io.github.qemuembed.driver.xml.Watchdog;
+
+/**
+ * Turns a definition and the emulator's capabilities into QEMU's command line: a pure function, the same
+ * input always gives the same argv.
+ *
+ * <p>Choices worth knowing:
+ * <ul>
+ * <li>{@code -S} always: the driver connects to the monitor, then sends {@code cont}.</li>
+ * <li>{@code -no-shutdown} only for {@code on_poweroff=preserve}: then QEMU stays (stopped) after the guest
+ * powers off, which is what "preserve" asks for. For {@code destroy} and {@code restart} QEMU exits and the
+ * driver sees the exit (and starts again for restart). libvirt always passes {@code -no-shutdown} and kills
+ * QEMU itself; letting QEMU exit is simpler and loses nothing here, as the driver gets the SHUTDOWN event
+ * with its reason before the exit. {@code on_reboot=destroy} becomes {@code -no-reboot}.</li>
+ * <li>{@code pty} serials become UNIX socket chardevs in the private directory (live console for the driver)
+ * that also append the output to the domain log.</li>
+ * <li>Secrets never appear in argv: {@code -object secret} reads them from files the driver writes.</li>
+ * </ul>
+ */
+public final class QemuCommandBuilder {
+
+	private final DomainDefinition def;
+
+	private final QemuCapabilities caps;
+
+	private final RunContext ctx;
+
+	private final MachineFamily family;
+
+	private final List<String> argv = new ArrayList<>();
+
+	private final List<Path> serialSockets = new ArrayList<>();
+
+	private QemuCommandBuilder(DomainDefinition def, QemuCapabilities caps, RunContext ctx, MachineFamily family) {
+		this.def = def;
+		this.caps = caps;
+		this.ctx = ctx;
+		this.family = family;
+	}
+
+	/**
+	 * Builds the command line.
+	 * @throws UnsupportedConfigurationException if the emulator lacks something the definition needs
+	 * @throws SecondaryDriverException if a fact from a secondary driver is missing from {@code ctx}
+	 */
+	public static QemuCommand build(DomainDefinition def, QemuCapabilities caps, RunContext ctx) {
+		String machine = caps.canonicalMachine(def.os().machine().orElse(caps.defaultMachine()));
+		MachineFamily family = MachineFamily.of(machine);
+		if (!caps.machineTypes().isEmpty() && !caps.machineTypes().contains(machine)) {
+			throw new UnsupportedConfigurationException("/domain/os/type/@machine", "machine type '" + machine
+					+ "' is not supported by " + caps.emulator() + "; it has: "
+					+ caps.machineTypes().stream().sorted().collect(Collectors.joining(", ")));
+		}
+		DomainDefinition assigned = def.withAssignedAddresses(machine);
+		QemuCommandBuilder builder = new QemuCommandBuilder(assigned, caps, ctx, family);
+		builder.build(machine);
+		return new QemuCommand(builder.argv, assigned.commandline().env(), builder.serialSockets, assigned);
+	}
+
+	private void build(String machine) {
+		add(this.ctx.emulator().toString());
+		add("-name", "guest=" + escape(this.def.name()) + ",debug-threads=on");
+		add("-S");
+		add("-no-user-config");
+		add("-nodefaults");
+		add("-chardev", "socket,id=monitor,path=" + escape(this.ctx.monitorSocket().toString()) + ",server=on,wait=off");
+		add("-mon", "chardev=monitor,mode=control");
+		add("-pidfile", this.ctx.pidFile().toString());
+		StringBuilder machineArg = new StringBuilder(machine).append(",usb=off");
+		machineArg.append(",acpi=").append(this.def.features().acpi() ? "on" : "off");
+		List<String> pflash = firmware(machineArg);
+		add("-machine", machineArg.toString());
+		add("-accel", (this.ctx.accel() == Accel.KVM) ? "kvm" : "tcg");
+		pflash.forEach(this::add);
+		cpu();
+		add("-m", "size=" + this.def.memoryKiB() + "k");
+		smp();
+		add("-uuid", this.def.uuid().toString());
+		this.def.clockOffset().ifPresent((offset) -> add("-rtc", "base=" + offset.xmlName()));
+		if (this.def.onPoweroff() == LifecycleAction.PRESERVE) {
+			add("-no-shutdown");
+		}
+		if (this.def.onReboot() == LifecycleAction.DESTROY) {
+			add("-no-reboot");
+		}
+		boot();
+		Devices devices = this.def.devices();
+		controllers(devices.controllers());
+		for (int i = 0; i < devices.disks().size(); i++) {
+			disk(devices.disks().get(i), "/domain/devices/disk[" + (i + 1) + "]");
+		}
+		for (int i = 0; i < devices.interfaces().size(); i++) {
+			nic(devices.interfaces().get(i), i, "/domain/devices/interface[" + (i + 1) + "]");
+		}
+		serials(devices);
+		channels(devices.channels());
+		for (int i = 0; i < devices.inputs().size(); i++) {
+			input(devices.inputs().get(i), i, "/domain/devices/input[" + (i + 1) + "]");
+		}
+		graphics(devices.graphics());
+		for (int i = 0; i < devices.videos().size(); i++) {
+			video(devices.videos().get(i), i, "/domain/devices/video[" + (i + 1) + "]");
+		}
+		for (Watchdog watchdog : devices.watchdogs()) {
+			device(Json.object().put("driver", watchdog.model()).put("id", "watchdog0"), watchdog.address(),
+					"/domain/devices/watchdog[1]");
+			add("-action", "watchdog=" + watchdog.action().xmlName());
+		}
+		devices.memballoon().filter((balloon) -> balloon.present()).ifPresent((balloon) -> device(
+				Json.object().put("driver", "virtio-balloon-pci").put("id", "balloon0"), balloon.address(),
+				"/domain/devices/memballoon"));
+		for (int i = 0; i < devices.rngs().size(); i++) {
+			Rng rng = devices.rngs().get(i);
+			add("-object", Json.object().put("qom-type", "rng-random").put("id", "objrng" + i)
+				.put("filename", rng.backendPath()).toString());
+			device(Json.object().put("driver", "virtio-rng-pci").put("rng", "objrng" + i).put("id", "rng" + i),
+					rng.address(), "/domain/devices/rng[" + (i + 1) + "]");
+		}
+		devices.vsock().ifPresent((vsock) -> device(Json.object().put("driver", "vhost-vsock-pci")
+			.put("id", "vsock0").put("guest-cid", vsock.cid()), vsock.address(), "/domain/devices/vsock"));
+		this.argv.addAll(this.def.commandline().args());
+	}
+
+	private List<String> firmware(StringBuilder machineArg) {
+		List<String> args = new ArrayList<>();
+		this.def.os().loader().ifPresent((loader) -> {
+			if (loader.type() == LoaderType.ROM) {
+				args.add("-bios");
+				args.add(loader.path());
+				return;
+			}
+			args.add("-blockdev");
+			args.add(Json.object().put("driver", "file").put("filename", loader.path())
+				.put("node-name", "pflash0-storage").put("auto-read-only", true).put("discard", "unmap").toString());
+			args.add("-blockdev");
+			args.add(Json.object().put("node-name", "pflash0-format").put("read-only", loader.readonly())
+				.put("driver", "raw").put("file", "pflash0-storage").toString());
+			machineArg.append(",pflash0=pflash0-format");
+			this.def.os().nvram().ifPresent((nvram) -> {
+				args.add("-blockdev");
+				args.add(Json.object().put("driver", "file").put("filename", nvram.path())
+					.put("node-name", "pflash1-storage").put("auto-read-only", true).put("discard", "unmap")
+					.toString());
+				args.add("-blockdev");
+				args.add(Json.object().put("node-name", "pflash1-format").put("read-only", false)
+					.put("driver", "raw").put("file", "pflash1-storage").toString());
+				machineArg.append(",pflash1=pflash1-format");
+			});
+		});
+		return args;
+	}
+
+	private void cpu() {
+		Optional<CpuConfig> config = this.def.cpu();
+		if (config.isEmpty()) {
+			return;
+		}
+		CpuConfig cpu = config.get();
+		boolean kvm = this.ctx.accel() == Accel.KVM;
+		String model = switch (cpu.mode()) {
+			case HOST_PASSTHROUGH, HOST_MODEL -> {
+				if (!kvm) {
+					throw new UnsupportedConfigurationException("/domain/cpu/@mode", "mode '" + cpu.mode().xmlName()
+							+ "' needs KVM, and this run uses TCG; use mode='maximum' or a custom model");
+				}
+				yield "host";
+			}
+			case MAXIMUM -> "max";
+			case CUSTOM -> cpu.model().orElse(null);
+		};
+		if (model == null) {
+			return;
+		}
+		if (cpu.mode() == io.github.qemuembed.driver.xml.CpuMode.CUSTOM && !this.caps.cpuModels().isEmpty()
+				&& !this.caps.cpuModels().contains(model)) {
+			throw new UnsupportedConfigurationException("/domain/cpu/model", "CPU model '" + model
+					+ "' is not known to " + this.caps.emulator() + "; it has: "
+					+ this.caps.cpuModels().stream().sorted().collect(Collectors.joining(", ")));
+		}
+		StringBuilder arg = new StringBuilder(model);
+		for (CpuFeature feature : cpu.features()) {
+			arg.append(',').append(feature.name()).append('=').append(feature.enabled() ? "on" : "off");
+		}
+		add("-cpu", arg.toString());
+	}
+
+	private void smp() {
+		int count = this.def.vcpus();
+		CpuTopology topology = this.def.cpu().flatMap(CpuConfig::topology).orElse(new CpuTopology(count, 1, 1, 1));
+		add("-smp", this.def.vcpu().online() + ",maxcpus=" + count + ",sockets=" + topology.sockets() + ",dies="
+				+ topology.dies() + ",cores=" + topology.cores() + ",threads=" + topology.threads());
+	}
+
+	private void boot() {
+		if (!this.def.os().boot().isEmpty()) {
+			String order = this.def.os().boot().stream().map(QemuCommandBuilder::bootLetter).collect(Collectors.joining());
+			add("-boot", "order=" + order);
+		}
+		else if (hasBootIndex()) {
+			add("-boot", "strict=on");
+		}
+		this.def.os().kernel().ifPresent((kernel) -> add("-kernel", kernel));
+		this.def.os().initrd().ifPresent((initrd) -> add("-initrd", initrd));
+		this.def.os().cmdline().ifPresent((cmdline) -> add("-append", cmdline));
+	}
+
+	private boolean hasBootIndex() {
+		return this.def.devices().disks().stream().anyMatch((d) -> d.bootOrder().isPresent())
+				|| this.def.devices().interfaces().stream().anyMatch((n) -> n.bootOrder().isPresent());
+	}
+
+	private static String bootLetter(BootDevice device) {
+		return switch (device) {
+			case HD -> "c";
+			case CDROM -> "d";
+			case NETWORK -> "n";
+			case FD -> "a";
+		};
+	}
+
+	private void controllers(List<Controller> controllers) {
+		// Root ports first, by index: every other device may sit on one, and QEMU needs the bus to exist.
+		List<Integer> order = new ArrayList<>();
+		for (int i = 0; i < controllers.size(); i++) {
+			order.add(i);
+		}
+		order.sort(java.util.Comparator.comparingInt((Integer i) -> rootPortRank(controllers.get(i)))
+			.thenComparingInt((i) -> rootPortRank(controllers.get(i)) == 0 ? controllers.get(i).index() : i));
+		for (int i : order) {
+			Controller controller = controllers.get(i);
+			String path = "/domain/devices/controller[" + (i + 1) + "]";
+			switch (controller.type()) {
+				case PCI -> {
+					if (controller.is(ControllerType.PCI, "pcie-root-port")) {
+						PciAddress address = controller.address().get();
+						int port = controller.port().orElse((address.slot() << 3) | address.function());
+						device(Json.object().put("driver", "pcie-root-port").put("port", port)
+							.put("chassis", controller.chassis().orElse(controller.index()))
+							.put("id", "pci." + controller.index()), controller.address(), path);
+					}
+				}
+				case USB -> {
+					String model = controller.model().get();
+					if (!model.equals("none")) {
+						if (model.equals("piix3-uhci") && this.family == MachineFamily.Q35) {
+							throw new UnsupportedConfigurationException(path + "/@model",
+									"piix3-uhci belongs to i440FX machines; use qemu-xhci on q35");
+						}
+						String driver = switch (model) {
+							case "piix3-uhci" -> "piix3-usb-uhci";
+							case "nec-xhci" -> "nec-usb-xhci";
+							default -> model;
+						};
+						device(Json.object().put("driver", driver).put("id", "usb"), controller.address(), path);
+					}
+				}
+				case SCSI -> device(Json.object().put("driver", "virtio-scsi-pci").put("id", "scsi" + controller.index()),
+						controller.address(), path);
+				case VIRTIO_SERIAL -> device(Json.object().put("driver", "virtio-serial-pci")
+					.put("id", "virtio-serial" + controller.index()), controller.address(), path);
+				case SATA -> {
+					if (this.family == MachineFamily.PC) {
+						device(Json.object().put("driver", "ahci").put("id", "sata0"), controller.address(), path);
+					}
+				}
+				case IDE -> {
+					// built into i440FX (PIIX3 IDE at 00:01.1)
+				}
+			}
+		}
+	}
+
+	private static int rootPortRank(Controller controller) {
+		return controller.is(ControllerType.PCI, "pcie-root-port") ? 0 : 1;
+	}
+
+	private void disk(Disk disk, String path) {
+		String id = diskId(disk, path);
+		String format = null;
+		if (disk.source().isPresent()) {
+			String storage = id + "-storage";
+			format = id + "-format";
+			String driver;
+			String filename;
+			switch (disk.type()) {
+				case FILE -> {
+					driver = "file";
+					filename = disk.source().get().file().get();
+				}
+				case BLOCK -> {
+					driver = (disk.device() == DiskDevice.CDROM) ? "host_cdrom" : "host_device";
+					filename = disk.source().get().dev().get();
+				}
+				default -> {
+					String pool = disk.source().get().pool().get();
+					String volume = disk.source().get().volume().get();
+					Path resolved = this.ctx.volumes().get(new RunContext.Volume(pool, volume));
+					if (resolved == null) {
+						throw new SecondaryDriverException(path + ": <disk type='volume'> volume '" + volume
+								+ "' in pool '" + pool + "' was not resolved by the storage driver");
+					}
+					driver = "file";
+					filename = resolved.toString();
+				}
+			}
+			Json cache = cache(disk.driver().cache());
+			add("-blockdev", Json.object().put("driver", driver).put("filename", filename).put("node-name", storage)
+				.put("auto-read-only", true)
+				.put("discard", disk.driver().discard().map(DiskDiscard::xmlName).orElse(null))
+				.put("cache", cache)
+				.toString());
+			Json formatNode = Json.object().put("node-name", format).put("read-only", disk.readonly())
+				.put("discard", disk.driver().discard().map(DiskDiscard::xmlName).orElse(null))
+				.put("cache", cache);
+			if (disk.encryption().isPresent()) {
+				java.util.UUID uuid = disk.encryption().get().secret();
+				Path file = this.ctx.secretFiles().get(uuid);
+				if (file == null) {
+					throw new SecondaryDriverException(path + "/encryption: secret " + uuid
+							+ " was not provided by the secret driver");
+				}
+				String secretId = id + "-secret0";
+				add("-object", Json.object().put("qom-type", "secret").put("id", secretId).put("format", "raw")
+					.put("file", file.toString()).toString());
+				if (disk.driver().format() == DiskFormat.QCOW2) {
+					formatNode.put("driver", "qcow2").put("file", storage)
+						.put("encrypt", Json.object().put("format", "luks").put("key-secret", secretId));
+				}
+				else {
+					formatNode.put("driver", "luks").put("file", storage).put("key-secret", secretId);
+				}
+			}
+			else {
+				formatNode.put("driver", disk.driver().format().xmlName()).put("file", storage);
+			}
+			add("-blockdev", formatNode.toString());
+		}
+		boolean cdrom = disk.device() == DiskDevice.CDROM;
+		Json device = Json.object();
+		switch (disk.bus()) {
+			case VIRTIO -> device.put("driver", "virtio-blk-pci");
+			case SATA, IDE -> device.put("driver", cdrom ? "ide-cd" : "ide-hd");
+			case SCSI -> device.put("driver", cdrom ? "scsi-cd" : "scsi-hd");
+		}
+		if (disk.bus() != DiskBus.VIRTIO) {
+			driveBus(disk, device, path);
+		}
+		device.put("drive", format).put("id", id).put("bootindex", disk.bootOrder().orElse(null));
+		disk.driver().cache().map(QemuCommandBuilder::writeCache).ifPresent((wc) -> device.put("write-cache", wc));
+		if (disk.shareable()) {
+			device.put("share-rw", true);
+		}
+		device.put("serial", disk.serial().orElse(null));
+		if (disk.bus() == DiskBus.VIRTIO) {
+			device(device, disk.address().map(PciAddress.class::cast), path);
+		}
+		else {
+			checkDevice(device, path);
+			add("-device", device.toString());
+		}
+	}
+
+	private static Json cache(Optional<DiskCache> cache) {
+		if (cache.isEmpty() || cache.get() == DiskCache.DEFAULT) {
+			return null;
+		}
+		boolean direct = cache.get() == DiskCache.NONE || cache.get() == DiskCache.DIRECTSYNC;
+		boolean noFlush = cache.get() == DiskCache.UNSAFE;
+		return Json.object().put("direct", direct).put("no-flush", noFlush);
+	}
+
+	private static String writeCache(DiskCache cache) {
+		return switch (cache) {
+			case DEFAULT -> null;
+			case WRITETHROUGH, DIRECTSYNC -> "off";
+			case NONE, WRITEBACK, UNSAFE -> "on";
+		};
+	}
+
+	private String diskId(Disk disk, String path) {
+		int index = disk.targetIndex();
+		DriveAddress drive = driveAddress(disk);
+		return switch (disk.bus()) {
+			case VIRTIO -> "virtio-disk" + index;
+			case SATA -> "sata0-0-" + drive.unit();
+			case SCSI -> "scsi0-0-" + drive.target() + "-" + drive.unit();
+			case IDE -> "ide0-" + drive.bus() + "-" + drive.unit();
+		};
+	}
+
+	/** The drive address given, or the one libvirt would derive from the target name. */
+	private static DriveAddress driveAddress(Disk disk) {
+		if (disk.address().orElse(null) instanceof DriveAddress given) {
+			return given;
+		}
+		int index = disk.targetIndex();
+		return switch (disk.bus()) {
+			case IDE -> new DriveAddress(0, index / 2, 0, index % 2);
+			case SCSI -> new DriveAddress(0, 0, 0, index);
+			default -> new DriveAddress(0, 0, 0, index);
+		};
+	}
+
+	private void driveBus(Disk disk, Json device, String path) {
+		DriveAddress drive = driveAddress(disk);
+		switch (disk.bus()) {
+			case SATA -> {
+				if (drive.unit() > 5 || drive.bus() != 0 || drive.target() != 0) {
+					throw new UnsupportedConfigurationException(path + "/target/@dev",
+							"the SATA controller has 6 ports (units 0-5 on bus 0, target 0); use sda to sdf");
+				}
+				device.put("bus", ((this.family == MachineFamily.Q35) ? "ide." : "sata0.") + drive.unit());
+			}
+			case IDE -> {
+				if (drive.unit() > 1 || drive.bus() > 1 || drive.target() != 0) {
+					throw new UnsupportedConfigurationException(path + "/target/@dev",
+							"the IDE controller has 2 buses with 2 units each; use hda to hdd");
+				}
+				device.put("bus", "ide." + drive.bus()).put("unit", drive.unit());
+			}
+			case SCSI -> {
+				if (drive.unit() > 16383 || drive.bus() != 0) {
+					throw new UnsupportedConfigurationException(path + "/address",
+							"virtio-scsi disks use bus 0 and units up to 16383");
+				}
+				device.put("bus", "scsi" + drive.controller() + ".0").put("channel", 0)
+					.put("scsi-id", drive.target()).put("lun", drive.unit());
+			}
+			case VIRTIO -> {
+			}
+		}
+	}
+
+	private void nic(NetInterface nic, int index, String path) {
+		String netdev = "hostnet" + index;
+		Json backend = Json.object();
+		switch (nic.type()) {
+			case USER -> backend.put("type", "user");
+			case BRIDGE -> backend.put("type", "bridge").put("br", nic.source().get());
+			case NETWORK -> {
+				String network = nic.source().get();
+				String bridge = this.ctx.bridges().get(network);
+				if (bridge == null) {
+					throw new SecondaryDriverException(path + ": <interface type='network'> network '" + network
+							+ "' was not resolved to a bridge by the network driver");
+				}
+				backend.put("type", "bridge").put("br", bridge);
+			}
+			case ETHERNET -> backend.put("type", "tap").put("ifname", nic.targetDev().orElse(null))
+				.put("script", "no").put("downscript", "no");
+		}
+		backend.put("id", netdev);
+		add("-netdev", backend.toString());
+		String driver = switch (nic.model()) {
+			case "virtio" -> "virtio-net-pci";
+			default -> nic.model();
+		};
+		device(Json.object().put("driver", driver).put("netdev", netdev).put("id", "net" + index)
+			.put("mac", nic.mac()).put("bootindex", nic.bootOrder().orElse(null)), nic.address(), path);
+	}
+
+	private void serials(Devices devices) {
+		// Serial ports by port number; a <console target type='serial'> is the same device as the serial port
+		// with its port, and stands for it when there is no <serial> at all (libvirt semantics).
+		Map<Integer, CharDevice> ports = new TreeMap<>();
+		Map<Integer, String> paths = new LinkedHashMap<>();
+		for (int i = 0; i < devices.serials().size(); i++) {
+			CharDevice serial = devices.serials().get(i);
+			int port = serial.port().orElse(i);
+			ports.put(port, serial);
+			paths.put(port, "/domain/devices/serial[" + (i + 1) + "]");
+		}
+		int virtioConsole = 0;
+		for (int i = 0; i < devices.consoles().size(); i++) {
+			CharDevice console = devices.consoles().get(i);
+			String path = "/domain/devices/console[" + (i + 1) + "]";
+			if (console.target() == ConsoleTarget.SERIAL) {
+				int port = console.port().orElse(0);
+				if (!ports.containsKey(port)) {
+					ports.put(port, console);
+					paths.put(port, path);
+				}
+			}
+			else {
+				String id = "console" + (++virtioConsole);
+				chardev("char" + id, console, "console" + virtioConsole + ".sock", path);
+				device(Json.object().put("driver", "virtconsole").put("chardev", "char" + id).put("id", id)
+					.put("bus", "virtio-serial0.0"), Optional.empty(), path);
+			}
+		}
+		for (Map.Entry<Integer, CharDevice> entry : ports.entrySet()) {
+			int port = entry.getKey();
+			chardev("charserial" + port, entry.getValue(), "serial" + port + ".sock", paths.get(port));
+			Json device = Json.object().put("driver", "isa-serial").put("chardev", "charserial" + port)
+				.put("id", "serial" + port).put("index", port);
+			checkDevice(device, paths.get(port));
+			add("-device", device.toString());
+		}
+	}
+
+	private void chardev(String id, CharDevice device, String ptySocket, String path) {
+		StringBuilder arg = new StringBuilder();
+		switch (device.type()) {
+			case PTY -> {
+				Path socket = this.ctx.privateDir().resolve(ptySocket);
+				this.serialSockets.add(socket);
+				arg.append("socket,id=").append(id).append(",path=").append(escape(socket.toString()))
+					.append(",server=on,wait=off,logfile=").append(escape(this.ctx.logFile().toString()))
+					.append(",logappend=on");
+			}
+			case FILE -> arg.append("file,id=").append(id).append(",path=").append(escape(device.path().get()))
+				.append(",append=on");
+			case UNIX -> {
+				arg.append("socket,id=").append(id).append(",path=").append(escape(device.path().get()));
+				arg.append(device.mode().orElse(SourceMode.BIND) == SourceMode.BIND ? ",server=on,wait=off"
+						: ",server=off");
+			}
+			case TCP -> {
+				arg.append("socket,id=").append(id).append(",host=").append(escape(device.host().get()))
+					.append(",port=").append(device.service().get());
+				arg.append(device.mode().orElse(SourceMode.BIND) == SourceMode.BIND ? ",server=on,wait=off"
+						: ",server=off");
+				if (device.telnet()) {
+					arg.append(",telnet=on");
+				}
+			}
+			case NULL -> arg.append("null,id=").append(id);
+		}
+		add("-chardev", arg.toString());
+	}
+
+	private void channels(List<Channel> channels) {
+		for (int i = 0; i < channels.size(); i++) {
+			Channel channel = channels.get(i);
+			String path = "/domain/devices/channel[" + (i + 1) + "]";
+			String socket = channel.path().orElse(this.ctx.privateDir().resolve("channel" + i + ".sock").toString());
+			add("-chardev", "socket,id=charchannel" + i + ",path=" + escape(socket) + ",server=on,wait=off");
+			VirtioSerialAddress address = channel.address().get();
+			device(Json.object().put("driver", "virtserialport")
+				.put("bus", "virtio-serial" + address.controller() + "." + address.bus()).put("nr", address.port())
+				.put("chardev", "charchannel" + i).put("id", "channel" + i).put("name", channel.targetName()),
+					Optional.empty(), path);
+		}
+	}
+
+	private void input(Input input, int index, String path) {
+		if (input.bus() == InputBus.PS2) {
+			// the i8042 controller of pc and q35 provides the PS/2 mouse and keyboard
+			return;
+		}
+		String kind = switch (input.type()) {
+			case TABLET -> "tablet";
+			case MOUSE -> "mouse";
+			case KEYBOARD -> (input.bus() == InputBus.USB) ? "kbd" : "keyboard";
+		};
+		if (input.bus() == InputBus.USB) {
+			Json device = Json.object().put("driver", "usb-" + kind).put("id", "input" + index).put("bus", "usb.0");
+			input.address().filter(UsbAddress.class::isInstance).map(UsbAddress.class::cast)
+				.ifPresent((usb) -> device.put("port", usb.port()));
+			checkDevice(device, path);
+			add("-device", device.toString());
+		}
+		else {
+			device(Json.object().put("driver", "virtio-" + kind + "-pci").put("id", "input" + index),
+					input.address().map(PciAddress.class::cast), path);
+		}
+	}
+
+	private void graphics(List<Graphics> graphics) {
+		Optional<Graphics> vnc = graphics.stream().filter((g) -> g.type().equals("vnc")).findFirst();
+		if (vnc.isEmpty()) {
+			add("-display", "none");
+			return;
+		}
+		Graphics g = vnc.get();
+		String host = g.listen().contains(":") ? "[" + g.listen() + "]" : g.listen();
+		StringBuilder arg = new StringBuilder(host).append(':');
+		if (g.autoport()) {
+			arg.append("0,to=99");
+		}
+		else {
+			arg.append(g.port().get() - 5900);
+		}
+		if (g.passwd().isPresent()) {
+			Path file = this.ctx.vncPasswordFile()
+				.orElseThrow(() -> new InvalidConfigurationException("/domain/devices/graphics[1]/@passwd",
+						"the driver did not provide the VNC password file for this run"));
+			add("-object", Json.object().put("qom-type", "secret").put("id", "vnc0-secret").put("format", "raw")
+				.put("file", file.toString()).toString());
+			arg.append(",password-secret=vnc0-secret");
+		}
+		add("-vnc", arg.toString());
+	}
+
+	private void video(Video video, int index, String path) {
+		Json device = Json.object();
+		switch (video.model()) {
+			case "none" -> {
+				return;
+			}
+			case "vga" -> device.put("driver", "VGA").put("id", "video" + index)
+				.put("vgamem_mb", video.vramKiB().map((kib) -> kib / 1024).orElse(null));
+			case "cirrus" -> device.put("driver", "cirrus-vga").put("id", "video" + index)
+				.put("vgamem_mb", video.vramKiB().map((kib) -> kib / 1024).orElse(null));
+			case "bochs" -> device.put("driver", "bochs-display").put("id", "video" + index)
+				.put("vgamem", video.vramKiB().map((kib) -> kib * 1024L).orElse(null));
+			default -> device.put("driver", (index == 0) ? "virtio-vga" : "virtio-gpu-pci").put("id", "video" + index)
+				.put("max_outputs", video.heads().orElse(null));
+		}
+		device(device, video.address(), path);
+	}
+
+	/** Adds a PCI (or bus-less) {@code -device}, placing it at its address. */
+	private void device(Json device, Optional<PciAddress> address, String path) {
+		address.ifPresent((pci) -> {
+			device.put("bus", (pci.bus() == 0) ? this.family.rootBus() : "pci." + pci.bus());
+			device.put("multifunction", pci.multifunction() ? true : null);
+			device.put("addr", (pci.function() == 0) ? String.format("0x%x", pci.slot())
+					: String.format("0x%x.0x%x", pci.slot(), pci.function()));
+		});
+		checkDevice(device, path);
+		add("-device", device.toString());
+	}
+
+	private void checkDevice(Json device, String path) {
+		String driver = device.toString().replaceFirst("^\\{\"driver\":\"([^\"]+)\".*$", "$1");
+		if (!this.caps.deviceTypes().isEmpty() && !this.caps.hasDevice(driver)) {
+			throw new UnsupportedConfigurationException(path, "this element needs QEMU device '" + driver
+					+ "', which " + this.caps.emulator() + " does not have");
+		}
+	}
+
+	/** Escapes a value for QEMU's key=value option syntax (a comma is doubled). */
+	static String escape(String value) {
+		return value.replace(",", ",,");
+	}
+
+	private void add(String... args) {
+		for (String arg : args) {
+			this.argv.add(arg);
+		}
+	}
+
+}

@@ -1,0 +1,349 @@
+package io.github.qemuembed.driver.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.github.qemuembed.driver.DomainEventType;
+import io.github.qemuembed.driver.StateReason;
+import io.github.qemuembed.driver.command.QemuCommand;
+import io.github.qemuembed.driver.command.QemuCommandBuilder;
+import io.github.qemuembed.driver.command.RunContext;
+import io.github.qemuembed.driver.error.EmulatorException;
+import io.github.qemuembed.driver.error.OperationTimeoutException;
+import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.process.ProcessIdentity;
+import io.github.qemuembed.driver.qmp.QmpClient;
+import io.github.qemuembed.driver.qmp.QmpClientOptions;
+import io.github.qemuembed.driver.qmp.QmpEvent;
+import io.github.qemuembed.driver.qmp.QmpEventListener;
+import io.github.qemuembed.driver.error.QmpException;
+import io.github.qemuembed.driver.xml.DomainDefinition;
+import io.github.qemuembed.driver.xml.DomainXml;
+
+/**
+ * The process side of one domain: builds the command line, launches QEMU, connects its monitor,
+ * notices its exit and cleans up after it. {@link ManagedDomain} decides <em>when</em>; this class
+ * knows <em>how</em>.
+ */
+final class DomainProcesses {
+
+	private static final System.Logger logger = System.getLogger(DomainProcesses.class.getName());
+
+	private static final int LOG_TAIL_BYTES = 2048;
+
+	private final DriverContext context;
+
+	private final ManagedDomain domain;
+
+	/** Monitor events and the exit of this domain's runs, in order. */
+	private final SerialExecutor lifecycle;
+
+	DomainProcesses(DriverContext context, ManagedDomain domain) {
+		this.context = context;
+		this.domain = domain;
+		this.lifecycle = new SerialExecutor(context.background());
+	}
+
+	/**
+	 * Starts QEMU paused ({@code -S}), connects the monitor, records the run, then lets the vCPUs go.
+	 * On any failure the process is killed, the run's files are removed, and the status says
+	 * {@code shutoff/failed}.
+	 */
+	void start(DomainDefinition definition, StateReason reason, DomainEventType eventType) {
+		RootLayout layout = this.context.layout();
+		String name = definition.name();
+		int id = this.context.nextDomainId();
+		Path privateDir = layout.privateDir(id, name);
+		Path monitorSocket = privateDir.resolve("monitor.sock");
+		Path log = layout.logFile(name);
+		Path pidFile = layout.pidFile(name);
+		prepare(privateDir, pidFile);
+		QemuCommand command;
+		try {
+			RunContext runContext = SecondaryResolver.resolve(this.context, definition, privateDir, monitorSocket,
+					pidFile, log);
+			command = QemuCommandBuilder.build(definition, this.context.capabilities(), runContext);
+		}
+		catch (RuntimeException ex) {
+			ManagedDomain.deleteRecursively(privateDir);
+			throw ex;
+		}
+		DomainLog.appendStart(log, this.context.driverVersion(), this.context.capabilities().version(), command.env(),
+				this.context.launcher().wrap(command.argv()));
+		Process child = this.context.launcher().launch(command.argv(), command.env(), log);
+		QemuRun run = new QemuRun(id, child.toHandle(), child, privateDir, monitorSocket, command.serialSockets(),
+				Instant.now(), command.definition());
+		try {
+			awaitMonitorSocket(run, log);
+			run.monitor = connectMonitor(run, log);
+			run.identity = ProcessIdentity.of(run.pid())
+				.orElseThrow(() -> new EmulatorException(exitMessage(name, log)));
+			this.context.runStates().write(runState(run));
+			if (this.domain.persistentFlag() && !command.definition().equals(definition)) {
+				// addresses assigned now are kept for the next start, as libvirt writes them back
+				this.context.definitions().save(command.definition());
+				this.domain.redefine(command.definition());
+			}
+			this.domain.running(run, StateReason.PAUSED_STARTING_UP, null);
+			run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
+			run.monitor.execute("cont");
+			this.domain.transition(run, reason, eventType, "");
+		}
+		catch (RuntimeException ex) {
+			QemuEmbedException failure = startFailure(name, log, run, ex);
+			abortStart(run);
+			throw failure;
+		}
+	}
+
+	private void prepare(Path privateDir, Path pidFile) {
+		try {
+			ManagedDomain.deleteRecursively(privateDir);
+			Files.createDirectories(privateDir.getParent());
+			Files.createDirectory(privateDir,
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			Files.deleteIfExists(pidFile);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot prepare " + privateDir + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/** QEMU creates its monitor socket early; if it dies first (bad argv), say why at once from its log. */
+	private void awaitMonitorSocket(QemuRun run, Path log) {
+		long deadline = System.nanoTime() + this.context.config().startTimeout().toNanos();
+		while (!Files.exists(run.monitorSocket)) {
+			if (!run.process.isAlive()) {
+				throw new EmulatorException(exitMessage(this.domain.domainName(), log));
+			}
+			if (System.nanoTime() > deadline) {
+				throw new OperationTimeoutException("QEMU for domain '" + this.domain.domainName()
+						+ "' did not open its monitor within " + this.context.config().startTimeout());
+			}
+			try {
+				Thread.sleep(2);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new OperationTimeoutException("Interrupted while starting domain '" + this.domain.domainName() + "'");
+			}
+		}
+	}
+
+	/**
+	 * Connects in short attempts, so that a QEMU that dies after creating its socket (an invalid device, say)
+	 * is reported at once with its own message rather than after the whole start timeout.
+	 */
+	private QmpClient connectMonitor(QemuRun run, Path log) {
+		long deadline = System.nanoTime() + this.context.config().startTimeout().toNanos();
+		while (true) {
+			try {
+				return QmpClient.connect(run.monitorSocket, qmpOptions().withConnectTimeout(Duration.ofMillis(500)),
+						listenerFor(run));
+			}
+			catch (OperationTimeoutException | QmpException ex) {
+				if (!run.process.isAlive()) {
+					throw new EmulatorException(exitMessage(this.domain.domainName(), log), ex);
+				}
+				if (System.nanoTime() > deadline) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	private QemuEmbedException startFailure(String name, Path log, QemuRun run, RuntimeException ex) {
+		if (!(ex instanceof EmulatorException) && waitFor(run.process, Duration.ofMillis(200))) {
+			// QEMU died under us while starting: its log says why, better than a broken pipe
+			return new EmulatorException(exitMessage(name, log), ex);
+		}
+		return (ex instanceof QemuEmbedException qe) ? qe : ManagedDomain.unwrap(ex);
+	}
+
+	private void abortStart(QemuRun run) {
+		run.destroyRequested = true;
+		run.process.destroyForcibly();
+		waitFor(run.process, Duration.ofSeconds(10));
+		if (run.monitor != null) {
+			run.monitor.close();
+		}
+		cleanup(run);
+		this.domain.adopt(null, io.github.qemuembed.driver.DomainStatus.of(StateReason.SHUTOFF_FAILED));
+	}
+
+	private String exitMessage(String name, Path log) {
+		String tail = DomainLog.tail(log, LOG_TAIL_BYTES).strip();
+		int lastHeader = tail.lastIndexOf(": starting up qemu-embed");
+		if (lastHeader >= 0) {
+			int lineEnd = tail.indexOf('\n', tail.indexOf('\n', lastHeader) + 1);
+			tail = lineEnd >= 0 ? tail.substring(lineEnd + 1).strip() : "";
+		}
+		return "QEMU for domain '" + name + "' exited while starting"
+				+ (tail.isEmpty() ? "" : ": " + tail) + " (see " + log + ")";
+	}
+
+	private QmpClientOptions qmpOptions() {
+		return QmpClientOptions.defaults()
+			.withConnectTimeout(this.context.config().startTimeout())
+			.withCommandTimeout(this.context.config().qmpTimeout());
+	}
+
+	private QmpEventListener listenerFor(QemuRun run) {
+		return new QmpEventListener() {
+
+			@Override
+			public void onEvent(QmpEvent event) {
+				// never on the QMP I/O thread: the domain may need to call back into QEMU
+				DomainProcesses.this.lifecycle.execute(() -> DomainProcesses.this.domain.onMonitorEvent(run, event));
+			}
+
+			@Override
+			public void onDisconnect(QmpException cause) {
+				logger.log(Level.DEBUG, () -> "Monitor of domain '" + DomainProcesses.this.domain.domainName()
+						+ "' disconnected: " + cause.getMessage());
+			}
+
+		};
+	}
+
+	private RunState runState(QemuRun run) {
+		return new RunState(this.domain.domainName(), this.domain.domainUuid().toString(), run.id, run.pid(),
+				run.identity.startTicks(), run.identity.commandLine(), run.monitorSocket.toString(),
+				run.privateDir.toString(), run.serialSockets.stream().map(Path::toString).toList(),
+				run.startedAt.toEpochMilli(), this.domain.persistentFlag(), DomainXml.write(run.liveDefinition, true));
+	}
+
+	/**
+	 * Adopts a process recorded by an earlier driver whose identity was proven: connect its monitor and
+	 * watch its exit.
+	 */
+	QemuRun adopt(RunState state, ProcessIdentity identity, DomainDefinition live) {
+		ProcessHandle handle = ProcessHandle.of(state.pid())
+			.orElseThrow(() -> new EmulatorException("Process " + state.pid() + " is gone"));
+		QemuRun run = new QemuRun(state.id(), handle, null, Path.of(state.privateDir()), Path.of(state.monitorSocket()),
+				state.serialSockets().stream().map(Path::of).toList(), Instant.ofEpochMilli(state.startedAt()), live);
+		run.identity = identity;
+		run.monitor = QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run));
+		boolean running = run.monitor.execute("query-status").path("running").asBoolean(false);
+		this.domain.adopt(run, io.github.qemuembed.driver.DomainStatus
+			.of(running ? StateReason.RUNNING_UNKNOWN : StateReason.PAUSED_UNKNOWN));
+		run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
+		return run;
+	}
+
+	/** SIGTERM, a grace period, then SIGKILL; returns once the exit is fully handled. */
+	void destroy(QemuRun run) {
+		run.destroyRequested = true;
+		run.process.destroy();
+		if (!awaitStopped(run, this.context.config().destroyGracePeriod())) {
+			run.process.destroyForcibly();
+			if (!awaitStopped(run, Duration.ofSeconds(10))) {
+				throw new OperationTimeoutException("QEMU of domain '" + this.domain.domainName() + "' (pid "
+						+ run.pid() + ") did not exit after SIGKILL");
+			}
+		}
+	}
+
+	/** After a guest panic with on_crash destroy/restart: end QEMU; the exit is recorded as a crash. */
+	void killAfterPanic(QemuRun run) {
+		run.process.destroyForcibly();
+	}
+
+	void forget() {
+		this.context.registry().remove(this.domain);
+	}
+
+	private boolean awaitStopped(QemuRun run, Duration timeout) {
+		try {
+			run.stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new OperationTimeoutException("Interrupted while stopping domain '" + this.domain.domainName() + "'");
+		}
+		catch (ExecutionException ex) {
+			return true;
+		}
+	}
+
+	/** QEMU of {@code run} is gone. Runs on the domain's lifecycle executor, after its last events. */
+	private void exited(QemuRun run) {
+		if (run.detached) {
+			run.stopped.complete(StateReason.SHUTOFF_UNKNOWN);
+			return;
+		}
+		try {
+			StateReason reason = run.destroyRequested ? StateReason.SHUTOFF_DESTROYED
+					: (run.guestShutdown && !run.panicked) ? StateReason.SHUTOFF_SHUTDOWN : StateReason.SHUTOFF_CRASHED;
+			String detail = exitDetail(run);
+			if (reason == StateReason.SHUTOFF_CRASHED) {
+				logger.log(Level.WARNING, "QEMU of domain '" + this.domain.domainName() + "' exited unexpectedly ("
+						+ detail + ")");
+			}
+			DomainLog.appendLine(this.context.layout().logFile(this.domain.domainName()),
+					"shutting down, reason=" + reason.label() + (detail.isEmpty() ? "" : ", " + detail));
+			if (run.monitor != null) {
+				run.monitor.close();
+			}
+			cleanup(run);
+			this.domain.stopped(run, reason, detail);
+			run.stopped.complete(reason);
+		}
+		catch (RuntimeException ex) {
+			run.stopped.completeExceptionally(ex);
+			logger.log(Level.WARNING, "Cleaning up after domain '" + this.domain.domainName() + "' failed", ex);
+		}
+	}
+
+	private static String exitDetail(QemuRun run) {
+		if (run.child == null) {
+			return "";
+		}
+		try {
+			int status = run.child.waitFor(1, TimeUnit.SECONDS) ? run.child.exitValue() : -1;
+			return status > 128 ? "killed by signal " + (status - 128) : "exit status " + status;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "";
+		}
+	}
+
+	private void cleanup(QemuRun run) {
+		ManagedDomain.deleteRecursively(run.privateDir);
+		try {
+			this.context.runStates().delete(this.domain.domainName());
+		}
+		catch (UncheckedIOException ex) {
+			logger.log(Level.WARNING, "Cannot remove the run state of '" + this.domain.domainName() + "'", ex);
+		}
+	}
+
+	private static boolean waitFor(ProcessHandle process, Duration timeout) {
+		try {
+			process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			return true;
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,613 @@
+package io.github.qemuembed.driver.core;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.DomainConsole;
+import io.github.qemuembed.driver.DomainEvent;
+import io.github.qemuembed.driver.DomainEventType;
+import io.github.qemuembed.driver.DomainInfo;
+import io.github.qemuembed.driver.DomainState;
+import io.github.qemuembed.driver.DomainStatus;
+import io.github.qemuembed.driver.StateReason;
+import io.github.qemuembed.driver.access.DomainIdentity;
+import io.github.qemuembed.driver.access.Permission;
+import io.github.qemuembed.driver.error.DomainNotFoundException;
+import io.github.qemuembed.driver.error.InvalidOperationException;
+import io.github.qemuembed.driver.error.OperationTimeoutException;
+import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.process.ProcStat;
+import io.github.qemuembed.driver.qmp.QmpClient;
+import io.github.qemuembed.driver.qmp.QmpEvent;
+import io.github.qemuembed.driver.xml.DomainDefinition;
+import io.github.qemuembed.driver.xml.DomainXml;
+import io.github.qemuembed.driver.xml.LifecycleAction;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One domain of a driver, and the {@link Domain} handle on it.
+ * <p>
+ * <b>Threading.</b> Public operations take {@link #operations}, a fair lock, so calls on one domain
+ * run one at a time in arrival order while other domains proceed in parallel. State fields are
+ * guarded by {@code this} and only ever held for a few field updates: the exit handler, which runs on
+ * a background thread, never needs the operation lock, so an operation can wait for QEMU to exit while
+ * holding it.
+ */
+final class ManagedDomain implements Domain {
+
+	private static final System.Logger logger = System.getLogger(ManagedDomain.class.getName());
+
+	private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+	private final DriverContext context;
+
+	private final DomainProcesses processes;
+
+	private final ReentrantLock operations = new ReentrantLock(true);
+
+	private final String name;
+
+	private final UUID uuid;
+
+	private final DomainIdentity identity;
+
+	// guarded by this
+	private DomainDefinition definition;
+
+	private boolean persistent;
+
+	private boolean removed;
+
+	private DomainStatus status = DomainStatus.of(StateReason.SHUTOFF_UNKNOWN);
+
+	private QemuRun run;
+
+	ManagedDomain(DriverContext context, DomainDefinition definition, boolean persistent) {
+		this.context = context;
+		this.processes = new DomainProcesses(context, this);
+		this.name = definition.name();
+		this.uuid = definition.uuid();
+		this.identity = new DomainIdentity(this.name, this.uuid);
+		this.definition = definition;
+		this.persistent = persistent;
+	}
+
+	// ---- identity, for the driver's own use (no access check) ----
+
+	String domainName() {
+		return this.name;
+	}
+
+	UUID domainUuid() {
+		return this.uuid;
+	}
+
+	DomainIdentity identity() {
+		return this.identity;
+	}
+
+	DomainProcesses processes() {
+		return this.processes;
+	}
+
+	synchronized DomainStatus currentStatus() {
+		return this.status;
+	}
+
+	synchronized boolean persistentFlag() {
+		return this.persistent;
+	}
+
+	synchronized boolean isRemoved() {
+		return this.removed;
+	}
+
+	synchronized QemuRun currentRun() {
+		return this.run;
+	}
+
+	synchronized DomainDefinition persistentDefinition() {
+		return this.definition;
+	}
+
+	// ---- Domain ----
+
+	@Override
+	public String name() {
+		check(Permission.DOMAIN_GETATTR);
+		return this.name;
+	}
+
+	@Override
+	public UUID uuid() {
+		check(Permission.DOMAIN_GETATTR);
+		return this.uuid;
+	}
+
+	@Override
+	public void start() {
+		check(Permission.DOMAIN_START);
+		locked(() -> {
+			ensureExists();
+			if (currentStatus().isActive()) {
+				throw new InvalidOperationException("Domain '" + this.name + "' is already running");
+			}
+			this.processes.start(persistentDefinition(), StateReason.RUNNING_BOOTED, DomainEventType.STARTED);
+			return null;
+		});
+	}
+
+	@Override
+	public boolean shutdown(Duration timeout) {
+		check(Permission.DOMAIN_INIT_CONTROL);
+		return locked(() -> {
+			QemuRun current = requireActive("shut down");
+			current.monitor.execute("system_powerdown");
+			if (awaitStop(current, timeout)) {
+				return true;
+			}
+			check(Permission.DOMAIN_STOP);
+			logger.log(Level.INFO, "Domain '" + this.name + "' did not power off within " + timeout + ": destroying it");
+			this.processes.destroy(current);
+			return false;
+		});
+	}
+
+	@Override
+	public void destroy() {
+		check(Permission.DOMAIN_STOP);
+		locked(() -> {
+			QemuRun current = requireActive("destroy");
+			this.processes.destroy(current);
+			return null;
+		});
+	}
+
+	@Override
+	public void reboot() {
+		check(Permission.DOMAIN_INIT_CONTROL);
+		locked(() -> {
+			QemuRun current = requireActive("reboot");
+			// an ACPI power-off followed by a fresh start: the guest shuts down cleanly and comes back with
+			// the same definition, as libvirt's "fake reboot" does
+			current.rebootRequested = true;
+			current.monitor.execute("system_powerdown");
+			return null;
+		});
+	}
+
+	@Override
+	public void reset() {
+		check(Permission.DOMAIN_RESET);
+		locked(() -> {
+			requireActive("reset").monitor.execute("system_reset");
+			return null;
+		});
+	}
+
+	@Override
+	public void suspend() {
+		check(Permission.DOMAIN_SUSPEND);
+		locked(() -> {
+			QemuRun current = requireActive("suspend");
+			if (currentStatus().state() == DomainState.PAUSED) {
+				throw new InvalidOperationException("Domain '" + this.name + "' is already paused");
+			}
+			current.monitor.execute("stop");
+			transition(current, StateReason.PAUSED_USER, DomainEventType.SUSPENDED, "");
+			return null;
+		});
+	}
+
+	@Override
+	public void resume() {
+		check(Permission.DOMAIN_SUSPEND);
+		locked(() -> {
+			QemuRun current = requireActive("resume");
+			if (currentStatus().state() != DomainState.PAUSED) {
+				throw new InvalidOperationException("Domain '" + this.name + "' is not paused");
+			}
+			current.monitor.execute("cont");
+			transition(current, StateReason.RUNNING_UNPAUSED, DomainEventType.RESUMED, "");
+			return null;
+		});
+	}
+
+	@Override
+	public void undefine() {
+		check(Permission.DOMAIN_DELETE);
+		locked(() -> {
+			ensureExists();
+			boolean active;
+			synchronized (this) {
+				if (!this.persistent) {
+					throw new InvalidOperationException("Domain '" + this.name + "' is transient: nothing to undefine");
+				}
+				this.context.definitions().delete(this.name);
+				this.persistent = false;
+				active = this.status.isActive();
+				if (!active) {
+					this.removed = true;
+				}
+			}
+			if (!active) {
+				this.processes.forget();
+			}
+			publish(DomainEventType.UNDEFINED, currentStatus(), "");
+			return null;
+		});
+	}
+
+	@Override
+	public DomainStatus status() {
+		check(Permission.DOMAIN_READ);
+		ensureExists();
+		return currentStatus();
+	}
+
+	@Override
+	public DomainInfo info() {
+		check(Permission.DOMAIN_READ);
+		ensureExists();
+		DomainStatus status;
+		QemuRun current;
+		DomainDefinition def;
+		boolean persistentNow;
+		synchronized (this) {
+			status = this.status;
+			current = this.run;
+			def = (current != null) ? current.liveDefinition : this.definition;
+			persistentNow = this.persistent;
+		}
+		if (current == null || !status.isActive()) {
+			return new DomainInfo(status, OptionalLong.empty(), Optional.empty(), Duration.ZERO, def.vcpus(),
+					def.memoryKiB(), def.currentMemoryKiB(), Duration.ZERO, 0, persistentNow, false);
+		}
+		Optional<ProcStat> stat = ProcStat.read(current.pid());
+		return new DomainInfo(status, OptionalLong.of(current.pid()), Optional.of(current.startedAt),
+				Duration.between(current.startedAt, Instant.now()), def.vcpus(), def.memoryKiB(),
+				def.currentMemoryKiB(), stat.map(ProcStat::cpuTime).orElse(Duration.ZERO),
+				stat.map(ProcStat::residentBytes).orElse(0L), persistentNow, false);
+	}
+
+	@Override
+	public boolean isPersistent() {
+		check(Permission.DOMAIN_READ);
+		ensureExists();
+		return persistentFlag();
+	}
+
+	@Override
+	public String xml(boolean secure) {
+		check(Permission.DOMAIN_READ);
+		if (secure) {
+			check(Permission.DOMAIN_READ_SECURE);
+		}
+		ensureExists();
+		DomainDefinition def;
+		synchronized (this) {
+			def = (this.run != null) ? this.run.liveDefinition : this.definition;
+		}
+		return DomainXml.write(def, secure);
+	}
+
+	@Override
+	public String qmp(String commandJson) {
+		check(Permission.DOMAIN_WRITE);
+		JsonNode command;
+		try {
+			command = JSON.readTree(commandJson);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException("Not a JSON object: a QMP command looks like "
+					+ "{\"execute\": \"query-status\", \"arguments\": {...}}");
+		}
+		if (command == null || !command.isObject() || !command.path("execute").isString()) {
+			throw new IllegalArgumentException(
+					"A QMP command is a JSON object with a string member 'execute' and an optional object 'arguments'");
+		}
+		JsonNode arguments = command.get("arguments");
+		if (arguments != null && !arguments.isObject()) {
+			throw new IllegalArgumentException("QMP 'arguments' must be a JSON object");
+		}
+		return locked(() -> {
+			QemuRun current = requireActive("send a monitor command to");
+			JsonNode result = current.monitor.execute(command.path("execute").asString(), (ObjectNode) arguments);
+			return JSON.writeValueAsString(result);
+		});
+	}
+
+	@Override
+	public DomainConsole openConsole() {
+		check(Permission.DOMAIN_OPEN_DEVICE);
+		QemuRun current = locked(() -> requireActive("open the console of"));
+		if (current.serialSockets.isEmpty()) {
+			throw new InvalidOperationException("Domain '" + this.name
+					+ "' has no serial console: add <serial type='pty'/> (and <console type='pty'/>) to its XML");
+		}
+		return SocketConsole.connect(current.serialSockets.get(0));
+	}
+
+	@Override
+	public String toString() {
+		return "Domain[" + this.name + ", " + this.uuid + "]";
+	}
+
+	// ---- driver-internal operations ----
+
+	/** Replaces the persistent definition (define of an existing domain). */
+	void redefine(DomainDefinition newDefinition) {
+		synchronized (this) {
+			this.definition = newDefinition;
+			this.persistent = true;
+		}
+	}
+
+	/** Starts a transient domain right after it was registered (createTransient). */
+	void startTransient() {
+		locked(() -> {
+			this.processes.start(persistentDefinition(), StateReason.RUNNING_BOOTED, DomainEventType.STARTED);
+			return null;
+		});
+	}
+
+	/** Adopts a QEMU process left by an earlier driver (reconnect). */
+	void adopt(QemuRun adopted, DomainStatus adoptedStatus) {
+		synchronized (this) {
+			this.run = adopted;
+			this.status = adoptedStatus;
+		}
+	}
+
+	/** Stops the domain because the driver closes: destroy, without events for listeners already gone. */
+	void destroyForClose() {
+		QemuRun current = currentRun();
+		if (current != null) {
+			try {
+				this.processes.destroy(current);
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.WARNING, "Could not destroy domain '" + this.name + "' while closing the driver", ex);
+			}
+		}
+	}
+
+	/** Called by {@link DomainProcesses} once QEMU runs. */
+	void running(QemuRun started, StateReason reason, DomainEventType eventType) {
+		synchronized (this) {
+			this.run = started;
+		}
+		transition(started, reason, eventType, "");
+	}
+
+	/** Sets the status if {@code forRun} is still the current run; publishes the event only on a change. */
+	void transition(QemuRun forRun, StateReason reason, DomainEventType eventType, String detail) {
+		DomainStatus next = DomainStatus.of(reason);
+		boolean changed;
+		synchronized (this) {
+			if (forRun != null && this.run != forRun) {
+				return;
+			}
+			changed = !next.equals(this.status);
+			this.status = next;
+		}
+		if (changed && eventType != null) {
+			publish(eventType, next, detail);
+		}
+	}
+
+	/**
+	 * QEMU of {@code ended} is gone and its files are cleaned up: record the final status, publish, and
+	 * apply {@code on_poweroff}/{@code on_crash}/reboot. Runs on a background thread.
+	 */
+	void stopped(QemuRun ended, StateReason reason, String detail) {
+		boolean transientGone;
+		synchronized (this) {
+			if (this.run != ended) {
+				return;
+			}
+			this.run = null;
+			this.status = DomainStatus.of(reason);
+			transientGone = !this.persistent;
+		}
+		publish(DomainEventType.STOPPED, DomainStatus.of(reason), detail);
+		if (reason == StateReason.SHUTOFF_CRASHED) {
+			publish(DomainEventType.CRASHED, DomainStatus.of(reason), detail);
+		}
+		LifecycleAction action = nextAction(ended, reason);
+		if (action == LifecycleAction.RESTART && this.context.launcherOpen()) {
+			this.context.background().execute(() -> restart(ended));
+			return;
+		}
+		if (transientGone) {
+			synchronized (this) {
+				this.removed = true;
+			}
+			this.processes.forget();
+		}
+	}
+
+	private LifecycleAction nextAction(QemuRun ended, StateReason reason) {
+		if (ended.destroyRequested) {
+			return LifecycleAction.DESTROY;
+		}
+		if (ended.rebootRequested && reason == StateReason.SHUTOFF_SHUTDOWN) {
+			return LifecycleAction.RESTART;
+		}
+		if (reason == StateReason.SHUTOFF_SHUTDOWN) {
+			return ended.liveDefinition.onPoweroff();
+		}
+		if (reason == StateReason.SHUTOFF_CRASHED) {
+			return ended.liveDefinition.onCrash();
+		}
+		return LifecycleAction.DESTROY;
+	}
+
+	private void restart(QemuRun ended) {
+		try {
+			locked(() -> {
+				if (currentStatus().isActive() || isRemoved()) {
+					return null;
+				}
+				DomainDefinition def = persistentFlag() ? persistentDefinition() : ended.liveDefinition;
+				this.processes.start(def, StateReason.RUNNING_BOOTED, DomainEventType.REBOOTED);
+				return null;
+			});
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING, "Could not restart domain '" + this.name + "'", ex);
+		}
+	}
+
+	/** A QMP event of the current run (called on a driver thread, never the QMP I/O thread). */
+	void onMonitorEvent(QemuRun source, QmpEvent event) {
+		switch (event.name()) {
+			case "STOP" -> transition(source, StateReason.PAUSED_UNKNOWN, DomainEventType.SUSPENDED, "");
+			case "RESUME" -> {
+				if (currentStatus().state() == DomainState.PAUSED) {
+					transition(source, StateReason.RUNNING_UNPAUSED, DomainEventType.RESUMED, "");
+				}
+			}
+			case "SHUTDOWN" -> {
+				if (event.data().path("guest").asBoolean(false)) {
+					source.guestShutdown = true;
+					transition(source, StateReason.SHUTDOWN_USER, DomainEventType.SHUTDOWN,
+							event.data().path("reason").asString(""));
+				}
+			}
+			case "RESET" -> {
+				if (currentRun() == source) {
+					publish(DomainEventType.REBOOTED, currentStatus(), event.data().path("reason").asString(""));
+				}
+			}
+			case "GUEST_PANICKED" -> {
+				source.panicked = true;
+				LifecycleAction action = source.liveDefinition.onCrash();
+				if (action == LifecycleAction.PRESERVE) {
+					transition(source, StateReason.CRASHED_PANICKED, DomainEventType.CRASHED, "guest panicked");
+				}
+				else {
+					// destroy or restart: end QEMU now; the exit reads as crashed and on_crash decides what follows
+					this.context.background().execute(() -> this.processes.killAfterPanic(source));
+				}
+			}
+			default -> {
+				// other events (NIC_RX_FILTER_CHANGED, RTC_CHANGE, ...) carry nothing for the lifecycle
+			}
+		}
+	}
+
+	void publish(DomainEventType type, DomainStatus status, String detail) {
+		this.context.events()
+			.publish(new DomainEvent(type, this.name, this.uuid, status, Instant.now(), detail == null ? "" : detail));
+	}
+
+	// ---- helpers ----
+
+	private void check(Permission permission) {
+		this.context.access().check(permission, this.identity);
+	}
+
+	private void ensureExists() {
+		if (isRemoved()) {
+			throw new DomainNotFoundException("Domain '" + this.name + "' (" + this.uuid + ") no longer exists");
+		}
+	}
+
+	private QemuRun requireActive(String operation) {
+		ensureExists();
+		synchronized (this) {
+			if (this.run == null || !this.status.isActive()) {
+				throw new InvalidOperationException(
+						"Cannot " + operation + " domain '" + this.name + "': it is not running (" + this.status + ")");
+			}
+			return this.run;
+		}
+	}
+
+	private boolean awaitStop(QemuRun current, Duration timeout) {
+		try {
+			current.stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new OperationTimeoutException("Interrupted while waiting for domain '" + this.name + "' to stop");
+		}
+		catch (ExecutionException ex) {
+			return true;
+		}
+	}
+
+	private <T> T locked(java.util.function.Supplier<T> operation) {
+		try {
+			if (!this.operations.tryLock(this.context.config().startTimeout().toMillis()
+					+ this.context.config().qmpTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				throw new OperationTimeoutException("Domain '" + this.name
+						+ "' is busy with another operation that did not finish in time; try again");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new OperationTimeoutException("Interrupted while waiting for domain '" + this.name + "'");
+		}
+		try {
+			this.context.ensureOpen();
+			return operation.get();
+		}
+		finally {
+			this.operations.unlock();
+		}
+	}
+
+	static void deleteRecursively(Path dir) {
+		if (!Files.exists(dir)) {
+			return;
+		}
+		try (var paths = Files.walk(dir)) {
+			paths.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> {
+				try {
+					Files.deleteIfExists(p);
+				}
+				catch (IOException ex) {
+					// best effort: a leftover private directory is harmless and replaced at the next start
+				}
+			});
+		}
+		catch (IOException ex) {
+			// same
+		}
+	}
+
+	static QemuEmbedException unwrap(Throwable ex) {
+		Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
+		if (cause instanceof QemuEmbedException qe) {
+			return qe;
+		}
+		return new QemuEmbedException(io.github.qemuembed.driver.error.ErrorCode.INTERNAL_ERROR,
+				String.valueOf(cause.getMessage()), cause);
+	}
+
+	QmpClient monitorOf(QemuRun current) {
+		return current.monitor;
+	}
+
+}

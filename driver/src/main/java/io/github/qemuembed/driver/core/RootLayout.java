@@ -1,0 +1,146 @@
+package io.github.qemuembed.driver.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
+
+/**
+ * The directory layout under a driver's root, the same as libvirt's embedded QEMU driver:
+ *
+ * <pre>
+ * ROOT/etc/qemu/NAME.xml          persistent definitions
+ * ROOT/etc/secrets/               embedded secret driver
+ * ROOT/run/qemu/driver.pid        locked while a driver is open
+ * ROOT/run/qemu/NAME.xml          live state of a running domain
+ * ROOT/run/qemu/NAME.pid          QEMU's pidfile
+ * ROOT/lib/qemu/domain-ID-NAME/   per-run private dir (monitor and console sockets)
+ * ROOT/log/qemu/NAME.log          QEMU's output and command line
+ * ROOT/cache/qemu/capabilities/   probed capabilities
+ * </pre>
+ */
+public final class RootLayout {
+
+	/** UNIX socket paths ({@code sun_path}) hold at most 107 bytes plus the terminating NUL. */
+	public static final int MAX_SOCKET_PATH = 107;
+
+	/** Like libvirt's short domain name: private directories use at most this many characters of the name. */
+	static final int SHORT_NAME_LENGTH = 20;
+
+	/** The longest suffix a socket path gets below the root: ids up to 7 digits, a 20-char name, the socket file. */
+	static final String LONGEST_SOCKET_SUFFIX = "/lib/qemu/domain-9999999-" + "n".repeat(SHORT_NAME_LENGTH)
+			+ "/monitor.sock";
+
+	private final Path root;
+
+	private RootLayout(Path root) {
+		this.root = root;
+	}
+
+	/**
+	 * Validates the root (absolute, short enough for every socket path the driver will create) and
+	 * returns its layout; nothing is created yet.
+	 */
+	public static RootLayout of(Path root) {
+		if (!root.isAbsolute()) {
+			throw new InvalidConfigurationException(null,
+					"Root directory '" + root + "' is relative: give an absolute path");
+		}
+		Path normalized = root.normalize();
+		int longest = normalized.toString().getBytes(StandardCharsets.UTF_8).length + LONGEST_SOCKET_SUFFIX.length();
+		if (longest > MAX_SOCKET_PATH) {
+			int allowed = MAX_SOCKET_PATH - LONGEST_SOCKET_SUFFIX.length();
+			throw new InvalidConfigurationException(null,
+					"Root directory '" + normalized + "' is too long for the UNIX socket paths below it (" + longest
+							+ " bytes, the limit is " + MAX_SOCKET_PATH + "): use a root of at most " + allowed
+							+ " bytes, e.g. under /var/lib or /tmp");
+		}
+		return new RootLayout(normalized);
+	}
+
+	/** Creates every directory of the layout that does not exist yet (owner-only where state is private). */
+	public void create() {
+		try {
+			for (Path dir : new Path[] { this.root, definitionsDir(), secretsDir(), runDir(), libDir(), logDir(),
+					capabilitiesDir() }) {
+				if (!Files.isDirectory(dir)) {
+					Files.createDirectories(dir);
+				}
+			}
+			restrict(secretsDir());
+			restrict(libDir());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create the root layout under " + this.root + ": " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	private static void restrict(Path dir) throws IOException {
+		Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+	}
+
+	public Path root() {
+		return this.root;
+	}
+
+	public Path definitionsDir() {
+		return this.root.resolve("etc/qemu");
+	}
+
+	public Path secretsDir() {
+		return this.root.resolve("etc/secrets");
+	}
+
+	public Path runDir() {
+		return this.root.resolve("run/qemu");
+	}
+
+	public Path libDir() {
+		return this.root.resolve("lib/qemu");
+	}
+
+	public Path logDir() {
+		return this.root.resolve("log/qemu");
+	}
+
+	public Path capabilitiesDir() {
+		return this.root.resolve("cache/qemu/capabilities");
+	}
+
+	public Path driverPidFile() {
+		return runDir().resolve("driver.pid");
+	}
+
+	public Path definitionFile(String name) {
+		return definitionsDir().resolve(name + ".xml");
+	}
+
+	public Path runStateFile(String name) {
+		return runDir().resolve(name + ".xml");
+	}
+
+	public Path pidFile(String name) {
+		return runDir().resolve(name + ".pid");
+	}
+
+	public Path logFile(String name) {
+		return logDir().resolve(name + ".log");
+	}
+
+	/** {@code lib/qemu/domain-ID-SHORTNAME}: short so that socket paths always fit (see {@link #of(Path)}). */
+	public Path privateDir(int id, String name) {
+		String shortName = name.length() > SHORT_NAME_LENGTH ? name.substring(0, SHORT_NAME_LENGTH) : name;
+		return libDir().resolve("domain-" + id + "-" + shortName);
+	}
+
+	@Override
+	public String toString() {
+		return this.root.toString();
+	}
+
+}

@@ -1,0 +1,31 @@
+package io.github.qemuembed.driver.core;
+
+import java.util.List;
+
+import io.github.qemuembed.driver.process.ProcessIdentity;
+
+/**
+ * What {@code run/qemu/NAME.xml} records about a running domain, so that the next driver on the same
+ * root can recognise the QEMU process (and only that process) and reconnect to it or stop it.
+ *
+ * @param name domain name
+ * @param uuid domain UUID
+ * @param id the run's domain id
+ * @param pid QEMU's pid
+ * @param startTicks the process start time (see {@link ProcessIdentity})
+ * @param commandLine the process's command line as the kernel reports it
+ * @param monitorSocket QMP socket path
+ * @param privateDir per-run private directory
+ * @param serialSockets console sockets, in serial port order
+ * @param startedAt epoch milliseconds of the start
+ * @param persistent whether the domain had a persistent definition
+ * @param domainXml the live definition the process was started from (secrets included: the file is 0600)
+ */
+public record RunState(String name, String uuid, int id, long pid, long startTicks, List<String> commandLine,
+		String monitorSocket, String privateDir, List<String> serialSockets, long startedAt, boolean persistent, String domainXml) {
+
+	ProcessIdentity identity() {
+		return new ProcessIdentity(this.pid, this.startTicks, (this.commandLine != null) ? this.commandLine : List.of());
+	}
+
+}

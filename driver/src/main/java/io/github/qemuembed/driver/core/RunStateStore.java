@@ -1,0 +1,64 @@
+package io.github.qemuembed.driver.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.dataformat.xml.XmlMapper;
+
+/** Reads and writes {@code run/qemu/NAME.xml} ({@link RunState}) atomically, owner-only. */
+final class RunStateStore {
+
+	private final RootLayout layout;
+
+	private final XmlMapper mapper = XmlMapper.builder()
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.build();
+
+	RunStateStore(RootLayout layout) {
+		this.layout = layout;
+	}
+
+	void write(RunState state) {
+		String xml = this.mapper.writer().withRootName("domstatus").writeValueAsString(state);
+		AtomicFiles.write(this.layout.runStateFile(state.name()), xml.getBytes(StandardCharsets.UTF_8),
+				PosixFilePermissions.fromString("rw-------"));
+	}
+
+	RunState read(Path file) {
+		try {
+			return this.mapper.readValue(Files.readString(file), RunState.class);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Run-state files present under {@code run/qemu} (the driver's own pidfile excluded). */
+	List<Path> list() {
+		try (Stream<Path> files = Files.list(this.layout.runDir())) {
+			return new ArrayList<>(files.filter((f) -> f.getFileName().toString().endsWith(".xml")).sorted().toList());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	void delete(String name) {
+		try {
+			Files.deleteIfExists(this.layout.runStateFile(name));
+			Files.deleteIfExists(this.layout.pidFile(name));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,134 @@
+package io.github.qemuembed.driver.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import io.github.qemuembed.driver.command.RunContext;
+import io.github.qemuembed.driver.error.SecondaryDriverException;
+import io.github.qemuembed.driver.secondary.SecondaryDriver;
+import io.github.qemuembed.driver.secondary.SecondaryDrivers;
+import io.github.qemuembed.driver.xml.Disk;
+import io.github.qemuembed.driver.xml.DiskType;
+import io.github.qemuembed.driver.xml.DomainDefinition;
+import io.github.qemuembed.driver.xml.DomainRequirements;
+import io.github.qemuembed.driver.xml.Graphics;
+import io.github.qemuembed.driver.xml.InterfaceType;
+import io.github.qemuembed.driver.xml.NetInterface;
+import io.github.qemuembed.driver.xml.Requirement;
+import io.github.qemuembed.driver.xml.SecondaryKind;
+
+/**
+ * Connects a definition to the secondary drivers: at define time, refuses a domain that needs a driver
+ * that is not configured; at start, asks the drivers for volume paths, bridges and secret values and
+ * puts them into the {@link RunContext} (secret values only as owner-only files in the private
+ * directory, never in argv or logs).
+ */
+final class SecondaryResolver {
+
+	private SecondaryResolver() {
+	}
+
+	/** Refuses a definition whose requirements name a secondary driver that is not configured. */
+	static void checkConfigured(DriverContext context, DomainDefinition definition) {
+		SecondaryDrivers drivers = context.config().secondary();
+		for (Requirement requirement : DomainRequirements.of(definition)) {
+			if (driver(drivers, requirement.kind()).isEmpty()) {
+				throw notConfigured(requirement);
+			}
+		}
+	}
+
+	static RunContext resolve(DriverContext context, DomainDefinition definition, Path privateDir, Path monitorSocket,
+			Path pidFile, Path log) {
+		checkConfigured(context, definition);
+		SecondaryDrivers drivers = context.config().secondary();
+		RunContext run = new RunContext(context.accel(), context.capabilities().emulator(), privateDir, monitorSocket,
+				pidFile, log, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), Optional.empty());
+		List<Disk> disks = definition.devices().disks();
+		for (int i = 0; i < disks.size(); i++) {
+			Disk disk = disks.get(i);
+			String path = "/domain/devices/disk[" + (i + 1) + "]";
+			if (disk.type() == DiskType.VOLUME && disk.source().isPresent()) {
+				String pool = disk.source().get().pool().orElseThrow();
+				String volume = disk.source().get().volume().orElseThrow();
+				String volumePath = call(path, "<disk type='volume'>", "storage",
+						() -> drivers.storage().orElseThrow().volumePath(pool, volume));
+				run = run.withVolume(pool, volume, Path.of(volumePath));
+			}
+			if (disk.encryption().isPresent()) {
+				java.util.UUID uuid = disk.encryption().get().secret();
+				byte[] value = call(path + "/encryption", "<encryption>", "secret",
+						() -> drivers.secret().orElseThrow().secretValue(uuid));
+				run = run.withSecretFile(uuid, writeSecret(privateDir.resolve("secret-" + uuid), value));
+			}
+		}
+		List<NetInterface> interfaces = definition.devices().interfaces();
+		for (int i = 0; i < interfaces.size(); i++) {
+			NetInterface nic = interfaces.get(i);
+			if (nic.type() == InterfaceType.NETWORK && nic.source().isPresent()) {
+				String network = nic.source().get();
+				String bridge = call("/domain/devices/interface[" + (i + 1) + "]", "<interface type='network'>",
+						"network", () -> drivers.network().orElseThrow().bridgeOf(network));
+				run = run.withBridge(network, bridge);
+			}
+		}
+		for (Graphics graphics : definition.devices().graphics()) {
+			if (graphics.passwd().isPresent()) {
+				run = run.withVncPasswordFile(writeSecret(privateDir.resolve("vnc-password"),
+						graphics.passwd().get().getBytes(StandardCharsets.UTF_8)));
+			}
+		}
+		return run;
+	}
+
+	private static Optional<? extends SecondaryDriver> driver(SecondaryDrivers drivers, SecondaryKind kind) {
+		return switch (kind) {
+			case NETWORK -> drivers.network();
+			case STORAGE -> drivers.storage();
+			case SECRET -> drivers.secret();
+		};
+	}
+
+	private static SecondaryDriverException notConfigured(Requirement requirement) {
+		String kind = requirement.kind().driverName();
+		return new SecondaryDriverException(requirement.element() + " at " + requirement.path() + " needs the " + kind
+				+ " driver, and none is configured: set qemu.embed.secondary." + kind
+				+ (requirement.kind() == SecondaryKind.SECRET ? " (a libvirt URI such as secret:///system, or embedded)"
+						: " (a libvirt URI such as " + kind + ":///system)")
+				+ ", or DriverConfig.secondary(...) without Spring");
+	}
+
+	private static <T> T call(String path, String element, String kind, java.util.function.Supplier<T> call) {
+		try {
+			return call.get();
+		}
+		catch (SecondaryDriverException ex) {
+			throw new SecondaryDriverException(element + " at " + path + ": the " + kind + " driver failed: "
+					+ ex.getMessage() + " (check qemu.embed.secondary." + kind + ")", ex);
+		}
+	}
+
+	private static Path writeSecret(Path file, byte[] value) {
+		try {
+			Files.deleteIfExists(file);
+			Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			Files.write(file, value, StandardOpenOption.TRUNCATE_EXISTING);
+			return file;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot write a secret file in " + file.getParent(), ex);
+		}
+		finally {
+			Arrays.fill(value, (byte) 0);
+		}
+	}
+
+}

@@ -1,0 +1,619 @@
+package io.github.qemuembed.driver.qmp;
+
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import io.github.qemuembed.driver.error.OperationTimeoutException;
+import io.github.qemuembed.driver.error.QmpException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A client for the QEMU Machine Protocol on one monitor.
+ * <p>
+ * <b>Protocol.</b> {@link #connect} reads the greeting, negotiates capabilities (none are enabled) and returns a
+ * ready client. Every command carries a unique {@code id}; the reply is matched to it. An error reply fails the
+ * call with {@link QmpException} carrying QMP's error class and description; a call that gets no reply in time
+ * fails with {@link OperationTimeoutException}, and its reply, should it come later, is discarded. When the
+ * connection ends, every pending call fails with a {@link QmpException} of class
+ * {@link QmpException#DISCONNECTED}, and the listener learns of it (unless {@link #close()} ended it). Events are
+ * delivered to the {@link QmpEventListener} whenever they arrive, also between a command and its reply.
+ * <p>
+ * <b>One command at a time.</b> Commands of one client are sent strictly one after the other, in the order they
+ * were submitted: the next is written only when the previous one's reply has arrived; other callers queue. QEMU
+ * runs a monitor's commands one at a time anyway (without the {@code oob} capability, which is not enabled, it
+ * stops reading the monitor until the current command is done), so pipelining would gain nothing and would only
+ * let a slow command's followers pile up in QEMU's socket buffer, beyond the reach of their callers' timeouts. A
+ * command whose caller gave up before it was sent is never sent; one that was already sent keeps its turn until
+ * QEMU answers it, so that nothing overtakes it (this is how Kata's govmm queues commands too).
+ * <p>
+ * <b>Threads.</b> Clients over UNIX sockets ({@link #connect(Path, QmpClientOptions, QmpEventListener)}) do not
+ * own threads: all of them share one daemon I/O thread ({@value QmpIoLoop#THREAD_NAME}, a selector loop), and all
+ * timeouts share one daemon timer thread ({@value #TIMER_THREAD_NAME}). Fifty idle VMs therefore cost two
+ * threads in total, not fifty. Listener callbacks, and the completion of the futures returned by
+ * {@link #executeAsync}, run on those shared threads: they must not block. Use the {@code ...Async} stage
+ * methods with an executor of your own for anything slow. The blocking {@code execute} methods may be called from
+ * any other thread, concurrently; called on the I/O thread they fail at once with {@link IllegalStateException}.
+ * <p>
+ * Command arguments are never logged (they may hold secrets); command names are, at {@code DEBUG}.
+ */
+public final class QmpClient implements AutoCloseable {
+
+	static final String TIMER_THREAD_NAME = "qemu-embed-qmp-timeouts";
+
+	private static final System.Logger logger = System.getLogger(QmpClient.class.getName());
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private final QmpTransport transport;
+
+	private final QmpClientOptions options;
+
+	private final QmpEventListener listener;
+
+	private final LineSplitter lines;
+
+	private final CompletableFuture<QmpGreeting> ready = new CompletableFuture<>();
+
+	private final Object lock = new Object();
+
+	// Guarded by lock.
+
+	private final ArrayDeque<Request> queue = new ArrayDeque<>();
+
+	private Request inFlight;
+
+	private long nextId = 1;
+
+	private QmpException disconnected;
+
+	private boolean closedByClient;
+
+	private boolean disconnectReported;
+
+	private final List<Consumer<QmpException>> disconnectCallbacks = new ArrayList<>();
+
+	// Confined to the transport's receiving thread.
+
+	private RuntimeException protocolFailure;
+
+	private volatile QmpGreeting greeting;
+
+	private QmpClient(QmpTransport transport, QmpClientOptions options, QmpEventListener listener) {
+		this.transport = Objects.requireNonNull(transport, "transport");
+		this.options = Objects.requireNonNull(options, "options");
+		this.listener = Objects.requireNonNull(listener, "listener");
+		this.lines = new LineSplitter(options.maxMessageSize());
+	}
+
+	/**
+	 * Connects to the QMP socket at {@code socket} (waiting for it to appear and accept, within the connect
+	 * timeout), reads the greeting and negotiates capabilities.
+	 * @param socket the monitor socket ({@code -qmp unix:PATH,server=on,wait=off} or a
+	 * {@code -chardev socket}/{@code -mon} pair)
+	 * @param options timeouts and limits
+	 * @param listener receives events and the end of the connection; called on the shared I/O thread
+	 * @return a ready client
+	 * @throws OperationTimeoutException if the socket did not accept, or QEMU did not greet and negotiate, within
+	 * the connect timeout (a monitor socket serves one client at a time: another client may hold it)
+	 * @throws QmpException if the connection broke or QEMU refused the negotiation
+	 */
+	public static QmpClient connect(Path socket, QmpClientOptions options, QmpEventListener listener) {
+		long start = System.nanoTime();
+		UnixSocketTransport transport = UnixSocketTransport.connect(socket, options.connectTimeout());
+		Duration remaining = options.connectTimeout().minusNanos(System.nanoTime() - start);
+		return connect(transport, options, listener, remaining, socket.toString());
+	}
+
+	/** {@link #connect(Path, QmpClientOptions, QmpEventListener)} with {@link QmpClientOptions#defaults()}. */
+	public static QmpClient connect(Path socket, QmpEventListener listener) {
+		return connect(socket, QmpClientOptions.defaults(), listener);
+	}
+
+	/**
+	 * Runs the protocol over a transport of the caller's choosing (for example a {@link StreamTransport} on the
+	 * standard streams of {@code qemu -qmp stdio}). The client owns the transport from now on.
+	 * @see #connect(Path, QmpClientOptions, QmpEventListener)
+	 */
+	public static QmpClient connect(QmpTransport transport, QmpClientOptions options, QmpEventListener listener) {
+		return connect(transport, options, listener, options.connectTimeout(), transport.toString());
+	}
+
+	private static QmpClient connect(QmpTransport transport, QmpClientOptions options, QmpEventListener listener,
+			Duration timeout, String description) {
+		QmpClient client = new QmpClient(transport, options, listener);
+		transport.start(client.new Receiver());
+		try {
+			client.ready.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+			return client;
+		}
+		catch (TimeoutException ex) {
+			client.close();
+			throw new OperationTimeoutException("QEMU did not complete the QMP handshake on " + description
+					+ " within " + options.connectTimeout().toMillis()
+					+ " ms; is another client connected to this monitor?", ex);
+		}
+		catch (InterruptedException ex) {
+			client.close();
+			Thread.currentThread().interrupt();
+			throw new QmpException(QmpException.DISCONNECTED, "interrupted while connecting to " + description, ex);
+		}
+		catch (ExecutionException ex) {
+			client.close();
+			throw rethrow(ex.getCause(), "qmp_capabilities");
+		}
+	}
+
+	/** What QEMU said when the connection opened (its version and protocol capabilities). */
+	public QmpGreeting greeting() {
+		return this.greeting;
+	}
+
+	/** Whether the connection is open: false once QEMU went away or {@link #close()} was called. */
+	public boolean isConnected() {
+		synchronized (this.lock) {
+			return this.disconnected == null;
+		}
+	}
+
+	/** Executes a command without arguments with the default timeout; returns its {@code return} member. */
+	public JsonNode execute(String command) {
+		return execute(command, (JsonNode) null);
+	}
+
+	/**
+	 * Executes a command with the default timeout and returns its {@code return} member.
+	 * @param command the QMP command ({@code query-status}, {@code cont}, ...)
+	 * @param arguments the {@code arguments} object, or {@code null} for none
+	 * @throws QmpException for an error reply (QMP's error class and description) or a lost connection
+	 * ({@link QmpException#DISCONNECTED})
+	 * @throws OperationTimeoutException if no reply arrived within the default timeout
+	 */
+	public JsonNode execute(String command, JsonNode arguments) {
+		return execute(command, arguments, this.options.commandTimeout());
+	}
+
+	/** Executes a command whose arguments are given as a map (converted to JSON with Jackson's defaults). */
+	public JsonNode execute(String command, Map<String, ?> arguments) {
+		return execute(command, toArguments(arguments));
+	}
+
+	/** Like {@link #execute(String, JsonNode)} with an explicit timeout (which includes the time spent queued). */
+	public JsonNode execute(String command, JsonNode arguments, Duration timeout) {
+		return await(submit(command, arguments, -1, timeout), command);
+	}
+
+	/**
+	 * Executes a command and passes a file descriptor along with it (SCM_RIGHTS), for {@code getfd} and
+	 * {@code add-fd}. QEMU receives its own duplicate; the caller keeps and eventually closes {@code fd}.
+	 * @throws UnsupportedOperationException if the transport cannot pass descriptors (only UNIX sockets can)
+	 */
+	public JsonNode executeWithFd(String command, JsonNode arguments, int fd) {
+		return executeWithFd(command, arguments, fd, this.options.commandTimeout());
+	}
+
+	/** Like {@link #executeWithFd(String, JsonNode, int)} with an explicit timeout. */
+	public JsonNode executeWithFd(String command, JsonNode arguments, int fd, Duration timeout) {
+		if (fd < 0) {
+			throw new IllegalArgumentException("Not a file descriptor: " + fd);
+		}
+		if (!this.transport.canPassFileDescriptors()) {
+			throw new UnsupportedOperationException(this.transport + " cannot pass file descriptors");
+		}
+		return await(submit(command, arguments, fd, timeout), command);
+	}
+
+	/** Asynchronous {@link #execute(String, JsonNode)}: the future completes on a shared client thread. */
+	public CompletableFuture<JsonNode> executeAsync(String command, JsonNode arguments) {
+		return executeAsync(command, arguments, this.options.commandTimeout());
+	}
+
+	/**
+	 * Asynchronous {@link #execute(String, JsonNode, Duration)}. The future fails with the exceptions the blocking
+	 * form throws. It completes on the shared I/O or timer thread, so dependent stages without an executor run
+	 * there and must not block. Cancelling it before the command was sent keeps the command from being sent.
+	 */
+	public CompletableFuture<JsonNode> executeAsync(String command, JsonNode arguments, Duration timeout) {
+		return submit(command, arguments, -1, timeout);
+	}
+
+	/**
+	 * Adds a callback for the end of the connection, with the same contract as
+	 * {@link QmpEventListener#onDisconnect}: called once, on the I/O thread, unless {@link #close()} ended the
+	 * connection. If the connection has already been lost, the callback runs at once on the calling thread.
+	 */
+	public void onDisconnect(Consumer<QmpException> callback) {
+		Objects.requireNonNull(callback, "callback");
+		QmpException cause;
+		synchronized (this.lock) {
+			if (!this.disconnectReported) {
+				this.disconnectCallbacks.add(callback);
+				return;
+			}
+			if (this.closedByClient) {
+				return;
+			}
+			cause = this.disconnected;
+		}
+		callback.accept(cause);
+	}
+
+	/**
+	 * Closes the connection. Pending calls fail with {@link QmpException#DISCONNECTED}; the disconnect callbacks
+	 * are not called. Idempotent. Does not stop QEMU (send {@code quit} for that).
+	 */
+	@Override
+	public void close() {
+		List<Request> failed;
+		QmpException cause;
+		synchronized (this.lock) {
+			if (this.disconnected != null) {
+				return;
+			}
+			this.closedByClient = true;
+			this.disconnectReported = true;
+			this.disconnectCallbacks.clear();
+			cause = new QmpException(QmpException.DISCONNECTED, "the QMP client was closed");
+			this.disconnected = cause;
+			failed = drainPending();
+		}
+		failAll(failed, cause);
+		this.transport.close();
+	}
+
+	@Override
+	public String toString() {
+		return "QmpClient[" + this.transport + "]";
+	}
+
+	private CompletableFuture<JsonNode> submit(String command, JsonNode arguments, int fd, Duration timeout) {
+		Objects.requireNonNull(command, "command");
+		Objects.requireNonNull(timeout, "timeout");
+		if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
+			throw new IllegalArgumentException("QMP arguments must be a JSON object, got " + arguments.getNodeType());
+		}
+		Request request;
+		synchronized (this.lock) {
+			if (this.disconnected != null) {
+				return CompletableFuture.failedFuture(new QmpException(QmpException.DISCONNECTED,
+						this.disconnected.description(), this.disconnected));
+			}
+			long id = this.nextId++;
+			request = new Request(id, command, encode(id, command, arguments), fd);
+			this.queue.add(request);
+			sendNext();
+		}
+		ScheduledFuture<?> timer = Timeouts.EXECUTOR.schedule(() -> timeOut(request, timeout),
+				Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+		request.future.whenComplete((result, failure) -> timer.cancel(false));
+		return request.future;
+	}
+
+	private static ByteBuffer encode(long id, String command, JsonNode arguments) {
+		ObjectNode message = json.createObjectNode();
+		message.put("execute", command);
+		if (arguments != null && !arguments.isNull()) {
+			message.set("arguments", arguments);
+		}
+		message.put("id", id);
+		byte[] bytes = json.writeValueAsBytes(message);
+		byte[] line = Arrays.copyOf(bytes, bytes.length + 1);
+		line[bytes.length] = '\n';
+		return ByteBuffer.wrap(line);
+	}
+
+	private static JsonNode toArguments(Map<String, ?> arguments) {
+		return (arguments != null) ? json.valueToTree(arguments) : null;
+	}
+
+	/** Sends the next queued command if none is in flight. Caller holds the lock. */
+	private void sendNext() {
+		while (this.inFlight == null && !this.queue.isEmpty()) {
+			Request next = this.queue.poll();
+			if (next.future.isDone()) {
+				continue; // timed out or cancelled while queued: never sent
+			}
+			this.inFlight = next;
+			logger.log(Level.DEBUG, () -> "QMP -> " + next.command + " (id " + next.id + ") on " + this.transport);
+			this.transport.send(next.payload, next.fd);
+		}
+	}
+
+	private void timeOut(Request request, Duration timeout) {
+		boolean sent;
+		synchronized (this.lock) {
+			boolean queued = this.queue.remove(request);
+			sent = !queued && this.inFlight == request;
+		}
+		String message = "QMP command '" + request.command + "' got no reply within " + timeout.toMillis() + " ms"
+				+ (sent ? "" : " (it was still queued behind earlier commands and was not sent)") + " on "
+				+ this.transport;
+		if (request.future.completeExceptionally(new OperationTimeoutException(message))) {
+			logger.log(Level.DEBUG, message);
+		}
+	}
+
+	private List<Request> drainPending() {
+		List<Request> pending = new ArrayList<>(this.queue.size() + 1);
+		if (this.inFlight != null) {
+			pending.add(this.inFlight);
+			this.inFlight = null;
+		}
+		pending.addAll(this.queue);
+		this.queue.clear();
+		return pending;
+	}
+
+	private void failAll(List<Request> requests, QmpException cause) {
+		for (Request request : requests) {
+			request.future.completeExceptionally(cause);
+		}
+		this.ready.completeExceptionally(cause);
+	}
+
+	private static JsonNode await(CompletableFuture<JsonNode> future, String command) {
+		if (QmpIoLoop.isLoopThread() && !future.isDone()) {
+			// The reply could only be read by this very thread: waiting would stall every VM's monitor.
+			future.cancel(false);
+			throw new IllegalStateException("QMP command '" + command + "' executed on the QMP I/O thread (from a "
+					+ "listener or a future's callback); hand the work to another executor");
+		}
+		try {
+			return future.get();
+		}
+		catch (InterruptedException ex) {
+			future.cancel(false);
+			Thread.currentThread().interrupt();
+			throw new QmpException(QmpException.INTERRUPTED,
+					"interrupted while waiting for the reply to '" + command + "'", ex);
+		}
+		catch (ExecutionException ex) {
+			throw rethrow(ex.getCause(), command);
+		}
+	}
+
+	/** A new exception of the same kind, so that the stack trace shows the caller and the cause the origin. */
+	private static RuntimeException rethrow(Throwable failure, String command) {
+		if (failure instanceof QmpException qmp) {
+			return new QmpException(qmp.errorClass(), qmp.description(), qmp);
+		}
+		if (failure instanceof OperationTimeoutException timeout) {
+			return new OperationTimeoutException(timeout.getMessage(), timeout);
+		}
+		return new QmpException(QmpException.DISCONNECTED,
+				"unexpected failure of QMP command '" + command + "': " + failure, failure);
+	}
+
+	// Receiving side: runs on the transport's thread.
+
+	private void onLine(byte[] bytes, int length) {
+		JsonNode message;
+		try {
+			message = json.readTree(bytes, 0, length);
+		}
+		catch (JacksonException ex) {
+			logger.log(Level.WARNING, "Ignoring a QMP message that is not JSON from " + this.transport + ": "
+					+ ex.getOriginalMessage());
+			return;
+		}
+		if (message == null || !message.isObject()) {
+			logger.log(Level.WARNING, "Ignoring a QMP message that is not a JSON object from " + this.transport);
+		}
+		else if (message.has("event")) {
+			onEvent(message);
+		}
+		else if (message.has("return") || message.has("error")) {
+			onReply(message);
+		}
+		else if (message.has("QMP")) {
+			onGreeting(message.get("QMP"));
+		}
+		else {
+			logger.log(Level.WARNING, "Ignoring an unknown QMP message from " + this.transport);
+		}
+	}
+
+	private void onGreeting(JsonNode body) {
+		if (this.greeting != null) {
+			logger.log(Level.WARNING, "Ignoring a second QMP greeting from " + this.transport);
+			return;
+		}
+		JsonNode version = body.path("version");
+		JsonNode qemu = version.path("qemu");
+		List<String> capabilities = new ArrayList<>();
+		for (JsonNode capability : body.path("capabilities")) {
+			capabilities.add(capability.asString());
+		}
+		QmpGreeting greeting = new QmpGreeting(qemu.path("major").asInt(), qemu.path("minor").asInt(),
+				qemu.path("micro").asInt(), version.path("package").asString("").trim(), capabilities);
+		this.greeting = greeting;
+		submit("qmp_capabilities", null, -1, this.options.connectTimeout()).whenComplete((result, failure) -> {
+			if (failure != null) {
+				this.ready.completeExceptionally(failure);
+			}
+			else {
+				this.ready.complete(greeting);
+			}
+		});
+	}
+
+	private void onEvent(JsonNode message) {
+		String name = message.path("event").asString("");
+		JsonNode data = message.get("data");
+		if (data == null || data.isNull()) {
+			data = json.createObjectNode();
+		}
+		JsonNode timestamp = message.path("timestamp");
+		long seconds = timestamp.path("seconds").asLong(-1);
+		Instant when = (seconds >= 0)
+				? Instant.ofEpochSecond(seconds, TimeUnit.MICROSECONDS.toNanos(timestamp.path("microseconds").asLong(0)))
+				: Instant.now();
+		QmpEvent event = new QmpEvent(name, data, when);
+		logger.log(Level.DEBUG, () -> "QMP <- event " + name + " on " + this.transport);
+		try {
+			this.listener.onEvent(event);
+		}
+		catch (Throwable ex) {
+			logger.log(Level.WARNING, "QMP event listener failed on " + name + " from " + this.transport, ex);
+		}
+	}
+
+	private void onReply(JsonNode message) {
+		JsonNode id = message.get("id");
+		Request request;
+		synchronized (this.lock) {
+			request = this.inFlight;
+			if (request == null) {
+				logger.log(Level.WARNING, "Ignoring a QMP reply (id " + id + ") with no command in flight on "
+						+ this.transport);
+				return;
+			}
+			// Only one command is ever in flight, so a reply without id (QEMU answers a request it could not
+			// parse that way) can only be its answer.
+			if (id != null && !(id.isIntegralNumber() && id.asLong() == request.id)) {
+				logger.log(Level.WARNING, "Ignoring a QMP reply with id " + id + " while waiting for id "
+						+ request.id + " on " + this.transport);
+				return;
+			}
+			this.inFlight = null;
+			sendNext();
+		}
+		JsonNode error = message.get("error");
+		if (error != null) {
+			String errorClass = error.path("class").asString("GenericError");
+			String description = error.path("desc").asString("");
+			logger.log(Level.DEBUG, () -> "QMP <- error " + errorClass + " for " + request.command);
+			request.future.completeExceptionally(new QmpException(errorClass, description));
+		}
+		else {
+			logger.log(Level.DEBUG, () -> "QMP <- return for " + request.command + " (id " + request.id + ")");
+			request.future.complete(message.get("return"));
+		}
+	}
+
+	private void onTransportClosed(Throwable cause) {
+		List<Request> failed;
+		QmpException reported;
+		List<Consumer<QmpException>> callbacks;
+		synchronized (this.lock) {
+			if (this.disconnected == null) {
+				this.disconnected = new QmpException(QmpException.DISCONNECTED, describeEnd(cause), cause);
+			}
+			reported = this.disconnected;
+			failed = drainPending();
+			boolean report = !this.disconnectReported && !this.closedByClient;
+			this.disconnectReported = true;
+			callbacks = report ? new ArrayList<>(this.disconnectCallbacks) : null;
+			this.disconnectCallbacks.clear();
+		}
+		failAll(failed, reported);
+		if (callbacks == null) {
+			return;
+		}
+		logger.log(Level.DEBUG, () -> "QMP connection ended: " + reported.description());
+		notifyDisconnect(this.listener::onDisconnect, reported);
+		for (Consumer<QmpException> callback : callbacks) {
+			notifyDisconnect(callback, reported);
+		}
+	}
+
+	private void notifyDisconnect(Consumer<QmpException> callback, QmpException cause) {
+		try {
+			callback.accept(cause);
+		}
+		catch (Throwable ex) {
+			logger.log(Level.WARNING, "QMP disconnect callback failed for " + this.transport, ex);
+		}
+	}
+
+	private String describeEnd(Throwable cause) {
+		if (this.protocolFailure != null) {
+			return this.protocolFailure.getMessage() + "; the connection to " + this.transport + " was closed";
+		}
+		if (cause != null) {
+			return "the QMP connection " + this.transport + " failed: " + cause.getMessage();
+		}
+		return "QEMU closed the QMP connection " + this.transport + " (the emulator exited or closed its monitor)";
+	}
+
+	private final class Receiver implements QmpTransport.Receiver {
+
+		@Override
+		public void onData(ByteBuffer data) {
+			if (QmpClient.this.protocolFailure != null) {
+				return;
+			}
+			try {
+				QmpClient.this.lines.feed(data, QmpClient.this::onLine);
+			}
+			catch (LineSplitter.LineTooLongException ex) {
+				QmpClient.this.protocolFailure = ex;
+				logger.log(Level.WARNING, ex.getMessage() + " on " + QmpClient.this.transport + "; closing it");
+				QmpClient.this.transport.close();
+			}
+		}
+
+		@Override
+		public void onClosed(Throwable cause) {
+			onTransportClosed((QmpClient.this.protocolFailure != null) ? QmpClient.this.protocolFailure : cause);
+		}
+
+	}
+
+	private static final class Request {
+
+		final long id;
+
+		final String command;
+
+		final ByteBuffer payload;
+
+		final int fd;
+
+		final CompletableFuture<JsonNode> future = new CompletableFuture<>();
+
+		Request(long id, String command, ByteBuffer payload, int fd) {
+			this.id = id;
+			this.command = command;
+			this.payload = payload;
+			this.fd = fd;
+		}
+
+	}
+
+	/** One daemon thread for the timeouts of every client in the JVM; started on first use. */
+	private static final class Timeouts {
+
+		static final ScheduledThreadPoolExecutor EXECUTOR = create();
+
+		private static ScheduledThreadPoolExecutor create() {
+			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+				Thread thread = new Thread(task, TIMER_THREAD_NAME);
+				thread.setDaemon(true);
+				return thread;
+			});
+			executor.setRemoveOnCancelPolicy(true);
+			return executor;
+		}
+
+	}
+
+}

@@ -1,0 +1,269 @@
+package io.github.qemuembed.driver.qmp;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+import io.github.qemuembed.driver.error.OperationTimeoutException;
+import io.github.qemuembed.driver.error.QmpException;
+import jnr.unixsocket.UnixSocketAddress;
+import jnr.unixsocket.UnixSocketChannel;
+
+/**
+ * A {@link QmpTransport} over a UNIX stream socket (jnr-unixsocket), served by the JVM-wide QMP I/O thread: the
+ * channel is non-blocking and registered with one shared selector, so any number of idle connections cost no
+ * thread. Can pass file descriptors (SCM_RIGHTS).
+ */
+public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handler {
+
+	/** sun_path holds 108 bytes including the terminating NUL. */
+	public static final int MAX_SOCKET_PATH_BYTES = 107;
+
+	private static final System.Logger logger = System.getLogger(UnixSocketTransport.class.getName());
+
+	private static final int READ_BUFFER_SIZE = 64 * 1024;
+
+	/** Reads per readiness notification before giving the other connections a turn. */
+	private static final int MAX_READS_PER_TURN = 16;
+
+	private final Path path;
+
+	private final UnixSocketChannel channel;
+
+	private final QmpIoLoop loop;
+
+	// Everything below is confined to the loop thread.
+
+	private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
+
+	private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
+
+	private Receiver receiver;
+
+	private SelectionKey key;
+
+	private boolean closed;
+
+	private UnixSocketTransport(Path path, UnixSocketChannel channel) {
+		this.path = path;
+		this.channel = channel;
+		this.loop = QmpIoLoop.shared();
+	}
+
+	/**
+	 * Connects to the socket at {@code path}, retrying while it does not exist yet or refuses (QEMU creates and
+	 * listens on it shortly after it starts), until {@code timeout} has passed.
+	 * @throws OperationTimeoutException if no connection was accepted in time; the message carries the last error
+	 * @throws IllegalArgumentException if the path is too long for a UNIX socket address
+	 */
+	public static UnixSocketTransport connect(Path path, Duration timeout) {
+		Objects.requireNonNull(path, "path");
+		String name = path.toAbsolutePath().toString();
+		if (name.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+			throw new IllegalArgumentException("UNIX socket path is longer than " + MAX_SOCKET_PATH_BYTES
+					+ " bytes: " + name + "; use a shorter root directory");
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		long pauseMillis = 1;
+		while (true) {
+			IOException failure;
+			UnixSocketChannel channel = null;
+			try {
+				channel = UnixSocketChannel.open(new UnixSocketAddress(name));
+				channel.configureBlocking(false);
+				return new UnixSocketTransport(path, channel);
+			}
+			catch (IOException ex) {
+				failure = ex;
+				closeQuietly(channel);
+			}
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				throw new OperationTimeoutException("QMP socket " + name + " did not accept a connection within "
+						+ timeout.toMillis() + " ms (last error: " + failure.getMessage() + ")", failure);
+			}
+			sleep(Math.min(pauseMillis, TimeUnit.NANOSECONDS.toMillis(remaining) + 1));
+			pauseMillis = Math.min(pauseMillis * 2, 50);
+		}
+	}
+
+	/** The socket this transport is connected to. */
+	public Path path() {
+		return this.path;
+	}
+
+	@Override
+	public void start(Receiver receiver) {
+		Objects.requireNonNull(receiver, "receiver");
+		this.loop.execute(() -> {
+			if (this.receiver != null) {
+				throw new IllegalStateException("Transport already started");
+			}
+			this.receiver = receiver;
+			if (this.closed) {
+				receiver.onClosed(null);
+				return;
+			}
+			try {
+				this.key = this.loop.register(this.channel, SelectionKey.OP_READ, this);
+			}
+			catch (IOException | RuntimeException ex) {
+				closeWith(ex);
+			}
+		});
+	}
+
+	@Override
+	public void send(ByteBuffer message, int fd) {
+		Objects.requireNonNull(message, "message");
+		Outgoing item = new Outgoing(message, fd);
+		this.loop.execute(() -> {
+			if (this.closed) {
+				return;
+			}
+			this.outgoing.add(item);
+			if (this.outgoing.size() == 1) {
+				try {
+					flush();
+				}
+				catch (IOException | RuntimeException ex) {
+					closeWith(ex);
+				}
+			}
+		});
+	}
+
+	@Override
+	public boolean canPassFileDescriptors() {
+		return true;
+	}
+
+	@Override
+	public void close() {
+		this.loop.execute(() -> closeWith(null));
+	}
+
+	@Override
+	public void onReadable() throws IOException {
+		for (int i = 0; i < MAX_READS_PER_TURN && !this.closed; i++) {
+			this.readBuffer.clear();
+			int count = this.channel.read(this.readBuffer);
+			if (count < 0) {
+				closeWith(null);
+				return;
+			}
+			if (count == 0) {
+				return;
+			}
+			this.readBuffer.flip();
+			this.receiver.onData(this.readBuffer);
+		}
+	}
+
+	@Override
+	public void onWritable() throws IOException {
+		flush();
+	}
+
+	@Override
+	public void onFailure(Throwable ex) {
+		closeWith(ex);
+	}
+
+	/** Writes queued messages until done or the socket is full; in the latter case waits for OP_WRITE. */
+	private void flush() throws IOException {
+		while (!this.outgoing.isEmpty()) {
+			Outgoing item = this.outgoing.peek();
+			if (item.fd >= 0) {
+				int sent = FdPassing.send(this.channel.getFD(), item.data, item.fd);
+				if (sent > 0) {
+					// The descriptor went with these bytes; the rest of the message follows as plain data.
+					item.fd = -1;
+					item.data.position(item.data.position() + sent);
+				}
+			}
+			else {
+				this.channel.write(item.data);
+			}
+			if (item.data.hasRemaining()) {
+				interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+				return;
+			}
+			this.outgoing.poll();
+		}
+		interest(SelectionKey.OP_READ);
+	}
+
+	private void interest(int ops) {
+		if (this.key != null && this.key.isValid() && this.key.interestOps() != ops) {
+			this.key.interestOps(ops);
+		}
+	}
+
+	private void closeWith(Throwable cause) {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		this.outgoing.clear();
+		if (this.key != null) {
+			this.key.cancel();
+		}
+		closeQuietly(this.channel);
+		if (this.receiver != null) {
+			try {
+				this.receiver.onClosed(cause);
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.WARNING, "QMP receiver failed while handling the end of " + this.path, ex);
+			}
+		}
+	}
+
+	private static void closeQuietly(UnixSocketChannel channel) {
+		if (channel != null) {
+			try {
+				channel.close();
+			}
+			catch (IOException ex) {
+				// nothing left to do with it
+			}
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new QmpException(QmpException.INTERRUPTED, "interrupted while connecting to a QMP socket", ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "UnixSocketTransport[" + this.path + "]";
+	}
+
+	private static final class Outgoing {
+
+		final ByteBuffer data;
+
+		int fd;
+
+		Outgoing(ByteBuffer data, int fd) {
+			this.data = data;
+			this.fd = fd;
+		}
+
+	}
+
+}

@@ -1,0 +1,133 @@
+package io.github.qemuembed.driver.secondary;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+import io.github.qemuembed.driver.access.AccessPolicy;
+import io.github.qemuembed.driver.access.CallerSupplier;
+import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
+import io.github.qemuembed.driver.secondary.remote.RemoteNetworkDriver;
+import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
+import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
+import io.github.qemuembed.driver.secondary.rpc.InvalidEndpointException;
+import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
+import io.github.qemuembed.driver.secondary.rpc.LibvirtUri;
+import io.github.qemuembed.driver.secondary.rpc.RpcClient;
+import io.github.qemuembed.driver.secondary.rpc.RpcClientOptions;
+
+/**
+ * Creates secondary drivers from the endpoint strings users configure: a libvirt URI
+ * ({@code network:///system}, {@code storage:///system?socket=PATH}, {@code secret+tcp://HOST:PORT/system}),
+ * or, for secrets, {@code embedded} (under the driver's root) or {@code secret:///embed?root=DIR}.
+ *
+ * <p>Remote drivers connect lazily: creating one never fails because a daemon is down; its first
+ * call (or {@link SecondaryDriver#ping()}) does.
+ */
+public final class SecondaryDriverFactory {
+
+	/** The endpoint string for the embedded secret driver. */
+	public static final String EMBEDDED = "embedded";
+
+	/** Which secondary driver, with the configuration key users set for it. */
+	public enum Kind {
+
+		NETWORK, STORAGE, SECRET;
+
+		/** {@code network}, {@code storage} or {@code secret}: also the libvirt URI scheme. */
+		public String scheme() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		/** {@code qemu.embed.secondary.network}... */
+		public String settingKey() {
+			return "qemu.embed.secondary." + scheme();
+		}
+
+		/** {@code network driver}... */
+		public String role() {
+			return scheme() + " driver";
+		}
+
+	}
+
+	private SecondaryDriverFactory() {
+	}
+
+	/** A remote driver for a libvirt URI, with default timeouts. */
+	public static SecondaryDriver fromUri(String uri, Kind kind) {
+		return fromUri(uri, kind, RpcClientOptions.defaults(kind.role(), kind.settingKey()));
+	}
+
+	/** A remote driver for a libvirt URI. */
+	public static SecondaryDriver fromUri(String uri, Kind kind, RpcClientOptions options) {
+		Objects.requireNonNull(kind, "kind");
+		if (uri != null && (uri.strip().equals(EMBEDDED) || uri.strip().startsWith("secret:///embed"))) {
+			throw new InvalidEndpointException("'" + uri + "' for " + kind.settingKey()
+					+ ": only the secret driver can be embedded; create it with SecondaryDriverFactory.secretDriver(uri, root, policy, callers)");
+		}
+		LibvirtUri parsed = parse(uri, kind);
+		LibvirtClient client = new LibvirtClient(new RpcClient(parsed, options));
+		return switch (kind) {
+			case NETWORK -> new RemoteNetworkDriver(client);
+			case STORAGE -> new RemoteStorageDriver(client);
+			case SECRET -> new RemoteSecretDriver(client);
+		};
+	}
+
+	public static NetworkDriver networkDriver(String uri) {
+		return (NetworkDriver) fromUri(uri, Kind.NETWORK);
+	}
+
+	public static StorageDriver storageDriver(String uri) {
+		return (StorageDriver) fromUri(uri, Kind.STORAGE);
+	}
+
+	/**
+	 * A secret driver: {@code embedded} keeps secrets under {@code ROOT/etc/secrets};
+	 * {@code secret:///embed?root=DIR} under {@code DIR/etc/secrets} (libvirt's own embedded layout);
+	 * anything else is a libvirt URI of a daemon. Public operations of the embedded driver are checked
+	 * by the policy with {@code secret.*} permissions for the caller the supplier names.
+	 */
+	public static SecretDriver secretDriver(String uri, Path root, AccessPolicy policy, CallerSupplier callers) {
+		String endpoint = (uri != null) ? uri.strip() : null;
+		if (EMBEDDED.equals(endpoint)) {
+			return new EmbeddedSecretDriver(root, policy, callers);
+		}
+		if (endpoint != null && endpoint.startsWith("secret:///embed")) {
+			return new EmbeddedSecretDriver(embedRoot(endpoint), policy, callers, endpoint);
+		}
+		return (SecretDriver) fromUri(endpoint, Kind.SECRET);
+	}
+
+	private static Path embedRoot(String uri) {
+		int query = uri.indexOf('?');
+		if (query >= 0) {
+			for (String pair : uri.substring(query + 1).split("&")) {
+				if (pair.startsWith("root=") && pair.length() > 5) {
+					return Path.of(java.net.URLDecoder.decode(pair.substring(5), java.nio.charset.StandardCharsets.UTF_8));
+				}
+			}
+		}
+		throw new InvalidEndpointException("'" + uri + "' for " + Kind.SECRET.settingKey()
+				+ ": an embedded secret driver URI needs ?root=DIR (or use 'embedded' for the driver's own root)");
+	}
+
+	private static LibvirtUri parse(String uri, Kind kind) {
+		LibvirtUri parsed;
+		try {
+			parsed = LibvirtUri.parse(uri);
+		}
+		catch (InvalidEndpointException ex) {
+			throw new InvalidEndpointException(ex.getMessage() + " (set by " + kind.settingKey() + ")");
+		}
+		// a daemon routes network/storage/secret calls made on a hypervisor connection too
+		if (!parsed.driver().equals(kind.scheme()) && !parsed.driver().equals("qemu")) {
+			throw new InvalidEndpointException("'" + uri + "' for " + kind.settingKey() + " opens libvirt's '"
+					+ parsed.driver() + "' driver, which has no " + kind.scheme() + " API; use " + kind.scheme()
+					+ ":///system or " + kind.scheme() + "+tcp://HOST:PORT/system");
+		}
+		return parsed;
+	}
+
+}

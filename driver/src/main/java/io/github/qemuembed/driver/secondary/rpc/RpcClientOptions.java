@@ -1,0 +1,35 @@
+package io.github.qemuembed.driver.secondary.rpc;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How an {@link RpcClient} behaves and how it names itself in errors.
+ *
+ * @param connectTimeout limit for opening the stream (TCP connect)
+ * @param callTimeout limit for each call, handshake calls included
+ * @param role what the client is for, e.g. {@code network driver}
+ * @param settingKey the configuration key that chose the endpoint, e.g. {@code qemu.embed.secondary.network}
+ */
+public record RpcClientOptions(Duration connectTimeout, Duration callTimeout, String role, String settingKey) {
+
+	public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+	public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
+	public RpcClientOptions {
+		Objects.requireNonNull(connectTimeout, "connectTimeout");
+		Objects.requireNonNull(callTimeout, "callTimeout");
+		Objects.requireNonNull(role, "role");
+		Objects.requireNonNull(settingKey, "settingKey");
+	}
+
+	public static RpcClientOptions defaults(String role, String settingKey) {
+		return new RpcClientOptions(DEFAULT_CONNECT_TIMEOUT, DEFAULT_CALL_TIMEOUT, role, settingKey);
+	}
+
+	public RpcClientOptions withCallTimeout(Duration timeout) {
+		return new RpcClientOptions(this.connectTimeout, timeout, this.role, this.settingKey);
+	}
+
+}

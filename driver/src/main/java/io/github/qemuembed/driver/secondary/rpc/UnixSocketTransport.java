@@ -1,0 +1,119 @@
+package io.github.qemuembed.driver.secondary.rpc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import jnr.unixsocket.UnixSocketAddress;
+import jnr.unixsocket.UnixSocketChannel;
+
+/**
+ * A daemon's UNIX socket, through jnr-unixsocket. The streams read and write the channel directly:
+ * {@code Channels.newInputStream} would hold the channel's blocking lock during a blocked read and
+ * starve the writer, and this connection reads and writes from different threads.
+ */
+public final class UnixSocketTransport implements RpcTransport {
+
+	private final Path socket;
+
+	public UnixSocketTransport(Path socket) {
+		this.socket = socket;
+	}
+
+	public Path socket() {
+		return this.socket;
+	}
+
+	@Override
+	public RpcChannel open(Duration connectTimeout) throws IOException {
+		// connect(2) on a UNIX socket does not wait for the peer: it succeeds or fails at once
+		UnixSocketChannel channel = UnixSocketChannel.open(new UnixSocketAddress(this.socket.toFile()));
+		return new UnixChannel(channel);
+	}
+
+	@Override
+	public String describe() {
+		return "UNIX socket " + this.socket;
+	}
+
+	private static final class UnixChannel implements RpcChannel {
+
+		private final UnixSocketChannel channel;
+
+		private final InputStream input;
+
+		private final OutputStream output;
+
+		UnixChannel(UnixSocketChannel channel) {
+			this.channel = channel;
+			this.input = new InputStream() {
+
+				@Override
+				public int read() throws IOException {
+					byte[] one = new byte[1];
+					return (read(one, 0, 1) < 0) ? -1 : one[0] & 0xFF;
+				}
+
+				@Override
+				public int read(byte[] b, int off, int len) throws IOException {
+					if (len == 0) {
+						return 0;
+					}
+					int n;
+					do {
+						n = channel.read(ByteBuffer.wrap(b, off, len));
+					}
+					while (n == 0);
+					return n;
+				}
+
+			};
+			this.output = new OutputStream() {
+
+				@Override
+				public void write(int b) throws IOException {
+					write(new byte[] { (byte) b }, 0, 1);
+				}
+
+				@Override
+				public void write(byte[] b, int off, int len) throws IOException {
+					ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+					while (buffer.hasRemaining()) {
+						channel.write(buffer);
+					}
+				}
+
+			};
+		}
+
+		@Override
+		public InputStream input() {
+			return this.input;
+		}
+
+		@Override
+		public OutputStream output() {
+			return this.output;
+		}
+
+		@Override
+		public void close() throws IOException {
+			// shutdown wakes a reader blocked in read(2); close alone would not
+			try {
+				this.channel.shutdownInput();
+				this.channel.shutdownOutput();
+			}
+			catch (IOException ex) {
+				// already disconnected: closing is all that is left
+			}
+			finally {
+				this.channel.close();
+			}
+		}
+
+	}
+
+}

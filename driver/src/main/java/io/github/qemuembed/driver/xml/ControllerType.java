@@ -1,0 +1,24 @@
+package io.github.qemuembed.driver.xml;
+
+/** The {@code type} of {@code <controller>}. */
+public enum ControllerType implements XmlEnum {
+
+	PCI("pci"),
+	USB("usb"),
+	SATA("sata"),
+	IDE("ide"),
+	SCSI("scsi"),
+	VIRTIO_SERIAL("virtio-serial");
+
+	private final String xmlName;
+
+	ControllerType(String xmlName) {
+		this.xmlName = xmlName;
+	}
+
+	@Override
+	public String xmlName() {
+		return this.xmlName;
+	}
+
+}

@@ -1,0 +1,18 @@
+package io.github.qemuembed.driver.xml;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code <cpu mode>}: {@code model} only with {@code mode='custom'}. {@code host-model} is run as
+ * QEMU's {@code host} CPU under KVM (QEMU has no separate host-model; libvirt expands it from the host's
+ * CPUID, which amounts to the same guest-visible features apart from migration safety).
+ */
+public record CpuConfig(CpuMode mode, Optional<String> model, Optional<CpuTopology> topology,
+		List<CpuFeature> features) {
+
+	public CpuConfig {
+		features = List.copyOf(features);
+	}
+
+}

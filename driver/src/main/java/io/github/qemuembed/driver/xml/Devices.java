@@ -1,0 +1,99 @@
+package io.github.qemuembed.driver.xml;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code <devices>}, grouped by element; within a group the order of the document is kept (it decides
+ * device ids such as {@code net1} and the indexes in element paths such as {@code interface[2]}).
+ */
+public record Devices(Optional<String> emulator, List<Disk> disks, List<Controller> controllers,
+		List<NetInterface> interfaces, List<CharDevice> serials, List<CharDevice> consoles, List<Channel> channels,
+		List<Graphics> graphics, List<Video> videos, List<Input> inputs, List<Rng> rngs,
+		Optional<MemBalloon> memballoon, List<Watchdog> watchdogs, Optional<Vsock> vsock) {
+
+	public static final Devices NONE = new Devices(Optional.empty(), List.of(), List.of(), List.of(), List.of(),
+			List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), Optional.empty(), List.of(),
+			Optional.empty());
+
+	public Devices {
+		disks = List.copyOf(disks);
+		controllers = List.copyOf(controllers);
+		interfaces = List.copyOf(interfaces);
+		serials = List.copyOf(serials);
+		consoles = List.copyOf(consoles);
+		channels = List.copyOf(channels);
+		graphics = List.copyOf(graphics);
+		videos = List.copyOf(videos);
+		inputs = List.copyOf(inputs);
+		rngs = List.copyOf(rngs);
+		watchdogs = List.copyOf(watchdogs);
+	}
+
+	/** {@code <emulator>} as a path. */
+	public Optional<Path> emulatorPath() {
+		return this.emulator.map(Path::of);
+	}
+
+	public Devices withDisks(List<Disk> disks) {
+		return new Devices(this.emulator, disks, this.controllers, this.interfaces, this.serials, this.consoles,
+				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
+				this.vsock);
+	}
+
+	public Devices withControllers(List<Controller> controllers) {
+		return new Devices(this.emulator, this.disks, controllers, this.interfaces, this.serials, this.consoles,
+				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
+				this.vsock);
+	}
+
+	public Devices withInterfaces(List<NetInterface> interfaces) {
+		return new Devices(this.emulator, this.disks, this.controllers, interfaces, this.serials, this.consoles,
+				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
+				this.vsock);
+	}
+
+	public Devices withChannels(List<Channel> channels) {
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
+				this.consoles, channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
+				this.watchdogs, this.vsock);
+	}
+
+	public Devices withVideos(List<Video> videos) {
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
+				this.consoles, this.channels, this.graphics, videos, this.inputs, this.rngs, this.memballoon,
+				this.watchdogs, this.vsock);
+	}
+
+	public Devices withInputs(List<Input> inputs) {
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
+				this.consoles, this.channels, this.graphics, this.videos, inputs, this.rngs, this.memballoon,
+				this.watchdogs, this.vsock);
+	}
+
+	public Devices withRngs(List<Rng> rngs) {
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
+				this.consoles, this.channels, this.graphics, this.videos, this.inputs, rngs, this.memballoon,
+				this.watchdogs, this.vsock);
+	}
+
+	public Devices withMemballoon(Optional<MemBalloon> memballoon) {
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
+				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, memballoon,
+				this.watchdogs, this.vsock);
+	}
+
+	public Devices withWatchdogs(List<Watchdog> watchdogs) {
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
+				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
+				watchdogs, this.vsock);
+	}
+
+	public Devices withVsock(Optional<Vsock> vsock) {
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
+				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
+				this.watchdogs, vsock);
+	}
+
+}

@@ -1,0 +1,20 @@
+package io.github.qemuembed.driver.xml;
+
+/** The {@code device} of {@code <disk>}. */
+public enum DiskDevice implements XmlEnum {
+
+	DISK("disk"),
+	CDROM("cdrom");
+
+	private final String xmlName;
+
+	DiskDevice(String xmlName) {
+		this.xmlName = xmlName;
+	}
+
+	@Override
+	public String xmlName() {
+		return this.xmlName;
+	}
+
+}

@@ -1,0 +1,72 @@
+package io.github.qemuembed.driver.xml;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A parsed, validated libvirt domain definition: immutable, compared by value. Obtain one with
+ * {@link DomainXml#parse(String)}, turn it back into XML with {@link DomainXml#write(DomainDefinition, boolean)}.
+ *
+ * @param type {@code kvm} or {@code qemu}
+ * @param name the domain's name (see {@link DomainNames})
+ * @param uuid the UUID (generated at parse time when the document has none, as libvirt does)
+ * @param title one-line title
+ * @param description free text
+ * @param metadata the children of {@code <metadata>}, kept verbatim as XML text
+ * @param memoryKiB maximum memory ({@code <memory>}) in KiB
+ * @param currentMemoryKiB memory at start ({@code <currentMemory>}), at most {@code memoryKiB}
+ * @param vcpu vCPU count
+ * @param os boot configuration
+ * @param features ACPI, APIC, PAE
+ * @param cpu CPU model, when given
+ * @param clockOffset {@code <clock offset>}
+ * @param onPoweroff action on guest power-off
+ * @param onReboot action on guest reboot
+ * @param onCrash action on guest crash
+ * @param devices the devices
+ * @param commandline {@code qemu:commandline} extras
+ */
+public record DomainDefinition(DomainType type, String name, UUID uuid, Optional<String> title,
+		Optional<String> description, Optional<String> metadata, long memoryKiB, long currentMemoryKiB, Vcpu vcpu,
+		OsConfig os, Features features, Optional<CpuConfig> cpu, Optional<ClockOffset> clockOffset,
+		LifecycleAction onPoweroff, LifecycleAction onReboot, LifecycleAction onCrash, Devices devices,
+		QemuCommandline commandline) {
+
+	/** The maximum vCPU count ({@code <vcpu>}). */
+	public int vcpus() {
+		return this.vcpu.count();
+	}
+
+	/** The emulator path from {@code <devices><emulator>}, if given. */
+	public Optional<Path> emulator() {
+		return this.devices.emulatorPath();
+	}
+
+	public DomainDefinition withDevices(Devices devices) {
+		return new DomainDefinition(this.type, this.name, this.uuid, this.title, this.description, this.metadata,
+				this.memoryKiB, this.currentMemoryKiB, this.vcpu, this.os, this.features, this.cpu, this.clockOffset,
+				this.onPoweroff, this.onReboot, this.onCrash, devices, this.commandline);
+	}
+
+	public DomainDefinition withOs(OsConfig os) {
+		return new DomainDefinition(this.type, this.name, this.uuid, this.title, this.description, this.metadata,
+				this.memoryKiB, this.currentMemoryKiB, this.vcpu, os, this.features, this.cpu, this.clockOffset,
+				this.onPoweroff, this.onReboot, this.onCrash, this.devices, this.commandline);
+	}
+
+	/**
+	 * A copy whose machine type is pinned to {@code canonicalMachine} and whose PCI devices all have
+	 * addresses (and the controllers they need), as libvirt writes back into the persistent definition.
+	 * Addresses already present are kept; the result is the same for the same input.
+	 */
+	public DomainDefinition withAssignedAddresses(String canonicalMachine) {
+		return PciTopology.assign(withOs(this.os.withMachine(canonicalMachine)));
+	}
+
+	@Override
+	public String toString() {
+		return "DomainDefinition[name=" + this.name + ", uuid=" + this.uuid + ", type=" + this.type.xmlName() + "]";
+	}
+
+}

@@ -1,0 +1,155 @@
+package io.github.qemuembed.driver.xml;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
+import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
+
+/** Rules that span several elements: duplicates, boot order, console/serial consistency. */
+final class DomainRules {
+
+	private DomainRules() {
+	}
+
+	static void check(DomainDefinition def) {
+		Devices devices = def.devices();
+		String base = "/domain/devices/";
+		Map<Object, String> seen = new HashMap<>();
+		Map<Object, String> boot = new HashMap<>();
+		Map<Object, String> pci = new HashMap<>();
+		for (int i = 0; i < devices.disks().size(); i++) {
+			Disk disk = devices.disks().get(i);
+			String path = base + "disk[" + (i + 1) + "]";
+			unique(seen, "target:" + disk.targetDev(), path + "/target/@dev",
+					"target '" + disk.targetDev() + "'");
+			disk.bootOrder().ifPresent((order) -> unique(boot, order, path + "/boot/@order", "boot order " + order));
+			disk.address().ifPresent((address) -> {
+				if (address instanceof PciAddress p) {
+					unique(pci, p, path + "/address", "PCI address " + p);
+				}
+				else {
+					unique(seen, disk.bus() + ":" + address, path + "/address", "drive address");
+				}
+			});
+		}
+		for (int i = 0; i < devices.interfaces().size(); i++) {
+			NetInterface nic = devices.interfaces().get(i);
+			String path = base + "interface[" + (i + 1) + "]";
+			unique(seen, "mac:" + nic.mac(), path + "/mac/@address", "MAC address " + nic.mac());
+			nic.bootOrder().ifPresent((order) -> unique(boot, order, path + "/boot/@order", "boot order " + order));
+			nic.address().ifPresent((p) -> unique(pci, p, path + "/address", "PCI address " + p));
+		}
+		if (!boot.isEmpty() && !def.os().boot().isEmpty()) {
+			throw new InvalidConfigurationException("/domain/os/boot[1]",
+					"per-device <boot order> cannot be combined with <os><boot dev>; use one or the other");
+		}
+		for (int i = 0; i < devices.controllers().size(); i++) {
+			Controller controller = devices.controllers().get(i);
+			String path = base + "controller[" + (i + 1) + "]";
+			unique(seen, "controller:" + controller.type() + ":" + controller.index(), path + "/@index",
+					"controller " + controller.type().xmlName() + " index " + controller.index());
+			controller.address().ifPresent((p) -> unique(pci, p, path + "/address", "PCI address " + p));
+		}
+		for (int i = 0; i < devices.serials().size(); i++) {
+			CharDevice serial = devices.serials().get(i);
+			int port = serial.port().orElse(i);
+			unique(seen, "serial:" + port, base + "serial[" + (i + 1) + "]/target/@port", "serial port " + port);
+		}
+		for (int i = 0; i < devices.consoles().size(); i++) {
+			CharDevice console = devices.consoles().get(i);
+			String path = base + "console[" + (i + 1) + "]";
+			if (console.target() == ConsoleTarget.SERIAL) {
+				int port = console.port().orElse(0);
+				CharDevice serial = devices.serials().stream()
+					.filter((candidate) -> candidate.port().orElse(devices.serials().indexOf(candidate)) == port)
+					.findFirst()
+					.orElse(null);
+				if (serial != null && !sameBackend(serial, console)) {
+					throw new InvalidConfigurationException(path, "a serial console is the same device as serial port "
+							+ port + " and must have the same type and source");
+				}
+				if (serial == null && !devices.serials().isEmpty()) {
+					throw new InvalidConfigurationException(path + "/target/@port",
+							"no <serial> has port " + port + " for this console");
+				}
+				unique(seen, "console-serial:" + port, path, "a serial console on port " + port);
+			}
+		}
+		for (int i = 0; i < devices.channels().size(); i++) {
+			Channel channel = devices.channels().get(i);
+			String path = base + "channel[" + (i + 1) + "]";
+			unique(seen, "channel:" + channel.targetName(), path + "/target/@name",
+					"channel name '" + channel.targetName() + "'");
+			channel.address().ifPresent((a) -> unique(seen, a, path + "/address", "virtio-serial port " + a.port()));
+		}
+		if (devices.graphics().size() > 1) {
+			throw new UnsupportedConfigurationException(base + "graphics[2]", "only one <graphics> is supported");
+		}
+		if (devices.watchdogs().size() > 1) {
+			throw new UnsupportedConfigurationException(base + "watchdog[2]", "only one <watchdog> is supported");
+		}
+		int primaries = 0;
+		for (int i = 0; i < devices.videos().size(); i++) {
+			Video video = devices.videos().get(i);
+			String path = base + "video[" + (i + 1) + "]";
+			if (video.model().equals("none") && devices.videos().size() > 1) {
+				throw new InvalidConfigurationException(path, "video model 'none' cannot be combined with other videos");
+			}
+			if (video.primary() && ++primaries > 1) {
+				throw new InvalidConfigurationException(path + "/model/@primary", "only one video can be primary");
+			}
+			if (i > 0 && !video.model().equals("virtio")) {
+				throw new UnsupportedConfigurationException(path + "/model/@type",
+						"secondary video devices must be virtio");
+			}
+			video.address().ifPresent((p) -> unique(pci, p, path + "/address", "PCI address " + p));
+		}
+		for (int i = 0; i < devices.inputs().size(); i++) {
+			Input input = devices.inputs().get(i);
+			String path = base + "input[" + (i + 1) + "]";
+			if (input.address().orElse(null) instanceof PciAddress p) {
+				unique(pci, p, path + "/address", "PCI address " + p);
+			}
+		}
+		for (int i = 0; i < devices.rngs().size(); i++) {
+			int index = i;
+			devices.rngs().get(i).address().ifPresent((p) -> unique(pci, p, base + "rng[" + (index + 1) + "]/address",
+					"PCI address " + p));
+		}
+		devices.memballoon().flatMap(MemBalloon::address)
+			.ifPresent((p) -> unique(pci, p, base + "memballoon/address", "PCI address " + p));
+		for (int i = 0; i < devices.watchdogs().size(); i++) {
+			int index = i;
+			devices.watchdogs().get(i).address().ifPresent((p) -> unique(pci, p,
+					base + "watchdog[" + (index + 1) + "]/address", "PCI address " + p));
+		}
+		devices.vsock().flatMap(Vsock::address)
+			.ifPresent((p) -> unique(pci, p, base + "vsock/address", "PCI address " + p));
+		if (def.os().loader().map((loader) -> loader.type() == LoaderType.PFLASH).orElse(false)
+				&& def.os().nvram().isEmpty() && def.os().loader().get().readonly()) {
+			throw new InvalidConfigurationException("/domain/os/nvram",
+					"a read-only pflash <loader> needs an <nvram> with the path of the domain's variable store");
+		}
+		def.cpu().flatMap(CpuConfig::topology).ifPresent((topology) -> {
+			if (topology.total() != def.vcpus()) {
+				throw new InvalidConfigurationException("/domain/cpu/topology",
+						"the topology has " + topology.total() + " vCPUs but <vcpu> says " + def.vcpus());
+			}
+		});
+	}
+
+	private static boolean sameBackend(CharDevice serial, CharDevice console) {
+		return serial.type() == console.type() && serial.path().equals(console.path())
+				&& serial.host().equals(console.host()) && serial.service().equals(console.service())
+				&& serial.mode().equals(console.mode()) && serial.telnet() == console.telnet();
+	}
+
+	private static void unique(Map<Object, String> seen, Object key, String path, String what) {
+		String previous = seen.putIfAbsent(key, path);
+		if (previous != null) {
+			throw new InvalidConfigurationException(path, what + " is already used by " + previous);
+		}
+	}
+
+}

@@ -1,0 +1,272 @@
+package io.github.qemuembed.driver.xml;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Writes the model back as libvirt domain XML. */
+final class DomainXmlWriter {
+
+	private final XmlOut out = new XmlOut();
+
+	private final boolean includeSecrets;
+
+	private DomainXmlWriter(boolean includeSecrets) {
+		this.includeSecrets = includeSecrets;
+	}
+
+	static String write(DomainDefinition def, boolean includeSecrets) {
+		DomainXmlWriter writer = new DomainXmlWriter(includeSecrets);
+		writer.domain(def);
+		return writer.out.toString();
+	}
+
+	private void domain(DomainDefinition def) {
+		this.out.start("domain").attr("type", def.type().xmlName());
+		if (!def.commandline().isEmpty()) {
+			this.out.attr("xmlns:qemu", QemuCommandline.NAMESPACE);
+		}
+		this.out.text("name", def.name());
+		this.out.text("uuid", def.uuid());
+		def.title().ifPresent((title) -> this.out.text("title", title));
+		def.description().ifPresent((text) -> this.out.text("description", text));
+		def.metadata().ifPresent((metadata) -> {
+			this.out.start("metadata");
+			if (!metadata.isEmpty()) {
+				this.out.raw(metadata);
+			}
+			this.out.end();
+		});
+		this.out.start("memory").attr("unit", "KiB").textAndEnd(def.memoryKiB());
+		this.out.start("currentMemory").attr("unit", "KiB").textAndEnd(def.currentMemoryKiB());
+		this.out.start("vcpu").attr("placement", "static").attr("current", def.vcpu().current().orElse(null))
+			.textAndEnd(def.vcpus());
+		os(def.os());
+		Features features = def.features();
+		if (!features.equals(Features.NONE)) {
+			this.out.start("features");
+			if (features.acpi()) {
+				this.out.start("acpi").end();
+			}
+			if (features.apic()) {
+				this.out.start("apic").end();
+			}
+			if (features.pae()) {
+				this.out.start("pae").end();
+			}
+			this.out.end();
+		}
+		def.cpu().ifPresent(this::cpu);
+		def.clockOffset().ifPresent((offset) -> this.out.start("clock").attr("offset", offset.xmlName()).end());
+		this.out.text("on_poweroff", def.onPoweroff().xmlName());
+		this.out.text("on_reboot", def.onReboot().xmlName());
+		this.out.text("on_crash", def.onCrash().xmlName());
+		devices(def.devices());
+		if (!def.commandline().isEmpty()) {
+			this.out.start("qemu:commandline");
+			for (String arg : def.commandline().args()) {
+				this.out.start("qemu:arg").attr("value", arg).end();
+			}
+			for (Map.Entry<String, String> env : def.commandline().env().entrySet()) {
+				this.out.start("qemu:env").attr("name", env.getKey()).attr("value", env.getValue()).end();
+			}
+			this.out.end();
+		}
+		this.out.end();
+	}
+
+	private void os(OsConfig os) {
+		this.out.start("os");
+		this.out.start("type").attr("arch", os.arch()).attr("machine", os.machine().orElse(null)).textAndEnd("hvm");
+		os.loader().ifPresent((loader) -> this.out.start("loader").attr("readonly", loader.readonly() ? "yes" : "no")
+			.attr("type", loader.type().xmlName()).textAndEnd(loader.path()));
+		os.nvram().ifPresent((nvram) -> this.out.start("nvram").attr("template", nvram.template().orElse(null))
+			.textAndEnd(nvram.path()));
+		os.kernel().ifPresent((kernel) -> this.out.text("kernel", kernel));
+		os.initrd().ifPresent((initrd) -> this.out.text("initrd", initrd));
+		os.cmdline().ifPresent((cmdline) -> this.out.text("cmdline", cmdline));
+		for (BootDevice boot : os.boot()) {
+			this.out.start("boot").attr("dev", boot.xmlName()).end();
+		}
+		this.out.end();
+	}
+
+	private void cpu(CpuConfig cpu) {
+		this.out.start("cpu").attr("mode", cpu.mode().xmlName());
+		cpu.model().ifPresent((model) -> this.out.start("model").attr("fallback", "forbid").textAndEnd(model));
+		cpu.topology().ifPresent((t) -> this.out.start("topology").attr("sockets", t.sockets())
+			.attr("dies", t.dies()).attr("cores", t.cores()).attr("threads", t.threads()).end());
+		for (CpuFeature feature : cpu.features()) {
+			this.out.start("feature").attr("policy", feature.policy()).attr("name", feature.name()).end();
+		}
+		this.out.end();
+	}
+
+	private void devices(Devices devices) {
+		this.out.start("devices");
+		devices.emulator().ifPresent((emulator) -> this.out.text("emulator", emulator));
+		devices.disks().forEach(this::disk);
+		devices.controllers().forEach(this::controller);
+		devices.interfaces().forEach(this::netInterface);
+		devices.serials().forEach((serial) -> charDevice("serial", serial));
+		devices.consoles().forEach((console) -> charDevice("console", console));
+		devices.channels().forEach(this::channel);
+		devices.inputs().forEach(this::input);
+		devices.graphics().forEach(this::graphics);
+		devices.videos().forEach(this::video);
+		devices.watchdogs().forEach((watchdog) -> {
+			this.out.start("watchdog").attr("model", watchdog.model()).attr("action", watchdog.action().xmlName());
+			address(watchdog.address());
+			this.out.end();
+		});
+		devices.memballoon().ifPresent((balloon) -> {
+			this.out.start("memballoon").attr("model", balloon.model());
+			address(balloon.address());
+			this.out.end();
+		});
+		devices.rngs().forEach((rng) -> {
+			this.out.start("rng").attr("model", "virtio");
+			this.out.start("backend").attr("model", "random").textAndEnd(rng.backendPath());
+			address(rng.address());
+			this.out.end();
+		});
+		devices.vsock().ifPresent((vsock) -> {
+			this.out.start("vsock").attr("model", "virtio");
+			this.out.start("cid").attr("auto", "no").attr("address", vsock.cid()).end();
+			address(vsock.address());
+			this.out.end();
+		});
+		this.out.end();
+	}
+
+	private void disk(Disk disk) {
+		this.out.start("disk").attr("type", disk.type().xmlName()).attr("device", disk.device().xmlName());
+		DiskDriver driver = disk.driver();
+		this.out.start("driver").attr("name", "qemu").attr("type", driver.format().xmlName())
+			.attr("cache", driver.cache().map(XmlEnum::xmlName).orElse(null))
+			.attr("discard", driver.discard().map(XmlEnum::xmlName).orElse(null))
+			.end();
+		disk.source().ifPresent((source) -> this.out.start("source").attr("file", source.file().orElse(null))
+			.attr("dev", source.dev().orElse(null)).attr("pool", source.pool().orElse(null))
+			.attr("volume", source.volume().orElse(null)).end());
+		this.out.start("target").attr("dev", disk.targetDev()).attr("bus", disk.bus().xmlName()).end();
+		disk.bootOrder().ifPresent((order) -> this.out.start("boot").attr("order", order).end());
+		if (disk.readonly() && disk.device() != DiskDevice.CDROM) {
+			this.out.start("readonly").end();
+		}
+		if (disk.shareable()) {
+			this.out.start("shareable").end();
+		}
+		disk.serial().ifPresent((serial) -> this.out.text("serial", serial));
+		disk.encryption().ifPresent((encryption) -> {
+			this.out.start("encryption").attr("format", encryption.format());
+			this.out.start("secret").attr("type", "passphrase").attr("uuid", encryption.secret()).end();
+			this.out.end();
+		});
+		address(disk.address());
+		this.out.end();
+	}
+
+	private void controller(Controller controller) {
+		this.out.start("controller").attr("type", controller.type().xmlName()).attr("index", controller.index())
+			.attr("model", controller.model().orElse(null));
+		if (controller.chassis().isPresent() || controller.port().isPresent()) {
+			this.out.start("target").attr("chassis", controller.chassis().orElse(null))
+				.attr("port", controller.port().map((port) -> String.format("0x%x", port)).orElse(null))
+				.end();
+		}
+		address(controller.address());
+		this.out.end();
+	}
+
+	private void netInterface(NetInterface nic) {
+		this.out.start("interface").attr("type", nic.type().xmlName());
+		this.out.start("mac").attr("address", nic.mac()).end();
+		nic.source().ifPresent((source) -> this.out.start("source")
+			.attr(nic.type() == InterfaceType.NETWORK ? "network" : "bridge", source).end());
+		nic.targetDev().ifPresent((dev) -> this.out.start("target").attr("dev", dev).end());
+		this.out.start("model").attr("type", nic.model()).end();
+		nic.bootOrder().ifPresent((order) -> this.out.start("boot").attr("order", order).end());
+		address(nic.address());
+		this.out.end();
+	}
+
+	private void charDevice(String element, CharDevice device) {
+		this.out.start(element).attr("type", device.type().xmlName());
+		if (device.path().isPresent() || device.host().isPresent()) {
+			this.out.start("source").attr("mode", device.mode().map(XmlEnum::xmlName).orElse(null))
+				.attr("path", device.path().orElse(null)).attr("host", device.host().orElse(null))
+				.attr("service", device.service().orElse(null)).end();
+		}
+		if (device.type() == CharType.TCP) {
+			this.out.start("protocol").attr("type", device.telnet() ? "telnet" : "raw").end();
+		}
+		if (element.equals("console")) {
+			this.out.start("target").attr("type", device.target().xmlName()).attr("port", device.port().orElse(null))
+				.end();
+		}
+		else if (device.port().isPresent()) {
+			this.out.start("target").attr("type", "isa-serial").attr("port", device.port().get()).end();
+		}
+		this.out.end();
+	}
+
+	private void channel(Channel channel) {
+		this.out.start("channel").attr("type", "unix");
+		channel.path().ifPresent((path) -> this.out.start("source").attr("mode", "bind").attr("path", path).end());
+		this.out.start("target").attr("type", "virtio").attr("name", channel.targetName()).end();
+		address(channel.address());
+		this.out.end();
+	}
+
+	private void input(Input input) {
+		this.out.start("input").attr("type", input.type().xmlName()).attr("bus", input.bus().xmlName());
+		address(input.address());
+		this.out.end();
+	}
+
+	private void graphics(Graphics graphics) {
+		this.out.start("graphics").attr("type", graphics.type());
+		if (graphics.type().equals("vnc")) {
+			this.out.attr("port", graphics.port().orElse(-1)).attr("autoport", graphics.autoport() ? "yes" : "no")
+				.attr("listen", graphics.listen());
+			if (this.includeSecrets) {
+				this.out.attr("passwd", graphics.passwd().orElse(null));
+			}
+			this.out.start("listen").attr("type", "address").attr("address", graphics.listen()).end();
+		}
+		this.out.end();
+	}
+
+	private void video(Video video) {
+		this.out.start("video");
+		this.out.start("model").attr("type", video.model()).attr("vram", video.vramKiB().orElse(null))
+			.attr("heads", video.heads().orElse(null)).attr("primary", video.primary() ? "yes" : null).end();
+		address(video.address());
+		this.out.end();
+	}
+
+	private void address(Optional<? extends DeviceAddress> address) {
+		address.ifPresent((value) -> {
+			this.out.start("address").attr("type", value.type());
+			if (value instanceof PciAddress pci) {
+				this.out.attr("domain", String.format("0x%04x", pci.domain()))
+					.attr("bus", String.format("0x%02x", pci.bus()))
+					.attr("slot", String.format("0x%02x", pci.slot()))
+					.attr("function", String.format("0x%x", pci.function()))
+					.attr("multifunction", pci.multifunction() ? "on" : null);
+			}
+			else if (value instanceof DriveAddress drive) {
+				this.out.attr("controller", drive.controller()).attr("bus", drive.bus())
+					.attr("target", drive.target()).attr("unit", drive.unit());
+			}
+			else if (value instanceof VirtioSerialAddress serial) {
+				this.out.attr("controller", serial.controller()).attr("bus", serial.bus()).attr("port", serial.port());
+			}
+			else if (value instanceof UsbAddress usb) {
+				this.out.attr("bus", usb.bus()).attr("port", usb.port());
+			}
+			this.out.end();
+		});
+	}
+
+}

@@ -1,0 +1,21 @@
+package io.github.qemuembed.driver.xml;
+
+/** The {@code type} of {@code <input>}. */
+public enum InputType implements XmlEnum {
+
+	TABLET("tablet"),
+	MOUSE("mouse"),
+	KEYBOARD("keyboard");
+
+	private final String xmlName;
+
+	InputType(String xmlName) {
+		this.xmlName = xmlName;
+	}
+
+	@Override
+	public String xmlName() {
+		return this.xmlName;
+	}
+
+}

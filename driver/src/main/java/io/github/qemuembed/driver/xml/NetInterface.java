@@ -1,0 +1,24 @@
+package io.github.qemuembed.driver.xml;
+
+import java.util.Optional;
+
+/**
+ * {@code <interface type>}: a NIC.
+ *
+ * @param type user, network, bridge or ethernet
+ * @param mac MAC address, lower case; generated ({@code 52:54:00:...}) when absent, as libvirt does
+ * @param model NIC model ({@code virtio}, {@code e1000}, {@code e1000e}, {@code rtl8139})
+ * @param source network name ({@code network}) or bridge name ({@code bridge})
+ * @param targetDev host tap name ({@code <target dev>})
+ * @param bootOrder {@code <boot order>}
+ * @param address PCI address
+ */
+public record NetInterface(InterfaceType type, String mac, String model, Optional<String> source,
+		Optional<String> targetDev, Optional<Integer> bootOrder, Optional<PciAddress> address) {
+
+	public NetInterface withAddress(PciAddress address) {
+		return new NetInterface(this.type, this.mac, this.model, this.source, this.targetDev, this.bootOrder,
+				Optional.of(address));
+	}
+
+}

@@ -1,0 +1,201 @@
+package io.github.qemuembed.driver.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.DomainEvent;
+import io.github.qemuembed.driver.DomainEventType;
+import io.github.qemuembed.driver.DomainInfo;
+import io.github.qemuembed.driver.DomainListFilter;
+import io.github.qemuembed.driver.DomainState;
+import io.github.qemuembed.driver.GuestlessDomains;
+import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.StateReason;
+import io.github.qemuembed.driver.error.DomainExistsException;
+import io.github.qemuembed.driver.error.DomainNotFoundException;
+import io.github.qemuembed.driver.error.InvalidOperationException;
+import io.github.qemuembed.driver.error.QmpException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/** Layer 2: the lifecycle of guest-less domains on real QEMU. */
+class DriverLifecycleTests {
+
+	private Path root;
+
+	private QemuDriver driver;
+
+	private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
+
+	@BeforeEach
+	void open() throws Exception {
+		this.root = GuestlessDomains.newRoot();
+		this.driver = QemuDriver.open(GuestlessDomains.config(this.root).build());
+		this.driver.addListener(this.events::add);
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		this.driver.close();
+		GuestlessDomains.deleteTree(this.root);
+	}
+
+	@Test
+	void defineWritesThePersistentDefinitionAndLookupsFindIt() {
+		UUID uuid = UUID.randomUUID();
+		Domain domain = this.driver.define(GuestlessDomains.xml("alpha", uuid));
+		assertThat(this.root.resolve("etc/qemu/alpha.xml")).isRegularFile().content().contains("<name>alpha</name>");
+		assertThat(this.driver.lookup("alpha").uuid()).isEqualTo(uuid);
+		assertThat(this.driver.lookup(uuid).name()).isEqualTo("alpha");
+		assertThat(domain.isPersistent()).isTrue();
+		assertThat(domain.status()).hasToString("shutoff/unknown");
+		assertThat(this.driver.list(DomainListFilter.INACTIVE)).containsExactly(domain);
+		assertThat(this.driver.list(DomainListFilter.ACTIVE)).isEmpty();
+		assertThat(this.driver.find("beta")).isEmpty();
+		assertThatExceptionOfType(DomainNotFoundException.class).isThrownBy(() -> this.driver.lookup("beta"))
+			.withMessageContaining("'beta'");
+	}
+
+	@Test
+	void sameNameWithAnotherUuidIsRefusedAndNothingChanges() throws Exception {
+		this.driver.define(GuestlessDomains.xml("alpha"));
+		String before = Files.readString(this.root.resolve("etc/qemu/alpha.xml"));
+		assertThatExceptionOfType(DomainExistsException.class)
+			.isThrownBy(() -> this.driver.define(GuestlessDomains.xml("alpha")))
+			.withMessageContaining("already exists with UUID");
+		assertThat(this.root.resolve("etc/qemu/alpha.xml")).hasContent(before);
+	}
+
+	@Test
+	void startRunsQemuAndDestroyStopsItAndCleansUp() throws Exception {
+		Domain domain = this.driver.define(GuestlessDomains.xml("alpha"));
+		domain.start();
+		assertThat(domain.status()).hasToString("running/booted");
+		DomainInfo info = domain.info();
+		long pid = info.pid().orElseThrow();
+		assertThat(ProcessHandle.of(pid)).isPresent();
+		assertThat(info.vcpus()).isEqualTo(1);
+		assertThat(info.maxMemoryKiB()).isEqualTo(64 * 1024);
+		assertThat(this.root.resolve("run/qemu/alpha.xml")).isRegularFile();
+		assertThat(this.root.resolve("log/qemu/alpha.log")).content().contains("qemu-system-x86_64").contains("-S");
+		assertThat(this.driver.list(DomainListFilter.ACTIVE)).containsExactly(domain);
+		assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(domain::start)
+			.withMessageContaining("already running");
+
+		domain.destroy();
+		assertThat(domain.status()).hasToString("shutoff/destroyed");
+		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+		assertThat(this.root.resolve("run/qemu/alpha.xml")).doesNotExist();
+		try (var dirs = Files.list(this.root.resolve("lib/qemu"))) {
+			assertThat(dirs).isEmpty();
+		}
+		await().untilAsserted(() -> assertThat(this.events).extracting(DomainEvent::type)
+			.containsSubsequence(DomainEventType.DEFINED, DomainEventType.STARTED, DomainEventType.STOPPED));
+	}
+
+	@Test
+	void suspendResumeResetAndQmpPassthrough() {
+		Domain domain = this.driver.define(GuestlessDomains.xml("alpha"));
+		domain.start();
+		domain.suspend();
+		assertThat(domain.status()).hasToString("paused/user");
+		assertThat(domain.qmp("{\"execute\":\"query-status\"}")).contains("\"running\":false");
+		assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(domain::suspend);
+		domain.resume();
+		assertThat(domain.status()).hasToString("running/unpaused");
+		assertThat(domain.qmp("{\"execute\":\"query-status\"}")).contains("\"running\":true");
+		domain.reset();
+		assertThatExceptionOfType(QmpException.class)
+			.isThrownBy(() -> domain.qmp("{\"execute\":\"no-such-command\"}"))
+			.satisfies((ex) -> assertThat(ex.errorClass()).isEqualTo("CommandNotFound"));
+		await().untilAsserted(() -> assertThat(this.events).extracting(DomainEvent::type)
+			.contains(DomainEventType.SUSPENDED, DomainEventType.RESUMED, DomainEventType.REBOOTED));
+		domain.destroy();
+	}
+
+	@Test
+	void qemuKilledUnderUsIsACrash() {
+		Domain domain = this.driver.define(GuestlessDomains.xml("alpha"));
+		domain.start();
+		long pid = domain.info().pid().orElseThrow();
+		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+		await().atMost(Duration.ofSeconds(10)).until(() -> domain.status().state() == DomainState.SHUTOFF);
+		assertThat(domain.status().reason()).isEqualTo(StateReason.SHUTOFF_CRASHED);
+		await().untilAsserted(() -> assertThat(this.events).extracting(DomainEvent::type)
+			.contains(DomainEventType.CRASHED));
+		assertThat(this.root.resolve("run/qemu/alpha.xml")).doesNotExist();
+		// and it can start again
+		domain.start();
+		assertThat(domain.status().state()).isEqualTo(DomainState.RUNNING);
+		domain.destroy();
+	}
+
+	@Test
+	void shutdownOfAGuestThatIgnoresAcpiIsForcedAfterTheTimeout() {
+		Domain domain = this.driver.define(GuestlessDomains.xml("alpha"));
+		domain.start();
+		// firmware alone does not act on the power button
+		assertThat(domain.shutdown(Duration.ofMillis(500))).isFalse();
+		assertThat(domain.status()).hasToString("shutoff/destroyed");
+	}
+
+	@Test
+	void transientDomainIsForgottenWhenItStops() {
+		Domain domain = this.driver.createTransient(GuestlessDomains.xml("temp"));
+		assertThat(domain.isPersistent()).isFalse();
+		assertThat(this.root.resolve("etc/qemu/temp.xml")).doesNotExist();
+		assertThat(domain.status().state()).isEqualTo(DomainState.RUNNING);
+		domain.destroy();
+		assertThat(this.driver.find("temp")).isEmpty();
+		assertThatExceptionOfType(DomainNotFoundException.class).isThrownBy(domain::status);
+	}
+
+	@Test
+	void undefineOfARunningDomainMakesItTransient() {
+		Domain domain = this.driver.define(GuestlessDomains.xml("alpha"));
+		domain.start();
+		domain.undefine();
+		assertThat(this.root.resolve("etc/qemu/alpha.xml")).doesNotExist();
+		assertThat(domain.isPersistent()).isFalse();
+		assertThat(domain.status().state()).isEqualTo(DomainState.RUNNING);
+		domain.destroy();
+		assertThat(this.driver.find("alpha")).isEmpty();
+	}
+
+	@Test
+	void listenerThatThrowsDoesNotHurtTheDriverOrOtherListeners() {
+		this.driver.addListener((event) -> {
+			throw new IllegalStateException("listener bug");
+		});
+		Domain domain = this.driver.define(GuestlessDomains.xml("alpha"));
+		domain.start();
+		domain.destroy();
+		await().untilAsserted(() -> assertThat(this.events).extracting(DomainEvent::type)
+			.contains(DomainEventType.STOPPED));
+	}
+
+	@Test
+	void startFailureReportsQemusOwnMessageAndLeavesNoRun() {
+		String xml = GuestlessDomains.xml("broken")
+			.replace("<devices>", "<devices>\n<emulator>/usr/bin/qemu-system-x86_64</emulator>")
+			.replace("</domain>", "<qemu:commandline xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>"
+					+ "<qemu:arg value='-device'/><qemu:arg value='no-such-device-type'/></qemu:commandline></domain>");
+		Domain domain = this.driver.define(xml);
+		assertThatExceptionOfType(io.github.qemuembed.driver.error.EmulatorException.class).isThrownBy(domain::start)
+			.withMessageContaining("no-such-device-type");
+		assertThat(domain.status()).hasToString("shutoff/failed");
+		assertThat(this.root.resolve("run/qemu/broken.xml")).doesNotExist();
+	}
+
+}

@@ -1,0 +1,149 @@
+package io.github.qemuembed.sample;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample application over real HTTP with real QEMU: its own {@code /vms} API and the Actuator
+ * parts (health, {@code qemu} endpoint read-only, info, metrics) as a user would expose them.
+ */
+@Disabled("runs once the driver core is on main")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SampleApplicationTests {
+
+	private static final Path root = QemuRoots.create();
+
+	@LocalServerPort
+	int port;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("qemu.embed.root", root::toString);
+		registry.add("qemu.embed.shutdown.mode", () -> "destroy");
+		registry.add("management.endpoints.web.exposure.include", () -> "health,info,metrics,qemu");
+		registry.add("management.endpoint.health.show-details", () -> "always");
+		registry.add("management.info.qemu.enabled", () -> "true");
+	}
+
+	@AfterAll
+	static void cleanUp() {
+		QemuRoots.cleanUp(root);
+	}
+
+	private Http http() {
+		return new Http(this.port);
+	}
+
+	@Test
+	@Order(1)
+	void declaredVmRunsWithTheApplication() {
+		HttpResponse<String> vms = http().get("/vms");
+		assertThat(vms.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(vms.body(), "$[0].name")).isEqualTo("demo");
+		assertThat(JsonPath.<String>read(vms.body(), "$[0].state")).isEqualTo("running/booted");
+		assertThat(QemuRoots.qemuUnder(root)).hasSize(1);
+	}
+
+	@Test
+	@Order(2)
+	void stopAndStartOverRest() {
+		HttpResponse<String> stopped = http().post("/vms/demo/stop?force=true");
+		assertThat(stopped.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(http().get("/vms/demo").body(), "$.state")).startsWith("shutoff");
+		assertThat(QemuRoots.qemuUnder(root)).isEmpty();
+		assertThat(http().post("/vms/demo/start").statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(http().get("/vms/demo").body(), "$.state")).isEqualTo("running/booted");
+		assertThat(http().post("/vms/demo/start").statusCode()).isEqualTo(409);
+		assertThat(http().get("/vms/nope").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	@Order(3)
+	void healthIsUpWithDetails() {
+		HttpResponse<String> health = http().get("/actuator/health");
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(health.body(), "$.components.qemu.status")).isEqualTo("UP");
+		assertThat(JsonPath.<String>read(health.body(), "$.components.qemu.details.root")).isEqualTo(root.toString());
+		assertThat(JsonPath.<Integer>read(health.body(), "$.components.qemu.details.domains.running")).isEqualTo(1);
+	}
+
+	@Test
+	@Order(4)
+	void qemuEndpointListsAndDetailsButCannotWrite() {
+		HttpResponse<String> list = http().get("/actuator/qemu");
+		assertThat(list.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(list.body(), "$.domains[0].name")).isEqualTo("demo");
+		assertThat(JsonPath.<String>read(list.body(), "$.domains[0].state")).isEqualTo("running");
+		assertThat(JsonPath.<Integer>read(list.body(), "$.domains[0].vcpus")).isEqualTo(1);
+		HttpResponse<String> detail = http().get("/actuator/qemu/demo");
+		assertThat(detail.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(detail.body(), "$.xml")).contains("<name>demo</name>");
+		assertThat(JsonPath.<String>read(detail.body(), "$.logTail")).contains("qemu-system");
+		assertThat(http().get("/actuator/qemu/nope").statusCode()).isEqualTo(404);
+		// write operations are off by default: the path does not exist
+		assertThat(http().post("/actuator/qemu/demo/destroy").statusCode()).isIn(404, 405);
+	}
+
+	@Test
+	@Order(5)
+	void infoAndMetrics() {
+		HttpResponse<String> info = http().get("/actuator/info");
+		assertThat(JsonPath.<String>read(info.body(), "$.qemu.version")).isNotBlank();
+		HttpResponse<String> metric = http().get("/actuator/metrics/qemu.domains?tag=state:running");
+		assertThat(metric.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<Double>read(metric.body(), "$.measurements[0].value")).isEqualTo(1.0);
+	}
+
+	@Test
+	@Order(6)
+	void killedVmMakesQemuHealthDegradedButKeepsTheApplicationUp() throws Exception {
+		long pid = JsonPath.<Number>read(http().get("/actuator/qemu/demo").body(), "$.pid").longValue();
+		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> JsonPath.<String>read(http().get("/actuator/health").body(), "$.components.qemu.status")
+				.equals("DEGRADED"));
+		HttpResponse<String> health = http().get("/actuator/health");
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(health.body(), "$.status")).isEqualTo("UP");
+		assertThat(JsonPath.<Object>read(health.body(), "$.components.qemu.details.crashed.demo")).isNotNull();
+		// started again, it is no longer counted as crashed
+		assertThat(http().post("/vms/demo/start").statusCode()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> JsonPath.<String>read(http().get("/actuator/health").body(), "$.components.qemu.status")
+				.equals("UP"));
+	}
+
+	@Test
+	@Order(7)
+	void stoppedQemuDoesNotHangHealthOrTheEndpoint() throws Exception {
+		long pid = JsonPath.<Number>read(http().get("/actuator/qemu/demo").body(), "$.pid").longValue();
+		Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start();
+		assertThat(stop.waitFor()).isZero();
+		try {
+			assertThat(http().get("/actuator/health").statusCode()).isIn(200, 503);
+			assertThat(http().get("/actuator/qemu").statusCode()).isEqualTo(200);
+		}
+		finally {
+			new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+		}
+	}
+
+}

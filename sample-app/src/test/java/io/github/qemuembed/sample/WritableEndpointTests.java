@@ -1,0 +1,57 @@
+package io.github.qemuembed.sample;
+
+import java.nio.file.Path;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Write operations of the {@code qemu} endpoint, turned on by the property. */
+@Disabled("runs once the driver core is on main")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class WritableEndpointTests {
+
+	private static final Path root = QemuRoots.create();
+
+	@LocalServerPort
+	int port;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("qemu.embed.root", root::toString);
+		registry.add("qemu.embed.shutdown.mode", () -> "destroy");
+		registry.add("qemu.embed.actuator.write-operations", () -> "true");
+		registry.add("management.endpoints.web.exposure.include", () -> "health,qemu");
+	}
+
+	@AfterAll
+	static void cleanUp() {
+		QemuRoots.cleanUp(root);
+	}
+
+	@Test
+	void writeOperationsWithTheirStatusCodes() {
+		Http http = new Http(this.port);
+		assertThat(http.post("/actuator/qemu/demo/start").statusCode()).isEqualTo(409);
+		var destroyed = http.post("/actuator/qemu/demo/destroy");
+		assertThat(destroyed.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(destroyed.body(), "$.status")).isEqualTo("shutoff/destroyed");
+		assertThat(QemuRoots.qemuUnder(root)).isEmpty();
+		assertThat(http.post("/actuator/qemu/demo/suspend").statusCode()).isEqualTo(409);
+		assertThat(http.post("/actuator/qemu/demo/start").statusCode()).isEqualTo(200);
+		assertThat(http.post("/actuator/qemu/demo/suspend").statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(http.get("/actuator/qemu/demo").body(), "$.state")).isEqualTo("paused");
+		assertThat(http.post("/actuator/qemu/demo/resume").statusCode()).isEqualTo(200);
+		assertThat(http.post("/actuator/qemu/nope/start").statusCode()).isEqualTo(404);
+		assertThat(http.post("/actuator/qemu/demo/explode").statusCode()).isEqualTo(400);
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.github.qemuembed.testsupport.guest;
+
+/** The shell scripts and configuration files inside the test guest. */
+final class GuestScripts {
+
+	private GuestScripts() {
+	}
+
+	/** First stage, run by the kernel as PID 1; ends by handing PID 1 to busybox init. */
+	static String init(GuestSpec spec) {
+		return """
+				#!/bin/sh
+				# qemu-embed test guest, first stage (PID 1).
+				export PATH=/sbin:/bin:/usr/sbin:/usr/bin
+				mount -t proc proc /proc
+				mount -t sysfs sysfs /sys
+				mount -t devtmpfs devtmpfs /dev
+				mkdir -p /dev/pts /dev/shm
+				mount -t devpts devpts /dev/pts
+				mount -t tmpfs tmpfs /run
+				mount -t tmpfs tmpfs /tmp
+				# Kernel messages would land in the middle of command output on the serial console.
+				dmesg -n 1
+				while read -r module; do
+					insmod "/lib/modules/$module.ko" || echo "qemu-embed guest: cannot load module $module"
+				done < /etc/qemu-embed/modules
+				hostname -F /etc/hostname
+				ip link set lo up
+				""" + spec.initCommands() + (spec.initCommands().endsWith("\n") ? "" : "\n") + """
+				exec /sbin/init
+				""";
+	}
+
+	/** busybox init: the ACPI daemon and a login shell on the serial console, both respawned. */
+	static String inittab() {
+		return """
+				::respawn:/sbin/acpid -f -l /dev/null
+				ttyS0::respawn:-/bin/sh
+				::ctrlaltdel:/sbin/reboot
+				""";
+	}
+
+	/**
+	 * The login shell's profile. Echo goes off because busybox's shell then reads plain lines
+	 * (no line editing, no terminal queries) and does not repeat what a test types: the console
+	 * shows only the prompt and what commands print. {@code stty echo} brings it back for a human.
+	 */
+	static String profile() {
+		return """
+				export PATH=/sbin:/bin:/usr/sbin:/usr/bin
+				export HOME=/root
+				export PS1='# '
+				cd /root
+				stty -echo
+				echo %s
+				""".formatted(TestGuest.READY_MARKER);
+	}
+
+	/** busybox acpid runs this on the power button (event PWRF, code 00000080). */
+	static String powerButton() {
+		return """
+				#!/bin/sh
+				exec /sbin/poweroff -f
+				""";
+	}
+
+	/** Wraps busybox poweroff so that every power-off, forced or through init, prints the marker. */
+	static String poweroff() {
+		return """
+				#!/bin/sh
+				echo %s > /dev/console
+				sync
+				exec /bin/busybox poweroff "$@"
+				""".formatted(TestGuest.POWEROFF_MARKER);
+	}
+
+}

@@ -1,0 +1,137 @@
+package io.github.qemuembed.testsupport.guest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * libvirt domain XML that boots a {@link TestGuest} directly from its kernel and initramfs
+ * (no disk, no firmware boot menu), with ACPI on and the serial console on a pty.
+ * <p>
+ * Defaults: 128 MiB, one vCPU, machine {@code q35}, domain type {@code qemu} (TCG: Linux guests
+ * hang under nested KVM on the project's machines), {@code <on_poweroff>destroy</on_poweroff>}.
+ */
+public final class TestGuestDomain {
+
+	private final TestGuest guest;
+
+	private final String name;
+
+	private UUID uuid;
+
+	private int memoryMiB = 128;
+
+	private int vcpus = 1;
+
+	private String extraKernelArguments = "";
+
+	private String type = "qemu";
+
+	private String machine = "q35";
+
+	private final List<String> extraDevices = new ArrayList<>();
+
+	TestGuestDomain(TestGuest guest, String name) {
+		this.guest = Objects.requireNonNull(guest, "guest");
+		if (name == null || name.isBlank()) {
+			throw new IllegalArgumentException("a domain needs a name");
+		}
+		this.name = name;
+	}
+
+	public TestGuestDomain uuid(UUID uuid) {
+		this.uuid = uuid;
+		return this;
+	}
+
+	public TestGuestDomain memoryMiB(int memoryMiB) {
+		if (memoryMiB < 64) {
+			throw new IllegalArgumentException("the test guest needs at least 64 MiB, not " + memoryMiB);
+		}
+		this.memoryMiB = memoryMiB;
+		return this;
+	}
+
+	public TestGuestDomain vcpus(int vcpus) {
+		if (vcpus < 1) {
+			throw new IllegalArgumentException("vcpus must be at least 1");
+		}
+		this.vcpus = vcpus;
+		return this;
+	}
+
+	/** Appended to {@link TestGuest#DEFAULT_KERNEL_ARGUMENTS}. */
+	public TestGuestDomain kernelArguments(String extra) {
+		this.extraKernelArguments = Objects.requireNonNull(extra, "extra");
+		return this;
+	}
+
+	/** The domain type: {@code qemu} (TCG, the default) or {@code kvm}. */
+	public TestGuestDomain type(String type) {
+		this.type = Objects.requireNonNull(type, "type");
+		return this;
+	}
+
+	public TestGuestDomain machine(String machine) {
+		this.machine = Objects.requireNonNull(machine, "machine");
+		return this;
+	}
+
+	/** Adds device XML (for example a {@code <disk>}) inside {@code <devices>}, as given. */
+	public TestGuestDomain device(String deviceXml) {
+		this.extraDevices.add(Objects.requireNonNull(deviceXml, "deviceXml"));
+		return this;
+	}
+
+	public String toXml() {
+		StringBuilder xml = new StringBuilder();
+		xml.append("<domain type='").append(escape(this.type)).append("'>\n");
+		xml.append("  <name>").append(escape(this.name)).append("</name>\n");
+		if (this.uuid != null) {
+			xml.append("  <uuid>").append(this.uuid).append("</uuid>\n");
+		}
+		xml.append("  <memory unit='MiB'>").append(this.memoryMiB).append("</memory>\n");
+		xml.append("  <vcpu>").append(this.vcpus).append("</vcpu>\n");
+		xml.append("  <os>\n");
+		xml.append("    <type arch='x86_64' machine='").append(escape(this.machine)).append("'>hvm</type>\n");
+		xml.append("    <kernel>").append(escape(this.guest.kernel().toString())).append("</kernel>\n");
+		xml.append("    <initrd>").append(escape(this.guest.initramfs().toString())).append("</initrd>\n");
+		xml.append("    <cmdline>")
+			.append(escape(this.guest.kernelCommandLine(this.extraKernelArguments)))
+			.append("</cmdline>\n");
+		xml.append("  </os>\n");
+		xml.append("  <features>\n    <acpi/>\n  </features>\n");
+		xml.append("  <on_poweroff>destroy</on_poweroff>\n");
+		xml.append("  <devices>\n");
+		xml.append("    <serial type='pty'>\n      <target port='0'/>\n    </serial>\n");
+		xml.append("    <console type='pty'>\n      <target type='serial' port='0'/>\n    </console>\n");
+		for (String device : this.extraDevices) {
+			xml.append("    ").append(device.strip()).append('\n');
+		}
+		xml.append("  </devices>\n");
+		xml.append("</domain>\n");
+		return xml.toString();
+	}
+
+	@Override
+	public String toString() {
+		return toXml();
+	}
+
+	private static String escape(String text) {
+		StringBuilder out = new StringBuilder(text.length());
+		for (char c : text.toCharArray()) {
+			switch (c) {
+				case '&' -> out.append("&amp;");
+				case '<' -> out.append("&lt;");
+				case '>' -> out.append("&gt;");
+				case '\'' -> out.append("&apos;");
+				case '"' -> out.append("&quot;");
+				default -> out.append(c);
+			}
+		}
+		return out.toString();
+	}
+
+}
