@@ -93,6 +93,9 @@ public final class MarkdownTable {
 
 	static String format(double value) {
 		double abs = Math.abs(value);
+		if (value == Math.rint(value) && abs < 1e9) {
+			return String.format(Locale.ROOT, "%.0f", value);
+		}
 		if (abs >= 100) {
 			return String.format(Locale.ROOT, "%.0f", value);
 		}

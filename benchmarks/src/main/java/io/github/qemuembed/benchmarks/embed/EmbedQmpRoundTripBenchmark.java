@@ -40,7 +40,7 @@ public final class EmbedQmpRoundTripBenchmark implements Benchmark {
 			List<Domain> domains = new ArrayList<>();
 			List<Callable<Void>> starts = new ArrayList<>();
 			for (int i = 0; i < manyVms; i++) {
-				Domain domain = driver.define(Embedded.guestlessXml(context, "qmp" + i));
+				Domain domain = driver.define(Embedded.guestlessXml(context, "qmp" + i, context.haltFirmware()));
 				domains.add(domain);
 				starts.add(() -> {
 					domain.start();

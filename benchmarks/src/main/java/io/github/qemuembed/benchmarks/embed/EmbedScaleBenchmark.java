@@ -50,7 +50,7 @@ public final class EmbedScaleBenchmark implements Benchmark {
 			try {
 				List<Domain> domains = new ArrayList<>();
 				for (int i = 0; i < this.vms; i++) {
-					domains.add(driver.define(Embedded.guestlessXml(context, "scale" + i)));
+					domains.add(driver.define(Embedded.guestlessXml(context, "scale" + i, context.haltFirmware())));
 				}
 				int threadsBefore = ProcessStats.liveThreads();
 				long heapBefore = ProcessStats.heapAfterGc();

@@ -50,10 +50,23 @@ public final class RawQemu implements AutoCloseable {
 	 * {@code greeting}, {@code capabilities}, {@code cont}, and {@code time} for the whole.
 	 */
 	public static RawQemu launch(List<String> argv, Path monitor, Path log, Recorder recorder) throws IOException {
+		return launch(new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()), monitor,
+				recorder);
+	}
+
+	/**
+	 * Starts QEMU with stdin and stdout as pipes (for {@code -serial stdio}: the guest's console) and
+	 * stderr appended to {@code log}, and brings it to running like {@link #launch(List, Path, Path, Recorder)}.
+	 */
+	public static RawQemu launchWithConsole(List<String> argv, Path monitor, Path log, Recorder recorder)
+			throws IOException {
+		return launch(new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())), monitor,
+				recorder);
+	}
+
+	private static RawQemu launch(ProcessBuilder builder, Path monitor, Recorder recorder) throws IOException {
 		long start = System.nanoTime();
-		Process process = new ProcessBuilder(argv).redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
+		Process process = builder.start();
 		RawQmp qmp = null;
 		try {
 			long t = recorder.lap("exec", start);
