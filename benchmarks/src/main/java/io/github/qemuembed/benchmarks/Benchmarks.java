@@ -17,11 +17,11 @@ import io.github.qemuembed.benchmarks.raw.RawGuestBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawLaunchBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawQmpRoundTripBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawScaleBenchmark;
+import io.github.qemuembed.benchmarks.spring.ActuatorBenchmark;
+import io.github.qemuembed.benchmarks.spring.ContextCloseBenchmark;
 
 /** Every benchmark, in the order they run. */
 public final class Benchmarks {
-
-	private static final String NEEDS_SPRING = "needs the Spring Boot starter, not measured by the harness yet";
 
 	private Benchmarks() {
 	}
@@ -46,8 +46,8 @@ public final class Benchmarks {
 		all.add(new EmbedQmpRoundTripBenchmark());
 		all.add(new RawQmpRoundTripBenchmark());
 		all.add(new EmbedMixedBenchmark());
-		all.add(Benchmark.missing("context-close", Systems.QEMU_EMBED, NEEDS_SPRING));
-		all.add(Benchmark.missing("actuator", Systems.QEMU_EMBED, NEEDS_SPRING));
+		all.add(new ContextCloseBenchmark());
+		all.add(new ActuatorBenchmark());
 		return all;
 	}
 
