@@ -45,6 +45,8 @@ public final class BenchmarkMain {
 		ResultsFile.write(options.out, rows);
 		System.out.println("Profile `" + settings.name() + "` on " + machine.describe() + ".\n");
 		System.out.print(MarkdownTable.render(rows));
+		System.out.println("\nTargets:\n");
+		System.out.print(Targets.render(rows));
 		System.out.println("\nResults written to " + options.out);
 	}
 
