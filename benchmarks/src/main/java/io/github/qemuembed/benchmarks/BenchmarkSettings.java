@@ -34,7 +34,7 @@ public record BenchmarkSettings(String name, int warmups, int runs, int libvirtR
 		int actuatorDomains, int actuatorRequests) {
 
 	public static BenchmarkSettings full() {
-		return new BenchmarkSettings("full", 5, 30, 20, 5, 20, List.of(10, 50), 3, 5, 2000, 50, 200, 8, 20,
+		return new BenchmarkSettings("full", 5, 30, 20, 5, 20, List.of(10, 50, 100), 3, 5, 2000, 50, 200, 8, 20,
 				Duration.ofSeconds(30), 3, 20, 100, 100);
 	}
 

@@ -12,6 +12,7 @@ import io.github.qemuembed.benchmarks.embed.EmbedQmpRoundTripBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedScaleBenchmark;
 import io.github.qemuembed.benchmarks.libvirt.LibvirtLifecycleBenchmark;
 import io.github.qemuembed.benchmarks.libvirt.LibvirtOpenBenchmark;
+import io.github.qemuembed.benchmarks.libvirt.LibvirtQmpRoundTripBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawDestroyBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawGuestBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawLaunchBenchmark;
@@ -45,6 +46,7 @@ public final class Benchmarks {
 		all.add(new RawGuestBenchmark());
 		all.add(new EmbedQmpRoundTripBenchmark());
 		all.add(new RawQmpRoundTripBenchmark());
+		all.add(new LibvirtQmpRoundTripBenchmark());
 		all.add(new EmbedMixedBenchmark());
 		all.add(new ContextCloseBenchmark());
 		all.add(new ActuatorBenchmark());

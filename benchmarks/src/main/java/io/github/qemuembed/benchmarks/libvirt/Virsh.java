@@ -72,20 +72,26 @@ public final class Virsh {
 
 	/** The guest-less machine, as libvirt domain XML (no USB controller, no balloon, so no devices). */
 	public static String guestlessDomainXml(String name, Path emulator, String accel) {
+		return guestlessDomainXml(name, emulator, accel, null);
+	}
+
+	/** The guest-less machine with a ROM firmware instead of SeaBIOS, or SeaBIOS if {@code firmware} is null. */
+	public static String guestlessDomainXml(String name, Path emulator, String accel, Path firmware) {
 		String type = "kvm".equals(accel) ? "kvm" : "qemu";
+		String loader = (firmware != null) ? "<loader type='rom'>" + firmware + "</loader>" : "";
 		return """
 				<domain type='%s'>
 				  <name>%s</name>
 				  <memory unit='MiB'>64</memory>
 				  <vcpu>1</vcpu>
-				  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+				  <os><type arch='x86_64' machine='q35'>hvm</type>%s</os>
 				  <devices>
 				    <emulator>%s</emulator>
 				    <controller type='usb' model='none'/>
 				    <memballoon model='none'/>
 				  </devices>
 				</domain>
-				""".formatted(type, name, emulator);
+				""".formatted(type, name, loader, emulator);
 	}
 
 	/**
