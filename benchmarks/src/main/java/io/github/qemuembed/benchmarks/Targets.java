@@ -61,7 +61,7 @@ public final class Targets {
 
 	private static Optional<Row> find(List<Row> rows, String scenario, String system, String metric) {
 		return rows.stream()
-			.filter((row) -> !row.isMissing() && row.scenario().equals(scenario) && row.system().equals(system)
+			.filter((row) -> !row.absent() && row.scenario().equals(scenario) && row.system().equals(system)
 					&& row.metric().equals(metric))
 			.findFirst();
 	}
