@@ -30,8 +30,9 @@ import tools.jackson.databind.JsonNode;
  * <p>
  * What is probed: {@code query-version}; {@code query-machines} (names, aliases, the default);
  * {@code qom-list-types} for accelerators (types implementing {@code accel}: {@code kvm-accel} means KVM is
- * compiled in — {@code query-accels} only exists from QEMU 8), {@code -device} types (implementing
- * {@code device}) and {@code -object} types (implementing {@code user-creatable}); {@code query-cpu-definitions}.
+ * compiled in — {@code query-accels} only exists from QEMU 8 — backed up by {@code query-kvm}'s {@code present}),
+ * {@code -device} types (implementing {@code device}) and {@code -object} types (implementing
+ * {@code user-creatable}); {@code query-cpu-definitions}.
  * The accelerators reported are those compiled in; whether KVM is usable on this host is decided by
  * {@link CapabilityCache} each time capabilities are handed out, since it can change without the binary changing.
  */
@@ -132,6 +133,11 @@ public final class CapabilityProbe {
 			if (type.endsWith("-accel")) {
 				accelerators.add(type.substring(0, type.length() - "-accel".length()));
 			}
+		}
+		// query-kvm answers "present" for a binary built with KVM even when no accelerator runs; it backs up the
+		// type list in case a build names its accelerator types differently.
+		if (call(client, "query-kvm", null, deadline).path("present").asBoolean(false)) {
+			accelerators.add("kvm");
 		}
 		Set<String> devices = types(client, "device", deadline);
 		Set<String> objects = types(client, "user-creatable", deadline);

@@ -93,12 +93,13 @@ final class RunCommand {
 			if (temporaryRoot) {
 				deleteTree(root);
 			}
-			this.finished.countDown();
 			if (this.signalled.get()) {
-				// shutdown hooks are running: System.exit would block, and the JVM would report the signal
+				// shutdown hooks are running (the signal hook waits for us): System.exit would block, and a
+				// normal end of the hooks would report the signal instead of the guest's fate
 				this.out.flush();
 				Runtime.getRuntime().halt(status);
 			}
+			this.finished.countDown();
 		}
 	}
 

@@ -16,7 +16,6 @@ import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.command.QemuCommand;
 import io.github.qemuembed.driver.command.QemuCommandBuilder;
-import io.github.qemuembed.driver.command.RunContext;
 import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
@@ -68,12 +67,15 @@ final class DomainProcesses {
 		Path pidFile = layout.pidFile(name);
 		prepare(privateDir, pidFile);
 		QemuCommand command;
+		SecondaryResolver.Resolved resolved = null;
 		try {
-			RunContext runContext = SecondaryResolver.resolve(this.context, definition, privateDir, monitorSocket,
-					pidFile, log);
-			command = QemuCommandBuilder.build(definition, this.context.capabilities(), runContext);
+			resolved = SecondaryResolver.resolve(this.context, definition, privateDir, monitorSocket, pidFile, log);
+			command = QemuCommandBuilder.build(definition, this.context.capabilities(), resolved.context());
 		}
 		catch (RuntimeException ex) {
+			if (resolved != null) {
+				SecondaryResolver.release(this.context, resolved.ports());
+			}
 			ManagedDomain.deleteRecursively(privateDir);
 			throw ex;
 		}
@@ -82,6 +84,7 @@ final class DomainProcesses {
 		Process child = this.context.launcher().launch(command.argv(), command.env(), log);
 		QemuRun run = new QemuRun(id, child.toHandle(), child, privateDir, monitorSocket, command.serialSockets(),
 				Instant.now(), command.definition());
+		run.networkPorts = resolved.ports();
 		try {
 			awaitMonitorSocket(run, log);
 			run.monitor = connectMonitor(run, log);
@@ -95,6 +98,7 @@ final class DomainProcesses {
 			}
 			this.domain.running(run, StateReason.PAUSED_STARTING_UP, null);
 			run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
+			run.ownResumes.incrementAndGet();
 			run.monitor.execute("cont");
 			this.domain.transition(run, reason, eventType, "");
 		}
@@ -139,25 +143,16 @@ final class DomainProcesses {
 		}
 	}
 
-	/**
-	 * Connects in short attempts, so that a QEMU that dies after creating its socket (an invalid device, say)
-	 * is reported at once with its own message rather than after the whole start timeout.
-	 */
+	/** Connects the monitor; gives up at once, with QEMU's own message, if QEMU exits meanwhile. */
 	private QmpClient connectMonitor(QemuRun run, Path log) {
-		long deadline = System.nanoTime() + this.context.config().startTimeout().toNanos();
-		while (true) {
-			try {
-				return QmpClient.connect(run.monitorSocket, qmpOptions().withConnectTimeout(Duration.ofMillis(500)),
-						listenerFor(run));
+		try {
+			return QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run), run.process);
+		}
+		catch (OperationTimeoutException | QmpException ex) {
+			if (!run.process.isAlive()) {
+				throw new EmulatorException(exitMessage(this.domain.domainName(), log), ex);
 			}
-			catch (OperationTimeoutException | QmpException ex) {
-				if (!run.process.isAlive()) {
-					throw new EmulatorException(exitMessage(this.domain.domainName(), log), ex);
-				}
-				if (System.nanoTime() > deadline) {
-					throw ex;
-				}
-			}
+			throw ex;
 		}
 	}
 
@@ -219,7 +214,8 @@ final class DomainProcesses {
 		return new RunState(this.domain.domainName(), this.domain.domainUuid().toString(), run.id, run.pid(),
 				run.identity.startTicks(), run.identity.commandLine(), run.monitorSocket.toString(),
 				run.privateDir.toString(), run.serialSockets.stream().map(Path::toString).toList(),
-				run.startedAt.toEpochMilli(), this.domain.persistentFlag(), DomainXml.write(run.liveDefinition, true));
+				run.startedAt.toEpochMilli(), this.domain.persistentFlag(), RunState.encodePorts(run.networkPorts),
+				DomainXml.write(run.liveDefinition, true));
 	}
 
 	/**
@@ -232,6 +228,7 @@ final class DomainProcesses {
 		QemuRun run = new QemuRun(state.id(), handle, null, Path.of(state.privateDir()), Path.of(state.monitorSocket()),
 				state.serialSockets().stream().map(Path::of).toList(), Instant.ofEpochMilli(state.startedAt()), live);
 		run.identity = identity;
+		run.networkPorts = state.ports();
 		run.monitor = QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run));
 		boolean running = run.monitor.execute("query-status").path("running").asBoolean(false);
 		this.domain.adopt(run, io.github.qemuembed.driver.DomainStatus
@@ -323,6 +320,8 @@ final class DomainProcesses {
 	}
 
 	private void cleanup(QemuRun run) {
+		SecondaryResolver.release(this.context, run.networkPorts);
+		run.networkPorts = java.util.List.of();
 		ManagedDomain.deleteRecursively(run.privateDir);
 		try {
 			this.context.runStates().delete(this.domain.domainName());

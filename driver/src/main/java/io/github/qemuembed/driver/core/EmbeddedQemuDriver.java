@@ -189,6 +189,7 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 	}
 
 	private void cleanupStale(RunState state) {
+		SecondaryResolver.release(this.context, state.ports());
 		this.context.runStates().delete(state.name());
 		ManagedDomain.deleteRecursively(Path.of(state.privateDir()));
 	}

@@ -208,7 +208,14 @@ final class ManagedDomain implements Domain {
 			if (currentStatus().state() == DomainState.PAUSED) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is already paused");
 			}
-			current.monitor.execute("stop");
+			current.ownStops.incrementAndGet();
+			try {
+				current.monitor.execute("stop");
+			}
+			catch (RuntimeException ex) {
+				current.ownStops.decrementAndGet();
+				throw ex;
+			}
 			transition(current, StateReason.PAUSED_USER, DomainEventType.SUSPENDED, "");
 			return null;
 		});
@@ -222,7 +229,14 @@ final class ManagedDomain implements Domain {
 			if (currentStatus().state() != DomainState.PAUSED) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is not paused");
 			}
-			current.monitor.execute("cont");
+			current.ownResumes.incrementAndGet();
+			try {
+				current.monitor.execute("cont");
+			}
+			catch (RuntimeException ex) {
+				current.ownResumes.decrementAndGet();
+				throw ex;
+			}
 			transition(current, StateReason.RUNNING_UNPAUSED, DomainEventType.RESUMED, "");
 			return null;
 		});
@@ -446,13 +460,16 @@ final class ManagedDomain implements Domain {
 		if (ended.destroyRequested) {
 			return LifecycleAction.DESTROY;
 		}
-		if (ended.rebootRequested && reason == StateReason.SHUTOFF_SHUTDOWN) {
-			return LifecycleAction.RESTART;
+		if ((ended.rebootRequested || ended.guestReset) && reason == StateReason.SHUTOFF_SHUTDOWN) {
+			// a reboot, asked through reboot() or by the guest: on_reboot decides (destroy, or come back)
+			return (ended.liveDefinition.onReboot() == LifecycleAction.DESTROY) ? LifecycleAction.DESTROY
+					: LifecycleAction.RESTART;
 		}
 		if (reason == StateReason.SHUTOFF_SHUTDOWN) {
 			return ended.liveDefinition.onPoweroff();
 		}
-		if (reason == StateReason.SHUTOFF_CRASHED) {
+		if (reason == StateReason.SHUTOFF_CRASHED && ended.panicked) {
+			// as in libvirt, on_crash is about the guest kernel panicking; QEMU itself dying is not restarted
 			return ended.liveDefinition.onCrash();
 		}
 		return LifecycleAction.DESTROY;
@@ -477,15 +494,21 @@ final class ManagedDomain implements Domain {
 	/** A QMP event of the current run (called on a driver thread, never the QMP I/O thread). */
 	void onMonitorEvent(QemuRun source, QmpEvent event) {
 		switch (event.name()) {
-			case "STOP" -> transition(source, StateReason.PAUSED_UNKNOWN, DomainEventType.SUSPENDED, "");
+			case "STOP" -> {
+				// suspend() sets paused/user itself; this only catches pauses it did not cause (raw QMP "stop")
+				if (!consume(source.ownStops) && currentStatus().state() == DomainState.RUNNING) {
+					transition(source, StateReason.PAUSED_UNKNOWN, DomainEventType.SUSPENDED, "");
+				}
+			}
 			case "RESUME" -> {
-				if (currentStatus().state() == DomainState.PAUSED) {
+				if (!consume(source.ownResumes) && currentStatus().state() == DomainState.PAUSED) {
 					transition(source, StateReason.RUNNING_UNPAUSED, DomainEventType.RESUMED, "");
 				}
 			}
 			case "SHUTDOWN" -> {
 				if (event.data().path("guest").asBoolean(false)) {
 					source.guestShutdown = true;
+					source.guestReset = "guest-reset".equals(event.data().path("reason").asString(""));
 					transition(source, StateReason.SHUTDOWN_USER, DomainEventType.SHUTDOWN,
 							event.data().path("reason").asString(""));
 				}
@@ -510,6 +533,10 @@ final class ManagedDomain implements Domain {
 				// other events (NIC_RX_FILTER_CHANGED, RTC_CHANGE, ...) carry nothing for the lifecycle
 			}
 		}
+	}
+
+	private static boolean consume(java.util.concurrent.atomic.AtomicInteger own) {
+		return own.getAndUpdate((n) -> Math.max(0, n - 1)) > 0;
 	}
 
 	void publish(DomainEventType type, DomainStatus status, String detail) {

@@ -41,17 +41,32 @@ final class QemuRun {
 
 	volatile QmpClient monitor;
 
+	/** Network ports reserved for this run's NICs, released when QEMU is gone. */
+	volatile List<io.github.qemuembed.driver.secondary.NetworkPort> networkPorts = List.of();
+
 	/** The driver is stopping the process (destroy, forced shutdown, driver close). */
 	volatile boolean destroyRequested;
 
 	/** QEMU reported a guest-initiated power-off (QMP SHUTDOWN with guest=true). */
 	volatile boolean guestShutdown;
 
+	/** The guest rebooted while QEMU runs with {@code -no-reboot} (on_reboot=destroy): QMP SHUTDOWN reason guest-reset. */
+	volatile boolean guestReset;
+
 	/** {@code reboot()} asked the guest to power off so that the domain can be started again. */
 	volatile boolean rebootRequested;
 
 	/** The driver closed without stopping this VM (detach): a later exit belongs to the next driver. */
 	volatile boolean detached;
+
+	/**
+	 * {@code stop}/{@code cont} commands the driver itself sent (suspend, resume, start), which set the state
+	 * themselves: each produces exactly one STOP/RESUME event, which is consumed here instead of being
+	 * reported twice. Pauses the driver did not cause (raw QMP, I/O errors) still come through.
+	 */
+	final java.util.concurrent.atomic.AtomicInteger ownStops = new java.util.concurrent.atomic.AtomicInteger();
+
+	final java.util.concurrent.atomic.AtomicInteger ownResumes = new java.util.concurrent.atomic.AtomicInteger();
 
 	/** The guest panicked (QMP GUEST_PANICKED). */
 	volatile boolean panicked;

@@ -1,6 +1,10 @@
 package io.github.qemuembed.driver.core;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.github.qemuembed.driver.secondary.NetworkPort;
 
 import io.github.qemuembed.driver.process.ProcessIdentity;
 
@@ -19,10 +23,27 @@ import io.github.qemuembed.driver.process.ProcessIdentity;
  * @param serialSockets console sockets, in serial port order
  * @param startedAt epoch milliseconds of the start
  * @param persistent whether the domain had a persistent definition
+ * @param networkPorts network ports reserved for the NICs, as {@code network|portUuid|bridge|mac}
  * @param domainXml the live definition the process was started from (secrets included: the file is 0600)
  */
 public record RunState(String name, String uuid, int id, long pid, long startTicks, List<String> commandLine,
-		String monitorSocket, String privateDir, List<String> serialSockets, long startedAt, boolean persistent, String domainXml) {
+		String monitorSocket, String privateDir, List<String> serialSockets, long startedAt, boolean persistent, List<String> networkPorts, String domainXml) {
+
+	static List<String> encodePorts(List<NetworkPort> ports) {
+		return ports.stream()
+			.filter(NetworkPort::reserved)
+			.map((p) -> p.network() + "|" + p.uuid().orElseThrow() + "|" + p.bridge() + "|" + p.mac())
+			.toList();
+	}
+
+	List<NetworkPort> ports() {
+		if (this.networkPorts == null) {
+			return List.of();
+		}
+		return this.networkPorts.stream().map((encoded) -> encoded.split("\\|", -1)).filter((f) -> f.length == 4)
+			.map((f) -> new NetworkPort(f[0], Optional.of(UUID.fromString(f[1])), f[2], f[3]))
+			.toList();
+	}
 
 	ProcessIdentity identity() {
 		return new ProcessIdentity(this.pid, this.startTicks, (this.commandLine != null) ? this.commandLine : List.of());

@@ -7,12 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 import io.github.qemuembed.driver.command.RunContext;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
+import io.github.qemuembed.driver.secondary.NetworkPort;
+import io.github.qemuembed.driver.secondary.NetworkPortRequest;
 import io.github.qemuembed.driver.secondary.SecondaryDriver;
 import io.github.qemuembed.driver.secondary.SecondaryDrivers;
 import io.github.qemuembed.driver.xml.Disk;
@@ -46,11 +49,53 @@ final class SecondaryResolver {
 		}
 	}
 
-	static RunContext resolve(DriverContext context, DomainDefinition definition, Path privateDir, Path monitorSocket,
+	/** A resolved run: the context for the command builder, and the network ports to release at stop. */
+	record Resolved(RunContext context, List<NetworkPort> ports) {
+	}
+
+	/**
+	 * Resolves every secondary fact of a run. If one fails, the ports already reserved are released
+	 * before the error goes up.
+	 */
+	static Resolved resolve(DriverContext context, DomainDefinition definition, Path privateDir, Path monitorSocket,
 			Path pidFile, Path log) {
+		List<NetworkPort> ports = new ArrayList<>();
+		try {
+			return new Resolved(resolve(context, definition, privateDir, monitorSocket, pidFile, log, ports),
+					List.copyOf(ports));
+		}
+		catch (RuntimeException ex) {
+			release(context, ports);
+			throw ex;
+		}
+	}
+
+	/** Releases network ports reserved for a run; failures are logged, never thrown (the VM is gone anyway). */
+	static void release(DriverContext context, List<NetworkPort> ports) {
+		for (NetworkPort port : ports) {
+			if (!port.reserved()) {
+				continue;
+			}
+			try {
+				context.config().secondary().network().ifPresent((network) -> network.deletePort(port));
+			}
+			catch (RuntimeException ex) {
+				System.getLogger(SecondaryResolver.class.getName())
+					.log(System.Logger.Level.WARNING, "Could not release network port " + port.uuid().orElse(null)
+							+ " on network '" + port.network() + "': " + ex.getMessage());
+			}
+		}
+	}
+
+	private static RunContext resolve(DriverContext context, DomainDefinition definition, Path privateDir,
+			Path monitorSocket, Path pidFile, Path log, List<NetworkPort> ports) {
 		checkConfigured(context, definition);
 		SecondaryDrivers drivers = context.config().secondary();
-		RunContext run = new RunContext(context.accel(), context.capabilities().emulator(), privateDir, monitorSocket,
+		// <domain type='qemu'> means emulation (TCG) whatever the host offers, as in libvirt; type='kvm' runs
+		// with the driver's accelerator (KVM unless the driver was configured or forced to TCG)
+		io.github.qemuembed.driver.Accel accel = (definition.type() == io.github.qemuembed.driver.xml.DomainType.QEMU)
+				? io.github.qemuembed.driver.Accel.TCG : context.accel();
+		RunContext run = new RunContext(accel, context.capabilities().emulator(), privateDir, monitorSocket,
 				pidFile, log, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), Optional.empty());
 		List<Disk> disks = definition.devices().disks();
 		for (int i = 0; i < disks.size(); i++) {
@@ -75,9 +120,12 @@ final class SecondaryResolver {
 			NetInterface nic = interfaces.get(i);
 			if (nic.type() == InterfaceType.NETWORK && nic.source().isPresent()) {
 				String network = nic.source().get();
-				String bridge = call("/domain/devices/interface[" + (i + 1) + "]", "<interface type='network'>",
-						"network", () -> drivers.network().orElseThrow().bridgeOf(network));
-				run = run.withBridge(network, bridge);
+				NetworkPortRequest request = new NetworkPortRequest(definition.name(), definition.uuid(), nic.mac());
+				// a port reserved in the network driver (where it supports ports) tells the bridge too
+				NetworkPort port = call("/domain/devices/interface[" + (i + 1) + "]", "<interface type='network'>",
+						"network", () -> drivers.network().orElseThrow().createPort(network, request));
+				ports.add(port);
+				run = run.withBridge(network, port.bridge());
 			}
 		}
 		for (Graphics graphics : definition.devices().graphics()) {

@@ -41,9 +41,12 @@ import tools.jackson.databind.node.ObjectNode;
  * were submitted: the next is written only when the previous one's reply has arrived; other callers queue. QEMU
  * runs a monitor's commands one at a time anyway (without the {@code oob} capability, which is not enabled, it
  * stops reading the monitor until the current command is done), so pipelining would gain nothing and would only
- * let a slow command's followers pile up in QEMU's socket buffer, beyond the reach of their callers' timeouts. A
- * command whose caller gave up before it was sent is never sent; one that was already sent keeps its turn until
- * QEMU answers it, so that nothing overtakes it (this is how Kata's govmm queues commands too).
+ * let a slow command's followers pile up in QEMU's socket buffer, beyond the reach of their callers' timeouts. It
+ * is a queue rather than a lock so that order holds (B submitted before C runs before C, even when both wait for
+ * A) and so that a caller can leave it: a command whose caller gave up before it was sent is never sent (a
+ * {@code cont} nobody waits for any more must not run later). One that was already sent keeps its turn until QEMU
+ * answers it and the answer is dropped, so that nothing overtakes it. Kata's govmm queues its commands the same
+ * way, for the same reasons; the ids additionally make every reply attributable, late ones included.
  * <p>
  * <b>Threads.</b> Clients over UNIX sockets ({@link #connect(Path, QmpClientOptions, QmpEventListener)}) do not
  * own threads: all of them share one daemon I/O thread ({@value QmpIoLoop#THREAD_NAME}, a selector loop), and all
@@ -117,8 +120,19 @@ public final class QmpClient implements AutoCloseable {
 	 * @throws QmpException if the connection broke or QEMU refused the negotiation
 	 */
 	public static QmpClient connect(Path socket, QmpClientOptions options, QmpEventListener listener) {
+		return connect(socket, options, listener, null);
+	}
+
+	/**
+	 * Like {@link #connect(Path, QmpClientOptions, QmpEventListener)} right after starting QEMU: stops waiting
+	 * for the socket as soon as {@code qemu} has exited, so that a QEMU that fails at start-up is reported at
+	 * once (with {@link QmpException#DISCONNECTED}) rather than after the connect timeout.
+	 * @param qemu the emulator process that serves the socket, or {@code null}
+	 */
+	public static QmpClient connect(Path socket, QmpClientOptions options, QmpEventListener listener,
+			ProcessHandle qemu) {
 		long start = System.nanoTime();
-		UnixSocketTransport transport = UnixSocketTransport.connect(socket, options.connectTimeout());
+		UnixSocketTransport transport = UnixSocketTransport.connect(socket, options.connectTimeout(), qemu);
 		Duration remaining = options.connectTimeout().minusNanos(System.nanoTime() - start);
 		return connect(transport, options, listener, remaining, socket.toString());
 	}

@@ -5,10 +5,11 @@ import io.github.qemuembed.driver.error.QmpException;
 /**
  * Receives what QEMU says without being asked: events, and the end of the connection.
  * <p>
- * Both methods run on the client's I/O thread, which is shared by every {@link QmpClient} in the JVM (see
- * {@link QmpClient}). They must return quickly and never block, never call {@link QmpClient#execute} (that
- * would wait for a reply that only this thread can read): hand the work to an executor of your own. An exception
- * thrown here is logged and otherwise ignored.
+ * Both methods run on the thread that reads the connection: for UNIX sockets that is the I/O thread shared by
+ * every {@link QmpClient} in the JVM (see {@link QmpClient}), for a {@link StreamTransport} its reader thread. They
+ * must return quickly and never block, never call {@link QmpClient#execute} (that would wait for a reply that only
+ * this thread can read): hand the work to an executor of your own. An exception thrown here is logged and
+ * otherwise ignored.
  */
 @FunctionalInterface
 public interface QmpEventListener {

@@ -64,6 +64,16 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	 * @throws IllegalArgumentException if the path is too long for a UNIX socket address
 	 */
 	public static UnixSocketTransport connect(Path path, Duration timeout) {
+		return connect(path, timeout, null);
+	}
+
+	/**
+	 * Like {@link #connect(Path, Duration)}, but gives up as soon as {@code server} has exited: a QEMU that dies
+	 * at start-up (a bad argument, a missing file) is reported at once instead of after the timeout.
+	 * @param server the process expected to listen on the socket, or {@code null}
+	 * @throws QmpException of class {@link QmpException#DISCONNECTED} if {@code server} exited first
+	 */
+	public static UnixSocketTransport connect(Path path, Duration timeout, ProcessHandle server) {
 		Objects.requireNonNull(path, "path");
 		String name = path.toAbsolutePath().toString();
 		if (name.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
@@ -83,6 +93,10 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 			catch (IOException ex) {
 				failure = ex;
 				closeQuietly(channel);
+			}
+			if (server != null && !server.isAlive()) {
+				throw new QmpException(QmpException.DISCONNECTED, "the emulator (pid " + server.pid()
+						+ ") exited before its QMP socket " + name + " accepted a connection", failure);
 			}
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0) {

@@ -131,6 +131,8 @@ final class DomainRules {
 			throw new InvalidConfigurationException("/domain/os/nvram",
 					"a read-only pflash <loader> needs an <nvram> with the path of the domain's variable store");
 		}
+		// Checks buses, slots and machine-specific devices now, at define time, rather than at the first start.
+		PciTopology.assign(def);
 		def.cpu().flatMap(CpuConfig::topology).ifPresent((topology) -> {
 			if (topology.total() != def.vcpus()) {
 				throw new InvalidConfigurationException("/domain/cpu/topology",

@@ -58,11 +58,17 @@ final class DomainXmlReader {
 		DomainType type = domain.enumAttr("type", DomainType.class)
 			.orElseThrow(() -> new InvalidConfigurationException("/domain/@type",
 					"attribute 'type' of <domain> is required; give kvm or qemu"));
-		String name = domain.requiredChild("name").requiredText();
+		XNode nameNode = domain.requiredChild("name");
+		String name = nameNode.requiredText();
+		nameNode.finish();
 		DomainNames.validate(name);
 		UUID uuid = domain.child("uuid").map(DomainXmlReader::uuid).orElseGet(UUID::randomUUID);
 		Optional<String> title = domain.child("title").map(DomainXmlReader::title);
-		Optional<String> description = domain.child("description").map(XNode::text);
+		Optional<String> description = domain.child("description").map((node) -> {
+			String text = node.text();
+			node.finish();
+			return text;
+		});
 		Optional<String> metadata = domain.child("metadata").map(DomainXmlReader::metadata);
 		long memory = memory(domain.requiredChild("memory"));
 		if (memory == 0) {
@@ -208,6 +214,7 @@ final class DomainXmlReader {
 			throw new InvalidConfigurationException(type.attrPath("machine"),
 					"'" + Numbers.abbreviate(machine.get()) + "' is not a machine type name");
 		}
+		machine.ifPresent(MachineFamily::of);
 		String hvm = type.requiredText();
 		if (!hvm.equals("hvm")) {
 			throw new UnsupportedConfigurationException(type.path(),

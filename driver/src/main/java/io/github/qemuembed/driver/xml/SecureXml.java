@@ -37,7 +37,34 @@ final class SecureXml {
 	/** Deepest element nesting accepted (domain XML needs 6). */
 	static final int MAX_DEPTH = 64;
 
+	/** Built once: creating factories is slow (service lookup); {@link #newBuilder()} guards their use. */
+	private static final DocumentBuilderFactory FACTORY = createFactory();
+
+	private static final TransformerFactory TRANSFORMERS = createTransformers();
+
 	private SecureXml() {
+	}
+
+	private static DocumentBuilderFactory createFactory() {
+		try {
+			return factory();
+		}
+		catch (ParserConfigurationException ex) {
+			throw new IllegalStateException("The JDK's XML parser cannot be secured", ex);
+		}
+	}
+
+	private static TransformerFactory createTransformers() {
+		TransformerFactory factory = TransformerFactory.newInstance();
+		factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+		factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
+		return factory;
+	}
+
+	private static DocumentBuilder newBuilder() throws ParserConfigurationException {
+		synchronized (FACTORY) {
+			return FACTORY.newDocumentBuilder();
+		}
 	}
 
 	static Document parse(String xml) {
@@ -49,7 +76,7 @@ final class SecureXml {
 					+ " characters, more than the " + MAX_CHARS + " accepted; a domain definition is far smaller");
 		}
 		try {
-			DocumentBuilder builder = factory().newDocumentBuilder();
+			DocumentBuilder builder = newBuilder();
 			builder.setErrorHandler(new ErrorHandler() {
 				@Override
 				public void warning(SAXParseException ex) {
@@ -111,10 +138,10 @@ final class SecureXml {
 	/** An element and its subtree as XML text, without declaration (used to keep {@code <metadata>} verbatim). */
 	static String serialize(Element element) {
 		try {
-			TransformerFactory factory = TransformerFactory.newInstance();
-			factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-			factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
-			Transformer transformer = factory.newTransformer();
+			Transformer transformer;
+			synchronized (TRANSFORMERS) {
+				transformer = TRANSFORMERS.newTransformer();
+			}
 			transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
 			transformer.setOutputProperty(OutputKeys.INDENT, "no");
 			StringWriter out = new StringWriter();

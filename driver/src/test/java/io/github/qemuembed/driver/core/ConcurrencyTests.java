@@ -80,6 +80,42 @@ class ConcurrencyTests {
 		}
 	}
 
+	@Test
+	void aStuckQemuDoesNotHoldUpAnotherDomain() throws Exception {
+		Path root = GuestlessDomains.newRoot();
+		try (QemuDriver driver = QemuDriver.open(GuestlessDomains.config(root).qmpTimeout(Duration.ofSeconds(3)).build())) {
+			Domain stuck = driver.define(GuestlessDomains.xml("stuck"));
+			Domain healthy = driver.define(GuestlessDomains.xml("healthy"));
+			stuck.start();
+			healthy.start();
+			long stuckPid = stuck.info().pid().orElseThrow();
+			new ProcessBuilder("kill", "-STOP", Long.toString(stuckPid)).start().waitFor();
+			try {
+				java.util.concurrent.CompletableFuture<Void> stuckCall = java.util.concurrent.CompletableFuture
+					.runAsync(stuck::suspend);
+				// operations on the healthy domain complete while the stuck one's call is still pending
+				healthy.suspend();
+				healthy.resume();
+				assertThat(healthy.qmp("{\"execute\":\"query-status\"}")).contains("\"running\":true");
+				assertThat(stuckCall).isNotDone();
+				assertThat(stuckCall).failsWithin(Duration.ofSeconds(30))
+					.withThrowableThat()
+					.havingRootCause()
+					.isInstanceOf(io.github.qemuembed.driver.error.OperationTimeoutException.class);
+			}
+			finally {
+				new ProcessBuilder("kill", "-CONT", Long.toString(stuckPid)).start().waitFor();
+			}
+			// once QEMU runs again, the domain answers again
+			assertThat(stuck.qmp("{\"execute\":\"query-status\"}")).contains("status");
+			stuck.destroy();
+			healthy.destroy();
+		}
+		finally {
+			GuestlessDomains.deleteTree(root);
+		}
+	}
+
 	private static void assertStateMatchesProcessTable(Domain domain, Path root) throws Exception {
 		DomainStatus status = domain.status();
 		List<Long> qemus = qemuProcessesOf(domain.uuid().toString());

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +21,8 @@ import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.GuestlessDomains;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.StateReason;
+import io.github.qemuembed.driver.access.Permission;
+import io.github.qemuembed.driver.error.AccessDeniedException;
 import io.github.qemuembed.driver.error.DomainExistsException;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
@@ -68,6 +71,32 @@ class DriverLifecycleTests {
 	}
 
 	@Test
+	void xmlShowsSecretsOnlyWithSecureAccess() {
+		AtomicBoolean secureAllowed = new AtomicBoolean();
+		Path otherRoot = this.root.resolveSibling(this.root.getFileName() + "-secure");
+		try (QemuDriver guarded = QemuDriver.open(io.github.qemuembed.driver.DriverConfig.builder(otherRoot)
+			.accessPolicy((request) -> request.permission() != Permission.DOMAIN_READ_SECURE || secureAllowed.get())
+			.build())) {
+			Domain domain = guarded.define(GuestlessDomains.xml("vnc").replace("<devices>",
+					"<devices><graphics type='vnc' port='5999' autoport='no' listen='127.0.0.1' passwd='s3cr3tpw'/>"));
+			assertThat(domain.xml(false)).contains("<graphics").doesNotContain("s3cr3tpw");
+			assertThatExceptionOfType(AccessDeniedException.class).isThrownBy(() -> domain.xml(true))
+				.withMessageContaining("domain.read_secure")
+				.withMessageNotContaining("s3cr3tpw");
+			secureAllowed.set(true);
+			assertThat(domain.xml(true)).contains("s3cr3tpw");
+		}
+		finally {
+			try {
+				GuestlessDomains.deleteTree(otherRoot);
+			}
+			catch (java.io.IOException ex) {
+				// temp dir
+			}
+		}
+	}
+
+	@Test
 	void sameNameWithAnotherUuidIsRefusedAndNothingChanges() throws Exception {
 		this.driver.define(GuestlessDomains.xml("alpha"));
 		String before = Files.readString(this.root.resolve("etc/qemu/alpha.xml"));
@@ -102,6 +131,34 @@ class DriverLifecycleTests {
 		}
 		await().untilAsserted(() -> assertThat(this.events).extracting(DomainEvent::type)
 			.containsSubsequence(DomainEventType.DEFINED, DomainEventType.STARTED, DomainEventType.STOPPED));
+	}
+
+	@Test
+	void addressesAndMachineAssignedAtStartAreWrittenBackAndKeptAcrossRestarts() throws Exception {
+		Domain domain = this.driver.define(GuestlessDomains.xml("alpha")
+			.replace("<devices>", "<devices><interface type='user'><model type='virtio'/></interface>"));
+		assertThat(this.root.resolve("etc/qemu/alpha.xml")).content().doesNotContain("<address");
+		domain.start();
+		String persisted = Files.readString(this.root.resolve("etc/qemu/alpha.xml"));
+		assertThat(persisted).containsPattern("<address type=[\"']pci[\"']").containsPattern("machine=[\"']pc-q35-");
+		domain.destroy();
+		domain.start();
+		assertThat(this.root.resolve("etc/qemu/alpha.xml")).hasContent(persisted);
+		assertThat(domain.qmp("{\"execute\":\"query-pci\"}")).contains("\"class_info\"");
+		domain.destroy();
+	}
+
+	@Test
+	void domainTypeQemuRunsUnderTcgAndTypeKvmUnderTheDriversAccelerator() {
+		Domain emulated = this.driver.define(GuestlessDomains.xml("emulated").replace("type='kvm'", "type='qemu'"));
+		emulated.start();
+		assertThat(emulated.qmp("{\"execute\":\"query-kvm\"}")).contains("\"enabled\":false");
+		emulated.destroy();
+		Domain accelerated = this.driver.define(GuestlessDomains.xml("accelerated"));
+		accelerated.start();
+		boolean kvm = this.driver.emulator().accel() == io.github.qemuembed.driver.Accel.KVM;
+		assertThat(accelerated.qmp("{\"execute\":\"query-kvm\"}")).contains("\"enabled\":" + kvm);
+		accelerated.destroy();
 	}
 
 	@Test

@@ -41,7 +41,12 @@ final class GuestlessQemu implements AutoCloseable {
 	}
 
 	private static GuestlessQemu launch(Path directory, Path socket, String qmp) throws IOException {
-		List<String> command = new ArrayList<>(List.of(EMULATOR, "-S", "-nodefaults", "-no-user-config", "-display",
+		List<String> command = new ArrayList<>();
+		if (Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
+			// should the test JVM die, the kernel kills QEMU too (setpriv execs it: same pid)
+			command.addAll(List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--"));
+		}
+		command.addAll(List.of(EMULATOR, "-S", "-nodefaults", "-no-user-config", "-display",
 				"none", "-machine", "q35,accel=kvm:tcg", "-m", "64", "-qmp", qmp));
 		ProcessBuilder builder = new ProcessBuilder(command);
 		builder.redirectError(directory.resolve("qemu.log").toFile());
@@ -81,6 +86,9 @@ final class GuestlessQemu implements AutoCloseable {
 	public void close() throws Exception {
 		this.process.destroyForcibly();
 		this.process.waitFor(10, TimeUnit.SECONDS);
+		if (!Files.isDirectory(this.directory)) {
+			return;
+		}
 		try (var files = Files.list(this.directory)) {
 			for (Path file : files.toList()) {
 				Files.deleteIfExists(file);

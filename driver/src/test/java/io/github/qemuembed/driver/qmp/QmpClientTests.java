@@ -216,6 +216,61 @@ class QmpClientTests {
 	}
 
 	@Test
+	void aHungQemuDoesNotHoldUpAnotherQemusClient() throws Exception {
+		try (GuestlessQemu hung = GuestlessQemu.start();
+				GuestlessQemu healthy = GuestlessQemu.start();
+				QmpClient hungClient = QmpClient.connect(hung.socket(), OPTIONS, QmpEventListener.NONE);
+				QmpClient healthyClient = QmpClient.connect(healthy.socket(), OPTIONS, QmpEventListener.NONE)) {
+			hung.signal("STOP");
+			try {
+				List<CompletableFuture<JsonNode>> stuck = new ArrayList<>();
+				for (int i = 0; i < 20; i++) {
+					stuck.add(hungClient.executeAsync("query-status", null, Duration.ofMinutes(1)));
+				}
+				// both clients share the I/O thread; the healthy one is served while the other waits
+				for (int i = 0; i < 20; i++) {
+					assertThat(healthyClient.execute("query-status", null, Duration.ofSeconds(20)).path("status")
+						.asString()).isEqualTo("prelaunch");
+				}
+				assertThat(stuck).noneMatch(CompletableFuture::isDone);
+			}
+			finally {
+				hung.signal("CONT");
+			}
+		}
+	}
+
+	@Test
+	void commandLargerThanTheSocketBufferIsWrittenInPieces() throws Exception {
+		// more than a UNIX socket holds (net.core.wmem_default is 208 KiB); QEMU parses such strings slowly (~1 s)
+		String path = "/" + "p".repeat(256 * 1024);
+		try (GuestlessQemu qemu = GuestlessQemu.start();
+				GuestlessQemu other = GuestlessQemu.start();
+				QmpClient client = QmpClient.connect(qemu.socket(), OPTIONS, QmpEventListener.NONE);
+				QmpClient otherClient = QmpClient.connect(other.socket(), OPTIONS, QmpEventListener.NONE)) {
+			// stopped, QEMU reads nothing: the command fills the socket and waits for it to drain
+			qemu.signal("STOP");
+			CompletableFuture<JsonNode> big;
+			try {
+				big = client.executeAsync("qom-get",
+						JsonNodeFactory.instance.objectNode().put("path", path).put("property", "type"),
+						Duration.ofMinutes(1));
+				assertThat(otherClient.execute("query-status").path("status").asString()).isEqualTo("prelaunch");
+				assertThat(big).isNotDone();
+			}
+			finally {
+				qemu.signal("CONT");
+			}
+			assertThat(big).failsWithin(Duration.ofSeconds(30))
+				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+				.havingCause()
+				.isInstanceOfSatisfying(QmpException.class,
+						(ex) -> assertThat(ex.description()).isEqualTo("Device '" + path + "' not found"));
+			assertThat(client.execute("query-status").path("status").asString()).isEqualTo("prelaunch");
+		}
+	}
+
+	@Test
 	void callTimesOutOnStoppedQemuAndClientWorksAfterItContinues() throws Exception {
 		try (GuestlessQemu qemu = GuestlessQemu.start();
 				QmpClient client = QmpClient.connect(qemu.socket(), OPTIONS, QmpEventListener.NONE)) {
@@ -305,6 +360,32 @@ class QmpClientTests {
 				.withMessageContaining("none.sock");
 		}
 		finally {
+			java.nio.file.Files.delete(directory);
+		}
+	}
+
+	@Test
+	void connectGivesUpAtOnceWhenQemuExitsAtStartUp() throws Exception {
+		java.nio.file.Path directory = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/tmp"), "qe");
+		java.nio.file.Path socket = directory.resolve("qmp.sock");
+		Process qemu = new ProcessBuilder(GuestlessQemu.EMULATOR, "-S", "-nodefaults", "-display", "none",
+				"-machine", "no-such-machine", "-qmp", "unix:" + socket + ",server=on,wait=off")
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		try {
+			// with a generous timeout, only noticing the exit can end the wait with this exception
+			QmpClientOptions patient = OPTIONS.withConnectTimeout(Duration.ofMinutes(5));
+			assertThatExceptionOfType(QmpException.class)
+				.isThrownBy(() -> QmpClient.connect(socket, patient, QmpEventListener.NONE, qemu.toHandle()))
+				.satisfies((ex) -> assertThat(ex.errorClass()).isEqualTo(QmpException.DISCONNECTED))
+				.withMessageContaining("pid " + qemu.pid())
+				.withMessageContaining("exited");
+		}
+		finally {
+			qemu.destroyForcibly();
+			qemu.waitFor(10, TimeUnit.SECONDS);
+			java.nio.file.Files.deleteIfExists(socket);
 			java.nio.file.Files.delete(directory);
 		}
 	}

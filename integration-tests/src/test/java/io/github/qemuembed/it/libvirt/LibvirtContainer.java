@@ -103,6 +103,14 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 		}
 	}
 
+	/**
+	 * Mounts a host directory at the same path in the container, so that paths the daemon reports
+	 * (e.g. of volumes in a pool there) are valid for QEMU on the host too.
+	 */
+	public LibvirtContainer withSharedHostDirectory(Path directory) {
+		return withFileSystemBind(directory.toString(), directory.toString(), BindMode.READ_WRITE);
+	}
+
 	/** The host directory mounted at the daemon's {@code /run/libvirt}. */
 	public Path runDirectory() {
 		return this.runDirectory;
@@ -161,6 +169,18 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 
 	public void unpauseDaemon() {
 		getDockerClient().unpauseContainerCmd(getContainerId()).exec();
+	}
+
+	/** Starts the daemon; when that fails (no Docker, no image), the host directory is removed too. */
+	@Override
+	public void start() {
+		try {
+			super.start();
+		}
+		catch (RuntimeException ex) {
+			deleteRecursively(this.runDirectory);
+			throw ex;
+		}
 	}
 
 	/** Removes the container and the host directory (Ryuk is off here: nobody else cleans up). */

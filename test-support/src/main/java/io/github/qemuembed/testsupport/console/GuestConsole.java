@@ -181,15 +181,21 @@ public final class GuestConsole implements Closeable {
 
 	/** The last {@code lines} lines of the transcript. */
 	public String tail(int lines) {
+		if (lines <= 0) {
+			return "";
+		}
 		String text = transcript();
 		int at = text.length();
-		for (int i = 0; i <= lines && at > 0; i++) {
-			at = text.lastIndexOf('\n', at - 1);
+		// Skip a trailing newline so that it does not count as an empty last line.
+		int searchFrom = text.endsWith("\n") ? at - 2 : at - 1;
+		for (int found = 0; found < lines && searchFrom >= 0; found++) {
+			at = text.lastIndexOf('\n', searchFrom);
 			if (at < 0) {
 				return text;
 			}
+			searchFrom = at - 1;
 		}
-		return text.substring(at + 1);
+		return (at >= text.length()) ? text : text.substring(at + 1);
 	}
 
 	/** Whether the console has ended (the guest side closed it, or {@link #close()}). */

@@ -27,8 +27,8 @@ import java.util.stream.Stream;
  * Otherwise the metapackage {@value #METAPACKAGE} is resolved to the versioned package it
  * depends on (such as {@code linux-image-6.1.0-56-cloud-amd64}), which is downloaded once and
  * kept under {@code CACHE/kernels/PACKAGE}. Resolving needs apt's package lists (run
- * {@code apt-get update} once); when apt is not available at all, the newest kernel already in the
- * cache is used.
+ * {@code apt-get update} once); when apt is not available at all, or the download fails, the newest
+ * kernel already in the cache is used.
  */
 final class KernelLocator {
 
@@ -115,7 +115,19 @@ final class KernelLocator {
 		}
 		Path tree = kernels.resolve(packageName);
 		if (!Files.isDirectory(tree)) {
-			download(packageName, kernels, tree);
+			try {
+				download(packageName, kernels, tree);
+			}
+			catch (TestGuestException ex) {
+				// Offline, say, right after an apt-get update announced a new kernel: an older one still boots.
+				Optional<Path> cached = newestCachedKernel(kernels);
+				if (cached.isEmpty()) {
+					throw ex;
+				}
+				logger.log(System.Logger.Level.WARNING, "{0}; using the cached kernel {1}", ex.getMessage(),
+						cached.get());
+				return kernelIn(cached.get());
+			}
 		}
 		return kernelIn(tree);
 	}

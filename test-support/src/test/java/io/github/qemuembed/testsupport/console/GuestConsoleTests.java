@@ -113,6 +113,19 @@ class GuestConsoleTests {
 	}
 
 	@Test
+	void tailReturnsTheLastLines() throws Exception {
+		attach("sh");
+		assertThat(this.console.tail(3)).isEmpty();
+
+		this.console.run("printf 'one\\ntwo\\nthree\\nfour'", TIMEOUT);
+
+		assertThat(this.console.tail(1)).startsWith("four");
+		assertThat(this.console.tail(2)).startsWith("three\nfour");
+		assertThat(this.console.tail(1000)).isEqualTo(this.console.transcript());
+		assertThat(this.console.tail(0)).isEmpty();
+	}
+
+	@Test
 	void failsAtOnceWhenTheConsoleEnds() throws Exception {
 		attach("sh");
 		this.console.sendLine("echo last words; exit");

@@ -1,9 +1,12 @@
 package io.github.qemuembed.testsupport.guest;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -62,8 +65,43 @@ class KernelAndModulesTests {
 	}
 
 	@Test
+	void aKernelNamedBySystemPropertyIsUsedWithTheModulesNextToIt(@TempDir Path cache) {
+		GuestKernel configured = withKernelProperty(kernel.image().toString(),
+				() -> new KernelLocator(new GuestCache(cache)).locate());
+
+		assertThat(configured.image()).isEqualTo(kernel.image());
+		assertThat(configured.release()).isEqualTo(kernel.release());
+		assertThat(configured.modules()).isEqualTo(kernel.modules());
+	}
+
+	@Test
+	void aMissingConfiguredKernelIsReportedWithTheSettingToFix(@TempDir Path cache) {
+		assertThatExceptionOfType(TestGuestException.class)
+			.isThrownBy(() -> withKernelProperty(cache.resolve("no-vmlinuz").toString(),
+					() -> new KernelLocator(new GuestCache(cache)).locate()))
+			.withMessageContaining("no-vmlinuz")
+			.withMessageContaining(KernelLocator.KERNEL_PROPERTY);
+	}
+
+	@Test
 	void moduleFilesAreElfObjects() {
 		assertThat(modules.content("button")).startsWith(0x7f, 'E', 'L', 'F');
+	}
+
+	private static <T> T withKernelProperty(String value, Supplier<T> action) {
+		String previous = System.getProperty(KernelLocator.KERNEL_PROPERTY);
+		System.setProperty(KernelLocator.KERNEL_PROPERTY, value);
+		try {
+			return action.get();
+		}
+		finally {
+			if (previous == null) {
+				System.clearProperty(KernelLocator.KERNEL_PROPERTY);
+			}
+			else {
+				System.setProperty(KernelLocator.KERNEL_PROPERTY, previous);
+			}
+		}
 	}
 
 }

@@ -15,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
@@ -428,10 +427,6 @@ public final class EmbeddedSecretDriver implements SecretDriver {
 	@Override
 	public String toString() {
 		return "EmbeddedSecretDriver[" + this.directory + "]";
-	}
-
-	List<UUID> uuids() {
-		return new ArrayList<>(this.secrets.keySet());
 	}
 
 }

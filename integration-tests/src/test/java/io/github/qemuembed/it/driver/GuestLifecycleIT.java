@@ -1,0 +1,142 @@
+package io.github.qemuembed.it.driver;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.qemuembed.driver.Accel;
+import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.DomainConsole;
+import io.github.qemuembed.driver.DomainEvent;
+import io.github.qemuembed.driver.DomainEventType;
+import io.github.qemuembed.driver.DomainState;
+import io.github.qemuembed.driver.DriverConfig;
+import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.access.AccessPolicy;
+import io.github.qemuembed.testsupport.console.GuestConsole;
+import io.github.qemuembed.testsupport.console.ShellResult;
+import io.github.qemuembed.testsupport.guest.TestGuest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Layer 3: the driver with a real Linux guest (TCG): the live console, graceful shutdown through
+ * ACPI, guest reboot, and on_poweroff.
+ */
+class GuestLifecycleIT {
+
+	private static final Duration BOOT = Duration.ofSeconds(90);
+
+	private Path root;
+
+	private QemuDriver driver;
+
+	private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
+
+	@BeforeEach
+	void open() throws Exception {
+		this.root = Files.createTempDirectory(Path.of("/tmp"), "qe-it");
+		this.driver = QemuDriver.open(DriverConfig.builder(this.root)
+			.accessPolicy(AccessPolicy.allowAll())
+			.accel(Accel.TCG)
+			.build());
+		this.driver.addListener(this.events::add);
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		this.driver.close();
+		try (var paths = Files.walk(this.root)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
+		}
+	}
+
+	@Test
+	void consoleRunsCommandsAndAcpiShutdownPowersTheGuestOff() throws Exception {
+		Domain domain = this.driver.define(TestGuest.standard().domain("guest").type("qemu").toXml());
+		domain.start();
+		try (DomainConsole console = domain.openConsole();
+				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
+			shell.awaitText(TestGuest.READY_MARKER, BOOT);
+			ShellResult result = shell.run("echo hello-from-guest; uname -r", Duration.ofSeconds(30));
+			assertThat(result.exitCode()).isZero();
+			assertThat(result.output()).contains("hello-from-guest").contains(TestGuest.standard().kernelRelease());
+			assertThat(shell.run("false", Duration.ofSeconds(30)).exitCode()).isEqualTo(1);
+		}
+		// the console output is in the domain log as well, written by QEMU itself
+		assertThat(this.root.resolve("log/qemu/guest.log")).content().contains(TestGuest.READY_MARKER);
+
+		assertThat(domain.shutdown(Duration.ofSeconds(60))).as("guest powered off by itself").isTrue();
+		assertThat(domain.status()).hasToString("shutoff/shutdown");
+		await().untilAsserted(() -> assertThat(this.events).extracting(DomainEvent::type)
+			.containsSubsequence(DomainEventType.STARTED, DomainEventType.SHUTDOWN, DomainEventType.STOPPED));
+	}
+
+	@Test
+	void rebootBringsTheGuestBackAndOnPoweroffRestartRestartsIt() throws Exception {
+		String xml = TestGuest.standard().domain("bouncer").type("qemu").toXml()
+			.replace("<on_poweroff>destroy</on_poweroff>", "<on_poweroff>restart</on_poweroff>");
+		Domain domain = this.driver.define(xml);
+		domain.start();
+		Path log = this.root.resolve("log/qemu/bouncer.log");
+		await().atMost(BOOT).until(() -> markers(log) >= 1);
+		long firstPid = domain.info().pid().orElseThrow();
+
+		domain.reboot();
+		await().atMost(BOOT).until(() -> markers(log) >= 2);
+		assertThat(domain.status().state()).isEqualTo(DomainState.RUNNING);
+		assertThat(domain.info().pid().orElseThrow()).isNotEqualTo(firstPid);
+
+		// the guest powering itself off: on_poweroff=restart starts it again
+		long secondPid = domain.info().pid().orElseThrow();
+		try (DomainConsole console = domain.openConsole();
+				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
+			shell.run("echo ready-to-power-off", Duration.ofSeconds(30));
+			shell.sendLine("poweroff -f");
+			// keep the console open until QEMU is gone: closing it may drop input QEMU has not read yet
+			await().atMost(BOOT).until(() -> ProcessHandle.of(secondPid).isEmpty());
+		}
+		await().atMost(BOOT).until(() -> markers(log) >= 3);
+		assertThat(domain.status().state()).isEqualTo(DomainState.RUNNING);
+		assertThat(this.events).extracting(DomainEvent::type).contains(DomainEventType.REBOOTED);
+		domain.destroy();
+		assertThat(domain.status()).hasToString("shutoff/destroyed");
+	}
+
+	@Test
+	void guestRebootWithOnRebootDestroyEndsTheDomain() throws Exception {
+		String xml = TestGuest.standard().domain("oneshot").type("qemu").toXml()
+			.replace("<on_poweroff>destroy</on_poweroff>",
+					"<on_poweroff>restart</on_poweroff><on_reboot>destroy</on_reboot>");
+		Domain domain = this.driver.define(xml);
+		domain.start();
+		long pid = domain.info().pid().orElseThrow();
+		try (DomainConsole console = domain.openConsole();
+				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
+			shell.awaitText(TestGuest.READY_MARKER, BOOT);
+			shell.sendLine("reboot -f");
+			await().atMost(BOOT).until(() -> ProcessHandle.of(pid).isEmpty());
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> domain.status().state() == DomainState.SHUTOFF);
+		assertThat(domain.status()).hasToString("shutoff/shutdown");
+		assertThat(markers(this.root.resolve("log/qemu/oneshot.log"))).isEqualTo(1);
+	}
+
+	private static int markers(Path log) throws Exception {
+		String text = Files.readString(log);
+		int count = 0;
+		for (int i = text.indexOf(TestGuest.READY_MARKER); i >= 0; i = text.indexOf(TestGuest.READY_MARKER, i + 1)) {
+			count++;
+		}
+		return count;
+	}
+
+}
