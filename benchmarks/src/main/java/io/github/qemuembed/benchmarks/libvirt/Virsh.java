@@ -1,6 +1,7 @@
 package io.github.qemuembed.benchmarks.libvirt;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,7 +165,7 @@ public final class Virsh {
 		}
 	}
 
-	private static String readAll(java.io.InputStream in) {
+	private static String readAll(InputStream in) {
 		try {
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
