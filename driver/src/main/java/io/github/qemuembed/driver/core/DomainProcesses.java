@@ -90,6 +90,7 @@ final class DomainProcesses {
 			run.monitor = connectMonitor(run, log);
 			run.identity = ProcessIdentity.of(run.pid())
 				.orElseThrow(() -> new EmulatorException(exitMessage(name, log)));
+			verifyPidFile(pidFile, run);
 			this.context.runStates().write(runState(run));
 			if (this.domain.persistentFlag() && !command.definition().equals(definition)) {
 				// addresses assigned now are kept for the next start, as libvirt writes them back
@@ -119,6 +120,23 @@ final class DomainProcesses {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot prepare " + privateDir + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * QEMU writes its pidfile before it serves the monitor. The pid in it must be the process we started
+	 * (the wrappers exec, they do not fork): everything the driver later signals is that pid.
+	 */
+	private void verifyPidFile(Path pidFile, QemuRun run) {
+		try {
+			String text = Files.readString(pidFile).trim();
+			if (!text.equals(Long.toString(run.pid()))) {
+				throw new EmulatorException("QEMU's pidfile " + pidFile + " says " + text + " but the process started is "
+						+ run.pid() + ": refusing to manage a process the driver cannot identify");
+			}
+		}
+		catch (IOException ex) {
+			throw new EmulatorException("QEMU did not write its pidfile " + pidFile + ": " + ex.getMessage(), ex);
 		}
 	}
 

@@ -31,15 +31,26 @@ public final class QemuLauncher implements AutoCloseable {
 
 	private static final String SETPRIV = "setpriv";
 
+	private static final String SETSID = "setsid";
+
 	private final ExecutorService thread;
 
 	private final boolean killWithOwner;
 
-	private final List<String> setpriv;
+	private final List<String> prefix;
 
 	public QemuLauncher(String name, boolean killWithOwner) {
 		this.killWithOwner = killWithOwner;
-		this.setpriv = killWithOwner ? List.of(findSetpriv(), "--pdeathsig", "KILL", "--") : List.of();
+		// setsid: QEMU gets a session of its own, so a Ctrl-C in the application's terminal (SIGINT to the whole
+		// foreground process group) reaches the application, which shuts the guests down in order, and not QEMU,
+		// which would quit at once. The child is never a process-group leader, so setsid does not fork and
+		// the pid stays the one we started (the start verifies it against QEMU's pidfile).
+		List<String> prefix = new ArrayList<>();
+		if (killWithOwner) {
+			prefix.addAll(List.of(find(SETPRIV), "--pdeathsig", "KILL", "--"));
+		}
+		prefix.add(find(SETSID));
+		this.prefix = List.copyOf(prefix);
 		this.thread = Executors.newSingleThreadExecutor((runnable) -> {
 			Thread t = new Thread(runnable, "qemu-embed-launcher-" + name);
 			// a daemon: it ends only with the driver or with the JVM, and the children die with it either way
@@ -48,29 +59,29 @@ public final class QemuLauncher implements AutoCloseable {
 		});
 	}
 
-	private static String findSetpriv() {
+	private static String find(String tool) {
 		for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-			Path candidate = Path.of(dir, SETPRIV);
+			Path candidate = Path.of(dir, tool);
 			if (Files.isExecutable(candidate)) {
 				return candidate.toString();
 			}
 		}
-		for (String fallback : new String[] { "/usr/bin/setpriv", "/bin/setpriv" }) {
+		for (String fallback : new String[] { "/usr/bin/" + tool, "/bin/" + tool }) {
 			if (Files.isExecutable(Path.of(fallback))) {
 				return fallback;
 			}
 		}
-		throw new EmulatorException("setpriv (util-linux) is needed to tie QEMU's life to this JVM's: install "
-				+ "util-linux, or open the driver with killWithOwner=false");
+		throw new EmulatorException(tool + " (util-linux) is needed to start QEMU as a child that dies with this "
+				+ "JVM and ignores the terminal's signals: install util-linux");
 	}
 
 	public boolean killsWithOwner() {
 		return this.killWithOwner;
 	}
 
-	/** The command actually executed for an argv: the argv itself, behind setpriv when children die with us. */
+	/** The command actually executed for an argv: the argv itself, behind setpriv (when children die with us) and setsid. */
 	public List<String> wrap(List<String> argv) {
-		List<String> command = new ArrayList<>(this.setpriv);
+		List<String> command = new ArrayList<>(this.prefix);
 		command.addAll(argv);
 		return command;
 	}

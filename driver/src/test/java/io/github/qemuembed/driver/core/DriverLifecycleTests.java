@@ -117,6 +117,11 @@ class DriverLifecycleTests {
 		assertThat(info.vcpus()).isEqualTo(1);
 		assertThat(info.maxMemoryKiB()).isEqualTo(64 * 1024);
 		assertThat(this.root.resolve("run/qemu/alpha.xml")).isRegularFile();
+		// QEMU leads its own session: a Ctrl-C in the application's terminal does not reach it
+		String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		assertThat(fields[3]).as("session id").isEqualTo(Long.toString(pid));
+		assertThat(this.root.resolve("run/qemu/alpha.pid")).hasContent(Long.toString(pid));
 		assertThat(this.root.resolve("log/qemu/alpha.log")).content().contains("qemu-system-x86_64").contains("-S");
 		assertThat(this.driver.list(DomainListFilter.ACTIVE)).containsExactly(domain);
 		assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(domain::start)
