@@ -82,13 +82,45 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		runAsApplication("qemu-embed-start", this::startDeclaredDomains);
+		this.running = true;
+	}
+
+	/**
+	 * Runs the lifecycle's driver calls on a fresh thread that inherits no thread-locals: they are
+	 * the application's own calls, whatever principal the thread that starts or closes the context
+	 * may carry (a test, or a request that triggered a shutdown, with a Spring Security context).
+	 */
+	private static void runAsApplication(String name, Runnable work) {
+		RuntimeException[] failure = new RuntimeException[1];
+		Thread thread = new Thread(null, () -> {
+			try {
+				work.run();
+			}
+			catch (RuntimeException ex) {
+				failure[0] = ex;
+			}
+		}, name, 0, false);
+		thread.start();
+		try {
+			thread.join();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for " + name, ex);
+		}
+		if (failure[0] != null) {
+			throw failure[0];
+		}
+	}
+
+	private void startDeclaredDomains() {
 		for (DeclaredDomain domain : this.declared) {
 			if (domain.persistent()) {
 				define(domain);
 			}
 		}
 		startAutostartDomains();
-		this.running = true;
 	}
 
 	private void define(DeclaredDomain declared) {
@@ -177,6 +209,10 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 			return;
 		}
 		this.running = false;
+		runAsApplication("qemu-embed-stop", this::stopRunningDomains);
+	}
+
+	private void stopRunningDomains() {
 		List<Domain> active;
 		try {
 			active = this.driver.list(DomainListFilter.ACTIVE);
@@ -274,7 +310,7 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 	private static ExecutorService newExecutor(String prefix, int tasks) {
 		AtomicInteger count = new AtomicInteger();
 		ThreadFactory factory = (runnable) -> {
-			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+			Thread thread = new Thread(null, runnable, prefix + count.incrementAndGet(), 0, false);
 			thread.setDaemon(true);
 			return thread;
 		};

@@ -19,7 +19,6 @@ import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.error.AccessDeniedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -39,7 +38,6 @@ import static org.awaitility.Awaitility.await;
  * disk, no kernel): declared domains, the shutdown modes, reconnecting, the access policy with
  * Spring Security, events and the failure analyses of a driver that cannot open.
  */
-@Disabled("runs once the driver core is on main")
 class QemuEmbedContextTests {
 
 	private static final String GUESTLESS = """
@@ -167,15 +165,16 @@ class QemuEmbedContextTests {
 	@Test
 	void principalNeedsARuleAndApplicationCallsAreAllowed() {
 		this.runner
-			.withPropertyValues("qemu.embed.root=" + this.root,
+			.withPropertyValues("qemu.embed.root=" + this.root, "qemu.embed.shutdown.mode=destroy",
 					"qemu.embed.domains.alpha.inline-xml=" + GUESTLESS.formatted("alpha"),
+					"qemu.embed.domains.alpha.autostart=true",
 					"qemu.embed.access.rules[0].permissions=domain.getattr,domain.read",
 					"qemu.embed.access.rules[0].roles=VIEWER")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				QemuDriver driver = context.getBean(QemuDriver.class);
 				// the application itself: allowed by default
-				assertThat(driver.lookup("alpha").status().state()).isEqualTo(DomainState.SHUTOFF);
+				assertThat(driver.lookup("alpha").status().state()).isEqualTo(DomainState.RUNNING);
 				SecurityContextHolder.getContext()
 					.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("mallory", "n/a",
 							AuthorityUtils.createAuthorityList("ROLE_USER")));
@@ -186,10 +185,13 @@ class QemuEmbedContextTests {
 					.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("vera", "n/a",
 							AuthorityUtils.createAuthorityList("ROLE_VIEWER")));
 				Domain alpha = driver.lookup("alpha");
-				assertThat(alpha.status().state()).isEqualTo(DomainState.SHUTOFF);
-				assertThatExceptionOfType(AccessDeniedException.class).isThrownBy(alpha::start)
-					.withMessageContaining("domain.start");
+				assertThat(alpha.status().state()).isEqualTo(DomainState.RUNNING);
+				assertThatExceptionOfType(AccessDeniedException.class).isThrownBy(alpha::destroy)
+					.withMessageContaining("domain.stop");
+				// the context is closed by this thread, still authenticated as 'vera': the shutdown
+				// is the application's own call all the same
 			});
+		assertThat(QemuProcesses.under(this.root)).isEmpty();
 	}
 
 	@Test

@@ -56,7 +56,8 @@ class VmController {
 	/** Graceful by default (ACPI, forced after the timeout); {@code ?force=true} destroys at once. */
 	@PostMapping("/{name}/stop")
 	Map<String, Object> stop(@PathVariable String name, @RequestParam(defaultValue = "false") boolean force,
-			@RequestParam(defaultValue = "10s") Duration timeout) {
+			@RequestParam(defaultValue = "10") long timeoutSeconds) {
+		Duration timeout = Duration.ofSeconds(timeoutSeconds);
 		Domain domain = this.driver.lookup(name);
 		if (force) {
 			domain.destroy();

@@ -6,7 +6,6 @@ import java.time.Duration;
 
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,6 @@ import static org.awaitility.Awaitility.await;
  * The sample application over real HTTP with real QEMU: its own {@code /vms} API and the Actuator
  * parts (health, {@code qemu} endpoint read-only, info, metrics) as a user would expose them.
  */
-@Disabled("runs once the driver core is on main")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SampleApplicationTests {

@@ -13,11 +13,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainInfo;
 import io.github.qemuembed.driver.DomainListFilter;
 import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.access.Caller;
+import io.github.qemuembed.driver.access.CallerSupplier;
+import io.github.qemuembed.driver.error.AccessDeniedException;
 
 import org.springframework.beans.factory.DisposableBean;
 
@@ -25,8 +29,13 @@ import org.springframework.beans.factory.DisposableBean;
  * Reads every domain's {@link DomainInfo} for health, the endpoint and metrics without letting one
  * stuck VM block the caller: each read runs on a small pool and is waited for until a common
  * deadline; a domain that does not answer in time is reported with its last known info, marked
- * stale. At most one read per domain is in flight, so a stuck VM holds one thread, not one per
- * scrape.
+ * stale. At most one read per domain and caller is in flight, so a stuck VM holds one thread per
+ * caller, not one per scrape.
+ * <p>
+ * The reads are checked by the access policy as the calling thread's caller: the
+ * {@code propagator} carries the caller's security context to the pool thread, and in-flight reads
+ * and last known values are never shared between callers. A read the policy denies is reported
+ * without figures, not with someone else's.
  */
 public class DomainSnapshots implements DisposableBean {
 
@@ -36,23 +45,54 @@ public class DomainSnapshots implements DisposableBean {
 
 	private final ExecutorService executor;
 
-	private final Map<UUID, CompletableFuture<DomainInfo>> inFlight = new ConcurrentHashMap<>();
+	private final CallerSupplier callerSupplier;
 
-	private final Map<UUID, DomainInfo> lastKnown = new ConcurrentHashMap<>();
+	private final UnaryOperator<Runnable> propagator;
 
-	public DomainSnapshots(QemuDriver driver, Duration timeout) {
+	private final boolean asApplication;
+
+	private final Map<Key, CompletableFuture<DomainInfo>> inFlight = new ConcurrentHashMap<>();
+
+	private final Map<Key, DomainInfo> lastKnown = new ConcurrentHashMap<>();
+
+	/** A domain as seen by one caller ({@code ""} for the application itself). */
+	private record Key(UUID uuid, String caller) {
+
+	}
+
+	/**
+	 * @param driver the driver
+	 * @param timeout how long a collection waits for the domains' answers
+	 * @param callerSupplier who is calling, to keep callers' reads apart
+	 * @param propagator wraps a read so that it runs as the current caller on a pool thread
+	 */
+	public DomainSnapshots(QemuDriver driver, Duration timeout, CallerSupplier callerSupplier,
+			UnaryOperator<Runnable> propagator) {
+		this(driver, timeout, callerSupplier, propagator, false);
+	}
+
+	private DomainSnapshots(QemuDriver driver, Duration timeout, CallerSupplier callerSupplier,
+			UnaryOperator<Runnable> propagator, boolean asApplication) {
 		this.driver = driver;
 		this.timeout = timeout;
+		this.callerSupplier = callerSupplier;
+		this.propagator = propagator;
+		this.asApplication = asApplication;
 		AtomicInteger count = new AtomicInteger();
 		this.executor = Executors.newCachedThreadPool((runnable) -> {
-			Thread thread = new Thread(runnable, "qemu-embed-actuator-" + count.incrementAndGet());
+			// no inherited thread-locals: a pool thread never carries its creator's security context
+			Thread thread = new Thread(null, runnable, "qemu-embed-actuator-" + count.incrementAndGet(), 0, false);
 			thread.setDaemon(true);
 			return thread;
 		});
 	}
 
-	/** One domain's figures. {@code info} is {@code null} when it never answered. */
-	public record Snapshot(String name, UUID uuid, DomainInfo info, boolean stale, String error) {
+	/**
+	 * One domain's figures. {@code info} is {@code null} when it never answered or the caller may not
+	 * read it ({@code denied}).
+	 */
+	public record Snapshot(String name, UUID uuid, DomainInfo info, boolean stale, String error,
+			AccessDeniedException denied) {
 
 	}
 
@@ -60,54 +100,131 @@ public class DomainSnapshots implements DisposableBean {
 		return this.timeout;
 	}
 
+	/**
+	 * Snapshots whose every driver call, the listing included, runs on the pool as the application
+	 * itself, whoever calls: for health and metrics.
+	 */
+	public static DomainSnapshots asApplication(QemuDriver driver, Duration timeout) {
+		return new DomainSnapshots(driver, timeout, CallerSupplier.NONE, UnaryOperator.identity(), true);
+	}
+
+	/** A domain with its name and UUID, read as whoever the snapshots are for. */
+	private record Target(Domain domain, String name, UUID uuid) {
+
+		static List<Target> of(List<Domain> domains) {
+			return domains.stream().map((d) -> new Target(d, d.name(), d.uuid())).toList();
+		}
+
+	}
+
 	/** Snapshots of all domains the caller may see. */
 	public List<Snapshot> all() {
-		return collect(this.driver.list(DomainListFilter.ALL));
+		return collect(this.asApplication
+				? callAsApplication(() -> Target.of(this.driver.list(DomainListFilter.ALL)))
+				: Target.of(this.driver.list(DomainListFilter.ALL)));
 	}
 
-	/** A snapshot of one domain. */
+	/**
+	 * Runs a driver call on a pool thread, where no caller is visible (the application's own call),
+	 * waiting for it at most the timeout.
+	 * @throws IllegalStateException if it does not finish in time
+	 */
+	public <T> T callAsApplication(java.util.function.Supplier<T> call) {
+		CompletableFuture<T> result = CompletableFuture.supplyAsync(call, this.executor);
+		try {
+			return result.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof RuntimeException re) ? re : new IllegalStateException(ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("The driver did not answer within " + this.timeout);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the driver", ex);
+		}
+	}
+
+	/**
+	 * A snapshot of one domain.
+	 * @throws AccessDeniedException if the caller may not read the domain
+	 */
 	public Snapshot of(Domain domain) {
-		return collect(List.of(domain)).get(0);
+		Snapshot snapshot = collect(this.asApplication ? callAsApplication(() -> Target.of(List.of(domain)))
+				: Target.of(List.of(domain))).get(0);
+		if (snapshot.denied() != null) {
+			throw snapshot.denied();
+		}
+		return snapshot;
 	}
 
-	private List<Snapshot> collect(List<Domain> domains) {
+	private List<Snapshot> collect(List<Target> domains) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
+		String caller = this.callerSupplier.currentCaller().map(Caller::name).orElse("");
+		List<Key> keys = new ArrayList<>();
 		List<CompletableFuture<DomainInfo>> futures = new ArrayList<>();
-		for (Domain domain : domains) {
-			futures.add(this.inFlight.computeIfAbsent(domain.uuid(), (uuid) -> {
-				CompletableFuture<DomainInfo> future = CompletableFuture.supplyAsync(domain::info, this.executor);
-				future.whenComplete((info, ex) -> this.inFlight.remove(uuid));
-				return future;
-			}));
+		for (Target target : domains) {
+			Key key = new Key(target.uuid(), caller);
+			CompletableFuture<DomainInfo> future = this.inFlight.computeIfAbsent(key, (k) -> read(target.domain()));
+			// registered outside computeIfAbsent: a read that already finished must not stay in the map
+			future.whenComplete((info, ex) -> this.inFlight.remove(key, future));
+			keys.add(key);
+			futures.add(future);
 		}
 		List<Snapshot> snapshots = new ArrayList<>(domains.size());
 		for (int i = 0; i < domains.size(); i++) {
-			Domain domain = domains.get(i);
-			UUID uuid = domain.uuid();
+			Target domain = domains.get(i);
+			Key key = keys.get(i);
 			try {
 				DomainInfo info = futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-				this.lastKnown.put(uuid, info);
-				snapshots.add(new Snapshot(domain.name(), uuid, info, false, null));
+				this.lastKnown.put(key, info);
+				snapshots.add(new Snapshot(domain.name(), key.uuid(), info, false, null, null));
 			}
 			catch (TimeoutException ex) {
-				snapshots.add(new Snapshot(domain.name(), uuid, this.lastKnown.get(uuid), true,
-						"no answer within " + this.timeout));
+				snapshots.add(new Snapshot(domain.name(), key.uuid(), this.lastKnown.get(key), true,
+						"no answer within " + this.timeout, null));
 			}
 			catch (ExecutionException ex) {
-				snapshots.add(new Snapshot(domain.name(), uuid, this.lastKnown.get(uuid), true,
-						String.valueOf(ex.getCause().getMessage())));
+				if (ex.getCause() instanceof AccessDeniedException denied) {
+					snapshots.add(new Snapshot(domain.name(), key.uuid(), null, false, null, denied));
+				}
+				else {
+					snapshots.add(new Snapshot(domain.name(), key.uuid(), this.lastKnown.get(key), true,
+							String.valueOf(ex.getCause().getMessage()), null));
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				snapshots.add(new Snapshot(domain.name(), uuid, this.lastKnown.get(uuid), true, "interrupted"));
+				snapshots.add(
+						new Snapshot(domain.name(), key.uuid(), this.lastKnown.get(key), true, "interrupted", null));
 			}
 		}
 		return snapshots;
 	}
 
+	private CompletableFuture<DomainInfo> read(Domain domain) {
+		CompletableFuture<DomainInfo> future = new CompletableFuture<>();
+		Runnable task = this.propagator.apply(() -> {
+			try {
+				future.complete(domain.info());
+			}
+			catch (RuntimeException ex) {
+				future.completeExceptionally(ex);
+			}
+		});
+		try {
+			this.executor.execute(task);
+		}
+		catch (RuntimeException ex) {
+			future.completeExceptionally(ex);
+		}
+		return future;
+	}
+
 	/** Forgets a domain that was undefined. */
 	public void forget(UUID uuid) {
-		this.lastKnown.remove(uuid);
+		this.lastKnown.keySet().removeIf((key) -> key.uuid().equals(uuid));
 	}
 
 	@Override

@@ -1,9 +1,14 @@
 package io.github.qemuembed.autoconfigure.actuate;
 
+import java.util.function.UnaryOperator;
+
 import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
 import io.github.qemuembed.autoconfigure.QemuEmbedProperties;
 import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.access.CallerSupplier;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -17,6 +22,7 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 /**
  * Actuator support for the embedded QEMU driver: the {@code qemu} health contributor, the
@@ -31,10 +37,37 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnBean({ QemuDriver.class, QemuEmbedProperties.class })
 public final class QemuEmbedActuatorAutoConfiguration {
 
+	/**
+	 * Figures read as the application itself, for health and metrics: what the system looks like
+	 * must not depend on who asks.
+	 */
 	@Bean
-	@ConditionalOnMissingBean
-	DomainSnapshots qemuEmbedDomainSnapshots(QemuDriver driver, QemuEmbedProperties properties) {
-		return new DomainSnapshots(driver, properties.getActuator().getTimeout());
+	@ConditionalOnMissingBean(name = "qemuEmbedApplicationSnapshots")
+	DomainSnapshots qemuEmbedApplicationSnapshots(QemuDriver driver, QemuEmbedProperties properties) {
+		return DomainSnapshots.asApplication(driver, properties.getActuator().getTimeout());
+	}
+
+	/** Figures read as the endpoint's caller (the HTTP principal, with Spring Security). */
+	@Bean
+	@ConditionalOnMissingBean(name = "qemuEmbedDomainSnapshots")
+	DomainSnapshots qemuEmbedDomainSnapshots(QemuDriver driver, QemuEmbedProperties properties,
+			ObjectProvider<CallerSupplier> callerSupplier) {
+		UnaryOperator<Runnable> propagator = SECURITY_PRESENT ? SecurityContextPropagation::wrap : UnaryOperator.identity();
+		return new DomainSnapshots(driver, properties.getActuator().getTimeout(),
+				callerSupplier.getIfAvailable(() -> CallerSupplier.NONE), propagator);
+	}
+
+	private static final boolean SECURITY_PRESENT = ClassUtils.isPresent(
+			"org.springframework.security.core.context.SecurityContextHolder",
+			QemuEmbedActuatorAutoConfiguration.class.getClassLoader());
+
+	/** Carries the current thread's Spring Security context to the thread that reads a VM. */
+	private static final class SecurityContextPropagation {
+
+		static Runnable wrap(Runnable task) {
+			return new org.springframework.security.concurrent.DelegatingSecurityContextRunnable(task);
+		}
+
 	}
 
 	@Bean
@@ -50,7 +83,8 @@ public final class QemuEmbedActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(QemuEndpoint.class)
 		@ConditionalOnBooleanProperty("qemu.embed.actuator.write-operations")
-		QemuWritableEndpoint qemuWritableEndpoint(QemuDriver driver, DomainSnapshots snapshots,
+		QemuWritableEndpoint qemuWritableEndpoint(QemuDriver driver,
+				@Qualifier("qemuEmbedDomainSnapshots") DomainSnapshots snapshots,
 				QemuEmbedProperties properties) {
 			return new QemuWritableEndpoint(driver, snapshots, properties.getShutdown().getTimeout());
 		}
@@ -59,7 +93,7 @@ public final class QemuEmbedActuatorAutoConfiguration {
 		@ConditionalOnMissingBean(QemuEndpoint.class)
 		@ConditionalOnBooleanProperty(name = "qemu.embed.actuator.write-operations", havingValue = false,
 				matchIfMissing = true)
-		QemuEndpoint qemuEndpoint(QemuDriver driver, DomainSnapshots snapshots) {
+		QemuEndpoint qemuEndpoint(QemuDriver driver, @Qualifier("qemuEmbedDomainSnapshots") DomainSnapshots snapshots) {
 			return new QemuEndpoint(driver, snapshots);
 		}
 
@@ -72,7 +106,8 @@ public final class QemuEmbedActuatorAutoConfiguration {
 
 		@Bean(name = "qemuHealthIndicator")
 		@ConditionalOnMissingBean(name = "qemuHealthIndicator")
-		QemuHealthIndicator qemuHealthIndicator(QemuDriver driver, DomainSnapshots snapshots, CrashTracker crashes,
+		QemuHealthIndicator qemuHealthIndicator(QemuDriver driver,
+				@Qualifier("qemuEmbedApplicationSnapshots") DomainSnapshots snapshots, CrashTracker crashes,
 				QemuEmbedProperties properties) {
 			return new QemuHealthIndicator(driver, snapshots, crashes, properties.getActuator().getCrashedStatus());
 		}
@@ -86,8 +121,9 @@ public final class QemuEmbedActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		QemuInfoContributor qemuInfoContributor(QemuDriver driver) {
-			return new QemuInfoContributor(driver);
+		QemuInfoContributor qemuInfoContributor(QemuDriver driver,
+				@Qualifier("qemuEmbedApplicationSnapshots") DomainSnapshots snapshots) {
+			return new QemuInfoContributor(driver, snapshots);
 		}
 
 	}
@@ -98,7 +134,7 @@ public final class QemuEmbedActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		QemuMetrics qemuMetrics(DomainSnapshots snapshots) {
+		QemuMetrics qemuMetrics(@Qualifier("qemuEmbedApplicationSnapshots") DomainSnapshots snapshots) {
 			return new QemuMetrics(snapshots);
 		}
 

@@ -117,6 +117,9 @@ public class QemuEndpoint {
 			view.put("persistent", info.persistent());
 			view.put("autostart", info.autostart());
 		}
+		if (snapshot.denied() != null) {
+			view.put("denied", snapshot.denied().request().permission().libvirtName());
+		}
 		view.put("stale", snapshot.stale());
 		if (snapshot.error() != null) {
 			view.put("staleReason", snapshot.error());

@@ -28,6 +28,7 @@ public class QemuHealthIndicator extends AbstractHealthIndicator {
 
 	private final QemuDriver driver;
 
+	/** Reads as the application ({@link DomainSnapshots#asApplication}). */
 	private final DomainSnapshots snapshots;
 
 	private final CrashTracker crashes;
@@ -45,12 +46,13 @@ public class QemuHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		if (!this.driver.isOpen()) {
+		if (!this.snapshots.callAsApplication(this.driver::isOpen)) {
 			builder.down().withDetail("reason", "driver closed");
 			return;
 		}
-		Path root = this.driver.root();
-		EmulatorInfo emulator = this.driver.emulator();
+		// the system's health does not depend on who asks: the driver is asked as the application
+		Path root = this.snapshots.callAsApplication(this.driver::root);
+		EmulatorInfo emulator = this.snapshots.callAsApplication(this.driver::emulator);
 		builder.withDetail("root", root.toString())
 			.withDetail("emulator", emulator.path().toString())
 			.withDetail("version", emulator.version())

@@ -15,13 +15,20 @@ public class QemuInfoContributor implements InfoContributor {
 
 	private final QemuDriver driver;
 
-	public QemuInfoContributor(QemuDriver driver) {
+	private final DomainSnapshots applicationCalls;
+
+	/**
+	 * @param driver the driver
+	 * @param applicationCalls runs the driver calls as the application, whoever asks for the info
+	 */
+	public QemuInfoContributor(QemuDriver driver, DomainSnapshots applicationCalls) {
 		this.driver = driver;
+		this.applicationCalls = applicationCalls;
 	}
 
 	@Override
 	public void contribute(Info.Builder builder) {
-		EmulatorInfo emulator = this.driver.emulator();
+		EmulatorInfo emulator = this.applicationCalls.callAsApplication(this.driver::emulator);
 		Map<String, Object> qemu = new LinkedHashMap<>();
 		qemu.put("version", emulator.version());
 		qemu.put("emulator", emulator.path().toString());

@@ -1,0 +1,149 @@
+package io.github.qemuembed.it.spring;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code qemu} endpoint over real HTTP with Spring Security and real QEMU: the access policy
+ * from {@code qemu.embed.access} sees the HTTP principal; a principal without a rule is denied
+ * (403), one with a rule allowed; health is the application's view whoever asks.
+ */
+@SpringBootTest(classes = ActuatorSecurityIT.SecuredApplication.class,
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ActuatorSecurityIT {
+
+	private static final String GUESTLESS = "<domain type='kvm'><name>alpha</name><memory unit='MiB'>64</memory>"
+			+ "<vcpu>1</vcpu><os><type arch='x86_64' machine='q35'>hvm</type></os></domain>";
+
+	private static final Path root = createRoot();
+
+	private static final HttpClient client = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	int port;
+
+	private static Path createRoot() {
+		try {
+			return Files.createTempDirectory(Path.of("/tmp"), "qe-it");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("qemu.embed.root", root::toString);
+		registry.add("qemu.embed.shutdown.mode", () -> "destroy");
+		registry.add("qemu.embed.domains.alpha.inline-xml", () -> GUESTLESS);
+		registry.add("qemu.embed.domains.alpha.autostart", () -> "true");
+		registry.add("qemu.embed.actuator.write-operations", () -> "true");
+		registry.add("qemu.embed.access.rules[0].permissions", () -> "connect.*");
+		registry.add("qemu.embed.access.rules[0].roles", () -> "VIEWER,OPERATOR");
+		registry.add("qemu.embed.access.rules[1].permissions", () -> "domain.getattr,domain.read");
+		registry.add("qemu.embed.access.rules[1].roles", () -> "VIEWER");
+		registry.add("qemu.embed.access.rules[2].permissions", () -> "*");
+		registry.add("qemu.embed.access.rules[2].roles", () -> "OPERATOR");
+		registry.add("management.endpoints.web.exposure.include", () -> "health,qemu");
+		registry.add("management.endpoint.health.show-details", () -> "always");
+	}
+
+	@AfterAll
+	static void cleanUp() {
+		QemuProcesses.cleanUp(root);
+	}
+
+	@Test
+	void principalWithoutARuleIsDeniedAndOneWithARuleAllowed() throws Exception {
+		assertThat(get("/actuator/qemu", "nobody").statusCode()).isEqualTo(403);
+		assertThat(get("/actuator/qemu/alpha", "nobody").statusCode()).isEqualTo(403);
+
+		HttpResponse<String> list = get("/actuator/qemu", "vera");
+		assertThat(list.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(list.body(), "$.domains[0].state")).isEqualTo("running");
+		assertThat(get("/actuator/qemu/alpha", "vera").statusCode()).isEqualTo(200);
+		HttpResponse<String> denied = post("/actuator/qemu/alpha/destroy", "vera");
+		assertThat(denied.statusCode()).isEqualTo(403);
+		assertThat(JsonPath.<String>read(denied.body(), "$.error")).contains("domain.stop").contains("vera");
+		assertThat(QemuProcesses.under(root)).hasSize(1);
+
+		HttpResponse<String> destroyed = post("/actuator/qemu/alpha/destroy", "otto");
+		assertThat(destroyed.statusCode()).isEqualTo(200);
+		assertThat(QemuProcesses.under(root)).isEmpty();
+	}
+
+	@Test
+	void healthIsTheApplicationsViewWhoeverAsks() throws Exception {
+		HttpResponse<String> health = get("/actuator/health", "nobody");
+		assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(health.body(), "$.components.qemu.status")).isEqualTo("UP");
+		assertThat(JsonPath.<String>read(health.body(), "$.components.qemu.details.root")).isEqualTo(root.toString());
+	}
+
+	private HttpResponse<String> get(String path, String user) throws Exception {
+		return send(HttpRequest.newBuilder(uri(path)).GET(), user);
+	}
+
+	private HttpResponse<String> post(String path, String user) throws Exception {
+		return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()), user);
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://localhost:" + this.port + path);
+	}
+
+	private static HttpResponse<String> send(HttpRequest.Builder request, String user) throws Exception {
+		String credentials = Base64.getEncoder().encodeToString((user + ":pw").getBytes(StandardCharsets.UTF_8));
+		return client.send(request.header("Authorization", "Basic " + credentials).timeout(Duration.ofSeconds(60)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class SecuredApplication {
+
+		@Bean
+		SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+			return http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+				.httpBasic(Customizer.withDefaults())
+				.csrf((csrf) -> csrf.disable())
+				.build();
+		}
+
+		@Bean
+		InMemoryUserDetailsManager users() {
+			return new InMemoryUserDetailsManager(User.withUsername("nobody").password("{noop}pw").roles("USER").build(),
+					User.withUsername("vera").password("{noop}pw").roles("VIEWER").build(),
+					User.withUsername("otto").password("{noop}pw").roles("OPERATOR").build());
+		}
+
+	}
+
+}

@@ -1,0 +1,69 @@
+package io.github.qemuembed.it.spring;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
+import io.github.qemuembed.autoconfigure.event.DomainLifecycleEvent;
+import io.github.qemuembed.autoconfigure.event.DomainStoppedEvent;
+import io.github.qemuembed.driver.StateReason;
+import io.github.qemuembed.testsupport.guest.TestGuest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The starter's graceful shutdown with a real Linux guest (TCG): closing the context asks the guest
+ * to power off through ACPI, the guest does so by itself, and no QEMU process is left.
+ */
+class GracefulShutdownIT {
+
+	private static final Duration BOOT = Duration.ofSeconds(120);
+
+	private Path root;
+
+	@BeforeEach
+	void createRoot() throws Exception {
+		this.root = Files.createTempDirectory(Path.of("/tmp"), "qe-it");
+	}
+
+	@AfterEach
+	void cleanUp() {
+		QemuProcesses.cleanUp(this.root);
+	}
+
+	@Test
+	void contextCloseShutsTheGuestDownGracefully() {
+		List<DomainLifecycleEvent> events = new CopyOnWriteArrayList<>();
+		String xml = TestGuest.standard().domain("guest").type("qemu").toXml();
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(QemuEmbedAutoConfiguration.class))
+			.withBean("recorder", ApplicationListener.class,
+					() -> (ApplicationListener<DomainLifecycleEvent>) events::add)
+			.withPropertyValues("qemu.embed.root=" + this.root, "qemu.embed.accel=tcg",
+					"qemu.embed.shutdown.mode=graceful", "qemu.embed.shutdown.timeout=90s",
+					"qemu.embed.domains.guest.inline-xml=" + xml, "qemu.embed.domains.guest.autostart=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Path log = this.root.resolve("log/qemu/guest.log");
+				// the guest must be up (its ACPI button handler running) for a graceful power-off
+				await().atMost(BOOT).until(() -> Files.readString(log).contains(TestGuest.READY_MARKER));
+				assertThat(QemuProcesses.under(this.root)).hasSize(1);
+			});
+		assertThat(events).filteredOn(DomainStoppedEvent.class::isInstance)
+			.extracting((e) -> ((DomainStoppedEvent) e).getReason())
+			.as("the guest powered itself off, it was not forced")
+			.containsExactly(StateReason.SHUTOFF_SHUTDOWN);
+		assertThat(QemuProcesses.under(this.root)).isEmpty();
+	}
+
+}
