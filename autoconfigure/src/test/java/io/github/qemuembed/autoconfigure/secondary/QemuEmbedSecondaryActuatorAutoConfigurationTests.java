@@ -17,7 +17,13 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.env.EnvironmentEndpoint;
 import org.springframework.boot.actuate.env.EnvironmentEndpoint.EnvironmentDescriptor;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
@@ -85,12 +91,36 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 	}
 
 	@Test
-	void withNoDriverConfiguredTheCompositeIsEmpty() {
-		this.runner.run((context) -> {
-			CompositeHealthContributor health = (CompositeHealthContributor) context
-				.getBean("qemuSecondaryHealthContributor", HealthContributor.class);
-			assertThat(health.stream()).isEmpty();
-		});
+	void withNoDriverConfiguredTheContributorIsLeftOutOfTheHealthEndpoint() {
+		this.runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+				HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+				HealthEndpointAutoConfiguration.class))
+			.run((context) -> {
+				CompositeHealthContributor contributor = (CompositeHealthContributor) context
+					.getBean("qemuSecondaryHealthContributor", HealthContributor.class);
+				assertThat(contributor.stream()).isEmpty();
+				CompositeHealthDescriptor health = (CompositeHealthDescriptor) context.getBean(HealthEndpoint.class)
+					.health();
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getComponents()).isNotEmpty().doesNotContainKey("qemuSecondary");
+			});
+	}
+
+	@Test
+	void configuredDriversAreInTheHealthEndpoint() {
+		this.runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+				HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+				HealthEndpointAutoConfiguration.class))
+			.withPropertyValues("qemu.embed.secondary.secret=embedded")
+			.run((context) -> {
+				CompositeHealthDescriptor health = (CompositeHealthDescriptor) context.getBean(HealthEndpoint.class)
+					.health();
+				assertThat(health.getComponents()).containsKey("qemuSecondary");
+				CompositeHealthDescriptor secondary = (CompositeHealthDescriptor) health.getComponents()
+					.get("qemuSecondary");
+				assertThat(secondary.getComponents()).containsOnlyKeys("secret");
+				assertThat(secondary.getStatus()).isEqualTo(Status.UP);
+			});
 	}
 
 	@Test
