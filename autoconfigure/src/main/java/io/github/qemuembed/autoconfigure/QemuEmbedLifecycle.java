@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.qemuembed.autoconfigure.DeclaredDomainException.Action;
 import io.github.qemuembed.autoconfigure.QemuEmbedProperties.ShutdownMode;
 import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.DomainEvent;
+import io.github.qemuembed.driver.DomainEventListener;
+import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainListFilter;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
@@ -55,6 +60,9 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
 	private static final Log logger = LogFactory.getLog(QemuEmbedLifecycle.class);
+
+	/** How long stop waits, after the VMs are gone, for their STOPPED events to be delivered. */
+	private static final Duration EVENT_DRAIN = Duration.ofSeconds(2);
 
 	/** Extra time, beyond the timeout, allowed for forced stops to complete. */
 	private static final Duration FORCE_SLACK = Duration.ofSeconds(5);
@@ -231,17 +239,58 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 		logger.info("Stopping " + active.size() + " running domain(s) " + names(active) + " (shutdown mode "
 				+ this.shutdownMode.name().toLowerCase(java.util.Locale.ROOT) + ", timeout " + this.shutdownTimeout
 				+ ")");
-		if (this.shutdownMode == ShutdownMode.GRACEFUL) {
-			Duration acpiWait = acpiWait();
-			runInParallel("qemu-embed-stop-", active, (domain) -> domain.shutdown(acpiWait),
-					this.shutdownTimeout.plus(FORCE_SLACK));
+		StoppedEvents stopped = new StoppedEvents(names(active));
+		try (AutoCloseable registration = this.driver.addListener(stopped)) {
+			if (this.shutdownMode == ShutdownMode.GRACEFUL) {
+				Duration acpiWait = acpiWait();
+				runInParallel("qemu-embed-stop-", active, (domain) -> domain.shutdown(acpiWait),
+						this.shutdownTimeout.plus(FORCE_SLACK));
+			}
+			else {
+				runInParallel("qemu-embed-stop-", active, (domain) -> {
+					domain.destroy();
+					return true;
+				}, this.shutdownTimeout.plus(FORCE_SLACK));
+			}
+			// the driver delivers events on its own thread: let the STOPPED events reach the application's
+			// listeners while the context can still publish them
+			stopped.await(EVENT_DRAIN);
 		}
-		else {
-			runInParallel("qemu-embed-stop-", active, (domain) -> {
-				domain.destroy();
-				return true;
-			}, this.shutdownTimeout.plus(FORCE_SLACK));
+		catch (Exception ex) {
+			logger.debug("Could not follow the stop events", ex);
 		}
+	}
+
+	/** Waits for the STOPPED event of each domain being stopped. */
+	private static final class StoppedEvents implements DomainEventListener {
+
+		private final Set<String> pending;
+
+		StoppedEvents(List<String> names) {
+			this.pending = ConcurrentHashMap.newKeySet();
+			this.pending.addAll(names);
+		}
+
+		@Override
+		public void onEvent(DomainEvent event) {
+			if (event.type() == DomainEventType.STOPPED && this.pending.remove(event.domainName())) {
+				synchronized (this) {
+					notifyAll();
+				}
+			}
+		}
+
+		synchronized void await(Duration limit) throws InterruptedException {
+			long deadline = System.nanoTime() + limit.toNanos();
+			while (!this.pending.isEmpty()) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return;
+				}
+				TimeUnit.NANOSECONDS.timedWait(this, left);
+			}
+		}
+
 	}
 
 	/**

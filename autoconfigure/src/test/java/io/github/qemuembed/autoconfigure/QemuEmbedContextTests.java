@@ -79,7 +79,10 @@ class QemuEmbedContextTests {
 
 	@Test
 	void declaredDomainsAutostartAndDestroyModeLeavesNoQemu() {
-		this.runner.withPropertyValues(twoDomains("destroy")).run((context) -> {
+		List<DomainLifecycleEvent> events = new CopyOnWriteArrayList<>();
+		this.runner.withPropertyValues(twoDomains("destroy"))
+			.withBean("recorder", ApplicationListener.class, () -> (ApplicationListener<DomainLifecycleEvent>) events::add)
+			.run((context) -> {
 			assertThat(context).hasNotFailed();
 			QemuDriver driver = context.getBean(QemuDriver.class);
 			assertThat(driver.lookup("alpha").status().state()).isEqualTo(DomainState.RUNNING);
@@ -90,6 +93,11 @@ class QemuEmbedContextTests {
 			assertThat(QemuProcesses.under(this.root)).hasSize(2);
 		});
 		assertThat(QemuProcesses.under(this.root)).isEmpty();
+		// the STOPPED events of the shutdown reach the application before the context is gone
+		assertThat(events).filteredOn(DomainStoppedEvent.class::isInstance)
+			.extracting(DomainLifecycleEvent::getDomainName, (e) -> ((DomainStoppedEvent) e).getReason())
+			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("alpha", StateReason.SHUTOFF_DESTROYED),
+					org.assertj.core.groups.Tuple.tuple("beta", StateReason.SHUTOFF_DESTROYED));
 	}
 
 	@Test
@@ -253,6 +261,25 @@ class QemuEmbedContextTests {
 		this.runner.withPropertyValues("qemu.embed.root=" + this.root, "qemu.embed.domains.alpha.inline-xml=" + bad)
 			.run((context) -> assertThat(FailureAnalysisSupport.text(context.getStartupFailure()))
 				.contains("The XML of declared domain 'alpha' (qemu.embed.domains.alpha.inline-xml) is invalid at /domain/blinkenlights"));
+	}
+
+	@Test
+	void failedAutostartFailsTheContextAndLeavesNoQemu() {
+		String broken = GUESTLESS.formatted("broken")
+			.replace("</os>", "</os><devices><disk type='file' device='disk'><source file='" + this.root
+					+ "/missing.img'/><target dev='vda' bus='virtio'/></disk></devices>");
+		this.runner
+			.withPropertyValues("qemu.embed.root=" + this.root,
+					"qemu.embed.domains.alpha.inline-xml=" + GUESTLESS.formatted("alpha"),
+					"qemu.embed.domains.alpha.autostart=true", "qemu.embed.domains.broken.inline-xml=" + broken,
+					"qemu.embed.domains.broken.autostart=true")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(FailureAnalysisSupport.text(context.getStartupFailure()))
+					.contains("Declared domain 'broken' (qemu.embed.domains.broken.inline-xml) could not be started")
+					.contains("missing.img");
+			});
+		assertThat(QemuProcesses.under(this.root)).isEmpty();
 	}
 
 	@Configuration(proxyBeanMethods = false)

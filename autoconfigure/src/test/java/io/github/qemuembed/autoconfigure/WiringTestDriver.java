@@ -165,6 +165,7 @@ public class WiringTestDriver implements QemuDriver {
 		public boolean shutdown(Duration timeout) {
 			WiringTestDriver.this.calls.add("shutdown " + this.name);
 			this.running = false;
+			fire(DomainEventType.STOPPED, this.name, StateReason.SHUTOFF_SHUTDOWN);
 			return true;
 		}
 
@@ -172,6 +173,7 @@ public class WiringTestDriver implements QemuDriver {
 		public void destroy() {
 			WiringTestDriver.this.calls.add("destroy " + this.name);
 			this.running = false;
+			fire(DomainEventType.STOPPED, this.name, StateReason.SHUTOFF_DESTROYED);
 		}
 
 		@Override

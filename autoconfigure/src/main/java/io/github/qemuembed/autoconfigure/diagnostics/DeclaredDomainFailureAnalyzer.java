@@ -6,11 +6,15 @@ import io.github.qemuembed.driver.error.ConfigurationException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * Explains a declared domain that could not be defined or started: the domain, where its XML came
- * from and, for XML problems, the element path to change.
+ * from and, for XML problems, the element path to change. It goes first: the driver's error inside
+ * (an emulator failure, say) is about this domain, not about the driver as a whole.
  */
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class DeclaredDomainFailureAnalyzer extends AbstractFailureAnalyzer<DeclaredDomainException> {
 
 	@Override

@@ -13,7 +13,9 @@ import java.util.Base64;
 
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -35,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from {@code qemu.embed.access} sees the HTTP principal; a principal without a rule is denied
  * (403), one with a rule allowed; health is the application's view whoever asks.
  */
+@TestMethodOrder(MethodOrderer.MethodName.class)
 @SpringBootTest(classes = ActuatorSecurityIT.SecuredApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ActuatorSecurityIT {
@@ -71,7 +74,7 @@ class ActuatorSecurityIT {
 		registry.add("qemu.embed.access.rules[1].roles", () -> "VIEWER");
 		registry.add("qemu.embed.access.rules[2].permissions", () -> "*");
 		registry.add("qemu.embed.access.rules[2].roles", () -> "OPERATOR");
-		registry.add("management.endpoints.web.exposure.include", () -> "health,qemu");
+		registry.add("management.endpoints.web.exposure.include", () -> "health,qemu,metrics,prometheus");
 		registry.add("management.endpoint.health.show-details", () -> "always");
 	}
 
@@ -105,6 +108,18 @@ class ActuatorSecurityIT {
 		assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
 		assertThat(JsonPath.<String>read(health.body(), "$.components.qemu.status")).isEqualTo("UP");
 		assertThat(JsonPath.<String>read(health.body(), "$.components.qemu.details.root")).isEqualTo(root.toString());
+	}
+
+	@Test
+	void metricsAreInThePrometheusScrape() throws Exception {
+		HttpResponse<String> scrape = get("/actuator/prometheus", "otto");
+		assertThat(scrape.statusCode()).isEqualTo(200);
+		assertThat(scrape.body()).contains("qemu_domains{state=\"running\"}")
+			.contains("qemu_domain_memory_resident_bytes{domain=\"alpha\"}")
+			.contains("qemu_domain_cpu_time_seconds_total{domain=\"alpha\"}");
+		HttpResponse<String> metric = get("/actuator/metrics/qemu.domains", "otto");
+		assertThat(metric.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(metric.body(), "$.name")).isEqualTo("qemu.domains");
 	}
 
 	private HttpResponse<String> get(String path, String user) throws Exception {

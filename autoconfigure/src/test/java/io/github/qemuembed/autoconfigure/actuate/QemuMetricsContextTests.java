@@ -1,0 +1,75 @@
+package io.github.qemuembed.autoconfigure.actuate;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
+import io.github.qemuembed.autoconfigure.QemuProcesses;
+import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.QemuDriver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@link QemuMetrics} with the real driver and guest-less QEMU: values, crashes, removal. */
+class QemuMetricsContextTests {
+
+	private static final String GUESTLESS = "<domain type='kvm'><name>%s</name><memory unit='MiB'>64</memory>"
+			+ "<vcpu>1</vcpu><os><type arch='x86_64' machine='q35'>hvm</type></os></domain>";
+
+	private Path root;
+
+	@BeforeEach
+	void createRoot() throws Exception {
+		this.root = Files.createTempDirectory(Path.of("/tmp"), "qe");
+	}
+
+	@AfterEach
+	void cleanUp() throws Exception {
+		QemuProcesses.killAll(this.root);
+		try (var files = Files.walk(this.root)) {
+			files.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
+		}
+	}
+
+	@Test
+	void metersFollowTheDomains() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedActuatorAutoConfiguration.class))
+			.withPropertyValues("qemu.embed.root=" + this.root, "qemu.embed.shutdown.mode=destroy",
+					"qemu.embed.domains.alpha.inline-xml=" + GUESTLESS.formatted("alpha"),
+					"qemu.embed.domains.alpha.autostart=true")
+			.run((context) -> {
+				SimpleMeterRegistry registry = new SimpleMeterRegistry();
+				context.getBean(QemuMetrics.class).bindTo(registry);
+				assertThat(registry.get("qemu.domains").tag("state", "running").gauge().value()).isEqualTo(1.0);
+				assertThat(registry.get("qemu.domain.memory.resident").tag("domain", "alpha").gauge().value())
+					.isPositive();
+				QemuDriver driver = context.getBean(QemuDriver.class);
+				Domain alpha = driver.lookup("alpha");
+				ProcessHandle.of(alpha.info().pid().getAsLong()).orElseThrow().destroyForcibly();
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.get("qemu.domain.crashes").tag("domain", "alpha").counter().count() == 1.0);
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> registry.get("qemu.domains").tag("state", "shutoff").gauge().value() == 1.0);
+				Domain beta = driver.define(GUESTLESS.formatted("beta"));
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> registry.find("qemu.domain.crashes").tag("domain", "beta").counter() != null);
+				beta.undefine();
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> registry.find("qemu.domain.memory.resident").tag("domain", "beta").gauge() == null
+							&& registry.find("qemu.domain.crashes").tag("domain", "beta").counter() == null);
+				assertThat(registry.find("qemu.domain.crashes").tag("domain", "alpha").counter()).isNotNull();
+			});
+	}
+
+}
