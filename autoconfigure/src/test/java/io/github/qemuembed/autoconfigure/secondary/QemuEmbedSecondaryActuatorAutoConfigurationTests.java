@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.env.EnvironmentEndpoint;
@@ -168,6 +169,35 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 					.getProperty()
 					.getValue()).isEqualTo("******");
 			});
+	}
+
+	@Test
+	void configpropsEndpointMasksSecretsEvenWhenItShowsValues() {
+		this.runner.withPropertyValues("qemu.embed.secrets." + LUKS + ".value=props-secret",
+				"qemu.embed.secondary.secret=embedded")
+			.run((context) -> {
+				List<SanitizingFunction> functions = context.getBeanProvider(SanitizingFunction.class)
+					.orderedStream()
+					.toList();
+				String masked = configprops(context, functions);
+				assertThat(masked).contains(LUKS.toString()).doesNotContain("props-secret").contains("embedded");
+				// without the function, Boot 4 shows them
+				assertThat(configprops(context, List.of())).contains("props-secret");
+			});
+	}
+
+	private static String configprops(org.springframework.context.ApplicationContext context,
+			List<SanitizingFunction> functions) {
+		ConfigurationPropertiesReportEndpoint endpoint = new ConfigurationPropertiesReportEndpoint(functions, Show.ALWAYS);
+		endpoint.setApplicationContext(context);
+		StringBuilder text = new StringBuilder();
+		endpoint.configurationProperties()
+			.getContexts()
+			.values()
+			.forEach((beans) -> beans.getBeans()
+				.values()
+				.forEach((bean) -> text.append(bean.getProperties()).append(bean.getInputs()).append('\n')));
+		return text.toString();
 	}
 
 	@Test

@@ -37,6 +37,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
 import org.springframework.context.annotation.Bean;
@@ -68,7 +70,7 @@ import static org.awaitility.Awaitility.await;
  * container is removed (@Testcontainers), then {@link CleanUp} (registered first, so it runs last)
  * kills anything a failed test left and removes the directories.
  */
-@ExtendWith(SecondaryDriversServiceConnectionIT.CleanUp.class)
+@ExtendWith({ SecondaryDriversServiceConnectionIT.CleanUp.class, OutputCaptureExtension.class })
 @Testcontainers
 @SpringBootTest(classes = SecondaryDriversServiceConnectionIT.Application.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -127,6 +129,7 @@ class SecondaryDriversServiceConnectionIT {
 		registry.add("management.endpoint.health.show-details", () -> "always");
 		registry.add("management.endpoint.env.show-values", () -> "always");
 		registry.add("management.endpoint.configprops.show-values", () -> "always");
+		registry.add("logging.level.io.github.qemuembed", () -> "debug");
 	}
 
 	private static String domainXml() {
@@ -160,7 +163,7 @@ class SecondaryDriversServiceConnectionIT {
 	}
 
 	@Test
-	void declaredDomainRunsWithTheDaemonsVolumeAndBothLuksDisks() throws IOException {
+	void declaredDomainRunsWithTheDaemonsVolumeAndBothLuksDisks(CapturedOutput output) throws IOException {
 		Domain vm = this.driver.lookup("vm");
 		assertThat(vm.status().state()).isEqualTo(DomainState.RUNNING);
 		String nodes = vm.qmp("{\"execute\":\"query-named-block-nodes\"}");
@@ -171,6 +174,10 @@ class SecondaryDriversServiceConnectionIT {
 		String commandLine = Files.readString(Path.of("/proc/" + vm.info().pid().getAsLong() + "/cmdline"));
 		assertThat(commandLine).doesNotContain(PROPERTY_PASSPHRASE).doesNotContain(DAEMON_PASSPHRASE);
 		assertThat(logsUnder(root)).doesNotContain(PROPERTY_PASSPHRASE).doesNotContain(DAEMON_PASSPHRASE);
+		// the application's log since before the context started, at debug level for qemu-embed
+		assertThat(output.getAll()).contains("qemu-embed driver opened")
+			.doesNotContain(PROPERTY_PASSPHRASE)
+			.doesNotContain(DAEMON_PASSPHRASE);
 	}
 
 	@Test
