@@ -9,8 +9,9 @@ class InvalidSecretPropertyFailureAnalyzer extends AbstractFailureAnalyzer<Inval
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidSecretPropertyException cause) {
 		return new FailureAnalysis("The secret " + cause.getMessage() + ".",
-				"Give each entry of 'qemu.embed.secrets' exactly one of 'value' (text) or 'base64' (binary), e.g. "
-						+ "QEMU_EMBED_SECRETS_<UUID>_VALUE in the environment.",
+				"Key each entry of 'qemu.embed.secrets' by the secret's UUID (with dashes, or as 32 hex digits as in "
+						+ "the environment variable QEMU_EMBED_SECRETS_<32HEX>_VALUE) and give it exactly one of "
+						+ "'value' (text) or 'base64' (binary).",
 				cause);
 	}
 

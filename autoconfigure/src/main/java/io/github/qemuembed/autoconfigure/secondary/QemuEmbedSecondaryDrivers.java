@@ -57,7 +57,7 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 	 * @param root the driver's root, for the {@code embedded} secret driver
 	 */
 	static QemuEmbedSecondaryDrivers create(LibvirtConnectionDetails details, QemuEmbedSecondaryProperties properties,
-			Map<UUID, Secret> secrets, Path root, AccessPolicy policy, CallerSupplier callers) {
+			Map<String, Secret> secrets, Path root, AccessPolicy policy, CallerSupplier callers) {
 		List<SecondaryDriver> created = new ArrayList<>();
 		try {
 			Optional<NetworkDriver> network = Optional.ofNullable(details.getNetworkUri())
@@ -96,13 +96,19 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 		return new RpcClientOptions(connect, call, kind.role(), kind.settingKey());
 	}
 
-	private static Optional<SecretDriver> withSecretsFromProperties(Map<UUID, Secret> secrets,
+	private static Optional<SecretDriver> withSecretsFromProperties(Map<String, Secret> secrets,
 			Optional<SecretDriver> configured) {
 		if (secrets.isEmpty()) {
 			return configured;
 		}
 		Map<UUID, byte[]> values = new LinkedHashMap<>();
-		secrets.forEach((uuid, secret) -> values.put(uuid, decode(uuid, secret)));
+		secrets.forEach((key, secret) -> {
+			UUID uuid = uuid(key);
+			if (values.put(uuid, decode(key, secret)) != null) {
+				throw new InvalidSecretPropertyException("qemu.embed.secrets." + key,
+						"names secret " + uuid + " again (once with dashes, once without?): keep one");
+			}
+		});
 		StaticSecretDriver fromProperties = new StaticSecretDriver(values, PROPERTIES_ENDPOINT);
 		values.values().forEach((value) -> Arrays.fill(value, (byte) 0)); // the driver holds copies
 		if (configured.isEmpty()) {
@@ -111,8 +117,22 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 		return Optional.of(new ChainedSecretDriver(List.of(fromProperties, configured.get())));
 	}
 
-	private static byte[] decode(UUID uuid, Secret secret) {
-		String key = "qemu.embed.secrets." + uuid;
+	/** A UUID with dashes, or its 32 hex digits (environment variables cannot carry dashes in keys). */
+	static UUID uuid(String key) {
+		String text = key.strip();
+		if (text.matches("[0-9a-fA-F]{32}")) {
+			text = text.substring(0, 8) + "-" + text.substring(8, 12) + "-" + text.substring(12, 16) + "-"
+					+ text.substring(16, 20) + "-" + text.substring(20);
+		}
+		if (text.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+			return UUID.fromString(text);
+		}
+		throw new InvalidSecretPropertyException("qemu.embed.secrets." + key,
+				"is not keyed by a UUID: use the secret's UUID, with dashes or as 32 hex digits");
+	}
+
+	private static byte[] decode(String uuidKey, Secret secret) {
+		String key = "qemu.embed.secrets." + uuidKey;
 		boolean hasValue = secret.getValue() != null;
 		boolean hasBase64 = secret.getBase64() != null;
 		if (hasValue == hasBase64) {

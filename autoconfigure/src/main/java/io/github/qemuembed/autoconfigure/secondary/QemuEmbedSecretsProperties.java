@@ -2,7 +2,6 @@ package io.github.qemuembed.autoconfigure.secondary;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -16,15 +15,18 @@ public class QemuEmbedSecretsProperties {
 
 	/**
 	 * Secret values by the secret's UUID (the uuid of <secret type='passphrase' uuid='...'/> in a
-	 * domain's XML). Each has either 'value' (text, UTF-8) or 'base64' (binary).
+	 * domain's XML), written with dashes or as 32 hex digits (the form environment variables can
+	 * carry: QEMU_EMBED_SECRETS_<32HEX>_VALUE). Each has either 'value' (text, UTF-8) or 'base64'
+	 * (binary).
 	 */
-	private Map<UUID, Secret> secrets = new LinkedHashMap<>();
+	private Map<String, Secret> secrets = new LinkedHashMap<>();
 
-	public Map<UUID, Secret> getSecrets() {
+	/** Keys as written; {@link QemuEmbedSecondaryDrivers} parses them (a bad key is named, never its value). */
+	public Map<String, Secret> getSecrets() {
 		return this.secrets;
 	}
 
-	public void setSecrets(Map<UUID, Secret> secrets) {
+	public void setSecrets(Map<String, Secret> secrets) {
 		this.secrets = secrets;
 	}
 

@@ -9,15 +9,17 @@ import io.github.qemuembed.driver.secondary.rpc.InvalidEndpointException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
  * Explains a secondary driver problem at startup: a declared domain whose XML needs a driver that is
  * not configured (the driver's message names the element, its path and the key), a driver that
- * cannot be reached, or an endpoint that is not a usable URI. Ordered before the analyzer of declared
- * domains, whose generic advice (the QEMU log) does not help here.
+ * cannot be reached, or an endpoint that is not a usable URI. Goes before the analyzer of declared
+ * domains (same precedence, listed first in {@code spring.factories}), whose generic advice (the QEMU
+ * log) does not help here.
  */
-@Order(0)
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class SecondaryDriverFailureAnalyzer extends AbstractFailureAnalyzer<SecondaryDriverException> {
 
 	private static final Pattern KEY = Pattern.compile("qemu\\.embed\\.secondary\\.(network|storage|secret)");

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
 
 import io.github.qemuembed.autoconfigure.QemuDriverConfigCustomizer;
@@ -30,6 +31,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -127,7 +129,7 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 				assertThat(secrets.endpoint()).isEqualTo("properties");
 				assertThat(secrets.secretValue(LUKS)).isEqualTo("correct horse".getBytes(StandardCharsets.UTF_8));
 				assertThat(secrets.secretValue(BINARY)).isEqualTo(binary);
-				assertThat(context.getBean(QemuEmbedSecretsProperties.class).getSecrets().get(LUKS))
+				assertThat(context.getBean(QemuEmbedSecretsProperties.class).getSecrets().get(LUKS.toString()))
 					.hasToString("Secret[******]");
 			});
 	}
@@ -149,6 +151,45 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 					.isThrownBy(() -> chain.secretValue(BINARY))
 					.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.NO_SECRET));
 			});
+	}
+
+	@Test
+	void secretsFromEnvironmentVariablesUseTheUuidWithoutDashes() {
+		String hex = LUKS.toString().replace("-", "").toUpperCase();
+		this.runner
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				// named like Boot's, so that the binder maps the variable names the way it does for the real one
+				.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment",
+						Map.of("QEMU_EMBED_SECRETS_" + hex + "_VALUE", "from-env",
+								"QEMU_EMBED_SECRETS_" + BINARY.toString().replace("-", "") + "_BASE64", "AAEC/w=="))))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				StaticSecretDriver secrets = (StaticSecretDriver) configuredDrivers(context, this.root).secret().get();
+				assertThat(secrets.uuids()).containsExactlyInAnyOrder(LUKS, BINARY);
+				assertThat(secrets.secretValue(LUKS)).isEqualTo("from-env".getBytes(StandardCharsets.UTF_8));
+				assertThat(secrets.secretValue(BINARY)).isEqualTo(new byte[] { 0, 1, 2, (byte) 0xff });
+			});
+	}
+
+	@Test
+	void keyThatIsNotAUuidFailsNamingItAndNeverTheValue() {
+		this.runner.withPropertyValues("qemu.embed.secrets.disk-one.value=hunter2").run((context) -> {
+			assertThat(context).hasFailed();
+			String text = analysis(context.getStartupFailure());
+			assertThat(text).contains("'qemu.embed.secrets.disk-one' is not keyed by a UUID")
+				.contains("32 hex digits")
+				.doesNotContain("hunter2");
+			assertThat(stackText(context.getStartupFailure())).doesNotContain("hunter2");
+		});
+	}
+
+	@Test
+	void sameUuidTwiceFails() {
+		this.runner
+			.withPropertyValues("qemu.embed.secrets." + LUKS + ".value=a",
+					"qemu.embed.secrets." + LUKS.toString().replace("-", "") + ".value=b")
+			.run((context) -> assertThat(analysis(context.getStartupFailure())).contains("names secret " + LUKS + " again"));
 	}
 
 	@Test
