@@ -1,5 +1,6 @@
 package io.github.qemuembed.benchmarks;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,13 +32,21 @@ public final class BenchmarkMain {
 		BenchmarkSettings settings = BenchmarkSettings.named(options.profile);
 		System.err.println("[bench] profile " + settings.name() + " on " + machine.describe());
 		List<Row> rows;
+		// stdout carries the table only: whatever the libraries print while measuring goes to stderr
+		PrintStream stdout = System.out;
+		System.setOut(System.err);
 		try (BenchmarkContext context = new BenchmarkContext(settings, machine, emulator)) {
 			rows = new BenchmarkRunner(context, System.err).run(Benchmarks.all(settings), options.scenarioFilter(),
 					options.systems);
 		}
+		finally {
+			System.setOut(stdout);
+		}
 		ResultsFile.write(options.out, rows);
 		System.out.println("Profile `" + settings.name() + "` on " + machine.describe() + ".\n");
 		System.out.print(MarkdownTable.render(rows));
+		System.out.println("\nTargets:\n");
+		System.out.print(Targets.render(rows));
 		System.out.println("\nResults written to " + options.out);
 	}
 

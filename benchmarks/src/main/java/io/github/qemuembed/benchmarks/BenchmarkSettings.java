@@ -23,24 +23,29 @@ import java.util.List;
  * @param mixedThreads threads of the mixed scenario
  * @param mixedVms VMs of the mixed scenario
  * @param mixedDuration how long the mixed scenario runs
+ * @param springRuns context closes per shutdown mode
+ * @param springVms VMs running when the context closes
+ * @param actuatorDomains domains defined for the Actuator scenario (every other one running)
+ * @param actuatorRequests measured requests per endpoint
  */
 public record BenchmarkSettings(String name, int warmups, int runs, int libvirtRuns, int openColdRuns,
 		int openWarmRuns, List<Integer> scaleSizes, int scaleRuns, int guestRuns, int qmpCalls, int qmpManyVms,
-		int qmpCallsPerVm, int mixedThreads, int mixedVms, Duration mixedDuration) {
+		int qmpCallsPerVm, int mixedThreads, int mixedVms, Duration mixedDuration, int springRuns, int springVms,
+		int actuatorDomains, int actuatorRequests) {
 
 	public static BenchmarkSettings full() {
-		return new BenchmarkSettings("full", 5, 30, 20, 5, 20, List.of(10, 50), 3, 5, 2000, 50, 200, 8, 20,
-				Duration.ofSeconds(30));
+		return new BenchmarkSettings("full", 5, 30, 20, 5, 20, List.of(10, 50, 100), 3, 5, 2000, 50, 200, 8, 20,
+				Duration.ofSeconds(30), 3, 20, 100, 100);
 	}
 
 	public static BenchmarkSettings quick() {
 		return new BenchmarkSettings("quick", 2, 10, 5, 2, 5, List.of(10, 50), 1, 1, 300, 50, 20, 8, 20,
-				Duration.ofSeconds(8));
+				Duration.ofSeconds(8), 1, 20, 100, 20);
 	}
 
 	public static BenchmarkSettings tiny() {
 		return new BenchmarkSettings("tiny", 0, 1, 1, 1, 1, List.of(2), 1, 1, 5, 2, 3, 2, 2,
-				Duration.ofMillis(500));
+				Duration.ofMillis(500), 1, 2, 4, 2);
 	}
 
 	public static BenchmarkSettings named(String name) {

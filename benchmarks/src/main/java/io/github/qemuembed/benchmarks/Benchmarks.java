@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.qemuembed.benchmarks.embed.EmbedDestroyBenchmark;
+import io.github.qemuembed.benchmarks.embed.EmbedGuestBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedLaunchBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedMixedBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedOpenBenchmark;
@@ -11,50 +12,45 @@ import io.github.qemuembed.benchmarks.embed.EmbedQmpRoundTripBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedScaleBenchmark;
 import io.github.qemuembed.benchmarks.libvirt.LibvirtLifecycleBenchmark;
 import io.github.qemuembed.benchmarks.libvirt.LibvirtOpenBenchmark;
+import io.github.qemuembed.benchmarks.libvirt.LibvirtQmpRoundTripBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawDestroyBenchmark;
+import io.github.qemuembed.benchmarks.raw.RawGuestBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawLaunchBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawQmpRoundTripBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawScaleBenchmark;
+import io.github.qemuembed.benchmarks.spring.ActuatorBenchmark;
+import io.github.qemuembed.benchmarks.spring.ContextCloseBenchmark;
 
 /** Every benchmark, in the order they run. */
 public final class Benchmarks {
-
-	private static final String NEEDS_SPRING = "needs the Spring Boot starter, not measured by the harness yet";
-
-	private static final String NO_GUEST = "the test guest (test-support) is not available yet";
 
 	private Benchmarks() {
 	}
 
 	public static List<Benchmark> all(BenchmarkSettings settings) {
 		List<Benchmark> all = new ArrayList<>();
-		all.add(embed(new EmbedLaunchBenchmark()));
+		all.add(new EmbedLaunchBenchmark());
 		all.add(new RawLaunchBenchmark());
 		all.add(new LibvirtLifecycleBenchmark());
-		all.add(embed(new EmbedDestroyBenchmark()));
+		all.add(new EmbedDestroyBenchmark());
 		all.add(new RawDestroyBenchmark());
-		all.add(embed(new EmbedOpenBenchmark(true)));
+		all.add(new EmbedOpenBenchmark(true));
 		all.add(new LibvirtOpenBenchmark(true));
-		all.add(embed(new EmbedOpenBenchmark(false)));
+		all.add(new EmbedOpenBenchmark(false));
 		all.add(new LibvirtOpenBenchmark(false));
 		for (int vms : settings.scaleSizes()) {
-			all.add(embed(new EmbedScaleBenchmark(vms)));
+			all.add(new EmbedScaleBenchmark(vms));
 			all.add(new RawScaleBenchmark(vms));
 		}
-		all.add(Benchmark.missing("guest-boot", Systems.QEMU_EMBED, NO_GUEST));
-		all.add(Benchmark.missing("guest-boot", Systems.RAW_QEMU, NO_GUEST));
-		all.add(Benchmark.missing("guest-shutdown", Systems.QEMU_EMBED, NO_GUEST));
-		all.add(embed(new EmbedQmpRoundTripBenchmark()));
+		all.add(new EmbedGuestBenchmark());
+		all.add(new RawGuestBenchmark());
+		all.add(new EmbedQmpRoundTripBenchmark());
 		all.add(new RawQmpRoundTripBenchmark());
-		all.add(embed(new EmbedMixedBenchmark()));
-		all.add(Benchmark.missing("context-close", Systems.QEMU_EMBED, NEEDS_SPRING));
-		all.add(Benchmark.missing("actuator", Systems.QEMU_EMBED, NEEDS_SPRING));
+		all.add(new LibvirtQmpRoundTripBenchmark());
+		all.add(new EmbedMixedBenchmark());
+		all.add(new ContextCloseBenchmark());
+		all.add(new ActuatorBenchmark());
 		return all;
-	}
-
-	// TEMPORARY until the driver core is merged: QemuDriver.open throws on this branch
-	private static Benchmark embed(Benchmark benchmark) {
-		return Benchmark.missing(benchmark.scenario(), benchmark.system(), "driver core not merged yet");
 	}
 
 }

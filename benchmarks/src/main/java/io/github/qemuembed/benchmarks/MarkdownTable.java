@@ -33,7 +33,7 @@ public final class MarkdownTable {
 		List<String> notes = new ArrayList<>();
 		byScenario.forEach((scenario, scenarioRows) -> {
 			Set<String> metrics = new LinkedHashSet<>();
-			scenarioRows.stream().filter((row) -> !row.isMissing()).forEach((row) -> metrics.add(row.metric()));
+			scenarioRows.stream().filter((row) -> !row.absent()).forEach((row) -> metrics.add(row.metric()));
 			if (metrics.isEmpty()) {
 				metrics.add("-");
 			}
@@ -53,7 +53,7 @@ public final class MarkdownTable {
 				out.append(ratio(scenarioRows, metric, Systems.LIBVIRT)).append(" |\n");
 			}
 			scenarioRows.stream()
-				.filter(Row::isMissing)
+				.filter(Row::absent)
 				.forEach((row) -> notes.add(scenario + ", " + Systems.title(row.system()) + ": " + row.missing()));
 		});
 		if (!notes.isEmpty()) {
@@ -65,7 +65,7 @@ public final class MarkdownTable {
 
 	private static Optional<Row> find(List<Row> rows, String system, String metric) {
 		return rows.stream()
-			.filter((row) -> !row.isMissing() && row.system().equals(system) && row.metric().equals(metric))
+			.filter((row) -> !row.absent() && row.system().equals(system) && row.metric().equals(metric))
 			.findFirst();
 	}
 
@@ -77,7 +77,7 @@ public final class MarkdownTable {
 			}
 			return format(found.median()) + " (p90 " + format(found.p90()) + ")";
 		}
-		boolean missing = rows.stream().anyMatch((each) -> each.isMissing() && each.system().equals(system));
+		boolean missing = rows.stream().anyMatch((each) -> each.absent() && each.system().equals(system));
 		return missing ? "missing" : "";
 	}
 
@@ -93,6 +93,9 @@ public final class MarkdownTable {
 
 	static String format(double value) {
 		double abs = Math.abs(value);
+		if (value == Math.rint(value) && abs < 1e9) {
+			return String.format(Locale.ROOT, "%.0f", value);
+		}
 		if (abs >= 100) {
 			return String.format(Locale.ROOT, "%.0f", value);
 		}

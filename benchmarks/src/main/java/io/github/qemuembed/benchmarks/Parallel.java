@@ -22,6 +22,9 @@ public final class Parallel {
 	 * thrown after all tasks have finished (so that nothing is left running behind the caller).
 	 */
 	public static <T> List<T> run(int threads, List<Callable<T>> tasks) throws Exception {
+		if (tasks.isEmpty()) {
+			return List.of();
+		}
 		ExecutorService pool = Executors.newFixedThreadPool(threads, (runnable) -> {
 			Thread thread = new Thread(runnable, "bench-worker");
 			thread.setDaemon(true);

@@ -31,9 +31,57 @@ public final class ProcessStats {
 		return rssMiB(ProcessHandle.current().pid());
 	}
 
-	/** Live threads of this JVM. */
-	public static int liveThreads() {
-		return ManagementFactory.getThreadMXBean().getThreadCount();
+	/**
+	 * Live threads of this JVM by owner, after a short pause so that threads which have finished
+	 * their work are gone.
+	 */
+	public static ThreadCensus threadCensus() {
+		try {
+			Thread.sleep(200);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		int all = 0;
+		int driver = 0;
+		int reapers = 0;
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (!thread.isAlive()) {
+				continue;
+			}
+			all++;
+			if (thread.getName().startsWith("qemu-embed")) {
+				driver++;
+			}
+			else if (thread.getName().startsWith("process reaper (pid")) {
+				reapers++;
+			}
+		}
+		return new ThreadCensus(all, driver, reapers);
+	}
+
+	/**
+	 * Live threads, and among them the driver's ({@code qemu-embed-*}) and the JDK's process reapers
+	 * that wait for a child ({@code process reaper (pid N)}: the JDK waits for every child process
+	 * with a thread of its own, blocked in {@code waitpid}, whoever starts the child; that thread per
+	 * VM is the floor for any Java program). The total alone says little per VM: idle threads of the
+	 * JDK's reaper pool stay for 60 s and are reused by the next children.
+	 */
+	public record ThreadCensus(int all, int driver, int reapers) {
+
+		/** Driver threads and process reapers added per VM: the threads the VMs account for. */
+		public double attributablePerVm(ThreadCensus before, int vms) {
+			return driverPerVm(before, vms) + reapersPerVm(before, vms);
+		}
+
+		public double driverPerVm(ThreadCensus before, int vms) {
+			return (this.driver - before.driver) / (double) vms;
+		}
+
+		public double reapersPerVm(ThreadCensus before, int vms) {
+			return (this.reapers - before.reapers) / (double) vms;
+		}
+
 	}
 
 	/**

@@ -36,7 +36,8 @@ public record Row(String scenario, String system, String metric, String unit, Do
 		return new Row(scenario, system, "-", "-", null, null, null, 0, reason);
 	}
 
-	public boolean isMissing() {
+	/** Whether this row has no values (named so that it is not a JSON property). */
+	public boolean absent() {
 		return this.missing != null;
 	}
 

@@ -37,14 +37,14 @@ class BenchmarkSmokeTests {
 		}
 
 		assertThat(rows).as(progress.toString(StandardCharsets.UTF_8))
-			.noneMatch((row) -> row.isMissing() && row.missing().startsWith("failed"));
+			.noneMatch((row) -> row.absent() && row.missing().startsWith("failed"));
 		for (Benchmark benchmark : benchmarks) {
 			for (String scenario : benchmark.scenarios()) {
 				assertThat(rows).as("rows of %s on %s", scenario, benchmark.system())
 					.anyMatch((row) -> row.scenario().equals(scenario) && row.system().equals(benchmark.system()));
 			}
 		}
-		assertThat(rows.stream().filter((row) -> !row.isMissing())).isNotEmpty().allSatisfy((row) -> {
+		assertThat(rows.stream().filter((row) -> !row.absent())).isNotEmpty().allSatisfy((row) -> {
 			assertThat(row.n()).isPositive();
 			assertThat(row.median()).isNotNull();
 			assertThat(row.p90()).isGreaterThanOrEqualTo(row.median());
@@ -59,6 +59,12 @@ class BenchmarkSmokeTests {
 		for (JsonNode row : json) {
 			assertThat(row.propertyNames()).containsAll(ROW_FIELDS);
 			assertThat(Systems.ALL).contains(row.get("system").asString());
+			if (row.has("missing")) {
+				assertThat(row.get("missing").isString()).isTrue();
+			}
+			else {
+				assertThat(row.get("median").isNumber()).isTrue();
+			}
 		}
 		assertThat(MarkdownTable.render(rows)).contains("| launch | time | ms |");
 	}

@@ -46,7 +46,7 @@ public final class EmbedMixedBenchmark implements Benchmark {
 			List<Domain> domains = new ArrayList<>();
 			List<Callable<Void>> starts = new ArrayList<>();
 			for (int i = 0; i < vms; i++) {
-				Domain domain = driver.define(Embedded.guestlessXml(context, "mixed" + i));
+				Domain domain = driver.define(Embedded.guestlessXml(context, "mixed" + i, context.haltFirmware()));
 				domains.add(domain);
 				starts.add(() -> {
 					domain.start();

@@ -8,13 +8,15 @@ import io.github.qemuembed.benchmarks.BenchmarkContext;
 import io.github.qemuembed.benchmarks.Row;
 import io.github.qemuembed.benchmarks.Samples;
 import io.github.qemuembed.benchmarks.Systems;
+import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.DomainListFilter;
 import io.github.qemuembed.driver.QemuDriver;
 
 /**
  * Scenarios {@code open-cold} and {@code open-warm} on qemu-embed: {@code QemuDriver.open} and a
  * {@code list} of all domains. Cold: a new root each time, so the emulator is probed; warm: a root
- * whose capability cache is filled. Closing is not timed.
+ * whose capability cache is filled. Closing is not timed. Cold also reports {@code first-in-jvm}:
+ * the same in a new JVM, where the driver's classes are not loaded yet (see {@link OpenInFreshJvm}).
  */
 public final class EmbedOpenBenchmark implements Benchmark {
 
@@ -49,7 +51,16 @@ public final class EmbedOpenBenchmark implements Benchmark {
 		for (int i = 0; i < runs; i++) {
 			time.add(openAndList(context, this.cold ? context.newDirectory("qeeo") : warmRoot));
 		}
-		return List.of(Row.of(scenario(), system(), "time", "ms", time));
+		if (!this.cold) {
+			return List.of(Row.of(scenario(), system(), "time", "ms", time));
+		}
+		Samples fresh = new Samples();
+		Accel accel = "kvm".equals(context.machine().accel()) ? Accel.KVM : Accel.TCG;
+		for (int i = 0; i < Math.min(3, runs); i++) {
+			fresh.add(OpenInFreshJvm.measure(context.newDirectory("qeeo"), context.emulator(), accel));
+		}
+		return List.of(Row.of(scenario(), system(), "time", "ms", time),
+				Row.of(scenario(), system(), "first-in-jvm", "ms", fresh));
 	}
 
 	private static double openAndList(BenchmarkContext context, Path root) {

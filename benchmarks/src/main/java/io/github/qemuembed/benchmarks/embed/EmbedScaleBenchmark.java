@@ -8,6 +8,7 @@ import io.github.qemuembed.benchmarks.Benchmark;
 import io.github.qemuembed.benchmarks.BenchmarkContext;
 import io.github.qemuembed.benchmarks.Parallel;
 import io.github.qemuembed.benchmarks.ProcessStats;
+import io.github.qemuembed.benchmarks.ProcessStats.ThreadCensus;
 import io.github.qemuembed.benchmarks.Row;
 import io.github.qemuembed.benchmarks.Samples;
 import io.github.qemuembed.benchmarks.Systems;
@@ -19,7 +20,12 @@ import io.github.qemuembed.driver.QemuDriver;
  * Scenario {@code scale-N} on qemu-embed: N defined domains started at once, one caller thread each;
  * {@code wall} until all are RUNNING. Then, with the callers gone, what the running VMs cost this
  * JVM: live threads and heap (after GC) per VM, compared with the driver open and the domains
- * defined but not running, and the JVM's resident set.
+ * defined but not running, and the JVM's resident set. {@code threads-per-vm} is the sum of
+ * {@code driver-threads-per-vm}, the driver's own ({@code qemu-embed-*}; idle workers of its
+ * cached pool included, they end after 60 s), and {@code reaper-threads-per-vm}, the JDK's
+ * process reapers (see {@link ThreadCensus}). One untimed
+ * round first, so that one-time costs of the JVM (class loading, jnr's native bindings) are not
+ * charged to the VMs.
  */
 public final class EmbedScaleBenchmark implements Benchmark {
 
@@ -43,16 +49,19 @@ public final class EmbedScaleBenchmark implements Benchmark {
 	public List<Row> run(BenchmarkContext context) throws Exception {
 		Samples wall = new Samples();
 		Samples threadsPerVm = new Samples();
+		Samples driverThreadsPerVm = new Samples();
+		Samples reaperThreadsPerVm = new Samples();
 		Samples heapPerVm = new Samples();
 		Samples jvmRss = new Samples();
-		for (int run = 0; run < context.settings().scaleRuns(); run++) {
+		int warmups = Math.min(1, context.settings().warmups());
+		for (int run = 0; run < warmups + context.settings().scaleRuns(); run++) {
 			QemuDriver driver = Embedded.open(context, context.newDirectory("qees"));
 			try {
 				List<Domain> domains = new ArrayList<>();
 				for (int i = 0; i < this.vms; i++) {
-					domains.add(driver.define(Embedded.guestlessXml(context, "scale" + i)));
+					domains.add(driver.define(Embedded.guestlessXml(context, "scale" + i, context.haltFirmware())));
 				}
-				int threadsBefore = ProcessStats.liveThreads();
+				ThreadCensus threadsBefore = ProcessStats.threadCensus();
 				long heapBefore = ProcessStats.heapAfterGc();
 				List<Callable<Void>> starts = new ArrayList<>();
 				for (Domain domain : domains) {
@@ -64,8 +73,15 @@ public final class EmbedScaleBenchmark implements Benchmark {
 				}
 				long start = System.nanoTime();
 				Parallel.run(this.vms, starts);
-				wall.add((System.nanoTime() - start) / 1_000_000.0);
-				threadsPerVm.add((ProcessStats.liveThreads() - threadsBefore) / (double) this.vms);
+				double wallMillis = (System.nanoTime() - start) / 1_000_000.0;
+				if (run < warmups) {
+					continue;
+				}
+				wall.add(wallMillis);
+				ThreadCensus threadsAfter = ProcessStats.threadCensus();
+				threadsPerVm.add(threadsAfter.attributablePerVm(threadsBefore, this.vms));
+				driverThreadsPerVm.add(threadsAfter.driverPerVm(threadsBefore, this.vms));
+				reaperThreadsPerVm.add(threadsAfter.reapersPerVm(threadsBefore, this.vms));
 				heapPerVm.add((ProcessStats.heapAfterGc() - heapBefore) / 1024.0 / this.vms);
 				jvmRss.add(ProcessStats.jvmRssMiB());
 			}
@@ -75,6 +91,8 @@ public final class EmbedScaleBenchmark implements Benchmark {
 		}
 		return List.of(Row.of(scenario(), system(), "wall", "ms", wall),
 				Row.of(scenario(), system(), "threads-per-vm", "threads", threadsPerVm),
+				Row.of(scenario(), system(), "driver-threads-per-vm", "threads", driverThreadsPerVm),
+				Row.of(scenario(), system(), "reaper-threads-per-vm", "threads", reaperThreadsPerVm),
 				Row.of(scenario(), system(), "heap-per-vm", "KiB", heapPerVm),
 				Row.of(scenario(), system(), "jvm-rss", "MiB", jvmRss));
 	}

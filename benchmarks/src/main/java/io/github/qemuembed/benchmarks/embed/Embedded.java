@@ -30,24 +30,36 @@ final class Embedded {
 	}
 
 	static DriverConfig config(BenchmarkContext context, Path root) {
+		return configBuilder(context, root).build();
+	}
+
+	static DriverConfig.Builder configBuilder(BenchmarkContext context, Path root) {
 		return DriverConfig.builder(root)
 			.emulator(context.emulator())
 			.accel("kvm".equals(context.machine().accel()) ? Accel.KVM : Accel.TCG)
-			.accessPolicy(AccessPolicy.allowAll())
-			.build();
+			.accessPolicy(AccessPolicy.allowAll());
 	}
 
-	/** The guest-less machine of every scenario: q35, 64 MiB, one vCPU, no devices. */
+	/** The guest-less machine of every scenario: q35, 64 MiB, one vCPU, no devices, SeaBIOS. */
 	static String guestlessXml(BenchmarkContext context, String name) {
+		return guestlessXml(context, name, null);
+	}
+
+	/**
+	 * The guest-less machine with a ROM firmware instead of SeaBIOS (the halting firmware of the
+	 * many-VM scenarios, see {@link BenchmarkContext#haltFirmware()}), or SeaBIOS if {@code null}.
+	 */
+	static String guestlessXml(BenchmarkContext context, String name, Path firmware) {
 		String type = "kvm".equals(context.machine().accel()) ? "kvm" : "qemu";
+		String loader = (firmware != null) ? "<loader type='rom'>" + firmware + "</loader>" : "";
 		return """
 				<domain type='%s'>
 				  <name>%s</name>
 				  <memory unit='MiB'>64</memory>
 				  <vcpu>1</vcpu>
-				  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+				  <os><type arch='x86_64' machine='q35'>hvm</type>%s</os>
 				</domain>
-				""".formatted(type, name);
+				""".formatted(type, name, loader);
 	}
 
 	/**

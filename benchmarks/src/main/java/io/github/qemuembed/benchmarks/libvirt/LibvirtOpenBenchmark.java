@@ -15,7 +15,8 @@ import io.github.qemuembed.benchmarks.Systems;
  * of virsh to its exit. libvirt probes an emulator lazily, on first need; {@code list} does not
  * need it, so two metrics: {@code list} (open without probing) and {@code time}
  * ({@code domcapabilities} for the one emulator: open and probe, the counterpart of a qemu-embed
- * open). Cold runs each use a new root; warm runs reuse a root whose capability cache is filled.
+ * open). Cold runs each use a new root; warm runs reuse a root whose capability cache is filled,
+ * with virsh pinned to one CPU (see {@link Virsh#pinned()}).
  */
 public final class LibvirtOpenBenchmark implements Benchmark {
 
@@ -49,7 +50,7 @@ public final class LibvirtOpenBenchmark implements Benchmark {
 		Samples time = new Samples();
 		Virsh warm = null;
 		if (!this.cold) {
-			warm = Virsh.onRoot(context.newDirectory("qebw"));
+			warm = Virsh.onRoot(context.newDirectory("qebw")).pinned();
 			warm.run(probe);
 			for (int i = 0; i < context.settings().warmups(); i++) {
 				warm.run("list --all");

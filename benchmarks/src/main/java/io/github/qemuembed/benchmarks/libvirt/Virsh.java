@@ -1,6 +1,7 @@
 package io.github.qemuembed.benchmarks.libvirt;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,11 @@ public final class Virsh {
 
 	private final Path root;
 
-	private Virsh(Path root) {
+	private final boolean pinned;
+
+	private Virsh(Path root, boolean pinned) {
 		this.root = root;
+		this.pinned = pinned;
 	}
 
 	/** Why libvirt's embedded driver cannot be measured here, or empty if it can. */
@@ -50,7 +54,17 @@ public final class Virsh {
 		Files.createDirectories(root.resolve("etc"));
 		Files.writeString(root.resolve("etc/qemu.conf"),
 				"user = \"root\"\ngroup = \"root\"\nstdio_handler = \"file\"\n");
-		return new Virsh(root);
+		return new Virsh(root, false);
+	}
+
+	/**
+	 * The same root with virsh pinned to CPU 0 ({@code taskset}). libvirt 9.0 keeps the host's CPUID
+	 * in its capability cache, and CPUID leaf 0x1f reports the x2APIC id of the CPU the prober ran on:
+	 * a virsh scheduled on another CPU than the one that filled the cache finds it stale and probes
+	 * again (about 4 s here). Pinning gives libvirt its intended warm-cache behaviour.
+	 */
+	public Virsh pinned() {
+		return new Virsh(this.root, true);
 	}
 
 	public Path root() {
@@ -59,20 +73,26 @@ public final class Virsh {
 
 	/** The guest-less machine, as libvirt domain XML (no USB controller, no balloon, so no devices). */
 	public static String guestlessDomainXml(String name, Path emulator, String accel) {
+		return guestlessDomainXml(name, emulator, accel, null);
+	}
+
+	/** The guest-less machine with a ROM firmware instead of SeaBIOS, or SeaBIOS if {@code firmware} is null. */
+	public static String guestlessDomainXml(String name, Path emulator, String accel, Path firmware) {
 		String type = "kvm".equals(accel) ? "kvm" : "qemu";
+		String loader = (firmware != null) ? "<loader type='rom'>" + firmware + "</loader>" : "";
 		return """
 				<domain type='%s'>
 				  <name>%s</name>
 				  <memory unit='MiB'>64</memory>
 				  <vcpu>1</vcpu>
-				  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+				  <os><type arch='x86_64' machine='q35'>hvm</type>%s</os>
 				  <devices>
 				    <emulator>%s</emulator>
 				    <controller type='usb' model='none'/>
 				    <memballoon model='none'/>
 				  </devices>
 				</domain>
-				""".formatted(type, name, emulator);
+				""".formatted(type, name, loader, emulator);
 	}
 
 	/**
@@ -80,8 +100,11 @@ public final class Virsh {
 	 * @return the time virsh printed for each command, in order, and the process' wall time
 	 */
 	public Run run(List<String> commands) throws IOException, InterruptedException {
-		List<String> argv = List.of("virsh", "-t", "-q", "-c", "qemu:///embed?root=" + this.root,
-				String.join(" ; ", commands));
+		List<String> argv = new ArrayList<>();
+		if (this.pinned) {
+			argv.addAll(List.of("taskset", "-c", "0"));
+		}
+		argv.addAll(List.of("virsh", "-t", "-q", "-c", "qemu:///embed?root=" + this.root, String.join(" ; ", commands)));
 		long start = System.nanoTime();
 		Process process = new ProcessBuilder(argv).start();
 		CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
@@ -142,7 +165,7 @@ public final class Virsh {
 		}
 	}
 
-	private static String readAll(java.io.InputStream in) {
+	private static String readAll(InputStream in) {
 		try {
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}

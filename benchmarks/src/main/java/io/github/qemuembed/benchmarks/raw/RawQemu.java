@@ -27,8 +27,21 @@ public final class RawQemu implements AutoCloseable {
 
 	/** The guest-less machine every system is measured with: q35, 64 MiB, no devices, paused. */
 	public static List<String> guestlessArgv(Path emulator, String accel, Path monitor) {
-		return List.of(emulator.toString(), "-S", "-nodefaults", "-no-user-config", "-display", "none", "-machine",
-				"q35,accel=" + accel, "-m", "64", "-qmp", "unix:" + monitor + ",server=on,wait=off");
+		return guestlessArgv(emulator, accel, monitor, null);
+	}
+
+	/**
+	 * The guest-less machine with a firmware image instead of SeaBIOS (the halting firmware of the
+	 * many-VM scenarios), or SeaBIOS when {@code firmware} is {@code null}.
+	 */
+	public static List<String> guestlessArgv(Path emulator, String accel, Path monitor, Path firmware) {
+		List<String> argv = new ArrayList<>(List.of(emulator.toString(), "-S", "-nodefaults", "-no-user-config",
+				"-display", "none", "-machine", "q35,accel=" + accel, "-m", "64"));
+		if (firmware != null) {
+			argv.addAll(List.of("-bios", firmware.toString()));
+		}
+		argv.addAll(List.of("-qmp", "unix:" + monitor + ",server=on,wait=off"));
+		return argv;
 	}
 
 	/**
@@ -37,10 +50,23 @@ public final class RawQemu implements AutoCloseable {
 	 * {@code greeting}, {@code capabilities}, {@code cont}, and {@code time} for the whole.
 	 */
 	public static RawQemu launch(List<String> argv, Path monitor, Path log, Recorder recorder) throws IOException {
+		return launch(new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()), monitor,
+				recorder);
+	}
+
+	/**
+	 * Starts QEMU with stdin and stdout as pipes (for {@code -serial stdio}: the guest's console) and
+	 * stderr appended to {@code log}, and brings it to running like {@link #launch(List, Path, Path, Recorder)}.
+	 */
+	public static RawQemu launchWithConsole(List<String> argv, Path monitor, Path log, Recorder recorder)
+			throws IOException {
+		return launch(new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())), monitor,
+				recorder);
+	}
+
+	private static RawQemu launch(ProcessBuilder builder, Path monitor, Recorder recorder) throws IOException {
 		long start = System.nanoTime();
-		Process process = new ProcessBuilder(argv).redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
+		Process process = builder.start();
 		RawQmp qmp = null;
 		try {
 			long t = recorder.lap("exec", start);

@@ -42,16 +42,18 @@ public final class RawQmpRoundTripBenchmark implements Benchmark {
 			for (int i = 0; i < manyVms; i++) {
 				Path monitor = dir.resolve("m" + i + ".sock");
 				Path log = dir.resolve("q" + i + ".log");
-				List<String> argv = RawQemu.guestlessArgv(context.emulator(), context.machine().accel(), monitor);
+				List<String> argv = RawQemu.guestlessArgv(context.emulator(), context.machine().accel(), monitor,
+						context.haltFirmware());
 				launches.add(() -> {
 					vms.add(RawQemu.launch(argv, monitor, log, Recorder.discarding()));
 					return null;
 				});
 			}
-			// launch in small batches: the launch is not what is measured here
-			Parallel.run(Math.min(4, manyVms), launches);
-
+			// one VM alone first, then the others (a few at a time: the launch is not measured here)
+			launches.remove(0).call();
 			Samples one = calls(vms.get(0), context.settings().warmups() * 100, context.settings().qmpCalls());
+			Parallel.run(Math.min(4, launches.size()), launches);
+
 			List<Callable<Samples>> callers = new ArrayList<>();
 			for (RawQemu vm : vms) {
 				callers.add(() -> calls(vm, context.settings().warmups() * 10, context.settings().qmpCallsPerVm()));

@@ -2,14 +2,11 @@ package io.github.qemuembed.driver.capabilities;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
@@ -27,6 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.github.qemuembed.driver.error.EmulatorException;
+import io.github.qemuembed.driver.fs.AtomicFiles;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -142,37 +140,12 @@ public final class CapabilityCache {
 		root.put("probedAt", Instant.now().toString());
 		root.put("probeMillis", probeMillis);
 		root.set("capabilities", toJson(capabilities));
-		Path temp = null;
 		try {
 			Files.createDirectories(this.directory);
-			temp = Files.createTempFile(this.directory, file.getFileName().toString(), ".tmp");
-			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-				ByteBuffer bytes = ByteBuffer.wrap(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-				while (bytes.hasRemaining()) {
-					channel.write(bytes);
-				}
-				channel.force(true);
-			}
-			try {
-				Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (AtomicMoveNotSupportedException ex) {
-				Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-			}
-			temp = null;
+			AtomicFiles.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root), null);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.log(Level.WARNING, "Cannot write the capability cache " + file + ": " + ex.getMessage());
-		}
-		finally {
-			if (temp != null) {
-				try {
-					Files.deleteIfExists(temp);
-				}
-				catch (IOException ex) {
-					// left behind; harmless
-				}
-			}
 		}
 	}
 

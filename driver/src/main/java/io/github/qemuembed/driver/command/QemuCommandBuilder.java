@@ -18,6 +18,7 @@ import io.github.qemuembed.driver.xml.BootDevice;
 import io.github.qemuembed.driver.xml.CharDevice;
 import io.github.qemuembed.driver.xml.CharType;
 import io.github.qemuembed.driver.xml.Channel;
+import io.github.qemuembed.driver.xml.ClockTimer;
 import io.github.qemuembed.driver.xml.ConsoleTarget;
 import io.github.qemuembed.driver.xml.Controller;
 import io.github.qemuembed.driver.xml.ControllerType;
@@ -117,6 +118,9 @@ public final class QemuCommandBuilder {
 		add("-pidfile", this.ctx.pidFile().toString());
 		StringBuilder machineArg = new StringBuilder(machine).append(",usb=off");
 		machineArg.append(",acpi=").append(this.def.features().acpi() ? "on" : "off");
+		this.def.features().vmport().ifPresent((on) -> machineArg.append(",vmport=").append(on ? "on" : "off"));
+		timer("hpet").flatMap(ClockTimer::present)
+			.ifPresent((present) -> machineArg.append(",hpet=").append(present ? "on" : "off"));
 		List<String> pflash = firmware(machineArg);
 		add("-machine", machineArg.toString());
 		add("-accel", (this.ctx.accel() == Accel.KVM) ? "kvm" : "tcg");
@@ -125,7 +129,20 @@ public final class QemuCommandBuilder {
 		add("-m", "size=" + this.def.memoryKiB() + "k");
 		smp();
 		add("-uuid", this.def.uuid().toString());
-		this.def.clockOffset().ifPresent((offset) -> add("-rtc", "base=" + offset.xmlName()));
+		this.def.clockOffset().ifPresent((offset) -> add("-rtc", "base=" + offset.xmlName()
+				+ (timer("rtc").flatMap(ClockTimer::tickpolicy).orElse("").equals("catchup") ? ",driftfix=slew" : "")));
+		timer("pit").flatMap(ClockTimer::tickpolicy).ifPresent((policy) -> {
+			if (this.ctx.accel() == Accel.KVM) {
+				add("-global", "kvm-pit.lost_tick_policy=" + policy);
+			}
+			else if (policy.equals("discard")) {
+				throw new UnsupportedConfigurationException("/domain/clock/timer/@tickpolicy",
+						"the PIT tick policy 'discard' needs KVM; under TCG QEMU's PIT delivers late ticks (delay)");
+			}
+		});
+		String pmDevice = (this.family == MachineFamily.Q35) ? "ICH9-LPC" : "PIIX4_PM";
+		this.def.pm().suspendToMem().ifPresent((on) -> add("-global", pmDevice + ".disable_s3=" + (on ? 0 : 1)));
+		this.def.pm().suspendToDisk().ifPresent((on) -> add("-global", pmDevice + ".disable_s4=" + (on ? 0 : 1)));
 		if (this.def.onPoweroff() == LifecycleAction.PRESERVE) {
 			add("-no-shutdown");
 		}
@@ -199,9 +216,18 @@ public final class QemuCommandBuilder {
 		return args;
 	}
 
+	private Optional<ClockTimer> timer(String name) {
+		return this.def.clock().stream().flatMap((clock) -> clock.timers().stream())
+			.filter((timer) -> timer.name().equals(name)).findFirst();
+	}
+
 	private void cpu() {
 		Optional<CpuConfig> config = this.def.cpu();
 		if (config.isEmpty()) {
+			if (this.def.os().arch().equals("i686")) {
+				// what qemu-system-i386 would give: a 32-bit CPU model
+				add("-cpu", "qemu32");
+			}
 			return;
 		}
 		CpuConfig cpu = config.get();
@@ -227,6 +253,7 @@ public final class QemuCommandBuilder {
 					+ this.caps.cpuModels().stream().sorted().collect(Collectors.joining(", ")));
 		}
 		StringBuilder arg = new StringBuilder(model);
+		cpu.migratable().ifPresent((on) -> arg.append(",migratable=").append(on ? "on" : "off"));
 		for (CpuFeature feature : cpu.features()) {
 			arg.append(',').append(feature.name()).append('=').append(feature.enabled() ? "on" : "off");
 		}
@@ -309,7 +336,7 @@ public final class QemuCommandBuilder {
 					.put("id", "virtio-serial" + controller.index()), controller.address(), path);
 				case SATA -> {
 					if (this.family == MachineFamily.PC) {
-						device(Json.object().put("driver", "ahci").put("id", "sata0"), controller.address(), path);
+						device(Json.object().put("driver", "ich9-ahci").put("id", "sata0"), controller.address(), path);
 					}
 				}
 				case IDE -> {
@@ -519,22 +546,14 @@ public final class QemuCommandBuilder {
 			ports.put(port, serial);
 			paths.put(port, "/domain/devices/serial[" + (i + 1) + "]");
 		}
-		int virtioConsole = 0;
 		for (int i = 0; i < devices.consoles().size(); i++) {
 			CharDevice console = devices.consoles().get(i);
-			String path = "/domain/devices/console[" + (i + 1) + "]";
 			if (console.target() == ConsoleTarget.SERIAL) {
 				int port = console.port().orElse(0);
 				if (!ports.containsKey(port)) {
 					ports.put(port, console);
-					paths.put(port, path);
+					paths.put(port, "/domain/devices/console[" + (i + 1) + "]");
 				}
-			}
-			else {
-				String id = "console" + (++virtioConsole);
-				chardev("char" + id, console, "console" + virtioConsole + ".sock", path);
-				device(Json.object().put("driver", "virtconsole").put("chardev", "char" + id).put("id", id)
-					.put("bus", "virtio-serial0.0"), Optional.empty(), path);
 			}
 		}
 		for (Map.Entry<Integer, CharDevice> entry : ports.entrySet()) {
@@ -544,6 +563,17 @@ public final class QemuCommandBuilder {
 				.put("id", "serial" + port).put("index", port);
 			checkDevice(device, paths.get(port));
 			add("-device", device.toString());
+		}
+		int virtioConsole = 0;
+		for (int i = 0; i < devices.consoles().size(); i++) {
+			CharDevice console = devices.consoles().get(i);
+			if (console.target() == ConsoleTarget.VIRTIO) {
+				String path = "/domain/devices/console[" + (i + 1) + "]";
+				String id = "console" + (++virtioConsole);
+				chardev("char" + id, console, "console" + virtioConsole + ".sock", path);
+				device(Json.object().put("driver", "virtconsole").put("chardev", "char" + id).put("id", id)
+					.put("bus", "virtio-serial0.0"), Optional.empty(), path);
+			}
 		}
 	}
 

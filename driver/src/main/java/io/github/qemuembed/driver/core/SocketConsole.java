@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 import io.github.qemuembed.driver.DomainConsole;
+import io.github.qemuembed.driver.io.ChannelStreams;
 import jnr.unixsocket.UnixSocketAddress;
 import jnr.unixsocket.UnixSocketChannel;
 
@@ -26,53 +26,8 @@ final class SocketConsole implements DomainConsole {
 
 	private SocketConsole(UnixSocketChannel channel) {
 		this.channel = channel;
-		// not Channels.newInputStream/newOutputStream: those synchronize on the channel's blocking lock, so a
-		// read waiting for guest output would block every write of input
-		this.output = new InputStream() {
-
-			@Override
-			public int read() throws IOException {
-				byte[] one = new byte[1];
-				int n = read(one, 0, 1);
-				return (n < 0) ? -1 : (one[0] & 0xff);
-			}
-
-			@Override
-			public int read(byte[] b, int off, int len) throws IOException {
-				if (len == 0) {
-					return 0;
-				}
-				int n = channel.read(ByteBuffer.wrap(b, off, len));
-				return (n == 0) ? read(b, off, len) : n;
-			}
-
-			@Override
-			public void close() throws IOException {
-				channel.close();
-			}
-
-		};
-		this.input = new OutputStream() {
-
-			@Override
-			public void write(int b) throws IOException {
-				write(new byte[] { (byte) b }, 0, 1);
-			}
-
-			@Override
-			public void write(byte[] b, int off, int len) throws IOException {
-				ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-				while (buffer.hasRemaining()) {
-					channel.write(buffer);
-				}
-			}
-
-			@Override
-			public void close() throws IOException {
-				channel.close();
-			}
-
-		};
+		this.output = ChannelStreams.input(channel);
+		this.input = ChannelStreams.output(channel);
 	}
 
 	static SocketConsole connect(Path socket) {
@@ -96,6 +51,14 @@ final class SocketConsole implements DomainConsole {
 
 	@Override
 	public void close() throws IOException {
+		try {
+			// shutdown wakes a reader blocked in read(2) on another thread; close alone would not
+			this.channel.shutdownInput();
+			this.channel.shutdownOutput();
+		}
+		catch (IOException ex) {
+			// already disconnected
+		}
 		this.channel.close();
 	}
 

@@ -6,10 +6,11 @@ import java.util.Optional;
 /**
  * {@code <cpu mode>}: {@code model} only with {@code mode='custom'}. {@code host-model} is run as
  * QEMU's {@code host} CPU under KVM (QEMU has no separate host-model; libvirt expands it from the host's
- * CPUID, which amounts to the same guest-visible features apart from migration safety).
+ * CPUID, which amounts to the same guest-visible features apart from migration safety). {@code migratable}
+ * ({@code host-passthrough} and {@code maximum} only) keeps or drops features that cannot be migrated.
  */
 public record CpuConfig(CpuMode mode, Optional<String> model, Optional<CpuTopology> topology,
-		List<CpuFeature> features) {
+		List<CpuFeature> features, Optional<Boolean> migratable) {
 
 	public CpuConfig {
 		features = List.copyOf(features);

@@ -20,7 +20,8 @@ import java.util.UUID;
  * @param os boot configuration
  * @param features ACPI, APIC, PAE
  * @param cpu CPU model, when given
- * @param clockOffset {@code <clock offset>}
+ * @param clock {@code <clock>} offset and timers
+ * @param pm {@code <pm>} guest suspend states
  * @param onPoweroff action on guest power-off
  * @param onReboot action on guest reboot
  * @param onCrash action on guest crash
@@ -29,9 +30,14 @@ import java.util.UUID;
  */
 public record DomainDefinition(DomainType type, String name, UUID uuid, Optional<String> title,
 		Optional<String> description, Optional<String> metadata, long memoryKiB, long currentMemoryKiB, Vcpu vcpu,
-		OsConfig os, Features features, Optional<CpuConfig> cpu, Optional<ClockOffset> clockOffset,
+		OsConfig os, Features features, Optional<CpuConfig> cpu, Optional<ClockConfig> clock, PowerManagement pm,
 		LifecycleAction onPoweroff, LifecycleAction onReboot, LifecycleAction onCrash, Devices devices,
 		QemuCommandline commandline) {
+
+	/** The {@code <clock offset>}, if a clock is given. */
+	public Optional<ClockOffset> clockOffset() {
+		return this.clock.map(ClockConfig::offset);
+	}
 
 	/** The maximum vCPU count ({@code <vcpu>}). */
 	public int vcpus() {
@@ -45,13 +51,13 @@ public record DomainDefinition(DomainType type, String name, UUID uuid, Optional
 
 	public DomainDefinition withDevices(Devices devices) {
 		return new DomainDefinition(this.type, this.name, this.uuid, this.title, this.description, this.metadata,
-				this.memoryKiB, this.currentMemoryKiB, this.vcpu, this.os, this.features, this.cpu, this.clockOffset,
+				this.memoryKiB, this.currentMemoryKiB, this.vcpu, this.os, this.features, this.cpu, this.clock, this.pm,
 				this.onPoweroff, this.onReboot, this.onCrash, devices, this.commandline);
 	}
 
 	public DomainDefinition withOs(OsConfig os) {
 		return new DomainDefinition(this.type, this.name, this.uuid, this.title, this.description, this.metadata,
-				this.memoryKiB, this.currentMemoryKiB, this.vcpu, os, this.features, this.cpu, this.clockOffset,
+				this.memoryKiB, this.currentMemoryKiB, this.vcpu, os, this.features, this.cpu, this.clock, this.pm,
 				this.onPoweroff, this.onReboot, this.onCrash, this.devices, this.commandline);
 	}
 

@@ -86,11 +86,8 @@ final class DomainXmlReader {
 		OsConfig os = os(domain.requiredChild("os"));
 		Features features = domain.child("features").map(DomainXmlReader::features).orElse(Features.NONE);
 		Optional<CpuConfig> cpu = domain.child("cpu").map((node) -> cpu(node, vcpu));
-		Optional<ClockOffset> clock = domain.child("clock").map((node) -> {
-			ClockOffset offset = node.enumAttr("offset", ClockOffset.class, ClockOffset.UTC);
-			node.finish();
-			return offset;
-		});
+		Optional<ClockConfig> clock = domain.child("clock").map(DomainXmlReader::clock);
+		PowerManagement pm = domain.child("pm").map(DomainXmlReader::pm).orElse(PowerManagement.DEFAULT);
 		LifecycleAction onPoweroff = lifecycle(domain, "on_poweroff", LifecycleAction.DESTROY,
 				LifecycleAction.DESTROY, LifecycleAction.RESTART, LifecycleAction.PRESERVE);
 		LifecycleAction onReboot = lifecycle(domain, "on_reboot", LifecycleAction.RESTART, LifecycleAction.RESTART,
@@ -101,7 +98,7 @@ final class DomainXmlReader {
 		QemuCommandline commandline = commandline(domain);
 		domain.finish();
 		DomainDefinition definition = new DomainDefinition(type, name, uuid, title, description, metadata, memory,
-				currentMemory, vcpu, os, features, cpu, clock, onPoweroff, onReboot, onCrash, devices, commandline);
+				currentMemory, vcpu, os, features, cpu, clock, pm, onPoweroff, onReboot, onCrash, devices, commandline);
 		DomainRules.check(definition);
 		return definition;
 	}
@@ -291,8 +288,61 @@ final class DomainXmlReader {
 		boolean acpi = flag(node, "acpi");
 		boolean apic = flag(node, "apic");
 		boolean pae = flag(node, "pae");
+		Optional<Boolean> vmport = node.child("vmport").map((child) -> {
+			if (child.attr("state").isEmpty()) {
+				throw new InvalidConfigurationException(child.attrPath("state"), "give <vmport state='on|off'/>");
+			}
+			boolean state = child.onOff("state", false);
+			child.finish();
+			return state;
+		});
 		node.finish();
-		return new Features(acpi, apic, pae);
+		return new Features(acpi, apic, pae, vmport);
+	}
+
+	private static ClockConfig clock(XNode node) {
+		ClockOffset offset = node.enumAttr("offset", ClockOffset.class, ClockOffset.UTC);
+		List<ClockTimer> timers = new ArrayList<>();
+		Set<String> names = new HashSet<>();
+		for (XNode child : node.children("timer")) {
+			String name = child.oneOf("name", null, "rtc", "pit", "hpet");
+			if (name == null) {
+				throw new InvalidConfigurationException(child.attrPath("name"),
+						"attribute 'name' of <timer> is required; supported: rtc, pit, hpet");
+			}
+			if (!names.add(name)) {
+				throw new InvalidConfigurationException(child.attrPath("name"), "timer '" + name + "' is listed twice");
+			}
+			Optional<String> tickpolicy = switch (name) {
+				case "rtc" -> Optional.ofNullable(child.oneOf("tickpolicy", null, "catchup", "delay"));
+				case "pit" -> Optional.ofNullable(child.oneOf("tickpolicy", null, "delay", "discard"));
+				default -> Optional.empty();
+			};
+			Optional<Boolean> present = name.equals("hpet")
+					? Optional.of(child.yesNo("present", true)).filter((value) -> child.attr("present").isPresent())
+					: Optional.empty();
+			child.finish();
+			timers.add(new ClockTimer(name, tickpolicy, present));
+		}
+		node.finish();
+		return new ClockConfig(offset, timers);
+	}
+
+	private static PowerManagement pm(XNode node) {
+		Optional<Boolean> mem = node.child("suspend-to-mem").map((child) -> enabled(child));
+		Optional<Boolean> disk = node.child("suspend-to-disk").map((child) -> enabled(child));
+		node.finish();
+		return new PowerManagement(mem, disk);
+	}
+
+	private static boolean enabled(XNode node) {
+		if (node.attr("enabled").isEmpty()) {
+			throw new InvalidConfigurationException(node.attrPath("enabled"),
+					"give <" + node.name() + " enabled='yes|no'/>");
+		}
+		boolean enabled = node.yesNo("enabled", false);
+		node.finish();
+		return enabled;
 	}
 
 	private static boolean flag(XNode node, String name) {
@@ -336,6 +386,14 @@ final class DomainXmlReader {
 			}
 			return result;
 		});
+		Optional<Boolean> migratable = Optional.empty();
+		if (node.attr("migratable").isPresent()) {
+			if (mode != CpuMode.HOST_PASSTHROUGH && mode != CpuMode.MAXIMUM) {
+				throw new UnsupportedConfigurationException(node.attrPath("migratable"),
+						"migratable is supported with mode='host-passthrough' or 'maximum' only");
+			}
+			migratable = Optional.of(node.onOff("migratable", true));
+		}
 		List<CpuFeature> features = new ArrayList<>();
 		Set<String> seen = new HashSet<>();
 		for (XNode child : node.children("feature")) {
@@ -352,7 +410,7 @@ final class DomainXmlReader {
 			features.add(new CpuFeature(policy, name));
 		}
 		node.finish();
-		return new CpuConfig(mode, model, topology, features);
+		return new CpuConfig(mode, model, topology, features, migratable);
 	}
 
 	private static LifecycleAction lifecycle(XNode domain, String name, LifecycleAction defaultAction,
@@ -388,10 +446,7 @@ final class DomainXmlReader {
 		Optional<MemBalloon> memballoon = node.child("memballoon").map(DomainXmlReader::memballoon);
 		List<Watchdog> watchdogs = node.children("watchdog").stream().map(DomainXmlReader::watchdog).toList();
 		Optional<Vsock> vsock = node.child("vsock").map(DomainXmlReader::vsock);
-		if (!node.children("filesystem").isEmpty()) {
-			throw new UnsupportedConfigurationException(node.path() + "/filesystem[1]",
-					"<filesystem> (virtiofs, 9p) is not supported; attach the data as a <disk> instead");
-		}
+		node.refuse("filesystem", "<filesystem> (virtiofs, 9p) is not supported; attach the data as a <disk> instead");
 		node.finish();
 		return new Devices(emulator, disks, controllers, interfaces, serials, consoles, channels, graphics, videos,
 				inputs, rngs, memballoon, watchdogs, vsock);
@@ -439,6 +494,10 @@ final class DomainXmlReader {
 					"a cdrom cannot be on the virtio bus; use sata, scsi or ide");
 		}
 		boolean readonly = flag(node, "readonly");
+		if (readonly && device == DiskDevice.DISK && (bus == DiskBus.SATA || bus == DiskBus.IDE)) {
+			throw new UnsupportedConfigurationException(node.path() + "/readonly",
+					"QEMU's IDE/SATA hard disks cannot be read-only; use bus virtio or scsi, or device='cdrom'");
+		}
 		boolean shareable = flag(node, "shareable");
 		Optional<String> serial = node.child("serial").map((child) -> {
 			String value = child.requiredText();
@@ -650,9 +709,9 @@ final class DomainXmlReader {
 			child.finish();
 			return dev;
 		});
-		if (targetDev.isPresent() && type == InterfaceType.USER) {
-			throw new UnsupportedConfigurationException(node.path() + "/target",
-					"<target dev> is not supported for <interface type='user'>");
+		if (targetDev.isPresent() && type != InterfaceType.ETHERNET) {
+			throw new UnsupportedConfigurationException(node.path() + "/target", "<target dev> is only supported for"
+					+ " <interface type='ethernet'> (bridge and network taps are created and named by qemu-bridge-helper)");
 		}
 		Optional<Integer> bootOrder = bootOrder(node);
 		Optional<PciAddress> address = node.child("address").map(DomainXmlReader::pciAddress);

@@ -53,10 +53,27 @@ final class DomainXmlWriter {
 			if (features.pae()) {
 				this.out.start("pae").end();
 			}
+			features.vmport().ifPresent((state) -> this.out.start("vmport").attr("state", state ? "on" : "off").end());
 			this.out.end();
 		}
 		def.cpu().ifPresent(this::cpu);
-		def.clockOffset().ifPresent((offset) -> this.out.start("clock").attr("offset", offset.xmlName()).end());
+		def.clock().ifPresent((clock) -> {
+			this.out.start("clock").attr("offset", clock.offset().xmlName());
+			for (ClockTimer timer : clock.timers()) {
+				this.out.start("timer").attr("name", timer.name()).attr("tickpolicy", timer.tickpolicy().orElse(null))
+					.attr("present", timer.present().map((present) -> present ? "yes" : "no").orElse(null))
+					.end();
+			}
+			this.out.end();
+		});
+		if (!def.pm().equals(PowerManagement.DEFAULT)) {
+			this.out.start("pm");
+			def.pm().suspendToMem().ifPresent((enabled) -> this.out.start("suspend-to-mem")
+				.attr("enabled", enabled ? "yes" : "no").end());
+			def.pm().suspendToDisk().ifPresent((enabled) -> this.out.start("suspend-to-disk")
+				.attr("enabled", enabled ? "yes" : "no").end());
+			this.out.end();
+		}
 		this.out.text("on_poweroff", def.onPoweroff().xmlName());
 		this.out.text("on_reboot", def.onReboot().xmlName());
 		this.out.text("on_crash", def.onCrash().xmlName());
@@ -91,7 +108,8 @@ final class DomainXmlWriter {
 	}
 
 	private void cpu(CpuConfig cpu) {
-		this.out.start("cpu").attr("mode", cpu.mode().xmlName());
+		this.out.start("cpu").attr("mode", cpu.mode().xmlName())
+			.attr("migratable", cpu.migratable().map((value) -> value ? "on" : "off").orElse(null));
 		cpu.model().ifPresent((model) -> this.out.start("model").attr("fallback", "forbid").textAndEnd(model));
 		cpu.topology().ifPresent((t) -> this.out.start("topology").attr("sockets", t.sockets())
 			.attr("dies", t.dies()).attr("cores", t.cores()).attr("threads", t.threads()).end());

@@ -57,7 +57,11 @@ final class PciTopology {
 		for (int i = 0; i < topology.controllers.size(); i++) {
 			Controller controller = topology.controllers.get(i);
 			String path = "/domain/devices/controller[" + (i + 1) + "]";
-			if (controller.address().isEmpty() && topology.needsPci(controller)) {
+			Optional<PciAddress> builtin = topology.builtinAddress(controller);
+			if (controller.address().isEmpty() && builtin.isPresent()) {
+				controller = controller.withAddress(builtin.get());
+			}
+			else if (controller.address().isEmpty() && topology.needsPci(controller)) {
 				boolean rootPort = controller.is(ControllerType.PCI, "pcie-root-port");
 				boolean conventional = controller.type() == ControllerType.SATA
 						|| controller.is(ControllerType.USB, "piix3-uhci");
@@ -122,6 +126,23 @@ final class PciTopology {
 			.withVsock(vsock)
 			.withChannels(channels);
 		return def.withDevices(assigned);
+	}
+
+	/** Where a chipset-integrated controller sits: Q35's AHCI, i440FX's PIIX3 IDE and UHCI functions. */
+	private Optional<PciAddress> builtinAddress(Controller controller) {
+		if (controller.index() != 0) {
+			return Optional.empty();
+		}
+		if (this.family == MachineFamily.Q35 && controller.type() == ControllerType.SATA) {
+			return Optional.of(new PciAddress(0, 0, 0x1f, 2, false));
+		}
+		if (this.family == MachineFamily.PC && controller.type() == ControllerType.IDE) {
+			return Optional.of(new PciAddress(0, 0, 1, 1, false));
+		}
+		if (this.family == MachineFamily.PC && controller.is(ControllerType.USB, "piix3-uhci")) {
+			return Optional.of(new PciAddress(0, 0, 1, 2, false));
+		}
+		return Optional.empty();
 	}
 
 	private boolean needsPci(Controller controller) {
@@ -223,9 +244,19 @@ final class PciTopology {
 		}
 		List<Object[]> given = new ArrayList<>();
 		for (int i = 0; i < this.controllers.size(); i++) {
-			int index = i;
-			this.controllers.get(i).address().ifPresent((a) -> given.add(new Object[] { a,
-					"/domain/devices/controller[" + (index + 1) + "]/address" }));
+			Controller controller = this.controllers.get(i);
+			String path = "/domain/devices/controller[" + (i + 1) + "]/address";
+			Optional<PciAddress> builtin = builtinAddress(controller);
+			if (builtin.isPresent()) {
+				// Part of the chipset: the address can only say where it already is.
+				if (controller.address().isPresent() && !controller.address().get().equals(builtin.get())) {
+					throw new InvalidConfigurationException(path, "this controller is built into the chipset at "
+							+ builtin.get() + "; remove the address or give that one");
+				}
+				this.used.add(builtin.get());
+				continue;
+			}
+			controller.address().ifPresent((a) -> given.add(new Object[] { a, path }));
 		}
 		collect(given, devices.disks(), "disk", (d) -> d.address().filter(PciAddress.class::isInstance)
 			.map(PciAddress.class::cast));

@@ -38,6 +38,8 @@ final class XNode {
 
 	private final Set<Node> usedChildren = Collections.newSetFromMap(new IdentityHashMap<>());
 
+	private final java.util.Map<String, String> refusals = new java.util.HashMap<>();
+
 	private boolean textAllowed;
 
 	XNode(Element element, String path) {
@@ -138,6 +140,11 @@ final class XNode {
 		return longAttr(name, min, max).map(Long::intValue);
 	}
 
+	/** A better message than "not supported" for a child element that is refused on purpose. */
+	void refuse(String childName, String message) {
+		this.refusals.put(childName, message);
+	}
+
 	/** Marks a child name as known without reading it (for elements that are read through {@link #children(String)}). */
 	void know(String childName) {
 		this.knownChildren.add(childName);
@@ -234,6 +241,10 @@ final class XNode {
 			if (!this.usedChildren.contains(child)) {
 				String name = child.getPrefix() != null ? child.getPrefix() + ":" + child.getLocalName()
 						: child.getLocalName();
+				if (child.getNamespaceURI() == null && this.refusals.containsKey(name)) {
+					throw new UnsupportedConfigurationException(this.path + "/" + name + "[" + indexOf(child) + "]",
+							this.refusals.get(name));
+				}
 				throw new UnsupportedConfigurationException(this.path + "/" + name + "[" + indexOf(child) + "]",
 						"element <" + name + "> is not supported in <" + name() + ">; supported: "
 								+ list(this.knownChildren, "<", ">"));

@@ -22,7 +22,7 @@ public final class TestCapabilities {
 						"virtconsole", "virtio-balloon-pci", "virtio-rng-pci", "virtio-vga", "virtio-gpu-pci",
 						"virtio-tablet-pci", "virtio-mouse-pci", "virtio-keyboard-pci", "vhost-vsock-pci",
 						"pcie-root-port", "pci-bridge", "qemu-xhci", "nec-usb-xhci", "piix3-usb-uhci",
-						"usb-tablet", "usb-mouse", "usb-kbd", "ide-hd", "ide-cd", "scsi-hd", "scsi-cd", "ahci",
+						"usb-tablet", "usb-mouse", "usb-kbd", "ide-hd", "ide-cd", "scsi-hd", "scsi-cd", "ich9-ahci",
 						"isa-serial", "e1000", "e1000e", "rtl8139", "VGA", "cirrus-vga", "bochs-display", "i6300esb",
 						"ib700", "pvpanic"),
 				Set.of("secret", "rng-random", "rng-builtin", "memory-backend-ram", "memory-backend-file", "iothread"),

@@ -67,6 +67,16 @@ class DomainXmlTests {
 		assertThat(DomainXml.write(DomainXml.parse(written), true)).isEqualTo(written);
 	}
 
+	@org.junit.jupiter.params.ParameterizedTest
+	@org.junit.jupiter.params.provider.ValueSource(strings = { "q35-full.xml", "q35-uefi.xml", "q35-minimal.xml",
+			"pc-kernel.xml", "pc-buses.xml", "pc-i686.xml", "q35-virt-install.xml" })
+	void everyGoldenFileRoundTrips(String name) {
+		DomainDefinition def = DomainXml.parse(resource(name));
+		String written = DomainXml.write(def, true);
+		assertThat(DomainXml.parse(written)).isEqualTo(def);
+		assertThat(DomainXml.write(DomainXml.parse(written), true)).isEqualTo(written);
+	}
+
 	@Test
 	void writesSecretsOnlyOnRequest() {
 		DomainDefinition def = DomainXml.parse(resource("q35-full.xml"));

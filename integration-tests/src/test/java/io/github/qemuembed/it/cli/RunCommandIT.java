@@ -70,13 +70,13 @@ class RunCommandIT {
 		Path xml = this.work.resolve("guestless.xml");
 		Files.writeString(xml, guestless("cli-guestless"));
 		List<String> output = start("run", "--shutdown-timeout", "1s", xml.toString());
-		await().atMost(Duration.ofSeconds(30)).until(() -> output.stream().anyMatch((l) -> l.contains("started")));
+		await().atMost(Duration.ofSeconds(30)).until(() -> output.stream().anyMatch((l) -> l.contains("started (pid")));
 		new ProcessBuilder("kill", "-INT", Long.toString(this.cli.pid())).start().waitFor();
 		assertThat(this.cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.cli.exitValue()).as(String.join("\n", output)).isEqualTo(1);
 		assertThat(output).anyMatch((line) -> line.contains("shutoff/destroyed"));
 		// without --root, a temporary root was used, and it is gone
-		String started = output.stream().filter((l) -> l.contains("started")).findFirst().orElseThrow();
+		String started = output.stream().filter((l) -> l.contains("started (pid")).findFirst().orElseThrow();
 		Path temporaryRoot = Path.of(started.replaceAll(".*root (\\S+)\\).*", "$1"));
 		assertThat(temporaryRoot.toString()).startsWith("/tmp/qemu-embed-run-");
 		assertThat(temporaryRoot).doesNotExist();
@@ -89,7 +89,7 @@ class RunCommandIT {
 		String uuid = UUID.randomUUID().toString();
 		Files.writeString(xml, guestless("cli-orphan").replace("<name>", "<uuid>" + uuid + "</uuid><name>"));
 		List<String> output = start("run", "--root", this.work.resolve("root").toString(), xml.toString());
-		await().atMost(Duration.ofSeconds(30)).until(() -> output.stream().anyMatch((l) -> l.contains("started")));
+		await().atMost(Duration.ofSeconds(30)).until(() -> output.stream().anyMatch((l) -> l.contains("started (pid")));
 		assertThat(qemuWith(uuid)).hasSize(1);
 		new ProcessBuilder("kill", "-KILL", Long.toString(this.cli.pid())).start().waitFor();
 		await().atMost(Duration.ofSeconds(10)).until(() -> qemuWith(uuid).isEmpty());

@@ -3,22 +3,16 @@ package io.github.qemuembed.driver.secondary.embedded;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +29,7 @@ import io.github.qemuembed.driver.error.AccessDeniedException;
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
+import io.github.qemuembed.driver.fs.AtomicFiles;
 import io.github.qemuembed.driver.secondary.PrivateSecretException;
 import io.github.qemuembed.driver.secondary.SecretDriver;
 
@@ -386,35 +381,9 @@ public final class EmbeddedSecretDriver implements SecretDriver {
 		}
 	}
 
-	/** Temp file (0600 from the start), fsync, rename over the target: readers never see half a file. */
+	/** Temp file (owner-only from the start), fsync, rename over the target: readers never see half a file. */
 	private void writeAtomically(Path target, byte[] content) {
-		Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-		try {
-			Files.deleteIfExists(temp);
-			try (FileChannel channel = FileChannel.open(temp, EnumSet.of(StandardOpenOption.CREATE_NEW,
-					StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(FILE_MODE))) {
-				ByteBuffer buffer = ByteBuffer.wrap(content);
-				while (buffer.hasRemaining()) {
-					channel.write(buffer);
-				}
-				channel.force(true);
-			}
-			try {
-				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (AtomicMoveNotSupportedException ex) {
-				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-			}
-		}
-		catch (IOException ex) {
-			try {
-				Files.deleteIfExists(temp);
-			}
-			catch (IOException suppressed) {
-				ex.addSuppressed(suppressed);
-			}
-			throw new UncheckedIOException("Cannot write " + target, ex);
-		}
+		AtomicFiles.write(target, content, FILE_MODE);
 	}
 
 	/** Forgets the in-memory values of ephemeral secrets. */

@@ -3,10 +3,10 @@ package io.github.qemuembed.driver.secondary.rpc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.github.qemuembed.driver.io.ChannelStreams;
 import jnr.unixsocket.UnixSocketAddress;
 import jnr.unixsocket.UnixSocketChannel;
 
@@ -49,44 +49,8 @@ public final class UnixSocketTransport implements RpcTransport {
 
 		UnixChannel(UnixSocketChannel channel) {
 			this.channel = channel;
-			this.input = new InputStream() {
-
-				@Override
-				public int read() throws IOException {
-					byte[] one = new byte[1];
-					return (read(one, 0, 1) < 0) ? -1 : one[0] & 0xFF;
-				}
-
-				@Override
-				public int read(byte[] b, int off, int len) throws IOException {
-					if (len == 0) {
-						return 0;
-					}
-					int n;
-					do {
-						n = channel.read(ByteBuffer.wrap(b, off, len));
-					}
-					while (n == 0);
-					return n;
-				}
-
-			};
-			this.output = new OutputStream() {
-
-				@Override
-				public void write(int b) throws IOException {
-					write(new byte[] { (byte) b }, 0, 1);
-				}
-
-				@Override
-				public void write(byte[] b, int off, int len) throws IOException {
-					ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-					while (buffer.hasRemaining()) {
-						channel.write(buffer);
-					}
-				}
-
-			};
+			this.input = ChannelStreams.input(channel);
+			this.output = ChannelStreams.output(channel);
 		}
 
 		@Override

@@ -1,4 +1,4 @@
-package io.github.qemuembed.driver.core;
+package io.github.qemuembed.driver.fs;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

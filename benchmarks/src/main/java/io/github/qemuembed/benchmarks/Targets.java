@@ -1,0 +1,69 @@
+package io.github.qemuembed.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The targets of the benchmark issue, checked against the rows of a run: each is met, missed, or
+ * not measured (a missing row never counts as met).
+ */
+public final class Targets {
+
+	private Targets() {
+	}
+
+	/** One line per target, as a Markdown list. */
+	public static String render(List<Row> rows) {
+		List<String> lines = new ArrayList<>();
+		lines.add(ratio(rows, "launch", "time", 1.3, "launch ≤ 1.3× raw QEMU"));
+		lines.add(atMost(rows, "destroy", "time", 50, "destroy ≤ 50 ms median"));
+		lines.add(atMost(rows, "open-cold", "time", 1000, "cold open ≤ 1 s"));
+		lines.add(atMost(rows, "scale-50", "driver-threads-per-vm", 1, "50 VMs: ≤ 1 driver thread per VM"));
+		lines.add(atMost(rows, "scale-50", "heap-per-vm", 256, "50 VMs: ≤ 256 KiB heap per VM"));
+		Optional<Row> target = find(rows, "context-close", Systems.QEMU_EMBED, "graceful-target");
+		lines.add(target.map((row) -> atMost(rows, "context-close", "graceful", row.median(),
+				"context close (graceful) within the timeout + 1 s"))
+			.orElse(notMeasured("context close (graceful) within the timeout + 1 s")));
+		lines.add(atMost(rows, "mixed", "errors", 0, "mixed operations: 0 errors"));
+		StringBuilder out = new StringBuilder();
+		lines.forEach((line) -> out.append("- ").append(line).append('\n'));
+		return out.toString();
+	}
+
+	private static String ratio(List<Row> rows, String scenario, String metric, double limit, String label) {
+		Optional<Row> embed = find(rows, scenario, Systems.QEMU_EMBED, metric);
+		Optional<Row> raw = find(rows, scenario, Systems.RAW_QEMU, metric);
+		if (embed.isEmpty() || raw.isEmpty()) {
+			return notMeasured(label);
+		}
+		double ratio = embed.get().median() / raw.get().median();
+		return verdict(ratio <= limit, label, String.format(Locale.ROOT, "%.2f×", ratio));
+	}
+
+	private static String atMost(List<Row> rows, String scenario, String metric, double limit, String label) {
+		Optional<Row> row = find(rows, scenario, Systems.QEMU_EMBED, metric);
+		if (row.isEmpty()) {
+			return notMeasured(label);
+		}
+		return verdict(row.get().median() <= limit, label,
+				MarkdownTable.format(row.get().median()) + " " + row.get().unit());
+	}
+
+	private static String verdict(boolean met, String label, String value) {
+		return (met ? "met" : "**missed**") + ": " + label + " (measured " + value + ")";
+	}
+
+	private static String notMeasured(String label) {
+		return "not measured: " + label;
+	}
+
+	private static Optional<Row> find(List<Row> rows, String scenario, String system, String metric) {
+		return rows.stream()
+			.filter((row) -> !row.absent() && row.scenario().equals(scenario) && row.system().equals(system)
+					&& row.metric().equals(metric))
+			.findFirst();
+	}
+
+}

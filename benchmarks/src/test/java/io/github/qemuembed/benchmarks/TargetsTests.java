@@ -1,0 +1,38 @@
+package io.github.qemuembed.benchmarks;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TargetsTests {
+
+	@Test
+	void launchTargetIsARatioToRawQemu() {
+		String met = Targets.render(List.of(row("launch", Systems.QEMU_EMBED, "time", 60),
+				row("launch", Systems.RAW_QEMU, "time", 50)));
+		assertThat(met).contains("met: launch ≤ 1.3× raw QEMU (measured 1.20×)");
+		String missed = Targets.render(List.of(row("launch", Systems.QEMU_EMBED, "time", 70),
+				row("launch", Systems.RAW_QEMU, "time", 50)));
+		assertThat(missed).contains("**missed**: launch ≤ 1.3× raw QEMU (measured 1.40×)");
+	}
+
+	@Test
+	void missingRowsAreNotMeasuredNeverMet() {
+		String targets = Targets.render(List.of(Row.missing("destroy", Systems.QEMU_EMBED, "failed: boom")));
+		assertThat(targets).contains("not measured: destroy ≤ 50 ms median").doesNotContain("met: destroy");
+	}
+
+	@Test
+	void contextCloseIsComparedWithItsOwnTarget() {
+		String targets = Targets.render(List.of(row("context-close", Systems.QEMU_EMBED, "graceful", 4200),
+				row("context-close", Systems.QEMU_EMBED, "graceful-target", 4000)));
+		assertThat(targets).contains("**missed**: context close (graceful) within the timeout + 1 s (measured 4200 ms)");
+	}
+
+	private static Row row(String scenario, String system, String metric, double median) {
+		return new Row(scenario, system, metric, "ms", median, median, median, 10, null);
+	}
+
+}
