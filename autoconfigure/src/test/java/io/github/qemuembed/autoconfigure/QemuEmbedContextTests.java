@@ -147,6 +147,28 @@ class QemuEmbedContextTests {
 	}
 
 	@Test
+	void leftoversAreDestroyedByDefaultWhenNotDetaching() {
+		List<Long> pids = new CopyOnWriteArrayList<>();
+		String[] declared = { "qemu.embed.root=" + this.root,
+				"qemu.embed.domains.alpha.inline-xml=" + GUESTLESS.formatted("alpha"),
+				"qemu.embed.domains.alpha.autostart=true" };
+		this.runner.withPropertyValues(declared)
+			.withPropertyValues("qemu.embed.shutdown.mode=detach")
+			.run((context) -> pids.add(context.getBean(QemuDriver.class).lookup("alpha").info().pid().getAsLong()));
+		ProcessHandle leftover = ProcessHandle.of(pids.get(0)).orElseThrow();
+		// shutdown.mode destroy and startup.leftovers unset: the leftover is destroyed at open, and the
+		// declared domain is started afresh
+		this.runner.withPropertyValues(declared).withPropertyValues("qemu.embed.shutdown.mode=destroy").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(leftover.isAlive()).isFalse();
+			Domain alpha = context.getBean(QemuDriver.class).lookup("alpha");
+			assertThat(alpha.status().state()).isEqualTo(DomainState.RUNNING);
+			assertThat(alpha.info().pid().getAsLong()).isNotEqualTo(pids.get(0));
+		});
+		assertThat(QemuProcesses.under(this.root)).isEmpty();
+	}
+
+	@Test
 	void eventsArePublishedForRealLifecycle() {
 		this.runner.withUserConfiguration(Recorder.class)
 			.withPropertyValues("qemu.embed.root=" + this.root,

@@ -18,7 +18,7 @@ import io.github.qemuembed.driver.secondary.StorageDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
 import io.github.qemuembed.driver.secondary.rpc.RemoteTimeoutException;
 import io.github.qemuembed.driver.secondary.rpc.RpcClientOptions;
-import io.github.qemuembed.it.libvirt.LibvirtContainer;
+import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

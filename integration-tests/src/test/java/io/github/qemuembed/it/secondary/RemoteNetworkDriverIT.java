@@ -17,7 +17,7 @@ import io.github.qemuembed.driver.secondary.SecondaryDriverFactory;
 import io.github.qemuembed.driver.secondary.remote.RemoteNetworkDriver;
 import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
 import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.NetworkRef;
-import io.github.qemuembed.it.libvirt.LibvirtContainer;
+import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

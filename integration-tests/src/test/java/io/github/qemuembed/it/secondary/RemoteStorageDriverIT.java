@@ -17,7 +17,7 @@ import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
 import io.github.qemuembed.driver.secondary.rpc.LibvirtObjectNotFoundException;
 import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.StoragePoolRef;
 import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.StorageVolRef;
-import io.github.qemuembed.it.libvirt.LibvirtContainer;
+import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

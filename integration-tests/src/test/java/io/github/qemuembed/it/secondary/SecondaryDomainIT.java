@@ -36,7 +36,7 @@ import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
 import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.SecretRef;
 import io.github.qemuembed.driver.secondary.rpc.RpcClientOptions;
-import io.github.qemuembed.it.libvirt.LibvirtContainer;
+import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -1,6 +1,6 @@
 package io.github.qemuembed.it.secondary;
 
-import io.github.qemuembed.it.libvirt.LibvirtContainer;
+import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
 /** The two ways the tests reach the daemon: its UNIX socket (bind-mounted to the host) and TCP. */
 enum Transport {

@@ -1,4 +1,4 @@
-package io.github.qemuembed.it.libvirt;
+package io.github.qemuembed.testsupport.libvirt;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +32,12 @@ import org.testcontainers.utility.DockerImageName;
  *
  * <p>The image is never pulled (no registry is reachable here): build it first with
  * {@code dev/setup}. Ryuk is off on these machines, so {@link #stop()} also removes the container.
+ *
+ * <p>In a Spring Boot test, {@code @ServiceConnection} on a field of this type gives the
+ * auto-configured driver the daemon's network, storage and secret drivers (over its UNIX socket)
+ * with no {@code qemu.embed.secondary.*} property. Needs {@code org.testcontainers:testcontainers}
+ * (and, for {@code @ServiceConnection}, {@code spring-boot-testcontainers}) on the test classpath:
+ * this module declares them optional.
  */
 public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 
