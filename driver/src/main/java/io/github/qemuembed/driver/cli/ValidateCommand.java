@@ -101,7 +101,12 @@ final class ValidateCommand implements CliCommand {
 		catch (ConfigurationException ex) {
 			result.put("status", (ex instanceof UnsupportedConfigurationException) ? "unsupported" : "invalid");
 			result.put("path", ex.path());
-			result.put("message", ex.getMessage());
+			String message = ex.getMessage();
+			// The path has its own field; the message says what is wrong there.
+			if (ex.path() != null && message.startsWith(ex.path() + ": ")) {
+				message = message.substring(ex.path().length() + 2);
+			}
+			result.put("message", message);
 			result.put("requirements", List.of());
 			return result;
 		}
@@ -118,6 +123,9 @@ final class ValidateCommand implements CliCommand {
 	@SuppressWarnings("unchecked")
 	private static String text(Map<String, Object> result) {
 		StringBuilder line = new StringBuilder().append(result.get("file")).append(": ").append(result.get("status"));
+		if (result.get("path") != null) {
+			line.append(": ").append(result.get("path"));
+		}
 		if (result.get("message") != null) {
 			line.append(": ").append(result.get("message"));
 		}

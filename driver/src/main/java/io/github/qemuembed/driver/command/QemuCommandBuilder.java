@@ -164,6 +164,8 @@ public final class QemuCommandBuilder {
 			input(devices.inputs().get(i), i, "/domain/devices/input[" + (i + 1) + "]");
 		}
 		graphics(devices.graphics());
+		devices.audios().forEach((id) -> add("-audiodev",
+				Json.object().put("id", "audio" + id).put("driver", "none").toString()));
 		for (int i = 0; i < devices.videos().size(); i++) {
 			video(devices.videos().get(i), i, "/domain/devices/video[" + (i + 1) + "]");
 		}

@@ -11,11 +11,11 @@ import java.util.Optional;
 public record Devices(Optional<String> emulator, List<Disk> disks, List<Controller> controllers,
 		List<NetInterface> interfaces, List<CharDevice> serials, List<CharDevice> consoles, List<Channel> channels,
 		List<Graphics> graphics, List<Video> videos, List<Input> inputs, List<Rng> rngs,
-		Optional<MemBalloon> memballoon, List<Watchdog> watchdogs, Optional<Vsock> vsock) {
+		Optional<MemBalloon> memballoon, List<Watchdog> watchdogs, Optional<Vsock> vsock, List<Integer> audios) {
 
 	public static final Devices NONE = new Devices(Optional.empty(), List.of(), List.of(), List.of(), List.of(),
 			List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), Optional.empty(), List.of(),
-			Optional.empty());
+			Optional.empty(), List.of());
 
 	public Devices {
 		disks = List.copyOf(disks);
@@ -29,6 +29,7 @@ public record Devices(Optional<String> emulator, List<Disk> disks, List<Controll
 		inputs = List.copyOf(inputs);
 		rngs = List.copyOf(rngs);
 		watchdogs = List.copyOf(watchdogs);
+		audios = List.copyOf(audios);
 	}
 
 	/** {@code <emulator>} as a path. */
@@ -39,61 +40,61 @@ public record Devices(Optional<String> emulator, List<Disk> disks, List<Controll
 	public Devices withDisks(List<Disk> disks) {
 		return new Devices(this.emulator, disks, this.controllers, this.interfaces, this.serials, this.consoles,
 				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
-				this.vsock);
+				this.vsock, this.audios);
 	}
 
 	public Devices withControllers(List<Controller> controllers) {
 		return new Devices(this.emulator, this.disks, controllers, this.interfaces, this.serials, this.consoles,
 				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
-				this.vsock);
+				this.vsock, this.audios);
 	}
 
 	public Devices withInterfaces(List<NetInterface> interfaces) {
 		return new Devices(this.emulator, this.disks, this.controllers, interfaces, this.serials, this.consoles,
 				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
-				this.vsock);
+				this.vsock, this.audios);
 	}
 
 	public Devices withChannels(List<Channel> channels) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
-				this.watchdogs, this.vsock);
+				this.watchdogs, this.vsock, this.audios);
 	}
 
 	public Devices withVideos(List<Video> videos) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, this.channels, this.graphics, videos, this.inputs, this.rngs, this.memballoon,
-				this.watchdogs, this.vsock);
+				this.watchdogs, this.vsock, this.audios);
 	}
 
 	public Devices withInputs(List<Input> inputs) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, this.channels, this.graphics, this.videos, inputs, this.rngs, this.memballoon,
-				this.watchdogs, this.vsock);
+				this.watchdogs, this.vsock, this.audios);
 	}
 
 	public Devices withRngs(List<Rng> rngs) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, this.channels, this.graphics, this.videos, this.inputs, rngs, this.memballoon,
-				this.watchdogs, this.vsock);
+				this.watchdogs, this.vsock, this.audios);
 	}
 
 	public Devices withMemballoon(Optional<MemBalloon> memballoon) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, memballoon,
-				this.watchdogs, this.vsock);
+				this.watchdogs, this.vsock, this.audios);
 	}
 
 	public Devices withWatchdogs(List<Watchdog> watchdogs) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
-				watchdogs, this.vsock);
+				watchdogs, this.vsock, this.audios);
 	}
 
 	public Devices withVsock(Optional<Vsock> vsock) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
-				this.watchdogs, vsock);
+				this.watchdogs, vsock, this.audios);
 	}
 
 }

@@ -446,10 +446,25 @@ final class DomainXmlReader {
 		Optional<MemBalloon> memballoon = node.child("memballoon").map(DomainXmlReader::memballoon);
 		List<Watchdog> watchdogs = node.children("watchdog").stream().map(DomainXmlReader::watchdog).toList();
 		Optional<Vsock> vsock = node.child("vsock").map(DomainXmlReader::vsock);
+		List<Integer> audios = new ArrayList<>();
+		for (XNode child : node.children("audio")) {
+			child.oneOf("type", null, "none");
+			if (child.attr("type").isEmpty()) {
+				throw new InvalidConfigurationException(child.attrPath("type"),
+						"attribute 'type' of <audio> is required; supported: none (there are no sound devices)");
+			}
+			int id = child.intAttr("id", 1, 255).orElseThrow(() -> new InvalidConfigurationException(
+					child.attrPath("id"), "attribute 'id' of <audio> is required"));
+			if (audios.contains(id)) {
+				throw new InvalidConfigurationException(child.attrPath("id"), "audio id " + id + " is used twice");
+			}
+			audios.add(id);
+			child.finish();
+		}
 		node.refuse("filesystem", "<filesystem> (virtiofs, 9p) is not supported; attach the data as a <disk> instead");
 		node.finish();
 		return new Devices(emulator, disks, controllers, interfaces, serials, consoles, channels, graphics, videos,
-				inputs, rngs, memballoon, watchdogs, vsock);
+				inputs, rngs, memballoon, watchdogs, vsock, audios);
 	}
 
 	private static Disk disk(XNode node) {

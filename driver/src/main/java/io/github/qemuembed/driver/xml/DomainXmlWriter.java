@@ -130,6 +130,7 @@ final class DomainXmlWriter {
 		devices.channels().forEach(this::channel);
 		devices.inputs().forEach(this::input);
 		devices.graphics().forEach(this::graphics);
+		devices.audios().forEach((id) -> this.out.start("audio").attr("id", id).attr("type", "none").end());
 		devices.videos().forEach(this::video);
 		devices.watchdogs().forEach((watchdog) -> {
 			this.out.start("watchdog").attr("model", watchdog.model()).attr("action", watchdog.action().xmlName());
@@ -187,6 +188,9 @@ final class DomainXmlWriter {
 	private void controller(Controller controller) {
 		this.out.start("controller").attr("type", controller.type().xmlName()).attr("index", controller.index())
 			.attr("model", controller.model().orElse(null));
+		if (controller.is(ControllerType.PCI, "pcie-root-port")) {
+			this.out.start("model").attr("name", "pcie-root-port").end();
+		}
 		if (controller.chassis().isPresent() || controller.port().isPresent()) {
 			this.out.start("target").attr("chassis", controller.chassis().orElse(null))
 				.attr("port", controller.port().map((port) -> String.format("0x%x", port)).orElse(null))
@@ -223,7 +227,9 @@ final class DomainXmlWriter {
 				.end();
 		}
 		else if (device.port().isPresent()) {
-			this.out.start("target").attr("type", "isa-serial").attr("port", device.port().get()).end();
+			this.out.start("target").attr("type", "isa-serial").attr("port", device.port().get());
+			this.out.start("model").attr("name", "isa-serial").end();
+			this.out.end();
 		}
 		this.out.end();
 	}

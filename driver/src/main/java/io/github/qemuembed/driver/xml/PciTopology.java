@@ -14,8 +14,8 @@ import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
  * Completes a definition the way libvirt does before the first start: adds the controllers its devices need
  * and gives every PCI device an address, keeping the addresses already there. On Q35 every PCI Express device
  * gets its own {@code pcie-root-port} (hot-plug capable, like libvirt); conventional PCI devices (VGA, e1000,
- * rtl8139, i6300esb) sit on the root bus. On i440FX everything sits on the root bus from slot 3 (slot 2 is
- * the primary video's).
+ * rtl8139, i6300esb) sit on the root bus. On i440FX everything sits on the root bus from slot 2 (the primary
+ * video's when there is one).
  */
 final class PciTopology {
 
@@ -90,7 +90,9 @@ final class PciTopology {
 		List<Watchdog> watchdogs = topology.map(devices.watchdogs(), "watchdog",
 				(watchdog) -> watchdog.model().equals("i6300esb") && watchdog.address().isEmpty(),
 				(watchdog, address) -> watchdog.withAddress(address), false);
-		Optional<MemBalloon> balloon = devices.memballoon().map((value) -> {
+		// As libvirt: a virtio balloon unless <memballoon model='none'/> says not.
+		Optional<MemBalloon> balloon = devices.memballoon().or(() -> Optional.of(new MemBalloon("virtio",
+				Optional.empty()))).map((value) -> {
 			if (value.present() && value.address().isEmpty()) {
 				return value.withAddress(topology.express("/domain/devices/memballoon"));
 			}
@@ -218,14 +220,13 @@ final class PciTopology {
 				|| devices.consoles().stream().anyMatch((c) -> c.target() == ConsoleTarget.VIRTIO)) {
 			addIfMissing(ControllerType.VIRTIO_SERIAL, null);
 		}
-		if (devices.inputs().stream().anyMatch((input) -> input.bus() == InputBus.USB)) {
-			boolean none = this.controllers.stream().anyMatch((c) -> c.is(ControllerType.USB, "none"));
-			if (none) {
-				throw new InvalidConfigurationException("/domain/devices/input[1]/@bus",
-						"a USB input needs a USB controller, but the USB controller model is 'none'");
-			}
-			addIfMissing(ControllerType.USB, (this.family == MachineFamily.Q35) ? "qemu-xhci" : "piix3-uhci");
+		boolean usbNone = this.controllers.stream().anyMatch((c) -> c.is(ControllerType.USB, "none"));
+		if (usbNone && devices.inputs().stream().anyMatch((input) -> input.bus() == InputBus.USB)) {
+			throw new InvalidConfigurationException("/domain/devices/input[1]/@bus",
+					"a USB input needs a USB controller, but the USB controller model is 'none'");
 		}
+		// As libvirt: every x86 domain has a USB controller unless <controller type='usb' model='none'/> says not.
+		addIfMissing(ControllerType.USB, (this.family == MachineFamily.Q35) ? "qemu-xhci" : "piix3-uhci");
 	}
 
 	private void addIfMissing(ControllerType type, String model) {
@@ -326,15 +327,18 @@ final class PciTopology {
 		return this.used.stream().anyMatch((a) -> a.bus() == bus && a.slot() == slot);
 	}
 
-	/** An address for a conventional PCI device: the root bus. */
+	/**
+	 * An address for a conventional PCI device: the root bus. On i440FX from slot 2, which the primary video
+	 * has already taken when there is one (videos are placed first), as libvirt does.
+	 */
 	private PciAddress conventional(String path) {
-		return rootSlot(this.family == MachineFamily.Q35 ? 2 : 3, path);
+		return rootSlot(2, path);
 	}
 
 	/** An address for a PCI Express capable device: its own root port on Q35, the root bus on i440FX. */
 	private PciAddress express(String path) {
 		if (this.family == MachineFamily.PC) {
-			return rootSlot(3, path);
+			return rootSlot(2, path);
 		}
 		for (Controller controller : this.controllers) {
 			if (controller.is(ControllerType.PCI, "pcie-root-port") && !slotUsed(controller.index(), 0)) {

@@ -227,6 +227,21 @@ class RealQemuDomainTests {
 		}
 	}
 
+	/** What libvirt 9.0 itself wrote for q35-minimal.xml ({@code virsh define} then {@code dumpxml --inactive}). */
+	@Test
+	void libvirtsOwnDumpxmlRunsWithItsAddresses() throws Exception {
+		String xml = Files.readString(Path.of("src/test/resources/golden/libvirt-dumpxml-q35.xml"));
+		try (RealQemu qemu = RealQemu.start(xml, this.root, RealQemu.guestlessAccel())) {
+			assertThat(qemu.pci("pci.1").slot()).isEqualTo(1);
+			assertThat(qemu.pci("pci.3").function()).isEqualTo(2);
+			assertThat(qemu.pci("usb").bus()).isEqualTo("pci.1");
+			assertThat(qemu.pci("usb").type()).isEqualTo("qemu-xhci");
+			assertThat(qemu.pci("balloon0").bus()).isEqualTo("pci.2");
+			assertThat(qemu.device("serial0", "chardev").asString()).isEqualTo("charserial0");
+			assertThat(qemu.command().argv()).contains("{\"id\":\"audio1\",\"driver\":\"none\"}");
+		}
+	}
+
 	@Test
 	void onRebootDestroyMakesQemuExitOnReset() throws Exception {
 		String xml = domain("kvm", "<name>noreboot</name><memory unit='MiB'>64</memory>"

@@ -69,7 +69,8 @@ class DomainXmlTests {
 
 	@org.junit.jupiter.params.ParameterizedTest
 	@org.junit.jupiter.params.provider.ValueSource(strings = { "q35-full.xml", "q35-uefi.xml", "q35-minimal.xml",
-			"pc-kernel.xml", "pc-buses.xml", "pc-i686.xml", "q35-virt-install.xml" })
+			"pc-kernel.xml", "pc-buses.xml", "pc-i686.xml", "q35-virt-install.xml",
+			"libvirt-dumpxml-q35.xml" })
 	void everyGoldenFileRoundTrips(String name) {
 		DomainDefinition def = DomainXml.parse(resource(name));
 		String written = DomainXml.write(def, true);

@@ -19,8 +19,8 @@ class PciTopologyTests {
 
 	@Test
 	void q35GivesEachExpressDeviceItsOwnRootPortAndKeepsGivenAddresses() {
-		DomainDefinition def = parse("q35", "<disk><source file='/a'/><target dev='vda'/></disk>"
-				+ "<disk><source file='/b'/><target dev='vdb'/>"
+		DomainDefinition def = parse("q35", "<controller type='usb' model='none'/><memballoon model='none'/>"
+				+ "<disk><source file='/a'/><target dev='vda'/></disk><disk><source file='/b'/><target dev='vdb'/>"
 				+ "<address type='pci' domain='0x0000' bus='0x00' slot='0x10' function='0x0'/></disk>"
 				+ "<interface type='user'><model type='rtl8139'/></interface>").withAssignedAddresses("pc-q35-7.2");
 		Devices devices = def.devices();
@@ -34,7 +34,8 @@ class PciTopologyTests {
 
 	@Test
 	void reusesFreeRootPortsBeforeAddingNewOnes() {
-		DomainDefinition def = parse("q35", "<controller type='pci' index='4' model='pcie-root-port'/>"
+		DomainDefinition def = parse("q35", "<controller type='usb' model='none'/>"
+				+ "<controller type='pci' index='4' model='pcie-root-port'/>"
 				+ "<disk><source file='/a'/><target dev='vda'/></disk><memballoon model='virtio'/>")
 			.withAssignedAddresses("pc-q35-7.2");
 		assertThat(def.devices().disks().get(0).address()).contains(PciAddress.of(4, 0));
@@ -85,6 +86,18 @@ class PciTopologyTests {
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
 			.isThrownBy(() -> parse("microvm", ""))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/os/type/@machine"));
+	}
+
+	@Test
+	void addsLibvirtsDefaultUsbControllerAndBalloon() {
+		DomainDefinition def = parse("q35", "").withAssignedAddresses("pc-q35-7.2");
+		assertThat(def.devices().controllers()).anyMatch((c) -> c.is(ControllerType.USB, "qemu-xhci"));
+		assertThat(def.devices().memballoon()).map(MemBalloon::model).contains("virtio");
+		DomainDefinition none = parse("pc", "<controller type='usb' model='none'/><memballoon model='none'/>")
+			.withAssignedAddresses("pc-i440fx-7.2");
+		assertThat(none.devices().controllers()).noneMatch((c) -> c.type() == ControllerType.USB && !c.is(
+				ControllerType.USB, "none"));
+		assertThat(none.devices().memballoon()).map(MemBalloon::present).contains(false);
 	}
 
 	@Test
