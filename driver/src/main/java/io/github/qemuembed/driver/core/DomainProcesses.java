@@ -66,6 +66,7 @@ final class DomainProcesses {
 		Path log = layout.logFile(name);
 		Path pidFile = layout.pidFile(name);
 		prepare(privateDir, pidFile);
+		prepareNvram(definition);
 		QemuCommand command;
 		SecondaryResolver.Resolved resolved = null;
 		try {
@@ -99,6 +100,7 @@ final class DomainProcesses {
 			}
 			this.domain.running(run, StateReason.PAUSED_STARTING_UP, null);
 			run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
+			applyCurrentMemory(run);
 			run.ownResumes.incrementAndGet();
 			run.monitor.execute("cont");
 			this.domain.transition(run, reason, eventType, "");
@@ -108,6 +110,42 @@ final class DomainProcesses {
 			abortStart(run);
 			throw failure;
 		}
+	}
+
+	/** Like libvirt: a UEFI variable store that does not exist yet starts as a copy of its template. */
+	private static void prepareNvram(DomainDefinition definition) {
+		definition.os().nvram().ifPresent((nvram) -> {
+			Path path = Path.of(nvram.path());
+			if (Files.exists(path) || nvram.template().isEmpty()) {
+				return;
+			}
+			try {
+				Files.createDirectories(path.toAbsolutePath().getParent());
+				Files.copy(Path.of(nvram.template().get()), path);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot create the NVRAM store " + path + " from its template "
+						+ nvram.template().get() + " (/domain/os/nvram): " + ex.getMessage(), ex);
+			}
+		});
+	}
+
+	/**
+	 * {@code <currentMemory>} below {@code <memory>}: the guest starts with the balloon inflated to the
+	 * difference, set before the vCPUs run (needs the memballoon device, which libvirt adds by default).
+	 */
+	private void applyCurrentMemory(QemuRun run) {
+		DomainDefinition live = run.liveDefinition;
+		if (live.currentMemoryKiB() >= live.memoryKiB()) {
+			return;
+		}
+		boolean balloon = live.devices().memballoon().map((b) -> b.present()).orElse(false);
+		if (!balloon) {
+			logger.log(Level.WARNING, "Domain '" + live.name() + "' has <currentMemory> below <memory> but no "
+					+ "memballoon device: it starts with all of <memory>");
+			return;
+		}
+		run.monitor.execute("balloon", java.util.Map.of("value", live.currentMemoryKiB() * 1024));
 	}
 
 	private void prepare(Path privateDir, Path pidFile) {

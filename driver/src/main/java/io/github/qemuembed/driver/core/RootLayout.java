@@ -31,9 +31,16 @@ public final class RootLayout {
 	/** Like libvirt's short domain name: private directories use at most this many characters of the name. */
 	static final int SHORT_NAME_LENGTH = 20;
 
-	/** The longest suffix a socket path gets below the root: ids up to 7 digits, a 20-char name, the socket file. */
+	/**
+	 * The longest suffix a socket path gets below the root: ids up to 7 digits, a 20-character name, and the
+	 * longest socket file name the command builder uses ({@code channelNN.sock}; {@code monitor.sock},
+	 * {@code serialN.sock} and {@code consoleN.sock} are shorter).
+	 */
 	static final String LONGEST_SOCKET_SUFFIX = "/lib/qemu/domain-9999999-" + "n".repeat(SHORT_NAME_LENGTH)
-			+ "/monitor.sock";
+			+ "/channel99.sock";
+
+	/** The longest root accepted: {@value #MAX_SOCKET_PATH} minus the longest suffix. */
+	public static final int MAX_ROOT_LENGTH = MAX_SOCKET_PATH - 60;
 
 	private final Path root;
 

@@ -37,7 +37,8 @@ class RootLayoutTests {
 		int allowed = RootLayout.MAX_SOCKET_PATH - RootLayout.LONGEST_SOCKET_SUFFIX.length();
 		Path root = Path.of("/" + "r".repeat(allowed - 1));
 		RootLayout layout = RootLayout.of(root);
-		Path socket = layout.privateDir(9_999_999, "n".repeat(200)).resolve("monitor.sock");
+		assertThat(RootLayout.MAX_ROOT_LENGTH).isEqualTo(allowed);
+		Path socket = layout.privateDir(9_999_999, "n".repeat(200)).resolve("channel99.sock");
 		assertThat(socket.toString().length()).isLessThanOrEqualTo(RootLayout.MAX_SOCKET_PATH);
 	}
 

@@ -61,7 +61,9 @@ class GuestLifecycleIT {
 
 	@Test
 	void consoleRunsCommandsAndAcpiShutdownPowersTheGuestOff() throws Exception {
-		Domain domain = this.driver.define(TestGuest.standard().domain("guest").type("qemu").toXml());
+		// currentMemory below memory: the balloon is set before the vCPUs run, and the guest's driver follows it
+		Domain domain = this.driver.define(TestGuest.standard().domain("guest").type("qemu").memoryMiB(160).toXml()
+			.replace("</memory>", "</memory>\n  <currentMemory unit='MiB'>128</currentMemory>"));
 		domain.start();
 		try (DomainConsole console = domain.openConsole();
 				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
@@ -70,6 +72,9 @@ class GuestLifecycleIT {
 			assertThat(result.exitCode()).isZero();
 			assertThat(result.output()).contains("hello-from-guest").contains(TestGuest.standard().kernelRelease());
 			assertThat(shell.run("false", Duration.ofSeconds(30)).exitCode()).isEqualTo(1);
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(domain.qmp("{\"execute\":\"query-balloon\"}"))
+					.contains("\"actual\":" + 128L * 1024 * 1024));
 		}
 		// the console output is in the domain log as well, written by QEMU itself
 		assertThat(this.root.resolve("log/qemu/guest.log")).content().contains(TestGuest.READY_MARKER);
