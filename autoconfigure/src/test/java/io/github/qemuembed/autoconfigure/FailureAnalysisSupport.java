@@ -15,12 +15,12 @@ import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolve
  * Runs the failure analyzers registered in {@code META-INF/spring.factories} (Boot's and ours) on
  * a startup failure, as {@code SpringApplication} does when it reports one.
  */
-final class FailureAnalysisSupport {
+public final class FailureAnalysisSupport {
 
 	private FailureAnalysisSupport() {
 	}
 
-	static FailureAnalysis analyze(Throwable failure) {
+	public static FailureAnalysis analyze(Throwable failure) {
 		ArgumentResolver arguments = ArgumentResolver.of(BeanFactory.class, new DefaultListableBeanFactory())
 			.and(Environment.class, new StandardEnvironment());
 		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
@@ -37,7 +37,7 @@ final class FailureAnalysisSupport {
 	}
 
 	/** Description and action as one text, as the report prints them. */
-	static String text(Throwable failure) {
+	public static String text(Throwable failure) {
 		FailureAnalysis analysis = analyze(failure);
 		return analysis.getDescription() + "\nAction:\n" + analysis.getAction();
 	}

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
+import io.github.qemuembed.autoconfigure.FailureAnalysisSupport;
 import io.github.qemuembed.autoconfigure.QemuDriverConfigCustomizer;
 import io.github.qemuembed.autoconfigure.QemuEmbedRoot;
 import io.github.qemuembed.driver.DriverConfig;
@@ -23,6 +24,7 @@ import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteNetworkDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -223,7 +225,7 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 	void uriOfTheWrongDriverFailsWithTheKeyToChange() {
 		this.runner.withPropertyValues("qemu.embed.secondary.network=storage:///system").run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = FailureAnalyzers.analyze(context.getStartupFailure());
+			FailureAnalysis analysis = FailureAnalysisSupport.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("storage:///system").contains("qemu.embed.secondary.network");
 			assertThat(analysis.getAction()).startsWith("Change 'qemu.embed.secondary.network' to a usable endpoint")
 				.contains("network:///system");
@@ -317,7 +319,7 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 	}
 
 	static String analysis(Throwable failure) {
-		FailureAnalysis analysis = FailureAnalyzers.analyze(failure);
+		FailureAnalysis analysis = FailureAnalysisSupport.analyze(failure);
 		return analysis.getDescription() + "\n" + analysis.getAction();
 	}
 

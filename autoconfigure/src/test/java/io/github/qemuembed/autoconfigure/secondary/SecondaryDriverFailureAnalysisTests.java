@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.github.qemuembed.autoconfigure.FailureAnalysisSupport;
 import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +57,7 @@ class SecondaryDriverFailureAnalysisTests {
 	void declaredDomainWithANetworkNicAndNoNetworkDriver() {
 		this.runner.withPropertyValues("qemu.embed.domains.web.inline-xml=" + NIC_DOMAIN).run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = FailureAnalyzers.analyze(context.getStartupFailure());
+			FailureAnalysis analysis = FailureAnalysisSupport.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("Declared domain 'web'")
 				.contains("<interface type='network'>")
 				.contains("/domain/devices/interface[1]")
@@ -83,7 +85,7 @@ class SecondaryDriverFailureAnalysisTests {
 					"qemu.embed.secondary.storage=storage:///system?socket=" + socket)
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = FailureAnalyzers.analyze(context.getStartupFailure());
+				FailureAnalysis analysis = FailureAnalysisSupport.analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("Declared domain 'db'")
 					.contains("<disk type='volume'>")
 					.contains("storage driver")

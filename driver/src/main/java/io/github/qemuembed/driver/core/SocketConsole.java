@@ -51,15 +51,7 @@ final class SocketConsole implements DomainConsole {
 
 	@Override
 	public void close() throws IOException {
-		try {
-			// shutdown wakes a reader blocked in read(2) on another thread; close alone would not
-			this.channel.shutdownInput();
-			this.channel.shutdownOutput();
-		}
-		catch (IOException ex) {
-			// already disconnected
-		}
-		this.channel.close();
+		ChannelStreams.close(this.channel);
 	}
 
 }

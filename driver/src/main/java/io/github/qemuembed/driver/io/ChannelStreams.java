@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
+import jnr.unixsocket.UnixSocketChannel;
+
 /**
  * Streams over a blocking socket channel that can be read and written at the same time from two
  * threads. {@link java.nio.channels.Channels#newInputStream} and {@code newOutputStream} cannot: for a
@@ -41,6 +43,23 @@ public final class ChannelStreams {
 			}
 
 		};
+	}
+
+	/**
+	 * Closes a UNIX socket so that a thread blocked reading it wakes up: {@code shutdown(2)} first, which
+	 * ends a pending {@code read(2)}; a plain close would leave that thread waiting.
+	 */
+	public static void close(UnixSocketChannel channel) throws IOException {
+		try {
+			channel.shutdownInput();
+			channel.shutdownOutput();
+		}
+		catch (IOException ex) {
+			// already disconnected: closing is all that is left
+		}
+		finally {
+			channel.close();
+		}
 	}
 
 	public static OutputStream output(WritableByteChannel channel) {

@@ -65,17 +65,7 @@ public final class UnixSocketTransport implements RpcTransport {
 
 		@Override
 		public void close() throws IOException {
-			// shutdown wakes a reader blocked in read(2); close alone would not
-			try {
-				this.channel.shutdownInput();
-				this.channel.shutdownOutput();
-			}
-			catch (IOException ex) {
-				// already disconnected: closing is all that is left
-			}
-			finally {
-				this.channel.close();
-			}
+			ChannelStreams.close(this.channel);
 		}
 
 	}
