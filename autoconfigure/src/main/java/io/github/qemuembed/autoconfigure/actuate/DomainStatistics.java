@@ -165,6 +165,16 @@ public class DomainStatistics implements DisposableBean {
 		return stale;
 	}
 
+	/** Runs a task on the pool (as the application); a task refused because the pool is shut down is dropped. */
+	void runAsync(Runnable task) {
+		try {
+			this.executor.execute(task);
+		}
+		catch (RuntimeException ex) {
+			// closing
+		}
+	}
+
 	/** Forgets a domain that was undefined. */
 	public void forget(UUID uuid) {
 		this.lastKnown.remove(uuid);

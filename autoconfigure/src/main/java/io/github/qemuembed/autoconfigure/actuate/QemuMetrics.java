@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import io.github.qemuembed.autoconfigure.actuate.DomainSnapshots.Snapshot;
 import io.github.qemuembed.autoconfigure.event.DomainCrashedEvent;
 import io.github.qemuembed.autoconfigure.event.DomainLifecycleEvent;
+import io.github.qemuembed.autoconfigure.event.DomainStartedEvent;
 import io.github.qemuembed.autoconfigure.event.DomainUndefinedEvent;
 import io.github.qemuembed.driver.DomainInfo;
 import io.github.qemuembed.driver.DomainState;
@@ -263,6 +264,11 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 			return;
 		}
 		register(event.getDomainName());
+		if (event instanceof DomainStartedEvent && this.statistics != null && this.registry != null) {
+			// device meters appear with a refresh, and nothing may read a meter of this domain before a
+			// scrape asks for a device meter by name: refresh now, off the driver's event thread
+			this.statistics.runAsync(this::refresh);
+		}
 		if (event instanceof DomainCrashedEvent && this.registry != null) {
 			this.registry.counter("qemu.domain.crashes", "domain", event.getDomainName()).increment();
 		}
