@@ -90,7 +90,7 @@ class ActuatorMetricsIT {
 		registry.add("qemu.embed.domains.delta.autostart", () -> "true");
 		registry.add("qemu.embed.actuator.write-operations", () -> "true");
 		registry.add("qemu.embed.actuator.timeout", () -> "1s");
-		// a stopped QEMU fails the pending monitor call soon after the test lets it go on
+		// the read left waiting on the stopped QEMU gives up after this, whatever happens to the process
 		registry.add("qemu.embed.qmp-timeout", () -> "3s");
 		registry.add("qemu.embed.access.rules[0].permissions", () -> "*");
 		registry.add("qemu.embed.access.rules[0].domains", () -> "*");
