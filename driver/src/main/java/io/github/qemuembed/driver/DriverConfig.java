@@ -25,10 +25,12 @@ import io.github.qemuembed.driver.secondary.SecondaryDrivers;
  * @param leftovers what to do with VMs left running by an earlier driver on this root
  * @param killWithOwner whether QEMU children die with the JVM (parent-death signal); turn off only to
  * leave VMs running across restarts on a persistent root
+ * @param operationListener told about every start, shutdown and destroy (for metrics)
  */
 public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, AccessPolicy accessPolicy,
 		CallerSupplier callerSupplier, SecondaryDrivers secondary, Duration qmpTimeout, Duration startTimeout,
-		Duration destroyGracePeriod, LeftoverPolicy leftovers, boolean killWithOwner) {
+		Duration destroyGracePeriod, LeftoverPolicy leftovers, boolean killWithOwner,
+		DomainOperationListener operationListener) {
 
 	public DriverConfig {
 		Objects.requireNonNull(root, "root");
@@ -40,6 +42,15 @@ public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, Acce
 		Objects.requireNonNull(startTimeout, "startTimeout");
 		Objects.requireNonNull(destroyGracePeriod, "destroyGracePeriod");
 		Objects.requireNonNull(leftovers, "leftovers");
+		Objects.requireNonNull(operationListener, "operationListener");
+	}
+
+	/** The configuration without an operation listener (the form before listeners existed). */
+	public DriverConfig(Path root, Optional<Path> emulator, Accel accel, AccessPolicy accessPolicy,
+			CallerSupplier callerSupplier, SecondaryDrivers secondary, Duration qmpTimeout, Duration startTimeout,
+			Duration destroyGracePeriod, LeftoverPolicy leftovers, boolean killWithOwner) {
+		this(root, emulator, accel, accessPolicy, callerSupplier, secondary, qmpTimeout, startTimeout,
+				destroyGracePeriod, leftovers, killWithOwner, DomainOperationListener.NONE);
 	}
 
 	public static Builder builder(Path root) {
@@ -70,6 +81,8 @@ public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, Acce
 		private LeftoverPolicy leftovers = LeftoverPolicy.DESTROY;
 
 		private boolean killWithOwner = true;
+
+		private DomainOperationListener operationListener = DomainOperationListener.NONE;
 
 		private Builder(Path root) {
 			this.root = root;
@@ -125,10 +138,21 @@ public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, Acce
 			return this;
 		}
 
+		/**
+		 * Adds a listener told about every start, shutdown and destroy; listeners added earlier are
+		 * kept and called first.
+		 */
+		public Builder addOperationListener(DomainOperationListener listener) {
+			Objects.requireNonNull(listener, "listener");
+			this.operationListener = (this.operationListener == DomainOperationListener.NONE) ? listener
+					: this.operationListener.andThen(listener);
+			return this;
+		}
+
 		public DriverConfig build() {
 			return new DriverConfig(this.root, Optional.ofNullable(this.emulator), this.accel, this.accessPolicy,
 					this.callerSupplier, this.secondary, this.qmpTimeout, this.startTimeout, this.destroyGracePeriod,
-					this.leftovers, this.killWithOwner);
+					this.leftovers, this.killWithOwner, this.operationListener);
 		}
 
 	}

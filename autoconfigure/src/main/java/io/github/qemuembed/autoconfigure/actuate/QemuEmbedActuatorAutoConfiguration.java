@@ -2,6 +2,7 @@ package io.github.qemuembed.autoconfigure.actuate;
 
 import java.util.function.UnaryOperator;
 
+import io.github.qemuembed.autoconfigure.QemuDriverConfigCustomizer;
 import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
 import io.github.qemuembed.autoconfigure.QemuEmbedProperties;
 import io.github.qemuembed.driver.QemuDriver;
@@ -70,6 +71,13 @@ public final class QemuEmbedActuatorAutoConfiguration {
 
 	}
 
+	/** Block and network figures (QMP and the host's taps), read as the application. */
+	@Bean
+	@ConditionalOnMissingBean
+	DomainStatistics qemuEmbedDomainStatistics(QemuDriver driver, QemuEmbedProperties properties) {
+		return new DomainStatistics(driver, properties.getActuator().getTimeout());
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	CrashTracker qemuEmbedCrashTracker() {
@@ -108,8 +116,9 @@ public final class QemuEmbedActuatorAutoConfiguration {
 		@ConditionalOnMissingBean(name = "qemuHealthIndicator")
 		QemuHealthIndicator qemuHealthIndicator(QemuDriver driver,
 				@Qualifier("qemuEmbedApplicationSnapshots") DomainSnapshots snapshots, CrashTracker crashes,
-				QemuEmbedProperties properties) {
-			return new QemuHealthIndicator(driver, snapshots, crashes, properties.getActuator().getCrashedStatus());
+				ObjectProvider<DomainStatistics> statistics, QemuEmbedProperties properties) {
+			return new QemuHealthIndicator(driver, snapshots, crashes, properties.getActuator().getCrashedStatus(),
+					statistics.getIfAvailable());
 		}
 
 	}
@@ -134,8 +143,25 @@ public final class QemuEmbedActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		QemuMetrics qemuMetrics(@Qualifier("qemuEmbedApplicationSnapshots") DomainSnapshots snapshots) {
-			return new QemuMetrics(snapshots);
+		QemuMetrics qemuMetrics(@Qualifier("qemuEmbedApplicationSnapshots") DomainSnapshots snapshots,
+				ObjectProvider<DomainStatistics> statistics) {
+			return new QemuMetrics(snapshots, statistics.getIfAvailable());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		static DomainOperationMetrics qemuEmbedDomainOperationMetrics() {
+			return new DomainOperationMetrics();
+		}
+
+		/**
+		 * Feeds the operation timers from the driver itself. Static, and needing nothing that needs
+		 * the driver: the driver bean asks for it before it opens.
+		 */
+		@Bean
+		static QemuDriverConfigCustomizer qemuEmbedDomainOperationMetricsCustomizer(
+				ObjectProvider<DomainOperationMetrics> metrics) {
+			return (builder) -> metrics.ifAvailable(builder::addOperationListener);
 		}
 
 	}

@@ -35,13 +35,22 @@ public class QemuHealthIndicator extends AbstractHealthIndicator {
 
 	private final Status crashedStatus;
 
+	/** Block and network figures: only their last collection's staleness is shown, none is read. */
+	private final DomainStatistics statistics;
+
 	public QemuHealthIndicator(QemuDriver driver, DomainSnapshots snapshots, CrashTracker crashes,
 			String crashedStatus) {
+		this(driver, snapshots, crashes, crashedStatus, null);
+	}
+
+	public QemuHealthIndicator(QemuDriver driver, DomainSnapshots snapshots, CrashTracker crashes,
+			String crashedStatus, DomainStatistics statistics) {
 		super("QEMU health check failed");
 		this.driver = driver;
 		this.snapshots = snapshots;
 		this.crashes = crashes;
 		this.crashedStatus = new Status(crashedStatus.toUpperCase(Locale.ROOT));
+		this.statistics = statistics;
 	}
 
 	@Override
@@ -75,6 +84,11 @@ public class QemuHealthIndicator extends AbstractHealthIndicator {
 			if (snapshot.stale()) {
 				stale.put(snapshot.name(), snapshot.error());
 			}
+		}
+		if (this.statistics != null) {
+			// as last seen by a metrics scrape: health itself sends no monitor command
+			this.statistics.staleDomains()
+				.forEach((name, error) -> stale.putIfAbsent(name, "block and network statistics: " + error));
 		}
 		Map<String, Integer> byState = new TreeMap<>();
 		counts.forEach((state, count) -> byState.put(state.name().toLowerCase(Locale.ROOT), count));

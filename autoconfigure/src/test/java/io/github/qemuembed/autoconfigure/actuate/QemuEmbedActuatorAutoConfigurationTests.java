@@ -1,6 +1,9 @@
 package io.github.qemuembed.autoconfigure.actuate;
 
 import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
+import io.github.qemuembed.autoconfigure.QemuDriverConfigCustomizer;
+import io.github.qemuembed.driver.DomainOperationListener;
+import io.github.qemuembed.driver.DriverConfig;
 import io.github.qemuembed.driver.QemuDriver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -50,6 +53,25 @@ class QemuEmbedActuatorAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasBean("qemuHealthIndicator")
 				.hasSingleBean(QemuInfoContributor.class)
 				.hasSingleBean(QemuMetrics.class));
+	}
+
+	@Test
+	void operationTimersAreAddedToTheDriverConfig() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			assertThat(context).hasSingleBean(DomainOperationMetrics.class).hasSingleBean(DomainStatistics.class);
+			DriverConfig.Builder builder = DriverConfig.builder(java.nio.file.Path.of("/tmp/unused"))
+				.accessPolicy(io.github.qemuembed.driver.access.AccessPolicy.allowAll());
+			context.getBeanProvider(QemuDriverConfigCustomizer.class).orderedStream().forEach((c) -> c.customize(builder));
+			assertThat(builder.build().operationListener()).isNotSameAs(DomainOperationListener.NONE);
+		});
+	}
+
+	@Test
+	void noOperationTimersWithoutMicrometer() {
+		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(DomainOperationMetrics.class)
+				.doesNotHaveBean(QemuDriverConfigCustomizer.class));
 	}
 
 	@Test

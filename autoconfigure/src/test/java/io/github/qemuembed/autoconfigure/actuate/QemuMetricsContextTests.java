@@ -8,6 +8,7 @@ import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
 import io.github.qemuembed.autoconfigure.QemuProcesses;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +18,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /** {@link QemuMetrics} with the real driver and guest-less QEMU: values, crashes, removal. */
@@ -38,6 +40,64 @@ class QemuMetricsContextTests {
 		try (var files = Files.walk(this.root)) {
 			files.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
 		}
+	}
+
+	@Test
+	void blockStatisticsAndOperationTimersFollowTheDomains() throws Exception {
+		Path disk = this.root.resolve("disk.raw");
+		try (var file = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
+			file.setLength(1024 * 1024);
+		}
+		String withDisk = GUESTLESS.formatted("gamma").replace("</os>",
+				"</os><devices><disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+						+ "<source file='" + disk + "'/><target dev='vda' bus='virtio'/></disk></devices>");
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedActuatorAutoConfiguration.class))
+			.withPropertyValues("qemu.embed.root=" + this.root, "qemu.embed.shutdown.mode=destroy",
+					"qemu.embed.domains.gamma.inline-xml=" + withDisk, "qemu.embed.domains.gamma.autostart=true")
+			.run((context) -> {
+				SimpleMeterRegistry registry = new SimpleMeterRegistry();
+				context.getBean(QemuMetrics.class).bindTo(registry);
+				context.getBean(DomainOperationMetrics.class).bindTo(registry);
+				// SeaBIOS reads the disk's first sector looking for something to boot
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.find("qemu.domain.block.read.bytes").tags("domain", "gamma", "device", "vda")
+						.functionCounter() != null
+							&& registry.get("qemu.domain.block.read.bytes").tags("domain", "gamma", "device", "vda")
+								.functionCounter().count() > 0);
+				assertThat(registry.get("qemu.domain.block.read.ops").tags("domain", "gamma", "device", "vda")
+					.functionCounter()
+					.count()).isPositive();
+				assertThat(registry.get("qemu.domain.block.write.ops").tags("domain", "gamma", "device", "vda")
+					.functionCounter()).isNotNull();
+				assertThat(registry.get("qemu.domain.statistics.stale").tag("domain", "gamma").gauge().value())
+					.isZero();
+				QemuDriver driver = context.getBean(QemuDriver.class);
+				Domain gamma = driver.lookup("gamma");
+				gamma.destroy();
+				gamma.start();
+				assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(gamma::start);
+				assertThat(registry.get("qemu.domain.operations")
+					.tags("domain", "gamma", "operation", "destroy", "outcome", "success", "exception", "none")
+					.timer()
+					.count()).isEqualTo(1);
+				assertThat(registry.get("qemu.domain.operations")
+					.tags("domain", "gamma", "operation", "start", "outcome", "success")
+					.timer()
+					.count()).isEqualTo(1);
+				assertThat(registry.get("qemu.domain.operations")
+					.tags("domain", "gamma", "operation", "start", "outcome", "failure", "exception",
+							"InvalidOperationException")
+					.timer()
+					.count()).isEqualTo(1);
+				gamma.destroy();
+				gamma.undefine();
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> registry.find("qemu.domain.operations").tag("domain", "gamma").timers().isEmpty()
+							&& registry.find("qemu.domain.block.read.bytes").tag("domain", "gamma").functionCounter() == null
+							&& registry.find("qemu.domain.statistics.stale").tag("domain", "gamma").gauge() == null);
+			});
 	}
 
 	@Test

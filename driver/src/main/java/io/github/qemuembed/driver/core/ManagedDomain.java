@@ -19,6 +19,8 @@ import io.github.qemuembed.driver.DomainConsole;
 import io.github.qemuembed.driver.DomainEvent;
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainInfo;
+import io.github.qemuembed.driver.DomainOperationListener;
+import io.github.qemuembed.driver.DomainOperationListener.Operation;
 import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.DomainStatus;
 import io.github.qemuembed.driver.StateReason;
@@ -142,20 +144,20 @@ final class ManagedDomain implements Domain {
 	@Override
 	public void start() {
 		check(Permission.DOMAIN_START);
-		locked(() -> {
+		timed(Operation.START, () -> locked(() -> {
 			ensureExists();
 			if (currentStatus().isActive()) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is already running");
 			}
 			this.processes.start(persistentDefinition(), StateReason.RUNNING_BOOTED, DomainEventType.STARTED);
 			return null;
-		});
+		}));
 	}
 
 	@Override
 	public boolean shutdown(Duration timeout) {
 		check(Permission.DOMAIN_INIT_CONTROL);
-		return locked(() -> {
+		return timed(Operation.SHUTDOWN, () -> locked(() -> {
 			QemuRun current = requireActive("shut down");
 			current.monitor.execute("system_powerdown");
 			if (awaitStop(current, timeout)) {
@@ -165,17 +167,17 @@ final class ManagedDomain implements Domain {
 			logger.log(Level.INFO, "Domain '" + this.name + "' did not power off within " + timeout + ": destroying it");
 			this.processes.destroy(current);
 			return false;
-		});
+		}));
 	}
 
 	@Override
 	public void destroy() {
 		check(Permission.DOMAIN_STOP);
-		locked(() -> {
+		timed(Operation.DESTROY, () -> locked(() -> {
 			QemuRun current = requireActive("destroy");
 			this.processes.destroy(current);
 			return null;
-		});
+		}));
 	}
 
 	@Override
@@ -374,10 +376,10 @@ final class ManagedDomain implements Domain {
 
 	/** Starts a transient domain right after it was registered (createTransient). */
 	void startTransient() {
-		locked(() -> {
+		timed(Operation.START, () -> locked(() -> {
 			this.processes.start(persistentDefinition(), StateReason.RUNNING_BOOTED, DomainEventType.STARTED);
 			return null;
-		});
+		}));
 	}
 
 	/** Adopts a QEMU process left by an earlier driver (reconnect). */
@@ -581,6 +583,32 @@ final class ManagedDomain implements Domain {
 		}
 		catch (ExecutionException ex) {
 			return true;
+		}
+	}
+
+	/**
+	 * Runs a whole public operation (the wait for the lock included) and tells the configured
+	 * {@link DomainOperationListener} how long it took and whether it threw.
+	 */
+	private <T> T timed(Operation operation, java.util.function.Supplier<T> call) {
+		long started = System.nanoTime();
+		Throwable failure = null;
+		try {
+			return call.get();
+		}
+		catch (RuntimeException | Error ex) {
+			failure = ex;
+			throw ex;
+		}
+		finally {
+			Duration duration = Duration.ofNanos(System.nanoTime() - started);
+			try {
+				this.context.config().operationListener().operationCompleted(operation, this.name, duration, failure);
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.WARNING, "Operation listener failed for " + operation + " of domain '" + this.name + "'",
+						ex);
+			}
 		}
 	}
 
