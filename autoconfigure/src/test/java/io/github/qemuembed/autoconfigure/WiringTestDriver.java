@@ -213,6 +213,11 @@ public class WiringTestDriver implements QemuDriver {
 		}
 
 		@Override
+		public java.util.List<io.github.qemuembed.driver.BlockStats> blockStats() {
+			throw new UnsupportedOperationException("wiring test double");
+		}
+
+		@Override
 		public boolean isPersistent() {
 			return this.persistent;
 		}

@@ -51,6 +51,12 @@ public interface Domain {
 	/** Runtime facts ({@code domain.read}). */
 	DomainInfo info();
 
+	/**
+	 * I/O counters of each disk of the running domain, from QMP {@code query-blockstats} ({@code domain.read}).
+	 * Not serialized behind long operations such as a pending {@code shutdown}; bounded by the QMP timeout.
+	 */
+	java.util.List<BlockStats> blockStats();
+
 	/** Whether the domain has a persistent definition ({@code domain.read}). */
 	boolean isPersistent();
 

@@ -27,13 +27,11 @@ import org.springframework.beans.factory.DisposableBean;
  * stopped or stuck QEMU does not answer {@code query-blockstats}) keeps its last known figures,
  * marked stale; at most one read per domain is in flight.
  * <p>
- * {@code query-blockstats} goes through {@link Domain#qmp(String)}, so the application itself needs
- * {@code domain.write} on the domain ({@code qemu.embed.access.application-calls: allow}, the
- * default); otherwise the domain has no block figures and is reported stale with the reason.
+ * Block figures come from {@link Domain#blockStats()}, which needs {@code domain.read} on the domain
+ * (granted to the application by default, {@code qemu.embed.access.application-calls: allow});
+ * otherwise the domain has no block figures and is reported stale with the reason.
  */
 public class DomainStatistics implements DisposableBean {
-
-	private static final String QUERY_BLOCKSTATS = "{\"execute\":\"query-blockstats\"}";
 
 	private final QemuDriver driver;
 
@@ -141,8 +139,10 @@ public class DomainStatistics implements DisposableBean {
 			this.executor.execute(() -> {
 				try {
 					Domain domain = this.driver.lookup(target.uuid());
-					List<BlockDevice> block = StatisticsReader.blockDevices(domain.qmp(QUERY_BLOCKSTATS),
-							domain.xml(false));
+					List<BlockDevice> block = domain.blockStats()
+						.stream()
+						.map((b) -> new BlockDevice(b.target(), b.readBytes(), b.writeBytes(), b.readOps(), b.writeOps()))
+						.toList();
 					future.complete(new Statistics(block, StatisticsReader.netDevices(target.pid())));
 				}
 				catch (RuntimeException ex) {

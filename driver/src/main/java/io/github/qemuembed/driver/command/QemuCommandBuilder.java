@@ -456,6 +456,14 @@ public final class QemuCommandBuilder {
 	}
 
 	private String diskId(Disk disk, String path) {
+		return diskDeviceId(disk);
+	}
+
+	/**
+	 * The QEMU device id of a disk (libvirt's alias scheme: {@code virtio-disk0}, {@code sata0-0-1},
+	 * {@code scsi0-0-0-0}, {@code ide0-0-1}); QMP names the disk by it ({@code query-blockstats} qdev).
+	 */
+	public static String diskDeviceId(Disk disk) {
 		int index = disk.targetIndex();
 		DriveAddress drive = driveAddress(disk);
 		return switch (disk.bus()) {

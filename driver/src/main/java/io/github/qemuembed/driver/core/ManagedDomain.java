@@ -6,6 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -14,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.github.qemuembed.driver.BlockStats;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainConsole;
 import io.github.qemuembed.driver.DomainEvent;
@@ -33,6 +38,8 @@ import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.driver.process.ProcStat;
 import io.github.qemuembed.driver.qmp.QmpClient;
 import io.github.qemuembed.driver.qmp.QmpEvent;
+import io.github.qemuembed.driver.command.QemuCommandBuilder;
+import io.github.qemuembed.driver.xml.Disk;
 import io.github.qemuembed.driver.xml.DomainDefinition;
 import io.github.qemuembed.driver.xml.DomainXml;
 import io.github.qemuembed.driver.xml.LifecycleAction;
@@ -299,6 +306,33 @@ final class ManagedDomain implements Domain {
 				Duration.between(current.startedAt, Instant.now()), def.vcpus(), def.memoryKiB(),
 				def.currentMemoryKiB(), stat.map(ProcStat::cpuTime).orElse(Duration.ZERO),
 				stat.map(ProcStat::residentBytes).orElse(0L), persistentNow, false);
+	}
+
+	@Override
+	public List<BlockStats> blockStats() {
+		check(Permission.DOMAIN_READ);
+		// deliberately not behind the operation lock: a read must not wait for a shutdown in progress; the
+		// monitor serializes the command itself, and the QMP timeout bounds it
+		QemuRun current = requireActive("read the block statistics of");
+		Map<String, String> targets = new HashMap<>();
+		for (Disk disk : current.liveDefinition.devices().disks()) {
+			targets.put(QemuCommandBuilder.diskDeviceId(disk), disk.targetDev());
+		}
+		List<BlockStats> stats = new ArrayList<>();
+		for (JsonNode entry : current.monitor.execute("query-blockstats")) {
+			String qdev = entry.path("qdev").asString("");
+			String id = qdev.startsWith("/machine/peripheral/") ? qdev.substring("/machine/peripheral/".length()) : qdev;
+			int slash = id.indexOf('/');
+			String target = targets.get((slash >= 0) ? id.substring(0, slash) : id);
+			if (target == null) {
+				// a block node no disk of the definition uses (e.g. an empty drive)
+				continue;
+			}
+			JsonNode counters = entry.path("stats");
+			stats.add(new BlockStats(target, counters.path("rd_bytes").asLong(0), counters.path("wr_bytes").asLong(0),
+					counters.path("rd_operations").asLong(0), counters.path("wr_operations").asLong(0)));
+		}
+		return stats;
 	}
 
 	@Override

@@ -167,6 +167,31 @@ class DriverLifecycleTests {
 	}
 
 	@Test
+	void blockStatsNameDisksByTheirTargetAndCountTheFirmwaresReads() throws Exception {
+		Path vda = Files.createFile(this.root.resolve("vda.raw"));
+		Path sda = Files.createFile(this.root.resolve("sda.raw"));
+		try (var file = new java.io.RandomAccessFile(vda.toFile(), "rw"); var other = new java.io.RandomAccessFile(sda.toFile(), "rw")) {
+			file.setLength(1024 * 1024);
+			other.setLength(1024 * 1024);
+		}
+		Domain domain = this.driver.define(GuestlessDomains.xml("disks").replace("<devices>", "<devices>"
+				+ "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='" + vda + "'/>"
+				+ "<target dev='vda' bus='virtio'/><boot order='1'/></disk>"
+				+ "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='" + sda + "'/>"
+				+ "<target dev='sda' bus='sata'/></disk>"));
+		assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(domain::blockStats);
+		domain.start();
+		assertThat(domain.blockStats()).extracting(io.github.qemuembed.driver.BlockStats::target)
+			.containsExactlyInAnyOrder("vda", "sda");
+		// SeaBIOS reads the boot sector of the boot disk
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(domain.blockStats())
+			.filteredOn((s) -> s.target().equals("vda"))
+			.singleElement()
+			.satisfies((s) -> assertThat(s.readOps()).isPositive()));
+		domain.destroy();
+	}
+
+	@Test
 	void suspendResumeResetAndQmpPassthrough() {
 		Domain domain = this.driver.define(GuestlessDomains.xml("alpha"));
 		domain.start();
