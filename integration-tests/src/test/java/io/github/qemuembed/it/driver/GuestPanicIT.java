@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Layer 3: {@code <on_crash>} with a real Linux guest (TCG) whose kernel panics ({@code echo c >
  * /proc/sysrq-trigger}) and reports it through {@code <panic model='isa'/>} (the guest's
- * {@code pvpanic_mmio} driver on ACPI device {@code QEMU0001}). Three boots in all.
+ * {@code pvpanic_mmio} driver on ACPI device {@code QEMU0001}); the guest binding {@code pvpanic-pci} to
+ * {@code <panic model='pvpanic'/>} is checked on the way. Three boots in all.
  */
 class GuestPanicIT {
 
@@ -62,20 +63,27 @@ class GuestPanicIT {
 		}
 	}
 
-	static String xml(String name, UUID uuid, String onCrash) {
-		return TestGuest.standard().domain(name).uuid(uuid).type("qemu").device("<panic model='isa'/>").toXml()
+	static String xml(String name, UUID uuid, String onCrash, String... panicModels) {
+		var domain = TestGuest.standard().domain(name).uuid(uuid).type("qemu");
+		for (String model : panicModels) {
+			domain.device("<panic model='" + model + "'/>");
+		}
+		return domain.toXml()
 			.replace("<on_poweroff>destroy</on_poweroff>",
 					"<on_poweroff>destroy</on_poweroff>\n  <on_crash>" + onCrash + "</on_crash>");
 	}
 
 	@Test
 	void onCrashPreserveKeepsTheCrashedGuestAndQemuUntilDestroyed() throws Exception {
-		Domain domain = this.driver.define(xml("keeper", UUID.randomUUID(), "preserve"));
+		// both models: the guest binds a driver to each (the panic itself is reported through both)
+		Domain domain = this.driver.define(xml("keeper", UUID.randomUUID(), "preserve", "isa", "pvpanic"));
 		domain.start();
 		long pid = domain.info().pid().orElseThrow();
 		try (DomainConsole console = domain.openConsole();
 				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
 			shell.awaitText(TestGuest.READY_MARKER, BOOT);
+			assertThat(shell.runSuccessfully("ls /sys/bus/pci/drivers/pvpanic-pci", COMMAND))
+				.as("the guest's pvpanic-pci driver has bound the pvpanic device").containsPattern("0000:00:..\\.0");
 			panic(shell);
 			await().atMost(COMMAND).until(() -> domain.status().state() != DomainState.RUNNING);
 		}
@@ -95,7 +103,7 @@ class GuestPanicIT {
 	@Test
 	void onCrashRestartBootsTheGuestAgainAndOnCrashDestroyEndsIt() throws Exception {
 		UUID uuid = UUID.randomUUID();
-		Domain domain = this.driver.define(xml("phoenix", uuid, "restart"));
+		Domain domain = this.driver.define(xml("phoenix", uuid, "restart", "isa"));
 		domain.start();
 		Path log = this.root.resolve("log/qemu/phoenix.log");
 		long firstPid = domain.info().pid().orElseThrow();
@@ -104,7 +112,7 @@ class GuestPanicIT {
 			shell.awaitText(TestGuest.READY_MARKER, BOOT);
 			// The run keeps the on_crash it started with (restart); the next run takes the persistent
 			// definition, so the second boot proves on_crash=destroy without a third boot of its own.
-			this.driver.define(xml("phoenix", uuid, "destroy"));
+			this.driver.define(xml("phoenix", uuid, "destroy", "isa"));
 			panic(shell);
 			// keep the console open until QEMU is gone
 			await().atMost(BOOT).until(() -> ProcessHandle.of(firstPid).isEmpty());
