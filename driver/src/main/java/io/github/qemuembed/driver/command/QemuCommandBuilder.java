@@ -42,6 +42,7 @@ import io.github.qemuembed.driver.xml.LifecycleAction;
 import io.github.qemuembed.driver.xml.LoaderType;
 import io.github.qemuembed.driver.xml.MachineFamily;
 import io.github.qemuembed.driver.xml.NetInterface;
+import io.github.qemuembed.driver.xml.Panic;
 import io.github.qemuembed.driver.xml.PciAddress;
 import io.github.qemuembed.driver.xml.Rng;
 import io.github.qemuembed.driver.xml.SourceMode;
@@ -62,6 +63,10 @@ import io.github.qemuembed.driver.xml.Watchdog;
  * driver sees the exit (and starts again for restart). libvirt always passes {@code -no-shutdown} and kills
  * QEMU itself; letting QEMU exit is simpler and loses nothing here, as the driver gets the SHUTDOWN event
  * with its reason before the exit. {@code on_reboot=destroy} becomes {@code -no-reboot}.</li>
+ * <li>{@code -action panic=pause} when there is a {@code <panic>} device: QEMU stays, paused, after
+ * {@code GUEST_PANICKED}, and the driver applies {@code on_crash} (keeps it for {@code preserve}, ends it for
+ * {@code destroy} and {@code restart}). QEMU's own default would power off and exit, which cannot preserve.
+ * libvirt gets the same with {@code -no-shutdown}.</li>
  * <li>{@code pty} serials become UNIX socket chardevs in the private directory (live console for the driver)
  * that also append the output to the domain log.</li>
  * <li>Secrets never appear in argv: {@code -object secret} reads them from files the driver writes.</li>
@@ -174,6 +179,7 @@ public final class QemuCommandBuilder {
 					"/domain/devices/watchdog[1]");
 			add("-action", "watchdog=" + watchdog.action().xmlName());
 		}
+		panics(devices.panics());
 		devices.memballoon().filter((balloon) -> balloon.present()).ifPresent((balloon) -> device(
 				Json.object().put("driver", "virtio-balloon-pci").put("id", "balloon0"), balloon.address(),
 				"/domain/devices/memballoon"));
@@ -697,6 +703,23 @@ public final class QemuCommandBuilder {
 				.put("max_outputs", video.heads().orElse(null));
 		}
 		device(device, video.address(), path);
+	}
+
+	private void panics(List<Panic> panics) {
+		for (int i = 0; i < panics.size(); i++) {
+			Panic panic = panics.get(i);
+			String path = "/domain/devices/panic[" + (i + 1) + "]";
+			switch (panic.model()) {
+				case ISA -> device(Json.object().put("driver", "pvpanic").put("id", "panic" + i)
+					.put("ioport", panic.iobase()), Optional.empty(), path);
+				case PVPANIC -> device(Json.object().put("driver", "pvpanic-pci").put("id", "panic" + i),
+						panic.pciAddress(), path);
+			}
+		}
+		if (!panics.isEmpty()) {
+			// QEMU's default (panic=shutdown) would end the process; the driver applies <on_crash> itself
+			add("-action", "panic=pause");
+		}
 	}
 
 	/** Adds a PCI (or bus-less) {@code -device}, placing it at its address. */

@@ -531,8 +531,10 @@ final class ManagedDomain implements Domain {
 	void onMonitorEvent(QemuRun source, QmpEvent event) {
 		switch (event.name()) {
 			case "STOP" -> {
-				// suspend() sets paused/user itself; this only catches pauses it did not cause (raw QMP "stop")
-				if (!consume(source.ownStops) && currentStatus().state() == DomainState.RUNNING) {
+				// suspend() sets paused/user itself; this only catches pauses it did not cause (raw QMP "stop").
+				// A panic stops the vCPUs too (-action panic=pause: STOP right after GUEST_PANICKED); that stop is
+				// part of the crash that on_crash handles (crashed/panicked, or QEMU ended), not a pause.
+				if (!consume(source.ownStops) && !source.panicked && currentStatus().state() == DomainState.RUNNING) {
 					transition(source, StateReason.PAUSED_UNKNOWN, DomainEventType.SUSPENDED, "");
 				}
 			}

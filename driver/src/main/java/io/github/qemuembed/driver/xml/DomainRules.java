@@ -126,6 +126,18 @@ final class DomainRules {
 		}
 		devices.vsock().flatMap(Vsock::address)
 			.ifPresent((p) -> unique(pci, p, base + "vsock/address", "PCI address " + p));
+		for (int i = 0; i < devices.panics().size(); i++) {
+			Panic panic = devices.panics().get(i);
+			String path = base + "panic[" + (i + 1) + "]";
+			if (!seen.containsKey("panic:" + panic.model())) {
+				seen.put("panic:" + panic.model(), path);
+			}
+			else {
+				throw new UnsupportedConfigurationException(path, "only one <panic model='"
+						+ panic.model().xmlName() + "'> is supported (one device per model)");
+			}
+			panic.pciAddress().ifPresent((p) -> unique(pci, p, path + "/address", "PCI address " + p));
+		}
 		if (def.os().loader().map((loader) -> loader.type() == LoaderType.PFLASH).orElse(false)
 				&& def.os().nvram().isEmpty() && def.os().loader().get().readonly()) {
 			throw new InvalidConfigurationException("/domain/os/nvram",

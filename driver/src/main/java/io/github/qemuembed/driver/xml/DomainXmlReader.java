@@ -446,6 +446,7 @@ final class DomainXmlReader {
 		Optional<MemBalloon> memballoon = node.child("memballoon").map(DomainXmlReader::memballoon);
 		List<Watchdog> watchdogs = node.children("watchdog").stream().map(DomainXmlReader::watchdog).toList();
 		Optional<Vsock> vsock = node.child("vsock").map(DomainXmlReader::vsock);
+		List<Panic> panics = node.children("panic").stream().map(DomainXmlReader::panic).toList();
 		List<Integer> audios = new ArrayList<>();
 		for (XNode child : node.children("audio")) {
 			child.oneOf("type", null, "none");
@@ -464,7 +465,7 @@ final class DomainXmlReader {
 		node.refuse("filesystem", "<filesystem> (virtiofs, 9p) is not supported; attach the data as a <disk> instead");
 		node.finish();
 		return new Devices(emulator, disks, controllers, interfaces, serials, consoles, channels, graphics, videos,
-				inputs, rngs, memballoon, watchdogs, vsock, audios);
+				inputs, rngs, memballoon, watchdogs, vsock, audios, panics);
 	}
 
 	private static Disk disk(XNode node) {
@@ -621,6 +622,10 @@ final class DomainXmlReader {
 				}
 				yield new UsbAddress(bus, port);
 			}
+			case "isa" -> new IsaAddress(node.intAttr("iobase", 1, 0xffff)
+				.orElseThrow(() -> new InvalidConfigurationException(node.attrPath("iobase"),
+						"attribute 'iobase' of an ISA <address> is required (e.g. iobase='0x505'); "
+								+ "or remove the <address> for the default port")));
 			default -> throw new IllegalStateException(type);
 		};
 		node.finish();
@@ -988,6 +993,15 @@ final class DomainXmlReader {
 			throw new InvalidConfigurationException(node.path() + "/address", "the ib700 watchdog is an ISA device without a PCI address");
 		}
 		return new Watchdog(model, action, address);
+	}
+
+	private static Panic panic(XNode node) {
+		// libvirt's default model on x86 is isa
+		PanicModel model = node.enumAttr("model", PanicModel.class, PanicModel.ISA);
+		Optional<DeviceAddress> address = node.child("address")
+			.map((child) -> address(child, (model == PanicModel.ISA) ? "isa" : "pci"));
+		node.finish();
+		return new Panic(model, address);
 	}
 
 	private static Vsock vsock(XNode node) {

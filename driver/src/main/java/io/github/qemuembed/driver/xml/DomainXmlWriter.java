@@ -148,6 +148,11 @@ final class DomainXmlWriter {
 			address(rng.address());
 			this.out.end();
 		});
+		devices.panics().forEach((panic) -> {
+			this.out.start("panic").attr("model", panic.model().xmlName());
+			address(panic.address());
+			this.out.end();
+		});
 		devices.vsock().ifPresent((vsock) -> {
 			this.out.start("vsock").attr("model", "virtio");
 			this.out.start("cid").attr("auto", "no").attr("address", vsock.cid()).end();
@@ -288,6 +293,9 @@ final class DomainXmlWriter {
 			}
 			else if (value instanceof UsbAddress usb) {
 				this.out.attr("bus", usb.bus()).attr("port", usb.port());
+			}
+			else if (value instanceof IsaAddress isa) {
+				this.out.attr("iobase", String.format("0x%x", isa.iobase()));
 			}
 			this.out.end();
 		});

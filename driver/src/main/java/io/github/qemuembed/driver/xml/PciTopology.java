@@ -14,7 +14,7 @@ import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
  * Completes a definition the way libvirt does before the first start: adds the controllers its devices need
  * and gives every PCI device an address, keeping the addresses already there. On Q35 every PCI Express device
  * gets its own {@code pcie-root-port} (hot-plug capable, like libvirt); conventional PCI devices (VGA, e1000,
- * rtl8139, i6300esb) sit on the root bus. On i440FX everything sits on the root bus from slot 2 (the primary
+ * rtl8139, i6300esb, pvpanic-pci) sit on the root bus. On i440FX everything sits on the root bus from slot 2 (the primary
  * video's when there is one).
  */
 final class PciTopology {
@@ -100,6 +100,10 @@ final class PciTopology {
 		});
 		List<Rng> rngs = topology.map(devices.rngs(), "rng", (rng) -> rng.address().isEmpty(),
 				(rng, address) -> rng.withAddress(address), true);
+		// pvpanic-pci is a conventional PCI device: the root bus, as libvirt places it
+		List<Panic> panics = topology.map(devices.panics(), "panic",
+				(panic) -> panic.model() == PanicModel.PVPANIC && panic.address().isEmpty(),
+				(panic, address) -> panic.withAddress(address), false);
 		Optional<Vsock> vsock = devices.vsock().map((value) -> value.address().isPresent() ? value
 				: value.withAddress(topology.express("/domain/devices/vsock")));
 		List<Channel> channels = new ArrayList<>();
@@ -126,6 +130,7 @@ final class PciTopology {
 			.withMemballoon(balloon)
 			.withRngs(rngs)
 			.withVsock(vsock)
+			.withPanics(panics)
 			.withChannels(channels);
 		return def.withDevices(assigned);
 	}
@@ -267,6 +272,7 @@ final class PciTopology {
 			.map(PciAddress.class::cast));
 		collect(given, devices.watchdogs(), "watchdog", Watchdog::address);
 		collect(given, devices.rngs(), "rng", Rng::address);
+		collect(given, devices.panics(), "panic", Panic::pciAddress);
 		devices.memballoon().flatMap(MemBalloon::address)
 			.ifPresent((a) -> given.add(new Object[] { a, "/domain/devices/memballoon/address" }));
 		devices.vsock().flatMap(Vsock::address)

@@ -432,6 +432,28 @@ class RealQemuDeviceTests {
 	}
 
 	@Test
+	void panicDevicesAndThePanicActionThatKeepsQemu() throws Exception {
+		String devices = "<panic model='isa'><address type='isa' iobase='0x506'/></panic><panic model='pvpanic'/>";
+		try (RealQemu qemu = start("q35", devices)) {
+			assertThat(qemu.peripheralTypes()).contains("pvpanic", "pvpanic-pci");
+			assertThat(qemu.device("panic0", "type").asString()).isEqualTo("pvpanic");
+			assertThat(qemu.device("panic0", "ioport").asInt()).isEqualTo(0x506);
+			assertThat(qemu.pci("panic1").type()).isEqualTo("pvpanic-pci");
+			assertThat(qemu.pci("panic1").bus()).isEqualTo("pcie.0");
+			// what the guest kernel's pvpanic driver does on a panic: bit 0 to the port (of a running VM)
+			qemu.qmp("cont");
+			qemu.qmp("human-monitor-command", Map.of("command-line", "o /b 0x506 1"));
+			assertThat(qemu.qmp("query-status").get("status").asString()).isEqualTo("guest-panicked");
+			// -action panic=pause: QEMU stays for on_crash to decide (its default would power off and exit)
+			assertThat(qemu.process().isAlive()).isTrue();
+		}
+		try (RealQemu qemu = start("pc", "<panic/>")) {
+			assertThat(qemu.device("panic0", "type").asString()).isEqualTo("pvpanic");
+			assertThat(qemu.device("panic0", "ioport").asInt()).isEqualTo(0x505);
+		}
+	}
+
+	@Test
 	void vsock() throws Exception {
 		assumeThat(Path.of("/dev/vhost-vsock")).as("vhost-vsock needs /dev/vhost-vsock on the host").exists();
 		try (RealQemu qemu = start("q35", "<vsock model='virtio'><cid auto='no' address='42'/></vsock>")) {

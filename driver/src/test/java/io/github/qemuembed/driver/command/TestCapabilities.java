@@ -24,7 +24,7 @@ public final class TestCapabilities {
 						"pcie-root-port", "pci-bridge", "qemu-xhci", "nec-usb-xhci", "piix3-usb-uhci",
 						"usb-tablet", "usb-mouse", "usb-kbd", "ide-hd", "ide-cd", "scsi-hd", "scsi-cd", "ich9-ahci",
 						"isa-serial", "e1000", "e1000e", "rtl8139", "VGA", "cirrus-vga", "bochs-display", "i6300esb",
-						"ib700", "pvpanic"),
+						"ib700", "pvpanic", "pvpanic-pci"),
 				Set.of("secret", "rng-random", "rng-builtin", "memory-backend-ram", "memory-backend-file", "iothread"),
 				Set.of("qemu64", "qemu32", "kvm64", "max", "host", "base", "Skylake-Client", "Skylake-Server",
 						"Haswell", "Broadwell", "EPYC", "EPYC-Rome", "Nehalem", "Westmere", "SandyBridge", "IvyBridge",

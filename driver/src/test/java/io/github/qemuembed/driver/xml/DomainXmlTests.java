@@ -70,7 +70,7 @@ class DomainXmlTests {
 	@org.junit.jupiter.params.ParameterizedTest
 	@org.junit.jupiter.params.provider.ValueSource(strings = { "q35-full.xml", "q35-uefi.xml", "q35-minimal.xml",
 			"pc-kernel.xml", "pc-buses.xml", "pc-i686.xml", "q35-virt-install.xml",
-			"libvirt-dumpxml-q35.xml" })
+			"libvirt-dumpxml-q35.xml", "q35-panic-pvpanic.xml", "pc-panic-isa.xml" })
 	void everyGoldenFileRoundTrips(String name) {
 		DomainDefinition def = DomainXml.parse(resource(name));
 		String written = DomainXml.write(def, true);
@@ -215,6 +215,77 @@ class DomainXmlTests {
 			.isThrownBy(() -> DomainXml.parse(minimal("<on_crash>coredump-destroy</on_crash>")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/on_crash"))
 			.withMessageContaining("destroy, restart, preserve");
+	}
+
+	@Test
+	void parsesPanicDevicesWithLibvirtsDefaultModel() {
+		DomainDefinition def = DomainXml.parse(minimal("<devices><panic/>"
+				+ "<panic model='pvpanic'><address type='pci' bus='0' slot='7'/></panic></devices>"));
+		assertThat(def.devices().panics()).extracting(Panic::model).containsExactly(PanicModel.ISA, PanicModel.PVPANIC);
+		assertThat(def.devices().panics().get(0).iobase()).isEqualTo(0x505);
+		assertThat(def.devices().panics().get(0).address()).isEmpty();
+		assertThat(def.devices().panics().get(1).pciAddress()).contains(PciAddress.of(0, 7));
+		String written = DomainXml.write(def, false);
+		assertThat(written).contains("<panic model='isa'/>");
+		assertThat(DomainXml.parse(written)).isEqualTo(def);
+		DomainDefinition isa = DomainXml.parse(minimal("<devices><panic model='isa'>"
+				+ "<address type='isa' iobase='0x505'/></panic></devices>"));
+		assertThat(isa.devices().panics().get(0).address()).contains(new IsaAddress(0x505));
+		assertThat(DomainXml.write(isa, false)).contains("<address type='isa' iobase='0x505'/>");
+	}
+
+	@Test
+	void assignsAPciAddressToPvpanicOnly() {
+		DomainDefinition def = DomainXml.parse(minimal("<devices><panic model='isa'/><panic model='pvpanic'/>"
+				+ "</devices>")).withAssignedAddresses("pc-q35-7.2");
+		assertThat(def.devices().panics().get(0).address()).isEmpty();
+		assertThat(def.devices().panics().get(1).pciAddress()).hasValueSatisfying((address) -> {
+			// conventional PCI: the root bus, not a root port
+			assertThat(address.bus()).isZero();
+		});
+	}
+
+	@Test
+	void refusesOtherPanicModelsNamingTheSupportedOnes() {
+		for (String model : List.of("hyperv", "s390", "pseries", "bogus")) {
+			assertThatExceptionOfType(UnsupportedConfigurationException.class)
+				.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic model='" + model + "'/></devices>")))
+				.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/panic[1]/@model"))
+				.withMessageContaining("supported: isa, pvpanic");
+		}
+	}
+
+	@Test
+	void refusesWrongPanicAddressesAndDuplicates() {
+		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+			.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic model='isa'><address type='pci' slot='5'/>"
+					+ "</panic></devices>")))
+			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/panic[1]/address/@type"))
+			.withMessageContaining("supported: isa");
+		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+			.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic model='pvpanic'>"
+					+ "<address type='isa' iobase='0x505'/></panic></devices>")))
+			.withMessageContaining("supported: pci");
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic><address type='isa'/></panic></devices>")))
+			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/panic[1]/address/@iobase"));
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic><address type='isa' iobase='0x10000'/>"
+					+ "</panic></devices>")))
+			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/panic[1]/address/@iobase"));
+		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+			.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic><address type='isa' iobase='0x505' irq='5'/>"
+					+ "</panic></devices>")))
+			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/panic[1]/address/@irq"));
+		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+			.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic/><panic model='isa'/></devices>")))
+			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/panic[2]"))
+			.withMessageContaining("only one <panic model='isa'>");
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic model='pvpanic'><address type='pci' slot='6'/>"
+					+ "</panic><rng model='virtio'><backend model='random'/><address type='pci' slot='6'/></rng>"
+					+ "</devices>")))
+			.withMessageContaining("PCI address 0000:00:06.0");
 	}
 
 }

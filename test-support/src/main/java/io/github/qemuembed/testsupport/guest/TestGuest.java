@@ -42,11 +42,13 @@ public final class TestGuest {
 	/**
 	 * Modules loaded by default: the ACPI power button and the event device {@code acpid} reads, and
 	 * the virtio drivers later tests use (PCI transport, block, SCSI, network, console, entropy,
-	 * balloon, vsock).
+	 * balloon, vsock), and the pvpanic drivers that report a kernel panic to QEMU ({@code pvpanic_mmio}
+	 * binds the ACPI {@code QEMU0001} device of {@code <panic model='isa'/>}, {@code pvpanic_pci} the
+	 * {@code <panic model='pvpanic'/>} device).
 	 */
 	public static final List<String> DEFAULT_MODULES = List.of("button", "evdev", "virtio_pci", "virtio_blk",
 			"virtio_scsi", "sd_mod", "virtio_net", "virtio_console", "virtio_rng", "virtio_balloon",
-			"vmw_vsock_virtio_transport");
+			"vmw_vsock_virtio_transport", "pvpanic_mmio", "pvpanic_pci");
 
 	/**
 	 * The kernel command line: the console on the first serial port, and quiet so that boot is
