@@ -286,9 +286,20 @@ final class DomainProcesses {
 		run.identity = identity;
 		run.networkPorts = state.ports();
 		run.monitor = QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run));
-		boolean running = run.monitor.execute("query-status").path("running").asBoolean(false);
-		this.domain.adopt(run, io.github.qemuembed.driver.DomainStatus
-			.of(running ? StateReason.RUNNING_UNKNOWN : StateReason.PAUSED_UNKNOWN));
+		tools.jackson.databind.JsonNode status = run.monitor.execute("query-status");
+		StateReason reason;
+		if (status.path("running").asBoolean(false)) {
+			reason = StateReason.RUNNING_UNKNOWN;
+		}
+		else if ("guest-panicked".equals(status.path("status").asString(""))) {
+			// kept by on_crash=preserve under the earlier driver
+			run.panicked = true;
+			reason = StateReason.CRASHED_PANICKED;
+		}
+		else {
+			reason = StateReason.PAUSED_UNKNOWN;
+		}
+		this.domain.adopt(run, io.github.qemuembed.driver.DomainStatus.of(reason));
 		run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
 		return run;
 	}
