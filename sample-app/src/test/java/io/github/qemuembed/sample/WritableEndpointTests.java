@@ -2,6 +2,8 @@ package io.github.qemuembed.sample;
 
 import java.nio.file.Path;
 
+import io.github.qemuembed.testsupport.process.QemuRoots;
+
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

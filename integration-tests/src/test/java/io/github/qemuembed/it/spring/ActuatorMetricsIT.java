@@ -16,6 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.qemuembed.testsupport.process.QemuRoots;
+
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -101,8 +103,8 @@ class ActuatorMetricsIT {
 
 	@AfterAll
 	static void cleanUp() {
-		QemuProcesses.under(root).forEach((p) -> signal("CONT", p.pid()));
-		QemuProcesses.cleanUp(root);
+		QemuRoots.qemuUnder(root).forEach((p) -> signal("CONT", p.pid()));
+		QemuRoots.cleanUp(root);
 	}
 
 	@Test

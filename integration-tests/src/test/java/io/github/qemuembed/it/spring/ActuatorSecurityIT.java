@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 
+import io.github.qemuembed.testsupport.process.QemuRoots;
+
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -80,7 +82,7 @@ class ActuatorSecurityIT {
 
 	@AfterAll
 	static void cleanUp() {
-		QemuProcesses.cleanUp(root);
+		QemuRoots.cleanUp(root);
 	}
 
 	@Test
@@ -95,11 +97,11 @@ class ActuatorSecurityIT {
 		HttpResponse<String> denied = post("/actuator/qemu/alpha/destroy", "vera");
 		assertThat(denied.statusCode()).isEqualTo(403);
 		assertThat(JsonPath.<String>read(denied.body(), "$.error")).contains("domain.stop").contains("vera");
-		assertThat(QemuProcesses.under(root)).hasSize(1);
+		assertThat(QemuRoots.qemuUnder(root)).hasSize(1);
 
 		HttpResponse<String> destroyed = post("/actuator/qemu/alpha/destroy", "otto");
 		assertThat(destroyed.statusCode()).isEqualTo(200);
-		assertThat(QemuProcesses.under(root)).isEmpty();
+		assertThat(QemuRoots.qemuUnder(root)).isEmpty();
 	}
 
 	@Test

@@ -11,6 +11,7 @@ import io.github.qemuembed.autoconfigure.event.DomainLifecycleEvent;
 import io.github.qemuembed.autoconfigure.event.DomainStoppedEvent;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.testsupport.guest.TestGuest;
+import io.github.qemuembed.testsupport.process.QemuRoots;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class GracefulShutdownIT {
 
 	@AfterEach
 	void cleanUp() {
-		QemuProcesses.cleanUp(this.root);
+		QemuRoots.cleanUp(this.root);
 	}
 
 	@Test
@@ -57,13 +58,13 @@ class GracefulShutdownIT {
 				Path log = this.root.resolve("log/qemu/guest.log");
 				// the guest must be up (its ACPI button handler running) for a graceful power-off
 				await().atMost(BOOT).until(() -> Files.readString(log).contains(TestGuest.READY_MARKER));
-				assertThat(QemuProcesses.under(this.root)).hasSize(1);
+				assertThat(QemuRoots.qemuUnder(this.root)).hasSize(1);
 			});
 		assertThat(events).filteredOn(DomainStoppedEvent.class::isInstance)
 			.extracting((e) -> ((DomainStoppedEvent) e).getReason())
 			.as("the guest powered itself off, it was not forced")
 			.containsExactly(StateReason.SHUTOFF_SHUTDOWN);
-		assertThat(QemuProcesses.under(this.root)).isEmpty();
+		assertThat(QemuRoots.qemuUnder(this.root)).isEmpty();
 	}
 
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import io.github.qemuembed.autoconfigure.secondary.QemuEmbedSecondaryDrivers;
 import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
+import io.github.qemuembed.testsupport.process.QemuRoots;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -50,7 +51,7 @@ class SecondaryDriversDevTimeContainerIT {
 			if (context != null) {
 				context.close();
 			}
-			QemuProcesses.cleanUp(root);
+			QemuRoots.cleanUp(root);
 		}
 	}
 

@@ -25,6 +25,7 @@ import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
 import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.SecretRef;
 import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
+import io.github.qemuembed.testsupport.process.QemuRoots;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -288,7 +289,7 @@ class SecondaryDriversServiceConnectionIT {
 
 		@Override
 		public void afterAll(ExtensionContext extensionContext) throws IOException {
-			QemuProcesses.cleanUp(root);
+			QemuRoots.cleanUp(root);
 			deleteTree(shared);
 		}
 
