@@ -11,19 +11,23 @@ public final class Scenarios {
 	private Scenarios() {
 	}
 
-	/** Sort key: the order, sizes not named there (e.g. {@code scale-2}) next to their family. */
+	/**
+	 * Sort key: the issue's order; a size not named there (e.g. {@code scale-100}, {@code scale-2})
+	 * goes after the named members of its family.
+	 */
 	public static int rank(String scenario) {
 		int index = ORDER.indexOf(scenario);
 		if (index >= 0) {
 			return index * 10;
 		}
+		int rank = ORDER.size() * 10;
 		for (int i = 0; i < ORDER.size(); i++) {
 			String family = ORDER.get(i).replaceAll("-[0-9]+$", "-");
 			if (family.endsWith("-") && scenario.startsWith(family)) {
-				return i * 10 - 1;
+				rank = i * 10 + 1;
 			}
 		}
-		return ORDER.size() * 10;
+		return rank;
 	}
 
 }

@@ -31,6 +31,16 @@ class MarkdownTableTests {
 		assertThat(table.indexOf("| scale-2")).isLessThan(table.indexOf("| qmp-rtt"));
 	}
 
+	@Test
+	void putsSizesNotNamedInTheIssueAfterTheirFamily() {
+		String table = MarkdownTable.render(List.of(row("scale-100", Systems.RAW_QEMU, 1, 1),
+				row("scale-50", Systems.RAW_QEMU, 1, 1), row("scale-10", Systems.RAW_QEMU, 1, 1),
+				row("guest-boot", Systems.RAW_QEMU, 1, 1)));
+		assertThat(table.indexOf("| scale-10 ")).isLessThan(table.indexOf("| scale-50"));
+		assertThat(table.indexOf("| scale-50")).isLessThan(table.indexOf("| scale-100"));
+		assertThat(table.indexOf("| scale-100")).isLessThan(table.indexOf("| guest-boot"));
+	}
+
 	private static Row row(String scenario, String system, double median, double p90) {
 		return new Row(scenario, system, "time", "ms", median, p90, p90, 10, null);
 	}
