@@ -280,9 +280,12 @@ class SecondaryDomainIT {
 				    </interface>""".formatted(transport.ordinal(), network)));
 		domain.start();
 		assertThat(bridgePorts()).hasSize(1);
+		// the NIC holds a port reserved in the daemon's network driver while the domain runs
+		assertThat(daemonPorts(network)).hasSize(1);
 		assertThat(domain.qmp("{\"execute\":\"query-rx-filter\"}")).contains("52:54:00:5e:00:0" + transport.ordinal());
 		domain.destroy();
 		assertThat(bridgePorts()).isEmpty();
+		assertThat(daemonPorts(network)).isEmpty();
 	}
 
 	@BeforeAll
@@ -297,6 +300,12 @@ class SecondaryDomainIT {
 	@AfterAll
 	static void deleteHostBridge() throws Exception {
 		run("ip", "link", "del", BRIDGE);
+	}
+
+	private static List<String> daemonPorts(String network) {
+		return daemon.virsh("network", "net-port-list", network).lines().map(String::strip)
+			.filter((line) -> line.matches("[0-9a-f-]{36}.*"))
+			.toList();
 	}
 
 	private static List<String> bridgePorts() {
