@@ -139,12 +139,7 @@ final class DomainProcesses {
 		if (live.currentMemoryKiB() >= live.memoryKiB()) {
 			return;
 		}
-		boolean balloon = live.devices().memballoon().map((b) -> b.present()).orElse(false);
-		if (!balloon) {
-			logger.log(Level.WARNING, "Domain '" + live.name() + "' has <currentMemory> below <memory> but no "
-					+ "memballoon device: it starts with all of <memory>");
-			return;
-		}
+		// the parser refuses currentMemory below memory without a balloon, and the definition always has one
 		run.monitor.execute("balloon", java.util.Map.of("value", live.currentMemoryKiB() * 1024));
 	}
 

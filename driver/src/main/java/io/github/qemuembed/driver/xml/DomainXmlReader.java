@@ -95,6 +95,12 @@ final class DomainXmlReader {
 		LifecycleAction onCrash = lifecycle(domain, "on_crash", LifecycleAction.DESTROY, LifecycleAction.DESTROY,
 				LifecycleAction.RESTART, LifecycleAction.PRESERVE);
 		Devices devices = domain.child("devices").map(DomainXmlReader::devices).orElse(Devices.NONE);
+		if (currentMemory < memory && devices.memballoon().map((balloon) -> !balloon.present()).orElse(false)) {
+			// the balloon is what gives a guest less than <memory> at start; without it the value could not be honoured
+			throw new UnsupportedConfigurationException("/domain/currentMemory", "currentMemory below memory needs a "
+					+ "memory balloon, and <memballoon model='none'/> removes it: drop <currentMemory> or use "
+					+ "<memballoon model='virtio'/>");
+		}
 		QemuCommandline commandline = commandline(domain);
 		domain.finish();
 		DomainDefinition definition = new DomainDefinition(type, name, uuid, title, description, metadata, memory,

@@ -32,6 +32,18 @@ class DomainXmlTests {
 	}
 
 	@Test
+	void currentMemoryBelowMemoryNeedsTheBalloon() {
+		assertThat(DomainXml.parse(minimal("<currentMemory>32768</currentMemory>")).currentMemoryKiB()).isEqualTo(32768);
+		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+			.isThrownBy(() -> DomainXml.parse(minimal("<currentMemory>32768</currentMemory>"
+					+ "<devices><memballoon model='none'/></devices>")))
+			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/currentMemory"))
+			.withMessageContaining("memballoon");
+		assertThat(DomainXml.parse(minimal("<currentMemory>65536</currentMemory>"
+				+ "<devices><memballoon model='none'/></devices>")).currentMemoryKiB()).isEqualTo(65536);
+	}
+
+	@Test
 	void parsesTheFullExample() {
 		DomainDefinition def = DomainXml.parse(resource("q35-full.xml"));
 		assertThat(def.name()).isEqualTo("full");
