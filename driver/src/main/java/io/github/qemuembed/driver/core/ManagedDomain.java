@@ -6,10 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -38,8 +35,6 @@ import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.driver.process.ProcStat;
 import io.github.qemuembed.driver.qmp.QmpClient;
 import io.github.qemuembed.driver.qmp.QmpEvent;
-import io.github.qemuembed.driver.command.QemuCommandBuilder;
-import io.github.qemuembed.driver.xml.Disk;
 import io.github.qemuembed.driver.xml.DomainDefinition;
 import io.github.qemuembed.driver.xml.DomainXml;
 import io.github.qemuembed.driver.xml.LifecycleAction;
@@ -66,6 +61,8 @@ final class ManagedDomain implements Domain {
 	private final DriverContext context;
 
 	private final DomainProcesses processes;
+
+	private final MonitorEvents monitorEvents = new MonitorEvents(this);
 
 	private final ReentrantLock operations = new ReentrantLock(true);
 
@@ -314,25 +311,7 @@ final class ManagedDomain implements Domain {
 		// deliberately not behind the operation lock: a read must not wait for a shutdown in progress; the
 		// monitor serializes the command itself, and the QMP timeout bounds it
 		QemuRun current = requireActive("read the block statistics of");
-		Map<String, String> targets = new HashMap<>();
-		for (Disk disk : current.liveDefinition.devices().disks()) {
-			targets.put(QemuCommandBuilder.diskDeviceId(disk), disk.targetDev());
-		}
-		List<BlockStats> stats = new ArrayList<>();
-		for (JsonNode entry : current.monitor.execute("query-blockstats")) {
-			String qdev = entry.path("qdev").asString("");
-			String id = qdev.startsWith("/machine/peripheral/") ? qdev.substring("/machine/peripheral/".length()) : qdev;
-			int slash = id.indexOf('/');
-			String target = targets.get((slash >= 0) ? id.substring(0, slash) : id);
-			if (target == null) {
-				// a block node no disk of the definition uses (e.g. an empty drive)
-				continue;
-			}
-			JsonNode counters = entry.path("stats");
-			stats.add(new BlockStats(target, counters.path("rd_bytes").asLong(0), counters.path("wr_bytes").asLong(0),
-					counters.path("rd_operations").asLong(0), counters.path("wr_operations").asLong(0)));
-		}
-		return stats;
+		return BlockStatsReader.read(current.monitor.execute("query-blockstats"), current.liveDefinition);
 	}
 
 	@Override
@@ -529,52 +508,12 @@ final class ManagedDomain implements Domain {
 
 	/** A QMP event of the current run (called on a driver thread, never the QMP I/O thread). */
 	void onMonitorEvent(QemuRun source, QmpEvent event) {
-		switch (event.name()) {
-			case "STOP" -> {
-				// suspend() sets paused/user itself; this only catches pauses it did not cause (raw QMP "stop").
-				// A panic stops the vCPUs too (-action panic=pause: STOP right after GUEST_PANICKED); that stop is
-				// part of the crash that on_crash handles (crashed/panicked, or QEMU ended), not a pause.
-				if (!consume(source.ownStops) && !source.panicked && currentStatus().state() == DomainState.RUNNING) {
-					transition(source, StateReason.PAUSED_UNKNOWN, DomainEventType.SUSPENDED, "");
-				}
-			}
-			case "RESUME" -> {
-				if (!consume(source.ownResumes) && currentStatus().state() == DomainState.PAUSED) {
-					transition(source, StateReason.RUNNING_UNPAUSED, DomainEventType.RESUMED, "");
-				}
-			}
-			case "SHUTDOWN" -> {
-				if (event.data().path("guest").asBoolean(false)) {
-					source.guestShutdown = true;
-					source.guestReset = "guest-reset".equals(event.data().path("reason").asString(""));
-					transition(source, StateReason.SHUTDOWN_USER, DomainEventType.SHUTDOWN,
-							event.data().path("reason").asString(""));
-				}
-			}
-			case "RESET" -> {
-				if (currentRun() == source) {
-					publish(DomainEventType.REBOOTED, currentStatus(), event.data().path("reason").asString(""));
-				}
-			}
-			case "GUEST_PANICKED" -> {
-				source.panicked = true;
-				LifecycleAction action = source.liveDefinition.onCrash();
-				if (action == LifecycleAction.PRESERVE) {
-					transition(source, StateReason.CRASHED_PANICKED, DomainEventType.CRASHED, "guest panicked");
-				}
-				else {
-					// destroy or restart: end QEMU now; the exit reads as crashed and on_crash decides what follows
-					this.context.background().execute(() -> this.processes.killAfterPanic(source));
-				}
-			}
-			default -> {
-				// other events (NIC_RX_FILTER_CHANGED, RTC_CHANGE, ...) carry nothing for the lifecycle
-			}
-		}
+		this.monitorEvents.handle(source, event);
 	}
 
-	private static boolean consume(java.util.concurrent.atomic.AtomicInteger own) {
-		return own.getAndUpdate((n) -> Math.max(0, n - 1)) > 0;
+	/** After a guest panic with on_crash destroy or restart: end QEMU (the exit reads as crashed). */
+	void endAfterPanic(QemuRun source) {
+		this.context.background().execute(() -> this.processes.killAfterPanic(source));
 	}
 
 	void publish(DomainEventType type, DomainStatus status, String detail) {
