@@ -1,20 +1,16 @@
 package io.github.qemuembed.driver.core;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainEvent;
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.GuestlessDomains;
-import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.OpenDriver;
 import io.github.qemuembed.driver.error.QmpException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,27 +24,11 @@ import static org.awaitility.Awaitility.await;
  */
 class OnCrashTests {
 
+	@RegisterExtension
+	final OpenDriver open = new OpenDriver();
+
 	private static final String PANIC = "{\"execute\":\"human-monitor-command\","
 			+ "\"arguments\":{\"command-line\":\"o /b 0x505 1\"}}";
-
-	private Path root;
-
-	private QemuDriver driver;
-
-	private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
-
-	@BeforeEach
-	void open() throws Exception {
-		this.root = GuestlessDomains.newRoot();
-		this.driver = QemuDriver.open(GuestlessDomains.config(this.root).build());
-		this.driver.addListener(this.events::add);
-	}
-
-	@AfterEach
-	void close() throws Exception {
-		this.driver.close();
-		GuestlessDomains.deleteTree(this.root);
-	}
 
 	static String withPanic(String name, String onCrash) {
 		return GuestlessDomains.xml(name)
@@ -68,7 +48,7 @@ class OnCrashTests {
 
 	@Test
 	void preserveKeepsTheCrashedDomainUntilDestroyed() {
-		Domain domain = this.driver.define(withPanic("keep", "preserve"));
+		Domain domain = this.open.driver().define(withPanic("keep", "preserve"));
 		domain.start();
 		long pid = domain.info().pid().orElseThrow();
 		domain.qmp(PANIC);
@@ -80,7 +60,7 @@ class OnCrashTests {
 		assertThat(domain.status()).hasToString("crashed/panicked");
 		assertThat(ProcessHandle.of(pid)).isPresent();
 		assertThat(domain.info().pid()).hasValue(pid);
-		assertThat(this.events).extracting(DomainEvent::type)
+		assertThat(this.open.events()).extracting(DomainEvent::type)
 			.contains(DomainEventType.CRASHED)
 			.doesNotContain(DomainEventType.SUSPENDED, DomainEventType.STOPPED);
 		domain.destroy();
@@ -90,22 +70,22 @@ class OnCrashTests {
 
 	@Test
 	void destroyEndsQemuAndRecordsACrash() {
-		Domain domain = this.driver.define(withPanic("gone", "destroy"));
+		Domain domain = this.open.driver().define(withPanic("gone", "destroy"));
 		domain.start();
 		long pid = domain.info().pid().orElseThrow();
 		panic(domain);
 		await().atMost(Duration.ofSeconds(10)).until(() -> domain.status().state() == DomainState.SHUTOFF);
 		assertThat(domain.status()).hasToString("shutoff/crashed");
 		await().until(() -> ProcessHandle.of(pid).isEmpty());
-		await().untilAsserted(() -> assertThat(this.events).extracting(DomainEvent::type)
+		await().untilAsserted(() -> assertThat(this.open.events()).extracting(DomainEvent::type)
 			.contains(DomainEventType.STOPPED, DomainEventType.CRASHED)
 			.doesNotContain(DomainEventType.SUSPENDED));
-		assertThat(this.root.resolve("run/qemu/gone.xml")).doesNotExist();
+		assertThat(this.open.root().resolve("run/qemu/gone.xml")).doesNotExist();
 	}
 
 	@Test
 	void restartStartsANewQemu() {
-		Domain domain = this.driver.define(withPanic("again", "restart"));
+		Domain domain = this.open.driver().define(withPanic("again", "restart"));
 		domain.start();
 		long pid = domain.info().pid().orElseThrow();
 		panic(domain);
@@ -113,7 +93,7 @@ class OnCrashTests {
 			.until(() -> domain.status().state() == DomainState.RUNNING
 					&& domain.info().pid().orElse(pid) != pid);
 		assertThat(ProcessHandle.of(pid)).isEmpty();
-		assertThat(this.events).extracting(DomainEvent::type)
+		assertThat(this.open.events()).extracting(DomainEvent::type)
 			.containsSubsequence(DomainEventType.STARTED, DomainEventType.CRASHED, DomainEventType.REBOOTED);
 		domain.destroy();
 		assertThat(domain.status()).hasToString("shutoff/destroyed");

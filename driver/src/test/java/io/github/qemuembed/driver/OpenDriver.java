@@ -1,0 +1,54 @@
+package io.github.qemuembed.driver;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A driver on a fresh root for each test, recording every event, closed and deleted afterwards:
+ * {@code @RegisterExtension final OpenDriver open = new OpenDriver();}.
+ */
+public final class OpenDriver implements BeforeEachCallback, AfterEachCallback {
+
+	private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
+
+	private Path root;
+
+	private QemuDriver driver;
+
+	@Override
+	public void beforeEach(ExtensionContext context) throws Exception {
+		this.events.clear();
+		this.root = GuestlessDomains.newRoot();
+		this.driver = QemuDriver.open(GuestlessDomains.config(this.root).build());
+		this.driver.addListener(this.events::add);
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) throws Exception {
+		try {
+			this.driver.close();
+		}
+		finally {
+			GuestlessDomains.deleteTree(this.root);
+		}
+	}
+
+	public Path root() {
+		return this.root;
+	}
+
+	public QemuDriver driver() {
+		return this.driver;
+	}
+
+	/** The events so far, in delivery order. */
+	public List<DomainEvent> events() {
+		return this.events;
+	}
+
+}
