@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Device elements proven on a real QEMU started paused with the builder's argv, checked over QMP
@@ -155,7 +155,7 @@ class RealQemuDeviceTests {
 		Path backing = image("loop.img", "raw", "8M");
 		Process losetup = new ProcessBuilder("losetup", "--find", "--show", backing.toString()).start();
 		String loop = new String(losetup.getInputStream().readAllBytes()).trim();
-		assumeThat(losetup.waitFor() == 0 && loop.startsWith("/dev/loop")).as("loop devices usable").isTrue();
+		assertThat(losetup.waitFor() == 0 && loop.startsWith("/dev/loop")).as("a loop device (the tests run as root)").isTrue();
 		try {
 			String devices = "<disk type='block' device='disk'><driver name='qemu' type='raw' cache='directsync'/>"
 					+ "<source dev='" + loop + "'/><target dev='vda' bus='virtio'/></disk>";
@@ -260,15 +260,15 @@ class RealQemuDeviceTests {
 
 	@Test
 	void bridgeNetworkAndEthernetInterfaces() throws Exception {
-		assumeThat(new ProcessBuilder("id", "-u").start().inputReader().readLine()).as("needs root").isEqualTo("0");
+		assertThat(new ProcessBuilder("id", "-u").start().inputReader().readLine()).as("the tests run as root").isEqualTo("0");
 		String bridge = "qe-br0"; // allowed in /etc/qemu/bridge.conf for qemu-bridge-helper
 		boolean created = false;
 		if (!Files.exists(Path.of("/sys/class/net/" + bridge))) {
 			created = run("ip", "link", "add", bridge, "type", "bridge") == 0;
-			assumeThat(created).as("can create a bridge").isTrue();
+			assertThat(created).as("a bridge can be created").isTrue();
 		}
 		String tap = "qe-tap" + ProcessHandle.current().pid() % 10000;
-		assumeThat(run("ip", "tuntap", "add", tap, "mode", "tap")).as("can create a tap").isZero();
+		assertThat(run("ip", "tuntap", "add", tap, "mode", "tap")).as("a tap can be created").isZero();
 		try {
 			String devices = "<interface type='bridge'><source bridge='" + bridge + "'/><model type='virtio'/></interface>"
 					+ "<interface type='network'><source network='default'/><model type='virtio'/></interface>"
@@ -455,9 +455,19 @@ class RealQemuDeviceTests {
 
 	@Test
 	void vsock() throws Exception {
-		assumeThat(Path.of("/dev/vhost-vsock")).as("vhost-vsock needs /dev/vhost-vsock on the host").exists();
-		try (RealQemu qemu = start("q35", "<vsock model='virtio'><cid auto='no' address='42'/></vsock>")) {
-			assertThat(qemu.device("vsock0", "guest-cid").asLong()).isEqualTo(42);
+		String vsock = "<vsock model='virtio'><cid auto='no' address='42'/></vsock>";
+		if (Files.exists(Path.of("/dev/vhost-vsock"))) {
+			try (RealQemu qemu = start("q35", vsock)) {
+				assertThat(qemu.device("vsock0", "guest-cid").asLong()).isEqualTo(42);
+			}
+		}
+		else {
+			// a host without the vhost-vsock module (the Firecracker guests CI runs on): QEMU accepts the device and
+			// its properties as built, and fails only where it opens the host's /dev/vhost-vsock
+			assertThatIllegalStateException().isThrownBy(() -> start("q35", vsock).close())
+				.withMessageContaining("vhost-vsock")
+				.withMessageNotContaining("is not a valid device model")
+				.withMessageNotContaining("Property");
 		}
 	}
 

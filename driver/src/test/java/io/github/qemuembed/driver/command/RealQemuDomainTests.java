@@ -16,7 +16,6 @@ import io.github.qemuembed.driver.Accel;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Domain-level elements proven on a real QEMU started paused with the builder's argv, checked over QMP.
@@ -91,7 +90,7 @@ class RealQemuDomainTests {
 			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
 			assertThat(qemu.qomGet(cpu, "type").asString()).isEqualTo("max-x86_64-cpu");
 		}
-		assumeThat(RealQemu.kvmUsable()).as("host-passthrough needs KVM").isTrue();
+		assertThat(RealQemu.kvmUsable()).as("host-passthrough needs KVM, which these machines have").isTrue();
 		String host = domain("kvm", "<name>cpuhost</name><memory unit='MiB'>64</memory>"
 				+ "<os><type machine='q35'>hvm</type></os><cpu mode='host-passthrough'/>");
 		try (RealQemu qemu = RealQemu.start(host, this.root, Accel.KVM)) {
@@ -123,7 +122,7 @@ class RealQemuDomainTests {
 	@Test
 	void romLoaderAndBootOrder() throws Exception {
 		Path bios = Path.of("/usr/share/seabios/bios-256k.bin");
-		assumeThat(bios).exists();
+		assertThat(bios).as("SeaBIOS from qemu-system-x86").exists();
 		String xml = domain("qemu", "<name>rom</name><memory unit='MiB'>64</memory>"
 				+ "<os><type machine='pc'>hvm</type><loader type='rom'>" + bios + "</loader>"
 				+ "<boot dev='cdrom'/><boot dev='hd'/></os>");
@@ -182,7 +181,7 @@ class RealQemuDomainTests {
 	/** A definition as virt-install writes it, with the disk pointed at a real image. */
 	@Test
 	void virtInstallStyleDefinitionWithTimersPmVmportAndMigratableCpu() throws Exception {
-		assumeThat(RealQemu.kvmUsable()).as("host-passthrough and the in-kernel PIT need KVM").isTrue();
+		assertThat(RealQemu.kvmUsable()).as("host-passthrough and the in-kernel PIT need KVM, which these machines have").isTrue();
 		Path image = this.root.resolve("debian12.qcow2");
 		Process create = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M").start();
 		assertThat(create.waitFor()).isZero();

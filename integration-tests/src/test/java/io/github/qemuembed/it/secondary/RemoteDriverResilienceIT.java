@@ -22,6 +22,7 @@ import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real daemon that goes away, freezes, comes back, or is not where the configuration says: the
@@ -99,7 +100,8 @@ class RemoteDriverResilienceIT {
 		// the daemon pings every second and drops a client after two unanswered pings
 		try (RemoteStorageDriver storage = (RemoteStorageDriver) storage(transport, Duration.ofSeconds(10))) {
 			storage.ping();
-			Thread.sleep(5000);
+			// idle while the daemon pings: it would have dropped the connection after two unanswered pings
+			await().atMost(Duration.ofSeconds(15)).until(() -> storage.client().rpc().keepalivesAnswered() >= 4);
 			assertThat(storage.volumePath("p", "v.img")).isEqualTo("/var/lib/p/v.img");
 			assertThat(storage.client().rpc().connectionCount()).isEqualTo(1);
 		}

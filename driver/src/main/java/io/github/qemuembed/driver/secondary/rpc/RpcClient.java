@@ -82,6 +82,12 @@ public final class RpcClient implements Closeable {
 		}
 	}
 
+	/** Keepalive PINGs of the daemon answered on the current connection (for tests and diagnostics). */
+	public long keepalivesAnswered() {
+		RpcConnection current = this.connection;
+		return (current != null) ? current.keepalivesAnswered() : 0;
+	}
+
 	/** Calls a procedure and decodes its reply. */
 	public <T> T call(RemoteProcedure procedure, Consumer<XdrEncoder> arguments, Function<XdrDecoder, T> reply) {
 		RpcConnection current = connected();

@@ -26,6 +26,9 @@ final class RpcConnection {
 
 	private static final AtomicInteger threadIds = new AtomicInteger();
 
+	/** Keepalive PINGs answered on this connection (diagnostics). */
+	private final java.util.concurrent.atomic.AtomicLong pongs = new java.util.concurrent.atomic.AtomicLong();
+
 	private final RpcChannel channel;
 
 	private final String endpoint;
@@ -114,6 +117,10 @@ final class RpcConnection {
 		}
 	}
 
+	long keepalivesAnswered() {
+		return this.pongs.get();
+	}
+
 	private void dispatch(Packet packet) throws IOException {
 		MessageHeader header = packet.header();
 		if (header.program() == Programs.KEEPALIVE) {
@@ -121,6 +128,7 @@ final class RpcConnection {
 				// the daemon closes connections that stop answering its pings
 				send(new Packet(new MessageHeader(Programs.KEEPALIVE, Programs.KEEPALIVE_VERSION, Programs.KEEPALIVE_PONG,
 						MessageType.MESSAGE, 0, MessageStatus.OK), new byte[0]));
+				this.pongs.incrementAndGet();
 			}
 			return;
 		}

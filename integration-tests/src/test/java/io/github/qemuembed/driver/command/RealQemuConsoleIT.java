@@ -1,56 +1,32 @@
 package io.github.qemuembed.driver.command;
 
-import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.qemuembed.driver.Accel;
+import io.github.qemuembed.testsupport.guest.TestGuest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Linux kernel (the test guest's, when it has been fetched into {@code ~/.cache/qemu-embed}) booted under
+ * A real Linux kernel (the test guest of {@code qemu-embed-test-support}, fetched if needed) booted under
  * TCG proves what a guest-less QEMU cannot: a {@code pty} serial is a live console on its socket and QEMU appends
  * the console output to the domain log itself; {@code on_reboot=destroy} makes QEMU exit when the guest reboots.
  */
-class RealQemuConsoleTests {
+class RealQemuConsoleIT {
 
 	@TempDir
 	Path root;
-
-	static Optional<Path> cachedKernel() throws IOException {
-		Path kernels = Path.of(System.getProperty("user.home"), ".cache/qemu-embed/kernels");
-		if (!Files.isDirectory(kernels)) {
-			return Optional.empty();
-		}
-		try (Stream<Path> files = Files.walk(kernels, 3)) {
-			return files.filter((file) -> file.getFileName().toString().startsWith("vmlinuz")).sorted().findFirst();
-		}
-	}
-
-	static Optional<Path> cachedInitramfs() throws IOException {
-		Path directory = Path.of(System.getProperty("user.home"), ".cache/qemu-embed/initramfs");
-		if (!Files.isDirectory(directory)) {
-			return Optional.empty();
-		}
-		try (Stream<Path> files = Files.list(directory)) {
-			return files.filter((file) -> file.getFileName().toString().endsWith(".cpio.gz")).sorted().findFirst();
-		}
-	}
 
 	/**
 	 * The guest powers itself off at once (busybox {@code poweroff -f} as init): with {@code on_poweroff=preserve}
@@ -58,13 +34,12 @@ class RealQemuConsoleTests {
 	 */
 	@Test
 	void onPoweroffPreserveKeepsQemuAndDestroyEndsIt() throws Exception {
-		Optional<Path> kernel = cachedKernel();
-		Optional<Path> initramfs = cachedInitramfs();
-		assumeThat(kernel.isPresent() && initramfs.isPresent()).as("the test guest in ~/.cache/qemu-embed").isTrue();
+		Path kernel = TestGuest.standard().kernel();
+		Path initramfs = TestGuest.standard().initramfs();
 		for (String action : new String[] { "preserve", "destroy" }) {
 			String xml = "<domain type='qemu'><name>off-" + action + "</name><memory unit='MiB'>256</memory>"
-					+ "<os><type machine='q35'>hvm</type><kernel>" + kernel.get() + "</kernel><initrd>"
-					+ initramfs.get() + "</initrd><cmdline>console=ttyS0 rdinit=/bin/busybox -- poweroff -f</cmdline>"
+					+ "<os><type machine='q35'>hvm</type><kernel>" + kernel + "</kernel><initrd>"
+					+ initramfs + "</initrd><cmdline>console=ttyS0 rdinit=/bin/busybox -- poweroff -f</cmdline>"
 					+ "</os><features><acpi/></features><on_poweroff>" + action + "</on_poweroff>"
 					+ "<devices><serial type='pty'/></devices></domain>";
 			try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
@@ -83,10 +58,9 @@ class RealQemuConsoleTests {
 
 	@Test
 	void ptySerialIsALiveConsoleAndIsLoggedAndRebootDestroys() throws Exception {
-		Optional<Path> kernel = cachedKernel();
-		assumeThat(kernel).as("the test guest's kernel in ~/.cache/qemu-embed").isPresent();
+		Path kernel = TestGuest.standard().kernel();
 		String xml = "<domain type='qemu'><name>console</name><memory unit='MiB'>256</memory>"
-				+ "<os><type machine='q35'>hvm</type><kernel>" + kernel.get() + "</kernel>"
+				+ "<os><type machine='q35'>hvm</type><kernel>" + kernel + "</kernel>"
 				+ "<cmdline>console=ttyS0 panic=-1 root=/dev/nonexistent</cmdline></os>"
 				+ "<features><acpi/></features><on_reboot>destroy</on_reboot>"
 				+ "<devices><serial type='pty'/><console type='pty'><target type='serial'/></console></devices></domain>";
