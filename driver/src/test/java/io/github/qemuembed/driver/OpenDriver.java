@@ -9,10 +9,12 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A driver on a fresh root for each test, recording every event, closed and deleted afterwards:
- * {@code @RegisterExtension final OpenDriver open = new OpenDriver();}.
+ * A driver on a fresh root for each test (access policy allow-all), recording every event, closed and
+ * deleted afterwards: {@code @RegisterExtension final OpenDriver open = new OpenDriver();}.
  */
 public final class OpenDriver implements BeforeEachCallback, AfterEachCallback {
+
+	private final Accel accel;
 
 	private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
 
@@ -20,11 +22,21 @@ public final class OpenDriver implements BeforeEachCallback, AfterEachCallback {
 
 	private QemuDriver driver;
 
+	/** A driver with the default accelerator (KVM when usable): for guest-less domains. */
+	public OpenDriver() {
+		this(Accel.AUTO);
+	}
+
+	/** A driver with the given accelerator: {@link Accel#TCG} for domains that boot a Linux guest. */
+	public OpenDriver(Accel accel) {
+		this.accel = accel;
+	}
+
 	@Override
 	public void beforeEach(ExtensionContext context) throws Exception {
 		this.events.clear();
 		this.root = GuestlessDomains.newRoot();
-		this.driver = QemuDriver.open(GuestlessDomains.config(this.root).build());
+		this.driver = QemuDriver.open(GuestlessDomains.config(this.root).accel(this.accel).build());
 		this.driver.addListener(this.events::add);
 	}
 

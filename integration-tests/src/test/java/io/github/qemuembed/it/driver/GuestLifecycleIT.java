@@ -3,23 +3,17 @@ package io.github.qemuembed.it.driver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.qemuembed.driver.Accel;
+import io.github.qemuembed.driver.OpenDriver;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainConsole;
 import io.github.qemuembed.driver.DomainEvent;
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainState;
-import io.github.qemuembed.driver.DriverConfig;
-import io.github.qemuembed.driver.QemuDriver;
-import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.testsupport.console.GuestConsole;
 import io.github.qemuembed.testsupport.console.ShellResult;
 import io.github.qemuembed.testsupport.guest.TestGuest;
@@ -33,36 +27,15 @@ import static org.awaitility.Awaitility.await;
  */
 class GuestLifecycleIT {
 
+	@RegisterExtension
+	final OpenDriver open = new OpenDriver(Accel.TCG);
+
 	private static final Duration BOOT = Duration.ofSeconds(90);
-
-	private Path root;
-
-	private QemuDriver driver;
-
-	private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
-
-	@BeforeEach
-	void open() throws Exception {
-		this.root = Files.createTempDirectory(Path.of("/tmp"), "qe-it");
-		this.driver = QemuDriver.open(DriverConfig.builder(this.root)
-			.accessPolicy(AccessPolicy.allowAll())
-			.accel(Accel.TCG)
-			.build());
-		this.driver.addListener(this.events::add);
-	}
-
-	@AfterEach
-	void close() throws Exception {
-		this.driver.close();
-		try (var paths = Files.walk(this.root)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
-	}
 
 	@Test
 	void consoleRunsCommandsAndAcpiShutdownPowersTheGuestOff() throws Exception {
 		// currentMemory below memory: the balloon is set before the vCPUs run, and the guest's driver follows it
-		Domain domain = this.driver.define(TestGuest.standard().domain("guest").type("qemu").memoryMiB(160).toXml()
+		Domain domain = this.open.driver().define(TestGuest.standard().domain("guest").type("qemu").memoryMiB(160).toXml()
 			.replace("</memory>", "</memory>\n  <currentMemory unit='MiB'>128</currentMemory>"));
 		domain.start();
 		try (DomainConsole console = domain.openConsole();
@@ -77,11 +50,11 @@ class GuestLifecycleIT {
 					.contains("\"actual\":" + 128L * 1024 * 1024));
 		}
 		// the console output is in the domain log as well, written by QEMU itself
-		assertThat(this.root.resolve("log/qemu/guest.log")).content().contains(TestGuest.READY_MARKER);
+		assertThat(this.open.root().resolve("log/qemu/guest.log")).content().contains(TestGuest.READY_MARKER);
 
 		assertThat(domain.shutdown(Duration.ofSeconds(60))).as("guest powered off by itself").isTrue();
 		assertThat(domain.status()).hasToString("shutoff/shutdown");
-		await().untilAsserted(() -> assertThat(this.events).extracting(DomainEvent::type)
+		await().untilAsserted(() -> assertThat(this.open.events()).extracting(DomainEvent::type)
 			.containsSubsequence(DomainEventType.STARTED, DomainEventType.SHUTDOWN, DomainEventType.STOPPED));
 	}
 
@@ -89,9 +62,9 @@ class GuestLifecycleIT {
 	void rebootBringsTheGuestBackAndOnPoweroffRestartRestartsIt() throws Exception {
 		String xml = TestGuest.standard().domain("bouncer").type("qemu").toXml()
 			.replace("<on_poweroff>destroy</on_poweroff>", "<on_poweroff>restart</on_poweroff>");
-		Domain domain = this.driver.define(xml);
+		Domain domain = this.open.driver().define(xml);
 		domain.start();
-		Path log = this.root.resolve("log/qemu/bouncer.log");
+		Path log = this.open.root().resolve("log/qemu/bouncer.log");
 		await().atMost(BOOT).until(() -> markers(log) >= 1);
 		long firstPid = domain.info().pid().orElseThrow();
 
@@ -111,7 +84,7 @@ class GuestLifecycleIT {
 		}
 		await().atMost(BOOT).until(() -> markers(log) >= 3);
 		assertThat(domain.status().state()).isEqualTo(DomainState.RUNNING);
-		assertThat(this.events).extracting(DomainEvent::type).contains(DomainEventType.REBOOTED);
+		assertThat(this.open.events()).extracting(DomainEvent::type).contains(DomainEventType.REBOOTED);
 		domain.destroy();
 		assertThat(domain.status()).hasToString("shutoff/destroyed");
 	}
@@ -121,7 +94,7 @@ class GuestLifecycleIT {
 		String xml = TestGuest.standard().domain("oneshot").type("qemu").toXml()
 			.replace("<on_poweroff>destroy</on_poweroff>",
 					"<on_poweroff>restart</on_poweroff><on_reboot>destroy</on_reboot>");
-		Domain domain = this.driver.define(xml);
+		Domain domain = this.open.driver().define(xml);
 		domain.start();
 		long pid = domain.info().pid().orElseThrow();
 		try (DomainConsole console = domain.openConsole();
@@ -132,7 +105,7 @@ class GuestLifecycleIT {
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> domain.status().state() == DomainState.SHUTOFF);
 		assertThat(domain.status()).hasToString("shutoff/shutdown");
-		assertThat(markers(this.root.resolve("log/qemu/oneshot.log"))).isEqualTo(1);
+		assertThat(markers(this.open.root().resolve("log/qemu/oneshot.log"))).isEqualTo(1);
 	}
 
 	private static int markers(Path log) throws Exception {

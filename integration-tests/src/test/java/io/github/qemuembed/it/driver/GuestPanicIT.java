@@ -3,24 +3,18 @@ package io.github.qemuembed.it.driver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.qemuembed.driver.Accel;
+import io.github.qemuembed.driver.OpenDriver;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainConsole;
 import io.github.qemuembed.driver.DomainEvent;
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainState;
-import io.github.qemuembed.driver.DriverConfig;
-import io.github.qemuembed.driver.QemuDriver;
-import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.testsupport.console.GuestConsole;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 
@@ -35,33 +29,12 @@ import static org.awaitility.Awaitility.await;
  */
 class GuestPanicIT {
 
+	@RegisterExtension
+	final OpenDriver open = new OpenDriver(Accel.TCG);
+
 	private static final Duration BOOT = Duration.ofSeconds(90);
 
 	private static final Duration COMMAND = Duration.ofSeconds(30);
-
-	private Path root;
-
-	private QemuDriver driver;
-
-	private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
-
-	@BeforeEach
-	void open() throws Exception {
-		this.root = Files.createTempDirectory(Path.of("/tmp"), "qe-it");
-		this.driver = QemuDriver.open(DriverConfig.builder(this.root)
-			.accessPolicy(AccessPolicy.allowAll())
-			.accel(Accel.TCG)
-			.build());
-		this.driver.addListener(this.events::add);
-	}
-
-	@AfterEach
-	void close() throws Exception {
-		this.driver.close();
-		try (var paths = Files.walk(this.root)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
-	}
 
 	static String xml(String name, UUID uuid, String onCrash, String... panicModels) {
 		var domain = TestGuest.standard().domain(name).uuid(uuid).type("qemu");
@@ -76,7 +49,7 @@ class GuestPanicIT {
 	@Test
 	void onCrashPreserveKeepsTheCrashedGuestAndQemuUntilDestroyed() throws Exception {
 		// both models: the guest binds a driver to each (the panic itself is reported through both)
-		Domain domain = this.driver.define(xml("keeper", UUID.randomUUID(), "preserve", "isa", "pvpanic"));
+		Domain domain = this.open.driver().define(xml("keeper", UUID.randomUUID(), "preserve", "isa", "pvpanic"));
 		domain.start();
 		long pid = domain.info().pid().orElseThrow();
 		try (DomainConsole console = domain.openConsole();
@@ -91,7 +64,7 @@ class GuestPanicIT {
 		assertThat(ProcessHandle.of(pid)).as("QEMU is kept").isPresent();
 		assertThat(domain.qmp("{\"execute\":\"query-status\"}")).contains("\"status\":\"guest-panicked\"");
 		assertThat(domain.status()).as("the STOP of the panic is no pause").hasToString("crashed/panicked");
-		assertThat(this.events).extracting(DomainEvent::type)
+		assertThat(this.open.events()).extracting(DomainEvent::type)
 			.contains(DomainEventType.CRASHED)
 			.doesNotContain(DomainEventType.SUSPENDED, DomainEventType.STOPPED);
 
@@ -103,16 +76,16 @@ class GuestPanicIT {
 	@Test
 	void onCrashRestartBootsTheGuestAgainAndOnCrashDestroyEndsIt() throws Exception {
 		UUID uuid = UUID.randomUUID();
-		Domain domain = this.driver.define(xml("phoenix", uuid, "restart", "isa"));
+		Domain domain = this.open.driver().define(xml("phoenix", uuid, "restart", "isa"));
 		domain.start();
-		Path log = this.root.resolve("log/qemu/phoenix.log");
+		Path log = this.open.root().resolve("log/qemu/phoenix.log");
 		long firstPid = domain.info().pid().orElseThrow();
 		try (DomainConsole console = domain.openConsole();
 				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
 			shell.awaitText(TestGuest.READY_MARKER, BOOT);
 			// The run keeps the on_crash it started with (restart); the next run takes the persistent
 			// definition, so the second boot proves on_crash=destroy without a third boot of its own.
-			this.driver.define(xml("phoenix", uuid, "destroy", "isa"));
+			this.open.driver().define(xml("phoenix", uuid, "destroy", "isa"));
 			panic(shell);
 			// keep the console open until QEMU is gone
 			await().atMost(BOOT).until(() -> ProcessHandle.of(firstPid).isEmpty());
@@ -121,12 +94,12 @@ class GuestPanicIT {
 		assertThat(domain.status().state()).isEqualTo(DomainState.RUNNING);
 		long secondPid = domain.info().pid().orElseThrow();
 		assertThat(secondPid).isNotEqualTo(firstPid);
-		assertThat(this.events).extracting(DomainEvent::type)
+		assertThat(this.open.events()).extracting(DomainEvent::type)
 			.containsSubsequence(DomainEventType.STARTED, DomainEventType.STOPPED, DomainEventType.CRASHED,
 					DomainEventType.REBOOTED)
 			.doesNotContain(DomainEventType.SUSPENDED);
 
-		this.events.clear();
+		this.open.events().clear();
 		try (DomainConsole console = domain.openConsole();
 				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
 			shell.run("echo second-boot", COMMAND);
@@ -135,7 +108,7 @@ class GuestPanicIT {
 		}
 		await().atMost(COMMAND).until(() -> domain.status().state() == DomainState.SHUTOFF);
 		assertThat(domain.status()).hasToString("shutoff/crashed");
-		await().untilAsserted(() -> assertThat(this.events).extracting(DomainEvent::type)
+		await().untilAsserted(() -> assertThat(this.open.events()).extracting(DomainEvent::type)
 			.contains(DomainEventType.STOPPED, DomainEventType.CRASHED)
 			.doesNotContain(DomainEventType.REBOOTED, DomainEventType.SUSPENDED));
 		assertThat(markers(log)).isEqualTo(2);
