@@ -54,7 +54,7 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 	/**
 	 * Creates the drivers (remote ones connect lazily, so this never fails because a daemon is down;
 	 * a URI that is not usable fails here, naming the key).
-	 * @param root the driver's root, for the {@code embedded} secret driver
+	 * @param root the driver's root, for the {@code embedded} secret and storage drivers
 	 */
 	static QemuEmbedSecondaryDrivers create(LibvirtConnectionDetails details, QemuEmbedSecondaryProperties properties,
 			Map<String, Secret> secrets, Path root, AccessPolicy policy, CallerSupplier callers) {
@@ -64,8 +64,7 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 				.map((uri) -> (NetworkDriver) remember(created, SecondaryDriverFactory.fromUri(uri, Kind.NETWORK,
 						options(Kind.NETWORK, properties))));
 			Optional<StorageDriver> storage = Optional.ofNullable(details.getStorageUri())
-				.map((uri) -> (StorageDriver) remember(created, SecondaryDriverFactory.fromUri(uri, Kind.STORAGE,
-						options(Kind.STORAGE, properties))));
+				.map((uri) -> (StorageDriver) remember(created, storageDriver(uri, properties, root, policy, callers)));
 			Optional<SecretDriver> configured = Optional.ofNullable(details.getSecretUri())
 				.map((uri) -> (SecretDriver) remember(created, secretDriver(uri, properties, root, policy, callers)));
 			Optional<SecretDriver> secret = withSecretsFromProperties(secrets, configured);
@@ -80,6 +79,14 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 	private static SecondaryDriver remember(List<SecondaryDriver> created, SecondaryDriver driver) {
 		created.add(driver);
 		return driver;
+	}
+
+	private static StorageDriver storageDriver(String uri, QemuEmbedSecondaryProperties properties, Path root,
+			AccessPolicy policy, CallerSupplier callers) {
+		if (uri.equals(SecondaryDriverFactory.EMBEDDED) || uri.startsWith("storage:///embed")) {
+			return SecondaryDriverFactory.storageDriver(uri, root, policy, callers);
+		}
+		return (StorageDriver) SecondaryDriverFactory.fromUri(uri, Kind.STORAGE, options(Kind.STORAGE, properties));
 	}
 
 	private static SecretDriver secretDriver(String uri, QemuEmbedSecondaryProperties properties, Path root,

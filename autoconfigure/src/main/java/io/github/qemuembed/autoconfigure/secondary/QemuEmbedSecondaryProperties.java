@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Where the embedded driver finds what it does not do itself: the network, storage and secret
- * drivers of a libvirt daemon (or, for secrets, the embedded secret driver). Each is optional; a
+ * drivers of a libvirt daemon (or, for secrets and storage, the embedded ones). Each is optional; a
  * domain whose XML needs one that is not set is refused when it is defined. Ignored when a
  * {@link LibvirtConnectionDetails} bean (e.g. a Testcontainers {@code @ServiceConnection}) supplies
  * the endpoints.
@@ -22,8 +22,9 @@ public class QemuEmbedSecondaryProperties {
 	private String network;
 
 	/**
-	 * Storage driver: a libvirt URI such as 'storage:///system' or 'storage+tcp://host:16509/system'.
-	 * Needed by <disk type='volume'>.
+	 * Storage driver: 'embedded' (dir pools defined under ROOT/etc/storage, volumes by default under
+	 * ROOT/storage), 'storage:///embed?root=DIR', or a libvirt URI such as 'storage:///system' or
+	 * 'storage+tcp://host:16509/system'. Needed by <disk type='volume'>.
 	 */
 	private String storage;
 

@@ -35,7 +35,7 @@ class SecondaryDriverFailureAnalyzer extends AbstractFailureAnalyzer<SecondaryDr
 		String key = matcher.group();
 		String kind = matcher.group(1);
 		String example = kind + ":///system, " + kind + ":///system?socket=/path/to/libvirt-sock or " + kind
-				+ "+tcp://HOST:16509/system" + (kind.equals("secret") ? ", or embedded" : "");
+				+ "+tcp://HOST:16509/system" + ((kind.equals("secret") || kind.equals("storage")) ? ", or embedded" : "");
 		String action;
 		if (cause instanceof InvalidEndpointException) {
 			action = "Change '" + key + "' to a usable endpoint: " + example + ".";

@@ -24,6 +24,7 @@ import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteNetworkDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
+import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +117,18 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 			secrets.define(io.github.qemuembed.driver.secondary.embedded.SecretDefinition.forVolume(LUKS, "/tmp/x.luks",
 					true));
 			assertThat(this.root.resolve("etc/secrets/" + LUKS + ".xml")).exists();
+		});
+	}
+
+	@Test
+	void embeddedStorageDriverKeepsItsPoolsUnderTheRoot() {
+		this.runner.withPropertyValues("qemu.embed.secondary.storage=embedded").run((context) -> {
+			assertThat(context).hasNotFailed();
+			EmbeddedStorageDriver storage = (EmbeddedStorageDriver) configuredDrivers(context, this.root).storage()
+				.get();
+			storage.definePool("<pool type='dir'><name>images</name></pool>");
+			assertThat(this.root.resolve("etc/storage/images.xml")).exists();
+			assertThat(storage.pool("images").target()).isEqualTo(this.root.resolve("storage/images"));
 		});
 	}
 
@@ -233,11 +246,11 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 	}
 
 	@Test
-	void onlySecretsMayBeEmbedded() {
-		this.runner.withPropertyValues("qemu.embed.secondary.storage=embedded").run((context) -> {
+	void onlySecretsAndStorageMayBeEmbedded() {
+		this.runner.withPropertyValues("qemu.embed.secondary.network=embedded").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(analysis(context.getStartupFailure())).contains("qemu.embed.secondary.storage")
-				.contains("only the secret driver can be embedded");
+			assertThat(analysis(context.getStartupFailure())).contains("qemu.embed.secondary.network")
+				.contains("only the secret and storage drivers can be embedded");
 		});
 	}
 

@@ -13,6 +13,7 @@ public enum Permission {
 	CONNECT_WRITE,
 	CONNECT_SEARCH_DOMAINS,
 	CONNECT_SEARCH_SECRETS,
+	CONNECT_SEARCH_STORAGE_POOLS,
 
 	DOMAIN_GETATTR,
 	DOMAIN_READ,
@@ -33,13 +34,29 @@ public enum Permission {
 	SECRET_READ_SECURE,
 	SECRET_WRITE,
 	SECRET_SAVE,
-	SECRET_DELETE;
+	SECRET_DELETE,
+
+	STORAGE_POOL_GETATTR,
+	STORAGE_POOL_READ,
+	STORAGE_POOL_WRITE,
+	STORAGE_POOL_SAVE,
+	STORAGE_POOL_DELETE,
+	STORAGE_POOL_START,
+	STORAGE_POOL_STOP,
+	STORAGE_POOL_SEARCH_STORAGE_VOLS,
+
+	STORAGE_VOL_GETATTR,
+	STORAGE_VOL_READ,
+	STORAGE_VOL_CREATE,
+	STORAGE_VOL_DELETE,
+	STORAGE_VOL_RESIZE;
 
 	private final String libvirtName;
 
 	Permission() {
 		String n = name().toLowerCase(Locale.ROOT);
-		int dot = n.indexOf('_');
+		// libvirt's storage objects have an underscore in their own name: storage_pool.start, storage_vol.create
+		int dot = n.startsWith("storage_") ? n.indexOf('_', "storage_".length()) : n.indexOf('_');
 		this.libvirtName = n.substring(0, dot) + "." + n.substring(dot + 1);
 	}
 
@@ -48,7 +65,7 @@ public enum Permission {
 		return this.libvirtName;
 	}
 
-	/** The object kind: {@code connect}, {@code domain} or {@code secret}. */
+	/** The object kind: {@code connect}, {@code domain}, {@code secret}, {@code storage_pool} or {@code storage_vol}. */
 	public String object() {
 		return this.libvirtName.substring(0, this.libvirtName.indexOf('.'));
 	}

@@ -149,7 +149,7 @@ final class SecondaryResolver {
 		String kind = requirement.kind().driverName();
 		return new SecondaryDriverException(requirement.element() + " at " + requirement.path() + " needs the " + kind
 				+ " driver, and none is configured: set qemu.embed.secondary." + kind
-				+ (requirement.kind() == SecondaryKind.SECRET ? " (a libvirt URI such as secret:///system, or embedded)"
+				+ (requirement.kind() != SecondaryKind.NETWORK ? " (a libvirt URI such as " + kind + ":///system, or embedded)"
 						: " (a libvirt URI such as " + kind + ":///system)")
 				+ ", or DriverConfig.secondary(...) without Spring");
 	}

@@ -15,18 +15,20 @@ import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
 import io.github.qemuembed.driver.secondary.rpc.LibvirtUri;
 import io.github.qemuembed.driver.secondary.rpc.RpcClient;
 import io.github.qemuembed.driver.secondary.rpc.RpcClientOptions;
+import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
 
 /**
  * Creates secondary drivers from the endpoint strings users configure: a libvirt URI
  * ({@code network:///system}, {@code storage:///system?socket=PATH}, {@code secret+tcp://HOST:PORT/system}),
- * or, for secrets, {@code embedded} (under the driver's root) or {@code secret:///embed?root=DIR}.
+ * or, for secrets and storage, {@code embedded} (under the driver's root), {@code secret:///embed?root=DIR}
+ * or {@code storage:///embed?root=DIR}.
  *
  * <p>Remote drivers connect lazily: creating one never fails because a daemon is down; its first
  * call (or {@link SecondaryDriver#ping()}) does.
  */
 public final class SecondaryDriverFactory {
 
-	/** The endpoint string for the embedded secret driver. */
+	/** The endpoint string for the embedded secret and storage drivers. */
 	public static final String EMBEDDED = "embedded";
 
 	/** Which secondary driver, with the configuration key users set for it. */
@@ -62,9 +64,11 @@ public final class SecondaryDriverFactory {
 	/** A remote driver for a libvirt URI. */
 	public static SecondaryDriver fromUri(String uri, Kind kind, RpcClientOptions options) {
 		Objects.requireNonNull(kind, "kind");
-		if (uri != null && (uri.strip().equals(EMBEDDED) || uri.strip().startsWith("secret:///embed"))) {
+		if (uri != null && (uri.strip().equals(EMBEDDED) || uri.strip().startsWith("secret:///embed")
+				|| uri.strip().startsWith("storage:///embed"))) {
 			throw new InvalidEndpointException("'" + uri + "' for " + kind.settingKey()
-					+ ": only the secret driver can be embedded; create it with SecondaryDriverFactory.secretDriver(uri, root, policy, callers)");
+					+ ": only the secret and storage drivers can be embedded; create them with "
+					+ "SecondaryDriverFactory.secretDriver(uri, root, policy, callers) or storageDriver(uri, root, policy, callers)");
 		}
 		LibvirtUri parsed = parse(uri, kind);
 		LibvirtClient client = new LibvirtClient(new RpcClient(parsed, options));
@@ -84,6 +88,24 @@ public final class SecondaryDriverFactory {
 	}
 
 	/**
+	 * A storage driver: {@code embedded} keeps pools under {@code ROOT/etc/storage} and their volumes by
+	 * default under {@code ROOT/storage}; {@code storage:///embed?root=DIR} does the same under {@code DIR};
+	 * anything else is a libvirt URI of a daemon. Public operations of the embedded driver are checked by
+	 * the policy with {@code storage_pool.*} and {@code storage_vol.*} permissions.
+	 */
+	public static StorageDriver storageDriver(String uri, Path root, AccessPolicy policy, CallerSupplier callers) {
+		String endpoint = (uri != null) ? uri.strip() : null;
+		if (EMBEDDED.equals(endpoint)) {
+			return EmbeddedStorageDriver.open(root, policy, callers);
+		}
+		if (endpoint != null && endpoint.startsWith("storage:///embed")) {
+			return EmbeddedStorageDriver.open(embedRoot(endpoint, Kind.STORAGE), policy, callers,
+					java.util.Optional.empty(), endpoint);
+		}
+		return (StorageDriver) fromUri(endpoint, Kind.STORAGE);
+	}
+
+	/**
 	 * A secret driver: {@code embedded} keeps secrets under {@code ROOT/etc/secrets};
 	 * {@code secret:///embed?root=DIR} under {@code DIR/etc/secrets} (libvirt's own embedded layout);
 	 * anything else is a libvirt URI of a daemon. Public operations of the embedded driver are checked
@@ -95,12 +117,12 @@ public final class SecondaryDriverFactory {
 			return new EmbeddedSecretDriver(root, policy, callers);
 		}
 		if (endpoint != null && endpoint.startsWith("secret:///embed")) {
-			return new EmbeddedSecretDriver(embedRoot(endpoint), policy, callers, endpoint);
+			return new EmbeddedSecretDriver(embedRoot(endpoint, Kind.SECRET), policy, callers, endpoint);
 		}
 		return (SecretDriver) fromUri(endpoint, Kind.SECRET);
 	}
 
-	private static Path embedRoot(String uri) {
+	private static Path embedRoot(String uri, Kind kind) {
 		int query = uri.indexOf('?');
 		if (query >= 0) {
 			for (String pair : uri.substring(query + 1).split("&")) {
@@ -109,8 +131,8 @@ public final class SecondaryDriverFactory {
 				}
 			}
 		}
-		throw new InvalidEndpointException("'" + uri + "' for " + Kind.SECRET.settingKey()
-				+ ": an embedded secret driver URI needs ?root=DIR (or use 'embedded' for the driver's own root)");
+		throw new InvalidEndpointException("'" + uri + "' for " + kind.settingKey() + ": an embedded " + kind.role()
+				+ " URI needs ?root=DIR (or use 'embedded' for the driver's own root)");
 	}
 
 	private static LibvirtUri parse(String uri, Kind kind) {

@@ -13,6 +13,7 @@ import io.github.qemuembed.driver.secondary.remote.RemoteNetworkDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
 import io.github.qemuembed.driver.secondary.rpc.InvalidEndpointException;
+import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -55,11 +56,34 @@ class SecondaryDriverFactoryTests {
 	}
 
 	@Test
-	void onlySecretsCanBeEmbedded() {
+	void onlySecretsAndStorageCanBeEmbedded() {
 		assertThatExceptionOfType(InvalidEndpointException.class)
 			.isThrownBy(() -> SecondaryDriverFactory.fromUri("embedded", Kind.NETWORK))
 			.withMessageContaining("qemu.embed.secondary.network")
-			.withMessageContaining("only the secret driver can be embedded");
+			.withMessageContaining("only the secret and storage drivers can be embedded");
+	}
+
+	@Test
+	void embeddedStorageLivesUnderTheRoot() {
+		StorageDriver driver = SecondaryDriverFactory.storageDriver("embedded", this.root, AccessPolicy.allowAll(),
+				CallerSupplier.NONE);
+		assertThat(driver).isInstanceOf(EmbeddedStorageDriver.class);
+		assertThat(driver.endpoint()).isEqualTo("embedded");
+		assertThat(this.root.resolve("etc/storage")).isDirectory();
+		assertThat(this.root.resolve("run/storage")).isDirectory();
+	}
+
+	@Test
+	void embeddedStorageUriNamesItsRoot() {
+		Path other = this.root.resolve("other");
+		StorageDriver driver = SecondaryDriverFactory.storageDriver("storage:///embed?root=" + other, this.root,
+				AccessPolicy.allowAll(), CallerSupplier.NONE);
+		assertThat(driver.endpoint()).isEqualTo("storage:///embed?root=" + other);
+		assertThat(other.resolve("etc/storage")).isDirectory();
+		assertThatExceptionOfType(InvalidEndpointException.class)
+			.isThrownBy(() -> SecondaryDriverFactory.storageDriver("storage:///embed", this.root,
+					AccessPolicy.allowAll(), CallerSupplier.NONE))
+			.withMessageContaining("?root=DIR");
 	}
 
 	@Test

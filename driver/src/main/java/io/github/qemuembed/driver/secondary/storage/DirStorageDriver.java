@@ -1,0 +1,665 @@
+package io.github.qemuembed.driver.secondary.storage;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import io.github.qemuembed.driver.access.AccessPolicy;
+import io.github.qemuembed.driver.access.AccessRequest;
+import io.github.qemuembed.driver.access.CallerSupplier;
+import io.github.qemuembed.driver.access.Permission;
+import io.github.qemuembed.driver.error.AccessDeniedException;
+import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.error.SecondaryDriverException;
+import io.github.qemuembed.driver.error.StorageException;
+import io.github.qemuembed.driver.error.StorageException.Problem;
+import io.github.qemuembed.driver.fs.AtomicFiles;
+import io.github.qemuembed.driver.secondary.StorageVolume;
+
+/**
+ * The embedded storage driver ({@link EmbeddedStorageDriver}): {@code dir} pools under a root.
+ * <p>
+ * Metadata (which pools exist, which are active, which volume names are being created) is guarded by
+ * {@code this}. Creating a volume never shows a half-made one: {@code qemu-img} or an import writes a
+ * hidden {@code .NAME.*.part} file in the pool's directory, and only a complete, checked file is
+ * hard-linked to the volume's name (a link, unlike a rename, fails when the name exists). Hidden files
+ * left by a killed process are removed when the pool starts.
+ */
+final class DirStorageDriver implements EmbeddedStorageDriver {
+
+	private static final System.Logger logger = System.getLogger(DirStorageDriver.class.getName());
+
+	private static final String PART_SUFFIX = ".part";
+
+	private final Path root;
+
+	private final Path configDir;
+
+	private final Path autostartDir;
+
+	private final Path stateDir;
+
+	private final AccessPolicy policy;
+
+	private final CallerSupplier callers;
+
+	private final QemuImg qemuImg;
+
+	private final String endpoint;
+
+	private final VolumeUsers users;
+
+	// guarded by this
+	private final Map<String, PoolDefinition> pools = new LinkedHashMap<>();
+
+	private final Set<String> active = new HashSet<>();
+
+	/** {@code POOL/VOLUME} names reserved by creations in progress. */
+	private final Set<String> creating = new HashSet<>();
+
+	DirStorageDriver(Path root, AccessPolicy policy, CallerSupplier callers, QemuImg qemuImg, String endpoint) {
+		this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+		this.policy = Objects.requireNonNull(policy,
+				"policy (an embedded storage driver cannot be opened without an access policy)");
+		this.callers = Objects.requireNonNull(callers, "callers");
+		this.qemuImg = qemuImg;
+		this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+		this.configDir = this.root.resolve("etc/storage");
+		this.autostartDir = this.configDir.resolve("autostart");
+		this.stateDir = this.root.resolve("run/storage");
+		this.users = new VolumeUsers(this.root);
+		try {
+			Files.createDirectories(this.configDir);
+			Files.createDirectories(this.stateDir);
+		}
+		catch (IOException ex) {
+			throw new StorageException(Problem.OPERATION_FAILED,
+					"cannot create the embedded storage directories under " + this.root + ": " + ex.getMessage(), ex);
+		}
+		load();
+	}
+
+	@Override
+	public String endpoint() {
+		return this.endpoint;
+	}
+
+	@Override
+	public void ping() {
+		if (!Files.isDirectory(this.configDir)) {
+			throw new SecondaryDriverException("The embedded storage directory " + this.configDir + " is gone");
+		}
+	}
+
+	// ---- pools ----
+
+	@Override
+	public synchronized StoragePoolInfo definePool(String poolXml) {
+		PoolDefinition definition = PoolDefinition.parse(poolXml,
+				(name) -> this.root.resolve("storage").resolve(name));
+		checkPool(Permission.STORAGE_POOL_WRITE, definition.name());
+		checkPool(Permission.STORAGE_POOL_SAVE, definition.name());
+		PoolDefinition existing = this.pools.get(definition.name());
+		if (existing != null && !existing.uuid().equals(definition.uuid())) {
+			throw new StorageException(Problem.POOL_EXISTS, "pool '" + definition.name() + "' already exists with UUID "
+					+ existing.uuid() + "; undefine it first or give that UUID to redefine it");
+		}
+		for (PoolDefinition other : this.pools.values()) {
+			if (!other.name().equals(definition.name()) && other.uuid().equals(definition.uuid())) {
+				throw new StorageException(Problem.POOL_EXISTS,
+						"pool '" + other.name() + "' already has UUID " + definition.uuid());
+			}
+			if (!other.name().equals(definition.name()) && other.target().equals(definition.target())) {
+				throw new StorageException(Problem.POOL_EXISTS, "pool '" + other.name() + "' already uses the directory "
+						+ definition.target() + "; give each pool its own <target><path>");
+			}
+		}
+		if (existing != null && this.active.contains(existing.name()) && !existing.target().equals(definition.target())) {
+			throw new StorageException(Problem.POOL_STATE,
+					"pool '" + existing.name() + "' is active: stop it before moving its directory");
+		}
+		AtomicFiles.writeString(configFile(definition.name()), definition.toXml(0, 0, 0));
+		this.pools.put(definition.name(), definition);
+		return info(definition);
+	}
+
+	@Override
+	public synchronized void startPool(String pool) {
+		checkPool(Permission.STORAGE_POOL_START, pool);
+		PoolDefinition definition = require(pool);
+		if (this.active.contains(pool)) {
+			throw new StorageException(Problem.POOL_STATE, "pool '" + pool + "' is already active");
+		}
+		activate(definition);
+	}
+
+	@Override
+	public synchronized void stopPool(String pool) {
+		checkPool(Permission.STORAGE_POOL_STOP, pool);
+		require(pool);
+		if (!this.active.contains(pool)) {
+			throw new StorageException(Problem.POOL_STATE, "pool '" + pool + "' is not active");
+		}
+		if (this.creating.stream().anyMatch((name) -> name.startsWith(pool + "/"))) {
+			throw new StorageException(Problem.POOL_STATE,
+					"pool '" + pool + "' has a volume being created or imported; stop it afterwards");
+		}
+		delete(stateFile(pool));
+		this.active.remove(pool);
+	}
+
+	@Override
+	public synchronized void undefinePool(String pool) {
+		checkPool(Permission.STORAGE_POOL_DELETE, pool);
+		require(pool);
+		if (this.active.contains(pool)) {
+			throw new StorageException(Problem.POOL_STATE, "pool '" + pool + "' is active: stop it first");
+		}
+		delete(this.autostartDir.resolve(pool + ".xml"));
+		delete(configFile(pool));
+		this.pools.remove(pool);
+	}
+
+	@Override
+	public synchronized void deletePool(String pool) {
+		checkPool(Permission.STORAGE_POOL_DELETE, pool);
+		PoolDefinition definition = require(pool);
+		if (this.active.contains(pool)) {
+			throw new StorageException(Problem.POOL_STATE, "pool '" + pool + "' is active: stop it first");
+		}
+		try {
+			Files.deleteIfExists(definition.target());
+		}
+		catch (java.nio.file.DirectoryNotEmptyException ex) {
+			throw new StorageException(Problem.POOL_STATE, "the directory " + definition.target() + " of pool '" + pool
+					+ "' is not empty: delete its volumes first", ex);
+		}
+		catch (IOException ex) {
+			throw failed("cannot delete " + definition.target(), ex);
+		}
+	}
+
+	@Override
+	public synchronized void setAutostart(String pool, boolean autostart) {
+		checkPool(Permission.STORAGE_POOL_WRITE, pool);
+		require(pool);
+		Path link = this.autostartDir.resolve(pool + ".xml");
+		try {
+			if (autostart) {
+				Files.createDirectories(this.autostartDir);
+				if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
+					Files.createSymbolicLink(link, configFile(pool));
+				}
+			}
+			else {
+				Files.deleteIfExists(link);
+			}
+		}
+		catch (IOException ex) {
+			throw failed("cannot change the autostart link " + link, ex);
+		}
+	}
+
+	@Override
+	public synchronized StoragePoolInfo pool(String pool) {
+		checkPool(Permission.STORAGE_POOL_GETATTR, pool);
+		return info(require(pool));
+	}
+
+	@Override
+	public synchronized List<StoragePoolInfo> listPools() {
+		check(AccessRequest.connect(Permission.CONNECT_SEARCH_STORAGE_POOLS, this.callers.currentCaller()));
+		return this.pools.values()
+			.stream()
+			.filter((p) -> this.policy.isAllowed(poolRequest(Permission.STORAGE_POOL_GETATTR, p.name())))
+			.sorted(Comparator.comparing(PoolDefinition::name))
+			.map(this::info)
+			.toList();
+	}
+
+	@Override
+	public synchronized String poolXml(String pool) {
+		checkPool(Permission.STORAGE_POOL_READ, pool);
+		PoolDefinition definition = require(pool);
+		StoragePoolInfo info = info(definition);
+		return definition.toXml(info.capacity(), info.capacity() - info.available(), info.available());
+	}
+
+	// ---- volumes: reading ----
+
+	@Override
+	public String volumePath(String pool, String volume) {
+		return existingVolume(pool, volume).toString();
+	}
+
+	@Override
+	public StorageVolume describeVolume(String pool, String volume) {
+		Path path = existingVolume(pool, volume);
+		QemuImg.ImageInfo info = this.qemuImg.info(path, Optional.empty());
+		return new StorageVolume(pool, volume, path.toString(), Optional.of(info.format()),
+				Optional.of(info.virtualSize()));
+	}
+
+	@Override
+	public List<StorageVolume> listVolumes(String pool) {
+		checkPool(Permission.STORAGE_POOL_SEARCH_STORAGE_VOLS, pool);
+		Path dir = activeTarget(pool);
+		List<String> names = new ArrayList<>();
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+			for (Path file : files) {
+				String name = file.getFileName().toString();
+				if (!name.startsWith(".") && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+					names.add(name);
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw failed("cannot list " + dir, ex);
+		}
+		List<StorageVolume> volumes = new ArrayList<>();
+		for (String name : names.stream().sorted().toList()) {
+			if (this.policy.isAllowed(volumeRequest(Permission.STORAGE_VOL_GETATTR, pool, name))) {
+				try {
+					volumes.add(describeVolume(pool, name));
+				}
+				catch (StorageException ex) {
+					// deleted meanwhile, or a file qemu-img cannot read: not a volume to report
+					logger.log(Level.DEBUG, "Skipping " + name + " in pool '" + pool + "': " + ex.getMessage());
+				}
+			}
+		}
+		return volumes;
+	}
+
+	@Override
+	public String volumeXml(String pool, String volume) {
+		checkVolume(Permission.STORAGE_VOL_READ, pool, volume);
+		Path path = existingVolume(pool, volume);
+		QemuImg.ImageInfo info = this.qemuImg.info(path, Optional.empty());
+		return VolumeXml.write(volume, path, VolumeFormat.of(info.format()), info);
+	}
+
+	// ---- volumes: changing ----
+
+	@Override
+	public StorageVolume createVolume(String pool, String volume, VolumeFormat format, long capacity) {
+		checkVolume(Permission.STORAGE_VOL_CREATE, pool, volume);
+		Objects.requireNonNull(format, "format");
+		if (capacity <= 0) {
+			throw new StorageException(Problem.INVALID_REQUEST,
+					"the capacity of volume '" + volume + "' must be positive, not " + capacity);
+		}
+		return create(pool, volume, (temp) -> this.qemuImg.create(temp, format, capacity));
+	}
+
+	@Override
+	public StorageVolume createVolume(String pool, String volumeXml) {
+		VolumeXml.Spec spec = VolumeXml.parse(volumeXml);
+		checkVolume(Permission.STORAGE_VOL_CREATE, pool, spec.name());
+		if (spec.backingPath().isEmpty()) {
+			return createVolume(pool, spec.name(), spec.format(), spec.capacity());
+		}
+		Path base = spec.backingPath().get();
+		VolumeFormat baseFormat = spec.backingFormat().orElseGet(() -> probeBase(base, base.toString()));
+		if (!Files.isRegularFile(base)) {
+			throw baseMissing(base.toString(), base);
+		}
+		Optional<Long> capacity = (spec.capacity() > 0) ? Optional.of(spec.capacity()) : Optional.empty();
+		return create(pool, spec.name(), (temp) -> this.qemuImg.createOverlay(temp, base, baseFormat, capacity));
+	}
+
+	@Override
+	public StorageVolume createOverlay(String pool, String volume, String basePool, String baseVolume,
+			Optional<Long> capacity) {
+		checkVolume(Permission.STORAGE_VOL_CREATE, pool, volume);
+		checkVolume(Permission.STORAGE_VOL_READ, basePool, baseVolume);
+		Objects.requireNonNull(capacity, "capacity");
+		Path base = volumeFile(basePool, baseVolume);
+		if (!Files.isRegularFile(base, LinkOption.NOFOLLOW_LINKS)) {
+			throw baseMissing(basePool + "/" + baseVolume, base);
+		}
+		VolumeFormat baseFormat = probeBase(base, basePool + "/" + baseVolume);
+		if (capacity.isPresent() && capacity.get() <= 0) {
+			throw new StorageException(Problem.INVALID_REQUEST,
+					"the capacity of volume '" + volume + "' must be positive, not " + capacity.get());
+		}
+		return create(pool, volume, (temp) -> this.qemuImg.createOverlay(temp, base, baseFormat, capacity));
+	}
+
+	@Override
+	public StorageVolume importVolume(ImportRequest request, ImportListener listener) {
+		checkVolume(Permission.STORAGE_VOL_CREATE, request.pool(), request.volume());
+		Objects.requireNonNull(listener, "listener");
+		Optional<String> expected = request.sha256().map((sum) -> sum.strip().toLowerCase(java.util.Locale.ROOT));
+		if (expected.isPresent() && !expected.get().matches("[0-9a-f]{64}")) {
+			throw new StorageException(Problem.INVALID_REQUEST, "the SHA-256 of an import is 64 hex digits; got '"
+					+ request.sha256().get() + "'");
+		}
+		if (request.remote() && expected.isEmpty()) {
+			throw new StorageException(Problem.INVALID_REQUEST, "an import from a URL needs the image's SHA-256: "
+					+ "nothing downloaded is used unchecked");
+		}
+		String label = request.pool() + "/" + request.volume();
+		return create(request.pool(), request.volume(), (temp) -> {
+			String actual = VolumeImport.copy(request, temp, listener);
+			if (expected.isPresent() && !expected.get().equals(actual)) {
+				throw new StorageException(Problem.CHECKSUM_MISMATCH, "the SHA-256 of " + VolumeImport.shown(request.source())
+						+ " is " + actual + ", not the expected " + expected.get() + "; volume " + label
+						+ " was not created");
+			}
+			QemuImg.ImageInfo info = this.qemuImg.info(temp, request.format());
+			if (!info.format().equals("raw") && !info.format().equals("qcow2")) {
+				throw new StorageException(Problem.UNSUPPORTED_IMAGE, "the image for " + label + " is '"
+						+ info.format() + "': the embedded storage driver imports raw and qcow2 images");
+			}
+			if (info.backingFile().isPresent()) {
+				// a backing path inside an image comes from whoever made it: it could name any host file
+				throw new StorageException(Problem.UNSUPPORTED_IMAGE, "the image for " + label
+						+ " has a backing file of its own; import a standalone image (qemu-img convert) and "
+						+ "create an overlay on it here");
+			}
+			logger.log(Level.INFO, "Imported " + VolumeImport.shown(request.source()) + " into " + label + " ("
+					+ info.format() + ", " + info.virtualSize() + " bytes, sha256 " + actual + ")");
+		});
+	}
+
+	@Override
+	public StorageVolume resizeVolume(String pool, String volume, long capacity) {
+		checkVolume(Permission.STORAGE_VOL_RESIZE, pool, volume);
+		Path path = existingVolume(pool, volume);
+		refuseInUse(pool, volume, path, "resize");
+		QemuImg.ImageInfo info = this.qemuImg.info(path, Optional.empty());
+		if (capacity < info.virtualSize()) {
+			throw new StorageException(Problem.INVALID_REQUEST, "volume " + pool + "/" + volume + " has "
+					+ info.virtualSize() + " bytes; shrinking it to " + capacity + " would cut off data, which "
+					+ "the embedded storage driver refuses");
+		}
+		this.qemuImg.resize(path, VolumeFormat.of(info.format()), capacity);
+		return describeVolume(pool, volume);
+	}
+
+	@Override
+	public void deleteVolume(String pool, String volume) {
+		checkVolume(Permission.STORAGE_VOL_DELETE, pool, volume);
+		Path path = existingVolume(pool, volume);
+		synchronized (this) {
+			refuseInUse(pool, volume, path, "delete");
+			delete(path);
+			AtomicFiles.syncDirectory(path.getParent());
+		}
+	}
+
+	// ---- helpers ----
+
+	/** How a new volume's hidden file gets its content; throws to abandon the volume. */
+	@FunctionalInterface
+	private interface Filler {
+
+		void fill(Path temp);
+
+	}
+
+	/**
+	 * Reserves the name, fills a hidden file in the pool's directory, and links it to the volume's name
+	 * only when the filler succeeded. Any failure (or a kill) leaves no volume.
+	 */
+	private StorageVolume create(String pool, String volume, Filler filler) {
+		StorageNames.volume(volume);
+		String key = pool + "/" + volume;
+		Path dir;
+		synchronized (this) {
+			dir = activeTarget(pool);
+			if (Files.exists(dir.resolve(volume), LinkOption.NOFOLLOW_LINKS) || !this.creating.add(key)) {
+				throw new StorageException(Problem.VOLUME_EXISTS, "volume '" + volume + "' already exists in pool '"
+						+ pool + "'" + (this.creating.contains(key) ? " (or is being created)" : ""));
+			}
+		}
+		Path temp = null;
+		try {
+			temp = Files.createTempFile(dir, "." + volume + ".", PART_SUFFIX,
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			filler.fill(temp);
+			Path target = dir.resolve(volume);
+			try {
+				Files.createLink(target, temp);
+			}
+			catch (FileAlreadyExistsException ex) {
+				throw new StorageException(Problem.VOLUME_EXISTS,
+						"volume '" + volume + "' appeared in pool '" + pool + "' while it was being created", ex);
+			}
+			AtomicFiles.syncDirectory(dir);
+		}
+		catch (IOException ex) {
+			if (VolumeImport.isNoSpace(ex)) {
+				throw new StorageException(Problem.NO_SPACE, "no space left in the file system of pool '" + pool
+						+ "' (" + dir + ") for volume '" + volume + "'", ex);
+			}
+			throw failed("cannot create volume '" + volume + "' in pool '" + pool + "'", ex);
+		}
+		finally {
+			if (temp != null) {
+				delete(temp);
+			}
+			synchronized (this) {
+				this.creating.remove(key);
+			}
+		}
+		return describeVolume(pool, volume);
+	}
+
+	private VolumeFormat probeBase(Path base, String shown) {
+		if (!Files.isRegularFile(base)) {
+			throw baseMissing(shown, base);
+		}
+		String format = this.qemuImg.info(base, Optional.empty()).format();
+		return VolumeFormat.of(format);
+	}
+
+	private static StorageException baseMissing(String shown, Path base) {
+		return new StorageException(Problem.BASE_MISSING, "the base image " + shown + " (" + base
+				+ ") does not exist: import or create it first");
+	}
+
+	private void refuseInUse(String pool, String volume, Path path, String operation) {
+		Optional<String> user = this.users.userOf(path);
+		if (user.isPresent()) {
+			throw new StorageException(Problem.VOLUME_IN_USE, "cannot " + operation + " volume " + pool + "/" + volume
+					+ ": running domain '" + user.get() + "' has it open (directly or as a backing file); stop "
+					+ "that domain first");
+		}
+	}
+
+	private synchronized Path activeTarget(String pool) {
+		PoolDefinition definition = require(pool);
+		if (!this.active.contains(pool)) {
+			throw new StorageException(Problem.POOL_STATE, "pool '" + pool + "' is not active: start it first");
+		}
+		return definition.target();
+	}
+
+	private Path volumeFile(String pool, String volume) {
+		StorageNames.volume(volume);
+		return activeTarget(pool).resolve(volume);
+	}
+
+	private Path existingVolume(String pool, String volume) {
+		Path path = volumeFile(pool, volume);
+		if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+			throw new StorageException(Problem.VOLUME_NOT_FOUND,
+					"no volume '" + volume + "' in pool '" + pool + "' (" + path.getParent() + ")");
+		}
+		return path;
+	}
+
+	private PoolDefinition require(String pool) {
+		StorageNames.pool(pool);
+		PoolDefinition definition = this.pools.get(pool);
+		if (definition == null) {
+			throw new StorageException(Problem.POOL_NOT_FOUND,
+					"no storage pool '" + pool + "' in the embedded storage driver (" + this.configDir + ")");
+		}
+		return definition;
+	}
+
+	private StoragePoolInfo info(PoolDefinition definition) {
+		boolean isActive = this.active.contains(definition.name());
+		long capacity = 0;
+		long available = 0;
+		if (isActive) {
+			try {
+				FileStore store = Files.getFileStore(definition.target());
+				capacity = store.getTotalSpace();
+				available = store.getUsableSpace();
+			}
+			catch (IOException ex) {
+				// the directory went away: report no space rather than fail a listing
+			}
+		}
+		return new StoragePoolInfo(definition.name(), definition.uuid(), definition.target(), isActive,
+				Files.exists(this.autostartDir.resolve(definition.name() + ".xml"), LinkOption.NOFOLLOW_LINKS),
+				capacity, available);
+	}
+
+	private void activate(PoolDefinition definition) {
+		Path target = definition.target();
+		try {
+			Files.createDirectories(target);
+			if (definition.mode().isPresent()) {
+				Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(rwx(definition.mode().get())));
+			}
+		}
+		catch (IOException ex) {
+			throw failed("cannot create the directory " + target + " of pool '" + definition.name() + "'", ex);
+		}
+		removeLeftovers(definition);
+		AtomicFiles.writeString(stateFile(definition.name()), definition.toXml(0, 0, 0));
+		this.active.add(definition.name());
+	}
+
+	/** Hidden part files of creations or imports that a killed process never finished. */
+	private void removeLeftovers(PoolDefinition definition) {
+		try (DirectoryStream<Path> parts = Files.newDirectoryStream(definition.target(), ".*" + PART_SUFFIX)) {
+			for (Path part : parts) {
+				logger.log(Level.INFO, "Removing " + part + ", left by an unfinished volume creation");
+				delete(part);
+			}
+		}
+		catch (IOException ex) {
+			logger.log(Level.WARNING, "Cannot look for leftovers in " + definition.target() + ": " + ex.getMessage());
+		}
+	}
+
+	private static String rwx(String octal) {
+		StringBuilder text = new StringBuilder();
+		for (char digit : octal.substring(octal.length() - 3).toCharArray()) {
+			int bits = digit - '0';
+			text.append(((bits & 4) != 0) ? 'r' : '-').append(((bits & 2) != 0) ? 'w' : '-')
+				.append(((bits & 1) != 0) ? 'x' : '-');
+		}
+		return text.toString();
+	}
+
+	private void load() {
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.configDir, "*.xml")) {
+			for (Path file : files) {
+				String fileName = file.getFileName().toString();
+				try {
+					PoolDefinition definition = PoolDefinition.parse(Files.readString(file),
+							(name) -> this.root.resolve("storage").resolve(name));
+					if (!fileName.equals(definition.name() + ".xml")) {
+						logger.log(Level.WARNING, "Ignoring pool file " + file + ": it defines pool '"
+								+ definition.name() + "'");
+						continue;
+					}
+					this.pools.put(definition.name(), definition);
+				}
+				catch (IOException | QemuEmbedException ex) {
+					// as in libvirt: one bad file does not stop the driver
+					logger.log(Level.WARNING, "Ignoring unreadable pool file " + file + ": " + ex.getMessage());
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw failed("cannot read " + this.configDir, ex);
+		}
+		for (PoolDefinition definition : List.copyOf(this.pools.values())) {
+			boolean wasActive = Files.exists(stateFile(definition.name()));
+			boolean autostart = Files.exists(this.autostartDir.resolve(definition.name() + ".xml"));
+			if (wasActive || autostart) {
+				try {
+					activate(definition);
+				}
+				catch (StorageException ex) {
+					logger.log(Level.WARNING, "Cannot start pool '" + definition.name() + "': " + ex.getMessage());
+				}
+			}
+		}
+	}
+
+	private Path configFile(String pool) {
+		return this.configDir.resolve(pool + ".xml");
+	}
+
+	private Path stateFile(String pool) {
+		return this.stateDir.resolve(pool + ".xml");
+	}
+
+	private static void delete(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			throw failed("cannot delete " + file, ex);
+		}
+	}
+
+	private static StorageException failed(String message, IOException ex) {
+		return new StorageException(Problem.OPERATION_FAILED, message + ": " + ex.getMessage(), ex);
+	}
+
+	private AccessRequest poolRequest(Permission permission, String pool) {
+		return AccessRequest.object(permission, pool, this.callers.currentCaller());
+	}
+
+	private AccessRequest volumeRequest(Permission permission, String pool, String volume) {
+		return AccessRequest.object(permission, pool + "/" + volume, this.callers.currentCaller());
+	}
+
+	private void checkPool(Permission permission, String pool) {
+		StorageNames.pool(pool);
+		check(poolRequest(permission, pool));
+	}
+
+	private void checkVolume(Permission permission, String pool, String volume) {
+		StorageNames.pool(pool);
+		StorageNames.volume(volume);
+		check(volumeRequest(permission, pool, volume));
+	}
+
+	private void check(AccessRequest request) {
+		if (!this.policy.isAllowed(request)) {
+			throw new AccessDeniedException(request);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "EmbeddedStorageDriver[" + this.root + "]";
+	}
+
+}
