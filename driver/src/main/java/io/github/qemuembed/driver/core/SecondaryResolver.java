@@ -159,7 +159,8 @@ final class SecondaryResolver {
 			return call.get();
 		}
 		catch (SecondaryDriverException ex) {
-			throw new SecondaryDriverException(element + " at " + path + ": the " + kind + " driver failed: "
+			// the driver's own code is kept: a missing volume stays NO_STORAGE_VOL, not a connection problem
+			throw new SecondaryDriverException(ex.code(), element + " at " + path + ": the " + kind + " driver failed: "
 					+ ex.getMessage() + " (check qemu.embed.secondary." + kind + ")", ex);
 		}
 	}
