@@ -67,6 +67,11 @@ public class WiringTestDriver implements QemuDriver {
 	}
 
 	@Override
+	public Domain restore(Path file) {
+		throw new UnsupportedOperationException();
+	}
+
+	@Override
 	public Domain createTransient(String xml) {
 		String name = nameOf(xml);
 		this.calls.add("createTransient " + name);
@@ -188,6 +193,26 @@ public class WiringTestDriver implements QemuDriver {
 
 		@Override
 		public void suspend() {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void save(java.nio.file.Path file) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void managedSave() {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public boolean hasManagedSaveImage() {
+			return false;
+		}
+
+		@Override
+		public void managedSaveRemove() {
 			throw new UnsupportedOperationException();
 		}
 

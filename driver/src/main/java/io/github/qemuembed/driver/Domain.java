@@ -17,7 +17,10 @@ public interface Domain {
 	/** The domain's UUID ({@code domain.getattr}). */
 	UUID uuid();
 
-	/** Starts QEMU and runs the guest ({@code domain.start}). */
+	/**
+	 * Starts QEMU and runs the guest ({@code domain.start}); with a managed-save image (see
+	 * {@link #managedSave()}), resumes that state instead.
+	 */
 	void start();
 
 	/**
@@ -41,6 +44,28 @@ public interface Domain {
 
 	/** Resumes paused vCPUs ({@code domain.suspend}). */
 	void resume();
+
+	/**
+	 * Saves the whole state of the running domain (memory, devices, vCPUs) to {@code file} and stops it,
+	 * like libvirt's {@code virDomainSave}: the status becomes {@code shutoff/saved}.
+	 * {@link QemuDriver#restore(java.nio.file.Path)} brings it back, in this driver or a later one. The file
+	 * holds the live XML, secrets included, and is created owner-only; it appears only once complete
+	 * ({@code domain.hibernate}).
+	 */
+	void save(java.nio.file.Path file);
+
+	/**
+	 * Saves the state of the running, persistent domain to {@code ROOT/lib/qemu/save/NAME.save} and stops
+	 * it; the next {@link #start()} resumes that state instead of booting, and removes the image
+	 * ({@code domain.hibernate}).
+	 */
+	void managedSave();
+
+	/** Whether a managed-save image waits for the next start ({@code domain.read}). */
+	boolean hasManagedSaveImage();
+
+	/** Discards the managed-save image: the next start boots ({@code domain.hibernate}). */
+	void managedSaveRemove();
 
 	/** Removes the persistent definition; a running domain becomes transient ({@code domain.delete}). */
 	void undefine();

@@ -40,6 +40,14 @@ public interface QemuDriver extends AutoCloseable {
 	/** Starts a transient domain from XML: it is forgotten once it stops ({@code domain.start}). */
 	Domain createTransient(String xml);
 
+	/**
+	 * Restores a domain saved with {@link Domain#save(Path)}, like libvirt's {@code virDomainRestore}: into
+	 * the inactive domain with that name and UUID if this driver has one, else as a transient domain. It
+	 * runs (or stays paused, if it was paused when saved) with the state it had; the file stays
+	 * ({@code domain.start}, {@code domain.write}).
+	 */
+	Domain restore(Path file);
+
 	/** The domain with this name ({@code domain.getattr}). */
 	Domain lookup(String name);
 

@@ -58,6 +58,18 @@ final class DomainProcesses {
 	 * {@code shutoff/failed}.
 	 */
 	void start(DomainDefinition definition, StateReason reason, DomainEventType eventType) {
+		start(definition, reason, eventType, null);
+	}
+
+	/** A saved state to load into the new QEMU instead of booting: the image's file and header. */
+	record Incoming(Path file, SaveImage image) {
+	}
+
+	/**
+	 * Like {@link #start(DomainDefinition, StateReason, DomainEventType)}; with {@code incoming}, QEMU
+	 * starts with {@code -incoming defer}, loads the saved state, and resumes only if it ran when saved.
+	 */
+	void start(DomainDefinition definition, StateReason reason, DomainEventType eventType, Incoming incoming) {
 		RootLayout layout = this.context.layout();
 		String name = definition.name();
 		int id = this.context.nextDomainId();
@@ -80,9 +92,14 @@ final class DomainProcesses {
 			ManagedDomain.deleteRecursively(privateDir);
 			throw ex;
 		}
+		java.util.List<String> argv = command.argv();
+		if (incoming != null) {
+			argv = new java.util.ArrayList<>(argv);
+			argv.addAll(java.util.List.of("-incoming", "defer"));
+		}
 		DomainLog.appendStart(log, this.context.driverVersion(), this.context.capabilities().version(), command.env(),
-				this.context.launcher().wrap(command.argv()));
-		Process child = this.context.launcher().launch(command.argv(), command.env(), log);
+				this.context.launcher().wrap(argv));
+		Process child = this.context.launcher().launch(argv, command.env(), log);
 		QemuRun run = new QemuRun(id, child.toHandle(), child, privateDir, monitorSocket, command.serialSockets(),
 				Instant.now(), command.definition());
 		run.networkPorts = resolved.ports();
@@ -100,7 +117,17 @@ final class DomainProcesses {
 			}
 			this.domain.running(run, StateReason.PAUSED_STARTING_UP, null);
 			run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
-			applyCurrentMemory(run);
+			if (incoming != null) {
+				// the saved state has its own balloon size; the vCPUs resume only if they ran when saved
+				DomainSaver.restore(run, incoming.file(), incoming.image(), this.context.config().startTimeout());
+				if (!incoming.image().wasRunning()) {
+					this.domain.transition(run, StateReason.PAUSED_USER, eventType, "restored");
+					return;
+				}
+			}
+			else {
+				applyCurrentMemory(run);
+			}
 			run.ownResumes.incrementAndGet();
 			run.monitor.execute("cont");
 			this.domain.transition(run, reason, eventType, "");
@@ -345,7 +372,7 @@ final class DomainProcesses {
 			return;
 		}
 		try {
-			StateReason reason = run.destroyRequested ? StateReason.SHUTOFF_DESTROYED
+			StateReason reason = run.saved ? StateReason.SHUTOFF_SAVED : run.destroyRequested ? StateReason.SHUTOFF_DESTROYED
 					: (run.guestShutdown && !run.panicked) ? StateReason.SHUTOFF_SHUTDOWN : StateReason.SHUTOFF_CRASHED;
 			String detail = exitDetail(run);
 			if (reason == StateReason.SHUTOFF_CRASHED) {

@@ -271,6 +271,44 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 	}
 
 	@Override
+	public Domain restore(Path file) {
+		this.context.ensureOpen();
+		java.util.Objects.requireNonNull(file, "file");
+		SaveImage image = SaveImage.read(file);
+		DomainDefinition definition = DomainXml.parse(image.xml());
+		DomainIdentity identity = new DomainIdentity(definition.name(), definition.uuid());
+		this.context.access().check(Permission.DOMAIN_START, identity);
+		this.context.access().check(Permission.DOMAIN_WRITE, identity);
+		SecondaryResolver.checkConfigured(this.context, definition);
+		ManagedDomain domain;
+		boolean created = false;
+		synchronized (this.context.registry()) {
+			ManagedDomain byName = this.context.registry().byName(definition.name()).orElse(null);
+			ManagedDomain byUuid = this.context.registry().byUuid(definition.uuid()).orElse(null);
+			if (byName != byUuid) {
+				throw new DomainExistsException("Cannot restore domain '" + definition.name() + "' (" + definition.uuid()
+						+ ") from " + file + ": another domain has its name or UUID");
+			}
+			domain = byName;
+			if (domain == null) {
+				domain = new ManagedDomain(this.context, definition, false);
+				this.context.registry().add(domain);
+				created = true;
+			}
+		}
+		try {
+			domain.restoreFrom(file, image);
+		}
+		catch (RuntimeException ex) {
+			if (created) {
+				this.context.registry().remove(domain);
+			}
+			throw ex;
+		}
+		return domain;
+	}
+
+	@Override
 	public Domain createTransient(String xml) {
 		this.context.ensureOpen();
 		DomainDefinition definition = DomainXml.parse(xml);

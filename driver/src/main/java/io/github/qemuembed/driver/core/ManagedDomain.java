@@ -153,6 +153,13 @@ final class ManagedDomain implements Domain {
 			if (currentStatus().isActive()) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is already running");
 			}
+			Path managedSave = managedSaveFile();
+			if (Files.exists(managedSave)) {
+				// as libvirt: a start resumes the managed-save image, which is gone once it ran
+				restoreLocked(managedSave, SaveImage.read(managedSave));
+				deleteManagedSave(managedSave);
+				return null;
+			}
 			this.processes.start(persistentDefinition(), StateReason.RUNNING_BOOTED, DomainEventType.STARTED);
 			return null;
 		}));
@@ -249,10 +256,55 @@ final class ManagedDomain implements Domain {
 	}
 
 	@Override
+	public void save(Path file) {
+		check(Permission.DOMAIN_HIBERNATE);
+		java.util.Objects.requireNonNull(file, "file");
+		locked(() -> {
+			saveLocked(requireActive("save"), file);
+			return null;
+		});
+	}
+
+	@Override
+	public void managedSave() {
+		check(Permission.DOMAIN_HIBERNATE);
+		locked(() -> {
+			QemuRun current = requireActive("save");
+			if (!persistentFlag()) {
+				throw new InvalidOperationException("Domain '" + this.name + "' is transient: a managed save needs a "
+						+ "persistent definition to start again from (define it), or use save(file)");
+			}
+			saveLocked(current, managedSaveFile());
+			return null;
+		});
+	}
+
+	@Override
+	public boolean hasManagedSaveImage() {
+		check(Permission.DOMAIN_READ);
+		ensureExists();
+		return Files.exists(managedSaveFile());
+	}
+
+	@Override
+	public void managedSaveRemove() {
+		check(Permission.DOMAIN_HIBERNATE);
+		locked(() -> {
+			ensureExists();
+			deleteManagedSave(managedSaveFile());
+			return null;
+		});
+	}
+
+	@Override
 	public void undefine() {
 		check(Permission.DOMAIN_DELETE);
 		locked(() -> {
 			ensureExists();
+			if (Files.exists(managedSaveFile())) {
+				throw new InvalidOperationException("Domain '" + this.name + "' has a managed save image ("
+						+ managedSaveFile() + "): start it, or remove the image with managedSaveRemove(), first");
+			}
 			boolean active;
 			synchronized (this) {
 				if (!this.persistent) {
@@ -395,6 +447,19 @@ final class ManagedDomain implements Domain {
 		}));
 	}
 
+	/** Restores a saved state into this inactive domain (the driver's restore(file)). */
+	void restoreFrom(Path file, SaveImage image) {
+		locked(() -> {
+			ensureExists();
+			if (currentStatus().isActive()) {
+				throw new InvalidOperationException("Domain '" + this.name + "' is running: destroy it before "
+						+ "restoring a saved state into it");
+			}
+			restoreLocked(file, image);
+			return null;
+		});
+	}
+
 	/** Adopts a QEMU process left by an earlier driver (reconnect). */
 	void adopt(QemuRun adopted, DomainStatus adoptedStatus) {
 		synchronized (this) {
@@ -519,6 +584,63 @@ final class ManagedDomain implements Domain {
 	void publish(DomainEventType type, DomainStatus status, String detail) {
 		this.context.events()
 			.publish(new DomainEvent(type, this.name, this.uuid, status, Instant.now(), detail == null ? "" : detail));
+	}
+
+	// ---- save and restore ----
+
+	/** Pauses the vCPUs, writes the whole state to {@code file}, and stops QEMU (shutoff/saved). */
+	private void saveLocked(QemuRun current, Path file) {
+		boolean wasRunning = currentStatus().state() == DomainState.RUNNING;
+		if (wasRunning) {
+			current.ownStops.incrementAndGet();
+			try {
+				current.monitor.execute("stop");
+			}
+			catch (RuntimeException ex) {
+				current.ownStops.decrementAndGet();
+				throw ex;
+			}
+		}
+		StateReason before = currentStatus().reason();
+		transition(current, StateReason.PAUSED_SAVE, null, "");
+		try {
+			DomainSaver.save(current, file, wasRunning, this.context.config().startTimeout().multipliedBy(10));
+		}
+		catch (RuntimeException ex) {
+			// nothing was kept: the domain goes on as it was
+			if (wasRunning && current.process.isAlive()) {
+				current.ownResumes.incrementAndGet();
+				current.monitor.execute("cont");
+			}
+			transition(current, before, null, "");
+			throw ex;
+		}
+		current.saved = true;
+		this.processes.destroy(current);
+	}
+
+	private void restoreLocked(Path file, SaveImage image) {
+		DomainDefinition saved = DomainXml.parse(image.xml());
+		if (!saved.uuid().equals(this.uuid) || !saved.name().equals(this.name)) {
+			throw new InvalidOperationException(file + " holds domain '" + saved.name() + "' (" + saved.uuid()
+					+ "), not '" + this.name + "' (" + this.uuid + ")");
+		}
+		this.processes.start(saved, StateReason.RUNNING_RESTORED, DomainEventType.STARTED,
+				new DomainProcesses.Incoming(file, image));
+	}
+
+	private Path managedSaveFile() {
+		return this.context.layout().managedSaveFile(this.name);
+	}
+
+	private void deleteManagedSave(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			throw new QemuEmbedException(io.github.qemuembed.driver.error.ErrorCode.SYSTEM_ERROR,
+					"Cannot remove the managed save image " + file + ": " + ex.getMessage(), ex);
+		}
 	}
 
 	// ---- helpers ----

@@ -68,6 +68,9 @@ final class QemuRun {
 
 	final java.util.concurrent.atomic.AtomicInteger ownResumes = new java.util.concurrent.atomic.AtomicInteger();
 
+	/** The state was saved to a file before the driver stopped QEMU: the exit reads as shutoff/saved. */
+	volatile boolean saved;
+
 	/** The guest panicked (QMP GUEST_PANICKED). */
 	volatile boolean panicked;
 

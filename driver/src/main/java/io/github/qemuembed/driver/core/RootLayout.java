@@ -19,6 +19,7 @@ import io.github.qemuembed.driver.error.InvalidConfigurationException;
  * ROOT/run/qemu/NAME.xml          live state of a running domain
  * ROOT/run/qemu/NAME.pid          QEMU's pidfile
  * ROOT/lib/qemu/domain-ID-NAME/   per-run private dir (monitor and console sockets)
+ * ROOT/lib/qemu/save/NAME.save    managed-save image (domain XML + QEMU migration stream)
  * ROOT/log/qemu/NAME.log          QEMU's output and command line
  * ROOT/cache/qemu/capabilities/   probed capabilities
  * </pre>
@@ -133,6 +134,16 @@ public final class RootLayout {
 
 	public Path pidFile(String name) {
 		return runDir().resolve(name + ".pid");
+	}
+
+	/** {@code lib/qemu/save}: managed-save images, as libvirt keeps them. */
+	public Path saveDir() {
+		return libDir().resolve("save");
+	}
+
+	/** {@code lib/qemu/save/NAME.save}. */
+	public Path managedSaveFile(String name) {
+		return saveDir().resolve(name + ".save");
 	}
 
 	public Path logFile(String name) {
