@@ -9,6 +9,7 @@ import io.github.qemuembed.benchmarks.embed.EmbedLaunchBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedMixedBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedOpenBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedQmpRoundTripBenchmark;
+import io.github.qemuembed.benchmarks.embed.EmbedRestoreBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedScaleBenchmark;
 import io.github.qemuembed.benchmarks.libvirt.LibvirtLifecycleBenchmark;
 import io.github.qemuembed.benchmarks.libvirt.LibvirtOpenBenchmark;
@@ -44,6 +45,7 @@ public final class Benchmarks {
 		}
 		all.add(new EmbedGuestBenchmark());
 		all.add(new RawGuestBenchmark());
+		all.add(new EmbedRestoreBenchmark());
 		all.add(new EmbedQmpRoundTripBenchmark());
 		all.add(new RawQmpRoundTripBenchmark());
 		all.add(new LibvirtQmpRoundTripBenchmark());

@@ -27,6 +27,7 @@ public final class Targets {
 				"context close (graceful) within the timeout + 1 s"))
 			.orElse(notMeasured("context close (graceful) within the timeout + 1 s")));
 		lines.add(atMost(rows, "mixed", "errors", 0, "mixed operations: 0 errors"));
+		lines.add(atLeast(rows, "restore", "speedup", 10, "restore ≥ 10× faster than a boot of the same guest"));
 		StringBuilder out = new StringBuilder();
 		lines.forEach((line) -> out.append("- ").append(line).append('\n'));
 		return out.toString();
@@ -48,6 +49,15 @@ public final class Targets {
 			return notMeasured(label);
 		}
 		return verdict(row.get().median() <= limit, label,
+				MarkdownTable.format(row.get().median()) + " " + row.get().unit());
+	}
+
+	private static String atLeast(List<Row> rows, String scenario, String metric, double limit, String label) {
+		Optional<Row> row = find(rows, scenario, Systems.QEMU_EMBED, metric);
+		if (row.isEmpty()) {
+			return notMeasured(label);
+		}
+		return verdict(row.get().median() >= limit, label,
 				MarkdownTable.format(row.get().median()) + " " + row.get().unit());
 	}
 

@@ -31,6 +31,15 @@ class TargetsTests {
 		assertThat(targets).contains("**missed**: context close (graceful) within the timeout + 1 s (measured 4200 ms)");
 	}
 
+	@Test
+	void restoreMustBeTenTimesFasterThanABootOfTheSameRun() {
+		assertThat(Targets.render(List.of(row("restore", Systems.QEMU_EMBED, "speedup", 14.5))))
+			.contains("met: restore ≥ 10× faster than a boot of the same guest (measured 14.5 ms)");
+		assertThat(Targets.render(List.of(row("restore", Systems.QEMU_EMBED, "speedup", 6))))
+			.contains("**missed**: restore ≥ 10× faster");
+		assertThat(Targets.render(List.of())).contains("not measured: restore ≥ 10×");
+	}
+
 	private static Row row(String scenario, String system, String metric, double median) {
 		return new Row(scenario, system, metric, "ms", median, median, median, 10, null);
 	}
