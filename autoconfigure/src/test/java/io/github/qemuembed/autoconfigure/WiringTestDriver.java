@@ -217,6 +217,37 @@ public class WiringTestDriver implements QemuDriver {
 		}
 
 		@Override
+		public io.github.qemuembed.driver.DomainSnapshot createSnapshot(String xml,
+				io.github.qemuembed.driver.DomainSnapshot.CreateFlag... flags) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public List<io.github.qemuembed.driver.DomainSnapshot> snapshots() {
+			return List.of();
+		}
+
+		@Override
+		public List<io.github.qemuembed.driver.DomainSnapshot.Node> snapshotTree() {
+			return List.of();
+		}
+
+		@Override
+		public String snapshotXml(String name) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void revertToSnapshot(String name) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void deleteSnapshot(String name) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
 		public void resume() {
 			throw new UnsupportedOperationException();
 		}

@@ -67,6 +67,40 @@ public interface Domain {
 	/** Discards the managed-save image: the next start boots ({@code domain.hibernate}). */
 	void managedSaveRemove();
 
+	/**
+	 * Takes an external snapshot, like libvirt's {@code virDomainSnapshotCreateXML}: each writable
+	 * {@code <disk type='file'>} gets a qcow2 overlay beside its image ({@code IMAGE-STEM.NAME}), which the
+	 * domain writes to from now on, while the image keeps the snapshot's content. Of a running domain,
+	 * without {@link DomainSnapshot.CreateFlag#DISK_ONLY}, the memory and device state are saved too
+	 * (a full snapshot); the vCPUs pause meanwhile and then go on. {@code xml} is a
+	 * {@code <domainsnapshot>} with an optional {@code <name>} (default: the time in seconds) and
+	 * {@code <description>} ({@code domain.snapshot}).
+	 */
+	DomainSnapshot createSnapshot(String xml, DomainSnapshot.CreateFlag... flags);
+
+	/** The snapshots, oldest first ({@code domain.read}). */
+	java.util.List<DomainSnapshot> snapshots();
+
+	/** The snapshots as a tree: roots, each with the snapshots taken from it ({@code domain.read}). */
+	java.util.List<DomainSnapshot.Node> snapshotTree();
+
+	/** A snapshot's metadata as libvirt stores it, with the definition it was taken of ({@code domain.read}, {@code domain.read_secure}). */
+	String snapshotXml(String name);
+
+	/**
+	 * Makes the domain what it was at the snapshot: its disks get fresh overlays on the snapshot's images
+	 * (what was written since is no longer seen), its definition becomes the snapshot's, and a full
+	 * snapshot's memory and device state are restored (the domain runs, or stays paused if it was). A
+	 * running domain cannot go back to a disk-only snapshot: stop it first ({@code domain.snapshot}).
+	 */
+	void revertToSnapshot(String name);
+
+	/**
+	 * Deletes a snapshot's metadata and memory file; its children hang from its parent afterwards. The
+	 * overlays stay in the disks' chains: they are not merged ({@code domain.snapshot}).
+	 */
+	void deleteSnapshot(String name);
+
 	/** Removes the persistent definition; a running domain becomes transient ({@code domain.delete}). */
 	void undefine();
 

@@ -288,6 +288,12 @@ final class DomainProcesses {
 		};
 	}
 
+	/** The run's disks changed (an external snapshot): keep the live definition and its record in step. */
+	void recordLive(QemuRun run, DomainDefinition live) {
+		run.liveDefinition = live;
+		this.context.runStates().write(runState(run));
+	}
+
 	private RunState runState(QemuRun run) {
 		return new RunState(this.domain.domainName(), this.domain.domainUuid().toString(), run.id, run.pid(),
 				run.identity.startTicks(), run.identity.commandLine(), run.monitorSocket.toString(),

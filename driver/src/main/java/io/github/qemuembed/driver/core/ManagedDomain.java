@@ -22,6 +22,7 @@ import io.github.qemuembed.driver.DomainEvent;
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainInfo;
 import io.github.qemuembed.driver.DomainOperationListener;
+import io.github.qemuembed.driver.DomainSnapshot;
 import io.github.qemuembed.driver.DomainOperationListener.Operation;
 import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.DomainStatus;
@@ -64,6 +65,8 @@ final class ManagedDomain implements Domain {
 
 	private final MonitorEvents monitorEvents = new MonitorEvents(this);
 
+	private final DomainSnapshots snapshots;
+
 	private final ReentrantLock operations = new ReentrantLock(true);
 
 	private final String name;
@@ -91,6 +94,7 @@ final class ManagedDomain implements Domain {
 		this.identity = new DomainIdentity(this.name, this.uuid);
 		this.definition = definition;
 		this.persistent = persistent;
+		this.snapshots = new DomainSnapshots(context, this, this.processes);
 	}
 
 	// ---- identity, for the driver's own use (no access check) ----
@@ -292,6 +296,60 @@ final class ManagedDomain implements Domain {
 		locked(() -> {
 			ensureExists();
 			deleteManagedSave(managedSaveFile());
+			return null;
+		});
+	}
+
+	@Override
+	public DomainSnapshot createSnapshot(String xml, DomainSnapshot.CreateFlag... flags) {
+		check(Permission.DOMAIN_SNAPSHOT);
+		boolean diskOnly = java.util.Arrays.asList(flags).contains(DomainSnapshot.CreateFlag.DISK_ONLY);
+		return locked(() -> {
+			ensureExists();
+			QemuRun current = currentStatus().isActive() ? currentRun() : null;
+			return this.snapshots.create(xml, diskOnly, current);
+		});
+	}
+
+	@Override
+	public List<DomainSnapshot> snapshots() {
+		check(Permission.DOMAIN_READ);
+		ensureExists();
+		return this.snapshots.list();
+	}
+
+	@Override
+	public List<DomainSnapshot.Node> snapshotTree() {
+		check(Permission.DOMAIN_READ);
+		ensureExists();
+		return this.snapshots.tree();
+	}
+
+	@Override
+	public String snapshotXml(String name) {
+		check(Permission.DOMAIN_READ);
+		// the stored definition carries its secrets, as the domain's own secure XML does
+		check(Permission.DOMAIN_READ_SECURE);
+		ensureExists();
+		return this.snapshots.xml(name);
+	}
+
+	@Override
+	public void revertToSnapshot(String name) {
+		check(Permission.DOMAIN_SNAPSHOT);
+		locked(() -> {
+			ensureExists();
+			this.snapshots.revert(name, currentStatus().isActive() ? currentRun() : null);
+			return null;
+		});
+	}
+
+	@Override
+	public void deleteSnapshot(String name) {
+		check(Permission.DOMAIN_SNAPSHOT);
+		locked(() -> {
+			ensureExists();
+			this.snapshots.delete(name);
 			return null;
 		});
 	}

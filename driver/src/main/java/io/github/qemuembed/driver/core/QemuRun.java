@@ -34,7 +34,8 @@ final class QemuRun {
 
 	final Instant startedAt;
 
-	final DomainDefinition liveDefinition;
+	/** The definition QEMU runs with; replaced when an external snapshot moves disks to overlays. */
+	volatile DomainDefinition liveDefinition;
 
 	/** Completes when the exit has been fully handled (state updated, files removed, events queued). */
 	final CompletableFuture<StateReason> stopped = new CompletableFuture<>();

@@ -59,7 +59,8 @@ class AccessPolicyEnforcementTests {
 			}
 			assertThat(checked).contains("QemuDriver.define", "QemuDriver.list", "Domain.start", "Domain.destroy",
 					"Domain.qmp", "Domain.openConsole", "Domain.xml", "QemuDriver.restore", "Domain.save",
-					"Domain.managedSave", "Domain.managedSaveRemove", "Domain.hasManagedSaveImage");
+					"Domain.managedSave", "Domain.managedSaveRemove", "Domain.hasManagedSaveImage", "Domain.createSnapshot",
+					"Domain.revertToSnapshot", "Domain.deleteSnapshot", "Domain.snapshots", "Domain.snapshotXml");
 			policy.set(AccessPolicy.allowAll());
 			assertThat(domain.status().isActive()).as("nothing was done while denied").isTrue();
 			domain.destroy();
@@ -124,6 +125,9 @@ class AccessPolicyEnforcementTests {
 	private static Object argument(Method method, Class<?> type, UUID uuid, Path root) {
 		if (type == Path.class) {
 			return savedFile(root);
+		}
+		if (type == io.github.qemuembed.driver.DomainSnapshot.CreateFlag[].class) {
+			return new io.github.qemuembed.driver.DomainSnapshot.CreateFlag[0];
 		}
 		if (type == String.class) {
 			return switch (method.getName()) {

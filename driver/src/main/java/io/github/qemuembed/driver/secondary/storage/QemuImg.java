@@ -23,8 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
  * pool has no QEMU process to ask: volumes are made while no VM runs, and starting a QEMU per volume
  * only to run a block job would cost more and add a failure mode. {@code qemu-img} ships with QEMU,
  * writes the same formats, and is what libvirt's own {@code dir} pools run.
+ *
+ * <p>Driver-internal (public for the domain snapshots in {@code core}); not part of the documented API.
  */
-final class QemuImg {
+public final class QemuImg {
 
 	private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -37,7 +39,7 @@ final class QemuImg {
 	}
 
 	/** The given binary, or {@code qemu-img} on {@code PATH}; a typed error naming what to install when neither is there. */
-	static QemuImg locate(Optional<Path> configured) {
+	public static QemuImg locate(Optional<Path> configured) {
 		if (configured.isPresent()) {
 			if (!Files.isExecutable(configured.get())) {
 				throw new StorageException(Problem.INVALID_REQUEST,
@@ -68,9 +70,22 @@ final class QemuImg {
 	}
 
 	/** {@code qemu-img create -f qcow2 -b BASE -F BASEFORMAT FILE [SIZE]}: an overlay on an absolute base path. */
-	void createOverlay(Path file, Path base, VolumeFormat baseFormat, Optional<Long> capacity) {
+	public void createOverlay(Path file, Path base, VolumeFormat baseFormat, Optional<Long> capacity) {
+		createOverlay(file, base, baseFormat, capacity, false);
+	}
+
+	/**
+	 * As {@link #createOverlay(Path, Path, VolumeFormat, Optional)}; {@code baseInUse} adds {@code -u} so
+	 * that the base is not opened (a running QEMU holds its lock), which needs the size given.
+	 */
+	public void createOverlay(Path file, Path base, VolumeFormat baseFormat, Optional<Long> capacity,
+			boolean baseInUse) {
 		List<String> args = new ArrayList<>(List.of("create", "-q", "-f", "qcow2", "-b", base.toString(), "-F",
-				baseFormat.xmlName(), file.toString()));
+				baseFormat.xmlName()));
+		if (baseInUse) {
+			args.add("-u");
+		}
+		args.add(file.toString());
 		capacity.ifPresent((size) -> args.add(Long.toString(size)));
 		run(args, file);
 	}
@@ -84,7 +99,7 @@ final class QemuImg {
 	 * {@code qemu-img info} with {@code --force-share}, so that a volume a running VM holds can still be
 	 * described. The format is probed only when {@code format} is empty.
 	 */
-	ImageInfo info(Path file, Optional<VolumeFormat> format) {
+	public ImageInfo info(Path file, Optional<VolumeFormat> format) {
 		List<String> args = new ArrayList<>(List.of("info", "--output=json", "-U"));
 		format.ifPresent((f) -> args.addAll(List.of("-f", f.xmlName())));
 		args.add(file.toString());
@@ -99,7 +114,7 @@ final class QemuImg {
 	}
 
 	/** What {@code qemu-img info} says about an image. */
-	record ImageInfo(String format, long virtualSize, long actualSize, Optional<String> backingFile,
+	public record ImageInfo(String format, long virtualSize, long actualSize, Optional<String> backingFile,
 			Optional<String> backingFormat) {
 	}
 
