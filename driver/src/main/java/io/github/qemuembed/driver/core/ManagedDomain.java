@@ -363,6 +363,11 @@ final class ManagedDomain implements Domain {
 				throw new InvalidOperationException("Domain '" + this.name + "' has a managed save image ("
 						+ managedSaveFile() + "): start it, or remove the image with managedSaveRemove(), first");
 			}
+			if (!this.snapshots.list().isEmpty()) {
+				// as libvirt: the metadata would otherwise be found by the next domain of this name
+				throw new InvalidOperationException("Domain '" + this.name + "' has snapshots: delete them "
+						+ "(deleteSnapshot) before undefining it");
+			}
 			boolean active;
 			synchronized (this) {
 				if (!this.persistent) {

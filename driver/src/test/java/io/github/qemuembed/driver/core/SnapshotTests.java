@@ -126,12 +126,17 @@ class SnapshotTests {
 				.containsExactly("three");
 			assertThat(again.snapshotXml("one")).contains("<name>one</name>", "<domain type='kvm'>", "<active>0</active>");
 
+			assertThatExceptionOfType(io.github.qemuembed.driver.error.InvalidOperationException.class)
+				.isThrownBy(again::undefine)
+				.withMessageContaining("has snapshots");
 			again.deleteSnapshot("two");
 			again.deleteSnapshot("one");
 			assertThat(first.memoryFile().get()).doesNotExist();
 			assertThat(again.snapshotTree()).singleElement()
 				.satisfies((root) -> assertThat(root.snapshot().name()).isEqualTo("three"));
 			assertThat(again.snapshots()).singleElement().satisfies((s) -> assertThat(s.parent()).isEmpty());
+			again.deleteSnapshot("three");
+			again.undefine();
 		}
 	}
 
