@@ -28,7 +28,8 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(QemuDriver.class)
 @ConditionalOnBooleanProperty(name = "qemu.embed.enabled", matchIfMissing = true)
 @ConditionalOnMissingBean(QemuDriver.class)
-@EnableConfigurationProperties({ QemuEmbedSecondaryProperties.class, QemuEmbedSecretsProperties.class })
+@EnableConfigurationProperties({ QemuEmbedSecondaryProperties.class, QemuEmbedSecretsProperties.class,
+		QemuEmbedStorageProperties.class })
 public final class QemuEmbedSecondaryAutoConfiguration {
 
 	@Bean
@@ -40,10 +41,20 @@ public final class QemuEmbedSecondaryAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	QemuEmbedSecondaryDrivers qemuEmbedSecondaryDrivers(LibvirtConnectionDetails connectionDetails,
-			QemuEmbedSecondaryProperties properties, QemuEmbedSecretsProperties secrets, QemuEmbedRoot root,
-			AccessPolicy accessPolicy, ObjectProvider<CallerSupplier> callerSupplier) {
-		return QemuEmbedSecondaryDrivers.create(connectionDetails, properties, secrets.getSecrets(), root.path(),
-				accessPolicy, callerSupplier.getIfAvailable(() -> CallerSupplier.NONE));
+			QemuEmbedSecondaryProperties properties, QemuEmbedSecretsProperties secrets,
+			QemuEmbedStorageProperties storage, QemuEmbedRoot root, AccessPolicy accessPolicy,
+			ObjectProvider<CallerSupplier> callerSupplier) {
+		QemuEmbedSecondaryDrivers drivers = QemuEmbedSecondaryDrivers.create(connectionDetails, properties,
+				secrets.getSecrets(), root.path(), accessPolicy, callerSupplier.getIfAvailable(() -> CallerSupplier.NONE));
+		try {
+			// before the driver bean exists: declared domains may use these volumes
+			EmbeddedStorageSetup.apply(storage, drivers.storage());
+		}
+		catch (RuntimeException ex) {
+			drivers.destroy();
+			throw ex;
+		}
+		return drivers;
 	}
 
 	@Bean

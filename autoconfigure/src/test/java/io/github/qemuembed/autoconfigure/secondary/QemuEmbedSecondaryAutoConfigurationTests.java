@@ -133,6 +133,59 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 	}
 
 	@Test
+	void storagePoolsAndBaseImagesAreReadyBeforeTheDriver() throws Exception {
+		Path source = Files.write(this.root.resolve("base.img"), "a tiny raw base image".repeat(100).getBytes());
+		String sha256 = java.util.HexFormat.of()
+			.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(source)));
+		String[] properties = { "qemu.embed.secondary.storage=embedded",
+				"qemu.embed.storage.pools.images.volumes[base.img].source=" + source,
+				"qemu.embed.storage.pools.images.volumes[base.img].sha256=" + sha256,
+				"qemu.embed.storage.pools.images.volumes[base.img].format=raw" };
+		this.runner.withPropertyValues(properties).run((context) -> {
+			assertThat(context).hasNotFailed();
+			EmbeddedStorageDriver storage = (EmbeddedStorageDriver) configuredDrivers(context, this.root).storage()
+				.get();
+			assertThat(storage.pool("images").autostart()).isTrue();
+			assertThat(storage.describeVolume("images", "base.img").format()).hasValue("raw");
+		});
+		Path imported = this.root.resolve("storage/images/base.img");
+		assertThat(imported).hasSameBinaryContentAs(source);
+		// a later start keeps the volume it has: no second import (the changed source is not read)
+		Files.writeString(source, "changed");
+		this.runner.withPropertyValues(properties).run((context) -> assertThat(context).hasNotFailed());
+		assertThat(Files.size(imported)).isEqualTo(2100);
+	}
+
+	@Test
+	void aBaseImageWithTheWrongChecksumStopsTheStartNamingTheKey() throws Exception {
+		Path source = Files.writeString(this.root.resolve("base.img"), "not what was expected");
+		this.runner
+			.withPropertyValues("qemu.embed.secondary.storage=embedded",
+					"qemu.embed.storage.pools.images.volumes[base.img].source=" + source,
+					"qemu.embed.storage.pools.images.volumes[base.img].sha256=" + "ab".repeat(32))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(analysis(context.getStartupFailure()))
+					.contains("qemu.embed.storage.pools.images.volumes[base.img]")
+					.contains("not the expected " + "ab".repeat(32))
+					.doesNotContain("check qemu.embed.secondary");
+			});
+		assertThat(this.root.resolve("storage/images")).isEmptyDirectory();
+	}
+
+	@Test
+	void storagePoolsNeedTheEmbeddedStorageDriver() {
+		this.runner.withPropertyValues("qemu.embed.secondary.storage=storage:///system",
+				"qemu.embed.storage.pools.images.volumes[x.img].source=/nonexistent")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(analysis(context.getStartupFailure())).contains("'qemu.embed.storage.pools'")
+					.contains("'storage:///system'")
+					.contains("set qemu.embed.secondary.storage=embedded");
+			});
+	}
+
+	@Test
 	void secretsFromPropertiesAloneMakeTheSecretDriver() {
 		byte[] binary = { 0, 1, 2, (byte) 0xff };
 		this.runner
