@@ -160,7 +160,14 @@ final class ManagedDomain implements Domain {
 			Path managedSave = managedSaveFile();
 			if (Files.exists(managedSave)) {
 				// as libvirt: a start resumes the managed-save image, which is gone once it ran
-				restoreLocked(managedSave, SaveImage.read(managedSave));
+				try {
+					restoreLocked(managedSave, SaveImage.read(managedSave));
+				}
+				catch (QemuEmbedException ex) {
+					throw new InvalidOperationException("Domain '" + this.name + "' could not resume its managed save "
+							+ "image " + managedSave + ": " + ex.getMessage() + "; remove the image with "
+							+ "managedSaveRemove() to boot instead", ex);
+				}
 				deleteManagedSave(managedSave);
 				return null;
 			}

@@ -99,7 +99,7 @@ class SaveRestoreTests {
 	}
 
 	@Test
-	void managedSaveMakesTheNextStartResume() {
+	void managedSaveMakesTheNextStartResume() throws Exception {
 		Domain domain = this.open.driver().define(GuestlessDomains.xml("hibernator"));
 		assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(domain::managedSave)
 			.withMessageContaining("not running");
@@ -118,6 +118,14 @@ class SaveRestoreTests {
 		assertThat(domain.hasManagedSaveImage()).isFalse();
 
 		domain.managedSave();
+		// a damaged image is not half-loaded: the start says so, and how to boot instead
+		Path imageFile = this.open.root().resolve("lib/qemu/save/hibernator.save");
+		byte[] saved = Files.readAllBytes(imageFile);
+		Files.write(imageFile, java.util.Arrays.copyOf(saved, 100));
+		assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(domain::start)
+			.withMessageContaining("could not resume its managed save image")
+			.withMessageContaining("managedSaveRemove()");
+		assertThat(domain.status().isActive()).isFalse();
 		domain.managedSaveRemove();
 		domain.start();
 		assertThat(domain.status()).hasToString("running/booted");
