@@ -70,10 +70,27 @@ public class QemuEndpoint {
 			Map<String, Object> view = view(this.snapshots.of(domain));
 			String xml = domain.xml(false);
 			view.put("devices", devices(xml));
+			view.put("snapshots", snapshots(domain));
 			view.put("logTail", logTail(name));
 			view.put("xml", xml);
 			return view;
 		});
+	}
+
+	/** The domain's snapshots, oldest first, each with its parent so that the tree can be drawn. */
+	private static List<Map<String, Object>> snapshots(Domain domain) {
+		List<Map<String, Object>> snapshots = new ArrayList<>();
+		for (io.github.qemuembed.driver.DomainSnapshot snapshot : domain.snapshots()) {
+			Map<String, Object> view = new LinkedHashMap<>();
+			view.put("name", snapshot.name());
+			view.put("parent", snapshot.parent().orElse(null));
+			view.put("state", snapshot.state());
+			view.put("createdAt", snapshot.createdAt().toString());
+			view.put("current", snapshot.current());
+			view.put("full", snapshot.isFull());
+			snapshots.add(view);
+		}
+		return snapshots;
 	}
 
 	/** Runs an operation and maps the driver's errors to HTTP statuses. */

@@ -1,6 +1,9 @@
 package io.github.qemuembed.autoconfigure.secondary;
 
+import io.github.qemuembed.driver.error.AccessDeniedException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
+import io.github.qemuembed.driver.secondary.storage.StoragePoolInfo;
 import io.github.qemuembed.driver.secondary.SecondaryDriver;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -8,7 +11,8 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Health of one secondary driver: UP when it answers a {@link SecondaryDriver#ping() ping}, DOWN with
- * the driver's error otherwise; the endpoint is a detail either way. The error messages of the
+ * the driver's error otherwise; the endpoint is a detail either way, and the embedded storage driver
+ * adds its pools with the size and free space of their file systems. The error messages of the
  * drivers name endpoints and keys, never secret values.
  */
 class SecondaryDriverHealthIndicator extends AbstractHealthIndicator {
@@ -20,12 +24,34 @@ class SecondaryDriverHealthIndicator extends AbstractHealthIndicator {
 		this.driver = driver;
 	}
 
+	/** Storage usage of each pool the health check's caller may see: the file system of its directory. */
+	private static java.util.Map<String, Object> pools(EmbeddedStorageDriver storage) {
+		java.util.Map<String, Object> pools = new java.util.LinkedHashMap<>();
+		try {
+			for (StoragePoolInfo pool : storage.listPools()) {
+				java.util.Map<String, Object> view = new java.util.LinkedHashMap<>();
+				view.put("active", pool.active());
+				view.put("path", pool.target().toString());
+				view.put("capacityBytes", pool.capacity());
+				view.put("availableBytes", pool.available());
+				pools.put(pool.name(), view);
+			}
+		}
+		catch (AccessDeniedException ex) {
+			// the caller may not list pools: the health says UP without them
+		}
+		return pools;
+	}
+
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		builder.withDetail("endpoint", this.driver.endpoint());
 		try {
 			this.driver.ping();
 			builder.up();
+			if (this.driver instanceof EmbeddedStorageDriver storage) {
+				builder.withDetail("pools", pools(storage));
+			}
 		}
 		catch (QemuEmbedException ex) {
 			builder.down().withDetail("error", ex.getMessage()).withDetail("code", ex.code().name());

@@ -92,6 +92,29 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 	}
 
 	@Test
+	void theEmbeddedStorageDriverShowsItsPoolsAndTheirSpace() {
+		this.runner.withPropertyValues("qemu.embed.secondary.storage=embedded",
+				"qemu.embed.storage.pools.images.path=" + this.root.resolve("images"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				CompositeHealthContributor health = (CompositeHealthContributor) context
+					.getBean("qemuSecondaryHealthContributor", HealthContributor.class);
+				Health storage = ((HealthIndicator) health.getContributor("storage")).health();
+				assertThat(storage.getStatus()).isEqualTo(Status.UP);
+				assertThat(storage.getDetails()).containsEntry("endpoint", "embedded");
+				@SuppressWarnings("unchecked")
+				java.util.Map<String, java.util.Map<String, Object>> pools = (java.util.Map<String, java.util.Map<String, Object>>) storage
+					.getDetails()
+					.get("pools");
+				assertThat(pools).containsOnlyKeys("images");
+				assertThat(pools.get("images")).containsEntry("active", true)
+					.containsEntry("path", this.root.resolve("images").toString());
+				assertThat((Long) pools.get("images").get("capacityBytes")).isPositive();
+				assertThat((Long) pools.get("images").get("availableBytes")).isPositive();
+			});
+	}
+
+	@Test
 	void withNoDriverConfiguredTheContributorIsLeftOutOfTheHealthEndpoint() {
 		this.runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
 				HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,

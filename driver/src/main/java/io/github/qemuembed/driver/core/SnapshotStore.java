@@ -70,8 +70,21 @@ final class SnapshotStore {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read " + this.dir, ex);
 		}
-		all.sort(Comparator.comparing((Stored s) -> s.snapshot().createdAt()).thenComparing((s) -> s.snapshot().name()));
+		// creation times are whole seconds (libvirt's): within one second a parent still comes before its child
+		java.util.Map<String, String> parents = new java.util.HashMap<>();
+		all.forEach((s) -> parents.put(s.snapshot().name(), s.snapshot().parent().orElse(null)));
+		all.sort(Comparator.comparing((Stored s) -> s.snapshot().createdAt())
+			.thenComparingInt((s) -> depth(s.snapshot().name(), parents))
+			.thenComparing((s) -> s.snapshot().name()));
 		return all;
+	}
+
+	private static int depth(String name, java.util.Map<String, String> parents) {
+		int depth = 0;
+		for (String at = parents.get(name); at != null && depth <= parents.size(); at = parents.get(at)) {
+			depth++;
+		}
+		return depth;
 	}
 
 	Optional<Stored> find(String name) {
