@@ -83,21 +83,42 @@ final class RealQemu implements AutoCloseable {
 		builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
 		Process process = builder.start();
 		try {
+			// the wait ends as soon as QEMU exits: a QEMU that refuses its argv fails the test at once, with its log
 			QmpClient qmp = QmpClient.connect(context.monitorSocket(),
-					QmpClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(20)), QmpEventListener.NONE);
+					QmpClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(20)), QmpEventListener.NONE,
+					process.toHandle());
+			try {
+				// some failures (a vCPU the host refuses) come right after the greeting
+				qmp.execute("query-status");
+			}
+			catch (RuntimeException ex) {
+				qmp.close();
+				throw ex;
+			}
 			return new RealQemu(process, qmp, command, log);
 		}
 		catch (RuntimeException ex) {
+			String status = process.isAlive() ? "none, killed by the test" : Integer.toString(process.exitValue());
 			process.destroyForcibly();
+			// QEMU is gone or killed now: its log is complete
 			try {
 				process.waitFor(10, TimeUnit.SECONDS);
 			}
 			catch (InterruptedException interrupted) {
 				Thread.currentThread().interrupt();
 			}
-			throw new IllegalStateException("QEMU did not start: " + Files.readString(log) + "\nargv: "
-					+ command.argv(), ex);
+			throw new QemuDidNotStart("QEMU did not start (exit status " + status + "): "
+					+ Files.readString(log) + "\nargv: " + command.argv(), ex);
 		}
+	}
+
+	/** QEMU exited (or was killed) before its monitor answered; the message holds its log. */
+	static final class QemuDidNotStart extends IllegalStateException {
+
+		QemuDidNotStart(String message, Throwable cause) {
+			super(message, cause);
+		}
+
 	}
 
 	QemuCommand command() {
