@@ -50,6 +50,9 @@ class RunCommandSignalIT {
 
 	private final List<String> output = new CopyOnWriteArrayList<>();
 
+	/** Reads the process's output to its end: joined before the output is asserted on. */
+	private Thread reader;
+
 	@BeforeEach
 	void createWorkDir() throws Exception {
 		assertThat(JAR).as("the driver jar, built by the reactor").isRegularFile();
@@ -172,6 +175,7 @@ class RunCommandSignalIT {
 		});
 		reader.setDaemon(true);
 		reader.start();
+		this.reader = reader;
 	}
 
 	private void hold(String phase) throws Exception {
@@ -204,6 +208,7 @@ class RunCommandSignalIT {
 		assertThat(this.cli.waitFor(PHASE.toSeconds(), TimeUnit.SECONDS))
 			.as("command ended; output:%n%s", String.join("\n", this.output))
 			.isTrue();
+		this.reader.join(10_000);
 		assertThat(this.cli.exitValue()).as(String.join("\n", this.output)).isEqualTo(expected);
 		assertThat(this.output).noneMatch((l) -> l.contains("Exception"));
 	}

@@ -39,6 +39,9 @@ class SignalDuringStartIT {
 
 	private final List<String> output = new CopyOnWriteArrayList<>();
 
+	/** Reads the process's output to its end: joined before the output is asserted on. */
+	private Thread reader;
+
 	@BeforeEach
 	void createWorkDir() throws Exception {
 		this.work = Files.createTempDirectory(Path.of("/tmp"), "qe-sst");
@@ -85,6 +88,7 @@ class SignalDuringStartIT {
 		assertThat(this.app.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS))
 			.as("the application ended; output:%n%s", String.join("\n", this.output))
 			.isTrue();
+		this.reader.join(10_000);
 		String log = String.join("\n", this.output);
 		assertThat(log).contains("Stopping 1 running domain(s) [held]");
 		assertThat(log).doesNotContain("did not stop within");
@@ -111,6 +115,7 @@ class SignalDuringStartIT {
 		});
 		reader.setDaemon(true);
 		reader.start();
+		this.reader = reader;
 	}
 
 }
