@@ -92,7 +92,7 @@ class RunCommandIT {
 		await().atMost(Duration.ofSeconds(30)).until(() -> output.stream().anyMatch((l) -> l.contains("started (pid")));
 		assertThat(qemuWith(uuid)).hasSize(1);
 		new ProcessBuilder("kill", "-KILL", Long.toString(this.cli.pid())).start().waitFor();
-		await().atMost(Duration.ofSeconds(10)).until(() -> qemuWith(uuid).isEmpty());
+		await().atMost(Duration.ofSeconds(30)).until(() -> qemuWith(uuid).isEmpty());
 	}
 
 	private List<String> start(String... args) throws Exception {

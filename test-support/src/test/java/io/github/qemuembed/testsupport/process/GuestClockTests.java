@@ -1,5 +1,7 @@
 package io.github.qemuembed.testsupport.process;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@link GuestClock} on real processes: run-queue waits of a starved process slow it down; an idle one does not. */
 class GuestClockTests {
@@ -16,6 +19,10 @@ class GuestClockTests {
 	void anIdleProcessSeesWallTime() throws Exception {
 		Process sleeper = new ProcessBuilder("sleep", "30").start();
 		try {
+			// once asleep it never waits for a CPU (before that, a loaded host may keep its exec waiting)
+			await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(Path.of("/proc/" + sleeper.pid() + "/stat"))
+				.replaceAll("^.*\\) ", "")
+				.startsWith("S"));
 			GuestClock clock = GuestClock.start(sleeper.pid());
 			Thread.sleep(500);
 			// an idle process never waits for a CPU: no time is taken off
