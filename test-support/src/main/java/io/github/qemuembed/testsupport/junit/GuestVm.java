@@ -14,7 +14,6 @@ import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.DomainStatus;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
-import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.testsupport.console.GuestConsole;
@@ -102,7 +101,8 @@ public final class GuestVm {
 				console().awaitText(TestGuest.READY_MARKER, Duration.ofSeconds(1));
 				return;
 			}
-			catch (OperationTimeoutException | InvalidOperationException ex) {
+			catch (QemuEmbedException ex) {
+				// a timeout of the slice, a console that closed, or a domain no longer running: look closer
 				if (logSince(logOffset).contains(TestGuest.READY_MARKER)) {
 					return;
 				}
