@@ -24,8 +24,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * A real QEMU started paused ({@code -S}) with exactly the argv {@link QemuCommandBuilder} builds, and a QMP
  * client on its monitor socket. Closing kills QEMU (SIGKILL) and waits for it; tests use try-with-resources.
+ * Public in the driver's test jar for the integration tests that boot a guest with it.
  */
-final class RealQemu implements AutoCloseable {
+public final class RealQemu implements AutoCloseable {
 
 	private static QemuCapabilities capabilities;
 
@@ -62,7 +63,7 @@ final class RealQemu implements AutoCloseable {
 		return kvmUsable() ? Accel.KVM : Accel.TCG;
 	}
 
-	static RealQemu start(String xml, Path root, Accel accel) throws IOException {
+	public static RealQemu start(String xml, Path root, Accel accel) throws IOException {
 		return start(xml, root, accel, UnaryOperator.identity());
 	}
 
@@ -121,23 +122,23 @@ final class RealQemu implements AutoCloseable {
 
 	}
 
-	QemuCommand command() {
+	public QemuCommand command() {
 		return this.command;
 	}
 
-	Process process() {
+	public Process process() {
 		return this.process;
 	}
 
-	String log() throws IOException {
+	public String log() throws IOException {
 		return Files.readString(this.log);
 	}
 
-	JsonNode qmp(String command) {
+	public JsonNode qmp(String command) {
 		return this.qmp.execute(command);
 	}
 
-	JsonNode qmp(String command, Map<String, ?> arguments) {
+	public JsonNode qmp(String command, Map<String, ?> arguments) {
 		return this.qmp.execute(command, arguments);
 	}
 
