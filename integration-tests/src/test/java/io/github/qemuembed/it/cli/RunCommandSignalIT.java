@@ -1,8 +1,5 @@
 package io.github.qemuembed.it.cli;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -10,14 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.qemuembed.testsupport.process.FollowedProcess;
 import io.github.qemuembed.testsupport.process.QemuRoots;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,12 +42,7 @@ class RunCommandSignalIT {
 
 	private Path root;
 
-	private Process cli;
-
-	private final List<String> output = new CopyOnWriteArrayList<>();
-
-	/** Reads the process's output to its end: joined before the output is asserted on. */
-	private Thread reader;
+	private FollowedProcess cli;
 
 	@BeforeEach
 	void createWorkDir() throws Exception {
@@ -81,8 +72,7 @@ class RunCommandSignalIT {
 	@AfterEach
 	void cleanUp() throws Exception {
 		if (this.cli != null) {
-			this.cli.destroyForcibly();
-			this.cli.waitFor(30, TimeUnit.SECONDS);
+			this.cli.close();
 		}
 		QemuRoots.cleanUp(this.work);
 	}
@@ -95,8 +85,8 @@ class RunCommandSignalIT {
 		terminate();
 		release("probe");
 		assertExit(0);
-		assertThat(this.output).anyMatch((l) -> l.contains("signal received before the domain started"));
-		assertThat(this.output).noneMatch((l) -> l.contains("started (pid"));
+		assertThat(this.cli.printed("signal received before the domain started")).isTrue();
+		assertThat(this.cli.printed("started (pid")).isFalse();
 		assertRootConsistent("sig-open");
 	}
 
@@ -108,8 +98,8 @@ class RunCommandSignalIT {
 		terminate();
 		release("launch");
 		assertExit(0);
-		assertThat(this.output).anyMatch((l) -> l.contains("signal received while the domain was starting"));
-		assertThat(this.output).anyMatch((l) -> l.contains("stopped: shutoff/destroyed"));
+		assertThat(this.cli.printed("signal received while the domain was starting")).isTrue();
+		assertThat(this.cli.printed("stopped: shutoff/destroyed")).isTrue();
 		assertRootConsistent("sig-launch");
 	}
 
@@ -121,8 +111,8 @@ class RunCommandSignalIT {
 		terminate();
 		new ProcessBuilder("kill", "-CONT", qemuPid).start().waitFor();
 		assertExit(0);
-		assertThat(this.output).anyMatch((l) -> l.contains("signal received while the domain was starting"));
-		assertThat(this.output).anyMatch((l) -> l.contains("stopped: shutoff/destroyed"));
+		assertThat(this.cli.printed("signal received while the domain was starting")).isTrue();
+		assertThat(this.cli.printed("stopped: shutoff/destroyed")).isTrue();
 		assertRootConsistent("sig-qmp");
 	}
 
@@ -130,14 +120,15 @@ class RunCommandSignalIT {
 	void signalsDuringTheShutdownChangeNothing() throws Exception {
 		// a guest-less VM ignores ACPI: the shutdown runs its whole timeout, then forces it (exit status 1)
 		start("sig-twice", "--shutdown-timeout", "3s");
-		await().atMost(PHASE).until(() -> !this.cli.isAlive() || has("started (pid"));
+		await().atMost(PHASE).until(() -> !this.cli.isAlive() || this.cli.printed("started (pid"));
 		terminate();
-		await().atMost(PHASE).until(() -> !this.cli.isAlive() || has("signal received: shutting the guest down"));
+		await().atMost(PHASE)
+			.until(() -> !this.cli.isAlive() || this.cli.printed("signal received: shutting the guest down"));
 		terminate();
-		new ProcessBuilder("kill", "-INT", Long.toString(this.cli.pid())).start().waitFor();
+		this.cli.signal("INT");
 		assertExit(1);
-		assertThat(this.output).anyMatch((l) -> l.contains("stopped: shutoff/destroyed"));
-		assertThat(this.output.stream().filter((l) -> l.contains("signal received")).count()).isEqualTo(1);
+		assertThat(this.cli.printed("stopped: shutoff/destroyed")).isTrue();
+		assertThat(this.cli.lines().stream().filter((l) -> l.contains("signal received")).count()).isEqualTo(1);
 		assertRootConsistent("sig-twice");
 	}
 
@@ -157,25 +148,10 @@ class RunCommandSignalIT {
 						"--root", this.root.toString(), "--accel", "tcg"));
 		command.addAll(List.of(options));
 		command.add(xml.toString());
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		ProcessBuilder builder = new ProcessBuilder(command);
 		Map<String, String> env = builder.environment();
 		env.put("PATH", this.work.resolve("bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
-		this.cli = builder.start();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader in = new BufferedReader(
-					new InputStreamReader(this.cli.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = in.readLine()) != null) {
-					this.output.add(line);
-				}
-			}
-			catch (Exception ex) {
-				// the command ended
-			}
-		});
-		reader.setDaemon(true);
-		reader.start();
-		this.reader = reader;
+		this.cli = FollowedProcess.start(builder);
 	}
 
 	private void hold(String phase) throws Exception {
@@ -190,27 +166,20 @@ class RunCommandSignalIT {
 	private String awaitMarker(String phase) throws Exception {
 		Path marker = this.markers.resolve(phase);
 		await().atMost(PHASE).until(() -> Files.exists(marker) || !this.cli.isAlive());
-		assertThat(marker).as("phase %s reached; command output:%n%s", phase, String.join("\n", this.output))
+		assertThat(marker).as("phase %s reached; command output:%n%s", phase, this.cli.output())
 			.exists();
 		return Files.readString(marker).strip();
 	}
 
-	private boolean has(String text) {
-		return this.output.stream().anyMatch((l) -> l.contains(text));
-	}
-
 	private void terminate() throws Exception {
-		new ProcessBuilder("kill", "-TERM", Long.toString(this.cli.pid())).start().waitFor();
+		this.cli.signal("TERM");
 	}
 
 	private void assertExit(int expected) throws Exception {
 		// the shutdown timeout of these runs is at most 3 s; the rest of the bound is for a loaded machine
-		assertThat(this.cli.waitFor(PHASE.toSeconds(), TimeUnit.SECONDS))
-			.as("command ended; output:%n%s", String.join("\n", this.output))
-			.isTrue();
-		this.reader.join(10_000);
-		assertThat(this.cli.exitValue()).as(String.join("\n", this.output)).isEqualTo(expected);
-		assertThat(this.output).noneMatch((l) -> l.contains("Exception"));
+		assertThat(this.cli.awaitExit(PHASE)).as("command ended; output:%n%s", this.cli.output()).isTrue();
+		assertThat(this.cli.exitValue()).as(this.cli.output()).isEqualTo(expected);
+		assertThat(this.cli.printed("Exception")).as(this.cli.output()).isFalse();
 	}
 
 	private void assertRootConsistent(String name) throws Exception {

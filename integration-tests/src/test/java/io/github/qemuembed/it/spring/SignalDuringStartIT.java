@@ -1,21 +1,16 @@
 package io.github.qemuembed.it.spring;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.qemuembed.testsupport.process.FollowedProcess;
 import io.github.qemuembed.testsupport.process.QemuRoots;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,12 +30,7 @@ class SignalDuringStartIT {
 
 	private Path root;
 
-	private Process app;
-
-	private final List<String> output = new CopyOnWriteArrayList<>();
-
-	/** Reads the process's output to its end: joined before the output is asserted on. */
-	private Thread reader;
+	private FollowedProcess app;
 
 	@BeforeEach
 	void createWorkDir() throws Exception {
@@ -51,8 +41,7 @@ class SignalDuringStartIT {
 	@AfterEach
 	void cleanUp() throws Exception {
 		if (this.app != null) {
-			this.app.destroyForcibly();
-			this.app.waitFor(30, TimeUnit.SECONDS);
+			this.app.close();
 		}
 		QemuRoots.cleanUp(this.work);
 	}
@@ -72,24 +61,18 @@ class SignalDuringStartIT {
 		Files.createFile(hold);
 		String xml = "<domain type='qemu'><name>held</name><memory unit='MiB'>64</memory>"
 				+ "<os><type arch='x86_64' machine='q35'>hvm</type></os><features><acpi/></features></domain>";
-		this.app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+		this.app = FollowedProcess.start(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
 				System.getProperty("java.class.path"), SignalDuringStartApplication.class.getName(),
 				"--spring.main.web-application-type=none", "--qemu.embed.root=" + this.root,
 				"--qemu.embed.emulator=" + stand, "--qemu.embed.accel=tcg", "--qemu.embed.shutdown.mode=graceful",
 				"--qemu.embed.shutdown.timeout=4s", "--qemu.embed.domains.held.inline-xml=" + xml,
-				"--qemu.embed.domains.held.autostart=true")
-			.redirectErrorStream(true)
-			.start();
-		follow();
+				"--qemu.embed.domains.held.autostart=true"));
 		await().atMost(BOUND).until(() -> Files.exists(reached) || !this.app.isAlive());
-		assertThat(reached).as("the domain's launch began; output:%n%s", String.join("\n", this.output)).exists();
-		new ProcessBuilder("kill", "-TERM", Long.toString(this.app.pid())).start().waitFor();
+		assertThat(reached).as("the domain's launch began; output:%n%s", this.app.output()).exists();
+		this.app.signal("TERM");
 		Files.delete(hold);
-		assertThat(this.app.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS))
-			.as("the application ended; output:%n%s", String.join("\n", this.output))
-			.isTrue();
-		this.reader.join(10_000);
-		String log = String.join("\n", this.output);
+		assertThat(this.app.awaitExit(BOUND)).as("the application ended; output:%n%s", this.app.output()).isTrue();
+		String log = this.app.output();
 		assertThat(log).contains("Stopping 1 running domain(s) [held]");
 		assertThat(log).doesNotContain("did not stop within");
 		assertThat(QemuRoots.qemuUnder(this.root)).as("no QEMU left under the root").isEmpty();
@@ -98,24 +81,6 @@ class SignalDuringStartIT {
 		}
 		// a declared domain is persistent: its definition stays for the next start
 		assertThat(this.root.resolve("etc/qemu/held.xml")).exists();
-	}
-
-	private void follow() {
-		Thread reader = new Thread(() -> {
-			try (BufferedReader in = new BufferedReader(
-					new InputStreamReader(this.app.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = in.readLine()) != null) {
-					this.output.add(line);
-				}
-			}
-			catch (Exception ex) {
-				// the application ended
-			}
-		});
-		reader.setDaemon(true);
-		reader.start();
-		this.reader = reader;
 	}
 
 }
