@@ -110,15 +110,32 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 			}
 		}, name, 0, false);
 		thread.start();
-		try {
-			thread.join();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for " + name, ex);
-		}
+		awaitEnd(thread);
 		if (failure[0] != null) {
 			throw failure[0];
+		}
+	}
+
+	/**
+	 * Waits for the work to end, in timed waits and through interrupts. A context closed by a signal while it
+	 * refreshes (Spring Boot's shutdown hook) interrupts a startup thread that waits without a timeout and,
+	 * should it keep waiting, treats it as stuck in {@code System.exit} and skips the close altogether: the
+	 * domains being started would then be left to die with the JVM, with their run state on disk. A timed
+	 * wait is not taken for stuck, so the close waits for the refresh, and then stops the domains the start
+	 * has just brought up. The work itself is bounded by the driver's start and stop timeouts.
+	 */
+	private static void awaitEnd(Thread thread) {
+		boolean interrupted = false;
+		while (thread.isAlive()) {
+			try {
+				thread.join(200);
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

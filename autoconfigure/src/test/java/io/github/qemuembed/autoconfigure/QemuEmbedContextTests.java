@@ -142,7 +142,7 @@ class QemuEmbedContextTests {
 				assertThat(alpha.status().state()).isEqualTo(DomainState.RUNNING);
 				assertThat(alpha.info().pid()).hasValue(pids.get(0));
 			});
-		await().atMost(Duration.ofSeconds(10)).until(() -> !survivor.isAlive());
+		await().atMost(Duration.ofSeconds(30)).until(() -> !survivor.isAlive());
 		assertThat(QemuProcesses.under(this.root)).isEmpty();
 	}
 
@@ -177,10 +177,10 @@ class QemuEmbedContextTests {
 				Recorder recorder = context.getBean(Recorder.class);
 				Domain alpha = context.getBean(QemuDriver.class).lookup("alpha");
 				alpha.start();
-				await().atMost(Duration.ofSeconds(10))
+				await().atMost(Duration.ofSeconds(30))
 					.until(() -> recorder.events.stream().anyMatch(DomainStartedEvent.class::isInstance));
 				alpha.destroy();
-				await().atMost(Duration.ofSeconds(10))
+				await().atMost(Duration.ofSeconds(30))
 					.until(() -> recorder.events.stream().anyMatch(DomainStoppedEvent.class::isInstance));
 				DomainStoppedEvent stopped = recorder.events.stream()
 					.filter(DomainStoppedEvent.class::isInstance)

@@ -117,7 +117,7 @@ class SampleApplicationTests {
 	void killedVmMakesQemuHealthDegradedButKeepsTheApplicationUp() throws Exception {
 		long pid = JsonPath.<Number>read(http().get("/actuator/qemu/demo").body(), "$.pid").longValue();
 		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.until(() -> JsonPath.<String>read(http().get("/actuator/health").body(), "$.components.qemu.status")
 				.equals("DEGRADED"));
 		HttpResponse<String> health = http().get("/actuator/health");
@@ -126,7 +126,7 @@ class SampleApplicationTests {
 		assertThat(JsonPath.<Object>read(health.body(), "$.components.qemu.details.crashed.demo")).isNotNull();
 		// started again, it is no longer counted as crashed
 		assertThat(http().post("/vms/demo/start").statusCode()).isEqualTo(200);
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.until(() -> JsonPath.<String>read(http().get("/actuator/health").body(), "$.components.qemu.status")
 				.equals("UP"));
 	}

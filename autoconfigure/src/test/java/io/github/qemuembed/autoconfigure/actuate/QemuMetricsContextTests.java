@@ -61,7 +61,7 @@ class QemuMetricsContextTests {
 				context.getBean(QemuMetrics.class).bindTo(registry);
 				context.getBean(DomainOperationMetrics.class).bindTo(registry);
 				// SeaBIOS reads the disk's first sector looking for something to boot
-				await().atMost(Duration.ofSeconds(10))
+				await().atMost(Duration.ofSeconds(30))
 					.until(() -> registry.find("qemu.domain.block.read.bytes").tags("domain", "gamma", "device", "vda")
 						.functionCounter() != null
 							&& registry.get("qemu.domain.block.read.bytes").tags("domain", "gamma", "device", "vda")
@@ -93,7 +93,7 @@ class QemuMetricsContextTests {
 					.count()).isEqualTo(1);
 				gamma.destroy();
 				gamma.undefine();
-				await().atMost(Duration.ofSeconds(5))
+				await().atMost(Duration.ofSeconds(30))
 					.until(() -> registry.find("qemu.domain.operations").tag("domain", "gamma").timers().isEmpty()
 							&& registry.find("qemu.domain.block.read.bytes").tag("domain", "gamma").functionCounter() == null
 							&& registry.find("qemu.domain.statistics.stale").tag("domain", "gamma").gauge() == null);
@@ -117,15 +117,15 @@ class QemuMetricsContextTests {
 				QemuDriver driver = context.getBean(QemuDriver.class);
 				Domain alpha = driver.lookup("alpha");
 				ProcessHandle.of(alpha.info().pid().getAsLong()).orElseThrow().destroyForcibly();
-				await().atMost(Duration.ofSeconds(10))
+				await().atMost(Duration.ofSeconds(30))
 					.until(() -> registry.get("qemu.domain.crashes").tag("domain", "alpha").counter().count() == 1.0);
-				await().atMost(Duration.ofSeconds(5))
+				await().atMost(Duration.ofSeconds(30))
 					.until(() -> registry.get("qemu.domains").tag("state", "shutoff").gauge().value() == 1.0);
 				Domain beta = driver.define(GUESTLESS.formatted("beta"));
-				await().atMost(Duration.ofSeconds(5))
+				await().atMost(Duration.ofSeconds(30))
 					.until(() -> registry.find("qemu.domain.crashes").tag("domain", "beta").counter() != null);
 				beta.undefine();
-				await().atMost(Duration.ofSeconds(5))
+				await().atMost(Duration.ofSeconds(30))
 					.until(() -> registry.find("qemu.domain.memory.resident").tag("domain", "beta").gauge() == null
 							&& registry.find("qemu.domain.crashes").tag("domain", "beta").counter() == null);
 				assertThat(registry.find("qemu.domain.crashes").tag("domain", "alpha").counter()).isNotNull();

@@ -39,7 +39,13 @@ public final class QemuEmbedCli {
 	}
 
 	public static void main(String[] args) {
-		System.exit(new QemuEmbedCli(CapabilitiesSource.PROBE).run(args, System.out, System.err));
+		int status = new QemuEmbedCli(CapabilitiesSource.PROBE).run(args, System.out, System.err);
+		System.out.flush();
+		System.err.flush();
+		// halt, not exit: a signal that arrives right after the command finished would otherwise end the JVM
+		// with 128+signal while System.exit waits behind the shutdown it started; every command has closed
+		// what it opened by now, and the CLI registers no shutdown hook of its own beyond run's
+		Runtime.getRuntime().halt(status);
 	}
 
 	/** Runs one command and returns its exit status. */

@@ -13,7 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.github.qemuembed.driver.Accel;
@@ -30,14 +31,26 @@ import io.github.qemuembed.driver.error.QemuEmbedException;
 /**
  * {@code run [--root DIR] [--accel auto|kvm|tcg] [--shutdown-timeout DURATION] FILE}: qemu-embed's
  * {@code virt-qemu-run}. Starts the domain as a transient domain and blocks until it stops, printing
- * its state changes. SIGINT and SIGTERM shut the guest down gracefully (ACPI), forcing it after the
- * timeout. Without {@code --root} a temporary root is used and deleted at exit. Exit status: 0 when the
- * guest powered off by itself, 1 when it stopped for another reason (crash, forced, failed start), 2 on
- * usage errors.
+ * its state changes. Without {@code --root} a temporary root is used and deleted at exit.
+ * <p>
+ * <b>Signals.</b> SIGINT and SIGTERM ask for a stop, whenever they arrive once the command runs: before
+ * the driver is open nothing is started; while the domain starts (QEMU launching, QMP connecting) the start
+ * is finished and the domain destroyed at once, because its guest has not run yet; once it runs the guest
+ * is shut down gracefully (ACPI), and forced after the timeout. Only the main thread acts on the domain:
+ * the signal hook just asks it to and waits for it, so no signal is lost whatever the main thread is
+ * doing.
+ * <p>
+ * <b>Exit status.</b> 0 when the guest powered off by itself or after a signal, or when a signal came
+ * before the guest ran; 1 when it stopped for another reason (crash, forced after the timeout, failed
+ * start); 2 on usage errors. A signal never ends the command with the JVM's own 128+signal status, except
+ * one that arrives while the JVM itself is still starting, before anything was started.
  */
 final class RunCommand {
 
 	static final String USAGE = "usage: run [--root DIR] [--accel auto|kvm|tcg] [--shutdown-timeout DURATION] FILE";
+
+	/** How long the signal hook waits beyond the shutdown timeout for a start and the reporting to end. */
+	private static final Duration SIGNAL_MARGIN = Duration.ofSeconds(60);
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
@@ -45,10 +58,10 @@ final class RunCommand {
 
 	private final PrintStream err;
 
-	/** Set by the signal hook: the JVM is shutting down, so the result must leave through {@code halt}. */
-	private final AtomicBoolean signalled = new AtomicBoolean();
+	/** Completed by the signal hook: the JVM is shutting down, so the result must leave through {@code halt}. */
+	private final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
 
-	private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+	private final CountDownLatch finished = new CountDownLatch(1);
 
 	RunCommand(PrintStream out, PrintStream err) {
 		this.out = out;
@@ -73,38 +86,57 @@ final class RunCommand {
 			this.err.println("Cannot read " + options.file + ": " + ex.getMessage());
 			return 2;
 		}
+		Thread onSignal = new Thread(() -> awaitMainThread(options), "qemu-embed-run-signal");
+		Runtime.getRuntime().addShutdownHook(onSignal);
 		Path root = options.root;
 		boolean temporaryRoot = root == null;
+		int status = 1;
 		try {
 			if (temporaryRoot) {
 				root = Files.createTempDirectory(Path.of("/tmp"), "qemu-embed-run-");
 			}
-		}
-		catch (IOException ex) {
-			this.err.println("Cannot create a temporary root: " + ex.getMessage());
-			return 1;
-		}
-		int status = 1;
-		try {
 			status = runIn(root.toAbsolutePath(), xml, options);
 			return status;
 		}
+		catch (IOException ex) {
+			this.err.println("Cannot create a temporary root: " + ex.getMessage());
+			return status;
+		}
 		finally {
-			if (temporaryRoot) {
+			if (temporaryRoot && root != null) {
 				deleteTree(root);
 			}
-			if (this.signalled.get()) {
+			if (this.stopRequested.isDone()) {
 				// shutdown hooks are running (the signal hook waits for us): System.exit would block, and a
 				// normal end of the hooks would report the signal instead of the guest's fate
 				this.out.flush();
+				this.err.flush();
 				Runtime.getRuntime().halt(status);
 			}
 			this.finished.countDown();
+			try {
+				Runtime.getRuntime().removeShutdownHook(onSignal);
+			}
+			catch (IllegalStateException ex) {
+				// shutting down meanwhile: the hook runs and returns at once, since we have finished
+			}
+		}
+	}
+
+	/** The signal hook: asks the main thread to stop the domain, then waits until it has reported. */
+	private void awaitMainThread(Options options) {
+		this.stopRequested.complete(null);
+		try {
+			this.finished.await(options.shutdownTimeout.plus(SIGNAL_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
 	private int runIn(Path root, String xml, Options options) {
 		CompletableFuture<DomainStatus> stopped = new CompletableFuture<>();
+		print("opening root " + root);
 		QemuDriver driver;
 		try {
 			driver = QemuDriver.open(DriverConfig.builder(root)
@@ -117,33 +149,15 @@ final class RunCommand {
 			this.err.println("error: " + ex.getMessage());
 			return 1;
 		}
-		Thread onSignal = new Thread(() -> {
-			if (!stopped.isDone() && this.signalled.compareAndSet(false, true)) {
-				print("signal received: shutting the guest down (forced after " + options.shutdownTimeout + ")");
-				driver.find(options.domainName).ifPresent((domain) -> {
-					try {
-						domain.shutdown(options.shutdownTimeout);
-					}
-					catch (QemuEmbedException ex) {
-						// it stopped meanwhile
-					}
-				});
-				// the main thread reports, closes the driver, removes a temporary root, then halts with the status
-				try {
-					this.finished.await(options.shutdownTimeout.toSeconds() + 30, java.util.concurrent.TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			}
-		}, "qemu-embed-run-signal");
-		Runtime.getRuntime().addShutdownHook(onSignal);
 		try {
+			if (this.stopRequested.isDone()) {
+				print("signal received before the domain started: nothing to stop");
+				return 0;
+			}
 			driver.addListener((event) -> onEvent(event, stopped));
 			Domain domain;
 			try {
 				domain = driver.createTransient(xml);
-				options.domainName = domain.name();
 			}
 			catch (QemuEmbedException ex) {
 				this.err.println("error: " + ex.getMessage());
@@ -151,18 +165,42 @@ final class RunCommand {
 			}
 			print("domain '" + domain.name() + "' started (pid " + domain.info().pid().orElse(-1) + ", root " + root
 					+ ")");
+			if (this.stopRequested.isDone() && !stopped.isDone()) {
+				print("signal received while the domain was starting: destroying it before its guest runs");
+				destroyQuietly(domain);
+				DomainStatus end = stopped.join();
+				print("domain '" + domain.name() + "' stopped: " + end);
+				return 0;
+			}
+			CompletableFuture.anyOf(stopped, this.stopRequested).join();
+			if (!stopped.isDone()) {
+				print("signal received: shutting the guest down (forced after " + options.shutdownTimeout + ")");
+				shutdownQuietly(domain, options.shutdownTimeout);
+			}
 			DomainStatus end = stopped.join();
 			print("domain '" + domain.name() + "' stopped: " + end);
 			return (end.reason() == StateReason.SHUTOFF_SHUTDOWN) ? 0 : 1;
 		}
 		finally {
 			driver.close();
-			try {
-				Runtime.getRuntime().removeShutdownHook(onSignal);
-			}
-			catch (IllegalStateException ex) {
-				// already shutting down: the hook is running
-			}
+		}
+	}
+
+	private static void destroyQuietly(Domain domain) {
+		try {
+			domain.destroy();
+		}
+		catch (QemuEmbedException ex) {
+			// it stopped meanwhile: the STOPPED event says how
+		}
+	}
+
+	private static void shutdownQuietly(Domain domain, Duration timeout) {
+		try {
+			domain.shutdown(timeout);
+		}
+		catch (QemuEmbedException ex) {
+			// it stopped meanwhile: the STOPPED event says how
 		}
 	}
 
@@ -198,8 +236,6 @@ final class RunCommand {
 		Duration shutdownTimeout = Duration.ofSeconds(30);
 
 		Path file;
-
-		volatile String domainName = "";
 
 		static Options parse(List<String> args) {
 			Options options = new Options();

@@ -1,7 +1,6 @@
 package io.github.qemuembed.driver.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.fs.AtomicFiles;
 import io.github.qemuembed.driver.xml.DomainDefinition;
 import io.github.qemuembed.driver.xml.DomainXml;
@@ -37,7 +37,7 @@ final class DefinitionStore {
 			AtomicFiles.syncDirectory(this.layout.definitionsDir());
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot delete the definition of '" + name + "': " + ex.getMessage(), ex);
+			throw new HostIoException("Cannot delete the definition of '" + name + "'", ex);
 		}
 	}
 
@@ -48,7 +48,7 @@ final class DefinitionStore {
 				.toList();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+			throw new HostIoException("Cannot list the definitions in " + this.layout.definitionsDir(), ex);
 		}
 	}
 
@@ -57,7 +57,7 @@ final class DefinitionStore {
 			return Files.readString(file);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read " + file + ": " + ex.getMessage(), ex);
+			throw new HostIoException("Cannot read " + file, ex);
 		}
 	}
 

@@ -2,7 +2,6 @@ package io.github.qemuembed.driver.core;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+
+import io.github.qemuembed.driver.error.HostIoException;
 
 /**
  * {@code log/qemu/NAME.log}: like libvirt, each start appends a header line and the exact command line
@@ -44,7 +45,7 @@ final class DomainLog {
 			Files.writeString(log, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot write " + log + ": " + ex.getMessage(), ex);
+			throw new HostIoException("Cannot write " + log, ex);
 		}
 	}
 

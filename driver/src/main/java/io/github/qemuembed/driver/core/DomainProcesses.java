@@ -1,7 +1,6 @@
 package io.github.qemuembed.driver.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.command.QemuCommand;
@@ -151,8 +151,8 @@ final class DomainProcesses {
 				Files.copy(Path.of(nvram.template().get()), path);
 			}
 			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot create the NVRAM store " + path + " from its template "
-						+ nvram.template().get() + " (/domain/os/nvram): " + ex.getMessage(), ex);
+				throw new HostIoException("Cannot create the NVRAM store " + path + " from its template "
+						+ nvram.template().get() + " (/domain/os/nvram)", ex);
 			}
 		});
 	}
@@ -179,7 +179,7 @@ final class DomainProcesses {
 			Files.deleteIfExists(pidFile);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot prepare " + privateDir + ": " + ex.getMessage(), ex);
+			throw new HostIoException("Cannot prepare " + privateDir, ex);
 		}
 	}
 
@@ -421,7 +421,7 @@ final class DomainProcesses {
 		try {
 			this.context.runStates().delete(this.domain.domainName());
 		}
-		catch (UncheckedIOException ex) {
+		catch (HostIoException ex) {
 			logger.log(Level.WARNING, "Cannot remove the run state of '" + this.domain.domainName() + "'", ex);
 		}
 	}

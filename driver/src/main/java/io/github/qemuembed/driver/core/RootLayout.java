@@ -1,12 +1,12 @@
 package io.github.qemuembed.driver.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 
 /**
@@ -83,8 +83,7 @@ public final class RootLayout {
 			restrict(libDir());
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot create the root layout under " + this.root + ": " + ex.getMessage(),
-					ex);
+			throw new HostIoException("Cannot create the root layout under " + this.root, ex);
 		}
 	}
 

@@ -1,7 +1,6 @@
 package io.github.qemuembed.driver.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -14,6 +13,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.error.RootLockedException;
 
 /**
@@ -50,7 +50,7 @@ final class RootLock implements AutoCloseable {
 			key = file.getParent().toRealPath().resolve(file.getFileName());
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot resolve " + file + ": " + ex.getMessage(), ex);
+			throw new HostIoException("Cannot resolve " + file, ex);
 		}
 		if (!HELD_IN_THIS_JVM.add(key)) {
 			throw new RootLockedException(layout.root(), OptionalLong.of(ProcessHandle.current().pid()));
@@ -81,7 +81,7 @@ final class RootLock implements AutoCloseable {
 		catch (IOException ex) {
 			closeQuietly(channel);
 			HELD_IN_THIS_JVM.remove(key);
-			throw new UncheckedIOException("Cannot lock " + file + ": " + ex.getMessage(), ex);
+			throw new HostIoException("Cannot lock " + file, ex);
 		}
 	}
 

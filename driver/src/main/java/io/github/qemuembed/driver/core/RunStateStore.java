@@ -1,7 +1,6 @@
 package io.github.qemuembed.driver.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.fs.AtomicFiles;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.dataformat.xml.XmlMapper;
@@ -38,7 +38,7 @@ final class RunStateStore {
 			return this.mapper.readValue(Files.readString(file), RunState.class);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+			throw new HostIoException("Cannot read the run state " + file, ex);
 		}
 	}
 
@@ -48,7 +48,7 @@ final class RunStateStore {
 			return new ArrayList<>(files.filter((f) -> f.getFileName().toString().endsWith(".xml")).sorted().toList());
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+			throw new HostIoException("Cannot list the run states in " + this.layout.runDir(), ex);
 		}
 	}
 
@@ -58,7 +58,7 @@ final class RunStateStore {
 			Files.deleteIfExists(this.layout.pidFile(name));
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+			throw new HostIoException("Cannot remove the run state of '" + name + "'", ex);
 		}
 	}
 

@@ -1,7 +1,6 @@
 package io.github.qemuembed.driver.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.command.RunContext;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
 import io.github.qemuembed.driver.secondary.NetworkPort;
@@ -173,7 +173,7 @@ final class SecondaryResolver {
 			return file;
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot write a secret file in " + file.getParent(), ex);
+			throw new HostIoException("Cannot write a secret file in " + file.getParent(), ex);
 		}
 		finally {
 			Arrays.fill(value, (byte) 0);

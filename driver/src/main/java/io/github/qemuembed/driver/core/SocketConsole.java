@@ -3,9 +3,9 @@ package io.github.qemuembed.driver.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.DomainConsole;
 import io.github.qemuembed.driver.io.ChannelStreams;
 import jnr.unixsocket.UnixSocketAddress;
@@ -35,7 +35,7 @@ final class SocketConsole implements DomainConsole {
 			return new SocketConsole(UnixSocketChannel.open(new UnixSocketAddress(socket.toFile())));
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot connect to the console at " + socket + ": " + ex.getMessage(), ex);
+			throw new HostIoException("Cannot connect to the console at " + socket, ex);
 		}
 	}
 

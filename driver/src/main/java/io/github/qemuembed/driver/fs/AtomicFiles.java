@@ -1,7 +1,6 @@
 package io.github.qemuembed.driver.fs;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
+
+import io.github.qemuembed.driver.error.HostIoException;
 
 /**
  * Writes files so that a reader (or a crash) sees either the old content or the new one, never a
@@ -53,7 +54,7 @@ public final class AtomicFiles {
 			syncDirectory(dir);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot write " + target + ": " + ex.getMessage(), ex);
+			throw new HostIoException("Cannot write " + target, ex);
 		}
 		finally {
 			if (temp != null) {

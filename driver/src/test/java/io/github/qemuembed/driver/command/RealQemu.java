@@ -24,8 +24,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * A real QEMU started paused ({@code -S}) with exactly the argv {@link QemuCommandBuilder} builds, and a QMP
  * client on its monitor socket. Closing kills QEMU (SIGKILL) and waits for it; tests use try-with-resources.
+ * Public in the driver's test jar for the integration tests that boot a guest with it.
  */
-final class RealQemu implements AutoCloseable {
+public final class RealQemu implements AutoCloseable {
 
 	private static QemuCapabilities capabilities;
 
@@ -62,7 +63,7 @@ final class RealQemu implements AutoCloseable {
 		return kvmUsable() ? Accel.KVM : Accel.TCG;
 	}
 
-	static RealQemu start(String xml, Path root, Accel accel) throws IOException {
+	public static RealQemu start(String xml, Path root, Accel accel) throws IOException {
 		return start(xml, root, accel, UnaryOperator.identity());
 	}
 
@@ -83,40 +84,61 @@ final class RealQemu implements AutoCloseable {
 		builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
 		Process process = builder.start();
 		try {
+			// the wait ends as soon as QEMU exits: a QEMU that refuses its argv fails the test at once, with its log
 			QmpClient qmp = QmpClient.connect(context.monitorSocket(),
-					QmpClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(20)), QmpEventListener.NONE);
+					QmpClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(20)), QmpEventListener.NONE,
+					process.toHandle());
+			try {
+				// some failures (a vCPU the host refuses) come right after the greeting
+				qmp.execute("query-status");
+			}
+			catch (RuntimeException ex) {
+				qmp.close();
+				throw ex;
+			}
 			return new RealQemu(process, qmp, command, log);
 		}
 		catch (RuntimeException ex) {
+			String status = process.isAlive() ? "none, killed by the test" : Integer.toString(process.exitValue());
 			process.destroyForcibly();
+			// QEMU is gone or killed now: its log is complete
 			try {
 				process.waitFor(10, TimeUnit.SECONDS);
 			}
 			catch (InterruptedException interrupted) {
 				Thread.currentThread().interrupt();
 			}
-			throw new IllegalStateException("QEMU did not start: " + Files.readString(log) + "\nargv: "
-					+ command.argv(), ex);
+			throw new QemuDidNotStart("QEMU did not start (exit status " + status + "): "
+					+ Files.readString(log) + "\nargv: " + command.argv(), ex);
 		}
 	}
 
-	QemuCommand command() {
+	/** QEMU exited (or was killed) before its monitor answered; the message holds its log. */
+	static final class QemuDidNotStart extends IllegalStateException {
+
+		QemuDidNotStart(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+	public QemuCommand command() {
 		return this.command;
 	}
 
-	Process process() {
+	public Process process() {
 		return this.process;
 	}
 
-	String log() throws IOException {
+	public String log() throws IOException {
 		return Files.readString(this.log);
 	}
 
-	JsonNode qmp(String command) {
+	public JsonNode qmp(String command) {
 		return this.qmp.execute(command);
 	}
 
-	JsonNode qmp(String command, Map<String, ?> arguments) {
+	public JsonNode qmp(String command, Map<String, ?> arguments) {
 		return this.qmp.execute(command, arguments);
 	}
 

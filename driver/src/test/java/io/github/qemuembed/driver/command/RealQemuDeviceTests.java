@@ -55,6 +55,16 @@ class RealQemuDeviceTests {
 		return file;
 	}
 
+	/** A gzipped fixture from the test resources, unpacked into the root. */
+	Path fixture(String resource, String name) throws Exception {
+		Path file = this.root.resolve(name);
+		try (java.io.InputStream in = new java.util.zip.GZIPInputStream(
+				Files.newInputStream(Path.of("src/test/resources", resource)))) {
+			Files.copy(in, file);
+		}
+		return file;
+	}
+
 	static Map<String, JsonNode> blockByDevice(RealQemu qemu) {
 		Map<String, JsonNode> byId = new HashMap<>();
 		for (JsonNode block : qemu.qmp("query-block")) {
@@ -175,12 +185,11 @@ class RealQemuDeviceTests {
 	void volumeDiskAndLuksEncryptionFromSecretFiles() throws Exception {
 		UUID secret = UUID.randomUUID();
 		Path secretFile = this.root.resolve("secret.key");
-		Files.writeString(secretFile, "correct horse");
+		Files.writeString(secretFile, "correct horse"); // the fixtures' passphrase
 		Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
-		String keyObject = "secret,id=sec0,file=" + secretFile;
-		Path luksQcow2 = image("vol.qcow2", "qcow2", "8M", "--object", keyObject, "-o",
-				"encrypt.format=luks,encrypt.key-secret=sec0");
-		Path luksRaw = image("raw.luks", "luks", "8M", "--object", keyObject, "-o", "key-secret=sec0");
+		// committed fixtures (see src/test/resources/luks): made with a short iteration time, on any CPU
+		Path luksQcow2 = fixture("luks/vol.qcow2.gz", "vol.qcow2");
+		Path luksRaw = fixture("luks/raw.luks.gz", "raw.luks");
 		String devices = "<disk type='volume' device='disk'><driver name='qemu' type='qcow2'/>"
 				+ "<source pool='default' volume='vol.qcow2'/><target dev='vda' bus='virtio'/>"
 				+ "<encryption format='luks'><secret type='passphrase' uuid='" + secret + "'/></encryption></disk>"

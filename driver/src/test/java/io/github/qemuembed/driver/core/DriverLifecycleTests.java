@@ -199,7 +199,7 @@ class DriverLifecycleTests {
 		domain.start();
 		long pid = domain.info().pid().orElseThrow();
 		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-		await().atMost(Duration.ofSeconds(10)).until(() -> domain.status().state() == DomainState.SHUTOFF);
+		await().atMost(Duration.ofSeconds(30)).until(() -> domain.status().state() == DomainState.SHUTOFF);
 		assertThat(domain.status().reason()).isEqualTo(StateReason.SHUTOFF_CRASHED);
 		await().untilAsserted(() -> assertThat(this.open.events()).extracting(DomainEvent::type)
 			.contains(DomainEventType.CRASHED));

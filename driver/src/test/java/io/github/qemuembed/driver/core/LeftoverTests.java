@@ -64,7 +64,8 @@ class LeftoverTests {
 			domain.destroy();
 			assertThat(domain.status()).hasToString("shutoff/destroyed");
 		}
-		await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).isEmpty());
+		await().atMost(Duration.ofSeconds(30))
+				.until(() -> ProcessHandle.of(pid).isEmpty());
 	}
 
 	@Test
@@ -78,7 +79,8 @@ class LeftoverTests {
 		}
 		try (QemuDriver second = QemuDriver.open(
 				GuestlessDomains.config(this.root).leftovers(LeftoverPolicy.DESTROY).build())) {
-			await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).isEmpty());
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> ProcessHandle.of(pid).isEmpty());
 			assertThat(second.lookup("goner").status().state()).isEqualTo(DomainState.SHUTOFF);
 			assertThat(this.root.resolve("run/qemu/goner.xml")).doesNotExist();
 		}
@@ -134,7 +136,8 @@ class LeftoverTests {
 			new ProcessBuilder("kill", "-9", Long.toString(jvm.pid())).start().waitFor(10, TimeUnit.SECONDS);
 			assertThat(jvm.waitFor(10, TimeUnit.SECONDS)).isTrue();
 			for (long pid : pids) {
-				await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).isEmpty());
+				await().atMost(Duration.ofSeconds(30))
+				.until(() -> ProcessHandle.of(pid).isEmpty());
 			}
 		}
 		finally {

@@ -52,7 +52,7 @@ class OnCrashTests {
 		domain.start();
 		long pid = domain.info().pid().orElseThrow();
 		domain.qmp(PANIC);
-		await().atMost(Duration.ofSeconds(10)).until(() -> domain.status().state() == DomainState.CRASHED);
+		await().atMost(Duration.ofSeconds(30)).until(() -> domain.status().state() == DomainState.CRASHED);
 		assertThat(domain.status()).hasToString("crashed/panicked");
 		// the STOP that follows the panic does not turn it into a pause
 		await().untilAsserted(() -> assertThat(domain.qmp("{\"execute\":\"query-status\"}"))
@@ -74,7 +74,7 @@ class OnCrashTests {
 		domain.start();
 		long pid = domain.info().pid().orElseThrow();
 		panic(domain);
-		await().atMost(Duration.ofSeconds(10)).until(() -> domain.status().state() == DomainState.SHUTOFF);
+		await().atMost(Duration.ofSeconds(30)).until(() -> domain.status().state() == DomainState.SHUTOFF);
 		assertThat(domain.status()).hasToString("shutoff/crashed");
 		await().until(() -> ProcessHandle.of(pid).isEmpty());
 		await().untilAsserted(() -> assertThat(this.open.events()).extracting(DomainEvent::type)
@@ -89,7 +89,7 @@ class OnCrashTests {
 		domain.start();
 		long pid = domain.info().pid().orElseThrow();
 		panic(domain);
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.until(() -> domain.status().state() == DomainState.RUNNING
 					&& domain.info().pid().orElse(pid) != pid);
 		assertThat(ProcessHandle.of(pid)).isEmpty();

@@ -196,8 +196,8 @@ class QmpClientTests {
 				CompletableFuture<JsonNode> queued = client.executeAsync("query-name", null, Duration.ofMinutes(1));
 				assertThat(pending).isNotDone();
 				qemu.signal("KILL");
-				await().atMost(Duration.ofSeconds(10)).until(pending::isDone);
-				await().atMost(Duration.ofSeconds(10)).until(queued::isDone);
+				await().atMost(Duration.ofSeconds(30)).until(pending::isDone);
+				await().atMost(Duration.ofSeconds(30)).until(queued::isDone);
 				for (CompletableFuture<JsonNode> call : List.of(pending, queued)) {
 					assertThat(call).failsWithin(Duration.ZERO)
 						.withThrowableOfType(java.util.concurrent.ExecutionException.class)
@@ -205,7 +205,7 @@ class QmpClientTests {
 						.isInstanceOfSatisfying(QmpException.class,
 								(ex) -> assertThat(ex.errorClass()).isEqualTo(QmpException.DISCONNECTED));
 				}
-				await().atMost(Duration.ofSeconds(10)).until(() -> callbackSaw.get() != null);
+				await().atMost(Duration.ofSeconds(30)).until(() -> callbackSaw.get() != null);
 				assertThat(listenerSaw.get()).isNotNull();
 				assertThat(listenerSaw.get().errorClass()).isEqualTo(QmpException.DISCONNECTED);
 				assertThat(client.isConnected()).isFalse();
@@ -344,7 +344,7 @@ class QmpClientTests {
 						assertThat(ex.description()).contains("longer than 4096 bytes");
 					});
 				assertThat(client.isConnected()).isFalse();
-				await().atMost(Duration.ofSeconds(10)).until(() -> disconnect.get() != null);
+				await().atMost(Duration.ofSeconds(30)).until(() -> disconnect.get() != null);
 				assertThat(disconnect.get().description()).contains("longer than 4096 bytes");
 			}
 		}

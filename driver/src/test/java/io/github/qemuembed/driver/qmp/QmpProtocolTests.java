@@ -159,7 +159,7 @@ class QmpProtocolTests {
 		}
 
 		void awaitStarted() {
-			await().atMost(Duration.ofSeconds(10)).until(() -> !this.receivers.isEmpty());
+			await().atMost(Duration.ofSeconds(30)).until(() -> !this.receivers.isEmpty());
 		}
 
 		/** Delivers bytes as if read from the socket (one thread at a time, like a real transport). */

@@ -1,22 +1,18 @@
 package io.github.qemuembed.it.cli;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.qemuembed.testsupport.guest.TestGuest;
+import io.github.qemuembed.testsupport.process.FollowedProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,7 +27,7 @@ class RunCommandIT {
 
 	private Path work;
 
-	private Process cli;
+	private FollowedProcess cli;
 
 	@BeforeEach
 	void createWorkDir() throws Exception {
@@ -42,7 +38,7 @@ class RunCommandIT {
 	@AfterEach
 	void cleanUp() throws Exception {
 		if (this.cli != null) {
-			this.cli.destroyForcibly();
+			this.cli.close();
 		}
 		try (var paths = Files.walk(this.work)) {
 			paths.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
@@ -54,33 +50,33 @@ class RunCommandIT {
 		Path xml = this.work.resolve("guest.xml");
 		Files.writeString(xml, TestGuest.standard().domain("cli-guest").type("qemu").toXml());
 		Path root = this.work.resolve("root");
-		List<String> output = start("run", "--root", root.toString(), "--accel", "tcg", "--shutdown-timeout", "60s",
+		start("run", "--root", root.toString(), "--accel", "tcg", "--shutdown-timeout", "60s",
 				xml.toString());
 		Path log = root.resolve("log/qemu/cli-guest.log");
 		await().atMost(Duration.ofSeconds(90))
 			.until(() -> Files.exists(log) && Files.readString(log).contains(TestGuest.READY_MARKER));
-		new ProcessBuilder("kill", "-TERM", Long.toString(this.cli.pid())).start().waitFor();
-		assertThat(this.cli.waitFor(90, TimeUnit.SECONDS)).isTrue();
-		assertThat(this.cli.exitValue()).as(String.join("\n", output)).isZero();
-		assertThat(output).anyMatch((line) -> line.contains("stopped: shutoff/shutdown"));
+		this.cli.signal("TERM");
+		assertThat(this.cli.awaitExit(Duration.ofSeconds(90))).as(this.cli.output()).isTrue();
+		assertThat(this.cli.exitValue()).as(this.cli.output()).isZero();
+		assertThat(this.cli.printed("stopped: shutoff/shutdown")).as(this.cli.output()).isTrue();
 	}
 
 	@Test
 	void guestThatIgnoresAcpiIsForcedAndTheExitStatusSaysSo() throws Exception {
 		Path xml = this.work.resolve("guestless.xml");
 		Files.writeString(xml, guestless("cli-guestless"));
-		List<String> output = start("run", "--shutdown-timeout", "1s", xml.toString());
-		await().atMost(Duration.ofSeconds(30)).until(() -> output.stream().anyMatch((l) -> l.contains("started (pid")));
-		new ProcessBuilder("kill", "-INT", Long.toString(this.cli.pid())).start().waitFor();
-		assertThat(this.cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(this.cli.exitValue()).as(String.join("\n", output)).isEqualTo(1);
-		assertThat(output).anyMatch((line) -> line.contains("shutoff/destroyed"));
+		start("run", "--shutdown-timeout", "1s", xml.toString());
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.cli.printed("started (pid"));
+		this.cli.signal("INT");
+		assertThat(this.cli.awaitExit(Duration.ofSeconds(60))).as(this.cli.output()).isTrue();
+		assertThat(this.cli.exitValue()).as(this.cli.output()).isEqualTo(1);
+		assertThat(this.cli.printed("shutoff/destroyed")).as(this.cli.output()).isTrue();
 		// without --root, a temporary root was used, and it is gone
-		String started = output.stream().filter((l) -> l.contains("started (pid")).findFirst().orElseThrow();
+		String started = this.cli.lines().stream().filter((l) -> l.contains("started (pid")).findFirst().orElseThrow();
 		Path temporaryRoot = Path.of(started.replaceAll(".*root (\\S+)\\).*", "$1"));
 		assertThat(temporaryRoot.toString()).startsWith("/tmp/qemu-embed-run-");
 		assertThat(temporaryRoot).doesNotExist();
-		assertThat(output).noneMatch((line) -> line.contains("Exception"));
+		assertThat(this.cli.printed("Exception")).as(this.cli.output()).isFalse();
 	}
 
 	@Test
@@ -88,34 +84,18 @@ class RunCommandIT {
 		Path xml = this.work.resolve("guestless.xml");
 		String uuid = UUID.randomUUID().toString();
 		Files.writeString(xml, guestless("cli-orphan").replace("<name>", "<uuid>" + uuid + "</uuid><name>"));
-		List<String> output = start("run", "--root", this.work.resolve("root").toString(), xml.toString());
-		await().atMost(Duration.ofSeconds(30)).until(() -> output.stream().anyMatch((l) -> l.contains("started (pid")));
+		start("run", "--root", this.work.resolve("root").toString(), xml.toString());
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.cli.printed("started (pid"));
 		assertThat(qemuWith(uuid)).hasSize(1);
-		new ProcessBuilder("kill", "-KILL", Long.toString(this.cli.pid())).start().waitFor();
-		await().atMost(Duration.ofSeconds(10)).until(() -> qemuWith(uuid).isEmpty());
+		this.cli.signal("KILL");
+		await().atMost(Duration.ofSeconds(30)).until(() -> qemuWith(uuid).isEmpty());
 	}
 
-	private List<String> start(String... args) throws Exception {
+	private void start(String... args) throws Exception {
 		List<String> command = new java.util.ArrayList<>(
 				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
 		command.addAll(List.of(args));
-		this.cli = new ProcessBuilder(command).redirectErrorStream(true).start();
-		List<String> lines = new CopyOnWriteArrayList<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader in = new BufferedReader(
-					new InputStreamReader(this.cli.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = in.readLine()) != null) {
-					lines.add(line);
-				}
-			}
-			catch (Exception ex) {
-				// process ended
-			}
-		});
-		reader.setDaemon(true);
-		reader.start();
-		return lines;
+		this.cli = FollowedProcess.start(new ProcessBuilder(command));
 	}
 
 	private static List<Long> qemuWith(String uuid) throws Exception {

@@ -103,7 +103,7 @@ class GuestLifecycleIT {
 			shell.sendLine("reboot -f");
 			await().atMost(BOOT).until(() -> ProcessHandle.of(pid).isEmpty());
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> domain.status().state() == DomainState.SHUTOFF);
+		await().atMost(Duration.ofSeconds(30)).until(() -> domain.status().state() == DomainState.SHUTOFF);
 		assertThat(domain.status()).hasToString("shutoff/shutdown");
 		assertThat(markers(this.open.root().resolve("log/qemu/oneshot.log"))).isEqualTo(1);
 	}

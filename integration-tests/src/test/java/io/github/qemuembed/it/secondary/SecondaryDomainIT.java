@@ -36,6 +36,7 @@ import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
 import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.SecretRef;
 import io.github.qemuembed.driver.secondary.rpc.RpcClientOptions;
+import io.github.qemuembed.testsupport.disk.LuksImages;
 import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,9 +80,7 @@ class SecondaryDomainIT {
 		daemon.virsh("storage", "vol-create-as", "qe-pool", "data.qcow2", "16M", "--format", "qcow2");
 		daemon.virsh("storage", "vol-create-as", "qe-pool", "plain.raw", "8M", "--format", "raw");
 		luksImage = shared.resolve("secure.luks");
-		// iter-time=10 ms: unlocking stays fast, and this passphrase protects nothing
-		run("qemu-img", "create", "-f", "luks", "--object", "secret,id=s0,data=" + PASSPHRASE, "-o",
-				"key-secret=s0,iter-time=10", luksImage.toString(), "16M");
+		LuksImages.create(luksImage, 16, PASSPHRASE);
 		daemonSecret = UUID.randomUUID();
 		try (RemoteSecretDriver secrets = (RemoteSecretDriver) SecondaryDriverFactory.secretDriver(daemon.unixUri("secret"),
 				null, AccessPolicy.denyAll(), CallerSupplier.NONE)) {

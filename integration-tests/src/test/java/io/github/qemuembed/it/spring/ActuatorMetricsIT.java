@@ -136,7 +136,7 @@ class ActuatorMetricsIT {
 		await().atMost(Duration.ofSeconds(20)).until(() -> hostBytes("tx_bytes") > 0);
 		long hostTransmitted = hostBytes("tx_bytes");
 		// counters only grow: what the scrape shows as received is at least what the host had sent before it
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.until(() -> scrapeValue("qemu_domain_network_received_bytes_total{device=\"" + TAP
 					+ "\",domain=\"delta\"}") >= hostTransmitted);
 		assertThat(get("/actuator/prometheus").body())

@@ -24,6 +24,7 @@ import io.github.qemuembed.driver.secondary.SecondaryDriverFactory;
 import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
 import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.SecretRef;
+import io.github.qemuembed.testsupport.disk.LuksImages;
 import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 import io.github.qemuembed.testsupport.process.QemuRoots;
 import org.junit.jupiter.api.BeforeAll;
@@ -257,14 +258,7 @@ class SecondaryDriversServiceConnectionIT {
 	}
 
 	private static void luks(Path image, String passphrase) throws Exception {
-		// iter-time=10 ms: unlocking stays fast, and this passphrase protects nothing
-		Process process = new ProcessBuilder("qemu-img", "create", "-f", "luks", "--object",
-				"secret,id=s0,data=" + passphrase, "-o", "key-secret=s0,iter-time=10", image.toString(), "16M")
-			.redirectErrorStream(true)
-			.start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(process.exitValue()).as(output).isZero();
+		LuksImages.create(image, 16, passphrase);
 	}
 
 	private static Path tempDirectory(String prefix) {

@@ -19,6 +19,7 @@ import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.testsupport.console.GuestConsole;
 import io.github.qemuembed.testsupport.console.ShellResult;
 import io.github.qemuembed.testsupport.guest.TestGuest;
+import io.github.qemuembed.testsupport.process.GuestClock;
 
 /**
  * A VM of a {@link QemuTest}: its {@link Domain}, and helpers for its serial console (run a shell
@@ -91,22 +92,32 @@ public final class GuestVm {
 	 * writes the console to.
 	 */
 	void awaitReadySince(long logOffset, Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
+		// the timeout counts the guest's time, not the host's load (see GuestClock); a guest starved for more
+		// than five times that is a host problem worth a failure of its own
+		GuestClock clock = GuestClock.start(this.domain.info().pid().orElse(-1L));
+		Duration starvationCap = timeout.multipliedBy(5);
 		while (true) {
-			Duration left = Duration.ofNanos(deadline - System.nanoTime());
-			Duration slice = (left.compareTo(Duration.ofSeconds(1)) > 0) ? Duration.ofSeconds(1) : left;
 			try {
-				console().awaitText(TestGuest.READY_MARKER, slice.isNegative() ? Duration.ZERO : slice);
+				console().awaitText(TestGuest.READY_MARKER, Duration.ofSeconds(1));
 				return;
 			}
-			catch (OperationTimeoutException ex) {
+			catch (QemuEmbedException ex) {
+				// a timeout of the slice, a console that closed, or a domain no longer running: look closer
 				if (logSince(logOffset).contains(TestGuest.READY_MARKER)) {
 					return;
 				}
-				if (System.nanoTime() - deadline >= 0) {
+				if (!clock.processAlive()) {
+					throw new OperationTimeoutException("QEMU of the test guest '" + name() + "' exited before the guest "
+							+ "printed " + TestGuest.READY_MARKER + "\n"
+							+ section("QEMU log " + this.logFile + " (last 40 lines)", tail(qemuLog(), 40)), ex);
+				}
+				boolean tooSlow = clock.elapsed().compareTo(timeout) >= 0;
+				if (tooSlow || clock.wallElapsed().compareTo(starvationCap) >= 0) {
 					throw new OperationTimeoutException("the test guest '" + name() + "' did not print "
-							+ TestGuest.READY_MARKER + " within " + timeout.toSeconds() + " s (boot too slow, or stuck: "
-							+ "see its console below)\n" + section("console of '" + name() + "' (last 40 lines)",
+							+ TestGuest.READY_MARKER + " within " + timeout.toSeconds() + " s of guest time ("
+							+ clock.wallElapsed().toSeconds() + " s of wall time; "
+							+ (tooSlow ? "boot too slow, or stuck" : "QEMU starved of CPU by the host's load")
+							+ ": see its console below)\n" + section("console of '" + name() + "' (last 40 lines)",
 									tail(consoleTranscript(), 40)), ex);
 				}
 			}

@@ -10,9 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainConsole;
+import io.github.qemuembed.driver.DomainInfo;
+import io.github.qemuembed.driver.DomainStatus;
+import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 import org.junit.jupiter.api.AfterEach;
@@ -62,7 +67,27 @@ class GuestVmReadinessTests {
 			.withMessageContaining("did not print " + TestGuest.READY_MARKER);
 	}
 
+	@Test
+	void aGuestWhoseQemuExitedFailsAtOnceWithItsLog() throws Exception {
+		Path log = this.directory.resolve("vm.log");
+		Files.writeString(log, "qemu-system-x86_64: cannot set up guest memory 'pc.ram'\n");
+		Process qemu = new ProcessBuilder("true").start();
+		qemu.waitFor();
+		GuestVm vm = new GuestVm(silentDomain(qemu.pid()), log);
+
+		long start = System.nanoTime();
+		assertThatExceptionOfType(OperationTimeoutException.class)
+			.isThrownBy(() -> vm.awaitReadySince(0, Duration.ofMinutes(10)))
+			.withMessageContaining("exited before the guest printed")
+			.withMessageContaining("cannot set up guest memory");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(1));
+	}
+
 	private Domain silentDomain() throws IOException {
+		return silentDomain(ProcessHandle.current().pid());
+	}
+
+	private Domain silentDomain(long qemuPid) throws IOException {
 		InputStream output = new PipedInputStream(this.guestSide);
 		OutputStream input = OutputStream.nullOutputStream();
 		DomainConsole console = new DomainConsole() {
@@ -87,6 +112,10 @@ class GuestVmReadinessTests {
 				(proxy, method, args) -> switch (method.getName()) {
 					case "openConsole" -> console;
 					case "name" -> "vm";
+					// the "QEMU" whose guest time the wait counts
+					case "info" -> new DomainInfo(DomainStatus.of(StateReason.RUNNING_BOOTED),
+							OptionalLong.of(qemuPid), Optional.empty(), Duration.ZERO, 1, 0, 0,
+							Duration.ZERO, 0, false, false);
 					default -> throw new UnsupportedOperationException(method.getName());
 				});
 	}

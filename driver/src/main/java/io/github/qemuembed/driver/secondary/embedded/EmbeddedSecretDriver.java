@@ -1,7 +1,6 @@
 package io.github.qemuembed.driver.secondary.embedded;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -21,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.AccessRequest;
 import io.github.qemuembed.driver.access.CallerSupplier;
@@ -347,7 +347,7 @@ public final class EmbeddedSecretDriver implements SecretDriver {
 			return Optional.empty();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read the value of secret " + uuid, ex);
+			throw new HostIoException("Cannot read the value of secret " + uuid, ex);
 		}
 		try {
 			return Optional.of(Base64.getMimeDecoder().decode(encoded));
@@ -377,7 +377,7 @@ public final class EmbeddedSecretDriver implements SecretDriver {
 			Files.deleteIfExists(xmlFile(uuid));
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot delete the files of secret " + uuid, ex);
+			throw new HostIoException("Cannot delete the files of secret " + uuid, ex);
 		}
 	}
 
