@@ -76,8 +76,7 @@ final class DomainSaver {
 		}
 		catch (IOException ex) {
 			deleteQuietly(temp);
-			throw new QemuEmbedException(ErrorCode.SYSTEM_ERROR, "Cannot write the saved state to " + target + ": "
-					+ ex.getMessage(), ex);
+			throw new io.github.qemuembed.driver.error.HostIoException("Cannot write the saved state to " + target, ex);
 		}
 		catch (RuntimeException ex) {
 			deleteQuietly(temp);

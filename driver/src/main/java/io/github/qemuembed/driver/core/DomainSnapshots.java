@@ -214,7 +214,7 @@ final class DomainSnapshots {
 				Files.deleteIfExists(file);
 			}
 			catch (IOException ex) {
-				throw new java.io.UncheckedIOException("Cannot delete the memory file " + file, ex);
+				throw new io.github.qemuembed.driver.error.HostIoException("Cannot delete the memory file " + file, ex);
 			}
 		});
 	}

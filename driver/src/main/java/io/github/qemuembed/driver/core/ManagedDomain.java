@@ -708,8 +708,7 @@ final class ManagedDomain implements Domain {
 			Files.deleteIfExists(file);
 		}
 		catch (IOException ex) {
-			throw new QemuEmbedException(io.github.qemuembed.driver.error.ErrorCode.SYSTEM_ERROR,
-					"Cannot remove the managed save image " + file + ": " + ex.getMessage(), ex);
+			throw new io.github.qemuembed.driver.error.HostIoException("Cannot remove the managed save image " + file, ex);
 		}
 	}
 

@@ -9,9 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
-import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.InvalidOperationException;
-import io.github.qemuembed.driver.error.QemuEmbedException;
 
 /**
  * The file a saved domain lives in: a fixed header, the live domain XML, then QEMU's migration stream
@@ -97,8 +95,7 @@ record SaveImage(String xml, boolean wasRunning, long dataOffset) {
 			throw new InvalidOperationException("No saved domain in " + file + ": the file does not exist");
 		}
 		catch (IOException ex) {
-			throw new QemuEmbedException(ErrorCode.SYSTEM_ERROR, "Cannot read the saved domain " + file + ": "
-					+ ex.getMessage(), ex);
+			throw new io.github.qemuembed.driver.error.HostIoException("Cannot read the saved domain " + file, ex);
 		}
 	}
 

@@ -1,7 +1,6 @@
 package io.github.qemuembed.driver.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -17,6 +16,7 @@ import java.util.Optional;
 import org.w3c.dom.Element;
 
 import io.github.qemuembed.driver.DomainSnapshot;
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.fs.AtomicFiles;
 import io.github.qemuembed.driver.secondary.xml.SafeXml;
 import io.github.qemuembed.driver.xml.Disk;
@@ -68,7 +68,7 @@ final class SnapshotStore {
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read " + this.dir, ex);
+			throw new HostIoException("Cannot read " + this.dir, ex);
 		}
 		// creation times are whole seconds (libvirt's): within one second a parent still comes before its child
 		java.util.Map<String, String> parents = new java.util.HashMap<>();
@@ -95,7 +95,7 @@ final class SnapshotStore {
 			return Optional.empty();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read the metadata of snapshot '" + name + "'", ex);
+			throw new HostIoException("Cannot read the metadata of snapshot '" + name + "'", ex);
 		}
 	}
 
@@ -107,7 +107,7 @@ final class SnapshotStore {
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot create " + this.dir, ex);
+			throw new HostIoException("Cannot create " + this.dir, ex);
 		}
 		AtomicFiles.write(file(stored.snapshot().name()),
 				format(stored).getBytes(java.nio.charset.StandardCharsets.UTF_8),
@@ -119,7 +119,7 @@ final class SnapshotStore {
 			Files.deleteIfExists(file(name));
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot delete the metadata of snapshot '" + name + "'", ex);
+			throw new HostIoException("Cannot delete the metadata of snapshot '" + name + "'", ex);
 		}
 	}
 
