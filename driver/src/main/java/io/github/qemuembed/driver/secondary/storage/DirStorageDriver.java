@@ -4,17 +4,13 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -24,7 +20,6 @@ import io.github.qemuembed.driver.access.AccessRequest;
 import io.github.qemuembed.driver.access.CallerSupplier;
 import io.github.qemuembed.driver.access.Permission;
 import io.github.qemuembed.driver.error.AccessDeniedException;
-import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
 import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
@@ -34,8 +29,8 @@ import io.github.qemuembed.driver.secondary.StorageVolume;
 /**
  * The embedded storage driver ({@link EmbeddedStorageDriver}): {@code dir} pools under a root.
  * <p>
- * Metadata (which pools exist, which are active, which volume names are being created) is guarded by
- * {@code this}. Creating a volume never shows a half-made one: {@code qemu-img} or an import writes a
+ * Access checks and volumes; the pools and their files are {@link PoolStore}'s. Metadata (which pools
+ * exist, which are active, which volume names are being created) is guarded by {@code this}. Creating a volume never shows a half-made one: {@code qemu-img} or an import writes a
  * hidden {@code .NAME.*.part} file in the pool's directory, and only a complete, checked file is
  * hard-linked to the volume's name (a link, unlike a rename, fails when the name exists). Hidden files
  * left by a killed process are removed when the pool starts.
@@ -44,15 +39,7 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 
 	private static final System.Logger logger = System.getLogger(DirStorageDriver.class.getName());
 
-	private static final String PART_SUFFIX = ".part";
-
 	private final Path root;
-
-	private final Path configDir;
-
-	private final Path autostartDir;
-
-	private final Path stateDir;
 
 	private final AccessPolicy policy;
 
@@ -65,9 +52,7 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 	private final VolumeUsers users;
 
 	// guarded by this
-	private final Map<String, PoolDefinition> pools = new LinkedHashMap<>();
-
-	private final Set<String> active = new HashSet<>();
+	private final PoolStore pools;
 
 	/** {@code POOL/VOLUME} names reserved by creations in progress. */
 	private final Set<String> creating = new HashSet<>();
@@ -79,19 +64,8 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 		this.callers = Objects.requireNonNull(callers, "callers");
 		this.qemuImg = qemuImg;
 		this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-		this.configDir = this.root.resolve("etc/storage");
-		this.autostartDir = this.configDir.resolve("autostart");
-		this.stateDir = this.root.resolve("run/storage");
 		this.users = new VolumeUsers(this.root);
-		try {
-			Files.createDirectories(this.configDir);
-			Files.createDirectories(this.stateDir);
-		}
-		catch (IOException ex) {
-			throw new StorageException(Problem.OPERATION_FAILED,
-					"cannot create the embedded storage directories under " + this.root + ": " + ex.getMessage(), ex);
-		}
-		load();
+		this.pools = new PoolStore(this.root);
 	}
 
 	@Override
@@ -101,8 +75,8 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 
 	@Override
 	public void ping() {
-		if (!Files.isDirectory(this.configDir)) {
-			throw new SecondaryDriverException("The embedded storage directory " + this.configDir + " is gone");
+		if (!Files.isDirectory(this.pools.configDir())) {
+			throw new SecondaryDriverException("The embedded storage directory " + this.pools.configDir() + " is gone");
 		}
 	}
 
@@ -110,134 +84,65 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 
 	@Override
 	public synchronized StoragePoolInfo definePool(String poolXml) {
-		PoolDefinition definition = PoolDefinition.parse(poolXml,
-				(name) -> this.root.resolve("storage").resolve(name));
+		PoolDefinition definition = PoolDefinition.parse(poolXml, (name) -> this.root.resolve("storage").resolve(name));
 		checkPool(Permission.STORAGE_POOL_WRITE, definition.name());
 		checkPool(Permission.STORAGE_POOL_SAVE, definition.name());
-		PoolDefinition existing = this.pools.get(definition.name());
-		if (existing != null && !existing.uuid().equals(definition.uuid())) {
-			throw new StorageException(Problem.POOL_EXISTS, "pool '" + definition.name() + "' already exists with UUID "
-					+ existing.uuid() + "; undefine it first or give that UUID to redefine it");
-		}
-		for (PoolDefinition other : this.pools.values()) {
-			if (!other.name().equals(definition.name()) && other.uuid().equals(definition.uuid())) {
-				throw new StorageException(Problem.POOL_EXISTS,
-						"pool '" + other.name() + "' already has UUID " + definition.uuid());
-			}
-			if (!other.name().equals(definition.name()) && other.target().equals(definition.target())) {
-				throw new StorageException(Problem.POOL_EXISTS, "pool '" + other.name() + "' already uses the directory "
-						+ definition.target() + "; give each pool its own <target><path>");
-			}
-		}
-		if (existing != null && this.active.contains(existing.name()) && !existing.target().equals(definition.target())) {
-			throw new StorageException(Problem.POOL_STATE,
-					"pool '" + existing.name() + "' is active: stop it before moving its directory");
-		}
-		AtomicFiles.writeString(configFile(definition.name()), definition.toXml(0, 0, 0));
-		this.pools.put(definition.name(), definition);
-		return info(definition);
+		return this.pools.define(definition);
 	}
 
 	@Override
 	public synchronized void startPool(String pool) {
 		checkPool(Permission.STORAGE_POOL_START, pool);
-		PoolDefinition definition = require(pool);
-		if (this.active.contains(pool)) {
-			throw new StorageException(Problem.POOL_STATE, "pool '" + pool + "' is already active");
-		}
-		activate(definition);
+		this.pools.start(pool);
 	}
 
 	@Override
 	public synchronized void stopPool(String pool) {
 		checkPool(Permission.STORAGE_POOL_STOP, pool);
-		require(pool);
-		if (!this.active.contains(pool)) {
-			throw new StorageException(Problem.POOL_STATE, "pool '" + pool + "' is not active");
-		}
 		if (this.creating.stream().anyMatch((name) -> name.startsWith(pool + "/"))) {
 			throw new StorageException(Problem.POOL_STATE,
 					"pool '" + pool + "' has a volume being created or imported; stop it afterwards");
 		}
-		delete(stateFile(pool));
-		this.active.remove(pool);
+		this.pools.stop(pool);
 	}
 
 	@Override
 	public synchronized void undefinePool(String pool) {
 		checkPool(Permission.STORAGE_POOL_DELETE, pool);
-		require(pool);
-		if (this.active.contains(pool)) {
-			throw new StorageException(Problem.POOL_STATE, "pool '" + pool + "' is active: stop it first");
-		}
-		delete(this.autostartDir.resolve(pool + ".xml"));
-		delete(configFile(pool));
-		this.pools.remove(pool);
+		this.pools.undefine(pool);
 	}
 
 	@Override
 	public synchronized void deletePool(String pool) {
 		checkPool(Permission.STORAGE_POOL_DELETE, pool);
-		PoolDefinition definition = require(pool);
-		if (this.active.contains(pool)) {
-			throw new StorageException(Problem.POOL_STATE, "pool '" + pool + "' is active: stop it first");
-		}
-		try {
-			Files.deleteIfExists(definition.target());
-		}
-		catch (java.nio.file.DirectoryNotEmptyException ex) {
-			throw new StorageException(Problem.POOL_STATE, "the directory " + definition.target() + " of pool '" + pool
-					+ "' is not empty: delete its volumes first", ex);
-		}
-		catch (IOException ex) {
-			throw failed("cannot delete " + definition.target(), ex);
-		}
+		this.pools.deleteDirectory(pool);
 	}
 
 	@Override
 	public synchronized void setAutostart(String pool, boolean autostart) {
 		checkPool(Permission.STORAGE_POOL_WRITE, pool);
-		require(pool);
-		Path link = this.autostartDir.resolve(pool + ".xml");
-		try {
-			if (autostart) {
-				Files.createDirectories(this.autostartDir);
-				if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
-					Files.createSymbolicLink(link, configFile(pool));
-				}
-			}
-			else {
-				Files.deleteIfExists(link);
-			}
-		}
-		catch (IOException ex) {
-			throw failed("cannot change the autostart link " + link, ex);
-		}
+		this.pools.setAutostart(pool, autostart);
 	}
 
 	@Override
 	public synchronized StoragePoolInfo pool(String pool) {
 		checkPool(Permission.STORAGE_POOL_GETATTR, pool);
-		return info(require(pool));
+		return this.pools.info(this.pools.require(pool));
 	}
 
 	@Override
 	public synchronized List<StoragePoolInfo> listPools() {
 		check(AccessRequest.connect(Permission.CONNECT_SEARCH_STORAGE_POOLS, this.callers.currentCaller()));
-		return this.pools.values()
+		return this.pools.all()
 			.stream()
 			.filter((p) -> this.policy.isAllowed(poolRequest(Permission.STORAGE_POOL_GETATTR, p.name())))
-			.sorted(Comparator.comparing(PoolDefinition::name))
-			.map(this::info)
 			.toList();
 	}
 
 	@Override
 	public synchronized String poolXml(String pool) {
 		checkPool(Permission.STORAGE_POOL_READ, pool);
-		PoolDefinition definition = require(pool);
-		StoragePoolInfo info = info(definition);
-		return definition.toXml(info.capacity(), info.capacity() - info.available(), info.available());
+		return this.pools.xml(pool);
 	}
 
 	// ---- volumes: reading ----
@@ -269,7 +174,7 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 			}
 		}
 		catch (IOException ex) {
-			throw failed("cannot list " + dir, ex);
+			throw PoolStore.failed("cannot list " + dir, ex);
 		}
 		List<StorageVolume> volumes = new ArrayList<>();
 		for (String name : names.stream().sorted().toList()) {
@@ -399,7 +304,7 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 		Path path = existingVolume(pool, volume);
 		synchronized (this) {
 			refuseInUse(pool, volume, path, "delete");
-			delete(path);
+			PoolStore.delete(path);
 			AtomicFiles.syncDirectory(path.getParent());
 		}
 	}
@@ -431,7 +336,7 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 		}
 		Path temp = null;
 		try {
-			temp = Files.createTempFile(dir, "." + volume + ".", PART_SUFFIX,
+			temp = Files.createTempFile(dir, "." + volume + ".", PoolStore.PART_SUFFIX,
 					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 			filler.fill(temp);
 			Path target = dir.resolve(volume);
@@ -449,11 +354,11 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 				throw new StorageException(Problem.NO_SPACE, "no space left in the file system of pool '" + pool
 						+ "' (" + dir + ") for volume '" + volume + "'", ex);
 			}
-			throw failed("cannot create volume '" + volume + "' in pool '" + pool + "'", ex);
+			throw PoolStore.failed("cannot create volume '" + volume + "' in pool '" + pool + "'", ex);
 		}
 		finally {
 			if (temp != null) {
-				delete(temp);
+				PoolStore.delete(temp);
 			}
 			synchronized (this) {
 				this.creating.remove(key);
@@ -484,12 +389,10 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 		}
 	}
 
+
+
 	private synchronized Path activeTarget(String pool) {
-		PoolDefinition definition = require(pool);
-		if (!this.active.contains(pool)) {
-			throw new StorageException(Problem.POOL_STATE, "pool '" + pool + "' is not active: start it first");
-		}
-		return definition.target();
+		return this.pools.activeTarget(pool);
 	}
 
 	private Path volumeFile(String pool, String volume) {
@@ -506,131 +409,25 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 		return path;
 	}
 
-	private PoolDefinition require(String pool) {
-		StorageNames.pool(pool);
-		PoolDefinition definition = this.pools.get(pool);
-		if (definition == null) {
-			throw new StorageException(Problem.POOL_NOT_FOUND,
-					"no storage pool '" + pool + "' in the embedded storage driver (" + this.configDir + ")");
-		}
-		return definition;
-	}
 
-	private StoragePoolInfo info(PoolDefinition definition) {
-		boolean isActive = this.active.contains(definition.name());
-		long capacity = 0;
-		long available = 0;
-		if (isActive) {
-			try {
-				FileStore store = Files.getFileStore(definition.target());
-				capacity = store.getTotalSpace();
-				available = store.getUsableSpace();
-			}
-			catch (IOException ex) {
-				// the directory went away: report no space rather than fail a listing
-			}
-		}
-		return new StoragePoolInfo(definition.name(), definition.uuid(), definition.target(), isActive,
-				Files.exists(this.autostartDir.resolve(definition.name() + ".xml"), LinkOption.NOFOLLOW_LINKS),
-				capacity, available);
-	}
 
-	private void activate(PoolDefinition definition) {
-		Path target = definition.target();
-		try {
-			Files.createDirectories(target);
-			if (definition.mode().isPresent()) {
-				Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(rwx(definition.mode().get())));
-			}
-		}
-		catch (IOException ex) {
-			throw failed("cannot create the directory " + target + " of pool '" + definition.name() + "'", ex);
-		}
-		removeLeftovers(definition);
-		AtomicFiles.writeString(stateFile(definition.name()), definition.toXml(0, 0, 0));
-		this.active.add(definition.name());
-	}
 
-	/** Hidden part files of creations or imports that a killed process never finished. */
-	private void removeLeftovers(PoolDefinition definition) {
-		try (DirectoryStream<Path> parts = Files.newDirectoryStream(definition.target(), ".*" + PART_SUFFIX)) {
-			for (Path part : parts) {
-				logger.log(Level.INFO, "Removing " + part + ", left by an unfinished volume creation");
-				delete(part);
-			}
-		}
-		catch (IOException ex) {
-			logger.log(Level.WARNING, "Cannot look for leftovers in " + definition.target() + ": " + ex.getMessage());
-		}
-	}
 
-	private static String rwx(String octal) {
-		StringBuilder text = new StringBuilder();
-		for (char digit : octal.substring(octal.length() - 3).toCharArray()) {
-			int bits = digit - '0';
-			text.append(((bits & 4) != 0) ? 'r' : '-').append(((bits & 2) != 0) ? 'w' : '-')
-				.append(((bits & 1) != 0) ? 'x' : '-');
-		}
-		return text.toString();
-	}
 
-	private void load() {
-		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.configDir, "*.xml")) {
-			for (Path file : files) {
-				String fileName = file.getFileName().toString();
-				try {
-					PoolDefinition definition = PoolDefinition.parse(Files.readString(file),
-							(name) -> this.root.resolve("storage").resolve(name));
-					if (!fileName.equals(definition.name() + ".xml")) {
-						logger.log(Level.WARNING, "Ignoring pool file " + file + ": it defines pool '"
-								+ definition.name() + "'");
-						continue;
-					}
-					this.pools.put(definition.name(), definition);
-				}
-				catch (IOException | QemuEmbedException ex) {
-					// as in libvirt: one bad file does not stop the driver
-					logger.log(Level.WARNING, "Ignoring unreadable pool file " + file + ": " + ex.getMessage());
-				}
-			}
-		}
-		catch (IOException ex) {
-			throw failed("cannot read " + this.configDir, ex);
-		}
-		for (PoolDefinition definition : List.copyOf(this.pools.values())) {
-			boolean wasActive = Files.exists(stateFile(definition.name()));
-			boolean autostart = Files.exists(this.autostartDir.resolve(definition.name() + ".xml"));
-			if (wasActive || autostart) {
-				try {
-					activate(definition);
-				}
-				catch (StorageException ex) {
-					logger.log(Level.WARNING, "Cannot start pool '" + definition.name() + "': " + ex.getMessage());
-				}
-			}
-		}
-	}
 
-	private Path configFile(String pool) {
-		return this.configDir.resolve(pool + ".xml");
-	}
 
-	private Path stateFile(String pool) {
-		return this.stateDir.resolve(pool + ".xml");
-	}
 
-	private static void delete(Path file) {
-		try {
-			Files.deleteIfExists(file);
-		}
-		catch (IOException ex) {
-			throw failed("cannot delete " + file, ex);
-		}
-	}
 
-	private static StorageException failed(String message, IOException ex) {
-		return new StorageException(Problem.OPERATION_FAILED, message + ": " + ex.getMessage(), ex);
-	}
+
+
+
+
+
+
+
+
+
+
 
 	private AccessRequest poolRequest(Permission permission, String pool) {
 		return AccessRequest.object(permission, pool, this.callers.currentCaller());
