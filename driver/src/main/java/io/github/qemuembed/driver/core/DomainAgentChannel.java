@@ -12,6 +12,7 @@ import io.github.qemuembed.driver.agent.GuestAgent;
 import io.github.qemuembed.driver.agent.GuestAgentClient;
 import io.github.qemuembed.driver.agent.GuestAgentState;
 import io.github.qemuembed.driver.command.QemuCommandBuilder;
+import io.github.qemuembed.driver.error.GuestAgentException;
 import io.github.qemuembed.driver.error.GuestAgentUnresponsiveException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.xml.Channel;
@@ -118,12 +119,14 @@ final class DomainAgentChannel implements AgentChannel {
 					+ "(agent channel " + state().name().toLowerCase(java.util.Locale.ROOT) + "): " + ex.getMessage(),
 					ex);
 		}
-		// only a refusal matters: the agent does not answer when it complies
+		// only an error reply matters: the agent does not answer when it complies, and the connection ends with
+		// QEMU when the guest powers off
 		CompletableFuture<JsonNode> refusal = new CompletableFuture<>();
 		answer.whenComplete((reply, failure) -> {
-			if (failure != null) {
-				refusal.completeExceptionally((failure instanceof java.util.concurrent.CompletionException
-						&& failure.getCause() != null) ? failure.getCause() : failure);
+			Throwable cause = (failure instanceof java.util.concurrent.CompletionException
+					&& failure.getCause() != null) ? failure.getCause() : failure;
+			if (cause instanceof GuestAgentException refused && !(cause instanceof GuestAgentUnresponsiveException)) {
+				refusal.completeExceptionally(refused);
 			}
 		});
 		return refusal;

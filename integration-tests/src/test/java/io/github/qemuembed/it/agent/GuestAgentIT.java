@@ -55,11 +55,24 @@ class GuestAgentIT {
 
 	@Test
 	void agentRunsCommandsCopiesFilesReportsTheGuestAndShutsItDown(@TempDir Path temp) throws Exception {
+		// a static address on the user-mode NIC, and an ext2 file system on a disk for fsfreeze (ramfs and
+		// tmpfs cannot be frozen: with nothing to freeze, qemu-ga stays thawed)
 		TestGuest guest = TestGuest.builder().guestAgent()
-			.initCommands("ip addr add 10.0.2.15/24 dev eth0\nip link set eth0 up")
+			.initCommands("""
+					ip addr add 10.0.2.15/24 dev eth0
+					ip link set eth0 up
+					for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/vda ] && break; usleep 100000; done
+					mke2fs -q /dev/vda && mount /dev/vda /mnt
+					""")
 			.build();
+		Path disk = temp.resolve("data.raw");
+		try (var file = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
+			file.setLength(16 * 1024 * 1024);
+		}
 		Domain domain = this.open.driver().define(guest.domain("agent").memoryMiB(256).guestAgentChannel()
 			.device("<interface type='user'><mac address='" + MAC + "'/><model type='virtio'/></interface>")
+			.device("<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='" + disk
+					+ "'/><target dev='vda' bus='virtio'/></disk>")
 			.toXml());
 		assertThat(domain.info().guestAgent()).isEqualTo(GuestAgentState.DISCONNECTED);
 		domain.start();
@@ -112,7 +125,7 @@ class GuestAgentIT {
 			.satisfies((ex) -> assertThat(ex.description()).contains("/no/such/file"));
 		try (var left = Files.list(temp)) {
 			assertThat(left).as("a failed copy leaves no host file").extracting((p) -> p.getFileName().toString())
-				.containsExactlyInAnyOrder("source.bin", "back.bin");
+				.containsExactlyInAnyOrder("source.bin", "back.bin", "data.raw");
 		}
 
 		// the guest's view of its network and system
@@ -133,6 +146,7 @@ class GuestAgentIT {
 		// file systems frozen and thawed
 		assertThat(agent.fsFreezeState()).isEqualTo(FsFreezeState.THAWED);
 		int frozen = agent.fsFreeze();
+		assertThat(frozen).as("the ext2 file system on /mnt").isGreaterThanOrEqualTo(1);
 		assertThat(agent.fsFreezeState()).isEqualTo(FsFreezeState.FROZEN);
 		assertThat(agent.fsThaw()).isEqualTo(frozen);
 		assertThat(agent.fsFreezeState()).isEqualTo(FsFreezeState.THAWED);
