@@ -44,7 +44,8 @@ public final class OpenDriver implements BeforeEachCallback, AfterEachCallback {
 	public void beforeEach(ExtensionContext context) throws Exception {
 		this.events.clear();
 		this.root = GuestlessDomains.newRoot();
-		this.driver = QemuDriver.open(GuestlessDomains.config(this.root).accel(this.accel).accessPolicy(this.policy).build());
+		this.driver = QemuDriver
+			.open(GuestlessDomains.config(this.root).accel(this.accel).accessPolicy(this.policy).build());
 		this.driver.addListener(this.events::add);
 	}
 

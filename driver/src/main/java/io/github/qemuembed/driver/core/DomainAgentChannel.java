@@ -64,6 +64,14 @@ final class DomainAgentChannel implements AgentChannel {
 				: GuestAgentState.DISCONNECTED;
 	}
 
+	/** Closes the run's agent connection, if it has one (QEMU keeps running). */
+	static void disconnect(QemuRun run) {
+		GuestAgentClient client = run.agent;
+		if (client != null) {
+			client.close();
+		}
+	}
+
 	@Override
 	public void check(Permission permission) {
 		this.context.access().check(permission, this.domain.identity());

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.DomainConsole;
 import io.github.qemuembed.driver.OpenDriver;
 import io.github.qemuembed.driver.ShutdownMode;
 import io.github.qemuembed.driver.access.Permission;
@@ -31,6 +32,8 @@ import io.github.qemuembed.driver.error.GuestAgentException;
 import io.github.qemuembed.driver.error.GuestAgentUnresponsiveException;
 import io.github.qemuembed.driver.error.GuestExecTimeoutException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
+import io.github.qemuembed.testsupport.console.GuestConsole;
+import io.github.qemuembed.testsupport.console.ShellResult;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,7 +107,8 @@ class GuestAgentIT {
 				GuestExecResult gone = agent.exec(GuestExec.of("/bin/sh", "-c", "kill -0 " + ex.pid()));
 				assertThat(gone.exitCode()).as("the sleep is gone").isNotEqualTo(java.util.OptionalInt.of(0));
 			});
-		assertThat(agent.exec(GuestExec.of("/bin/sh", "-c", "pgrep -x sleep || true")).stdoutText()).isEmpty();
+		GuestExecResult sleeps = agent.exec(GuestExec.of("/bin/sh", "-c", "pidof sleep; echo done"));
+		assertThat(sleeps.stdoutText()).as("no sleep left").isEqualTo("done\n");
 
 		// several MiB in and out, byte for byte
 		byte[] content = new byte[5 * 1024 * 1024 + 12345];
@@ -215,6 +219,48 @@ class GuestAgentIT {
 			.isThrownBy(() -> stuck.shutdown(ShutdownMode.GUEST_AGENT, Duration.ofSeconds(5)));
 		assertThat(stuck.status().state()).as("nothing forced").isEqualTo(io.github.qemuembed.driver.DomainState.RUNNING);
 		stuck.destroy();
+	}
+
+	@Test
+	void agentKilledMidTransferFailsTypedAndTheRestartedAgentAnswersAgain() throws Exception {
+		Domain domain = this.open.driver().define(TestGuest.builder().guestAgent().build().domain("killed")
+			.memoryMiB(256).guestAgentChannel().toXml());
+		domain.start();
+		GuestAgent agent = domain.guest().withTimeout(Duration.ofSeconds(5));
+		agent.awaitReady(BOOT);
+		assertThat(agent.exec(GuestExec.of("/bin/dd", "if=/dev/urandom", "of=/tmp/big", "bs=1M", "count=16"))
+			.exitCode()).hasValue(0);
+		try (DomainConsole console = domain.openConsole();
+				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
+			// the guest booted long ago (the agent answered): the ready marker is past, the shell is there
+			assertThat(shell.run("echo console-ok", Duration.ofSeconds(30)).output()).contains("console-ok");
+			long[] received = new long[1];
+			java.io.OutputStream killAfterFirstChunk = new java.io.OutputStream() {
+
+				@Override
+				public void write(int b) {
+					write(new byte[] { (byte) b }, 0, 1);
+				}
+
+				@Override
+				public void write(byte[] b, int off, int len) {
+					if (received[0] == 0) {
+						ShellResult kill = shell.run("kill -KILL $(pidof qemu-ga)", Duration.ofSeconds(30));
+						assertThat(kill.exitCode()).isZero();
+					}
+					received[0] += len;
+				}
+
+			};
+			assertThatExceptionOfType(GuestAgentException.class)
+				.isThrownBy(() -> agent.copyOut("/tmp/big", killAfterFirstChunk));
+			assertThat(received[0]).isPositive().isLessThan(16L * 1024 * 1024);
+		}
+		// init restarts the agent; the client resynchronises and goes on
+		agent.awaitReady(Duration.ofSeconds(60));
+		assertThat(agent.exec(GuestExec.of("/bin/sh", "-c", "wc -c < /tmp/big")).stdoutText().strip())
+			.isEqualTo(String.valueOf(16 * 1024 * 1024));
+		domain.destroy();
 	}
 
 	@Test
