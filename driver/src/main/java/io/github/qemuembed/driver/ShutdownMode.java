@@ -6,7 +6,10 @@ package io.github.qemuembed.driver;
  */
 public enum ShutdownMode {
 
-	/** Press the ACPI power button (QMP {@code system_powerdown}); libvirt's {@code VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN}. */
+	/**
+	 * Press the ACPI power button (QMP {@code system_powerdown}); libvirt's
+	 * {@code VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN}.
+	 */
 	ACPI_POWER_BUTTON,
 
 	/**

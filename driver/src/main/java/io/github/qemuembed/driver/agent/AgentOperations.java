@@ -210,9 +210,8 @@ final class AgentOperations implements GuestAgent {
 
 	/** Runs agent calls on the domain's client; says which domain, and the channel state, when none answers. */
 	private <T> T run(Function<GuestAgentClient, T> calls) {
-		GuestAgentClient client = this.channel.client();
 		try {
-			return calls.apply(client);
+			return calls.apply(this.channel.client());
 		}
 		catch (GuestAgentUnresponsiveException ex) {
 			throw new GuestAgentUnresponsiveException(

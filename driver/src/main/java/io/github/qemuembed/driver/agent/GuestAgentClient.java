@@ -324,36 +324,63 @@ public final class GuestAgentClient implements AutoCloseable {
 	private void onBytes(ByteBuffer data) {
 		synchronized (this.lock) {
 			while (data.hasRemaining()) {
-				byte b = data.get();
 				if (this.discarding) {
-					if (b == DELIMITER) {
+					int delimiter = indexOf(data, DELIMITER, DELIMITER);
+					data.position((delimiter >= 0) ? delimiter + 1 : data.limit());
+					if (delimiter >= 0) {
 						this.discarding = false;
 						resetLine();
 					}
 					continue;
 				}
-				if (b == DELIMITER) {
-					// the agent resynchronised: whatever was half-received before is void
-					resetLine();
+				int end = indexOf(data, (byte) '\n', DELIMITER);
+				int stop = (end >= 0) ? end : data.limit();
+				append(data, stop - data.position());
+				if (end < 0) {
+					return;
 				}
-				else if (b == '\n') {
-					if (!this.lineTooLong) {
-						deliver(this.line.toByteArray());
-					}
-					resetLine();
+				byte terminator = data.get();
+				if (terminator == '\n' && !this.lineTooLong) {
+					deliver(this.line.toByteArray());
 				}
-				else if (!this.lineTooLong) {
-					if (this.line.size() >= MAX_REPLY_BYTES) {
-						this.lineTooLong = true;
-						this.line.reset();
-						failPending(new GuestAgentProtocolException("the guest agent sent a reply longer than "
-								+ MAX_REPLY_BYTES + " bytes on " + this.description));
-					}
-					else {
-						this.line.write(b);
-					}
-				}
+				// a delimiter from the agent means it resynchronised: whatever came before it is void
+				resetLine();
 			}
+		}
+	}
+
+	/** The index of the next {@code a} or {@code b} from the buffer's position, or -1. */
+	private static int indexOf(ByteBuffer data, byte a, byte b) {
+		for (int i = data.position(); i < data.limit(); i++) {
+			byte value = data.get(i);
+			if (value == a || value == b) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private void append(ByteBuffer data, int count) {
+		if (this.lineTooLong) {
+			data.position(data.position() + count);
+			return;
+		}
+		if ((long) this.line.size() + count > MAX_REPLY_BYTES) {
+			this.lineTooLong = true;
+			this.line.reset();
+			data.position(data.position() + count);
+			failPending(new GuestAgentProtocolException(
+					"the guest agent sent a reply longer than " + MAX_REPLY_BYTES + " bytes on " + this.description));
+			return;
+		}
+		if (data.hasArray()) {
+			this.line.write(data.array(), data.arrayOffset() + data.position(), count);
+			data.position(data.position() + count);
+		}
+		else {
+			byte[] bytes = new byte[count];
+			data.get(bytes);
+			this.line.write(bytes, 0, count);
 		}
 	}
 

@@ -109,11 +109,11 @@ public record GuestExec(String path, List<String> arguments, Map<String, String>
 				this.captureOutput, this.timeout);
 	}
 
-	/** Without environment values and input, which may be secret. */
+	/** Without arguments, environment values and input, which may be secret. */
 	@Override
 	public String toString() {
-		return "GuestExec[" + this.path + " " + this.arguments + ", env " + this.environment.keySet() + ", "
-				+ this.stdin.length + " bytes of input, timeout " + this.timeout + "]";
+		return "GuestExec[" + this.path + ", " + this.arguments.size() + " argument(s), env "
+				+ this.environment.keySet() + ", " + this.stdin.length + " bytes of input, timeout " + this.timeout + "]";
 	}
 
 }

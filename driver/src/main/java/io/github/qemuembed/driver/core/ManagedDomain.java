@@ -181,7 +181,8 @@ final class ManagedDomain implements Domain {
 		}
 		return timed(Operation.SHUTDOWN, () -> locked(() -> {
 			QemuRun current = requireActive("shut down");
-			CompletableFuture<?> refusal = CompletableFuture.completedFuture(null);
+			// fails if the agent refuses; never completes otherwise (the ACPI button has no answer)
+			CompletableFuture<?> refusal = new CompletableFuture<>();
 			if (mode == ShutdownMode.GUEST_AGENT) {
 				refusal = this.agentChannel.requestPowerDown(this.guestAgent);
 			}
@@ -581,12 +582,13 @@ final class ManagedDomain implements Domain {
 		}
 	}
 
-	/** Waits for QEMU to exit; an agent that refuses the power-down ({@code refusal} fails) ends the wait with its error. */
+	/**
+	 * Waits for QEMU to exit; an agent that refuses the power-down ({@code refusal} fails) ends the wait with its
+	 * error.
+	 */
 	private boolean awaitStop(QemuRun current, Duration timeout, CompletableFuture<?> refusal) {
 		try {
-			CompletableFuture<?> pending = refusal.isDone() ? current.stopped
-					: CompletableFuture.anyOf(current.stopped, refusal);
-			pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			CompletableFuture.anyOf(current.stopped, refusal).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			return true;
 		}
 		catch (TimeoutException ex) {
