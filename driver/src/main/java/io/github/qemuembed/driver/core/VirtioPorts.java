@@ -31,6 +31,11 @@ final class VirtioPorts {
 		notifyAll();
 	}
 
+	/** Whether QEMU has reported on the port at all during this driver's life. */
+	synchronized boolean isKnown(String id) {
+		return this.open.containsKey(id);
+	}
+
 	synchronized boolean isOpen(String id) {
 		return this.open.getOrDefault(id, false);
 	}
