@@ -16,6 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainConsole;
+import io.github.qemuembed.driver.GuestlessDomains;
+import io.github.qemuembed.driver.LeftoverPolicy;
+import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.OpenDriver;
 import io.github.qemuembed.driver.ShutdownMode;
 import io.github.qemuembed.driver.access.Permission;
@@ -261,6 +264,40 @@ class GuestAgentIT {
 		assertThat(agent.exec(GuestExec.of("/bin/sh", "-c", "wc -c < /tmp/big")).stdoutText().strip())
 			.isEqualTo(String.valueOf(16 * 1024 * 1024));
 		domain.destroy();
+	}
+
+	@Test
+	void agentOfADetachedDomainAnswersTheNextDriver() throws Exception {
+		Path root = GuestlessDomains.newRoot();
+		long pid = -1;
+		try {
+			String xml = TestGuest.builder().guestAgent().build().domain("keeper").guestAgentChannel().toXml();
+			try (QemuDriver first = QemuDriver
+				.open(GuestlessDomains.config(root).accel(Accel.TCG).killWithOwner(false).build())) {
+				Domain domain = first.define(xml);
+				domain.start();
+				pid = domain.info().pid().orElseThrow();
+				domain.guest().awaitReady(BOOT);
+				domain.guest().ping();
+			}
+			// the first driver let go of the channel (QEMU serves one client); the next one cannot have seen the
+			// guest open the port, and asks the agent instead
+			try (QemuDriver second = QemuDriver
+				.open(GuestlessDomains.config(root).leftovers(LeftoverPolicy.RECONNECT).build())) {
+				Domain domain = second.lookup("keeper");
+				assertThat(domain.info().pid()).hasValue(pid);
+				domain.guest().awaitReady(Duration.ofSeconds(30));
+				assertThat(domain.guest().exec(GuestExec.of("/bin/sh", "-c", "echo again")).stdoutText())
+					.isEqualTo("again\n");
+				domain.destroy();
+			}
+		}
+		finally {
+			if (pid > 0) {
+				ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+			}
+			GuestlessDomains.deleteTree(root);
+		}
 	}
 
 	@Test
