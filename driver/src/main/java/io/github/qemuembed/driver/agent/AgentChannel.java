@@ -29,6 +29,8 @@ public interface AgentChannel {
 	/**
 	 * Waits until the guest opens the channel, the domain stops, or {@code timeout} passes.
 	 * @return whether the channel is open
+	 * @throws io.github.qemuembed.driver.error.InvalidOperationException if the domain is not running, or stopped
+	 * while waiting
 	 */
 	boolean awaitConnected(Duration timeout);
 

@@ -110,7 +110,12 @@ final class DomainAgentChannel implements AgentChannel {
 			// listened; only talking to the agent can tell
 			return true;
 		}
-		return run.ports.awaitOpen(port, timeout.toNanos());
+		boolean open = run.ports.awaitOpen(port, timeout.toNanos());
+		if (!open && run.stopped.isDone()) {
+			throw new InvalidOperationException(
+					"Domain '" + this.domain.domainName() + "' stopped while waiting for its guest agent");
+		}
+		return open;
 	}
 
 	@Override
