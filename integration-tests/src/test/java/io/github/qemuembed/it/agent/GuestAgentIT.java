@@ -197,7 +197,18 @@ class GuestAgentIT {
 		assertThatExceptionOfType(GuestAgentUnresponsiveException.class)
 			.isThrownBy(() -> quick.awaitReady(Duration.ofSeconds(3)))
 			.withMessageContaining("did not open the guest agent channel");
+		// a wait for an agent ends when the domain does, not at its timeout
+		java.util.concurrent.CompletableFuture<Void> waiting = java.util.concurrent.CompletableFuture
+			.runAsync(() -> quick.awaitReady(Duration.ofMinutes(5)));
+		await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+			.anyMatch((t) -> t.getState() == Thread.State.TIMED_WAITING && java.util.Arrays
+				.stream(t.getStackTrace()).anyMatch((f) -> f.getMethodName().equals("awaitOpen"))));
 		silent.destroy();
+		assertThat(waiting).failsWithin(Duration.ofSeconds(30))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(InvalidOperationException.class)
+			.withMessageContaining("stopped while waiting");
 
 		// an agent that stops answering while it holds the channel open
 		Domain stuck = this.open.driver().define(TestGuest.builder().guestAgent().build().domain("stuck")
