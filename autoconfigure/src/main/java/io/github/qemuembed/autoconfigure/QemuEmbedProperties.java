@@ -334,6 +334,11 @@ public class QemuEmbedProperties {
 
 		/** ACPI power-off, then a forced stop of the guests still running at the timeout. */
 		GRACEFUL,
+		/**
+		 * Like graceful, but through the guest agent ({@code guest-shutdown}) for domains whose agent channel is
+		 * connected; ACPI for the others and when the agent does not answer.
+		 */
+		AGENT,
 		/** Immediate stop: SIGTERM, then SIGKILL. */
 		DESTROY,
 		/** Leave the VMs running; the next driver on the same root reconnects to them. */

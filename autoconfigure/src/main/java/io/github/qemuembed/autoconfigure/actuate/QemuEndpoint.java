@@ -116,6 +116,7 @@ public class QemuEndpoint {
 			view.put("residentBytes", info.residentBytes());
 			view.put("persistent", info.persistent());
 			view.put("autostart", info.autostart());
+			view.put("guestAgent", info.guestAgent().name().toLowerCase(Locale.ROOT));
 		}
 		if (snapshot.denied() != null) {
 			view.put("denied", snapshot.denied().request().permission().libvirtName());

@@ -93,6 +93,8 @@ class ActuatorSecurityIT {
 		HttpResponse<String> list = get("/actuator/qemu", "vera");
 		assertThat(list.statusCode()).isEqualTo(200);
 		assertThat(JsonPath.<String>read(list.body(), "$.domains[0].state")).isEqualTo("running");
+		assertThat(JsonPath.<String>read(list.body(), "$.domains[0].guestAgent")).as("no agent channel")
+			.isEqualTo("none");
 		assertThat(get("/actuator/qemu/alpha", "vera").statusCode()).isEqualTo(200);
 		HttpResponse<String> denied = post("/actuator/qemu/alpha/destroy", "vera");
 		assertThat(denied.statusCode()).isEqualTo(403);
