@@ -66,6 +66,8 @@ public class QemuEmbedProperties {
 
 	private final Actuator actuator = new Actuator();
 
+	private final Security security = new Security();
+
 	/**
 	 * Declared domains, by domain name: defined when the context starts and, with 'autostart',
 	 * started with it.
@@ -144,6 +146,10 @@ public class QemuEmbedProperties {
 		return this.actuator;
 	}
 
+	public Security getSecurity() {
+		return this.security;
+	}
+
 	public Map<String, DeclaredDomain> getDomains() {
 		return this.domains;
 	}
@@ -159,15 +165,26 @@ public class QemuEmbedProperties {
 	public static class Access {
 
 		/**
-		 * What happens to calls made without a principal (the application's own calls, made
-		 * outside of any authenticated request): 'allow' them all, 'deny' them all, or check them
-		 * against the 'rules' like any other call.
+		 * What happens to the application's own calls (made by its code outside of any web
+		 * request, such as the starter's lifecycle): 'allow' them all, 'deny' them all, or check
+		 * them against the 'rules' like any other call. A call from a web request is never an
+		 * application call.
 		 */
 		private ApplicationCalls applicationCalls = ApplicationCalls.ALLOW;
 
 		/**
+		 * What anonymous callers (web requests without an authenticated principal, with or
+		 * without Spring Security) may do when no rule naming the principal 'anonymous' matches:
+		 * 'read-only' (list and read domains), 'deny' (nothing) or 'allow' (everything, including
+		 * start, stop and destroy: anyone who reaches the HTTP port controls every VM; logged as a
+		 * warning at start-up).
+		 */
+		private AnonymousCalls anonymousCalls = AnonymousCalls.READ_ONLY;
+
+		/**
 		 * Rules checked in order for calls made by a principal; the first rule that matches
-		 * decides. A call that no rule matches is denied.
+		 * decides. A call that no rule matches is denied. A rule applies to anonymous callers
+		 * only when its 'principals' name 'anonymous'.
 		 */
 		private List<Rule> rules = new ArrayList<>();
 
@@ -177,6 +194,14 @@ public class QemuEmbedProperties {
 
 		public void setApplicationCalls(ApplicationCalls applicationCalls) {
 			this.applicationCalls = applicationCalls;
+		}
+
+		public AnonymousCalls getAnonymousCalls() {
+			return this.anonymousCalls;
+		}
+
+		public void setAnonymousCalls(AnonymousCalls anonymousCalls) {
+			this.anonymousCalls = anonymousCalls;
 		}
 
 		public List<Rule> getRules() {
@@ -198,6 +223,21 @@ public class QemuEmbedProperties {
 		DENY,
 		/** Checked against the rules; only rules that name no principal, role or authority can match them. */
 		RULES
+
+	}
+
+	/** How calls from anonymous callers are decided when no rule naming 'anonymous' matches. */
+	public enum AnonymousCalls {
+
+		/**
+		 * Only what reads: connect.getattr, connect.read, connect.search_domains,
+		 * domain.getattr and domain.read (like a read-only connection to libvirt).
+		 */
+		READ_ONLY,
+		/** Nothing. */
+		DENY,
+		/** Everything: anyone who reaches the HTTP port controls every VM. */
+		ALLOW
 
 	}
 
@@ -227,7 +267,9 @@ public class QemuEmbedProperties {
 		private List<String> domains = new ArrayList<>(List.of("*"));
 
 		/**
-		 * Principal names the rule applies to (any of them).
+		 * Principal names the rule applies to (any of them). 'anonymous' names the anonymous
+		 * callers (web requests without an authenticated principal), never a principal of that
+		 * name.
 		 */
 		private List<String> principals = new ArrayList<>();
 
@@ -467,6 +509,26 @@ public class QemuEmbedProperties {
 
 		public void setCrashedStatus(String crashedStatus) {
 			this.crashedStatus = crashedStatus;
+		}
+
+	}
+
+	/** Checks of how the application is exposed to the network. */
+	public static class Security {
+
+		/**
+		 * Whether to refuse to start, instead of logging a warning, when write operations are on
+		 * and the server or management port listens on a non-loopback address without Spring
+		 * Security.
+		 */
+		private boolean strict;
+
+		public boolean isStrict() {
+			return this.strict;
+		}
+
+		public void setStrict(boolean strict) {
+			this.strict = strict;
 		}
 
 	}

@@ -5,12 +5,15 @@ import java.util.function.UnaryOperator;
 import io.github.qemuembed.autoconfigure.QemuDriverConfigCustomizer;
 import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
 import io.github.qemuembed.autoconfigure.QemuEmbedProperties;
+import io.github.qemuembed.autoconfigure.access.HttpAccessListener;
+import io.github.qemuembed.autoconfigure.access.HttpOrigins;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.access.CallerSupplier;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.info.InfoContributor;
@@ -21,13 +24,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
 
 /**
  * Actuator support for the embedded QEMU driver: the {@code qemu} health contributor, the
- * {@code qemu} endpoint, an info contributor and Micrometer meters. Each part needs its Actuator
+ * {@code qemu} endpoint, an info contributor, Micrometer meters and audit events for web calls that
+ * write. Each part needs its Actuator
  * module on the classpath and can be turned off the usual way
  * ({@code management.health.qemu.enabled}, {@code management.endpoint.qemu.enabled},
  * {@code management.info.qemu.enabled}).
@@ -48,12 +53,16 @@ public final class QemuEmbedActuatorAutoConfiguration {
 		return DomainSnapshots.asApplication(driver, properties.getActuator().getTimeout());
 	}
 
-	/** Figures read as the endpoint's caller (the HTTP principal, with Spring Security). */
+	/**
+	 * Figures read as the endpoint's caller (the HTTP principal, or the anonymous caller): the
+	 * request's origin and Spring Security's context go with each read to the pool thread.
+	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "qemuEmbedDomainSnapshots")
 	DomainSnapshots qemuEmbedDomainSnapshots(QemuDriver driver, QemuEmbedProperties properties,
 			ObjectProvider<CallerSupplier> callerSupplier) {
-		UnaryOperator<Runnable> propagator = SECURITY_PRESENT ? SecurityContextPropagation::wrap : UnaryOperator.identity();
+		UnaryOperator<Runnable> security = SECURITY_PRESENT ? SecurityContextPropagation::wrap : UnaryOperator.identity();
+		UnaryOperator<Runnable> propagator = (task) -> HttpOrigins.propagate(security.apply(task));
 		return new DomainSnapshots(driver, properties.getActuator().getTimeout(),
 				callerSupplier.getIfAvailable(() -> CallerSupplier.NONE), propagator);
 	}
@@ -103,6 +112,22 @@ public final class QemuEmbedActuatorAutoConfiguration {
 				matchIfMissing = true)
 		QemuEndpoint qemuEndpoint(QemuDriver driver, @Qualifier("qemuEmbedDomainSnapshots") DomainSnapshots snapshots) {
 			return new QemuEndpoint(driver, snapshots);
+		}
+
+	}
+
+	/**
+	 * Audit events for web calls that write. Static, and needing nothing that needs the driver: the
+	 * driver bean asks for it before it opens.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(AuditApplicationEvent.class)
+	static class AuditConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "qemuEmbedAuditingAccessListener")
+		static HttpAccessListener qemuEmbedAuditingAccessListener(ApplicationEventPublisher publisher) {
+			return new AuditingHttpAccessListener(publisher);
 		}
 
 	}
