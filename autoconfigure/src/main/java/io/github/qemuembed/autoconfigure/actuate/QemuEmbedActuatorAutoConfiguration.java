@@ -13,7 +13,10 @@ import io.github.qemuembed.driver.access.CallerSupplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.audit.AuditEventRepository;
+import org.springframework.boot.actuate.audit.listener.AbstractAuditListener;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
+import org.springframework.boot.actuate.audit.listener.AuditListener;
 import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.info.InfoContributor;
@@ -22,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.ApplicationEventPublisher;
@@ -128,6 +132,24 @@ public final class QemuEmbedActuatorAutoConfiguration {
 		@ConditionalOnMissingBean(name = "qemuEmbedAuditingAccessListener")
 		static HttpAccessListener qemuEmbedAuditingAccessListener(ApplicationEventPublisher publisher) {
 			return new AuditingHttpAccessListener(publisher);
+		}
+
+		/**
+		 * Boot's own listener, which {@link AuditWithoutSpringSecurityFilter} left out with the rest of
+		 * Boot's audit auto-configuration because Spring Security is missing.
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnMissingClass(AuditWithoutSpringSecurityFilter.SECURITY_EVENT)
+		@ConditionalOnBean(AuditEventRepository.class)
+		@ConditionalOnBooleanProperty(name = "management.auditevents.enabled", matchIfMissing = true)
+		static class WithoutSpringSecurity {
+
+			@Bean
+			@ConditionalOnMissingBean(AbstractAuditListener.class)
+			AuditListener auditListener(AuditEventRepository repository) {
+				return new AuditListener(repository);
+			}
+
 		}
 
 	}
