@@ -20,8 +20,9 @@ import org.springframework.util.ClassUtils;
  * Checks at start-up, before the servers accept requests and before declared domains start,
  * whether VMs can be changed over HTTP by anyone who reaches a port: write operations are on, the
  * server or the management server listens on a non-loopback address, and there is no Spring
- * Security filter chain. Logs a warning, or with {@code qemu.embed.security.strict=true} fails
- * start-up with an {@link InsecureExposureException}.
+ * Security filter chain; or write operations are on and the server is reactive, whose requests the
+ * starter cannot tell from the application's calls. Logs a warning, or with
+ * {@code qemu.embed.security.strict=true} fails start-up with an {@link InsecureExposureException}.
  */
 final class ExposureCheck implements SmartInitializingSingleton {
 
@@ -38,31 +39,44 @@ final class ExposureCheck implements SmartInitializingSingleton {
 
 	private final ListableBeanFactory beans;
 
+	private final boolean reactive;
+
 	ExposureCheck(Environment environment, QemuEmbedProperties properties, AccessPolicy policy,
-			ListableBeanFactory beans) {
+			ListableBeanFactory beans, boolean reactive) {
 		this.environment = environment;
 		this.properties = properties;
 		this.policy = policy;
 		this.beans = beans;
+		this.reactive = reactive;
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
 		List<String> writes = writeSettings();
-		if (writes.isEmpty() || springSecurityPresent()) {
+		if (writes.isEmpty()) {
+			return;
+		}
+		if (this.reactive) {
+			report(InsecureExposureException.reactive(writes), "Serve the qemu endpoint from a servlet server"
+					+ " (spring-boot-starter-web) or turn the write operations off");
+			return;
+		}
+		if (springSecurityPresent()) {
 			return;
 		}
 		List<String> listeners = exposedListeners();
-		if (listeners.isEmpty()) {
-			return;
+		if (!listeners.isEmpty()) {
+			report(InsecureExposureException.withoutSecurity(writes, listeners), "Bind the servers to 127.0.0.1"
+					+ " (server.address, management.server.address) or add Spring Security");
 		}
-		InsecureExposureException exposure = new InsecureExposureException(writes, listeners);
+	}
+
+	private void report(InsecureExposureException exposure, String action) {
 		if (this.properties.getSecurity().isStrict()) {
 			throw exposure;
 		}
-		logger.warn("qemu-embed: " + exposure.getMessage() + ". Bind the servers to 127.0.0.1 (server.address,"
-				+ " management.server.address) or add Spring Security; set qemu.embed.security.strict=true to refuse"
-				+ " to start in this case.");
+		logger.warn("qemu-embed: " + exposure.getMessage() + ". " + action
+				+ "; set qemu.embed.security.strict=true to refuse to start in this case.");
 	}
 
 	private List<String> writeSettings() {

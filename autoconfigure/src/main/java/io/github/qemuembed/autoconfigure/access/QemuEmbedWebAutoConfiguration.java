@@ -6,7 +6,6 @@ import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.access.AccessPolicy;
 import jakarta.servlet.DispatcherType;
 
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -14,16 +13,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.web.context.WebApplicationContext;
 
 /**
  * Web applications: every request's driver calls are a remote caller's (a filter binds the
  * request's {@link HttpOrigin} to its thread), and a start-up check warns about, or with
  * {@code qemu.embed.security.strict=true} refuses, write operations reachable without Spring
- * Security beyond the loopback interface.
+ * Security beyond the loopback interface, and write operations on a reactive server.
  */
 @AutoConfiguration(after = QemuEmbedAutoConfiguration.class)
 @ConditionalOnWebApplication
@@ -33,8 +34,10 @@ public final class QemuEmbedWebAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "qemuEmbedExposureCheck")
 	ExposureCheck qemuEmbedExposureCheck(Environment environment, QemuEmbedProperties properties,
-			ObjectProvider<AccessPolicy> policy, ListableBeanFactory beans) {
-		return new ExposureCheck(environment, properties, policy.getIfUnique(), beans);
+			ObjectProvider<AccessPolicy> policy, ApplicationContext context) {
+		// a servlet application's context is a WebApplicationContext; a reactive one's is not
+		boolean reactive = !(context instanceof WebApplicationContext);
+		return new ExposureCheck(environment, properties, policy.getIfUnique(), context, reactive);
 	}
 
 	@Configuration(proxyBeanMethods = false)

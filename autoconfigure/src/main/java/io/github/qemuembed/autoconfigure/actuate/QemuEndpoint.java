@@ -34,8 +34,9 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 /**
  * The {@code qemu} endpoint, read-only: {@code GET /actuator/qemu} lists the domains the caller may
  * see, {@code GET /actuator/qemu/{name}} adds devices, the tail of QEMU's log and the XML without
- * secrets. Every driver call goes through the access policy, with the HTTP principal when Spring
- * Security supplies it. Unknown domain: 404; denied: 403; invalid state: 409.
+ * secrets. Every driver call goes through the access policy as the request's caller: the principal
+ * Spring Security (or the servlet container) authenticated, or else the anonymous caller, never the
+ * application. Unknown domain: 404; denied: 403; invalid state: 409.
  * {@link QemuWritableEndpoint} adds the write operations.
  */
 @Endpoint(id = "qemu")

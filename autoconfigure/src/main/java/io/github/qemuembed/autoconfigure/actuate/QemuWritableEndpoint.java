@@ -16,7 +16,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * The {@code qemu} endpoint with write operations, used only when
  * {@code qemu.embed.actuator.write-operations=true}: {@code POST /actuator/qemu/{name}/{action}}
  * with action {@code start}, {@code shutdown}, {@code destroy}, {@code reboot}, {@code suspend} or
- * {@code resume}.
+ * {@code resume}. Each action needs its permission for the request's caller; an anonymous caller has
+ * none of them unless a rule names it.
  */
 @Endpoint(id = "qemu")
 public class QemuWritableEndpoint extends QemuEndpoint {

@@ -10,6 +10,13 @@ class InsecureExposureFailureAnalyzer extends AbstractFailureAnalyzer<InsecureEx
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InsecureExposureException cause) {
+		if (cause.reactive()) {
+			return new FailureAnalysis("qemu.embed.security.strict is true and " + cause.getMessage() + ".",
+					"Serve the qemu endpoint and your VM controllers from a servlet server (spring-boot-starter-web),"
+							+ " or turn write operations off (" + String.join("; ", cause.writeSettings())
+							+ "). See docs/security.md.",
+					cause);
+		}
 		String description = "qemu.embed.security.strict is true and VMs can be changed over HTTP by anyone who"
 				+ " reaches a port: write operations are on (" + String.join("; ", cause.writeSettings()) + "), "
 				+ String.join(" and ", cause.listeners()) + ", and there is no Spring Security filter chain. Such"

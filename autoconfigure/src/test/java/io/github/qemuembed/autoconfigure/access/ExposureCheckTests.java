@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.security.web.DefaultSecurityFilterChain;
@@ -102,6 +103,28 @@ class ExposureCheckTests {
 	void readOnlyIsNeverExposed() {
 		this.runner.withPropertyValues("qemu.embed.security.strict=true", "server.address=0.0.0.0")
 			.run((context) -> assertThat(context).hasNotFailed().hasBean("qemuEmbedHttpOriginFilter"));
+	}
+
+	@Test
+	void writesOnAReactiveServerAreRefusedInStrictModeEvenWithSpringSecurity() {
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedWebAutoConfiguration.class))
+			.withPropertyValues("qemu.embed.actuator.write-operations=true", "qemu.embed.security.strict=true",
+					"server.address=127.0.0.1")
+			.withBean(SecurityFilterChain.class, () -> new DefaultSecurityFilterChain(AnyRequestMatcher.INSTANCE))
+			.run((context) -> {
+				assertThat(context).getFailure()
+					.isInstanceOf(InsecureExposureException.class)
+					.hasMessageContaining("the server is reactive (WebFlux)");
+				assertThat(FailureAnalysisSupport.text(context.getStartupFailure()))
+					.contains("servlet server (spring-boot-starter-web)");
+				assertThat(context).doesNotHaveBean(FilterRegistrationBean.class);
+			});
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedWebAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ExposureCheck.class));
 	}
 
 	@Test

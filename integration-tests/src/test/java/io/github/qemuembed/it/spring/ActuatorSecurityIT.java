@@ -125,12 +125,12 @@ class ActuatorSecurityIT {
 		assertThat(QemuRoots.qemuUnder(root)).isEmpty();
 		assertThat(this.driver.lookup("alpha").status().state()).isEqualTo(DomainState.SHUTOFF);
 
-		String denied = get("/actuator/auditevents?type=QEMU_ACCESS_DENIED", "otto").body();
-		assertThat(JsonPath.<List<String>>read(denied, "$.events[*].principal")).containsExactlyInAnyOrder("anonymous",
-				"vera");
-		assertThat(JsonPath.<List<String>>read(denied, "$.events[*].data.permission")).containsOnly("domain.stop");
-		assertThat(JsonPath.<List<String>>read(denied, "$.events[*].data.domain")).containsOnly("alpha");
-		assertThat(JsonPath.<List<String>>read(denied, "$.events[*].data.remoteAddress"))
+		String deniedEvents = get("/actuator/auditevents?type=QEMU_ACCESS_DENIED", "otto").body();
+		assertThat(JsonPath.<List<String>>read(deniedEvents, "$.events[*].principal"))
+			.containsExactlyInAnyOrder("anonymous", "vera");
+		assertThat(JsonPath.<List<String>>read(deniedEvents, "$.events[*].data.permission")).containsOnly("domain.stop");
+		assertThat(JsonPath.<List<String>>read(deniedEvents, "$.events[*].data.domain")).containsOnly("alpha");
+		assertThat(JsonPath.<List<String>>read(deniedEvents, "$.events[*].data.remoteAddress"))
 			.allSatisfy((address) -> assertThat(address).isIn("127.0.0.1", "0:0:0:0:0:0:0:1"));
 		String granted = get("/actuator/auditevents?type=QEMU_ACCESS_GRANTED", "otto").body();
 		assertThat(JsonPath.<List<String>>read(granted, "$.events[*].principal")).containsOnly("otto");
