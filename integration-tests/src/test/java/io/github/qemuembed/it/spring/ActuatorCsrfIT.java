@@ -116,8 +116,11 @@ class ActuatorCsrfIT {
 
 		@Bean
 		SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
-			// CSRF protection is left as Spring Security sets it up: on
-			return http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+			// CSRF protection is left as Spring Security sets it up: on. The error page is open, so
+			// that a refusal is reported as itself (403) rather than as a failed error dispatch (401)
+			return http
+				.authorizeHttpRequests(
+						(requests) -> requests.requestMatchers("/error").permitAll().anyRequest().authenticated())
 				.httpBasic(Customizer.withDefaults())
 				.build();
 		}
