@@ -11,6 +11,7 @@ import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.LeftoverPolicy;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.core.io.Resource;
 
 /**
@@ -468,8 +469,8 @@ public class QemuEmbedProperties {
 
 		/**
 		 * Whether the 'qemu' endpoint offers write operations (start, shutdown, destroy, reboot,
-		 * suspend, resume). Each call is still checked by the access policy with the HTTP
-		 * principal.
+		 * suspend, resume). Deprecated: true stands for management.endpoint.qemu.access=unrestricted,
+		 * Boot's own switch, unless that is set.
 		 */
 		private boolean writeOperations;
 
@@ -487,10 +488,14 @@ public class QemuEmbedProperties {
 		 */
 		private String crashedStatus = "DEGRADED";
 
+		@Deprecated(since = "0.1.0", forRemoval = true)
+		@DeprecatedConfigurationProperty(replacement = "management.endpoint.qemu.access",
+				reason = "Boot's endpoint access model: 'unrestricted' turns the write operations on", since = "0.1.0")
 		public boolean isWriteOperations() {
 			return this.writeOperations;
 		}
 
+		@Deprecated(since = "0.1.0", forRemoval = true)
 		public void setWriteOperations(boolean writeOperations) {
 			this.writeOperations = writeOperations;
 		}

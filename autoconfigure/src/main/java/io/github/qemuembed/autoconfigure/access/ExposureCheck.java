@@ -12,6 +12,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.actuate.autoconfigure.endpoint.PropertiesEndpointAccessResolver;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
@@ -27,6 +30,10 @@ import org.springframework.util.ClassUtils;
 final class ExposureCheck implements SmartInitializingSingleton {
 
 	private static final Log logger = LogFactory.getLog(ExposureCheck.class);
+
+	private static final boolean ACTUATOR_PRESENT = ClassUtils.isPresent(
+			"org.springframework.boot.actuate.autoconfigure.endpoint.PropertiesEndpointAccessResolver",
+			ExposureCheck.class.getClassLoader());
 
 	private static final String[] FILTER_CHAINS = { "org.springframework.security.web.SecurityFilterChain",
 			"org.springframework.security.web.server.SecurityWebFilterChain" };
@@ -81,8 +88,8 @@ final class ExposureCheck implements SmartInitializingSingleton {
 
 	private List<String> writeSettings() {
 		List<String> settings = new ArrayList<>();
-		if (this.properties.getActuator().isWriteOperations()) {
-			settings.add("qemu.embed.actuator.write-operations=true");
+		if (ACTUATOR_PRESENT && QemuEndpointAccess.unrestricted(this.environment)) {
+			settings.add("the qemu endpoint's access is unrestricted (management.endpoint.qemu.access)");
 		}
 		if (this.policy instanceof PropertiesAccessPolicy properties) {
 			settings.addAll(properties.anonymousOpenings());
@@ -135,6 +142,16 @@ final class ExposureCheck implements SmartInitializingSingleton {
 				// an address that does not resolve here cannot be shown to be private
 				return false;
 			}
+		}
+
+	}
+
+	/** The qemu endpoint's access as Boot resolves it. Loaded only with Actuator on the classpath. */
+	private static final class QemuEndpointAccess {
+
+		static boolean unrestricted(Environment environment) {
+			return new PropertiesEndpointAccessResolver(environment).accessFor(EndpointId.of("qemu"),
+					Access.READ_ONLY) == Access.UNRESTRICTED;
 		}
 
 	}

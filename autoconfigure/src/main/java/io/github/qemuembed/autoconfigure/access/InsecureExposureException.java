@@ -42,7 +42,7 @@ public class InsecureExposureException extends IllegalStateException {
 		return this.reactive;
 	}
 
-	/** The settings that turn write operations on, e.g. {@code qemu.embed.actuator.write-operations=true}. */
+	/** The settings that turn write operations on, e.g. the qemu endpoint's unrestricted access. */
 	public List<String> writeSettings() {
 		return this.writeSettings;
 	}

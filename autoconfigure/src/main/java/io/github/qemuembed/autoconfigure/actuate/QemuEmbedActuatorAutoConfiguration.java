@@ -36,9 +36,8 @@ import org.springframework.util.ClassUtils;
 /**
  * Actuator support for the embedded QEMU driver: the {@code qemu} health contributor, the
  * {@code qemu} endpoint, an info contributor, Micrometer meters and audit events for web calls that
- * write. Each part needs its Actuator
- * module on the classpath and can be turned off the usual way
- * ({@code management.health.qemu.enabled}, {@code management.endpoint.qemu.enabled},
+ * write. Each part needs its Actuator module on the classpath and can be turned off the usual way
+ * ({@code management.health.qemu.enabled}, {@code management.endpoint.qemu.access=none},
  * {@code management.info.qemu.enabled}).
  */
 @AutoConfiguration(after = QemuEmbedAutoConfiguration.class,
@@ -101,55 +100,16 @@ public final class QemuEmbedActuatorAutoConfiguration {
 	@ConditionalOnAvailableEndpoint(QemuEndpoint.class)
 	static class EndpointConfiguration {
 
-		@Bean
-		@ConditionalOnMissingBean(QemuEndpoint.class)
-		@ConditionalOnBooleanProperty("qemu.embed.actuator.write-operations")
-		QemuWritableEndpoint qemuWritableEndpoint(QemuDriver driver,
-				@Qualifier("qemuEmbedDomainSnapshots") DomainSnapshots snapshots,
-				QemuEmbedProperties properties) {
-			return new QemuWritableEndpoint(driver, snapshots, properties.getShutdown().getTimeout());
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(QemuEndpoint.class)
-		@ConditionalOnBooleanProperty(name = "qemu.embed.actuator.write-operations", havingValue = false,
-				matchIfMissing = true)
-		QemuEndpoint qemuEndpoint(QemuDriver driver, @Qualifier("qemuEmbedDomainSnapshots") DomainSnapshots snapshots) {
-			return new QemuEndpoint(driver, snapshots);
-		}
-
-	}
-
-	/**
-	 * Audit events for web calls that write. Static, and needing nothing that needs the driver: the
-	 * driver bean asks for it before it opens.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(AuditApplicationEvent.class)
-	static class AuditConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(name = "qemuEmbedAuditingAccessListener")
-		static HttpAccessListener qemuEmbedAuditingAccessListener(ApplicationEventPublisher publisher) {
-			return new AuditingHttpAccessListener(publisher);
-		}
-
 		/**
-		 * Boot's own listener, which {@link AuditWithoutSpringSecurityFilter} left out with the rest of
-		 * Boot's audit auto-configuration because Spring Security is missing.
+		 * Read-only unless {@code management.endpoint.qemu.access=unrestricted} (or the deprecated
+		 * {@code qemu.embed.actuator.write-operations=true}, which
+		 * {@link DeprecatedWriteOperationsEnvironmentPostProcessor} turns into it).
 		 */
-		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnMissingClass(AuditWithoutSpringSecurityFilter.SECURITY_EVENT)
-		@ConditionalOnBean(AuditEventRepository.class)
-		@ConditionalOnBooleanProperty(name = "management.auditevents.enabled", matchIfMissing = true)
-		static class WithoutSpringSecurity {
-
-			@Bean
-			@ConditionalOnMissingBean(AbstractAuditListener.class)
-			AuditListener auditListener(AuditEventRepository repository) {
-				return new AuditListener(repository);
-			}
-
+		@Bean
+		@ConditionalOnMissingBean
+		QemuEndpoint qemuEndpoint(QemuDriver driver, @Qualifier("qemuEmbedDomainSnapshots") DomainSnapshots snapshots,
+				QemuEmbedProperties properties) {
+			return new QemuEndpoint(driver, snapshots, properties.getShutdown().getTimeout());
 		}
 
 	}

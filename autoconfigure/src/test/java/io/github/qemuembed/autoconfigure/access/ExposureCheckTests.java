@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -25,8 +26,10 @@ class ExposureCheckTests {
 
 	private final LogRecords log = LogRecords.capture();
 
-	private final WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedWebAutoConfiguration.class));
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		// as SpringApplication does: 'unrestricted' binds to Boot's Access
+		.withInitializer((context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
+		.withConfiguration(AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedWebAutoConfiguration.class));
 
 	@AfterEach
 	void stopCapture() {
@@ -35,10 +38,10 @@ class ExposureCheckTests {
 
 	@Test
 	void writesOnAllInterfacesWithoutSpringSecurityAreAWarning() {
-		this.runner.withPropertyValues("qemu.embed.actuator.write-operations=true").run((context) -> {
+		this.runner.withPropertyValues("management.endpoint.qemu.access=unrestricted").run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(this.log.text()).contains("WARNING qemu-embed: VMs can be changed over HTTP")
-				.contains("qemu.embed.actuator.write-operations=true")
+				.contains("the qemu endpoint's access is unrestricted (management.endpoint.qemu.access)")
 				.contains("the server listens on all interfaces (server.address is not set)")
 				.contains("qemu.embed.security.strict=true");
 		});
@@ -46,14 +49,14 @@ class ExposureCheckTests {
 
 	@Test
 	void strictModeRefusesToStartAndSaysWhatToChange() {
-		this.runner.withPropertyValues("qemu.embed.actuator.write-operations=true", "qemu.embed.security.strict=true",
+		this.runner.withPropertyValues("management.endpoint.qemu.access=unrestricted", "qemu.embed.security.strict=true",
 				"server.address=0.0.0.0")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				Throwable failure = context.getStartupFailure();
 				assertThat(failure).isInstanceOf(InsecureExposureException.class);
 				assertThat(FailureAnalysisSupport.text(failure)).contains("qemu.embed.security.strict is true")
-					.contains("qemu.embed.actuator.write-operations=true")
+					.contains("the qemu endpoint's access is unrestricted (management.endpoint.qemu.access)")
 					.contains("the server listens on 0.0.0.0 (server.address)")
 					.contains("server.address=127.0.0.1")
 					.contains("spring-boot-starter-security");
@@ -63,7 +66,7 @@ class ExposureCheckTests {
 	@Test
 	void loopbackServersAreNotExposed() {
 		this.runner
-			.withPropertyValues("qemu.embed.actuator.write-operations=true", "qemu.embed.security.strict=true",
+			.withPropertyValues("management.endpoint.qemu.access=unrestricted", "qemu.embed.security.strict=true",
 					"server.address=127.0.0.1")
 			.run((context) -> assertThat(context).hasNotFailed());
 		assertThat(this.log.text()).doesNotContain("anonymous caller");
@@ -72,7 +75,7 @@ class ExposureCheckTests {
 	@Test
 	void aManagementServerOfItsOwnIsCheckedToo() {
 		this.runner
-			.withPropertyValues("qemu.embed.actuator.write-operations=true", "qemu.embed.security.strict=true",
+			.withPropertyValues("management.endpoint.qemu.access=unrestricted", "qemu.embed.security.strict=true",
 					"server.address=localhost", "management.server.port=9091")
 			.run((context) -> assertThat(context).getFailure()
 				.isInstanceOf(InsecureExposureException.class)
@@ -94,7 +97,7 @@ class ExposureCheckTests {
 
 	@Test
 	void springSecurityIsEnoughForStrictMode() {
-		this.runner.withPropertyValues("qemu.embed.actuator.write-operations=true", "qemu.embed.security.strict=true")
+		this.runner.withPropertyValues("management.endpoint.qemu.access=unrestricted", "qemu.embed.security.strict=true")
 			.withBean(SecurityFilterChain.class, () -> new DefaultSecurityFilterChain(AnyRequestMatcher.INSTANCE))
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
@@ -108,9 +111,10 @@ class ExposureCheckTests {
 	@Test
 	void writesOnAReactiveServerAreRefusedInStrictModeEvenWithSpringSecurity() {
 		new ReactiveWebApplicationContextRunner()
+			.withInitializer((context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
 			.withConfiguration(
 					AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedWebAutoConfiguration.class))
-			.withPropertyValues("qemu.embed.actuator.write-operations=true", "qemu.embed.security.strict=true",
+			.withPropertyValues("management.endpoint.qemu.access=unrestricted", "qemu.embed.security.strict=true",
 					"server.address=127.0.0.1")
 			.withBean(SecurityFilterChain.class, () -> new DefaultSecurityFilterChain(AnyRequestMatcher.INSTANCE))
 			.run((context) -> {
@@ -121,6 +125,7 @@ class ExposureCheckTests {
 					.contains("servlet server (spring-boot-starter-web)");
 			});
 		new ReactiveWebApplicationContextRunner()
+			.withInitializer((context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
 			.withConfiguration(
 					AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedWebAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed()
@@ -133,7 +138,7 @@ class ExposureCheckTests {
 		new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedWebAutoConfiguration.class))
-			.withPropertyValues("qemu.embed.actuator.write-operations=true", "qemu.embed.security.strict=true")
+			.withPropertyValues("management.endpoint.qemu.access=unrestricted", "qemu.embed.security.strict=true")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(ExposureCheck.class)
 				.doesNotHaveBean(FilterRegistrationBean.class));
