@@ -523,8 +523,9 @@ public class QemuEmbedProperties {
 
 		/**
 		 * Whether to refuse to start, instead of logging a warning, when write operations are on
-		 * and the server or management port listens on a non-loopback address without Spring
-		 * Security.
+		 * and either the server or management port listens on a non-loopback address without
+		 * Spring Security, or the server is reactive (its requests cannot be told from the
+		 * application's own calls).
 		 */
 		private boolean strict;
 

@@ -52,6 +52,7 @@ class AnonymousCallerTests {
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("qemu.embed.root", root::toString);
 		registry.add("qemu.embed.shutdown.mode", () -> "destroy");
+		// the issue's own steps, with the deprecated switch: it still turns the write operations on
 		registry.add("qemu.embed.actuator.write-operations", () -> "true");
 		registry.add("management.server.port", () -> "0");
 		registry.add("management.endpoints.web.exposure.include", () -> "health,qemu,auditevents");

@@ -22,7 +22,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Write operations of the {@code qemu} endpoint, turned on by the property, for a caller a rule
+ * Write operations of the {@code qemu} endpoint, turned on by Boot's endpoint access
+ * ({@code management.endpoint.qemu.access=unrestricted}), for a caller a rule
  * allows: here the anonymous caller, named by a rule for the {@code demo} domain only (the sample
  * has no login; {@code ActuatorSecurityIT} does the same with Spring Security's principals).
  */
@@ -39,7 +40,7 @@ class WritableEndpointTests {
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("qemu.embed.root", root::toString);
 		registry.add("qemu.embed.shutdown.mode", () -> "destroy");
-		registry.add("qemu.embed.actuator.write-operations", () -> "true");
+		registry.add("management.endpoint.qemu.access", () -> "unrestricted");
 		registry.add("server.address", () -> "127.0.0.1");
 		registry.add("qemu.embed.access.rules[0].principals", () -> "anonymous");
 		registry.add("qemu.embed.access.rules[0].permissions", () -> "domain.*");

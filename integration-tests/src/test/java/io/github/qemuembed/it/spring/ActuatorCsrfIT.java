@@ -75,7 +75,7 @@ class ActuatorCsrfIT {
 		registry.add("qemu.embed.shutdown.mode", () -> "destroy");
 		registry.add("qemu.embed.domains.alpha.inline-xml", () -> GUESTLESS);
 		registry.add("qemu.embed.domains.alpha.autostart", () -> "true");
-		registry.add("qemu.embed.actuator.write-operations", () -> "true");
+		registry.add("management.endpoint.qemu.access", () -> "unrestricted");
 		registry.add("qemu.embed.access.rules[0].permissions", () -> "*");
 		registry.add("qemu.embed.access.rules[0].roles", () -> "OPERATOR");
 		registry.add("management.endpoints.web.exposure.include", () -> "qemu,auditevents");

@@ -80,7 +80,7 @@ class ActuatorSecurityIT {
 		registry.add("qemu.embed.shutdown.mode", () -> "destroy");
 		registry.add("qemu.embed.domains.alpha.inline-xml", () -> GUESTLESS);
 		registry.add("qemu.embed.domains.alpha.autostart", () -> "true");
-		registry.add("qemu.embed.actuator.write-operations", () -> "true");
+		registry.add("management.endpoint.qemu.access", () -> "unrestricted");
 		registry.add("qemu.embed.access.rules[0].permissions", () -> "connect.*");
 		registry.add("qemu.embed.access.rules[0].roles", () -> "VIEWER,OPERATOR");
 		registry.add("qemu.embed.access.rules[1].permissions", () -> "domain.getattr,domain.read");
