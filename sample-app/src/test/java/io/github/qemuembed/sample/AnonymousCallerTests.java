@@ -33,7 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * management port and on the application's own API alike, and the VM keeps running. Each refusal is
  * an audit event.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// the issue's own step, with the deprecated switch on the command line: it still turns the write
+// operations on (as management.endpoint.qemu.access=unrestricted)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		args = "--qemu.embed.actuator.write-operations=true")
 @Import(AnonymousCallerTests.Audit.class)
 class AnonymousCallerTests {
 
@@ -52,8 +55,6 @@ class AnonymousCallerTests {
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("qemu.embed.root", root::toString);
 		registry.add("qemu.embed.shutdown.mode", () -> "destroy");
-		// the issue's own steps, with the deprecated switch: it still turns the write operations on
-		registry.add("qemu.embed.actuator.write-operations", () -> "true");
 		registry.add("management.server.port", () -> "0");
 		registry.add("management.endpoints.web.exposure.include", () -> "health,qemu,auditevents");
 	}

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -73,7 +74,9 @@ public final class PropertiesAccessPolicy implements AccessPolicy {
 		for (int i = 0; i < source.size(); i++) {
 			rules.add(CompiledRule.of(PREFIX + "[" + i + "]", source.get(i)));
 		}
-		return new PropertiesAccessPolicy(access.getApplicationCalls(), access.getAnonymousCalls(), List.copyOf(rules));
+		// an empty value binds to null: it means the default, not "no decision"
+		AnonymousCalls anonymousCalls = Objects.requireNonNullElse(access.getAnonymousCalls(), AnonymousCalls.READ_ONLY);
+		return new PropertiesAccessPolicy(access.getApplicationCalls(), anonymousCalls, List.copyOf(rules));
 	}
 
 	/**

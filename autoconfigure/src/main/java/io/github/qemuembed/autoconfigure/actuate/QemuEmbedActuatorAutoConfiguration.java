@@ -114,6 +114,40 @@ public final class QemuEmbedActuatorAutoConfiguration {
 
 	}
 
+	/**
+	 * Audit events for web calls that write. Static, and needing nothing that needs the driver: the
+	 * driver bean asks for it before it opens.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(AuditApplicationEvent.class)
+	static class AuditConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "qemuEmbedAuditingAccessListener")
+		static HttpAccessListener qemuEmbedAuditingAccessListener(ApplicationEventPublisher publisher) {
+			return new AuditingHttpAccessListener(publisher);
+		}
+
+		/**
+		 * Boot's own listener, which {@link AuditWithoutSpringSecurityFilter} left out with the rest of
+		 * Boot's audit auto-configuration because Spring Security is missing.
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnMissingClass(AuditWithoutSpringSecurityFilter.SECURITY_EVENT)
+		@ConditionalOnBean(AuditEventRepository.class)
+		@ConditionalOnBooleanProperty(name = "management.auditevents.enabled", matchIfMissing = true)
+		static class WithoutSpringSecurity {
+
+			@Bean
+			@ConditionalOnMissingBean(AbstractAuditListener.class)
+			AuditListener auditListener(AuditEventRepository repository) {
+				return new AuditListener(repository);
+			}
+
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HealthIndicator.class)
 	@ConditionalOnEnabledHealthIndicator("qemu")

@@ -181,6 +181,15 @@ class PropertiesAccessPolicyTests {
 	}
 
 	@Test
+	void anEmptyAnonymousCallsSettingIsTheDefault() {
+		this.access.setAnonymousCalls(null);
+		PropertiesAccessPolicy policy = PropertiesAccessPolicy.of(this.access);
+		assertThat(policy.isAllowed(domain(Permission.DOMAIN_READ, "web", Caller.ANONYMOUS))).isTrue();
+		assertThat(policy.isAllowed(domain(Permission.DOMAIN_STOP, "web", Caller.ANONYMOUS))).isFalse();
+		assertThat(policy).hasToString("PropertiesAccessPolicy[application-calls=allow, anonymous-calls=read-only, 0 rule(s)]");
+	}
+
+	@Test
 	void aRuleNamingAnonymousThatOnlyReadsOpensNothing() {
 		QemuEmbedProperties.Rule reads = rule(List.of("domain.getattr", "domain.read"), List.of("*"), Decision.ALLOW);
 		reads.setPrincipals(List.of("anonymous"));

@@ -12,6 +12,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.audit.AuditEventRepository;
+import org.springframework.boot.actuate.audit.InMemoryAuditEventRepository;
+import org.springframework.boot.actuate.audit.listener.AuditListener;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.EndpointId;
@@ -93,6 +96,32 @@ class QemuEmbedActuatorAutoConfigurationTests {
 				qemu.getOperations().forEach((operation) -> types.add(operation.getType()));
 			});
 		return types;
+	}
+
+	@Test
+	void webWritesAreAuditEvents() {
+		this.runner.run((context) -> assertThat(context).hasBean("qemuEmbedAuditingAccessListener")
+			.doesNotHaveBean(AuditListener.class));
+	}
+
+	@Test
+	void withoutSpringSecurityTheStarterRegistersBootsAuditListener() {
+		this.runner.withBean(AuditEventRepository.class, InMemoryAuditEventRepository::new)
+			.withClassLoader(new FilteredClassLoader("org.springframework.security"))
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(AuditListener.class));
+		// with Spring Security, Boot's AuditAutoConfiguration registers it
+		this.runner.withBean(AuditEventRepository.class, InMemoryAuditEventRepository::new)
+			.run((context) -> assertThat(context).doesNotHaveBean(AuditListener.class));
+	}
+
+	@Test
+	void bootsAuditAutoConfigurationIsLeftOutOnlyWithoutSpringSecurity() {
+		String[] candidates = { "org.springframework.boot.actuate.autoconfigure.audit.AuditAutoConfiguration",
+				"org.springframework.boot.actuate.autoconfigure.audit.AuditEventsEndpointAutoConfiguration" };
+		AuditWithoutSpringSecurityFilter filter = new AuditWithoutSpringSecurityFilter();
+		assertThat(filter.match(candidates, null)).containsExactly(true, true);
+		filter.setBeanClassLoader(new FilteredClassLoader("org.springframework.security"));
+		assertThat(filter.match(candidates, null)).containsExactly(false, true);
 	}
 
 	@Test
