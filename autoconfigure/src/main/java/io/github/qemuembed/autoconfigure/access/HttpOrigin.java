@@ -1,6 +1,8 @@
 package io.github.qemuembed.autoconfigure.access;
 
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -10,12 +12,18 @@ import java.util.function.Supplier;
  */
 public final class HttpOrigin {
 
+	/** Methods that, by HTTP's definition, change nothing. */
+	private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
 	private final String remoteAddress;
+
+	private final String method;
 
 	private final Supplier<String> principalName;
 
-	private HttpOrigin(String remoteAddress, Supplier<String> principalName) {
+	private HttpOrigin(String remoteAddress, String method, Supplier<String> principalName) {
 		this.remoteAddress = Objects.requireNonNullElse(remoteAddress, "unknown");
+		this.method = Objects.requireNonNullElse(method, "GET").toUpperCase(Locale.ROOT);
 		this.principalName = principalName;
 	}
 
@@ -23,8 +31,13 @@ public final class HttpOrigin {
 	 * An origin whose principal is looked up when asked: a request's principal can change while it
 	 * passes through filters.
 	 */
-	static HttpOrigin of(String remoteAddress, Supplier<String> principalName) {
-		return new HttpOrigin(remoteAddress, principalName);
+	static HttpOrigin of(String remoteAddress, String method, Supplier<String> principalName) {
+		return new HttpOrigin(remoteAddress, method, principalName);
+	}
+
+	/** Whether the request asks to change something (any method but GET, HEAD, OPTIONS, TRACE). */
+	public boolean writeRequest() {
+		return !SAFE_METHODS.contains(this.method);
 	}
 
 	/** The client's address as the server sees it (after its forwarded-header handling). */
@@ -40,12 +53,12 @@ public final class HttpOrigin {
 	/** This origin as it is now, safe to use on another thread after the request has ended. */
 	HttpOrigin fixed() {
 		String name = principalName();
-		return new HttpOrigin(this.remoteAddress, () -> name);
+		return new HttpOrigin(this.remoteAddress, this.method, () -> name);
 	}
 
 	@Override
 	public String toString() {
-		return "HttpOrigin[" + this.remoteAddress + "]";
+		return "HttpOrigin[" + this.method + " from " + this.remoteAddress + "]";
 	}
 
 }

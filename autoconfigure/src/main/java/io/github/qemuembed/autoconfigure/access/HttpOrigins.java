@@ -22,13 +22,20 @@ public final class HttpOrigins {
 	private HttpOrigins() {
 	}
 
-	/** The origin of the current thread's call, empty for the application's own calls. */
+	/**
+	 * The origin of the current thread's call, empty for the application's own calls. The request
+	 * that Spring's {@code RequestContextHolder} holds comes first: it is the one the servlet sees,
+	 * after every filter, so its principal is the one a later filter (an authentication filter, a
+	 * container's login) set.
+	 */
 	public static Optional<HttpOrigin> current() {
-		HttpOrigin bound = current.get();
-		if (bound != null) {
-			return Optional.of(bound);
+		if (SERVLET_PRESENT) {
+			Optional<HttpOrigin> request = ServletOrigins.fromRequestContext();
+			if (request.isPresent()) {
+				return request;
+			}
 		}
-		return SERVLET_PRESENT ? ServletOrigins.fromRequestContext() : Optional.empty();
+		return Optional.ofNullable(current.get());
 	}
 
 	/**

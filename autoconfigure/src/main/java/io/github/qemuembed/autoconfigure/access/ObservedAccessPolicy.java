@@ -31,12 +31,18 @@ final class ObservedAccessPolicy implements AccessPolicy {
 		this.listeners = listeners;
 	}
 
+	/**
+	 * Tells the listeners about every decision on a permission that writes, and about a refused
+	 * read within a request that writes: a POST refused because its caller may not even see the
+	 * domain is a refused write all the same.
+	 */
 	@Override
 	public boolean isAllowed(AccessRequest request) {
 		boolean allowed = this.delegate.isAllowed(request);
-		if (!PLAIN_READS.contains(request.permission())) {
+		boolean writes = !PLAIN_READS.contains(request.permission());
+		if (writes || !allowed) {
 			Optional<HttpOrigin> origin = HttpOrigins.current();
-			if (origin.isPresent()) {
+			if (origin.isPresent() && (writes || origin.get().writeRequest())) {
 				this.listeners.forEach((listener) -> listener.decided(request, allowed, origin.get()));
 			}
 		}

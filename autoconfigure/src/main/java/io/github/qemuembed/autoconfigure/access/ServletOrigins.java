@@ -16,7 +16,7 @@ final class ServletOrigins {
 	}
 
 	static HttpOrigin of(HttpServletRequest request) {
-		return HttpOrigin.of(request.getRemoteAddr(), () -> {
+		return HttpOrigin.of(request.getRemoteAddr(), request.getMethod(), () -> {
 			Principal principal = request.getUserPrincipal();
 			return (principal != null) ? principal.getName() : null;
 		});
