@@ -1,8 +1,9 @@
 package io.github.qemuembed.autoconfigure;
 
 import io.github.qemuembed.autoconfigure.QemuEmbedProperties.ShutdownMode;
+import io.github.qemuembed.autoconfigure.access.HttpAccessListener;
+import io.github.qemuembed.autoconfigure.access.HttpCallerSupplier;
 import io.github.qemuembed.autoconfigure.access.PropertiesAccessPolicy;
-import io.github.qemuembed.autoconfigure.access.SecurityContextCallerSupplier;
 import io.github.qemuembed.autoconfigure.event.DomainEventPublisher;
 import io.github.qemuembed.driver.DriverConfig;
 import io.github.qemuembed.driver.LeftoverPolicy;
@@ -26,7 +27,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Auto-configuration of the embedded QEMU driver: a {@link QemuDriver} opened on
  * {@code qemu.embed.root} (or a temporary root), its {@link AccessPolicy} from
- * {@code qemu.embed.access}, the caller from Spring Security when present, the declared domains
+ * {@code qemu.embed.access}, the caller from Spring Security or the web request (see
+ * {@link HttpCallerSupplier}), the declared domains
  * started with the context and every running VM stopped with it, and domain events as Spring
  * application events.
  * <p>
@@ -48,6 +50,13 @@ public final class QemuEmbedAutoConfiguration {
 		return new QemuEmbedLifecycle(driver, DeclaredDomain.of(properties.getDomains()),
 				properties.getShutdown().getMode(), properties.getShutdown().getTimeout(),
 				properties.getDestroyGracePeriod());
+	}
+
+	/** Also used by the secondary drivers, so not inside {@link DriverConfiguration}. */
+	@Bean
+	@ConditionalOnMissingBean
+	CallerSupplier qemuEmbedCallerSupplier() {
+		return new HttpCallerSupplier();
 	}
 
 	@Bean
@@ -76,13 +85,19 @@ public final class QemuEmbedAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		AccessPolicy qemuEmbedAccessPolicy(QemuEmbedProperties properties) {
-			return PropertiesAccessPolicy.of(properties.getAccess());
+			PropertiesAccessPolicy policy = PropertiesAccessPolicy.of(properties.getAccess());
+			for (String opening : policy.anonymousOpenings()) {
+				logger.warn("qemu-embed: " + opening + ". Anyone who reaches the application's HTTP port without"
+						+ " logging in may use it; remove the setting unless the port is private.");
+			}
+			return policy;
 		}
 
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean
 		QemuDriver qemuDriver(QemuEmbedProperties properties, QemuEmbedRoot root, AccessPolicy accessPolicy,
-				ObjectProvider<CallerSupplier> callerSupplier, ObjectProvider<QemuDriverConfigCustomizer> customizers) {
+				ObjectProvider<CallerSupplier> callerSupplier, ObjectProvider<QemuDriverConfigCustomizer> customizers,
+				ObjectProvider<HttpAccessListener> accessListeners) {
 			ShutdownMode mode = properties.getShutdown().getMode();
 			if (mode == ShutdownMode.DETACH && root.isTemporary()) {
 				throw new DetachWithoutRootException();
@@ -94,8 +109,8 @@ public final class QemuEmbedAutoConfiguration {
 			DriverConfig.Builder builder = DriverConfig.builder(root.path())
 				.emulator(properties.getEmulator())
 				.accel(properties.getAccel())
-				.accessPolicy(accessPolicy)
-				.callerSupplier(callerSupplier.getIfAvailable(() -> CallerSupplier.NONE))
+				.accessPolicy(HttpAccessListener.observing(accessPolicy, accessListeners.orderedStream().toList()))
+				.callerSupplier(callerSupplier.getIfAvailable(HttpCallerSupplier::new))
 				.qmpTimeout(properties.getQmpTimeout())
 				.startTimeout(properties.getStartTimeout())
 				.destroyGracePeriod(properties.getDestroyGracePeriod())
@@ -115,18 +130,6 @@ public final class QemuEmbedAutoConfiguration {
 					? "temporary root " + root.path() + " (deleted when the context closes; set qemu.embed.root to keep state)"
 					: "root " + root.path()));
 			return driver;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.security.core.context.SecurityContextHolder")
-	static class SpringSecurityConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		CallerSupplier qemuEmbedCallerSupplier() {
-			return new SecurityContextCallerSupplier();
 		}
 
 	}

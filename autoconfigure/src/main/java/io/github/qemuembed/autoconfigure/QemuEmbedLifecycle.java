@@ -26,8 +26,10 @@ import io.github.qemuembed.driver.DomainEventListener;
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainListFilter;
 import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.agent.GuestAgentState;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.DriverClosedException;
+import io.github.qemuembed.driver.error.GuestAgentException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -263,6 +265,11 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 				runInParallel("qemu-embed-stop-", active, (domain) -> domain.shutdown(acpiWait),
 						this.shutdownTimeout.plus(FORCE_SLACK));
 			}
+			else if (this.shutdownMode == ShutdownMode.AGENT) {
+				Duration wait = acpiWait();
+				runInParallel("qemu-embed-stop-", active, (domain) -> shutdownThroughAgent(domain, wait),
+						this.shutdownTimeout.plus(FORCE_SLACK));
+			}
 			else {
 				runInParallel("qemu-embed-stop-", active, (domain) -> {
 					domain.destroy();
@@ -276,6 +283,25 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 		catch (Exception ex) {
 			logger.debug("Could not follow the stop events", ex);
 		}
+	}
+
+	/**
+	 * Shutdown mode {@code agent}: {@code guest-shutdown} where the agent channel is connected; when there is no
+	 * agent, or it does not answer or refuses, the ACPI button with the time that is left.
+	 */
+	static boolean shutdownThroughAgent(Domain domain, Duration wait) {
+		long deadline = System.nanoTime() + wait.toNanos();
+		if (domain.info().guestAgent() == GuestAgentState.CONNECTED) {
+			try {
+				return domain.shutdown(io.github.qemuembed.driver.ShutdownMode.GUEST_AGENT, wait);
+			}
+			catch (GuestAgentException ex) {
+				logger.info("The guest agent of domain '" + domain.name() + "' did not shut it down ("
+						+ ex.getMessage() + "); pressing the ACPI power button instead");
+			}
+		}
+		Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0));
+		return domain.shutdown(left.isZero() ? Duration.ofMillis(1) : left);
 	}
 
 	/** Waits for the STOPPED event of each domain being stopped. */

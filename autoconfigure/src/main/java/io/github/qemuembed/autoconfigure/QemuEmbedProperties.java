@@ -11,6 +11,7 @@ import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.LeftoverPolicy;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.core.io.Resource;
 
 /**
@@ -65,6 +66,8 @@ public class QemuEmbedProperties {
 	private final Startup startup = new Startup();
 
 	private final Actuator actuator = new Actuator();
+
+	private final Security security = new Security();
 
 	/**
 	 * Declared domains, by domain name: defined when the context starts and, with 'autostart',
@@ -144,6 +147,10 @@ public class QemuEmbedProperties {
 		return this.actuator;
 	}
 
+	public Security getSecurity() {
+		return this.security;
+	}
+
 	public Map<String, DeclaredDomain> getDomains() {
 		return this.domains;
 	}
@@ -159,15 +166,26 @@ public class QemuEmbedProperties {
 	public static class Access {
 
 		/**
-		 * What happens to calls made without a principal (the application's own calls, made
-		 * outside of any authenticated request): 'allow' them all, 'deny' them all, or check them
-		 * against the 'rules' like any other call.
+		 * What happens to the application's own calls (made by its code outside of any web
+		 * request, such as the starter's lifecycle): 'allow' them all, 'deny' them all, or check
+		 * them against the 'rules' like any other call. A call from a web request is never an
+		 * application call.
 		 */
 		private ApplicationCalls applicationCalls = ApplicationCalls.ALLOW;
 
 		/**
+		 * What anonymous callers (web requests without an authenticated principal, with or
+		 * without Spring Security) may do when no rule naming the principal 'anonymous' matches:
+		 * 'read-only' (list and read domains), 'deny' (nothing) or 'allow' (everything, including
+		 * start, stop and destroy: anyone who reaches the HTTP port controls every VM; logged as a
+		 * warning at start-up).
+		 */
+		private AnonymousCalls anonymousCalls = AnonymousCalls.READ_ONLY;
+
+		/**
 		 * Rules checked in order for calls made by a principal; the first rule that matches
-		 * decides. A call that no rule matches is denied.
+		 * decides. A call that no rule matches is denied. A rule applies to anonymous callers
+		 * only when its 'principals' name 'anonymous'.
 		 */
 		private List<Rule> rules = new ArrayList<>();
 
@@ -177,6 +195,14 @@ public class QemuEmbedProperties {
 
 		public void setApplicationCalls(ApplicationCalls applicationCalls) {
 			this.applicationCalls = applicationCalls;
+		}
+
+		public AnonymousCalls getAnonymousCalls() {
+			return this.anonymousCalls;
+		}
+
+		public void setAnonymousCalls(AnonymousCalls anonymousCalls) {
+			this.anonymousCalls = anonymousCalls;
 		}
 
 		public List<Rule> getRules() {
@@ -198,6 +224,21 @@ public class QemuEmbedProperties {
 		DENY,
 		/** Checked against the rules; only rules that name no principal, role or authority can match them. */
 		RULES
+
+	}
+
+	/** How calls from anonymous callers are decided when no rule naming 'anonymous' matches. */
+	public enum AnonymousCalls {
+
+		/**
+		 * Only what reads: connect.getattr, connect.read, connect.search_domains,
+		 * domain.getattr and domain.read (like a read-only connection to libvirt).
+		 */
+		READ_ONLY,
+		/** Nothing. */
+		DENY,
+		/** Everything: anyone who reaches the HTTP port controls every VM. */
+		ALLOW
 
 	}
 
@@ -227,7 +268,9 @@ public class QemuEmbedProperties {
 		private List<String> domains = new ArrayList<>(List.of("*"));
 
 		/**
-		 * Principal names the rule applies to (any of them).
+		 * Principal names the rule applies to (any of them). 'anonymous' names the anonymous
+		 * callers (web requests without an authenticated principal), never a principal of that
+		 * name.
 		 */
 		private List<String> principals = new ArrayList<>();
 
@@ -334,6 +377,11 @@ public class QemuEmbedProperties {
 
 		/** ACPI power-off, then a forced stop of the guests still running at the timeout. */
 		GRACEFUL,
+		/**
+		 * Like graceful, but through the guest agent ({@code guest-shutdown}) for domains whose agent channel is
+		 * connected; ACPI for the others and when the agent does not answer.
+		 */
+		AGENT,
 		/** Immediate stop: SIGTERM, then SIGKILL. */
 		DESTROY,
 		/** Leave the VMs running; the next driver on the same root reconnects to them. */
@@ -426,8 +474,8 @@ public class QemuEmbedProperties {
 
 		/**
 		 * Whether the 'qemu' endpoint offers write operations (start, shutdown, destroy, reboot,
-		 * suspend, resume). Each call is still checked by the access policy with the HTTP
-		 * principal.
+		 * suspend, resume). Deprecated: true stands for management.endpoint.qemu.access=unrestricted,
+		 * Boot's own switch, unless that is set.
 		 */
 		private boolean writeOperations;
 
@@ -445,10 +493,14 @@ public class QemuEmbedProperties {
 		 */
 		private String crashedStatus = "DEGRADED";
 
+		@Deprecated(since = "0.1.0", forRemoval = true)
+		@DeprecatedConfigurationProperty(replacement = "management.endpoint.qemu.access",
+				reason = "Boot's endpoint access model: 'unrestricted' turns the write operations on", since = "0.1.0")
 		public boolean isWriteOperations() {
 			return this.writeOperations;
 		}
 
+		@Deprecated(since = "0.1.0", forRemoval = true)
 		public void setWriteOperations(boolean writeOperations) {
 			this.writeOperations = writeOperations;
 		}
@@ -467,6 +519,27 @@ public class QemuEmbedProperties {
 
 		public void setCrashedStatus(String crashedStatus) {
 			this.crashedStatus = crashedStatus;
+		}
+
+	}
+
+	/** Checks of how the application is exposed to the network. */
+	public static class Security {
+
+		/**
+		 * Whether to refuse to start, instead of logging a warning, when write operations are on
+		 * and either the server or management port listens on a non-loopback address without
+		 * Spring Security, or the server is reactive (its requests cannot be told from the
+		 * application's own calls).
+		 */
+		private boolean strict;
+
+		public boolean isStrict() {
+			return this.strict;
+		}
+
+		public void setStrict(boolean strict) {
+			this.strict = strict;
 		}
 
 	}

@@ -3,7 +3,7 @@ package io.github.qemuembed.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.qemuembed.autoconfigure.access.SecurityContextCallerSupplier;
+import io.github.qemuembed.autoconfigure.access.HttpCallerSupplier;
 import io.github.qemuembed.autoconfigure.event.DomainCrashedEvent;
 import io.github.qemuembed.autoconfigure.event.DomainEventPublisher;
 import io.github.qemuembed.autoconfigure.event.DomainLifecycleEvent;
@@ -84,19 +84,21 @@ class QemuEmbedAutoConfigurationTests {
 	}
 
 	@Test
-	void springSecurityOnTheClasspathSuppliesTheCaller() {
+	void theCallerComesFromSpringSecurityOrTheWebRequest() {
 		this.withTestDriver.run((context) -> assertThat(context).getBean(CallerSupplier.class)
-			.isInstanceOf(SecurityContextCallerSupplier.class));
+			.isInstanceOf(HttpCallerSupplier.class));
 	}
 
 	@Test
-	void withoutSpringSecurityThereIsNoCallerSupplier() {
+	void withoutSpringSecurityWebRequestsAreStillTold() {
 		this.withTestDriver.withClassLoader(new FilteredClassLoader(SecurityContextHolder.class))
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(CallerSupplier.class));
+			.run((context) -> assertThat(context).hasNotFailed()
+				.getBean(CallerSupplier.class)
+				.isInstanceOf(HttpCallerSupplier.class));
 	}
 
 	@Test
-	void userCallerSupplierReplacesSpringSecurityOne() {
+	void userCallerSupplierReplacesTheStarterOne() {
 		CallerSupplier mine = java.util.Optional::empty;
 		this.withTestDriver.withBean(CallerSupplier.class, () -> mine)
 			.run((context) -> assertThat(context).getBean(CallerSupplier.class).isSameAs(mine));

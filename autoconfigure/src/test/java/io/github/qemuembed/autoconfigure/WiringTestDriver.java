@@ -293,6 +293,16 @@ public class WiringTestDriver implements QemuDriver {
 			throw new UnsupportedOperationException();
 		}
 
+		@Override
+		public boolean shutdown(io.github.qemuembed.driver.ShutdownMode mode, Duration timeout) {
+			throw new UnsupportedOperationException("wiring test double");
+		}
+
+		@Override
+		public io.github.qemuembed.driver.agent.GuestAgent guest() {
+			throw new UnsupportedOperationException("wiring test double");
+		}
+
 	}
 
 }

@@ -30,6 +30,15 @@ public interface Domain {
 	 */
 	boolean shutdown(Duration timeout);
 
+	/**
+	 * Like {@link #shutdown(Duration)}, asking the guest the way {@code mode} says. With
+	 * {@link ShutdownMode#GUEST_AGENT} it also needs {@code domain.write} (as libvirt), and fails with
+	 * {@link io.github.qemuembed.driver.error.GuestAgentException} (nothing forced) when the agent does not answer
+	 * or refuses.
+	 * @return {@code true} if the guest powered off by itself, {@code false} if it had to be forced
+	 */
+	boolean shutdown(ShutdownMode mode, Duration timeout);
+
 	/** Stops QEMU now: SIGTERM, a short grace period, then SIGKILL ({@code domain.stop}). */
 	void destroy();
 
@@ -134,5 +143,11 @@ public interface Domain {
 
 	/** Opens the live serial console of a running domain ({@code domain.open_device}). */
 	DomainConsole openConsole();
+
+	/**
+	 * The guest agent of this domain, over its {@code org.qemu.guest_agent.0} channel; each of its calls is
+	 * checked with its own permission (see {@link io.github.qemuembed.driver.agent.GuestAgent}).
+	 */
+	io.github.qemuembed.driver.agent.GuestAgent guest();
 
 }

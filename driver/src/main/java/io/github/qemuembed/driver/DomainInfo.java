@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import io.github.qemuembed.driver.agent.GuestAgentState;
+
 /**
  * A snapshot of a domain's runtime facts, read from the process table ({@code /proc}) and the
  * definition. For an inactive domain, {@code pid}, {@code startedAt}, {@code uptime} and the usage
@@ -21,9 +23,18 @@ import java.util.OptionalLong;
  * @param residentBytes resident set size of QEMU, zero when inactive
  * @param persistent whether the domain has a persistent definition
  * @param autostart whether the domain is marked to start with the driver
+ * @param guestAgent the state of the guest agent channel ({@code VSERPORT_CHANGE}); {@code NONE} without one
  */
 public record DomainInfo(DomainStatus status, OptionalLong pid, Optional<Instant> startedAt, Duration uptime, int vcpus,
 		long maxMemoryKiB, long currentMemoryKiB, Duration cpuTime, long residentBytes, boolean persistent,
-		boolean autostart) {
+		boolean autostart, GuestAgentState guestAgent) {
+
+	/** Facts of a domain without a guest agent channel. */
+	public DomainInfo(DomainStatus status, OptionalLong pid, Optional<Instant> startedAt, Duration uptime, int vcpus,
+			long maxMemoryKiB, long currentMemoryKiB, Duration cpuTime, long residentBytes, boolean persistent,
+			boolean autostart) {
+		this(status, pid, startedAt, uptime, vcpus, maxMemoryKiB, currentMemoryKiB, cpuTime, residentBytes, persistent,
+				autostart, GuestAgentState.NONE);
+	}
 
 }

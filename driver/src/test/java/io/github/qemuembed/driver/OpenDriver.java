@@ -9,12 +9,14 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A driver on a fresh root for each test (access policy allow-all), recording every event, closed and
+ * A driver on a fresh root for each test (access policy allow-all unless given), recording every event, closed and
  * deleted afterwards: {@code @RegisterExtension final OpenDriver open = new OpenDriver();}.
  */
 public final class OpenDriver implements BeforeEachCallback, AfterEachCallback {
 
 	private final Accel accel;
+
+	private final io.github.qemuembed.driver.access.AccessPolicy policy;
 
 	private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
 
@@ -29,14 +31,21 @@ public final class OpenDriver implements BeforeEachCallback, AfterEachCallback {
 
 	/** A driver with the given accelerator: {@link Accel#TCG} for domains that boot a Linux guest. */
 	public OpenDriver(Accel accel) {
+		this(accel, io.github.qemuembed.driver.access.AccessPolicy.allowAll());
+	}
+
+	/** A driver with the given accelerator whose operations ask {@code policy}. */
+	public OpenDriver(Accel accel, io.github.qemuembed.driver.access.AccessPolicy policy) {
 		this.accel = accel;
+		this.policy = policy;
 	}
 
 	@Override
 	public void beforeEach(ExtensionContext context) throws Exception {
 		this.events.clear();
 		this.root = GuestlessDomains.newRoot();
-		this.driver = QemuDriver.open(GuestlessDomains.config(this.root).accel(this.accel).build());
+		this.driver = QemuDriver
+			.open(GuestlessDomains.config(this.root).accel(this.accel).accessPolicy(this.policy).build());
 		this.driver.addListener(this.events::add);
 	}
 

@@ -8,6 +8,7 @@ import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainInfo;
 import io.github.qemuembed.driver.DomainListFilter;
 import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.error.AccessDeniedException;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 
@@ -22,7 +23,11 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The sample's own REST API over the driver. */
+/**
+ * The sample's own REST API over the driver. Its calls are made for web requests, so the access
+ * policy sees the request's caller (anonymous here, since the sample has no login), never the
+ * application itself.
+ */
 @RestController
 @RequestMapping("/vms")
 class VmController {
@@ -77,6 +82,11 @@ class VmController {
 	@ExceptionHandler(DomainNotFoundException.class)
 	ResponseEntity<Map<String, String>> notFound(DomainNotFoundException ex) {
 		return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", ex.getMessage()));
+	}
+
+	@ExceptionHandler(AccessDeniedException.class)
+	ResponseEntity<Map<String, String>> forbidden(AccessDeniedException ex) {
+		return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("error", ex.getMessage()));
 	}
 
 	@ExceptionHandler(InvalidOperationException.class)

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -23,9 +24,12 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sample application over real HTTP with real QEMU: its own {@code /vms} API and the Actuator
- * parts (health, {@code qemu} endpoint read-only, info, metrics) as a user would expose them.
+ * parts (health, {@code qemu} endpoint read-only, info, metrics) as a user would expose them. The
+ * {@code open-demo} profile lets the anonymous caller start and stop the demo VM
+ * ({@link AnonymousCallerTests} covers the default, where it may not).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("open-demo")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SampleApplicationTests {
 

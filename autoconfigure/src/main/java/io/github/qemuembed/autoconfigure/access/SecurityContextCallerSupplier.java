@@ -7,16 +7,17 @@ import java.util.stream.Collectors;
 import io.github.qemuembed.driver.access.Caller;
 import io.github.qemuembed.driver.access.CallerSupplier;
 
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * Supplies the caller from Spring Security's {@link SecurityContextHolder} of the current thread:
- * the principal's name and its authorities (roles included, as {@code ROLE_...}). Only a thread
- * without any authentication counts as the application's own call; an anonymous web request is a
- * caller (with {@code ROLE_ANONYMOUS}) and so needs a rule, and an authentication that is not
- * authenticated is a caller without authorities.
+ * an authenticated principal with its name and authorities (roles included, as {@code ROLE_...}).
+ * Spring Security's anonymous authentication, and an authentication that is not authenticated, are
+ * {@link Caller#ANONYMOUS}. Without any authentication it supplies nothing: whether the call is then
+ * the application's own or an anonymous web request is for {@link HttpCallerSupplier} to say.
  */
 public final class SecurityContextCallerSupplier implements CallerSupplier {
 
@@ -26,8 +27,8 @@ public final class SecurityContextCallerSupplier implements CallerSupplier {
 		if (authentication == null) {
 			return Optional.empty();
 		}
-		if (!authentication.isAuthenticated()) {
-			return Optional.of(new Caller(authentication.getName(), Set.of()));
+		if (authentication instanceof AnonymousAuthenticationToken || !authentication.isAuthenticated()) {
+			return Optional.of(Caller.ANONYMOUS);
 		}
 		Set<String> authorities = authentication.getAuthorities()
 			.stream()

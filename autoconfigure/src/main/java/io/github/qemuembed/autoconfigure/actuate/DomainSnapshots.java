@@ -19,7 +19,6 @@ import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainInfo;
 import io.github.qemuembed.driver.DomainListFilter;
 import io.github.qemuembed.driver.QemuDriver;
-import io.github.qemuembed.driver.access.Caller;
 import io.github.qemuembed.driver.access.CallerSupplier;
 import io.github.qemuembed.driver.error.AccessDeniedException;
 
@@ -161,7 +160,10 @@ public class DomainSnapshots implements DisposableBean {
 
 	private List<Snapshot> collect(List<Target> domains) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
-		String caller = this.callerSupplier.currentCaller().map(Caller::name).orElse("");
+		// an anonymous caller and a principal named 'anonymous' must not share reads
+		String caller = this.callerSupplier.currentCaller()
+			.map((c) -> c.anonymous() ? "anonymous caller" : "principal " + c.name())
+			.orElse("");
 		List<Key> keys = new ArrayList<>();
 		List<CompletableFuture<DomainInfo>> futures = new ArrayList<>();
 		for (Target target : domains) {

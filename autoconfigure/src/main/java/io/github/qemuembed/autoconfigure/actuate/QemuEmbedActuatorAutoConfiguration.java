@@ -5,12 +5,18 @@ import java.util.function.UnaryOperator;
 import io.github.qemuembed.autoconfigure.QemuDriverConfigCustomizer;
 import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
 import io.github.qemuembed.autoconfigure.QemuEmbedProperties;
+import io.github.qemuembed.autoconfigure.access.HttpAccessListener;
+import io.github.qemuembed.autoconfigure.access.HttpOrigins;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.access.CallerSupplier;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.audit.AuditEventRepository;
+import org.springframework.boot.actuate.audit.listener.AbstractAuditListener;
+import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
+import org.springframework.boot.actuate.audit.listener.AuditListener;
 import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.info.InfoContributor;
@@ -19,17 +25,19 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
 
 /**
  * Actuator support for the embedded QEMU driver: the {@code qemu} health contributor, the
- * {@code qemu} endpoint, an info contributor and Micrometer meters. Each part needs its Actuator
- * module on the classpath and can be turned off the usual way
- * ({@code management.health.qemu.enabled}, {@code management.endpoint.qemu.enabled},
+ * {@code qemu} endpoint, an info contributor, Micrometer meters and audit events for web calls that
+ * write. Each part needs its Actuator module on the classpath and can be turned off the usual way
+ * ({@code management.health.qemu.enabled}, {@code management.endpoint.qemu.access=none},
  * {@code management.info.qemu.enabled}).
  */
 @AutoConfiguration(after = QemuEmbedAutoConfiguration.class,
@@ -48,12 +56,16 @@ public final class QemuEmbedActuatorAutoConfiguration {
 		return DomainSnapshots.asApplication(driver, properties.getActuator().getTimeout());
 	}
 
-	/** Figures read as the endpoint's caller (the HTTP principal, with Spring Security). */
+	/**
+	 * Figures read as the endpoint's caller (the HTTP principal, or the anonymous caller): the
+	 * request's origin and Spring Security's context go with each read to the pool thread.
+	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "qemuEmbedDomainSnapshots")
 	DomainSnapshots qemuEmbedDomainSnapshots(QemuDriver driver, QemuEmbedProperties properties,
 			ObjectProvider<CallerSupplier> callerSupplier) {
-		UnaryOperator<Runnable> propagator = SECURITY_PRESENT ? SecurityContextPropagation::wrap : UnaryOperator.identity();
+		UnaryOperator<Runnable> security = SECURITY_PRESENT ? SecurityContextPropagation::wrap : UnaryOperator.identity();
+		UnaryOperator<Runnable> propagator = (task) -> HttpOrigins.propagate(security.apply(task));
 		return new DomainSnapshots(driver, properties.getActuator().getTimeout(),
 				callerSupplier.getIfAvailable(() -> CallerSupplier.NONE), propagator);
 	}
@@ -88,21 +100,50 @@ public final class QemuEmbedActuatorAutoConfiguration {
 	@ConditionalOnAvailableEndpoint(QemuEndpoint.class)
 	static class EndpointConfiguration {
 
+		/**
+		 * Read-only unless {@code management.endpoint.qemu.access=unrestricted} (or the deprecated
+		 * {@code qemu.embed.actuator.write-operations=true}, which
+		 * {@link DeprecatedWriteOperationsEnvironmentPostProcessor} turns into it).
+		 */
 		@Bean
-		@ConditionalOnMissingBean(QemuEndpoint.class)
-		@ConditionalOnBooleanProperty("qemu.embed.actuator.write-operations")
-		QemuWritableEndpoint qemuWritableEndpoint(QemuDriver driver,
-				@Qualifier("qemuEmbedDomainSnapshots") DomainSnapshots snapshots,
+		@ConditionalOnMissingBean
+		QemuEndpoint qemuEndpoint(QemuDriver driver, @Qualifier("qemuEmbedDomainSnapshots") DomainSnapshots snapshots,
 				QemuEmbedProperties properties) {
-			return new QemuWritableEndpoint(driver, snapshots, properties.getShutdown().getTimeout());
+			return new QemuEndpoint(driver, snapshots, properties.getShutdown().getTimeout());
 		}
 
+	}
+
+	/**
+	 * Audit events for web calls that write. Static, and needing nothing that needs the driver: the
+	 * driver bean asks for it before it opens.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(AuditApplicationEvent.class)
+	static class AuditConfiguration {
+
 		@Bean
-		@ConditionalOnMissingBean(QemuEndpoint.class)
-		@ConditionalOnBooleanProperty(name = "qemu.embed.actuator.write-operations", havingValue = false,
-				matchIfMissing = true)
-		QemuEndpoint qemuEndpoint(QemuDriver driver, @Qualifier("qemuEmbedDomainSnapshots") DomainSnapshots snapshots) {
-			return new QemuEndpoint(driver, snapshots);
+		@ConditionalOnMissingBean(name = "qemuEmbedAuditingAccessListener")
+		static HttpAccessListener qemuEmbedAuditingAccessListener(ApplicationEventPublisher publisher) {
+			return new AuditingHttpAccessListener(publisher);
+		}
+
+		/**
+		 * Boot's own listener, which {@link AuditWithoutSpringSecurityFilter} left out with the rest of
+		 * Boot's audit auto-configuration because Spring Security is missing.
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnMissingClass(AuditWithoutSpringSecurityFilter.SECURITY_EVENT)
+		@ConditionalOnBean(AuditEventRepository.class)
+		@ConditionalOnBooleanProperty(name = "management.auditevents.enabled", matchIfMissing = true)
+		static class WithoutSpringSecurity {
+
+			@Bean
+			@ConditionalOnMissingBean(AbstractAuditListener.class)
+			AuditListener auditListener(AuditEventRepository repository) {
+				return new AuditListener(repository);
+			}
+
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,30 +27,44 @@ import io.github.qemuembed.driver.error.AccessDeniedException;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
- * The {@code qemu} endpoint, read-only: {@code GET /actuator/qemu} lists the domains the caller may
- * see, {@code GET /actuator/qemu/{name}} adds devices, the tail of QEMU's log and the XML without
- * secrets. Every driver call goes through the access policy, with the HTTP principal when Spring
- * Security supplies it. Unknown domain: 404; denied: 403; invalid state: 409.
- * {@link QemuWritableEndpoint} adds the write operations.
+ * The {@code qemu} endpoint: {@code GET /actuator/qemu} lists the domains the caller may see,
+ * {@code GET /actuator/qemu/{name}} adds devices, the tail of QEMU's log and the XML without
+ * secrets, and {@code POST /actuator/qemu/{name}/{action}} (action {@code start}, {@code shutdown},
+ * {@code destroy}, {@code reboot}, {@code suspend} or {@code resume}) acts on a domain.
+ * <p>
+ * Its access is read-only by default: Boot's endpoint access model
+ * ({@code management.endpoint.qemu.access=unrestricted}) turns the write operation on. Every driver
+ * call also goes through the access policy as the request's caller: the principal Spring Security
+ * (or the servlet container) authenticated, or else the anonymous caller, never the application.
+ * Unknown domain: 404; denied: 403; invalid state: 409; unknown action: 400.
  */
-@Endpoint(id = "qemu")
+@Endpoint(id = "qemu", defaultAccess = Access.READ_ONLY)
 public class QemuEndpoint {
 
 	private static final int LOG_TAIL_BYTES = 4096;
 
-	protected final QemuDriver driver;
+	private final QemuDriver driver;
 
 	private final DomainSnapshots snapshots;
 
-	public QemuEndpoint(QemuDriver driver, DomainSnapshots snapshots) {
+	private final Duration shutdownTimeout;
+
+	/**
+	 * @param shutdownTimeout how long the {@code shutdown} action waits for the guest before it
+	 * forces the domain off
+	 */
+	public QemuEndpoint(QemuDriver driver, DomainSnapshots snapshots, Duration shutdownTimeout) {
 		this.driver = driver;
 		this.snapshots = snapshots;
+		this.shutdownTimeout = shutdownTimeout;
 	}
 
 	@ReadOperation
@@ -93,8 +108,44 @@ public class QemuEndpoint {
 		return snapshots;
 	}
 
+	@WriteOperation
+	public WebEndpointResponse<Object> operate(@Selector String name, @Selector String action) {
+		return respond(() -> {
+			Domain domain = this.driver.lookup(name);
+			Object result = switch (action.toLowerCase(Locale.ROOT)) {
+				case "start" -> {
+					domain.start();
+					yield "started";
+				}
+				case "shutdown" -> domain.shutdown(this.shutdownTimeout) ? "powered off"
+						: "forced off after " + this.shutdownTimeout;
+				case "destroy" -> {
+					domain.destroy();
+					yield "destroyed";
+				}
+				case "reboot" -> {
+					domain.reboot();
+					yield "rebooting";
+				}
+				case "suspend" -> {
+					domain.suspend();
+					yield "suspended";
+				}
+				case "resume" -> {
+					domain.resume();
+					yield "resumed";
+				}
+				default -> null;
+			};
+			if (result == null) {
+				throw new UnknownActionException(action);
+			}
+			return Map.of("name", name, "action", action, "result", result, "status", domain.status().toString());
+		});
+	}
+
 	/** Runs an operation and maps the driver's errors to HTTP statuses. */
-	protected static WebEndpointResponse<Object> respond(Supplier<Object> operation) {
+	private static WebEndpointResponse<Object> respond(Supplier<Object> operation) {
 		try {
 			return new WebEndpointResponse<>(operation.get(), WebEndpointResponse.STATUS_OK);
 		}
@@ -107,7 +158,7 @@ public class QemuEndpoint {
 		catch (InvalidOperationException ex) {
 			return error(409, ex);
 		}
-		catch (QemuWritableEndpoint.UnknownActionException ex) {
+		catch (UnknownActionException ex) {
 			return error(400, ex);
 		}
 	}
@@ -133,6 +184,7 @@ public class QemuEndpoint {
 			view.put("residentBytes", info.residentBytes());
 			view.put("persistent", info.persistent());
 			view.put("autostart", info.autostart());
+			view.put("guestAgent", info.guestAgent().name().toLowerCase(Locale.ROOT));
 		}
 		if (snapshot.denied() != null) {
 			view.put("denied", snapshot.denied().request().permission().libvirtName());
@@ -199,6 +251,15 @@ public class QemuEndpoint {
 		catch (IOException ex) {
 			return "";
 		}
+	}
+
+	/** An action the endpoint does not know; reported as 400. */
+	static final class UnknownActionException extends IllegalArgumentException {
+
+		UnknownActionException(String action) {
+			super("Unknown action '" + action + "': use start, shutdown, destroy, reboot, suspend or resume");
+		}
+
 	}
 
 }

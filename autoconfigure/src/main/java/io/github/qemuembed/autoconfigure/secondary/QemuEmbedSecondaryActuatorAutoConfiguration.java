@@ -13,12 +13,14 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * Actuator support for the secondary drivers: the {@code qemuSecondary} health contributor (one
  * component per configured driver: {@code network}, {@code storage}, {@code secret}; off with
  * {@code management.health.qemusecondary.enabled=false}), and the masking of
- * {@code qemu.embed.secrets} in the {@code env} and {@code configprops} endpoints.
+ * {@code qemu.embed.secrets} in the {@code env} and {@code configprops} endpoints, by key and
+ * wherever their values appear.
  */
 @AutoConfiguration(after = QemuEmbedSecondaryAutoConfiguration.class)
 public final class QemuEmbedSecondaryActuatorAutoConfiguration {
@@ -51,8 +53,8 @@ public final class QemuEmbedSecondaryActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "qemuEmbedSecretsSanitizingFunction")
-		SanitizingFunction qemuEmbedSecretsSanitizingFunction() {
-			return new QemuEmbedSecretsSanitizingFunction();
+		SanitizingFunction qemuEmbedSecretsSanitizingFunction(ConfigurableEnvironment environment) {
+			return new QemuEmbedSecretsSanitizingFunction(environment);
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.github.qemuembed.autoconfigure.QemuEmbedProperties;
+import io.github.qemuembed.autoconfigure.QemuEmbedProperties.AnonymousCalls;
 import io.github.qemuembed.autoconfigure.QemuEmbedProperties.ApplicationCalls;
 import io.github.qemuembed.autoconfigure.QemuEmbedProperties.Decision;
 import io.github.qemuembed.driver.access.AccessRequest;
@@ -116,6 +117,86 @@ class PropertiesAccessPolicyTests {
 		this.access.setRules(List.of(someDomains, rule(List.of("connect.*"), List.of("*"), Decision.ALLOW)));
 		assertThat(PropertiesAccessPolicy.of(this.access).isAllowed(connect(Permission.CONNECT_GETATTR, ALICE)))
 			.isTrue();
+	}
+
+	@Test
+	void anonymousCallersOnlyReadByDefaultWhateverTheApplicationCallsMayDo() {
+		PropertiesAccessPolicy policy = PropertiesAccessPolicy.of(this.access);
+		for (Permission permission : Permission.values()) {
+			boolean read = permission == Permission.CONNECT_GETATTR || permission == Permission.CONNECT_READ
+					|| permission == Permission.CONNECT_SEARCH_DOMAINS || permission == Permission.DOMAIN_GETATTR
+					|| permission == Permission.DOMAIN_READ;
+			AccessRequest request = permission.object().equals("domain")
+					? domain(permission, "web", Caller.ANONYMOUS) : connect(permission, Caller.ANONYMOUS);
+			assertThat(policy.isAllowed(request)).as(permission.libvirtName()).isEqualTo(read);
+		}
+		assertThat(policy.anonymousOpenings()).isEmpty();
+	}
+
+	@Test
+	void rulesForEveryoneDoNotCoverAnonymousCallers() {
+		this.access.setRules(List.of(rule(List.of("*"), List.of("*"), Decision.ALLOW)));
+		PropertiesAccessPolicy policy = PropertiesAccessPolicy.of(this.access);
+		assertThat(policy.isAllowed(domain(Permission.DOMAIN_STOP, "web", ALICE))).isTrue();
+		assertThat(policy.isAllowed(domain(Permission.DOMAIN_STOP, "web", Caller.ANONYMOUS))).isFalse();
+		assertThat(policy.isAllowed(domain(Permission.DOMAIN_READ_SECURE, "web", Caller.ANONYMOUS))).isFalse();
+	}
+
+	@Test
+	void aRuleNamingAnonymousDecidesForAnonymousCallersOnly() {
+		QemuEmbedProperties.Rule anonymousStartsWeb = rule(List.of("domain.start"), List.of("web"), Decision.ALLOW);
+		anonymousStartsWeb.setPrincipals(List.of("anonymous"));
+		QemuEmbedProperties.Rule noAnonymousReads = rule(List.of("domain.read"), List.of("secret-*"), Decision.DENY);
+		noAnonymousReads.setPrincipals(List.of("anonymous"));
+		this.access.setRules(List.of(anonymousStartsWeb, noAnonymousReads));
+		PropertiesAccessPolicy policy = PropertiesAccessPolicy.of(this.access);
+		assertThat(policy.isAllowed(domain(Permission.DOMAIN_START, "web", Caller.ANONYMOUS))).isTrue();
+		assertThat(policy.isAllowed(domain(Permission.DOMAIN_START, "db", Caller.ANONYMOUS))).isFalse();
+		assertThat(policy.isAllowed(domain(Permission.DOMAIN_READ, "secret-db", Caller.ANONYMOUS))).isFalse();
+		assertThat(policy.isAllowed(domain(Permission.DOMAIN_READ, "web", Caller.ANONYMOUS))).isTrue();
+		// neither a principal who happens to be called 'anonymous' nor the application match the rule
+		assertThat(policy.isAllowed(domain(Permission.DOMAIN_START, "web", Caller.of("anonymous")))).isFalse();
+		this.access.setApplicationCalls(ApplicationCalls.RULES);
+		assertThat(PropertiesAccessPolicy.of(this.access).isAllowed(domain(Permission.DOMAIN_START, "web", null)))
+			.isFalse();
+		assertThat(policy.anonymousOpenings()).singleElement()
+			.asString()
+			.startsWith("qemu.embed.access.rules[0] allows anonymous callers more than reading")
+			.contains("domain.start");
+	}
+
+	@Test
+	void anonymousCallsCanBeDeniedOrOpened() {
+		this.access.setAnonymousCalls(AnonymousCalls.DENY);
+		PropertiesAccessPolicy denied = PropertiesAccessPolicy.of(this.access);
+		assertThat(denied.isAllowed(domain(Permission.DOMAIN_GETATTR, "web", Caller.ANONYMOUS))).isFalse();
+		assertThat(denied.isAllowed(connect(Permission.CONNECT_SEARCH_DOMAINS, Caller.ANONYMOUS))).isFalse();
+		assertThat(denied.anonymousOpenings()).isEmpty();
+		this.access.setAnonymousCalls(AnonymousCalls.ALLOW);
+		PropertiesAccessPolicy open = PropertiesAccessPolicy.of(this.access);
+		assertThat(open.isAllowed(domain(Permission.DOMAIN_STOP, "web", Caller.ANONYMOUS))).isTrue();
+		assertThat(open.anonymousOpenings()).singleElement()
+			.asString()
+			.startsWith("qemu.embed.access.anonymous-calls=allow");
+	}
+
+	@Test
+	void anEmptyAnonymousCallsSettingIsTheDefault() {
+		this.access.setAnonymousCalls(null);
+		PropertiesAccessPolicy policy = PropertiesAccessPolicy.of(this.access);
+		assertThat(policy.isAllowed(domain(Permission.DOMAIN_READ, "web", Caller.ANONYMOUS))).isTrue();
+		assertThat(policy.isAllowed(domain(Permission.DOMAIN_STOP, "web", Caller.ANONYMOUS))).isFalse();
+		assertThat(policy).hasToString("PropertiesAccessPolicy[application-calls=allow, anonymous-calls=read-only, 0 rule(s)]");
+	}
+
+	@Test
+	void aRuleNamingAnonymousThatOnlyReadsOpensNothing() {
+		QemuEmbedProperties.Rule reads = rule(List.of("domain.getattr", "domain.read"), List.of("*"), Decision.ALLOW);
+		reads.setPrincipals(List.of("anonymous"));
+		QemuEmbedProperties.Rule denies = rule(List.of("*"), List.of("*"), Decision.DENY);
+		denies.setPrincipals(List.of("anonymous"));
+		this.access.setRules(List.of(reads, denies));
+		assertThat(PropertiesAccessPolicy.of(this.access).anonymousOpenings()).isEmpty();
 	}
 
 	@Test

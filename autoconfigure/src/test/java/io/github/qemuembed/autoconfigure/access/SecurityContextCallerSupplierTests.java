@@ -10,6 +10,7 @@ import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,19 +39,20 @@ class SecurityContextCallerSupplierTests {
 	}
 
 	@Test
-	void anonymousRequestIsACallerAndNotTheApplication() {
+	void anonymousAuthenticationIsTheAnonymousCallerAndNotTheApplication() {
 		SecurityContextHolder.getContext()
 			.setAuthentication(new AnonymousAuthenticationToken("key", "anonymousUser",
 					AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS")));
-		assertThat(this.supplier.currentCaller()).contains(Caller.of("anonymousUser", "ROLE_ANONYMOUS"));
+		assertThat(this.supplier.currentCaller()).contains(Caller.ANONYMOUS);
 	}
 
 	@Test
-	void unauthenticatedTokenCarriesNoAuthorities() {
-		TestingAuthenticationToken token = new TestingAuthenticationToken("mallory", "n/a", List.of());
+	void unauthenticatedTokenIsTheAnonymousCaller() {
+		TestingAuthenticationToken token = new TestingAuthenticationToken("mallory", "n/a",
+				List.of(new SimpleGrantedAuthority("ROLE_ADMIN")));
 		token.setAuthenticated(false);
 		SecurityContextHolder.getContext().setAuthentication(token);
-		assertThat(this.supplier.currentCaller()).contains(Caller.of("mallory"));
+		assertThat(this.supplier.currentCaller()).contains(Caller.ANONYMOUS);
 	}
 
 }

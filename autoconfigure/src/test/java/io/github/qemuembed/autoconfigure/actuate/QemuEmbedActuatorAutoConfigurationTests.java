@@ -1,5 +1,8 @@
 package io.github.qemuembed.autoconfigure.actuate;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
 import io.github.qemuembed.autoconfigure.QemuDriverConfigCustomizer;
 import io.github.qemuembed.driver.DomainOperationListener;
@@ -9,10 +12,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.audit.AuditEventRepository;
+import org.springframework.boot.actuate.audit.InMemoryAuditEventRepository;
+import org.springframework.boot.actuate.audit.listener.AuditListener;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.OperationType;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.convert.ApplicationConversionService;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,23 +37,91 @@ import static org.assertj.core.api.Assertions.assertThat;
 class QemuEmbedActuatorAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		// as SpringApplication does: 'read-only' and 'unrestricted' bind to Boot's Access
+		.withInitializer((context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
 		.withConfiguration(
 				AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedActuatorAutoConfiguration.class))
 		.withBean(QemuDriver.class, io.github.qemuembed.autoconfigure.WiringTestDriver::new);
 
 	@Test
-	void endpointIsReadOnlyByDefaultWhenExposed() {
-		this.runner.withPropertyValues("management.endpoints.web.exposure.include=qemu")
-			.run((context) -> assertThat(context).hasSingleBean(QemuEndpoint.class)
-				.doesNotHaveBean(QemuWritableEndpoint.class));
+	void endpointIsReadOnlyByDefault() {
+		assertThat(qemuOperations()).containsOnly(OperationType.READ);
 	}
 
 	@Test
-	void writeOperationsOnlyWhenEnabled() {
-		this.runner
-			.withPropertyValues("management.endpoints.web.exposure.include=qemu",
-					"qemu.embed.actuator.write-operations=true")
-			.run((context) -> assertThat(context).hasSingleBean(QemuWritableEndpoint.class));
+	void unrestrictedAccessAddsTheWriteOperation() {
+		assertThat(qemuOperations("management.endpoint.qemu.access=unrestricted")).contains(OperationType.READ,
+				OperationType.WRITE);
+	}
+
+	@Test
+	void readOnlyAccessKeepsTheReads() {
+		assertThat(qemuOperations("management.endpoints.access.default=unrestricted",
+				"management.endpoint.qemu.access=read-only"))
+			.containsOnly(OperationType.READ);
+	}
+
+	@Test
+	void noAccessNoEndpoint() {
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=qemu",
+				"management.endpoint.qemu.access=none")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(QemuEndpoint.class));
+	}
+
+	@Test
+	void maxPermittedAccessCapsTheEndpoint() {
+		assertThat(qemuOperations("management.endpoint.qemu.access=unrestricted",
+				"management.endpoints.access.max-permitted=read-only"))
+			.containsOnly(OperationType.READ);
+	}
+
+	/** The operations Boot maps for the qemu endpoint over the web, with the given access settings. */
+	private List<OperationType> qemuOperations(String... properties) {
+		List<OperationType> types = new ArrayList<>();
+		new WebApplicationContextRunner()
+			.withInitializer((context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
+			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
+					QemuEmbedAutoConfiguration.class, QemuEmbedActuatorAutoConfiguration.class))
+			.withBean(QemuDriver.class, io.github.qemuembed.autoconfigure.WiringTestDriver::new)
+			.withPropertyValues("management.endpoints.web.exposure.include=qemu")
+			.withPropertyValues(properties)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(QemuEndpoint.class);
+				ExposableWebEndpoint qemu = context.getBean(WebEndpointsSupplier.class)
+					.getEndpoints()
+					.stream()
+					.filter((endpoint) -> endpoint.getEndpointId().equals(EndpointId.of("qemu")))
+					.findFirst()
+					.orElseThrow();
+				qemu.getOperations().forEach((operation) -> types.add(operation.getType()));
+			});
+		return types;
+	}
+
+	@Test
+	void webWritesAreAuditEvents() {
+		this.runner.run((context) -> assertThat(context).hasBean("qemuEmbedAuditingAccessListener")
+			.doesNotHaveBean(AuditListener.class));
+	}
+
+	@Test
+	void withoutSpringSecurityTheStarterRegistersBootsAuditListener() {
+		this.runner.withBean(AuditEventRepository.class, InMemoryAuditEventRepository::new)
+			.withClassLoader(new FilteredClassLoader("org.springframework.security"))
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(AuditListener.class));
+		// with Spring Security, Boot's AuditAutoConfiguration registers it
+		this.runner.withBean(AuditEventRepository.class, InMemoryAuditEventRepository::new)
+			.run((context) -> assertThat(context).doesNotHaveBean(AuditListener.class));
+	}
+
+	@Test
+	void bootsAuditAutoConfigurationIsLeftOutOnlyWithoutSpringSecurity() {
+		String[] candidates = { "org.springframework.boot.actuate.autoconfigure.audit.AuditAutoConfiguration",
+				"org.springframework.boot.actuate.autoconfigure.audit.AuditEventsEndpointAutoConfiguration" };
+		AuditWithoutSpringSecurityFilter filter = new AuditWithoutSpringSecurityFilter();
+		assertThat(filter.match(candidates, null)).containsExactly(true, true);
+		filter.setBeanClassLoader(new FilteredClassLoader("org.springframework.security"));
+		assertThat(filter.match(candidates, null)).containsExactly(false, true);
 	}
 
 	@Test

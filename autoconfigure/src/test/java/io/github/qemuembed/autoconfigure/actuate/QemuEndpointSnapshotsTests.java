@@ -33,7 +33,8 @@ class QemuEndpointSnapshotsTests {
 			domain.createSnapshot("<domainsnapshot><name>second</name></domainsnapshot>");
 			DomainSnapshots snapshots = DomainSnapshots.asApplication(driver, Duration.ofSeconds(5));
 			try {
-				WebEndpointResponse<Object> response = new QemuEndpoint(driver, snapshots).domain("snapped");
+				WebEndpointResponse<Object> response = new QemuEndpoint(driver, snapshots, Duration.ofSeconds(5))
+					.domain("snapped");
 				assertThat(response.getStatus()).isEqualTo(200);
 				@SuppressWarnings("unchecked")
 				List<Map<String, Object>> listed = (List<Map<String, Object>>) ((Map<String, Object>) response.getBody())

@@ -195,6 +195,39 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 	}
 
 	@Test
+	void aSecretIsMaskedWhereverItsValueAppears() {
+		// as when the application was started with --qemu.embed.secrets.<uuid>.value=...: the JVM's
+		// command line (sun.java.command) and other entries carry the value under keys of their own
+		String base64Text = "text-given-as-base64";
+		String base64 = java.util.Base64.getEncoder().encodeToString(base64Text.getBytes());
+		Map<String, Object> commandLine = Map.of("qemu.embed.secrets." + LUKS + ".value", "cmdline-secret",
+				"qemu.embed.secrets." + UUID.randomUUID() + ".base64", base64);
+		Map<String, Object> jvm = Map.of("sun.java.command",
+				"app.jar --qemu.embed.secrets." + LUKS + ".value=cmdline-secret --server.port=8080", "java.version",
+				"17", "other.property", "holds " + base64Text + " decoded");
+		this.runner
+			.withInitializer((context) -> {
+				var sources = context.getEnvironment().getPropertySources();
+				sources.addFirst(new org.springframework.core.env.MapPropertySource("jvm", jvm));
+				sources.addFirst(new org.springframework.core.env.MapPropertySource("commandLineArgs", commandLine));
+			})
+			.run((context) -> {
+				ConfigurableEnvironment environment = (ConfigurableEnvironment) context.getEnvironment();
+				List<SanitizingFunction> functions = context.getBeanProvider(SanitizingFunction.class)
+					.orderedStream()
+					.toList();
+				EnvironmentEndpoint endpoint = new EnvironmentEndpoint(environment, functions, Show.ALWAYS);
+				assertThat(values(endpoint.environment(null))).doesNotContain("cmdline-secret")
+					.doesNotContain(base64)
+					.doesNotContain(base64Text)
+					.contains("17");
+				assertThat(endpoint.environmentEntry("sun.java.command").getProperty().getValue()).isEqualTo("******");
+				assertThat(endpoint.environmentEntry("other.property").getProperty().getValue()).isEqualTo("******");
+				assertThat(endpoint.environmentEntry("java.version").getProperty().getValue()).isEqualTo("17");
+			});
+	}
+
+	@Test
 	void configpropsEndpointMasksSecretsEvenWhenItShowsValues() {
 		this.runner.withPropertyValues("qemu.embed.secrets." + LUKS + ".value=props-secret",
 				"qemu.embed.secondary.secret=embedded")

@@ -624,11 +624,20 @@ public final class QemuCommandBuilder {
 		add("-chardev", arg.toString());
 	}
 
+	/**
+	 * The UNIX socket QEMU serves for the {@code index}-th {@code <channel>} (its device id is {@code channel}
+	 * followed by the index): the source path if the XML gives one, else {@code channelINDEX.sock} in the private
+	 * directory.
+	 */
+	public static Path channelSocket(Channel channel, int index, Path privateDir) {
+		return channel.path().map(Path::of).orElse(privateDir.resolve("channel" + index + ".sock"));
+	}
+
 	private void channels(List<Channel> channels) {
 		for (int i = 0; i < channels.size(); i++) {
 			Channel channel = channels.get(i);
 			String path = "/domain/devices/channel[" + (i + 1) + "]";
-			String socket = channel.path().orElse(this.ctx.privateDir().resolve("channel" + i + ".sock").toString());
+			String socket = channelSocket(channel, i, this.ctx.privateDir()).toString();
 			add("-chardev", "socket,id=charchannel" + i + ",path=" + escape(socket) + ",server=on,wait=off");
 			VirtioSerialAddress address = channel.address().get();
 			device(Json.object().put("driver", "virtserialport")

@@ -418,6 +418,8 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 					// detached: the VM keeps running for the next driver on this root to reconnect
 					run.detached = true;
 					run.monitor.close();
+					// QEMU serves one client per channel: the next driver needs the agent channel free
+					DomainAgentChannel.disconnect(run);
 				}
 			}
 		}

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,9 +27,11 @@ import io.github.qemuembed.driver.DomainSnapshot;
 import io.github.qemuembed.driver.DomainOperationListener.Operation;
 import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.DomainStatus;
+import io.github.qemuembed.driver.ShutdownMode;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.access.DomainIdentity;
 import io.github.qemuembed.driver.access.Permission;
+import io.github.qemuembed.driver.agent.GuestAgent;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
@@ -67,6 +70,10 @@ final class ManagedDomain implements Domain {
 
 	private final DomainSnapshots snapshots;
 
+	private final DomainAgentChannel agentChannel;
+
+	private final GuestAgent guestAgent;
+
 	private final ReentrantLock operations = new ReentrantLock(true);
 
 	private final String name;
@@ -95,6 +102,8 @@ final class ManagedDomain implements Domain {
 		this.definition = definition;
 		this.persistent = persistent;
 		this.snapshots = new DomainSnapshots(context, this, this.processes);
+		this.agentChannel = new DomainAgentChannel(context, this);
+		this.guestAgent = GuestAgent.over(this.agentChannel);
 	}
 
 	// ---- identity, for the driver's own use (no access check) ----
@@ -178,11 +187,27 @@ final class ManagedDomain implements Domain {
 
 	@Override
 	public boolean shutdown(Duration timeout) {
+		return shutdown(ShutdownMode.ACPI_POWER_BUTTON, timeout);
+	}
+
+	@Override
+	public boolean shutdown(ShutdownMode mode, Duration timeout) {
 		check(Permission.DOMAIN_INIT_CONTROL);
+		if (mode == ShutdownMode.GUEST_AGENT) {
+			// as libvirt's VIR_DOMAIN_SHUTDOWN_GUEST_AGENT: talking to the agent is a write on top of init_control
+			check(Permission.DOMAIN_WRITE);
+		}
 		return timed(Operation.SHUTDOWN, () -> locked(() -> {
 			QemuRun current = requireActive("shut down");
-			current.monitor.execute("system_powerdown");
-			if (awaitStop(current, timeout)) {
+			// fails if the agent refuses; never completes otherwise (the ACPI button has no answer)
+			CompletableFuture<?> refusal = new CompletableFuture<>();
+			if (mode == ShutdownMode.GUEST_AGENT) {
+				refusal = this.agentChannel.requestPowerDown(this.guestAgent);
+			}
+			else {
+				current.monitor.execute("system_powerdown");
+			}
+			if (awaitStop(current, timeout, refusal)) {
 				return true;
 			}
 			check(Permission.DOMAIN_STOP);
@@ -418,13 +443,15 @@ final class ManagedDomain implements Domain {
 		}
 		if (current == null || !status.isActive()) {
 			return new DomainInfo(status, OptionalLong.empty(), Optional.empty(), Duration.ZERO, def.vcpus(),
-					def.memoryKiB(), def.currentMemoryKiB(), Duration.ZERO, 0, persistentNow, false);
+					def.memoryKiB(), def.currentMemoryKiB(), Duration.ZERO, 0, persistentNow, false,
+					DomainAgentChannel.stateOf(def, null));
 		}
 		Optional<ProcStat> stat = ProcStat.read(current.pid());
 		return new DomainInfo(status, OptionalLong.of(current.pid()), Optional.of(current.startedAt),
 				Duration.between(current.startedAt, Instant.now()), def.vcpus(), def.memoryKiB(),
 				def.currentMemoryKiB(), stat.map(ProcStat::cpuTime).orElse(Duration.ZERO),
-				stat.map(ProcStat::residentBytes).orElse(0L), persistentNow, false);
+				stat.map(ProcStat::residentBytes).orElse(0L), persistentNow, false,
+				DomainAgentChannel.stateOf(def, current));
 	}
 
 	@Override
@@ -492,6 +519,12 @@ final class ManagedDomain implements Domain {
 					+ "' has no serial console: add <serial type='pty'/> (and <console type='pty'/>) to its XML");
 		}
 		return SocketConsole.connect(current.serialSockets.get(0));
+	}
+
+	@Override
+	public GuestAgent guest() {
+		// no check here: each agent call asks the policy with its own permission
+		return this.guestAgent;
 	}
 
 	@Override
@@ -724,6 +757,11 @@ final class ManagedDomain implements Domain {
 		}
 	}
 
+	/** The current run for an operation that needs QEMU running (the guest agent), without the operation lock. */
+	QemuRun runningRun(String operation) {
+		return requireActive(operation);
+	}
+
 	private QemuRun requireActive(String operation) {
 		ensureExists();
 		synchronized (this) {
@@ -735,9 +773,13 @@ final class ManagedDomain implements Domain {
 		}
 	}
 
-	private boolean awaitStop(QemuRun current, Duration timeout) {
+	/**
+	 * Waits for QEMU to exit; an agent that refuses the power-down ({@code refusal} fails) ends the wait with its
+	 * error.
+	 */
+	private boolean awaitStop(QemuRun current, Duration timeout, CompletableFuture<?> refusal) {
 		try {
-			current.stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			CompletableFuture.anyOf(current.stopped, refusal).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			return true;
 		}
 		catch (TimeoutException ex) {
@@ -748,6 +790,9 @@ final class ManagedDomain implements Domain {
 			throw new OperationTimeoutException("Interrupted while waiting for domain '" + this.name + "' to stop");
 		}
 		catch (ExecutionException ex) {
+			if (refusal.isCompletedExceptionally() && !current.stopped.isDone()) {
+				throw unwrap(ex.getCause());
+			}
 			return true;
 		}
 	}

@@ -61,6 +61,8 @@ final class MonitorEvents {
 					this.domain.endAfterPanic(source);
 				}
 			}
+			case "VSERPORT_CHANGE" -> source.ports.changed(event.data().path("id").asString(""),
+					event.data().path("open").asBoolean(false));
 			default -> {
 				// other events (NIC_RX_FILTER_CHANGED, RTC_CHANGE, ...) carry nothing for the lifecycle
 			}

@@ -42,6 +42,12 @@ final class QemuRun {
 
 	volatile QmpClient monitor;
 
+	/** virtio-serial ports the guest opened (QMP {@code VSERPORT_CHANGE}), for the guest agent channel's state. */
+	final VirtioPorts ports = new VirtioPorts(this.stopped);
+
+	/** The connection to the guest agent channel, opened on first use (see {@link DomainAgentChannel}). */
+	volatile io.github.qemuembed.driver.agent.GuestAgentClient agent;
+
 	/** Network ports reserved for this run's NICs, released when QEMU is gone. */
 	volatile List<io.github.qemuembed.driver.secondary.NetworkPort> networkPorts = List.of();
 

@@ -90,7 +90,7 @@ class ActuatorMetricsIT {
 		registry.add("qemu.embed.shutdown.mode", () -> "destroy");
 		registry.add("qemu.embed.domains.delta.inline-xml", ActuatorMetricsIT::domainXml);
 		registry.add("qemu.embed.domains.delta.autostart", () -> "true");
-		registry.add("qemu.embed.actuator.write-operations", () -> "true");
+		registry.add("management.endpoint.qemu.access", () -> "unrestricted");
 		registry.add("qemu.embed.actuator.timeout", () -> "1s");
 		// the read left waiting on the stopped QEMU gives up after this, whatever happens to the process
 		registry.add("qemu.embed.qmp-timeout", () -> "3s");

@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 
+import io.github.qemuembed.driver.DomainState;
+import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.testsupport.process.QemuRoots;
 
 import com.jayway.jsonpath.JsonPath;
@@ -19,7 +22,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.actuate.audit.AuditEventRepository;
+import org.springframework.boot.actuate.audit.InMemoryAuditEventRepository;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -36,8 +42,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The {@code qemu} endpoint over real HTTP with Spring Security and real QEMU: the access policy
- * from {@code qemu.embed.access} sees the HTTP principal; a principal without a rule is denied
- * (403), one with a rule allowed; health is the application's view whoever asks.
+ * from {@code qemu.embed.access} sees the HTTP principal; a request without credentials (Spring
+ * Security lets it through to the endpoint) is the anonymous caller, which may read but not write;
+ * a principal without a rule is denied (403), one with a rule allowed; every write decision is an
+ * audit event; health is the application's view whoever asks.
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
 @SpringBootTest(classes = ActuatorSecurityIT.SecuredApplication.class,
@@ -54,6 +62,9 @@ class ActuatorSecurityIT {
 	@LocalServerPort
 	int port;
 
+	@Autowired
+	QemuDriver driver;
+
 	private static Path createRoot() {
 		try {
 			return Files.createTempDirectory(Path.of("/tmp"), "qe-it");
@@ -69,14 +80,14 @@ class ActuatorSecurityIT {
 		registry.add("qemu.embed.shutdown.mode", () -> "destroy");
 		registry.add("qemu.embed.domains.alpha.inline-xml", () -> GUESTLESS);
 		registry.add("qemu.embed.domains.alpha.autostart", () -> "true");
-		registry.add("qemu.embed.actuator.write-operations", () -> "true");
+		registry.add("management.endpoint.qemu.access", () -> "unrestricted");
 		registry.add("qemu.embed.access.rules[0].permissions", () -> "connect.*");
 		registry.add("qemu.embed.access.rules[0].roles", () -> "VIEWER,OPERATOR");
 		registry.add("qemu.embed.access.rules[1].permissions", () -> "domain.getattr,domain.read");
 		registry.add("qemu.embed.access.rules[1].roles", () -> "VIEWER");
 		registry.add("qemu.embed.access.rules[2].permissions", () -> "*");
 		registry.add("qemu.embed.access.rules[2].roles", () -> "OPERATOR");
-		registry.add("management.endpoints.web.exposure.include", () -> "health,qemu,metrics,prometheus");
+		registry.add("management.endpoints.web.exposure.include", () -> "health,qemu,metrics,prometheus,auditevents");
 		registry.add("management.endpoint.health.show-details", () -> "always");
 	}
 
@@ -87,12 +98,24 @@ class ActuatorSecurityIT {
 
 	@Test
 	void principalWithoutARuleIsDeniedAndOneWithARuleAllowed() throws Exception {
+		HttpResponse<String> anonymousList = get("/actuator/qemu", null);
+		assertThat(anonymousList.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(anonymousList.body(), "$.domains[0].state")).isEqualTo("running");
+		HttpResponse<String> anonymousDestroy = post("/actuator/qemu/alpha/destroy", null);
+		assertThat(anonymousDestroy.statusCode()).isEqualTo(403);
+		assertThat(JsonPath.<String>read(anonymousDestroy.body(), "$.error")).contains("domain.stop")
+			.contains("an anonymous caller");
+		assertThat(this.driver.lookup("alpha").status().state()).isEqualTo(DomainState.RUNNING);
+		assertThat(QemuRoots.qemuUnder(root)).hasSize(1);
+
 		assertThat(get("/actuator/qemu", "nobody").statusCode()).isEqualTo(403);
 		assertThat(get("/actuator/qemu/alpha", "nobody").statusCode()).isEqualTo(403);
 
 		HttpResponse<String> list = get("/actuator/qemu", "vera");
 		assertThat(list.statusCode()).isEqualTo(200);
 		assertThat(JsonPath.<String>read(list.body(), "$.domains[0].state")).isEqualTo("running");
+		assertThat(JsonPath.<String>read(list.body(), "$.domains[0].guestAgent")).as("no agent channel")
+			.isEqualTo("none");
 		assertThat(get("/actuator/qemu/alpha", "vera").statusCode()).isEqualTo(200);
 		HttpResponse<String> denied = post("/actuator/qemu/alpha/destroy", "vera");
 		assertThat(denied.statusCode()).isEqualTo(403);
@@ -102,6 +125,18 @@ class ActuatorSecurityIT {
 		HttpResponse<String> destroyed = post("/actuator/qemu/alpha/destroy", "otto");
 		assertThat(destroyed.statusCode()).isEqualTo(200);
 		assertThat(QemuRoots.qemuUnder(root)).isEmpty();
+		assertThat(this.driver.lookup("alpha").status().state()).isEqualTo(DomainState.SHUTOFF);
+
+		String deniedEvents = get("/actuator/auditevents?type=QEMU_ACCESS_DENIED", "otto").body();
+		assertThat(JsonPath.<List<String>>read(deniedEvents, "$.events[*].principal"))
+			.containsExactlyInAnyOrder("anonymous", "vera");
+		assertThat(JsonPath.<List<String>>read(deniedEvents, "$.events[*].data.permission")).containsOnly("domain.stop");
+		assertThat(JsonPath.<List<String>>read(deniedEvents, "$.events[*].data.domain")).containsOnly("alpha");
+		assertThat(JsonPath.<List<String>>read(deniedEvents, "$.events[*].data.remoteAddress"))
+			.allSatisfy((address) -> assertThat(address).isIn("127.0.0.1", "0:0:0:0:0:0:0:1"));
+		String granted = get("/actuator/auditevents?type=QEMU_ACCESS_GRANTED", "otto").body();
+		assertThat(JsonPath.<List<String>>read(granted, "$.events[*].principal")).containsOnly("otto");
+		assertThat(JsonPath.<List<String>>read(granted, "$.events[*].data.permission")).containsOnly("domain.stop");
 	}
 
 	@Test
@@ -136,10 +171,13 @@ class ActuatorSecurityIT {
 		return URI.create("http://localhost:" + this.port + path);
 	}
 
+	/** Sends as {@code user}, or without credentials when {@code null}. */
 	private static HttpResponse<String> send(HttpRequest.Builder request, String user) throws Exception {
-		String credentials = Base64.getEncoder().encodeToString((user + ":pw").getBytes(StandardCharsets.UTF_8));
-		return client.send(request.header("Authorization", "Basic " + credentials).timeout(Duration.ofSeconds(60)).build(),
-				HttpResponse.BodyHandlers.ofString());
+		if (user != null) {
+			String credentials = Base64.getEncoder().encodeToString((user + ":pw").getBytes(StandardCharsets.UTF_8));
+			request.header("Authorization", "Basic " + credentials);
+		}
+		return client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	@SpringBootConfiguration
@@ -148,10 +186,20 @@ class ActuatorSecurityIT {
 
 		@Bean
 		SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
-			return http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+			// the qemu endpoint is open to requests without credentials: the access policy decides for them
+			return http
+				.authorizeHttpRequests((requests) -> requests.requestMatchers("/actuator/qemu", "/actuator/qemu/**")
+					.permitAll()
+					.anyRequest()
+					.authenticated())
 				.httpBasic(Customizer.withDefaults())
 				.csrf((csrf) -> csrf.disable())
 				.build();
+		}
+
+		@Bean
+		AuditEventRepository auditEventRepository() {
+			return new InMemoryAuditEventRepository();
 		}
 
 		@Bean

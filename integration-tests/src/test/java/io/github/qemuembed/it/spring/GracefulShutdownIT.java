@@ -9,7 +9,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
 import io.github.qemuembed.autoconfigure.event.DomainLifecycleEvent;
 import io.github.qemuembed.autoconfigure.event.DomainStoppedEvent;
+import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.StateReason;
+import io.github.qemuembed.driver.agent.GuestAgentState;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 import io.github.qemuembed.testsupport.process.QemuRoots;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +68,38 @@ class GracefulShutdownIT {
 			.as("the guest powered itself off, it was not forced")
 			.containsExactly(StateReason.SHUTOFF_SHUTDOWN);
 		assertThat(QemuRoots.qemuUnder(this.root)).isEmpty();
+	}
+
+	@Test
+	void agentModeShutsDownAGuestThatIgnoresAcpiThroughItsAgent() {
+		// without the ACPI button driver the guest ignores the power button: only the agent can power it off
+		List<String> modules = new java.util.ArrayList<>(TestGuest.DEFAULT_MODULES);
+		modules.remove("button");
+		TestGuest guest = TestGuest.builder().modules(modules).guestAgent().build();
+		String xml = guest.domain("guest").type("qemu").memoryMiB(192).guestAgentChannel().toXml();
+		assertThat(stopReasons(xml, "graceful", "12s")).as("ACPI is ignored: graceful has to force it")
+			.containsExactly(StateReason.SHUTOFF_DESTROYED);
+		assertThat(stopReasons(xml, "agent", "90s")).as("the agent powered it off, nothing was forced")
+			.containsExactly(StateReason.SHUTOFF_SHUTDOWN);
+		assertThat(QemuRoots.qemuUnder(this.root)).isEmpty();
+	}
+
+	/** Starts the domain in a context with this shutdown mode, waits for its agent, closes the context. */
+	private List<StateReason> stopReasons(String xml, String mode, String timeout) {
+		List<DomainLifecycleEvent> events = new CopyOnWriteArrayList<>();
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(QemuEmbedAutoConfiguration.class))
+			.withBean("recorder", ApplicationListener.class,
+					() -> (ApplicationListener<DomainLifecycleEvent>) events::add)
+			.withPropertyValues("qemu.embed.root=" + this.root, "qemu.embed.accel=tcg",
+					"qemu.embed.shutdown.mode=" + mode, "qemu.embed.shutdown.timeout=" + timeout,
+					"qemu.embed.domains.guest.inline-xml=" + xml, "qemu.embed.domains.guest.autostart=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Domain domain = context.getBean(QemuDriver.class).lookup("guest");
+				await().atMost(BOOT).until(() -> domain.info().guestAgent() == GuestAgentState.CONNECTED);
+			});
+		return events.stream().filter(DomainStoppedEvent.class::isInstance)
+			.map((e) -> ((DomainStoppedEvent) e).getReason()).toList();
 	}
 
 }

@@ -33,10 +33,62 @@ final class GuestScripts {
 
 	/** busybox init: the ACPI daemon and a login shell on the serial console, both respawned. */
 	static String inittab() {
+		return inittab(false);
+	}
+
+	/** {@link #inittab()}, and the guest agent (respawned too) when {@code guestAgent}. */
+	static String inittab(boolean guestAgent) {
 		return """
 				::respawn:/sbin/acpid -f -l /dev/null
 				ttyS0::respawn:-/bin/sh
 				::ctrlaltdel:/sbin/reboot
+				""" + (guestAgent ? "::respawn:/sbin/qemu-ga-start\n" : "");
+	}
+
+	/**
+	 * Waits for the agent's virtio-serial port and runs qemu-ga on it, logging to a file: the agent's messages
+	 * must not land on the serial console that tests read. Without the port (a domain without the channel) it
+	 * idles instead of ending, since init would restart it at once.
+	 */
+	static String guestAgentStart() {
+		return """
+				#!/bin/sh
+				tries=0
+				while [ $tries -lt 200 ]; do
+					for port in /sys/class/virtio-ports/*; do
+						if [ "$(cat "$port/name" 2>/dev/null)" = org.qemu.guest_agent.0 ]; then
+							mkdir -p /run/qemu-ga
+							exec /usr/sbin/qemu-ga -m virtio-serial -p "/dev/${port##*/}" -t /run/qemu-ga \\
+								-l /var/log/qemu-ga.log </dev/null >/dev/null 2>&1
+						fi
+					done
+					tries=$((tries + 1))
+					usleep 50000
+				done
+				exec sleep 2147483647
+				""";
+	}
+
+	/** What qemu-ga runs for {@code guest-shutdown} ({@code shutdown -P|-H|-r +0 MESSAGE}). */
+	static String shutdown() {
+		return """
+				#!/bin/sh
+				for arg in "$@"; do
+					if [ "$arg" = -r ]; then
+						exec /bin/busybox reboot -f
+					fi
+				done
+				exec /sbin/poweroff -f
+				""";
+	}
+
+	/** For {@code guest-get-osinfo}. */
+	static String osRelease() {
+		return """
+				ID=qemu-embed-test
+				NAME="qemu-embed test guest"
+				PRETTY_NAME="qemu-embed test guest (busybox)"
+				VERSION_ID=1
 				""";
 	}
 

@@ -11,14 +11,21 @@ import java.util.Objects;
  * @param extraFiles files to add, by absolute path in the guest
  * @param initCommands shell commands run by {@code /init} after the modules are loaded
  * @param hostname the guest's host name
+ * @param guestAgent whether the QEMU guest agent is in the image and started at boot
  */
-record GuestSpec(List<String> modules, Map<String, ExtraFile> extraFiles, String initCommands, String hostname) {
+record GuestSpec(List<String> modules, Map<String, ExtraFile> extraFiles, String initCommands, String hostname,
+		boolean guestAgent) {
 
 	GuestSpec {
 		modules = List.copyOf(modules);
 		extraFiles = Map.copyOf(extraFiles);
 		Objects.requireNonNull(initCommands, "initCommands");
 		Objects.requireNonNull(hostname, "hostname");
+	}
+
+	/** A guest without the guest agent. */
+	GuestSpec(List<String> modules, Map<String, ExtraFile> extraFiles, String initCommands, String hostname) {
+		this(modules, extraFiles, initCommands, hostname, false);
 	}
 
 	/** A file added to the guest; compared by content so that equal specifications share an image. */

@@ -83,7 +83,7 @@ final class InitramfsBuilder {
 		Path busybox = busybox();
 		tree.file("bin/busybox", 0755, readStaticBusybox(busybox));
 		tree.textFile("init", 0755, GuestScripts.init(spec));
-		tree.textFile("etc/inittab", 0644, GuestScripts.inittab());
+		tree.textFile("etc/inittab", 0644, GuestScripts.inittab(spec.guestAgent()));
 		tree.textFile("etc/profile", 0644, GuestScripts.profile());
 		tree.textFile("etc/acpi/PWRF/00000080", 0755, GuestScripts.powerButton());
 		tree.textFile("sbin/poweroff", 0755, GuestScripts.poweroff());
@@ -91,6 +91,9 @@ final class InitramfsBuilder {
 		tree.textFile("etc/group", 0644, "root:x:0:\n");
 		tree.textFile("etc/hostname", 0644, spec.hostname() + "\n");
 		tree.textFile("etc/qemu-embed/modules", 0644, moduleList(kernel, spec, tree));
+		if (spec.guestAgent()) {
+			GuestAgentFiles.addTo(tree);
+		}
 		for (Map.Entry<String, GuestSpec.ExtraFile> extra : spec.extraFiles().entrySet()) {
 			tree.file(extra.getKey(), extra.getValue().permissions(), extra.getValue().content());
 		}

@@ -133,6 +133,8 @@ public final class TestGuest {
 
 		private String hostname = "qemu-embed-guest";
 
+		private boolean guestAgent;
+
 		private Path cacheDirectory;
 
 		private Builder() {
@@ -182,6 +184,16 @@ public final class TestGuest {
 			return this;
 		}
 
+		/**
+		 * Adds the QEMU guest agent ({@code qemu-ga} from the host's {@code qemu-guest-agent} package, with its
+		 * libraries), started at boot on the {@code org.qemu.guest_agent.0} port when the domain has that channel
+		 * (see {@link TestGuestDomain#guestAgentChannel()}). Its log is {@code /var/log/qemu-ga.log} in the guest.
+		 */
+		public Builder guestAgent() {
+			this.guestAgent = true;
+			return this;
+		}
+
 		/** Where kernels and images are cached; defaults as described on {@link TestGuest}. */
 		public Builder cacheDirectory(Path cacheDirectory) {
 			this.cacheDirectory = Objects.requireNonNull(cacheDirectory, "cacheDirectory");
@@ -193,14 +205,16 @@ public final class TestGuest {
 		 * @throws TestGuestException when the kernel or busybox is missing; the message says what to install
 		 */
 		public TestGuest build() {
-			GuestSpec spec = new GuestSpec(this.modules, this.files, this.initCommands.toString(), this.hostname);
+			GuestSpec spec = new GuestSpec(this.modules, this.files, this.initCommands.toString(), this.hostname,
+					this.guestAgent);
 			GuestCache cache = (this.cacheDirectory != null) ? new GuestCache(this.cacheDirectory)
 					: GuestCache.standard();
 			List<Object> kernelKey = List.of(cache.root(),
 					String.valueOf(Settings.get(KernelLocator.KERNEL_PROPERTY, KernelLocator.KERNEL_ENV)),
 					String.valueOf(Settings.get(KernelLocator.MODULES_PROPERTY, KernelLocator.MODULES_ENV)));
 			List<Object> guestKey = List.of(kernelKey, spec,
-					String.valueOf(Settings.get(InitramfsBuilder.BUSYBOX_PROPERTY, InitramfsBuilder.BUSYBOX_ENV)));
+					String.valueOf(Settings.get(InitramfsBuilder.BUSYBOX_PROPERTY, InitramfsBuilder.BUSYBOX_ENV)),
+					String.valueOf(Settings.get(GuestAgentFiles.QEMU_GA_PROPERTY, GuestAgentFiles.QEMU_GA_ENV)));
 			// One build at a time in this JVM: builds are rare and mostly cache hits; other JVMs are
 			// kept apart by the cache's atomic renames.
 			synchronized (buildLock) {

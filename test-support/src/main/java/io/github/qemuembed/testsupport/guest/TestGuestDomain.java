@@ -84,6 +84,12 @@ public final class TestGuestDomain {
 		return this;
 	}
 
+	/** Adds the guest agent's channel ({@code org.qemu.guest_agent.0}, a UNIX socket in the run directory). */
+	public TestGuestDomain guestAgentChannel() {
+		return device("<channel type='unix'>\n      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
+				+ "    </channel>");
+	}
+
 	public String toXml() {
 		StringBuilder xml = new StringBuilder();
 		xml.append("<domain type='").append(escape(this.type)).append("'>\n");

@@ -132,6 +132,41 @@ class TestGuestImageTests {
 		assertThat(xpath.evaluate("/domain/devices/console[@type='pty']/target/@type", doc)).isEqualTo("serial");
 	}
 
+	@Test
+	void guestAgentImageHoldsTheAgentItsLibrariesAndTheLoaderAndHasItsOwnKey() {
+		InitramfsBuilder builder = new InitramfsBuilder(new GuestCache(this.cacheDirectory));
+		GuestSpec withAgent = new GuestSpec(TestGuest.DEFAULT_MODULES, Map.of(), "", "image-test", true);
+		InitramfsTree tree = builder.tree(kernel, withAgent);
+		assertThat(tree.contains("usr/sbin/qemu-ga")).isTrue();
+		Set<Path> libraries = GuestAgentFiles.libraries(GuestAgentFiles.qemuGa());
+		assertThat(libraries).extracting((p) -> p.getFileName().toString())
+			.anyMatch((name) -> name.startsWith("ld-linux"))
+			.anyMatch((name) -> name.startsWith("libglib-2.0.so"))
+			.anyMatch((name) -> name.startsWith("libc.so"));
+		for (Path library : libraries) {
+			assertThat(tree.contains(library.toString().substring(1))).as(library.toString()).isTrue();
+		}
+		assertThat(tree.contains("sbin/qemu-ga-start")).isTrue();
+		assertThat(tree.contains("sbin/shutdown")).isTrue();
+		assertThat(tree.contains("etc/os-release")).isTrue();
+		assertThat(GuestScripts.inittab(true)).contains("::respawn:/sbin/qemu-ga-start");
+		assertThat(GuestScripts.inittab(false)).doesNotContain("qemu-ga");
+		// a cached image without the agent is never taken for one with it
+		assertThat(tree.contentHash()).isNotEqualTo(builder.tree(kernel, spec("")).contentHash());
+		assertThat(builder.tree(kernel, spec("")).contains("usr/sbin/qemu-ga")).isFalse();
+	}
+
+	@Test
+	void guestAgentChannelIsLibvirtsChannel() throws Exception {
+		TestGuest guest = TestGuest.builder().cacheDirectory(this.cacheDirectory).build();
+		Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+			.parse(new ByteArrayInputStream(
+					guest.domain("agent").guestAgentChannel().toXml().getBytes(StandardCharsets.UTF_8)));
+		javax.xml.xpath.XPath xpath = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+		assertThat(xpath.evaluate("/domain/devices/channel[@type='unix']/target[@type='virtio']/@name", doc))
+			.isEqualTo("org.qemu.guest_agent.0");
+	}
+
 	private static GuestSpec spec(String initCommands) {
 		return new GuestSpec(TestGuest.DEFAULT_MODULES, Map.of(), initCommands, "image-test");
 	}
