@@ -13,13 +13,19 @@ import io.github.qemuembed.driver.LeftoverPolicy;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.core.io.Resource;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Configuration of the embedded QEMU driver, its access policy, its declared domains and what
  * happens to its VMs when the application context starts and stops.
  */
 @ConfigurationProperties("qemu.embed")
-public class QemuEmbedProperties {
+@Validated
+public class QemuEmbedProperties implements Validator {
+
+	private static final Validator VALIDATOR = new QemuEmbedPropertiesValidator();
 
 	/**
 	 * Whether to auto-configure the embedded QEMU driver.
@@ -157,6 +163,20 @@ public class QemuEmbedProperties {
 
 	public void setDomains(Map<String, DeclaredDomain> domains) {
 		this.domains = domains;
+	}
+
+	/**
+	 * The binder validates a properties object that is a {@link Validator} with itself, with or
+	 * without a Bean Validation provider on the classpath.
+	 */
+	@Override
+	public boolean supports(Class<?> type) {
+		return VALIDATOR.supports(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		VALIDATOR.validate(target, errors);
 	}
 
 	/**
