@@ -455,6 +455,14 @@ public class QemuEmbedProperties implements Validator {
 		 */
 		private boolean persistent = true;
 
+		/**
+		 * What to do when the declared XML differs from the one the existing domain (defined, or
+		 * still running from an earlier run) was defined from: 'keep' the existing definition,
+		 * 'redefine' it (a running VM keeps its old definition until its next start), or 'restart' a
+		 * running VM on the new definition.
+		 */
+		private OnChange onChange = OnChange.REDEFINE;
+
 		public Resource getXml() {
 			return this.xml;
 		}
@@ -486,6 +494,29 @@ public class QemuEmbedProperties implements Validator {
 		public void setPersistent(boolean persistent) {
 			this.persistent = persistent;
 		}
+
+		public OnChange getOnChange() {
+			return this.onChange;
+		}
+
+		public void setOnChange(OnChange onChange) {
+			this.onChange = onChange;
+		}
+
+	}
+
+	/** What happens when a declared domain's XML changed since the existing domain was defined. */
+	public enum OnChange {
+
+		/** The existing definition stays; the declared XML is ignored until the domain is undefined. */
+		KEEP,
+		/**
+		 * The declared XML is defined; a running VM keeps its old definition until it next starts (as
+		 * libvirt does when a running domain is redefined).
+		 */
+		REDEFINE,
+		/** The declared XML is defined and a running VM is shut down and started again on it. */
+		RESTART
 
 	}
 
