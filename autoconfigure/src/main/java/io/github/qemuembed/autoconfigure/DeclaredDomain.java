@@ -28,8 +28,15 @@ import org.springframework.core.io.Resource;
  * @param source where the XML came from, for messages
  * @param autostart whether it starts with the context
  * @param persistent whether it is defined persistently
+ * @param onChange what to do when the XML differs from the existing domain's
  */
-public record DeclaredDomain(String name, String xml, String source, boolean autostart, boolean persistent) {
+public record DeclaredDomain(String name, String xml, String source, boolean autostart, boolean persistent,
+		QemuEmbedProperties.OnChange onChange) {
+
+	/** A declaration with the default {@code on-change}, {@code redefine}. */
+	public DeclaredDomain(String name, String xml, String source, boolean autostart, boolean persistent) {
+		this(name, xml, source, autostart, persistent, QemuEmbedProperties.OnChange.REDEFINE);
+	}
 
 	private static final String PREFIX = "qemu.embed.domains.";
 
@@ -72,7 +79,12 @@ public record DeclaredDomain(String name, String xml, String source, boolean aut
 					xmlName.get(), "The domain XML is named '" + xmlName.get() + "' but declared as '" + name
 							+ "'; use the same name under qemu.embed.domains and in <name>");
 		}
-		return new DeclaredDomain(name, xml, source, properties.isAutostart(), properties.isPersistent());
+		QemuEmbedProperties.OnChange onChange = properties.getOnChange();
+		if (onChange == null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "on-change", null,
+					"Set " + prefix + "on-change to keep, redefine or restart");
+		}
+		return new DeclaredDomain(name, xml, source, properties.isAutostart(), properties.isPersistent(), onChange);
 	}
 
 	private static String read(String property, Resource resource) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.qemuembed.autoconfigure.DeclaredDomainException.Action;
 import io.github.qemuembed.autoconfigure.QemuEmbedProperties.ShutdownMode;
+import io.github.qemuembed.autoconfigure.event.DeclaredDomainChangedEvent;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainEvent;
 import io.github.qemuembed.driver.DomainEventListener;
@@ -34,6 +36,8 @@ import io.github.qemuembed.driver.error.InvalidOperationException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -56,7 +60,7 @@ import org.springframework.context.SmartLifecycle;
  * {@link #stop()} is synchronous and bounded by {@code qemu.embed.shutdown.timeout}, so the
  * lifecycle processor's per-phase timeout does not apply to it.
  */
-public class QemuEmbedLifecycle implements SmartLifecycle {
+public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPublisherAware {
 
 	/** The phase: starts before, and stops after, the embedded web server. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
@@ -81,6 +85,8 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile ApplicationEventPublisher eventPublisher;
+
 	public QemuEmbedLifecycle(QemuDriver driver, List<DeclaredDomain> declared, ShutdownMode shutdownMode,
 			Duration shutdownTimeout, Duration destroyGracePeriod) {
 		this.driver = driver;
@@ -88,6 +94,11 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 		this.shutdownMode = shutdownMode;
 		this.shutdownTimeout = shutdownTimeout;
 		this.destroyGracePeriod = destroyGracePeriod;
+	}
+
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher eventPublisher) {
+		this.eventPublisher = eventPublisher;
 	}
 
 	@Override
@@ -153,11 +164,70 @@ public class QemuEmbedLifecycle implements SmartLifecycle {
 	private void define(DeclaredDomain declared) {
 		try {
 			Optional<Domain> existing = this.driver.find(declared.name());
-			this.driver.define(existing.isPresent() ? declared.xmlFor(existing.get().uuid()) : declared.xml());
-			logger.debug("Defined declared domain '" + declared.name() + "' from " + declared.source());
+			if (existing.isEmpty()) {
+				// a UUID now, so that the digest recorded below is the one every later start computes
+				String xml = declared.xmlFor(UUID.randomUUID());
+				this.driver.define(DeclaredXmlStamp.stamped(xml, DeclaredXmlStamp.digest(xml)));
+				logger.debug("Defined declared domain '" + declared.name() + "' from " + declared.source());
+				return;
+			}
+			applyChange(declared, existing.get());
 		}
 		catch (RuntimeException ex) {
 			throw new DeclaredDomainException(declared.name(), declared.source(), Action.DEFINE, ex);
+		}
+	}
+
+	/**
+	 * An existing domain of a declared name: defined by an earlier start on the same root, maybe still
+	 * running. Its XML (the live one when it runs) records the digest of the declared XML it was defined
+	 * from; when the declaration changed since, {@code on-change} decides.
+	 */
+	private void applyChange(DeclaredDomain declared, Domain existing) {
+		String xml = declared.xmlFor(existing.uuid());
+		String digest = DeclaredXmlStamp.digest(xml);
+		Optional<String> recorded = DeclaredXmlStamp.recorded(existing.xml(false));
+		if (recorded.isPresent() && recorded.get().equals(digest)) {
+			logger.debug("Declared domain '" + declared.name() + "' is unchanged");
+			return;
+		}
+		boolean running = existing.status().isActive();
+		String what = "The XML of declared domain '" + declared.name() + "' (" + declared.source() + ") differs from "
+				+ (running ? "the one it is running on" : "its existing definition")
+				+ (recorded.isEmpty() ? " (which records no declared XML)" : "");
+		DeclaredDomainChangedEvent.Outcome outcome;
+		switch (declared.onChange()) {
+			case KEEP -> {
+				logger.warn(what + ": kept the existing definition (on-change: keep); set on-change to redefine or"
+						+ " restart, or undefine the domain, to use the declared XML");
+				outcome = DeclaredDomainChangedEvent.Outcome.KEPT;
+			}
+			case RESTART -> {
+				this.driver.define(DeclaredXmlStamp.stamped(xml, digest));
+				if (running) {
+					boolean clean = existing.shutdown(acpiWait());
+					existing.start();
+					logger.info(what + ": redefined it and restarted it on the declared XML (on-change: restart; "
+							+ (clean ? "the guest powered off" : "the guest was forced off") + ")");
+					outcome = DeclaredDomainChangedEvent.Outcome.RESTARTED;
+				}
+				else {
+					logger.info(what + ": redefined it (on-change: restart; it was not running)");
+					outcome = DeclaredDomainChangedEvent.Outcome.REDEFINED;
+				}
+			}
+			default -> {
+				this.driver.define(DeclaredXmlStamp.stamped(xml, digest));
+				logger.info(what + ": redefined it (on-change: redefine)" + (running
+						? "; it keeps running on the old definition until its next start (on-change: restart"
+								+ " restarts it now)"
+						: ""));
+				outcome = DeclaredDomainChangedEvent.Outcome.REDEFINED;
+			}
+		}
+		ApplicationEventPublisher publisher = this.eventPublisher;
+		if (publisher != null) {
+			publisher.publishEvent(new DeclaredDomainChangedEvent(this.driver, declared.name(), running, outcome));
 		}
 	}
 

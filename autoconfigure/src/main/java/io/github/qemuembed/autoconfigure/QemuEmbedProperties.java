@@ -13,13 +13,19 @@ import io.github.qemuembed.driver.LeftoverPolicy;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.core.io.Resource;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Configuration of the embedded QEMU driver, its access policy, its declared domains and what
  * happens to its VMs when the application context starts and stops.
  */
 @ConfigurationProperties("qemu.embed")
-public class QemuEmbedProperties {
+@Validated
+public class QemuEmbedProperties implements Validator {
+
+	private static final Validator VALIDATOR = new QemuEmbedPropertiesValidator();
 
 	/**
 	 * Whether to auto-configure the embedded QEMU driver.
@@ -157,6 +163,20 @@ public class QemuEmbedProperties {
 
 	public void setDomains(Map<String, DeclaredDomain> domains) {
 		this.domains = domains;
+	}
+
+	/**
+	 * The binder validates a properties object that is a {@link Validator} with itself, with or
+	 * without a Bean Validation provider on the classpath.
+	 */
+	@Override
+	public boolean supports(Class<?> type) {
+		return VALIDATOR.supports(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		VALIDATOR.validate(target, errors);
 	}
 
 	/**
@@ -435,6 +455,14 @@ public class QemuEmbedProperties {
 		 */
 		private boolean persistent = true;
 
+		/**
+		 * What to do when the declared XML differs from the one the existing domain (defined, or
+		 * still running from an earlier run) was defined from: 'keep' the existing definition,
+		 * 'redefine' it (a running VM keeps its old definition until its next start), or 'restart' a
+		 * running VM on the new definition.
+		 */
+		private OnChange onChange = OnChange.REDEFINE;
+
 		public Resource getXml() {
 			return this.xml;
 		}
@@ -466,6 +494,29 @@ public class QemuEmbedProperties {
 		public void setPersistent(boolean persistent) {
 			this.persistent = persistent;
 		}
+
+		public OnChange getOnChange() {
+			return this.onChange;
+		}
+
+		public void setOnChange(OnChange onChange) {
+			this.onChange = onChange;
+		}
+
+	}
+
+	/** What happens when a declared domain's XML changed since the existing domain was defined. */
+	public enum OnChange {
+
+		/** The existing definition stays; the declared XML is ignored until the domain is undefined. */
+		KEEP,
+		/**
+		 * The declared XML is defined; a running VM keeps its old definition until it next starts (as
+		 * libvirt does when a running domain is redefined).
+		 */
+		REDEFINE,
+		/** The declared XML is defined and a running VM is shut down and started again on it. */
+		RESTART
 
 	}
 

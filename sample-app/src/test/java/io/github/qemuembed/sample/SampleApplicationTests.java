@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.github.qemuembed.testsupport.guest.TestGuest;
 import io.github.qemuembed.testsupport.process.QemuRoots;
 
 import com.jayway.jsonpath.JsonPath;
@@ -157,6 +158,18 @@ class SampleApplicationTests {
 		finally {
 			new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
 		}
+	}
+
+	@Test
+	@Order(8)
+	void theDemoGuestBootsToAShellAndAStopPowersItOffByItself() {
+		// by default the demo runs the tiny test guest: its console shows the shell, and it answers ACPI
+		await().atMost(Duration.ofSeconds(120))
+			.until(() -> http().get("/vms/demo/console").body().contains(TestGuest.READY_MARKER));
+		HttpResponse<String> stopped = http().post("/vms/demo/stop?timeoutSeconds=60");
+		assertThat(stopped.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(stopped.body(), "$.stopped")).isEqualTo("powered off");
+		assertThat(QemuRoots.qemuUnder(root)).isEmpty();
 	}
 
 }

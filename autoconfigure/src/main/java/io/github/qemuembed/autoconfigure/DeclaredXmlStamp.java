@@ -1,0 +1,128 @@
+package io.github.qemuembed.autoconfigure;
+
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+
+import io.github.qemuembed.driver.xml.DomainXml;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.InputSource;
+
+/**
+ * Records which declared XML a domain was defined from, so that a later start can tell whether the
+ * declaration changed. The definition the driver keeps is not the declared text (it assigns device
+ * addresses when the domain first starts), so the two cannot be compared directly; instead a digest
+ * of the declared XML goes into the domain's {@code <metadata>}, in the starter's own namespace as
+ * libvirt wants for applications' data, and survives in the stored and the live definition.
+ * <p>
+ * The digest is of the XML as the driver reads and writes it, without secrets: layout and comments
+ * do not count as changes, and no digest of a password is ever stored.
+ */
+final class DeclaredXmlStamp {
+
+	static final String NAMESPACE = "urn:qemu-embed:declared";
+
+	private static final Pattern STAMP = Pattern
+		.compile("<(?:[\\w.-]+:)?declared\\b[^>]*\\b" + Pattern.quote(NAMESPACE) + "[^>]*>");
+
+	private static final Pattern DIGEST = Pattern.compile("\\bsha256=[\"']([0-9a-f]{64})[\"']");
+
+	private DeclaredXmlStamp() {
+	}
+
+	/** The digest of a declared XML (with its UUID already settled, see {@link DeclaredDomain#xmlFor}). */
+	static String digest(String xml) {
+		String canonical;
+		try {
+			canonical = DomainXml.write(DomainXml.parse(xml), false);
+		}
+		catch (RuntimeException ex) {
+			// the driver will refuse it with the path of the problem; any digest will do until then
+			canonical = xml;
+		}
+		try {
+			byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(hash);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Every JDK has SHA-256", ex);
+		}
+	}
+
+	/** The digest recorded in a domain's XML, if it was defined by the starter. */
+	static Optional<String> recorded(String domainXml) {
+		Matcher stamp = STAMP.matcher(domainXml);
+		while (stamp.find()) {
+			Matcher digest = DIGEST.matcher(stamp.group());
+			if (digest.find()) {
+				return Optional.of(digest.group(1));
+			}
+		}
+		return Optional.empty();
+	}
+
+	/**
+	 * The XML with the digest added to its {@code <metadata>} (made when missing). XML that cannot be
+	 * parsed is returned unchanged, for the driver to report.
+	 */
+	static String stamped(String xml, String digest) {
+		try {
+			Document document = parse(xml);
+			Element domain = document.getDocumentElement();
+			Element metadata = child(domain, "metadata");
+			if (metadata == null) {
+				metadata = document.createElement("metadata");
+				domain.appendChild(metadata);
+			}
+			Element stamp = document.createElementNS(NAMESPACE, "qe:declared");
+			stamp.setAttribute("sha256", digest);
+			metadata.appendChild(stamp);
+			Transformer transformer = TransformerFactory.newInstance().newTransformer();
+			transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+			StringWriter out = new StringWriter();
+			transformer.transform(new DOMSource(document), new StreamResult(out));
+			return out.toString();
+		}
+		catch (Exception ex) {
+			return xml;
+		}
+	}
+
+	private static Document parse(String xml) throws Exception {
+		DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+		factory.setNamespaceAware(true);
+		factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+		factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+		factory.setExpandEntityReferences(false);
+		DocumentBuilder builder = factory.newDocumentBuilder();
+		builder.setErrorHandler(null);
+		return builder.parse(new InputSource(new StringReader(xml)));
+	}
+
+	private static Element child(Element parent, String name) {
+		for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+			if (node instanceof Element element && name.equals(element.getLocalName())) {
+				return element;
+			}
+		}
+		return null;
+	}
+
+}
