@@ -94,7 +94,8 @@ final class DomainXmlReader {
 				LifecycleAction.DESTROY);
 		LifecycleAction onCrash = lifecycle(domain, "on_crash", LifecycleAction.DESTROY, LifecycleAction.DESTROY,
 				LifecycleAction.RESTART, LifecycleAction.PRESERVE);
-		Devices devices = domain.child("devices").map(DomainXmlReader::devices).orElse(Devices.NONE);
+		MachineFamily family = MachineFamily.of(os.machine().orElse("pc"));
+		Devices devices = domain.child("devices").map((node) -> devices(node, family)).orElse(Devices.NONE);
 		if (currentMemory < memory && devices.memballoon().map((balloon) -> !balloon.present()).orElse(false)) {
 			// the balloon is what gives a guest less than <memory> at start; without it the value could not be honoured
 			throw new UnsupportedConfigurationException("/domain/currentMemory", "currentMemory below memory needs a "
@@ -431,14 +432,16 @@ final class DomainXmlReader {
 		return result;
 	}
 
-	private static Devices devices(XNode node) {
+	private static Devices devices(XNode node, MachineFamily family) {
 		Optional<String> emulator = node.child("emulator").map((child) -> {
 			String path = absolutePath(child, child.requiredText());
 			child.finish();
 			return path;
 		});
 		List<Disk> disks = node.children("disk").stream().map(DomainXmlReader::disk).toList();
-		List<Controller> controllers = node.children("controller").stream().map(DomainXmlReader::controller).toList();
+		List<Controller> controllers = node.children("controller").stream()
+			.map((child) -> controller(child, family))
+			.toList();
 		List<NetInterface> interfaces = node.children("interface").stream().map(DomainXmlReader::netInterface)
 			.toList();
 		List<CharDevice> serials = node.children("serial").stream().map((child) -> charDevice(child, false)).toList();
@@ -642,20 +645,34 @@ final class DomainXmlReader {
 		return (PciAddress) address(node, "pci");
 	}
 
-	private static Controller controller(XNode node) {
+	private static String defaultPciModel(XNode node, MachineFamily family) {
+		if (family != MachineFamily.Q35) {
+			throw new UnsupportedConfigurationException(node.attrPath("model"),
+					"PCI bridges on i440fx machines are not supported; devices sit on the root bus, remove the controller");
+		}
+		return "pcie-root-port";
+	}
+
+	private static Controller controller(XNode node, MachineFamily family) {
 		ControllerType type = node.enumAttr("type", ControllerType.class)
 			.orElseThrow(() -> new InvalidConfigurationException(node.attrPath("type"),
 					"attribute 'type' of <controller> is required"));
 		int index = node.intAttr("index", 0, 255).orElse(0);
+		// Without a model, libvirt picks the machine's default and writes it back; so does this reader.
 		Optional<String> model = switch (type) {
-			case PCI -> Optional.of(node.oneOf("model", null, "pci-root", "pcie-root", "pcie-root-port"));
-			case USB -> Optional.of(node.oneOf("model", null, "qemu-xhci", "nec-xhci", "piix3-uhci", "none"));
-			case SCSI -> Optional.of(node.oneOf("model", null, "virtio-scsi"));
+			case PCI -> Optional.of(node.oneOf("model", (index == 0) ? family.rootModel()
+					: node.attr("model").isPresent() ? null : defaultPciModel(node, family),
+					"pci-root", "pcie-root", "pcie-root-port"));
+			case USB -> Optional.of(node.oneOf("model", (family == MachineFamily.Q35) ? "qemu-xhci" : "piix3-uhci",
+					"qemu-xhci", "nec-xhci", "piix3-uhci", "none"));
+			case SCSI -> Optional.of(node.oneOf("model", "lsilogic", "virtio-scsi"));
 			case SATA, IDE, VIRTIO_SERIAL -> Optional.<String>empty();
 		};
-		if (model.isPresent() && model.get() == null) {
-			throw new InvalidConfigurationException(node.attrPath("model"), "attribute 'model' of <controller type='"
-					+ type.xmlName() + "'> is required");
+		if (model.isPresent() && model.get().equals("lsilogic")) {
+			// libvirt's default for a SCSI controller without a model; an emulated controller this driver does not run
+			throw new UnsupportedConfigurationException(node.attrPath("model"),
+					"a SCSI controller without a model is libvirt's lsilogic, which is not supported; "
+							+ "write model='virtio-scsi'");
 		}
 		Optional<Integer> chassis = Optional.empty();
 		Optional<Integer> port = Optional.empty();
