@@ -6,13 +6,59 @@ import java.util.Map;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
-/** Rules that span several elements: duplicates, boot order, console/serial consistency. */
+/**
+ * The validation side (libvirt's {@code domain_validate.c} / {@code qemu_validate.c}): rules that span several
+ * elements, checked on the parsed model: memory against the balloon, firmware and kernel pieces, topology against
+ * the vCPU count, duplicates, boot order, console/serial consistency, PCI addresses.
+ */
 final class DomainRules {
 
 	private DomainRules() {
 	}
 
 	static void check(DomainDefinition def) {
+		memory(def);
+		os(def.os());
+		devices(def);
+		cpu(def);
+	}
+
+	private static void memory(DomainDefinition def) {
+		if (def.currentMemoryKiB() > def.memoryKiB()) {
+			throw new InvalidConfigurationException("/domain/currentMemory", "currentMemory ("
+					+ def.currentMemoryKiB() + " KiB) is larger than memory (" + def.memoryKiB() + " KiB)");
+		}
+		if (def.currentMemoryKiB() < def.memoryKiB()
+				&& def.devices().memballoon().map((balloon) -> !balloon.present()).orElse(false)) {
+			// the balloon is what gives a guest less than <memory> at start; without it the value could not be honoured
+			throw new UnsupportedConfigurationException("/domain/currentMemory", "currentMemory below memory needs a "
+					+ "memory balloon, and <memballoon model='none'/> removes it: drop <currentMemory> or use "
+					+ "<memballoon model='virtio'/>");
+		}
+	}
+
+	private static void os(OsConfig os) {
+		if (os.initrd().isPresent() && os.kernel().isEmpty()) {
+			throw new InvalidConfigurationException("/domain/os/initrd", "<initrd> needs a <kernel>");
+		}
+		if (os.cmdline().isPresent() && os.kernel().isEmpty()) {
+			throw new InvalidConfigurationException("/domain/os/cmdline", "<cmdline> needs a <kernel>");
+		}
+		if (os.nvram().isPresent() && (os.loader().isEmpty() || os.loader().get().type() != LoaderType.PFLASH)) {
+			throw new InvalidConfigurationException("/domain/os/nvram", "<nvram> needs a <loader type='pflash'>");
+		}
+	}
+
+	private static void cpu(DomainDefinition def) {
+		def.cpu().flatMap(CpuConfig::topology).ifPresent((topology) -> {
+			if (topology.total() != def.vcpus()) {
+				throw new InvalidConfigurationException("/domain/cpu/topology", "sockets x dies x cores x threads = "
+						+ topology.total() + " must equal the vCPU count (" + def.vcpus() + ")");
+			}
+		});
+	}
+
+	private static void devices(DomainDefinition def) {
 		Devices devices = def.devices();
 		String base = "/domain/devices/";
 		Map<Object, String> seen = new HashMap<>();
@@ -145,12 +191,6 @@ final class DomainRules {
 		}
 		// Checks buses, slots and machine-specific devices now, at define time, rather than at the first start.
 		PciTopology.assign(def);
-		def.cpu().flatMap(CpuConfig::topology).ifPresent((topology) -> {
-			if (topology.total() != def.vcpus()) {
-				throw new InvalidConfigurationException("/domain/cpu/topology",
-						"the topology has " + topology.total() + " vCPUs but <vcpu> says " + def.vcpus());
-			}
-		});
 	}
 
 	private static boolean sameBackend(CharDevice serial, CharDevice console) {

@@ -1,0 +1,113 @@
+package io.github.qemuembed.driver.xml;
+
+import java.util.Optional;
+import java.util.Set;
+
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
+import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
+
+/** Reads the small devices: {@code <input>}, {@code <rng>}, {@code <memballoon>}, {@code <watchdog>}, {@code <panic>}, {@code <vsock>}. */
+final class PlatformDeviceReader {
+
+	private static final Set<String> RNG_SOURCES = Set.of("/dev/urandom", "/dev/random", "/dev/hwrng");
+
+	private PlatformDeviceReader() {
+	}
+
+	static Input input(XNode node) {
+		InputType type = node.enumAttr("type", InputType.class)
+			.orElseThrow(() -> new InvalidConfigurationException(node.attrPath("type"),
+					"attribute 'type' of <input> is required; supported: tablet, mouse, keyboard"));
+		InputBus bus = node.enumAttr("bus", InputBus.class,
+				type == InputType.TABLET ? InputBus.USB : InputBus.PS2);
+		if (type == InputType.TABLET && bus == InputBus.PS2) {
+			throw new InvalidConfigurationException(node.attrPath("bus"), "a tablet cannot be on ps2; use usb or virtio");
+		}
+		Optional<DeviceAddress> address = node.child("address").map((child) -> switch (bus) {
+			case USB -> AddressReader.read(child, "usb");
+			case VIRTIO -> AddressReader.read(child, "pci");
+			case PS2 -> throw new UnsupportedConfigurationException(child.path(), "PS/2 inputs have no address");
+		});
+		node.finish();
+		return new Input(type, bus, address);
+	}
+
+	static Rng rng(XNode node) {
+		node.oneOf("model", null, "virtio");
+		if (node.attr("model").isEmpty()) {
+			throw new InvalidConfigurationException(node.attrPath("model"),
+					"attribute 'model' of <rng> is required; supported: virtio");
+		}
+		XNode backend = node.requiredChild("backend");
+		backend.oneOf("model", null, "random");
+		if (backend.attr("model").isEmpty()) {
+			throw new InvalidConfigurationException(backend.attrPath("model"),
+					"attribute 'model' of <backend> is required; supported: random");
+		}
+		String path = backend.text().isEmpty() ? "/dev/urandom" : backend.text();
+		if (!RNG_SOURCES.contains(path)) {
+			throw new UnsupportedConfigurationException(backend.path(),
+					"entropy source '" + Numbers.abbreviate(path) + "' is not supported; supported: /dev/urandom, /dev/random, /dev/hwrng");
+		}
+		backend.finish();
+		Optional<PciAddress> address = node.child("address").map(AddressReader::pci);
+		node.finish();
+		return new Rng(path, address);
+	}
+
+	static MemBalloon memballoon(XNode node) {
+		String model = node.oneOf("model", null, "virtio", "none");
+		if (model == null) {
+			throw new InvalidConfigurationException(node.attrPath("model"),
+					"attribute 'model' of <memballoon> is required; supported: virtio, none");
+		}
+		Optional<PciAddress> address = node.child("address").map(AddressReader::pci);
+		node.finish();
+		if (model.equals("none") && address.isPresent()) {
+			throw new InvalidConfigurationException(node.path() + "/address", "memballoon model 'none' has no address");
+		}
+		return new MemBalloon(model, address);
+	}
+
+	static Watchdog watchdog(XNode node) {
+		String model = node.oneOf("model", null, "i6300esb", "ib700");
+		if (model == null) {
+			throw new InvalidConfigurationException(node.attrPath("model"),
+					"attribute 'model' of <watchdog> is required; supported: i6300esb, ib700");
+		}
+		WatchdogAction action = node.enumAttr("action", WatchdogAction.class, WatchdogAction.RESET);
+		Optional<PciAddress> address = node.child("address").map(AddressReader::pci);
+		node.finish();
+		if (model.equals("ib700") && address.isPresent()) {
+			throw new InvalidConfigurationException(node.path() + "/address", "the ib700 watchdog is an ISA device without a PCI address");
+		}
+		return new Watchdog(model, action, address);
+	}
+
+	static Panic panic(XNode node) {
+		// libvirt's default model on x86 is isa
+		PanicModel model = node.enumAttr("model", PanicModel.class, PanicModel.ISA);
+		Optional<DeviceAddress> address = node.child("address")
+			.map((child) -> AddressReader.read(child, (model == PanicModel.ISA) ? "isa" : "pci"));
+		node.finish();
+		return new Panic(model, address);
+	}
+
+	static Vsock vsock(XNode node) {
+		node.oneOf("model", "virtio", "virtio");
+		XNode cid = node.requiredChild("cid");
+		boolean auto = cid.yesNo("auto", false);
+		if (auto) {
+			throw new UnsupportedConfigurationException(cid.attrPath("auto"),
+					"automatic guest CIDs are not supported; give <cid auto='no' address='N'/> with N from 3");
+		}
+		long address = cid.longAttr("address", 3, 0xfffffffeL)
+			.orElseThrow(() -> new InvalidConfigurationException(cid.attrPath("address"),
+					"give the guest CID as <cid auto='no' address='N'/> with N from 3"));
+		cid.finish();
+		Optional<PciAddress> pci = node.child("address").map(AddressReader::pci);
+		node.finish();
+		return new Vsock(address, pci);
+	}
+
+}
