@@ -333,9 +333,20 @@ public final class QemuCommandBuilder {
 						String driver = switch (model) {
 							case "piix3-uhci" -> "piix3-usb-uhci";
 							case "nec-xhci" -> "nec-usb-xhci";
-							default -> model;
+							default -> model.startsWith("ich9-") ? model.replace("ich9-", "ich9-usb-") : model;
 						};
-						device(Json.object().put("driver", driver).put("id", "usb"), controller.address(), path);
+						String id = "usb" + ((controller.index() == 0) ? "" : String.valueOf(controller.index()));
+						Json usb = Json.object().put("driver", driver);
+						if (controller.isCompanion()) {
+							// as libvirt: a companion has no id of its own and serves its master's bus
+							usb.put("masterbus", id + ".0").put("firstport", controller.masterStartport().get());
+						}
+						else {
+							usb.put("id", id);
+						}
+						// libvirt's ports: the number of USB 2 and of USB 3 root hub ports of an xHCI controller
+						controller.ports().ifPresent((ports) -> usb.put("p2", ports).put("p3", ports));
+						device(usb, controller.address(), path);
 					}
 				}
 				case SCSI -> device(Json.object().put("driver", "virtio-scsi-pci").put("id", "scsi" + controller.index()),
@@ -354,8 +365,9 @@ public final class QemuCommandBuilder {
 		}
 	}
 
+	/** Root ports first (other devices sit on them), USB companions last (they name their master's bus). */
 	private static int rootPortRank(Controller controller) {
-		return controller.is(ControllerType.PCI, "pcie-root-port") ? 0 : 1;
+		return controller.is(ControllerType.PCI, "pcie-root-port") ? 0 : controller.isCompanion() ? 2 : 1;
 	}
 
 	private void disk(Disk disk, String path) {

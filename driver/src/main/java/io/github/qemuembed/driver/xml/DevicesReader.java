@@ -19,9 +19,9 @@ final class DevicesReader {
 			return path;
 		});
 		List<Disk> disks = node.children("disk").stream().map(DiskReader::read).toList();
-		List<Controller> controllers = node.children("controller").stream()
+		List<Controller> controllers = ControllerReader.assignIndexes(node.children("controller").stream()
 			.map((child) -> ControllerReader.read(child, family))
-			.toList();
+			.toList());
 		List<NetInterface> interfaces = node.children("interface").stream().map(InterfaceReader::read)
 			.toList();
 		List<CharDevice> serials = node.children("serial").stream()

@@ -93,8 +93,15 @@ final class DomainRules {
 		for (int i = 0; i < devices.controllers().size(); i++) {
 			Controller controller = devices.controllers().get(i);
 			String path = base + "controller[" + (i + 1) + "]";
-			unique(seen, "controller:" + controller.type() + ":" + controller.index(), path + "/@index",
-					"controller " + controller.type().xmlName() + " index " + controller.index());
+			if (controller.isCompanion()) {
+				// a UHCI companion shares its EHCI master's index; what it must not share is the master's ports
+				unique(seen, "companion:" + controller.index() + ":" + controller.masterStartport().get(),
+						path + "/master/@startport", "USB companion start port " + controller.masterStartport().get());
+			}
+			else {
+				unique(seen, "controller:" + controller.type() + ":" + controller.index(), path + "/@index",
+						"controller " + controller.type().xmlName() + " index " + controller.index());
+			}
 			controller.address().ifPresent((p) -> unique(pci, p, path + "/address", "PCI address " + p));
 		}
 		for (int i = 0; i < devices.serials().size(); i++) {

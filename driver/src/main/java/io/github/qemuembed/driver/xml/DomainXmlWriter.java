@@ -192,7 +192,8 @@ final class DomainXmlWriter {
 
 	private void controller(Controller controller) {
 		this.out.start("controller").attr("type", controller.type().xmlName()).attr("index", controller.index())
-			.attr("model", controller.model().orElse(null));
+			.attr("model", controller.model().orElse(null)).attr("ports", controller.ports().orElse(null));
+		controller.masterStartport().ifPresent((start) -> this.out.start("master").attr("startport", start).end());
 		if (controller.is(ControllerType.PCI, "pcie-root-port")) {
 			this.out.start("model").attr("name", "pcie-root-port").end();
 		}
