@@ -19,6 +19,9 @@ import io.github.qemuembed.driver.xml.CharDevice;
 import io.github.qemuembed.driver.xml.CharType;
 import io.github.qemuembed.driver.xml.Channel;
 import io.github.qemuembed.driver.xml.ClockTimer;
+import io.github.qemuembed.driver.xml.HypervFeature;
+import io.github.qemuembed.driver.xml.Redirdev;
+import io.github.qemuembed.driver.xml.Sound;
 import io.github.qemuembed.driver.xml.ConsoleTarget;
 import io.github.qemuembed.driver.xml.Controller;
 import io.github.qemuembed.driver.xml.ControllerType;
@@ -171,9 +174,11 @@ public final class QemuCommandBuilder {
 		graphics(devices.graphics());
 		devices.audios().forEach((id) -> add("-audiodev",
 				Json.object().put("id", "audio" + id).put("driver", "none").toString()));
+		sounds(devices);
 		for (int i = 0; i < devices.videos().size(); i++) {
 			video(devices.videos().get(i), i, "/domain/devices/video[" + (i + 1) + "]");
 		}
+		redirdevs(devices.redirdevs());
 		for (Watchdog watchdog : devices.watchdogs()) {
 			device(Json.object().put("driver", watchdog.model()).put("id", "watchdog0"), watchdog.address(),
 					"/domain/devices/watchdog[1]");
@@ -229,12 +234,39 @@ public final class QemuCommandBuilder {
 			.filter((timer) -> timer.name().equals(name)).findFirst();
 	}
 
+	/** Hyper-V enlightenments and paravirtual clocks, which QEMU sets as properties of the vCPU model. */
+	private List<String> cpuProperties() {
+		List<String> properties = new ArrayList<>();
+		for (HypervFeature feature : this.def.features().hyperv()) {
+			if (!feature.on()) {
+				continue;
+			}
+			String name = "hv-" + feature.name().replace('_', '-');
+			switch (feature.name()) {
+				case "spinlocks" -> properties.add(name + "=0x" + Long.toHexString(Long.parseLong(feature.value().get())));
+				case "vendor_id" -> properties.add(name + "=" + escape(feature.value().get()));
+				default -> properties.add(name + "=on");
+			}
+			if (feature.direct().orElse(false)) {
+				properties.add("hv-stimer-direct=on");
+			}
+		}
+		timer("hypervclock").flatMap(ClockTimer::present).ifPresent((on) -> properties.add("hv-time=" + (on ? "on" : "off")));
+		timer("kvmclock").flatMap(ClockTimer::present).ifPresent((on) -> properties.add("kvmclock=" + (on ? "on" : "off")));
+		return properties;
+	}
+
 	private void cpu() {
 		Optional<CpuConfig> config = this.def.cpu();
+		List<String> properties = cpuProperties();
 		if (config.isEmpty()) {
 			if (this.def.os().arch().equals("i686")) {
 				// what qemu-system-i386 would give: a 32-bit CPU model
-				add("-cpu", "qemu32");
+				add("-cpu", String.join(",", concat("qemu32", properties)));
+			}
+			else if (!properties.isEmpty()) {
+				// QEMU's default model, named because the properties need one (as libvirt does)
+				add("-cpu", String.join(",", concat("qemu64", properties)));
 			}
 			return;
 		}
@@ -252,6 +284,9 @@ public final class QemuCommandBuilder {
 			case CUSTOM -> cpu.model().orElse(null);
 		};
 		if (model == null) {
+			if (!properties.isEmpty()) {
+				add("-cpu", String.join(",", concat("qemu64", properties)));
+			}
 			return;
 		}
 		if (cpu.mode() == io.github.qemuembed.driver.xml.CpuMode.CUSTOM && !this.caps.cpuModels().isEmpty()
@@ -265,7 +300,15 @@ public final class QemuCommandBuilder {
 		for (CpuFeature feature : cpu.features()) {
 			arg.append(',').append(feature.name()).append('=').append(feature.enabled() ? "on" : "off");
 		}
+		properties.forEach((property) -> arg.append(',').append(property));
 		add("-cpu", arg.toString());
+	}
+
+	private static List<String> concat(String first, List<String> rest) {
+		List<String> all = new ArrayList<>();
+		all.add(first);
+		all.addAll(rest);
+		return all;
 	}
 
 	private void smp() {
@@ -640,8 +683,13 @@ public final class QemuCommandBuilder {
 		for (int i = 0; i < channels.size(); i++) {
 			Channel channel = channels.get(i);
 			String path = "/domain/devices/channel[" + (i + 1) + "]";
-			String socket = channel.path().orElse(this.ctx.privateDir().resolve("channel" + i + ".sock").toString());
-			add("-chardev", "socket,id=charchannel" + i + ",path=" + escape(socket) + ",server=on,wait=off");
+			if (channel.spicevmc()) {
+				add("-chardev", "spicevmc,id=charchannel" + i + ",name=vdagent");
+			}
+			else {
+				String socket = channel.path().orElse(this.ctx.privateDir().resolve("channel" + i + ".sock").toString());
+				add("-chardev", "socket,id=charchannel" + i + ",path=" + escape(socket) + ",server=on,wait=off");
+			}
 			VirtioSerialAddress address = channel.address().get();
 			device(Json.object().put("driver", "virtserialport")
 				.put("bus", "virtio-serial" + address.controller() + "." + address.bus()).put("nr", address.port())
@@ -674,6 +722,11 @@ public final class QemuCommandBuilder {
 	}
 
 	private void graphics(List<Graphics> graphics) {
+		Optional<Graphics> spice = graphics.stream().filter(Graphics::isSpice).findFirst();
+		if (spice.isPresent()) {
+			spice(spice.get());
+			return;
+		}
 		Optional<Graphics> vnc = graphics.stream().filter((g) -> g.type().equals("vnc")).findFirst();
 		if (vnc.isEmpty()) {
 			add("-display", "none");
@@ -699,6 +752,70 @@ public final class QemuCommandBuilder {
 		add("-vnc", arg.toString());
 	}
 
+	/**
+	 * SPICE: a fixed port, or with autoport a UNIX socket in the private directory (a builder that is a pure
+	 * function cannot reserve a free TCP port, and QEMU's SPICE has no port range as VNC has).
+	 */
+	private void spice(Graphics spice) {
+		if (!this.caps.deviceTypes().isEmpty() && !this.caps.hasDevice("qxl-vga")) {
+			// QEMU builds qxl exactly when it is built with SPICE
+			throw new UnsupportedConfigurationException("/domain/devices/graphics[1]/@type", this.caps.emulator()
+					+ " is built without SPICE; use <graphics type='vnc'/> and a vga or virtio <video>");
+		}
+		StringBuilder arg = new StringBuilder();
+		if (spice.autoport()) {
+			arg.append("unix=on,addr=").append(escape(this.ctx.privateDir().resolve("spice.sock").toString()));
+		}
+		else {
+			arg.append("port=").append(spice.port().get()).append(",addr=").append(spice.listen());
+		}
+		arg.append(",disable-ticketing=on");
+		spice.imageCompression().ifPresent((value) -> arg.append(",image-compression=").append(value));
+		arg.append(",seamless-migration=on");
+		add("-spice", arg.toString());
+	}
+
+	private void sounds(Devices devices) {
+		if (devices.sounds().isEmpty()) {
+			return;
+		}
+		if (devices.audios().isEmpty()) {
+			// the backend libvirt adds for a sound device: SPICE's when there is SPICE, else none
+			boolean spice = devices.graphics().stream().anyMatch(Graphics::isSpice);
+			add("-audiodev", Json.object().put("id", "audio1").put("driver", spice ? "spice" : "none").toString());
+		}
+		String audiodev = "audio" + (devices.audios().isEmpty() ? 1 : devices.audios().get(0));
+		for (int i = 0; i < devices.sounds().size(); i++) {
+			Sound sound = devices.sounds().get(i);
+			String path = "/domain/devices/sound[" + (i + 1) + "]";
+			String id = "sound" + i;
+			switch (sound.model()) {
+				case "ac97" -> device(Json.object().put("driver", "AC97").put("id", id).put("audiodev", audiodev),
+						sound.address(), path);
+				default -> {
+					device(Json.object().put("driver", sound.model().equals("ich9") ? "ich9-intel-hda" : "intel-hda")
+						.put("id", id), sound.address(), path);
+					Json codec = Json.object().put("driver", "hda-duplex").put("id", id + "-codec0")
+						.put("bus", id + ".0").put("cad", 0).put("audiodev", audiodev);
+					checkDevice(codec, path);
+					add("-device", codec.toString());
+				}
+			}
+		}
+	}
+
+	private void redirdevs(List<Redirdev> redirdevs) {
+		for (int i = 0; i < redirdevs.size(); i++) {
+			Redirdev redirdev = redirdevs.get(i);
+			add("-chardev", "spicevmc,id=charredir" + i + ",name=usbredir");
+			Json device = Json.object().put("driver", "usb-redir").put("chardev", "charredir" + i)
+				.put("id", "redir" + i).put("bus", "usb.0");
+			redirdev.address().ifPresent((usb) -> device.put("port", usb.port()));
+			checkDevice(device, "/domain/devices/redirdev[" + (i + 1) + "]");
+			add("-device", device.toString());
+		}
+	}
+
 	private void video(Video video, int index, String path) {
 		Json device = Json.object();
 		switch (video.model()) {
@@ -709,6 +826,9 @@ public final class QemuCommandBuilder {
 				.put("vgamem_mb", video.vramKiB().map((kib) -> kib / 1024).orElse(null));
 			case "cirrus" -> device.put("driver", "cirrus-vga").put("id", "video" + index)
 				.put("vgamem_mb", video.vramKiB().map((kib) -> kib / 1024).orElse(null));
+			case "qxl" -> device.put("driver", (index == 0) ? "qxl-vga" : "qxl").put("id", "video" + index)
+				.put("vram_size", video.vramKiB().map((kib) -> kib * 1024L).orElse(null))
+				.put("max_outputs", video.heads().orElse(null));
 			case "bochs" -> device.put("driver", "bochs-display").put("id", "video" + index)
 				.put("vgamem", video.vramKiB().map((kib) -> kib * 1024L).orElse(null));
 			default -> device.put("driver", (index == 0) ? "virtio-vga" : "virtio-gpu-pci").put("id", "video" + index)

@@ -89,12 +89,13 @@ final class CharDeviceReader {
 	}
 
 	static Channel channel(XNode node) {
-		node.oneOf("type", null, "unix");
-		if (node.attr("type").isEmpty()) {
+		String type = node.oneOf("type", null, "unix", "spicevmc");
+		if (type == null) {
 			throw new InvalidConfigurationException(node.attrPath("type"),
-					"attribute 'type' of <channel> is required; supported: unix");
+					"attribute 'type' of <channel> is required; supported: unix, spicevmc");
 		}
-		Optional<String> path = node.child("source").flatMap((child) -> {
+		boolean spicevmc = type.equals("spicevmc");
+		Optional<String> path = spicevmc ? Optional.empty() : node.child("source").flatMap((child) -> {
 			child.oneOf("mode", "bind", "bind");
 			Optional<String> value = child.attr("path").map((text) -> XmlValues.absolutePath(child, text));
 			child.finish();
@@ -112,10 +113,14 @@ final class CharDeviceReader {
 					"'" + Numbers.abbreviate(name) + "' is not a channel name (like org.qemu.guest_agent.0)");
 		}
 		target.finish();
+		if (spicevmc && !name.equals("com.redhat.spice.0")) {
+			throw new UnsupportedConfigurationException(target.attrPath("name"),
+					"a spicevmc channel is the SPICE agent's: name='com.redhat.spice.0'");
+		}
 		Optional<VirtioSerialAddress> address = node.child("address")
 			.map((child) -> (VirtioSerialAddress) AddressReader.read(child, "virtio-serial"));
 		node.finish();
-		return new Channel(path, name, address);
+		return new Channel(path, name, address, spicevmc);
 	}
 
 }

@@ -19,10 +19,10 @@ final class ClockReader {
 		List<ClockTimer> timers = new ArrayList<>();
 		Set<String> names = new HashSet<>();
 		for (XNode child : node.children("timer")) {
-			String name = child.oneOf("name", null, "rtc", "pit", "hpet");
+			String name = child.oneOf("name", null, "rtc", "pit", "hpet", "kvmclock", "hypervclock");
 			if (name == null) {
 				throw new InvalidConfigurationException(child.attrPath("name"),
-						"attribute 'name' of <timer> is required; supported: rtc, pit, hpet");
+						"attribute 'name' of <timer> is required; supported: rtc, pit, hpet, kvmclock, hypervclock");
 			}
 			if (!names.add(name)) {
 				throw new InvalidConfigurationException(child.attrPath("name"), "timer '" + name + "' is listed twice");
@@ -32,7 +32,7 @@ final class ClockReader {
 				case "pit" -> Optional.ofNullable(child.oneOf("tickpolicy", null, "delay", "discard"));
 				default -> Optional.empty();
 			};
-			Optional<Boolean> present = name.equals("hpet")
+			Optional<Boolean> present = !name.equals("rtc") && !name.equals("pit")
 					? Optional.of(child.yesNo("present", true)).filter((value) -> child.attr("present").isPresent())
 					: Optional.empty();
 			child.finish();

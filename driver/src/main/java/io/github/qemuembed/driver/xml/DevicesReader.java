@@ -39,6 +39,8 @@ final class DevicesReader {
 		List<Watchdog> watchdogs = node.children("watchdog").stream().map(PlatformDeviceReader::watchdog).toList();
 		Optional<Vsock> vsock = node.child("vsock").map(PlatformDeviceReader::vsock);
 		List<Panic> panics = node.children("panic").stream().map(PlatformDeviceReader::panic).toList();
+		List<Sound> sounds = node.children("sound").stream().map(PlatformDeviceReader::sound).toList();
+		List<Redirdev> redirdevs = node.children("redirdev").stream().map(PlatformDeviceReader::redirdev).toList();
 		List<Integer> audios = new ArrayList<>();
 		for (XNode child : node.children("audio")) {
 			child.oneOf("type", null, "none");
@@ -57,7 +59,7 @@ final class DevicesReader {
 		node.refuse("filesystem", "<filesystem> (virtiofs, 9p) is not supported; attach the data as a <disk> instead");
 		node.finish();
 		return new Devices(emulator, disks, controllers, interfaces, serials, consoles, channels, graphics, videos,
-				inputs, rngs, memballoon, watchdogs, vsock, audios, panics);
+				inputs, rngs, memballoon, watchdogs, vsock, audios, panics, sounds, redirdevs);
 	}
 
 }

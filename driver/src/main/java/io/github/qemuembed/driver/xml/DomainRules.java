@@ -136,6 +136,22 @@ final class DomainRules {
 					"channel name '" + channel.targetName() + "'");
 			channel.address().ifPresent((a) -> unique(seen, a, path + "/address", "virtio-serial port " + a.port()));
 		}
+		boolean spice = devices.graphics().stream().anyMatch(Graphics::isSpice);
+		for (int i = 0; i < devices.channels().size(); i++) {
+			if (devices.channels().get(i).spicevmc() && !spice) {
+				throw new InvalidConfigurationException(base + "channel[" + (i + 1) + "]/@type",
+						"a spicevmc channel needs <graphics type='spice'>");
+			}
+		}
+		if (!devices.redirdevs().isEmpty() && !spice) {
+			throw new InvalidConfigurationException(base + "redirdev[1]/@type",
+					"USB redirection over spicevmc needs <graphics type='spice'>");
+		}
+		for (int i = 0; i < devices.sounds().size(); i++) {
+			int index = i;
+			devices.sounds().get(i).address().ifPresent((p) -> unique(pci, p, base + "sound[" + (index + 1)
+					+ "]/address", "PCI address " + p));
+		}
 		if (devices.graphics().size() > 1) {
 			throw new UnsupportedConfigurationException(base + "graphics[2]", "only one <graphics> is supported");
 		}

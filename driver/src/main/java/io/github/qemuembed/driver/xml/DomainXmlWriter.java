@@ -53,6 +53,18 @@ final class DomainXmlWriter {
 			if (features.pae()) {
 				this.out.start("pae").end();
 			}
+			if (!features.hyperv().isEmpty()) {
+				this.out.start("hyperv").attr("mode", "custom");
+				for (HypervFeature feature : features.hyperv()) {
+					this.out.start(feature.name()).attr("state", feature.on() ? "on" : "off");
+					feature.value().ifPresent((value) -> this.out.attr(feature.name().equals("spinlocks") ? "retries"
+							: "value", value));
+					feature.direct().ifPresent((direct) -> this.out.start("direct").attr("state", direct ? "on" : "off")
+						.end());
+					this.out.end();
+				}
+				this.out.end();
+			}
 			features.vmport().ifPresent((state) -> this.out.start("vmport").attr("state", state ? "on" : "off").end());
 			this.out.end();
 		}
@@ -130,6 +142,11 @@ final class DomainXmlWriter {
 		devices.channels().forEach(this::channel);
 		devices.inputs().forEach(this::input);
 		devices.graphics().forEach(this::graphics);
+		devices.sounds().forEach((sound) -> {
+			this.out.start("sound").attr("model", sound.model());
+			address(sound.address());
+			this.out.end();
+		});
 		devices.audios().forEach((id) -> this.out.start("audio").attr("id", id).attr("type", "none").end());
 		devices.videos().forEach(this::video);
 		devices.watchdogs().forEach((watchdog) -> {
@@ -151,6 +168,11 @@ final class DomainXmlWriter {
 		devices.panics().forEach((panic) -> {
 			this.out.start("panic").attr("model", panic.model().xmlName());
 			address(panic.address());
+			this.out.end();
+		});
+		devices.redirdevs().forEach((redirdev) -> {
+			this.out.start("redirdev").attr("bus", "usb").attr("type", "spicevmc");
+			address(redirdev.address());
 			this.out.end();
 		});
 		devices.vsock().ifPresent((vsock) -> {
@@ -241,7 +263,7 @@ final class DomainXmlWriter {
 	}
 
 	private void channel(Channel channel) {
-		this.out.start("channel").attr("type", "unix");
+		this.out.start("channel").attr("type", channel.spicevmc() ? "spicevmc" : "unix");
 		channel.path().ifPresent((path) -> this.out.start("source").attr("mode", "bind").attr("path", path).end());
 		this.out.start("target").attr("type", "virtio").attr("name", channel.targetName()).end();
 		address(channel.address());
@@ -256,13 +278,14 @@ final class DomainXmlWriter {
 
 	private void graphics(Graphics graphics) {
 		this.out.start("graphics").attr("type", graphics.type());
-		if (graphics.type().equals("vnc")) {
+		if (!graphics.type().equals("none")) {
 			this.out.attr("port", graphics.port().orElse(-1)).attr("autoport", graphics.autoport() ? "yes" : "no")
 				.attr("listen", graphics.listen());
 			if (this.includeSecrets) {
 				this.out.attr("passwd", graphics.passwd().orElse(null));
 			}
 			this.out.start("listen").attr("type", "address").attr("address", graphics.listen()).end();
+			graphics.imageCompression().ifPresent((value) -> this.out.start("image").attr("compression", value).end());
 		}
 		this.out.end();
 	}

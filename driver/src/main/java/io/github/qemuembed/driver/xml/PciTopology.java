@@ -105,6 +105,9 @@ final class PciTopology {
 		});
 		List<Rng> rngs = topology.map(devices.rngs(), "rng", (rng) -> rng.address().isEmpty(),
 				(rng, address) -> rng.withAddress(address), true);
+		// HD Audio and AC'97 are conventional PCI devices on the root bus, as libvirt places them
+		List<Sound> sounds = topology.map(devices.sounds(), "sound", (sound) -> sound.address().isEmpty(),
+				(sound, address) -> sound.withAddress(address), false);
 		// pvpanic-pci is a conventional PCI device: the root bus, as libvirt places it
 		List<Panic> panics = topology.map(devices.panics(), "panic",
 				(panic) -> panic.model() == PanicModel.PVPANIC && panic.address().isEmpty(),
@@ -136,6 +139,7 @@ final class PciTopology {
 			.withRngs(rngs)
 			.withVsock(vsock)
 			.withPanics(panics)
+			.withSounds(sounds)
 			.withChannels(channels);
 		return def.withDevices(assigned);
 	}
@@ -305,6 +309,7 @@ final class PciTopology {
 			.map(PciAddress.class::cast));
 		collect(given, devices.watchdogs(), "watchdog", Watchdog::address);
 		collect(given, devices.rngs(), "rng", Rng::address);
+		collect(given, devices.sounds(), "sound", Sound::address);
 		collect(given, devices.panics(), "panic", Panic::pciAddress);
 		devices.memballoon().flatMap(MemBalloon::address)
 			.ifPresent((a) -> given.add(new Object[] { a, "/domain/devices/memballoon/address" }));

@@ -6,7 +6,7 @@ import java.util.Set;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
-/** Reads the small devices: {@code <input>}, {@code <rng>}, {@code <memballoon>}, {@code <watchdog>}, {@code <panic>}, {@code <vsock>}. */
+/** Reads the small devices: {@code <sound>}, {@code <redirdev>}, {@code <input>}, {@code <rng>}, {@code <memballoon>}, {@code <watchdog>}, {@code <panic>}, {@code <vsock>}. */
 final class PlatformDeviceReader {
 
 	private static final Set<String> RNG_SOURCES = Set.of("/dev/urandom", "/dev/random", "/dev/hwrng");
@@ -108,6 +108,31 @@ final class PlatformDeviceReader {
 		Optional<PciAddress> pci = node.child("address").map(AddressReader::pci);
 		node.finish();
 		return new Vsock(address, pci);
+	}
+
+	static Sound sound(XNode node) {
+		String model = node.oneOf("model", null, "ich9", "ich6", "ac97");
+		if (model == null) {
+			throw new InvalidConfigurationException(node.attrPath("model"),
+					"attribute 'model' of <sound> is required; supported: ich9, ich6, ac97");
+		}
+		node.refuse("codec", "<codec> is not supported; the HD Audio controllers get one duplex codec");
+		Optional<PciAddress> address = node.child("address").map(AddressReader::pci);
+		node.finish();
+		return new Sound(model, address);
+	}
+
+	static Redirdev redirdev(XNode node) {
+		node.oneOf("bus", "usb", "usb");
+		String type = node.oneOf("type", null, "spicevmc");
+		if (type == null) {
+			throw new InvalidConfigurationException(node.attrPath("type"),
+					"attribute 'type' of <redirdev> is required; supported: spicevmc");
+		}
+		Optional<UsbAddress> address = node.child("address").map((child) -> (UsbAddress) AddressReader.read(child,
+				"usb"));
+		node.finish();
+		return new Redirdev(address);
 	}
 
 }
