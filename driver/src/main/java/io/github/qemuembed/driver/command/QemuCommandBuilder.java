@@ -22,6 +22,7 @@ import io.github.qemuembed.driver.xml.ClockTimer;
 import io.github.qemuembed.driver.xml.HypervFeature;
 import io.github.qemuembed.driver.xml.Redirdev;
 import io.github.qemuembed.driver.xml.Sound;
+import io.github.qemuembed.driver.xml.Tpm;
 import io.github.qemuembed.driver.xml.ConsoleTarget;
 import io.github.qemuembed.driver.xml.Controller;
 import io.github.qemuembed.driver.xml.ControllerType;
@@ -89,6 +90,8 @@ public final class QemuCommandBuilder {
 
 	private final List<Path> serialSockets = new ArrayList<>();
 
+	private final List<HelperProcess> helpers = new ArrayList<>();
+
 	private QemuCommandBuilder(DomainDefinition def, QemuCapabilities caps, RunContext ctx, MachineFamily family) {
 		this.def = def;
 		this.caps = caps;
@@ -109,10 +112,11 @@ public final class QemuCommandBuilder {
 					+ "' is not supported by " + caps.emulator() + "; it has: "
 					+ caps.machineTypes().stream().sorted().collect(Collectors.joining(", ")));
 		}
-		DomainDefinition assigned = def.withAssignedAddresses(machine);
+		DomainDefinition assigned = FirmwareSelection.resolve(def.withAssignedAddresses(machine), machine, ctx);
 		QemuCommandBuilder builder = new QemuCommandBuilder(assigned, caps, ctx, family);
 		builder.build(machine);
-		return new QemuCommand(builder.argv, assigned.commandline().env(), builder.serialSockets, assigned);
+		return new QemuCommand(builder.argv, assigned.commandline().env(), builder.serialSockets, assigned,
+				builder.helpers);
 	}
 
 	private void build(String machine) {
@@ -179,6 +183,7 @@ public final class QemuCommandBuilder {
 			video(devices.videos().get(i), i, "/domain/devices/video[" + (i + 1) + "]");
 		}
 		redirdevs(devices.redirdevs());
+		devices.tpms().forEach(this::tpm);
 		for (Watchdog watchdog : devices.watchdogs()) {
 			device(Json.object().put("driver", watchdog.model()).put("id", "watchdog0"), watchdog.address(),
 					"/domain/devices/watchdog[1]");
@@ -215,6 +220,12 @@ public final class QemuCommandBuilder {
 			args.add(Json.object().put("node-name", "pflash0-format").put("read-only", loader.readonly())
 				.put("driver", "raw").put("file", "pflash0-storage").toString());
 			machineArg.append(",pflash0=pflash0-format");
+			if (loader.secure()) {
+				// Secure Boot firmware keeps its variables safe from the OS only with SMM and a secure flash
+				machineArg.append(",smm=on");
+				args.add("-global");
+				args.add("driver=cfi.pflash01,property=secure,value=on");
+			}
 			this.def.os().nvram().ifPresent((nvram) -> {
 				args.add("-blockdev");
 				args.add(Json.object().put("driver", "file").put("filename", nvram.path())
@@ -802,6 +813,27 @@ public final class QemuCommandBuilder {
 				}
 			}
 		}
+	}
+
+	/**
+	 * A TPM 2.0 emulated by swtpm, as libvirt runs it: state under {@code ROOT/lib/swtpm/UUID/tpm2}, control socket
+	 * in the private directory, ended by swtpm itself when QEMU closes that socket.
+	 */
+	private void tpm(Tpm tpm) {
+		String path = "/domain/devices/tpm[1]";
+		Path socket = this.ctx.privateDir().resolve("swtpm.sock");
+		Path lib = this.ctx.nvramDir().getParent().getParent();
+		Path state = lib.resolve("swtpm").resolve(this.def.uuid().toString()).resolve("tpm2");
+		Path log = this.ctx.logFile().resolveSibling(this.def.name() + "-swtpm.log");
+		this.helpers.add(new HelperProcess("swtpm", List.of("swtpm", "socket", "--tpm2", "--tpmstate",
+				"dir=" + escape(state.toString()) + ",mode=0600", "--ctrl",
+				"type=unixio,path=" + escape(socket.toString()) + ",mode=0600", "--log",
+				"file=" + escape(log.toString()), "--terminate"), socket, List.of(state)));
+		add("-chardev", "socket,id=chrtpm,path=" + escape(socket.toString()));
+		add("-tpmdev", "emulator,id=tpm-tpm0,chardev=chrtpm");
+		Json device = Json.object().put("driver", tpm.model()).put("tpmdev", "tpm-tpm0").put("id", "tpm0");
+		checkDevice(device, path);
+		add("-device", device.toString());
 	}
 
 	private void redirdevs(List<Redirdev> redirdevs) {

@@ -44,8 +44,19 @@ final class DomainRules {
 		if (os.cmdline().isPresent() && os.kernel().isEmpty()) {
 			throw new InvalidConfigurationException("/domain/os/cmdline", "<cmdline> needs a <kernel>");
 		}
-		if (os.nvram().isPresent() && (os.loader().isEmpty() || os.loader().get().type() != LoaderType.PFLASH)) {
-			throw new InvalidConfigurationException("/domain/os/nvram", "<nvram> needs a <loader type='pflash'>");
+		boolean efi = os.firmware().map(FirmwareRequest::efi).orElse(false);
+		boolean pflash = os.loader().map((loader) -> loader.type() == LoaderType.PFLASH).orElse(false);
+		if (os.nvram().isPresent() && !pflash && !(efi && os.loader().isEmpty())) {
+			throw new InvalidConfigurationException("/domain/os/nvram",
+					"<nvram> needs a <loader type='pflash'> or <os firmware='efi'>");
+		}
+		if (os.firmware().isPresent() && !efi && pflash) {
+			throw new InvalidConfigurationException("/domain/os/@firmware",
+					"firmware='bios' does not go with a pflash <loader>; use firmware='efi' or a rom loader");
+		}
+		if (os.nvram().map(Nvram::derived).orElse(false) && os.nvram().get().template().isEmpty() && !efi) {
+			throw new InvalidConfigurationException("/domain/os/nvram",
+					"an <nvram/> without a path needs a template='...' to start from, or <os firmware='efi'>");
 		}
 	}
 
@@ -152,6 +163,9 @@ final class DomainRules {
 			devices.sounds().get(i).address().ifPresent((p) -> unique(pci, p, base + "sound[" + (index + 1)
 					+ "]/address", "PCI address " + p));
 		}
+		if (devices.tpms().size() > 1) {
+			throw new UnsupportedConfigurationException(base + "tpm[2]", "only one <tpm> is supported");
+		}
 		if (devices.graphics().size() > 1) {
 			throw new UnsupportedConfigurationException(base + "graphics[2]", "only one <graphics> is supported");
 		}
@@ -208,7 +222,8 @@ final class DomainRules {
 			panic.pciAddress().ifPresent((p) -> unique(pci, p, path + "/address", "PCI address " + p));
 		}
 		if (def.os().loader().map((loader) -> loader.type() == LoaderType.PFLASH).orElse(false)
-				&& def.os().nvram().isEmpty() && def.os().loader().get().readonly()) {
+				&& def.os().nvram().isEmpty() && def.os().loader().get().readonly()
+				&& !def.os().firmware().map(FirmwareRequest::efi).orElse(false)) {
 			throw new InvalidConfigurationException("/domain/os/nvram",
 					"a read-only pflash <loader> needs an <nvram> with the path of the domain's variable store");
 		}

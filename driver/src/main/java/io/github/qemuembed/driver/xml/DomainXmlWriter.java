@@ -104,12 +104,27 @@ final class DomainXmlWriter {
 	}
 
 	private void os(OsConfig os) {
-		this.out.start("os");
+		this.out.start("os").attr("firmware", os.firmware().map(FirmwareRequest::type).orElse(null));
 		this.out.start("type").attr("arch", os.arch()).attr("machine", os.machine().orElse(null)).textAndEnd("hvm");
+		os.firmware().filter((firmware) -> !firmware.features().isEmpty()).ifPresent((firmware) -> {
+			this.out.start("firmware");
+			firmware.features().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+				.forEach((feature) -> this.out.start("feature").attr("enabled", feature.getValue() ? "yes" : "no")
+					.attr("name", feature.getKey()).end());
+			this.out.end();
+		});
 		os.loader().ifPresent((loader) -> this.out.start("loader").attr("readonly", loader.readonly() ? "yes" : "no")
+			.attr("secure", loader.secure() ? "yes" : null)
 			.attr("type", loader.type().xmlName()).textAndEnd(loader.path()));
-		os.nvram().ifPresent((nvram) -> this.out.start("nvram").attr("template", nvram.template().orElse(null))
-			.textAndEnd(nvram.path()));
+		os.nvram().ifPresent((nvram) -> {
+			this.out.start("nvram").attr("template", nvram.template().orElse(null));
+			if (nvram.derived()) {
+				this.out.end();
+			}
+			else {
+				this.out.textAndEnd(nvram.path());
+			}
+		});
 		os.kernel().ifPresent((kernel) -> this.out.text("kernel", kernel));
 		os.initrd().ifPresent((initrd) -> this.out.text("initrd", initrd));
 		os.cmdline().ifPresent((cmdline) -> this.out.text("cmdline", cmdline));
@@ -170,6 +185,8 @@ final class DomainXmlWriter {
 			address(panic.address());
 			this.out.end();
 		});
+		devices.tpms().forEach((tpm) -> this.out.start("tpm").attr("model", tpm.model()).start("backend")
+			.attr("type", "emulator").attr("version", "2.0").end().end());
 		devices.redirdevs().forEach((redirdev) -> {
 			this.out.start("redirdev").attr("bus", "usb").attr("type", "spicevmc");
 			address(redirdev.address());

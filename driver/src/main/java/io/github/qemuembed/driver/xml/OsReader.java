@@ -1,7 +1,9 @@
 package io.github.qemuembed.driver.xml;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
@@ -47,27 +49,52 @@ final class OsReader {
 			child.finish();
 			return text;
 		});
+		Optional<String> firmwareType = Optional.ofNullable(node.oneOf("firmware", null, "efi", "bios"));
+		Map<String, Boolean> wishes = new LinkedHashMap<>();
+		node.child("firmware").ifPresent((child) -> {
+			if (firmwareType.isEmpty()) {
+				throw new InvalidConfigurationException(child.path(), "<firmware> needs <os firmware='efi'>");
+			}
+			for (XNode feature : child.children("feature")) {
+				String name = feature.oneOf("name", null, "secure-boot", "enrolled-keys");
+				if (name == null) {
+					throw new InvalidConfigurationException(feature.attrPath("name"),
+							"give <feature enabled='yes|no' name='secure-boot|enrolled-keys'/>");
+				}
+				if (feature.attr("enabled").isEmpty()) {
+					throw new InvalidConfigurationException(feature.attrPath("enabled"),
+							"give <feature enabled='yes|no' name='" + name + "'/>");
+				}
+				if (wishes.put(name, feature.yesNo("enabled", false)) != null) {
+					throw new InvalidConfigurationException(feature.attrPath("name"), "'" + name + "' is listed twice");
+				}
+				feature.finish();
+			}
+			child.finish();
+		});
+		Optional<FirmwareRequest> firmware = firmwareType.map((value) -> new FirmwareRequest(value, wishes));
 		Optional<Loader> loader = node.child("loader").map((child) -> {
 			boolean readonly = child.yesNo("readonly", false);
 			LoaderType loaderType = child.enumAttr("type", LoaderType.class, LoaderType.ROM);
+			boolean secure = child.yesNo("secure", false);
+			if (secure && loaderType != LoaderType.PFLASH) {
+				throw new InvalidConfigurationException(child.attrPath("secure"), "secure='yes' needs type='pflash'");
+			}
 			String path = XmlValues.absolutePath(child, child.requiredText());
 			child.finish();
-			return new Loader(path, readonly, loaderType);
+			return new Loader(path, readonly, loaderType, secure);
 		});
 		Optional<Nvram> nvram = node.child("nvram").map((child) -> {
 			Optional<String> template = child.attr("template");
 			template.ifPresent((value) -> XmlValues.absolutePath(child, value));
 			String text = child.text();
-			if (text.isEmpty()) {
-				throw new InvalidConfigurationException(child.path(),
-						"give the path of the domain's variable store as the text of <nvram>");
-			}
-			String path = XmlValues.absolutePath(child, text);
+			// empty: the path is derived at start from the root and the name, as libvirt does
+			String path = text.isEmpty() ? "" : XmlValues.absolutePath(child, text);
 			child.finish();
 			return new Nvram(path, template);
 		});
 		node.finish();
-		return new OsConfig(arch, machine, boot, kernel, initrd, cmdline, loader, nvram);
+		return new OsConfig(arch, machine, boot, kernel, initrd, cmdline, loader, nvram, firmware);
 	}
 
 }

@@ -135,4 +135,22 @@ final class PlatformDeviceReader {
 		return new Redirdev(address);
 	}
 
+	static Tpm tpm(XNode node) {
+		String model = node.oneOf("model", "tpm-tis", "tpm-crb", "tpm-tis");
+		XNode backend = node.requiredChild("backend");
+		String type = backend.oneOf("type", null, "emulator", "passthrough");
+		if (type == null) {
+			throw new InvalidConfigurationException(backend.attrPath("type"),
+					"attribute 'type' of the TPM <backend> is required; supported: emulator");
+		}
+		if (type.equals("passthrough")) {
+			throw new UnsupportedConfigurationException(backend.attrPath("type"), "a host TPM passed through is "
+					+ "not supported; use <backend type='emulator' version='2.0'/> (swtpm)");
+		}
+		backend.oneOf("version", "2.0", "2.0");
+		backend.finish();
+		node.finish();
+		return new Tpm(model);
+	}
+
 }

@@ -53,7 +53,7 @@ class QemuEmbedCliTests {
 	@SuppressWarnings("unchecked")
 	void validateReportsEachFileAsJson() throws IOException {
 		Path valid = file("valid.xml", VALID);
-		Path unsupported = file("sound.xml", VALID.replace("</devices>", "<sound model='ich9'/></devices>"));
+		Path unsupported = file("smartcard.xml", VALID.replace("</devices>", "<smartcard mode='passthrough'/></devices>"));
 		Path invalid = file("broken.xml", "<domain type='kvm'><name>x</nam");
 		int status = run("validate", "--json", valid.toString(), unsupported.toString(), invalid.toString());
 		assertThat(status).isEqualTo(1);
@@ -68,8 +68,8 @@ class QemuEmbedCliTests {
 						"<interface type='network'>"));
 		Map<?, ?> second = JsonMapper.shared().readValue(lines.get(1), Map.class);
 		assertThat(second.get("status")).isEqualTo("unsupported");
-		assertThat(second.get("path")).isEqualTo("/domain/devices/sound[1]");
-		assertThat((String) second.get("message")).startsWith("element <sound> is not supported").contains("supported:");
+		assertThat(second.get("path")).isEqualTo("/domain/devices/smartcard[1]");
+		assertThat((String) second.get("message")).startsWith("element <smartcard> is not supported").contains("supported:");
 		Map<?, ?> third = JsonMapper.shared().readValue(lines.get(2), Map.class);
 		assertThat(third.get("status")).isEqualTo("invalid");
 		assertThat(err()).isEmpty();

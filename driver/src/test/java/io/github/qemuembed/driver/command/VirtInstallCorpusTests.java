@@ -130,6 +130,18 @@ class VirtInstallCorpusTests {
 				(ctx) -> ctx.withBridge("default", TEST_BRIDGE))) {
 			assertThat(qemu.qmp("query-status").get("status").asString()).isEqualTo("prelaunch");
 			assertThat(qemu.qmp("query-name").get("name").asString()).isEqualTo(name.replace("-install", ""));
+			// the parts that need more than an argument: a firmware image, a TPM emulator, a SPICE server
+			if (xml.contains("firmware=\"efi\"")) {
+				assertThat(qemu.qomGet("/machine", "pflash0").asString()).isEqualTo("pflash0-format");
+				String nvram = qemu.command().definition().os().nvram().get().path();
+				assertThat(Path.of(nvram)).hasParent(this.root.resolve("lib/qemu/nvram")).isNotEmptyFile();
+			}
+			if (xml.contains("<tpm ")) {
+				assertThat(qemu.qmp("query-tpm").get(0).get("model").asString()).isEqualTo("tpm-crb");
+			}
+			if (xml.contains("type=\"spice\"")) {
+				assertThat(qemu.qmp("query-spice").get("enabled").asBoolean()).isTrue();
+			}
 		}
 	}
 

@@ -262,7 +262,7 @@ class MalformedCorpusTests {
 				"<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os>"
 						+ "<devices><serial type='pty'/><serial type='pty'><target port='0'/></serial></devices></domain>",
 				"<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os>"
-						+ "<devices><graphics type='spice'/></devices></domain>",
+						+ "<devices><graphics type='rdp'/></devices></domain>",
 				"<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os>"
 						+ "<devices><graphics type='vnc' passwd='muchtoolongpassword'/></devices></domain>",
 				"<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os>"
