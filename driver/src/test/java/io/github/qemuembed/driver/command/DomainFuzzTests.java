@@ -48,6 +48,9 @@ class DomainFuzzTests {
 			"99999999999999999999999", "18446744073709551616", "abc", "yes", "on", "none", "/", "/dev/null",
 			"\u00e9\u4e2d", "a,b=c", "x".repeat(5000), "9".repeat(400), "1.5", "NaN", "-0", "+1" };
 
+	/** How many virt-install corpus files seed mutations. */
+	private static final int CORPUS_SAMPLE = 5;
+
 	/** One in SAMPLE of the value mutations is tried (removals are all tried). */
 	private static final int SAMPLE = 3;
 
@@ -67,15 +70,19 @@ class DomainFuzzTests {
 
 	private int accepted;
 
-	static List<Path> seeds() throws IOException {
+	/** The golden files, and a seeded sample of the virt-install corpus (its files are long and alike). */
+	static List<Path> seeds(Random random) throws IOException {
 		List<Path> seeds = new ArrayList<>();
-		for (Path dir : List.of(GoldenArgvTests.GOLDEN, Path.of("src/test/resources/corpus"))) {
-			if (!Files.isDirectory(dir)) {
-				continue;
-			}
-			try (Stream<Path> files = Files.list(dir)) {
-				files.filter((file) -> file.toString().endsWith(".xml")).sorted().forEach(seeds::add);
-			}
+		try (Stream<Path> files = Files.list(GoldenArgvTests.GOLDEN)) {
+			files.filter((file) -> file.toString().endsWith(".xml")).sorted().forEach(seeds::add);
+		}
+		try (Stream<Path> files = Files.list(VirtInstallCorpusTests.CORPUS)) {
+			List<Path> corpus = new ArrayList<>(files
+				.filter((file) -> file.toString().endsWith(".xml") && !file.toString().endsWith(".assigned.xml"))
+				.sorted()
+				.toList());
+			java.util.Collections.shuffle(corpus, random);
+			seeds.addAll(corpus.subList(0, Math.min(CORPUS_SAMPLE, corpus.size())));
 		}
 		return seeds;
 	}
@@ -83,7 +90,7 @@ class DomainFuzzTests {
 	@Test
 	void everyMutantGetsExactlyOneTypedVerdict() throws Exception {
 		Random random = new Random(SEED);
-		List<Path> seeds = seeds();
+		List<Path> seeds = seeds(random);
 		assertThat(seeds).hasSizeGreaterThan(10);
 		for (Path seed : seeds) {
 			String source = Files.readString(seed);
