@@ -19,6 +19,7 @@ import io.github.qemuembed.driver.xml.CharDevice;
 import io.github.qemuembed.driver.xml.CharType;
 import io.github.qemuembed.driver.xml.Channel;
 import io.github.qemuembed.driver.xml.ClockTimer;
+import io.github.qemuembed.driver.xml.Filesystem;
 import io.github.qemuembed.driver.xml.HypervFeature;
 import io.github.qemuembed.driver.xml.Redirdev;
 import io.github.qemuembed.driver.xml.Sound;
@@ -92,6 +93,9 @@ public final class QemuCommandBuilder {
 
 	private final List<HelperProcess> helpers = new ArrayList<>();
 
+	/** Debian's qemu-system-common ships the C virtiofsd here. */
+	static final String VIRTIOFSD = "/usr/lib/qemu/virtiofsd";
+
 	private QemuCommandBuilder(DomainDefinition def, QemuCapabilities caps, RunContext ctx, MachineFamily family) {
 		this.def = def;
 		this.caps = caps;
@@ -134,11 +138,16 @@ public final class QemuCommandBuilder {
 		timer("hpet").flatMap(ClockTimer::present)
 			.ifPresent((present) -> machineArg.append(",hpet=").append(present ? "on" : "off"));
 		List<String> pflash = firmware(machineArg);
+		this.def.memoryBacking().ifPresent((backing) -> machineArg.append(",memory-backend=pc.ram"));
 		add("-machine", machineArg.toString());
 		add("-accel", (this.ctx.accel() == Accel.KVM) ? "kvm" : "tcg");
 		pflash.forEach(this::add);
 		cpu();
 		add("-m", "size=" + this.def.memoryKiB() + "k");
+		this.def.memoryBacking().ifPresent((backing) -> add("-object", Json.object()
+			.put("qom-type", backing.source().equals("memfd") ? "memory-backend-memfd" : "memory-backend-ram")
+			.put("id", "pc.ram").put("size", this.def.memoryKiB() * 1024).put("share", backing.shared())
+			.toString()));
 		smp();
 		add("-uuid", this.def.uuid().toString());
 		this.def.clockOffset().ifPresent((offset) -> add("-rtc", "base=" + offset.xmlName()
@@ -184,6 +193,9 @@ public final class QemuCommandBuilder {
 		}
 		redirdevs(devices.redirdevs());
 		devices.tpms().forEach(this::tpm);
+		for (int i = 0; i < devices.filesystems().size(); i++) {
+			filesystem(devices.filesystems().get(i), i, "/domain/devices/filesystem[" + (i + 1) + "]");
+		}
 		for (Watchdog watchdog : devices.watchdogs()) {
 			device(Json.object().put("driver", watchdog.model()).put("id", "watchdog0"), watchdog.address(),
 					"/domain/devices/watchdog[1]");
@@ -834,6 +846,16 @@ public final class QemuCommandBuilder {
 		Json device = Json.object().put("driver", tpm.model()).put("tpmdev", "tpm-tpm0").put("id", "tpm0");
 		checkDevice(device, path);
 		add("-device", device.toString());
+	}
+
+	/** virtiofs: QEMU's virtiofsd serves the directory on a vhost-user socket and ends when QEMU closes it. */
+	private void filesystem(Filesystem fs, int index, String path) {
+		Path socket = this.ctx.privateDir().resolve("fs" + index + ".sock");
+		this.helpers.add(new HelperProcess("virtiofsd", List.of(VIRTIOFSD, "--socket-path=" + socket,
+				"-o", "source=" + escape(fs.sourceDir()) + ",cache=auto"), socket, List.of()));
+		add("-chardev", "socket,id=chr-vu-fs" + index + ",path=" + escape(socket.toString()));
+		device(Json.object().put("driver", "vhost-user-fs-pci").put("id", "fs" + index)
+			.put("chardev", "chr-vu-fs" + index).put("tag", fs.tag()), fs.address(), path);
 	}
 
 	private void redirdevs(List<Redirdev> redirdevs) {

@@ -41,6 +41,8 @@ final class DevicesReader {
 		List<Panic> panics = node.children("panic").stream().map(PlatformDeviceReader::panic).toList();
 		List<Sound> sounds = node.children("sound").stream().map(PlatformDeviceReader::sound).toList();
 		List<Redirdev> redirdevs = node.children("redirdev").stream().map(PlatformDeviceReader::redirdev).toList();
+		List<Filesystem> filesystems = node.children("filesystem").stream().map(PlatformDeviceReader::filesystem)
+			.toList();
 		List<Tpm> tpms = node.children("tpm").stream().map(PlatformDeviceReader::tpm).toList();
 		List<Integer> audios = new ArrayList<>();
 		for (XNode child : node.children("audio")) {
@@ -57,10 +59,10 @@ final class DevicesReader {
 			audios.add(id);
 			child.finish();
 		}
-		node.refuse("filesystem", "<filesystem> (virtiofs, 9p) is not supported; attach the data as a <disk> instead");
 		node.finish();
 		return new Devices(emulator, disks, controllers, interfaces, serials, consoles, channels, graphics, videos,
-				inputs, rngs, memballoon, watchdogs, vsock, audios, panics, sounds, redirdevs, tpms);
+				inputs, rngs, memballoon, watchdogs, vsock, audios, panics, sounds, redirdevs, tpms,
+				filesystems);
 	}
 
 }

@@ -163,6 +163,22 @@ final class DomainRules {
 			devices.sounds().get(i).address().ifPresent((p) -> unique(pci, p, base + "sound[" + (index + 1)
 					+ "]/address", "PCI address " + p));
 		}
+		boolean sharedMemory = def.memoryBacking().map(MemoryBacking::shared).orElse(false);
+		for (int i = 0; i < devices.filesystems().size(); i++) {
+			int index = i;
+			Filesystem fs = devices.filesystems().get(i);
+			String path = base + "filesystem[" + (i + 1) + "]";
+			if (!sharedMemory) {
+				// virtiofsd maps the guest's RAM; libvirt refuses the same
+				throw new InvalidConfigurationException(path, "virtiofs needs shared guest memory: add <memoryBacking>"
+						+ "<source type='memfd'/><access mode='shared'/></memoryBacking>");
+			}
+			unique(seen, "fs-tag:" + fs.tag(), path + "/target/@dir", "virtiofs tag '" + fs.tag() + "'");
+			fs.address().ifPresent((p) -> unique(pci, p, path + "/address", "PCI address " + p));
+			if (index > 7) {
+				throw new UnsupportedConfigurationException(path, "at most 8 <filesystem> are supported");
+			}
+		}
 		if (devices.tpms().size() > 1) {
 			throw new UnsupportedConfigurationException(base + "tpm[2]", "only one <tpm> is supported");
 		}

@@ -58,6 +58,8 @@ final class DomainXmlReader {
 		if (currentMemory == 0) {
 			throw new InvalidConfigurationException("/domain/currentMemory", "currentMemory must be more than 0");
 		}
+		domain.refuse("memtune", "<memtune> limits are not applied by this driver; remove the element");
+		Optional<MemoryBacking> memoryBacking = domain.child("memoryBacking").map(DomainXmlReader::memoryBacking);
 		Vcpu vcpu = domain.child("vcpu").map(CpuReader::vcpu).orElse(new Vcpu(1, Optional.empty()));
 		OsConfig os = OsReader.read(domain.requiredChild("os"));
 		Features features = domain.child("features").map(FeaturesReader::read).orElse(Features.NONE);
@@ -77,7 +79,8 @@ final class DomainXmlReader {
 		QemuCommandline commandline = commandline(domain);
 		domain.finish();
 		DomainDefinition definition = new DomainDefinition(type, name, uuid, title, description, metadata, memory,
-				currentMemory, vcpu, os, features, cpu, clock, pm, onPoweroff, onReboot, onCrash, devices, commandline);
+				currentMemory, vcpu, os, features, cpu, clock, pm, onPoweroff, onReboot, onCrash, devices, commandline,
+				memoryBacking);
 		DomainRules.check(definition);
 		return definition;
 	}
@@ -150,6 +153,22 @@ final class DomainXmlReader {
 			node.finish();
 		}
 		return new QemuCommandline(args, env);
+	}
+
+	private static MemoryBacking memoryBacking(XNode node) {
+		String source = node.child("source").map((child) -> {
+			String type = child.oneOf("type", "anonymous", "anonymous", "memfd");
+			child.finish();
+			return type;
+		}).orElse("anonymous");
+		boolean shared = node.child("access").map((child) -> {
+			String mode = child.oneOf("mode", "private", "shared", "private");
+			child.finish();
+			return mode.equals("shared");
+		}).orElse(false);
+		node.refuse("hugepages", "huge pages are not supported; remove <hugepages> (or use <source type='memfd'/>)");
+		node.finish();
+		return new MemoryBacking(source, shared);
 	}
 
 }

@@ -40,6 +40,12 @@ final class DomainXmlWriter {
 		this.out.start("currentMemory").attr("unit", "KiB").textAndEnd(def.currentMemoryKiB());
 		this.out.start("vcpu").attr("placement", "static").attr("current", def.vcpu().current().orElse(null))
 			.textAndEnd(def.vcpus());
+		def.memoryBacking().ifPresent((backing) -> {
+			this.out.start("memoryBacking");
+			this.out.start("source").attr("type", backing.source()).end();
+			this.out.start("access").attr("mode", backing.shared() ? "shared" : "private").end();
+			this.out.end();
+		});
 		os(def.os());
 		Features features = def.features();
 		if (!features.equals(Features.NONE)) {
@@ -183,6 +189,14 @@ final class DomainXmlWriter {
 		devices.panics().forEach((panic) -> {
 			this.out.start("panic").attr("model", panic.model().xmlName());
 			address(panic.address());
+			this.out.end();
+		});
+		devices.filesystems().forEach((fs) -> {
+			this.out.start("filesystem").attr("type", "mount").attr("accessmode", "passthrough");
+			this.out.start("driver").attr("type", "virtiofs").end();
+			this.out.start("source").attr("dir", fs.sourceDir()).end();
+			this.out.start("target").attr("dir", fs.tag()).end();
+			address(fs.address());
 			this.out.end();
 		});
 		devices.tpms().forEach((tpm) -> this.out.start("tpm").attr("model", tpm.model()).start("backend")

@@ -105,6 +105,8 @@ final class PciTopology {
 		});
 		List<Rng> rngs = topology.map(devices.rngs(), "rng", (rng) -> rng.address().isEmpty(),
 				(rng, address) -> rng.withAddress(address), true);
+		List<Filesystem> filesystems = topology.map(devices.filesystems(), "filesystem",
+				(fs) -> fs.address().isEmpty(), (fs, address) -> fs.withAddress(address), true);
 		// HD Audio and AC'97 are conventional PCI devices on the root bus, as libvirt places them
 		List<Sound> sounds = topology.map(devices.sounds(), "sound", (sound) -> sound.address().isEmpty(),
 				(sound, address) -> sound.withAddress(address), false);
@@ -140,6 +142,7 @@ final class PciTopology {
 			.withVsock(vsock)
 			.withPanics(panics)
 			.withSounds(sounds)
+			.withFilesystems(filesystems)
 			.withChannels(channels);
 		return def.withDevices(assigned);
 	}
@@ -310,6 +313,7 @@ final class PciTopology {
 		collect(given, devices.watchdogs(), "watchdog", Watchdog::address);
 		collect(given, devices.rngs(), "rng", Rng::address);
 		collect(given, devices.sounds(), "sound", Sound::address);
+		collect(given, devices.filesystems(), "filesystem", Filesystem::address);
 		collect(given, devices.panics(), "panic", Panic::pciAddress);
 		devices.memballoon().flatMap(MemBalloon::address)
 			.ifPresent((a) -> given.add(new Object[] { a, "/domain/devices/memballoon/address" }));

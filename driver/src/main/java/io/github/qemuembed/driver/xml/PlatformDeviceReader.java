@@ -153,4 +153,30 @@ final class PlatformDeviceReader {
 		return new Tpm(model);
 	}
 
+	static Filesystem filesystem(XNode node) {
+		node.oneOf("type", "mount", "mount");
+		node.oneOf("accessmode", "passthrough", "passthrough");
+		XNode driver = node.child("driver").orElseThrow(() -> new UnsupportedConfigurationException(
+				node.path() + "/driver", "only virtiofs is supported; give <driver type='virtiofs'/> (9p is not)"));
+		driver.oneOf("type", null, "virtiofs");
+		if (driver.attr("type").isEmpty()) {
+			throw new UnsupportedConfigurationException(driver.attrPath("type"),
+					"only virtiofs is supported; give <driver type='virtiofs'/> (9p is not)");
+		}
+		driver.finish();
+		XNode source = node.requiredChild("source");
+		String dir = XmlValues.absolutePath(source, source.requiredAttr("dir"));
+		source.finish();
+		XNode target = node.requiredChild("target");
+		String tag = target.requiredAttr("dir");
+		if (!tag.matches("[A-Za-z0-9_.\\-]{1,36}")) {
+			throw new InvalidConfigurationException(target.attrPath("dir"),
+					"'" + Numbers.abbreviate(tag) + "' is not a virtiofs tag (1-36 letters, digits, '_', '.', '-')");
+		}
+		target.finish();
+		Optional<PciAddress> address = node.child("address").map(AddressReader::pci);
+		node.finish();
+		return new Filesystem(dir, tag, address);
+	}
+
 }

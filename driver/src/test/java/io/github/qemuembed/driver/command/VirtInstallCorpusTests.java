@@ -122,7 +122,9 @@ class VirtInstallCorpusTests {
 				Files.write(boot.resolve(file), new byte[4096]);
 			}
 		}
+		Path share = Files.createDirectories(this.root.resolve("share"));
 		String local = xml.replace("/var/lib/libvirt/images/", images + "/")
+			.replace("\"/srv/share\"", "\"" + share + "\"")
 			.replace("/var/lib/libvirt/boot/", boot + "/")
 			.replace("bridge=\"virbr0\"", "bridge=\"" + TEST_BRIDGE + "\"")
 			.replace("mode=\"host-passthrough\"", "mode=\"maximum\"");
@@ -138,6 +140,9 @@ class VirtInstallCorpusTests {
 			}
 			if (xml.contains("<tpm ")) {
 				assertThat(qemu.qmp("query-tpm").get(0).get("model").asString()).isEqualTo("tpm-crb");
+			}
+			if (xml.contains("<filesystem ")) {
+				assertThat(qemu.peripheralTypes()).contains("vhost-user-fs-pci");
 			}
 			if (xml.contains("type=\"spice\"")) {
 				assertThat(qemu.qmp("query-spice").get("enabled").asBoolean()).isTrue();
