@@ -467,6 +467,7 @@ public final class QemuCommandBuilder {
 			}
 			Json cache = cache(disk.driver().cache());
 			add("-blockdev", Json.object().put("driver", driver).put("filename", filename).put("node-name", storage)
+				.put("aio", disk.driver().io().orElse(null))
 				.put("auto-read-only", true)
 				.put("discard", disk.driver().discard().map(DiskDiscard::xmlName).orElse(null))
 				.put("cache", cache)
@@ -617,7 +618,8 @@ public final class QemuCommandBuilder {
 				backend.put("type", "bridge").put("br", bridge);
 			}
 			case ETHERNET -> backend.put("type", "tap").put("ifname", nic.targetDev().orElse(null))
-				.put("script", "no").put("downscript", "no");
+				.put("script", "no").put("downscript", "no")
+				.put("queues", nic.queues().filter((queues) -> queues > 1).orElse(null));
 		}
 		backend.put("id", netdev);
 		add("-netdev", backend.toString());
@@ -625,8 +627,11 @@ public final class QemuCommandBuilder {
 			case "virtio" -> "virtio-net-pci";
 			default -> nic.model();
 		};
-		device(Json.object().put("driver", driver).put("netdev", netdev).put("id", "net" + index)
-			.put("mac", nic.mac()).put("bootindex", nic.bootOrder().orElse(null)), nic.address(), path);
+		Json device = Json.object().put("driver", driver).put("netdev", netdev).put("id", "net" + index)
+			.put("mac", nic.mac()).put("bootindex", nic.bootOrder().orElse(null));
+		nic.queues().filter((queues) -> queues > 1).ifPresent((queues) -> device.put("mq", true)
+			.put("vectors", 2 * queues + 2));
+		device(device, nic.address(), path);
 	}
 
 	private void serials(Devices devices) {

@@ -20,6 +20,7 @@ import io.github.qemuembed.driver.command.QemuCommandBuilder;
 import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.process.CpuAffinity;
 import io.github.qemuembed.driver.process.ProcessIdentity;
 import io.github.qemuembed.driver.qmp.QmpClient;
 import io.github.qemuembed.driver.qmp.QmpClientOptions;
@@ -111,6 +112,8 @@ final class DomainProcesses {
 			run.identity = ProcessIdentity.of(run.pid())
 				.orElseThrow(() -> new EmulatorException(exitMessage(name, log)));
 			verifyPidFile(pidFile, run);
+			// <vcpu cpuset>: the vCPU threads exist (QEMU waits at -S) and have not run yet
+			command.definition().vcpu().cpuset().ifPresent((cpus) -> CpuAffinity.apply(run.pid(), cpus));
 			this.context.runStates().write(runState(run));
 			if (this.domain.persistentFlag() && !command.definition().equals(definition)) {
 				// addresses assigned now are kept for the next start, as libvirt writes them back

@@ -19,11 +19,14 @@ final class CpuReader {
 	}
 
 	static Vcpu vcpu(XNode node) {
-		node.oneOf("placement", "static", "static");
-		if (node.attr("cpuset").isPresent()) {
-			throw new UnsupportedConfigurationException(node.attrPath("cpuset"),
-					"vCPU pinning (cpuset) is not supported; remove the attribute");
+		if (node.attr("placement").filter((value) -> value.equals("auto")).isPresent()) {
+			// libvirt asks numad for a placement; there is no numad here
+			throw new UnsupportedConfigurationException(node.attrPath("placement"),
+					"placement='auto' (numad) is not supported; use placement='static' with cpuset='...'");
 		}
+		node.oneOf("placement", "static", "static");
+		Optional<String> cpuset = node.attr("cpuset").map((value) -> CpuSets.normalize(node.attrPath("cpuset"),
+				value));
 		Optional<Integer> current = node.intAttr("current", 1, MAX_VCPUS);
 		int count = (int) Numbers.parse(node.path(), node.requiredText(), 1, MAX_VCPUS);
 		node.finish();
@@ -31,7 +34,7 @@ final class CpuReader {
 			throw new InvalidConfigurationException(node.attrPath("current"),
 					"current (" + current.get() + ") is more than the vCPU count (" + count + ")");
 		}
-		return new Vcpu(count, current);
+		return new Vcpu(count, current, cpuset);
 	}
 
 	static CpuConfig cpu(XNode node) {

@@ -20,8 +20,15 @@ final class DiskReader {
 			DiskFormat format = child.enumAttr("type", DiskFormat.class, DiskFormat.RAW);
 			Optional<DiskCache> cache = child.enumAttr("cache", DiskCache.class);
 			Optional<DiskDiscard> discard = child.enumAttr("discard", DiskDiscard.class);
+			Optional<String> io = Optional.ofNullable(child.oneOf("io", null, "threads", "native", "io_uring"));
+			boolean direct = cache.map((mode) -> mode == DiskCache.NONE || mode == DiskCache.DIRECTSYNC).orElse(false);
+			if (io.filter("native"::equals).isPresent() && !direct) {
+				// QEMU refuses Linux native AIO on the page cache
+				throw new InvalidConfigurationException(child.attrPath("io"),
+						"io='native' needs cache='none' or cache='directsync'");
+			}
 			child.finish();
-			return new DiskDriver(format, cache, discard);
+			return new DiskDriver(format, cache, discard, io);
 		}).orElse(DiskDriver.RAW);
 		Optional<DiskSource> source = node.child("source").map((child) -> {
 			DiskSource result = switch (type) {

@@ -38,7 +38,8 @@ final class DomainXmlWriter {
 		});
 		this.out.start("memory").attr("unit", "KiB").textAndEnd(def.memoryKiB());
 		this.out.start("currentMemory").attr("unit", "KiB").textAndEnd(def.currentMemoryKiB());
-		this.out.start("vcpu").attr("placement", "static").attr("current", def.vcpu().current().orElse(null))
+		this.out.start("vcpu").attr("placement", "static").attr("cpuset", def.vcpu().cpuset().orElse(null))
+			.attr("current", def.vcpu().current().orElse(null))
 			.textAndEnd(def.vcpus());
 		def.memoryBacking().ifPresent((backing) -> {
 			this.out.start("memoryBacking");
@@ -221,6 +222,7 @@ final class DomainXmlWriter {
 		this.out.start("driver").attr("name", "qemu").attr("type", driver.format().xmlName())
 			.attr("cache", driver.cache().map(XmlEnum::xmlName).orElse(null))
 			.attr("discard", driver.discard().map(XmlEnum::xmlName).orElse(null))
+			.attr("io", driver.io().orElse(null))
 			.end();
 		disk.source().ifPresent((source) -> this.out.start("source").attr("file", source.file().orElse(null))
 			.attr("dev", source.dev().orElse(null)).attr("pool", source.pool().orElse(null))
@@ -266,6 +268,7 @@ final class DomainXmlWriter {
 			.attr(nic.type() == InterfaceType.NETWORK ? "network" : "bridge", source).end());
 		nic.targetDev().ifPresent((dev) -> this.out.start("target").attr("dev", dev).end());
 		this.out.start("model").attr("type", nic.model()).end();
+		nic.queues().ifPresent((queues) -> this.out.start("driver").attr("queues", queues).end());
 		nic.bootOrder().ifPresent((order) -> this.out.start("boot").attr("order", order).end());
 		address(nic.address());
 		this.out.end();

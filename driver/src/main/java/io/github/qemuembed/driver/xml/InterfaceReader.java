@@ -77,10 +77,24 @@ final class InterfaceReader {
 			throw new UnsupportedConfigurationException(node.path() + "/target", "<target dev> is only supported for"
 					+ " <interface type='ethernet'> (bridge and network taps are created and named by qemu-bridge-helper)");
 		}
+		Optional<Integer> queues = node.child("driver").flatMap((child) -> {
+			Optional<Integer> value = child.intAttr("queues", 1, 256);
+			child.finish();
+			return value;
+		});
+		if (queues.orElse(1) > 1 && !model.equals("virtio")) {
+			throw new InvalidConfigurationException(node.path() + "/driver/@queues", "queues is for model virtio");
+		}
+		if (queues.orElse(1) > 1 && type != InterfaceType.ETHERNET) {
+			// qemu-bridge-helper (bridge, network) and user networking open a single queue
+			throw new UnsupportedConfigurationException(node.path() + "/driver/@queues", "more than one queue is "
+					+ "supported with <interface type='ethernet'> only (a tap the host prepared); remove queues or "
+					+ "give queues='1'");
+		}
 		Optional<Integer> bootOrder = XmlValues.bootOrder(node);
 		Optional<PciAddress> address = node.child("address").map(AddressReader::pci);
 		node.finish();
-		return new NetInterface(type, mac, model, source, targetDev, bootOrder, address);
+		return new NetInterface(type, mac, model, source, targetDev, bootOrder, address, queues);
 	}
 
 	static String generateMac() {

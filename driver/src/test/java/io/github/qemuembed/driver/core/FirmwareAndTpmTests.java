@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Layer 2 through the driver: {@code <os firmware='efi'>} resolved from the host's firmware descriptors (the ovmf
  * package) with the NVRAM store created from its template under the root, written back into the definition; and
- * {@code <tpm>} with swtpm started before QEMU and gone with it.
+ * {@code <tpm>} with swtpm started before QEMU and gone with it; {@code <vcpu cpuset>} pinning QEMU's threads.
  */
 class FirmwareAndTpmTests {
 
@@ -56,6 +56,25 @@ class FirmwareAndTpmTests {
 		domain.start();
 		assertThat(Files.size(nvram)).isEqualTo(size);
 		assertThat(swtpmOf(this.open.root())).hasSize(1);
+		domain.destroy();
+	}
+
+	/** {@code <vcpu cpuset>}: QEMU and every thread of it (the vCPUs among them) may run on CPU 0 only. */
+	@Test
+	void cpusetPinsEveryThreadOfQemu() throws Exception {
+		Domain domain = this.open.driver().define(GuestlessDomains.xml("pinned")
+			.replace("<vcpu>1</vcpu>", "<vcpu placement='static' cpuset='0,^1'>2</vcpu>"));
+		domain.start();
+		long pid = domain.info().pid().orElseThrow();
+		assertThat(domain.xml(false)).contains("cpuset='0'");
+		List<Path> tasks;
+		try (var stream = Files.list(Path.of("/proc/" + pid + "/task"))) {
+			tasks = stream.toList();
+		}
+		assertThat(tasks).hasSizeGreaterThan(2);
+		for (Path task : tasks) {
+			assertThat(Files.readAllLines(task.resolve("status"))).contains("Cpus_allowed_list:\t0");
+		}
 		domain.destroy();
 	}
 
