@@ -264,6 +264,11 @@ public final class QemuCommandBuilder {
 			if (!feature.on()) {
 				continue;
 			}
+			if (feature.name().equals("vpindex") && this.ctx.accel() != Accel.KVM) {
+				// QEMU 7.2 under TCG refuses it ("kernel doesn't allow setting HyperV VP_INDEX")
+				throw new UnsupportedConfigurationException("/domain/features/hyperv/vpindex", "the Hyper-V "
+						+ "enlightenment vpindex needs KVM, and this run uses TCG; remove <vpindex> or run with KVM");
+			}
 			String name = "hv-" + feature.name().replace('_', '-');
 			switch (feature.name()) {
 				case "spinlocks" -> properties.add(name + "=0x" + Long.toHexString(Long.parseLong(feature.value().get())));
@@ -274,6 +279,17 @@ public final class QemuCommandBuilder {
 				properties.add("hv-stimer-direct=on");
 			}
 		}
+		boolean kvm = this.ctx.accel() == Accel.KVM;
+		// KVM's paravirtual features: QEMU's TCG drops them with a warning, which would ignore the definition
+		if (!kvm && this.def.features().apicEoi().orElse(false)) {
+			throw new UnsupportedConfigurationException("/domain/features/apic/@eoi",
+					"eoi='on' is a KVM paravirtual feature and this run uses TCG; remove eoi or run with KVM");
+		}
+		if (!kvm && timer("kvmclock").flatMap(ClockTimer::present).orElse(false)) {
+			throw new UnsupportedConfigurationException("/domain/clock/timer/@present",
+					"the kvmclock timer needs KVM and this run uses TCG; remove the timer or run with KVM");
+		}
+		this.def.features().apicEoi().ifPresent((on) -> properties.add("kvm-pv-eoi=" + (on ? "on" : "off")));
 		timer("hypervclock").flatMap(ClockTimer::present).ifPresent((on) -> properties.add("hv-time=" + (on ? "on" : "off")));
 		timer("kvmclock").flatMap(ClockTimer::present).ifPresent((on) -> properties.add("kvmclock=" + (on ? "on" : "off")));
 		return properties;
@@ -342,12 +358,20 @@ public final class QemuCommandBuilder {
 	}
 
 	private void boot() {
+		List<String> options = new ArrayList<>();
 		if (!this.def.os().boot().isEmpty()) {
 			String order = this.def.os().boot().stream().map(QemuCommandBuilder::bootLetter).collect(Collectors.joining());
-			add("-boot", "order=" + order);
+			options.add("order=" + order);
 		}
-		else if (hasBootIndex()) {
-			add("-boot", "strict=on");
+		this.def.os().bootMenu().ifPresent((menu) -> {
+			options.add("menu=" + (menu.enable() ? "on" : "off"));
+			menu.timeout().ifPresent((timeout) -> options.add("splash-time=" + timeout));
+		});
+		if (this.def.os().boot().isEmpty() && hasBootIndex()) {
+			options.add("strict=on");
+		}
+		if (!options.isEmpty()) {
+			add("-boot", String.join(",", options));
 		}
 		this.def.os().kernel().ifPresent((kernel) -> add("-kernel", kernel));
 		this.def.os().initrd().ifPresent((initrd) -> add("-initrd", initrd));

@@ -55,7 +55,7 @@ final class DomainXmlWriter {
 				this.out.start("acpi").end();
 			}
 			if (features.apic()) {
-				this.out.start("apic").end();
+				this.out.start("apic").attr("eoi", features.apicEoi().map((on) -> on ? "on" : "off").orElse(null)).end();
 			}
 			if (features.pae()) {
 				this.out.start("pae").end();
@@ -135,6 +135,8 @@ final class DomainXmlWriter {
 		os.kernel().ifPresent((kernel) -> this.out.text("kernel", kernel));
 		os.initrd().ifPresent((initrd) -> this.out.text("initrd", initrd));
 		os.cmdline().ifPresent((cmdline) -> this.out.text("cmdline", cmdline));
+		os.bootMenu().ifPresent((menu) -> this.out.start("bootmenu").attr("enable", menu.enable() ? "yes" : "no")
+			.attr("timeout", menu.timeout().orElse(null)).end());
 		for (BootDevice boot : os.boot()) {
 			this.out.start("boot").attr("dev", boot.xmlName()).end();
 		}

@@ -18,7 +18,14 @@ final class FeaturesReader {
 
 	static Features read(XNode node) {
 		boolean acpi = XmlValues.flag(node, "acpi");
-		boolean apic = XmlValues.flag(node, "apic");
+		Optional<XNode> apicNode = node.child("apic");
+		boolean apic = apicNode.isPresent();
+		Optional<Boolean> apicEoi = apicNode.flatMap((child) -> {
+			Optional<Boolean> eoi = child.attr("eoi").isPresent() ? Optional.of(child.onOff("eoi", false))
+					: Optional.empty();
+			child.finish();
+			return eoi;
+		});
 		boolean pae = XmlValues.flag(node, "pae");
 		Optional<Boolean> vmport = node.child("vmport").map((child) -> {
 			if (child.attr("state").isEmpty()) {
@@ -30,7 +37,7 @@ final class FeaturesReader {
 		});
 		List<HypervFeature> hyperv = node.child("hyperv").map(FeaturesReader::hyperv).orElse(List.of());
 		node.finish();
-		return new Features(acpi, apic, pae, vmport, hyperv);
+		return new Features(acpi, apic, pae, vmport, hyperv, apicEoi);
 	}
 
 	private static List<HypervFeature> hyperv(XNode node) {

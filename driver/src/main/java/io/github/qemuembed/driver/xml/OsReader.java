@@ -93,8 +93,17 @@ final class OsReader {
 			child.finish();
 			return new Nvram(path, template);
 		});
+		Optional<OsConfig.BootMenu> bootMenu = node.child("bootmenu").map((child) -> {
+			if (child.attr("enable").isEmpty()) {
+				throw new InvalidConfigurationException(child.attrPath("enable"), "give <bootmenu enable='yes|no'/>");
+			}
+			boolean enable = child.yesNo("enable", false);
+			Optional<Integer> timeout = child.intAttr("timeout", 0, 65535);
+			child.finish();
+			return new OsConfig.BootMenu(enable, timeout);
+		});
 		node.finish();
-		return new OsConfig(arch, machine, boot, kernel, initrd, cmdline, loader, nvram, firmware);
+		return new OsConfig(arch, machine, boot, kernel, initrd, cmdline, loader, nvram, firmware, bootMenu);
 	}
 
 }

@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.qemuembed.driver.Accel;
+import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Domain-level elements proven on a real QEMU started paused with the builder's argv, checked over QMP.
@@ -112,6 +114,46 @@ class RealQemuDomainTests {
 			assertThat(ex).hasMessageContaining("QEMU did not start").hasMessageContaining("failed to set MSR");
 			assertThat(ex.getMessage()).contains("-cpu, host");
 		}
+	}
+
+	/** Hyper-V enlightenments, paravirtual clocks and EOI are vCPU properties; the boot menu a machine one (TCG). */
+	@Test
+	void hypervEnlightenmentsTimersApicEoiAndBootMenu() throws Exception {
+		String xml = domain("qemu", "<name>hyperv</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type><bootmenu enable='yes' timeout='2500'/></os>"
+				+ "<features><acpi/><apic eoi='off'/><hyperv mode='custom'><relaxed state='on'/><vapic state='on'/>"
+				+ "<spinlocks state='on' retries='8191'/><synic state='on'/>"
+				+ "<vendor_id state='on' value='QemuEmbed'/></hyperv></features>"
+				+ "<clock offset='utc'><timer name='hypervclock' present='yes'/><timer name='kvmclock' present='no'/>"
+				+ "</clock>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
+			assertThat(qemu.qomGet(cpu, "hv-relaxed").asBoolean()).isTrue();
+			assertThat(qemu.qomGet(cpu, "hv-vapic").asBoolean()).isTrue();
+			assertThat(qemu.qomGet(cpu, "hv-spinlocks").asLong()).isEqualTo(8191);
+			assertThat(qemu.qomGet(cpu, "hv-synic").asBoolean()).isTrue();
+			assertThat(qemu.qomGet(cpu, "hv-time").asBoolean()).isTrue();
+			assertThat(qemu.qomGet(cpu, "hv-vendor-id").asString()).isEqualTo("QemuEmbed");
+			assertThat(qemu.qomGet(cpu, "kvmclock").asBoolean()).isFalse();
+			assertThat(qemu.qomGet(cpu, "kvm-pv-eoi").asBoolean()).isFalse();
+			JsonNode boot = qemu.qomGet("/machine", "boot");
+			assertThat(boot.get("menu").asBoolean()).isTrue();
+			assertThat(boot.get("splash-time").asLong()).isEqualTo(2500);
+		}
+		// vpindex is the one enlightenment QEMU refuses under TCG: refused before QEMU runs, saying so
+		String vpindex = xml.replace("<synic state='on'/>", "<vpindex state='on'/><synic state='on'/>")
+			.replace("<name>hyperv</name>", "<name>vpindex</name>");
+		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+			.isThrownBy(() -> RealQemu.start(vpindex, this.root, Accel.TCG))
+			.withMessageContaining("needs KVM");
+		// TCG would drop KVM's paravirtual EOI and kvmclock with a warning: refused instead of ignored
+		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+			.isThrownBy(() -> RealQemu.start(xml.replace("eoi='off'", "eoi='on'"), this.root, Accel.TCG))
+			.withMessageContaining("KVM");
+		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+			.isThrownBy(() -> RealQemu.start(xml.replace("name='kvmclock' present='no'", "name='kvmclock' present='yes'"),
+					this.root, Accel.TCG))
+			.withMessageContaining("KVM");
 	}
 
 	@Test
