@@ -336,6 +336,11 @@ public final class QemuCommandBuilder {
 		}
 		StringBuilder arg = new StringBuilder(model);
 		cpu.migratable().ifPresent((on) -> arg.append(",migratable=").append(on ? "on" : "off"));
+		cpu.cache().ifPresent((cache) -> arg.append(switch (cache) {
+			case "passthrough" -> ",host-cache-info=on,l3-cache=off";
+			case "emulate" -> ",l3-cache=on";
+			default -> ",l3-cache=off";
+		}));
 		for (CpuFeature feature : cpu.features()) {
 			arg.append(',').append(feature.name()).append('=').append(feature.enabled() ? "on" : "off");
 		}

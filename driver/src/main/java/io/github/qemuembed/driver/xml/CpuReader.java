@@ -91,8 +91,33 @@ final class CpuReader {
 			child.finish();
 			features.add(new CpuFeature(policy, name));
 		}
+		Optional<String> cache = node.child("cache").map((child) -> {
+			String cacheMode = child.oneOf("mode", null, "passthrough", "emulate", "disable");
+			if (cacheMode == null) {
+				throw new InvalidConfigurationException(child.attrPath("mode"),
+						"give <cache mode='passthrough|emulate|disable'/>");
+			}
+			Optional<Integer> level = child.intAttr("level", 1, 3);
+			if (cacheMode.equals("emulate") && level.orElse(0) != 3) {
+				throw new UnsupportedConfigurationException(child.attrPath("level"),
+						"only the L3 cache can be emulated: give <cache level='3' mode='emulate'/>");
+			}
+			if (!cacheMode.equals("emulate") && level.isPresent()) {
+				throw new UnsupportedConfigurationException(child.attrPath("level"),
+						"a level goes with mode='emulate' only");
+			}
+			if (cacheMode.equals("passthrough") && mode != CpuMode.HOST_PASSTHROUGH && mode != CpuMode.MAXIMUM) {
+				throw new InvalidConfigurationException(child.attrPath("mode"),
+						"cache mode='passthrough' needs <cpu mode='host-passthrough'> or 'maximum'");
+			}
+			if (mode == CpuMode.CUSTOM && model.isEmpty()) {
+				throw new InvalidConfigurationException(child.path(), "<cache> needs a CPU <model> (or another mode)");
+			}
+			child.finish();
+			return cacheMode;
+		});
 		node.finish();
-		return new CpuConfig(mode, model, topology, features, migratable);
+		return new CpuConfig(mode, model, topology, features, migratable, cache);
 	}
 
 }

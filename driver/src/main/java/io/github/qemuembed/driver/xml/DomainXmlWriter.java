@@ -149,6 +149,8 @@ final class DomainXmlWriter {
 		cpu.model().ifPresent((model) -> this.out.start("model").attr("fallback", "forbid").textAndEnd(model));
 		cpu.topology().ifPresent((t) -> this.out.start("topology").attr("sockets", t.sockets())
 			.attr("dies", t.dies()).attr("cores", t.cores()).attr("threads", t.threads()).end());
+		cpu.cache().ifPresent((mode) -> this.out.start("cache").attr("level", mode.equals("emulate") ? 3 : null)
+			.attr("mode", mode).end());
 		for (CpuFeature feature : cpu.features()) {
 			this.out.start("feature").attr("policy", feature.policy()).attr("name", feature.name()).end();
 		}

@@ -157,6 +157,28 @@ class RealQemuDomainTests {
 	}
 
 	@Test
+	void cpuCacheModes() throws Exception {
+		String passthrough = domain("qemu", "<name>cachepass</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type></os><cpu mode='maximum'><cache mode='passthrough'/></cpu>");
+		try (RealQemu qemu = RealQemu.start(passthrough, this.root, Accel.TCG)) {
+			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
+			assertThat(qemu.qomGet(cpu, "host-cache-info").asBoolean()).isTrue();
+		}
+		String emulate = domain("qemu", "<name>cacheemu</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type></os><cpu mode='custom'><model>qemu64</model>"
+				+ "<cache level='3' mode='emulate'/></cpu>");
+		try (RealQemu qemu = RealQemu.start(emulate, this.root, Accel.TCG)) {
+			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
+			assertThat(qemu.qomGet(cpu, "l3-cache").asBoolean()).isTrue();
+		}
+		try (RealQemu qemu = RealQemu.start(emulate.replace("<cache level='3' mode='emulate'/>",
+				"<cache mode='disable'/>"), this.root, Accel.TCG)) {
+			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
+			assertThat(qemu.qomGet(cpu, "l3-cache").asBoolean()).isFalse();
+		}
+	}
+
+	@Test
 	void directKernelBootLoadsKernelInitrdAndCommandLine() throws Exception {
 		Path kernel = multibootKernel(this.root.resolve("kernel.elf"));
 		Path initrd = Files.write(this.root.resolve("initrd.img"), new byte[4096]);
