@@ -48,8 +48,8 @@ class DomainFuzzTests {
 			"99999999999999999999999", "18446744073709551616", "abc", "yes", "on", "none", "/", "/dev/null",
 			"\u00e9\u4e2d", "a,b=c", "x".repeat(5000), "9".repeat(400), "1.5", "NaN", "-0", "+1" };
 
-	/** How many virt-install corpus files seed mutations. */
-	private static final int CORPUS_SAMPLE = 5;
+	/** How many written-back golden files, and how many virt-install corpus files, seed mutations. */
+	private static final int SAMPLE_SIZE = 3;
 
 	/** One in SAMPLE of the value mutations is tried (removals are all tried). */
 	private static final int SAMPLE = 3;
@@ -70,19 +70,26 @@ class DomainFuzzTests {
 
 	private int accepted;
 
-	/** The golden files, and a seeded sample of the virt-install corpus (its files are long and alike). */
+	/**
+	 * The golden inputs, and seeded samples of the written-back golden files (with every address) and of the
+	 * virt-install corpus (long files, much alike): enough shapes, and a test of seconds.
+	 */
 	static List<Path> seeds(Random random) throws IOException {
 		List<Path> seeds = new ArrayList<>();
+		List<Path> assigned = new ArrayList<>();
 		try (Stream<Path> files = Files.list(GoldenArgvTests.GOLDEN)) {
-			files.filter((file) -> file.toString().endsWith(".xml")).sorted().forEach(seeds::add);
+			files.filter((file) -> file.toString().endsWith(".xml")).sorted()
+				.forEach((file) -> (file.toString().endsWith(".assigned.xml") ? assigned : seeds).add(file));
 		}
+		java.util.Collections.shuffle(assigned, random);
+		seeds.addAll(assigned.subList(0, Math.min(SAMPLE_SIZE, assigned.size())));
 		try (Stream<Path> files = Files.list(VirtInstallCorpusTests.CORPUS)) {
 			List<Path> corpus = new ArrayList<>(files
 				.filter((file) -> file.toString().endsWith(".xml") && !file.toString().endsWith(".assigned.xml"))
 				.sorted()
 				.toList());
 			java.util.Collections.shuffle(corpus, random);
-			seeds.addAll(corpus.subList(0, Math.min(CORPUS_SAMPLE, corpus.size())));
+			seeds.addAll(corpus.subList(0, Math.min(SAMPLE_SIZE, corpus.size())));
 		}
 		return seeds;
 	}
