@@ -525,6 +525,10 @@ public final class QemuCommandBuilder {
 			else {
 				formatNode.put("driver", disk.driver().format().xmlName()).put("file", storage);
 			}
+			if (disk.noBackingStore() && disk.driver().format() == DiskFormat.QCOW2) {
+				// <backingStore/>: the image alone, whatever backing file its header names
+				formatNode.putNull("backing");
+			}
 			add("-blockdev", formatNode.toString());
 		}
 		boolean cdrom = disk.device() == DiskDevice.CDROM;

@@ -100,9 +100,20 @@ final class DiskReader {
 			}
 			return AddressReader.read(child, "drive");
 		});
+		// libvirt writes an empty <backingStore/> for an image without a backing chain; a chain spelled out
+		// in the XML is not supported (QEMU follows the one the image header names)
+		boolean noBackingStore = node.child("backingStore").map((child) -> {
+			if (child.element().hasAttributes() || child.element().hasChildNodes()) {
+				throw new UnsupportedConfigurationException(child.path(), "a backing chain given in the XML is not "
+						+ "supported; remove <backingStore> (QEMU follows the chain the image names) or write an empty "
+						+ "<backingStore/> for an image used without its backing file");
+			}
+			child.finish();
+			return true;
+		}).orElse(false);
 		node.finish();
 		return new Disk(type, device, driver, source, dev, bus, readonly || device == DiskDevice.CDROM, shareable,
-				serial, bootOrder, encryption, address);
+				serial, bootOrder, encryption, address, noBackingStore);
 	}
 
 	static DiskBus busOf(XNode target, String dev) {

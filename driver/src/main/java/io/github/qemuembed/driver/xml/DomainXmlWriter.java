@@ -245,6 +245,9 @@ final class DomainXmlWriter {
 			this.out.start("secret").attr("type", "passphrase").attr("uuid", encryption.secret()).end();
 			this.out.end();
 		});
+		if (disk.noBackingStore()) {
+			this.out.start("backingStore").end();
+		}
 		address(disk.address());
 		this.out.end();
 	}

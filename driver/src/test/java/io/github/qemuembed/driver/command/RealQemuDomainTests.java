@@ -156,6 +156,32 @@ class RealQemuDomainTests {
 			.withMessageContaining("KVM");
 	}
 
+	/** An empty {@code <backingStore/>}: the overlay is opened alone, although its header names a backing file. */
+	@Test
+	void emptyBackingStoreOpensTheImageWithoutItsBackingFile() throws Exception {
+		Path base = this.root.resolve("base.qcow2");
+		Path overlay = this.root.resolve("overlay.qcow2");
+		assertThat(new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", base.toString(), "16M").start()
+			.waitFor()).isZero();
+		assertThat(new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", "-b", base.toString(), "-F", "qcow2",
+				overlay.toString()).start().waitFor()).isZero();
+		String xml = domain("qemu", "<name>backing</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type></os><devices><disk type='file' device='disk'>"
+				+ "<driver name='qemu' type='qcow2'/><source file='" + overlay + "'/><backingStore/>"
+				+ "<target dev='vda' bus='virtio'/></disk></devices>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			JsonNode image = qemu.qmp("query-block").get(0).get("inserted").get("image");
+			// QEMU names an image opened against its header by its options
+			assertThat(image.get("filename").asString()).contains("\"backing\": null").contains(overlay.toString());
+			assertThat(image.has("backing-image")).isFalse();
+		}
+		try (RealQemu qemu = RealQemu.start(xml.replace("<backingStore/>", "").replace("backing<", "chain<"),
+				this.root, Accel.TCG)) {
+			JsonNode image = qemu.qmp("query-block").get(0).get("inserted").get("image");
+			assertThat(image.get("backing-image").get("filename").asString()).isEqualTo(base.toString());
+		}
+	}
+
 	@Test
 	void cpuCacheModes() throws Exception {
 		String passthrough = domain("qemu", "<name>cachepass</name><memory unit='MiB'>64</memory>"
