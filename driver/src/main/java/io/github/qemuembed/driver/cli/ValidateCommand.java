@@ -58,11 +58,30 @@ final class ValidateCommand implements CliCommand {
 		}
 		boolean allValid = true;
 		for (Path file : files) {
-			Map<String, Object> result = validate(file);
+			Map<String, Object> result = validateSafely(file);
 			allValid &= "valid".equals(result.get("status"));
 			out.println(json ? JsonMapper.shared().writeValueAsString(result) : text(result));
 		}
 		return allValid ? 0 : 1;
+	}
+
+	/**
+	 * One verdict per file whatever happens: the reader is meant to be total (a fuzz test holds it to that), but
+	 * should it ever fail unexpectedly on one file, that file says so and the files after it are still checked.
+	 */
+	private static Map<String, Object> validateSafely(Path file) {
+		try {
+			return validate(file);
+		}
+		catch (RuntimeException | StackOverflowError ex) {
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("file", file.toString());
+			result.put("status", "error");
+			result.put("path", null);
+			result.put("message", "internal error in the reader (please report it with this file): " + ex);
+			result.put("requirements", List.of());
+			return result;
+		}
 	}
 
 	private static Map<String, Object> validate(Path file) {

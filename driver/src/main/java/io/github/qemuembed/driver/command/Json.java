@@ -22,6 +22,12 @@ final class Json {
 		return this;
 	}
 
+	/** Adds a field whose value is JSON {@code null} (QEMU's way of saying "none", as in {@code "backing":null}). */
+	Json putNull(String name) {
+		this.fields.put(name, null);
+		return this;
+	}
+
 	@Override
 	public String toString() {
 		return JsonMapper.shared().writeValueAsString(this.fields);

@@ -17,14 +17,21 @@ import io.github.qemuembed.driver.xml.DomainDefinition;
  * consoles, in port order: connect to them for a live console
  * @param definition the definition with pinned machine type, added controllers and assigned PCI addresses,
  * to be written back into the persistent definition so the guest keeps its hardware across restarts
+ * @param helpers processes to start, in order, before QEMU (the TPM emulator)
  */
 public record QemuCommand(List<String> argv, Map<String, String> env, List<Path> serialSockets,
-		DomainDefinition definition) {
+		DomainDefinition definition, List<HelperProcess> helpers) {
 
 	public QemuCommand {
 		argv = List.copyOf(argv);
 		env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
 		serialSockets = List.copyOf(serialSockets);
+		helpers = List.copyOf(helpers);
+	}
+
+	public QemuCommand(List<String> argv, Map<String, String> env, List<Path> serialSockets,
+			DomainDefinition definition) {
+		this(argv, env, serialSockets, definition, List.of());
 	}
 
 }

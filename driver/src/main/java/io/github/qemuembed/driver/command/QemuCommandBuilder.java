@@ -19,6 +19,11 @@ import io.github.qemuembed.driver.xml.CharDevice;
 import io.github.qemuembed.driver.xml.CharType;
 import io.github.qemuembed.driver.xml.Channel;
 import io.github.qemuembed.driver.xml.ClockTimer;
+import io.github.qemuembed.driver.xml.Filesystem;
+import io.github.qemuembed.driver.xml.HypervFeature;
+import io.github.qemuembed.driver.xml.Redirdev;
+import io.github.qemuembed.driver.xml.Sound;
+import io.github.qemuembed.driver.xml.Tpm;
 import io.github.qemuembed.driver.xml.ConsoleTarget;
 import io.github.qemuembed.driver.xml.Controller;
 import io.github.qemuembed.driver.xml.ControllerType;
@@ -86,6 +91,11 @@ public final class QemuCommandBuilder {
 
 	private final List<Path> serialSockets = new ArrayList<>();
 
+	private final List<HelperProcess> helpers = new ArrayList<>();
+
+	/** Debian's qemu-system-common ships the C virtiofsd here. */
+	static final String VIRTIOFSD = "/usr/lib/qemu/virtiofsd";
+
 	private QemuCommandBuilder(DomainDefinition def, QemuCapabilities caps, RunContext ctx, MachineFamily family) {
 		this.def = def;
 		this.caps = caps;
@@ -106,10 +116,11 @@ public final class QemuCommandBuilder {
 					+ "' is not supported by " + caps.emulator() + "; it has: "
 					+ caps.machineTypes().stream().sorted().collect(Collectors.joining(", ")));
 		}
-		DomainDefinition assigned = def.withAssignedAddresses(machine);
+		DomainDefinition assigned = FirmwareSelection.resolve(def.withAssignedAddresses(machine), machine, ctx);
 		QemuCommandBuilder builder = new QemuCommandBuilder(assigned, caps, ctx, family);
 		builder.build(machine);
-		return new QemuCommand(builder.argv, assigned.commandline().env(), builder.serialSockets, assigned);
+		return new QemuCommand(builder.argv, assigned.commandline().env(), builder.serialSockets, assigned,
+				builder.helpers);
 	}
 
 	private void build(String machine) {
@@ -127,11 +138,16 @@ public final class QemuCommandBuilder {
 		timer("hpet").flatMap(ClockTimer::present)
 			.ifPresent((present) -> machineArg.append(",hpet=").append(present ? "on" : "off"));
 		List<String> pflash = firmware(machineArg);
+		this.def.memoryBacking().ifPresent((backing) -> machineArg.append(",memory-backend=pc.ram"));
 		add("-machine", machineArg.toString());
 		add("-accel", (this.ctx.accel() == Accel.KVM) ? "kvm" : "tcg");
 		pflash.forEach(this::add);
 		cpu();
 		add("-m", "size=" + this.def.memoryKiB() + "k");
+		this.def.memoryBacking().ifPresent((backing) -> add("-object", Json.object()
+			.put("qom-type", backing.source().equals("memfd") ? "memory-backend-memfd" : "memory-backend-ram")
+			.put("id", "pc.ram").put("size", this.def.memoryKiB() * 1024).put("share", backing.shared())
+			.toString()));
 		smp();
 		add("-uuid", this.def.uuid().toString());
 		this.def.clockOffset().ifPresent((offset) -> add("-rtc", "base=" + offset.xmlName()
@@ -171,8 +187,14 @@ public final class QemuCommandBuilder {
 		graphics(devices.graphics());
 		devices.audios().forEach((id) -> add("-audiodev",
 				Json.object().put("id", "audio" + id).put("driver", "none").toString()));
+		sounds(devices);
 		for (int i = 0; i < devices.videos().size(); i++) {
 			video(devices.videos().get(i), i, "/domain/devices/video[" + (i + 1) + "]");
+		}
+		redirdevs(devices.redirdevs());
+		devices.tpms().forEach(this::tpm);
+		for (int i = 0; i < devices.filesystems().size(); i++) {
+			filesystem(devices.filesystems().get(i), i, "/domain/devices/filesystem[" + (i + 1) + "]");
 		}
 		for (Watchdog watchdog : devices.watchdogs()) {
 			device(Json.object().put("driver", watchdog.model()).put("id", "watchdog0"), watchdog.address(),
@@ -210,6 +232,12 @@ public final class QemuCommandBuilder {
 			args.add(Json.object().put("node-name", "pflash0-format").put("read-only", loader.readonly())
 				.put("driver", "raw").put("file", "pflash0-storage").toString());
 			machineArg.append(",pflash0=pflash0-format");
+			if (loader.secure()) {
+				// Secure Boot firmware keeps its variables safe from the OS only with SMM and a secure flash
+				machineArg.append(",smm=on");
+				args.add("-global");
+				args.add("driver=cfi.pflash01,property=secure,value=on");
+			}
 			this.def.os().nvram().ifPresent((nvram) -> {
 				args.add("-blockdev");
 				args.add(Json.object().put("driver", "file").put("filename", nvram.path())
@@ -229,12 +257,55 @@ public final class QemuCommandBuilder {
 			.filter((timer) -> timer.name().equals(name)).findFirst();
 	}
 
+	/** Hyper-V enlightenments and paravirtual clocks, which QEMU sets as properties of the vCPU model. */
+	private List<String> cpuProperties() {
+		List<String> properties = new ArrayList<>();
+		for (HypervFeature feature : this.def.features().hyperv()) {
+			if (!feature.on()) {
+				continue;
+			}
+			if (feature.name().equals("vpindex") && this.ctx.accel() != Accel.KVM) {
+				// QEMU 7.2 under TCG refuses it ("kernel doesn't allow setting HyperV VP_INDEX")
+				throw new UnsupportedConfigurationException("/domain/features/hyperv/vpindex", "the Hyper-V "
+						+ "enlightenment vpindex needs KVM, and this run uses TCG; remove <vpindex> or run with KVM");
+			}
+			String name = "hv-" + feature.name().replace('_', '-');
+			switch (feature.name()) {
+				case "spinlocks" -> properties.add(name + "=0x" + Long.toHexString(Long.parseLong(feature.value().get())));
+				case "vendor_id" -> properties.add(name + "=" + escape(feature.value().get()));
+				default -> properties.add(name + "=on");
+			}
+			if (feature.direct().orElse(false)) {
+				properties.add("hv-stimer-direct=on");
+			}
+		}
+		boolean kvm = this.ctx.accel() == Accel.KVM;
+		// KVM's paravirtual features: QEMU's TCG drops them with a warning, which would ignore the definition
+		if (!kvm && this.def.features().apicEoi().orElse(false)) {
+			throw new UnsupportedConfigurationException("/domain/features/apic/@eoi",
+					"eoi='on' is a KVM paravirtual feature and this run uses TCG; remove eoi or run with KVM");
+		}
+		if (!kvm && timer("kvmclock").flatMap(ClockTimer::present).orElse(false)) {
+			throw new UnsupportedConfigurationException("/domain/clock/timer/@present",
+					"the kvmclock timer needs KVM and this run uses TCG; remove the timer or run with KVM");
+		}
+		this.def.features().apicEoi().ifPresent((on) -> properties.add("kvm-pv-eoi=" + (on ? "on" : "off")));
+		timer("hypervclock").flatMap(ClockTimer::present).ifPresent((on) -> properties.add("hv-time=" + (on ? "on" : "off")));
+		timer("kvmclock").flatMap(ClockTimer::present).ifPresent((on) -> properties.add("kvmclock=" + (on ? "on" : "off")));
+		return properties;
+	}
+
 	private void cpu() {
 		Optional<CpuConfig> config = this.def.cpu();
+		List<String> properties = cpuProperties();
 		if (config.isEmpty()) {
 			if (this.def.os().arch().equals("i686")) {
 				// what qemu-system-i386 would give: a 32-bit CPU model
-				add("-cpu", "qemu32");
+				add("-cpu", String.join(",", concat("qemu32", properties)));
+			}
+			else if (!properties.isEmpty()) {
+				// QEMU's default model, named because the properties need one (as libvirt does)
+				add("-cpu", String.join(",", concat("qemu64", properties)));
 			}
 			return;
 		}
@@ -252,6 +323,9 @@ public final class QemuCommandBuilder {
 			case CUSTOM -> cpu.model().orElse(null);
 		};
 		if (model == null) {
+			if (!properties.isEmpty()) {
+				add("-cpu", String.join(",", concat("qemu64", properties)));
+			}
 			return;
 		}
 		if (cpu.mode() == io.github.qemuembed.driver.xml.CpuMode.CUSTOM && !this.caps.cpuModels().isEmpty()
@@ -262,10 +336,23 @@ public final class QemuCommandBuilder {
 		}
 		StringBuilder arg = new StringBuilder(model);
 		cpu.migratable().ifPresent((on) -> arg.append(",migratable=").append(on ? "on" : "off"));
+		cpu.cache().ifPresent((cache) -> arg.append(switch (cache) {
+			case "passthrough" -> ",host-cache-info=on,l3-cache=off";
+			case "emulate" -> ",l3-cache=on";
+			default -> ",l3-cache=off";
+		}));
 		for (CpuFeature feature : cpu.features()) {
 			arg.append(',').append(feature.name()).append('=').append(feature.enabled() ? "on" : "off");
 		}
+		properties.forEach((property) -> arg.append(',').append(property));
 		add("-cpu", arg.toString());
+	}
+
+	private static List<String> concat(String first, List<String> rest) {
+		List<String> all = new ArrayList<>();
+		all.add(first);
+		all.addAll(rest);
+		return all;
 	}
 
 	private void smp() {
@@ -276,12 +363,20 @@ public final class QemuCommandBuilder {
 	}
 
 	private void boot() {
+		List<String> options = new ArrayList<>();
 		if (!this.def.os().boot().isEmpty()) {
 			String order = this.def.os().boot().stream().map(QemuCommandBuilder::bootLetter).collect(Collectors.joining());
-			add("-boot", "order=" + order);
+			options.add("order=" + order);
 		}
-		else if (hasBootIndex()) {
-			add("-boot", "strict=on");
+		this.def.os().bootMenu().ifPresent((menu) -> {
+			options.add("menu=" + (menu.enable() ? "on" : "off"));
+			menu.timeout().ifPresent((timeout) -> options.add("splash-time=" + timeout));
+		});
+		if (this.def.os().boot().isEmpty() && hasBootIndex()) {
+			options.add("strict=on");
+		}
+		if (!options.isEmpty()) {
+			add("-boot", String.join(",", options));
 		}
 		this.def.os().kernel().ifPresent((kernel) -> add("-kernel", kernel));
 		this.def.os().initrd().ifPresent((initrd) -> add("-initrd", initrd));
@@ -333,9 +428,20 @@ public final class QemuCommandBuilder {
 						String driver = switch (model) {
 							case "piix3-uhci" -> "piix3-usb-uhci";
 							case "nec-xhci" -> "nec-usb-xhci";
-							default -> model;
+							default -> model.startsWith("ich9-") ? model.replace("ich9-", "ich9-usb-") : model;
 						};
-						device(Json.object().put("driver", driver).put("id", "usb"), controller.address(), path);
+						String id = "usb" + ((controller.index() == 0) ? "" : String.valueOf(controller.index()));
+						Json usb = Json.object().put("driver", driver);
+						if (controller.isCompanion()) {
+							// as libvirt: a companion has no id of its own and serves its master's bus
+							usb.put("masterbus", id + ".0").put("firstport", controller.masterStartport().get());
+						}
+						else {
+							usb.put("id", id);
+						}
+						// libvirt's ports: the number of USB 2 and of USB 3 root hub ports of an xHCI controller
+						controller.ports().ifPresent((ports) -> usb.put("p2", ports).put("p3", ports));
+						device(usb, controller.address(), path);
 					}
 				}
 				case SCSI -> device(Json.object().put("driver", "virtio-scsi-pci").put("id", "scsi" + controller.index()),
@@ -354,8 +460,9 @@ public final class QemuCommandBuilder {
 		}
 	}
 
+	/** Root ports first (other devices sit on them), USB companions last (they name their master's bus). */
 	private static int rootPortRank(Controller controller) {
-		return controller.is(ControllerType.PCI, "pcie-root-port") ? 0 : 1;
+		return controller.is(ControllerType.PCI, "pcie-root-port") ? 0 : controller.isCompanion() ? 2 : 1;
 	}
 
 	private void disk(Disk disk, String path) {
@@ -389,6 +496,7 @@ public final class QemuCommandBuilder {
 			}
 			Json cache = cache(disk.driver().cache());
 			add("-blockdev", Json.object().put("driver", driver).put("filename", filename).put("node-name", storage)
+				.put("aio", disk.driver().io().orElse(null))
 				.put("auto-read-only", true)
 				.put("discard", disk.driver().discard().map(DiskDiscard::xmlName).orElse(null))
 				.put("cache", cache)
@@ -416,6 +524,10 @@ public final class QemuCommandBuilder {
 			}
 			else {
 				formatNode.put("driver", disk.driver().format().xmlName()).put("file", storage);
+			}
+			if (disk.noBackingStore() && disk.driver().format() == DiskFormat.QCOW2) {
+				// <backingStore/>: the image alone, whatever backing file its header names
+				formatNode.putNull("backing");
 			}
 			add("-blockdev", formatNode.toString());
 		}
@@ -539,7 +651,8 @@ public final class QemuCommandBuilder {
 				backend.put("type", "bridge").put("br", bridge);
 			}
 			case ETHERNET -> backend.put("type", "tap").put("ifname", nic.targetDev().orElse(null))
-				.put("script", "no").put("downscript", "no");
+				.put("script", "no").put("downscript", "no")
+				.put("queues", nic.queues().filter((queues) -> queues > 1).orElse(null));
 		}
 		backend.put("id", netdev);
 		add("-netdev", backend.toString());
@@ -547,8 +660,11 @@ public final class QemuCommandBuilder {
 			case "virtio" -> "virtio-net-pci";
 			default -> nic.model();
 		};
-		device(Json.object().put("driver", driver).put("netdev", netdev).put("id", "net" + index)
-			.put("mac", nic.mac()).put("bootindex", nic.bootOrder().orElse(null)), nic.address(), path);
+		Json device = Json.object().put("driver", driver).put("netdev", netdev).put("id", "net" + index)
+			.put("mac", nic.mac()).put("bootindex", nic.bootOrder().orElse(null));
+		nic.queues().filter((queues) -> queues > 1).ifPresent((queues) -> device.put("mq", true)
+			.put("vectors", 2 * queues + 2));
+		device(device, nic.address(), path);
 	}
 
 	private void serials(Devices devices) {
@@ -637,8 +753,13 @@ public final class QemuCommandBuilder {
 		for (int i = 0; i < channels.size(); i++) {
 			Channel channel = channels.get(i);
 			String path = "/domain/devices/channel[" + (i + 1) + "]";
-			String socket = channelSocket(channel, i, this.ctx.privateDir()).toString();
-			add("-chardev", "socket,id=charchannel" + i + ",path=" + escape(socket) + ",server=on,wait=off");
+			if (channel.spicevmc()) {
+				add("-chardev", "spicevmc,id=charchannel" + i + ",name=vdagent");
+			}
+			else {
+				String socket = channelSocket(channel, i, this.ctx.privateDir()).toString();
+				add("-chardev", "socket,id=charchannel" + i + ",path=" + escape(socket) + ",server=on,wait=off");
+			}
 			VirtioSerialAddress address = channel.address().get();
 			device(Json.object().put("driver", "virtserialport")
 				.put("bus", "virtio-serial" + address.controller() + "." + address.bus()).put("nr", address.port())
@@ -671,6 +792,11 @@ public final class QemuCommandBuilder {
 	}
 
 	private void graphics(List<Graphics> graphics) {
+		Optional<Graphics> spice = graphics.stream().filter(Graphics::isSpice).findFirst();
+		if (spice.isPresent()) {
+			spice(spice.get());
+			return;
+		}
 		Optional<Graphics> vnc = graphics.stream().filter((g) -> g.type().equals("vnc")).findFirst();
 		if (vnc.isEmpty()) {
 			add("-display", "none");
@@ -696,6 +822,101 @@ public final class QemuCommandBuilder {
 		add("-vnc", arg.toString());
 	}
 
+	/**
+	 * SPICE: a fixed port, or with autoport a UNIX socket in the private directory (a builder that is a pure
+	 * function cannot reserve a free TCP port, and QEMU's SPICE has no port range as VNC has).
+	 */
+	private void spice(Graphics spice) {
+		if (!this.caps.deviceTypes().isEmpty() && !this.caps.hasDevice("qxl-vga")) {
+			// QEMU builds qxl exactly when it is built with SPICE
+			throw new UnsupportedConfigurationException("/domain/devices/graphics[1]/@type", this.caps.emulator()
+					+ " is built without SPICE; use <graphics type='vnc'/> and a vga or virtio <video>");
+		}
+		StringBuilder arg = new StringBuilder();
+		if (spice.autoport()) {
+			arg.append("unix=on,addr=").append(escape(this.ctx.privateDir().resolve("spice.sock").toString()));
+		}
+		else {
+			arg.append("port=").append(spice.port().get()).append(",addr=").append(spice.listen());
+		}
+		arg.append(",disable-ticketing=on");
+		spice.imageCompression().ifPresent((value) -> arg.append(",image-compression=").append(value));
+		arg.append(",seamless-migration=on");
+		add("-spice", arg.toString());
+	}
+
+	private void sounds(Devices devices) {
+		if (devices.sounds().isEmpty()) {
+			return;
+		}
+		if (devices.audios().isEmpty()) {
+			// the backend libvirt adds for a sound device: SPICE's when there is SPICE, else none
+			boolean spice = devices.graphics().stream().anyMatch(Graphics::isSpice);
+			add("-audiodev", Json.object().put("id", "audio1").put("driver", spice ? "spice" : "none").toString());
+		}
+		String audiodev = "audio" + (devices.audios().isEmpty() ? 1 : devices.audios().get(0));
+		for (int i = 0; i < devices.sounds().size(); i++) {
+			Sound sound = devices.sounds().get(i);
+			String path = "/domain/devices/sound[" + (i + 1) + "]";
+			String id = "sound" + i;
+			switch (sound.model()) {
+				case "ac97" -> device(Json.object().put("driver", "AC97").put("id", id).put("audiodev", audiodev),
+						sound.address(), path);
+				default -> {
+					device(Json.object().put("driver", sound.model().equals("ich9") ? "ich9-intel-hda" : "intel-hda")
+						.put("id", id), sound.address(), path);
+					Json codec = Json.object().put("driver", "hda-duplex").put("id", id + "-codec0")
+						.put("bus", id + ".0").put("cad", 0).put("audiodev", audiodev);
+					checkDevice(codec, path);
+					add("-device", codec.toString());
+				}
+			}
+		}
+	}
+
+	/**
+	 * A TPM 2.0 emulated by swtpm, as libvirt runs it: state under {@code ROOT/lib/swtpm/UUID/tpm2}, control socket
+	 * in the private directory, ended by swtpm itself when QEMU closes that socket.
+	 */
+	private void tpm(Tpm tpm) {
+		String path = "/domain/devices/tpm[1]";
+		Path socket = this.ctx.privateDir().resolve("swtpm.sock");
+		Path lib = this.ctx.nvramDir().getParent().getParent();
+		Path state = lib.resolve("swtpm").resolve(this.def.uuid().toString()).resolve("tpm2");
+		Path log = this.ctx.logFile().resolveSibling(this.def.name() + "-swtpm.log");
+		this.helpers.add(new HelperProcess("swtpm", List.of("swtpm", "socket", "--tpm2", "--tpmstate",
+				"dir=" + escape(state.toString()) + ",mode=0600", "--ctrl",
+				"type=unixio,path=" + escape(socket.toString()) + ",mode=0600", "--log",
+				"file=" + escape(log.toString()), "--terminate"), socket, List.of(state)));
+		add("-chardev", "socket,id=chrtpm,path=" + escape(socket.toString()));
+		add("-tpmdev", "emulator,id=tpm-tpm0,chardev=chrtpm");
+		Json device = Json.object().put("driver", tpm.model()).put("tpmdev", "tpm-tpm0").put("id", "tpm0");
+		checkDevice(device, path);
+		add("-device", device.toString());
+	}
+
+	/** virtiofs: QEMU's virtiofsd serves the directory on a vhost-user socket and ends when QEMU closes it. */
+	private void filesystem(Filesystem fs, int index, String path) {
+		Path socket = this.ctx.privateDir().resolve("fs" + index + ".sock");
+		this.helpers.add(new HelperProcess("virtiofsd", List.of(VIRTIOFSD, "--socket-path=" + socket,
+				"-o", "source=" + escape(fs.sourceDir()) + ",cache=auto"), socket, List.of()));
+		add("-chardev", "socket,id=chr-vu-fs" + index + ",path=" + escape(socket.toString()));
+		device(Json.object().put("driver", "vhost-user-fs-pci").put("id", "fs" + index)
+			.put("chardev", "chr-vu-fs" + index).put("tag", fs.tag()), fs.address(), path);
+	}
+
+	private void redirdevs(List<Redirdev> redirdevs) {
+		for (int i = 0; i < redirdevs.size(); i++) {
+			Redirdev redirdev = redirdevs.get(i);
+			add("-chardev", "spicevmc,id=charredir" + i + ",name=usbredir");
+			Json device = Json.object().put("driver", "usb-redir").put("chardev", "charredir" + i)
+				.put("id", "redir" + i).put("bus", "usb.0");
+			redirdev.address().ifPresent((usb) -> device.put("port", usb.port()));
+			checkDevice(device, "/domain/devices/redirdev[" + (i + 1) + "]");
+			add("-device", device.toString());
+		}
+	}
+
 	private void video(Video video, int index, String path) {
 		Json device = Json.object();
 		switch (video.model()) {
@@ -706,6 +927,9 @@ public final class QemuCommandBuilder {
 				.put("vgamem_mb", video.vramKiB().map((kib) -> kib / 1024).orElse(null));
 			case "cirrus" -> device.put("driver", "cirrus-vga").put("id", "video" + index)
 				.put("vgamem_mb", video.vramKiB().map((kib) -> kib / 1024).orElse(null));
+			case "qxl" -> device.put("driver", (index == 0) ? "qxl-vga" : "qxl").put("id", "video" + index)
+				.put("vram_size", video.vramKiB().map((kib) -> kib * 1024L).orElse(null))
+				.put("max_outputs", video.heads().orElse(null));
 			case "bochs" -> device.put("driver", "bochs-display").put("id", "video" + index)
 				.put("vgamem", video.vramKiB().map((kib) -> kib * 1024L).orElse(null));
 			default -> device.put("driver", (index == 0) ? "virtio-vga" : "virtio-gpu-pci").put("id", "video" + index)

@@ -1,6 +1,7 @@
 package io.github.qemuembed.driver.command;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,10 +25,11 @@ import io.github.qemuembed.driver.Accel;
  * private directory); QEMU reads them through {@code -object secret,file=...}
  * @param vncPasswordFile file holding the VNC password, written by the driver like the secret files, when
  * the definition has a {@code passwd}
+ * @param firmware QEMU's firmware descriptors, for {@code <os firmware='efi'>} (the host's by default)
  */
 public record RunContext(Accel accel, Path emulator, Path privateDir, Path monitorSocket, Path pidFile,
 		Path logFile, Map<Volume, Path> volumes, Map<String, String> bridges, Map<UUID, Path> secretFiles,
-		Optional<Path> vncPasswordFile) {
+		Optional<Path> vncPasswordFile, List<FirmwareDescriptor> firmware) {
 
 	/** A storage volume: pool and volume name. */
 	public record Volume(String pool, String volume) {
@@ -47,6 +49,28 @@ public record RunContext(Accel accel, Path emulator, Path privateDir, Path monit
 		bridges = Map.copyOf(bridges);
 		secretFiles = Map.copyOf(secretFiles);
 		Objects.requireNonNull(vncPasswordFile, "vncPasswordFile");
+		firmware = List.copyOf(firmware);
+	}
+
+	public RunContext(Accel accel, Path emulator, Path privateDir, Path monitorSocket, Path pidFile, Path logFile,
+			Map<Volume, Path> volumes, Map<String, String> bridges, Map<UUID, Path> secretFiles,
+			Optional<Path> vncPasswordFile) {
+		this(accel, emulator, privateDir, monitorSocket, pidFile, logFile, volumes, bridges, secretFiles,
+				vncPasswordFile, FirmwareDescriptors.system());
+	}
+
+	/**
+	 * Where UEFI variable stores without a path go: {@code ROOT/lib/qemu/nvram}, beside the per-run private
+	 * directories ({@code ROOT/lib/qemu/domain-ID-NAME}), as in libvirt's layout.
+	 */
+	public Path nvramDir() {
+		Path parent = this.privateDir.toAbsolutePath().getParent();
+		return (parent != null) ? parent.resolve("nvram") : this.privateDir.resolve("nvram");
+	}
+
+	public RunContext withFirmware(List<FirmwareDescriptor> firmware) {
+		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
+				this.logFile, this.volumes, this.bridges, this.secretFiles, this.vncPasswordFile, firmware);
 	}
 
 	/**
@@ -62,26 +86,26 @@ public record RunContext(Accel accel, Path emulator, Path privateDir, Path monit
 		Map<Volume, Path> volumes = new java.util.HashMap<>(this.volumes);
 		volumes.put(new Volume(pool, volume), path);
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
-				this.logFile, volumes, this.bridges, this.secretFiles, this.vncPasswordFile);
+				this.logFile, volumes, this.bridges, this.secretFiles, this.vncPasswordFile, this.firmware);
 	}
 
 	public RunContext withBridge(String network, String bridge) {
 		Map<String, String> bridges = new java.util.HashMap<>(this.bridges);
 		bridges.put(network, bridge);
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
-				this.logFile, this.volumes, bridges, this.secretFiles, this.vncPasswordFile);
+				this.logFile, this.volumes, bridges, this.secretFiles, this.vncPasswordFile, this.firmware);
 	}
 
 	public RunContext withSecretFile(UUID secret, Path file) {
 		Map<UUID, Path> files = new java.util.HashMap<>(this.secretFiles);
 		files.put(secret, file);
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
-				this.logFile, this.volumes, this.bridges, files, this.vncPasswordFile);
+				this.logFile, this.volumes, this.bridges, files, this.vncPasswordFile, this.firmware);
 	}
 
 	public RunContext withVncPasswordFile(Path file) {
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
-				this.logFile, this.volumes, this.bridges, this.secretFiles, Optional.of(file));
+				this.logFile, this.volumes, this.bridges, this.secretFiles, Optional.of(file), this.firmware);
 	}
 
 }

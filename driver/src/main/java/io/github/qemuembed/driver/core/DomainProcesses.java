@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,6 +20,7 @@ import io.github.qemuembed.driver.command.QemuCommandBuilder;
 import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.process.CpuAffinity;
 import io.github.qemuembed.driver.process.ProcessIdentity;
 import io.github.qemuembed.driver.qmp.QmpClient;
 import io.github.qemuembed.driver.qmp.QmpClientOptions;
@@ -78,12 +80,13 @@ final class DomainProcesses {
 		Path log = layout.logFile(name);
 		Path pidFile = layout.pidFile(name);
 		prepare(privateDir, pidFile);
-		prepareNvram(definition);
 		QemuCommand command;
 		SecondaryResolver.Resolved resolved = null;
 		try {
 			resolved = SecondaryResolver.resolve(this.context, definition, privateDir, monitorSocket, pidFile, log);
 			command = QemuCommandBuilder.build(definition, this.context.capabilities(), resolved.context());
+			// after the build: the firmware chosen for <os firmware='efi'> and a derived NVRAM path are known then
+			prepareNvram(command.definition());
 		}
 		catch (RuntimeException ex) {
 			if (resolved != null) {
@@ -99,7 +102,24 @@ final class DomainProcesses {
 		}
 		DomainLog.appendStart(log, this.context.driverVersion(), this.context.capabilities().version(), command.env(),
 				this.context.launcher().wrap(argv));
-		Process child = this.context.launcher().launch(argv, command.env(), log);
+		List<Process> helpers;
+		Process child;
+		try {
+			helpers = HelperProcesses.start(command.helpers(), this.context.launcher(), log,
+					this.context.config().startTimeout());
+			try {
+				child = this.context.launcher().launch(argv, command.env(), log);
+			}
+			catch (RuntimeException ex) {
+				HelperProcesses.stop(helpers);
+				throw ex;
+			}
+		}
+		catch (RuntimeException ex) {
+			SecondaryResolver.release(this.context, resolved.ports());
+			ManagedDomain.deleteRecursively(privateDir);
+			throw ex;
+		}
 		QemuRun run = new QemuRun(id, child.toHandle(), child, privateDir, monitorSocket, command.serialSockets(),
 				Instant.now(), command.definition());
 		run.networkPorts = resolved.ports();
@@ -109,6 +129,8 @@ final class DomainProcesses {
 			run.identity = ProcessIdentity.of(run.pid())
 				.orElseThrow(() -> new EmulatorException(exitMessage(name, log)));
 			verifyPidFile(pidFile, run);
+			// <vcpu cpuset>: the vCPU threads exist (QEMU waits at -S) and have not run yet
+			command.definition().vcpu().cpuset().ifPresent((cpus) -> CpuAffinity.apply(run.pid(), cpus));
 			this.context.runStates().write(runState(run));
 			if (this.domain.persistentFlag() && !command.definition().equals(definition)) {
 				// addresses assigned now are kept for the next start, as libvirt writes them back
@@ -135,6 +157,8 @@ final class DomainProcesses {
 		catch (RuntimeException ex) {
 			QemuEmbedException failure = startFailure(name, log, run, ex);
 			abortStart(run);
+			// they end by themselves when QEMU closes their sockets; QEMU may never have opened them
+			HelperProcesses.stop(helpers);
 			throw failure;
 		}
 	}

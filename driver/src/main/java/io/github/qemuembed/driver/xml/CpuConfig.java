@@ -8,9 +8,16 @@ import java.util.Optional;
  * QEMU's {@code host} CPU under KVM (QEMU has no separate host-model; libvirt expands it from the host's
  * CPUID, which amounts to the same guest-visible features apart from migration safety). {@code migratable}
  * ({@code host-passthrough} and {@code maximum} only) keeps or drops features that cannot be migrated.
+ * {@code cache} is {@code <cache mode>}: {@code passthrough} (host-passthrough/maximum only), {@code emulate}
+ * (level 3), {@code disable}.
  */
 public record CpuConfig(CpuMode mode, Optional<String> model, Optional<CpuTopology> topology,
-		List<CpuFeature> features, Optional<Boolean> migratable) {
+		List<CpuFeature> features, Optional<Boolean> migratable, Optional<String> cache) {
+
+	public CpuConfig(CpuMode mode, Optional<String> model, Optional<CpuTopology> topology, List<CpuFeature> features,
+			Optional<Boolean> migratable) {
+		this(mode, model, topology, features, migratable, Optional.empty());
+	}
 
 	public CpuConfig {
 		features = List.copyOf(features);

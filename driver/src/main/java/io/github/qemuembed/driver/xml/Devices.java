@@ -12,11 +12,21 @@ public record Devices(Optional<String> emulator, List<Disk> disks, List<Controll
 		List<NetInterface> interfaces, List<CharDevice> serials, List<CharDevice> consoles, List<Channel> channels,
 		List<Graphics> graphics, List<Video> videos, List<Input> inputs, List<Rng> rngs,
 		Optional<MemBalloon> memballoon, List<Watchdog> watchdogs, Optional<Vsock> vsock, List<Integer> audios,
-		List<Panic> panics) {
+		List<Panic> panics, List<Sound> sounds, List<Redirdev> redirdevs, List<Tpm> tpms,
+		List<Filesystem> filesystems) {
 
 	public static final Devices NONE = new Devices(Optional.empty(), List.of(), List.of(), List.of(), List.of(),
 			List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), Optional.empty(), List.of(),
-			Optional.empty(), List.of(), List.of());
+			Optional.empty(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+
+	public Devices(Optional<String> emulator, List<Disk> disks, List<Controller> controllers,
+			List<NetInterface> interfaces, List<CharDevice> serials, List<CharDevice> consoles, List<Channel> channels,
+			List<Graphics> graphics, List<Video> videos, List<Input> inputs, List<Rng> rngs,
+			Optional<MemBalloon> memballoon, List<Watchdog> watchdogs, Optional<Vsock> vsock, List<Integer> audios,
+			List<Panic> panics) {
+		this(emulator, disks, controllers, interfaces, serials, consoles, channels, graphics, videos, inputs, rngs,
+				memballoon, watchdogs, vsock, audios, panics, List.of(), List.of(), List.of(), List.of());
+	}
 
 	public Devices {
 		disks = List.copyOf(disks);
@@ -32,6 +42,10 @@ public record Devices(Optional<String> emulator, List<Disk> disks, List<Controll
 		watchdogs = List.copyOf(watchdogs);
 		audios = List.copyOf(audios);
 		panics = List.copyOf(panics);
+		sounds = List.copyOf(sounds);
+		redirdevs = List.copyOf(redirdevs);
+		tpms = List.copyOf(tpms);
+		filesystems = List.copyOf(filesystems);
 	}
 
 	/** {@code <emulator>} as a path. */
@@ -42,67 +56,92 @@ public record Devices(Optional<String> emulator, List<Disk> disks, List<Controll
 	public Devices withDisks(List<Disk> disks) {
 		return new Devices(this.emulator, disks, this.controllers, this.interfaces, this.serials, this.consoles,
 				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
-				this.vsock, this.audios, this.panics);
+				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
+				this.filesystems);
 	}
 
 	public Devices withControllers(List<Controller> controllers) {
 		return new Devices(this.emulator, this.disks, controllers, this.interfaces, this.serials, this.consoles,
 				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
-				this.vsock, this.audios, this.panics);
+				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
+				this.filesystems);
 	}
 
 	public Devices withInterfaces(List<NetInterface> interfaces) {
 		return new Devices(this.emulator, this.disks, this.controllers, interfaces, this.serials, this.consoles,
 				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
-				this.vsock, this.audios, this.panics);
+				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
+				this.filesystems);
 	}
 
 	public Devices withChannels(List<Channel> channels) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
-				this.watchdogs, this.vsock, this.audios, this.panics);
+				this.watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
+				this.filesystems);
 	}
 
 	public Devices withVideos(List<Video> videos) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, this.channels, this.graphics, videos, this.inputs, this.rngs, this.memballoon,
-				this.watchdogs, this.vsock, this.audios, this.panics);
+				this.watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
+				this.filesystems);
 	}
 
 	public Devices withInputs(List<Input> inputs) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, this.channels, this.graphics, this.videos, inputs, this.rngs, this.memballoon,
-				this.watchdogs, this.vsock, this.audios, this.panics);
+				this.watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
+				this.filesystems);
 	}
 
 	public Devices withRngs(List<Rng> rngs) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, this.channels, this.graphics, this.videos, this.inputs, rngs, this.memballoon,
-				this.watchdogs, this.vsock, this.audios, this.panics);
+				this.watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
+				this.filesystems);
 	}
 
 	public Devices withMemballoon(Optional<MemBalloon> memballoon) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, memballoon,
-				this.watchdogs, this.vsock, this.audios, this.panics);
+				this.watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
+				this.filesystems);
 	}
 
 	public Devices withWatchdogs(List<Watchdog> watchdogs) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
-				watchdogs, this.vsock, this.audios, this.panics);
+				watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
+				this.filesystems);
 	}
 
 	public Devices withVsock(Optional<Vsock> vsock) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
-				this.watchdogs, vsock, this.audios, this.panics);
+				this.watchdogs, vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
+				this.filesystems);
+	}
+
+	public Devices withSounds(List<Sound> sounds) {
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
+				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
+				this.watchdogs, this.vsock, this.audios, this.panics, sounds, this.redirdevs, this.tpms,
+				this.filesystems);
+	}
+
+	public Devices withFilesystems(List<Filesystem> filesystems) {
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
+				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
+				this.watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
+				filesystems);
 	}
 
 	public Devices withPanics(List<Panic> panics) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
 				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
-				this.watchdogs, this.vsock, this.audios, panics);
+				this.watchdogs, this.vsock, this.audios, panics, this.sounds, this.redirdevs, this.tpms,
+				this.filesystems);
 	}
 
 }

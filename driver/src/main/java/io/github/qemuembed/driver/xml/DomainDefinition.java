@@ -27,12 +27,22 @@ import java.util.UUID;
  * @param onCrash action on guest crash
  * @param devices the devices
  * @param commandline {@code qemu:commandline} extras
+ * @param memoryBacking {@code <memoryBacking>}: the guest RAM's backend (memfd, shared)
  */
 public record DomainDefinition(DomainType type, String name, UUID uuid, Optional<String> title,
 		Optional<String> description, Optional<String> metadata, long memoryKiB, long currentMemoryKiB, Vcpu vcpu,
 		OsConfig os, Features features, Optional<CpuConfig> cpu, Optional<ClockConfig> clock, PowerManagement pm,
 		LifecycleAction onPoweroff, LifecycleAction onReboot, LifecycleAction onCrash, Devices devices,
-		QemuCommandline commandline) {
+		QemuCommandline commandline, Optional<MemoryBacking> memoryBacking) {
+
+	public DomainDefinition(DomainType type, String name, UUID uuid, Optional<String> title,
+			Optional<String> description, Optional<String> metadata, long memoryKiB, long currentMemoryKiB, Vcpu vcpu,
+			OsConfig os, Features features, Optional<CpuConfig> cpu, Optional<ClockConfig> clock, PowerManagement pm,
+			LifecycleAction onPoweroff, LifecycleAction onReboot, LifecycleAction onCrash, Devices devices,
+			QemuCommandline commandline) {
+		this(type, name, uuid, title, description, metadata, memoryKiB, currentMemoryKiB, vcpu, os, features, cpu,
+				clock, pm, onPoweroff, onReboot, onCrash, devices, commandline, Optional.empty());
+	}
 
 	/** The {@code <clock offset>}, if a clock is given. */
 	public Optional<ClockOffset> clockOffset() {
@@ -52,13 +62,13 @@ public record DomainDefinition(DomainType type, String name, UUID uuid, Optional
 	public DomainDefinition withDevices(Devices devices) {
 		return new DomainDefinition(this.type, this.name, this.uuid, this.title, this.description, this.metadata,
 				this.memoryKiB, this.currentMemoryKiB, this.vcpu, this.os, this.features, this.cpu, this.clock, this.pm,
-				this.onPoweroff, this.onReboot, this.onCrash, devices, this.commandline);
+				this.onPoweroff, this.onReboot, this.onCrash, devices, this.commandline, this.memoryBacking);
 	}
 
 	public DomainDefinition withOs(OsConfig os) {
 		return new DomainDefinition(this.type, this.name, this.uuid, this.title, this.description, this.metadata,
 				this.memoryKiB, this.currentMemoryKiB, this.vcpu, os, this.features, this.cpu, this.clock, this.pm,
-				this.onPoweroff, this.onReboot, this.onCrash, this.devices, this.commandline);
+				this.onPoweroff, this.onReboot, this.onCrash, this.devices, this.commandline, this.memoryBacking);
 	}
 
 	/**

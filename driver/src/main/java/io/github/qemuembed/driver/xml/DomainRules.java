@@ -6,13 +6,70 @@ import java.util.Map;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
-/** Rules that span several elements: duplicates, boot order, console/serial consistency. */
+/**
+ * The validation side (libvirt's {@code domain_validate.c} / {@code qemu_validate.c}): rules that span several
+ * elements, checked on the parsed model: memory against the balloon, firmware and kernel pieces, topology against
+ * the vCPU count, duplicates, boot order, console/serial consistency, PCI addresses.
+ */
 final class DomainRules {
 
 	private DomainRules() {
 	}
 
 	static void check(DomainDefinition def) {
+		memory(def);
+		os(def.os());
+		devices(def);
+		cpu(def);
+	}
+
+	private static void memory(DomainDefinition def) {
+		if (def.currentMemoryKiB() > def.memoryKiB()) {
+			throw new InvalidConfigurationException("/domain/currentMemory", "currentMemory ("
+					+ def.currentMemoryKiB() + " KiB) is larger than memory (" + def.memoryKiB() + " KiB)");
+		}
+		if (def.currentMemoryKiB() < def.memoryKiB()
+				&& def.devices().memballoon().map((balloon) -> !balloon.present()).orElse(false)) {
+			// the balloon is what gives a guest less than <memory> at start; without it the value could not be honoured
+			throw new UnsupportedConfigurationException("/domain/currentMemory", "currentMemory below memory needs a "
+					+ "memory balloon, and <memballoon model='none'/> removes it: drop <currentMemory> or use "
+					+ "<memballoon model='virtio'/>");
+		}
+	}
+
+	private static void os(OsConfig os) {
+		if (os.initrd().isPresent() && os.kernel().isEmpty()) {
+			throw new InvalidConfigurationException("/domain/os/initrd", "<initrd> needs a <kernel>");
+		}
+		if (os.cmdline().isPresent() && os.kernel().isEmpty()) {
+			throw new InvalidConfigurationException("/domain/os/cmdline", "<cmdline> needs a <kernel>");
+		}
+		boolean efi = os.firmware().map(FirmwareRequest::efi).orElse(false);
+		boolean pflash = os.loader().map((loader) -> loader.type() == LoaderType.PFLASH).orElse(false);
+		if (os.nvram().isPresent() && !pflash && !(efi && os.loader().isEmpty())) {
+			throw new InvalidConfigurationException("/domain/os/nvram",
+					"<nvram> needs a <loader type='pflash'> or <os firmware='efi'>");
+		}
+		if (os.firmware().isPresent() && !efi && pflash) {
+			throw new InvalidConfigurationException("/domain/os/@firmware",
+					"firmware='bios' does not go with a pflash <loader>; use firmware='efi' or a rom loader");
+		}
+		if (os.nvram().map(Nvram::derived).orElse(false) && os.nvram().get().template().isEmpty() && !efi) {
+			throw new InvalidConfigurationException("/domain/os/nvram",
+					"an <nvram/> without a path needs a template='...' to start from, or <os firmware='efi'>");
+		}
+	}
+
+	private static void cpu(DomainDefinition def) {
+		def.cpu().flatMap(CpuConfig::topology).ifPresent((topology) -> {
+			if (topology.total() != def.vcpus()) {
+				throw new InvalidConfigurationException("/domain/cpu/topology", "sockets x dies x cores x threads = "
+						+ topology.total() + " must equal the vCPU count (" + def.vcpus() + ")");
+			}
+		});
+	}
+
+	private static void devices(DomainDefinition def) {
 		Devices devices = def.devices();
 		String base = "/domain/devices/";
 		Map<Object, String> seen = new HashMap<>();
@@ -47,8 +104,15 @@ final class DomainRules {
 		for (int i = 0; i < devices.controllers().size(); i++) {
 			Controller controller = devices.controllers().get(i);
 			String path = base + "controller[" + (i + 1) + "]";
-			unique(seen, "controller:" + controller.type() + ":" + controller.index(), path + "/@index",
-					"controller " + controller.type().xmlName() + " index " + controller.index());
+			if (controller.isCompanion()) {
+				// a UHCI companion shares its EHCI master's index; what it must not share is the master's ports
+				unique(seen, "companion:" + controller.index() + ":" + controller.masterStartport().get(),
+						path + "/master/@startport", "USB companion start port " + controller.masterStartport().get());
+			}
+			else {
+				unique(seen, "controller:" + controller.type() + ":" + controller.index(), path + "/@index",
+						"controller " + controller.type().xmlName() + " index " + controller.index());
+			}
 			controller.address().ifPresent((p) -> unique(pci, p, path + "/address", "PCI address " + p));
 		}
 		for (int i = 0; i < devices.serials().size(); i++) {
@@ -82,6 +146,41 @@ final class DomainRules {
 			unique(seen, "channel:" + channel.targetName(), path + "/target/@name",
 					"channel name '" + channel.targetName() + "'");
 			channel.address().ifPresent((a) -> unique(seen, a, path + "/address", "virtio-serial port " + a.port()));
+		}
+		boolean spice = devices.graphics().stream().anyMatch(Graphics::isSpice);
+		for (int i = 0; i < devices.channels().size(); i++) {
+			if (devices.channels().get(i).spicevmc() && !spice) {
+				throw new InvalidConfigurationException(base + "channel[" + (i + 1) + "]/@type",
+						"a spicevmc channel needs <graphics type='spice'>");
+			}
+		}
+		if (!devices.redirdevs().isEmpty() && !spice) {
+			throw new InvalidConfigurationException(base + "redirdev[1]/@type",
+					"USB redirection over spicevmc needs <graphics type='spice'>");
+		}
+		for (int i = 0; i < devices.sounds().size(); i++) {
+			int index = i;
+			devices.sounds().get(i).address().ifPresent((p) -> unique(pci, p, base + "sound[" + (index + 1)
+					+ "]/address", "PCI address " + p));
+		}
+		boolean sharedMemory = def.memoryBacking().map(MemoryBacking::shared).orElse(false);
+		for (int i = 0; i < devices.filesystems().size(); i++) {
+			int index = i;
+			Filesystem fs = devices.filesystems().get(i);
+			String path = base + "filesystem[" + (i + 1) + "]";
+			if (!sharedMemory) {
+				// virtiofsd maps the guest's RAM; libvirt refuses the same
+				throw new InvalidConfigurationException(path, "virtiofs needs shared guest memory: add <memoryBacking>"
+						+ "<source type='memfd'/><access mode='shared'/></memoryBacking>");
+			}
+			unique(seen, "fs-tag:" + fs.tag(), path + "/target/@dir", "virtiofs tag '" + fs.tag() + "'");
+			fs.address().ifPresent((p) -> unique(pci, p, path + "/address", "PCI address " + p));
+			if (index > 7) {
+				throw new UnsupportedConfigurationException(path, "at most 8 <filesystem> are supported");
+			}
+		}
+		if (devices.tpms().size() > 1) {
+			throw new UnsupportedConfigurationException(base + "tpm[2]", "only one <tpm> is supported");
 		}
 		if (devices.graphics().size() > 1) {
 			throw new UnsupportedConfigurationException(base + "graphics[2]", "only one <graphics> is supported");
@@ -139,18 +238,13 @@ final class DomainRules {
 			panic.pciAddress().ifPresent((p) -> unique(pci, p, path + "/address", "PCI address " + p));
 		}
 		if (def.os().loader().map((loader) -> loader.type() == LoaderType.PFLASH).orElse(false)
-				&& def.os().nvram().isEmpty() && def.os().loader().get().readonly()) {
+				&& def.os().nvram().isEmpty() && def.os().loader().get().readonly()
+				&& !def.os().firmware().map(FirmwareRequest::efi).orElse(false)) {
 			throw new InvalidConfigurationException("/domain/os/nvram",
 					"a read-only pflash <loader> needs an <nvram> with the path of the domain's variable store");
 		}
 		// Checks buses, slots and machine-specific devices now, at define time, rather than at the first start.
 		PciTopology.assign(def);
-		def.cpu().flatMap(CpuConfig::topology).ifPresent((topology) -> {
-			if (topology.total() != def.vcpus()) {
-				throw new InvalidConfigurationException("/domain/cpu/topology",
-						"the topology has " + topology.total() + " vCPUs but <vcpu> says " + def.vcpus());
-			}
-		});
 	}
 
 	private static boolean sameBackend(CharDevice serial, CharDevice console) {

@@ -38,8 +38,15 @@ final class DomainXmlWriter {
 		});
 		this.out.start("memory").attr("unit", "KiB").textAndEnd(def.memoryKiB());
 		this.out.start("currentMemory").attr("unit", "KiB").textAndEnd(def.currentMemoryKiB());
-		this.out.start("vcpu").attr("placement", "static").attr("current", def.vcpu().current().orElse(null))
+		this.out.start("vcpu").attr("placement", "static").attr("cpuset", def.vcpu().cpuset().orElse(null))
+			.attr("current", def.vcpu().current().orElse(null))
 			.textAndEnd(def.vcpus());
+		def.memoryBacking().ifPresent((backing) -> {
+			this.out.start("memoryBacking");
+			this.out.start("source").attr("type", backing.source()).end();
+			this.out.start("access").attr("mode", backing.shared() ? "shared" : "private").end();
+			this.out.end();
+		});
 		os(def.os());
 		Features features = def.features();
 		if (!features.equals(Features.NONE)) {
@@ -48,10 +55,22 @@ final class DomainXmlWriter {
 				this.out.start("acpi").end();
 			}
 			if (features.apic()) {
-				this.out.start("apic").end();
+				this.out.start("apic").attr("eoi", features.apicEoi().map((on) -> on ? "on" : "off").orElse(null)).end();
 			}
 			if (features.pae()) {
 				this.out.start("pae").end();
+			}
+			if (!features.hyperv().isEmpty()) {
+				this.out.start("hyperv").attr("mode", "custom");
+				for (HypervFeature feature : features.hyperv()) {
+					this.out.start(feature.name()).attr("state", feature.on() ? "on" : "off");
+					feature.value().ifPresent((value) -> this.out.attr(feature.name().equals("spinlocks") ? "retries"
+							: "value", value));
+					feature.direct().ifPresent((direct) -> this.out.start("direct").attr("state", direct ? "on" : "off")
+						.end());
+					this.out.end();
+				}
+				this.out.end();
 			}
 			features.vmport().ifPresent((state) -> this.out.start("vmport").attr("state", state ? "on" : "off").end());
 			this.out.end();
@@ -92,15 +111,32 @@ final class DomainXmlWriter {
 	}
 
 	private void os(OsConfig os) {
-		this.out.start("os");
+		this.out.start("os").attr("firmware", os.firmware().map(FirmwareRequest::type).orElse(null));
 		this.out.start("type").attr("arch", os.arch()).attr("machine", os.machine().orElse(null)).textAndEnd("hvm");
+		os.firmware().filter((firmware) -> !firmware.features().isEmpty()).ifPresent((firmware) -> {
+			this.out.start("firmware");
+			firmware.features().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+				.forEach((feature) -> this.out.start("feature").attr("enabled", feature.getValue() ? "yes" : "no")
+					.attr("name", feature.getKey()).end());
+			this.out.end();
+		});
 		os.loader().ifPresent((loader) -> this.out.start("loader").attr("readonly", loader.readonly() ? "yes" : "no")
+			.attr("secure", loader.secure() ? "yes" : null)
 			.attr("type", loader.type().xmlName()).textAndEnd(loader.path()));
-		os.nvram().ifPresent((nvram) -> this.out.start("nvram").attr("template", nvram.template().orElse(null))
-			.textAndEnd(nvram.path()));
+		os.nvram().ifPresent((nvram) -> {
+			this.out.start("nvram").attr("template", nvram.template().orElse(null));
+			if (nvram.derived()) {
+				this.out.end();
+			}
+			else {
+				this.out.textAndEnd(nvram.path());
+			}
+		});
 		os.kernel().ifPresent((kernel) -> this.out.text("kernel", kernel));
 		os.initrd().ifPresent((initrd) -> this.out.text("initrd", initrd));
 		os.cmdline().ifPresent((cmdline) -> this.out.text("cmdline", cmdline));
+		os.bootMenu().ifPresent((menu) -> this.out.start("bootmenu").attr("enable", menu.enable() ? "yes" : "no")
+			.attr("timeout", menu.timeout().orElse(null)).end());
 		for (BootDevice boot : os.boot()) {
 			this.out.start("boot").attr("dev", boot.xmlName()).end();
 		}
@@ -113,6 +149,8 @@ final class DomainXmlWriter {
 		cpu.model().ifPresent((model) -> this.out.start("model").attr("fallback", "forbid").textAndEnd(model));
 		cpu.topology().ifPresent((t) -> this.out.start("topology").attr("sockets", t.sockets())
 			.attr("dies", t.dies()).attr("cores", t.cores()).attr("threads", t.threads()).end());
+		cpu.cache().ifPresent((mode) -> this.out.start("cache").attr("level", mode.equals("emulate") ? 3 : null)
+			.attr("mode", mode).end());
 		for (CpuFeature feature : cpu.features()) {
 			this.out.start("feature").attr("policy", feature.policy()).attr("name", feature.name()).end();
 		}
@@ -130,6 +168,11 @@ final class DomainXmlWriter {
 		devices.channels().forEach(this::channel);
 		devices.inputs().forEach(this::input);
 		devices.graphics().forEach(this::graphics);
+		devices.sounds().forEach((sound) -> {
+			this.out.start("sound").attr("model", sound.model());
+			address(sound.address());
+			this.out.end();
+		});
 		devices.audios().forEach((id) -> this.out.start("audio").attr("id", id).attr("type", "none").end());
 		devices.videos().forEach(this::video);
 		devices.watchdogs().forEach((watchdog) -> {
@@ -153,6 +196,21 @@ final class DomainXmlWriter {
 			address(panic.address());
 			this.out.end();
 		});
+		devices.filesystems().forEach((fs) -> {
+			this.out.start("filesystem").attr("type", "mount").attr("accessmode", "passthrough");
+			this.out.start("driver").attr("type", "virtiofs").end();
+			this.out.start("source").attr("dir", fs.sourceDir()).end();
+			this.out.start("target").attr("dir", fs.tag()).end();
+			address(fs.address());
+			this.out.end();
+		});
+		devices.tpms().forEach((tpm) -> this.out.start("tpm").attr("model", tpm.model()).start("backend")
+			.attr("type", "emulator").attr("version", "2.0").end().end());
+		devices.redirdevs().forEach((redirdev) -> {
+			this.out.start("redirdev").attr("bus", "usb").attr("type", "spicevmc");
+			address(redirdev.address());
+			this.out.end();
+		});
 		devices.vsock().ifPresent((vsock) -> {
 			this.out.start("vsock").attr("model", "virtio");
 			this.out.start("cid").attr("auto", "no").attr("address", vsock.cid()).end();
@@ -168,6 +226,7 @@ final class DomainXmlWriter {
 		this.out.start("driver").attr("name", "qemu").attr("type", driver.format().xmlName())
 			.attr("cache", driver.cache().map(XmlEnum::xmlName).orElse(null))
 			.attr("discard", driver.discard().map(XmlEnum::xmlName).orElse(null))
+			.attr("io", driver.io().orElse(null))
 			.end();
 		disk.source().ifPresent((source) -> this.out.start("source").attr("file", source.file().orElse(null))
 			.attr("dev", source.dev().orElse(null)).attr("pool", source.pool().orElse(null))
@@ -186,13 +245,17 @@ final class DomainXmlWriter {
 			this.out.start("secret").attr("type", "passphrase").attr("uuid", encryption.secret()).end();
 			this.out.end();
 		});
+		if (disk.noBackingStore()) {
+			this.out.start("backingStore").end();
+		}
 		address(disk.address());
 		this.out.end();
 	}
 
 	private void controller(Controller controller) {
 		this.out.start("controller").attr("type", controller.type().xmlName()).attr("index", controller.index())
-			.attr("model", controller.model().orElse(null));
+			.attr("model", controller.model().orElse(null)).attr("ports", controller.ports().orElse(null));
+		controller.masterStartport().ifPresent((start) -> this.out.start("master").attr("startport", start).end());
 		if (controller.is(ControllerType.PCI, "pcie-root-port")) {
 			this.out.start("model").attr("name", "pcie-root-port").end();
 		}
@@ -212,6 +275,7 @@ final class DomainXmlWriter {
 			.attr(nic.type() == InterfaceType.NETWORK ? "network" : "bridge", source).end());
 		nic.targetDev().ifPresent((dev) -> this.out.start("target").attr("dev", dev).end());
 		this.out.start("model").attr("type", nic.model()).end();
+		nic.queues().ifPresent((queues) -> this.out.start("driver").attr("queues", queues).end());
 		nic.bootOrder().ifPresent((order) -> this.out.start("boot").attr("order", order).end());
 		address(nic.address());
 		this.out.end();
@@ -240,7 +304,7 @@ final class DomainXmlWriter {
 	}
 
 	private void channel(Channel channel) {
-		this.out.start("channel").attr("type", "unix");
+		this.out.start("channel").attr("type", channel.spicevmc() ? "spicevmc" : "unix");
 		channel.path().ifPresent((path) -> this.out.start("source").attr("mode", "bind").attr("path", path).end());
 		this.out.start("target").attr("type", "virtio").attr("name", channel.targetName()).end();
 		address(channel.address());
@@ -255,13 +319,14 @@ final class DomainXmlWriter {
 
 	private void graphics(Graphics graphics) {
 		this.out.start("graphics").attr("type", graphics.type());
-		if (graphics.type().equals("vnc")) {
+		if (!graphics.type().equals("none")) {
 			this.out.attr("port", graphics.port().orElse(-1)).attr("autoport", graphics.autoport() ? "yes" : "no")
 				.attr("listen", graphics.listen());
 			if (this.includeSecrets) {
 				this.out.attr("passwd", graphics.passwd().orElse(null));
 			}
 			this.out.start("listen").attr("type", "address").attr("address", graphics.listen()).end();
+			graphics.imageCompression().ifPresent((value) -> this.out.start("image").attr("compression", value).end());
 		}
 		this.out.end();
 	}

@@ -19,6 +19,11 @@ public enum MachineFamily {
 				+ Numbers.abbreviate(machine) + "' is not supported; supported: pc, q35 and their versions (pc-i440fx-*, pc-q35-*)");
 	}
 
+	/** libvirt's model of the root bus controller ({@code <controller type='pci' index='0' model=...>}). */
+	public String rootModel() {
+		return (this == Q35) ? "pcie-root" : "pci-root";
+	}
+
 	/** The QEMU id of the root bus. */
 	public String rootBus() {
 		return (this == Q35) ? "pcie.0" : "pci.0";

@@ -12,13 +12,20 @@ import java.util.Optional;
  * @param targetDev host tap name ({@code <target dev>})
  * @param bootOrder {@code <boot order>}
  * @param address PCI address
+ * @param queues {@code <driver queues>}: virtio-net queue pairs (more than one only with a tap of its own)
  */
 public record NetInterface(InterfaceType type, String mac, String model, Optional<String> source,
-		Optional<String> targetDev, Optional<Integer> bootOrder, Optional<PciAddress> address) {
+		Optional<String> targetDev, Optional<Integer> bootOrder, Optional<PciAddress> address,
+		Optional<Integer> queues) {
+
+	public NetInterface(InterfaceType type, String mac, String model, Optional<String> source,
+			Optional<String> targetDev, Optional<Integer> bootOrder, Optional<PciAddress> address) {
+		this(type, mac, model, source, targetDev, bootOrder, address, Optional.empty());
+	}
 
 	public NetInterface withAddress(PciAddress address) {
 		return new NetInterface(this.type, this.mac, this.model, this.source, this.targetDev, this.bootOrder,
-				Optional.of(address));
+				Optional.of(address), this.queues);
 	}
 
 }

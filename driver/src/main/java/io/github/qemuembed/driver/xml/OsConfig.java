@@ -14,17 +14,42 @@ import java.util.Optional;
  * @param cmdline {@code <cmdline>} kernel command line
  * @param loader firmware
  * @param nvram UEFI variable store
+ * @param firmware {@code <os firmware='efi|bios'>} with the {@code <firmware><feature>} wishes: the loader and
+ * NVRAM are then chosen from QEMU's firmware descriptors at start, as libvirt does
+ * @param bootMenu {@code <bootmenu enable timeout>}: whether the firmware shows its boot menu, and for how long (ms)
  */
 public record OsConfig(String arch, Optional<String> machine, List<BootDevice> boot, Optional<String> kernel,
-		Optional<String> initrd, Optional<String> cmdline, Optional<Loader> loader, Optional<Nvram> nvram) {
+		Optional<String> initrd, Optional<String> cmdline, Optional<Loader> loader, Optional<Nvram> nvram,
+		Optional<FirmwareRequest> firmware, Optional<BootMenu> bootMenu) {
+
+	/** {@code <bootmenu enable='yes|no' timeout='MS'/>}. */
+	public record BootMenu(boolean enable, Optional<Integer> timeout) {
+	}
+
+	public OsConfig(String arch, Optional<String> machine, List<BootDevice> boot, Optional<String> kernel,
+			Optional<String> initrd, Optional<String> cmdline, Optional<Loader> loader, Optional<Nvram> nvram,
+			Optional<FirmwareRequest> firmware) {
+		this(arch, machine, boot, kernel, initrd, cmdline, loader, nvram, firmware, Optional.empty());
+	}
 
 	public OsConfig {
 		boot = List.copyOf(boot);
 	}
 
+	public OsConfig(String arch, Optional<String> machine, List<BootDevice> boot, Optional<String> kernel,
+			Optional<String> initrd, Optional<String> cmdline, Optional<Loader> loader, Optional<Nvram> nvram) {
+		this(arch, machine, boot, kernel, initrd, cmdline, loader, nvram, Optional.empty(), Optional.empty());
+	}
+
 	public OsConfig withMachine(String machine) {
 		return new OsConfig(this.arch, Optional.of(machine), this.boot, this.kernel, this.initrd, this.cmdline,
-				this.loader, this.nvram);
+				this.loader, this.nvram, this.firmware, this.bootMenu);
+	}
+
+	/** The same with the firmware chosen: a loader and an NVRAM store. */
+	public OsConfig withFirmware(Loader loader, Optional<Nvram> nvram) {
+		return new OsConfig(this.arch, this.machine, this.boot, this.kernel, this.initrd, this.cmdline,
+				Optional.of(loader), nvram, this.firmware, this.bootMenu);
 	}
 
 }

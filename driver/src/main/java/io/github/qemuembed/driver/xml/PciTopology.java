@@ -27,6 +27,8 @@ final class PciTopology {
 
 	private final Set<PciAddress> used = new HashSet<>();
 
+	private final java.util.Map<Integer, PciAddress> usb2Slots = new java.util.HashMap<>();
+
 	private PciTopology(MachineFamily family, List<Controller> controllers) {
 		this.family = family;
 		this.controllers = new ArrayList<>(controllers);
@@ -60,6 +62,9 @@ final class PciTopology {
 			Optional<PciAddress> builtin = topology.builtinAddress(controller);
 			if (controller.address().isEmpty() && builtin.isPresent()) {
 				controller = controller.withAddress(builtin.get());
+			}
+			else if (controller.address().isEmpty() && topology.isUsb2(controller)) {
+				controller = controller.withAddress(topology.usb2Function(controller, path));
 			}
 			else if (controller.address().isEmpty() && topology.needsPci(controller)) {
 				boolean rootPort = controller.is(ControllerType.PCI, "pcie-root-port");
@@ -100,6 +105,11 @@ final class PciTopology {
 		});
 		List<Rng> rngs = topology.map(devices.rngs(), "rng", (rng) -> rng.address().isEmpty(),
 				(rng, address) -> rng.withAddress(address), true);
+		List<Filesystem> filesystems = topology.map(devices.filesystems(), "filesystem",
+				(fs) -> fs.address().isEmpty(), (fs, address) -> fs.withAddress(address), true);
+		// HD Audio and AC'97 are conventional PCI devices on the root bus, as libvirt places them
+		List<Sound> sounds = topology.map(devices.sounds(), "sound", (sound) -> sound.address().isEmpty(),
+				(sound, address) -> sound.withAddress(address), false);
 		// pvpanic-pci is a conventional PCI device: the root bus, as libvirt places it
 		List<Panic> panics = topology.map(devices.panics(), "panic",
 				(panic) -> panic.model() == PanicModel.PVPANIC && panic.address().isEmpty(),
@@ -131,6 +141,8 @@ final class PciTopology {
 			.withRngs(rngs)
 			.withVsock(vsock)
 			.withPanics(panics)
+			.withSounds(sounds)
+			.withFilesystems(filesystems)
 			.withChannels(channels);
 		return def.withDevices(assigned);
 	}
@@ -150,6 +162,34 @@ final class PciTopology {
 			return Optional.of(new PciAddress(0, 0, 1, 2, false));
 		}
 		return Optional.empty();
+	}
+
+	private boolean isUsb2(Controller controller) {
+		return controller.type() == ControllerType.USB
+				&& controller.model().map((model) -> model.startsWith("ich9-")).orElse(false);
+	}
+
+	/**
+	 * As libvirt places a USB 2 set: the EHCI at function 7 of a root-bus slot, its UHCI companions at functions
+	 * 0 to 2 of the same slot (function 0 multifunction), one slot per controller index.
+	 */
+	private PciAddress usb2Function(Controller controller, String path) {
+		PciAddress slot = this.usb2Slots.get(controller.index());
+		if (slot == null) {
+			slot = conventional(path);
+			this.usb2Slots.put(controller.index(), slot);
+		}
+		int function = controller.masterStartport().map((start) -> start / 2).orElse(7);
+		if (!controller.isCompanion() && !controller.is(ControllerType.USB, "ich9-ehci1")) {
+			// a UHCI without an EHCI master is a controller of its own
+			return slot;
+		}
+		PciAddress address = new PciAddress(0, 0, slot.slot(), function, function == 0);
+		if (!this.used.add(slotKey(address)) && function != 0) {
+			throw new InvalidConfigurationException(path, "two USB controllers of index " + controller.index()
+					+ " want PCI function " + function + "; give each companion its own <master startport>");
+		}
+		return address;
 	}
 
 	private boolean needsPci(Controller controller) {
@@ -272,6 +312,8 @@ final class PciTopology {
 			.map(PciAddress.class::cast));
 		collect(given, devices.watchdogs(), "watchdog", Watchdog::address);
 		collect(given, devices.rngs(), "rng", Rng::address);
+		collect(given, devices.sounds(), "sound", Sound::address);
+		collect(given, devices.filesystems(), "filesystem", Filesystem::address);
 		collect(given, devices.panics(), "panic", Panic::pciAddress);
 		devices.memballoon().flatMap(MemBalloon::address)
 			.ifPresent((a) -> given.add(new Object[] { a, "/domain/devices/memballoon/address" }));

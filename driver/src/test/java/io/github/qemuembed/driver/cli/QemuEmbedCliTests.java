@@ -53,7 +53,7 @@ class QemuEmbedCliTests {
 	@SuppressWarnings("unchecked")
 	void validateReportsEachFileAsJson() throws IOException {
 		Path valid = file("valid.xml", VALID);
-		Path unsupported = file("sound.xml", VALID.replace("</devices>", "<sound model='ich9'/></devices>"));
+		Path unsupported = file("smartcard.xml", VALID.replace("</devices>", "<smartcard mode='passthrough'/></devices>"));
 		Path invalid = file("broken.xml", "<domain type='kvm'><name>x</nam");
 		int status = run("validate", "--json", valid.toString(), unsupported.toString(), invalid.toString());
 		assertThat(status).isEqualTo(1);
@@ -68,8 +68,8 @@ class QemuEmbedCliTests {
 						"<interface type='network'>"));
 		Map<?, ?> second = JsonMapper.shared().readValue(lines.get(1), Map.class);
 		assertThat(second.get("status")).isEqualTo("unsupported");
-		assertThat(second.get("path")).isEqualTo("/domain/devices/sound[1]");
-		assertThat((String) second.get("message")).startsWith("element <sound> is not supported").contains("supported:");
+		assertThat(second.get("path")).isEqualTo("/domain/devices/smartcard[1]");
+		assertThat((String) second.get("message")).startsWith("element <smartcard> is not supported").contains("supported:");
 		Map<?, ?> third = JsonMapper.shared().readValue(lines.get(2), Map.class);
 		assertThat(third.get("status")).isEqualTo("invalid");
 		assertThat(err()).isEmpty();
@@ -93,6 +93,33 @@ class QemuEmbedCliTests {
 			.isEqualTo(1);
 		assertThat(out().lines()).hasSize(4).allMatch((line) -> line.contains(": invalid"));
 		assertThat(out() + err()).doesNotContain("\tat ").doesNotContain("Exception:");
+	}
+
+	/** What once crashed the reader (a controller without a model) is in the middle; every file gets its line. */
+	@Test
+	@SuppressWarnings("unchecked")
+	void validateOverManyFilesGivesEveryFileOneVerdict() throws IOException {
+		List<String> args = new java.util.ArrayList<>(List.of("validate", "--json"));
+		String[] devices = { "<controller type='usb' index='0'/>", "<controller type='pci' index='0'/>",
+				"<controller type='scsi' index='0'/>", "<controller type='usb'/>", "<controller/>", "<sound/>",
+				"<disk/>", "<interface/>", "<video/>", "<input/>", "<serial/>", "<channel/>", "<rng/>" };
+		for (int i = 0; i < 40; i++) {
+			String xml = VALID.replace("</devices>", devices[i % devices.length] + "</devices>")
+				.replace("'q35'", (i % 2 == 0) ? "'q35'" : "'pc'");
+			args.add(file("f" + i + ".xml", xml).toString());
+		}
+		run(args.toArray(String[]::new));
+		List<String> lines = out().lines().toList();
+		assertThat(lines).hasSize(40);
+		for (int i = 0; i < 40; i++) {
+			Map<?, ?> result = JsonMapper.shared().readValue(lines.get(i), Map.class);
+			assertThat(result.get("file")).isEqualTo(this.dir.resolve("f" + i + ".xml").toString());
+			assertThat((String) result.get("status")).isIn("valid", "unsupported", "invalid");
+		}
+		assertThat(JsonMapper.shared().readValue(lines.get(0), Map.class).get("status")).isEqualTo("valid");
+		assertThat(JsonMapper.shared().readValue(lines.get(2), Map.class).get("message").toString())
+			.contains("model='virtio-scsi'");
+		assertThat(err()).isEmpty();
 	}
 
 	@Test

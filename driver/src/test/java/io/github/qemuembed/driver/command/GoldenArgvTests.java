@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -50,7 +51,8 @@ class GoldenArgvTests {
 			.withBridge("default", "virbr0")
 			.withSecretFile(UUID.fromString("0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f"),
 					privateDir.resolve("secret-0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f"))
-			.withVncPasswordFile(privateDir.resolve("vnc0.secret"));
+			.withVncPasswordFile(privateDir.resolve("vnc0.secret"))
+			.withFirmware(FirmwareDescriptors.load(List.of(Path.of("src/test/resources/firmware"))));
 	}
 
 	@ParameterizedTest

@@ -38,11 +38,43 @@ public final class RealQemu implements AutoCloseable {
 
 	private final Path log;
 
-	private RealQemu(Process process, QmpClient qmp, QemuCommand command, Path log) {
+	private final List<Process> helpers;
+
+	private RealQemu(Process process, QmpClient qmp, QemuCommand command, Path log, List<Process> helpers) {
 		this.process = process;
 		this.qmp = qmp;
 		this.command = command;
 		this.log = log;
+		this.helpers = helpers;
+	}
+
+	/** Starts what QEMU needs first (swtpm), as the driver does, each ready once its socket exists. */
+	private static List<Process> startHelpers(QemuCommand command, Path log) throws IOException {
+		List<Process> helpers = new ArrayList<>();
+		for (HelperProcess helper : command.helpers()) {
+			for (Path directory : helper.directories()) {
+				Files.createDirectories(directory);
+			}
+			Process process = new ProcessBuilder(helper.argv()).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+				.start();
+			helpers.add(process);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+			while (!Files.exists(helper.socket())) {
+				if (!process.isAlive() || System.nanoTime() > deadline) {
+					helpers.forEach(Process::destroyForcibly);
+					throw new IllegalStateException(helper.name() + " did not start: " + Files.readString(log));
+				}
+				try {
+					Thread.sleep(5);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException(ex);
+				}
+			}
+		}
+		return helpers;
 	}
 
 	/** The installed emulator's capabilities, probed once for all tests. */
@@ -77,6 +109,19 @@ public final class RealQemu implements AutoCloseable {
 		RunContext context = customizer.apply(RunContext.of(accel, capabilities().emulator(), privateDir,
 				run.resolve(def.name() + ".pid"), log));
 		QemuCommand command = QemuCommandBuilder.build(def, capabilities(), context);
+		// what the driver does before a start: a UEFI variable store starts as a copy of its template
+		command.definition().os().nvram().filter((nvram) -> nvram.template().isPresent()).ifPresent((nvram) -> {
+			try {
+				if (!Files.exists(Path.of(nvram.path()))) {
+					Files.createDirectories(Path.of(nvram.path()).getParent());
+					Files.copy(Path.of(nvram.template().get()), Path.of(nvram.path()));
+				}
+			}
+			catch (IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		});
+		List<Process> helpers = startHelpers(command, log);
 		ProcessBuilder builder = new ProcessBuilder(command.argv());
 		builder.environment().putAll(command.env());
 		builder.redirectErrorStream(true);
@@ -96,10 +141,11 @@ public final class RealQemu implements AutoCloseable {
 				qmp.close();
 				throw ex;
 			}
-			return new RealQemu(process, qmp, command, log);
+			return new RealQemu(process, qmp, command, log, helpers);
 		}
 		catch (RuntimeException ex) {
 			String status = process.isAlive() ? "none, killed by the test" : Integer.toString(process.exitValue());
+			helpers.forEach(Process::destroyForcibly);
 			process.destroyForcibly();
 			// QEMU is gone or killed now: its log is complete
 			try {
@@ -196,6 +242,12 @@ public final class RealQemu implements AutoCloseable {
 		finally {
 			this.process.destroyForcibly();
 			this.process.waitFor(10, TimeUnit.SECONDS);
+			for (Process helper : this.helpers) {
+				// swtpm --terminate ends when QEMU's connection drops; waiting proves it, killing is the fallback
+				if (!helper.waitFor(10, TimeUnit.SECONDS)) {
+					helper.destroyForcibly();
+				}
+			}
 		}
 	}
 

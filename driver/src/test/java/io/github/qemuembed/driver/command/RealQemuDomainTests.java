@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.HostCpuProbe;
+import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,6 +93,94 @@ class RealQemuDomainTests {
 		try (RealQemu qemu = RealQemu.start(maximum, this.root, Accel.TCG)) {
 			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
 			assertThat(qemu.qomGet(cpu, "type").asString()).isEqualTo("max-x86_64-cpu");
+		}
+	}
+
+	/** Hyper-V enlightenments, paravirtual clocks and EOI are vCPU properties; the boot menu a machine one (TCG). */
+	@Test
+	void hypervEnlightenmentsTimersApicEoiAndBootMenu() throws Exception {
+		String xml = domain("qemu", "<name>hyperv</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type><bootmenu enable='yes' timeout='2500'/></os>"
+				+ "<features><acpi/><apic eoi='off'/><hyperv mode='custom'><relaxed state='on'/><vapic state='on'/>"
+				+ "<spinlocks state='on' retries='8191'/><synic state='on'/>"
+				+ "<vendor_id state='on' value='QemuEmbed'/></hyperv></features>"
+				+ "<clock offset='utc'><timer name='hypervclock' present='yes'/><timer name='kvmclock' present='no'/>"
+				+ "</clock>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
+			assertThat(qemu.qomGet(cpu, "hv-relaxed").asBoolean()).isTrue();
+			assertThat(qemu.qomGet(cpu, "hv-vapic").asBoolean()).isTrue();
+			assertThat(qemu.qomGet(cpu, "hv-spinlocks").asLong()).isEqualTo(8191);
+			assertThat(qemu.qomGet(cpu, "hv-synic").asBoolean()).isTrue();
+			assertThat(qemu.qomGet(cpu, "hv-time").asBoolean()).isTrue();
+			assertThat(qemu.qomGet(cpu, "hv-vendor-id").asString()).isEqualTo("QemuEmbed");
+			assertThat(qemu.qomGet(cpu, "kvmclock").asBoolean()).isFalse();
+			assertThat(qemu.qomGet(cpu, "kvm-pv-eoi").asBoolean()).isFalse();
+			JsonNode boot = qemu.qomGet("/machine", "boot");
+			assertThat(boot.get("menu").asBoolean()).isTrue();
+			assertThat(boot.get("splash-time").asLong()).isEqualTo(2500);
+		}
+		// vpindex is the one enlightenment QEMU refuses under TCG: refused before QEMU runs, saying so
+		String vpindex = xml.replace("<synic state='on'/>", "<vpindex state='on'/><synic state='on'/>")
+			.replace("<name>hyperv</name>", "<name>vpindex</name>");
+		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+			.isThrownBy(() -> RealQemu.start(vpindex, this.root, Accel.TCG))
+			.withMessageContaining("needs KVM");
+		// TCG would drop KVM's paravirtual EOI and kvmclock with a warning: refused instead of ignored
+		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+			.isThrownBy(() -> RealQemu.start(xml.replace("eoi='off'", "eoi='on'"), this.root, Accel.TCG))
+			.withMessageContaining("KVM");
+		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+			.isThrownBy(() -> RealQemu.start(xml.replace("name='kvmclock' present='no'", "name='kvmclock' present='yes'"),
+					this.root, Accel.TCG))
+			.withMessageContaining("KVM");
+	}
+
+	/** An empty {@code <backingStore/>}: the overlay is opened alone, although its header names a backing file. */
+	@Test
+	void emptyBackingStoreOpensTheImageWithoutItsBackingFile() throws Exception {
+		Path base = this.root.resolve("base.qcow2");
+		Path overlay = this.root.resolve("overlay.qcow2");
+		assertThat(new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", base.toString(), "16M").start()
+			.waitFor()).isZero();
+		assertThat(new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", "-b", base.toString(), "-F", "qcow2",
+				overlay.toString()).start().waitFor()).isZero();
+		String xml = domain("qemu", "<name>backing</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type></os><devices><disk type='file' device='disk'>"
+				+ "<driver name='qemu' type='qcow2'/><source file='" + overlay + "'/><backingStore/>"
+				+ "<target dev='vda' bus='virtio'/></disk></devices>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			JsonNode image = qemu.qmp("query-block").get(0).get("inserted").get("image");
+			// QEMU names an image opened against its header by its options
+			assertThat(image.get("filename").asString()).contains("\"backing\": null").contains(overlay.toString());
+			assertThat(image.has("backing-image")).isFalse();
+		}
+		try (RealQemu qemu = RealQemu.start(xml.replace("<backingStore/>", "").replace("backing<", "chain<"),
+				this.root, Accel.TCG)) {
+			JsonNode image = qemu.qmp("query-block").get(0).get("inserted").get("image");
+			assertThat(image.get("backing-image").get("filename").asString()).isEqualTo(base.toString());
+		}
+	}
+
+	@Test
+	void cpuCacheModes() throws Exception {
+		String passthrough = domain("qemu", "<name>cachepass</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type></os><cpu mode='maximum'><cache mode='passthrough'/></cpu>");
+		try (RealQemu qemu = RealQemu.start(passthrough, this.root, Accel.TCG)) {
+			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
+			assertThat(qemu.qomGet(cpu, "host-cache-info").asBoolean()).isTrue();
+		}
+		String emulate = domain("qemu", "<name>cacheemu</name><memory unit='MiB'>64</memory>"
+				+ "<os><type machine='q35'>hvm</type></os><cpu mode='custom'><model>qemu64</model>"
+				+ "<cache level='3' mode='emulate'/></cpu>");
+		try (RealQemu qemu = RealQemu.start(emulate, this.root, Accel.TCG)) {
+			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
+			assertThat(qemu.qomGet(cpu, "l3-cache").asBoolean()).isTrue();
+		}
+		try (RealQemu qemu = RealQemu.start(emulate.replace("<cache level='3' mode='emulate'/>",
+				"<cache mode='disable'/>"), this.root, Accel.TCG)) {
+			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
+			assertThat(qemu.qomGet(cpu, "l3-cache").asBoolean()).isFalse();
 		}
 	}
 

@@ -133,8 +133,8 @@ class DomainXmlTests {
 	void refusesUnknownElementWithItsPath() {
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
 			.isThrownBy(() -> DomainXml.parse(minimal("<devices><disk type='file'><source file='/a'/>"
-					+ "<target dev='vda'/></disk><sound model='ich9'/></devices>")))
-			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/sound[1]"))
+					+ "<target dev='vda'/></disk><smartcard mode='passthrough'/></devices>")))
+			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/smartcard[1]"))
 			.withMessageContaining("<disk>")
 			.withMessageContaining("<interface>");
 	}

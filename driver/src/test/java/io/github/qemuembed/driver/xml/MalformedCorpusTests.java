@@ -209,7 +209,7 @@ class MalformedCorpusTests {
 				"<domain type='kvm'><name>a</name><memory>1</memory><vcpu>0</vcpu><os><type>hvm</type></os></domain>",
 				"<domain type='kvm'><name>a</name><memory>1</memory><vcpu>100000</vcpu><os><type>hvm</type></os></domain>",
 				"<domain type='kvm'><name>a</name><memory>1</memory><vcpu current='3'>2</vcpu><os><type>hvm</type></os></domain>",
-				"<domain type='kvm'><name>a</name><memory>1</memory><vcpu cpuset='0-1'>2</vcpu><os><type>hvm</type></os></domain>",
+				"<domain type='kvm'><name>a</name><memory>1</memory><vcpu placement='auto'>2</vcpu><os><type>hvm</type></os></domain>",
 				"<domain type='kvm'><name>a</name><memory>1</memory><vcpu placement='auto'>2</vcpu><os><type>hvm</type></os></domain>",
 				"<domain type='kvm'><name>a</name><memory>2</memory><currentMemory>3</currentMemory><os><type>hvm</type></os></domain>",
 				"<domain type='kvm'><name>a</name><uuid>not-a-uuid</uuid><memory>1</memory><os><type>hvm</type></os></domain>",
@@ -262,7 +262,7 @@ class MalformedCorpusTests {
 				"<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os>"
 						+ "<devices><serial type='pty'/><serial type='pty'><target port='0'/></serial></devices></domain>",
 				"<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os>"
-						+ "<devices><graphics type='spice'/></devices></domain>",
+						+ "<devices><graphics type='rdp'/></devices></domain>",
 				"<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os>"
 						+ "<devices><graphics type='vnc' passwd='muchtoolongpassword'/></devices></domain>",
 				"<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os>"
