@@ -58,6 +58,7 @@ final class DomainProcesses {
 	 * {@code shutoff/failed}.
 	 */
 	void start(DomainDefinition definition, StateReason reason, DomainEventType eventType) {
+		ResourceFit.check(this.context, definition);
 		RootLayout layout = this.context.layout();
 		String name = definition.name();
 		int id = this.context.nextDomainId();
