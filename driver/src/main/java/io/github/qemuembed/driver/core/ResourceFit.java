@@ -30,7 +30,7 @@ final class ResourceFit {
 	private static final long MIB = 1024 * 1024;
 
 	/** QEMU's own memory per VM beyond guest RAM (measured: see the class comment). */
-	static final long QEMU_OVERHEAD_BYTES = 128 * MIB;
+	static final long QEMU_OVERHEAD_BYTES = ResourceLimitException.QEMU_MEMORY_OVERHEAD_BYTES;
 
 	private final CgroupLimits limits;
 

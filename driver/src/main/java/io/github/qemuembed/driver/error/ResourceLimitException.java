@@ -7,6 +7,13 @@ package io.github.qemuembed.driver.error;
  */
 public class ResourceLimitException extends QemuEmbedException {
 
+	/**
+	 * What the driver counts per VM beyond guest RAM: QEMU's own resident memory, measured (a Linux
+	 * guest under TCG, the largest case, about 107 MiB; docs/performance.md) and rounded up. Size
+	 * memory limits with it: guest memory + this, per VM, plus the application's own.
+	 */
+	public static final long QEMU_MEMORY_OVERHEAD_BYTES = 128L * 1024 * 1024;
+
 	private final long limitBytes;
 
 	public ResourceLimitException(String message, long limitBytes) {
