@@ -86,6 +86,33 @@ class ExecutableJarIT {
 		assertThat(read(log)).contains("Stopping 1 running domain(s) [demo]").contains("VM 'demo' stopped:");
 	}
 
+	@Test
+	void sigtermDuringStartStopsTheStartingVmAndExitsZero() throws Exception {
+		int port = freePort();
+		Path log = this.directory.resolve("app.log");
+		Path root = this.directory.resolve("root");
+		String java = ProcessHandle.current().info().command().orElse("java");
+		this.app = new ProcessBuilder(java, "-jar", JAR.toString(), "--server.port=" + port,
+				"--qemu.embed.root=" + root)
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+		// the driver is open: the declared domain's start comes next
+		await().atMost(Duration.ofSeconds(90)).until(() -> {
+			assertThat(this.app.isAlive()).as("the app ended early; its log:%n%s", read(log)).isTrue();
+			return read(log).contains("qemu-embed driver opened on root");
+		});
+		this.app.destroy(); // SIGTERM
+		assertThat(this.app.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+		assertThat(this.app.exitValue()).as("exit status; log:%n%s", read(log)).isZero();
+		// no QEMU of this root outlives the app, whether the signal came before or after it started
+		List<ProcessHandle> left = ProcessHandle.allProcesses()
+			.filter((p) -> p.info().commandLine().map((c) -> c.contains("qemu-system") && c.contains(root.toString()))
+				.orElse(false))
+			.toList();
+		assertThat(left).as("QEMU processes left; log:%n%s", read(log)).isEmpty();
+	}
+
 	private static String read(Path log) {
 		try {
 			return Files.readString(log, StandardCharsets.UTF_8);

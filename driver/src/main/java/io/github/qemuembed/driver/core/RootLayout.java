@@ -1,7 +1,6 @@
 package io.github.qemuembed.driver.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,8 +81,11 @@ public final class RootLayout {
 			restrict(libDir());
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot create the root layout under " + this.root + ": " + ex.getMessage(),
-					ex);
+			// typically a read-only file system (a container's root with readOnlyRootFilesystem) or a
+			// directory of another user: a configuration to change, not an I/O accident
+			throw new InvalidConfigurationException(null, "Cannot create the root layout under " + this.root + " ("
+					+ ex.getMessage() + "): the root must be a writable directory; in a container, put it on a "
+					+ "writable volume (the sample image's /var/lib/qemu-embed, a PVC in Kubernetes)", ex);
 		}
 	}
 
