@@ -70,7 +70,13 @@ public final class EmbedGuestBenchmark implements Benchmark {
 					guestConsole.awaitText(TestGuest.READY_MARKER, TIMEOUT);
 					boot.add((System.nanoTime() - start) / 1_000_000.0);
 					var info = domain.info();
-					overhead.add(ProcessStats.overheadMiB(info.pid().orElseThrow(), info.maxMemoryKiB() * 1024));
+					double overheadMiB = ProcessStats.overheadMiB(info.pid().orElseThrow(), info.maxMemoryKiB() * 1024);
+					if (overheadMiB < 0) {
+						// no mapping of exactly the guest's RAM size: a figure without it would be wrong, not missing
+						throw new IllegalStateException("Could not find the guest RAM mapping of QEMU pid " + info.pid()
+								+ " in /proc/PID/smaps");
+					}
+					overhead.add(overheadMiB);
 					long stop = System.nanoTime();
 					if (!domain.shutdown(TIMEOUT)) {
 						throw new IllegalStateException("The guest did not power off by itself within " + TIMEOUT
