@@ -13,12 +13,22 @@ import io.github.qemuembed.driver.DomainStatus;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 /**
  * The {@code qemuReadiness} health contributor, meant for the {@code readiness} group (a pod's
- * readiness probe): UP when every declared domain with {@code autostart: true} is running, DOWN
- * otherwise, with each one that is not and why ({@code not defined yet} while the application starts,
- * its state and reason after that, e.g. {@code shutoff (crashed)}).
+ * readiness probe): UP when every declared domain with {@code autostart: true} is running,
+ * {@value #NOT_READY_CODE} otherwise, with each one that is not and why ({@code not defined yet}
+ * while the application starts, its state and reason after that, e.g. {@code shutoff (crashed)}).
+ * <p>
+ * {@value #NOT_READY_CODE} is a status of its own, not DOWN: it is not in Boot's default status
+ * order, so the overall {@code /actuator/health} (and anything that watches it) stays UP, like the
+ * {@code qemu} contributor's DEGRADED. The readiness group puts it in its order and maps it to 503:
+ * <pre>
+ * management.endpoint.health.group.readiness.include=readinessState,qemuReadiness
+ * management.endpoint.health.group.readiness.status.order=down,out-of-service,not-ready,up,unknown
+ * management.endpoint.health.group.readiness.status.http-mapping.not-ready=503
+ * </pre>
  * <p>
  * Why readiness and not liveness: a pod whose VM is not running should get no traffic, but
  * restarting the pod (what a failed liveness probe does) would also kill the VMs that still run and
@@ -27,6 +37,11 @@ import org.springframework.boot.health.contributor.Health;
  * VM serves nothing.
  */
 public class QemuReadinessHealthIndicator extends AbstractHealthIndicator {
+
+	static final String NOT_READY_CODE = "NOT_READY";
+
+	/** A declared domain is not running. */
+	public static final Status NOT_READY = new Status(NOT_READY_CODE, "a declared domain is not running");
 
 	private final DomainSnapshots snapshots;
 
@@ -65,7 +80,7 @@ public class QemuReadinessHealthIndicator extends AbstractHealthIndicator {
 			builder.up();
 		}
 		else {
-			builder.down().withDetail("notRunning", notRunning);
+			builder.status(NOT_READY).withDetail("notRunning", notRunning);
 		}
 	}
 

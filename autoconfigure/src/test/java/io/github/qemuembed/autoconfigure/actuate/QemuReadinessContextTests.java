@@ -72,7 +72,7 @@ class QemuReadinessContextTests {
 			Domain alpha = driver.lookup("alpha");
 			alpha.destroy();
 			Health stopped = readiness.health(true);
-			assertThat(stopped.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(stopped.getStatus()).isEqualTo(QemuReadinessHealthIndicator.NOT_READY);
 			assertThat(stopped.getDetails()).containsEntry("notRunning", Map.of("alpha", "shutoff (destroyed)"));
 
 			alpha.start();
@@ -82,7 +82,7 @@ class QemuReadinessContextTests {
 			ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 			await().atMost(Duration.ofSeconds(30)).until(() -> alpha.status().state() != DomainState.RUNNING);
 			Health crashed = readiness.health(true);
-			assertThat(crashed.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(crashed.getStatus()).isEqualTo(QemuReadinessHealthIndicator.NOT_READY);
 			assertThat(crashed.getDetails()).containsEntry("notRunning", Map.of("alpha", "shutoff (crashed)"));
 		});
 	}
@@ -93,7 +93,7 @@ class QemuReadinessContextTests {
 			QemuReadinessHealthIndicator readiness = new QemuReadinessHealthIndicator(
 					context.getBean("qemuEmbedApplicationSnapshots", DomainSnapshots.class), List.of("alpha", "gamma"));
 			Health health = readiness.health(true);
-			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getStatus()).isEqualTo(QemuReadinessHealthIndicator.NOT_READY);
 			assertThat(health.getDetails()).containsEntry("notRunning", Map.of("gamma", "not defined yet"));
 		});
 	}

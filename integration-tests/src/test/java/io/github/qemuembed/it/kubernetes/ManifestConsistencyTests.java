@@ -86,6 +86,12 @@ class ManifestConsistencyTests {
 				(m) -> m.getName().equals("state"));
 		assertThat(rules().check(root)).singleElement().asString().startsWith("the state root (/var/lib/qemu-embed)");
 
+		JsonNode unmapped = yaml.readTree(REPOSITORY.resolve("sample-app/src/main/resources/application.yml").toFile());
+		((com.fasterxml.jackson.databind.node.ObjectNode) unmapped.path("management").path("endpoint").path("health")
+			.path("group").path("readiness")).remove("status");
+		assertThat(new ManifestRules(unmapped, REPOSITORY.resolve("sample-app/src/main/resources")).check(statefulSet()))
+			.singleElement().asString().startsWith("the readiness group does not order not-ready");
+
 		StatefulSet scrape = statefulSet();
 		scrape.getSpec().getTemplate().getMetadata().setAnnotations(Map.of());
 		assertThat(rules().check(scrape)).singleElement().asString().contains("prometheus.io/scrape");

@@ -71,6 +71,14 @@ final class ManifestRules {
 			problems.add("management.endpoint.health.group.readiness.include lacks qemuReadiness: "
 					+ "the readiness probe would not see the VMs");
 		}
+		String order = at("management", "endpoint", "health", "group", "readiness", "status", "order")
+			.map(JsonNode::asText).orElse("");
+		int notReadyCode = at("management", "endpoint", "health", "group", "readiness", "status", "http-mapping",
+				"not-ready").map(JsonNode::asInt).orElse(200);
+		if (!Arrays.asList(order.split("\\s*,\\s*")).contains("not-ready") || notReadyCode != 503) {
+			problems.add("the readiness group does not order not-ready (status.order) and map it to 503 "
+					+ "(status.http-mapping.not-ready): a pod whose VM is not running would stay ready");
+		}
 
 		// grace period
 		Duration shutdownTimeout = at("qemu", "embed", "shutdown", "timeout").map((n) -> duration(n.asText()))
