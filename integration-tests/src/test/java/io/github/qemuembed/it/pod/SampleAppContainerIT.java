@@ -94,9 +94,24 @@ class SampleAppContainerIT {
 	}
 
 	@Test
-	void dockerKillLeavesNothingOnTheHost() throws Exception {
+	void crashedVmMakesThePodUnreadyAndDockerKillLeavesNothingOnTheHost() throws Exception {
 		try (SampleAppContainer app = new SampleAppContainer(768 * MIB)) {
 			app.start();
+			String base = "http://" + app.getHost() + ":" + app.getMappedPort(8080);
+			// QEMU killed inside the container, as the OOM killer would: crashed, the pod unready, the app alive
+			ExecResult kill = app.execInContainer("sh", "-c",
+					"for p in /proc/[0-9]*; do grep -q qemu-system $p/cmdline 2>/dev/null && kill -9 ${p#/proc/}; done");
+			assertThat(kill.getExitCode()).isZero();
+			await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/actuator/health/readiness").statusCode() == 503);
+			assertThat(get(base + "/actuator/health/readiness").body()).contains("\"demo\":\"shutoff (crashed)\"");
+			assertThat(get(base + "/actuator/health/liveness").statusCode()).isEqualTo(200);
+			assertThat(get(base + "/actuator/health").statusCode()).isEqualTo(200);
+			assertThat(app.getLogs()).containsPattern("VM 'demo' (crashed|stopped: QEMU crashed)");
+			// started again (the app's own API), then the whole container killed
+			HttpResponse<String> start = http.send(HttpRequest.newBuilder(URI.create(base + "/vms/demo/start"))
+				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(start.statusCode()).isEqualTo(200);
+			await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/actuator/health/readiness").statusCode() == 200);
 			ProcessHandle jvm = ProcessHandle.of(app.hostPid()).orElseThrow();
 			List<ProcessHandle> qemu = jvm.children().toList();
 			assertThat(qemu).singleElement()
