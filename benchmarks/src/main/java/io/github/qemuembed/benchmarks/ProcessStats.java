@@ -26,6 +26,40 @@ public final class ProcessStats {
 		return -1;
 	}
 
+	/**
+	 * QEMU's own resident memory in MiB: its resident set less the resident part of the guest's RAM
+	 * (the one mapping of exactly {@code guestRamBytes} in {@code /proc/PID/smaps}), so that the figure
+	 * does not depend on how much of its RAM the guest has touched. -1 if it cannot be read.
+	 */
+	public static double overheadMiB(long pid, long guestRamBytes) {
+		long totalKiB = 0;
+		long guestKiB = 0;
+		long mappingSize = -1;
+		boolean found = false;
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps"))) {
+				int dash = line.indexOf('-');
+				int space = line.indexOf(' ');
+				if (dash > 0 && space > dash && line.substring(0, dash).matches("[0-9a-f]+")) {
+					mappingSize = Long.parseUnsignedLong(line.substring(dash + 1, space), 16)
+							- Long.parseUnsignedLong(line.substring(0, dash), 16);
+				}
+				else if (line.startsWith("Rss:")) {
+					long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+					totalKiB += kib;
+					if (mappingSize == guestRamBytes && !found) {
+						guestKiB = kib;
+						found = true;
+					}
+				}
+			}
+		}
+		catch (IOException | NumberFormatException ex) {
+			return -1;
+		}
+		return found ? (totalKiB - guestKiB) / 1024.0 : -1;
+	}
+
 	/** This JVM's resident set size in MiB. */
 	public static double jvmRssMiB() {
 		return rssMiB(ProcessHandle.current().pid());

@@ -129,6 +129,11 @@ class SampleApplicationTests {
 		assertThat(health.statusCode()).isEqualTo(200);
 		assertThat(JsonPath.<String>read(health.body(), "$.status")).isEqualTo("UP");
 		assertThat(JsonPath.<Object>read(health.body(), "$.components.qemu.details.crashed.demo")).isNotNull();
+		// but the pod is not ready: its declared VM does not run
+		HttpResponse<String> readiness = http().get("/actuator/health/readiness");
+		assertThat(readiness.statusCode()).isEqualTo(503);
+		assertThat(JsonPath.<String>read(readiness.body(), "$.components.qemuReadiness.details.notRunning.demo"))
+			.isEqualTo("shutoff (crashed)");
 		// started again, it is no longer counted as crashed
 		assertThat(http().post("/vms/demo/start").statusCode()).isEqualTo(200);
 		await().atMost(Duration.ofSeconds(30))

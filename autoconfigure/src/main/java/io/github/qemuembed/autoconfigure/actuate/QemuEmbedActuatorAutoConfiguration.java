@@ -162,6 +162,21 @@ public final class QemuEmbedActuatorAutoConfiguration {
 					statistics.getIfAvailable());
 		}
 
+		/** For the readiness group: see {@link QemuReadinessHealthIndicator} and docs/kubernetes.md. */
+		@Bean(name = "qemuReadinessHealthIndicator")
+		@ConditionalOnMissingBean(name = "qemuReadinessHealthIndicator")
+		QemuReadinessHealthIndicator qemuReadinessHealthIndicator(
+				@Qualifier("qemuEmbedApplicationSnapshots") DomainSnapshots snapshots, QemuEmbedProperties properties) {
+			java.util.List<String> declared = properties.getDomains()
+				.entrySet()
+				.stream()
+				.filter((entry) -> entry.getValue().isAutostart())
+				.map(java.util.Map.Entry::getKey)
+				.sorted()
+				.toList();
+			return new QemuReadinessHealthIndicator(snapshots, declared);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -7,6 +7,7 @@ import java.util.Optional;
 import io.github.qemuembed.benchmarks.Benchmark;
 import io.github.qemuembed.benchmarks.BenchmarkContext;
 import io.github.qemuembed.benchmarks.Guests;
+import io.github.qemuembed.benchmarks.ProcessStats;
 import io.github.qemuembed.benchmarks.Row;
 import io.github.qemuembed.benchmarks.Samples;
 import io.github.qemuembed.benchmarks.Systems;
@@ -22,6 +23,8 @@ import io.github.qemuembed.testsupport.guest.TestGuest;
  * Scenarios {@code guest-boot} and {@code guest-shutdown} on qemu-embed: the test guest under TCG.
  * Boot: {@code start} until the ready marker arrives on the console; shutdown:
  * {@code shutdown(timeout)} until the domain is SHUTOFF (it must power off by itself, not be forced).
+ * Also QEMU's memory overhead once the guest is up ({@code qemu-overhead}: resident memory beyond the
+ * guest's RAM, the figure the driver's cgroup memory check adds per VM).
  */
 public final class EmbedGuestBenchmark implements Benchmark {
 
@@ -58,6 +61,7 @@ public final class EmbedGuestBenchmark implements Benchmark {
 			Domain domain = driver.define(guest.domain("guest").toXml());
 			Samples boot = new Samples();
 			Samples shutdown = new Samples();
+			Samples overhead = new Samples();
 			for (int i = 0; i < context.settings().guestRuns(); i++) {
 				long start = System.nanoTime();
 				domain.start();
@@ -65,6 +69,14 @@ public final class EmbedGuestBenchmark implements Benchmark {
 						GuestConsole guestConsole = new GuestConsole(console.output(), console.input())) {
 					guestConsole.awaitText(TestGuest.READY_MARKER, TIMEOUT);
 					boot.add((System.nanoTime() - start) / 1_000_000.0);
+					var info = domain.info();
+					double overheadMiB = ProcessStats.overheadMiB(info.pid().orElseThrow(), info.maxMemoryKiB() * 1024);
+					if (overheadMiB < 0) {
+						// no mapping of exactly the guest's RAM size: a figure without it would be wrong, not missing
+						throw new IllegalStateException("Could not find the guest RAM mapping of QEMU pid " + info.pid()
+								+ " in /proc/PID/smaps");
+					}
+					overhead.add(overheadMiB);
 					long stop = System.nanoTime();
 					if (!domain.shutdown(TIMEOUT)) {
 						throw new IllegalStateException("The guest did not power off by itself within " + TIMEOUT
@@ -75,6 +87,7 @@ public final class EmbedGuestBenchmark implements Benchmark {
 				}
 			}
 			return List.of(Row.of("guest-boot", system(), "time", "ms", boot),
+					Row.of("guest-boot", system(), "qemu-overhead", "MiB", overhead),
 					Row.of("guest-shutdown", system(), "time", "ms", shutdown));
 		}
 		finally {

@@ -72,6 +72,7 @@ final class DomainProcesses {
 	 * starts with {@code -incoming defer}, loads the saved state, and resumes only if it ran when saved.
 	 */
 	void start(DomainDefinition definition, StateReason reason, DomainEventType eventType, Incoming incoming) {
+		ResourceFit.check(this.context, definition);
 		RootLayout layout = this.context.layout();
 		String name = definition.name();
 		int id = this.context.nextDomainId();

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 
 /**
@@ -83,7 +82,11 @@ public final class RootLayout {
 			restrict(libDir());
 		}
 		catch (IOException ex) {
-			throw new HostIoException("Cannot create the root layout under " + this.root, ex);
+			// typically a read-only file system (a container's root with readOnlyRootFilesystem) or a
+			// directory of another user: a configuration to change, not an I/O accident
+			throw new InvalidConfigurationException(null, "Cannot create the root layout under " + this.root + " ("
+					+ ex.getMessage() + "): the root must be a writable directory; in a container, put it on a "
+					+ "writable volume (the sample image's /var/lib/qemu-embed, a PVC in Kubernetes)", ex);
 		}
 	}
 

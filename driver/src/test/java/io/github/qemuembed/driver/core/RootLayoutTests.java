@@ -57,4 +57,15 @@ class RootLayoutTests {
 			.hasToString("domain-3-a-very-long-domain-n");
 	}
 
+	@Test
+	void aRootThatCannotBeCreatedIsAConfigurationErrorSayingWhereToPutIt() throws Exception {
+		// a regular file where a directory should be: createDirectories fails as on a read-only file system
+		Path file = Files.writeString(this.temp.resolve("file"), "");
+		RootLayout layout = RootLayout.of(file.resolve("root"));
+		assertThatExceptionOfType(InvalidConfigurationException.class).isThrownBy(layout::create)
+			.withMessageContaining("Cannot create the root layout under " + file.resolve("root"))
+			.withMessageContaining("the root must be a writable directory")
+			.withMessageContaining("writable volume");
+	}
+
 }

@@ -1,0 +1,213 @@
+package io.github.qemuembed.it.pod;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import io.github.qemuembed.testsupport.guest.TestGuest;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.Container.ExecResult;
+import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.wait.strategy.Wait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample app's image as a pod runs it: probes, the VM as the app's child, {@code docker stop}
+ * (SIGTERM and a grace period, as Kubernetes' terminationGracePeriodSeconds), {@code docker kill},
+ * the memory limit, and the faults of a container (no usable /dev/kvm, read-only root filesystem).
+ * <p>
+ * /dev/kvm is passed to every container; on these hosts it is {@code root:root 0600}, so the app's
+ * non-root user cannot use it and the VMs run under TCG (the entry point says so): Linux guests must
+ * boot with TCG here anyway.
+ */
+class SampleAppContainerIT {
+
+	private static final long MIB = 1024 * 1024;
+
+	/** Spring Boot's failure analysis, or its plain report when no analyzer applies. */
+	private static final String FAILED_TO_START = ".*(APPLICATION FAILED TO START|Application run failed).*";
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	@Test
+	void probesChildVmAndDockerStopPowersGuestsOffAndExitsZero() throws Exception {
+		TestGuest guest = TestGuest.standard();
+		String guestXml = guest.domain("guest")
+			.type("qemu")
+			.memoryMiB(128)
+			.toXml()
+			.replace(guest.kernel().toString(), "/guest/vmlinuz")
+			.replace(guest.initramfs().toString(), "/guest/initramfs.cpio.gz");
+		try (SampleAppContainer app = new SampleAppContainer(1024 * MIB)
+			.withFile(guest.kernel(), "/guest/vmlinuz")
+			.withFile(guest.initramfs(), "/guest/initramfs.cpio.gz")
+			.withArguments("--qemu.embed.domains.guest.inline-xml=" + guestXml,
+					"--qemu.embed.domains.guest.autostart=true", "--qemu.embed.shutdown.timeout=20s")) {
+			long started = System.nanoTime();
+			app.start();
+			System.out.printf("SampleAppContainerIT: container start to readiness UP (VMs running): %d ms%n",
+					(System.nanoTime() - started) / 1_000_000);
+			String base = "http://" + app.getHost() + ":" + app.getMappedPort(8080);
+			HttpResponse<String> readiness = get(base + "/actuator/health/readiness");
+			assertThat(readiness.statusCode()).isEqualTo(200);
+			assertThat(get(base + "/actuator/health/liveness").statusCode()).isEqualTo(200);
+			assertThat(get(base + "/actuator/health").body()).contains("\"qemuReadiness\"")
+				.contains("\"declared\":[\"demo\",\"guest\"]");
+			assertThat(app.getLogs()).contains("qemu-embed: WARNING: /dev/kvm exists but user 10001");
+
+			// both QEMUs are children of the JVM, which is the container's pid 1 (the entry point execs java)
+			List<String> qemuParents = processes(app).stream()
+				.filter((line) -> line.contains("qemu-system-x86_64"))
+				.map((line) -> line.split(" ", 2)[0])
+				.toList();
+			assertThat(qemuParents).containsExactly("1", "1");
+			assertThat(processes(app)).anyMatch((line) -> line.startsWith("0 ") && line.contains("JarLauncher"));
+
+			// wait until the guest's shell runs, so that it answers the ACPI power button
+			await().atMost(Duration.ofMinutes(2)).until(() -> consoleSaysReady(base));
+
+			app.dockerStop(40);
+			var state = app.state();
+			String log = app.getLogs(OutputFrame.OutputType.STDOUT);
+			assertThat(state.getExitCodeLong()).as("exit status (137: killed at the end of the grace period); log:%n%s", log)
+				.isZero();
+			assertThat(log).contains("Stopping 2 running domain(s)")
+				.contains("VM 'guest' stopped: the guest powered off")
+				.contains("VM 'demo' stopped: forced off");
+		}
+	}
+
+	/** The guest's console through the app's own API: its serial log once the shell is up. */
+	private static boolean consoleSaysReady(String base) {
+		try {
+			return get(base + "/vms/guest/console").body().contains(TestGuest.READY_MARKER);
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	@Test
+	void crashedVmMakesThePodUnreadyAndDockerKillLeavesNothingOnTheHost() throws Exception {
+		try (SampleAppContainer app = new SampleAppContainer(768 * MIB)) {
+			app.start();
+			String base = "http://" + app.getHost() + ":" + app.getMappedPort(8080);
+			// QEMU killed inside the container, as the OOM killer would: crashed, the pod unready, the app alive
+			ExecResult kill = app.execInContainer("sh", "-c",
+					// by comm (truncated to 15 characters): this script's own command line names QEMU too
+					"for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = qemu-system-x86 ] && kill -9 ${p#/proc/}; done; true");
+			assertThat(kill.getExitCode()).isZero();
+			await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/actuator/health/readiness").statusCode() == 503);
+			assertThat(get(base + "/actuator/health/readiness").body()).contains("\"demo\":\"shutoff (crashed)\"");
+			assertThat(get(base + "/actuator/health/liveness").statusCode()).isEqualTo(200);
+			assertThat(get(base + "/actuator/health").statusCode()).isEqualTo(200);
+			assertThat(app.getLogs()).containsPattern("VM 'demo' (crashed|stopped: QEMU crashed)");
+			// started again (the app's own API), then the whole container killed
+			HttpResponse<String> start = http.send(HttpRequest.newBuilder(URI.create(base + "/vms/demo/start"))
+				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(start.statusCode()).isEqualTo(200);
+			await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/actuator/health/readiness").statusCode() == 200);
+			ProcessHandle jvm = ProcessHandle.of(app.hostPid()).orElseThrow();
+			List<ProcessHandle> qemu = jvm.children().toList();
+			assertThat(qemu).singleElement()
+				.satisfies((child) -> assertThat(child.info().command()).hasValueSatisfying(
+						(command) -> assertThat(command).endsWith("qemu-system-x86_64")));
+			app.dockerKill();
+			jvm.onExit().get();
+			qemu.get(0).onExit().get();
+			assertThat(jvm.isAlive()).isFalse();
+			assertThat(qemu.get(0).isAlive()).isFalse();
+			assertThat(app.state().getRunning()).isFalse();
+		}
+	}
+
+	@Test
+	void aDomainLargerThanTheMemoryLimitIsRefusedNamingTheLimit() {
+		String big = "<domain type='qemu'><name>big</name><memory unit='MiB'>1024</memory><vcpu>1</vcpu>"
+				+ "<os><type arch='x86_64' machine='q35'>hvm</type></os></domain>";
+		try (SampleAppContainer app = new SampleAppContainer(512 * MIB)
+			.withArguments("--qemu.embed.domains.demo.autostart=false", "--qemu.embed.domains.big.inline-xml=" + big,
+					"--qemu.embed.domains.big.autostart=true")
+			.waitingFor(Wait.forLogMessage(FAILED_TO_START, 1)
+				.withStartupTimeout(Duration.ofMinutes(3)))) {
+			app.start();
+			await().atMost(Duration.ofMinutes(1)).until(() -> !app.state().getRunning());
+			assertThat(app.state().getExitCodeLong()).isNotZero();
+			assertThat(app.getLogs()).contains("Domain 'big' does not fit the memory limit of 512 MiB "
+					+ "(/sys/fs/cgroup/memory/memory.limit_in_bytes)", "1024 MiB guest memory + 128 MiB QEMU overhead");
+		}
+	}
+
+	@Test
+	void withoutUsableKvmAccelKvmIsRefused() {
+		try (SampleAppContainer app = new SampleAppContainer(768 * MIB).withArguments("--qemu.embed.accel=kvm")
+			.waitingFor(Wait.forLogMessage(FAILED_TO_START, 1)
+				.withStartupTimeout(Duration.ofMinutes(3)))) {
+			app.start();
+			await().atMost(Duration.ofMinutes(1)).until(() -> !app.state().getRunning());
+			assertThat(app.state().getExitCodeLong()).isNotZero();
+			assertThat(app.getLogs()).contains("qemu-embed: WARNING: /dev/kvm exists but user 10001")
+				.contains("accel=kvm was requested but KVM is not usable here");
+		}
+	}
+
+	@Test
+	void readOnlyRootFilesystemRunsWithTheStateRootOnAVolumeAndAVcpuOverTheQuotaIsAWarning() throws Exception {
+		try (SampleAppContainer app = new SampleAppContainer(768 * MIB)
+			// 0.9 CPU: the demo's one vCPU is more than the quota
+			.withCreateContainerCmdModifier((cmd) -> cmd.getHostConfig().withReadonlyRootfs(true).withNanoCPUs(900_000_000L))
+			.withTmpFs(java.util.Map.of("/tmp", "rw,exec"))) {
+			app.start();
+			String base = "http://" + app.getHost() + ":" + app.getMappedPort(8080);
+			assertThat(get(base + "/actuator/health/readiness").statusCode()).isEqualTo(200);
+			ExecResult write = app.execInContainer("sh", "-c", "touch /app/x");
+			assertThat(write.getExitCode()).isNotZero();
+			assertThat(app.getLogs()).contains("Domain 'demo' brings the running vCPUs to 1, more than the CPU quota of 0.9 CPU(s)");
+		}
+	}
+
+	@Test
+	void readOnlyRootFilesystemWithTheStateRootOffTheVolumeIsRefusedClearly() {
+		try (SampleAppContainer app = new SampleAppContainer(768 * MIB)
+			.withCreateContainerCmdModifier((cmd) -> cmd.getHostConfig().withReadonlyRootfs(true))
+			.withTmpFs(java.util.Map.of("/tmp", "rw,exec"))
+			.withArguments("--qemu.embed.root=/srv/qemu-embed")
+			.waitingFor(Wait.forLogMessage(FAILED_TO_START, 1)
+				.withStartupTimeout(Duration.ofMinutes(3)))) {
+			app.start();
+			await().atMost(Duration.ofMinutes(1)).until(() -> !app.state().getRunning());
+			assertThat(app.state().getExitCodeLong()).isNotZero();
+			assertThat(app.getLogs()).contains("APPLICATION FAILED TO START")
+				.contains("Cannot create the root layout under /srv/qemu-embed (/srv/qemu-embed: Read-only file system)")
+				.contains("writable volume");
+		}
+	}
+
+	/** {@code PPID COMMAND-LINE} of each process in the container (the image has no ps). */
+	private static List<String> processes(SampleAppContainer app) throws IOException, InterruptedException {
+		ExecResult result = app.execInContainer("sh", "-c",
+				"for p in /proc/[0-9]*; do [ -r $p/stat ] && echo \"$(cut -d' ' -f4 $p/stat) $(tr '\\0' ' ' < $p/cmdline)\"; done");
+		return result.getStdout().lines().toList();
+	}
+
+	private static HttpResponse<String> get(String uri) {
+		try {
+			return http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30)).GET().build(),
+					HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
