@@ -45,6 +45,13 @@ final class SampleAppContainer extends GenericContainer<SampleAppContainer> {
 			.withDevices(new Device("rwm", "/dev/kvm", "/dev/kvm")));
 		waitingFor(Wait.forHttp("/actuator/health/readiness").forPort(8080).forStatusCode(200)
 			.withStartupTimeout(Duration.ofMinutes(3)));
+		// the tests drive 'demo' over HTTP without a login, like a script of the operator's: a rule lets
+		// anonymous callers start and stop it (web requests are otherwise read-only: docs/security.md)
+		withArguments("--qemu.embed.access.rules[0].principals[0]=anonymous",
+				"--qemu.embed.access.rules[0].permissions[0]=domain.start",
+				"--qemu.embed.access.rules[0].permissions[1]=domain.stop",
+				"--qemu.embed.access.rules[0].permissions[2]=domain.init_control",
+				"--qemu.embed.access.rules[0].domains[0]=demo");
 	}
 
 	/** Application arguments ({@code --name=value}), after the image's entry point. */
