@@ -112,6 +112,10 @@ final class CharDeviceReader {
 			throw new InvalidConfigurationException(target.attrPath("name"),
 					"'" + Numbers.abbreviate(name) + "' is not a channel name (like org.qemu.guest_agent.0)");
 		}
+		// the agent's connection state that libvirt writes into the live XML of a running domain (virsh dumpxml):
+		// a report, not a setting, so XML copied from a running domain defines the same channel (libvirt too
+		// reads it back without effect); the driver reports the state in DomainInfo.guestAgent()
+		target.oneOf("state", null, "connected", "disconnected");
 		target.finish();
 		if (spicevmc && !name.equals("com.redhat.spice.0")) {
 			throw new UnsupportedConfigurationException(target.attrPath("name"),

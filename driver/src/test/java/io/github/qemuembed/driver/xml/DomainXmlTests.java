@@ -44,6 +44,19 @@ class DomainXmlTests {
 	}
 
 	@Test
+	void theAgentChannelStateOfLiveXmlIsAReportNotASetting() {
+		String channel = "<devices><channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0' "
+				+ "state='%s'/></channel></devices>";
+		DomainDefinition live = DomainXml.parse(minimal(channel.formatted("connected")));
+		assertThat(live.devices().channels())
+			.isEqualTo(DomainXml.parse(minimal(channel.replace(" state='%s'", ""))).devices().channels());
+		assertThat(DomainXml.write(live, false)).doesNotContain("state=");
+		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+			.isThrownBy(() -> DomainXml.parse(minimal(channel.formatted("maybe"))))
+			.satisfies((ex) -> assertThat(ex.path()).endsWith("/target/@state"));
+	}
+
+	@Test
 	void parsesTheFullExample() {
 		DomainDefinition def = DomainXml.parse(resource("q35-full.xml"));
 		assertThat(def.name()).isEqualTo("full");
