@@ -1,11 +1,16 @@
 package io.github.qemuembed.it.kubernetes;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -32,8 +37,44 @@ class ManifestConsistencyTests {
 	}
 
 	private static ManifestRules rules() throws IOException {
-		JsonNode application = yaml.readTree(REPOSITORY.resolve("sample-app/src/main/resources/application.yml").toFile());
-		return new ManifestRules(application, REPOSITORY.resolve("sample-app/src/main/resources"));
+		return new ManifestRules(application(), REPOSITORY.resolve("sample-app/src/main/resources"));
+	}
+
+	/**
+	 * The sample's application.yml as the image runs it: the default document, with the documents of the
+	 * profiles the image activates ({@code ENV SPRING_PROFILES_ACTIVE} in deploy/image/Dockerfile) merged over
+	 * it, as Spring Boot merges them.
+	 */
+	static JsonNode application() throws IOException {
+		List<String> profiles = Files.readAllLines(REPOSITORY.resolve("deploy/image/Dockerfile"))
+			.stream()
+			.filter((line) -> line.startsWith("ENV SPRING_PROFILES_ACTIVE="))
+			.flatMap((line) -> Arrays.stream(line.substring(line.indexOf('=') + 1).split(",")))
+			.map(String::strip)
+			.toList();
+		ObjectNode merged = yaml.createObjectNode();
+		try (MappingIterator<JsonNode> documents = yaml.readerFor(JsonNode.class)
+			.readValues(REPOSITORY.resolve("sample-app/src/main/resources/application.yml").toFile())) {
+			for (JsonNode document : documents.readAll()) {
+				String profile = document.path("spring").path("config").path("activate").path("on-profile").asText("");
+				if (profile.isEmpty() || profiles.contains(profile)) {
+					merge(merged, document);
+				}
+			}
+		}
+		return merged;
+	}
+
+	private static void merge(ObjectNode into, JsonNode from) {
+		from.fields().forEachRemaining((field) -> {
+			JsonNode existing = into.get(field.getKey());
+			if (existing instanceof ObjectNode object && field.getValue().isObject()) {
+				merge(object, field.getValue());
+			}
+			else {
+				into.set(field.getKey(), field.getValue().deepCopy());
+			}
+		});
 	}
 
 	@Test
@@ -86,7 +127,7 @@ class ManifestConsistencyTests {
 				(m) -> m.getName().equals("state"));
 		assertThat(rules().check(root)).singleElement().asString().startsWith("the state root (/var/lib/qemu-embed)");
 
-		JsonNode unmapped = yaml.readTree(REPOSITORY.resolve("sample-app/src/main/resources/application.yml").toFile());
+		JsonNode unmapped = application();
 		((com.fasterxml.jackson.databind.node.ObjectNode) unmapped.path("management").path("endpoint").path("health")
 			.path("group").path("readiness")).remove("status");
 		assertThat(new ManifestRules(unmapped, REPOSITORY.resolve("sample-app/src/main/resources")).check(statefulSet()))
