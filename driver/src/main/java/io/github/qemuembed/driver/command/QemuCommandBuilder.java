@@ -138,18 +138,18 @@ public final class QemuCommandBuilder {
 		timer("hpet").flatMap(ClockTimer::present)
 			.ifPresent((present) -> machineArg.append(",hpet=").append(present ? "on" : "off"));
 		List<String> pflash = firmware(machineArg);
-		this.def.memoryBacking().ifPresent((backing) -> machineArg.append(",memory-backend=pc.ram"));
+		GuestMemory memory = new GuestMemory(this.def);
+		memory.machineOption().ifPresent((option) -> machineArg.append(',').append(option));
 		add("-machine", machineArg.toString());
 		add("-accel", (this.ctx.accel() == Accel.KVM) ? "kvm" : "tcg");
 		pflash.forEach(this::add);
 		cpu();
 		add("-m", "size=" + this.def.memoryKiB() + "k");
-		this.def.memoryBacking().ifPresent((backing) -> add("-object", Json.object()
-			.put("qom-type", backing.source().equals("memfd") ? "memory-backend-memfd" : "memory-backend-ram")
-			.put("id", "pc.ram").put("size", this.def.memoryKiB() * 1024).put("share", backing.shared())
-			.toString()));
+		memory.backends().forEach(this::add);
 		smp();
+		memory.numa().forEach(this::add);
 		add("-uuid", this.def.uuid().toString());
+		SmbiosTables.args(this.def).forEach(this::add);
 		this.def.clockOffset().ifPresent((offset) -> add("-rtc", "base=" + offset.xmlName()
 				+ (timer("rtc").flatMap(ClockTimer::tickpolicy).orElse("").equals("catchup") ? ",driftfix=slew" : "")));
 		timer("pit").flatMap(ClockTimer::tickpolicy).ifPresent((policy) -> {

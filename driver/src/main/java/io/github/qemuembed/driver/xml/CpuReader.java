@@ -116,8 +116,9 @@ final class CpuReader {
 			child.finish();
 			return cacheMode;
 		});
+		List<NumaCell> numa = node.child("numa").map(NumaReader::read).orElse(List.of());
 		node.finish();
-		return new CpuConfig(mode, model, topology, features, migratable, cache);
+		return new CpuConfig(mode, model, topology, features, migratable, cache, numa);
 	}
 
 }

@@ -28,12 +28,22 @@ import java.util.UUID;
  * @param devices the devices
  * @param commandline {@code qemu:commandline} extras
  * @param memoryBacking {@code <memoryBacking>}: the guest RAM's backend (memfd, shared)
+ * @param sysinfo {@code <sysinfo type='smbios'>}: SMBIOS strings, used with {@code <os><smbios mode='sysinfo'/>}
  */
 public record DomainDefinition(DomainType type, String name, UUID uuid, Optional<String> title,
 		Optional<String> description, Optional<String> metadata, long memoryKiB, long currentMemoryKiB, Vcpu vcpu,
 		OsConfig os, Features features, Optional<CpuConfig> cpu, Optional<ClockConfig> clock, PowerManagement pm,
 		LifecycleAction onPoweroff, LifecycleAction onReboot, LifecycleAction onCrash, Devices devices,
-		QemuCommandline commandline, Optional<MemoryBacking> memoryBacking) {
+		QemuCommandline commandline, Optional<MemoryBacking> memoryBacking, Optional<Sysinfo> sysinfo) {
+
+	public DomainDefinition(DomainType type, String name, UUID uuid, Optional<String> title,
+			Optional<String> description, Optional<String> metadata, long memoryKiB, long currentMemoryKiB, Vcpu vcpu,
+			OsConfig os, Features features, Optional<CpuConfig> cpu, Optional<ClockConfig> clock, PowerManagement pm,
+			LifecycleAction onPoweroff, LifecycleAction onReboot, LifecycleAction onCrash, Devices devices,
+			QemuCommandline commandline, Optional<MemoryBacking> memoryBacking) {
+		this(type, name, uuid, title, description, metadata, memoryKiB, currentMemoryKiB, vcpu, os, features, cpu,
+				clock, pm, onPoweroff, onReboot, onCrash, devices, commandline, memoryBacking, Optional.empty());
+	}
 
 	public DomainDefinition(DomainType type, String name, UUID uuid, Optional<String> title,
 			Optional<String> description, Optional<String> metadata, long memoryKiB, long currentMemoryKiB, Vcpu vcpu,
@@ -62,13 +72,14 @@ public record DomainDefinition(DomainType type, String name, UUID uuid, Optional
 	public DomainDefinition withDevices(Devices devices) {
 		return new DomainDefinition(this.type, this.name, this.uuid, this.title, this.description, this.metadata,
 				this.memoryKiB, this.currentMemoryKiB, this.vcpu, this.os, this.features, this.cpu, this.clock, this.pm,
-				this.onPoweroff, this.onReboot, this.onCrash, devices, this.commandline, this.memoryBacking);
+				this.onPoweroff, this.onReboot, this.onCrash, devices, this.commandline, this.memoryBacking, this.sysinfo);
 	}
 
 	public DomainDefinition withOs(OsConfig os) {
 		return new DomainDefinition(this.type, this.name, this.uuid, this.title, this.description, this.metadata,
 				this.memoryKiB, this.currentMemoryKiB, this.vcpu, os, this.features, this.cpu, this.clock, this.pm,
-				this.onPoweroff, this.onReboot, this.onCrash, this.devices, this.commandline, this.memoryBacking);
+				this.onPoweroff, this.onReboot, this.onCrash, this.devices, this.commandline, this.memoryBacking,
+				this.sysinfo);
 	}
 
 	/**

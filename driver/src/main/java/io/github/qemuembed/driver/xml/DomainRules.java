@@ -1,6 +1,7 @@
 package io.github.qemuembed.driver.xml;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
@@ -19,6 +20,10 @@ final class DomainRules {
 	static void check(DomainDefinition def) {
 		memory(def);
 		os(def.os());
+		if (def.os().smbiosMode().filter("sysinfo"::equals).isPresent() && def.sysinfo().isEmpty()) {
+			throw new InvalidConfigurationException("/domain/os/smbios/@mode",
+					"<smbios mode='sysinfo'/> needs a <sysinfo type='smbios'> with the strings");
+		}
 		devices(def);
 		cpu(def);
 	}
@@ -67,6 +72,19 @@ final class DomainRules {
 						+ topology.total() + " must equal the vCPU count (" + def.vcpus() + ")");
 			}
 		});
+		List<NumaCell> cells = def.cpu().map(CpuConfig::numa).orElse(List.of());
+		for (NumaCell cell : cells) {
+			cell.cpus().map((cpus) -> CpuSets.parse("", cpus).length() - 1).filter((max) -> max >= def.vcpus())
+				.ifPresent((max) -> {
+					throw new InvalidConfigurationException("/domain/cpu/numa/cell[" + (cell.id() + 1) + "]/@cpus",
+							"vCPU " + max + " is not below the vCPU count (" + def.vcpus() + ")");
+				});
+		}
+		if (!cells.isEmpty() && cells.stream().mapToLong(NumaCell::memoryKiB).sum() != def.memoryKiB()) {
+			// the reader sets <memory> to the cells' sum, as libvirt does; a definition built otherwise is wrong
+			throw new InvalidConfigurationException("/domain/memory", "memory (" + def.memoryKiB()
+					+ " KiB) is not the sum of the NUMA cells' memory");
+		}
 	}
 
 	private static void devices(DomainDefinition def) {

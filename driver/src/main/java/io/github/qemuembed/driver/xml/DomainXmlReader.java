@@ -42,7 +42,12 @@ final class DomainXmlReader {
 		String name = nameNode.requiredText();
 		nameNode.finish();
 		DomainNames.validate(name);
-		UUID uuid = domain.child("uuid").map(XmlValues::uuid).orElseGet(UUID::randomUUID);
+		Optional<UUID> givenUuid = domain.child("uuid").map(XmlValues::uuid);
+		Optional<Sysinfo> sysinfo = domain.child("sysinfo")
+			.map((node) -> SysinfoReader.read(node, givenUuid.orElse(null), givenUuid.isPresent()));
+		// as libvirt: without <uuid> the SMBIOS system uuid is the domain's
+		UUID uuid = givenUuid.or(() -> sysinfo.map((info) -> info.system().get("uuid")).map(UUID::fromString))
+			.orElseGet(UUID::randomUUID);
 		Optional<String> title = domain.child("title").map(DomainXmlReader::title);
 		Optional<String> description = domain.child("description").map((node) -> {
 			String text = node.text();
@@ -50,11 +55,21 @@ final class DomainXmlReader {
 			return text;
 		});
 		Optional<String> metadata = domain.child("metadata").map(DomainXmlReader::metadata);
-		long memory = XmlValues.memory(domain.requiredChild("memory"));
+		Optional<CpuConfig> cpu = domain.child("cpu").map(CpuReader::cpu);
+		long numaMemory = cpu.map(CpuConfig::numa).orElse(List.of()).stream().mapToLong(NumaCell::memoryKiB).sum();
+		if (numaMemory > XmlValues.MAX_MEMORY_KIB) {
+			throw new InvalidConfigurationException("/domain/cpu/numa", "the cells' memory adds up to more than the "
+					+ "supported maximum of 16 TiB");
+		}
+		// with NUMA cells libvirt takes their sum as <memory>, whatever it says (it may even be left out)
+		long memory = (numaMemory > 0) ? domain.child("memory").map(XmlValues::memory).map((given) -> numaMemory)
+			.orElse(numaMemory) : XmlValues.memory(domain.requiredChild("memory"));
 		if (memory == 0) {
 			throw new InvalidConfigurationException("/domain/memory", "memory must be more than 0");
 		}
-		long currentMemory = domain.child("currentMemory").map(XmlValues::memory).orElse(memory);
+		long currentMemory = domain.child("currentMemory").map(XmlValues::memory)
+			.map((value) -> (numaMemory > 0) ? Math.min(value, memory) : value)
+			.orElse(memory);
 		if (currentMemory == 0) {
 			throw new InvalidConfigurationException("/domain/currentMemory", "currentMemory must be more than 0");
 		}
@@ -63,7 +78,6 @@ final class DomainXmlReader {
 		Vcpu vcpu = domain.child("vcpu").map(CpuReader::vcpu).orElse(new Vcpu(1, Optional.empty()));
 		OsConfig os = OsReader.read(domain.requiredChild("os"));
 		Features features = domain.child("features").map(FeaturesReader::read).orElse(Features.NONE);
-		Optional<CpuConfig> cpu = domain.child("cpu").map(CpuReader::cpu);
 		Optional<ClockConfig> clock = domain.child("clock").map(ClockReader::read);
 		PowerManagement pm = domain.child("pm").map(DomainXmlReader::pm).orElse(PowerManagement.DEFAULT);
 		LifecycleAction onPoweroff = lifecycle(domain, "on_poweroff", LifecycleAction.DESTROY,
@@ -80,7 +94,7 @@ final class DomainXmlReader {
 		domain.finish();
 		DomainDefinition definition = new DomainDefinition(type, name, uuid, title, description, metadata, memory,
 				currentMemory, vcpu, os, features, cpu, clock, pm, onPoweroff, onReboot, onCrash, devices, commandline,
-				memoryBacking);
+				memoryBacking, sysinfo);
 		DomainRules.check(definition);
 		return definition;
 	}

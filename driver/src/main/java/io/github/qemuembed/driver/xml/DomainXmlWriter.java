@@ -47,6 +47,7 @@ final class DomainXmlWriter {
 			this.out.start("access").attr("mode", backing.shared() ? "shared" : "private").end();
 			this.out.end();
 		});
+		def.sysinfo().ifPresent(this::sysinfo);
 		os(def.os());
 		Features features = def.features();
 		if (!features.equals(Features.NONE)) {
@@ -137,10 +138,33 @@ final class DomainXmlWriter {
 		os.cmdline().ifPresent((cmdline) -> this.out.text("cmdline", cmdline));
 		os.bootMenu().ifPresent((menu) -> this.out.start("bootmenu").attr("enable", menu.enable() ? "yes" : "no")
 			.attr("timeout", menu.timeout().orElse(null)).end());
+		os.smbiosMode().ifPresent((mode) -> this.out.start("smbios").attr("mode", mode).end());
 		for (BootDevice boot : os.boot()) {
 			this.out.start("boot").attr("dev", boot.xmlName()).end();
 		}
 		this.out.end();
+	}
+
+	private void sysinfo(Sysinfo sysinfo) {
+		this.out.start("sysinfo").attr("type", "smbios");
+		sysinfoBlock("bios", sysinfo.bios());
+		sysinfoBlock("system", sysinfo.system());
+		sysinfoBlock("baseBoard", sysinfo.baseBoard());
+		sysinfoBlock("chassis", sysinfo.chassis());
+		if (!sysinfo.oemStrings().isEmpty()) {
+			this.out.start("oemStrings");
+			sysinfo.oemStrings().forEach((value) -> this.out.text("entry", value));
+			this.out.end();
+		}
+		this.out.end();
+	}
+
+	private void sysinfoBlock(String name, Map<String, String> entries) {
+		if (!entries.isEmpty()) {
+			this.out.start(name);
+			entries.forEach((key, value) -> this.out.start("entry").attr("name", key).textAndEnd(value));
+			this.out.end();
+		}
 	}
 
 	private void cpu(CpuConfig cpu) {
@@ -153,6 +177,21 @@ final class DomainXmlWriter {
 			.attr("mode", mode).end());
 		for (CpuFeature feature : cpu.features()) {
 			this.out.start("feature").attr("policy", feature.policy()).attr("name", feature.name()).end();
+		}
+		if (!cpu.numa().isEmpty()) {
+			this.out.start("numa");
+			for (NumaCell cell : cpu.numa()) {
+				this.out.start("cell").attr("id", cell.id()).attr("cpus", cell.cpus().orElse(null))
+					.attr("memory", cell.memoryKiB()).attr("unit", "KiB").attr("memAccess", cell.memAccess().orElse(null));
+				if (!cell.distances().isEmpty()) {
+					this.out.start("distances");
+					new java.util.TreeMap<>(cell.distances()).forEach((id, value) -> this.out.start("sibling").attr("id", id)
+						.attr("value", value).end());
+					this.out.end();
+				}
+				this.out.end();
+			}
+			this.out.end();
 		}
 		this.out.end();
 	}

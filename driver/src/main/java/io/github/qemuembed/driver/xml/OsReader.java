@@ -102,8 +102,21 @@ final class OsReader {
 			child.finish();
 			return new OsConfig.BootMenu(enable, timeout);
 		});
+		Optional<String> smbiosMode = node.child("smbios").map((child) -> {
+			String mode = child.attr("mode").orElseThrow(() -> new InvalidConfigurationException(child.attrPath("mode"),
+					"give <smbios mode='sysinfo|emulate'/>"));
+			if (mode.equals("host")) {
+				// libvirt copies the host's SMBIOS (dmidecode); a guest of an embedding application gets its own
+				throw new UnsupportedConfigurationException(child.attrPath("mode"), "mode='host' (the host's SMBIOS "
+						+ "strings) is not supported; give the strings in <sysinfo type='smbios'> with mode='sysinfo'");
+			}
+			child.oneOf("mode", null, "sysinfo", "emulate");
+			child.finish();
+			return mode;
+		});
 		node.finish();
-		return new OsConfig(arch, machine, boot, kernel, initrd, cmdline, loader, nvram, firmware, bootMenu);
+		return new OsConfig(arch, machine, boot, kernel, initrd, cmdline, loader, nvram, firmware, bootMenu,
+				smbiosMode);
 	}
 
 }
