@@ -93,6 +93,8 @@ public final class QemuCommandBuilder {
 
 	private final List<HelperProcess> helpers = new ArrayList<>();
 
+	private final BlockNodes blockNodes = new BlockNodes();
+
 	/** Debian's qemu-system-common ships the C virtiofsd here. */
 	static final String VIRTIOFSD = "/usr/lib/qemu/virtiofsd";
 
@@ -471,9 +473,12 @@ public final class QemuCommandBuilder {
 		if (disk.source().isPresent()) {
 			String storage = id + "-storage";
 			format = id + "-format";
-			String driver;
-			String filename;
+			String driver = null;
+			String filename = null;
 			switch (disk.type()) {
+				case NETWORK -> {
+					// the storage node is the protocol's (nbd, http, https): see below
+				}
 				case FILE -> {
 					driver = "file";
 					filename = disk.source().get().file().get();
@@ -495,8 +500,11 @@ public final class QemuCommandBuilder {
 				}
 			}
 			Json cache = cache(disk.driver().cache());
-			add("-blockdev", Json.object().put("driver", driver).put("filename", filename).put("node-name", storage)
-				.put("aio", disk.driver().io().orElse(null))
+			Json storageNode = (disk.type() == DiskType.NETWORK)
+					? BlockNodes.networkStorage(disk.source().get().network().get()).put("node-name", storage)
+					: Json.object().put("driver", driver).put("filename", filename).put("node-name", storage)
+						.put("aio", disk.driver().io().orElse(null));
+			add("-blockdev", storageNode
 				.put("auto-read-only", true)
 				.put("discard", disk.driver().discard().map(DiskDiscard::xmlName).orElse(null))
 				.put("cache", cache)
@@ -525,11 +533,20 @@ public final class QemuCommandBuilder {
 			else {
 				formatNode.put("driver", disk.driver().format().xmlName()).put("file", storage);
 			}
-			if (disk.noBackingStore() && disk.driver().format() == DiskFormat.QCOW2) {
+			if (!disk.backingChain().isEmpty()) {
+				// the chain the XML spells out, instead of the one in the image's header
+				BlockNodes.backingChain(id, disk.backingChain(), disk.noBackingStore()).forEach(this::add);
+				formatNode.put("backing", BlockNodes.backingOf(id, disk.backingChain()).get());
+			}
+			else if (disk.noBackingStore() && disk.driver().format() == DiskFormat.QCOW2) {
 				// <backingStore/>: the image alone, whatever backing file its header names
 				formatNode.putNull("backing");
 			}
 			add("-blockdev", formatNode.toString());
+			if (disk.iotune().isPresent()) {
+				this.blockNodes.throttle(id, disk.iotune().get(), format).forEach(this::add);
+				format = id + "-throttle";
+			}
 		}
 		boolean cdrom = disk.device() == DiskDevice.CDROM;
 		Json device = Json.object();

@@ -1,5 +1,6 @@
 package io.github.qemuembed.driver.xml;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,13 +18,27 @@ import java.util.Optional;
  * @param bootOrder {@code <boot order>}
  * @param encryption LUKS encryption with a secret
  * @param address PCI address (virtio) or drive address (sata, scsi, ide)
- * @param noBackingStore an empty {@code <backingStore/>}: the image is used without the backing file its header
- * may name (libvirt's meaning); without it QEMU opens the backing chain the image names
+ * @param noBackingStore the chain ends with an empty {@code <backingStore/>}: the innermost image given (the source
+ * itself when {@code backingChain} is empty) is used without the backing file its header may name (libvirt's
+ * meaning); without it QEMU opens the rest of the chain the image names
+ * @param backingChain the images below the source spelled out in nested {@code <backingStore>}, outermost first
+ * @param iotune {@code <iotune>} I/O limits
  */
 public record Disk(DiskType type, DiskDevice device, DiskDriver driver, Optional<DiskSource> source,
 		String targetDev, DiskBus bus, boolean readonly, boolean shareable, Optional<String> serial,
 		Optional<Integer> bootOrder, Optional<DiskEncryption> encryption, Optional<DeviceAddress> address,
-		boolean noBackingStore) {
+		boolean noBackingStore, List<BackingImage> backingChain, Optional<IoTune> iotune) {
+
+	public Disk {
+		backingChain = List.copyOf(backingChain);
+	}
+
+	public Disk(DiskType type, DiskDevice device, DiskDriver driver, Optional<DiskSource> source, String targetDev,
+			DiskBus bus, boolean readonly, boolean shareable, Optional<String> serial, Optional<Integer> bootOrder,
+			Optional<DiskEncryption> encryption, Optional<DeviceAddress> address, boolean noBackingStore) {
+		this(type, device, driver, source, targetDev, bus, readonly, shareable, serial, bootOrder, encryption, address,
+				noBackingStore, List.of(), Optional.empty());
+	}
 
 	public Disk(DiskType type, DiskDevice device, DiskDriver driver, Optional<DiskSource> source, String targetDev,
 			DiskBus bus, boolean readonly, boolean shareable, Optional<String> serial, Optional<Integer> bootOrder,
@@ -35,7 +50,7 @@ public record Disk(DiskType type, DiskDevice device, DiskDriver driver, Optional
 	public Disk withAddress(DeviceAddress address) {
 		return new Disk(this.type, this.device, this.driver, this.source, this.targetDev, this.bus, this.readonly,
 				this.shareable, this.serial, this.bootOrder, this.encryption, Optional.of(address),
-				this.noBackingStore);
+				this.noBackingStore, this.backingChain, this.iotune);
 	}
 
 	/** The disk's index from its target name: {@code vda} 0, {@code sdb} 1, {@code hdaa} 26. */

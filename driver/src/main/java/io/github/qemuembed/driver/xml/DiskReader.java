@@ -38,6 +38,7 @@ final class DiskReader {
 						Optional.of(XmlValues.absolutePath(child, child.requiredAttr("dev"))), Optional.empty(), Optional.empty());
 				case VOLUME -> new DiskSource(Optional.empty(), Optional.empty(),
 						Optional.of(XmlValues.objectName(child, "pool")), Optional.of(XmlValues.objectName(child, "volume")));
+				case NETWORK -> DiskSource.network(NetworkSourceReader.read(child));
 			};
 			child.finish();
 			return result;
@@ -100,20 +101,34 @@ final class DiskReader {
 			}
 			return AddressReader.read(child, "drive");
 		});
-		// libvirt writes an empty <backingStore/> for an image without a backing chain; a chain spelled out
-		// in the XML is not supported (QEMU follows the one the image header names)
-		boolean noBackingStore = node.child("backingStore").map((child) -> {
-			if (child.element().hasAttributes() || child.element().hasChildNodes()) {
-				throw new UnsupportedConfigurationException(child.path(), "a backing chain given in the XML is not "
-						+ "supported; remove <backingStore> (QEMU follows the chain the image names) or write an empty "
-						+ "<backingStore/> for an image used without its backing file");
+		// libvirt writes an empty <backingStore/> for an image without a backing chain, and nests the chain it
+		// found (or was given) below the source
+		BackingChainReader.Chain chain = BackingChainReader.read(node);
+		if (!chain.images().isEmpty() && source.isEmpty()) {
+			throw new InvalidConfigurationException(node.path() + "/backingStore", "a backing chain needs a <source>");
+		}
+		for (int i = 0; i < chain.images().size(); i++) {
+			DiskFormat above = (i == 0) ? driver.format() : chain.images().get(i - 1).format();
+			if (above != DiskFormat.QCOW2) {
+				throw new InvalidConfigurationException(node.path() + "/backingStore",
+						"only a qcow2 image has a backing file; the image above backing image " + (i + 1) + " is "
+								+ above.xmlName());
 			}
-			child.finish();
-			return true;
-		}).orElse(false);
+		}
+		boolean http = source.flatMap(DiskSource::network).map((net) -> !net.protocol().equals("nbd")).orElse(false);
+		if (http && !readonly && device == DiskDevice.DISK) {
+			// QEMU's curl driver reads only
+			throw new InvalidConfigurationException(node.path() + "/readonly",
+					"an http(s) disk is read-only in QEMU; add <readonly/> (or use nbd for a writable network disk)");
+		}
+		Optional<IoTune> iotune = node.child("iotune").map(IoTuneReader::read);
+		if (iotune.isPresent() && source.isEmpty()) {
+			throw new UnsupportedConfigurationException(node.path() + "/iotune",
+					"I/O limits on a cdrom without a medium are not supported; remove <iotune> or give a <source>");
+		}
 		node.finish();
 		return new Disk(type, device, driver, source, dev, bus, readonly || device == DiskDevice.CDROM, shareable,
-				serial, bootOrder, encryption, address, noBackingStore);
+				serial, bootOrder, encryption, address, chain.terminated(), chain.images(), iotune);
 	}
 
 	static DiskBus busOf(XNode target, String dev) {

@@ -5,7 +5,8 @@ public enum DiskType implements XmlEnum {
 
 	FILE("file"),
 	BLOCK("block"),
-	VOLUME("volume");
+	VOLUME("volume"),
+	NETWORK("network");
 
 	private final String xmlName;
 

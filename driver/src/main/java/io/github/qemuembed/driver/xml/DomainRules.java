@@ -2,6 +2,7 @@ package io.github.qemuembed.driver.xml;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
@@ -107,6 +108,18 @@ final class DomainRules {
 					unique(seen, disk.bus() + ":" + address, path + "/address", "drive address");
 				}
 			});
+		}
+		Map<String, IoTune> groups = new HashMap<>();
+		for (int i = 0; i < devices.disks().size(); i++) {
+			Optional<IoTune> iotune = devices.disks().get(i).iotune();
+			if (iotune.isPresent() && iotune.get().group().isPresent()) {
+				IoTune first = groups.putIfAbsent(iotune.get().group().get(), iotune.get());
+				if (first != null && !first.limits().equals(iotune.get().limits())) {
+					// one QEMU throttle group has one set of limits
+					throw new InvalidConfigurationException(base + "disk[" + (i + 1) + "]/iotune", "the disks of group '"
+							+ iotune.get().group().get() + "' share their limits; give each the same ones");
+				}
+			}
 		}
 		for (int i = 0; i < devices.interfaces().size(); i++) {
 			NetInterface nic = devices.interfaces().get(i);

@@ -267,9 +267,13 @@ final class DomainXmlWriter {
 			.attr("discard", driver.discard().map(XmlEnum::xmlName).orElse(null))
 			.attr("io", driver.io().orElse(null))
 			.end();
-		disk.source().ifPresent((source) -> this.out.start("source").attr("file", source.file().orElse(null))
-			.attr("dev", source.dev().orElse(null)).attr("pool", source.pool().orElse(null))
-			.attr("volume", source.volume().orElse(null)).end());
+		disk.source().ifPresent((source) -> {
+			this.out.start("source").attr("file", source.file().orElse(null))
+				.attr("dev", source.dev().orElse(null)).attr("pool", source.pool().orElse(null))
+				.attr("volume", source.volume().orElse(null));
+			source.network().ifPresent(this::networkSource);
+			this.out.end();
+		});
 		this.out.start("target").attr("dev", disk.targetDev()).attr("bus", disk.bus().xmlName()).end();
 		disk.bootOrder().ifPresent((order) -> this.out.start("boot").attr("order", order).end());
 		if (disk.readonly() && disk.device() != DiskDevice.CDROM) {
@@ -284,11 +288,36 @@ final class DomainXmlWriter {
 			this.out.start("secret").attr("type", "passphrase").attr("uuid", encryption.secret()).end();
 			this.out.end();
 		});
+		for (BackingImage image : disk.backingChain()) {
+			this.out.start("backingStore").attr("type", image.type().xmlName());
+			this.out.start("format").attr("type", image.format().xmlName()).end();
+			this.out.start("source").attr(image.type() == DiskType.BLOCK ? "dev" : "file", image.path()).end();
+		}
 		if (disk.noBackingStore()) {
 			this.out.start("backingStore").end();
 		}
+		disk.backingChain().forEach((image) -> this.out.end());
+		disk.iotune().ifPresent((iotune) -> {
+			this.out.start("iotune");
+			iotune.limits().forEach((name, value) -> this.out.text(name, value));
+			iotune.group().ifPresent((group) -> this.out.text("group_name", group));
+			this.out.end();
+		});
 		address(disk.address());
 		this.out.end();
+	}
+
+	private void networkSource(NetworkSource source) {
+		this.out.attr("protocol", source.protocol()).attr("name", source.name().orElse(null))
+			.attr("query", source.query().orElse(null));
+		NetworkSource.Host host = source.host();
+		if (host.socket().isPresent()) {
+			this.out.start("host").attr("transport", "unix").attr("socket", host.socket().get()).end();
+		}
+		else {
+			this.out.start("host").attr("name", host.name().orElse(null)).attr("port", host.port().orElse(null)).end();
+		}
+		source.sslVerify().ifPresent((verify) -> this.out.start("ssl").attr("verify", verify ? "yes" : "no").end());
 	}
 
 	private void controller(Controller controller) {

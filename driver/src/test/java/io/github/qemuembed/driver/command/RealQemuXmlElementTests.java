@@ -71,4 +71,92 @@ class RealQemuXmlElementTests {
 		}
 	}
 
+	/**
+	 * Reads a block node from outside: QEMU exports it over NBD ({@code nbd-server-start}, {@code block-export-add})
+	 * and {@code qemu-io} checks every byte of the range ({@code read -P}). The data went through every node the
+	 * builder set up below {@code node}.
+	 */
+	void assertPattern(RealQemu qemu, String node, int pattern, int length) throws Exception {
+		Path socket = this.root.resolve("export-" + node + ".sock");
+		qemu.qmp("nbd-server-start", Map.of("addr", Map.of("type", "unix", "data", Map.of("path", socket.toString()))));
+		qemu.qmp("block-export-add", Map.of("type", "nbd", "id", "check", "node-name", node, "name", "check"));
+		Process io = new ProcessBuilder("qemu-io", "-r", "-f", "raw", "-c",
+				"read -P 0x" + Integer.toHexString(pattern) + " 0 " + length, "nbd+unix:///check?socket=" + socket)
+			.redirectErrorStream(true).start();
+		String out = new String(io.getInputStream().readAllBytes());
+		assertThat(io.waitFor()).as(out).isZero();
+		assertThat(out).contains("read " + length + "/" + length + " bytes").doesNotContain("verification failed");
+		qemu.qmp("block-export-del", Map.of("id", "check"));
+		qemu.qmp("nbd-server-stop");
+	}
+
+	static Path image(Path dir, String name, int pattern, int size) throws java.io.IOException {
+		byte[] bytes = new byte[size];
+		java.util.Arrays.fill(bytes, (byte) pattern);
+		return java.nio.file.Files.write(dir.resolve(name), bytes);
+	}
+
+	static void qemuImg(String... args) throws Exception {
+		java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("qemu-img"));
+		command.addAll(java.util.List.of(args));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String out = new String(process.getInputStream().readAllBytes());
+		assertThat(process.waitFor()).as(out).isZero();
+	}
+
+	@Test
+	void iotuneIsAThrottleGroupSharedByItsDisks() throws Exception {
+		Path a = image(this.root, "a.raw", 0x11, 1 << 20);
+		Path b = image(this.root, "b.raw", 0x22, 1 << 20);
+		Path c = image(this.root, "c.raw", 0x33, 1 << 20);
+		String tune = "<iotune><total_bytes_sec>1048576</total_bytes_sec><total_bytes_sec_max>2097152</total_bytes_sec_max>"
+				+ "<read_iops_sec>200</read_iops_sec><write_iops_sec>100</write_iops_sec><group_name>shared</group_name>"
+				+ "</iotune>";
+		String xml = domain("<name>iotune</name><memory unit='MiB'>64</memory><os><type machine='q35'>hvm</type></os>"
+				+ "<devices><disk type='file'><source file='" + a + "'/><target dev='vda'/>" + tune + "</disk>"
+				+ "<disk type='file'><source file='" + b + "'/><target dev='vdb'/>" + tune + "</disk>"
+				+ "<disk type='file'><source file='" + c + "'/><target dev='vdc'/><iotune><total_iops_sec>50"
+				+ "</total_iops_sec></iotune></disk></devices>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			JsonNode shared = qemu.qomGet("/objects/throttle-shared", "limits");
+			assertThat(shared.get("bps-total").asLong()).isEqualTo(1048576);
+			assertThat(shared.get("bps-total-max").asLong()).isEqualTo(2097152);
+			assertThat(shared.get("iops-read").asLong()).isEqualTo(200);
+			assertThat(shared.get("iops-write").asLong()).isEqualTo(100);
+			assertThat(qemu.qomGet("/objects/throttle-virtio-disk2", "limits").get("iops-total").asLong()).isEqualTo(50);
+			Map<String, String> drivers = new java.util.HashMap<>();
+			qemu.qmp("query-named-block-nodes").forEach((node) -> drivers.put(node.get("node-name").asString(),
+					node.get("drv").asString()));
+			assertThat(drivers).containsEntry("virtio-disk0-throttle", "throttle")
+				.containsEntry("virtio-disk1-throttle", "throttle").containsEntry("virtio-disk2-throttle", "throttle");
+			// the device reads through the filter
+			assertPattern(qemu, "virtio-disk1-throttle", 0x22, 4096);
+		}
+	}
+
+	@Test
+	void aSpelledOutBackingChainReplacesTheOneInTheImageHeader() throws Exception {
+		Path base = image(this.root, "base.raw", 0x5a, 1 << 20);
+		Path other = image(this.root, "other.raw", 0x77, 1 << 20);
+		Path mid = this.root.resolve("mid.qcow2");
+		Path top = this.root.resolve("top.qcow2");
+		qemuImg("create", "-f", "qcow2", "-F", "raw", "-b", base.toString(), mid.toString());
+		// the header of top names base directly; the XML says top -> mid -> other
+		qemuImg("create", "-f", "qcow2", "-F", "raw", "-b", base.toString(), top.toString());
+		String xml = domain("<name>chain</name><memory unit='MiB'>64</memory><os><type machine='q35'>hvm</type></os>"
+				+ "<devices><disk type='file'><driver name='qemu' type='qcow2'/><source file='" + top + "'/>"
+				+ "<backingStore type='file' index='1'><format type='qcow2'/><source file='" + mid + "'/>"
+				+ "<backingStore type='file' index='2'><format type='raw'/><source file='" + other + "'/>"
+				+ "<backingStore/></backingStore></backingStore><target dev='vda' bus='virtio'/></disk></devices>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			Map<String, String> files = new java.util.HashMap<>();
+			qemu.qmp("query-named-block-nodes").forEach((node) -> files.put(node.get("node-name").asString(),
+					node.get("file").asString()));
+			assertThat(files).containsEntry("virtio-disk0-b1-storage", mid.toString())
+				.containsEntry("virtio-disk0-b2-storage", other.toString());
+			assertThat(files.get("virtio-disk0-format")).contains(other.toString()).doesNotContain(base.toString());
+			assertPattern(qemu, "virtio-disk0-format", 0x77, 65536);
+		}
+	}
+
 }
