@@ -159,4 +159,108 @@ class RealQemuXmlElementTests {
 		}
 	}
 
+	/** Starts {@code qemu-nbd} serving {@code image} and waits for its socket (or its death). */
+	static Process qemuNbd(Path image, Path log, String... listen) throws Exception {
+		java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("qemu-nbd", "--persistent",
+				"--shared=4", "--format=raw", "--export-name=exp"));
+		command.addAll(java.util.List.of(listen));
+		command.add(image.toString());
+		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+	}
+
+	static void awaitListening(Process server, java.util.function.BooleanSupplier ready, Path log) throws Exception {
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+		while (!ready.getAsBoolean()) {
+			assertThat(server.isAlive()).as(() -> "qemu-nbd ended: " + read(log)).isTrue();
+			assertThat(System.nanoTime()).as("qemu-nbd listening").isLessThan(deadline);
+			Thread.sleep(20);
+		}
+	}
+
+	static String read(Path log) {
+		try {
+			return java.nio.file.Files.readString(log);
+		}
+		catch (java.io.IOException ex) {
+			return ex.toString();
+		}
+	}
+
+	static boolean connects(int port) {
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+			return true;
+		}
+		catch (java.io.IOException ex) {
+			return false;
+		}
+	}
+
+	@Test
+	void nbdDisksOverTcpAndUnixSocketsReadTheServedImages() throws Exception {
+		Path overTcp = image(this.root, "tcp.raw", 0x3c, 1 << 20);
+		Path overUnix = image(this.root, "unix.raw", 0x4d, 1 << 20);
+		int port;
+		try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+			port = free.getLocalPort();
+		}
+		Path socket = this.root.resolve("nbd.sock");
+		Process tcp = qemuNbd(overTcp, this.root.resolve("nbd-tcp.log"), "--bind=127.0.0.1", "--port=" + port);
+		Process unix = qemuNbd(overUnix, this.root.resolve("nbd-unix.log"), "--socket=" + socket);
+		try {
+			final int tcpPort = port;
+			awaitListening(tcp, () -> connects(tcpPort), this.root.resolve("nbd-tcp.log"));
+			awaitListening(unix, () -> java.nio.file.Files.exists(socket), this.root.resolve("nbd-unix.log"));
+			String xml = domain("<name>nbd</name><memory unit='MiB'>64</memory><os><type machine='q35'>hvm</type></os>"
+					+ "<devices><disk type='network' device='disk'><driver name='qemu' type='raw'/>"
+					+ "<source protocol='nbd' name='exp'><host name='127.0.0.1' port='" + port + "'/></source>"
+					+ "<target dev='vda' bus='virtio'/></disk>"
+					+ "<disk type='network' device='disk'><driver name='qemu' type='raw'/>"
+					+ "<source protocol='nbd' name='exp'><host transport='unix' socket='" + socket + "'/></source>"
+					+ "<target dev='vdb' bus='virtio'/></disk></devices>");
+			try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+				Map<String, String> drivers = new java.util.HashMap<>();
+				qemu.qmp("query-named-block-nodes").forEach((node) -> drivers.put(node.get("node-name").asString(),
+						node.get("drv").asString()));
+				assertThat(drivers).containsEntry("virtio-disk0-storage", "nbd").containsEntry("virtio-disk1-storage", "nbd");
+				assertPattern(qemu, "virtio-disk0-format", 0x3c, 1 << 20);
+				assertPattern(qemu, "virtio-disk1-format", 0x4d, 1 << 20);
+			}
+		}
+		finally {
+			tcp.destroy();
+			unix.destroy();
+			tcp.waitFor();
+			unix.waitFor();
+		}
+	}
+
+	@Test
+	void anHttpDiskIsReadThroughTheCurlDriver() throws Exception {
+		byte[] image = new byte[1 << 20];
+		java.util.Arrays.fill(image, (byte) 0x6e);
+		com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer
+			.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+		java.util.List<String> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+		server.createContext("/images/disk.raw", (exchange) -> RangeServer.serve(exchange, image, ranges));
+		server.start();
+		try {
+			int port = server.getAddress().getPort();
+			String xml = domain("<name>http</name><memory unit='MiB'>64</memory><os><type machine='q35'>hvm</type></os>"
+					+ "<devices><disk type='network' device='disk'><driver name='qemu' type='raw'/>"
+					+ "<source protocol='http' name='/images/disk.raw'><host name='127.0.0.1' port='" + port + "'/>"
+					+ "</source><target dev='vda' bus='virtio'/><readonly/></disk></devices>");
+			try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+				JsonNode block = qemu.qmp("query-block").get(0);
+				assertThat(block.get("inserted").get("image").get("filename").asString())
+					.isEqualTo("http://127.0.0.1:" + port + "/images/disk.raw");
+				assertThat(block.get("inserted").get("ro").asBoolean()).isTrue();
+				assertPattern(qemu, "virtio-disk0-format", 0x6e, 1 << 20);
+				assertThat(ranges).isNotEmpty();
+			}
+		}
+		finally {
+			server.stop(0);
+		}
+	}
+
 }
