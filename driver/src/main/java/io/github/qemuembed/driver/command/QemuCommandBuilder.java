@@ -458,6 +458,14 @@ public final class QemuCommandBuilder {
 				case IDE -> {
 					// built into i440FX (PIIX3 IDE at 00:01.1)
 				}
+				case FDC -> {
+					// built into i440FX; Q35 has none, its floppies need an ISA one
+					if (this.family == MachineFamily.Q35) {
+						Json fdc = Json.object().put("driver", "isa-fdc").put("id", "fdc0");
+						checkDevice(fdc, path);
+						add("-device", fdc.toString());
+					}
+				}
 			}
 		}
 	}
@@ -554,6 +562,7 @@ public final class QemuCommandBuilder {
 			case VIRTIO -> device.put("driver", "virtio-blk-pci");
 			case SATA, IDE -> device.put("driver", cdrom ? "ide-cd" : "ide-hd");
 			case SCSI -> device.put("driver", cdrom ? "scsi-cd" : "scsi-hd");
+			case FDC -> device.put("driver", "floppy");
 		}
 		if (disk.bus() != DiskBus.VIRTIO) {
 			driveBus(disk, device, path);
@@ -606,6 +615,7 @@ public final class QemuCommandBuilder {
 			case SATA -> "sata0-0-" + drive.unit();
 			case SCSI -> "scsi0-0-" + drive.target() + "-" + drive.unit();
 			case IDE -> "ide0-" + drive.bus() + "-" + drive.unit();
+			case FDC -> "fdc0-0-" + drive.unit();
 		};
 	}
 
@@ -646,6 +656,13 @@ public final class QemuCommandBuilder {
 				}
 				device.put("bus", "scsi" + drive.controller() + ".0").put("channel", 0)
 					.put("scsi-id", drive.target()).put("lun", drive.unit());
+			}
+			case FDC -> {
+				if (drive.unit() > 1 || drive.bus() != 0 || drive.target() != 0) {
+					throw new UnsupportedConfigurationException(path + "/address",
+							"the floppy controller has units 0 and 1 (bus 0, target 0)");
+				}
+				device.put("unit", drive.unit());
 			}
 			case VIRTIO -> {
 			}

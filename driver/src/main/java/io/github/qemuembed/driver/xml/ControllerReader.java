@@ -45,7 +45,7 @@ final class ControllerReader {
 					"qemu-xhci", "nec-xhci", "piix3-uhci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2", "ich9-uhci3",
 					"none"));
 			case SCSI -> Optional.of(node.oneOf("model", "lsilogic", "virtio-scsi"));
-			case SATA, IDE, VIRTIO_SERIAL -> Optional.<String>empty();
+			case SATA, IDE, VIRTIO_SERIAL, FDC -> Optional.<String>empty();
 		};
 		if (model.isPresent() && model.get().equals("lsilogic")) {
 			// libvirt's default for a SCSI controller without a model; an emulated controller this driver does not run

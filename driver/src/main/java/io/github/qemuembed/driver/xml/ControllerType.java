@@ -8,7 +8,8 @@ public enum ControllerType implements XmlEnum {
 	SATA("sata"),
 	IDE("ide"),
 	SCSI("scsi"),
-	VIRTIO_SERIAL("virtio-serial");
+	VIRTIO_SERIAL("virtio-serial"),
+	FDC("fdc");
 
 	private final String xmlName;
 

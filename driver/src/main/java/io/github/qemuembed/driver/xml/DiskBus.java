@@ -6,7 +6,8 @@ public enum DiskBus implements XmlEnum {
 	VIRTIO("virtio"),
 	SATA("sata"),
 	SCSI("scsi"),
-	IDE("ide");
+	IDE("ide"),
+	FDC("fdc");
 
 	private final String xmlName;
 

@@ -4,7 +4,8 @@ package io.github.qemuembed.driver.xml;
 public enum DiskDevice implements XmlEnum {
 
 	DISK("disk"),
-	CDROM("cdrom");
+	CDROM("cdrom"),
+	FLOPPY("floppy");
 
 	private final String xmlName;
 

@@ -45,7 +45,7 @@ final class DiskReader {
 		});
 		if (source.isEmpty() && device == DiskDevice.DISK) {
 			throw new InvalidConfigurationException(node.path() + "/source",
-					"a disk needs a <source> (only a cdrom may be empty)");
+					"a disk needs a <source> (only a cdrom or a floppy may be empty)");
 		}
 		XNode target = node.requiredChild("target");
 		String dev = target.requiredAttr("dev");
@@ -56,6 +56,13 @@ final class DiskReader {
 			throw new InvalidConfigurationException(target.attrPath("dev"), "'" + Numbers.abbreviate(dev)
 					+ "' is not a target name for bus " + bus.xmlName() + "; use " + DiskTargets.prefix(bus)
 					+ "a, " + DiskTargets.prefix(bus) + "b, ...");
+		}
+		if ((device == DiskDevice.FLOPPY) != (bus == DiskBus.FDC)) {
+			throw new InvalidConfigurationException(target.attrPath("bus"),
+					"a floppy goes on bus 'fdc' (fda, fdb), and only a floppy does");
+		}
+		if (bus == DiskBus.FDC && DiskTargets.index(dev) > 1) {
+			throw new InvalidConfigurationException(target.attrPath("dev"), "the floppy controller has two drives: fda, fdb");
 		}
 		if (device == DiskDevice.CDROM && bus == DiskBus.VIRTIO) {
 			throw new UnsupportedConfigurationException(target.attrPath("bus"),
@@ -77,6 +84,15 @@ final class DiskReader {
 			return value;
 		});
 		Optional<Integer> bootOrder = XmlValues.bootOrder(node);
+		if (bus == DiskBus.FDC && bootOrder.isPresent()) {
+			// QEMU's floppy drives have no bootindex of their own
+			throw new UnsupportedConfigurationException(node.path() + "/boot",
+					"a floppy takes no <boot order>; boot from it with <os><boot dev='fd'/></os>");
+		}
+		if (bus == DiskBus.FDC && serial.isPresent()) {
+			throw new UnsupportedConfigurationException(node.path() + "/serial", "a floppy has no serial number; "
+					+ "remove <serial>");
+		}
 		Optional<DiskEncryption> encryption = node.child("encryption").map((child) -> {
 			String format = child.oneOf("format", null, "luks");
 			if (format == null) {
@@ -140,6 +156,9 @@ final class DiskReader {
 		}
 		if (dev.startsWith("hd")) {
 			return DiskBus.IDE;
+		}
+		if (dev.startsWith("fd")) {
+			return DiskBus.FDC;
 		}
 		throw new InvalidConfigurationException(target.attrPath("dev"), "cannot tell the bus of '"
 				+ Numbers.abbreviate(dev) + "'; give <target bus='virtio|sata|scsi|ide'>");

@@ -12,6 +12,7 @@ public final class DiskTargets {
 			case VIRTIO -> "vd";
 			case SATA, SCSI -> "sd";
 			case IDE -> "hd";
+			case FDC -> "fd";
 		};
 	}
 

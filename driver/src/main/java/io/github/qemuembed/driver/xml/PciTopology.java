@@ -199,7 +199,7 @@ final class PciTopology {
 			case SCSI, VIRTIO_SERIAL -> true;
 			// Q35 has its SATA controller built in (00:1f.2); i440FX gets an AHCI device.
 			case SATA -> this.family == MachineFamily.PC;
-			case IDE -> false;
+			case IDE, FDC -> false;
 		};
 	}
 
@@ -236,8 +236,8 @@ final class PciTopology {
 			if (controller.type() == ControllerType.IDE && this.family == MachineFamily.Q35) {
 				throw new UnsupportedConfigurationException(path, "q35 machines have no IDE controller; use sata");
 			}
-			if ((controller.type() == ControllerType.IDE || controller.type() == ControllerType.SATA)
-					&& controller.index() != 0) {
+			if ((controller.type() == ControllerType.IDE || controller.type() == ControllerType.SATA
+					|| controller.type() == ControllerType.FDC) && controller.index() != 0) {
 				throw new UnsupportedConfigurationException(path + "/@index",
 						"only one " + controller.type().xmlName() + " controller (index 0) is supported");
 			}
@@ -260,6 +260,10 @@ final class PciTopology {
 		}
 		if (devices.disks().stream().anyMatch((d) -> d.bus() == DiskBus.IDE)) {
 			addIfMissing(ControllerType.IDE, null);
+		}
+		if (devices.disks().stream().anyMatch((d) -> d.bus() == DiskBus.FDC)) {
+			// as libvirt: the floppy controller a floppy needs (built into i440FX, an isa-fdc on Q35)
+			addIfMissing(ControllerType.FDC, null);
 		}
 		if (!devices.channels().isEmpty()
 				|| devices.consoles().stream().anyMatch((c) -> c.target() == ConsoleTarget.VIRTIO)) {

@@ -263,4 +263,26 @@ class RealQemuXmlElementTests {
 		}
 	}
 
+	@Test
+	void floppiesOnI440fxAndOnQ35ThroughAnIsaController() throws Exception {
+		Path floppy = image(this.root, "floppy.img", 0x2f, 1474560);
+		for (String machine : java.util.List.of("pc", "q35")) {
+			String xml = domain("<name>floppy-" + machine + "</name><memory unit='MiB'>64</memory><os><type machine='"
+					+ machine + "'>hvm</type><boot dev='fd'/></os><devices><disk type='file' device='floppy'>"
+					+ "<driver name='qemu' type='raw'/><source file='" + floppy + "'/><target dev='fda' bus='fdc'/></disk>"
+					+ "<disk type='file' device='floppy'><target dev='fdb' bus='fdc'/></disk></devices>");
+			try (RealQemu qemu = RealQemu.start(xml, this.root.resolve(machine), Accel.TCG)) {
+				assertThat(qemu.device("fdc0-0-0", "type").asString()).isEqualTo("floppy");
+				assertThat(qemu.device("fdc0-0-1", "unit").asInt()).isEqualTo(1);
+				if (machine.equals("q35")) {
+					assertThat(qemu.device("fdc0", "type").asString()).isEqualTo("isa-fdc");
+				}
+				JsonNode blocks = qemu.qmp("query-block");
+				assertThat(blocks.valueStream().filter((block) -> block.get("qdev").asString().endsWith("fdc0-0-0"))
+					.findFirst().orElseThrow().get("inserted").get("image").get("virtual-size").asLong()).isEqualTo(1474560);
+				assertPattern(qemu, "fdc0-0-0-format", 0x2f, 1474560);
+			}
+		}
+	}
+
 }

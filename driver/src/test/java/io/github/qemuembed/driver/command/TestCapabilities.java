@@ -26,9 +26,9 @@ public final class TestCapabilities {
 						"isa-serial", "e1000", "e1000e", "rtl8139", "VGA", "cirrus-vga", "bochs-display", "i6300esb",
 						"ib700", "pvpanic", "pvpanic-pci", "qxl-vga", "qxl", "ich9-intel-hda", "intel-hda", "hda-duplex",
 						"AC97", "usb-redir", "ich9-usb-ehci1", "ich9-usb-uhci1", "ich9-usb-uhci2", "ich9-usb-uhci3",
-						"tpm-crb", "tpm-tis", "vhost-user-fs-pci"),
+						"tpm-crb", "tpm-tis", "vhost-user-fs-pci", "floppy", "isa-fdc"),
 				Set.of("secret", "rng-random", "rng-builtin", "memory-backend-ram", "memory-backend-file",
-						"memory-backend-memfd", "iothread"),
+						"memory-backend-memfd", "iothread", "throttle-group"),
 				Set.of("qemu64", "qemu32", "kvm64", "max", "host", "base", "Skylake-Client", "Skylake-Server",
 						"Haswell", "Broadwell", "EPYC", "EPYC-Rome", "Nehalem", "Westmere", "SandyBridge", "IvyBridge",
 						"Icelake-Server", "Cascadelake-Server", "core2duo", "Opteron_G5"));
