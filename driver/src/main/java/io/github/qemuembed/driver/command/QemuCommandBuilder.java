@@ -150,6 +150,8 @@ public final class QemuCommandBuilder {
 		memory.backends().forEach(this::add);
 		smp();
 		memory.numa().forEach(this::add);
+		this.def.iothreads().forEach((id) -> add("-object", Json.object().put("qom-type", "iothread")
+			.put("id", "iothread" + id).toString()));
 		add("-uuid", this.def.uuid().toString());
 		SmbiosTables.args(this.def).forEach(this::add);
 		this.def.clockOffset().ifPresent((offset) -> add("-rtc", "base=" + offset.xmlName()
@@ -446,8 +448,15 @@ public final class QemuCommandBuilder {
 						device(usb, controller.address(), path);
 					}
 				}
-				case SCSI -> device(Json.object().put("driver", "virtio-scsi-pci").put("id", "scsi" + controller.index()),
-						controller.address(), path);
+				case SCSI -> {
+					Json scsi = Json.object().put("driver", "virtio-scsi-pci").put("id", "scsi" + controller.index());
+					controller.driver().ifPresent((driver) -> scsi.put("num_queues", driver.queues().orElse(null))
+						.put("cmd_per_lun", driver.cmdPerLun().orElse(null))
+						.put("max_sectors", driver.maxSectors().orElse(null))
+						.put("ioeventfd", driver.ioeventfd().orElse(null))
+						.put("iothread", driver.iothread().map((id) -> "iothread" + id).orElse(null)));
+					device(scsi, controller.address(), path);
+				}
 				case VIRTIO_SERIAL -> device(Json.object().put("driver", "virtio-serial-pci")
 					.put("id", "virtio-serial" + controller.index()), controller.address(), path);
 				case SATA -> {

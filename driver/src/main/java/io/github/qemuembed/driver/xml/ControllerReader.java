@@ -95,9 +95,23 @@ final class ControllerReader {
 						"<master> is for ich9-uhci1/2/3 companions of an ich9-ehci1 only");
 			}
 		}
+		Optional<ControllerDriver> driver = Optional.empty();
+		if (type == ControllerType.SCSI) {
+			driver = node.child("driver").map((child) -> {
+				ControllerDriver result = new ControllerDriver(child.intAttr("queues", 1, 1024),
+						child.intAttr("iothread", 1, Integer.MAX_VALUE), child.intAttr("cmd_per_lun", 1, 65535),
+						child.intAttr("max_sectors", 1, 65535),
+						child.attr("ioeventfd").isPresent() ? Optional.of(child.onOff("ioeventfd", true)) : Optional.empty());
+				child.finish();
+				return result;
+			});
+		}
+		else {
+			node.refuse("driver", "a <driver> is supported on a virtio-scsi controller only; remove it");
+		}
 		Optional<PciAddress> address = node.child("address").map(AddressReader::pci);
 		node.finish();
-		return new Controller(type, index, model, chassis, port, address, ports, startport);
+		return new Controller(type, index, model, chassis, port, address, ports, startport, driver);
 	}
 
 	/**
@@ -120,7 +134,8 @@ final class ControllerReader {
 				}
 				taken.add(index);
 				controller = new Controller(controller.type(), index, controller.model(), controller.chassis(),
-						controller.port(), controller.address(), controller.ports(), controller.masterStartport());
+						controller.port(), controller.address(), controller.ports(), controller.masterStartport(),
+						controller.driver());
 			}
 			result.add(controller);
 		}

@@ -1,6 +1,7 @@
 package io.github.qemuembed.driver.xml;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -29,12 +30,27 @@ import java.util.UUID;
  * @param commandline {@code qemu:commandline} extras
  * @param memoryBacking {@code <memoryBacking>}: the guest RAM's backend (memfd, shared)
  * @param sysinfo {@code <sysinfo type='smbios'>}: SMBIOS strings, used with {@code <os><smbios mode='sysinfo'/>}
+ * @param iothreads the ids of the I/O threads ({@code <iothreads>}, {@code <iothreadids>}), in increasing order
  */
 public record DomainDefinition(DomainType type, String name, UUID uuid, Optional<String> title,
 		Optional<String> description, Optional<String> metadata, long memoryKiB, long currentMemoryKiB, Vcpu vcpu,
 		OsConfig os, Features features, Optional<CpuConfig> cpu, Optional<ClockConfig> clock, PowerManagement pm,
 		LifecycleAction onPoweroff, LifecycleAction onReboot, LifecycleAction onCrash, Devices devices,
-		QemuCommandline commandline, Optional<MemoryBacking> memoryBacking, Optional<Sysinfo> sysinfo) {
+		QemuCommandline commandline, Optional<MemoryBacking> memoryBacking, Optional<Sysinfo> sysinfo,
+		List<Integer> iothreads) {
+
+	public DomainDefinition {
+		iothreads = List.copyOf(iothreads);
+	}
+
+	public DomainDefinition(DomainType type, String name, UUID uuid, Optional<String> title,
+			Optional<String> description, Optional<String> metadata, long memoryKiB, long currentMemoryKiB, Vcpu vcpu,
+			OsConfig os, Features features, Optional<CpuConfig> cpu, Optional<ClockConfig> clock, PowerManagement pm,
+			LifecycleAction onPoweroff, LifecycleAction onReboot, LifecycleAction onCrash, Devices devices,
+			QemuCommandline commandline, Optional<MemoryBacking> memoryBacking, Optional<Sysinfo> sysinfo) {
+		this(type, name, uuid, title, description, metadata, memoryKiB, currentMemoryKiB, vcpu, os, features, cpu,
+				clock, pm, onPoweroff, onReboot, onCrash, devices, commandline, memoryBacking, sysinfo, List.of());
+	}
 
 	public DomainDefinition(DomainType type, String name, UUID uuid, Optional<String> title,
 			Optional<String> description, Optional<String> metadata, long memoryKiB, long currentMemoryKiB, Vcpu vcpu,
@@ -72,14 +88,15 @@ public record DomainDefinition(DomainType type, String name, UUID uuid, Optional
 	public DomainDefinition withDevices(Devices devices) {
 		return new DomainDefinition(this.type, this.name, this.uuid, this.title, this.description, this.metadata,
 				this.memoryKiB, this.currentMemoryKiB, this.vcpu, this.os, this.features, this.cpu, this.clock, this.pm,
-				this.onPoweroff, this.onReboot, this.onCrash, devices, this.commandline, this.memoryBacking, this.sysinfo);
+				this.onPoweroff, this.onReboot, this.onCrash, devices, this.commandline, this.memoryBacking, this.sysinfo,
+				this.iothreads);
 	}
 
 	public DomainDefinition withOs(OsConfig os) {
 		return new DomainDefinition(this.type, this.name, this.uuid, this.title, this.description, this.metadata,
 				this.memoryKiB, this.currentMemoryKiB, this.vcpu, os, this.features, this.cpu, this.clock, this.pm,
 				this.onPoweroff, this.onReboot, this.onCrash, this.devices, this.commandline, this.memoryBacking,
-				this.sysinfo);
+				this.sysinfo, this.iothreads);
 	}
 
 	/**

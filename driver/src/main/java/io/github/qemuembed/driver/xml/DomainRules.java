@@ -109,6 +109,14 @@ final class DomainRules {
 				}
 			});
 		}
+		for (int i = 0; i < devices.controllers().size(); i++) {
+			Optional<Integer> thread = devices.controllers().get(i).driver().flatMap(ControllerDriver::iothread);
+			if (thread.isPresent() && !def.iothreads().contains(thread.get())) {
+				throw new InvalidConfigurationException(base + "controller[" + (i + 1) + "]/driver/@iothread",
+						"there is no iothread " + thread.get() + "; define it with <iothreads> (threads "
+								+ def.iothreads() + ")");
+			}
+		}
 		Map<String, IoTune> groups = new HashMap<>();
 		for (int i = 0; i < devices.disks().size(); i++) {
 			Optional<IoTune> iotune = devices.disks().get(i).iotune();

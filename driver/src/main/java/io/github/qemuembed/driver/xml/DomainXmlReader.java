@@ -76,6 +76,7 @@ final class DomainXmlReader {
 		domain.refuse("memtune", "<memtune> limits are not applied by this driver; remove the element");
 		Optional<MemoryBacking> memoryBacking = domain.child("memoryBacking").map(DomainXmlReader::memoryBacking);
 		Vcpu vcpu = domain.child("vcpu").map(CpuReader::vcpu).orElse(new Vcpu(1, Optional.empty()));
+		List<Integer> iothreads = iothreads(domain);
 		OsConfig os = OsReader.read(domain.requiredChild("os"));
 		Features features = domain.child("features").map(FeaturesReader::read).orElse(Features.NONE);
 		Optional<ClockConfig> clock = domain.child("clock").map(ClockReader::read);
@@ -94,7 +95,7 @@ final class DomainXmlReader {
 		domain.finish();
 		DomainDefinition definition = new DomainDefinition(type, name, uuid, title, description, metadata, memory,
 				currentMemory, vcpu, os, features, cpu, clock, pm, onPoweroff, onReboot, onCrash, devices, commandline,
-				memoryBacking, sysinfo);
+				memoryBacking, sysinfo, iothreads);
 		DomainRules.check(definition);
 		return definition;
 	}
@@ -167,6 +168,38 @@ final class DomainXmlReader {
 			node.finish();
 		}
 		return new QemuCommandline(args, env);
+	}
+
+	/**
+	 * {@code <iothreads>N</iothreads>} and {@code <iothreadids>}: the ids given, then (as libvirt) the lowest free ids
+	 * up to N threads.
+	 */
+	static List<Integer> iothreads(XNode domain) {
+		int count = domain.child("iothreads").map((node) -> {
+			int value = (int) Numbers.parse(node.path(), node.requiredText(), 0, 64);
+			node.finish();
+			return value;
+		}).orElse(0);
+		java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+		domain.child("iothreadids").ifPresent((node) -> {
+			for (XNode thread : node.children("iothread")) {
+				int id = thread.intAttr("id", 1, 64).orElseThrow(() -> new InvalidConfigurationException(
+						thread.attrPath("id"), "attribute 'id' of <iothread> is required (1 to 64)"));
+				if (!ids.add(id)) {
+					throw new InvalidConfigurationException(thread.attrPath("id"), "iothread " + id + " is listed twice");
+				}
+				thread.finish();
+			}
+			node.finish();
+		});
+		if (ids.size() > count && domain.child("iothreads").isPresent()) {
+			throw new InvalidConfigurationException("/domain/iothreadids", "<iothreadids> lists " + ids.size()
+					+ " threads, more than <iothreads> (" + count + ")");
+		}
+		for (int id = 1; ids.size() < count; id++) {
+			ids.add(id);
+		}
+		return new ArrayList<>(ids);
 	}
 
 	private static MemoryBacking memoryBacking(XNode node) {

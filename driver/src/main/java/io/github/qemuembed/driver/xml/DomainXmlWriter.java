@@ -41,6 +41,12 @@ final class DomainXmlWriter {
 		this.out.start("vcpu").attr("placement", "static").attr("cpuset", def.vcpu().cpuset().orElse(null))
 			.attr("current", def.vcpu().current().orElse(null))
 			.textAndEnd(def.vcpus());
+		if (!def.iothreads().isEmpty()) {
+			this.out.text("iothreads", def.iothreads().size());
+			this.out.start("iothreadids");
+			def.iothreads().forEach((id) -> this.out.start("iothread").attr("id", id).end());
+			this.out.end();
+		}
 		def.memoryBacking().ifPresent((backing) -> {
 			this.out.start("memoryBacking");
 			this.out.start("source").attr("type", backing.source()).end();
@@ -324,6 +330,10 @@ final class DomainXmlWriter {
 		this.out.start("controller").attr("type", controller.type().xmlName()).attr("index", controller.index())
 			.attr("model", controller.model().orElse(null)).attr("ports", controller.ports().orElse(null));
 		controller.masterStartport().ifPresent((start) -> this.out.start("master").attr("startport", start).end());
+		controller.driver().ifPresent((driver) -> this.out.start("driver").attr("queues", driver.queues().orElse(null))
+			.attr("cmd_per_lun", driver.cmdPerLun().orElse(null)).attr("max_sectors", driver.maxSectors().orElse(null))
+			.attr("ioeventfd", driver.ioeventfd().map((on) -> on ? "on" : "off").orElse(null))
+			.attr("iothread", driver.iothread().orElse(null)).end());
 		if (controller.is(ControllerType.PCI, "pcie-root-port")) {
 			this.out.start("model").attr("name", "pcie-root-port").end();
 		}

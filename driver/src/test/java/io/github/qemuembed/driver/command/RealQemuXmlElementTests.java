@@ -285,4 +285,19 @@ class RealQemuXmlElementTests {
 		}
 	}
 
+	@Test
+	void aVirtioScsiControllerRunsItsQueuesInItsIothread() throws Exception {
+		String xml = domain("<name>iothread</name><memory unit='MiB'>64</memory><iothreads>2</iothreads>"
+				+ "<os><type machine='q35'>hvm</type></os><devices><controller type='scsi' index='0' model='virtio-scsi'>"
+				+ "<driver queues='3' iothread='2' cmd_per_lun='16' max_sectors='1024'/></controller></devices>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			assertThat(qemu.qmp("query-iothreads").valueStream().map((thread) -> thread.get("id").asString()))
+				.containsExactlyInAnyOrder("iothread1", "iothread2");
+			assertThat(qemu.device("scsi0", "num_queues").asInt()).isEqualTo(3);
+			assertThat(qemu.device("scsi0", "cmd_per_lun").asInt()).isEqualTo(16);
+			assertThat(qemu.device("scsi0", "max_sectors").asInt()).isEqualTo(1024);
+			assertThat(qemu.device("scsi0", "iothread").asString()).isEqualTo("/objects/iothread2");
+		}
+	}
+
 }
