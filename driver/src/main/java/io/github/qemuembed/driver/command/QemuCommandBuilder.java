@@ -140,7 +140,7 @@ public final class QemuCommandBuilder {
 		timer("hpet").flatMap(ClockTimer::present)
 			.ifPresent((present) -> machineArg.append(",hpet=").append(present ? "on" : "off"));
 		List<String> pflash = firmware(machineArg);
-		GuestMemory memory = new GuestMemory(this.def);
+		GuestMemory memory = new GuestMemory(this.def, this.ctx);
 		memory.machineOption().ifPresent((option) -> machineArg.append(',').append(option));
 		add("-machine", machineArg.toString());
 		add("-accel", (this.ctx.accel() == Accel.KVM) ? "kvm" : "tcg");

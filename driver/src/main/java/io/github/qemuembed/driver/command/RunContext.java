@@ -26,10 +26,18 @@ import io.github.qemuembed.driver.Accel;
  * @param vncPasswordFile file holding the VNC password, written by the driver like the secret files, when
  * the definition has a {@code passwd}
  * @param firmware QEMU's firmware descriptors, for {@code <os firmware='efi'>} (the host's by default)
+ * @param hugePages the host's huge page pools, for {@code <memoryBacking><hugepages>} (read from the host by default)
  */
 public record RunContext(Accel accel, Path emulator, Path privateDir, Path monitorSocket, Path pidFile,
 		Path logFile, Map<Volume, Path> volumes, Map<String, String> bridges, Map<UUID, Path> secretFiles,
-		Optional<Path> vncPasswordFile, List<FirmwareDescriptor> firmware) {
+		Optional<Path> vncPasswordFile, List<FirmwareDescriptor> firmware, List<HugePagePool> hugePages) {
+
+	public RunContext(Accel accel, Path emulator, Path privateDir, Path monitorSocket, Path pidFile, Path logFile,
+			Map<Volume, Path> volumes, Map<String, String> bridges, Map<UUID, Path> secretFiles,
+			Optional<Path> vncPasswordFile, List<FirmwareDescriptor> firmware) {
+		this(accel, emulator, privateDir, monitorSocket, pidFile, logFile, volumes, bridges, secretFiles,
+				vncPasswordFile, firmware, HugePagePool.host());
+	}
 
 	/** A storage volume: pool and volume name. */
 	public record Volume(String pool, String volume) {
@@ -50,6 +58,7 @@ public record RunContext(Accel accel, Path emulator, Path privateDir, Path monit
 		secretFiles = Map.copyOf(secretFiles);
 		Objects.requireNonNull(vncPasswordFile, "vncPasswordFile");
 		firmware = List.copyOf(firmware);
+		hugePages = List.copyOf(hugePages);
 	}
 
 	public RunContext(Accel accel, Path emulator, Path privateDir, Path monitorSocket, Path pidFile, Path logFile,
@@ -70,7 +79,12 @@ public record RunContext(Accel accel, Path emulator, Path privateDir, Path monit
 
 	public RunContext withFirmware(List<FirmwareDescriptor> firmware) {
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
-				this.logFile, this.volumes, this.bridges, this.secretFiles, this.vncPasswordFile, firmware);
+				this.logFile, this.volumes, this.bridges, this.secretFiles, this.vncPasswordFile, firmware, this.hugePages);
+	}
+
+	public RunContext withHugePages(List<HugePagePool> hugePages) {
+		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
+				this.logFile, this.volumes, this.bridges, this.secretFiles, this.vncPasswordFile, this.firmware, hugePages);
 	}
 
 	/**
@@ -86,26 +100,26 @@ public record RunContext(Accel accel, Path emulator, Path privateDir, Path monit
 		Map<Volume, Path> volumes = new java.util.HashMap<>(this.volumes);
 		volumes.put(new Volume(pool, volume), path);
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
-				this.logFile, volumes, this.bridges, this.secretFiles, this.vncPasswordFile, this.firmware);
+				this.logFile, volumes, this.bridges, this.secretFiles, this.vncPasswordFile, this.firmware, this.hugePages);
 	}
 
 	public RunContext withBridge(String network, String bridge) {
 		Map<String, String> bridges = new java.util.HashMap<>(this.bridges);
 		bridges.put(network, bridge);
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
-				this.logFile, this.volumes, bridges, this.secretFiles, this.vncPasswordFile, this.firmware);
+				this.logFile, this.volumes, bridges, this.secretFiles, this.vncPasswordFile, this.firmware, this.hugePages);
 	}
 
 	public RunContext withSecretFile(UUID secret, Path file) {
 		Map<UUID, Path> files = new java.util.HashMap<>(this.secretFiles);
 		files.put(secret, file);
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
-				this.logFile, this.volumes, this.bridges, files, this.vncPasswordFile, this.firmware);
+				this.logFile, this.volumes, this.bridges, files, this.vncPasswordFile, this.firmware, this.hugePages);
 	}
 
 	public RunContext withVncPasswordFile(Path file) {
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
-				this.logFile, this.volumes, this.bridges, this.secretFiles, Optional.of(file), this.firmware);
+				this.logFile, this.volumes, this.bridges, this.secretFiles, Optional.of(file), this.firmware, this.hugePages);
 	}
 
 }

@@ -213,9 +213,33 @@ final class DomainXmlReader {
 			child.finish();
 			return mode.equals("shared");
 		}).orElse(false);
-		node.refuse("hugepages", "huge pages are not supported; remove <hugepages> (or use <source type='memfd'/>)");
+		boolean hugepages = node.child("hugepages").isPresent();
+		Optional<Long> pageKiB = node.child("hugepages").flatMap((child) -> {
+			List<XNode> pages = child.children("page");
+			if (pages.size() > 1) {
+				throw new UnsupportedConfigurationException(pages.get(1).path(),
+						"one page size for all the guest's memory is supported; keep one <page>");
+			}
+			Optional<Long> size = pages.stream().findFirst().map((page) -> {
+				if (page.attr("nodeset").isPresent()) {
+					throw new UnsupportedConfigurationException(page.attrPath("nodeset"), "page sizes per NUMA node are "
+							+ "not supported; remove nodeset (the size then applies to all the guest's memory)");
+				}
+				long scale = XmlValues.unitScale(page.attrPath("unit"), page.attr("unit").orElse("KiB"));
+				long value = Numbers.parse(page.attrPath("size"), page.requiredAttr("size"), 1, Long.MAX_VALUE);
+				long bytes = (value > (16L << 30) / scale) ? -1 : value * scale;
+				if (bytes < 4096 || Long.bitCount(bytes) != 1) {
+					throw new InvalidConfigurationException(page.attrPath("size"), "a page size is a power of two "
+							+ "(2048 KiB or 1 GiB on x86)");
+				}
+				page.finish();
+				return bytes / 1024;
+			});
+			child.finish();
+			return size;
+		});
 		node.finish();
-		return new MemoryBacking(source, shared);
+		return new MemoryBacking(source, shared, hugepages, pageKiB);
 	}
 
 }

@@ -49,6 +49,11 @@ final class DomainXmlWriter {
 		}
 		def.memoryBacking().ifPresent((backing) -> {
 			this.out.start("memoryBacking");
+			if (backing.hugepages()) {
+				this.out.start("hugepages");
+				backing.hugepageKiB().ifPresent((kib) -> this.out.start("page").attr("size", kib).attr("unit", "KiB").end());
+				this.out.end();
+			}
 			this.out.start("source").attr("type", backing.source()).end();
 			this.out.start("access").attr("mode", backing.shared() ? "shared" : "private").end();
 			this.out.end();

@@ -300,4 +300,29 @@ class RealQemuXmlElementTests {
 		}
 	}
 
+	static long freeHugePages() throws java.io.IOException {
+		return Long.parseLong(java.nio.file.Files.readString(
+				Path.of("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages")).trim());
+	}
+
+	/** dev/setup reserves 2 MiB pages and mounts a hugetlbfs (dev/check-host says so when they are missing). */
+	@Test
+	void hugePagesHoldTheGuestsMemory() throws Exception {
+		String xml = domain("<name>huge</name><memory unit='MiB'>32</memory><memoryBacking><hugepages>"
+				+ "<page size='2048' unit='KiB'/></hugepages></memoryBacking><os><type machine='q35'>hvm</type></os>");
+		long before = freeHugePages();
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			assertThat(qemu.qomGet("/objects/pc.ram", "mem-path").asString()).startsWith("/");
+			assertThat(qemu.qomGet("/objects/pc.ram", "prealloc").asBoolean()).isTrue();
+			assertThat(qemu.qmp("query-memdev").get(0).get("size").asLong()).isEqualTo(32L << 20);
+			// allocated up front: 16 pages of the pool are QEMU's now
+			assertThat(freeHugePages()).isLessThanOrEqualTo(before - 16);
+		}
+		String tooMuch = xml.replace("<memory unit='MiB'>32</memory>", "<memory unit='GiB'>64</memory>");
+		org.assertj.core.api.Assertions.assertThatExceptionOfType(
+				io.github.qemuembed.driver.error.UnsupportedConfigurationException.class)
+			.isThrownBy(() -> RealQemu.start(tooMuch, this.root, Accel.TCG))
+			.withMessageContaining("needs 32768 huge pages of 2048 KiB");
+	}
+
 }
