@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The runnable driver jar: {@code java -jar qemu-embed-driver.jar COMMAND ARGS...}.
  * <ul>
- * <li>{@code validate [--json] FILE...} — check domain XML, like {@code virt-xml-validate};</li>
+ * <li>{@code validate [--json] [--summary] FILE...} — check domain XML, like {@code virt-xml-validate};</li>
  * <li>{@code argv [--root DIR] FILE} — the QEMU command line, like {@code virsh domxml-to-native qemu-argv};</li>
  * <li>{@code run ...} — run a domain until it stops, like {@code virt-qemu-run}.</li>
  * </ul>

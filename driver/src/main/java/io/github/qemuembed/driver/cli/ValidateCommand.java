@@ -20,24 +20,29 @@ import io.github.qemuembed.driver.xml.Requirement;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code validate [--json] FILE...}: like libvirt's {@code virt-xml-validate}, one result per file. Exit 0 when
- * every file is valid, 1 when any is not (or cannot be read), 2 on usage errors.
+ * {@code validate [--json] [--summary] FILE...}: like libvirt's {@code virt-xml-validate}, one result per file, and
+ * with {@code --summary} the totals after them ({@link ValidateSummary}). Exit 0 when every file is valid, 1 when any
+ * is not (or cannot be read), 2 on usage errors.
  */
 final class ValidateCommand implements CliCommand {
 
 	@Override
 	public String usage() {
-		return "usage: validate [--json] FILE...";
+		return "usage: validate [--json] [--summary] FILE...";
 	}
 
 	@Override
 	public int run(List<String> args, PrintStream out, PrintStream err) {
 		boolean json = false;
+		boolean summarize = false;
 		List<Path> files = new ArrayList<>();
 		boolean options = true;
 		for (String arg : args) {
 			if (options && arg.equals("--json")) {
 				json = true;
+			}
+			else if (options && arg.equals("--summary")) {
+				summarize = true;
 			}
 			else if (options && arg.equals("--")) {
 				options = false;
@@ -57,10 +62,15 @@ final class ValidateCommand implements CliCommand {
 			return 2;
 		}
 		boolean allValid = true;
+		ValidateSummary summary = new ValidateSummary();
 		for (Path file : files) {
 			Map<String, Object> result = validateSafely(file);
 			allValid &= "valid".equals(result.get("status"));
+			summary.add(result);
 			out.println(json ? JsonMapper.shared().writeValueAsString(result) : text(result));
+		}
+		if (summarize) {
+			out.println(json ? JsonMapper.shared().writeValueAsString(summary.toMap()) : summary.toText());
 		}
 		return allValid ? 0 : 1;
 	}

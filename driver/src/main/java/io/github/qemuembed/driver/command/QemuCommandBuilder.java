@@ -189,8 +189,8 @@ public final class QemuCommandBuilder {
 			input(devices.inputs().get(i), i, "/domain/devices/input[" + (i + 1) + "]");
 		}
 		graphics(devices.graphics());
-		devices.audios().forEach((id) -> add("-audiodev",
-				Json.object().put("id", "audio" + id).put("driver", "none").toString()));
+		devices.audioIds().forEach((id) -> add("-audiodev", Json.object().put("id", "audio" + id)
+			.put("driver", devices.spiceAudios().contains(id) ? "spice" : "none").toString()));
 		sounds(devices);
 		for (int i = 0; i < devices.videos().size(); i++) {
 			video(devices.videos().get(i), i, "/domain/devices/video[" + (i + 1) + "]");
@@ -892,12 +892,12 @@ public final class QemuCommandBuilder {
 		if (devices.sounds().isEmpty()) {
 			return;
 		}
-		if (devices.audios().isEmpty()) {
+		if (devices.audioIds().isEmpty()) {
 			// the backend libvirt adds for a sound device: SPICE's when there is SPICE, else none
 			boolean spice = devices.graphics().stream().anyMatch(Graphics::isSpice);
 			add("-audiodev", Json.object().put("id", "audio1").put("driver", spice ? "spice" : "none").toString());
 		}
-		String audiodev = "audio" + (devices.audios().isEmpty() ? 1 : devices.audios().get(0));
+		String audiodev = "audio" + (devices.audioIds().isEmpty() ? 1 : devices.audioIds().get(0));
 		for (int i = 0; i < devices.sounds().size(); i++) {
 			Sound sound = devices.sounds().get(i);
 			String path = "/domain/devices/sound[" + (i + 1) + "]";
@@ -971,7 +971,9 @@ public final class QemuCommandBuilder {
 			case "cirrus" -> device.put("driver", "cirrus-vga").put("id", "video" + index)
 				.put("vgamem_mb", video.vramKiB().map((kib) -> kib / 1024).orElse(null));
 			case "qxl" -> device.put("driver", (index == 0) ? "qxl-vga" : "qxl").put("id", "video" + index)
+				.put("ram_size", video.ramKiB().map((kib) -> kib * 1024L).orElse(null))
 				.put("vram_size", video.vramKiB().map((kib) -> kib * 1024L).orElse(null))
+				.put("vgamem_mb", video.vgamemKiB().map((kib) -> kib / 1024).orElse(null))
 				.put("max_outputs", video.heads().orElse(null));
 			case "bochs" -> device.put("driver", "bochs-display").put("id", "video" + index)
 				.put("vgamem", video.vramKiB().map((kib) -> kib * 1024L).orElse(null));

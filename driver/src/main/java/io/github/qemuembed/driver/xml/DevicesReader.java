@@ -45,24 +45,25 @@ final class DevicesReader {
 			.toList();
 		List<Tpm> tpms = node.children("tpm").stream().map(PlatformDeviceReader::tpm).toList();
 		List<Integer> audios = new ArrayList<>();
+		List<Integer> spiceAudios = new ArrayList<>();
 		for (XNode child : node.children("audio")) {
-			child.oneOf("type", null, "none");
-			if (child.attr("type").isEmpty()) {
+			String type = child.oneOf("type", null, "none", "spice");
+			if (type == null) {
 				throw new InvalidConfigurationException(child.attrPath("type"),
-						"attribute 'type' of <audio> is required; supported: none (there are no sound devices)");
+						"attribute 'type' of <audio> is required; supported: none, spice");
 			}
 			int id = child.intAttr("id", 1, 255).orElseThrow(() -> new InvalidConfigurationException(
 					child.attrPath("id"), "attribute 'id' of <audio> is required"));
-			if (audios.contains(id)) {
+			if (audios.contains(id) || spiceAudios.contains(id)) {
 				throw new InvalidConfigurationException(child.attrPath("id"), "audio id " + id + " is used twice");
 			}
-			audios.add(id);
+			(type.equals("spice") ? spiceAudios : audios).add(id);
 			child.finish();
 		}
 		node.finish();
 		return new Devices(emulator, disks, controllers, interfaces, serials, consoles, channels, graphics, videos,
 				inputs, rngs, memballoon, watchdogs, vsock, audios, panics, sounds, redirdevs, tpms,
-				filesystems);
+				filesystems, spiceAudios);
 	}
 
 }

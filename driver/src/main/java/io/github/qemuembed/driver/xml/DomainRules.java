@@ -117,6 +117,10 @@ final class DomainRules {
 								+ def.iothreads() + ")");
 			}
 		}
+		if (!devices.spiceAudios().isEmpty() && devices.graphics().stream().noneMatch(Graphics::isSpice)) {
+			// QEMU's SPICE audio backend plays through the SPICE server
+			throw new InvalidConfigurationException(base + "audio", "<audio type='spice'> needs <graphics type='spice'>");
+		}
 		Map<String, IoTune> groups = new HashMap<>();
 		for (int i = 0; i < devices.disks().size(); i++) {
 			Optional<IoTune> iotune = devices.disks().get(i).iotune();

@@ -223,7 +223,8 @@ final class DomainXmlWriter {
 			address(sound.address());
 			this.out.end();
 		});
-		devices.audios().forEach((id) -> this.out.start("audio").attr("id", id).attr("type", "none").end());
+		devices.audioIds().forEach((id) -> this.out.start("audio").attr("id", id)
+			.attr("type", devices.spiceAudios().contains(id) ? "spice" : "none").end());
 		devices.videos().forEach(this::video);
 		devices.watchdogs().forEach((watchdog) -> {
 			this.out.start("watchdog").attr("model", watchdog.model()).attr("action", watchdog.action().xmlName());
@@ -416,7 +417,8 @@ final class DomainXmlWriter {
 
 	private void video(Video video) {
 		this.out.start("video");
-		this.out.start("model").attr("type", video.model()).attr("vram", video.vramKiB().orElse(null))
+		this.out.start("model").attr("type", video.model()).attr("ram", video.ramKiB().orElse(null))
+			.attr("vram", video.vramKiB().orElse(null)).attr("vgamem", video.vgamemKiB().orElse(null))
 			.attr("heads", video.heads().orElse(null)).attr("primary", video.primary() ? "yes" : null).end();
 		address(video.address());
 		this.out.end();

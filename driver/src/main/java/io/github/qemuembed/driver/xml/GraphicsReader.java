@@ -98,13 +98,27 @@ final class GraphicsReader {
 					"more than one head is supported for virtio only");
 		}
 		boolean primary = model.yesNo("primary", false);
+		Optional<Integer> ram = qxlSize(model, type, "ram");
+		Optional<Integer> vgamem = qxlSize(model, type, "vgamem");
 		model.finish();
 		Optional<PciAddress> address = node.child("address").map(AddressReader::pci);
 		node.finish();
 		if (type.equals("none") && (vram.isPresent() || heads.isPresent() || address.isPresent())) {
 			throw new InvalidConfigurationException(node.path(), "video model 'none' takes no other settings");
 		}
-		return new Video(type, vram, heads, primary, address);
+		return new Video(type, vram, heads, primary, address, ram, vgamem);
+	}
+
+	private static Optional<Integer> qxlSize(XNode model, String type, String name) {
+		Optional<Integer> value = model.intAttr(name, 1024, 1024 * 1024);
+		if (value.isPresent() && !type.equals("qxl")) {
+			throw new UnsupportedConfigurationException(model.attrPath(name), name + " is supported for qxl only");
+		}
+		if (value.isPresent() && Integer.bitCount(value.get()) != 1) {
+			throw new InvalidConfigurationException(model.attrPath(name),
+					name + " must be a power of two in KiB (like 16384)");
+		}
+		return value;
 	}
 
 }

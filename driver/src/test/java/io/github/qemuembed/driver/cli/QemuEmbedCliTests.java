@@ -95,6 +95,34 @@ class QemuEmbedCliTests {
 		assertThat(out() + err()).doesNotContain("\tat ").doesNotContain("Exception:");
 	}
 
+	@Test
+	@SuppressWarnings("unchecked")
+	void validateSummarizesVerdictsDriversAndRefusals() throws IOException {
+		Path valid = file("valid.xml", VALID);
+		Path local = file("local.xml", VALID.replaceAll("(?s)<disk type='volume'.*?</disk>", "")
+			.replaceAll("(?s)<interface type='network'.*?</interface>", ""));
+		Path card1 = file("card1.xml", VALID.replace("</devices>", "<smartcard mode='passthrough'/></devices>"));
+		Path card2 = file("card2.xml", VALID.replace("</devices>", "<smartcard mode='host'/></devices>"));
+		Path broken = file("broken.xml", "<domain");
+		assertThat(run("validate", "--json", "--summary", valid.toString(), local.toString(), card1.toString(),
+				card2.toString(), broken.toString())).isEqualTo(1);
+		List<String> lines = out().lines().toList();
+		assertThat(lines).hasSize(6);
+		Map<String, Object> summary = (Map<String, Object>) JsonMapper.shared().readValue(lines.get(5), Map.class)
+			.get("summary");
+		assertThat(summary).containsEntry("files", 5).containsEntry("valid", 2).containsEntry("unsupported", 2)
+			.containsEntry("invalid", 1).containsEntry("error", 0);
+		assertThat((Map<String, Object>) summary.get("needs")).containsOnlyKeys("network", "storage")
+			.containsEntry("storage", List.of(valid.toString()));
+		assertThat((List<Map<String, Object>>) summary.get("refusals")).first()
+			.isEqualTo(Map.of("status", "unsupported", "path", "/domain/devices/smartcard", "files", 2));
+		this.out.reset();
+		run("validate", "--summary", valid.toString(), card1.toString());
+		assertThat(out()).contains("summary: 2 files: 1 valid, 1 unsupported, 0 invalid")
+			.contains("the network driver is needed by 1 file: " + valid)
+			.contains("1 unsupported at /domain/devices/smartcard");
+	}
+
 	/** What once crashed the reader (a controller without a model) is in the middle; every file gets its line. */
 	@Test
 	@SuppressWarnings("unchecked")
@@ -129,7 +157,7 @@ class QemuEmbedCliTests {
 		assertThat(run("validate", "--yaml", "x")).isEqualTo(2);
 		assertThat(run("argv")).isEqualTo(2);
 		assertThat(run("frobnicate")).isEqualTo(2);
-		assertThat(err()).contains("usage: validate [--json] FILE...").contains("unknown command 'frobnicate'");
+		assertThat(err()).contains("usage: validate [--json] [--summary] FILE...").contains("unknown command 'frobnicate'");
 	}
 
 	@Test
