@@ -52,7 +52,10 @@ class GoldenArgvTests {
 			.withSecretFile(UUID.fromString("0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f"),
 					privateDir.resolve("secret-0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f"))
 			.withVncPasswordFile(privateDir.resolve("vnc0.secret"))
-			.withFirmware(FirmwareDescriptors.load(List.of(Path.of("src/test/resources/firmware"))));
+			.withFirmware(FirmwareDescriptors.load(List.of(Path.of("src/test/resources/firmware"))))
+			// fixed host pools, so that the goldens do not depend on this host's huge pages
+			.withHugePages(List.of(new HugePagePool(2048, 1024, java.util.Optional.of(Path.of("/dev/hugepages")), true),
+					new HugePagePool(1048576, 0, java.util.Optional.empty(), false)));
 	}
 
 	@ParameterizedTest
