@@ -37,7 +37,10 @@ final class BackingChainReader {
 			return false;
 		}
 		XNode node = next.get();
-		if (!node.element().hasAttributes() && !node.element().hasChildNodes()) {
+		boolean image = node.element().hasAttribute("type") || node.element().hasAttribute("index")
+				|| node.element().getElementsByTagName("*").getLength() > 0;
+		if (!image) {
+			// the end of the chain; finish() refuses whatever else it carries
 			node.finish();
 			return true;
 		}
