@@ -212,7 +212,7 @@ public final class QmpClient implements AutoCloseable {
 
 	/** Like {@link #execute(String, JsonNode)} with an explicit timeout (which includes the time spent queued). */
 	public JsonNode execute(String command, JsonNode arguments, Duration timeout) {
-		return await(submit(command, arguments, -1, timeout), command);
+		return await(enqueue(command, arguments, -1), timeout);
 	}
 
 	/**
@@ -232,7 +232,7 @@ public final class QmpClient implements AutoCloseable {
 		if (!this.transport.canPassFileDescriptors()) {
 			throw new UnsupportedOperationException(this.transport + " cannot pass file descriptors");
 		}
-		return await(submit(command, arguments, fd, timeout), command);
+		return await(enqueue(command, arguments, fd), timeout);
 	}
 
 	/** Asynchronous {@link #execute(String, JsonNode)}: the future completes on a shared client thread. */
@@ -298,27 +298,38 @@ public final class QmpClient implements AutoCloseable {
 		return "QmpClient[" + this.transport + "]";
 	}
 
+	/** Queues a command whose timeout a timer enforces: for callers that do not wait on the future. */
 	private CompletableFuture<JsonNode> submit(String command, JsonNode arguments, int fd, Duration timeout) {
-		Objects.requireNonNull(command, "command");
 		Objects.requireNonNull(timeout, "timeout");
-		if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
-			throw new IllegalArgumentException("QMP arguments must be a JSON object, got " + arguments.getNodeType());
-		}
-		Request request;
-		synchronized (this.lock) {
-			if (this.disconnected != null) {
-				return CompletableFuture.failedFuture(new QmpException(QmpException.DISCONNECTED,
-						this.disconnected.description(), this.disconnected));
-			}
-			long id = this.nextId++;
-			request = new Request(id, command, encode(id, command, arguments), fd);
-			this.queue.add(request);
-			sendNext();
+		Request request = enqueue(command, arguments, fd);
+		if (request.future.isDone()) {
+			return request.future;
 		}
 		ScheduledFuture<?> timer = Timeouts.EXECUTOR.schedule(() -> timeOut(request, timeout),
 				Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
 		request.future.whenComplete((result, failure) -> timer.cancel(false));
 		return request.future;
+	}
+
+	/** Queues a command (sending it at once if none is in flight), without a timeout of its own. */
+	private Request enqueue(String command, JsonNode arguments, int fd) {
+		Objects.requireNonNull(command, "command");
+		if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
+			throw new IllegalArgumentException("QMP arguments must be a JSON object, got " + arguments.getNodeType());
+		}
+		synchronized (this.lock) {
+			if (this.disconnected != null) {
+				Request refused = new Request(-1, command, null, -1);
+				refused.future.completeExceptionally(new QmpException(QmpException.DISCONNECTED,
+						this.disconnected.description(), this.disconnected));
+				return refused;
+			}
+			long id = this.nextId++;
+			Request request = new Request(id, command, encode(id, command, arguments), fd);
+			this.queue.add(request);
+			sendNext();
+			return request;
+		}
 	}
 
 	private static ByteBuffer encode(long id, String command, JsonNode arguments) {
@@ -383,24 +394,41 @@ public final class QmpClient implements AutoCloseable {
 		this.ready.completeExceptionally(cause);
 	}
 
-	private static JsonNode await(CompletableFuture<JsonNode> future, String command) {
+	/**
+	 * Waits for the reply with the caller's own timed wait, so a blocking call costs no timer task (scheduling
+	 * and cancelling one per command showed in the round trip); a timeout then fails the request as the timer
+	 * would have.
+	 */
+	private JsonNode await(Request request, Duration timeout) {
+		Objects.requireNonNull(timeout, "timeout");
+		CompletableFuture<JsonNode> future = request.future;
 		if (QmpIoLoop.isLoopThread() && !future.isDone()) {
 			// The reply could only be read by this very thread: waiting would stall every VM's monitor.
 			future.cancel(false);
-			throw new IllegalStateException("QMP command '" + command + "' executed on the QMP I/O thread (from a "
-					+ "listener or a future's callback); hand the work to another executor");
+			throw new IllegalStateException("QMP command '" + request.command + "' executed on the QMP I/O thread (from "
+					+ "a listener or a future's callback); hand the work to another executor");
 		}
 		try {
-			return future.get();
+			try {
+				return future.get(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				timeOut(request, timeout);
+				// the reply may have won the race against the time-out: get() now returns whichever came first
+				return future.get();
+			}
 		}
 		catch (InterruptedException ex) {
 			future.cancel(false);
+			synchronized (this.lock) {
+				this.queue.remove(request);
+			}
 			Thread.currentThread().interrupt();
 			throw new QmpException(QmpException.INTERRUPTED,
-					"interrupted while waiting for the reply to '" + command + "'", ex);
+					"interrupted while waiting for the reply to '" + request.command + "'", ex);
 		}
 		catch (ExecutionException ex) {
-			throw rethrow(ex.getCause(), command);
+			throw rethrow(ex.getCause(), request.command);
 		}
 	}
 
