@@ -29,8 +29,10 @@ final class RunStateStore {
 
 	void write(RunState state) {
 		String xml = this.mapper.writer().withRootName("domstatus").writeValueAsString(state);
+		// a run state describes a live QEMU: a power loss ends that QEMU too, so it needs no fsync (and a stale or
+		// missing one after a power loss is harmless: adoption checks the pid and its start time)
 		AtomicFiles.write(this.layout.runStateFile(state.name()), xml.getBytes(StandardCharsets.UTF_8),
-				PosixFilePermissions.fromString("rw-------"));
+				PosixFilePermissions.fromString("rw-------"), AtomicFiles.Durability.PROCESS_CRASH);
 	}
 
 	RunState read(Path file) {
