@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QmpException;
+import io.github.qemuembed.driver.observation.DriverObserver;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -100,11 +101,19 @@ public final class QmpClient implements AutoCloseable {
 
 	private volatile QmpGreeting greeting;
 
+	/**
+	 * The context of the thread that connected: the parent of {@code qmp_capabilities}, which the I/O thread sends
+	 * when the greeting arrives; dropped then, so that the client does not keep the connecting operation alive.
+	 * Written before the transport starts, then confined to its receiving thread.
+	 */
+	private DriverObserver.Context connectContext;
+
 	private QmpClient(QmpTransport transport, QmpClientOptions options, QmpEventListener listener) {
 		this.transport = Objects.requireNonNull(transport, "transport");
 		this.options = Objects.requireNonNull(options, "options");
 		this.listener = Objects.requireNonNull(listener, "listener");
 		this.lines = new LineSplitter(options.maxMessageSize());
+		this.connectContext = currentContext(options.observer());
 	}
 
 	/**
@@ -212,7 +221,7 @@ public final class QmpClient implements AutoCloseable {
 
 	/** Like {@link #execute(String, JsonNode)} with an explicit timeout (which includes the time spent queued). */
 	public JsonNode execute(String command, JsonNode arguments, Duration timeout) {
-		return await(submit(command, arguments, -1, timeout), command);
+		return await(submit(command, arguments, -1, timeout, null), command);
 	}
 
 	/**
@@ -232,7 +241,7 @@ public final class QmpClient implements AutoCloseable {
 		if (!this.transport.canPassFileDescriptors()) {
 			throw new UnsupportedOperationException(this.transport + " cannot pass file descriptors");
 		}
-		return await(submit(command, arguments, fd, timeout), command);
+		return await(submit(command, arguments, fd, timeout, null), command);
 	}
 
 	/** Asynchronous {@link #execute(String, JsonNode)}: the future completes on a shared client thread. */
@@ -246,7 +255,7 @@ public final class QmpClient implements AutoCloseable {
 	 * there and must not block. Cancelling it before the command was sent keeps the command from being sent.
 	 */
 	public CompletableFuture<JsonNode> executeAsync(String command, JsonNode arguments, Duration timeout) {
-		return submit(command, arguments, -1, timeout);
+		return submit(command, arguments, -1, timeout, null);
 	}
 
 	/**
@@ -298,17 +307,26 @@ public final class QmpClient implements AutoCloseable {
 		return "QmpClient[" + this.transport + "]";
 	}
 
-	private CompletableFuture<JsonNode> submit(String command, JsonNode arguments, int fd, Duration timeout) {
+	/**
+	 * Queues a command.
+	 * @param parent the observer's context the command belongs to; {@code null} for the calling thread's own
+	 */
+	private CompletableFuture<JsonNode> submit(String command, JsonNode arguments, int fd, Duration timeout,
+			DriverObserver.Context parent) {
 		Objects.requireNonNull(command, "command");
 		Objects.requireNonNull(timeout, "timeout");
 		if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
 			throw new IllegalArgumentException("QMP arguments must be a JSON object, got " + arguments.getNodeType());
 		}
+		DriverObserver.Scope scope = beginObservation(command,
+				(parent != null) ? parent : currentContext(this.options.observer()));
 		Request request;
 		synchronized (this.lock) {
 			if (this.disconnected != null) {
-				return CompletableFuture.failedFuture(new QmpException(QmpException.DISCONNECTED,
-						this.disconnected.description(), this.disconnected));
+				QmpException refused = new QmpException(QmpException.DISCONNECTED, this.disconnected.description(),
+						this.disconnected);
+				endObservation(scope, command, refused);
+				return CompletableFuture.failedFuture(refused);
 			}
 			long id = this.nextId++;
 			request = new Request(id, command, encode(id, command, arguments), fd);
@@ -317,8 +335,43 @@ public final class QmpClient implements AutoCloseable {
 		}
 		ScheduledFuture<?> timer = Timeouts.EXECUTOR.schedule(() -> timeOut(request, timeout),
 				Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
-		request.future.whenComplete((result, failure) -> timer.cancel(false));
+		request.future.whenComplete((result, failure) -> {
+			timer.cancel(false);
+			// on whichever thread completed it: the I/O thread (reply, lost connection), the timer, a closer
+			endObservation(scope, command, failure);
+		});
 		return request.future;
+	}
+
+	private static DriverObserver.Context currentContext(DriverObserver observer) {
+		try {
+			return observer.current();
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING, "QMP observer failed to capture the current context", ex);
+			return DriverObserver.Context.NONE;
+		}
+	}
+
+	private DriverObserver.Scope beginObservation(String command, DriverObserver.Context parent) {
+		String observedAs = this.options.observedAs().isEmpty() ? this.transport.toString()
+				: this.options.observedAs();
+		try {
+			return this.options.observer().qmpCommand(parent, observedAs, command);
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING, "QMP observer failed to begin '" + command + "' on " + this.transport, ex);
+			return DriverObserver.Scope.NONE;
+		}
+	}
+
+	private void endObservation(DriverObserver.Scope scope, String command, Throwable failure) {
+		try {
+			scope.end(failure);
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING, "QMP observer failed to end '" + command + "' on " + this.transport, ex);
+		}
 	}
 
 	private static ByteBuffer encode(long id, String command, JsonNode arguments) {
@@ -459,14 +512,18 @@ public final class QmpClient implements AutoCloseable {
 		QmpGreeting greeting = new QmpGreeting(qemu.path("major").asInt(), qemu.path("minor").asInt(),
 				qemu.path("micro").asInt(), version.path("package").asString("").trim(), capabilities);
 		this.greeting = greeting;
-		submit("qmp_capabilities", null, -1, this.options.connectTimeout()).whenComplete((result, failure) -> {
-			if (failure != null) {
-				this.ready.completeExceptionally(failure);
-			}
-			else {
-				this.ready.complete(greeting);
-			}
-		});
+		// on the I/O thread: the command belongs to the connecting thread's context, captured when it connected
+		DriverObserver.Context parent = this.connectContext;
+		this.connectContext = DriverObserver.Context.NONE;
+		submit("qmp_capabilities", null, -1, this.options.connectTimeout(), parent)
+			.whenComplete((result, failure) -> {
+				if (failure != null) {
+					this.ready.completeExceptionally(failure);
+				}
+				else {
+					this.ready.complete(greeting);
+				}
+			});
 	}
 
 	private void onEvent(JsonNode message) {
