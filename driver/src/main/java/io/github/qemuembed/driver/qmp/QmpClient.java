@@ -329,7 +329,7 @@ public final class QmpClient implements AutoCloseable {
 				return CompletableFuture.failedFuture(refused);
 			}
 			long id = this.nextId++;
-			request = new Request(id, command, encode(id, command, arguments), fd);
+			request = new Request(id, command, encode(id, command, arguments), fd, scope);
 			this.queue.add(request);
 			sendNext();
 		}
@@ -337,8 +337,8 @@ public final class QmpClient implements AutoCloseable {
 				Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
 		request.future.whenComplete((result, failure) -> {
 			timer.cancel(false);
-			// on whichever thread completed it: the I/O thread (reply, lost connection), the timer, a closer
-			endObservation(scope, command, failure);
+			// for a caller who cancelled; every other completion ended the observation already
+			endObservation(request, failure);
 		});
 		return request.future;
 	}
@@ -362,6 +362,17 @@ public final class QmpClient implements AutoCloseable {
 		catch (RuntimeException ex) {
 			logger.log(Level.WARNING, "QMP observer failed to begin '" + command + "' on " + this.transport, ex);
 			return DriverObserver.Scope.NONE;
+		}
+	}
+
+	/**
+	 * Ends a request's observation, once, on the thread that completes it (the I/O thread for a reply or a lost
+	 * connection, the timer, a closer): before its future completes, so that the command's scope has ended by the
+	 * time its caller wakes up.
+	 */
+	private void endObservation(Request request, Throwable failure) {
+		if (request.observed.compareAndSet(false, true)) {
+			endObservation(request.scope, request.command, failure);
 		}
 	}
 
@@ -413,7 +424,11 @@ public final class QmpClient implements AutoCloseable {
 		String message = "QMP command '" + request.command + "' got no reply within " + timeout.toMillis() + " ms"
 				+ (sent ? "" : " (it was still queued behind earlier commands and was not sent)") + " on "
 				+ this.transport;
-		if (request.future.completeExceptionally(new OperationTimeoutException(message))) {
+		OperationTimeoutException failure = new OperationTimeoutException(message);
+		if (!request.future.isDone()) {
+			endObservation(request, failure);
+		}
+		if (request.future.completeExceptionally(failure)) {
 			logger.log(Level.DEBUG, message);
 		}
 	}
@@ -431,6 +446,7 @@ public final class QmpClient implements AutoCloseable {
 
 	private void failAll(List<Request> requests, QmpException cause) {
 		for (Request request : requests) {
+			endObservation(request, cause);
 			request.future.completeExceptionally(cause);
 		}
 		this.ready.completeExceptionally(cause);
@@ -572,10 +588,13 @@ public final class QmpClient implements AutoCloseable {
 			String errorClass = error.path("class").asString("GenericError");
 			String description = error.path("desc").asString("");
 			logger.log(Level.DEBUG, () -> "QMP <- error " + errorClass + " for " + request.command);
-			request.future.completeExceptionally(new QmpException(errorClass, description));
+			QmpException failure = new QmpException(errorClass, description);
+			endObservation(request, failure);
+			request.future.completeExceptionally(failure);
 		}
 		else {
 			logger.log(Level.DEBUG, () -> "QMP <- return for " + request.command + " (id " + request.id + ")");
+			endObservation(request, null);
 			request.future.complete(message.get("return"));
 		}
 	}
@@ -661,11 +680,16 @@ public final class QmpClient implements AutoCloseable {
 
 		final CompletableFuture<JsonNode> future = new CompletableFuture<>();
 
-		Request(long id, String command, ByteBuffer payload, int fd) {
+		final DriverObserver.Scope scope;
+
+		final java.util.concurrent.atomic.AtomicBoolean observed = new java.util.concurrent.atomic.AtomicBoolean();
+
+		Request(long id, String command, ByteBuffer payload, int fd, DriverObserver.Scope scope) {
 			this.id = id;
 			this.command = command;
 			this.payload = payload;
 			this.fd = fd;
+			this.scope = scope;
 		}
 
 	}
