@@ -13,7 +13,7 @@ import io.micrometer.observation.docs.ObservationDocumentation;
 public enum QemuObservationDocumentation implements ObservationDocumentation {
 
 	/**
-	 * A public operation on a domain (start, shutdown, destroy, reboot, reset, suspend, resume, save,
+	 * A public operation on a domain (define, start, shutdown, destroy, reboot, reset, suspend, resume, save,
 	 * managed-save, restore, snapshot-create, snapshot-revert, snapshot-delete, undefine), the wait for the
 	 * domain's other operations included. Its timer keeps the name the starter's operation timer always had.
 	 */

@@ -88,6 +88,9 @@ class QemuEmbedObservationAutoConfigurationTests {
 				});
 				assertThat(only(tracer, "qmp cont").getTags()).containsEntry("command", "cont")
 					.containsEntry("error.class", "none");
+				// the lifecycle defined the declared domain before it started it
+				assertThat(only(tracer, "qemu.domain.define").getTags()).containsEntry("domain", "alpha")
+					.containsEntry("operation", "define");
 			});
 	}
 

@@ -806,12 +806,18 @@ final class ManagedDomain implements Domain {
 	 * the operations the listener is not told about).
 	 */
 	private <T> T observed(DomainOperation operation, Operation listened, java.util.function.Supplier<T> call) {
+		return observed(this.context, operation, this.name, listened, call);
+	}
+
+	/** {@link #observed(DomainOperation, Operation, java.util.function.Supplier)} for the driver's own operations. */
+	static <T> T observed(DriverContext context, DomainOperation operation, String name, Operation listened,
+			java.util.function.Supplier<T> call) {
 		DriverObserver.Scope scope = DriverObserver.Scope.NONE;
 		try {
-			scope = this.context.config().observer().domainOperation(operation, this.name);
+			scope = context.config().observer().domainOperation(operation, name);
 		}
 		catch (RuntimeException ex) {
-			logger.log(Level.WARNING, "Observer failed to begin " + operation + " of domain '" + this.name + "'", ex);
+			logger.log(Level.WARNING, "Observer failed to begin " + operation + " of domain '" + name + "'", ex);
 		}
 		long started = System.nanoTime();
 		Throwable failure = null;
@@ -826,18 +832,18 @@ final class ManagedDomain implements Domain {
 			Duration duration = Duration.ofNanos(System.nanoTime() - started);
 			if (listened != null) {
 				try {
-					this.context.config().operationListener().operationCompleted(listened, this.name, duration, failure);
+					context.config().operationListener().operationCompleted(listened, name, duration, failure);
 				}
 				catch (RuntimeException ex) {
-					logger.log(Level.WARNING,
-							"Operation listener failed for " + listened + " of domain '" + this.name + "'", ex);
+					logger.log(Level.WARNING, "Operation listener failed for " + listened + " of domain '" + name + "'",
+							ex);
 				}
 			}
 			try {
 				scope.end(failure);
 			}
 			catch (RuntimeException ex) {
-				logger.log(Level.WARNING, "Observer failed to end " + operation + " of domain '" + this.name + "'", ex);
+				logger.log(Level.WARNING, "Observer failed to end " + operation + " of domain '" + name + "'", ex);
 			}
 		}
 	}

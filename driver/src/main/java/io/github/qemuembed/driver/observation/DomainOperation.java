@@ -5,6 +5,9 @@ import java.util.Locale;
 /** The operations on a domain that a {@link DriverObserver} sees. */
 public enum DomainOperation {
 
+	/** {@code QemuDriver.define(xml)}, of a new domain or over an existing one's definition. */
+	DEFINE,
+
 	/** {@code Domain.start()}, also the start of a transient domain and a start from a managed save image. */
 	START,
 

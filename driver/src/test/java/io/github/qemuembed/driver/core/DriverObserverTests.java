@@ -50,6 +50,7 @@ class DriverObserverTests {
 		domain.start();
 		domain.suspend();
 		domain.resume();
+		assertThat(this.recorder.operation(DomainOperation.DEFINE).domain).isEqualTo("alpha");
 		Node start = this.recorder.operation(DomainOperation.START);
 		assertThat(start.domain).isEqualTo("alpha");
 		assertThat(start.ended).isTrue();
