@@ -14,6 +14,15 @@ import io.micrometer.observation.ObservationRegistry;
  */
 final class ObservationDriverObserver implements DriverObserver {
 
+	private static final DomainOperationObservationConvention DEFAULT_DOMAIN_OPERATIONS =
+			new DefaultDomainOperationObservationConvention();
+
+	private static final QmpCommandObservationConvention DEFAULT_QMP_COMMANDS =
+			new DefaultQmpCommandObservationConvention();
+
+	private static final RemoteCallObservationConvention DEFAULT_REMOTE_CALLS =
+			new DefaultRemoteCallObservationConvention();
+
 	private final ObservationRegistry registry;
 
 	private final DomainOperationObservationConvention domainOperations;
@@ -41,7 +50,7 @@ final class ObservationDriverObserver implements DriverObserver {
 	public Scope domainOperation(DomainOperation operation, String domain) {
 		DomainOperationContext context = new DomainOperationContext(operation, domain);
 		Observation observation = QemuObservationDocumentation.DOMAIN_OPERATION
-			.observation(this.domainOperations, new DefaultDomainOperationObservationConvention(), () -> context,
+			.observation(this.domainOperations, DEFAULT_DOMAIN_OPERATIONS, () -> context,
 					this.registry)
 			.start();
 		Observation.Scope scope = observation.openScope();
@@ -55,7 +64,7 @@ final class ObservationDriverObserver implements DriverObserver {
 	public Scope qmpCommand(Context parent, String domain, String command) {
 		QmpCommandContext context = new QmpCommandContext(domain, command);
 		Observation observation = QemuObservationDocumentation.QMP_COMMAND.observation(this.qmpCommands,
-				new DefaultQmpCommandObservationConvention(), () -> context, this.registry);
+				DEFAULT_QMP_COMMANDS, () -> context, this.registry);
 		if (parent instanceof Parent given) {
 			observation.parentObservation(given.observation());
 		}
@@ -67,7 +76,7 @@ final class ObservationDriverObserver implements DriverObserver {
 	public Scope remoteCall(String role, String endpoint, String procedure) {
 		RemoteCallContext context = new RemoteCallContext(role, endpoint, procedure);
 		Observation observation = QemuObservationDocumentation.REMOTE_CALL
-			.observation(this.remoteCalls, new DefaultRemoteCallObservationConvention(), () -> context, this.registry)
+			.observation(this.remoteCalls, DEFAULT_REMOTE_CALLS, () -> context, this.registry)
 			.start();
 		return (failure) -> stop(observation, context, failure);
 	}

@@ -320,19 +320,32 @@ public final class QmpClient implements AutoCloseable {
 		}
 		DriverObserver.Scope scope = beginObservation(command,
 				(parent != null) ? parent : currentContext(this.options.observer()));
-		Request request;
-		synchronized (this.lock) {
-			if (this.disconnected != null) {
-				QmpException refused = new QmpException(QmpException.DISCONNECTED, this.disconnected.description(),
-						this.disconnected);
-				endObservation(scope, command, refused);
-				return CompletableFuture.failedFuture(refused);
+		Request queued = null;
+		try {
+			synchronized (this.lock) {
+				if (this.disconnected != null) {
+					QmpException refused = new QmpException(QmpException.DISCONNECTED, this.disconnected.description(),
+							this.disconnected);
+					endObservation(scope, command, refused);
+					return CompletableFuture.failedFuture(refused);
+				}
+				long id = this.nextId++;
+				queued = new Request(id, command, encode(id, command, arguments), fd, scope);
+				this.queue.add(queued);
+				sendNext();
 			}
-			long id = this.nextId++;
-			request = new Request(id, command, encode(id, command, arguments), fd, scope);
-			this.queue.add(request);
-			sendNext();
 		}
+		catch (RuntimeException ex) {
+			// not queued (arguments Jackson cannot write), or not sent: the observation ends here, once
+			if (queued != null) {
+				endObservation(queued, ex);
+			}
+			else {
+				endObservation(scope, command, ex);
+			}
+			throw ex;
+		}
+		Request request = queued;
 		ScheduledFuture<?> timer = Timeouts.EXECUTOR.schedule(() -> timeOut(request, timeout),
 				Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
 		request.future.whenComplete((result, failure) -> {
