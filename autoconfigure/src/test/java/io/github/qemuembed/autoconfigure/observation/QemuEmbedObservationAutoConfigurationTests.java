@@ -156,8 +156,11 @@ class QemuEmbedObservationAutoConfigurationTests {
 		runner().withPropertyValues("qemu.embed.domains.delta.inline-xml=" + GUESTLESS.formatted("delta"),
 				"qemu.embed.domains.delta.autostart=true")
 			.withBean(DomainOperationObservationConvention.class, DomainTagged::new)
+			.withBean(QmpCommandObservationConvention.class, RenamedQmp::new)
 			.run((context) -> {
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(meters.get("app.qmp").tags("command", "cont").timer().count()).isEqualTo(1);
+				assertThat(meters.find("qemu.qmp").timers()).isEmpty();
 				assertThat(meters.get("qemu.domain.operations")
 					.tags("domain", "delta", "operation", "start", "outcome", "success")
 					.timer()
@@ -189,6 +192,15 @@ class QemuEmbedObservationAutoConfigurationTests {
 		@Override
 		public KeyValues getLowCardinalityKeyValues(DomainOperationContext context) {
 			return super.getLowCardinalityKeyValues(context).and("domain", context.getDomain());
+		}
+
+	}
+
+	static class RenamedQmp extends DefaultQmpCommandObservationConvention {
+
+		@Override
+		public String getName() {
+			return "app.qmp";
 		}
 
 	}
