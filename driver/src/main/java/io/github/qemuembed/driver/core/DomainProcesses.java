@@ -294,7 +294,8 @@ final class DomainProcesses {
 	private QmpClientOptions qmpOptions() {
 		return QmpClientOptions.defaults()
 			.withConnectTimeout(this.context.config().startTimeout())
-			.withCommandTimeout(this.context.config().qmpTimeout());
+			.withCommandTimeout(this.context.config().qmpTimeout())
+			.withObserver(this.context.config().observer(), this.domain.domainName());
 	}
 
 	private QmpEventListener listenerFor(QemuRun run) {
