@@ -213,10 +213,15 @@ final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent
 			Rates before = this.previous.put(snapshot.uuid(), rates);
 			if (rates.follows(before)) {
 				cpu = rates.cpuPercent(before);
-				blockRead = rates.blockReadBps(before);
-				blockWrite = rates.blockWriteBps(before);
-				netRx = rates.netRxBps(before);
-				netTx = rates.netTxBps(before);
+				// no disk or no tap (slirp networking has none on the host): no figure rather than a zero
+				if (!result.statistics().block().isEmpty()) {
+					blockRead = rates.blockReadBps(before);
+					blockWrite = rates.blockWriteBps(before);
+				}
+				if (!result.statistics().network().isEmpty()) {
+					netRx = rates.netRxBps(before);
+					netTx = rates.netTxBps(before);
+				}
 			}
 		}
 		return new DomainRow(snapshot.name(), info.status().state().name().toLowerCase(Locale.ROOT),
