@@ -150,10 +150,15 @@ class ConsoleBrowserIT {
 		awaitTerminalLine(TestGuest.READY_MARKER);
 		type("echo hello\n");
 		awaitTerminalLine("hello");
+		// docs/console.png
 		Path screenshot = Path.of("target", "console-screenshot.png");
 		Files.createDirectories(screenshot.getParent());
 		Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), screenshot,
 				StandardCopyOption.REPLACE_EXISTING);
+		// bytes that are no UTF-8 and control characters go to the page as they are: it goes on working
+		type("printf 'x\\377\\376\\000\\033[31m\\033(0q\\033(B\\033[0m\\n'; echo still-here\n");
+		awaitTerminalLine("still-here");
+		assertThat(((JavascriptExecutor) browser).executeScript("return window.qemuConsole.mode()")).isEqualTo("attached");
 	}
 
 	@Test
