@@ -19,6 +19,8 @@ final class ConsoleHubs {
 
 	private final Map<UUID, ConsoleHub> hubs = new ConcurrentHashMap<>();
 
+	private final Map<UUID, Object> locks = new ConcurrentHashMap<>();
+
 	ConsoleHubs(ConsoleAccess access) {
 		this.access = access;
 	}
@@ -28,17 +30,21 @@ final class ConsoleHubs {
 	 * @throws io.github.qemuembed.driver.error.AccessDeniedException without {@code domain.open_device}
 	 * @throws io.github.qemuembed.driver.error.InvalidOperationException if the domain does not run
 	 */
-	synchronized ConsoleHub join(Domain domain) {
+	ConsoleHub join(Domain domain) {
 		UUID uuid = domain.uuid();
-		ConsoleHub hub = this.hubs.get(uuid);
-		if (hub != null && !hub.isClosed()) {
-			this.access.check(Permission.DOMAIN_OPEN_DEVICE, domain);
-			return hub;
+		// one lock per domain: opening waits for the domain's pending operation (a shutdown, say), and
+		// must not hold up the consoles of other domains meanwhile
+		synchronized (this.locks.computeIfAbsent(uuid, (k) -> new Object())) {
+			ConsoleHub hub = this.hubs.get(uuid);
+			if (hub != null && !hub.isClosed()) {
+				this.access.check(Permission.DOMAIN_OPEN_DEVICE, domain);
+				return hub;
+			}
+			String name = domain.name();
+			ConsoleHub opened = new ConsoleHub(name, domain.openConsole(), (closed) -> this.hubs.remove(uuid, closed));
+			this.hubs.put(uuid, opened);
+			return opened;
 		}
-		String name = domain.name();
-		ConsoleHub opened = new ConsoleHub(name, domain.openConsole(), (closed) -> this.hubs.remove(uuid, closed));
-		this.hubs.put(uuid, opened);
-		return opened;
 	}
 
 	int openCount() {

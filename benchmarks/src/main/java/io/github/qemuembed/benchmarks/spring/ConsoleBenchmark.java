@@ -73,7 +73,7 @@ public final class ConsoleBenchmark implements Benchmark {
 						// the benchmark's WebSocket has no login: the anonymous caller, allowed this console only
 						"qemu.embed.access.rules[0].principals", "anonymous",
 						"qemu.embed.access.rules[0].permissions", "domain.open_device",
-						"qemu.embed.access.rules[0].domains", "console"));
+						"qemu.embed.access.rules[0].domains", "console", "server.address", "127.0.0.1"));
 		try {
 			String base = "http://localhost:" + application.getEnvironment().getProperty("local.server.port");
 			HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
