@@ -61,7 +61,11 @@ final class ConsoleHandshakeInterceptor implements HandshakeInterceptor {
 		attributes.put(DOMAIN, name);
 		try {
 			Domain domain = this.driver.lookup(name);
-			attributes.put(HUB, this.hubs.join(domain));
+			ConsoleHub hub = this.hubs.join(domain);
+			attributes.put(HUB, hub);
+			if (request instanceof org.springframework.http.server.ServletServerHttpRequest servlet) {
+				servlet.getServletRequest().setAttribute(HUB, hub);
+			}
 		}
 		catch (DomainNotFoundException ex) {
 			attributes.put(REFUSAL, new Refusal(4404, ex.getMessage()));
@@ -83,6 +87,11 @@ final class ConsoleHandshakeInterceptor implements HandshakeInterceptor {
 	@Override
 	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
 			Exception exception) {
+		// a handshake that failed after joining never attaches a browser: don't hold QEMU's console for it
+		if (exception != null && request instanceof org.springframework.http.server.ServletServerHttpRequest servlet
+				&& servlet.getServletRequest().getAttribute(HUB) instanceof ConsoleHub hub) {
+			hub.closeIfUnused();
+		}
 	}
 
 }

@@ -66,6 +66,16 @@ final class ConsoleHub {
 		}
 	}
 
+	/** Closes the console if no browser is on it (one that joins meanwhile is told to reconnect). */
+	void closeIfUnused() {
+		synchronized (this) {
+			if (!this.clients.isEmpty() || this.closed) {
+				return;
+			}
+		}
+		close();
+	}
+
 	synchronized boolean isClosed() {
 		return this.closed;
 	}
@@ -101,11 +111,11 @@ final class ConsoleHub {
 		}
 		closeConsole();
 		this.onClose.accept(this);
-		if (wasOpen) {
-			String message = "The console of '" + this.domain + "' closed: the domain stopped.";
-			for (ConsoleClient client : this.clients) {
-				client.closeAfter(Notices.stopped(message), new CloseStatus(NOT_RUNNING, "domain stopped"));
-			}
+		// closed by QEMU: the domain stopped; closed here with a browser on it: one that joined as it closed
+		String message = wasOpen ? "The console of '" + this.domain + "' closed: the domain stopped."
+				: "The console of '" + this.domain + "' closed.";
+		for (ConsoleClient client : this.clients) {
+			client.closeAfter(Notices.stopped(message), new CloseStatus(NOT_RUNNING, "console closed"));
 		}
 	}
 
