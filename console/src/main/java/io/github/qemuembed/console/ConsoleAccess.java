@@ -1,6 +1,7 @@
 package io.github.qemuembed.console;
 
 import java.util.Optional;
+import java.util.UUID;
 
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.access.AccessPolicy;
@@ -50,7 +51,7 @@ final class ConsoleAccess {
 	}
 
 	/** Whether {@code caller} may read a domain (no audit: plain reads leave no trace). */
-	boolean mayRead(Caller caller, String name, java.util.UUID uuid) {
+	boolean mayRead(Caller caller, String name, UUID uuid) {
 		Optional<Caller> who = Optional.of(caller);
 		DomainIdentity identity = new DomainIdentity(name, uuid);
 		return this.policy.isAllowed(AccessRequest.domain(Permission.DOMAIN_GETATTR, identity, who))

@@ -1,6 +1,7 @@
 package io.github.qemuembed.console;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -202,7 +203,7 @@ final class ConsoleHandlers {
 
 	private static ServerResponse html(HttpStatus status, String html) {
 		return ServerResponse.status(status)
-			.contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+			.contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
 			.header("Content-Security-Policy", CSP)
 			.header("X-Content-Type-Options", "nosniff")
 			.header("Cache-Control", "no-store")

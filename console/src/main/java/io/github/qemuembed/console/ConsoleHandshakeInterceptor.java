@@ -11,6 +11,7 @@ import io.github.qemuembed.driver.error.QemuEmbedException;
 
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
@@ -51,7 +52,7 @@ final class ConsoleHandshakeInterceptor implements HandshakeInterceptor {
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
 			Map<String, Object> attributes) {
 		String path = request.getURI().getPath();
-		String contextPath = (request instanceof org.springframework.http.server.ServletServerHttpRequest servlet)
+		String contextPath = (request instanceof ServletServerHttpRequest servlet)
 				? servlet.getServletRequest().getContextPath() : "";
 		String name = this.paths.consoleDomain(path.substring(Math.min(contextPath.length(), path.length())));
 		if (name == null) {
@@ -63,7 +64,7 @@ final class ConsoleHandshakeInterceptor implements HandshakeInterceptor {
 			Domain domain = this.driver.lookup(name);
 			ConsoleHub hub = this.hubs.join(domain);
 			attributes.put(HUB, hub);
-			if (request instanceof org.springframework.http.server.ServletServerHttpRequest servlet) {
+			if (request instanceof ServletServerHttpRequest servlet) {
 				servlet.getServletRequest().setAttribute(HUB, hub);
 			}
 		}
@@ -88,7 +89,7 @@ final class ConsoleHandshakeInterceptor implements HandshakeInterceptor {
 	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
 			Exception exception) {
 		// a handshake that failed after joining never attaches a browser: don't hold QEMU's console for it
-		if (exception != null && request instanceof org.springframework.http.server.ServletServerHttpRequest servlet
+		if (exception != null && request instanceof ServletServerHttpRequest servlet
 				&& servlet.getServletRequest().getAttribute(HUB) instanceof ConsoleHub hub) {
 			hub.closeIfUnused();
 		}

@@ -1,11 +1,20 @@
 package io.github.qemuembed.console;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collections;
+
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class ConsolePathsTests {
 
@@ -53,12 +62,29 @@ class ConsolePathsTests {
 	@Test
 	void refusesTooSmallIntervalsAndBuffers() {
 		QemuEmbedConsoleProperties properties = new QemuEmbedConsoleProperties();
-		properties.getDashboard().setSampleInterval(java.time.Duration.ofMillis(10));
+		properties.getDashboard().setSampleInterval(Duration.ofMillis(10));
 		assertThatThrownBy(() -> ConsolePaths.of(properties)).hasMessageContaining("sample-interval")
 			.hasMessageContaining("at least 100ms");
 		QemuEmbedConsoleProperties buffer = new QemuEmbedConsoleProperties();
 		buffer.getTerminal().setClientBuffer(DataSize.ofBytes(10));
 		assertThatThrownBy(() -> ConsolePaths.of(buffer)).hasMessageContaining("client-buffer");
+	}
+
+	@Test
+	void theFailureAnalysisNamesTheKeyToChange() throws IOException {
+		InvalidConsolePropertyException failure = catchThrowableOfType(InvalidConsolePropertyException.class,
+				() -> paths("qemu"));
+		FailureAnalysis analysis = new InvalidConsolePropertyFailureAnalyzer()
+			.analyze(new IllegalStateException("context failed", failure));
+		assertThat(analysis.getDescription()).startsWith("The qemu-embed console cannot start: 'qemu.embed.console.path'");
+		assertThat(analysis.getAction()).contains("Change 'qemu.embed.console.path'");
+		StringBuilder factories = new StringBuilder();
+		for (URL url : Collections.list(getClass().getClassLoader().getResources("META-INF/spring.factories"))) {
+			try (InputStream in = url.openStream()) {
+				factories.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+			}
+		}
+		assertThat(factories).contains(InvalidConsolePropertyFailureAnalyzer.class.getName());
 	}
 
 	private static ConsolePaths paths(String path) {
