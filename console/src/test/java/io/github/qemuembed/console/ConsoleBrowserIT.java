@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -237,6 +238,30 @@ class ConsoleBrowserIT {
 
 	@Test
 	@Order(8)
+	void twoClientsShareTheOneConsoleQemuServes() throws Exception {
+		HttpClient http = HttpClient.newHttpClient();
+		URI socket = URI.create("ws://localhost:" + this.port + "/qemu/domains/guest/console");
+		String origin = "http://localhost:" + this.port;
+		Messages first = new Messages();
+		Messages second = new Messages();
+		WebSocket one = connect(http, socket, origin, first).join();
+		WebSocket two = connect(http, socket, origin, second).join();
+		try {
+			assertThat(first.first.get(WAIT.toSeconds(), TimeUnit.SECONDS)).contains("\"type\":\"attached\"");
+			assertThat(second.first.get(WAIT.toSeconds(), TimeUnit.SECONDS)).contains("\"type\":\"attached\"");
+			one.sendBinary(ByteBuffer.wrap("echo both-see-this\n".getBytes(StandardCharsets.UTF_8)), true)
+				.join();
+			first.awaitOutput("both-see-this");
+			second.awaitOutput("both-see-this");
+		}
+		finally {
+			one.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+			two.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+		}
+	}
+
+	@Test
+	@Order(9)
 	void consoleIsNotServedOnANonLoopbackAddress() throws Exception {
 		InetAddress address = nonLoopbackAddress();
 		HttpResponse<String> response = HttpClient.newHttpClient()
@@ -337,16 +362,41 @@ class ConsoleBrowserIT {
 		throw new IllegalStateException("This host has no non-loopback IPv4 address to reach the server on");
 	}
 
-	/** The first text message of a WebSocket. */
+	/** The first text message of a WebSocket, and its binary output (the guest's bytes). */
 	private static final class Messages implements WebSocket.Listener {
 
 		final CompletableFuture<String> first = new CompletableFuture<>();
+
+		private final StringBuilder output = new StringBuilder();
 
 		@Override
 		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
 			this.first.complete(data.toString());
 			webSocket.request(1);
 			return null;
+		}
+
+		@Override
+		public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+			byte[] bytes = new byte[data.remaining()];
+			data.get(bytes);
+			synchronized (this) {
+				this.output.append(new String(bytes, StandardCharsets.ISO_8859_1));
+				notifyAll();
+			}
+			webSocket.request(1);
+			return null;
+		}
+
+		synchronized void awaitOutput(String text) throws InterruptedException {
+			long deadline = System.nanoTime() + WAIT.toNanos();
+			while (this.output.indexOf(text) < 0) {
+				long left = deadline - System.nanoTime();
+				assertThat(left).as("'%s' in the console's output, which ends with: %s", text,
+						this.output.substring(Math.max(0, this.output.length() - 300)))
+					.isPositive();
+				wait(Math.max(1, left / 1_000_000));
+			}
 		}
 
 	}
