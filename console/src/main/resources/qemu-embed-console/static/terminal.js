@@ -115,6 +115,7 @@
 		}
 		return true;
 	});
-	window.qemuConsole = { terminal: term, mode: function () { return mode; } };
+	// for scripts and tests: the terminal, the connection's state and its socket
+	window.qemuConsole = { terminal: term, mode: function () { return mode; }, socket: function () { return socket; } };
 	connect();
 })();

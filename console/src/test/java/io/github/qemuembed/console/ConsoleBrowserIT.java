@@ -164,6 +164,20 @@ class ConsoleBrowserIT {
 
 	@Test
 	@Order(4)
+	void reconnectsAfterANetworkBlip() {
+		browser.get(url("/qemu/domains/guest"));
+		awaitText(By.id("console-status"), "Connected to the serial console of guest.");
+		JavascriptExecutor page = (JavascriptExecutor) browser;
+		// the connection ends without the server saying why, as when a proxy or the network drops it
+		page.executeScript("window.blipped = window.qemuConsole.socket(); window.blipped.close(4000, 'blip');");
+		new WebDriverWait(browser, WAIT).until((b) -> Boolean.TRUE.equals(page.executeScript(
+				"var s = window.qemuConsole.socket(); return s !== null && s !== window.blipped && window.qemuConsole.mode() === 'attached';")));
+		type("echo reconnected\n");
+		awaitTerminalLine("reconnected");
+	}
+
+	@Test
+	@Order(5)
 	void consoleSaysWhenTheDomainStopsAndReconnectsWhenItRuns() {
 		browser.get(url("/qemu/domains/guest"));
 		awaitText(By.id("console-status"), "Connected to the serial console of guest.");
@@ -179,7 +193,7 @@ class ConsoleBrowserIT {
 	}
 
 	@Test
-	@Order(5)
+	@Order(6)
 	void unknownDomainsAreClearly404() {
 		browser.get(url("/qemu/domains/nope"));
 		assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("404 Not Found");
@@ -203,7 +217,7 @@ class ConsoleBrowserIT {
 	}
 
 	@Test
-	@Order(6)
+	@Order(7)
 	void viewerIsRefusedTheConsoleAndTheActions() {
 		login(ConsoleTestApplication.VIEWER);
 		browser.get(url("/qemu/domains/guest"));
@@ -216,7 +230,7 @@ class ConsoleBrowserIT {
 	}
 
 	@Test
-	@Order(7)
+	@Order(8)
 	void consoleHandshakeFromAForeignOriginIsRefused() throws Exception {
 		HttpClient http = HttpClient.newHttpClient();
 		URI socket = URI.create("ws://localhost:" + this.port + "/qemu/domains/guest/console");
@@ -237,7 +251,7 @@ class ConsoleBrowserIT {
 	}
 
 	@Test
-	@Order(8)
+	@Order(9)
 	void twoClientsShareTheOneConsoleQemuServes() throws Exception {
 		HttpClient http = HttpClient.newHttpClient();
 		URI socket = URI.create("ws://localhost:" + this.port + "/qemu/domains/guest/console");
@@ -261,7 +275,7 @@ class ConsoleBrowserIT {
 	}
 
 	@Test
-	@Order(9)
+	@Order(10)
 	void consoleIsNotServedOnANonLoopbackAddress() throws Exception {
 		InetAddress address = nonLoopbackAddress();
 		HttpResponse<String> response = HttpClient.newHttpClient()
