@@ -21,6 +21,7 @@ import io.github.qemuembed.benchmarks.raw.RawLaunchBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawQmpRoundTripBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawScaleBenchmark;
 import io.github.qemuembed.benchmarks.spring.ActuatorBenchmark;
+import io.github.qemuembed.benchmarks.spring.ConsoleBenchmark;
 import io.github.qemuembed.benchmarks.spring.ContextCloseBenchmark;
 
 /** Every benchmark, in the order they run. */
@@ -54,6 +55,7 @@ public final class Benchmarks {
 		all.add(new EmbedMixedBenchmark());
 		all.add(new ContextCloseBenchmark());
 		all.add(new ActuatorBenchmark());
+		all.add(new ConsoleBenchmark());
 		return all;
 	}
 
