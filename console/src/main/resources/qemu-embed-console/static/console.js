@@ -57,7 +57,7 @@
 	function newRow(name) {
 		var row = document.createElement('tr');
 		row.setAttribute('data-domain', name);
-		['name', 'state', 'uptime', 'vcpus', 'memory', 'cpu', 'block', 'net', 'actions'].forEach(function (cls) {
+		['name', 'state', 'uptime', 'vcpus', 'memory', 'cpu', 'block', 'net', 'agent', 'snapshots', 'actions'].forEach(function (cls) {
 			var td = document.createElement('td');
 			td.className = cls;
 			row.appendChild(td);
@@ -93,6 +93,9 @@
 		cell(row, 'cpu').textContent = percent(d.cpuPercent);
 		cell(row, 'block').textContent = rate(d.blockReadBps) + ' / ' + rate(d.blockWriteBps);
 		cell(row, 'net').textContent = rate(d.netRxBps) + ' / ' + rate(d.netTxBps);
+		cell(row, 'agent').textContent = d.agent;
+		cell(row, 'snapshots').textContent = (d.snapshots === null || d.snapshots === undefined) ? '–'
+			: d.snapshots + (d.currentSnapshot ? ' (current: ' + d.currentSnapshot + ')' : '');
 		enable(row);
 	}
 	function enable(row) {

@@ -24,6 +24,8 @@ import io.github.qemuembed.autoconfigure.actuate.DomainSnapshots.Snapshot;
 import io.github.qemuembed.autoconfigure.actuate.DomainStatistics;
 import io.github.qemuembed.autoconfigure.event.DomainLifecycleEvent;
 import io.github.qemuembed.driver.DomainInfo;
+import io.github.qemuembed.driver.DomainSnapshot;
+import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.access.Caller;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -46,6 +48,8 @@ import org.springframework.context.ApplicationListener;
 final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent>, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(DashboardSampler.class);
+
+	private final QemuDriver driver;
 
 	private final DomainSnapshots snapshots;
 
@@ -72,7 +76,9 @@ final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent
 
 	}
 
-	DashboardSampler(DomainSnapshots snapshots, DomainStatistics statistics, ConsoleAccess access, Duration interval) {
+	DashboardSampler(QemuDriver driver, DomainSnapshots snapshots, DomainStatistics statistics, ConsoleAccess access,
+			Duration interval) {
+		this.driver = driver;
 		this.snapshots = snapshots;
 		this.statistics = statistics;
 		this.access = access;
@@ -199,7 +205,7 @@ final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent
 		DomainInfo info = snapshot.info();
 		if (info == null) {
 			return new DomainRow(snapshot.name(), "unknown", "unknown", false, 0, 0, 0, null, null, null, null, null,
-					(snapshot.error() != null) ? snapshot.error() : "not readable");
+					(snapshot.error() != null) ? snapshot.error() : "not readable", "none", null, null);
 		}
 		String stale = snapshot.stale() ? snapshot.error()
 				: (result != null && result.stale()) ? result.error() : null;
@@ -224,9 +230,24 @@ final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent
 				}
 			}
 		}
+		List<DomainSnapshot> taken = snapshotsOf(snapshot.uuid());
 		return new DomainRow(snapshot.name(), info.status().state().name().toLowerCase(Locale.ROOT),
 				info.status().toString(), info.status().isActive(), info.uptime().toSeconds(), info.vcpus(),
-				info.currentMemoryKiB(), cpu, blockRead, blockWrite, netRx, netTx, stale);
+				info.currentMemoryKiB(), cpu, blockRead, blockWrite, netRx, netTx, stale,
+				info.guestAgent().name().toLowerCase(Locale.ROOT), (taken != null) ? taken.size() : null,
+				(taken != null) ? taken.stream().filter(DomainSnapshot::current).map(DomainSnapshot::name).findFirst()
+					.orElse(null) : null);
+	}
+
+	/** The domain's snapshots, read as the application within the deadline; {@code null} when that failed. */
+	private List<DomainSnapshot> snapshotsOf(UUID uuid) {
+		try {
+			return this.snapshots.callAsApplication(() -> this.driver.lookup(uuid).snapshots());
+		}
+		catch (RuntimeException ex) {
+			logger.debug("qemu-embed console: no snapshots of " + uuid + ": " + ex.getMessage());
+			return null;
+		}
 	}
 
 	private List<DomainRow> visible(List<Sampled> rows, Caller caller) {

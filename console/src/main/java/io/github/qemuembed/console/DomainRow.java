@@ -18,9 +18,12 @@ package io.github.qemuembed.console;
  * @param netRxBps bytes per second the guest received on its taps
  * @param netTxBps bytes per second the guest sent on its taps
  * @param stale why the figures are not fresh (a domain that did not answer in time), or {@code null}
+ * @param agent the guest agent's channel: {@code connected}, {@code disconnected}, or {@code none} without one
+ * @param snapshots how many snapshots the domain has, or {@code null} when they could not be read
+ * @param currentSnapshot the name of the current snapshot, or {@code null} for none
  */
 record DomainRow(String name, String state, String status, boolean active, long uptimeSeconds, int vcpus,
 		long memoryKiB, Double cpuPercent, Double blockReadBps, Double blockWriteBps, Double netRxBps,
-		Double netTxBps, String stale) {
+		Double netTxBps, String stale, String agent, Integer snapshots, String currentSnapshot) {
 
 }

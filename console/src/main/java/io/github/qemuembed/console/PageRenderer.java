@@ -27,7 +27,7 @@ final class PageRenderer {
 		body.append("<header><h1>Virtual machines</h1><span id=\"live\" class=\"live\">connecting…</span></header>\n");
 		body.append("<main>\n<table id=\"domains\">\n<thead><tr><th>Name</th><th>State</th><th>Uptime</th>")
 			.append("<th>vCPUs</th><th>Memory</th><th>CPU</th><th>Disk read / write</th>")
-			.append("<th>Network in / out</th><th>Actions</th></tr></thead>\n<tbody>\n");
+			.append("<th>Network in / out</th><th>Agent</th><th>Snapshots</th><th>Actions</th></tr></thead>\n<tbody>\n");
 		for (DomainRow row : rows) {
 			body.append(row(row));
 		}
@@ -44,7 +44,7 @@ final class PageRenderer {
 			.append(escape(name)).append("</h1><span id=\"live\" class=\"live\">connecting…</span></header>\n");
 		body.append("<main>\n<table id=\"domains\" class=\"one\">\n<thead><tr><th>Name</th><th>State</th><th>Uptime</th>")
 			.append("<th>vCPUs</th><th>Memory</th><th>CPU</th><th>Disk read / write</th>")
-			.append("<th>Network in / out</th><th>Actions</th></tr></thead>\n<tbody>\n")
+			.append("<th>Network in / out</th><th>Agent</th><th>Snapshots</th><th>Actions</th></tr></thead>\n<tbody>\n")
 			.append(row(row))
 			.append("</tbody>\n</table>\n<p id=\"result\" role=\"status\" aria-live=\"polite\"></p>\n");
 		body.append("<section class=\"console\"><p id=\"console-status\" role=\"status\">connecting to the console…</p>\n")
@@ -78,6 +78,9 @@ final class PageRenderer {
 		html.append("<td class=\"block\">").append(Format.rate(row.blockReadBps())).append(" / ")
 			.append(Format.rate(row.blockWriteBps())).append("</td>");
 		html.append("<td class=\"net\">").append(Format.rate(row.netRxBps())).append(" / ").append(Format.rate(row.netTxBps()))
+			.append("</td>");
+		html.append("<td class=\"agent\">").append(escape(row.agent())).append("</td>");
+		html.append("<td class=\"snapshots\">").append(Format.snapshots(row.snapshots(), row.currentSnapshot()))
 			.append("</td>");
 		html.append("<td class=\"actions\">");
 		for (String action : ACTIONS) {
@@ -125,6 +128,14 @@ final class PageRenderer {
 	static final class Format {
 
 		private Format() {
+		}
+
+		/** {@code 3 (current: clean)}, {@code 0}, or a dash when they could not be read. */
+		static String snapshots(Integer count, String current) {
+			if (count == null) {
+				return "–";
+			}
+			return count + ((current != null) ? " (current: " + escape(current) + ")" : "");
 		}
 
 		static String uptime(long seconds) {

@@ -71,7 +71,7 @@ public final class QemuEmbedConsoleAutoConfiguration {
 			@Qualifier("qemuEmbedApplicationSnapshots") ObjectProvider<DomainSnapshots> snapshots,
 			ObjectProvider<DomainStatistics> statistics, ConsoleAccess access) {
 		Duration timeout = qemuProperties.getIfAvailable(QemuEmbedProperties::new).getActuator().getTimeout();
-		return new DashboardSampler(snapshots.getIfAvailable(() -> DomainSnapshots.asApplication(driver, timeout)),
+		return new DashboardSampler(driver, snapshots.getIfAvailable(() -> DomainSnapshots.asApplication(driver, timeout)),
 				statistics.getIfAvailable(() -> new DomainStatistics(driver, timeout)), access,
 				properties.getDashboard().getSampleInterval());
 	}

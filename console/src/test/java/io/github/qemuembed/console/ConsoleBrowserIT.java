@@ -126,6 +126,11 @@ class ConsoleBrowserIT {
 		assertThat(browser.findElement(By.cssSelector("tr[data-domain='guest'] td.vcpus")).getText()).isEqualTo("1");
 		assertThat(browser.findElement(By.cssSelector("tr[data-domain='guest'] td.memory")).getText())
 			.isEqualTo("128 MiB");
+		// the guest agent's channel and the snapshots, as the driver reports them
+		String agent = guest.info().guestAgent().name().toLowerCase(java.util.Locale.ROOT);
+		awaitText(By.cssSelector("tr[data-domain='guest'] td.agent"), agent);
+		assertThat(browser.findElement(By.cssSelector("tr[data-domain='guest'] td.snapshots")).getText())
+			.isEqualTo(Integer.toString(guest.snapshots().size()));
 	}
 
 	@Test
