@@ -11,8 +11,9 @@ import io.github.qemuembed.driver.xml.DomainXml;
 import io.github.qemuembed.driver.xml.MachineFamily;
 
 /**
- * Attaches a {@link CloudInitSeed} image to domain XML as a read-only CD-ROM: on SATA for q35 machines, on IDE
- * for i440fx ({@code pc}, the default), at the first free target name. The XML is read by the driver's own
+ * Attaches a {@link CloudInitSeed} image to domain XML as a read-only CD-ROM: on virtio-scsi for q35 machines (the
+ * driver adds the controller; Debian's cloud kernel has no SATA driver, but virtio-scsi and the SCSI CD-ROM
+ * driver), on IDE for i440fx ({@code pc}, the default), at the first free target name. The XML is read by the driver's own
  * reader first, so XML the driver would refuse is refused here with the same message.
  */
 public final class CloudInitDisk {
@@ -40,7 +41,7 @@ public final class CloudInitDisk {
 	/** The {@code <disk>} element that {@link #attach} adds, for callers that build their XML themselves. */
 	public static String diskXml(DomainDefinition definition, Path seedImage) {
 		boolean q35 = MachineFamily.of(definition.os().machine().orElse("pc")) == MachineFamily.Q35;
-		String bus = q35 ? "sata" : "ide";
+		String bus = q35 ? "scsi" : "ide";
 		String prefix = q35 ? "sd" : "hd";
 		Set<String> used = definition.devices().disks().stream().map(Disk::targetDev).collect(Collectors.toSet());
 		int limit = q35 ? 26 : 4;
