@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.DomainConsole;
 import io.github.qemuembed.driver.OpenDriver;
 import io.github.qemuembed.driver.error.ErrorCode;
@@ -103,7 +104,7 @@ class PortForwardIT {
 					assertThat(ex.getMessage()).contains("/domain/devices/interface[1]/portForward[1]/range[1]")
 						.contains("tcp port " + port + " on 127.0.0.1 is already in use").contains("start='0'");
 				});
-				assertThat(domain.status()).hasToString("shutoff/failed");
+				assertThat(domain.status().state()).isEqualTo(DomainState.SHUTOFF);
 				assertThat(domain.info().pid()).isEmpty();
 			}
 			assertThat(ProcessHandle.current().children().filter((p) -> p.info().command().orElse("").contains("passt")))
