@@ -56,7 +56,7 @@ class CloudInitSeedIT {
 					+ "2>/dev/null | tr -d ' '; echo", Duration.ofSeconds(20)).lines()).containsExactly("cidata");
 			shell.runSuccessfully("mkdir -p /mnt/seed && mount -t iso9660 -o ro /dev/sr0 /mnt/seed",
 					Duration.ofSeconds(20));
-			assertThat(shell.run("ls /mnt/seed", Duration.ofSeconds(20)).lines())
+			assertThat(shell.run("ls -1 /mnt/seed", Duration.ofSeconds(20)).lines())
 				.containsExactly("meta-data", "network-config", "user-data");
 			assertThat(shell.run("cat /mnt/seed/meta-data", Duration.ofSeconds(20)).lines())
 				.containsExactly("instance-id: seeded-1", "local-hostname: seeded");

@@ -55,7 +55,7 @@ class PortForwardIT {
 		TestGuest guest = TestGuest.builder()
 			.file("/usr/share/udhcpc/default.script", 0755, "#!/bin/sh\n[ \"$1\" = bound ] && ip addr add $ip/$mask "
 					+ "dev $interface && ip route add default via $router\nexit 0\n")
-			.initCommands("ip link set eth0 up\nudhcpc -i eth0 -n -q -t 10")
+			.initCommands("ip link set eth0 up\nudhcpc -i eth0 -n -q -t 10 -s /usr/share/udhcpc/default.script")
 			.build();
 		reachGuest(guest, "passt", "<backend type='passt'/>");
 	}

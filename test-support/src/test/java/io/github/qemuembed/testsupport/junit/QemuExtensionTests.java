@@ -56,7 +56,7 @@ class QemuExtensionTests {
 		assertThat(guest.runSuccessfully("dd if=/dev/sr0 bs=2048 skip=16 count=1 2>/dev/null | dd bs=1 skip=40 "
 				+ "count=32 2>/dev/null | tr -d ' '; echo").strip()).isEqualTo("cidata");
 		guest.runSuccessfully("mkdir -p /mnt/seed && mount -t iso9660 -o ro /dev/sr0 /mnt/seed");
-		assertThat(guest.run("ls /mnt/seed").lines()).containsExactly("meta-data", "user-data");
+		assertThat(guest.run("ls -1 /mnt/seed").lines()).containsExactly("meta-data", "user-data");
 		assertThat(guest.run("cat /mnt/seed/meta-data /mnt/seed/user-data").lines())
 			.containsExactly("instance-id: ext-1", "#cloud-config", "hostname: ext");
 		guest.runSuccessfully("umount /mnt/seed");
