@@ -138,21 +138,23 @@ class QemuEmbedActuatorAutoConfigurationTests {
 	}
 
 	@Test
-	void operationTimersAreAddedToTheDriverConfig() {
+	void operationTimersAreNotFedByAListenerBesideTheirObservations() {
+		// the timers come from the Observations (QemuEmbedObservationAutoConfigurationTests): a listener would
+		// count every operation twice
 		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
-			assertThat(context).hasSingleBean(DomainOperationMetrics.class).hasSingleBean(DomainStatistics.class);
+			assertThat(context).hasSingleBean(DomainStatistics.class);
 			DriverConfig.Builder builder = DriverConfig.builder(java.nio.file.Path.of("/tmp/unused"))
 				.accessPolicy(io.github.qemuembed.driver.access.AccessPolicy.allowAll());
 			context.getBeanProvider(QemuDriverConfigCustomizer.class).orderedStream().forEach((c) -> c.customize(builder));
-			assertThat(builder.build().operationListener()).isNotSameAs(DomainOperationListener.NONE);
+			assertThat(builder.build().operationListener()).isSameAs(DomainOperationListener.NONE);
 		});
 	}
 
 	@Test
-	void noOperationTimersWithoutMicrometer() {
+	void noMetersWithoutMicrometer() {
 		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
 			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean(DomainOperationMetrics.class)
+				.doesNotHaveBean(QemuMetrics.class)
 				.doesNotHaveBean(QemuDriverConfigCustomizer.class));
 	}
 
@@ -180,6 +182,19 @@ class QemuEmbedActuatorAutoConfigurationTests {
 	void backsOffWhenQemuEmbedIsDisabled() {
 		this.runner.withPropertyValues("qemu.embed.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(DomainSnapshots.class));
+	}
+
+	@Test
+	void portForwardsOfTheLiveXmlAreListedPerRange() {
+		String xml = "<domain type='kvm'><name>a</name><memory>65536</memory><os><type>hvm</type></os><devices>"
+				+ "<interface type='user'><portForward proto='tcp' address='127.0.0.1'><range start='43817' to='22'/>"
+				+ "<range start='8080' end='8082' to='80'/></portForward></interface></devices></domain>";
+		assertThat(QemuEndpoint.portForwards(xml)).hasSize(2).first().satisfies((first) -> {
+			assertThat(first).containsEntry("protocol", "tcp").containsEntry("address", "127.0.0.1")
+				.containsEntry("hostPort", 43817).containsEntry("hostPortEnd", 43817).containsEntry("guestPort", 22);
+		});
+		assertThat(QemuEndpoint.portForwards(xml).get(1)).containsEntry("hostPortEnd", 8082).containsEntry("guestPort", 80);
+		assertThat(QemuEndpoint.portForwards("<domain/>")).isEmpty();
 	}
 
 	@Test

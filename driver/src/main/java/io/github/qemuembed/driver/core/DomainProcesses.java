@@ -41,9 +41,14 @@ final class DomainProcesses {
 
 	private static final int LOG_TAIL_BYTES = 2048;
 
+	private static final long MONITOR_POLL_NANOS = 250_000;
+
 	private final DriverContext context;
 
 	private final ManagedDomain domain;
+
+	/** Bridges the last start left to qemu-bridge-helper, named when the helper refuses them. */
+	private volatile List<String> helperBridges = List.of();
 
 	/** Monitor events and the exit of this domain's runs, in order. */
 	private final SerialExecutor lifecycle;
@@ -82,16 +87,27 @@ final class DomainProcesses {
 		Path pidFile = layout.pidFile(name);
 		prepare(privateDir, pidFile);
 		QemuCommand command;
+		DomainDefinition withPorts;
+		RunTaps.Prepared taps = null;
 		SecondaryResolver.Resolved resolved = null;
 		try {
 			resolved = SecondaryResolver.resolve(this.context, definition, privateDir, monitorSocket, pidFile, log);
-			command = QemuCommandBuilder.build(definition, this.context.capabilities(), resolved.context());
+			// <portForward start='0'>: host ports chosen now, shown in the live definition only
+			withPorts = HostPorts.choose(definition);
+			// as root: the NICs' taps, named in the live definition
+			taps = RunTaps.create(withPorts, resolved.context());
+			withPorts = taps.definition();
+			this.helperBridges = RunTaps.helperBridges(withPorts, resolved.context());
+			command = QemuCommandBuilder.build(withPorts, this.context.capabilities(), resolved.context());
 			// after the build: the firmware chosen for <os firmware='efi'> and a derived NVRAM path are known then
 			prepareNvram(command.definition());
 		}
 		catch (RuntimeException ex) {
 			if (resolved != null) {
 				SecondaryResolver.release(this.context, resolved.ports());
+			}
+			if (taps != null) {
+				RunTaps.delete(taps.created());
 			}
 			ManagedDomain.deleteRecursively(privateDir);
 			throw ex;
@@ -118,12 +134,14 @@ final class DomainProcesses {
 		}
 		catch (RuntimeException ex) {
 			SecondaryResolver.release(this.context, resolved.ports());
+			RunTaps.delete(taps.created());
 			ManagedDomain.deleteRecursively(privateDir);
 			throw ex;
 		}
 		QemuRun run = new QemuRun(id, child.toHandle(), child, privateDir, monitorSocket, command.serialSockets(),
 				Instant.now(), command.definition());
 		run.networkPorts = resolved.ports();
+		run.taps = taps.created();
 		try {
 			awaitMonitorSocket(run, log);
 			run.monitor = connectMonitor(run, log);
@@ -133,10 +151,11 @@ final class DomainProcesses {
 			// <vcpu cpuset>: the vCPU threads exist (QEMU waits at -S) and have not run yet
 			command.definition().vcpu().cpuset().ifPresent((cpus) -> CpuAffinity.apply(run.pid(), cpus));
 			this.context.runStates().write(runState(run));
-			if (this.domain.persistentFlag() && !command.definition().equals(definition)) {
+			if (this.domain.persistentFlag() && !command.definition().equals(withPorts)) {
 				// addresses assigned now are kept for the next start, as libvirt writes them back
-				this.context.definitions().save(command.definition());
-				this.domain.redefine(command.definition());
+				DomainDefinition persistent = HostPorts.unchoose(command.definition(), definition);
+				this.context.definitions().save(persistent);
+				this.domain.redefine(persistent);
 			}
 			this.domain.running(run, StateReason.PAUSED_STARTING_UP, null);
 			run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
@@ -236,10 +255,10 @@ final class DomainProcesses {
 				throw new OperationTimeoutException("QEMU for domain '" + this.domain.domainName()
 						+ "' did not open its monitor within " + this.context.config().startTimeout());
 			}
-			try {
-				Thread.sleep(2);
-			}
-			catch (InterruptedException ex) {
+			// QEMU says nothing when the socket exists: a fine poll (a stat(2) every quarter millisecond for the
+			// ~20 ms it takes) costs less than the 1 ms a 2 ms poll lost on average per start
+			java.util.concurrent.locks.LockSupport.parkNanos(MONITOR_POLL_NANOS);
+			if (Thread.interrupted()) {
 				Thread.currentThread().interrupt();
 				throw new OperationTimeoutException("Interrupted while starting domain '" + this.domain.domainName() + "'");
 			}
@@ -286,13 +305,15 @@ final class DomainProcesses {
 			tail = lineEnd >= 0 ? tail.substring(lineEnd + 1).strip() : "";
 		}
 		return "QEMU for domain '" + name + "' exited while starting"
-				+ (tail.isEmpty() ? "" : ": " + tail) + " (see " + log + ")";
+				+ (tail.isEmpty() ? "" : ": " + tail) + " (see " + log + ")"
+				+ RunTaps.bridgeHelperHint(tail, this.helperBridges);
 	}
 
 	private QmpClientOptions qmpOptions() {
 		return QmpClientOptions.defaults()
 			.withConnectTimeout(this.context.config().startTimeout())
-			.withCommandTimeout(this.context.config().qmpTimeout());
+			.withCommandTimeout(this.context.config().qmpTimeout())
+			.withObserver(this.context.config().observer(), this.domain.domainName());
 	}
 
 	private QmpEventListener listenerFor(QemuRun run) {
@@ -324,7 +345,7 @@ final class DomainProcesses {
 				run.identity.startTicks(), run.identity.commandLine(), run.monitorSocket.toString(),
 				run.privateDir.toString(), run.serialSockets.stream().map(Path::toString).toList(),
 				run.startedAt.toEpochMilli(), this.domain.persistentFlag(), RunState.encodePorts(run.networkPorts),
-				DomainXml.write(run.liveDefinition, true));
+				DomainXml.write(run.liveDefinition, true), run.taps);
 	}
 
 	/**
@@ -338,6 +359,7 @@ final class DomainProcesses {
 				state.serialSockets().stream().map(Path::of).toList(), Instant.ofEpochMilli(state.startedAt()), live);
 		run.identity = identity;
 		run.networkPorts = state.ports();
+		run.taps = state.tapList();
 		run.monitor = QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run));
 		tools.jackson.databind.JsonNode status = run.monitor.execute("query-status");
 		StateReason reason;
@@ -442,6 +464,9 @@ final class DomainProcesses {
 	private void cleanup(QemuRun run) {
 		SecondaryResolver.release(this.context, run.networkPorts);
 		run.networkPorts = java.util.List.of();
+		// QEMU has gone (cleanup runs after its exit): nothing holds the taps any more
+		RunTaps.delete(run.taps);
+		run.taps = java.util.List.of();
 		ManagedDomain.deleteRecursively(run.privateDir);
 		try {
 			this.context.runStates().delete(this.domain.domainName());

@@ -32,6 +32,7 @@ import io.github.qemuembed.driver.error.DomainExistsException;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
+import io.github.qemuembed.driver.observation.DomainOperation;
 import io.github.qemuembed.driver.process.ProcessIdentity;
 import io.github.qemuembed.driver.process.QemuLauncher;
 import io.github.qemuembed.driver.xml.DomainDefinition;
@@ -190,6 +191,7 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 
 	private void cleanupStale(RunState state) {
 		SecondaryResolver.release(this.context, state.ports());
+		RunTaps.delete(state.tapList());
 		this.context.runStates().delete(state.name());
 		ManagedDomain.deleteRecursively(Path.of(state.privateDir()));
 	}
@@ -243,6 +245,11 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 		DomainIdentity identity = new DomainIdentity(definition.name(), definition.uuid());
 		this.context.access().check(Permission.DOMAIN_WRITE, identity);
 		this.context.access().check(Permission.DOMAIN_SAVE, identity);
+		return ManagedDomain.observed(this.context, DomainOperation.DEFINE, definition.name(), null,
+				() -> defineAllowed(definition));
+	}
+
+	private Domain defineAllowed(DomainDefinition definition) {
 		SecondaryResolver.checkConfigured(this.context, definition);
 		ManagedDomain domain;
 		synchronized (this.context.registry()) {
