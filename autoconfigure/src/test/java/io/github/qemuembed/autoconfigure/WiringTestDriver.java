@@ -248,6 +248,16 @@ public class WiringTestDriver implements QemuDriver {
 		}
 
 		@Override
+		public void attachDevice(String xml, io.github.qemuembed.driver.DeviceFlag... flags) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void detachDevice(String xml, java.time.Duration timeout, io.github.qemuembed.driver.DeviceFlag... flags) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
 		public void resume() {
 			throw new UnsupportedOperationException();
 		}

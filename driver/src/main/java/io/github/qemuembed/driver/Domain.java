@@ -110,6 +110,25 @@ public interface Domain {
 	 */
 	void deleteSnapshot(String name);
 
+	/**
+	 * Adds a device, like libvirt's {@code virDomainAttachDeviceFlags}: {@code xml} is one {@code <disk>},
+	 * {@code <interface>} or {@code <channel>} element as it would appear under {@code <devices>}. With
+	 * {@link DeviceFlag#LIVE} QEMU gets it now (the live XML then shows it with its address); with
+	 * {@link DeviceFlag#CONFIG} the persistent definition gets it; neither flag means the running domain if it
+	 * runs, else the definition ({@code domain.write}, and {@code domain.save} with {@code CONFIG}).
+	 */
+	void attachDevice(String xml, DeviceFlag... flags);
+
+	/**
+	 * Removes a device, like libvirt's {@code virDomainDetachDeviceFlags}: {@code xml} names it (a disk by its
+	 * {@code <target dev>}, an interface by its {@code <mac address>}, a channel by its {@code <target name>}).
+	 * Live, the guest is asked to release it and the call waits up to {@code timeout} for QEMU's
+	 * {@code DEVICE_DELETED}; a guest that does not release it in time fails the call with
+	 * {@link io.github.qemuembed.driver.error.OperationTimeoutException}, and the device stays in the live XML
+	 * until the guest lets it go ({@code domain.write}, and {@code domain.save} with {@code CONFIG}).
+	 */
+	void detachDevice(String xml, java.time.Duration timeout, DeviceFlag... flags);
+
 	/** Removes the persistent definition; a running domain becomes transient ({@code domain.delete}). */
 	void undefine();
 

@@ -70,6 +70,8 @@ final class ManagedDomain implements Domain {
 
 	private final DomainSnapshots snapshots;
 
+	private final DomainHotplug hotplug;
+
 	private final DomainAgentChannel agentChannel;
 
 	private final GuestAgent guestAgent;
@@ -102,6 +104,7 @@ final class ManagedDomain implements Domain {
 		this.definition = definition;
 		this.persistent = persistent;
 		this.snapshots = new DomainSnapshots(context, this, this.processes);
+		this.hotplug = new DomainHotplug(context, this, this.processes);
 		this.agentChannel = new DomainAgentChannel(context, this);
 		this.guestAgent = GuestAgent.over(this.agentChannel);
 	}
@@ -339,7 +342,9 @@ final class ManagedDomain implements Domain {
 		return locked(() -> {
 			ensureExists();
 			QemuRun current = currentStatus().isActive() ? currentRun() : null;
-			return this.snapshots.create(xml, diskOnly, current);
+			DomainSnapshot snapshot = this.snapshots.create(xml, diskOnly, current);
+			publish(DomainEventType.SNAPSHOT_CREATED, currentStatus(), snapshot.name());
+			return snapshot;
 		});
 	}
 
@@ -372,6 +377,7 @@ final class ManagedDomain implements Domain {
 		locked(() -> {
 			ensureExists();
 			this.snapshots.revert(name, currentStatus().isActive() ? currentRun() : null);
+			publish(DomainEventType.SNAPSHOT_REVERTED, currentStatus(), name);
 			return null;
 		});
 	}
@@ -382,6 +388,67 @@ final class ManagedDomain implements Domain {
 		locked(() -> {
 			ensureExists();
 			this.snapshots.delete(name);
+			publish(DomainEventType.SNAPSHOT_DELETED, currentStatus(), name);
+			return null;
+		});
+	}
+
+	@Override
+	public void attachDevice(String xml, io.github.qemuembed.driver.DeviceFlag... flags) {
+		changeDevice(xml, flags, true, null);
+	}
+
+	@Override
+	public void detachDevice(String xml, Duration timeout, io.github.qemuembed.driver.DeviceFlag... flags) {
+		java.util.Objects.requireNonNull(timeout, "timeout");
+		changeDevice(xml, flags, false, timeout);
+	}
+
+	/**
+	 * libvirt's order: the persistent change is checked first, then the live one is made, then the persistent
+	 * one is saved; a live change that fails leaves the definition as it was.
+	 */
+	private void changeDevice(String xml, io.github.qemuembed.driver.DeviceFlag[] flags, boolean attach,
+			Duration timeout) {
+		java.util.Set<io.github.qemuembed.driver.DeviceFlag> affect = java.util.Set.of(flags);
+		check(Permission.DOMAIN_WRITE);
+		if (affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG)) {
+			check(Permission.DOMAIN_SAVE);
+		}
+		locked(() -> {
+			ensureExists();
+			boolean active = currentStatus().isActive();
+			boolean live = affect.contains(io.github.qemuembed.driver.DeviceFlag.LIVE) || (affect.isEmpty() && active);
+			boolean config = affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG) || (affect.isEmpty() && !active);
+			if (config && !affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG)) {
+				// AFFECT_CURRENT of an inactive domain changes its definition: a save, as libvirt checks it
+				check(Permission.DOMAIN_SAVE);
+			}
+			if (live && !active) {
+				throw new InvalidOperationException("Domain '" + this.name + "' is not running: a live "
+						+ (attach ? "attach" : "detach") + " needs it running; use DeviceFlag.CONFIG to change its definition");
+			}
+			if (config && !persistentFlag()) {
+				throw new InvalidOperationException("Domain '" + this.name + "' is transient: it has no definition to "
+						+ "change; use DeviceFlag.LIVE only");
+			}
+			DomainHotplug.Added persistentChange = config ? (attach ? DomainHotplug.withDevice(persistentDefinition(), xml)
+					: DomainHotplug.withoutDevice(persistentDefinition(), xml)) : null;
+			if (persistentChange != null) {
+				SecondaryResolver.checkConfigured(this.context, persistentChange.definition());
+			}
+			String what = null;
+			if (live) {
+				QemuRun current = requireActive(attach ? "attach a device to" : "detach a device from");
+				what = attach ? this.hotplug.attachLive(current, xml) : this.hotplug.detachLive(current, xml, timeout);
+			}
+			if (persistentChange != null) {
+				this.context.definitions().save(persistentChange.definition());
+				redefine(persistentChange.definition());
+				what = (what != null) ? what : persistentChange.description();
+			}
+			publish(attach ? DomainEventType.DEVICE_ADDED : DomainEventType.DEVICE_REMOVED, currentStatus(),
+					what + (live ? " (live" + (config ? ", config)" : ")") : " (config)"));
 			return null;
 		});
 	}
@@ -719,6 +786,7 @@ final class ManagedDomain implements Domain {
 			throw ex;
 		}
 		current.saved = true;
+		publish(DomainEventType.SAVED, currentStatus(), file.toString());
 		this.processes.destroy(current);
 	}
 
@@ -730,6 +798,7 @@ final class ManagedDomain implements Domain {
 		}
 		this.processes.start(saved, StateReason.RUNNING_RESTORED, DomainEventType.STARTED,
 				new DomainProcesses.Incoming(file, image));
+		publish(DomainEventType.RESTORED, currentStatus(), file.toString());
 	}
 
 	private Path managedSaveFile() {
