@@ -325,8 +325,9 @@ final class DomainHotplug {
 				throw new UnsupportedConfigurationException("/devices/" + added.kind().name().toLowerCase(java.util.Locale.ROOT),
 						"hot-plugging " + added.description() + " needs a new <controller type='"
 								+ controller.type().name().toLowerCase(java.util.Locale.ROOT) + "'" + model
-								+ ">, which a running domain cannot get: define the domain with a spare one (on q35 one "
-								+ "<controller type='pci' model='pcie-root-port'/> per device to hot-plug) and restart it");
+								+ ">, which a running domain cannot get: define the domain with " + (model.isEmpty()
+										? "that controller" : "a spare one") + " and restart it"
+								+ (model.contains("pcie-root-port") ? rootPorts(before) : ""));
 			}
 		}
 	}
@@ -416,6 +417,15 @@ final class DomainHotplug {
 			}
 		}
 		return steps;
+	}
+
+	private static String rootPorts(List<Controller> controllers) {
+		long ports = controllers.stream()
+			.filter((c) -> c.model().filter("pcie-root-port"::equals).isPresent())
+			.count();
+		return " (on q35 every PCIe device takes a <controller type='pci' model='pcie-root-port'/> of its own at start,"
+				+ " and each device to hot-plug needs one more; this domain has " + ports + " root port"
+				+ (ports == 1 ? "" : "s") + ", all taken)";
 	}
 
 	/** A clean-up command whose "not found" is expected (a node that a chain did not have). */
