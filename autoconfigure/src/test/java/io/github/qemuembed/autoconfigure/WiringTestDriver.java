@@ -243,7 +243,7 @@ public class WiringTestDriver implements QemuDriver {
 		}
 
 		@Override
-		public void deleteSnapshot(String name) {
+		public void deleteSnapshot(String name, io.github.qemuembed.driver.DomainSnapshot.DeleteFlag... flags) {
 			throw new UnsupportedOperationException();
 		}
 

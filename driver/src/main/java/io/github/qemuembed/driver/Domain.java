@@ -105,10 +105,16 @@ public interface Domain {
 	void revertToSnapshot(String name);
 
 	/**
-	 * Deletes a snapshot's metadata and memory file; its children hang from its parent afterwards. The
-	 * overlays stay in the disks' chains: they are not merged ({@code domain.snapshot}).
+	 * Deletes a snapshot, like libvirt's {@code virDomainSnapshotDelete}: the overlay it added to each disk is
+	 * merged into the image below (offline with {@code qemu-img commit}, or by QMP {@code block-commit} when
+	 * the running domain has it open), whatever was backed by it is rebased, and the overlay is deleted; an
+	 * overlay nothing uses any more (a branch a revert left) is just deleted. Its metadata and memory file go;
+	 * its children hang from its parent afterwards, with their content kept. A merge that would change another
+	 * branch (an image a revert also put an overlay on) is refused with what to delete first, before anything
+	 * changes. With {@link DomainSnapshot.DeleteFlag#METADATA_ONLY} only the metadata and memory file go, and
+	 * every image stays ({@code domain.snapshot}).
 	 */
-	void deleteSnapshot(String name);
+	void deleteSnapshot(String name, DomainSnapshot.DeleteFlag... flags);
 
 	/**
 	 * Adds a device, like libvirt's {@code virDomainAttachDeviceFlags}: {@code xml} is one {@code <disk>},

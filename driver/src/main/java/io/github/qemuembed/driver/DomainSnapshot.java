@@ -58,4 +58,12 @@ public record DomainSnapshot(String name, Optional<String> description, Optional
 
 	}
 
+	/** libvirt's {@code VIR_DOMAIN_SNAPSHOT_DELETE_*} flags that this driver supports. */
+	public enum DeleteFlag {
+
+		/** Removes the metadata and memory file only; every disk image stays as it is (no merge). */
+		METADATA_ONLY
+
+	}
+
 }

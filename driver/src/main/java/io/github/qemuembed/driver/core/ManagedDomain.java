@@ -383,11 +383,12 @@ final class ManagedDomain implements Domain {
 	}
 
 	@Override
-	public void deleteSnapshot(String name) {
+	public void deleteSnapshot(String name, DomainSnapshot.DeleteFlag... flags) {
 		check(Permission.DOMAIN_SNAPSHOT);
+		boolean metadataOnly = java.util.Arrays.asList(flags).contains(DomainSnapshot.DeleteFlag.METADATA_ONLY);
 		locked(() -> {
 			ensureExists();
-			this.snapshots.delete(name);
+			this.snapshots.delete(name, metadataOnly, currentStatus().isActive() ? currentRun() : null);
 			publish(DomainEventType.SNAPSHOT_DELETED, currentStatus(), name);
 			return null;
 		});
