@@ -339,13 +339,76 @@ final class ManagedDomain implements Domain {
 	public DomainSnapshot createSnapshot(String xml, DomainSnapshot.CreateFlag... flags) {
 		check(Permission.DOMAIN_SNAPSHOT);
 		boolean diskOnly = java.util.Arrays.asList(flags).contains(DomainSnapshot.CreateFlag.DISK_ONLY);
+		boolean quiesce = java.util.Arrays.asList(flags).contains(DomainSnapshot.CreateFlag.QUIESCE);
+		if (quiesce) {
+			check(Permission.DOMAIN_FS_FREEZE);
+		}
 		return locked(() -> {
 			ensureExists();
 			QemuRun current = currentStatus().isActive() ? currentRun() : null;
-			DomainSnapshot snapshot = this.snapshots.create(xml, diskOnly, current);
+			if (quiesce && current == null) {
+				throw new InvalidOperationException("Domain '" + this.name + "' is not running: QUIESCE needs its guest "
+						+ "agent; a snapshot of a stopped domain is consistent without it");
+			}
+			boolean frozen = (current != null && (diskOnly || quiesce)) && freeze(quiesce);
+			DomainSnapshot snapshot;
+			try {
+				snapshot = this.snapshots.create(xml, diskOnly, current);
+			}
+			catch (RuntimeException ex) {
+				if (frozen) {
+					thawAfterFailure(ex);
+				}
+				throw ex;
+			}
+			if (frozen) {
+				try {
+					this.guestAgent.fsThaw();
+				}
+				catch (RuntimeException ex) {
+					throw new InvalidOperationException("Snapshot '" + snapshot.name() + "' of domain '" + this.name
+							+ "' was taken, but the guest agent did not thaw the file systems: " + ex.getMessage()
+							+ "; call guest().fsThaw() again", ex);
+				}
+			}
 			publish(DomainEventType.SNAPSHOT_CREATED, currentStatus(), snapshot.name());
 			return snapshot;
 		});
+	}
+
+	/**
+	 * Freezes the guest's file systems for a disk-only snapshot (libvirt's quiesce). Without {@code required},
+	 * only when the agent is connected and agrees; a refusal then leaves the snapshot crash-consistent, which
+	 * the log says.
+	 */
+	private boolean freeze(boolean required) {
+		if (!required && this.guestAgent.state() != io.github.qemuembed.driver.agent.GuestAgentState.CONNECTED) {
+			return false;
+		}
+		try {
+			this.guestAgent.fsFreeze();
+			return true;
+		}
+		catch (RuntimeException ex) {
+			if (required) {
+				throw new InvalidOperationException("Cannot quiesce domain '" + this.name + "' for the snapshot: "
+						+ ex.getMessage() + "; run qemu-guest-agent in the guest with its channel "
+						+ "(<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>), or "
+						+ "snapshot without QUIESCE", ex);
+			}
+			logger.log(Level.WARNING, "Domain '" + this.name + "': the guest agent did not freeze the file systems ("
+					+ ex.getMessage() + "); the snapshot is crash-consistent");
+			return false;
+		}
+	}
+
+	private void thawAfterFailure(RuntimeException failure) {
+		try {
+			this.guestAgent.fsThaw();
+		}
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
+		}
 	}
 
 	@Override
