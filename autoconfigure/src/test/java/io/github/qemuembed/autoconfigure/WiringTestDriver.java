@@ -72,6 +72,11 @@ public class WiringTestDriver implements QemuDriver {
 	}
 
 	@Override
+	public Domain restore(Path file, String xml) {
+		throw new UnsupportedOperationException();
+	}
+
+	@Override
 	public Domain createTransient(String xml) {
 		String name = nameOf(xml);
 		this.calls.add("createTransient " + name);

@@ -274,7 +274,34 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 	public Domain restore(Path file) {
 		this.context.ensureOpen();
 		java.util.Objects.requireNonNull(file, "file");
+		return restore(file, SaveImage.read(file));
+	}
+
+	@Override
+	public Domain restore(Path file, String xml) {
+		this.context.ensureOpen();
+		java.util.Objects.requireNonNull(file, "file");
+		java.util.Objects.requireNonNull(xml, "xml");
 		SaveImage image = SaveImage.read(file);
+		String saved = DomainXml.write(DomainXml.parse(image.xml()), true);
+		String given = DomainXml.write(DomainXml.parse(xml), true);
+		if (!restorable(saved).equals(restorable(given))) {
+			throw new io.github.qemuembed.driver.error.InvalidConfigurationException("/domain", "the XML to restore "
+					+ file + " with differs from the saved domain in more than <name>, <uuid> and the disks' <source "
+					+ "file>: the saved state needs the same machine and devices; start from the domain's live XML as it "
+					+ "was saved (Domain.xml(true)) and change only those");
+		}
+		return restore(file, new SaveImage(given, image.wasRunning(), image.dataOffset()));
+	}
+
+	/** A domain's XML without what a restore may change. */
+	private static String restorable(String xml) {
+		return xml.replaceFirst("<name>[^<]*</name>", "<name/>")
+			.replaceFirst("<uuid>[^<]*</uuid>", "<uuid/>")
+			.replaceAll("<source file='[^']*'", "<source file=''");
+	}
+
+	private Domain restore(Path file, SaveImage image) {
 		DomainDefinition definition = DomainXml.parse(image.xml());
 		DomainIdentity identity = new DomainIdentity(definition.name(), definition.uuid());
 		this.context.access().check(Permission.DOMAIN_START, identity);
