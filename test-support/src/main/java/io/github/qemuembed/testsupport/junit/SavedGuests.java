@@ -50,7 +50,7 @@ final class SavedGuests {
 	static Domain restore(VmScope scope, GuestVmSpec spec, List<Path> disks) {
 		QemuDriver driver = scope.holder().driver();
 		String xml = spec.toXml(disks);
-		String key = driver.emulator() + "\n" + SOURCE_FILE.matcher(NAME.matcher(xml).replaceFirst("<name/>"))
+		String key = driver.emulator().path() + " " + driver.emulator().version() + "\n" + SOURCE_FILE.matcher(NAME.matcher(xml).replaceFirst("<name/>"))
 			.replaceAll("<source file=''");
 		Saved template;
 		synchronized (locks.computeIfAbsent(key, (k) -> new Object())) {

@@ -2,6 +2,7 @@ package io.github.qemuembed.testsupport.junit;
 
 import java.nio.file.Files;
 
+import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -15,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * earlier test did in its copy is not there), under its own name and with its own disks, and a test can
  * still ask for a real boot.
  */
-@QemuTest
+// a driver and root per test: the second test's root shows what was booted for it
+@QemuTest(driverScope = DriverScope.PER_METHOD)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RestoredTestVmTests {
 
@@ -31,7 +33,12 @@ class RestoredTestVmTests {
 	@Test
 	@Order(2)
 	void theNextTestGetsAFreshCopyWithItsOwnDisk(@TestVm(disksMiB = 4) GuestVm second,
-			@TestVm(disksMiB = 4) GuestVm third) {
+			@TestVm(disksMiB = 4) GuestVm third, QemuDriver driver) throws Exception {
+		// the template of this kind was booted for the first test: none booted on this test's driver
+		try (var logs = Files.list(driver.root().resolve("log/qemu"))) {
+			assertThat(logs.map((log) -> log.getFileName().toString())).containsExactlyInAnyOrder("second.log",
+					"third.log");
+		}
 		assertThat(second.domain().status()).hasToString("running/restored");
 		assertThat(second.domain().uuid()).isNotEqualTo(third.domain().uuid());
 		assertThat(second.run("cat /tmp/trace").exitCode()).isNotZero();
