@@ -3,6 +3,7 @@ package io.github.qemuembed.benchmarks;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.qemuembed.benchmarks.embed.EmbedAgentExecBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedDestroyBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedGuestBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedLaunchBenchmark;
@@ -20,6 +21,7 @@ import io.github.qemuembed.benchmarks.raw.RawLaunchBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawQmpRoundTripBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawScaleBenchmark;
 import io.github.qemuembed.benchmarks.spring.ActuatorBenchmark;
+import io.github.qemuembed.benchmarks.spring.ConsoleBenchmark;
 import io.github.qemuembed.benchmarks.spring.ContextCloseBenchmark;
 
 /** Every benchmark, in the order they run. */
@@ -46,12 +48,14 @@ public final class Benchmarks {
 		all.add(new EmbedGuestBenchmark());
 		all.add(new RawGuestBenchmark());
 		all.add(new EmbedRestoreBenchmark());
+		all.add(new EmbedAgentExecBenchmark());
 		all.add(new EmbedQmpRoundTripBenchmark());
 		all.add(new RawQmpRoundTripBenchmark());
 		all.add(new LibvirtQmpRoundTripBenchmark());
 		all.add(new EmbedMixedBenchmark());
 		all.add(new ContextCloseBenchmark());
 		all.add(new ActuatorBenchmark());
+		all.add(new ConsoleBenchmark());
 		return all;
 	}
 
