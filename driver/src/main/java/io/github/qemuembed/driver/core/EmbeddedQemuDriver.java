@@ -289,7 +289,13 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 		java.util.Objects.requireNonNull(file, "file");
 		java.util.Objects.requireNonNull(xml, "xml");
 		SaveImage image = SaveImage.read(file);
-		String saved = DomainXml.write(DomainXml.parse(image.xml()), true);
+		DomainDefinition savedDefinition = DomainXml.parse(image.xml());
+		// the caller must be allowed to restore the saved domain before its XML is looked at; the copy's own
+		// identity is checked again below
+		DomainIdentity savedIdentity = new DomainIdentity(savedDefinition.name(), savedDefinition.uuid());
+		this.context.access().check(Permission.DOMAIN_START, savedIdentity);
+		this.context.access().check(Permission.DOMAIN_WRITE, savedIdentity);
+		String saved = DomainXml.write(savedDefinition, true);
 		String given = DomainXml.write(DomainXml.parse(xml), true);
 		if (!restorable(saved).equals(restorable(given))) {
 			throw new io.github.qemuembed.driver.error.InvalidConfigurationException("/domain", "the XML to restore "
