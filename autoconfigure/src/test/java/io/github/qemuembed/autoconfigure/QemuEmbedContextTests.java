@@ -7,10 +7,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.qemuembed.autoconfigure.event.DomainDeviceEvent;
 import io.github.qemuembed.autoconfigure.event.DomainLifecycleEvent;
+import io.github.qemuembed.autoconfigure.event.DomainRestoredEvent;
+import io.github.qemuembed.autoconfigure.event.DomainSavedEvent;
+import io.github.qemuembed.autoconfigure.event.DomainSnapshotEvent;
 import io.github.qemuembed.autoconfigure.event.DomainStartedEvent;
 import io.github.qemuembed.autoconfigure.event.DomainStoppedEvent;
 import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.DriverConfig;
 import io.github.qemuembed.driver.QemuDriver;
@@ -189,6 +194,48 @@ class QemuEmbedContextTests {
 					.orElseThrow();
 				assertThat(stopped.getDomainName()).isEqualTo("alpha");
 				assertThat(stopped.getReason()).isEqualTo(StateReason.SHUTOFF_DESTROYED);
+			});
+	}
+
+	@Test
+	void snapshotsSaveRestoreAndDeviceChangesArePublishedAsSpringEvents() {
+		this.runner.withUserConfiguration(Recorder.class)
+			.withPropertyValues("qemu.embed.root=" + this.root, "qemu.embed.shutdown.mode=destroy",
+					"qemu.embed.domains.alpha.inline-xml=" + GUESTLESS.formatted("alpha"))
+			.run((context) -> {
+				Recorder recorder = context.getBean(Recorder.class);
+				QemuDriver driver = context.getBean(QemuDriver.class);
+				Domain alpha = driver.lookup("alpha");
+				alpha.start();
+				alpha.attachDevice("<interface type='user'><mac address='52:54:00:00:00:aa'/></interface>",
+						io.github.qemuembed.driver.DeviceFlag.CONFIG);
+				alpha.createSnapshot("<domainsnapshot><name>s1</name></domainsnapshot>");
+				alpha.revertToSnapshot("s1");
+				alpha.deleteSnapshot("s1");
+				Path file = this.root.resolve("alpha.save");
+				alpha.save(file);
+				driver.restore(file);
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> recorder.events.stream().anyMatch(DomainRestoredEvent.class::isInstance));
+				assertThat(recorder.events).filteredOn(DomainSnapshotEvent.class::isInstance)
+					.map(DomainSnapshotEvent.class::cast)
+					.extracting(DomainSnapshotEvent::getKind, DomainSnapshotEvent::getSnapshotName)
+					.containsExactly(org.assertj.core.groups.Tuple.tuple(DomainEventType.SNAPSHOT_CREATED, "s1"),
+							org.assertj.core.groups.Tuple.tuple(DomainEventType.SNAPSHOT_REVERTED, "s1"),
+							org.assertj.core.groups.Tuple.tuple(DomainEventType.SNAPSHOT_DELETED, "s1"));
+				assertThat(recorder.events).filteredOn(DomainDeviceEvent.class::isInstance)
+					.singleElement()
+					.satisfies((e) -> {
+						assertThat(((DomainDeviceEvent) e).isAdded()).isTrue();
+						assertThat(e.getDetail()).isEqualTo("interface 52:54:00:00:00:aa (config)");
+					});
+				assertThat(recorder.events).filteredOn(DomainSavedEvent.class::isInstance)
+					.singleElement()
+					.satisfies((e) -> assertThat(e.getDetail()).isEqualTo(file.toString()));
+				assertThat(recorder.events).filteredOn(DomainRestoredEvent.class::isInstance)
+					.singleElement()
+					.satisfies((e) -> assertThat(e.getStatus()).hasToString("running/restored"));
+				alpha.destroy();
 			});
 	}
 

@@ -72,6 +72,11 @@ public class WiringTestDriver implements QemuDriver {
 	}
 
 	@Override
+	public Domain restore(Path file, String xml) {
+		throw new UnsupportedOperationException();
+	}
+
+	@Override
 	public Domain createTransient(String xml) {
 		String name = nameOf(xml);
 		this.calls.add("createTransient " + name);
@@ -243,7 +248,17 @@ public class WiringTestDriver implements QemuDriver {
 		}
 
 		@Override
-		public void deleteSnapshot(String name) {
+		public void deleteSnapshot(String name, io.github.qemuembed.driver.DomainSnapshot.DeleteFlag... flags) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void attachDevice(String xml, io.github.qemuembed.driver.DeviceFlag... flags) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void detachDevice(String xml, java.time.Duration timeout, io.github.qemuembed.driver.DeviceFlag... flags) {
 			throw new UnsupportedOperationException();
 		}
 

@@ -105,10 +105,35 @@ public interface Domain {
 	void revertToSnapshot(String name);
 
 	/**
-	 * Deletes a snapshot's metadata and memory file; its children hang from its parent afterwards. The
-	 * overlays stay in the disks' chains: they are not merged ({@code domain.snapshot}).
+	 * Deletes a snapshot, like libvirt's {@code virDomainSnapshotDelete}: the overlay it added to each disk is
+	 * merged into the image below (offline with {@code qemu-img commit}, or by QMP {@code block-commit} when
+	 * the running domain has it open), whatever was backed by it is rebased, and the overlay is deleted; an
+	 * overlay nothing uses any more (a branch a revert left) is just deleted. Its metadata and memory file go;
+	 * its children hang from its parent afterwards, with their content kept. A merge that would change another
+	 * branch (an image a revert also put an overlay on) is refused with what to delete first, before anything
+	 * changes. With {@link DomainSnapshot.DeleteFlag#METADATA_ONLY} only the metadata and memory file go, and
+	 * every image stays ({@code domain.snapshot}).
 	 */
-	void deleteSnapshot(String name);
+	void deleteSnapshot(String name, DomainSnapshot.DeleteFlag... flags);
+
+	/**
+	 * Adds a device, like libvirt's {@code virDomainAttachDeviceFlags}: {@code xml} is one {@code <disk>},
+	 * {@code <interface>} or {@code <channel>} element as it would appear under {@code <devices>}. With
+	 * {@link DeviceFlag#LIVE} QEMU gets it now (the live XML then shows it with its address); with
+	 * {@link DeviceFlag#CONFIG} the persistent definition gets it; neither flag means the running domain if it
+	 * runs, else the definition ({@code domain.write}, and {@code domain.save} with {@code CONFIG}).
+	 */
+	void attachDevice(String xml, DeviceFlag... flags);
+
+	/**
+	 * Removes a device, like libvirt's {@code virDomainDetachDeviceFlags}: {@code xml} names it (a disk by its
+	 * {@code <target dev>}, an interface by its {@code <mac address>}, a channel by its {@code <target name>}).
+	 * Live, the guest is asked to release it and the call waits up to {@code timeout} for QEMU's
+	 * {@code DEVICE_DELETED}; a guest that does not release it in time fails the call with
+	 * {@link io.github.qemuembed.driver.error.OperationTimeoutException}, and the device stays in the live XML
+	 * until the guest lets it go ({@code domain.write}, and {@code domain.save} with {@code CONFIG}).
+	 */
+	void detachDevice(String xml, java.time.Duration timeout, DeviceFlag... flags);
 
 	/** Removes the persistent definition; a running domain becomes transient ({@code domain.delete}). */
 	void undefine();

@@ -54,7 +54,23 @@ public record DomainSnapshot(String name, Optional<String> description, Optional
 	public enum CreateFlag {
 
 		/** Disks only, also for a running domain (libvirt's {@code DISK_ONLY}); the domain keeps running. */
-		DISK_ONLY
+		DISK_ONLY,
+
+		/**
+		 * The guest agent must freeze the guest's file systems while the disks are switched, and the snapshot
+		 * fails if it cannot (libvirt's {@code QUIESCE}; needs {@code domain.fs_freeze} too). Without it, a
+		 * disk-only snapshot of a running domain whose agent is connected is quiesced all the same when the
+		 * agent agrees, and taken crash-consistent (with a warning in the log) when it does not.
+		 */
+		QUIESCE
+
+	}
+
+	/** libvirt's {@code VIR_DOMAIN_SNAPSHOT_DELETE_*} flags that this driver supports. */
+	public enum DeleteFlag {
+
+		/** Removes the metadata and memory file only; every disk image stays as it is (no merge). */
+		METADATA_ONLY
 
 	}
 

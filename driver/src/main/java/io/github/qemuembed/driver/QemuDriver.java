@@ -48,6 +48,17 @@ public interface QemuDriver extends AutoCloseable {
 	 */
 	Domain restore(Path file);
 
+	/**
+	 * Like {@link #restore(Path)}, as the domain {@code xml} describes, like libvirt's
+	 * {@code virDomainRestoreFlags} with its {@code dxml}: a copy of the saved domain under another name and
+	 * UUID, on other disk images. The XML may differ from the saved live XML ({@link Domain#xml(boolean)} of the
+	 * domain when it was saved) only in {@code <name>}, {@code <uuid>} and the disks' {@code <source file>}:
+	 * the saved state needs the same machine and devices, and anything else is refused with
+	 * {@link io.github.qemuembed.driver.error.InvalidConfigurationException}. The images given must hold what the
+	 * saved ones held then ({@code domain.start}, {@code domain.write}).
+	 */
+	Domain restore(Path file, String xml);
+
 	/** The domain with this name ({@code domain.getattr}). */
 	Domain lookup(String name);
 

@@ -27,6 +27,10 @@ final class Http {
 		return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
 	}
 
+	HttpResponse<String> delete(String path) {
+		return send(HttpRequest.newBuilder(uri(path)).DELETE());
+	}
+
 	private URI uri(String path) {
 		return URI.create("http://localhost:" + this.port + path);
 	}

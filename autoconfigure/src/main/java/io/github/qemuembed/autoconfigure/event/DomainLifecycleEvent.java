@@ -37,6 +37,10 @@ public abstract class DomainLifecycleEvent extends ApplicationEvent {
 			case STOPPED -> new DomainStoppedEvent(driver, event);
 			case CRASHED -> new DomainCrashedEvent(driver, event);
 			case REBOOTED -> new DomainRebootedEvent(driver, event);
+			case SAVED -> new DomainSavedEvent(driver, event);
+			case RESTORED -> new DomainRestoredEvent(driver, event);
+			case SNAPSHOT_CREATED, SNAPSHOT_REVERTED, SNAPSHOT_DELETED -> new DomainSnapshotEvent(driver, event);
+			case DEVICE_ADDED, DEVICE_REMOVED -> new DomainDeviceEvent(driver, event);
 		};
 	}
 

@@ -126,6 +126,36 @@ public final class QemuCommandBuilder {
 				builder.helpers);
 	}
 
+	/** The kinds of device {@link #deviceArgs} can build on their own, for hot-plugging. */
+	public enum HotplugKind {
+
+		DISK, INTERFACE, CHANNEL
+
+	}
+
+	/**
+	 * The options ({@code -blockdev}, {@code -object}, {@code -netdev}, {@code -chardev}, {@code -device}, each
+	 * followed by its value) that one device of {@code assigned} (a definition whose addresses are assigned)
+	 * would have on a command line: what hot-plugging it sends over QMP, built by the same code as a start.
+	 * @param position the device's position in its list of {@code assigned}
+	 * @param idIndex the index its QEMU ids are numbered with ({@code net1}, {@code channel2}; disks are named
+	 * after their target)
+	 */
+	public static List<String> deviceArgs(DomainDefinition assigned, QemuCapabilities caps, RunContext ctx,
+			HotplugKind kind, int position, int idIndex) {
+		String machine = assigned.os().machine().orElse(caps.defaultMachine());
+		QemuCommandBuilder builder = new QemuCommandBuilder(assigned, caps, ctx, MachineFamily.of(machine));
+		Devices devices = assigned.devices();
+		switch (kind) {
+			case DISK -> builder.disk(devices.disks().get(position), "/domain/devices/disk[" + (position + 1) + "]");
+			case INTERFACE -> builder.nic(devices.interfaces().get(position), idIndex,
+					"/domain/devices/interface[" + (position + 1) + "]");
+			case CHANNEL -> builder.channel(devices.channels().get(position), idIndex,
+					"/domain/devices/channel[" + (position + 1) + "]");
+		}
+		return List.copyOf(builder.argv);
+	}
+
 	private void build(String machine) {
 		add(this.ctx.emulator().toString());
 		add("-name", "guest=" + escape(this.def.name()) + ",debug-threads=on");
@@ -827,21 +857,23 @@ public final class QemuCommandBuilder {
 
 	private void channels(List<Channel> channels) {
 		for (int i = 0; i < channels.size(); i++) {
-			Channel channel = channels.get(i);
-			String path = "/domain/devices/channel[" + (i + 1) + "]";
-			if (channel.spicevmc()) {
-				add("-chardev", "spicevmc,id=charchannel" + i + ",name=vdagent");
-			}
-			else {
-				String socket = channelSocket(channel, i, this.ctx.privateDir()).toString();
-				add("-chardev", "socket,id=charchannel" + i + ",path=" + escape(socket) + ",server=on,wait=off");
-			}
-			VirtioSerialAddress address = channel.address().get();
-			device(Json.object().put("driver", "virtserialport")
-				.put("bus", "virtio-serial" + address.controller() + "." + address.bus()).put("nr", address.port())
-				.put("chardev", "charchannel" + i).put("id", "channel" + i).put("name", channel.targetName()),
-					Optional.empty(), path);
+			channel(channels.get(i), i, "/domain/devices/channel[" + (i + 1) + "]");
 		}
+	}
+
+	private void channel(Channel channel, int i, String path) {
+		if (channel.spicevmc()) {
+			add("-chardev", "spicevmc,id=charchannel" + i + ",name=vdagent");
+		}
+		else {
+			String socket = channelSocket(channel, i, this.ctx.privateDir()).toString();
+			add("-chardev", "socket,id=charchannel" + i + ",path=" + escape(socket) + ",server=on,wait=off");
+		}
+		VirtioSerialAddress address = channel.address().get();
+		device(Json.object().put("driver", "virtserialport")
+			.put("bus", "virtio-serial" + address.controller() + "." + address.bus()).put("nr", address.port())
+			.put("chardev", "charchannel" + i).put("id", "channel" + i).put("name", channel.targetName()),
+				Optional.empty(), path);
 	}
 
 	private void input(Input input, int index, String path) {

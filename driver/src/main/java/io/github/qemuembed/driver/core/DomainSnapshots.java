@@ -181,6 +181,7 @@ final class DomainSnapshots {
 			fresh.put(disk.target(), overlay);
 		}
 		DomainDefinition reverted = withOverlays(then, fresh);
+		DomainDefinition left = (run != null) ? run.liveDefinition : this.domain.persistentDefinition();
 		if (run != null) {
 			this.processes.destroy(run);
 		}
@@ -191,18 +192,93 @@ final class DomainSnapshots {
 					new DomainProcesses.Incoming(file, SaveImage.read(file)));
 		}
 		markCurrent(name);
+		dropRevertOverlays(left, snapshot);
 	}
 
-	/** Removes a snapshot's metadata and memory file; its children hang from its parent afterwards. */
-	void delete(String name) {
+	/**
+	 * The overlays an earlier revert made and that this revert leaves (what was written on them is what a
+	 * revert discards): deleted, as libvirt does, when nothing is backed by them. Only files named and backed
+	 * the way a revert makes them ({@code STEM.SNAPSHOT-MILLIS} on that snapshot's image) are candidates: an
+	 * image the user put into the definition is never touched.
+	 */
+	private void dropRevertOverlays(DomainDefinition left, DomainSnapshot snapshot) {
+		List<SnapshotStore.Stored> all = this.store.all();
+		for (DomainSnapshot.Disk disk : snapshot.disks()) {
+			Optional<Path> file = left.devices().disks().stream()
+				.filter((d) -> d.targetDev().equals(disk.target()) && d.type() == DiskType.FILE)
+				.findFirst()
+				.flatMap(Disk::source)
+				.flatMap(DiskSource::file)
+				.map(Path::of);
+			if (file.isEmpty() || !Files.exists(file.get())) {
+				continue;
+			}
+			Optional<Path> backing = Qcow2Header.backingFile(file.get());
+			boolean madeByRevert = all.stream().map(SnapshotStore.Stored::snapshot).anyMatch((other) -> other.disks()
+				.stream()
+				.anyMatch((d) -> backing.equals(Optional.of(d.image())) && file.get().getFileName().toString()
+					.matches(Pattern.quote(overlayPath(d.image(), other.name()).getFileName().toString()) + "-[0-9]+")));
+			boolean referenced = all.stream().map(SnapshotStore.Stored::snapshot)
+				.flatMap((other) -> other.disks().stream())
+				.anyMatch((d) -> d.overlay().equals(file.get()) || d.image().equals(file.get()));
+			if (madeByRevert && !referenced && SnapshotMerge.dependents(file.get()).isEmpty()) {
+				try {
+					Files.deleteIfExists(file.get());
+				}
+				catch (IOException ex) {
+					throw new io.github.qemuembed.driver.error.HostIoException("Cannot delete the overlay " + file.get()
+							+ " that the revert left", ex);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Deletes a snapshot: unless {@code metadataOnly}, merges its overlays (see {@link SnapshotMerge}); removes
+	 * its metadata and memory file; its children hang from its parent afterwards. {@code run} is the current
+	 * run, or null when the domain is inactive.
+	 */
+	void delete(String name, boolean metadataOnly, QemuRun run) {
 		SnapshotStore.Stored stored = require(name);
 		DomainSnapshot snapshot = stored.snapshot();
+		List<SnapshotMerge.Step> committed = List.of();
+		if (!metadataOnly) {
+			DomainDefinition current = (run != null) ? run.liveDefinition : this.domain.persistentDefinition();
+			SnapshotMerge merge = new SnapshotMerge(qemuImg(), this.context.config().startTimeout().multipliedBy(10));
+			List<SnapshotMerge.Step> steps = merge.plan(this.domain.domainName(), stored, current);
+			DomainDefinition merged = merge.apply(steps, current, run);
+			committed = steps.stream().filter(SnapshotMerge.Step::commit).toList();
+			if (run != null && merged != current) {
+				this.processes.recordLive(run, merged);
+			}
+			if (this.domain.persistentFlag()) {
+				DomainDefinition persistent = this.domain.persistentDefinition();
+				DomainDefinition moved = persistent;
+				for (SnapshotMerge.Step step : committed) {
+					moved = withSource(moved, step.target(), step.overlay(), step.image(), step.imageFormat());
+				}
+				if (moved != persistent) {
+					persist(moved);
+				}
+			}
+		}
 		for (SnapshotStore.Stored other : this.store.all()) {
-			if (other.snapshot().parent().equals(Optional.of(name))) {
-				DomainSnapshot s = other.snapshot();
+			DomainSnapshot s = other.snapshot();
+			if (s.name().equals(name)) {
+				continue;
+			}
+			// a snapshot taken on the merged overlay has its content in the image now
+			DomainDefinition then = other.definition();
+			DomainDefinition moved = then;
+			for (SnapshotMerge.Step step : committed) {
+				moved = withSource(moved, step.target(), step.overlay(), step.image(), step.imageFormat());
+			}
+			boolean child = s.parent().equals(Optional.of(name));
+			if (child || moved != then) {
 				this.store.write(new SnapshotStore.Stored(new DomainSnapshot(s.name(), s.description(),
-						snapshot.parent(), s.state(), s.createdAt(), s.current(), s.memoryFile(), s.disks()),
-						other.domainXml()));
+						child ? snapshot.parent() : s.parent(), s.state(), s.createdAt(), s.current(), s.memoryFile(),
+						s.disks()), (moved != then) ? io.github.qemuembed.driver.xml.DomainXml.write(moved, true)
+								: other.domainXml()));
 			}
 		}
 		this.store.delete(name);
@@ -352,6 +428,31 @@ final class DomainSnapshots {
 					disk.encryption(), disk.address()));
 		}
 		return definition.withDevices(definition.devices().withDisks(disks));
+	}
+
+	/**
+	 * {@code definition} with disk {@code target} on {@code to} (in {@code format}) if it is on {@code from} now;
+	 * the same instance otherwise.
+	 */
+	static DomainDefinition withSource(DomainDefinition definition, String target, Path from, Path to,
+			VolumeFormat format) {
+		List<Disk> disks = new ArrayList<>();
+		boolean changed = false;
+		for (Disk disk : definition.devices().disks()) {
+			boolean on = disk.targetDev().equals(target) && disk.type() == DiskType.FILE
+					&& disk.source().flatMap(DiskSource::file).map(Path::of).map(from::equals).orElse(false);
+			if (!on) {
+				disks.add(disk);
+				continue;
+			}
+			changed = true;
+			DiskFormat diskFormat = (format == VolumeFormat.QCOW2) ? DiskFormat.QCOW2 : DiskFormat.RAW;
+			DiskDriver driver = new DiskDriver(diskFormat, disk.driver().cache(), disk.driver().discard());
+			disks.add(new Disk(DiskType.FILE, disk.device(), driver, Optional.of(DiskSource.file(to.toString())),
+					disk.targetDev(), disk.bus(), disk.readonly(), disk.shareable(), disk.serial(), disk.bootOrder(),
+					disk.encryption(), disk.address()));
+		}
+		return changed ? definition.withDevices(definition.devices().withDisks(disks)) : definition;
 	}
 
 	private QemuImg qemuImg() {

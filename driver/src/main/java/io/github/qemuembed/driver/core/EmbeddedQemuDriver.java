@@ -281,7 +281,40 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 	public Domain restore(Path file) {
 		this.context.ensureOpen();
 		java.util.Objects.requireNonNull(file, "file");
+		return restore(file, SaveImage.read(file));
+	}
+
+	@Override
+	public Domain restore(Path file, String xml) {
+		this.context.ensureOpen();
+		java.util.Objects.requireNonNull(file, "file");
+		java.util.Objects.requireNonNull(xml, "xml");
 		SaveImage image = SaveImage.read(file);
+		DomainDefinition savedDefinition = DomainXml.parse(image.xml());
+		// the caller must be allowed to restore the saved domain before its XML is looked at; the copy's own
+		// identity is checked again below
+		DomainIdentity savedIdentity = new DomainIdentity(savedDefinition.name(), savedDefinition.uuid());
+		this.context.access().check(Permission.DOMAIN_START, savedIdentity);
+		this.context.access().check(Permission.DOMAIN_WRITE, savedIdentity);
+		String saved = DomainXml.write(savedDefinition, true);
+		String given = DomainXml.write(DomainXml.parse(xml), true);
+		if (!restorable(saved).equals(restorable(given))) {
+			throw new io.github.qemuembed.driver.error.InvalidConfigurationException("/domain", "the XML to restore "
+					+ file + " with differs from the saved domain in more than <name>, <uuid> and the disks' <source "
+					+ "file>: the saved state needs the same machine and devices; start from the domain's live XML as it "
+					+ "was saved (Domain.xml(true)) and change only those");
+		}
+		return restore(file, new SaveImage(given, image.wasRunning(), image.dataOffset()));
+	}
+
+	/** A domain's XML without what a restore may change. */
+	private static String restorable(String xml) {
+		return xml.replaceFirst("<name>[^<]*</name>", "<name/>")
+			.replaceFirst("<uuid>[^<]*</uuid>", "<uuid/>")
+			.replaceAll("<source file='[^']*'", "<source file=''");
+	}
+
+	private Domain restore(Path file, SaveImage image) {
 		DomainDefinition definition = DomainXml.parse(image.xml());
 		DomainIdentity identity = new DomainIdentity(definition.name(), definition.uuid());
 		this.context.access().check(Permission.DOMAIN_START, identity);

@@ -72,6 +72,8 @@ final class ManagedDomain implements Domain {
 
 	private final DomainSnapshots snapshots;
 
+	private final DomainHotplug hotplug;
+
 	private final DomainAgentChannel agentChannel;
 
 	private final GuestAgent guestAgent;
@@ -104,6 +106,7 @@ final class ManagedDomain implements Domain {
 		this.definition = definition;
 		this.persistent = persistent;
 		this.snapshots = new DomainSnapshots(context, this, this.processes);
+		this.hotplug = new DomainHotplug(context, this, this.processes);
 		this.agentChannel = new DomainAgentChannel(context, this);
 		this.guestAgent = GuestAgent.over(this.agentChannel);
 	}
@@ -338,11 +341,76 @@ final class ManagedDomain implements Domain {
 	public DomainSnapshot createSnapshot(String xml, DomainSnapshot.CreateFlag... flags) {
 		check(Permission.DOMAIN_SNAPSHOT);
 		boolean diskOnly = java.util.Arrays.asList(flags).contains(DomainSnapshot.CreateFlag.DISK_ONLY);
+		boolean quiesce = java.util.Arrays.asList(flags).contains(DomainSnapshot.CreateFlag.QUIESCE);
+		if (quiesce) {
+			check(Permission.DOMAIN_FS_FREEZE);
+		}
 		return observed(DomainOperation.SNAPSHOT_CREATE, null, () -> locked(() -> {
 			ensureExists();
 			QemuRun current = currentStatus().isActive() ? currentRun() : null;
-			return this.snapshots.create(xml, diskOnly, current);
+			if (quiesce && current == null) {
+				throw new InvalidOperationException("Domain '" + this.name + "' is not running: QUIESCE needs its guest "
+						+ "agent; a snapshot of a stopped domain is consistent without it");
+			}
+			boolean frozen = (current != null && (diskOnly || quiesce)) && freeze(quiesce);
+			DomainSnapshot snapshot;
+			try {
+				snapshot = this.snapshots.create(xml, diskOnly, current);
+			}
+			catch (RuntimeException ex) {
+				if (frozen) {
+					thawAfterFailure(ex);
+				}
+				throw ex;
+			}
+			if (frozen) {
+				try {
+					this.guestAgent.fsThaw();
+				}
+				catch (RuntimeException ex) {
+					throw new InvalidOperationException("Snapshot '" + snapshot.name() + "' of domain '" + this.name
+							+ "' was taken, but the guest agent did not thaw the file systems: " + ex.getMessage()
+							+ "; call guest().fsThaw() again", ex);
+				}
+			}
+			publish(DomainEventType.SNAPSHOT_CREATED, currentStatus(), snapshot.name());
+			return snapshot;
 		}));
+	}
+
+	/**
+	 * Freezes the guest's file systems for a disk-only snapshot (libvirt's quiesce). Without {@code required},
+	 * only when the agent is connected and agrees; a refusal then leaves the snapshot crash-consistent, which
+	 * the log says.
+	 */
+	private boolean freeze(boolean required) {
+		if (!required && this.guestAgent.state() != io.github.qemuembed.driver.agent.GuestAgentState.CONNECTED) {
+			return false;
+		}
+		try {
+			this.guestAgent.fsFreeze();
+			return true;
+		}
+		catch (RuntimeException ex) {
+			if (required) {
+				throw new InvalidOperationException("Cannot quiesce domain '" + this.name + "' for the snapshot: "
+						+ ex.getMessage() + "; run qemu-guest-agent in the guest with its channel "
+						+ "(<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>), or "
+						+ "snapshot without QUIESCE", ex);
+			}
+			logger.log(Level.WARNING, "Domain '" + this.name + "': the guest agent did not freeze the file systems ("
+					+ ex.getMessage() + "); the snapshot is crash-consistent");
+			return false;
+		}
+	}
+
+	private void thawAfterFailure(RuntimeException failure) {
+		try {
+			this.guestAgent.fsThaw();
+		}
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
+		}
 	}
 
 	@Override
@@ -374,18 +442,81 @@ final class ManagedDomain implements Domain {
 		observed(DomainOperation.SNAPSHOT_REVERT, null, () -> locked(() -> {
 			ensureExists();
 			this.snapshots.revert(name, currentStatus().isActive() ? currentRun() : null);
+			publish(DomainEventType.SNAPSHOT_REVERTED, currentStatus(), name);
 			return null;
 		}));
 	}
 
 	@Override
-	public void deleteSnapshot(String name) {
+	public void deleteSnapshot(String name, DomainSnapshot.DeleteFlag... flags) {
 		check(Permission.DOMAIN_SNAPSHOT);
+		boolean metadataOnly = java.util.Arrays.asList(flags).contains(DomainSnapshot.DeleteFlag.METADATA_ONLY);
 		observed(DomainOperation.SNAPSHOT_DELETE, null, () -> locked(() -> {
 			ensureExists();
-			this.snapshots.delete(name);
+			this.snapshots.delete(name, metadataOnly, currentStatus().isActive() ? currentRun() : null);
+			publish(DomainEventType.SNAPSHOT_DELETED, currentStatus(), name);
 			return null;
 		}));
+	}
+
+	@Override
+	public void attachDevice(String xml, io.github.qemuembed.driver.DeviceFlag... flags) {
+		changeDevice(xml, flags, true, null);
+	}
+
+	@Override
+	public void detachDevice(String xml, Duration timeout, io.github.qemuembed.driver.DeviceFlag... flags) {
+		java.util.Objects.requireNonNull(timeout, "timeout");
+		changeDevice(xml, flags, false, timeout);
+	}
+
+	/**
+	 * libvirt's order: the persistent change is checked first, then the live one is made, then the persistent
+	 * one is saved; a live change that fails leaves the definition as it was.
+	 */
+	private void changeDevice(String xml, io.github.qemuembed.driver.DeviceFlag[] flags, boolean attach,
+			Duration timeout) {
+		java.util.Set<io.github.qemuembed.driver.DeviceFlag> affect = java.util.Set.of(flags);
+		check(Permission.DOMAIN_WRITE);
+		if (affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG)) {
+			check(Permission.DOMAIN_SAVE);
+		}
+		locked(() -> {
+			ensureExists();
+			boolean active = currentStatus().isActive();
+			boolean live = affect.contains(io.github.qemuembed.driver.DeviceFlag.LIVE) || (affect.isEmpty() && active);
+			boolean config = affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG) || (affect.isEmpty() && !active);
+			if (config && !affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG)) {
+				// AFFECT_CURRENT of an inactive domain changes its definition: a save, as libvirt checks it
+				check(Permission.DOMAIN_SAVE);
+			}
+			if (live && !active) {
+				throw new InvalidOperationException("Domain '" + this.name + "' is not running: a live "
+						+ (attach ? "attach" : "detach") + " needs it running; use DeviceFlag.CONFIG to change its definition");
+			}
+			if (config && !persistentFlag()) {
+				throw new InvalidOperationException("Domain '" + this.name + "' is transient: it has no definition to "
+						+ "change; use DeviceFlag.LIVE only");
+			}
+			DomainHotplug.Added persistentChange = config ? (attach ? DomainHotplug.withDevice(persistentDefinition(), xml)
+					: DomainHotplug.withoutDevice(persistentDefinition(), xml)) : null;
+			if (persistentChange != null) {
+				SecondaryResolver.checkConfigured(this.context, persistentChange.definition());
+			}
+			String what = null;
+			if (live) {
+				QemuRun current = requireActive(attach ? "attach a device to" : "detach a device from");
+				what = attach ? this.hotplug.attachLive(current, xml) : this.hotplug.detachLive(current, xml, timeout);
+			}
+			if (persistentChange != null) {
+				this.context.definitions().save(persistentChange.definition());
+				redefine(persistentChange.definition());
+				what = (what != null) ? what : persistentChange.description();
+			}
+			publish(attach ? DomainEventType.DEVICE_ADDED : DomainEventType.DEVICE_REMOVED, currentStatus(),
+					what + (live ? " (live" + (config ? ", config)" : ")") : " (config)"));
+			return null;
+		});
 	}
 
 	@Override
@@ -721,6 +852,7 @@ final class ManagedDomain implements Domain {
 			throw ex;
 		}
 		current.saved = true;
+		publish(DomainEventType.SAVED, currentStatus(), file.toString());
 		this.processes.destroy(current);
 	}
 
@@ -732,6 +864,7 @@ final class ManagedDomain implements Domain {
 		}
 		this.processes.start(saved, StateReason.RUNNING_RESTORED, DomainEventType.STARTED,
 				new DomainProcesses.Incoming(file, image));
+		publish(DomainEventType.RESTORED, currentStatus(), file.toString());
 	}
 
 	private Path managedSaveFile() {

@@ -22,6 +22,7 @@ final class MonitorEvents {
 	}
 
 	void handle(QemuRun source, QmpEvent event) {
+		source.waiters.fire(event);
 		switch (event.name()) {
 			case "STOP" -> {
 				// suspend() sets paused/user itself; this only catches pauses it did not cause (raw QMP "stop").

@@ -45,6 +45,9 @@ final class QemuRun {
 	/** virtio-serial ports the guest opened (QMP {@code VSERPORT_CHANGE}), for the guest agent channel's state. */
 	final VirtioPorts ports = new VirtioPorts(this.stopped);
 
+	/** Operations waiting for a QMP event of this run (detach, block jobs). */
+	final MonitorWaiters waiters = new MonitorWaiters(this.stopped);
+
 	/** The connection to the guest agent channel, opened on first use (see {@link DomainAgentChannel}). */
 	volatile io.github.qemuembed.driver.agent.GuestAgentClient agent;
 

@@ -73,7 +73,7 @@ class AccessPolicyEnforcementTests {
 					"GuestAgent.copyIn", "GuestAgent.fsFreeze", "GuestAgent.networkInterfaces", "QemuDriver.restore",
 					"Domain.save", "Domain.managedSave", "Domain.managedSaveRemove", "Domain.hasManagedSaveImage",
 					"Domain.createSnapshot", "Domain.revertToSnapshot", "Domain.deleteSnapshot", "Domain.snapshots",
-					"Domain.snapshotXml");
+					"Domain.snapshotXml", "Domain.attachDevice", "Domain.detachDevice");
 			policy.set(AccessPolicy.allowAll());
 			assertThat(domain.status().isActive()).as("nothing was done while denied").isTrue();
 			domain.destroy();
@@ -142,6 +142,12 @@ class AccessPolicyEnforcementTests {
 		}
 		if (type == io.github.qemuembed.driver.DomainSnapshot.CreateFlag[].class) {
 			return new io.github.qemuembed.driver.DomainSnapshot.CreateFlag[0];
+		}
+		if (type == io.github.qemuembed.driver.DomainSnapshot.DeleteFlag[].class) {
+			return new io.github.qemuembed.driver.DomainSnapshot.DeleteFlag[0];
+		}
+		if (type == io.github.qemuembed.driver.DeviceFlag[].class) {
+			return new io.github.qemuembed.driver.DeviceFlag[] { io.github.qemuembed.driver.DeviceFlag.LIVE };
 		}
 		if (type == String.class) {
 			return switch (method.getName()) {

@@ -169,6 +169,33 @@ class SaveRestoreTests {
 	}
 
 	@Test
+	void aSavedStateIsRestoredAsCopiesUnderOtherNamesAndRefusedForOtherDevices() throws Exception {
+		Domain domain = this.open.driver().define(GuestlessDomains.xml("original"));
+		domain.start();
+		String live = domain.xml(true);
+		Path file = this.open.root().resolve("original.save");
+		domain.save(file);
+		String uuid = live.substring(live.indexOf("<uuid>") + 6, live.indexOf("</uuid>"));
+		Domain first = this.open.driver().restore(file, live.replace("<name>original</name>", "<name>copy-1</name>")
+			.replace(uuid, java.util.UUID.randomUUID().toString()));
+		Domain second = this.open.driver().restore(file, live.replace("<name>original</name>", "<name>copy-2</name>")
+			.replace(uuid, java.util.UUID.randomUUID().toString()));
+		assertThat(first.status()).hasToString("running/restored");
+		assertThat(second.status()).hasToString("running/restored");
+		assertThat(first.isPersistent()).isFalse();
+		assertThat(first.uuid()).isNotEqualTo(second.uuid());
+		assertThat(domain.status()).hasToString("shutoff/saved");
+		assertThatExceptionOfType(io.github.qemuembed.driver.error.InvalidConfigurationException.class)
+			.isThrownBy(() -> this.open.driver().restore(file, live.replace("<name>original</name>", "<name>big</name>")
+				.replace(uuid, java.util.UUID.randomUUID().toString())
+				.replace("<memory unit='KiB'>65536</memory>", "<memory unit='KiB'>131072</memory>")
+				.replace("<currentMemory unit='KiB'>65536</currentMemory>", "<currentMemory unit='KiB'>131072</currentMemory>")))
+			.withMessageContaining("only those");
+		first.destroy();
+		second.destroy();
+	}
+
+	@Test
 	void saveAndRestoreAskThePolicyAsLibvirtDoes() throws Exception {
 		Path otherRoot = GuestlessDomains.newRoot();
 		try (QemuDriver guarded = QemuDriver.open(GuestlessDomains.config(otherRoot)

@@ -140,6 +140,107 @@ class SnapshotTests {
 		}
 	}
 
+	@Test
+	void deletingAMiddleSnapshotOfAStoppedDomainMergesItAndKeepsTheOthersData() throws Exception {
+		Path image = qcow2("mid.qcow2");
+		Domain domain = this.open.driver().define(withDisk("mid", image));
+		qemuIo(image, "write -P 0x01 0 64k");
+		domain.createSnapshot("<domainsnapshot><name>s1</name></domainsnapshot>");
+		qemuIo(image.resolveSibling("mid.s1"), "write -P 0x02 0 64k");
+		domain.createSnapshot("<domainsnapshot><name>s2</name></domainsnapshot>");
+		qemuIo(image.resolveSibling("mid.s2"), "write -P 0x03 0 64k");
+		domain.createSnapshot("<domainsnapshot><name>s3</name></domainsnapshot>");
+		Path active = image.resolveSibling("mid.s3");
+		qemuIo(active, "write -P 0x04 0 64k");
+
+		domain.deleteSnapshot("s2");
+		assertThat(image.resolveSibling("mid.s2")).doesNotExist();
+		assertThat(qemuImg("info", "-U", active.toString())).contains("backing file: " + image.resolveSibling("mid.s1"));
+		assertThat(domain.snapshots()).extracting(DomainSnapshot::name).containsExactly("s1", "s3");
+		DomainSnapshot s3 = domain.snapshots().get(1);
+		assertThat(s3.parent()).hasValue("s1");
+		assertThat(s3.disks()).singleElement().satisfies((d) -> assertThat(d.image()).isEqualTo(image.resolveSibling("mid.s1")));
+		// what the domain writes to now, and each snapshot's content, are as they were
+		qemuIo(active, "read -P 0x04 0 64k");
+		domain.revertToSnapshot("s3");
+		qemuIo(activeDisk(domain), "read -P 0x03 0 64k");
+		domain.revertToSnapshot("s1");
+		qemuIo(activeDisk(domain), "read -P 0x01 0 64k");
+
+		// the s1 image backs the s3 branch and the fresh overlay of the revert: merging s1 would change them
+		assertThatExceptionOfType(DomainSnapshotException.class).isThrownBy(() -> domain.deleteSnapshot("s1"))
+			.withMessageContaining("Cannot delete snapshot 's1' of domain 'mid'")
+			.withMessageContaining("nothing was changed")
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.OPERATION_INVALID));
+		assertThat(domain.snapshots()).hasSize(2);
+		qemuIo(active, "read -P 0x04 0 64k");
+		// s3's branch was left by the revert: its overlay is dropped, then s1 has nothing more to merge
+		domain.deleteSnapshot("s3");
+		assertThat(active).doesNotExist();
+		domain.deleteSnapshot("s1");
+		assertThat(image.resolveSibling("mid.s1")).doesNotExist();
+		qemuIo(activeDisk(domain), "read -P 0x01 0 64k");
+		assertThat(domain.snapshots()).isEmpty();
+	}
+
+	@Test
+	void deletingSnapshotsOfARunningDomainCommitsLiveAndKeepsItsData() throws Exception {
+		Path image = qcow2("run.qcow2");
+		Domain domain = this.open.driver().define(withDisk("run", image));
+		domain.start();
+		hmpIo(domain, "write -P 0x01 0 64k");
+		domain.createSnapshot("<domainsnapshot><name>a</name></domainsnapshot>", DomainSnapshot.CreateFlag.DISK_ONLY);
+		hmpIo(domain, "write -P 0x02 0 64k");
+		domain.createSnapshot("<domainsnapshot><name>b</name></domainsnapshot>", DomainSnapshot.CreateFlag.DISK_ONLY);
+		hmpIo(domain, "write -P 0x03 64k 64k");
+		domain.createSnapshot("<domainsnapshot><name>c</name></domainsnapshot>", DomainSnapshot.CreateFlag.DISK_ONLY);
+		hmpIo(domain, "write -P 0x04 0 32k");
+		long pid = domain.info().pid().orElseThrow();
+
+		// b's overlay is in the middle of the running chain: block-commit into a's
+		domain.deleteSnapshot("b");
+		assertThat(image.resolveSibling("run.b")).doesNotExist();
+		assertThat(domain.qmp("{\"execute\":\"query-block\"}")).doesNotContain("run.b\"")
+			.contains("\"backing_file\":\"" + image.resolveSibling("run.a") + "\"");
+		// c's overlay is the active layer: block-commit, then block-job-complete pivots to a's overlay
+		domain.deleteSnapshot("c");
+		assertThat(image.resolveSibling("run.c")).doesNotExist();
+		assertThat(domain.qmp("{\"execute\":\"query-block\"}"))
+			.contains("\"file\":\"" + image.resolveSibling("run.a") + "\"");
+		assertThat(domain.xml(false)).contains("<source file='" + image.resolveSibling("run.a") + "'/>");
+		assertThat(this.open.root().resolve("etc/qemu/run.xml")).content().contains(image.resolveSibling("run.a").toString());
+		assertThat(domain.info().pid()).hasValue(pid);
+		hmpIo(domain, "read -P 0x04 0 32k");
+		hmpIo(domain, "read -P 0x02 32k 32k");
+		hmpIo(domain, "read -P 0x03 64k 64k");
+		domain.destroy();
+		domain.revertToSnapshot("a");
+		qemuIo(activeDisk(domain), "read -P 0x01 0 64k");
+	}
+
+	private Path activeDisk(Domain domain) {
+		String xml = domain.xml(false);
+		int at = xml.indexOf("<source file='") + "<source file='".length();
+		return Path.of(xml.substring(at, xml.indexOf('\'', at)));
+	}
+
+	/** Runs a qemu-io command on an image no QEMU has open; a read with -P fails on other bytes. */
+	private static void qemuIo(Path file, String command) throws Exception {
+		Process process = new ProcessBuilder("qemu-io", "-f", "qcow2", "-c", command, file.toString())
+			.redirectErrorStream(true).start();
+		String out = new String(process.getInputStream().readAllBytes());
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(out).as(command + " on " + file).doesNotContain("Pattern verification failed", "failed");
+		assertThat(process.exitValue()).as(out).isZero();
+	}
+
+	/** The same through the running QEMU (HMP qemu-io on the disk's device). */
+	private static void hmpIo(Domain domain, String command) {
+		String out = domain.qmp("{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":"
+				+ "\"qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend \\\"" + command + "\\\"\"}}");
+		assertThat(out).as(command).doesNotContain("Pattern verification failed", "failed", "rror");
+	}
+
 	private Path qcow2(String name) throws Exception {
 		Path image = this.open.root().resolve("images").resolve(name);
 		Files.createDirectories(image.getParent());

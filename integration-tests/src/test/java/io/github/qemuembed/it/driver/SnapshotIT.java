@@ -77,6 +77,41 @@ class SnapshotIT {
 		domain.destroy();
 	}
 
+	@Test
+	void aQuiescedSnapshotHoldsWhatTheGuestHadNotWrittenBackYet() throws Exception {
+		// ext2 on a disk (the initramfs' ramfs cannot be frozen); the guest agent freezes it for the snapshot
+		TestGuest guest = TestGuest.builder().guestAgent()
+			.initCommands("""
+					for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/vda ] && break; usleep 100000; done
+					mke2fs -q /dev/vda && mount /dev/vda /mnt
+					""")
+			.build();
+		Path disk = this.open.root().resolve("quiet.raw");
+		try (var file = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
+			file.setLength(16 * 1024 * 1024);
+		}
+		Domain domain = this.open.driver().define(guest.domain("quiet").memoryMiB(256).guestAgentChannel()
+			.device("<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='" + disk
+					+ "'/><target dev='vda' bus='virtio'/></disk>")
+			.toXml());
+		domain.start();
+		domain.guest().awaitReady(BOOT);
+		// written, not synced: it sits in the guest's page cache (written back after 30 s by default)
+		assertThat(domain.guest().exec(io.github.qemuembed.driver.agent.GuestExec.of("/bin/sh", "-c",
+				"echo quiesced-content > /mnt/note")).succeeded()).isTrue();
+		DomainSnapshot snapshot = domain.createSnapshot("<domainsnapshot><name>quiet</name></domainsnapshot>",
+				DomainSnapshot.CreateFlag.DISK_ONLY, DomainSnapshot.CreateFlag.QUIESCE);
+		assertThat(snapshot.state()).isEqualTo("disk-snapshot");
+		assertThat(domain.guest().fsFreezeState()).isEqualTo(io.github.qemuembed.driver.agent.FsFreezeState.THAWED);
+		// the freeze flushed the file system: the image the snapshot keeps (no longer written) has the file
+		Process debugfs = new ProcessBuilder("debugfs", "-R", "cat /note", disk.toString()).redirectErrorStream(true)
+			.start();
+		String content = new String(debugfs.getInputStream().readAllBytes());
+		assertThat(debugfs.waitFor()).isZero();
+		assertThat(content).contains("quiesced-content");
+		domain.destroy();
+	}
+
 	private static String run(GuestConsole shell, String command) throws Exception {
 		ShellResult result = shell.run(command, COMMAND);
 		assertThat(result.exitCode()).as(command + ": " + result.output()).isZero();

@@ -42,6 +42,8 @@ public final class GuestVmSpec {
 
 	private io.github.qemuembed.driver.cloudinit.CloudInitSeed cloudInit;
 
+	private boolean boot;
+
 	private GuestVmSpec(String name, String xml) {
 		if (name == null || name.isBlank()) {
 			throw new IllegalArgumentException("a VM needs a name");
@@ -136,6 +138,24 @@ public final class GuestVmSpec {
 		return this.cloudInit;
 	}
 
+	/**
+	 * Whether the test guest boots (a real boot, as from power-on) rather than being restored from a saved
+	 * boot of the same kind of VM (the default, see {@link TestVm#boot()}).
+	 */
+	public GuestVmSpec boot(boolean boot) {
+		this.boot = boot;
+		return this;
+	}
+
+	/**
+	 * Whether the VM is a restored copy of a saved boot: the test guest (not XML of one's own), started, ready
+	 * awaited, transient, without a cloud-init seed (the saved boot has no CD-ROM), and no real boot asked for.
+	 */
+	boolean restores() {
+		return !this.boot && this.xml == null && this.cloudInit == null && this.start && this.awaitReady
+				&& !this.persistent;
+	}
+
 	static GuestVmSpec of(String name, TestVm annotation, String resourceXml) {
 		GuestVmSpec spec = (resourceXml != null) ? fromXml(name, resourceXml) : testGuest(name);
 		spec.memoryMiB(annotation.memoryMiB()).vcpus(annotation.vcpus()).kernelArguments(annotation.kernelArguments());
@@ -151,7 +171,8 @@ public final class GuestVmSpec {
 		return spec.start(annotation.start())
 			.awaitReady(annotation.awaitReady())
 			.readyTimeout(Duration.ofSeconds(annotation.readyTimeoutSeconds()))
-			.persistent(annotation.persistent());
+			.persistent(annotation.persistent())
+			.boot(annotation.boot());
 	}
 
 	String name() {

@@ -67,4 +67,13 @@ public @interface TestVm {
 	/** A persistent (defined, then started) rather than a transient domain; undefined afterwards. */
 	boolean persistent() default false;
 
+	/**
+	 * Whether the test guest really boots. By default a started, transient test guest whose ready marker is
+	 * awaited is a restored copy of a saved boot instead: the first VM of its kind (same settings) in the JVM
+	 * boots and is saved, every later one is restored from that file in a fraction of the time, with fresh
+	 * disks and the same clean state. Ask for a boot when the test looks at the boot itself (the console or
+	 * log of the boot, the kernel's messages, the time since power-on).
+	 */
+	boolean boot() default false;
+
 }

@@ -50,7 +50,7 @@ final class VmScope implements AutoCloseable {
 		for (int i = 0; i < specs.size(); i++) {
 			GuestVmSpec spec = specs.get(i);
 			GuestVm vm = started.get(i);
-			if (spec.isStart() && spec.isAwaitReady()) {
+			if (spec.isStart() && spec.isAwaitReady() && !spec.restores()) {
 				try {
 					vm.awaitReadySince(logOffsets.get(i), spec.readyTimeout());
 				}
@@ -72,7 +72,11 @@ final class VmScope implements AutoCloseable {
 			xml = io.github.qemuembed.driver.cloudinit.CloudInitDisk.attach(xml, seed);
 		}
 		Domain domain;
-		if (spec.isPersistent()) {
+		if (spec.restores()) {
+			// saved after its shell was ready: nothing to wait for
+			domain = SavedGuests.restore(this, spec, disks);
+		}
+		else if (spec.isPersistent()) {
 			domain = driver.define(xml);
 		}
 		else {

@@ -182,7 +182,7 @@ class QemuExtensionBehaviourTests {
 
 		static final List<Path> roots = new CopyOnWriteArrayList<>();
 
-		@TestVm(readyTimeoutSeconds = 300)
+		@TestVm(readyTimeoutSeconds = 300, boot = true)
 		static GuestVm shared;
 
 		@Test
@@ -300,13 +300,13 @@ class QemuExtensionBehaviourTests {
 
 	}
 
-	// Four TCG guests on a small shared machine: give them time to boot.
+	// Four TCG guests on a small shared machine: give them time to boot (real boots: that is what runs in parallel).
 
 	@QemuTest
 	@OnlyInTestKit
 	static class Parallel1 extends ParallelExample {
 
-		@TestVm(readyTimeoutSeconds = 300)
+		@TestVm(readyTimeoutSeconds = 300, boot = true)
 		static GuestVm vm;
 
 		@Override
@@ -320,7 +320,7 @@ class QemuExtensionBehaviourTests {
 	@OnlyInTestKit
 	static class Parallel2 extends ParallelExample {
 
-		@TestVm(readyTimeoutSeconds = 300)
+		@TestVm(readyTimeoutSeconds = 300, boot = true)
 		static GuestVm vm;
 
 		@Override
@@ -334,7 +334,7 @@ class QemuExtensionBehaviourTests {
 	@OnlyInTestKit
 	static class Parallel3 extends ParallelExample {
 
-		@TestVm(readyTimeoutSeconds = 300)
+		@TestVm(readyTimeoutSeconds = 300, boot = true)
 		static GuestVm vm;
 
 		@Override
@@ -348,7 +348,7 @@ class QemuExtensionBehaviourTests {
 	@OnlyInTestKit
 	static class Parallel4 extends ParallelExample {
 
-		@TestVm(readyTimeoutSeconds = 300)
+		@TestVm(readyTimeoutSeconds = 300, boot = true)
 		static GuestVm vm;
 
 		@Override

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QemuExtensionTests {
 
-	@TestVm(memoryMiB = 160, kernelArguments = "qemu_embed_test=yes", disksMiB = 8,
+	// a real boot: the test looks at the boot's ready marker in the log
+	@TestVm(memoryMiB = 160, kernelArguments = "qemu_embed_test=yes", disksMiB = 8, boot = true,
 			cloudInitMetaData = "instance-id: ext-1\n", cloudInitUserData = "#cloud-config\nhostname: ext\n")
 	static GuestVm guest;
 

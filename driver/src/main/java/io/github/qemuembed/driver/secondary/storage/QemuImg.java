@@ -90,6 +90,23 @@ public final class QemuImg {
 		run(args, file);
 	}
 
+	/**
+	 * {@code qemu-img commit -f qcow2 -d OVERLAY}: writes what the overlay holds into its backing file (the
+	 * overlay itself is left as it was and is to be deleted by the caller).
+	 */
+	public void commit(Path overlay) {
+		run(List.of("commit", "-q", "-f", "qcow2", "-d", overlay.toString()), overlay);
+	}
+
+	/**
+	 * {@code qemu-img rebase -u -f qcow2 -b BASE -F FORMAT FILE}: names another backing file in the header only,
+	 * for a base that holds the same content as the one it replaces (after a commit into it).
+	 */
+	public void rebaseUnsafe(Path file, Path base, VolumeFormat baseFormat) {
+		run(List.of("rebase", "-q", "-u", "-f", "qcow2", "-b", base.toString(), "-F", baseFormat.xmlName(),
+				file.toString()), file);
+	}
+
 	/** {@code qemu-img resize -f FORMAT FILE SIZE}. */
 	void resize(Path file, VolumeFormat format, long capacity) {
 		run(List.of("resize", "-q", "-f", format.xmlName(), file.toString(), Long.toString(capacity)), file);
