@@ -129,6 +129,7 @@ final class DomainProcesses {
 			run.monitor = connectMonitor(run, log);
 			run.identity = ProcessIdentity.of(run.pid())
 				.orElseThrow(() -> new EmulatorException(exitMessage(name, log)));
+			run.oomWatch = OomWatch.of(run.pid());
 			verifyPidFile(pidFile, run);
 			// <vcpu cpuset>: the vCPU threads exist (QEMU waits at -S) and have not run yet
 			command.definition().vcpu().cpuset().ifPresent((cpus) -> CpuAffinity.apply(run.pid(), cpus));
@@ -338,6 +339,7 @@ final class DomainProcesses {
 				state.serialSockets().stream().map(Path::of).toList(), Instant.ofEpochMilli(state.startedAt()), live);
 		run.identity = identity;
 		run.networkPorts = state.ports();
+		run.oomWatch = OomWatch.of(run.pid());
 		run.monitor = QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run));
 		tools.jackson.databind.JsonNode status = run.monitor.execute("query-status");
 		StateReason reason;
@@ -427,10 +429,17 @@ final class DomainProcesses {
 
 	private static String exitDetail(QemuRun run) {
 		if (run.child == null) {
-			return "";
+			// adopted from an earlier driver: no exit status, but the cgroup still counts an OOM kill
+			return run.destroyRequested ? "" : run.oomWatch.oomKill().orElse("");
 		}
 		try {
 			int status = run.child.waitFor(1, TimeUnit.SECONDS) ? run.child.exitValue() : -1;
+			if (status == 128 + 9 && !run.destroyRequested) {
+				java.util.Optional<String> oom = run.oomWatch.oomKill();
+				if (oom.isPresent()) {
+					return "killed by signal 9, " + oom.get();
+				}
+			}
 			return status > 128 ? "killed by signal " + (status - 128) : "exit status " + status;
 		}
 		catch (InterruptedException ex) {
