@@ -54,6 +54,11 @@ final class SampleAppContainer extends GenericContainer<SampleAppContainer> {
 				"--qemu.embed.access.rules[0].domains[0]=demo");
 	}
 
+	/** No /dev/kvm in the container at all (a node without KVM, a pod without the device plugin). */
+	SampleAppContainer withoutKvm() {
+		return withCreateContainerCmdModifier((cmd) -> cmd.getHostConfig().withDevices(new Device[0]));
+	}
+
 	/** Application arguments ({@code --name=value}), after the image's entry point. */
 	SampleAppContainer withArguments(String... arguments) {
 		this.arguments.addAll(List.of(arguments));
