@@ -19,12 +19,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sample app's image as a pod runs it: probes, the VM as the app's child, {@code docker stop}
- * (SIGTERM and a grace period, as Kubernetes' terminationGracePeriodSeconds), {@code docker kill},
- * the memory limit, and the faults of a container (no usable /dev/kvm, read-only root filesystem).
+ * (SIGTERM and a grace period, as Kubernetes' terminationGracePeriodSeconds, also during start),
+ * {@code docker kill}, the memory limit and a real OOM kill, and the faults of a container (no
+ * /dev/kvm, an unusable one, a read-only root filesystem).
  * <p>
- * /dev/kvm is passed to every container; on these hosts it is {@code root:root 0600}, so the app's
- * non-root user cannot use it and the VMs run under TCG (the entry point says so): Linux guests must
- * boot with TCG here anyway.
+ * /dev/kvm is passed to every container but one (the OOM test runs without it, as a pod without the
+ * device plugin); on these hosts it is {@code root:root 0600}, so the app's non-root user cannot use it
+ * and the VMs run under TCG (the entry point says so): Linux guests must boot with TCG here anyway.
  */
 class SampleAppContainerIT {
 
@@ -157,19 +158,17 @@ class SampleAppContainerIT {
 				.withStartupTimeout(Duration.ofMinutes(3)))) {
 			app.start();
 			ProcessHandle jvm = ProcessHandle.of(app.hostPid()).orElseThrow();
+			// whatever the app has started by now (QEMU, its setpriv wrapper), seen from the host
+			List<ProcessHandle> children = jvm.descendants().toList();
 			app.dockerStop(30);
 			jvm.onExit().get();
 			var state = app.state();
 			String log = app.getLogs();
 			assertThat(state.getRunning()).isFalse();
-			assertThat(state.getExitCodeLong()).as("exit status; log:%n%s", log).isZero();
-			// the demo either never started or was stopped: no QEMU of this container on the host
-			assertThat(ProcessHandle.allProcesses()
-				.filter((p) -> p.info().commandLine().map((c) -> c.contains("qemu-system") && c.contains("/var/lib/qemu-embed/"))
-					.orElse(false))
-				.filter((p) -> p.parent().map((parent) -> parent.pid() == jvm.pid()).orElse(false))
-				.toList()).isEmpty();
-			assertThat(log).doesNotContain("Exception in thread");
+			assertThat(state.getExitCodeLong()).as("exit status (137: killed at the end of the grace period); log:%n%s", log)
+				.isZero();
+			await().atMost(Duration.ofSeconds(30)).until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+			assertThat(log).doesNotContain("Exception in thread").doesNotContain("APPLICATION FAILED TO START");
 		}
 	}
 
