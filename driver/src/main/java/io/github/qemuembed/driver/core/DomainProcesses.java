@@ -126,10 +126,12 @@ final class DomainProcesses {
 		run.networkPorts = resolved.ports();
 		try {
 			awaitMonitorSocket(run, log);
+			// QEMU runs (it made its socket) in the cgroup it will die in, and has not built the machine
+			// (nor preallocated its RAM) yet: an OOM kill from here on is told apart from other SIGKILLs
+			run.oomWatch = OomWatch.of(run.pid());
 			run.monitor = connectMonitor(run, log);
 			run.identity = ProcessIdentity.of(run.pid())
-				.orElseThrow(() -> new EmulatorException(exitMessage(name, log)));
-			run.oomWatch = OomWatch.of(run.pid());
+				.orElseThrow(() -> new EmulatorException(exitMessage(name, log, run)));
 			verifyPidFile(pidFile, run);
 			// <vcpu cpuset>: the vCPU threads exist (QEMU waits at -S) and have not run yet
 			command.definition().vcpu().cpuset().ifPresent((cpus) -> CpuAffinity.apply(run.pid(), cpus));
@@ -254,7 +256,7 @@ final class DomainProcesses {
 		}
 		catch (OperationTimeoutException | QmpException ex) {
 			if (!run.process.isAlive()) {
-				throw new EmulatorException(exitMessage(this.domain.domainName(), log), ex);
+				throw new EmulatorException(exitMessage(this.domain.domainName(), log, run), ex);
 			}
 			throw ex;
 		}
@@ -263,7 +265,7 @@ final class DomainProcesses {
 	private QemuEmbedException startFailure(String name, Path log, QemuRun run, RuntimeException ex) {
 		if (!(ex instanceof EmulatorException) && waitFor(run.process, Duration.ofMillis(200))) {
 			// QEMU died under us while starting: its log says why, better than a broken pipe
-			return new EmulatorException(exitMessage(name, log), ex);
+			return new EmulatorException(exitMessage(name, log, run), ex);
 		}
 		return (ex instanceof QemuEmbedException qe) ? qe : ManagedDomain.unwrap(ex);
 	}
@@ -277,6 +279,18 @@ final class DomainProcesses {
 		}
 		cleanup(run);
 		this.domain.adopt(null, io.github.qemuembed.driver.DomainStatus.of(StateReason.SHUTOFF_FAILED));
+	}
+
+	/** Like {@link #exitMessage(String, Path)}, saying so when the OOM killer ended the starting QEMU. */
+	private String exitMessage(String name, Path log, QemuRun run) {
+		if (run.child != null && waitFor(run.process, Duration.ofSeconds(1)) && run.child.exitValue() == 128 + 9) {
+			java.util.Optional<String> oom = run.oomWatch.oomKill();
+			if (oom.isPresent()) {
+				return "QEMU for domain '" + name + "' was killed while starting (signal 9), " + oom.get() + " (see " + log
+						+ ")";
+			}
+		}
+		return exitMessage(name, log);
 	}
 
 	private String exitMessage(String name, Path log) {

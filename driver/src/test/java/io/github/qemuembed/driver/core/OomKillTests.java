@@ -14,19 +14,22 @@ import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.GuestlessDomains;
 import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.error.QmpException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Layer 2: a QEMU killed by the kernel's OOM killer shows as crashed <em>with that reason</em> (the
  * memory limit), a QEMU killed by anyone else's SIGKILL does not. Real QEMU in a real memory cgroup
  * with a small limit, made to allocate beyond it from the monitor (a preallocated RAM backend, as a
- * guest touching its memory would): the OOM killer of that cgroup kills it.
+ * guest touching its memory would): the OOM killer of that cgroup kills it. The same while starting
+ * ({@code -mem-prealloc} of guest RAM above the limit): the start fails saying so.
  * <p>
  * The cgroup is made under {@code /sys/fs/cgroup} (v1 memory controller or v2), which needs root and
  * a writable cgroup file system. The test probes that; where the host does not allow it, it proves
@@ -91,7 +94,7 @@ class OomKillTests {
 	}
 
 	@Test
-	void anOomKilledQemuIsCrashedWithTheLimitAndAPlainSigkillIsNot() throws Exception {
+	void anOomKilledQemuIsCrashedWithTheLimitAlsoWhileStartingAndAPlainSigkillIsNot() throws Exception {
 		System.out.println("OomKillTests: " + ((this.cgroup != null) ? "memory cgroup " + this.cgroup
 				: "no memory cgroup could be made here (" + this.cgroupRefusal + "): checking the SIGKILL case only"));
 		if (this.cgroup != null) {
@@ -114,6 +117,18 @@ class OomKillTests {
 					(detail) -> assertThat(detail).startsWith(expected).contains("oom_kill count went from 0 to 1")));
 			assertThat(Files.readString(this.root.resolve("log/qemu/hog.log")))
 				.contains("shutting down, reason=crashed, " + expected);
+		}
+		if (this.cgroup != null) {
+			// killed while starting: QEMU preallocates its 512 MiB of RAM while it builds the machine
+			Domain prealloc = this.driver.define(GuestlessDomains.xml("prealloc")
+				.replace("<domain type='kvm'>", "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>")
+				.replace("<memory unit='MiB'>64</memory>", "<memory unit='MiB'>512</memory>")
+				.replace("</domain>", "<qemu:commandline><qemu:arg value='-mem-prealloc'/></qemu:commandline></domain>"));
+			Path limitFile = this.cgroup.resolve(v2() ? "memory.max" : "memory.limit_in_bytes");
+			assertThatThrownBy(prealloc::start).isInstanceOf(EmulatorException.class)
+				.hasMessageStartingWith("QEMU for domain 'prealloc' was killed while starting (signal 9), OOM-killed: "
+						+ "the memory limit of 160 MiB (" + limitFile + ") was reached");
+			assertThat(prealloc.status()).hasToString("shutoff/failed");
 		}
 		// someone else's SIGKILL: crashed, and no OOM claimed (the counter did not move)
 		Domain plain = this.driver.define(GuestlessDomains.xml("plain"));
