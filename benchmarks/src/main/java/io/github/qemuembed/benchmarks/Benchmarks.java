@@ -3,6 +3,7 @@ package io.github.qemuembed.benchmarks;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.qemuembed.benchmarks.embed.EmbedAgentExecBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedDestroyBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedGuestBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedLaunchBenchmark;
@@ -47,6 +48,7 @@ public final class Benchmarks {
 		all.add(new EmbedGuestBenchmark());
 		all.add(new RawGuestBenchmark());
 		all.add(new EmbedRestoreBenchmark());
+		all.add(new EmbedAgentExecBenchmark());
 		all.add(new EmbedQmpRoundTripBenchmark());
 		all.add(new RawQmpRoundTripBenchmark());
 		all.add(new LibvirtQmpRoundTripBenchmark());

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.CallerSupplier;
+import io.github.qemuembed.driver.observation.DriverObserver;
 import io.github.qemuembed.driver.secondary.SecondaryDrivers;
 
 /**
@@ -26,11 +27,13 @@ import io.github.qemuembed.driver.secondary.SecondaryDrivers;
  * @param killWithOwner whether QEMU children die with the JVM (parent-death signal); turn off only to
  * leave VMs running across restarts on a persistent root
  * @param operationListener told about every start, shutdown and destroy (for metrics)
+ * @param observer watches domain operations, QMP commands and secondary-driver calls as they happen (for
+ * tracing); the remote secondary drivers take theirs from their own {@code RpcClientOptions}
  */
 public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, AccessPolicy accessPolicy,
 		CallerSupplier callerSupplier, SecondaryDrivers secondary, Duration qmpTimeout, Duration startTimeout,
 		Duration destroyGracePeriod, LeftoverPolicy leftovers, boolean killWithOwner,
-		DomainOperationListener operationListener) {
+		DomainOperationListener operationListener, DriverObserver observer) {
 
 	public DriverConfig {
 		Objects.requireNonNull(root, "root");
@@ -43,6 +46,16 @@ public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, Acce
 		Objects.requireNonNull(destroyGracePeriod, "destroyGracePeriod");
 		Objects.requireNonNull(leftovers, "leftovers");
 		Objects.requireNonNull(operationListener, "operationListener");
+		Objects.requireNonNull(observer, "observer");
+	}
+
+	/** The configuration without an observer (the form before observers existed). */
+	public DriverConfig(Path root, Optional<Path> emulator, Accel accel, AccessPolicy accessPolicy,
+			CallerSupplier callerSupplier, SecondaryDrivers secondary, Duration qmpTimeout, Duration startTimeout,
+			Duration destroyGracePeriod, LeftoverPolicy leftovers, boolean killWithOwner,
+			DomainOperationListener operationListener) {
+		this(root, emulator, accel, accessPolicy, callerSupplier, secondary, qmpTimeout, startTimeout,
+				destroyGracePeriod, leftovers, killWithOwner, operationListener, DriverObserver.NONE);
 	}
 
 	/** The configuration without an operation listener (the form before listeners existed). */
@@ -50,7 +63,7 @@ public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, Acce
 			CallerSupplier callerSupplier, SecondaryDrivers secondary, Duration qmpTimeout, Duration startTimeout,
 			Duration destroyGracePeriod, LeftoverPolicy leftovers, boolean killWithOwner) {
 		this(root, emulator, accel, accessPolicy, callerSupplier, secondary, qmpTimeout, startTimeout,
-				destroyGracePeriod, leftovers, killWithOwner, DomainOperationListener.NONE);
+				destroyGracePeriod, leftovers, killWithOwner, DomainOperationListener.NONE, DriverObserver.NONE);
 	}
 
 	public static Builder builder(Path root) {
@@ -83,6 +96,8 @@ public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, Acce
 		private boolean killWithOwner = true;
 
 		private DomainOperationListener operationListener = DomainOperationListener.NONE;
+
+		private DriverObserver observer = DriverObserver.NONE;
 
 		private Builder(Path root) {
 			this.root = root;
@@ -149,10 +164,16 @@ public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, Acce
 			return this;
 		}
 
+		/** Sets the observer of domain operations and QMP commands (replacing an earlier one). */
+		public Builder observer(DriverObserver observer) {
+			this.observer = Objects.requireNonNull(observer, "observer");
+			return this;
+		}
+
 		public DriverConfig build() {
 			return new DriverConfig(this.root, Optional.ofNullable(this.emulator), this.accel, this.accessPolicy,
 					this.callerSupplier, this.secondary, this.qmpTimeout, this.startTimeout, this.destroyGracePeriod,
-					this.leftovers, this.killWithOwner, this.operationListener);
+					this.leftovers, this.killWithOwner, this.operationListener, this.observer);
 		}
 
 	}

@@ -2,7 +2,6 @@ package io.github.qemuembed.autoconfigure.actuate;
 
 import java.util.function.UnaryOperator;
 
-import io.github.qemuembed.autoconfigure.QemuDriverConfigCustomizer;
 import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
 import io.github.qemuembed.autoconfigure.QemuEmbedProperties;
 import io.github.qemuembed.autoconfigure.access.HttpAccessListener;
@@ -204,22 +203,7 @@ public final class QemuEmbedActuatorAutoConfiguration {
 			return new QemuMetrics(snapshots, statistics.getIfAvailable());
 		}
 
-		@Bean
-		@ConditionalOnMissingBean
-		static DomainOperationMetrics qemuEmbedDomainOperationMetrics() {
-			return new DomainOperationMetrics();
-		}
-
-		/**
-		 * Feeds the operation timers from the driver itself. Static, and needing nothing that needs
-		 * the driver: the driver bean asks for it before it opens.
-		 */
-		@Bean
-		static QemuDriverConfigCustomizer qemuEmbedDomainOperationMetricsCustomizer(
-				ObjectProvider<DomainOperationMetrics> metrics) {
-			return (builder) -> metrics.ifAvailable(builder::addOperationListener);
-		}
-
+		// the timers of domain operations come from their Observations: see QemuEmbedObservationAutoConfiguration
 	}
 
 }

@@ -38,7 +38,8 @@ import org.springframework.context.ApplicationListener;
  * Values come from {@link DomainSnapshots} and {@link DomainStatistics}, read at most once per
  * second within one actuator timeout, so a stuck VM costs a scrape at most about the timeout and
  * shows its last known values. Meters of a domain that is undefined, or of a transient domain that
- * is gone, are removed, {@link DomainOperationMetrics}' timers included.
+ * is gone, are removed, timers tagged with its name included (the {@code qemu.domain.operations} timer has no
+ * {@code domain} tag by default: see {@code DefaultDomainOperationObservationConvention}).
  */
 public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifecycleEvent> {
 

@@ -6,6 +6,7 @@ import io.github.qemuembed.autoconfigure.QemuEmbedRoot;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.CallerSupplier;
+import io.github.qemuembed.driver.observation.DriverObserver;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -43,9 +44,10 @@ public final class QemuEmbedSecondaryAutoConfiguration {
 	QemuEmbedSecondaryDrivers qemuEmbedSecondaryDrivers(LibvirtConnectionDetails connectionDetails,
 			QemuEmbedSecondaryProperties properties, QemuEmbedSecretsProperties secrets,
 			QemuEmbedStorageProperties storage, QemuEmbedRoot root, AccessPolicy accessPolicy,
-			ObjectProvider<CallerSupplier> callerSupplier) {
+			ObjectProvider<CallerSupplier> callerSupplier, ObjectProvider<DriverObserver> observer) {
 		QemuEmbedSecondaryDrivers drivers = QemuEmbedSecondaryDrivers.create(connectionDetails, properties,
-				secrets.getSecrets(), root.path(), accessPolicy, callerSupplier.getIfAvailable(() -> CallerSupplier.NONE));
+				secrets.getSecrets(), root.path(), accessPolicy, callerSupplier.getIfAvailable(() -> CallerSupplier.NONE),
+				observer.getIfUnique(() -> DriverObserver.NONE));
 		try {
 			// before the driver bean exists: declared domains may use these volumes
 			EmbeddedStorageSetup.apply(storage, drivers.storage());

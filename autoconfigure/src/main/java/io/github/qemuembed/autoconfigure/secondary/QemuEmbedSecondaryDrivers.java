@@ -15,6 +15,7 @@ import java.util.UUID;
 import io.github.qemuembed.autoconfigure.secondary.QemuEmbedSecretsProperties.Secret;
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.CallerSupplier;
+import io.github.qemuembed.driver.observation.DriverObserver;
 import io.github.qemuembed.driver.secondary.ChainedSecretDriver;
 import io.github.qemuembed.driver.secondary.NetworkDriver;
 import io.github.qemuembed.driver.secondary.SecondaryDriver;
@@ -55,18 +56,20 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 	 * Creates the drivers (remote ones connect lazily, so this never fails because a daemon is down;
 	 * a URI that is not usable fails here, naming the key).
 	 * @param root the driver's root, for the {@code embedded} secret and storage drivers
+	 * @param observer watches the calls of the remote drivers
 	 */
 	static QemuEmbedSecondaryDrivers create(LibvirtConnectionDetails details, QemuEmbedSecondaryProperties properties,
-			Map<String, Secret> secrets, Path root, AccessPolicy policy, CallerSupplier callers) {
+			Map<String, Secret> secrets, Path root, AccessPolicy policy, CallerSupplier callers,
+			DriverObserver observer) {
 		List<SecondaryDriver> created = new ArrayList<>();
 		try {
 			Optional<NetworkDriver> network = Optional.ofNullable(details.getNetworkUri())
 				.map((uri) -> (NetworkDriver) remember(created, SecondaryDriverFactory.fromUri(uri, Kind.NETWORK,
-						options(Kind.NETWORK, properties))));
+						options(Kind.NETWORK, properties, observer))));
 			Optional<StorageDriver> storage = Optional.ofNullable(details.getStorageUri())
-				.map((uri) -> (StorageDriver) remember(created, storageDriver(uri, properties, root, policy, callers)));
+				.map((uri) -> (StorageDriver) remember(created, storageDriver(uri, properties, root, policy, callers, observer)));
 			Optional<SecretDriver> configured = Optional.ofNullable(details.getSecretUri())
-				.map((uri) -> (SecretDriver) remember(created, secretDriver(uri, properties, root, policy, callers)));
+				.map((uri) -> (SecretDriver) remember(created, secretDriver(uri, properties, root, policy, callers, observer)));
 			Optional<SecretDriver> secret = withSecretsFromProperties(secrets, configured);
 			return new QemuEmbedSecondaryDrivers(network, storage, secret);
 		}
@@ -82,25 +85,26 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 	}
 
 	private static StorageDriver storageDriver(String uri, QemuEmbedSecondaryProperties properties, Path root,
-			AccessPolicy policy, CallerSupplier callers) {
+			AccessPolicy policy, CallerSupplier callers, DriverObserver observer) {
 		if (uri.equals(SecondaryDriverFactory.EMBEDDED) || uri.startsWith("storage:///embed")) {
 			return SecondaryDriverFactory.storageDriver(uri, root, policy, callers);
 		}
-		return (StorageDriver) SecondaryDriverFactory.fromUri(uri, Kind.STORAGE, options(Kind.STORAGE, properties));
+		return (StorageDriver) SecondaryDriverFactory.fromUri(uri, Kind.STORAGE, options(Kind.STORAGE, properties, observer));
 	}
 
 	private static SecretDriver secretDriver(String uri, QemuEmbedSecondaryProperties properties, Path root,
-			AccessPolicy policy, CallerSupplier callers) {
+			AccessPolicy policy, CallerSupplier callers, DriverObserver observer) {
 		if (uri.equals(SecondaryDriverFactory.EMBEDDED) || uri.startsWith("secret:///embed")) {
 			return SecondaryDriverFactory.secretDriver(uri, root, policy, callers);
 		}
-		return (SecretDriver) SecondaryDriverFactory.fromUri(uri, Kind.SECRET, options(Kind.SECRET, properties));
+		return (SecretDriver) SecondaryDriverFactory.fromUri(uri, Kind.SECRET, options(Kind.SECRET, properties, observer));
 	}
 
-	private static RpcClientOptions options(Kind kind, QemuEmbedSecondaryProperties properties) {
+	private static RpcClientOptions options(Kind kind, QemuEmbedSecondaryProperties properties,
+			DriverObserver observer) {
 		Duration connect = properties.getConnectTimeout();
 		Duration call = properties.getTimeout();
-		return new RpcClientOptions(connect, call, kind.role(), kind.settingKey());
+		return new RpcClientOptions(connect, call, kind.role(), kind.settingKey(), observer);
 	}
 
 	private static Optional<SecretDriver> withSecretsFromProperties(Map<String, Secret> secrets,

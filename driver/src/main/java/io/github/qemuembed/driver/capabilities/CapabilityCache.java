@@ -14,7 +14,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,10 +25,6 @@ import java.util.TreeSet;
 import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.fs.AtomicFiles;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Probed capabilities kept on disk, one JSON file per emulator binary under the root's
@@ -50,8 +45,6 @@ public final class CapabilityCache {
 
 	/** Bump when the file layout or the probe's meaning changes: older files are then re-probed. */
 	static final int FORMAT = 1;
-
-	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static final Path KVM_DEVICE = Path.of("/dev/kvm");
 
@@ -104,9 +97,9 @@ public final class CapabilityCache {
 	}
 
 	private QemuCapabilities read(Path file, Key key) {
-		JsonNode root;
+		Object root;
 		try {
-			root = json.readTree(Files.readAllBytes(file));
+			root = PlainJson.read(Files.readAllBytes(file));
 		}
 		catch (NoSuchFileException ex) {
 			return null;
@@ -117,14 +110,15 @@ public final class CapabilityCache {
 			return null;
 		}
 		try {
-			if (root.path("format").asInt(-1) != FORMAT) {
+			Map<?, ?> top = object(root, "the file");
+			if (!Long.valueOf(FORMAT).equals(top.get("format"))) {
 				return null;
 			}
-			if (!key.matches(root.path("key"))) {
+			if (!key.matches(top.get("key"))) {
 				logger.log(Level.DEBUG, () -> "Capability cache " + file + " is stale: " + key.path + " changed");
 				return null;
 			}
-			return fromJson(root.path("capabilities"), Path.of(key.path));
+			return fromJson(object(top.get("capabilities"), "capabilities"), Path.of(key.path));
 		}
 		catch (RuntimeException ex) {
 			logger.log(Level.WARNING, "Ignoring corrupt capability cache " + file + " (it will be rewritten): "
@@ -134,74 +128,78 @@ public final class CapabilityCache {
 	}
 
 	private void write(Path file, Key key, QemuCapabilities capabilities, long probeMillis) {
-		ObjectNode root = json.createObjectNode();
-		root.put("format", FORMAT);
-		root.set("key", key.toJson());
+		Map<String, Object> root = new LinkedHashMap<>();
+		root.put("format", (long) FORMAT);
+		root.put("key", key.toJson());
 		root.put("probedAt", Instant.now().toString());
 		root.put("probeMillis", probeMillis);
-		root.set("capabilities", toJson(capabilities));
+		root.put("capabilities", toJson(capabilities));
 		try {
 			Files.createDirectories(this.directory);
-			AtomicFiles.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root), null);
+			AtomicFiles.write(file, PlainJson.write(root), null);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.log(Level.WARNING, "Cannot write the capability cache " + file + ": " + ex.getMessage());
 		}
 	}
 
-	private static ObjectNode toJson(QemuCapabilities capabilities) {
-		ObjectNode node = json.createObjectNode();
+	private static Map<String, Object> toJson(QemuCapabilities capabilities) {
+		Map<String, Object> node = new LinkedHashMap<>();
 		node.put("version", capabilities.version());
-		node.set("machineTypes", array(capabilities.machineTypes()));
-		ObjectNode aliases = node.putObject("machineAliases");
-		new java.util.TreeMap<>(capabilities.machineAliases()).forEach(aliases::put);
+		node.put("machineTypes", capabilities.machineTypes());
+		node.put("machineAliases", new java.util.TreeMap<>(capabilities.machineAliases()));
 		node.put("defaultMachine", capabilities.defaultMachine());
-		node.set("accelerators", array(new TreeSet<>(capabilities.accelerators())));
-		node.set("deviceTypes", array(new TreeSet<>(capabilities.deviceTypes())));
-		node.set("objectTypes", array(new TreeSet<>(capabilities.objectTypes())));
-		node.set("cpuModels", array(new TreeSet<>(capabilities.cpuModels())));
+		node.put("accelerators", new TreeSet<>(capabilities.accelerators()));
+		node.put("deviceTypes", new TreeSet<>(capabilities.deviceTypes()));
+		node.put("objectTypes", new TreeSet<>(capabilities.objectTypes()));
+		node.put("cpuModels", new TreeSet<>(capabilities.cpuModels()));
 		return node;
 	}
 
-	private static QemuCapabilities fromJson(JsonNode node, Path emulator) {
-		String version = require(node, "version").asString();
+	private static QemuCapabilities fromJson(Map<?, ?> node, Path emulator) {
+		String version = string(require(node, "version"), "version");
 		Map<String, String> aliases = new LinkedHashMap<>();
-		for (Map.Entry<String, JsonNode> alias : require(node, "machineAliases").properties()) {
-			aliases.put(alias.getKey(), alias.getValue().asString());
+		for (Map.Entry<?, ?> alias : object(require(node, "machineAliases"), "machineAliases").entrySet()) {
+			aliases.put(alias.getKey().toString(), string(alias.getValue(), "machineAliases"));
 		}
-		JsonNode defaultMachine = node.get("defaultMachine");
+		Object defaultMachine = node.get("defaultMachine");
 		return new QemuCapabilities(emulator, version, strings(require(node, "machineTypes")), aliases,
-				(defaultMachine == null || defaultMachine.isNull()) ? null : defaultMachine.asString(),
+				(defaultMachine == null) ? null : string(defaultMachine, "defaultMachine"),
 				Set.copyOf(strings(require(node, "accelerators"))), Set.copyOf(strings(require(node, "deviceTypes"))),
 				Set.copyOf(strings(require(node, "objectTypes"))), Set.copyOf(strings(require(node, "cpuModels"))));
 	}
 
-	private static JsonNode require(JsonNode node, String name) {
-		JsonNode value = node.get(name);
-		if (value == null || value.isNull()) {
+	private static Object require(Map<?, ?> node, String name) {
+		Object value = node.get(name);
+		if (value == null) {
 			throw new IllegalStateException("missing '" + name + "'");
 		}
 		return value;
 	}
 
-	private static List<String> strings(JsonNode array) {
-		if (!array.isArray()) {
-			throw new IllegalStateException("not an array: " + array.getNodeType());
+	private static Map<?, ?> object(Object value, String what) {
+		if (value instanceof Map<?, ?> map) {
+			return map;
 		}
-		List<String> values = new ArrayList<>(array.size());
-		for (JsonNode value : array) {
-			if (!value.isString()) {
-				throw new IllegalStateException("not a string: " + value);
-			}
-			values.add(value.asString());
-		}
-		return values;
+		throw new IllegalStateException(what + " is not an object");
 	}
 
-	private static ArrayNode array(Collection<String> values) {
-		ArrayNode array = json.createArrayNode();
-		values.forEach(array::add);
-		return array;
+	private static String string(Object value, String what) {
+		if (value instanceof String string) {
+			return string;
+		}
+		throw new IllegalStateException("not a string in " + what + ": " + value);
+	}
+
+	private static List<String> strings(Object array) {
+		if (!(array instanceof List<?> list)) {
+			throw new IllegalStateException("not an array: " + array);
+		}
+		List<String> values = new ArrayList<>(list.size());
+		for (Object value : list) {
+			values.add(string(value, "an array"));
+		}
+		return values;
 	}
 
 	private static QemuCapabilities usableNow(QemuCapabilities capabilities) {
@@ -256,13 +254,14 @@ public final class CapabilityCache {
 			}
 		}
 
-		boolean matches(JsonNode node) {
-			return this.path.equals(node.path("path").asString(null)) && this.size == node.path("size").asLong(-1)
-					&& this.modified.toString().equals(node.path("modified").asString(null));
+		boolean matches(Object node) {
+			return node instanceof Map<?, ?> map && this.path.equals(map.get("path"))
+					&& Long.valueOf(this.size).equals(map.get("size"))
+					&& this.modified.toString().equals(map.get("modified"));
 		}
 
-		ObjectNode toJson() {
-			ObjectNode node = json.createObjectNode();
+		Map<String, Object> toJson() {
+			Map<String, Object> node = new LinkedHashMap<>();
 			node.put("path", this.path);
 			node.put("size", this.size);
 			node.put("modified", this.modified.toString());

@@ -32,6 +32,7 @@ import io.github.qemuembed.driver.error.DomainExistsException;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
+import io.github.qemuembed.driver.observation.DomainOperation;
 import io.github.qemuembed.driver.process.ProcessIdentity;
 import io.github.qemuembed.driver.process.QemuLauncher;
 import io.github.qemuembed.driver.xml.DomainDefinition;
@@ -243,6 +244,11 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 		DomainIdentity identity = new DomainIdentity(definition.name(), definition.uuid());
 		this.context.access().check(Permission.DOMAIN_WRITE, identity);
 		this.context.access().check(Permission.DOMAIN_SAVE, identity);
+		return ManagedDomain.observed(this.context, DomainOperation.DEFINE, definition.name(), null,
+				() -> defineAllowed(definition));
+	}
+
+	private Domain defineAllowed(DomainDefinition definition) {
 		SecondaryResolver.checkConfigured(this.context, definition);
 		ManagedDomain domain;
 		synchronized (this.context.registry()) {

@@ -36,6 +36,8 @@ import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.observation.DomainOperation;
+import io.github.qemuembed.driver.observation.DriverObserver;
 import io.github.qemuembed.driver.process.ProcStat;
 import io.github.qemuembed.driver.qmp.QmpClient;
 import io.github.qemuembed.driver.qmp.QmpEvent;
@@ -161,7 +163,7 @@ final class ManagedDomain implements Domain {
 	@Override
 	public void start() {
 		check(Permission.DOMAIN_START);
-		timed(Operation.START, () -> locked(() -> {
+		observed(DomainOperation.START, Operation.START, () -> locked(() -> {
 			ensureExists();
 			if (currentStatus().isActive()) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is already running");
@@ -197,7 +199,7 @@ final class ManagedDomain implements Domain {
 			// as libvirt's VIR_DOMAIN_SHUTDOWN_GUEST_AGENT: talking to the agent is a write on top of init_control
 			check(Permission.DOMAIN_WRITE);
 		}
-		return timed(Operation.SHUTDOWN, () -> locked(() -> {
+		return observed(DomainOperation.SHUTDOWN, Operation.SHUTDOWN, () -> locked(() -> {
 			QemuRun current = requireActive("shut down");
 			// fails if the agent refuses; never completes otherwise (the ACPI button has no answer)
 			CompletableFuture<?> refusal = new CompletableFuture<>();
@@ -220,7 +222,7 @@ final class ManagedDomain implements Domain {
 	@Override
 	public void destroy() {
 		check(Permission.DOMAIN_STOP);
-		timed(Operation.DESTROY, () -> locked(() -> {
+		observed(DomainOperation.DESTROY, Operation.DESTROY, () -> locked(() -> {
 			QemuRun current = requireActive("destroy");
 			this.processes.destroy(current);
 			return null;
@@ -230,29 +232,29 @@ final class ManagedDomain implements Domain {
 	@Override
 	public void reboot() {
 		check(Permission.DOMAIN_INIT_CONTROL);
-		locked(() -> {
+		observed(DomainOperation.REBOOT, null, () -> locked(() -> {
 			QemuRun current = requireActive("reboot");
 			// an ACPI power-off followed by a fresh start: the guest shuts down cleanly and comes back with
 			// the same definition, as libvirt's "fake reboot" does
 			current.rebootRequested = true;
 			current.monitor.execute("system_powerdown");
 			return null;
-		});
+		}));
 	}
 
 	@Override
 	public void reset() {
 		check(Permission.DOMAIN_RESET);
-		locked(() -> {
+		observed(DomainOperation.RESET, null, () -> locked(() -> {
 			requireActive("reset").monitor.execute("system_reset");
 			return null;
-		});
+		}));
 	}
 
 	@Override
 	public void suspend() {
 		check(Permission.DOMAIN_SUSPEND);
-		locked(() -> {
+		observed(DomainOperation.SUSPEND, null, () -> locked(() -> {
 			QemuRun current = requireActive("suspend");
 			if (currentStatus().state() == DomainState.PAUSED) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is already paused");
@@ -267,13 +269,13 @@ final class ManagedDomain implements Domain {
 			}
 			transition(current, StateReason.PAUSED_USER, DomainEventType.SUSPENDED, "");
 			return null;
-		});
+		}));
 	}
 
 	@Override
 	public void resume() {
 		check(Permission.DOMAIN_SUSPEND);
-		locked(() -> {
+		observed(DomainOperation.RESUME, null, () -> locked(() -> {
 			QemuRun current = requireActive("resume");
 			if (currentStatus().state() != DomainState.PAUSED) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is not paused");
@@ -288,23 +290,23 @@ final class ManagedDomain implements Domain {
 			}
 			transition(current, StateReason.RUNNING_UNPAUSED, DomainEventType.RESUMED, "");
 			return null;
-		});
+		}));
 	}
 
 	@Override
 	public void save(Path file) {
 		check(Permission.DOMAIN_HIBERNATE);
 		java.util.Objects.requireNonNull(file, "file");
-		locked(() -> {
+		observed(DomainOperation.SAVE, null, () -> locked(() -> {
 			saveLocked(requireActive("save"), file);
 			return null;
-		});
+		}));
 	}
 
 	@Override
 	public void managedSave() {
 		check(Permission.DOMAIN_HIBERNATE);
-		locked(() -> {
+		observed(DomainOperation.MANAGED_SAVE, null, () -> locked(() -> {
 			QemuRun current = requireActive("save");
 			if (!persistentFlag()) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is transient: a managed save needs a "
@@ -312,7 +314,7 @@ final class ManagedDomain implements Domain {
 			}
 			saveLocked(current, managedSaveFile());
 			return null;
-		});
+		}));
 	}
 
 	@Override
@@ -336,11 +338,11 @@ final class ManagedDomain implements Domain {
 	public DomainSnapshot createSnapshot(String xml, DomainSnapshot.CreateFlag... flags) {
 		check(Permission.DOMAIN_SNAPSHOT);
 		boolean diskOnly = java.util.Arrays.asList(flags).contains(DomainSnapshot.CreateFlag.DISK_ONLY);
-		return locked(() -> {
+		return observed(DomainOperation.SNAPSHOT_CREATE, null, () -> locked(() -> {
 			ensureExists();
 			QemuRun current = currentStatus().isActive() ? currentRun() : null;
 			return this.snapshots.create(xml, diskOnly, current);
-		});
+		}));
 	}
 
 	@Override
@@ -369,27 +371,27 @@ final class ManagedDomain implements Domain {
 	@Override
 	public void revertToSnapshot(String name) {
 		check(Permission.DOMAIN_SNAPSHOT);
-		locked(() -> {
+		observed(DomainOperation.SNAPSHOT_REVERT, null, () -> locked(() -> {
 			ensureExists();
 			this.snapshots.revert(name, currentStatus().isActive() ? currentRun() : null);
 			return null;
-		});
+		}));
 	}
 
 	@Override
 	public void deleteSnapshot(String name) {
 		check(Permission.DOMAIN_SNAPSHOT);
-		locked(() -> {
+		observed(DomainOperation.SNAPSHOT_DELETE, null, () -> locked(() -> {
 			ensureExists();
 			this.snapshots.delete(name);
 			return null;
-		});
+		}));
 	}
 
 	@Override
 	public void undefine() {
 		check(Permission.DOMAIN_DELETE);
-		locked(() -> {
+		observed(DomainOperation.UNDEFINE, null, () -> locked(() -> {
 			ensureExists();
 			if (Files.exists(managedSaveFile())) {
 				throw new InvalidOperationException("Domain '" + this.name + "' has a managed save image ("
@@ -417,7 +419,7 @@ final class ManagedDomain implements Domain {
 			}
 			publish(DomainEventType.UNDEFINED, currentStatus(), "");
 			return null;
-		});
+		}));
 	}
 
 	@Override
@@ -544,7 +546,7 @@ final class ManagedDomain implements Domain {
 
 	/** Starts a transient domain right after it was registered (createTransient). */
 	void startTransient() {
-		timed(Operation.START, () -> locked(() -> {
+		observed(DomainOperation.START, Operation.START, () -> locked(() -> {
 			this.processes.start(persistentDefinition(), StateReason.RUNNING_BOOTED, DomainEventType.STARTED);
 			return null;
 		}));
@@ -552,7 +554,7 @@ final class ManagedDomain implements Domain {
 
 	/** Restores a saved state into this inactive domain (the driver's restore(file)). */
 	void restoreFrom(Path file, SaveImage image) {
-		locked(() -> {
+		observed(DomainOperation.RESTORE, null, () -> locked(() -> {
 			ensureExists();
 			if (currentStatus().isActive()) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is running: destroy it before "
@@ -560,7 +562,7 @@ final class ManagedDomain implements Domain {
 			}
 			restoreLocked(file, image);
 			return null;
-		});
+		}));
 	}
 
 	/** Adopts a QEMU process left by an earlier driver (reconnect). */
@@ -798,10 +800,25 @@ final class ManagedDomain implements Domain {
 	}
 
 	/**
-	 * Runs a whole public operation (the wait for the lock included) and tells the configured
-	 * {@link DomainOperationListener} how long it took and whether it threw.
+	 * Runs a whole public operation (the wait for the lock included) as one scope of the configured
+	 * {@link DriverObserver}, current on this thread while it runs, and tells the configured
+	 * {@link DomainOperationListener} how long it took and whether it threw ({@code listened} is {@code null} for
+	 * the operations the listener is not told about).
 	 */
-	private <T> T timed(Operation operation, java.util.function.Supplier<T> call) {
+	private <T> T observed(DomainOperation operation, Operation listened, java.util.function.Supplier<T> call) {
+		return observed(this.context, operation, this.name, listened, call);
+	}
+
+	/** {@link #observed(DomainOperation, Operation, java.util.function.Supplier)} for the driver's own operations. */
+	static <T> T observed(DriverContext context, DomainOperation operation, String name, Operation listened,
+			java.util.function.Supplier<T> call) {
+		DriverObserver.Scope scope = DriverObserver.Scope.NONE;
+		try {
+			scope = context.config().observer().domainOperation(operation, name);
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING, "Observer failed to begin " + operation + " of domain '" + name + "'", ex);
+		}
 		long started = System.nanoTime();
 		Throwable failure = null;
 		try {
@@ -813,12 +830,20 @@ final class ManagedDomain implements Domain {
 		}
 		finally {
 			Duration duration = Duration.ofNanos(System.nanoTime() - started);
+			if (listened != null) {
+				try {
+					context.config().operationListener().operationCompleted(listened, name, duration, failure);
+				}
+				catch (RuntimeException ex) {
+					logger.log(Level.WARNING, "Operation listener failed for " + listened + " of domain '" + name + "'",
+							ex);
+				}
+			}
 			try {
-				this.context.config().operationListener().operationCompleted(operation, this.name, duration, failure);
+				scope.end(failure);
 			}
 			catch (RuntimeException ex) {
-				logger.log(Level.WARNING, "Operation listener failed for " + operation + " of domain '" + this.name + "'",
-						ex);
+				logger.log(Level.WARNING, "Observer failed to end " + operation + " of domain '" + name + "'", ex);
 			}
 		}
 	}

@@ -19,23 +19,21 @@ final class RunStateStore {
 
 	private final RootLayout layout;
 
-	private final XmlMapper mapper = XmlMapper.builder()
-		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-		.build();
-
 	RunStateStore(RootLayout layout) {
 		this.layout = layout;
 	}
 
 	void write(RunState state) {
-		String xml = this.mapper.writer().withRootName("domstatus").writeValueAsString(state);
+		String xml = Mapper.INSTANCE.writer().withRootName("domstatus").writeValueAsString(state);
+		// a run state describes a live QEMU: a power loss ends that QEMU too, so it needs no fsync (and a stale or
+		// missing one after a power loss is harmless: adoption checks the pid and its start time)
 		AtomicFiles.write(this.layout.runStateFile(state.name()), xml.getBytes(StandardCharsets.UTF_8),
-				PosixFilePermissions.fromString("rw-------"));
+				PosixFilePermissions.fromString("rw-------"), AtomicFiles.Durability.PROCESS_CRASH);
 	}
 
 	RunState read(Path file) {
 		try {
-			return this.mapper.readValue(Files.readString(file), RunState.class);
+			return Mapper.INSTANCE.readValue(Files.readString(file), RunState.class);
 		}
 		catch (IOException ex) {
 			throw new HostIoException("Cannot read the run state " + file, ex);
@@ -60,6 +58,18 @@ final class RunStateStore {
 		catch (IOException ex) {
 			throw new HostIoException("Cannot remove the run state of '" + name + "'", ex);
 		}
+	}
+
+	/**
+	 * Built on first use: jackson-dataformat-xml costs a hundred-odd classes, and an open of a root with no running
+	 * domain reads and writes no run state.
+	 */
+	private static final class Mapper {
+
+		static final XmlMapper INSTANCE = XmlMapper.builder()
+			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+			.build();
+
 	}
 
 }

@@ -105,8 +105,8 @@ final class SnapshotStore {
 			return Optional.of(parse(text));
 		}
 		catch (RuntimeException ex) {
-			// typed, and with what the next reader of this report needs: a metadata file read back empty was
-			// seen once in CI right after it had been written atomically, and not reproduced since
+			// typed, with the size on disk: a file that parses short although its size is right means another
+			// thread consumed bytes through a reused descriptor (ChannelStreams explains the one such bug seen)
 			throw new DomainSnapshotException(ErrorCode.XML_ERROR, "The metadata of snapshot '" + name + "' in "
 					+ file + " cannot be read back (" + text.length() + " characters read, " + describe(file)
 					+ "): " + ex.getMessage(), ex);

@@ -18,16 +18,10 @@ import jnr.unixsocket.UnixSocketChannel;
  */
 final class SocketConsole implements DomainConsole {
 
-	private final UnixSocketChannel channel;
-
-	private final InputStream output;
-
-	private final OutputStream input;
+	private final ChannelStreams streams;
 
 	private SocketConsole(UnixSocketChannel channel) {
-		this.channel = channel;
-		this.output = ChannelStreams.input(channel);
-		this.input = ChannelStreams.output(channel);
+		this.streams = ChannelStreams.over(channel);
 	}
 
 	static SocketConsole connect(Path socket) {
@@ -41,17 +35,17 @@ final class SocketConsole implements DomainConsole {
 
 	@Override
 	public InputStream output() {
-		return this.output;
+		return this.streams.input();
 	}
 
 	@Override
 	public OutputStream input() {
-		return this.input;
+		return this.streams.output();
 	}
 
 	@Override
 	public void close() throws IOException {
-		ChannelStreams.close(this.channel);
+		this.streams.close();
 	}
 
 }

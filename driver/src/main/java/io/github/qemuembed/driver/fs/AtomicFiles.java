@@ -17,7 +17,7 @@ import io.github.qemuembed.driver.error.HostIoException;
 /**
  * Writes files so that a reader (or a crash) sees either the old content or the new one, never a
  * torn file: write a temp file in the same directory, fsync it, rename it over the target, fsync the
- * directory.
+ * directory (the syncs only where the content must survive a power loss, see {@link Durability}).
  */
 public final class AtomicFiles {
 
@@ -29,6 +29,29 @@ public final class AtomicFiles {
 	}
 
 	public static void write(Path target, byte[] content, Set<PosixFilePermission> permissions) {
+		write(target, content, permissions, Durability.POWER_LOSS);
+	}
+
+	/** How long a write must last: both kinds are atomic (a reader never sees a torn file). */
+	public enum Durability {
+
+		/** Synced to disk before and after the rename: for what must survive a power loss (definitions). */
+		POWER_LOSS,
+
+		/**
+		 * Renamed into place without {@code fsync}: the new content survives the crash of any process (the page
+		 * cache is the kernel's), not of the machine. For state that describes live processes, which a power loss
+		 * ends as well, so that losing the latest version with them loses nothing (run states). Saves the two
+		 * {@code fsync}s on the start path.
+		 */
+		PROCESS_CRASH
+
+	}
+
+	/** Writes {@code content} to {@code target} atomically, as durable as {@code durability} says. */
+	public static void write(Path target, byte[] content, Set<PosixFilePermission> permissions,
+			Durability durability) {
+		boolean sync = durability == Durability.POWER_LOSS;
 		Path dir = target.toAbsolutePath().getParent();
 		Path temp = null;
 		try {
@@ -42,7 +65,9 @@ public final class AtomicFiles {
 				while (buffer.hasRemaining()) {
 					channel.write(buffer);
 				}
-				channel.force(true);
+				if (sync) {
+					channel.force(true);
+				}
 			}
 			try {
 				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -51,7 +76,9 @@ public final class AtomicFiles {
 				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
 			}
 			temp = null;
-			syncDirectory(dir);
+			if (sync) {
+				syncDirectory(dir);
+			}
 		}
 		catch (IOException ex) {
 			throw new HostIoException("Cannot write " + target, ex);

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QmpException;
+import io.github.qemuembed.driver.observation.DriverObserver;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -100,11 +101,19 @@ public final class QmpClient implements AutoCloseable {
 
 	private volatile QmpGreeting greeting;
 
+	/**
+	 * The context of the thread that connected: the parent of {@code qmp_capabilities}, which the I/O thread sends
+	 * when the greeting arrives; dropped then, so that the client does not keep the connecting operation alive.
+	 * Written before the transport starts, then confined to its receiving thread.
+	 */
+	private DriverObserver.Context connectContext;
+
 	private QmpClient(QmpTransport transport, QmpClientOptions options, QmpEventListener listener) {
 		this.transport = Objects.requireNonNull(transport, "transport");
 		this.options = Objects.requireNonNull(options, "options");
 		this.listener = Objects.requireNonNull(listener, "listener");
 		this.lines = new LineSplitter(options.maxMessageSize());
+		this.connectContext = currentContext(options.observer());
 	}
 
 	/**
@@ -212,7 +221,7 @@ public final class QmpClient implements AutoCloseable {
 
 	/** Like {@link #execute(String, JsonNode)} with an explicit timeout (which includes the time spent queued). */
 	public JsonNode execute(String command, JsonNode arguments, Duration timeout) {
-		return await(submit(command, arguments, -1, timeout), command);
+		return await(enqueue(command, arguments, -1, null), timeout);
 	}
 
 	/**
@@ -232,7 +241,7 @@ public final class QmpClient implements AutoCloseable {
 		if (!this.transport.canPassFileDescriptors()) {
 			throw new UnsupportedOperationException(this.transport + " cannot pass file descriptors");
 		}
-		return await(submit(command, arguments, fd, timeout), command);
+		return await(enqueue(command, arguments, fd, null), timeout);
 	}
 
 	/** Asynchronous {@link #execute(String, JsonNode)}: the future completes on a shared client thread. */
@@ -246,7 +255,7 @@ public final class QmpClient implements AutoCloseable {
 	 * there and must not block. Cancelling it before the command was sent keeps the command from being sent.
 	 */
 	public CompletableFuture<JsonNode> executeAsync(String command, JsonNode arguments, Duration timeout) {
-		return submit(command, arguments, -1, timeout);
+		return submit(command, arguments, -1, timeout, null);
 	}
 
 	/**
@@ -298,27 +307,109 @@ public final class QmpClient implements AutoCloseable {
 		return "QmpClient[" + this.transport + "]";
 	}
 
-	private CompletableFuture<JsonNode> submit(String command, JsonNode arguments, int fd, Duration timeout) {
-		Objects.requireNonNull(command, "command");
+	/**
+	 * Queues a command whose timeout a timer enforces: for callers that do not wait on the future.
+	 * @param parent the observer's context the command belongs to; {@code null} for the calling thread's own
+	 */
+	private CompletableFuture<JsonNode> submit(String command, JsonNode arguments, int fd, Duration timeout,
+			DriverObserver.Context parent) {
 		Objects.requireNonNull(timeout, "timeout");
-		if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
-			throw new IllegalArgumentException("QMP arguments must be a JSON object, got " + arguments.getNodeType());
-		}
-		Request request;
-		synchronized (this.lock) {
-			if (this.disconnected != null) {
-				return CompletableFuture.failedFuture(new QmpException(QmpException.DISCONNECTED,
-						this.disconnected.description(), this.disconnected));
-			}
-			long id = this.nextId++;
-			request = new Request(id, command, encode(id, command, arguments), fd);
-			this.queue.add(request);
-			sendNext();
+		Request request = enqueue(command, arguments, fd, parent);
+		if (request.future.isDone()) {
+			return request.future;
 		}
 		ScheduledFuture<?> timer = Timeouts.EXECUTOR.schedule(() -> timeOut(request, timeout),
 				Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
-		request.future.whenComplete((result, failure) -> timer.cancel(false));
+		request.future.whenComplete((result, failure) -> {
+			timer.cancel(false);
+			// for a caller who cancelled; every other completion ended the observation already
+			endObservation(request, failure);
+		});
 		return request.future;
+	}
+
+	/**
+	 * Queues a command (sending it at once if none is in flight), without a timeout of its own; its observation
+	 * begins here. A refused command comes back as a request whose future has failed.
+	 * @param parent the observer's context the command belongs to; {@code null} for the calling thread's own
+	 */
+	private Request enqueue(String command, JsonNode arguments, int fd, DriverObserver.Context parent) {
+		Objects.requireNonNull(command, "command");
+		if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
+			throw new IllegalArgumentException("QMP arguments must be a JSON object, got " + arguments.getNodeType());
+		}
+		DriverObserver.Scope scope = beginObservation(command,
+				(parent != null) ? parent : currentContext(this.options.observer()));
+		Request queued = null;
+		try {
+			synchronized (this.lock) {
+				if (this.disconnected != null) {
+					QmpException refused = new QmpException(QmpException.DISCONNECTED, this.disconnected.description(),
+							this.disconnected);
+					Request failed = new Request(-1, command, null, -1, scope);
+					endObservation(failed, refused);
+					failed.future.completeExceptionally(refused);
+					return failed;
+				}
+				long id = this.nextId++;
+				queued = new Request(id, command, encode(id, command, arguments), fd, scope);
+				this.queue.add(queued);
+				sendNext();
+				return queued;
+			}
+		}
+		catch (RuntimeException ex) {
+			// not queued (arguments Jackson cannot write), or not sent: the observation ends here, once
+			if (queued != null) {
+				endObservation(queued, ex);
+			}
+			else {
+				endObservation(scope, command, ex);
+			}
+			throw ex;
+		}
+	}
+
+	private static DriverObserver.Context currentContext(DriverObserver observer) {
+		try {
+			return observer.current();
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING, "QMP observer failed to capture the current context", ex);
+			return DriverObserver.Context.NONE;
+		}
+	}
+
+	private DriverObserver.Scope beginObservation(String command, DriverObserver.Context parent) {
+		String observedAs = this.options.observedAs().isEmpty() ? this.transport.toString()
+				: this.options.observedAs();
+		try {
+			return this.options.observer().qmpCommand(parent, observedAs, command);
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING, "QMP observer failed to begin '" + command + "' on " + this.transport, ex);
+			return DriverObserver.Scope.NONE;
+		}
+	}
+
+	/**
+	 * Ends a request's observation, once, on the thread that completes it (the I/O thread for a reply or a lost
+	 * connection, the timer, a closer): before its future completes, so that the command's scope has ended by the
+	 * time its caller wakes up.
+	 */
+	private void endObservation(Request request, Throwable failure) {
+		if (request.observed.compareAndSet(false, true)) {
+			endObservation(request.scope, request.command, failure);
+		}
+	}
+
+	private void endObservation(DriverObserver.Scope scope, String command, Throwable failure) {
+		try {
+			scope.end(failure);
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING, "QMP observer failed to end '" + command + "' on " + this.transport, ex);
+		}
 	}
 
 	private static ByteBuffer encode(long id, String command, JsonNode arguments) {
@@ -360,7 +451,11 @@ public final class QmpClient implements AutoCloseable {
 		String message = "QMP command '" + request.command + "' got no reply within " + timeout.toMillis() + " ms"
 				+ (sent ? "" : " (it was still queued behind earlier commands and was not sent)") + " on "
 				+ this.transport;
-		if (request.future.completeExceptionally(new OperationTimeoutException(message))) {
+		OperationTimeoutException failure = new OperationTimeoutException(message);
+		if (!request.future.isDone()) {
+			endObservation(request, failure);
+		}
+		if (request.future.completeExceptionally(failure)) {
 			logger.log(Level.DEBUG, message);
 		}
 	}
@@ -378,29 +473,52 @@ public final class QmpClient implements AutoCloseable {
 
 	private void failAll(List<Request> requests, QmpException cause) {
 		for (Request request : requests) {
+			endObservation(request, cause);
 			request.future.completeExceptionally(cause);
 		}
 		this.ready.completeExceptionally(cause);
 	}
 
-	private static JsonNode await(CompletableFuture<JsonNode> future, String command) {
+	/**
+	 * Waits for the reply with the caller's own timed wait, so a blocking call costs no timer task (scheduling
+	 * and cancelling one per command showed in the round trip); a timeout then fails the request as the timer
+	 * would have.
+	 */
+	private JsonNode await(Request request, Duration timeout) {
+		Objects.requireNonNull(timeout, "timeout");
+		CompletableFuture<JsonNode> future = request.future;
 		if (QmpIoLoop.isLoopThread() && !future.isDone()) {
 			// The reply could only be read by this very thread: waiting would stall every VM's monitor.
+			IllegalStateException refused = new IllegalStateException("QMP command '" + request.command
+					+ "' executed on the QMP I/O thread (from a listener or a future's callback); hand the work to "
+					+ "another executor");
+			endObservation(request, refused);
 			future.cancel(false);
-			throw new IllegalStateException("QMP command '" + command + "' executed on the QMP I/O thread (from a "
-					+ "listener or a future's callback); hand the work to another executor");
+			throw refused;
 		}
 		try {
-			return future.get();
+			try {
+				return future.get(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				timeOut(request, timeout);
+				// the reply may have won the race against the time-out: get() now returns whichever came first
+				return future.get();
+			}
 		}
 		catch (InterruptedException ex) {
+			QmpException interrupted = new QmpException(QmpException.INTERRUPTED,
+					"interrupted while waiting for the reply to '" + request.command + "'", ex);
+			endObservation(request, interrupted);
 			future.cancel(false);
+			synchronized (this.lock) {
+				this.queue.remove(request);
+			}
 			Thread.currentThread().interrupt();
-			throw new QmpException(QmpException.INTERRUPTED,
-					"interrupted while waiting for the reply to '" + command + "'", ex);
+			throw interrupted;
 		}
 		catch (ExecutionException ex) {
-			throw rethrow(ex.getCause(), command);
+			throw rethrow(ex.getCause(), request.command);
 		}
 	}
 
@@ -459,14 +577,18 @@ public final class QmpClient implements AutoCloseable {
 		QmpGreeting greeting = new QmpGreeting(qemu.path("major").asInt(), qemu.path("minor").asInt(),
 				qemu.path("micro").asInt(), version.path("package").asString("").trim(), capabilities);
 		this.greeting = greeting;
-		submit("qmp_capabilities", null, -1, this.options.connectTimeout()).whenComplete((result, failure) -> {
-			if (failure != null) {
-				this.ready.completeExceptionally(failure);
-			}
-			else {
-				this.ready.complete(greeting);
-			}
-		});
+		// on the I/O thread: the command belongs to the connecting thread's context, captured when it connected
+		DriverObserver.Context parent = this.connectContext;
+		this.connectContext = DriverObserver.Context.NONE;
+		submit("qmp_capabilities", null, -1, this.options.connectTimeout(), parent)
+			.whenComplete((result, failure) -> {
+				if (failure != null) {
+					this.ready.completeExceptionally(failure);
+				}
+				else {
+					this.ready.complete(greeting);
+				}
+			});
 	}
 
 	private void onEvent(JsonNode message) {
@@ -515,10 +637,13 @@ public final class QmpClient implements AutoCloseable {
 			String errorClass = error.path("class").asString("GenericError");
 			String description = error.path("desc").asString("");
 			logger.log(Level.DEBUG, () -> "QMP <- error " + errorClass + " for " + request.command);
-			request.future.completeExceptionally(new QmpException(errorClass, description));
+			QmpException failure = new QmpException(errorClass, description);
+			endObservation(request, failure);
+			request.future.completeExceptionally(failure);
 		}
 		else {
 			logger.log(Level.DEBUG, () -> "QMP <- return for " + request.command + " (id " + request.id + ")");
+			endObservation(request, null);
 			request.future.complete(message.get("return"));
 		}
 	}
@@ -604,11 +729,16 @@ public final class QmpClient implements AutoCloseable {
 
 		final CompletableFuture<JsonNode> future = new CompletableFuture<>();
 
-		Request(long id, String command, ByteBuffer payload, int fd) {
+		final DriverObserver.Scope scope;
+
+		final java.util.concurrent.atomic.AtomicBoolean observed = new java.util.concurrent.atomic.AtomicBoolean();
+
+		Request(long id, String command, ByteBuffer payload, int fd, DriverObserver.Scope scope) {
 			this.id = id;
 			this.command = command;
 			this.payload = payload;
 			this.fd = fd;
+			this.scope = scope;
 		}
 
 	}

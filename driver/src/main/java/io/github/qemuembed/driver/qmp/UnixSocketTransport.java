@@ -39,9 +39,19 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 
 	private final QmpIoLoop loop;
 
-	// Everything below is confined to the loop thread.
+	/**
+	 * Guards {@link #outgoing}, every write to the channel and its close. A sender writes on its own thread
+	 * when nothing is queued (waking the loop thread for each command cost a thread hand-off per round trip),
+	 * and the loop thread writes what did not fit once the socket is writable again; the close takes the lock so
+	 * that no write can reach a descriptor number the kernel has handed to another file.
+	 */
+	private final Object writeLock = new Object();
 
 	private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
+
+	private boolean writesClosed;
+
+	// Everything below is confined to the loop thread.
 
 	private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
 
@@ -127,6 +137,13 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 			}
 			try {
 				this.key = this.loop.register(this.channel, SelectionKey.OP_READ, this);
+				boolean waiting;
+				synchronized (this.writeLock) {
+					waiting = !this.outgoing.isEmpty();
+				}
+				if (waiting) {
+					interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+				}
 			}
 			catch (IOException | RuntimeException ex) {
 				closeWith(ex);
@@ -138,20 +155,23 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	public void send(ByteBuffer message, int fd) {
 		Objects.requireNonNull(message, "message");
 		Outgoing item = new Outgoing(message, fd);
-		this.loop.execute(() -> {
-			if (this.closed) {
+		synchronized (this.writeLock) {
+			if (this.writesClosed) {
 				return;
 			}
 			this.outgoing.add(item);
-			if (this.outgoing.size() == 1) {
-				try {
-					flush();
-				}
-				catch (IOException | RuntimeException ex) {
-					closeWith(ex);
+			if (this.outgoing.size() > 1) {
+				return; // behind bytes the loop thread is waiting to write: they go first
+			}
+			try {
+				if (!flush()) {
+					this.loop.execute(() -> interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE));
 				}
 			}
-		});
+			catch (IOException | RuntimeException ex) {
+				this.loop.execute(() -> closeWith(ex));
+			}
+		}
 	}
 
 	@Override
@@ -183,7 +203,11 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 
 	@Override
 	public void onWritable() throws IOException {
-		flush();
+		boolean done;
+		synchronized (this.writeLock) {
+			done = this.writesClosed || flush();
+		}
+		interest(done ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
 	}
 
 	@Override
@@ -191,8 +215,11 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 		closeWith(ex);
 	}
 
-	/** Writes queued messages until done or the socket is full; in the latter case waits for OP_WRITE. */
-	private void flush() throws IOException {
+	/**
+	 * Writes queued messages until done or the socket is full; caller holds the write lock.
+	 * @return whether everything was written (false: wait until the socket is writable)
+	 */
+	private boolean flush() throws IOException {
 		while (!this.outgoing.isEmpty()) {
 			Outgoing item = this.outgoing.peek();
 			if (item.fd >= 0) {
@@ -207,12 +234,11 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 				this.channel.write(item.data);
 			}
 			if (item.data.hasRemaining()) {
-				interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-				return;
+				return false;
 			}
 			this.outgoing.poll();
 		}
-		interest(SelectionKey.OP_READ);
+		return true;
 	}
 
 	private void interest(int ops) {
@@ -226,11 +252,14 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 			return;
 		}
 		this.closed = true;
-		this.outgoing.clear();
 		if (this.key != null) {
 			this.key.cancel();
 		}
-		closeQuietly(this.channel);
+		synchronized (this.writeLock) {
+			this.writesClosed = true;
+			this.outgoing.clear();
+			closeQuietly(this.channel);
+		}
 		if (this.receiver != null) {
 			try {
 				this.receiver.onClosed(cause);

@@ -46,6 +46,8 @@ class GuestAgentClientTests {
 
 	private UnixSocketChannel peer;
 
+	private ChannelStreams peerStreams;
+
 	private InputStream fromClient;
 
 	private OutputStream toClient;
@@ -68,14 +70,15 @@ class GuestAgentClientTests {
 		});
 		this.client = GuestAgentClient.connect(this.socket, TIMEOUT);
 		this.peer = accepted.join();
-		this.fromClient = ChannelStreams.input(this.peer);
-		this.toClient = java.nio.channels.Channels.newOutputStream(this.peer);
+		this.peerStreams = ChannelStreams.over(this.peer);
+		this.fromClient = this.peerStreams.input();
+		this.toClient = this.peerStreams.output();
 	}
 
 	@AfterEach
 	void close() throws IOException {
 		this.client.close();
-		ChannelStreams.close(this.peer);
+		this.peerStreams.close();
 		this.server.close();
 		Files.deleteIfExists(this.socket);
 		Files.deleteIfExists(this.socket.getParent());
@@ -166,7 +169,7 @@ class GuestAgentClientTests {
 		CompletableFuture<JsonNode> call = CompletableFuture
 			.supplyAsync(() -> this.client.call("guest-ping", null, TIMEOUT));
 		next();
-		ChannelStreams.close(this.peer);
+		this.peerStreams.close();
 		assertThat(call).failsWithin(Duration.ofSeconds(10))
 			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
 			.havingCause()

@@ -55,7 +55,7 @@ class CapabilityCacheTests {
 		Path file = new CapabilityCache(this.cacheDir).fileFor(this.emulator);
 		assertThat(file).exists().hasParent(this.cacheDir);
 		assertThat(file.getFileName().toString()).startsWith("qemu-copy-").endsWith(".json");
-		assertThat(Files.readString(file)).contains("\"path\" : \"" + this.emulator + "\"").contains("pc-q35-7.2");
+		assertThat(Files.readString(file)).contains("\"path\":\"" + this.emulator + "\"").contains("pc-q35-7.2");
 		assertThat(this.cacheDir).isDirectoryNotContaining("glob:**.tmp");
 
 		FileTime written = Files.getLastModifiedTime(file);

@@ -15,6 +15,7 @@ import java.util.function.Function;
 
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
+import io.github.qemuembed.driver.observation.DriverObserver;
 
 /**
  * A client of libvirt's remote protocol (program {@code 0x20008086}, version 1) for one URI.
@@ -99,7 +100,35 @@ public final class RpcClient implements Closeable {
 		call(procedure, arguments, (decoder) -> null);
 	}
 
+	/** One call, watched by the observer (on this thread, the caller's: its current context is the parent). */
 	private <T> T invoke(RpcConnection on, RemoteProcedure procedure, Consumer<XdrEncoder> arguments,
+			Function<XdrDecoder, T> reply) {
+		DriverObserver.Scope scope = DriverObserver.Scope.NONE;
+		try {
+			scope = this.options.observer().remoteCall(this.options.role(), this.uri.toString(), procedure.name());
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING, "Observer failed to begin " + procedure + " to " + this.uri, ex);
+		}
+		Throwable failure = null;
+		try {
+			return invokeObserved(on, procedure, arguments, reply);
+		}
+		catch (RuntimeException | Error ex) {
+			failure = ex;
+			throw ex;
+		}
+		finally {
+			try {
+				scope.end(failure);
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.WARNING, "Observer failed to end " + procedure + " to " + this.uri, ex);
+			}
+		}
+	}
+
+	private <T> T invokeObserved(RpcConnection on, RemoteProcedure procedure, Consumer<XdrEncoder> arguments,
 			Function<XdrDecoder, T> reply) {
 		XdrEncoder encoder = new XdrEncoder();
 		arguments.accept(encoder);

@@ -3,6 +3,8 @@ package io.github.qemuembed.driver.secondary.rpc;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.github.qemuembed.driver.observation.DriverObserver;
+
 /**
  * How an {@link RpcClient} behaves and how it names itself in errors.
  *
@@ -10,8 +12,10 @@ import java.util.Objects;
  * @param callTimeout limit for each call, handshake calls included
  * @param role what the client is for, e.g. {@code network driver}
  * @param settingKey the configuration key that chose the endpoint, e.g. {@code qemu.embed.secondary.network}
+ * @param observer watches every call (see {@link DriverObserver#remoteCall})
  */
-public record RpcClientOptions(Duration connectTimeout, Duration callTimeout, String role, String settingKey) {
+public record RpcClientOptions(Duration connectTimeout, Duration callTimeout, String role, String settingKey,
+		DriverObserver observer) {
 
 	public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -22,6 +26,12 @@ public record RpcClientOptions(Duration connectTimeout, Duration callTimeout, St
 		Objects.requireNonNull(callTimeout, "callTimeout");
 		Objects.requireNonNull(role, "role");
 		Objects.requireNonNull(settingKey, "settingKey");
+		Objects.requireNonNull(observer, "observer");
+	}
+
+	/** Options without an observer. */
+	public RpcClientOptions(Duration connectTimeout, Duration callTimeout, String role, String settingKey) {
+		this(connectTimeout, callTimeout, role, settingKey, DriverObserver.NONE);
 	}
 
 	public static RpcClientOptions defaults(String role, String settingKey) {
@@ -29,7 +39,11 @@ public record RpcClientOptions(Duration connectTimeout, Duration callTimeout, St
 	}
 
 	public RpcClientOptions withCallTimeout(Duration timeout) {
-		return new RpcClientOptions(this.connectTimeout, timeout, this.role, this.settingKey);
+		return new RpcClientOptions(this.connectTimeout, timeout, this.role, this.settingKey, this.observer);
+	}
+
+	public RpcClientOptions withObserver(DriverObserver observer) {
+		return new RpcClientOptions(this.connectTimeout, this.callTimeout, this.role, this.settingKey, observer);
 	}
 
 }

@@ -41,31 +41,25 @@ public final class UnixSocketTransport implements RpcTransport {
 
 	private static final class UnixChannel implements RpcChannel {
 
-		private final UnixSocketChannel channel;
-
-		private final InputStream input;
-
-		private final OutputStream output;
+		private final ChannelStreams streams;
 
 		UnixChannel(UnixSocketChannel channel) {
-			this.channel = channel;
-			this.input = ChannelStreams.input(channel);
-			this.output = ChannelStreams.output(channel);
+			this.streams = ChannelStreams.over(channel);
 		}
 
 		@Override
 		public InputStream input() {
-			return this.input;
+			return this.streams.input();
 		}
 
 		@Override
 		public OutputStream output() {
-			return this.output;
+			return this.streams.output();
 		}
 
 		@Override
 		public void close() throws IOException {
-			ChannelStreams.close(this.channel);
+			this.streams.close();
 		}
 
 	}
