@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +49,24 @@ public record DeclaredDomain(String name, String xml, String source, boolean aut
 	 * contradictory, or its XML cannot be read
 	 */
 	public static List<DeclaredDomain> of(Map<String, QemuEmbedProperties.DeclaredDomain> declared) {
+		return of(declared, null);
+	}
+
+	/**
+	 * Like {@link #of(Map)}; cloud-init seeds ({@code cloud-init.*}) are written to {@code seeds} (a directory under
+	 * the root), or under the temporary directory when it is {@code null}.
+	 */
+	public static List<DeclaredDomain> of(Map<String, QemuEmbedProperties.DeclaredDomain> declared, Path seeds) {
 		List<DeclaredDomain> domains = new ArrayList<>();
-		declared.forEach((name, properties) -> domains.add(of(name, properties)));
+		declared.forEach((name, properties) -> domains.add(of(name, properties, seeds)));
 		return List.copyOf(domains);
 	}
 
 	static DeclaredDomain of(String name, QemuEmbedProperties.DeclaredDomain properties) {
+		return of(name, properties, null);
+	}
+
+	static DeclaredDomain of(String name, QemuEmbedProperties.DeclaredDomain properties, Path seeds) {
 		String prefix = PREFIX + name + ".";
 		Resource resource = properties.getXml();
 		String inline = properties.getInlineXml();
@@ -83,6 +96,10 @@ public record DeclaredDomain(String name, String xml, String source, boolean aut
 		if (onChange == null) {
 			throw new InvalidConfigurationPropertyValueException(prefix + "on-change", null,
 					"Set " + prefix + "on-change to keep, redefine or restart");
+		}
+		if (properties.getCloudInit().isConfigured()) {
+			Path dir = (seeds != null) ? seeds : Path.of(System.getProperty("java.io.tmpdir"), "qemu-embed-cloud-init");
+			xml = DeclaredCloudInit.attach(name, properties.getCloudInit(), xml, dir);
 		}
 		return new DeclaredDomain(name, xml, source, properties.isAutostart(), properties.isPersistent(), onChange);
 	}

@@ -46,8 +46,12 @@ public final class QemuEmbedAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	QemuEmbedLifecycle qemuEmbedLifecycle(QemuDriver driver, QemuEmbedProperties properties) {
-		return new QemuEmbedLifecycle(driver, DeclaredDomain.of(properties.getDomains()),
+	QemuEmbedLifecycle qemuEmbedLifecycle(QemuDriver driver, QemuEmbedProperties properties,
+			ObjectProvider<QemuEmbedRoot> root) {
+		// cloud-init seeds live under the root when the starter made it (a user's own driver: the temp directory)
+		QemuEmbedRoot made = root.getIfAvailable();
+		java.nio.file.Path seeds = (made != null) ? made.path().resolve("lib/qemu/cloud-init") : null;
+		return new QemuEmbedLifecycle(driver, DeclaredDomain.of(properties.getDomains(), seeds),
 				properties.getShutdown().getMode(), properties.getShutdown().getTimeout(),
 				properties.getDestroyGracePeriod());
 	}

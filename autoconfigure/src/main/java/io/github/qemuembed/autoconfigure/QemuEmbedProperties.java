@@ -463,6 +463,16 @@ public class QemuEmbedProperties implements Validator {
 		 */
 		private OnChange onChange = OnChange.REDEFINE;
 
+		/**
+		 * A cloud-init NoCloud seed for the domain: built as an ISO 9660 image labelled 'cidata' and attached as a
+		 * read-only CD-ROM when any of its files is set.
+		 */
+		private final CloudInit cloudInit = new CloudInit();
+
+		public CloudInit getCloudInit() {
+			return this.cloudInit;
+		}
+
 		public Resource getXml() {
 			return this.xml;
 		}
@@ -501,6 +511,109 @@ public class QemuEmbedProperties implements Validator {
 
 		public void setOnChange(OnChange onChange) {
 			this.onChange = onChange;
+		}
+
+	}
+
+	/**
+	 * The files of a declared domain's cloud-init seed, each either a resource ('classpath:...', 'file:...') or
+	 * inline text; the two forms of one file are exclusive.
+	 */
+	public static class CloudInit {
+
+		/** Location of the 'meta-data' file (instance-id, local-hostname). */
+		private Resource metaData;
+
+		/** The 'meta-data' text itself. */
+		private String inlineMetaData;
+
+		/** Location of the 'user-data' file (#cloud-config, a script, or MIME multipart). */
+		private Resource userData;
+
+		/** The 'user-data' text itself. */
+		private String inlineUserData;
+
+		/** Location of the optional 'vendor-data' file. */
+		private Resource vendorData;
+
+		/** The optional 'vendor-data' text itself. */
+		private String inlineVendorData;
+
+		/** Location of the optional 'network-config' file (network configuration version 1 or 2). */
+		private Resource networkConfig;
+
+		/** The optional 'network-config' text itself. */
+		private String inlineNetworkConfig;
+
+		public Resource getMetaData() {
+			return this.metaData;
+		}
+
+		public void setMetaData(Resource metaData) {
+			this.metaData = metaData;
+		}
+
+		public String getInlineMetaData() {
+			return this.inlineMetaData;
+		}
+
+		public void setInlineMetaData(String inlineMetaData) {
+			this.inlineMetaData = inlineMetaData;
+		}
+
+		public Resource getUserData() {
+			return this.userData;
+		}
+
+		public void setUserData(Resource userData) {
+			this.userData = userData;
+		}
+
+		public String getInlineUserData() {
+			return this.inlineUserData;
+		}
+
+		public void setInlineUserData(String inlineUserData) {
+			this.inlineUserData = inlineUserData;
+		}
+
+		public Resource getVendorData() {
+			return this.vendorData;
+		}
+
+		public void setVendorData(Resource vendorData) {
+			this.vendorData = vendorData;
+		}
+
+		public String getInlineVendorData() {
+			return this.inlineVendorData;
+		}
+
+		public void setInlineVendorData(String inlineVendorData) {
+			this.inlineVendorData = inlineVendorData;
+		}
+
+		public Resource getNetworkConfig() {
+			return this.networkConfig;
+		}
+
+		public void setNetworkConfig(Resource networkConfig) {
+			this.networkConfig = networkConfig;
+		}
+
+		public String getInlineNetworkConfig() {
+			return this.inlineNetworkConfig;
+		}
+
+		public void setInlineNetworkConfig(String inlineNetworkConfig) {
+			this.inlineNetworkConfig = inlineNetworkConfig;
+		}
+
+		/** Whether any file is set. */
+		public boolean isConfigured() {
+			return this.metaData != null || this.inlineMetaData != null || this.userData != null
+					|| this.inlineUserData != null || this.vendorData != null || this.inlineVendorData != null
+					|| this.networkConfig != null || this.inlineNetworkConfig != null;
 		}
 
 	}

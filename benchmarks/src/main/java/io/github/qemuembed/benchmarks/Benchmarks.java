@@ -22,6 +22,7 @@ import io.github.qemuembed.benchmarks.raw.RawLaunchBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawQmpRoundTripBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawScaleBenchmark;
 import io.github.qemuembed.benchmarks.spring.ActuatorBenchmark;
+import io.github.qemuembed.benchmarks.spring.ConsoleBenchmark;
 import io.github.qemuembed.benchmarks.spring.ContextCloseBenchmark;
 
 /** Every benchmark, in the order they run. */
@@ -55,6 +56,7 @@ public final class Benchmarks {
 		all.add(new EmbedMixedBenchmark());
 		all.add(new ContextCloseBenchmark());
 		all.add(new ActuatorBenchmark());
+		all.add(new ConsoleBenchmark());
 		all.add(new PodBenchmark());
 		return all;
 	}

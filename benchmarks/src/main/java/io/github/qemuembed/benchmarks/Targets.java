@@ -30,6 +30,7 @@ public final class Targets {
 			.orElse(notMeasured("context close (graceful) within the timeout + 1 s")));
 		lines.add(atMost(rows, "mixed", "errors", 0, "mixed operations: 0 errors"));
 		lines.add(atLeast(rows, "restore", "speedup", 10, "restore ≥ 10× faster than a boot of the same guest"));
+		lines.add(atMost(rows, "console", "keystroke-echo", 50, "browser console: keystroke to echo ≤ 50 ms median"));
 		StringBuilder out = new StringBuilder();
 		lines.forEach((line) -> out.append("- ").append(line).append('\n'));
 		return out.toString();

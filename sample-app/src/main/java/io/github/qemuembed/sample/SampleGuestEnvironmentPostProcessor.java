@@ -41,7 +41,9 @@ class SampleGuestEnvironmentPostProcessor implements EnvironmentPostProcessor {
 		long started = System.nanoTime();
 		TestGuest guest;
 		try {
-			guest = TestGuest.standard();
+			// the test guest's shell does not echo what is typed (its tests read only output); a person typing in
+			// the browser console wants to see it
+			guest = TestGuest.builder().file("/root/.profile", 0644, "stty echo\n").build();
 		}
 		catch (TestGuestException ex) {
 			throw new IllegalStateException("The sample's guest could not be prepared: " + ex.getMessage()

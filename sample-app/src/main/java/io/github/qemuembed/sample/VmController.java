@@ -72,7 +72,7 @@ class VmController {
 		return Map.of("name", name, "stopped", clean ? "powered off" : "forced off after " + timeout);
 	}
 
-	/** The last bytes the guest wrote to its serial console since the domain started. */
+	/** The end of the domain's log: QEMU's command line and output, and what the guest wrote to its serial console. */
 	@GetMapping(path = "/{name}/console", produces = MediaType.TEXT_PLAIN_VALUE)
 	String console(@PathVariable String name) {
 		this.driver.lookup(name);

@@ -68,6 +68,17 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	@Order(1)
+	void theBrowserConsoleListsTheDemoAtTheRoot() {
+		HttpResponse<String> dashboard = http().get("/");
+		assertThat(dashboard.statusCode()).isEqualTo(200);
+		assertThat(dashboard.body()).contains("<tr data-domain=\"demo\"").contains("href=\"/domains/demo\"");
+		HttpResponse<String> page = http().get("/domains/demo");
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("data-socket=\"/domains/demo/console\"");
+	}
+
+	@Test
 	@Order(2)
 	void stopAndStartOverRest() {
 		HttpResponse<String> stopped = http().post("/vms/demo/stop?force=true");

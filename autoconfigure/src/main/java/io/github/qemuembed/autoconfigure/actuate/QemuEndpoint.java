@@ -85,6 +85,7 @@ public class QemuEndpoint {
 			Map<String, Object> view = view(this.snapshots.of(domain));
 			String xml = domain.xml(false);
 			view.put("devices", devices(xml));
+			view.put("portForwards", portForwards(xml));
 			view.put("snapshots", snapshots(domain));
 			view.put("logTail", logTail(name));
 			view.put("xml", xml);
@@ -194,6 +195,38 @@ public class QemuEndpoint {
 			view.put("staleReason", snapshot.error());
 		}
 		return view;
+	}
+
+	/**
+	 * The host ports forwarded into user-mode NICs ({@code <portForward>}), one entry per range, with the ports the
+	 * driver chose for {@code start='0'} when the domain runs (the live XML has them).
+	 */
+	static List<Map<String, Object>> portForwards(String xml) {
+		List<Map<String, Object>> forwards = new ArrayList<>();
+		List<io.github.qemuembed.driver.xml.NetInterface> nics;
+		try {
+			nics = io.github.qemuembed.driver.xml.DomainXml.parse(xml).devices().interfaces();
+		}
+		catch (RuntimeException ex) {
+			// the driver produced the XML; a parse problem here only means no forward list
+			return forwards;
+		}
+		for (int i = 0; i < nics.size(); i++) {
+			for (io.github.qemuembed.driver.xml.PortForward forward : nics.get(i).portForwards()) {
+				for (io.github.qemuembed.driver.xml.PortForward.Range range : forward.ranges()) {
+					Map<String, Object> entry = new LinkedHashMap<>();
+					entry.put("interface", i);
+					entry.put("protocol", forward.protocol().xmlName());
+					entry.put("address", forward.address().orElse(""));
+					entry.put("hostPort", range.start());
+					entry.put("hostPortEnd", range.start() + range.size() - 1);
+					entry.put("guestPort", range.exclude() ? null : range.guestPort(0));
+					entry.put("exclude", range.exclude());
+					forwards.add(entry);
+				}
+			}
+		}
+		return forwards;
 	}
 
 	/** The children of {@code <devices>}: element name and its {@code type} attribute, if any. */

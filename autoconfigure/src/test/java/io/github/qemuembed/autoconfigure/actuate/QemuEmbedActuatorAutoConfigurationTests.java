@@ -185,6 +185,19 @@ class QemuEmbedActuatorAutoConfigurationTests {
 	}
 
 	@Test
+	void portForwardsOfTheLiveXmlAreListedPerRange() {
+		String xml = "<domain type='kvm'><name>a</name><memory>65536</memory><os><type>hvm</type></os><devices>"
+				+ "<interface type='user'><portForward proto='tcp' address='127.0.0.1'><range start='43817' to='22'/>"
+				+ "<range start='8080' end='8082' to='80'/></portForward></interface></devices></domain>";
+		assertThat(QemuEndpoint.portForwards(xml)).hasSize(2).first().satisfies((first) -> {
+			assertThat(first).containsEntry("protocol", "tcp").containsEntry("address", "127.0.0.1")
+				.containsEntry("hostPort", 43817).containsEntry("hostPortEnd", 43817).containsEntry("guestPort", 22);
+		});
+		assertThat(QemuEndpoint.portForwards(xml).get(1)).containsEntry("hostPortEnd", 8082).containsEntry("guestPort", 80);
+		assertThat(QemuEndpoint.portForwards("<domain/>")).isEmpty();
+	}
+
+	@Test
 	void devicesAreListedFromTheXml() {
 		assertThat(QemuEndpoint.devices("<domain><name>a</name><devices><disk type='file'><source/></disk>"
 				+ "<serial type='pty'/><console type='pty'/><rng/></devices></domain>"))

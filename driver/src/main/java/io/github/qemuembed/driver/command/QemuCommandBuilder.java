@@ -46,6 +46,7 @@ import io.github.qemuembed.driver.xml.InputBus;
 import io.github.qemuembed.driver.xml.LifecycleAction;
 import io.github.qemuembed.driver.xml.LoaderType;
 import io.github.qemuembed.driver.xml.MachineFamily;
+import io.github.qemuembed.driver.xml.InterfaceType;
 import io.github.qemuembed.driver.xml.NetInterface;
 import io.github.qemuembed.driver.xml.Panic;
 import io.github.qemuembed.driver.xml.PciAddress;
@@ -639,16 +640,31 @@ public final class QemuCommandBuilder {
 		String netdev = "hostnet" + index;
 		Json backend = Json.object();
 		switch (nic.type()) {
-			case USER -> backend.put("type", "user");
-			case BRIDGE -> backend.put("type", "bridge").put("br", nic.source().get());
-			case NETWORK -> {
-				String network = nic.source().get();
-				String bridge = this.ctx.bridges().get(network);
-				if (bridge == null) {
-					throw new SecondaryDriverException(path + ": <interface type='network'> network '" + network
-							+ "' was not resolved to a bridge by the network driver");
+			case USER -> {
+				if (nic.passt()) {
+					passt(nic, index, backend);
 				}
-				backend.put("type", "bridge").put("br", bridge);
+				else {
+					backend.put("type", "user").put("hostfwd", UserNetForwards.hostfwd(nic));
+				}
+			}
+			case BRIDGE, NETWORK -> {
+				String bridge = nic.source().get();
+				if (nic.type() == InterfaceType.NETWORK) {
+					bridge = this.ctx.bridges().get(nic.source().get());
+					if (bridge == null) {
+						throw new SecondaryDriverException(path + ": <interface type='network'> network '"
+								+ nic.source().get() + "' was not resolved to a bridge by the network driver");
+					}
+				}
+				if (nic.targetDev().isPresent()) {
+					// a tap the driver created on the bridge as root (the live definition names it)
+					backend.put("type", "tap").put("ifname", nic.targetDev().get()).put("script", "no")
+						.put("downscript", "no");
+				}
+				else {
+					backend.put("type", "bridge").put("br", bridge);
+				}
 			}
 			case ETHERNET -> backend.put("type", "tap").put("ifname", nic.targetDev().orElse(null))
 				.put("script", "no").put("downscript", "no")
@@ -661,10 +677,27 @@ public final class QemuCommandBuilder {
 			default -> nic.model();
 		};
 		Json device = Json.object().put("driver", driver).put("netdev", netdev).put("id", "net" + index)
-			.put("mac", nic.mac()).put("bootindex", nic.bootOrder().orElse(null));
+			.put("mac", nic.mac()).put("bootindex", nic.bootOrder().orElse(null))
+			.put("host_mtu", nic.model().equals("virtio") ? nic.mtu().orElse(null) : null);
 		nic.queues().filter((queues) -> queues > 1).ifPresent((queues) -> device.put("mq", true)
 			.put("vectors", 2 * queues + 2));
 		device(device, nic.address(), path);
+	}
+
+	/**
+	 * {@code <backend type='passt'/>}: passt serves the NIC on a UNIX socket in the private directory and QEMU
+	 * connects to it ({@code -netdev stream}, QEMU 7.2 on), as libvirt does. passt runs in the foreground under the
+	 * driver's launcher (it dies with the driver's owner) and ends by itself when QEMU closes the socket.
+	 */
+	private void passt(NetInterface nic, int index, Json backend) {
+		Path socket = this.ctx.privateDir().resolve("passt" + index + ".sock");
+		Path log = this.ctx.logFile().resolveSibling(this.def.name() + "-passt" + index + ".log");
+		List<String> argv = new ArrayList<>(List.of("passt", "--foreground", "--one-off", "--runas",
+				UserNetForwards.currentUid(), "--socket", socket.toString(), "--log-file", log.toString()));
+		argv.addAll(UserNetForwards.passtPorts(nic));
+		this.helpers.add(new HelperProcess("passt", argv, socket, List.of()));
+		backend.put("type", "stream").put("server", false)
+			.put("addr", Json.object().put("type", "unix").put("path", socket.toString()));
 	}
 
 	private void serials(Devices devices) {

@@ -47,6 +47,9 @@ final class DomainProcesses {
 
 	private final ManagedDomain domain;
 
+	/** Bridges the last start left to qemu-bridge-helper, named when the helper refuses them. */
+	private volatile List<String> helperBridges = List.of();
+
 	/** Monitor events and the exit of this domain's runs, in order. */
 	private final SerialExecutor lifecycle;
 
@@ -84,16 +87,27 @@ final class DomainProcesses {
 		Path pidFile = layout.pidFile(name);
 		prepare(privateDir, pidFile);
 		QemuCommand command;
+		DomainDefinition withPorts;
+		RunTaps.Prepared taps = null;
 		SecondaryResolver.Resolved resolved = null;
 		try {
 			resolved = SecondaryResolver.resolve(this.context, definition, privateDir, monitorSocket, pidFile, log);
-			command = QemuCommandBuilder.build(definition, this.context.capabilities(), resolved.context());
+			// <portForward start='0'>: host ports chosen now, shown in the live definition only
+			withPorts = HostPorts.choose(definition);
+			// as root: the NICs' taps, named in the live definition
+			taps = RunTaps.create(withPorts, resolved.context());
+			withPorts = taps.definition();
+			this.helperBridges = RunTaps.helperBridges(withPorts, resolved.context());
+			command = QemuCommandBuilder.build(withPorts, this.context.capabilities(), resolved.context());
 			// after the build: the firmware chosen for <os firmware='efi'> and a derived NVRAM path are known then
 			prepareNvram(command.definition());
 		}
 		catch (RuntimeException ex) {
 			if (resolved != null) {
 				SecondaryResolver.release(this.context, resolved.ports());
+			}
+			if (taps != null) {
+				RunTaps.delete(taps.created());
 			}
 			ManagedDomain.deleteRecursively(privateDir);
 			throw ex;
@@ -120,12 +134,14 @@ final class DomainProcesses {
 		}
 		catch (RuntimeException ex) {
 			SecondaryResolver.release(this.context, resolved.ports());
+			RunTaps.delete(taps.created());
 			ManagedDomain.deleteRecursively(privateDir);
 			throw ex;
 		}
 		QemuRun run = new QemuRun(id, child.toHandle(), child, privateDir, monitorSocket, command.serialSockets(),
 				Instant.now(), command.definition());
 		run.networkPorts = resolved.ports();
+		run.taps = taps.created();
 		try {
 			awaitMonitorSocket(run, log);
 			// QEMU runs (it made its socket) in the cgroup it will die in, and has not built the machine
@@ -138,10 +154,11 @@ final class DomainProcesses {
 			// <vcpu cpuset>: the vCPU threads exist (QEMU waits at -S) and have not run yet
 			command.definition().vcpu().cpuset().ifPresent((cpus) -> CpuAffinity.apply(run.pid(), cpus));
 			this.context.runStates().write(runState(run));
-			if (this.domain.persistentFlag() && !command.definition().equals(definition)) {
+			if (this.domain.persistentFlag() && !command.definition().equals(withPorts)) {
 				// addresses assigned now are kept for the next start, as libvirt writes them back
-				this.context.definitions().save(command.definition());
-				this.domain.redefine(command.definition());
+				DomainDefinition persistent = HostPorts.unchoose(command.definition(), definition);
+				this.context.definitions().save(persistent);
+				this.domain.redefine(persistent);
 			}
 			this.domain.running(run, StateReason.PAUSED_STARTING_UP, null);
 			run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
@@ -303,7 +320,8 @@ final class DomainProcesses {
 			tail = lineEnd >= 0 ? tail.substring(lineEnd + 1).strip() : "";
 		}
 		return "QEMU for domain '" + name + "' exited while starting"
-				+ (tail.isEmpty() ? "" : ": " + tail) + " (see " + log + ")";
+				+ (tail.isEmpty() ? "" : ": " + tail) + " (see " + log + ")"
+				+ RunTaps.bridgeHelperHint(tail, this.helperBridges);
 	}
 
 	private QmpClientOptions qmpOptions() {
@@ -342,7 +360,7 @@ final class DomainProcesses {
 				run.identity.startTicks(), run.identity.commandLine(), run.monitorSocket.toString(),
 				run.privateDir.toString(), run.serialSockets.stream().map(Path::toString).toList(),
 				run.startedAt.toEpochMilli(), this.domain.persistentFlag(), RunState.encodePorts(run.networkPorts),
-				DomainXml.write(run.liveDefinition, true));
+				DomainXml.write(run.liveDefinition, true), run.taps);
 	}
 
 	/**
@@ -356,6 +374,7 @@ final class DomainProcesses {
 				state.serialSockets().stream().map(Path::of).toList(), Instant.ofEpochMilli(state.startedAt()), live);
 		run.identity = identity;
 		run.networkPorts = state.ports();
+		run.taps = state.tapList();
 		run.oomWatch = OomWatch.of(run.pid());
 		run.monitor = QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run));
 		tools.jackson.databind.JsonNode status = run.monitor.execute("query-status");
@@ -468,6 +487,9 @@ final class DomainProcesses {
 	private void cleanup(QemuRun run) {
 		SecondaryResolver.release(this.context, run.networkPorts);
 		run.networkPorts = java.util.List.of();
+		// QEMU has gone (cleanup runs after its exit): nothing holds the taps any more
+		RunTaps.delete(run.taps);
+		run.taps = java.util.List.of();
 		ManagedDomain.deleteRecursively(run.privateDir);
 		try {
 			this.context.runStates().delete(this.domain.domainName());

@@ -191,6 +191,7 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 
 	private void cleanupStale(RunState state) {
 		SecondaryResolver.release(this.context, state.ports());
+		RunTaps.delete(state.tapList());
 		this.context.runStates().delete(state.name());
 		ManagedDomain.deleteRecursively(Path.of(state.privateDir()));
 	}

@@ -30,6 +30,7 @@ final class HelperProcesses {
 							PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 				}
 				Files.deleteIfExists(helper.socket());
+				requireInstalled(helper);
 				Process process = launcher.launch(helper.argv(), Map.of(), log);
 				started.add(process);
 				awaitSocket(helper, process, timeout);
@@ -44,6 +45,21 @@ final class HelperProcesses {
 			stop(started);
 			throw ex;
 		}
+	}
+
+	/** A helper named without a path must be on the PATH: say which package to install, not a launch failure. */
+	private static void requireInstalled(HelperProcess helper) {
+		String program = helper.argv().get(0);
+		if (program.contains("/")) {
+			return;
+		}
+		for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(java.io.File.pathSeparator)) {
+			if (Files.isExecutable(Path.of(dir, program))) {
+				return;
+			}
+		}
+		throw new EmulatorException(program + " is needed to start this domain and is not installed (not on the PATH): "
+				+ "install it (Debian: apt-get install " + program + ")");
 	}
 
 	static void stop(List<Process> helpers) {

@@ -54,6 +54,9 @@ final class QemuRun {
 	/** Network ports reserved for this run's NICs, released when QEMU is gone. */
 	volatile List<io.github.qemuembed.driver.secondary.NetworkPort> networkPorts = List.of();
 
+	/** Host taps the driver created for this run (as root), deleted once QEMU has gone. */
+	volatile List<String> taps = List.of();
+
 	/** The driver is stopping the process (destroy, forced shutdown, driver close). */
 	volatile boolean destroyRequested;
 

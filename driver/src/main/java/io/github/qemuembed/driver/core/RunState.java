@@ -25,9 +25,16 @@ import io.github.qemuembed.driver.process.ProcessIdentity;
  * @param persistent whether the domain had a persistent definition
  * @param networkPorts network ports reserved for the NICs, as {@code network|portUuid|bridge|mac}
  * @param domainXml the live definition the process was started from (secrets included: the file is 0600)
+ * @param taps host taps the driver created for the run (as root), to delete when it ends; absent in older records
  */
 public record RunState(String name, String uuid, int id, long pid, long startTicks, List<String> commandLine,
-		String monitorSocket, String privateDir, List<String> serialSockets, long startedAt, boolean persistent, List<String> networkPorts, String domainXml) {
+		String monitorSocket, String privateDir, List<String> serialSockets, long startedAt, boolean persistent, List<String> networkPorts, String domainXml,
+		List<String> taps) {
+
+	/** The taps to delete, none for a record written before taps were recorded. */
+	List<String> tapList() {
+		return (this.taps != null) ? this.taps : List.of();
+	}
 
 	static List<String> encodePorts(List<NetworkPort> ports) {
 		return ports.stream()

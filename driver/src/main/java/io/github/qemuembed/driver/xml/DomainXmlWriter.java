@@ -276,6 +276,19 @@ final class DomainXmlWriter {
 		nic.targetDev().ifPresent((dev) -> this.out.start("target").attr("dev", dev).end());
 		this.out.start("model").attr("type", nic.model()).end();
 		nic.queues().ifPresent((queues) -> this.out.start("driver").attr("queues", queues).end());
+		if (nic.passt()) {
+			this.out.start("backend").attr("type", "passt").end();
+		}
+		nic.mtu().ifPresent((mtu) -> this.out.start("mtu").attr("size", mtu).end());
+		for (PortForward forward : nic.portForwards()) {
+			this.out.start("portForward").attr("proto", forward.protocol().xmlName())
+				.attr("address", forward.address().orElse(null)).attr("dev", forward.dev().orElse(null));
+			for (PortForward.Range range : forward.ranges()) {
+				this.out.start("range").attr("start", range.start()).attr("end", range.end().orElse(null))
+					.attr("to", range.to().orElse(null)).attr("exclude", range.exclude() ? "yes" : null).end();
+			}
+			this.out.end();
+		}
 		nic.bootOrder().ifPresent((order) -> this.out.start("boot").attr("order", order).end());
 		address(nic.address());
 		this.out.end();

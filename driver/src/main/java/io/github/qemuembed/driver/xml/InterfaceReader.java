@@ -1,6 +1,7 @@
 package io.github.qemuembed.driver.xml;
 
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -73,9 +74,9 @@ final class InterfaceReader {
 			child.finish();
 			return dev;
 		});
-		if (targetDev.isPresent() && type != InterfaceType.ETHERNET) {
-			throw new UnsupportedConfigurationException(node.path() + "/target", "<target dev> is only supported for"
-					+ " <interface type='ethernet'> (bridge and network taps are created and named by qemu-bridge-helper)");
+		if (targetDev.isPresent() && type == InterfaceType.USER) {
+			throw new UnsupportedConfigurationException(node.path() + "/target", "<target dev> names a host tap; "
+					+ "<interface type='user'> has none");
 		}
 		Optional<Integer> queues = node.child("driver").flatMap((child) -> {
 			Optional<Integer> value = child.intAttr("queues", 1, 256);
@@ -91,10 +92,35 @@ final class InterfaceReader {
 					+ "supported with <interface type='ethernet'> only (a tap the host prepared); remove queues or "
 					+ "give queues='1'");
 		}
+		boolean passt = node.child("backend").map((child) -> {
+			String backend = child.requiredAttr("type");
+			if (!backend.equals("passt")) {
+				throw new UnsupportedConfigurationException(child.attrPath("type"), "backend '"
+						+ Numbers.abbreviate(backend) + "' is not supported; supported: passt (or no <backend> for "
+						+ "QEMU's own user networking)");
+			}
+			if (type != InterfaceType.USER) {
+				throw new UnsupportedConfigurationException(child.path(), "<backend type='passt'/> is for "
+						+ "<interface type='user'> only");
+			}
+			child.finish();
+			return true;
+		}).orElse(false);
+		Optional<Integer> mtu = node.child("mtu").map((child) -> {
+			int size = child.intAttr("size", 68, 65535).orElseThrow(() -> new InvalidConfigurationException(
+					child.attrPath("size"), "<mtu> needs size='...' (68 to 65535)"));
+			child.finish();
+			return size;
+		});
+		if (mtu.isPresent() && type == InterfaceType.USER) {
+			throw new UnsupportedConfigurationException(node.path() + "/mtu", "<mtu> is for NICs on a host tap "
+					+ "(bridge, network, ethernet), not <interface type='user'>");
+		}
+		List<PortForward> forwards = PortForwardReader.read(node, type, passt);
 		Optional<Integer> bootOrder = XmlValues.bootOrder(node);
 		Optional<PciAddress> address = node.child("address").map(AddressReader::pci);
 		node.finish();
-		return new NetInterface(type, mac, model, source, targetDev, bootOrder, address, queues);
+		return new NetInterface(type, mac, model, source, targetDev, bootOrder, address, queues, passt, mtu, forwards);
 	}
 
 	static String generateMac() {

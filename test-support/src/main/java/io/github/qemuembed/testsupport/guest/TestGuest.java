@@ -44,11 +44,12 @@ public final class TestGuest {
 	 * the virtio drivers later tests use (PCI transport, block, SCSI, network, console, entropy,
 	 * balloon, vsock), and the pvpanic drivers that report a kernel panic to QEMU ({@code pvpanic_mmio}
 	 * binds the ACPI {@code QEMU0001} device of {@code <panic model='isa'/>}, {@code pvpanic_pci} the
-	 * {@code <panic model='pvpanic'/>} device).
+	 * {@code <panic model='pvpanic'/>} device), and the SCSI CD-ROM and ISO 9660 drivers that read a cloud-init
+	 * seed on a virtio-scsi CD-ROM.
 	 */
 	public static final List<String> DEFAULT_MODULES = List.of("button", "evdev", "virtio_pci", "virtio_blk",
 			"virtio_scsi", "sd_mod", "virtio_net", "virtio_console", "virtio_rng", "virtio_balloon",
-			"vmw_vsock_virtio_transport", "pvpanic_mmio", "pvpanic_pci");
+			"vmw_vsock_virtio_transport", "pvpanic_mmio", "pvpanic_pci", "sr_mod", "isofs");
 
 	/**
 	 * The kernel command line: the console on the first serial port, and quiet so that boot is

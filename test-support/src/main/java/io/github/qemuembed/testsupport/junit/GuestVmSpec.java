@@ -40,6 +40,8 @@ public final class GuestVmSpec {
 
 	private boolean persistent;
 
+	private io.github.qemuembed.driver.cloudinit.CloudInitSeed cloudInit;
+
 	private GuestVmSpec(String name, String xml) {
 		if (name == null || name.isBlank()) {
 			throw new IllegalArgumentException("a VM needs a name");
@@ -121,11 +123,30 @@ public final class GuestVmSpec {
 		return this;
 	}
 
+	/**
+	 * Attaches a cloud-init NoCloud seed (an ISO 9660 image labelled {@code cidata}, written next to the test's
+	 * disks) as a read-only CD-ROM.
+	 */
+	public GuestVmSpec cloudInit(io.github.qemuembed.driver.cloudinit.CloudInitSeed seed) {
+		this.cloudInit = Objects.requireNonNull(seed, "seed");
+		return this;
+	}
+
+	io.github.qemuembed.driver.cloudinit.CloudInitSeed cloudInitSeed() {
+		return this.cloudInit;
+	}
+
 	static GuestVmSpec of(String name, TestVm annotation, String resourceXml) {
 		GuestVmSpec spec = (resourceXml != null) ? fromXml(name, resourceXml) : testGuest(name);
 		spec.memoryMiB(annotation.memoryMiB()).vcpus(annotation.vcpus()).kernelArguments(annotation.kernelArguments());
 		for (int size : annotation.disksMiB()) {
 			spec.diskMiB(size);
+		}
+		if (!annotation.cloudInitMetaData().isEmpty() || !annotation.cloudInitUserData().isEmpty()) {
+			spec.cloudInit(io.github.qemuembed.driver.cloudinit.CloudInitSeed.builder()
+				.metaData(annotation.cloudInitMetaData())
+				.userData(annotation.cloudInitUserData())
+				.build());
 		}
 		return spec.start(annotation.start())
 			.awaitReady(annotation.awaitReady())

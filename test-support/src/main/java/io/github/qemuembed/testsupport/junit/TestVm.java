@@ -43,6 +43,15 @@ public @interface TestVm {
 	/** Sizes in MiB of empty raw disks attached to the test guest as {@code vda}, {@code vdb}, ... */
 	int[] disksMiB() default {};
 
+	/**
+	 * cloud-init {@code meta-data} text. With it or {@link #cloudInitUserData()}, a NoCloud seed (ISO 9660, label
+	 * {@code cidata}) is attached as a read-only CD-ROM.
+	 */
+	String cloudInitMetaData() default "";
+
+	/** cloud-init {@code user-data} text (see {@link #cloudInitMetaData()}). */
+	String cloudInitUserData() default "";
+
 	/** Whether the VM is started before the test; if not, it is only defined (as a persistent domain). */
 	boolean start() default true;
 

@@ -67,6 +67,10 @@ final class VmScope implements AutoCloseable {
 		QemuDriver driver = this.holder.driver();
 		List<Path> disks = createDisks(spec);
 		String xml = spec.toXml(disks);
+		if (spec.cloudInitSeed() != null) {
+			Path seed = spec.cloudInitSeed().writeTo(this.holder.disksDirectory().resolve(spec.name() + "-cidata.iso"));
+			xml = io.github.qemuembed.driver.cloudinit.CloudInitDisk.attach(xml, seed);
+		}
 		Domain domain;
 		if (spec.isPersistent()) {
 			domain = driver.define(xml);

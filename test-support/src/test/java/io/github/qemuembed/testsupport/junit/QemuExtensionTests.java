@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QemuExtensionTests {
 
-	@TestVm(memoryMiB = 160, kernelArguments = "qemu_embed_test=yes", disksMiB = 8)
+	@TestVm(memoryMiB = 160, kernelArguments = "qemu_embed_test=yes", disksMiB = 8,
+			cloudInitMetaData = "instance-id: ext-1\n", cloudInitUserData = "#cloud-config\nhostname: ext\n")
 	static GuestVm guest;
 
 	@Test
@@ -49,6 +50,20 @@ class QemuExtensionTests {
 
 	@Test
 	@Order(3)
+	void theCloudInitSeedIsACdromLabelledCidataWithTheFiles() {
+		guest.runSuccessfully("for i in $(seq 1 100); do [ -b /dev/sr0 ] && break; usleep 100000; done; [ -b /dev/sr0 ]");
+		// the volume identifier (sector 16, bytes 40-71), which blkid reports as the label
+		assertThat(guest.runSuccessfully("dd if=/dev/sr0 bs=2048 skip=16 count=1 2>/dev/null | dd bs=1 skip=40 "
+				+ "count=32 2>/dev/null | tr -d ' '; echo").strip()).isEqualTo("cidata");
+		guest.runSuccessfully("mkdir -p /mnt/seed && mount -t iso9660 -o ro /dev/sr0 /mnt/seed");
+		assertThat(guest.run("ls -1 /mnt/seed").lines()).containsExactly("meta-data", "user-data");
+		assertThat(guest.run("cat /mnt/seed/meta-data /mnt/seed/user-data").lines())
+			.containsExactly("instance-id: ext-1", "#cloud-config", "hostname: ext");
+		guest.runSuccessfully("umount /mnt/seed");
+	}
+
+	@Test
+	@Order(4)
 	void theDriverAndTheDomainAreInjected(QemuDriver driver, QemuSandbox sandbox) throws Exception {
 		Domain domain = driver.lookup("guest");
 
@@ -60,7 +75,7 @@ class QemuExtensionTests {
 	}
 
 	@Test
-	@Order(4)
+	@Order(5)
 	void theGuestPowersOffOnTheAcpiButton() {
 		boolean clean = guest.shutdown(Duration.ofSeconds(60));
 
