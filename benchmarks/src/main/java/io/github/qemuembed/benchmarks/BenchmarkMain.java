@@ -16,7 +16,8 @@ import java.util.function.Predicate;
  * Options: {@code --quick} (about two minutes), {@code --profile full|quick|tiny},
  * {@code --only launch,destroy,...} (scenario ids; a family such as {@code scale} selects all sizes),
  * {@code --systems qemu-embed,raw-qemu,libvirt}, {@code --out FILE} (default
- * {@code target/results.json}), {@code --emulator PATH}.
+ * {@code target/results.json}), {@code --emulator PATH}, {@code --write-docs [FILE]} (rewrite the results
+ * section of {@code docs/performance.md}, or of FILE, with this run: see {@link DocsSection}).
  */
 public final class BenchmarkMain {
 
@@ -31,6 +32,9 @@ public final class BenchmarkMain {
 		Machine machine = Machine.detect(emulator);
 		BenchmarkSettings settings = BenchmarkSettings.named(options.profile);
 		System.err.println("[bench] profile " + settings.name() + " on " + machine.describe());
+		options.checkWriteDocs();
+		java.time.Instant started = java.time.Instant.now();
+		String loadAtStart = Machine.loadAverage();
 		List<Row> rows;
 		// stdout carries the table only: whatever the libraries print while measuring goes to stderr
 		PrintStream stdout = System.out;
@@ -43,6 +47,11 @@ public final class BenchmarkMain {
 			System.setOut(stdout);
 		}
 		ResultsFile.write(options.out, rows);
+		if (options.docs != null) {
+			DocsSection.write(options.docs, DocsSection.render(new DocsSection.Run(settings.name(), started,
+					java.time.Instant.now(), Machine.cpuModel(), machine, loadAtStart, Machine.loadAverage()), rows));
+			System.err.println("[bench] results section of " + options.docs + " rewritten");
+		}
 		System.out.println("Profile `" + settings.name() + "` on " + machine.describe() + ".\n");
 		System.out.print(MarkdownTable.render(rows));
 		System.out.println("\nTargets:\n");
@@ -63,6 +72,9 @@ public final class BenchmarkMain {
 
 		Path emulator;
 
+		/** The page whose results section {@code --write-docs} rewrites; null without the option. */
+		Path docs;
+
 		static Options parse(String[] args) {
 			Options options = new Options();
 			List<String> list = new ArrayList<>(Arrays.asList(args));
@@ -78,11 +90,29 @@ public final class BenchmarkMain {
 					}
 					case "--out" -> options.out = Path.of(value(list, ++i, arg));
 					case "--emulator" -> options.emulator = Path.of(value(list, ++i, arg));
+					case "--write-docs" -> options.docs = (i + 1 < list.size() && !list.get(i + 1).startsWith("--"))
+							? Path.of(list.get(++i)) : Path.of("docs/performance.md");
 					default -> throw new IllegalArgumentException("Unknown option '" + arg
-							+ "'; options: --quick, --profile full|quick|tiny, --only IDS, --systems NAMES, --out FILE, --emulator PATH");
+							+ "'; options: --quick, --profile full|quick|tiny, --only IDS, --systems NAMES, --out FILE, "
+							+ "--emulator PATH, --write-docs [FILE]");
 				}
 			}
 			return options;
+		}
+
+		/**
+		 * The docs' table is one whole run: a partial one would silently drop the other rows, and the
+		 * target file must exist with its markers before minutes are spent measuring.
+		 */
+		void checkWriteDocs() throws java.io.IOException {
+			if (this.docs == null) {
+				return;
+			}
+			if (!this.only.isEmpty() || !this.systems.containsAll(Systems.ALL)) {
+				throw new IllegalArgumentException("--write-docs replaces the whole results table: run every scenario on "
+						+ "every system (leave out --only and --systems), or leave out --write-docs");
+			}
+			DocsSection.replace(java.nio.file.Files.readString(this.docs), "");
 		}
 
 		Predicate<String> scenarioFilter() {

@@ -20,8 +20,8 @@ import java.util.List;
  * @param qmpCalls measured {@code query-status} calls on one VM
  * @param qmpManyVms how many VMs the many-VM QMP round trip uses
  * @param qmpCallsPerVm measured calls per VM in the many-VM round trip
- * @param mixedThreads threads of the mixed scenario
- * @param mixedVms VMs of the mixed scenario
+ * @param mixedThreads clients (threads) of the mixed scenario
+ * @param mixedVms VMs of the mixed scenario (each client owns every {@code mixedThreads}-th one)
  * @param mixedDuration how long the mixed scenario runs
  * @param springRuns context closes per shutdown mode
  * @param springVms VMs running when the context closes
@@ -34,12 +34,13 @@ public record BenchmarkSettings(String name, int warmups, int runs, int libvirtR
 		int actuatorDomains, int actuatorRequests) {
 
 	public static BenchmarkSettings full() {
-		return new BenchmarkSettings("full", 5, 30, 20, 5, 20, List.of(10, 50, 100), 3, 5, 2000, 50, 200, 8, 20,
-				Duration.ofSeconds(30), 3, 20, 100, 100);
+		// scale up to 200 VMs and mixed with 4 clients against 100 VMs for 30 s: issue 20, item 5
+		return new BenchmarkSettings("full", 5, 30, 20, 5, 20, List.of(10, 50, 100, 200), 3, 5, 2000, 50, 200, 4,
+				100, Duration.ofSeconds(30), 3, 20, 100, 100);
 	}
 
 	public static BenchmarkSettings quick() {
-		return new BenchmarkSettings("quick", 2, 10, 5, 2, 5, List.of(10, 50), 1, 1, 300, 50, 20, 8, 20,
+		return new BenchmarkSettings("quick", 2, 10, 5, 2, 5, List.of(10, 50), 1, 1, 300, 50, 20, 4, 100,
 				Duration.ofSeconds(8), 1, 20, 100, 20);
 	}
 

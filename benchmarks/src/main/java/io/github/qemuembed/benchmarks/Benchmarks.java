@@ -15,6 +15,7 @@ import io.github.qemuembed.benchmarks.embed.EmbedScaleBenchmark;
 import io.github.qemuembed.benchmarks.libvirt.LibvirtLifecycleBenchmark;
 import io.github.qemuembed.benchmarks.libvirt.LibvirtOpenBenchmark;
 import io.github.qemuembed.benchmarks.libvirt.LibvirtQmpRoundTripBenchmark;
+import io.github.qemuembed.benchmarks.pod.PodBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawDestroyBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawGuestBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawLaunchBenchmark;
@@ -56,6 +57,7 @@ public final class Benchmarks {
 		all.add(new ContextCloseBenchmark());
 		all.add(new ActuatorBenchmark());
 		all.add(new ConsoleBenchmark());
+		all.add(new PodBenchmark());
 		return all;
 	}
 

@@ -36,6 +36,35 @@ public record Machine(int cpus, long memoryMiB, String kernel, String qemuVersio
 				this.kernel, this.qemuVersion, this.libvirtVersion.orElse("missing"), accel(), this.java);
 	}
 
+	/** The CPU's model name ({@code /proc/cpuinfo}), e.g. "AMD EPYC"; "unknown CPU" when not readable. */
+	public static String cpuModel() {
+		try {
+			return Files.readAllLines(Path.of("/proc/cpuinfo"))
+				.stream()
+				.filter((line) -> line.startsWith("model name"))
+				.map((line) -> line.substring(line.indexOf(':') + 1).trim())
+				.findFirst()
+				.orElse("unknown CPU");
+		}
+		catch (IOException ex) {
+			return "unknown CPU";
+		}
+	}
+
+	/**
+	 * The load averages over 1, 5 and 15 minutes ({@code /proc/loadavg}), as "1.60 / 2.10 / 2.40":
+	 * on a shared machine the load says more about a run's noise than anything else.
+	 */
+	public static String loadAverage() {
+		try {
+			String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+			return fields[0] + " / " + fields[1] + " / " + fields[2];
+		}
+		catch (IOException | RuntimeException ex) {
+			return "unknown";
+		}
+	}
+
 	private static long readMemoryMiB() {
 		try {
 			for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {

@@ -7,7 +7,7 @@ public final class Scenarios {
 
 	public static final List<String> ORDER = List.of("launch", "destroy", "open-cold", "open-warm", "scale-10",
 			"scale-50", "guest-boot", "guest-shutdown", "restore", "agent-exec", "qmp-rtt", "mixed", "context-close",
-			"actuator", "console");
+			"actuator", "console", "pod");
 
 	private Scenarios() {
 	}

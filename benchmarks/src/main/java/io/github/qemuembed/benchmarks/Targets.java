@@ -22,6 +22,8 @@ public final class Targets {
 		lines.add(atMost(rows, "open-cold", "time", 1000, "cold open ≤ 1 s"));
 		lines.add(atMost(rows, "scale-50", "driver-threads-per-vm", 1, "50 VMs: ≤ 1 driver thread per VM"));
 		lines.add(atMost(rows, "scale-50", "heap-per-vm", 256, "50 VMs: ≤ 256 KiB heap per VM"));
+		lines.add(atMost(rows, "scale-200", "driver-threads-per-vm", 1, "200 VMs: ≤ 1 driver thread per VM"));
+		lines.add(atMost(rows, "scale-200", "heap-per-vm", 256, "200 VMs: ≤ 256 KiB heap per VM"));
 		Optional<Row> target = find(rows, "context-close", Systems.QEMU_EMBED, "graceful-target");
 		lines.add(target.map((row) -> atMost(rows, "context-close", "graceful", row.median(),
 				"context close (graceful) within the timeout + 1 s"))

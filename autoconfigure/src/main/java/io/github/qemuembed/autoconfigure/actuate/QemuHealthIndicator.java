@@ -22,7 +22,8 @@ import org.springframework.boot.health.contributor.Status;
  * emulator is still there; DOWN with the reason otherwise. A domain that crashed and was not started
  * again turns the status to the configured crashed status ({@code DEGRADED} by default: visible, but
  * neither in the aggregate nor in the HTTP code unless the application maps it). Details: emulator
- * path and version, accelerator, root, domain counts by state, crashed domains, stale domains.
+ * path and version, accelerator, root, domain counts by state, crashed domains (and why, as the driver
+ * reported it: an exit status, a signal, an OOM kill with the memory limit), stale domains.
  */
 public class QemuHealthIndicator extends AbstractHealthIndicator {
 
@@ -100,6 +101,12 @@ public class QemuHealthIndicator extends AbstractHealthIndicator {
 		this.crashes.crashed().forEach((name, time) -> crashed.put(name, time.toString()));
 		if (!crashed.isEmpty()) {
 			builder.status(this.crashedStatus).withDetail("crashed", crashed);
+			Map<String, String> reasons = new TreeMap<>(this.crashes.reasons());
+			reasons.keySet().retainAll(crashed.keySet());
+			if (!reasons.isEmpty()) {
+				// e.g. an OOM kill and the memory limit it hit: what an operator needs to act on
+				builder.withDetail("crashReasons", reasons);
+			}
 		}
 		else {
 			builder.up();

@@ -84,6 +84,12 @@ class QemuReadinessContextTests {
 			Health crashed = readiness.health(true);
 			assertThat(crashed.getStatus()).isEqualTo(QemuReadinessHealthIndicator.NOT_READY);
 			assertThat(crashed.getDetails()).containsEntry("notRunning", Map.of("alpha", "shutoff (crashed)"));
+			// the qemu contributor says when and why (a SIGKILL by someone else: no OOM kill claimed)
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(context.getBean("qemuHealthIndicator", QemuHealthIndicator.class)
+					.health(true)
+					.getDetails()).containsEntry("crashReasons", Map.of("alpha", "killed by signal 9"))
+					.containsKey("crashed"));
 		});
 	}
 

@@ -34,9 +34,17 @@ final class CgroupLimits {
 
 	/** This process's limits; none when {@code /proc/self/cgroup} cannot be read (not Linux). */
 	static CgroupLimits ofThisProcess() {
+		return ofProcess("self");
+	}
+
+	/**
+	 * The limits of another process's cgroup ({@code /proc/PID/cgroup}), e.g. a QEMU that a wrapper
+	 * moved to a cgroup of its own; none when that cannot be read (the process is gone, not Linux).
+	 */
+	static CgroupLimits ofProcess(String pid) {
 		try {
 			return new CgroupLimits(Path.of("/sys/fs/cgroup"),
-					Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8));
+					Files.readAllLines(Path.of("/proc", pid, "cgroup"), StandardCharsets.UTF_8));
 		}
 		catch (IOException | RuntimeException ex) {
 			return new CgroupLimits(Path.of("/nonexistent"), List.of());
@@ -84,6 +92,29 @@ final class CgroupLimits {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * The file whose {@code oom_kill} line counts the processes of this cgroup killed by the OOM
+	 * killer: v2 {@code memory.events} (which includes the cgroups below), v1 {@code memory.oom_control}
+	 * (Linux 4.13 and later). The kernel counts a kill before it sends the SIGKILL, so by the time the
+	 * victim has been reaped the count has gone up.
+	 */
+	Optional<Path> oomKillCounter() {
+		Optional<Path> v2 = directory("");
+		if (v2.isPresent() && Files.exists(this.mount.resolve("cgroup.controllers"))) {
+			return v2.map((dir) -> dir.resolve("memory.events")).filter(Files::isRegularFile);
+		}
+		return directory("memory").map((dir) -> dir.resolve("memory.oom_control")).filter(Files::isRegularFile);
+	}
+
+	/** The {@code oom_kill} count in {@code file}, if it has one. */
+	static Optional<Long> oomKills(Path file) {
+		return read(file).flatMap((text) -> text.lines()
+			.map((line) -> line.trim().split("\\s+"))
+			.filter((fields) -> fields.length == 2 && fields[0].equals("oom_kill") && fields[1].matches("[0-9]{1,18}"))
+			.map((fields) -> Long.parseLong(fields[1]))
+			.findFirst());
 	}
 
 	/**

@@ -144,9 +144,12 @@ final class DomainProcesses {
 		run.taps = taps.created();
 		try {
 			awaitMonitorSocket(run, log);
+			// QEMU runs (it made its socket) in the cgroup it will die in, and has not built the machine
+			// (nor preallocated its RAM) yet: an OOM kill from here on is told apart from other SIGKILLs
+			run.oomWatch = OomWatch.of(run.pid());
 			run.monitor = connectMonitor(run, log);
 			run.identity = ProcessIdentity.of(run.pid())
-				.orElseThrow(() -> new EmulatorException(exitMessage(name, log)));
+				.orElseThrow(() -> new EmulatorException(exitMessage(name, log, run)));
 			verifyPidFile(pidFile, run);
 			// <vcpu cpuset>: the vCPU threads exist (QEMU waits at -S) and have not run yet
 			command.definition().vcpu().cpuset().ifPresent((cpus) -> CpuAffinity.apply(run.pid(), cpus));
@@ -272,7 +275,7 @@ final class DomainProcesses {
 		}
 		catch (OperationTimeoutException | QmpException ex) {
 			if (!run.process.isAlive()) {
-				throw new EmulatorException(exitMessage(this.domain.domainName(), log), ex);
+				throw new EmulatorException(exitMessage(this.domain.domainName(), log, run), ex);
 			}
 			throw ex;
 		}
@@ -281,7 +284,7 @@ final class DomainProcesses {
 	private QemuEmbedException startFailure(String name, Path log, QemuRun run, RuntimeException ex) {
 		if (!(ex instanceof EmulatorException) && waitFor(run.process, Duration.ofMillis(200))) {
 			// QEMU died under us while starting: its log says why, better than a broken pipe
-			return new EmulatorException(exitMessage(name, log), ex);
+			return new EmulatorException(exitMessage(name, log, run), ex);
 		}
 		return (ex instanceof QemuEmbedException qe) ? qe : ManagedDomain.unwrap(ex);
 	}
@@ -295,6 +298,18 @@ final class DomainProcesses {
 		}
 		cleanup(run);
 		this.domain.adopt(null, io.github.qemuembed.driver.DomainStatus.of(StateReason.SHUTOFF_FAILED));
+	}
+
+	/** Like {@link #exitMessage(String, Path)}, saying so when the OOM killer ended the starting QEMU. */
+	private String exitMessage(String name, Path log, QemuRun run) {
+		if (run.child != null && waitFor(run.process, Duration.ofSeconds(1)) && run.child.exitValue() == 128 + 9) {
+			java.util.Optional<String> oom = run.oomWatch.oomKill();
+			if (oom.isPresent()) {
+				return "QEMU for domain '" + name + "' was killed while starting (signal 9), " + oom.get() + " (see " + log
+						+ ")";
+			}
+		}
+		return exitMessage(name, log);
 	}
 
 	private String exitMessage(String name, Path log) {
@@ -360,6 +375,7 @@ final class DomainProcesses {
 		run.identity = identity;
 		run.networkPorts = state.ports();
 		run.taps = state.tapList();
+		run.oomWatch = OomWatch.of(run.pid());
 		run.monitor = QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run));
 		tools.jackson.databind.JsonNode status = run.monitor.execute("query-status");
 		StateReason reason;
@@ -449,10 +465,17 @@ final class DomainProcesses {
 
 	private static String exitDetail(QemuRun run) {
 		if (run.child == null) {
-			return "";
+			// adopted from an earlier driver: no exit status, but the cgroup still counts an OOM kill
+			return run.destroyRequested ? "" : run.oomWatch.oomKill().orElse("");
 		}
 		try {
 			int status = run.child.waitFor(1, TimeUnit.SECONDS) ? run.child.exitValue() : -1;
+			if (status == 128 + 9 && !run.destroyRequested) {
+				java.util.Optional<String> oom = run.oomWatch.oomKill();
+				if (oom.isPresent()) {
+					return "killed by signal 9, " + oom.get();
+				}
+			}
 			return status > 128 ? "killed by signal " + (status - 128) : "exit status " + status;
 		}
 		catch (InterruptedException ex) {

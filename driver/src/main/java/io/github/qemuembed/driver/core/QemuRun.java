@@ -26,6 +26,9 @@ final class QemuRun {
 	/** Read once QEMU has exec'd (before that, the kernel still shows the setpriv wrapper's command line). */
 	volatile ProcessIdentity identity;
 
+	/** The OOM-kill count of QEMU's memory cgroup, read once QEMU runs: tells an OOM kill from another SIGKILL. */
+	volatile OomWatch oomWatch = OomWatch.NONE;
+
 	final Path privateDir;
 
 	final Path monitorSocket;

@@ -79,4 +79,32 @@ class CgroupLimitsTests {
 		assertThat(limits.cpuQuota()).isEmpty();
 	}
 
+	@Test
+	void oomKillCounterIsMemoryEventsOnV2AndOomControlOnV1() throws IOException {
+		Files.writeString(this.mount.resolve("cgroup.controllers"), "memory\n");
+		Path pod = Files.createDirectories(this.mount.resolve("kubepods/pod1"));
+		Files.writeString(pod.resolve("memory.events"), "low 0\nhigh 0\nmax 12\noom 2\noom_kill 2\noom_group_kill 0\n");
+		CgroupLimits v2 = new CgroupLimits(this.mount, List.of("0::/kubepods/pod1"));
+		assertThat(v2.oomKillCounter()).hasValue(pod.resolve("memory.events"));
+		assertThat(CgroupLimits.oomKills(pod.resolve("memory.events"))).hasValue(2L);
+
+		Path v1Mount = Files.createDirectories(this.mount.resolve("v1"));
+		Path own = Files.createDirectories(v1Mount.resolve("memory/qe"));
+		Files.writeString(own.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 7\n");
+		CgroupLimits v1 = new CgroupLimits(v1Mount, List.of("4:memory:/qe", "0::/"));
+		assertThat(v1.oomKillCounter()).hasValue(own.resolve("memory.oom_control"));
+		assertThat(CgroupLimits.oomKills(own.resolve("memory.oom_control"))).hasValue(7L);
+	}
+
+	@Test
+	void oomKillCounterMissingOrUnreadable() throws IOException {
+		// a kernel before 4.13 has memory.oom_control without the oom_kill line
+		Path own = Files.createDirectories(this.mount.resolve("memory"));
+		Files.writeString(own.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\n");
+		assertThat(CgroupLimits.oomKills(own.resolve("memory.oom_control"))).isEmpty();
+		Files.writeString(own.resolve("memory.oom_control"), "oom_kill garbage\n");
+		assertThat(CgroupLimits.oomKills(own.resolve("memory.oom_control"))).isEmpty();
+		assertThat(new CgroupLimits(this.mount.resolve("missing"), List.of("0::/")).oomKillCounter()).isEmpty();
+	}
+
 }

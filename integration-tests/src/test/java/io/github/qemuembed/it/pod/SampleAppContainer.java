@@ -24,9 +24,15 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class SampleAppContainer extends GenericContainer<SampleAppContainer> {
 
-	static final String IMAGE = System.getProperty("qemu.embed.sample.image", "qemu-embed/sample-app:latest");
-
 	static final Path REPOSITORY = Path.of(System.getProperty("qemu.embed.repository.dir", "..")).toAbsolutePath().normalize();
+
+	/**
+	 * A tag of this checkout's own: builds from several checkouts on one Docker daemon (worktrees, CI
+	 * jobs sharing a host) would otherwise replace each other's {@code latest} between a build and
+	 * the container that should run it. Stable per checkout, so each build replaces its own.
+	 */
+	static final String IMAGE = System.getProperty("qemu.embed.sample.image",
+			"qemu-embed/sample-app:it-" + Integer.toHexString(REPOSITORY.toString().hashCode()));
 
 	private static final ImagePullPolicy NEVER_PULL = (image) -> false;
 
@@ -54,6 +60,11 @@ final class SampleAppContainer extends GenericContainer<SampleAppContainer> {
 				"--qemu.embed.access.rules[0].domains[0]=demo");
 	}
 
+	/** No /dev/kvm in the container at all (a node without KVM, a pod without the device plugin). */
+	SampleAppContainer withoutKvm() {
+		return withCreateContainerCmdModifier((cmd) -> cmd.getHostConfig().withDevices(new Device[0]));
+	}
+
 	/** Application arguments ({@code --name=value}), after the image's entry point. */
 	SampleAppContainer withArguments(String... arguments) {
 		this.arguments.addAll(List.of(arguments));
@@ -75,10 +86,11 @@ final class SampleAppContainer extends GenericContainer<SampleAppContainer> {
 			return;
 		}
 		try {
-			Process process = new ProcessBuilder(REPOSITORY.resolve("dev/build-sample-image").toString())
+			ProcessBuilder builder = new ProcessBuilder(REPOSITORY.resolve("dev/build-sample-image").toString())
 				.directory(REPOSITORY.toFile())
-				.redirectErrorStream(true)
-				.start();
+				.redirectErrorStream(true);
+			builder.environment().put("QEMU_EMBED_SAMPLE_IMAGE", IMAGE);
+			Process process = builder.start();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
 				throw new IllegalStateException("dev/build-sample-image failed:\n" + output);

@@ -19,12 +19,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sample app's image as a pod runs it: probes, the VM as the app's child, {@code docker stop}
- * (SIGTERM and a grace period, as Kubernetes' terminationGracePeriodSeconds), {@code docker kill},
- * the memory limit, and the faults of a container (no usable /dev/kvm, read-only root filesystem).
+ * (SIGTERM and a grace period, as Kubernetes' terminationGracePeriodSeconds, also during start),
+ * {@code docker kill}, the memory limit and a real OOM kill, and the faults of a container (no
+ * /dev/kvm, an unusable one, a read-only root filesystem).
  * <p>
- * /dev/kvm is passed to every container; on these hosts it is {@code root:root 0600}, so the app's
- * non-root user cannot use it and the VMs run under TCG (the entry point says so): Linux guests must
- * boot with TCG here anyway.
+ * /dev/kvm is passed to every container but one (the OOM test runs without it, as a pod without the
+ * device plugin); on these hosts it is {@code root:root 0600}, so the app's non-root user cannot use it
+ * and the VMs run under TCG (the entry point says so): Linux guests must boot with TCG here anyway.
  */
 class SampleAppContainerIT {
 
@@ -93,26 +94,45 @@ class SampleAppContainerIT {
 		}
 	}
 
+	/**
+	 * A real OOM kill: the container's memory fills up (a process that only grows, {@code tail /dev/zero}),
+	 * and the cgroup's OOM killer picks QEMU. Which process it picks depends on the sizes; the test makes
+	 * it deterministic the way the kubelet does, with {@code oom_score_adj}: QEMU's raised to 1000, the
+	 * filler's to 100, the JVM's left at 0 (raising one's own processes' scores needs no privilege). The
+	 * kernel adds adj/1000 of the limit to each resident size: QEMU's score is above the limit, the
+	 * filler's below it unless the JVM were tiny (at 300 the filler won here: 600 MiB + 30 % of 768 MiB
+	 * against QEMU's 34 MiB + 768 MiB). Then the filler itself is killed once QEMU's memory is not enough
+	 * (its score beats the JVM's while the JVM holds less than half the limit). Without /dev/kvm in the container:
+	 * the entry point warns and the VM runs with TCG.
+	 */
 	@Test
-	void crashedVmMakesThePodUnreadyAndDockerKillLeavesNothingOnTheHost() throws Exception {
-		try (SampleAppContainer app = new SampleAppContainer(768 * MIB)) {
+	void oomKilledVmIsCrashedWithTheLimitThePodUnreadyAndDockerKillLeavesNothingOnTheHost() throws Exception {
+		try (SampleAppContainer app = new SampleAppContainer(768 * MIB).withoutKvm()) {
 			app.start();
 			String base = "http://" + app.getHost() + ":" + app.getMappedPort(8080);
-			// QEMU killed inside the container, as the OOM killer would: crashed, the pod unready, the app alive
-			ExecResult kill = app.execInContainer("sh", "-c",
+			assertThat(app.getLogs()).contains("qemu-embed: WARNING: no /dev/kvm in this container: VMs with accel auto "
+					+ "run emulated (TCG), accel kvm is refused.");
+			assertThat(get(base + "/vms/demo").body()).contains("running");
+			ExecResult fill = app.execInContainer("sh", "-c",
 					// by comm (truncated to 15 characters): this script's own command line names QEMU too
-					"for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = qemu-system-x86 ] && kill -9 ${p#/proc/}; done; true");
-			assertThat(kill.getExitCode()).isZero();
+					"for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = qemu-system-x86 ] && echo 1000 > $p/oom_score_adj; done; "
+							+ "echo 100 > /proc/self/oom_score_adj && exec tail /dev/zero");
+			assertThat(fill.getExitCode()).as("the filler ends OOM-killed too: %s", fill).isEqualTo(137);
 			await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/actuator/health/readiness").statusCode() == 503);
 			assertThat(get(base + "/actuator/health/readiness").body()).contains("\"demo\":\"shutoff (crashed)\"");
 			assertThat(get(base + "/actuator/health/liveness").statusCode()).isEqualTo(200);
-			assertThat(get(base + "/actuator/health").statusCode()).isEqualTo(200);
-			assertThat(app.getLogs()).containsPattern("VM 'demo' (crashed|stopped: QEMU crashed)");
+			HttpResponse<String> health = get(base + "/actuator/health");
+			assertThat(health.statusCode()).isEqualTo(200);
+			String oomKilled = "killed by signal 9, OOM-killed: the memory limit of 768 MiB (" + memoryLimitFile()
+					+ ") was reached; the cgroup's oom_kill count went from 0 to ";
+			assertThat(health.body()).contains("\"crashReasons\":{\"demo\":\"" + oomKilled);
+			assertThat(app.getLogs()).contains("VM 'demo' crashed: " + oomKilled);
 			// started again (the app's own API), then the whole container killed
 			HttpResponse<String> start = http.send(HttpRequest.newBuilder(URI.create(base + "/vms/demo/start"))
 				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(start.statusCode()).isEqualTo(200);
 			await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/actuator/health/readiness").statusCode() == 200);
+			assertThat(get(base + "/actuator/health").body()).doesNotContain("crashReasons");
 			ProcessHandle jvm = ProcessHandle.of(app.hostPid()).orElseThrow();
 			List<ProcessHandle> qemu = jvm.children().toList();
 			assertThat(qemu).singleElement()
@@ -127,8 +147,42 @@ class SampleAppContainerIT {
 		}
 	}
 
+	/**
+	 * SIGTERM while the declared domain is being started ({@code docker stop} right after the driver
+	 * opened): the start ends, the VM is stopped, the app exits 0, and nothing is left on the host.
+	 */
 	@Test
-	void aDomainLargerThanTheMemoryLimitIsRefusedNamingTheLimit() {
+	void dockerStopDuringStartExitsZeroAndLeavesNothing() throws Exception {
+		try (SampleAppContainer app = new SampleAppContainer(768 * MIB)
+			.waitingFor(Wait.forLogMessage(".*qemu-embed driver opened on root.*", 1)
+				.withStartupTimeout(Duration.ofMinutes(3)))) {
+			app.start();
+			ProcessHandle jvm = ProcessHandle.of(app.hostPid()).orElseThrow();
+			// whatever the app has started by now (QEMU, its setpriv wrapper), seen from the host
+			List<ProcessHandle> children = jvm.descendants().toList();
+			app.dockerStop(30);
+			jvm.onExit().get();
+			var state = app.state();
+			String log = app.getLogs();
+			assertThat(state.getRunning()).isFalse();
+			assertThat(state.getExitCodeLong()).as("exit status (137: killed at the end of the grace period); log:%n%s", log)
+				.isZero();
+			await().atMost(Duration.ofSeconds(30)).until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+			assertThat(log).doesNotContain("Exception in thread").doesNotContain("APPLICATION FAILED TO START");
+		}
+	}
+
+	/**
+	 * The file of a container's memory limit as the driver inside names it: the containers have the
+	 * host's cgroup version (Debian 12 boots with v2, these machines with v1).
+	 */
+	private static String memoryLimitFile() {
+		boolean v2 = java.nio.file.Files.exists(java.nio.file.Path.of("/sys/fs/cgroup/cgroup.controllers"));
+		return v2 ? "/sys/fs/cgroup/memory.max" : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
+	}
+
+	@Test
+	void aDomainLargerThanTheMemoryLimitIsRefusedNamingTheLimit() throws Exception {
 		String big = "<domain type='qemu'><name>big</name><memory unit='MiB'>1024</memory><vcpu>1</vcpu>"
 				+ "<os><type arch='x86_64' machine='q35'>hvm</type></os></domain>";
 		try (SampleAppContainer app = new SampleAppContainer(512 * MIB)
@@ -139,8 +193,8 @@ class SampleAppContainerIT {
 			app.start();
 			await().atMost(Duration.ofMinutes(1)).until(() -> !app.state().getRunning());
 			assertThat(app.state().getExitCodeLong()).isNotZero();
-			assertThat(app.getLogs()).contains("Domain 'big' does not fit the memory limit of 512 MiB "
-					+ "(/sys/fs/cgroup/memory/memory.limit_in_bytes)", "1024 MiB guest memory + 128 MiB QEMU overhead");
+			assertThat(app.getLogs()).contains("Domain 'big' does not fit the memory limit of 512 MiB ("
+					+ memoryLimitFile() + ")", "1024 MiB guest memory + 128 MiB QEMU overhead");
 		}
 	}
 
