@@ -25,6 +25,7 @@ import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 import io.github.qemuembed.driver.secondary.storage.QemuImg;
 import io.github.qemuembed.driver.secondary.storage.VolumeFormat;
 import io.github.qemuembed.driver.secondary.xml.SafeXml;
+import io.github.qemuembed.driver.xml.BackingImage;
 import io.github.qemuembed.driver.xml.Disk;
 import io.github.qemuembed.driver.xml.DiskDevice;
 import io.github.qemuembed.driver.xml.DiskDriver;
@@ -425,9 +426,24 @@ final class DomainSnapshots {
 			DiskDriver driver = new DiskDriver(DiskFormat.QCOW2, disk.driver().cache(), disk.driver().discard());
 			disks.add(new Disk(DiskType.FILE, disk.device(), driver, Optional.of(DiskSource.file(overlay.toString())),
 					disk.targetDev(), disk.bus(), disk.readonly(), disk.shareable(), disk.serial(), disk.bootOrder(),
-					disk.encryption(), disk.address()));
+					disk.encryption(), disk.address(), disk.noBackingStore(), chainBelowOverlay(disk), disk.iotune()));
 		}
 		return definition.withDevices(definition.devices().withDisks(disks));
+	}
+
+	/**
+	 * The {@code <backingStore>} chain of an overlay put on {@code disk}: empty (the overlay's header names the
+	 * image) unless the disk spelled its chain out, which then must go on below the image, or the image's own
+	 * header would be followed instead.
+	 */
+	private static List<BackingImage> chainBelowOverlay(Disk disk) {
+		if (disk.backingChain().isEmpty() && !disk.noBackingStore()) {
+			return List.of();
+		}
+		List<BackingImage> chain = new ArrayList<>();
+		chain.add(new BackingImage(DiskType.FILE, imageOf(disk).toString(), disk.driver().format()));
+		chain.addAll(disk.backingChain());
+		return chain;
 	}
 
 	/**
@@ -450,7 +466,7 @@ final class DomainSnapshots {
 			DiskDriver driver = new DiskDriver(diskFormat, disk.driver().cache(), disk.driver().discard());
 			disks.add(new Disk(DiskType.FILE, disk.device(), driver, Optional.of(DiskSource.file(to.toString())),
 					disk.targetDev(), disk.bus(), disk.readonly(), disk.shareable(), disk.serial(), disk.bootOrder(),
-					disk.encryption(), disk.address()));
+					disk.encryption(), disk.address(), disk.noBackingStore(), disk.backingChain(), disk.iotune()));
 		}
 		return changed ? definition.withDevices(definition.devices().withDisks(disks)) : definition;
 	}

@@ -50,6 +50,36 @@ class SnapshotTests {
 	}
 
 	@Test
+	void anOverlayKeepsTheDisksIotuneAndItsSpelledOutChain() throws Exception {
+		Path image = qcow2("tuned.qcow2");
+		Domain domain = this.open.driver().define(GuestlessDomains.xml("tuned").replace("<devices>", """
+				<devices>
+				    <disk type='file' device='disk'>
+				      <driver name='qemu' type='qcow2'/>
+				      <source file='%s'/>
+				      <backingStore/>
+				      <target dev='vda' bus='virtio'/>
+				      <iotune><total_iops_sec>1000</total_iops_sec></iotune>
+				    </disk>
+				""".formatted(image)));
+		domain.createSnapshot("<domainsnapshot><name>s1</name></domainsnapshot>");
+		Path overlay = image.resolveSibling("tuned.s1");
+		String xml = domain.xml(false);
+		assertThat(xml).contains("<source file='" + overlay + "'/>")
+			.contains("<total_iops_sec>1000</total_iops_sec>")
+			.contains("<backingStore type='file'>")
+			.contains("<source file='" + image + "'/>");
+		domain.start();
+		// the overlay under the throttle filter, the image the XML names below it, and the group's limit in place
+		assertThat(domain.qmp("{\"execute\":\"query-block\"}")).contains("\"drv\":\"throttle\"")
+			.contains("\"filename\":\"" + overlay + "\"")
+			.contains("\"backing-filename\":\"" + image + "\"");
+		assertThat(domain.qmp("{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"throttle-virtio-disk0\","
+				+ "\"property\":\"limits\"}}")).contains("\"iops-total\":1000");
+		domain.destroy();
+	}
+
+	@Test
 	void aDiskOnlySnapshotOfARunningDomainSwitchesItsDisksLive() throws Exception {
 		Path image = qcow2("live.qcow2");
 		Domain domain = this.open.driver().define(withDisk("live", image));
