@@ -125,6 +125,27 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 		Set<String> names = all.stream().map(Snapshot::name).collect(Collectors.toSet());
 		all.forEach((snapshot) -> register(snapshot.name()));
 		this.domainMeters.keySet().stream().filter((name) -> !names.contains(name)).toList().forEach(this::remove);
+		removeMetersOfDomainsNotIn(names);
+	}
+
+	/**
+	 * Removes per-domain meters of other binders whose domain is gone: an operation timer is recorded when the
+	 * operation's observation stops, which for {@code undefine} can come after the undefined event removed the
+	 * domain's meters; the next refresh (a scrape) takes it away.
+	 */
+	private void removeMetersOfDomainsNotIn(Set<String> names) {
+		MeterRegistry registry = this.registry;
+		if (registry == null) {
+			return;
+		}
+		registry.getMeters().stream()
+			.filter((meter) -> meter.getId().getName().startsWith(DOMAIN_METER_PREFIX))
+			.filter((meter) -> {
+				String domain = meter.getId().getTag("domain");
+				return domain != null && !names.contains(domain);
+			})
+			.toList()
+			.forEach(registry::remove);
 	}
 
 	private void refreshStatistics(List<Snapshot> all, long deadline) {
