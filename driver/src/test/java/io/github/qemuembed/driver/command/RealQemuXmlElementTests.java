@@ -168,13 +168,15 @@ class RealQemuXmlElementTests {
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}
 
-	static void awaitListening(Process server, java.util.function.BooleanSupplier ready, Path log) throws Exception {
-		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-		while (!ready.getAsBoolean()) {
-			assertThat(server.isAlive()).as(() -> "qemu-nbd ended: " + read(log)).isTrue();
-			assertThat(System.nanoTime()).as("qemu-nbd listening").isLessThan(deadline);
-			Thread.sleep(20);
-		}
+	static void awaitListening(Process server, java.util.function.BooleanSupplier ready, Path log) {
+		// ends as soon as the server listens, or fails at once with its log when it has died
+		org.awaitility.Awaitility.await("qemu-nbd listening")
+			.atMost(java.time.Duration.ofSeconds(20))
+			.pollInterval(java.time.Duration.ofMillis(20))
+			.until(() -> {
+				assertThat(server.isAlive()).as(() -> "qemu-nbd ended: " + read(log)).isTrue();
+				return ready.getAsBoolean();
+			});
 	}
 
 	static String read(Path log) {
