@@ -12,8 +12,9 @@ import io.github.qemuembed.driver.cloudinit.CloudInitSeed;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 
 /**
- * {@code qemu.embed.domains.NAME.cloud-init.*}: builds the seed image ({@code SEEDS/NAME-cidata.iso}, rewritten at
- * every context start) and attaches it to the declared XML as a read-only CD-ROM.
+ * {@code qemu.embed.domains.NAME.cloud-init.*}: builds the seed image
+ * ({@code SEEDS/NAME-cidata.iso}, rewritten at every context start) and attaches it to
+ * the declared XML as a read-only CD-ROM.
  */
 final class DeclaredCloudInit {
 

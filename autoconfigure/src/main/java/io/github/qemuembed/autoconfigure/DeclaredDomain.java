@@ -22,9 +22,11 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.core.io.Resource;
 
 /**
- * A domain declared under {@code qemu.embed.domains}, with its XML read and its settings checked.
+ * A domain declared under {@code qemu.embed.domains}, with its XML read and its settings
+ * checked.
  *
- * @param name the name under {@code qemu.embed.domains}, which must be the XML's {@code <name>}
+ * @param name the name under {@code qemu.embed.domains}, which must be the XML's
+ * {@code <name>}
  * @param xml the libvirt domain XML
  * @param source where the XML came from, for messages
  * @param autostart whether it starts with the context
@@ -45,16 +47,17 @@ public record DeclaredDomain(String name, String xml, String source, boolean aut
 
 	/**
 	 * Reads and checks every declared domain, in declaration order.
-	 * @throws InvalidConfigurationPropertyValueException if a declaration is incomplete or
-	 * contradictory, or its XML cannot be read
+	 * @throws InvalidConfigurationPropertyValueException if a declaration is incomplete
+	 * or contradictory, or its XML cannot be read
 	 */
 	public static List<DeclaredDomain> of(Map<String, QemuEmbedProperties.DeclaredDomain> declared) {
 		return of(declared, null);
 	}
 
 	/**
-	 * Like {@link #of(Map)}; cloud-init seeds ({@code cloud-init.*}) are written to {@code seeds} (a directory under
-	 * the root), or under the temporary directory when it is {@code null}.
+	 * Like {@link #of(Map)}; cloud-init seeds ({@code cloud-init.*}) are written to
+	 * {@code seeds} (a directory under the root), or under the temporary directory when
+	 * it is {@code null}.
 	 */
 	public static List<DeclaredDomain> of(Map<String, QemuEmbedProperties.DeclaredDomain> declared, Path seeds) {
 		List<DeclaredDomain> domains = new ArrayList<>();
@@ -81,8 +84,8 @@ public record DeclaredDomain(String name, String xml, String source, boolean aut
 		}
 		if (!properties.isPersistent() && !properties.isAutostart()) {
 			throw new InvalidConfigurationPropertyValueException(prefix + "persistent", false,
-					"A transient domain exists only while it runs; set " + prefix + "autostart to true, or "
-							+ prefix + "persistent to true");
+					"A transient domain exists only while it runs; set " + prefix + "autostart to true, or " + prefix
+							+ "persistent to true");
 		}
 		String xml = (resource != null) ? read(prefix + "xml", resource) : inline;
 		String source = (resource != null) ? resource.getDescription() : prefix + "inline-xml";
@@ -119,10 +122,11 @@ public record DeclaredDomain(String name, String xml, String source, boolean aut
 	}
 
 	/**
-	 * The XML to define over an existing domain of the same name. Like libvirt, the driver gives a
-	 * definition without {@code <uuid>} a new random UUID, and refuses it for a name that exists
-	 * with another UUID; a declared domain must be redefinable on every start with a persistent
-	 * root, so a declaration without a UUID takes the existing domain's.
+	 * The XML to define over an existing domain of the same name. Like libvirt, the
+	 * driver gives a definition without {@code <uuid>} a new random UUID, and refuses it
+	 * for a name that exists with another UUID; a declared domain must be redefinable on
+	 * every start with a persistent root, so a declaration without a UUID takes the
+	 * existing domain's.
 	 */
 	public String xmlFor(UUID existing) {
 		if (childText(this.xml, "uuid").isPresent()) {
@@ -136,9 +140,9 @@ public record DeclaredDomain(String name, String xml, String source, boolean aut
 	}
 
 	/**
-	 * The text of {@code /domain/name}, if the document is well-formed enough to find it. Anything
-	 * else is left to the driver, which reports XML problems with their path. DTDs and external
-	 * entities are refused.
+	 * The text of {@code /domain/name}, if the document is well-formed enough to find it.
+	 * Anything else is left to the driver, which reports XML problems with their path.
+	 * DTDs and external entities are refused.
 	 */
 	static Optional<String> nameIn(String xml) {
 		return childText(xml, "name");

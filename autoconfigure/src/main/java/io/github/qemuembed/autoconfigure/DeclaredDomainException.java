@@ -1,9 +1,10 @@
 package io.github.qemuembed.autoconfigure;
 
 /**
- * A domain declared under {@code qemu.embed.domains} could not be defined or started. The cause is
- * the driver's error (for XML problems, a
- * {@link io.github.qemuembed.driver.error.ConfigurationException} that names the element path).
+ * A domain declared under {@code qemu.embed.domains} could not be defined or started. The
+ * cause is the driver's error (for XML problems, a
+ * {@link io.github.qemuembed.driver.error.ConfigurationException} that names the element
+ * path).
  */
 public class DeclaredDomainException extends RuntimeException {
 

@@ -26,14 +26,15 @@ import org.w3c.dom.Node;
 import org.xml.sax.InputSource;
 
 /**
- * Records which declared XML a domain was defined from, so that a later start can tell whether the
- * declaration changed. The definition the driver keeps is not the declared text (it assigns device
- * addresses when the domain first starts), so the two cannot be compared directly; instead a digest
- * of the declared XML goes into the domain's {@code <metadata>}, in the starter's own namespace as
- * libvirt wants for applications' data, and survives in the stored and the live definition.
+ * Records which declared XML a domain was defined from, so that a later start can tell
+ * whether the declaration changed. The definition the driver keeps is not the declared
+ * text (it assigns device addresses when the domain first starts), so the two cannot be
+ * compared directly; instead a digest of the declared XML goes into the domain's
+ * {@code <metadata>}, in the starter's own namespace as libvirt wants for applications'
+ * data, and survives in the stored and the live definition.
  * <p>
- * The digest is of the XML as the driver reads and writes it, without secrets: layout and comments
- * do not count as changes, and no digest of a password is ever stored.
+ * The digest is of the XML as the driver reads and writes it, without secrets: layout and
+ * comments do not count as changes, and no digest of a password is ever stored.
  */
 final class DeclaredXmlStamp {
 
@@ -47,14 +48,18 @@ final class DeclaredXmlStamp {
 	private DeclaredXmlStamp() {
 	}
 
-	/** The digest of a declared XML (with its UUID already settled, see {@link DeclaredDomain#xmlFor}). */
+	/**
+	 * The digest of a declared XML (with its UUID already settled, see
+	 * {@link DeclaredDomain#xmlFor}).
+	 */
 	static String digest(String xml) {
 		String canonical;
 		try {
 			canonical = DomainXml.write(DomainXml.parse(xml), false);
 		}
 		catch (RuntimeException ex) {
-			// the driver will refuse it with the path of the problem; any digest will do until then
+			// the driver will refuse it with the path of the problem; any digest will do
+			// until then
 			canonical = xml;
 		}
 		try {
@@ -79,8 +84,8 @@ final class DeclaredXmlStamp {
 	}
 
 	/**
-	 * The XML with the digest added to its {@code <metadata>} (made when missing). XML that cannot be
-	 * parsed is returned unchanged, for the driver to report.
+	 * The XML with the digest added to its {@code <metadata>} (made when missing). XML
+	 * that cannot be parsed is returned unchanged, for the driver to report.
 	 */
 	static String stamped(String xml, String digest) {
 		try {

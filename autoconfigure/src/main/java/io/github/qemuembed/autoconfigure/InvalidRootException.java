@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 
 /**
- * The driver refused the root directory itself (for example a path too long for the UNIX socket
- * paths below it). Raised by the auto-configuration around the driver's own error, so that the
- * failure analysis can name the property to change.
+ * The driver refused the root directory itself (for example a path too long for the UNIX
+ * socket paths below it). Raised by the auto-configuration around the driver's own error,
+ * so that the failure analysis can name the property to change.
  */
 public class InvalidRootException extends IllegalStateException {
 

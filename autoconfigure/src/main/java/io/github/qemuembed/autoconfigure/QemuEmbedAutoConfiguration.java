@@ -28,13 +28,13 @@ import org.springframework.context.annotation.Configuration;
  * Auto-configuration of the embedded QEMU driver: a {@link QemuDriver} opened on
  * {@code qemu.embed.root} (or a temporary root), its {@link AccessPolicy} from
  * {@code qemu.embed.access}, the caller from Spring Security or the web request (see
- * {@link HttpCallerSupplier}), the declared domains
- * started with the context and every running VM stopped with it, and domain events as Spring
- * application events.
+ * {@link HttpCallerSupplier}), the declared domains started with the context and every
+ * running VM stopped with it, and domain events as Spring application events.
  * <p>
- * A user {@link QemuDriver} bean replaces the driver (and the root and policy that only it uses);
- * the lifecycle and the events then work with the user's driver. A user {@link AccessPolicy} or
- * {@link CallerSupplier} bean replaces the one from the properties.
+ * A user {@link QemuDriver} bean replaces the driver (and the root and policy that only
+ * it uses); the lifecycle and the events then work with the user's driver. A user
+ * {@link AccessPolicy} or {@link CallerSupplier} bean replaces the one from the
+ * properties.
  */
 @AutoConfiguration
 @ConditionalOnClass(QemuDriver.class)
@@ -48,7 +48,8 @@ public final class QemuEmbedAutoConfiguration {
 	@ConditionalOnMissingBean
 	QemuEmbedLifecycle qemuEmbedLifecycle(QemuDriver driver, QemuEmbedProperties properties,
 			ObjectProvider<QemuEmbedRoot> root) {
-		// cloud-init seeds live under the root when the starter made it (a user's own driver: the temp directory)
+		// cloud-init seeds live under the root when the starter made it (a user's own
+		// driver: the temp directory)
 		QemuEmbedRoot made = root.getIfAvailable();
 		java.nio.file.Path seeds = (made != null) ? made.path().resolve("lib/qemu/cloud-init") : null;
 		return new QemuEmbedLifecycle(driver, DeclaredDomain.of(properties.getDomains(), seeds),
@@ -119,7 +120,8 @@ public final class QemuEmbedAutoConfiguration {
 				.startTimeout(properties.getStartTimeout())
 				.destroyGracePeriod(properties.getDestroyGracePeriod())
 				.leftovers(leftovers)
-				// detached VMs must outlive this JVM; every other mode wants them to die with it
+				// detached VMs must outlive this JVM; every other mode wants them to die
+				// with it
 				.killWithOwner(mode != ShutdownMode.DETACH);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			QemuDriver driver;
@@ -127,11 +129,13 @@ public final class QemuEmbedAutoConfiguration {
 				driver = QemuDriver.open(builder.build());
 			}
 			catch (InvalidConfigurationException ex) {
-				// at open, before any domain is involved, the only configuration checked is the root's
+				// at open, before any domain is involved, the only configuration checked
+				// is the root's
 				throw new InvalidRootException(root, ex);
 			}
 			logger.info("qemu-embed driver opened on " + (root.isTemporary()
-					? "temporary root " + root.path() + " (deleted when the context closes; set qemu.embed.root to keep state)"
+					? "temporary root " + root.path()
+							+ " (deleted when the context closes; set qemu.embed.root to keep state)"
 					: "root " + root.path()));
 			return driver;
 		}

@@ -41,24 +41,25 @@ import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the declared domains with the context and stops every running VM of the driver when the
- * context stops.
+ * Starts the declared domains with the context and stops every running VM of the driver
+ * when the context stops.
  * <p>
- * <b>Why a {@link SmartLifecycle} and this phase.</b> Spring Boot's Docker Compose support stops its
- * services from a {@code SpringApplicationShutdownHandlers} handler, which runs after the context
- * is closed: right for external services that outlive every bean. Here that would be too late: the
- * driver is a bean, closed (and a temporary root deleted) while the context closes, and a driver
- * cannot stop VMs once closed. Lifecycle beans are stopped before any bean is destroyed, so a
- * {@code SmartLifecycle} stops the VMs while the driver is still open. Its {@link #PHASE} is below
- * the web server's phases ({@code DEFAULT_PHASE - 1024} for graceful shutdown,
- * {@code DEFAULT_PHASE - 2048} for start/stop): lower phases start earlier and stop later, so
- * declared VMs run before the server takes requests, and are stopped only after the server
- * drained its requests and stopped, as well as after any lifecycle bean in the default phase (message
- * listeners, schedulers) that may use them. A handler would also not run with contexts that are not
+ * <b>Why a {@link SmartLifecycle} and this phase.</b> Spring Boot's Docker Compose
+ * support stops its services from a {@code SpringApplicationShutdownHandlers} handler,
+ * which runs after the context is closed: right for external services that outlive every
+ * bean. Here that would be too late: the driver is a bean, closed (and a temporary root
+ * deleted) while the context closes, and a driver cannot stop VMs once closed. Lifecycle
+ * beans are stopped before any bean is destroyed, so a {@code SmartLifecycle} stops the
+ * VMs while the driver is still open. Its {@link #PHASE} is below the web server's phases
+ * ({@code DEFAULT_PHASE - 1024} for graceful shutdown, {@code DEFAULT_PHASE - 2048} for
+ * start/stop): lower phases start earlier and stop later, so declared VMs run before the
+ * server takes requests, and are stopped only after the server drained its requests and
+ * stopped, as well as after any lifecycle bean in the default phase (message listeners,
+ * schedulers) that may use them. A handler would also not run with contexts that are not
  * started by {@code SpringApplication} (tests, {@code ApplicationContextRunner}).
  * <p>
- * {@link #stop()} is synchronous and bounded by {@code qemu.embed.shutdown.timeout}, so the
- * lifecycle processor's per-phase timeout does not apply to it.
+ * {@link #stop()} is synchronous and bounded by {@code qemu.embed.shutdown.timeout}, so
+ * the lifecycle processor's per-phase timeout does not apply to it.
  */
 public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPublisherAware {
 
@@ -67,7 +68,10 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 
 	private static final Log logger = LogFactory.getLog(QemuEmbedLifecycle.class);
 
-	/** How long stop waits, after the VMs are gone, for their STOPPED events to be delivered. */
+	/**
+	 * How long stop waits, after the VMs are gone, for their STOPPED events to be
+	 * delivered.
+	 */
 	private static final Duration EVENT_DRAIN = Duration.ofSeconds(2);
 
 	/** Extra time, beyond the timeout, allowed for forced stops to complete. */
@@ -108,9 +112,10 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 	}
 
 	/**
-	 * Runs the lifecycle's driver calls on a fresh thread that inherits no thread-locals: they are
-	 * the application's own calls, whatever principal the thread that starts or closes the context
-	 * may carry (a test, or a request that triggered a shutdown, with a Spring Security context).
+	 * Runs the lifecycle's driver calls on a fresh thread that inherits no thread-locals:
+	 * they are the application's own calls, whatever principal the thread that starts or
+	 * closes the context may carry (a test, or a request that triggered a shutdown, with
+	 * a Spring Security context).
 	 */
 	private static void runAsApplication(String name, Runnable work) {
 		RuntimeException[] failure = new RuntimeException[1];
@@ -130,12 +135,14 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 	}
 
 	/**
-	 * Waits for the work to end, in timed waits and through interrupts. A context closed by a signal while it
-	 * refreshes (Spring Boot's shutdown hook) interrupts a startup thread that waits without a timeout and,
-	 * should it keep waiting, treats it as stuck in {@code System.exit} and skips the close altogether: the
-	 * domains being started would then be left to die with the JVM, with their run state on disk. A timed
-	 * wait is not taken for stuck, so the close waits for the refresh, and then stops the domains the start
-	 * has just brought up. The work itself is bounded by the driver's start and stop timeouts.
+	 * Waits for the work to end, in timed waits and through interrupts. A context closed
+	 * by a signal while it refreshes (Spring Boot's shutdown hook) interrupts a startup
+	 * thread that waits without a timeout and, should it keep waiting, treats it as stuck
+	 * in {@code System.exit} and skips the close altogether: the domains being started
+	 * would then be left to die with the JVM, with their run state on disk. A timed wait
+	 * is not taken for stuck, so the close waits for the refresh, and then stops the
+	 * domains the start has just brought up. The work itself is bounded by the driver's
+	 * start and stop timeouts.
 	 */
 	private static void awaitEnd(Thread thread) {
 		boolean interrupted = false;
@@ -165,7 +172,8 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 		try {
 			Optional<Domain> existing = this.driver.find(declared.name());
 			if (existing.isEmpty()) {
-				// a UUID now, so that the digest recorded below is the one every later start computes
+				// a UUID now, so that the digest recorded below is the one every later
+				// start computes
 				String xml = declared.xmlFor(UUID.randomUUID());
 				this.driver.define(DeclaredXmlStamp.stamped(xml, DeclaredXmlStamp.digest(xml)));
 				logger.debug("Defined declared domain '" + declared.name() + "' from " + declared.source());
@@ -179,9 +187,10 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 	}
 
 	/**
-	 * An existing domain of a declared name: defined by an earlier start on the same root, maybe still
-	 * running. Its XML (the live one when it runs) records the digest of the declared XML it was defined
-	 * from; when the declaration changed since, {@code on-change} decides.
+	 * An existing domain of a declared name: defined by an earlier start on the same
+	 * root, maybe still running. Its XML (the live one when it runs) records the digest
+	 * of the declared XML it was defined from; when the declaration changed since,
+	 * {@code on-change} decides.
 	 */
 	private void applyChange(DeclaredDomain declared, Domain existing) {
 		String xml = declared.xmlFor(existing.uuid());
@@ -218,10 +227,9 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 			}
 			default -> {
 				this.driver.define(DeclaredXmlStamp.stamped(xml, digest));
-				logger.info(what + ": redefined it (on-change: redefine)" + (running
-						? "; it keeps running on the old definition until its next start (on-change: restart"
-								+ " restarts it now)"
-						: ""));
+				logger.info(what + ": redefined it (on-change: redefine)"
+						+ (running ? "; it keeps running on the old definition until its next start (on-change: restart"
+								+ " restarts it now)" : ""));
 				outcome = DeclaredDomainChangedEvent.Outcome.REDEFINED;
 			}
 		}
@@ -278,7 +286,10 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 		}
 	}
 
-	/** Starts one declared domain; empty when it was already running (reconnected from an earlier run). */
+	/**
+	 * Starts one declared domain; empty when it was already running (reconnected from an
+	 * earlier run).
+	 */
 	private Optional<Domain> startDeclared(DeclaredDomain declared) {
 		Optional<Domain> existing = this.driver.find(declared.name());
 		if (existing.isPresent() && existing.get().status().isActive()) {
@@ -346,7 +357,8 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 					return true;
 				}, this.shutdownTimeout.plus(FORCE_SLACK));
 			}
-			// the driver delivers events on its own thread: let the STOPPED events reach the application's
+			// the driver delivers events on its own thread: let the STOPPED events reach
+			// the application's
 			// listeners while the context can still publish them
 			stopped.await(EVENT_DRAIN);
 		}
@@ -356,8 +368,9 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 	}
 
 	/**
-	 * Shutdown mode {@code agent}: {@code guest-shutdown} where the agent channel is connected; when there is no
-	 * agent, or it does not answer or refuses, the ACPI button with the time that is left.
+	 * Shutdown mode {@code agent}: {@code guest-shutdown} where the agent channel is
+	 * connected; when there is no agent, or it does not answer or refuses, the ACPI
+	 * button with the time that is left.
 	 */
 	static boolean shutdownThroughAgent(Domain domain, Duration wait) {
 		long deadline = System.nanoTime() + wait.toNanos();
@@ -366,8 +379,8 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 				return domain.shutdown(io.github.qemuembed.driver.ShutdownMode.GUEST_AGENT, wait);
 			}
 			catch (GuestAgentException ex) {
-				logger.info("The guest agent of domain '" + domain.name() + "' did not shut it down ("
-						+ ex.getMessage() + "); pressing the ACPI power button instead");
+				logger.info("The guest agent of domain '" + domain.name() + "' did not shut it down (" + ex.getMessage()
+						+ "); pressing the ACPI power button instead");
 			}
 		}
 		Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0));
@@ -407,8 +420,9 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 	}
 
 	/**
-	 * How long guests get to power off: the timeout, less what a forced stop needs afterwards (the
-	 * destroy grace period and a second), so that the whole stop fits in the timeout.
+	 * How long guests get to power off: the timeout, less what a forced stop needs
+	 * afterwards (the destroy grace period and a second), so that the whole stop fits in
+	 * the timeout.
 	 */
 	Duration acpiWait() {
 		Duration reserve = this.destroyGracePeriod.plusSeconds(1);
@@ -418,7 +432,9 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 
 	private interface DomainAction {
 
-		/** @return whether the domain stopped on its own (graceful) */
+		/**
+		 * @return whether the domain stopped on its own (graceful)
+		 */
 		boolean apply(Domain domain);
 
 	}
@@ -446,7 +462,8 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 				catch (ExecutionException ex) {
 					Throwable cause = ex.getCause();
 					if (!(cause instanceof InvalidOperationException || cause instanceof DomainNotFoundException)) {
-						// already stopped or gone in the meantime is fine; anything else is worth a warning
+						// already stopped or gone in the meantime is fine; anything else
+						// is worth a warning
 						logger.warn("Could not stop domain '" + name + "': " + cause.getMessage(), cause);
 					}
 				}

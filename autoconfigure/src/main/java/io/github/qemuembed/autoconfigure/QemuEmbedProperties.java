@@ -18,8 +18,8 @@ import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Configuration of the embedded QEMU driver, its access policy, its declared domains and what
- * happens to its VMs when the application context starts and stops.
+ * Configuration of the embedded QEMU driver, its access policy, its declared domains and
+ * what happens to its VMs when the application context starts and stops.
  */
 @ConfigurationProperties("qemu.embed")
 @Validated
@@ -33,10 +33,10 @@ public class QemuEmbedProperties implements Validator {
 	private boolean enabled = true;
 
 	/**
-	 * Root directory holding all of the driver's state (libvirt's embedded layout). When unset, a
-	 * private temporary root is created under the system temp directory and deleted when the
-	 * context closes; when set, definitions persist across restarts. Keep it short: QEMU's UNIX
-	 * socket paths under it are limited to 107 bytes.
+	 * Root directory holding all of the driver's state (libvirt's embedded layout). When
+	 * unset, a private temporary root is created under the system temp directory and
+	 * deleted when the context closes; when set, definitions persist across restarts.
+	 * Keep it short: QEMU's UNIX socket paths under it are limited to 107 bytes.
 	 */
 	private Path root;
 
@@ -76,8 +76,8 @@ public class QemuEmbedProperties implements Validator {
 	private final Security security = new Security();
 
 	/**
-	 * Declared domains, by domain name: defined when the context starts and, with 'autostart',
-	 * started with it.
+	 * Declared domains, by domain name: defined when the context starts and, with
+	 * 'autostart', started with it.
 	 */
 	private Map<String, DeclaredDomain> domains = new LinkedHashMap<>();
 
@@ -166,8 +166,8 @@ public class QemuEmbedProperties implements Validator {
 	}
 
 	/**
-	 * The binder validates a properties object that is a {@link Validator} with itself, with or
-	 * without a Bean Validation provider on the classpath.
+	 * The binder validates a properties object that is a {@link Validator} with itself,
+	 * with or without a Bean Validation provider on the classpath.
 	 */
 	@Override
 	public boolean supports(Class<?> type) {
@@ -180,32 +180,32 @@ public class QemuEmbedProperties implements Validator {
 	}
 
 	/**
-	 * The access policy the driver is opened with. Ignored when the application defines its own
-	 * {@code AccessPolicy} bean.
+	 * The access policy the driver is opened with. Ignored when the application defines
+	 * its own {@code AccessPolicy} bean.
 	 */
 	public static class Access {
 
 		/**
-		 * What happens to the application's own calls (made by its code outside of any web
-		 * request, such as the starter's lifecycle): 'allow' them all, 'deny' them all, or check
-		 * them against the 'rules' like any other call. A call from a web request is never an
-		 * application call.
+		 * What happens to the application's own calls (made by its code outside of any
+		 * web request, such as the starter's lifecycle): 'allow' them all, 'deny' them
+		 * all, or check them against the 'rules' like any other call. A call from a web
+		 * request is never an application call.
 		 */
 		private ApplicationCalls applicationCalls = ApplicationCalls.ALLOW;
 
 		/**
-		 * What anonymous callers (web requests without an authenticated principal, with or
-		 * without Spring Security) may do when no rule naming the principal 'anonymous' matches:
-		 * 'read-only' (list and read domains), 'deny' (nothing) or 'allow' (everything, including
-		 * start, stop and destroy: anyone who reaches the HTTP port controls every VM; logged as a
-		 * warning at start-up).
+		 * What anonymous callers (web requests without an authenticated principal, with
+		 * or without Spring Security) may do when no rule naming the principal
+		 * 'anonymous' matches: 'read-only' (list and read domains), 'deny' (nothing) or
+		 * 'allow' (everything, including start, stop and destroy: anyone who reaches the
+		 * HTTP port controls every VM; logged as a warning at start-up).
 		 */
 		private AnonymousCalls anonymousCalls = AnonymousCalls.READ_ONLY;
 
 		/**
-		 * Rules checked in order for calls made by a principal; the first rule that matches
-		 * decides. A call that no rule matches is denied. A rule applies to anonymous callers
-		 * only when its 'principals' name 'anonymous'.
+		 * Rules checked in order for calls made by a principal; the first rule that
+		 * matches decides. A call that no rule matches is denied. A rule applies to
+		 * anonymous callers only when its 'principals' name 'anonymous'.
 		 */
 		private List<Rule> rules = new ArrayList<>();
 
@@ -242,12 +242,18 @@ public class QemuEmbedProperties implements Validator {
 		ALLOW,
 		/** Denied, whatever the rules say. */
 		DENY,
-		/** Checked against the rules; only rules that name no principal, role or authority can match them. */
+		/**
+		 * Checked against the rules; only rules that name no principal, role or authority
+		 * can match them.
+		 */
 		RULES
 
 	}
 
-	/** How calls from anonymous callers are decided when no rule naming 'anonymous' matches. */
+	/**
+	 * How calls from anonymous callers are decided when no rule naming 'anonymous'
+	 * matches.
+	 */
 	public enum AnonymousCalls {
 
 		/**
@@ -270,27 +276,29 @@ public class QemuEmbedProperties implements Validator {
 	}
 
 	/**
-	 * One access rule. A rule matches a call when the permission, the domain and the caller all
-	 * match; an empty list of principals, roles and authorities matches every caller.
+	 * One access rule. A rule matches a call when the permission, the domain and the
+	 * caller all match; an empty list of principals, roles and authorities matches every
+	 * caller.
 	 */
 	public static class Rule {
 
 		/**
-		 * Permissions the rule covers, with libvirt's names ('domain.start'), a wildcard per
-		 * object ('domain.*') or '*' for all.
+		 * Permissions the rule covers, with libvirt's names ('domain.start'), a wildcard
+		 * per object ('domain.*') or '*' for all.
 		 */
 		private List<String> permissions = new ArrayList<>(List.of("*"));
 
 		/**
-		 * Domain name patterns the rule covers; '*' matches any run of characters. Permissions
-		 * that are not about a domain ('connect.*') match only the pattern '*'.
+		 * Domain name patterns the rule covers; '*' matches any run of characters.
+		 * Permissions that are not about a domain ('connect.*') match only the pattern
+		 * '*'.
 		 */
 		private List<String> domains = new ArrayList<>(List.of("*"));
 
 		/**
-		 * Principal names the rule applies to (any of them). 'anonymous' names the anonymous
-		 * callers (web requests without an authenticated principal), never a principal of that
-		 * name.
+		 * Principal names the rule applies to (any of them). 'anonymous' names the
+		 * anonymous callers (web requests without an authenticated principal), never a
+		 * principal of that name.
 		 */
 		private List<String> principals = new ArrayList<>();
 
@@ -363,9 +371,10 @@ public class QemuEmbedProperties implements Validator {
 	public static class Shutdown {
 
 		/**
-		 * How running VMs are stopped when the context closes: 'graceful' asks each guest to
-		 * power off (ACPI) and forces it after the timeout, 'destroy' stops them at once, 'detach'
-		 * leaves them running for the next start on the same root to reconnect (needs 'root').
+		 * How running VMs are stopped when the context closes: 'graceful' asks each guest
+		 * to power off (ACPI) and forces it after the timeout, 'destroy' stops them at
+		 * once, 'detach' leaves them running for the next start on the same root to
+		 * reconnect (needs 'root').
 		 */
 		private ShutdownMode mode = ShutdownMode.GRACEFUL;
 
@@ -395,11 +404,14 @@ public class QemuEmbedProperties implements Validator {
 	/** How running VMs are stopped when the context closes. */
 	public enum ShutdownMode {
 
-		/** ACPI power-off, then a forced stop of the guests still running at the timeout. */
+		/**
+		 * ACPI power-off, then a forced stop of the guests still running at the timeout.
+		 */
 		GRACEFUL,
 		/**
-		 * Like graceful, but through the guest agent ({@code guest-shutdown}) for domains whose agent channel is
-		 * connected; ACPI for the others and when the agent does not answer.
+		 * Like graceful, but through the guest agent ({@code guest-shutdown}) for domains
+		 * whose agent channel is connected; ACPI for the others and when the agent does
+		 * not answer.
 		 */
 		AGENT,
 		/** Immediate stop: SIGTERM, then SIGKILL. */
@@ -413,9 +425,9 @@ public class QemuEmbedProperties implements Validator {
 	public static class Startup {
 
 		/**
-		 * What to do with VMs still running from an earlier run on the same root: 'destroy' or
-		 * 'reconnect'. When unset: 'reconnect' if shutdown.mode is 'detach', 'destroy'
-		 * otherwise.
+		 * What to do with VMs still running from an earlier run on the same root:
+		 * 'destroy' or 'reconnect'. When unset: 'reconnect' if shutdown.mode is 'detach',
+		 * 'destroy' otherwise.
 		 */
 		private LeftoverPolicy leftovers;
 
@@ -450,22 +462,22 @@ public class QemuEmbedProperties implements Validator {
 		private boolean autostart;
 
 		/**
-		 * Whether the domain is defined persistently (kept under the root); a transient domain
-		 * exists only while it runs, so it must also be 'autostart'.
+		 * Whether the domain is defined persistently (kept under the root); a transient
+		 * domain exists only while it runs, so it must also be 'autostart'.
 		 */
 		private boolean persistent = true;
 
 		/**
-		 * What to do when the declared XML differs from the one the existing domain (defined, or
-		 * still running from an earlier run) was defined from: 'keep' the existing definition,
-		 * 'redefine' it (a running VM keeps its old definition until its next start), or 'restart' a
-		 * running VM on the new definition.
+		 * What to do when the declared XML differs from the one the existing domain
+		 * (defined, or still running from an earlier run) was defined from: 'keep' the
+		 * existing definition, 'redefine' it (a running VM keeps its old definition until
+		 * its next start), or 'restart' a running VM on the new definition.
 		 */
 		private OnChange onChange = OnChange.REDEFINE;
 
 		/**
-		 * A cloud-init NoCloud seed for the domain: built as an ISO 9660 image labelled 'cidata' and attached as a
-		 * read-only CD-ROM when any of its files is set.
+		 * A cloud-init NoCloud seed for the domain: built as an ISO 9660 image labelled
+		 * 'cidata' and attached as a read-only CD-ROM when any of its files is set.
 		 */
 		private final CloudInit cloudInit = new CloudInit();
 
@@ -516,8 +528,9 @@ public class QemuEmbedProperties implements Validator {
 	}
 
 	/**
-	 * The files of a declared domain's cloud-init seed, each either a resource ('classpath:...', 'file:...') or
-	 * inline text; the two forms of one file are exclusive.
+	 * The files of a declared domain's cloud-init seed, each either a resource
+	 * ('classpath:...', 'file:...') or inline text; the two forms of one file are
+	 * exclusive.
 	 */
 	public static class CloudInit {
 
@@ -527,7 +540,9 @@ public class QemuEmbedProperties implements Validator {
 		/** The 'meta-data' text itself. */
 		private String inlineMetaData;
 
-		/** Location of the 'user-data' file (#cloud-config, a script, or MIME multipart). */
+		/**
+		 * Location of the 'user-data' file (#cloud-config, a script, or MIME multipart).
+		 */
 		private Resource userData;
 
 		/** The 'user-data' text itself. */
@@ -539,7 +554,10 @@ public class QemuEmbedProperties implements Validator {
 		/** The optional 'vendor-data' text itself. */
 		private String inlineVendorData;
 
-		/** Location of the optional 'network-config' file (network configuration version 1 or 2). */
+		/**
+		 * Location of the optional 'network-config' file (network configuration version 1
+		 * or 2).
+		 */
 		private Resource networkConfig;
 
 		/** The optional 'network-config' text itself. */
@@ -618,17 +636,26 @@ public class QemuEmbedProperties implements Validator {
 
 	}
 
-	/** What happens when a declared domain's XML changed since the existing domain was defined. */
+	/**
+	 * What happens when a declared domain's XML changed since the existing domain was
+	 * defined.
+	 */
 	public enum OnChange {
 
-		/** The existing definition stays; the declared XML is ignored until the domain is undefined. */
+		/**
+		 * The existing definition stays; the declared XML is ignored until the domain is
+		 * undefined.
+		 */
 		KEEP,
 		/**
-		 * The declared XML is defined; a running VM keeps its old definition until it next starts (as
-		 * libvirt does when a running domain is redefined).
+		 * The declared XML is defined; a running VM keeps its old definition until it
+		 * next starts (as libvirt does when a running domain is redefined).
 		 */
 		REDEFINE,
-		/** The declared XML is defined and a running VM is shut down and started again on it. */
+		/**
+		 * The declared XML is defined and a running VM is shut down and started again on
+		 * it.
+		 */
 		RESTART
 
 	}
@@ -637,23 +664,25 @@ public class QemuEmbedProperties implements Validator {
 	public static class Actuator {
 
 		/**
-		 * Whether the 'qemu' endpoint offers write operations (start, shutdown, destroy, reboot,
-		 * suspend, resume). Deprecated: true stands for management.endpoint.qemu.access=unrestricted,
-		 * Boot's own switch, unless that is set.
+		 * Whether the 'qemu' endpoint offers write operations (start, shutdown, destroy,
+		 * reboot, suspend, resume). Deprecated: true stands for
+		 * management.endpoint.qemu.access=unrestricted, Boot's own switch, unless that is
+		 * set.
 		 */
 		private boolean writeOperations;
 
 		/**
-		 * Longest time health, the endpoint and metrics wait for one VM's figures; a VM that does
-		 * not answer in time is reported with its last known values, marked stale.
+		 * Longest time health, the endpoint and metrics wait for one VM's figures; a VM
+		 * that does not answer in time is reported with its last known values, marked
+		 * stale.
 		 */
 		private Duration timeout = Duration.ofSeconds(2);
 
 		/**
-		 * Health status of the 'qemu' contributor while a VM that crashed has not been started
-		 * again. The default, DEGRADED, is not in the default status order, so it shows in the
-		 * component but leaves the aggregate status and the HTTP code (200) alone; use
-		 * OUT_OF_SERVICE or DOWN to fail readiness instead.
+		 * Health status of the 'qemu' contributor while a VM that crashed has not been
+		 * started again. The default, DEGRADED, is not in the default status order, so it
+		 * shows in the component but leaves the aggregate status and the HTTP code (200)
+		 * alone; use OUT_OF_SERVICE or DOWN to fail readiness instead.
 		 */
 		private String crashedStatus = "DEGRADED";
 
@@ -691,10 +720,10 @@ public class QemuEmbedProperties implements Validator {
 	public static class Security {
 
 		/**
-		 * Whether to refuse to start, instead of logging a warning, when write operations are on
-		 * and either the server or management port listens on a non-loopback address without
-		 * Spring Security, or the server is reactive (its requests cannot be told from the
-		 * application's own calls).
+		 * Whether to refuse to start, instead of logging a warning, when write operations
+		 * are on and either the server or management port listens on a non-loopback
+		 * address without Spring Security, or the server is reactive (its requests cannot
+		 * be told from the application's own calls).
 		 */
 		private boolean strict;
 

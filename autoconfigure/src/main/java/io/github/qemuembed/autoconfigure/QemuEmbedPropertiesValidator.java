@@ -6,12 +6,13 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * Checks {@link QemuEmbedProperties} when they are bound, so that a value that cannot work fails
- * start-up with the key that holds it instead of failing later, far from its cause. A Spring
- * {@link Validator} rather than Bean Validation constraints: it needs no validation provider on the
- * application's classpath. The cross-field checks that need more than the properties (a readable
- * XML resource, a persistent root) stay where that is known: {@link DeclaredDomain#of} and the root bean. Each message
- * says what to change; {@code InvalidPropertiesFailureAnalyzer} reports them with key and value.
+ * Checks {@link QemuEmbedProperties} when they are bound, so that a value that cannot
+ * work fails start-up with the key that holds it instead of failing later, far from its
+ * cause. A Spring {@link Validator} rather than Bean Validation constraints: it needs no
+ * validation provider on the application's classpath. The cross-field checks that need
+ * more than the properties (a readable XML resource, a persistent root) stay where that
+ * is known: {@link DeclaredDomain#of} and the root bean. Each message says what to
+ * change; {@code InvalidPropertiesFailureAnalyzer} reports them with key and value.
  */
 final class QemuEmbedPropertiesValidator implements Validator {
 

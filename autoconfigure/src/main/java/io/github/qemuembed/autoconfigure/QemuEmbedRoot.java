@@ -14,9 +14,10 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * The root directory the auto-configured driver uses: the configured {@code qemu.embed.root}, or a
- * private temporary directory that is deleted when the context closes. The driver bean depends on
- * this bean, so the driver is closed before a temporary root is deleted.
+ * The root directory the auto-configured driver uses: the configured
+ * {@code qemu.embed.root}, or a private temporary directory that is deleted when the
+ * context closes. The driver bean depends on this bean, so the driver is closed before a
+ * temporary root is deleted.
  */
 public final class QemuEmbedRoot implements DisposableBean {
 
@@ -37,8 +38,8 @@ public final class QemuEmbedRoot implements DisposableBean {
 	}
 
 	/**
-	 * A new, empty, temporary root under the system temp directory. Its name is short because the
-	 * VMs' UNIX socket paths under it are limited to 107 bytes.
+	 * A new, empty, temporary root under the system temp directory. Its name is short
+	 * because the VMs' UNIX socket paths under it are limited to 107 bytes.
 	 */
 	public static QemuEmbedRoot temporary() {
 		try {

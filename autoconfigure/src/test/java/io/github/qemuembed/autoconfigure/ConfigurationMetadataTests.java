@@ -14,9 +14,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The configuration metadata that the processor generates (merged with the additional metadata) is
- * what IDEs show: every {@code qemu.embed.*} key has a description, the health and info switches are
- * there, and the string keys with a known set of values have hints.
+ * The configuration metadata that the processor generates (merged with the additional
+ * metadata) is what IDEs show: every {@code qemu.embed.*} key has a description, the
+ * health and info switches are there, and the string keys with a known set of values have
+ * hints.
  */
 class ConfigurationMetadataTests {
 
@@ -46,8 +47,7 @@ class ConfigurationMetadataTests {
 			}
 		}
 		assertThat(names).contains("qemu.embed.root", "qemu.embed.shutdown.mode", "qemu.embed.secondary.network");
-		assertThat(undescribed).as("qemu.embed properties without a description (add javadoc to the field)")
-			.isEmpty();
+		assertThat(undescribed).as("qemu.embed properties without a description (add javadoc to the field)").isEmpty();
 	}
 
 	@Test

@@ -17,7 +17,10 @@ import io.github.qemuembed.driver.cloudinit.CloudInitSeed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** {@code qemu.embed.domains.NAME.cloud-init.*}: the seed written under the root and attached to the XML. */
+/**
+ * {@code qemu.embed.domains.NAME.cloud-init.*}: the seed written under the root and
+ * attached to the XML.
+ */
 class DeclaredCloudInitTests {
 
 	private static final String XML = "<domain type='kvm'><name>web</name><memory>65536</memory>"
@@ -37,10 +40,13 @@ class DeclaredCloudInitTests {
 	void inlineAndResourceFilesMakeASeedAttachedAsACdrom() throws Exception {
 		QemuEmbedProperties.DeclaredDomain properties = declared();
 		properties.getCloudInit().setInlineMetaData("instance-id: web-1\n");
-		properties.getCloudInit().setUserData(new ByteArrayResource("#cloud-config\n".getBytes(StandardCharsets.UTF_8)));
+		properties.getCloudInit()
+			.setUserData(new ByteArrayResource("#cloud-config\n".getBytes(StandardCharsets.UTF_8)));
 		DeclaredDomain domain = DeclaredDomain.of("web", properties, this.seeds);
 		Path image = this.seeds.resolve("web-cidata.iso");
-		assertThat(domain.xml()).contains("device='cdrom'").contains(image.toString()).contains("<readonly/>")
+		assertThat(domain.xml()).contains("device='cdrom'")
+			.contains(image.toString())
+			.contains("<readonly/>")
 			.contains("bus='scsi'");
 		Process blkid = new ProcessBuilder(List.of("blkid", "-p", "-o", "export", image.toString())).start();
 		assertThat(blkid.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -84,7 +90,8 @@ class DeclaredCloudInitTests {
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> DeclaredDomain.of("web", properties, this.seeds))
 			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("qemu.embed.domains.web.cloud-init"))
-			.withMessageContaining("too large").withMessageContaining("8 MiB");
+			.withMessageContaining("too large")
+			.withMessageContaining("8 MiB");
 		assertThat(this.seeds.resolve("web-cidata.iso")).doesNotExist();
 	}
 

@@ -25,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code qemu.embed.domains.NAME.on-change} with the real driver and real, guest-less QEMU: a
- * context on a persistent root is started twice, the second time with the declared XML changed (or
- * not), with the domain left running by the first ({@code detach}) or only defined.
+ * {@code qemu.embed.domains.NAME.on-change} with the real driver and real, guest-less
+ * QEMU: a context on a persistent root is started twice, the second time with the
+ * declared XML changed (or not), with the domain left running by the first
+ * ({@code detach}) or only defined.
  */
 class DeclaredDomainChangeTests {
 
@@ -67,7 +68,8 @@ class DeclaredDomainChangeTests {
 	/** The first run: alpha with 64 MiB, left running for the second run to reconnect. */
 	private long runDetached() {
 		List<Long> pids = new CopyOnWriteArrayList<>();
-		this.runner.withPropertyValues(declared(64, true)).withPropertyValues("qemu.embed.shutdown.mode=detach")
+		this.runner.withPropertyValues(declared(64, true))
+			.withPropertyValues("qemu.embed.shutdown.mode=detach")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				pids.add(context.getBean(QemuDriver.class).lookup("alpha").info().pid().getAsLong());

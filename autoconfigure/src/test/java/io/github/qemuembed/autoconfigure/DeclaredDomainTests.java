@@ -14,8 +14,7 @@ class DeclaredDomainTests {
 
 	@Test
 	void nestedNameElementsAreNotTheDomainName() {
-		assertThat(DeclaredDomain.nameIn("<domain><devices><disk><name>x</name></disk></devices></domain>"))
-			.isEmpty();
+		assertThat(DeclaredDomain.nameIn("<domain><devices><disk><name>x</name></disk></devices></domain>")).isEmpty();
 	}
 
 	@Test
@@ -34,10 +33,11 @@ class DeclaredDomainTests {
 	@Test
 	void redefinitionWithoutUuidTakesTheExistingOne() {
 		java.util.UUID uuid = java.util.UUID.randomUUID();
-		DeclaredDomain declared = new DeclaredDomain("web", "<domain type='kvm'><name>web</name><vcpu>1</vcpu></domain>",
-				"test", true, true);
+		DeclaredDomain declared = new DeclaredDomain("web",
+				"<domain type='kvm'><name>web</name><vcpu>1</vcpu></domain>", "test", true, true);
 		String xml = declared.xmlFor(uuid);
-		assertThat(xml).isEqualTo("<domain type='kvm'><name>web</name><uuid>" + uuid + "</uuid><vcpu>1</vcpu></domain>");
+		assertThat(xml)
+			.isEqualTo("<domain type='kvm'><name>web</name><uuid>" + uuid + "</uuid><vcpu>1</vcpu></domain>");
 		assertThat(DeclaredDomain.nameIn(xml)).contains("web");
 	}
 

@@ -23,7 +23,8 @@ class DeclaredXmlStampTests {
 
 	@Test
 	void layoutAndCommentsAreNotChanges() {
-		String relaid = "<!-- the web VM -->\n" + XML.replace("\n  ", "\n        ").replace("unit='MiB'>64", "unit='KiB'>65536");
+		String relaid = "<!-- the web VM -->\n"
+				+ XML.replace("\n  ", "\n        ").replace("unit='MiB'>64", "unit='KiB'>65536");
 		assertThat(DeclaredXmlStamp.digest(relaid)).isEqualTo(DeclaredXmlStamp.digest(XML)).hasSize(64);
 	}
 
@@ -44,7 +45,8 @@ class DeclaredXmlStampTests {
 
 	@Test
 	void theApplicationsOwnMetadataIsKept() {
-		String own = XML.replace("</vcpu>", "</vcpu>\n  <metadata><app:owner xmlns:app='urn:example:app'>ops</app:owner></metadata>");
+		String own = XML.replace("</vcpu>",
+				"</vcpu>\n  <metadata><app:owner xmlns:app='urn:example:app'>ops</app:owner></metadata>");
 		String stamped = DeclaredXmlStamp.stamped(own, DeclaredXmlStamp.digest(own));
 		String kept = DomainXml.write(DomainXml.parse(stamped), false);
 		assertThat(kept).contains("urn:example:app").contains(">ops<");

@@ -12,8 +12,8 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
 
 /**
- * Runs the failure analyzers registered in {@code META-INF/spring.factories} (Boot's and ours) on
- * a startup failure, as {@code SpringApplication} does when it reports one.
+ * Runs the failure analyzers registered in {@code META-INF/spring.factories} (Boot's and
+ * ours) on a startup failure, as {@code SpringApplication} does when it reports one.
  */
 public final class FailureAnalysisSupport {
 
@@ -25,7 +25,8 @@ public final class FailureAnalysisSupport {
 			.and(Environment.class, new StandardEnvironment());
 		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
 			.load(FailureAnalyzer.class, arguments, (type, name, ex) -> {
-				// analyzers for classes not on this test's classpath (such as Spring Web's) are skipped
+				// analyzers for classes not on this test's classpath (such as Spring
+				// Web's) are skipped
 			});
 		for (FailureAnalyzer analyzer : analyzers) {
 			FailureAnalysis analysis = analyzer.analyze(failure);

@@ -8,8 +8,9 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Collects what the starter logs (through commons-logging, which goes to java.util.logging when,
- * as in these tests, no other logging system is on the classpath), as {@code LEVEL message}.
+ * Collects what the starter logs (through commons-logging, which goes to
+ * java.util.logging when, as in these tests, no other logging system is on the
+ * classpath), as {@code LEVEL message}.
  */
 public final class LogRecords extends Handler implements AutoCloseable {
 

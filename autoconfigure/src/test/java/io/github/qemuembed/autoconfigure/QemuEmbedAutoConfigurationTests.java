@@ -26,9 +26,10 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Wiring tests of {@link QemuEmbedAutoConfiguration}: conditions, back-off, property binding and
- * failure analysis. Contexts that need a driver get a {@link WiringTestDriver} (no QEMU); the
- * driver itself is exercised against real QEMU in the context tests that open it.
+ * Wiring tests of {@link QemuEmbedAutoConfiguration}: conditions, back-off, property
+ * binding and failure analysis. Contexts that need a driver get a
+ * {@link WiringTestDriver} (no QEMU); the driver itself is exercised against real QEMU in
+ * the context tests that open it.
  */
 class QemuEmbedAutoConfigurationTests {
 
@@ -85,8 +86,8 @@ class QemuEmbedAutoConfigurationTests {
 
 	@Test
 	void theCallerComesFromSpringSecurityOrTheWebRequest() {
-		this.withTestDriver.run((context) -> assertThat(context).getBean(CallerSupplier.class)
-			.isInstanceOf(HttpCallerSupplier.class));
+		this.withTestDriver
+			.run((context) -> assertThat(context).getBean(CallerSupplier.class).isInstanceOf(HttpCallerSupplier.class));
 	}
 
 	@Test
@@ -174,8 +175,8 @@ class QemuEmbedAutoConfigurationTests {
 	@Test
 	void transientDeclaredDomainIsCreatedNotDefined() {
 		this.withTestDriver
-			.withPropertyValues("qemu.embed.domains.web.inline-xml=" + WEB_XML,
-					"qemu.embed.domains.web.autostart=true", "qemu.embed.domains.web.persistent=false")
+			.withPropertyValues("qemu.embed.domains.web.inline-xml=" + WEB_XML, "qemu.embed.domains.web.autostart=true",
+					"qemu.embed.domains.web.persistent=false")
 			.run((context) -> assertThat(context.getBean(WiringTestDriver.class).calls)
 				.containsExactly("createTransient web", "start web"));
 	}
@@ -218,9 +219,8 @@ class QemuEmbedAutoConfigurationTests {
 		WiringTestDriver driver = new WiringTestDriver();
 		driver.failStartOf = "db";
 		this.runner.withBean(QemuDriver.class, () -> driver)
-			.withPropertyValues("qemu.embed.domains.web.inline-xml=" + WEB_XML,
-					"qemu.embed.domains.web.autostart=true", "qemu.embed.domains.db.inline-xml=" + DB_XML,
-					"qemu.embed.domains.db.autostart=true")
+			.withPropertyValues("qemu.embed.domains.web.inline-xml=" + WEB_XML, "qemu.embed.domains.web.autostart=true",
+					"qemu.embed.domains.db.inline-xml=" + DB_XML, "qemu.embed.domains.db.autostart=true")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
@@ -257,8 +257,7 @@ class QemuEmbedAutoConfigurationTests {
 	@Test
 	void eventListenerIsRemovedWhenTheContextCloses() {
 		WiringTestDriver driver = new WiringTestDriver();
-		this.runner.withBean(QemuDriver.class, () -> driver)
-			.run((context) -> assertThat(driver.listeners).hasSize(1));
+		this.runner.withBean(QemuDriver.class, () -> driver).run((context) -> assertThat(driver.listeners).hasSize(1));
 		assertThat(driver.listeners).isEmpty();
 	}
 
@@ -287,8 +286,7 @@ class QemuEmbedAutoConfigurationTests {
 	void unknownShutdownModeFailsWithAnalysis() {
 		this.withTestDriver.withPropertyValues("qemu.embed.shutdown.mode=gentle").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(FailureAnalysisSupport.text(context.getStartupFailure()))
-				.contains("qemu.embed.shutdown.mode")
+			assertThat(FailureAnalysisSupport.text(context.getStartupFailure())).contains("qemu.embed.shutdown.mode")
 				.contains("gentle");
 		});
 	}

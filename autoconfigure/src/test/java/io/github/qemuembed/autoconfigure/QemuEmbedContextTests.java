@@ -39,9 +39,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The auto-configuration with the real driver and real, guest-less QEMU ({@code q35}, 64 MiB, no
- * disk, no kernel): declared domains, the shutdown modes, reconnecting, the access policy with
- * Spring Security, events and the failure analyses of a driver that cannot open.
+ * The auto-configuration with the real driver and real, guest-less QEMU ({@code q35}, 64
+ * MiB, no disk, no kernel): declared domains, the shutdown modes, reconnecting, the
+ * access policy with Spring Security, events and the failure analyses of a driver that
+ * cannot open.
  */
 class QemuEmbedContextTests {
 
@@ -86,19 +87,21 @@ class QemuEmbedContextTests {
 	void declaredDomainsAutostartAndDestroyModeLeavesNoQemu() {
 		List<DomainLifecycleEvent> events = new CopyOnWriteArrayList<>();
 		this.runner.withPropertyValues(twoDomains("destroy"))
-			.withBean("recorder", ApplicationListener.class, () -> (ApplicationListener<DomainLifecycleEvent>) events::add)
+			.withBean("recorder", ApplicationListener.class,
+					() -> (ApplicationListener<DomainLifecycleEvent>) events::add)
 			.run((context) -> {
-			assertThat(context).hasNotFailed();
-			QemuDriver driver = context.getBean(QemuDriver.class);
-			assertThat(driver.lookup("alpha").status().state()).isEqualTo(DomainState.RUNNING);
-			assertThat(driver.lookup("beta").status().state()).isEqualTo(DomainState.RUNNING);
-			assertThat(driver.lookup("beta").isPersistent()).isFalse();
-			assertThat(driver.lookup("gamma").status().state()).isEqualTo(DomainState.SHUTOFF);
-			assertThat(driver.lookup("gamma").isPersistent()).isTrue();
-			assertThat(QemuProcesses.under(this.root)).hasSize(2);
-		});
+				assertThat(context).hasNotFailed();
+				QemuDriver driver = context.getBean(QemuDriver.class);
+				assertThat(driver.lookup("alpha").status().state()).isEqualTo(DomainState.RUNNING);
+				assertThat(driver.lookup("beta").status().state()).isEqualTo(DomainState.RUNNING);
+				assertThat(driver.lookup("beta").isPersistent()).isFalse();
+				assertThat(driver.lookup("gamma").status().state()).isEqualTo(DomainState.SHUTOFF);
+				assertThat(driver.lookup("gamma").isPersistent()).isTrue();
+				assertThat(QemuProcesses.under(this.root)).hasSize(2);
+			});
 		assertThat(QemuProcesses.under(this.root)).isEmpty();
-		// the STOPPED events of the shutdown reach the application before the context is gone
+		// the STOPPED events of the shutdown reach the application before the context is
+		// gone
 		assertThat(events).filteredOn(DomainStoppedEvent.class::isInstance)
 			.extracting(DomainLifecycleEvent::getDomainName, (e) -> ((DomainStoppedEvent) e).getReason())
 			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("alpha", StateReason.SHUTOFF_DESTROYED),
@@ -107,7 +110,8 @@ class QemuEmbedContextTests {
 
 	@Test
 	void gracefulModeForcesOffGuestsThatDoNotPowerOffAndLeavesNoQemu() {
-		// a guest-less VM never answers the ACPI power button: this is the forced path within the timeout
+		// a guest-less VM never answers the ACPI power button: this is the forced path
+		// within the timeout
 		this.runner.withPropertyValues(twoDomains("graceful"))
 			.run((context) -> assertThat(QemuProcesses.under(this.root)).hasSize(2));
 		assertThat(QemuProcesses.under(this.root)).isEmpty();
@@ -116,14 +120,16 @@ class QemuEmbedContextTests {
 	@Test
 	void temporaryRootIsDeletedWithTheContext() {
 		List<Path> roots = new CopyOnWriteArrayList<>();
-		this.runner.withPropertyValues("qemu.embed.domains.alpha.inline-xml=" + GUESTLESS.formatted("alpha"),
-				"qemu.embed.domains.alpha.autostart=true", "qemu.embed.shutdown.mode=destroy").run((context) -> {
-					Path temporary = context.getBean(QemuDriver.class).root();
-					roots.add(temporary);
-					assertThat(context.getBean(QemuEmbedRoot.class).isTemporary()).isTrue();
-					assertThat(temporary).isDirectory().startsWith(Path.of(System.getProperty("java.io.tmpdir")));
-					assertThat(QemuProcesses.under(temporary)).hasSize(1);
-				});
+		this.runner
+			.withPropertyValues("qemu.embed.domains.alpha.inline-xml=" + GUESTLESS.formatted("alpha"),
+					"qemu.embed.domains.alpha.autostart=true", "qemu.embed.shutdown.mode=destroy")
+			.run((context) -> {
+				Path temporary = context.getBean(QemuDriver.class).root();
+				roots.add(temporary);
+				assertThat(context.getBean(QemuEmbedRoot.class).isTemporary()).isTrue();
+				assertThat(temporary).isDirectory().startsWith(Path.of(System.getProperty("java.io.tmpdir")));
+				assertThat(QemuProcesses.under(temporary)).hasSize(1);
+			});
 		assertThat(roots.get(0)).doesNotExist();
 		assertThat(QemuProcesses.under(roots.get(0))).isEmpty();
 	}
@@ -138,7 +144,8 @@ class QemuEmbedContextTests {
 			.run((context) -> pids.add(context.getBean(QemuDriver.class).lookup("alpha").info().pid().getAsLong()));
 		ProcessHandle survivor = ProcessHandle.of(pids.get(0)).orElseThrow();
 		assertThat(survivor.isAlive()).isTrue();
-		// the second run takes the VM over (leftovers: reconnect is the default with detach), then destroys it
+		// the second run takes the VM over (leftovers: reconnect is the default with
+		// detach), then destroys it
 		this.runner.withPropertyValues(detached)
 			.withPropertyValues("qemu.embed.shutdown.mode=destroy", "qemu.embed.startup.leftovers=reconnect")
 			.run((context) -> {
@@ -161,15 +168,18 @@ class QemuEmbedContextTests {
 			.withPropertyValues("qemu.embed.shutdown.mode=detach")
 			.run((context) -> pids.add(context.getBean(QemuDriver.class).lookup("alpha").info().pid().getAsLong()));
 		ProcessHandle leftover = ProcessHandle.of(pids.get(0)).orElseThrow();
-		// shutdown.mode destroy and startup.leftovers unset: the leftover is destroyed at open, and the
+		// shutdown.mode destroy and startup.leftovers unset: the leftover is destroyed at
+		// open, and the
 		// declared domain is started afresh
-		this.runner.withPropertyValues(declared).withPropertyValues("qemu.embed.shutdown.mode=destroy").run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(leftover.isAlive()).isFalse();
-			Domain alpha = context.getBean(QemuDriver.class).lookup("alpha");
-			assertThat(alpha.status().state()).isEqualTo(DomainState.RUNNING);
-			assertThat(alpha.info().pid().getAsLong()).isNotEqualTo(pids.get(0));
-		});
+		this.runner.withPropertyValues(declared)
+			.withPropertyValues("qemu.embed.shutdown.mode=destroy")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(leftover.isAlive()).isFalse();
+				Domain alpha = context.getBean(QemuDriver.class).lookup("alpha");
+				assertThat(alpha.status().state()).isEqualTo(DomainState.RUNNING);
+				assertThat(alpha.info().pid().getAsLong()).isNotEqualTo(pids.get(0));
+			});
 		assertThat(QemuProcesses.under(this.root)).isEmpty();
 	}
 
@@ -265,7 +275,8 @@ class QemuEmbedContextTests {
 				assertThat(alpha.status().state()).isEqualTo(DomainState.RUNNING);
 				assertThatExceptionOfType(AccessDeniedException.class).isThrownBy(alpha::destroy)
 					.withMessageContaining("domain.stop");
-				// the context is closed by this thread, still authenticated as 'vera': the shutdown
+				// the context is closed by this thread, still authenticated as 'vera':
+				// the shutdown
 				// is the application's own call all the same
 			});
 		assertThat(QemuProcesses.under(this.root)).isEmpty();
@@ -282,8 +293,8 @@ class QemuEmbedContextTests {
 			.withPropertyValues("qemu.embed.root=" + this.root, "qemu.embed.access.application-calls=deny",
 					"qemu.embed.domains.alpha.inline-xml=" + GUESTLESS.formatted("alpha"))
 			.run((context) -> {
-				assertThat(context).hasNotFailed().doesNotHaveBean(
-						io.github.qemuembed.autoconfigure.access.PropertiesAccessPolicy.class);
+				assertThat(context).hasNotFailed()
+					.doesNotHaveBean(io.github.qemuembed.autoconfigure.access.PropertiesAccessPolicy.class);
 				QemuDriver driver = context.getBean(QemuDriver.class);
 				assertThat(driver.lookup("alpha").name()).isEqualTo("alpha");
 				assertThatExceptionOfType(AccessDeniedException.class).isThrownBy(() -> driver.lookup("alpha").start());
@@ -307,7 +318,8 @@ class QemuEmbedContextTests {
 
 	@Test
 	void missingEmulatorFailsWithAnalysis() {
-		this.runner.withPropertyValues("qemu.embed.root=" + this.root, "qemu.embed.emulator=/nonexistent/qemu-system-x86_64")
+		this.runner
+			.withPropertyValues("qemu.embed.root=" + this.root, "qemu.embed.emulator=/nonexistent/qemu-system-x86_64")
 			.run((context) -> assertThat(FailureAnalysisSupport.text(context.getStartupFailure()))
 				.contains("The QEMU emulator could not be used")
 				.contains("/nonexistent/qemu-system-x86_64")
@@ -328,8 +340,8 @@ class QemuEmbedContextTests {
 	void invalidDeclaredXmlFailsWithAnalysisNamingDomainAndPath() {
 		String bad = GUESTLESS.formatted("alpha").replace("<vcpu>1</vcpu>", "<vcpu>1</vcpu><blinkenlights/>");
 		this.runner.withPropertyValues("qemu.embed.root=" + this.root, "qemu.embed.domains.alpha.inline-xml=" + bad)
-			.run((context) -> assertThat(FailureAnalysisSupport.text(context.getStartupFailure()))
-				.contains("The XML of declared domain 'alpha' (qemu.embed.domains.alpha.inline-xml) is invalid at /domain/blinkenlights"));
+			.run((context) -> assertThat(FailureAnalysisSupport.text(context.getStartupFailure())).contains(
+					"The XML of declared domain 'alpha' (qemu.embed.domains.alpha.inline-xml) is invalid at /domain/blinkenlights"));
 	}
 
 	@Test

@@ -12,10 +12,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Values of {@code qemu.embed.*} that cannot work fail start-up when the properties are bound, and
- * the failure analysis names the key, the value as written and the fix. The cross-field checks that
- * live elsewhere (detach without a root, xml and inline-xml) are covered by
- * {@link QemuEmbedAutoConfigurationTests}.
+ * Values of {@code qemu.embed.*} that cannot work fail start-up when the properties are
+ * bound, and the failure analysis names the key, the value as written and the fix. The
+ * cross-field checks that live elsewhere (detach without a root, xml and inline-xml) are
+ * covered by {@link QemuEmbedAutoConfigurationTests}.
  */
 class QemuEmbedPropertiesValidationTests {
 
@@ -32,7 +32,8 @@ class QemuEmbedPropertiesValidationTests {
 			FailureAnalysis analysis = FailureAnalysisSupport.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("'qemu.embed." + key + "' is '0s'")
 				.contains("must be a positive duration");
-			assertThat(analysis.getAction()).contains("Set 'qemu.embed." + key + "' to a value that must be a positive");
+			assertThat(analysis.getAction())
+				.contains("Set 'qemu.embed." + key + "' to a value that must be a positive");
 		});
 	}
 

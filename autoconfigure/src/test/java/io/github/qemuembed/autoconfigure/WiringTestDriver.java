@@ -28,9 +28,10 @@ import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.EmulatorException;
 
 /**
- * A hand-written {@link QemuDriver} for <em>wiring-only</em> tests: it records which operations the
- * Spring side calls, in which order, and lets a test make one fail. It runs no QEMU and models no
- * QEMU behaviour; everything about real VMs is tested against real QEMU.
+ * A hand-written {@link QemuDriver} for <em>wiring-only</em> tests: it records which
+ * operations the Spring side calls, in which order, and lets a test make one fail. It
+ * runs no QEMU and models no QEMU behaviour; everything about real VMs is tested against
+ * real QEMU.
  */
 public class WiringTestDriver implements QemuDriver {
 
@@ -54,7 +55,9 @@ public class WiringTestDriver implements QemuDriver {
 		return new EmulatorInfo(Path.of("/none"), "0", io.github.qemuembed.driver.Accel.TCG, List.of(), List.of());
 	}
 
-	/** The test XML is just the domain name: {@code <domain><name>NAME</name></domain>}. */
+	/**
+	 * The test XML is just the domain name: {@code <domain><name>NAME</name></domain>}.
+	 */
 	private static String nameOf(String xml) {
 		return DeclaredDomain.nameIn(xml).orElseThrow();
 	}
@@ -258,7 +261,8 @@ public class WiringTestDriver implements QemuDriver {
 		}
 
 		@Override
-		public void detachDevice(String xml, java.time.Duration timeout, io.github.qemuembed.driver.DeviceFlag... flags) {
+		public void detachDevice(String xml, java.time.Duration timeout,
+				io.github.qemuembed.driver.DeviceFlag... flags) {
 			throw new UnsupportedOperationException();
 		}
 

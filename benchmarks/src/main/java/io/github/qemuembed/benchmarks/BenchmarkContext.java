@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What every benchmark gets: the profile, the machine, the emulator, and short-lived directories
- * (short paths under {@code /tmp}: UNIX socket paths are limited to 107 bytes).
+ * What every benchmark gets: the profile, the machine, the emulator, and short-lived
+ * directories (short paths under {@code /tmp}: UNIX socket paths are limited to 107
+ * bytes).
  */
 public final class BenchmarkContext implements AutoCloseable {
 
@@ -41,15 +42,17 @@ public final class BenchmarkContext implements AutoCloseable {
 	}
 
 	/**
-	 * A firmware image that halts the vCPU at the reset vector (created on first use). A guest-less
-	 * q35 machine otherwise runs SeaBIOS, which finds nothing to boot and keeps about half a CPU busy
-	 * here (nested KVM); with dozens of such VMs on two cores the benchmark would measure CPU
-	 * starvation rather than the driver. The many-VM scenarios use this firmware on every system.
+	 * A firmware image that halts the vCPU at the reset vector (created on first use). A
+	 * guest-less q35 machine otherwise runs SeaBIOS, which finds nothing to boot and
+	 * keeps about half a CPU busy here (nested KVM); with dozens of such VMs on two cores
+	 * the benchmark would measure CPU starvation rather than the driver. The many-VM
+	 * scenarios use this firmware on every system.
 	 */
 	public synchronized Path haltFirmware() throws IOException {
 		if (this.haltFirmware == null) {
 			byte[] image = new byte[64 * 1024];
-			// at the reset vector (16 bytes below 4 GiB, the image's last 16 bytes): cli; hlt; jmp back to hlt
+			// at the reset vector (16 bytes below 4 GiB, the image's last 16 bytes): cli;
+			// hlt; jmp back to hlt
 			byte[] code = { (byte) 0xfa, (byte) 0xf4, (byte) 0xeb, (byte) 0xfd };
 			System.arraycopy(code, 0, image, image.length - 16, code.length);
 			Path file = newDirectory("qebf").resolve("halt.bin");

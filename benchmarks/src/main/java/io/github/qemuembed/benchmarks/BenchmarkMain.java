@@ -10,14 +10,16 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Entry point of {@code benchmarks/run}: runs every scenario on qemu-embed, raw QEMU and libvirt's
- * embedded driver, prints a Markdown table on stdout and writes {@code results.json}.
+ * Entry point of {@code benchmarks/run}: runs every scenario on qemu-embed, raw QEMU and
+ * libvirt's embedded driver, prints a Markdown table on stdout and writes
+ * {@code results.json}.
  * <p>
  * Options: {@code --quick} (about two minutes), {@code --profile full|quick|tiny},
- * {@code --only launch,destroy,...} (scenario ids; a family such as {@code scale} selects all sizes),
- * {@code --systems qemu-embed,raw-qemu,libvirt}, {@code --out FILE} (default
- * {@code target/results.json}), {@code --emulator PATH}, {@code --write-docs [FILE]} (rewrite the results
- * section of {@code docs/performance.md}, or of FILE, with this run: see {@link DocsSection}).
+ * {@code --only launch,destroy,...} (scenario ids; a family such as {@code scale} selects
+ * all sizes), {@code --systems qemu-embed,raw-qemu,libvirt}, {@code --out FILE} (default
+ * {@code target/results.json}), {@code --emulator PATH}, {@code --write-docs [FILE]}
+ * (rewrite the results section of {@code docs/performance.md}, or of FILE, with this run:
+ * see {@link DocsSection}).
  */
 public final class BenchmarkMain {
 
@@ -26,9 +28,8 @@ public final class BenchmarkMain {
 
 	public static void main(String[] args) throws Exception {
 		Options options = Options.parse(args);
-		Path emulator = options.emulator != null ? options.emulator
-				: Commands.onPath("qemu-system-x86_64")
-					.orElseThrow(() -> new IllegalStateException("qemu-system-x86_64 not found on PATH"));
+		Path emulator = options.emulator != null ? options.emulator : Commands.onPath("qemu-system-x86_64")
+			.orElseThrow(() -> new IllegalStateException("qemu-system-x86_64 not found on PATH"));
 		Machine machine = Machine.detect(emulator);
 		BenchmarkSettings settings = BenchmarkSettings.named(options.profile);
 		System.err.println("[bench] profile " + settings.name() + " on " + machine.describe());
@@ -36,7 +37,8 @@ public final class BenchmarkMain {
 		java.time.Instant started = java.time.Instant.now();
 		String loadAtStart = Machine.loadAverage();
 		List<Row> rows;
-		// stdout carries the table only: whatever the libraries print while measuring goes to stderr
+		// stdout carries the table only: whatever the libraries print while measuring
+		// goes to stderr
 		PrintStream stdout = System.out;
 		System.setOut(System.err);
 		try (BenchmarkContext context = new BenchmarkContext(settings, machine, emulator)) {
@@ -72,7 +74,10 @@ public final class BenchmarkMain {
 
 		Path emulator;
 
-		/** The page whose results section {@code --write-docs} rewrites; null without the option. */
+		/**
+		 * The page whose results section {@code --write-docs} rewrites; null without the
+		 * option.
+		 */
 		Path docs;
 
 		static Options parse(String[] args) {
@@ -101,16 +106,18 @@ public final class BenchmarkMain {
 		}
 
 		/**
-		 * The docs' table is one whole run: a partial one would silently drop the other rows, and the
-		 * target file must exist with its markers before minutes are spent measuring.
+		 * The docs' table is one whole run: a partial one would silently drop the other
+		 * rows, and the target file must exist with its markers before minutes are spent
+		 * measuring.
 		 */
 		void checkWriteDocs() throws java.io.IOException {
 			if (this.docs == null) {
 				return;
 			}
 			if (!this.only.isEmpty() || !this.systems.containsAll(Systems.ALL)) {
-				throw new IllegalArgumentException("--write-docs replaces the whole results table: run every scenario on "
-						+ "every system (leave out --only and --systems), or leave out --write-docs");
+				throw new IllegalArgumentException(
+						"--write-docs replaces the whole results table: run every scenario on "
+								+ "every system (leave out --only and --systems), or leave out --write-docs");
 			}
 			DocsSection.replace(java.nio.file.Files.readString(this.docs), "");
 		}

@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Runs benchmarks one after the other and collects their rows. A benchmark that cannot run here
- * yields a {@code missing} row with the reason; one that fails yields a row saying so. Neither stops
- * the others.
+ * Runs benchmarks one after the other and collects their rows. A benchmark that cannot
+ * run here yields a {@code missing} row with the reason; one that fails yields a row
+ * saying so. Neither stops the others.
  */
 public final class BenchmarkRunner {
 
@@ -46,7 +46,8 @@ public final class BenchmarkRunner {
 		this.progress.println("[bench] " + label + " ...");
 		long start = System.nanoTime();
 		try {
-			List<Row> rows = benchmark.run(this.context).stream()
+			List<Row> rows = benchmark.run(this.context)
+				.stream()
 				.filter((row) -> selected.contains(row.scenario()) || !benchmark.scenarios().contains(row.scenario()))
 				.toList();
 			this.progress.printf("[bench] %s done in %.1f s%n", label, (System.nanoTime() - start) / 1e9);

@@ -49,7 +49,10 @@ public final class Commands {
 		return Optional.empty();
 	}
 
-	/** Deletes a directory tree, ignoring what cannot be deleted (sockets of dead processes and such). */
+	/**
+	 * Deletes a directory tree, ignoring what cannot be deleted (sockets of dead
+	 * processes and such).
+	 */
 	public static void deleteTree(Path root) {
 		if (root == null || !Files.exists(root)) {
 			return;

@@ -10,10 +10,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
- * The results section of {@code docs/performance.md}, written by {@code benchmarks/run --write-docs}
- * between two marker comments: when the run was, on what machine (CPU model, cores, memory, versions),
- * under which load, then the table and the targets. Written by the code that measured, so the facts
- * around the numbers cannot drift from them; the prose elsewhere in the page is kept as it is.
+ * The results section of {@code docs/performance.md}, written by
+ * {@code benchmarks/run --write-docs} between two marker comments: when the run was, on
+ * what machine (CPU model, cores, memory, versions), under which load, then the table and
+ * the targets. Written by the code that measured, so the facts around the numbers cannot
+ * drift from them; the prose elsewhere in the page is kept as it is.
  */
 public final class DocsSection {
 
@@ -38,18 +39,32 @@ public final class DocsSection {
 		Machine machine = run.machine();
 		StringBuilder out = new StringBuilder();
 		out.append(BEGIN).append("\n\n");
-		out.append("## Results (").append(DAY.format(run.started())).append(' ').append(TIME.format(run.started()))
-			.append('–').append(TIME.format(run.ended())).append(" UTC, profile `").append(run.profile()).append("`)\n\n");
+		out.append("## Results (")
+			.append(DAY.format(run.started()))
+			.append(' ')
+			.append(TIME.format(run.started()))
+			.append('–')
+			.append(TIME.format(run.ended()))
+			.append(" UTC, profile `")
+			.append(run.profile())
+			.append("`)\n\n");
 		out.append("| | |\n|---|---|\n");
-		out.append("| CPU | ").append(run.cpuModel()).append(", ").append(machine.cpus()).append(" CPUs (available processors) |\n");
+		out.append("| CPU | ")
+			.append(run.cpuModel())
+			.append(", ")
+			.append(machine.cpus())
+			.append(" CPUs (available processors) |\n");
 		out.append("| memory | ").append(machine.memoryMiB()).append(" MiB |\n");
 		out.append("| kernel | Linux ").append(machine.kernel()).append(" |\n");
 		out.append("| QEMU | ").append(machine.qemuVersion()).append(" |\n");
 		out.append("| libvirt | ").append(machine.libvirtVersion().orElse("missing")).append(" |\n");
 		out.append("| accelerator (guest-less scenarios) | ").append(machine.accel()).append(" |\n");
 		out.append("| Java | ").append(machine.java()).append(" |\n");
-		out.append("| load average (1 / 5 / 15 min) | ").append(run.loadAtStart()).append(" at the start, ")
-			.append(run.loadAtEnd()).append(" at the end |\n\n");
+		out.append("| load average (1 / 5 / 15 min) | ")
+			.append(run.loadAtStart())
+			.append(" at the start, ")
+			.append(run.loadAtEnd())
+			.append(" at the end |\n\n");
 		out.append(MarkdownTable.render(rows));
 		out.append("\nTargets, checked by the same run:\n\n");
 		out.append(Targets.render(rows));
@@ -58,8 +73,9 @@ public final class DocsSection {
 	}
 
 	/**
-	 * {@code document} with its marked section replaced by {@code section}; a document without the
-	 * markers is refused rather than appended to (the section belongs at a chosen place).
+	 * {@code document} with its marked section replaced by {@code section}; a document
+	 * without the markers is refused rather than appended to (the section belongs at a
+	 * chosen place).
 	 */
 	static String replace(String document, String section) {
 		int begin = document.indexOf(BEGIN);

@@ -5,9 +5,9 @@ import java.util.Optional;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 
 /**
- * The test guest of the guest scenarios (test-support's kernel + busybox initramfs), built once per
- * JVM; if it cannot be built here (no kernel package reachable, no busybox), the reason is kept so
- * that the scenarios are reported as missing.
+ * The test guest of the guest scenarios (test-support's kernel + busybox initramfs),
+ * built once per JVM; if it cannot be built here (no kernel package reachable, no
+ * busybox), the reason is kept so that the scenarios are reported as missing.
  */
 public final class Guests {
 

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The facts about this machine that the results depend on: CPUs, memory, kernel, QEMU and libvirt
- * versions, and whether KVM is usable.
+ * The facts about this machine that the results depend on: CPUs, memory, kernel, QEMU and
+ * libvirt versions, and whether KVM is usable.
  *
  * @param cpus available processors
  * @param memoryMiB total memory
@@ -36,7 +36,10 @@ public record Machine(int cpus, long memoryMiB, String kernel, String qemuVersio
 				this.kernel, this.qemuVersion, this.libvirtVersion.orElse("missing"), accel(), this.java);
 	}
 
-	/** The CPU's model name ({@code /proc/cpuinfo}), e.g. "AMD EPYC"; "unknown CPU" when not readable. */
+	/**
+	 * The CPU's model name ({@code /proc/cpuinfo}), e.g. "AMD EPYC"; "unknown CPU" when
+	 * not readable.
+	 */
 	public static String cpuModel() {
 		try {
 			return Files.readAllLines(Path.of("/proc/cpuinfo"))
@@ -52,8 +55,9 @@ public record Machine(int cpus, long memoryMiB, String kernel, String qemuVersio
 	}
 
 	/**
-	 * The load averages over 1, 5 and 15 minutes ({@code /proc/loadavg}), as "1.60 / 2.10 / 2.40":
-	 * on a shared machine the load says more about a run's noise than anything else.
+	 * The load averages over 1, 5 and 15 minutes ({@code /proc/loadavg}), as "1.60 / 2.10
+	 * / 2.40": on a shared machine the load says more about a run's noise than anything
+	 * else.
 	 */
 	public static String loadAverage() {
 		try {

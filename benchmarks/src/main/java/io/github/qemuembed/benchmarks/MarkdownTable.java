@@ -12,8 +12,8 @@ import java.util.Set;
 
 /**
  * Renders rows as one Markdown table: a line per scenario and metric, a column per system
- * (median, and p90 when there are several measurements), and the ratios of qemu-embed's median to
- * raw QEMU's and libvirt's. Reasons for missing systems follow the table.
+ * (median, and p90 when there are several measurements), and the ratios of qemu-embed's
+ * median to raw QEMU's and libvirt's. Reasons for missing systems follow the table.
  */
 public final class MarkdownTable {
 

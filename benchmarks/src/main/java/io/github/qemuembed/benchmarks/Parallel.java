@@ -17,9 +17,10 @@ public final class Parallel {
 	}
 
 	/**
-	 * Runs each task on a thread of a pool of {@code threads}; the tasks start together once every
-	 * thread is ready. Results come back in task order; if any task fails, the first failure is
-	 * thrown after all tasks have finished (so that nothing is left running behind the caller).
+	 * Runs each task on a thread of a pool of {@code threads}; the tasks start together
+	 * once every thread is ready. Results come back in task order; if any task fails, the
+	 * first failure is thrown after all tasks have finished (so that nothing is left
+	 * running behind the caller).
 	 */
 	public static <T> List<T> run(int threads, List<Callable<T>> tasks) throws Exception {
 		if (tasks.isEmpty()) {
@@ -59,7 +60,8 @@ public final class Parallel {
 			return results;
 		}
 		finally {
-			// wait for the workers to end, so that thread counts taken after this call do not include them
+			// wait for the workers to end, so that thread counts taken after this call do
+			// not include them
 			pool.shutdownNow();
 			pool.awaitTermination(10, TimeUnit.SECONDS);
 		}

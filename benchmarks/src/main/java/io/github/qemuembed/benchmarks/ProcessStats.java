@@ -5,13 +5,19 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Memory and thread figures of this JVM and of other processes, from {@code /proc} and the MXBeans. */
+/**
+ * Memory and thread figures of this JVM and of other processes, from {@code /proc} and
+ * the MXBeans.
+ */
 public final class ProcessStats {
 
 	private ProcessStats() {
 	}
 
-	/** Resident set size of a process in MiB, or -1 if it cannot be read (the process is gone). */
+	/**
+	 * Resident set size of a process in MiB, or -1 if it cannot be read (the process is
+	 * gone).
+	 */
 	public static double rssMiB(long pid) {
 		try {
 			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
@@ -27,9 +33,10 @@ public final class ProcessStats {
 	}
 
 	/**
-	 * QEMU's own resident memory in MiB: its resident set less the resident part of the guest's RAM
-	 * (the one mapping of exactly {@code guestRamBytes} in {@code /proc/PID/smaps}), so that the figure
-	 * does not depend on how much of its RAM the guest has touched. -1 if it cannot be read.
+	 * QEMU's own resident memory in MiB: its resident set less the resident part of the
+	 * guest's RAM (the one mapping of exactly {@code guestRamBytes} in
+	 * {@code /proc/PID/smaps}), so that the figure does not depend on how much of its RAM
+	 * the guest has touched. -1 if it cannot be read.
 	 */
 	public static double overheadMiB(long pid, long guestRamBytes) {
 		long totalKiB = 0;
@@ -66,8 +73,8 @@ public final class ProcessStats {
 	}
 
 	/**
-	 * Live threads of this JVM by owner, after a short pause so that threads which have finished
-	 * their work are gone.
+	 * Live threads of this JVM by owner, after a short pause so that threads which have
+	 * finished their work are gone.
 	 */
 	public static ThreadCensus threadCensus() {
 		try {
@@ -95,15 +102,19 @@ public final class ProcessStats {
 	}
 
 	/**
-	 * Live threads, and among them the driver's ({@code qemu-embed-*}) and the JDK's process reapers
-	 * that wait for a child ({@code process reaper (pid N)}: the JDK waits for every child process
-	 * with a thread of its own, blocked in {@code waitpid}, whoever starts the child; that thread per
-	 * VM is the floor for any Java program). The total alone says little per VM: idle threads of the
-	 * JDK's reaper pool stay for 60 s and are reused by the next children.
+	 * Live threads, and among them the driver's ({@code qemu-embed-*}) and the JDK's
+	 * process reapers that wait for a child ({@code process reaper (pid N)}: the JDK
+	 * waits for every child process with a thread of its own, blocked in {@code waitpid},
+	 * whoever starts the child; that thread per VM is the floor for any Java program).
+	 * The total alone says little per VM: idle threads of the JDK's reaper pool stay for
+	 * 60 s and are reused by the next children.
 	 */
 	public record ThreadCensus(int all, int driver, int reapers) {
 
-		/** Driver threads and process reapers added per VM: the threads the VMs account for. */
+		/**
+		 * Driver threads and process reapers added per VM: the threads the VMs account
+		 * for.
+		 */
 		public double attributablePerVm(ThreadCensus before, int vms) {
 			return driverPerVm(before, vms) + reapersPerVm(before, vms);
 		}
@@ -119,8 +130,8 @@ public final class ProcessStats {
 	}
 
 	/**
-	 * Used heap in bytes after garbage collection: several {@code System.gc()} rounds until the figure
-	 * settles, so that what remains is what is reachable.
+	 * Used heap in bytes after garbage collection: several {@code System.gc()} rounds
+	 * until the figure settles, so that what remains is what is reachable.
 	 */
 	public static long heapAfterGc() {
 		long previous = Long.MAX_VALUE;

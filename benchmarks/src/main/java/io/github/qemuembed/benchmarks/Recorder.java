@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Collects the values of one or more metrics across the iterations of a measurement; warm-up
- * iterations get a recorder that discards.
+ * Collects the values of one or more metrics across the iterations of a measurement;
+ * warm-up iterations get a recorder that discards.
  */
 public final class Recorder {
 
@@ -33,7 +33,10 @@ public final class Recorder {
 		}
 	}
 
-	/** Records the milliseconds elapsed since {@code startNanos} and returns the current time. */
+	/**
+	 * Records the milliseconds elapsed since {@code startNanos} and returns the current
+	 * time.
+	 */
 	public long lap(String metric, long startNanos) {
 		long now = System.nanoTime();
 		record(metric, (now - startNanos) / 1_000_000.0);

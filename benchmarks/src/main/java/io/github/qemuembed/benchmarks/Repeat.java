@@ -19,7 +19,10 @@ public final class Repeat {
 		return recorder.metrics();
 	}
 
-	/** One iteration; it times what it measures itself, so that set-up and clean-up stay outside. */
+	/**
+	 * One iteration; it times what it measures itself, so that set-up and clean-up stay
+	 * outside.
+	 */
 	@FunctionalInterface
 	public interface Iteration {
 

@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Repeated measurements of one metric. Percentiles use the nearest-rank method, so every reported
- * value is one that was actually observed.
+ * Repeated measurements of one metric. Percentiles use the nearest-rank method, so every
+ * reported value is one that was actually observed.
  */
 public final class Samples {
 

@@ -13,8 +13,8 @@ public final class Scenarios {
 	}
 
 	/**
-	 * Sort key: the issue's order; a size not named there (e.g. {@code scale-100}, {@code scale-2})
-	 * goes after the named members of its family.
+	 * Sort key: the issue's order; a size not named there (e.g. {@code scale-100},
+	 * {@code scale-2}) goes after the named members of its family.
 	 */
 	public static int rank(String scenario) {
 		int index = ORDER.indexOf(scenario);

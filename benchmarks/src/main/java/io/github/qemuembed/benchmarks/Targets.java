@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The targets of the benchmark issue, checked against the rows of a run: each is met, missed, or
- * not measured (a missing row never counts as met).
+ * The targets of the benchmark issue, checked against the rows of a run: each is met,
+ * missed, or not measured (a missing row never counts as met).
  */
 public final class Targets {
 
@@ -25,8 +25,9 @@ public final class Targets {
 		lines.add(atMost(rows, "scale-200", "driver-threads-per-vm", 1, "200 VMs: ≤ 1 driver thread per VM"));
 		lines.add(atMost(rows, "scale-200", "heap-per-vm", 256, "200 VMs: ≤ 256 KiB heap per VM"));
 		Optional<Row> target = find(rows, "context-close", Systems.QEMU_EMBED, "graceful-target");
-		lines.add(target.map((row) -> atMost(rows, "context-close", "graceful", row.median(),
-				"context close (graceful) within the timeout + 1 s"))
+		lines.add(target
+			.map((row) -> atMost(rows, "context-close", "graceful", row.median(),
+					"context close (graceful) within the timeout + 1 s"))
 			.orElse(notMeasured("context close (graceful) within the timeout + 1 s")));
 		lines.add(atMost(rows, "mixed", "errors", 0, "mixed operations: 0 errors"));
 		lines.add(atLeast(rows, "restore", "speedup", 10, "restore ≥ 10× faster than a boot of the same guest"));

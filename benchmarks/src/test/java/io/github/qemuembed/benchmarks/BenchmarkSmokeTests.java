@@ -16,9 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs every benchmark once at the smallest sizes, with real QEMU (and libvirt when installed), so
- * that the harness never rots. Asserts nothing about speed: only that each scenario yields rows,
- * that no benchmark fails, and that {@code results.json} is well-formed.
+ * Runs every benchmark once at the smallest sizes, with real QEMU (and libvirt when
+ * installed), so that the harness never rots. Asserts nothing about speed: only that each
+ * scenario yields rows, that no benchmark fails, and that {@code results.json} is
+ * well-formed.
  */
 class BenchmarkSmokeTests {
 
@@ -32,8 +33,8 @@ class BenchmarkSmokeTests {
 		ByteArrayOutputStream progress = new ByteArrayOutputStream();
 		List<Row> rows;
 		try (BenchmarkContext context = new BenchmarkContext(settings, Machine.detect(emulator), emulator)) {
-			rows = new BenchmarkRunner(context, new PrintStream(progress, true, StandardCharsets.UTF_8))
-				.run(benchmarks, (scenario) -> true, Set.copyOf(Systems.ALL));
+			rows = new BenchmarkRunner(context, new PrintStream(progress, true, StandardCharsets.UTF_8)).run(benchmarks,
+					(scenario) -> true, Set.copyOf(Systems.ALL));
 		}
 
 		assertThat(rows).as(progress.toString(StandardCharsets.UTF_8))

@@ -22,14 +22,16 @@ class DocsSectionTests {
 
 	@Test
 	void sectionSaysWhenOnWhatAndUnderWhichLoadThenTheTableAndTargets() {
-		String section = DocsSection.render(RUN, List.of(new Row("launch", Systems.QEMU_EMBED, "time", "ms", 60.0, 70.0,
-				80.0, 10, null), new Row("launch", Systems.RAW_QEMU, "time", "ms", 50.0, 55.0, 58.0, 10, null)));
+		String section = DocsSection.render(RUN,
+				List.of(new Row("launch", Systems.QEMU_EMBED, "time", "ms", 60.0, 70.0, 80.0, 10, null),
+						new Row("launch", Systems.RAW_QEMU, "time", "ms", 50.0, 55.0, 58.0, 10, null)));
 		assertThat(section).startsWith(DocsSection.BEGIN)
 			.endsWith(DocsSection.END)
 			.contains("## Results (2026-12-01 11:02–11:05 UTC, profile `quick`)")
 			.contains("| CPU | AMD EPYC, 2 CPUs (available processors) |")
 			.contains("| memory | 24105 MiB |")
-			.contains("| load average (1 / 5 / 15 min) | 1.60 / 2.10 / 2.40 at the start, 3.00 / 2.50 / 2.45 at the end |")
+			.contains(
+					"| load average (1 / 5 / 15 min) | 1.60 / 2.10 / 2.40 at the start, 3.00 / 2.50 / 2.45 at the end |")
 			.contains("| launch | time | ms | 60 (p90 70) | 50 (p90 55) |")
 			.contains("met: launch ≤ 1.3× raw QEMU (measured 1.20×)");
 	}
@@ -53,7 +55,8 @@ class DocsSectionTests {
 
 	@Test
 	void writeDocsNeedsAWholeRunAndAPageWithMarkers(@TempDir Path dir) throws Exception {
-		BenchmarkMain.Options partial = BenchmarkMain.Options.parse(new String[] { "--only", "launch", "--write-docs" });
+		BenchmarkMain.Options partial = BenchmarkMain.Options
+			.parse(new String[] { "--only", "launch", "--write-docs" });
 		assertThat(partial.docs).isEqualTo(Path.of("docs/performance.md"));
 		assertThatIllegalArgumentException().isThrownBy(partial::checkWriteDocs)
 			.withMessageContaining("--write-docs replaces the whole results table");

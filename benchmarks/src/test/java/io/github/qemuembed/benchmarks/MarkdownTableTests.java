@@ -12,7 +12,8 @@ class MarkdownTableTests {
 	void putsSystemsInColumnsWithRatiosOfMedians() {
 		String table = MarkdownTable.render(List.of(row("launch", Systems.RAW_QEMU, 50, 60),
 				row("launch", Systems.QEMU_EMBED, 60, 70), row("launch", Systems.LIBVIRT, 300, 400)));
-		assertThat(table).contains("| launch | time | ms | 60 (p90 70) | 50 (p90 60) | 300 (p90 400) | 1.20× | 0.20× |");
+		assertThat(table)
+			.contains("| launch | time | ms | 60 (p90 70) | 50 (p90 60) | 300 (p90 400) | 1.20× | 0.20× |");
 	}
 
 	@Test
@@ -33,9 +34,9 @@ class MarkdownTableTests {
 
 	@Test
 	void putsSizesNotNamedInTheIssueAfterTheirFamily() {
-		String table = MarkdownTable.render(List.of(row("scale-100", Systems.RAW_QEMU, 1, 1),
-				row("scale-50", Systems.RAW_QEMU, 1, 1), row("scale-10", Systems.RAW_QEMU, 1, 1),
-				row("guest-boot", Systems.RAW_QEMU, 1, 1)));
+		String table = MarkdownTable
+			.render(List.of(row("scale-100", Systems.RAW_QEMU, 1, 1), row("scale-50", Systems.RAW_QEMU, 1, 1),
+					row("scale-10", Systems.RAW_QEMU, 1, 1), row("guest-boot", Systems.RAW_QEMU, 1, 1)));
 		assertThat(table.indexOf("| scale-10 ")).isLessThan(table.indexOf("| scale-50"));
 		assertThat(table.indexOf("| scale-50")).isLessThan(table.indexOf("| scale-100"));
 		assertThat(table.indexOf("| scale-100")).isLessThan(table.indexOf("| guest-boot"));

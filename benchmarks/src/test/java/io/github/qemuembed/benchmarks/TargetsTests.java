@@ -10,11 +10,11 @@ class TargetsTests {
 
 	@Test
 	void launchTargetIsARatioToRawQemu() {
-		String met = Targets.render(List.of(row("launch", Systems.QEMU_EMBED, "time", 60),
-				row("launch", Systems.RAW_QEMU, "time", 50)));
+		String met = Targets.render(
+				List.of(row("launch", Systems.QEMU_EMBED, "time", 60), row("launch", Systems.RAW_QEMU, "time", 50)));
 		assertThat(met).contains("met: launch ≤ 1.3× raw QEMU (measured 1.20×)");
-		String missed = Targets.render(List.of(row("launch", Systems.QEMU_EMBED, "time", 70),
-				row("launch", Systems.RAW_QEMU, "time", 50)));
+		String missed = Targets.render(
+				List.of(row("launch", Systems.QEMU_EMBED, "time", 70), row("launch", Systems.RAW_QEMU, "time", 50)));
 		assertThat(missed).contains("**missed**: launch ≤ 1.3× raw QEMU (measured 1.40×)");
 	}
 
@@ -28,7 +28,8 @@ class TargetsTests {
 	void contextCloseIsComparedWithItsOwnTarget() {
 		String targets = Targets.render(List.of(row("context-close", Systems.QEMU_EMBED, "graceful", 4200),
 				row("context-close", Systems.QEMU_EMBED, "graceful-target", 4000)));
-		assertThat(targets).contains("**missed**: context close (graceful) within the timeout + 1 s (measured 4200 ms)");
+		assertThat(targets)
+			.contains("**missed**: context close (graceful) within the timeout + 1 s (measured 4200 ms)");
 	}
 
 	@Test

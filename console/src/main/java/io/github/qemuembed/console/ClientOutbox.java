@@ -4,11 +4,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * What waits to be sent to one browser: guest output (bytes) and notices (JSON text), bounded by
- * bytes of output. Output that does not fit is dropped and counted, and a {@code dropped} notice
- * with the count takes its place as soon as there is room again (or the queue runs empty): a slow
- * browser loses output, knows it, and never holds up the guest or the other browsers. The whole
- * output is in the domain's log.
+ * What waits to be sent to one browser: guest output (bytes) and notices (JSON text),
+ * bounded by bytes of output. Output that does not fit is dropped and counted, and a
+ * {@code dropped} notice with the count takes its place as soon as there is room again
+ * (or the queue runs empty): a slow browser loses output, knows it, and never holds up
+ * the guest or the other browsers. The whole output is in the domain's log.
  */
 final class ClientOutbox {
 
@@ -37,7 +37,10 @@ final class ClientOutbox {
 		this.limit = limit;
 	}
 
-	/** Queues output; {@code false} if it was dropped because the browser is that far behind. */
+	/**
+	 * Queues output; {@code false} if it was dropped because the browser is that far
+	 * behind.
+	 */
 	synchronized boolean offerOutput(byte[] bytes) {
 		if (this.queuedBytes + bytes.length > this.limit) {
 			this.dropped += bytes.length;

@@ -13,14 +13,15 @@ import io.github.qemuembed.driver.access.Permission;
 import io.github.qemuembed.driver.error.AccessDeniedException;
 
 /**
- * Asks the driver's access policy (observed the way the driver's is, so that decisions that write
- * are audited) about the console's callers, for the two things the console does outside a driver
- * call of the caller's own: a browser that joins a console another browser already holds open
- * ({@code domain.open_device}: QEMU serves one console client, which the console shares), and each
- * page's share of the dashboard's single sampler ({@code domain.read}).
+ * Asks the driver's access policy (observed the way the driver's is, so that decisions
+ * that write are audited) about the console's callers, for the two things the console
+ * does outside a driver call of the caller's own: a browser that joins a console another
+ * browser already holds open ({@code domain.open_device}: QEMU serves one console client,
+ * which the console shares), and each page's share of the dashboard's single sampler
+ * ({@code domain.read}).
  * <p>
- * A web request is never the application itself: a request for which the caller supplier names
- * nobody is the anonymous caller here.
+ * A web request is never the application itself: a request for which the caller supplier
+ * names nobody is the anonymous caller here.
  */
 final class ConsoleAccess {
 
@@ -50,7 +51,9 @@ final class ConsoleAccess {
 		}
 	}
 
-	/** Whether {@code caller} may read a domain (no audit: plain reads leave no trace). */
+	/**
+	 * Whether {@code caller} may read a domain (no audit: plain reads leave no trace).
+	 */
 	boolean mayRead(Caller caller, String name, UUID uuid) {
 		Optional<Caller> who = Optional.of(caller);
 		DomainIdentity identity = new DomainIdentity(name, uuid);

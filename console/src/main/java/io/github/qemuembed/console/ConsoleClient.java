@@ -11,9 +11,9 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * One browser on a console: its bounded {@link ClientOutbox}, drained on a sender thread so that
- * a slow browser blocks only its own sends. Output is sent as binary messages (the guest's bytes
- * as they are; xterm.js decodes them), notices as text.
+ * One browser on a console: its bounded {@link ClientOutbox}, drained on a sender thread
+ * so that a slow browser blocks only its own sends. Output is sent as binary messages
+ * (the guest's bytes as they are; xterm.js decodes them), notices as text.
  */
 final class ConsoleClient {
 
@@ -106,7 +106,8 @@ final class ConsoleClient {
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			// the browser went away or the send timed out: the session's close ends the client
+			// the browser went away or the send timed out: the session's close ends the
+			// client
 			this.draining.set(false);
 			closeQuietly(CloseStatus.SESSION_NOT_RELIABLE);
 		}

@@ -23,13 +23,15 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * The console's HTTP side: the dashboard, a domain's page, the dashboard's event stream and the
- * actions. Every driver call is made on the request's thread, so the access policy sees the
- * request's caller (a web request is never the application itself).
+ * The console's HTTP side: the dashboard, a domain's page, the dashboard's event stream
+ * and the actions. Every driver call is made on the request's thread, so the access
+ * policy sees the request's caller (a web request is never the application itself).
  */
 final class ConsoleHandlers {
 
-	/** How long one event stream lasts; the browser's EventSource reconnects by itself. */
+	/**
+	 * How long one event stream lasts; the browser's EventSource reconnects by itself.
+	 */
 	private static final Duration STREAM_LIFETIME = Duration.ofMinutes(30);
 
 	/** Headers of every page: no inline script, no framing, no sniffing. */
@@ -129,9 +131,10 @@ final class ConsoleHandlers {
 		String name = request.pathVariable("name");
 		String action = request.pathVariable("action");
 		if (!CsrfTokens.isValid(request.servletRequest())) {
-			return json(HttpStatus.FORBIDDEN, result(name, action, false, "CSRF_TOKEN",
-					"The request has no valid CSRF token of this session (header " + CsrfTokens.HEADER
-							+ "): reload the page and try again"));
+			return json(HttpStatus.FORBIDDEN,
+					result(name, action, false, "CSRF_TOKEN",
+							"The request has no valid CSRF token of this session (header " + CsrfTokens.HEADER
+									+ "): reload the page and try again"));
 		}
 		if (!PageRenderer.ACTIONS.contains(action)) {
 			return json(HttpStatus.BAD_REQUEST, result(name, action, false, "INVALID_ARG",

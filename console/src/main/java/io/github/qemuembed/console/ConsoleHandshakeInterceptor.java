@@ -16,12 +16,13 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
- * Joins the domain's console during the handshake: the handshake is the only part of a WebSocket
- * that runs as the browser's web request (its principal, the starter's request origin), so the
- * access check happens here, never later on a container thread that would count as the application.
- * A refusal is not a failed handshake: the page must learn why, so the socket opens and is closed at
- * once with a code ({@code 4403} refused, {@code 4404} unknown domain, {@code 4409} not running) and
- * the message, without a byte of the guest's.
+ * Joins the domain's console during the handshake: the handshake is the only part of a
+ * WebSocket that runs as the browser's web request (its principal, the starter's request
+ * origin), so the access check happens here, never later on a container thread that would
+ * count as the application. A refusal is not a failed handshake: the page must learn why,
+ * so the socket opens and is closed at once with a code ({@code 4403} refused,
+ * {@code 4404} unknown domain, {@code 4409} not running) and the message, without a byte
+ * of the guest's.
  */
 final class ConsoleHandshakeInterceptor implements HandshakeInterceptor {
 
@@ -78,7 +79,8 @@ final class ConsoleHandshakeInterceptor implements HandshakeInterceptor {
 			attributes.put(REFUSAL, new Refusal(ConsoleHub.NOT_RUNNING, ex.getMessage()));
 		}
 		catch (QemuEmbedException ex) {
-			// e.g. the console socket vanished as the domain stopped: the page waits for it to run again
+			// e.g. the console socket vanished as the domain stopped: the page waits for
+			// it to run again
 			attributes.put(REFUSAL, new Refusal(ConsoleHub.NOT_RUNNING,
 					"The console of '" + name + "' is not available: " + ex.getMessage()));
 		}
@@ -88,7 +90,8 @@ final class ConsoleHandshakeInterceptor implements HandshakeInterceptor {
 	@Override
 	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
 			Exception exception) {
-		// a handshake that failed after joining never attaches a browser: don't hold QEMU's console for it
+		// a handshake that failed after joining never attaches a browser: don't hold
+		// QEMU's console for it
 		if (exception != null && request instanceof ServletServerHttpRequest servlet
 				&& servlet.getServletRequest().getAttribute(HUB) instanceof ConsoleHub hub) {
 			hub.closeIfUnused();

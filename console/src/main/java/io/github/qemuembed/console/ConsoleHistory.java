@@ -10,14 +10,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The console's history for a browser that connects: the end of {@code log/qemu/NAME.log}, where
- * QEMU appends everything the guest writes to its serial console, from the last start on. The
- * driver's start header and QEMU's command line, which open each run in that log, are left out: a
- * terminal shows what the guest wrote.
+ * The console's history for a browser that connects: the end of
+ * {@code log/qemu/NAME.log}, where QEMU appends everything the guest writes to its serial
+ * console, from the last start on. The driver's start header and QEMU's command line,
+ * which open each run in that log, are left out: a terminal shows what the guest wrote.
  */
 final class ConsoleHistory {
 
-	/** The driver's start header (see the driver's DomainLog): a time, then "starting up qemu-embed". */
+	/**
+	 * The driver's start header (see the driver's DomainLog): a time, then "starting up
+	 * qemu-embed".
+	 */
 	private static final Pattern START = Pattern.compile(
 			"(?m)^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3}\\S*: starting up qemu-embed [^\\n]*\\n[^\\n]*\\n");
 
@@ -43,11 +46,13 @@ final class ConsoleHistory {
 	}
 
 	/**
-	 * The part of a log's end after its last start header. {@code truncated}: the bytes do not begin
-	 * at the log's beginning, so a first partial line is dropped when no header is in them.
+	 * The part of a log's end after its last start header. {@code truncated}: the bytes
+	 * do not begin at the log's beginning, so a first partial line is dropped when no
+	 * header is in them.
 	 */
 	static byte[] lastRun(byte[] bytes, boolean truncated) {
-		// ISO-8859-1 maps each byte to one char: offsets in the text are offsets in the bytes
+		// ISO-8859-1 maps each byte to one char: offsets in the text are offsets in the
+		// bytes
 		String text = new String(bytes, StandardCharsets.ISO_8859_1);
 		Matcher matcher = START.matcher(text);
 		int from = -1;

@@ -13,14 +13,18 @@ import io.github.qemuembed.driver.DomainConsole;
 import org.springframework.web.socket.CloseStatus;
 
 /**
- * One domain's live serial console, shared by every browser on it: QEMU serves one console client
- * at a time, so one connection is read by one thread and its output goes to each browser's bounded
- * outbox. It closes when the last browser leaves (freeing QEMU's console for others) or when QEMU
- * closes it (the domain stopped); the browsers are then told so.
+ * One domain's live serial console, shared by every browser on it: QEMU serves one
+ * console client at a time, so one connection is read by one thread and its output goes
+ * to each browser's bounded outbox. It closes when the last browser leaves (freeing
+ * QEMU's console for others) or when QEMU closes it (the domain stopped); the browsers
+ * are then told so.
  */
 final class ConsoleHub {
 
-	/** Close code of a console whose domain stopped or is not running: the page waits for it to run. */
+	/**
+	 * Close code of a console whose domain stopped or is not running: the page waits for
+	 * it to run.
+	 */
 	static final int NOT_RUNNING = 4409;
 
 	private final String domain;
@@ -39,13 +43,17 @@ final class ConsoleHub {
 		this.domain = domain;
 		this.console = console;
 		this.onClose = onClose;
-		// no inherited thread-locals: the reader does nothing on behalf of the browser that opened it
+		// no inherited thread-locals: the reader does nothing on behalf of the browser
+		// that opened it
 		Thread reader = new Thread(null, this::read, "qemu-embed-console-" + domain, 0, false);
 		reader.setDaemon(true);
 		reader.start();
 	}
 
-	/** Adds a browser; {@code false} if the console closed meanwhile (the browser should reconnect). */
+	/**
+	 * Adds a browser; {@code false} if the console closed meanwhile (the browser should
+	 * reconnect).
+	 */
 	synchronized boolean attach(ConsoleClient client) {
 		if (this.closed) {
 			return false;
@@ -66,7 +74,10 @@ final class ConsoleHub {
 		}
 	}
 
-	/** Closes the console if no browser is on it (one that joins meanwhile is told to reconnect). */
+	/**
+	 * Closes the console if no browser is on it (one that joins meanwhile is told to
+	 * reconnect).
+	 */
 	void closeIfUnused() {
 		synchronized (this) {
 			if (!this.clients.isEmpty() || this.closed) {
@@ -111,7 +122,8 @@ final class ConsoleHub {
 		}
 		closeConsole();
 		this.onClose.accept(this);
-		// closed by QEMU: the domain stopped; closed here with a browser on it: one that joined as it closed
+		// closed by QEMU: the domain stopped; closed here with a browser on it: one that
+		// joined as it closed
 		String message = wasOpen ? "The console of '" + this.domain + "' closed: the domain stopped."
 				: "The console of '" + this.domain + "' closed.";
 		for (ConsoleClient client : this.clients) {

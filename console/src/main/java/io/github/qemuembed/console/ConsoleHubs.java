@@ -8,10 +8,11 @@ import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.access.Permission;
 
 /**
- * The open consoles, one {@link ConsoleHub} per domain. Called on the handshake's request thread,
- * where the driver sees the browser's caller: the first browser opens the console through the
- * driver ({@code domain.open_device} checked by the driver), each later one is checked for the same
- * permission by {@link ConsoleAccess} before it shares the open console.
+ * The open consoles, one {@link ConsoleHub} per domain. Called on the handshake's request
+ * thread, where the driver sees the browser's caller: the first browser opens the console
+ * through the driver ({@code domain.open_device} checked by the driver), each later one
+ * is checked for the same permission by {@link ConsoleAccess} before it shares the open
+ * console.
  */
 final class ConsoleHubs {
 
@@ -26,13 +27,17 @@ final class ConsoleHubs {
 	}
 
 	/**
-	 * The hub of a domain for the current request's caller, opening the console if nobody has it open.
-	 * @throws io.github.qemuembed.driver.error.AccessDeniedException without {@code domain.open_device}
-	 * @throws io.github.qemuembed.driver.error.InvalidOperationException if the domain does not run
+	 * The hub of a domain for the current request's caller, opening the console if nobody
+	 * has it open.
+	 * @throws io.github.qemuembed.driver.error.AccessDeniedException without
+	 * {@code domain.open_device}
+	 * @throws io.github.qemuembed.driver.error.InvalidOperationException if the domain
+	 * does not run
 	 */
 	ConsoleHub join(Domain domain) {
 		UUID uuid = domain.uuid();
-		// one lock per domain: opening waits for the domain's pending operation (a shutdown, say), and
+		// one lock per domain: opening waits for the domain's pending operation (a
+		// shutdown, say), and
 		// must not hold up the consoles of other domains meanwhile
 		synchronized (this.locks.computeIfAbsent(uuid, (k) -> new Object())) {
 			ConsoleHub hub = this.hubs.get(uuid);

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
- * The console's URLs below {@code qemu.embed.console.path}: the dashboard, the events, a domain's
- * page, its actions and console, and the assets. Checked once at start-up.
+ * The console's URLs below {@code qemu.embed.console.path}: the dashboard, the events, a
+ * domain's page, its actions and console, and the assets. Checked once at start-up.
  */
 final class ConsolePaths {
 
@@ -74,8 +74,9 @@ final class ConsolePaths {
 	}
 
 	/**
-	 * Whether a request path (without the context path) is one of the console's, for the loopback
-	 * guard: with the console at the root, the application's own paths stay the application's.
+	 * Whether a request path (without the context path) is one of the console's, for the
+	 * loopback guard: with the console at the root, the application's own paths stay the
+	 * application's.
 	 */
 	boolean owns(String path) {
 		if (path.equals(this.base) || path.equals(dashboard()) || path.equals(events())) {
@@ -88,8 +89,7 @@ final class ConsolePaths {
 	String consoleDomain(String path) {
 		String prefix = this.base + "/domains/";
 		String suffix = "/console";
-		if (!path.startsWith(prefix) || !path.endsWith(suffix)
-				|| path.length() <= prefix.length() + suffix.length()) {
+		if (!path.startsWith(prefix) || !path.endsWith(suffix) || path.length() <= prefix.length() + suffix.length()) {
 			return null;
 		}
 		String name = path.substring(prefix.length(), path.length() - suffix.length());

@@ -15,9 +15,10 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 
 /**
- * A browser's console socket. Binary messages from the page are keystrokes (UTF-8, as xterm.js
- * produces them) typed into the guest; binary messages to the page are the guest's output, the
- * history from the log first; text messages to the page are notices (see {@link Notices}).
+ * A browser's console socket. Binary messages from the page are keystrokes (UTF-8, as
+ * xterm.js produces them) typed into the guest; binary messages to the page are the
+ * guest's output, the history from the log first; text messages to the page are notices
+ * (see {@link Notices}).
  */
 final class ConsoleWebSocketHandler extends AbstractWebSocketHandler implements DisposableBean {
 
@@ -56,14 +57,16 @@ final class ConsoleWebSocketHandler extends AbstractWebSocketHandler implements 
 		ConsoleHub hub = (ConsoleHub) session.getAttributes().get(ConsoleHandshakeInterceptor.HUB);
 		String domain = hub.domain();
 		if (!hub.attach(client)) {
-			// the console closed between the handshake and now: the page reconnects after a moment
+			// the console closed between the handshake and now: the page reconnects after
+			// a moment
 			client.closeAfter(Notices.stopped("The console of '" + domain + "' closed; reconnecting."),
 					new CloseStatus(ConsoleHub.NOT_RUNNING, "console closed"));
 			return;
 		}
 		session.getAttributes().put(CLIENT, client);
 		client.notice(Notices.attached(domain));
-		// the log has the guest's output since it started; live output queued meanwhile follows it
+		// the log has the guest's output since it started; live output queued meanwhile
+		// follows it
 		client.release(ConsoleHistory.read(this.logDirectory.resolve(domain + ".log"), this.historyBytes));
 	}
 

@@ -11,11 +11,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 
 /**
- * The CSRF tokens of the console's actions. The console always checks its own: a random token in
- * the HTTP session, sent back in a header by the page's script and compared in constant time, so
- * that a page of another site cannot post an action whatever the application's security set-up.
- * With Spring Security's CSRF protection in the chain, the page sends Spring Security's token too,
- * which its filter checks before the action is reached.
+ * The CSRF tokens of the console's actions. The console always checks its own: a random
+ * token in the HTTP session, sent back in a header by the page's script and compared in
+ * constant time, so that a page of another site cannot post an action whatever the
+ * application's security set-up. With Spring Security's CSRF protection in the chain, the
+ * page sends Spring Security's token too, which its filter checks before the action is
+ * reached.
  */
 final class CsrfTokens {
 
@@ -36,7 +37,10 @@ final class CsrfTokens {
 
 	}
 
-	/** The tokens the page sends with each action: the console's own, then Spring Security's if any. */
+	/**
+	 * The tokens the page sends with each action: the console's own, then Spring
+	 * Security's if any.
+	 */
 	static List<Token> forPage(HttpServletRequest request) {
 		List<Token> tokens = new ArrayList<>();
 		HttpSession session = request.getSession(true);

@@ -35,15 +35,16 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationListener;
 
 /**
- * The dashboard's one reader: while at least one page is open it reads every domain as the
- * application (the Actuator's {@link DomainSnapshots} and {@link DomainStatistics}, with their
- * deadlines, so that a stuck VM holds up nobody), at a fixed interval and at once after a lifecycle
- * event, and pushes the result to every page as a server-sent event. However many pages are open,
- * the VMs are read once per interval.
+ * The dashboard's one reader: while at least one page is open it reads every domain as
+ * the application (the Actuator's {@link DomainSnapshots} and {@link DomainStatistics},
+ * with their deadlines, so that a stuck VM holds up nobody), at a fixed interval and at
+ * once after a lifecycle event, and pushes the result to every page as a server-sent
+ * event. However many pages are open, the VMs are read once per interval.
  * <p>
  * Each page gets only the domains its caller may read ({@code domain.getattr} and
- * {@code domain.read}, asked of the access policy for the caller the page was opened by). A page
- * that reads slowly gets the latest sample when it is ready for one, never a queue of old ones.
+ * {@code domain.read}, asked of the access policy for the caller the page was opened by).
+ * A page that reads slowly gets the latest sample when it is ready for one, never a queue
+ * of old ones.
  */
 final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent>, DisposableBean {
 
@@ -82,8 +83,8 @@ final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent
 		this.snapshots = snapshots;
 		this.statistics = statistics;
 		this.access = access;
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> daemon(runnable,
-				"qemu-embed-console-sampler"));
+		this.scheduler = Executors
+			.newSingleThreadScheduledExecutor((runnable) -> daemon(runnable, "qemu-embed-console-sampler"));
 		AtomicInteger count = new AtomicInteger();
 		this.senders = Executors.newCachedThreadPool(
 				(runnable) -> daemon(runnable, "qemu-embed-console-events-" + count.incrementAndGet()));
@@ -92,13 +93,17 @@ final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent
 	}
 
 	private static Thread daemon(Runnable runnable, String name) {
-		// no inherited thread-locals: the sampler reads as the application, never as a request's caller
+		// no inherited thread-locals: the sampler reads as the application, never as a
+		// request's caller
 		Thread thread = new Thread(null, runnable, name, 0, false);
 		thread.setDaemon(true);
 		return thread;
 	}
 
-	/** The rows {@code caller} may see now: the latest sample, or a fresh one when there is none yet. */
+	/**
+	 * The rows {@code caller} may see now: the latest sample, or a fresh one when there
+	 * is none yet.
+	 */
 	List<DomainRow> rowsFor(Caller caller) {
 		List<Sampled> rows = this.latest;
 		if (rows == null) {
@@ -119,8 +124,8 @@ final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent
 	}
 
 	/**
-	 * Subscribes a page, for the caller of the request that opened it (captured by the caller, on the
-	 * request's thread); the returned handle unsubscribes it.
+	 * Subscribes a page, for the caller of the request that opened it (captured by the
+	 * caller, on the request's thread); the returned handle unsubscribes it.
 	 */
 	Runnable subscribe(Caller caller, Sink sink) {
 		Subscriber subscriber = new Subscriber(sink, caller);
@@ -207,8 +212,7 @@ final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent
 			return new DomainRow(snapshot.name(), "unknown", "unknown", false, 0, 0, 0, null, null, null, null, null,
 					(snapshot.error() != null) ? snapshot.error() : "not readable", "none", null, null);
 		}
-		String stale = snapshot.stale() ? snapshot.error()
-				: (result != null && result.stale()) ? result.error() : null;
+		String stale = snapshot.stale() ? snapshot.error() : (result != null && result.stale()) ? result.error() : null;
 		Double cpu = null;
 		Double blockRead = null;
 		Double blockWrite = null;
@@ -219,7 +223,8 @@ final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent
 			Rates before = this.previous.put(snapshot.uuid(), rates);
 			if (rates.follows(before)) {
 				cpu = rates.cpuPercent(before);
-				// no disk or no tap (slirp networking has none on the host): no figure rather than a zero
+				// no disk or no tap (slirp networking has none on the host): no figure
+				// rather than a zero
 				if (!result.statistics().block().isEmpty()) {
 					blockRead = rates.blockReadBps(before);
 					blockWrite = rates.blockWriteBps(before);
@@ -235,11 +240,17 @@ final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent
 				info.status().toString(), info.status().isActive(), info.uptime().toSeconds(), info.vcpus(),
 				info.currentMemoryKiB(), cpu, blockRead, blockWrite, netRx, netTx, stale,
 				info.guestAgent().name().toLowerCase(Locale.ROOT), (taken != null) ? taken.size() : null,
-				(taken != null) ? taken.stream().filter(DomainSnapshot::current).map(DomainSnapshot::name).findFirst()
+				(taken != null) ? taken.stream()
+					.filter(DomainSnapshot::current)
+					.map(DomainSnapshot::name)
+					.findFirst()
 					.orElse(null) : null);
 	}
 
-	/** The domain's snapshots, read as the application within the deadline; {@code null} when that failed. */
+	/**
+	 * The domain's snapshots, read as the application within the deadline; {@code null}
+	 * when that failed.
+	 */
 	private List<DomainSnapshot> snapshotsOf(UUID uuid) {
 		try {
 			return this.snapshots.callAsApplication(() -> this.driver.lookup(uuid).snapshots());
@@ -269,7 +280,10 @@ final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent
 		this.subscribers.clear();
 	}
 
-	/** One open page: the latest data waits for it; older data it did not take is replaced. */
+	/**
+	 * One open page: the latest data waits for it; older data it did not take is
+	 * replaced.
+	 */
 	private final class Subscriber {
 
 		private final Sink sink;
@@ -302,7 +316,8 @@ final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent
 				String data = this.pending.getAndSet(null);
 				if (data == null) {
 					this.sending.set(false);
-					// an offer between the empty read and the reset would otherwise wait for the next one
+					// an offer between the empty read and the reset would otherwise wait
+					// for the next one
 					if (this.pending.get() == null || !this.sending.compareAndSet(false, true)) {
 						return;
 					}

@@ -3,7 +3,10 @@ package io.github.qemuembed.console;
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 
-/** A {@code qemu.embed.console.*} property has a value the console cannot use. The message names the key. */
+/**
+ * A {@code qemu.embed.console.*} property has a value the console cannot use. The message
+ * names the key.
+ */
 public class InvalidConsolePropertyException extends QemuEmbedException {
 
 	private final String key;

@@ -3,7 +3,9 @@ package io.github.qemuembed.console;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-/** Says which {@code qemu.embed.console.*} key to change when the console cannot start. */
+/**
+ * Says which {@code qemu.embed.console.*} key to change when the console cannot start.
+ */
 class InvalidConsolePropertyFailureAnalyzer extends AbstractFailureAnalyzer<InvalidConsolePropertyException> {
 
 	@Override

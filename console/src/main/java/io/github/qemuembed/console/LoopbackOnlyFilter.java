@@ -12,10 +12,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses the console's requests that reached the server on a non-loopback address, unless
- * {@code qemu.embed.console.allow-remote=true}. Decided per request from the socket's local address
- * (not from {@code server.address}, which may be unset, and not from headers a client can forge), so
- * that a server listening on every interface still shows its VMs' shells only to this machine.
+ * Refuses the console's requests that reached the server on a non-loopback address,
+ * unless {@code qemu.embed.console.allow-remote=true}. Decided per request from the
+ * socket's local address (not from {@code server.address}, which may be unset, and not
+ * from headers a client can forge), so that a server listening on every interface still
+ * shows its VMs' shells only to this machine.
  */
 final class LoopbackOnlyFilter extends OncePerRequestFilter {
 

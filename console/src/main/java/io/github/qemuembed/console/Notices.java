@@ -5,7 +5,10 @@ import java.util.Map;
 
 import tools.jackson.databind.json.JsonMapper;
 
-/** The console's text messages to the page (JSON with a {@code type}); guest output goes as binary. */
+/**
+ * The console's text messages to the page (JSON with a {@code type}); guest output goes
+ * as binary.
+ */
 final class Notices {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -8,9 +8,10 @@ import org.springframework.web.util.HtmlUtils;
 import org.springframework.web.util.UriUtils;
 
 /**
- * The console's HTML: the dashboard, a domain's page and error pages, rendered on the server with
- * every value escaped. The pages' scripts take over from there (live rows, actions, terminal); they
- * run from files (no inline script), so the pages can forbid inline scripts with their CSP.
+ * The console's HTML: the dashboard, a domain's page and error pages, rendered on the
+ * server with every value escaped. The pages' scripts take over from there (live rows,
+ * actions, terminal); they run from files (no inline script), so the pages can forbid
+ * inline scripts with their CSP.
  */
 final class PageRenderer {
 
@@ -40,16 +41,24 @@ final class PageRenderer {
 	String domain(DomainRow row, List<CsrfTokens.Token> tokens) {
 		String name = row.name();
 		StringBuilder body = new StringBuilder();
-		body.append("<header><a href=\"").append(escape(this.paths.dashboard())).append("\">Virtual machines</a> / <h1>")
-			.append(escape(name)).append("</h1><span id=\"live\" class=\"live\">connecting…</span></header>\n");
-		body.append("<main>\n<table id=\"domains\" class=\"one\">\n<thead><tr><th>Name</th><th>State</th><th>Uptime</th>")
+		body.append("<header><a href=\"")
+			.append(escape(this.paths.dashboard()))
+			.append("\">Virtual machines</a> / <h1>")
+			.append(escape(name))
+			.append("</h1><span id=\"live\" class=\"live\">connecting…</span></header>\n");
+		body.append(
+				"<main>\n<table id=\"domains\" class=\"one\">\n<thead><tr><th>Name</th><th>State</th><th>Uptime</th>")
 			.append("<th>vCPUs</th><th>Memory</th><th>CPU</th><th>Disk read / write</th>")
 			.append("<th>Network in / out</th><th>Agent</th><th>Snapshots</th><th>Actions</th></tr></thead>\n<tbody>\n")
 			.append(row(row))
 			.append("</tbody>\n</table>\n<p id=\"result\" role=\"status\" aria-live=\"polite\"></p>\n");
-		body.append("<section class=\"console\"><p id=\"console-status\" role=\"status\">connecting to the console…</p>\n")
-			.append("<div id=\"terminal\" data-domain=\"").append(escape(name)).append("\" data-socket=\"")
-			.append(escape(this.paths.domain(encode(name)) + "/console")).append("\"></div></section>\n</main>\n");
+		body.append(
+				"<section class=\"console\"><p id=\"console-status\" role=\"status\">connecting to the console…</p>\n")
+			.append("<div id=\"terminal\" data-domain=\"")
+			.append(escape(name))
+			.append("\" data-socket=\"")
+			.append(escape(this.paths.domain(encode(name)) + "/console"))
+			.append("\"></div></section>\n</main>\n");
 		return page(name, tokens, body.toString(),
 				List.of("vendor/xterm/xterm.js", "vendor/addon-fit/addon-fit.js", "console.js", "terminal.js"));
 	}
@@ -64,27 +73,50 @@ final class PageRenderer {
 	private String row(DomainRow row) {
 		String name = row.name();
 		StringBuilder html = new StringBuilder();
-		html.append("<tr data-domain=\"").append(escape(name)).append("\" data-state=\"").append(escape(row.state()))
+		html.append("<tr data-domain=\"")
+			.append(escape(name))
+			.append("\" data-state=\"")
+			.append(escape(row.state()))
 			.append("\">");
-		html.append("<td class=\"name\"><a href=\"").append(escape(this.paths.domain(encode(name)))).append("\">")
-			.append(escape(name)).append("</a></td>");
-		html.append("<td class=\"state\" title=\"").append(escape(row.status())).append("\">").append(escape(row.state()))
-			.append(row.stale() != null ? " <span class=\"stale\" title=\"" + escape(row.stale()) + "\">(stale)</span>" : "")
+		html.append("<td class=\"name\"><a href=\"")
+			.append(escape(this.paths.domain(encode(name))))
+			.append("\">")
+			.append(escape(name))
+			.append("</a></td>");
+		html.append("<td class=\"state\" title=\"")
+			.append(escape(row.status()))
+			.append("\">")
+			.append(escape(row.state()))
+			.append(row.stale() != null ? " <span class=\"stale\" title=\"" + escape(row.stale()) + "\">(stale)</span>"
+					: "")
 			.append("</td>");
-		html.append("<td class=\"uptime\">").append(row.active() ? Format.uptime(row.uptimeSeconds()) : "–").append("</td>");
+		html.append("<td class=\"uptime\">")
+			.append(row.active() ? Format.uptime(row.uptimeSeconds()) : "–")
+			.append("</td>");
 		html.append("<td class=\"vcpus\">").append(row.vcpus()).append("</td>");
 		html.append("<td class=\"memory\">").append(Format.bytes(row.memoryKiB() * 1024)).append("</td>");
 		html.append("<td class=\"cpu\">").append(Format.percent(row.cpuPercent())).append("</td>");
-		html.append("<td class=\"block\">").append(Format.rate(row.blockReadBps())).append(" / ")
-			.append(Format.rate(row.blockWriteBps())).append("</td>");
-		html.append("<td class=\"net\">").append(Format.rate(row.netRxBps())).append(" / ").append(Format.rate(row.netTxBps()))
+		html.append("<td class=\"block\">")
+			.append(Format.rate(row.blockReadBps()))
+			.append(" / ")
+			.append(Format.rate(row.blockWriteBps()))
+			.append("</td>");
+		html.append("<td class=\"net\">")
+			.append(Format.rate(row.netRxBps()))
+			.append(" / ")
+			.append(Format.rate(row.netTxBps()))
 			.append("</td>");
 		html.append("<td class=\"agent\">").append(escape(row.agent())).append("</td>");
-		html.append("<td class=\"snapshots\">").append(Format.snapshots(row.snapshots(), row.currentSnapshot()))
+		html.append("<td class=\"snapshots\">")
+			.append(Format.snapshots(row.snapshots(), row.currentSnapshot()))
 			.append("</td>");
 		html.append("<td class=\"actions\">");
 		for (String action : ACTIONS) {
-			html.append("<button type=\"button\" data-action=\"").append(action).append("\">").append(action).append("</button>");
+			html.append("<button type=\"button\" data-action=\"")
+				.append(action)
+				.append("\">")
+				.append(action)
+				.append("</button>");
 		}
 		html.append("</td></tr>\n");
 		return html.toString();
@@ -94,14 +126,23 @@ final class PageRenderer {
 		StringBuilder html = new StringBuilder();
 		html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 			.append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-			.append("<title>").append(escape(title)).append(" · qemu-embed</title>\n")
-			.append("<meta name=\"qemu-console-base\" content=\"").append(escape(this.paths.base())).append("\">\n");
+			.append("<title>")
+			.append(escape(title))
+			.append(" · qemu-embed</title>\n")
+			.append("<meta name=\"qemu-console-base\" content=\"")
+			.append(escape(this.paths.base()))
+			.append("\">\n");
 		for (CsrfTokens.Token token : tokens) {
-			html.append("<meta name=\"qemu-console-csrf\" data-header=\"").append(escape(token.header()))
-				.append("\" content=\"").append(escape(token.value())).append("\">\n");
+			html.append("<meta name=\"qemu-console-csrf\" data-header=\"")
+				.append(escape(token.header()))
+				.append("\" content=\"")
+				.append(escape(token.value()))
+				.append("\">\n");
 		}
 		if (scripts.contains("vendor/xterm/xterm.js")) {
-			html.append("<link rel=\"stylesheet\" href=\"").append(escape(asset("vendor/xterm/xterm.css"))).append("\">\n");
+			html.append("<link rel=\"stylesheet\" href=\"")
+				.append(escape(asset("vendor/xterm/xterm.css")))
+				.append("\">\n");
 		}
 		html.append("<link rel=\"stylesheet\" href=\"").append(escape(asset("console.css"))).append("\">\n");
 		html.append("</head>\n<body>\n").append(body);
@@ -130,7 +171,9 @@ final class PageRenderer {
 		private Format() {
 		}
 
-		/** {@code 3 (current: clean)}, {@code 0}, or a dash when they could not be read. */
+		/**
+		 * {@code 3 (current: clean)}, {@code 0}, or a dash when they could not be read.
+		 */
 		static String snapshots(Integer count, String current) {
 			if (count == null) {
 				return "–";

@@ -35,14 +35,15 @@ import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 
 /**
- * The browser console: a live dashboard of the driver's domains with their actions, and an xterm.js
- * serial console per domain. Off unless {@code qemu.embed.console.enabled=true}; needs a servlet web
- * application, the starter's driver and an {@link AccessPolicy} bean (the starter's, from
- * {@code qemu.embed.access}, or yours). See docs/console.md.
+ * The browser console: a live dashboard of the driver's domains with their actions, and
+ * an xterm.js serial console per domain. Off unless
+ * {@code qemu.embed.console.enabled=true}; needs a servlet web application, the starter's
+ * driver and an {@link AccessPolicy} bean (the starter's, from {@code qemu.embed.access},
+ * or yours). See docs/console.md.
  * <p>
- * The figures come from the Actuator's readers ({@link DomainSnapshots} as the application,
- * {@link DomainStatistics}) when the Actuator is configured, and from readers of the same classes
- * made here otherwise.
+ * The figures come from the Actuator's readers ({@link DomainSnapshots} as the
+ * application, {@link DomainStatistics}) when the Actuator is configured, and from
+ * readers of the same classes made here otherwise.
  */
 @AutoConfiguration(after = { QemuEmbedAutoConfiguration.class, QemuEmbedActuatorAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -60,7 +61,8 @@ public final class QemuEmbedConsoleAutoConfiguration {
 	@Bean
 	ConsoleAccess qemuEmbedConsoleAccess(AccessPolicy policy, ObjectProvider<CallerSupplier> callers,
 			ObjectProvider<HttpAccessListener> listeners) {
-		// observed like the driver's own policy, so that a console joined here is audited the same way
+		// observed like the driver's own policy, so that a console joined here is audited
+		// the same way
 		return new ConsoleAccess(HttpAccessListener.observing(policy, listeners.orderedStream().toList()),
 				callers.getIfAvailable(HttpCallerSupplier::new));
 	}
@@ -71,7 +73,8 @@ public final class QemuEmbedConsoleAutoConfiguration {
 			@Qualifier("qemuEmbedApplicationSnapshots") ObjectProvider<DomainSnapshots> snapshots,
 			ObjectProvider<DomainStatistics> statistics, ConsoleAccess access) {
 		Duration timeout = qemuProperties.getIfAvailable(QemuEmbedProperties::new).getActuator().getTimeout();
-		return new DashboardSampler(driver, snapshots.getIfAvailable(() -> DomainSnapshots.asApplication(driver, timeout)),
+		return new DashboardSampler(driver,
+				snapshots.getIfAvailable(() -> DomainSnapshots.asApplication(driver, timeout)),
 				statistics.getIfAvailable(() -> new DomainStatistics(driver, timeout)), access,
 				properties.getDashboard().getSampleInterval());
 	}
@@ -97,7 +100,9 @@ public final class QemuEmbedConsoleAutoConfiguration {
 		};
 	}
 
-	/** Unless allowed, the console's requests are served on the loopback interface only. */
+	/**
+	 * Unless allowed, the console's requests are served on the loopback interface only.
+	 */
 	@Bean
 	@ConditionalOnBooleanProperty(name = "qemu.embed.console.allow-remote", havingValue = false, matchIfMissing = true)
 	FilterRegistrationBean<LoopbackOnlyFilter> qemuEmbedConsoleLoopbackFilter(ConsolePaths paths) {
@@ -120,7 +125,8 @@ public final class QemuEmbedConsoleAutoConfiguration {
 		@Bean
 		ConsoleWebSocketHandler qemuEmbedConsoleWebSocketHandler(QemuDriver driver,
 				QemuEmbedConsoleProperties properties) {
-			// the root is read once, as the application: the log is read for browsers already let in
+			// the root is read once, as the application: the log is read for browsers
+			// already let in
 			Path logs = driver.root().resolve("log").resolve("qemu");
 			return new ConsoleWebSocketHandler(logs, properties.getTerminal().getHistory().toBytes(),
 					properties.getTerminal().getClientBuffer().toBytes());

@@ -8,36 +8,36 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The browser console: a live list of the driver's domains and a serial console per domain. Off
- * unless {@code qemu.embed.console.enabled=true}; see docs/console.md.
+ * The browser console: a live list of the driver's domains and a serial console per
+ * domain. Off unless {@code qemu.embed.console.enabled=true}; see docs/console.md.
  */
 @ConfigurationProperties("qemu.embed.console")
 public class QemuEmbedConsoleProperties {
 
 	/**
-	 * Whether to serve the dashboard and the serial consoles. The console is a shell into the VMs:
-	 * it is off unless enabled.
+	 * Whether to serve the dashboard and the serial consoles. The console is a shell into
+	 * the VMs: it is off unless enabled.
 	 */
 	private boolean enabled;
 
 	/**
-	 * Where the dashboard is served: '/' for the root of the application, or a path such as
-	 * '/qemu' (no trailing slash). The domain pages, events, actions, consoles and assets live
-	 * below it.
+	 * Where the dashboard is served: '/' for the root of the application, or a path such
+	 * as '/qemu' (no trailing slash). The domain pages, events, actions, consoles and
+	 * assets live below it.
 	 */
 	private String path = "/qemu";
 
 	/**
-	 * Whether requests that reach the server on a non-loopback address are served. By default they
-	 * are refused with 403, whatever server.address is: only a browser on the same machine (or
-	 * behind a proxy on it) sees the console.
+	 * Whether requests that reach the server on a non-loopback address are served. By
+	 * default they are refused with 403, whatever server.address is: only a browser on
+	 * the same machine (or behind a proxy on it) sees the console.
 	 */
 	private boolean allowRemote;
 
 	/**
 	 * Origins, besides the page's own, whose pages may open a console WebSocket (e.g.
-	 * 'https://admin.example.com'). Browsers send the page's origin with the handshake; any other
-	 * origin is refused with 403.
+	 * 'https://admin.example.com'). Browsers send the page's origin with the handshake;
+	 * any other origin is refused with 403.
 	 */
 	private List<String> allowedOrigins = new ArrayList<>();
 
@@ -89,8 +89,8 @@ public class QemuEmbedConsoleProperties {
 	public static class Dashboard {
 
 		/**
-		 * How often the domains are read while at least one page is open. One reader serves every
-		 * open page.
+		 * How often the domains are read while at least one page is open. One reader
+		 * serves every open page.
 		 */
 		private Duration sampleInterval = Duration.ofSeconds(1);
 
@@ -108,13 +108,15 @@ public class QemuEmbedConsoleProperties {
 	public static class Terminal {
 
 		/**
-		 * How much of the console's history (from the domain's log) a page gets when it connects.
+		 * How much of the console's history (from the domain's log) a page gets when it
+		 * connects.
 		 */
 		private DataSize history = DataSize.ofKilobytes(64);
 
 		/**
-		 * How much guest output may wait for one slow browser. Beyond it, output for that browser is
-		 * dropped and the page says how much; the guest and other browsers are not held up.
+		 * How much guest output may wait for one slow browser. Beyond it, output for that
+		 * browser is dropped and the page says how much; the guest and other browsers are
+		 * not held up.
 		 */
 		private DataSize clientBuffer = DataSize.ofKilobytes(256);
 

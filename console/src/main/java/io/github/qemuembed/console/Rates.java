@@ -7,7 +7,10 @@ import io.github.qemuembed.autoconfigure.actuate.DomainStatistics.BlockDevice;
 import io.github.qemuembed.autoconfigure.actuate.DomainStatistics.NetDevice;
 import io.github.qemuembed.autoconfigure.actuate.DomainStatistics.Statistics;
 
-/** Cumulative figures of one run of a domain at one instant, and rates between two of them. */
+/**
+ * Cumulative figures of one run of a domain at one instant, and rates between two of
+ * them.
+ */
 record Rates(long pid, long atNanos, Duration cpuTime, long blockRead, long blockWrite, long netRx, long netTx) {
 
 	static Rates of(long pid, long atNanos, Duration cpuTime, Statistics statistics) {
@@ -20,13 +23,14 @@ record Rates(long pid, long atNanos, Duration cpuTime, long blockRead, long bloc
 	}
 
 	/**
-	 * Whether {@code previous} is an earlier sample of the same run: another pid (a restart) or a
-	 * counter that went back (a device removed) makes a rate meaningless.
+	 * Whether {@code previous} is an earlier sample of the same run: another pid (a
+	 * restart) or a counter that went back (a device removed) makes a rate meaningless.
 	 */
 	boolean follows(Rates previous) {
 		return previous != null && previous.pid == this.pid && this.atNanos > previous.atNanos
 				&& this.cpuTime.compareTo(previous.cpuTime) >= 0 && this.blockRead >= previous.blockRead
-				&& this.blockWrite >= previous.blockWrite && this.netRx >= previous.netRx && this.netTx >= previous.netTx;
+				&& this.blockWrite >= previous.blockWrite && this.netRx >= previous.netRx
+				&& this.netTx >= previous.netTx;
 	}
 
 	double cpuPercent(Rates previous) {

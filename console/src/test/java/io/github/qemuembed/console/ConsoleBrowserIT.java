@@ -57,22 +57,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The console in a real, headless Chromium (Debian's {@code chromium} and {@code chromium-driver})
- * against a real application with Spring Security, and the real test guest (kernel and busybox
- * initramfs, under TCG): the live dashboard, an action, typing into the serial console, a domain
- * that stops and runs again under an open console, refusals (permission, origin, interface) and
- * unknown domains. One guest and one browser for the class; the methods run in order.
+ * The console in a real, headless Chromium (Debian's {@code chromium} and
+ * {@code chromium-driver}) against a real application with Spring Security, and the real
+ * test guest (kernel and busybox initramfs, under TCG): the live dashboard, an action,
+ * typing into the serial console, a domain that stops and runs again under an open
+ * console, refusals (permission, origin, interface) and unknown domains. One guest and
+ * one browser for the class; the methods run in order.
  */
 @SpringBootTest(classes = ConsoleTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "qemu.embed.console.enabled=true", "qemu.embed.shutdown.mode=destroy",
-				"qemu.embed.domains.guest.autostart=true",
-				"qemu.embed.access.rules[0].roles=OPERATOR", "qemu.embed.access.rules[0].permissions=*",
-				"qemu.embed.access.rules[1].roles=VIEWER",
+				"qemu.embed.domains.guest.autostart=true", "qemu.embed.access.rules[0].roles=OPERATOR",
+				"qemu.embed.access.rules[0].permissions=*", "qemu.embed.access.rules[1].roles=VIEWER",
 				"qemu.embed.access.rules[1].permissions=domain.getattr,domain.read" })
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIT {
 
-	/** Booting under TCG on a busy 2-core machine: generous, and every wait ends on its condition. */
+	/**
+	 * Booting under TCG on a busy 2-core machine: generous, and every wait ends on its
+	 * condition.
+	 */
 	private static final Duration WAIT = Duration.ofSeconds(120);
 
 	private static WebDriver browser;
@@ -85,7 +88,8 @@ class ConsoleBrowserIT {
 
 	@DynamicPropertySource
 	static void guest(DynamicPropertyRegistry registry) {
-		// type='qemu': TCG whatever the host offers (a Linux guest hangs under nested KVM)
+		// type='qemu': TCG whatever the host offers (a Linux guest hangs under nested
+		// KVM)
 		String xml = TestGuest.standard().domain("guest").type("qemu").memoryMiB(128).toXml();
 		registry.add("qemu.embed.domains.guest.inline-xml", () -> xml);
 	}
@@ -161,10 +165,12 @@ class ConsoleBrowserIT {
 		Files.createDirectories(screenshot.getParent());
 		Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), screenshot,
 				StandardCopyOption.REPLACE_EXISTING);
-		// bytes that are no UTF-8 and control characters go to the page as they are: it goes on working
+		// bytes that are no UTF-8 and control characters go to the page as they are: it
+		// goes on working
 		type("printf 'x\\377\\376\\000\\033[31m\\033(0q\\033(B\\033[0m\\n'; echo still-here\n");
 		awaitTerminalLine("still-here");
-		assertThat(((JavascriptExecutor) browser).executeScript("return window.qemuConsole.mode()")).isEqualTo("attached");
+		assertThat(((JavascriptExecutor) browser).executeScript("return window.qemuConsole.mode()"))
+			.isEqualTo("attached");
 	}
 
 	@Test
@@ -173,7 +179,8 @@ class ConsoleBrowserIT {
 		browser.get(url("/qemu/domains/guest"));
 		awaitText(By.id("console-status"), "Connected to the serial console of guest.");
 		JavascriptExecutor page = (JavascriptExecutor) browser;
-		// the connection ends without the server saying why, as when a proxy or the network drops it
+		// the connection ends without the server saying why, as when a proxy or the
+		// network drops it
 		page.executeScript("window.blipped = window.qemuConsole.socket(); window.blipped.close(4000, 'blip');");
 		new WebDriverWait(browser, WAIT).until((b) -> Boolean.TRUE.equals(page.executeScript(
 				"var s = window.qemuConsole.socket(); return s !== null && s !== window.blipped && window.qemuConsole.mode() === 'attached';")));
@@ -205,15 +212,16 @@ class ConsoleBrowserIT {
 		assertThat(browser.findElement(By.cssSelector("p.error")).getText()).contains("nope");
 		browser.get(url("/qemu/"));
 		@SuppressWarnings("unchecked")
-		Map<String, Object> answer = (Map<String, Object>) ((JavascriptExecutor) browser).executeAsyncScript("""
-				var done = arguments[arguments.length - 1];
-				var headers = {};
-				document.querySelectorAll('meta[name="qemu-console-csrf"]').forEach(function (m) {
-					headers[m.getAttribute('data-header')] = m.content;
-				});
-				fetch('/qemu/domains/nope/start', { method: 'POST', headers: headers })
-					.then(function (r) { return r.json().then(function (b) { done({ status: r.status, body: b }); }); });
-				""");
+		Map<String, Object> answer = (Map<String, Object>) ((JavascriptExecutor) browser).executeAsyncScript(
+				"""
+						var done = arguments[arguments.length - 1];
+						var headers = {};
+						document.querySelectorAll('meta[name="qemu-console-csrf"]').forEach(function (m) {
+							headers[m.getAttribute('data-header')] = m.content;
+						});
+						fetch('/qemu/domains/nope/start', { method: 'POST', headers: headers })
+							.then(function (r) { return r.json().then(function (b) { done({ status: r.status, body: b }); }); });
+						""");
 		assertThat(answer.get("status")).isEqualTo(404L);
 		@SuppressWarnings("unchecked")
 		Map<String, Object> body = (Map<String, Object>) answer.get("body");
@@ -226,7 +234,8 @@ class ConsoleBrowserIT {
 	void viewerIsRefusedTheConsoleAndTheActions() {
 		login(ConsoleTestApplication.VIEWER);
 		browser.get(url("/qemu/domains/guest"));
-		awaitText(By.id("console-status"), "Console refused: Access denied: domain.open_device on domain 'guest' for 'viewer'");
+		awaitText(By.id("console-status"),
+				"Console refused: Access denied: domain.open_device on domain 'guest' for 'viewer'");
 		awaitState("running");
 		button("suspend").click();
 		awaitText(By.id("result"), "guest: suspend refused — Access denied: domain.suspend");
@@ -244,7 +253,8 @@ class ConsoleBrowserIT {
 			.cause()
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(403));
-		// the same handshake from the page's own origin is let in: the origin made the difference
+		// the same handshake from the page's own origin is let in: the origin made the
+		// difference
 		Messages messages = new Messages();
 		WebSocket accepted = connect(http, socket, "http://localhost:" + this.port, messages).join();
 		try {
@@ -268,8 +278,7 @@ class ConsoleBrowserIT {
 		try {
 			assertThat(first.first.get(WAIT.toSeconds(), TimeUnit.SECONDS)).contains("\"type\":\"attached\"");
 			assertThat(second.first.get(WAIT.toSeconds(), TimeUnit.SECONDS)).contains("\"type\":\"attached\"");
-			one.sendBinary(ByteBuffer.wrap("echo both-see-this\n".getBytes(StandardCharsets.UTF_8)), true)
-				.join();
+			one.sendBinary(ByteBuffer.wrap("echo both-see-this\n".getBytes(StandardCharsets.UTF_8)), true).join();
 			first.awaitOutput("both-see-this");
 			second.awaitOutput("both-see-this");
 		}
@@ -321,15 +330,15 @@ class ConsoleBrowserIT {
 	}
 
 	private static void awaitText(By element, String text) {
-		new WebDriverWait(browser, WAIT).withMessage(() -> "'" + text + "' in " + element + ", which says '"
-				+ browser.findElement(element).getText() + "'")
+		new WebDriverWait(browser, WAIT).withMessage(
+				() -> "'" + text + "' in " + element + ", which says '" + browser.findElement(element).getText() + "'")
 			.until((b) -> b.findElement(element).getText().contains(text));
 	}
 
 	/**
-	 * Waits for a line of the terminal, as the page shows it, that is exactly {@code line}, or the
-	 * shell's prompt and {@code line}: the guest's shell does not echo what is typed, so a command's
-	 * output starts right after the prompt.
+	 * Waits for a line of the terminal, as the page shows it, that is exactly
+	 * {@code line}, or the shell's prompt and {@code line}: the guest's shell does not
+	 * echo what is typed, so a command's output starts right after the prompt.
 	 */
 	private static void awaitTerminalLine(String line) {
 		new WebDriverWait(browser, WAIT).withMessage(() -> "a line '" + line + "' in the terminal:\n" + terminalText())
@@ -381,7 +390,9 @@ class ConsoleBrowserIT {
 		throw new IllegalStateException("This host has no non-loopback IPv4 address to reach the server on");
 	}
 
-	/** The first text message of a WebSocket, and its binary output (the guest's bytes). */
+	/**
+	 * The first text message of a WebSocket, and its binary output (the guest's bytes).
+	 */
 	private static final class Messages implements WebSocket.Listener {
 
 		final CompletableFuture<String> first = new CompletableFuture<>();
@@ -411,8 +422,9 @@ class ConsoleBrowserIT {
 			long deadline = System.nanoTime() + WAIT.toNanos();
 			while (this.output.indexOf(text) < 0) {
 				long left = deadline - System.nanoTime();
-				assertThat(left).as("'%s' in the console's output, which ends with: %s", text,
-						this.output.substring(Math.max(0, this.output.length() - 300)))
+				assertThat(left)
+					.as("'%s' in the console's output, which ends with: %s", text,
+							this.output.substring(Math.max(0, this.output.length() - 300)))
 					.isPositive();
 				wait(Math.max(1, left / 1_000_000));
 			}

@@ -76,7 +76,8 @@ class ConsolePathsTests {
 				() -> paths("qemu"));
 		FailureAnalysis analysis = new InvalidConsolePropertyFailureAnalyzer()
 			.analyze(new IllegalStateException("context failed", failure));
-		assertThat(analysis.getDescription()).startsWith("The qemu-embed console cannot start: 'qemu.embed.console.path'");
+		assertThat(analysis.getDescription())
+			.startsWith("The qemu-embed console cannot start: 'qemu.embed.console.path'");
 		assertThat(analysis.getAction()).contains("Change 'qemu.embed.console.path'");
 		StringBuilder factories = new StringBuilder();
 		for (URL url : Collections.list(getClass().getClassLoader().getResources("META-INF/spring.factories"))) {

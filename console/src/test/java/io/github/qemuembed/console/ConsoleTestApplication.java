@@ -8,9 +8,10 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 
 /**
- * The application of the browser tests: the starter, the console and Spring Security with Boot's
- * default chain (form login, HTTP basic, CSRF), and two users: an operator who may do everything
- * and a viewer who may only read ({@code qemu.embed.access.rules} in the test's properties).
+ * The application of the browser tests: the starter, the console and Spring Security with
+ * Boot's default chain (form login, HTTP basic, CSRF), and two users: an operator who may
+ * do everything and a viewer who may only read ({@code qemu.embed.access.rules} in the
+ * test's properties).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

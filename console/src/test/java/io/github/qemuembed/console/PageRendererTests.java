@@ -15,7 +15,8 @@ class PageRendererTests {
 		DomainRow row = new DomainRow("<b>x\"y&", "running", "running/booted", true, 3723, 2, 131072, 12.34, 2048.0,
 				null, 0.0, 1536.0, null, "connected", 2, "<i>clean");
 		String html = this.pages.dashboard(List.of(row), List.of(new CsrfTokens.Token("X-Qemu-Console-Csrf", "t\"<")));
-		assertThat(html).doesNotContain("<b>x").contains("&lt;b&gt;x&quot;y&amp;")
+		assertThat(html).doesNotContain("<b>x")
+			.contains("&lt;b&gt;x&quot;y&amp;")
 			.contains("href=\"/qemu/domains/%3Cb%3Ex%22y&amp;\"")
 			.contains("content=\"t&quot;&lt;\"")
 			.contains("<td class=\"uptime\">1h 02m 03s</td>")
@@ -31,8 +32,8 @@ class PageRendererTests {
 
 	@Test
 	void noInlineScript() {
-		DomainRow row = new DomainRow("web", "shutoff", "shutoff/shutdown", false, 0, 1, 65536, null, null, null,
-				null, null, null, "none", null, null);
+		DomainRow row = new DomainRow("web", "shutoff", "shutoff/shutdown", false, 0, 1, 65536, null, null, null, null,
+				null, null, "none", null, null);
 		String html = this.pages.domain(row, List.of());
 		assertThat(html).contains("<script src=\"/qemu/assets/vendor/xterm/xterm.js\"></script>")
 			.contains("data-socket=\"/qemu/domains/web/console\"")

@@ -15,15 +15,15 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The console's conditions, with the starter's real driver (a temporary root; no VM is started).
+ * The console's conditions, with the starter's real driver (a temporary root; no VM is
+ * started).
  */
 class QemuEmbedConsoleAutoConfigurationTests {
 
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(QemuEmbedAutoConfiguration.class,
 			QemuEmbedWebAutoConfiguration.class, QemuEmbedConsoleAutoConfiguration.class);
 
-	private final WebApplicationContextRunner web = new WebApplicationContextRunner()
-		.withConfiguration(CONFIGURATIONS);
+	private final WebApplicationContextRunner web = new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS);
 
 	@Test
 	void offByDefault() {

@@ -30,8 +30,10 @@ class RatesTests {
 	@Test
 	void noRateAcrossARestartOrACounterThatWentBack() {
 		Rates before = Rates.of(42, SECOND, Duration.ofSeconds(9), statistics(1000, 0, 0, 0));
-		assertThat(Rates.of(43, 2 * SECOND, Duration.ofSeconds(10), statistics(2000, 0, 0, 0)).follows(before)).isFalse();
-		assertThat(Rates.of(42, 2 * SECOND, Duration.ofSeconds(1), statistics(2000, 0, 0, 0)).follows(before)).isFalse();
+		assertThat(Rates.of(43, 2 * SECOND, Duration.ofSeconds(10), statistics(2000, 0, 0, 0)).follows(before))
+			.isFalse();
+		assertThat(Rates.of(42, 2 * SECOND, Duration.ofSeconds(1), statistics(2000, 0, 0, 0)).follows(before))
+			.isFalse();
 		assertThat(Rates.of(42, 2 * SECOND, Duration.ofSeconds(10), statistics(10, 0, 0, 0)).follows(before)).isFalse();
 		assertThat(Rates.of(42, SECOND, Duration.ofSeconds(10), statistics(2000, 0, 0, 0)).follows(before)).isFalse();
 		assertThat(before.follows(null)).isFalse();

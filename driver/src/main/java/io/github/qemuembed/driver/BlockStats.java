@@ -1,7 +1,8 @@
 package io.github.qemuembed.driver;
 
 /**
- * I/O counters of one disk since QEMU started, like libvirt's {@code virDomainBlockStats}.
+ * I/O counters of one disk since QEMU started, like libvirt's
+ * {@code virDomainBlockStats}.
  *
  * @param target the disk's {@code <target dev>} ({@code vda}, {@code sdb}, ...)
  * @param readBytes bytes read by the guest

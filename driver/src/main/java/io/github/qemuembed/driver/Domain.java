@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * A handle on one domain. Operations on one domain are serialized; each is checked against the
- * access policy with the permission named in its documentation. A handle stays valid after the
- * domain stops; after {@link #undefine()} of an inactive domain its methods throw
- * {@link io.github.qemuembed.driver.error.DomainNotFoundException}.
+ * A handle on one domain. Operations on one domain are serialized; each is checked
+ * against the access policy with the permission named in its documentation. A handle
+ * stays valid after the domain stops; after {@link #undefine()} of an inactive domain its
+ * methods throw {@link io.github.qemuembed.driver.error.DomainNotFoundException}.
  */
 public interface Domain {
 
@@ -18,31 +18,39 @@ public interface Domain {
 	UUID uuid();
 
 	/**
-	 * Starts QEMU and runs the guest ({@code domain.start}); with a managed-save image (see
-	 * {@link #managedSave()}), resumes that state instead.
+	 * Starts QEMU and runs the guest ({@code domain.start}); with a managed-save image
+	 * (see {@link #managedSave()}), resumes that state instead.
 	 */
 	void start();
 
 	/**
-	 * Asks the guest to power off (ACPI power button) and waits up to {@code timeout} for QEMU to
-	 * exit; then stops it by force ({@code domain.init_control}, and {@code domain.stop} for the force).
-	 * @return {@code true} if the guest powered off by itself, {@code false} if it had to be forced
+	 * Asks the guest to power off (ACPI power button) and waits up to {@code timeout} for
+	 * QEMU to exit; then stops it by force ({@code domain.init_control}, and
+	 * {@code domain.stop} for the force).
+	 * @return {@code true} if the guest powered off by itself, {@code false} if it had to
+	 * be forced
 	 */
 	boolean shutdown(Duration timeout);
 
 	/**
 	 * Like {@link #shutdown(Duration)}, asking the guest the way {@code mode} says. With
-	 * {@link ShutdownMode#GUEST_AGENT} it also needs {@code domain.write} (as libvirt), and fails with
-	 * {@link io.github.qemuembed.driver.error.GuestAgentException} (nothing forced) when the agent does not answer
-	 * or refuses.
-	 * @return {@code true} if the guest powered off by itself, {@code false} if it had to be forced
+	 * {@link ShutdownMode#GUEST_AGENT} it also needs {@code domain.write} (as libvirt),
+	 * and fails with {@link io.github.qemuembed.driver.error.GuestAgentException}
+	 * (nothing forced) when the agent does not answer or refuses.
+	 * @return {@code true} if the guest powered off by itself, {@code false} if it had to
+	 * be forced
 	 */
 	boolean shutdown(ShutdownMode mode, Duration timeout);
 
-	/** Stops QEMU now: SIGTERM, a short grace period, then SIGKILL ({@code domain.stop}). */
+	/**
+	 * Stops QEMU now: SIGTERM, a short grace period, then SIGKILL ({@code domain.stop}).
+	 */
 	void destroy();
 
-	/** Asks the guest to reboot (ACPI, then QMP {@code system_reset} under {@code on_reboot}) ({@code domain.init_control}). */
+	/**
+	 * Asks the guest to reboot (ACPI, then QMP {@code system_reset} under
+	 * {@code on_reboot}) ({@code domain.init_control}).
+	 */
 	void reboot();
 
 	/** Hard reset, like pressing the reset button ({@code domain.reset}). */
@@ -55,17 +63,19 @@ public interface Domain {
 	void resume();
 
 	/**
-	 * Saves the whole state of the running domain (memory, devices, vCPUs) to {@code file} and stops it,
-	 * like libvirt's {@code virDomainSave}: the status becomes {@code shutoff/saved}.
-	 * {@link QemuDriver#restore(java.nio.file.Path)} brings it back, in this driver or a later one. The file
-	 * holds the live XML, secrets included, and is created owner-only; it appears only once complete
+	 * Saves the whole state of the running domain (memory, devices, vCPUs) to
+	 * {@code file} and stops it, like libvirt's {@code virDomainSave}: the status becomes
+	 * {@code shutoff/saved}. {@link QemuDriver#restore(java.nio.file.Path)} brings it
+	 * back, in this driver or a later one. The file holds the live XML, secrets included,
+	 * and is created owner-only; it appears only once complete
 	 * ({@code domain.hibernate}).
 	 */
 	void save(java.nio.file.Path file);
 
 	/**
-	 * Saves the state of the running, persistent domain to {@code ROOT/lib/qemu/save/NAME.save} and stops
-	 * it; the next {@link #start()} resumes that state instead of booting, and removes the image
+	 * Saves the state of the running, persistent domain to
+	 * {@code ROOT/lib/qemu/save/NAME.save} and stops it; the next {@link #start()}
+	 * resumes that state instead of booting, and removes the image
 	 * ({@code domain.hibernate}).
 	 */
 	void managedSave();
@@ -73,69 +83,88 @@ public interface Domain {
 	/** Whether a managed-save image waits for the next start ({@code domain.read}). */
 	boolean hasManagedSaveImage();
 
-	/** Discards the managed-save image: the next start boots ({@code domain.hibernate}). */
+	/**
+	 * Discards the managed-save image: the next start boots ({@code domain.hibernate}).
+	 */
 	void managedSaveRemove();
 
 	/**
-	 * Takes an external snapshot, like libvirt's {@code virDomainSnapshotCreateXML}: each writable
-	 * {@code <disk type='file'>} gets a qcow2 overlay beside its image ({@code IMAGE-STEM.NAME}), which the
-	 * domain writes to from now on, while the image keeps the snapshot's content. Of a running domain,
-	 * without {@link DomainSnapshot.CreateFlag#DISK_ONLY}, the memory and device state are saved too
-	 * (a full snapshot); the vCPUs pause meanwhile and then go on. {@code xml} is a
-	 * {@code <domainsnapshot>} with an optional {@code <name>} (default: the time in seconds) and
-	 * {@code <description>} ({@code domain.snapshot}).
+	 * Takes an external snapshot, like libvirt's {@code virDomainSnapshotCreateXML}: each
+	 * writable {@code <disk type='file'>} gets a qcow2 overlay beside its image
+	 * ({@code IMAGE-STEM.NAME}), which the domain writes to from now on, while the image
+	 * keeps the snapshot's content. Of a running domain, without
+	 * {@link DomainSnapshot.CreateFlag#DISK_ONLY}, the memory and device state are saved
+	 * too (a full snapshot); the vCPUs pause meanwhile and then go on. {@code xml} is a
+	 * {@code <domainsnapshot>} with an optional {@code <name>} (default: the time in
+	 * seconds) and {@code <description>} ({@code domain.snapshot}).
 	 */
 	DomainSnapshot createSnapshot(String xml, DomainSnapshot.CreateFlag... flags);
 
 	/** The snapshots, oldest first ({@code domain.read}). */
 	java.util.List<DomainSnapshot> snapshots();
 
-	/** The snapshots as a tree: roots, each with the snapshots taken from it ({@code domain.read}). */
+	/**
+	 * The snapshots as a tree: roots, each with the snapshots taken from it
+	 * ({@code domain.read}).
+	 */
 	java.util.List<DomainSnapshot.Node> snapshotTree();
 
-	/** A snapshot's metadata as libvirt stores it, with the definition it was taken of ({@code domain.read}, {@code domain.read_secure}). */
+	/**
+	 * A snapshot's metadata as libvirt stores it, with the definition it was taken of
+	 * ({@code domain.read}, {@code domain.read_secure}).
+	 */
 	String snapshotXml(String name);
 
 	/**
-	 * Makes the domain what it was at the snapshot: its disks get fresh overlays on the snapshot's images
-	 * (what was written since is no longer seen), its definition becomes the snapshot's, and a full
-	 * snapshot's memory and device state are restored (the domain runs, or stays paused if it was). A
-	 * running domain cannot go back to a disk-only snapshot: stop it first ({@code domain.snapshot}).
+	 * Makes the domain what it was at the snapshot: its disks get fresh overlays on the
+	 * snapshot's images (what was written since is no longer seen), its definition
+	 * becomes the snapshot's, and a full snapshot's memory and device state are restored
+	 * (the domain runs, or stays paused if it was). A running domain cannot go back to a
+	 * disk-only snapshot: stop it first ({@code domain.snapshot}).
 	 */
 	void revertToSnapshot(String name);
 
 	/**
-	 * Deletes a snapshot, like libvirt's {@code virDomainSnapshotDelete}: the overlay it added to each disk is
-	 * merged into the image below (offline with {@code qemu-img commit}, or by QMP {@code block-commit} when
-	 * the running domain has it open), whatever was backed by it is rebased, and the overlay is deleted; an
-	 * overlay nothing uses any more (a branch a revert left) is just deleted. Its metadata and memory file go;
-	 * its children hang from its parent afterwards, with their content kept. A merge that would change another
-	 * branch (an image a revert also put an overlay on) is refused with what to delete first, before anything
-	 * changes. With {@link DomainSnapshot.DeleteFlag#METADATA_ONLY} only the metadata and memory file go, and
-	 * every image stays ({@code domain.snapshot}).
+	 * Deletes a snapshot, like libvirt's {@code virDomainSnapshotDelete}: the overlay it
+	 * added to each disk is merged into the image below (offline with
+	 * {@code qemu-img commit}, or by QMP {@code block-commit} when the running domain has
+	 * it open), whatever was backed by it is rebased, and the overlay is deleted; an
+	 * overlay nothing uses any more (a branch a revert left) is just deleted. Its
+	 * metadata and memory file go; its children hang from its parent afterwards, with
+	 * their content kept. A merge that would change another branch (an image a revert
+	 * also put an overlay on) is refused with what to delete first, before anything
+	 * changes. With {@link DomainSnapshot.DeleteFlag#METADATA_ONLY} only the metadata and
+	 * memory file go, and every image stays ({@code domain.snapshot}).
 	 */
 	void deleteSnapshot(String name, DomainSnapshot.DeleteFlag... flags);
 
 	/**
-	 * Adds a device, like libvirt's {@code virDomainAttachDeviceFlags}: {@code xml} is one {@code <disk>},
-	 * {@code <interface>} or {@code <channel>} element as it would appear under {@code <devices>}. With
-	 * {@link DeviceFlag#LIVE} QEMU gets it now (the live XML then shows it with its address); with
-	 * {@link DeviceFlag#CONFIG} the persistent definition gets it; neither flag means the running domain if it
-	 * runs, else the definition ({@code domain.write}, and {@code domain.save} with {@code CONFIG}).
+	 * Adds a device, like libvirt's {@code virDomainAttachDeviceFlags}: {@code xml} is
+	 * one {@code <disk>}, {@code <interface>} or {@code <channel>} element as it would
+	 * appear under {@code <devices>}. With {@link DeviceFlag#LIVE} QEMU gets it now (the
+	 * live XML then shows it with its address); with {@link DeviceFlag#CONFIG} the
+	 * persistent definition gets it; neither flag means the running domain if it runs,
+	 * else the definition ({@code domain.write}, and {@code domain.save} with
+	 * {@code CONFIG}).
 	 */
 	void attachDevice(String xml, DeviceFlag... flags);
 
 	/**
-	 * Removes a device, like libvirt's {@code virDomainDetachDeviceFlags}: {@code xml} names it (a disk by its
-	 * {@code <target dev>}, an interface by its {@code <mac address>}, a channel by its {@code <target name>}).
-	 * Live, the guest is asked to release it and the call waits up to {@code timeout} for QEMU's
-	 * {@code DEVICE_DELETED}; a guest that does not release it in time fails the call with
-	 * {@link io.github.qemuembed.driver.error.OperationTimeoutException}, and the device stays in the live XML
-	 * until the guest lets it go ({@code domain.write}, and {@code domain.save} with {@code CONFIG}).
+	 * Removes a device, like libvirt's {@code virDomainDetachDeviceFlags}: {@code xml}
+	 * names it (a disk by its {@code <target dev>}, an interface by its
+	 * {@code <mac address>}, a channel by its {@code <target name>}). Live, the guest is
+	 * asked to release it and the call waits up to {@code timeout} for QEMU's
+	 * {@code DEVICE_DELETED}; a guest that does not release it in time fails the call
+	 * with {@link io.github.qemuembed.driver.error.OperationTimeoutException}, and the
+	 * device stays in the live XML until the guest lets it go ({@code domain.write}, and
+	 * {@code domain.save} with {@code CONFIG}).
 	 */
 	void detachDevice(String xml, java.time.Duration timeout, DeviceFlag... flags);
 
-	/** Removes the persistent definition; a running domain becomes transient ({@code domain.delete}). */
+	/**
+	 * Removes the persistent definition; a running domain becomes transient
+	 * ({@code domain.delete}).
+	 */
 	void undefine();
 
 	/** State and reason ({@code domain.read}). */
@@ -145,8 +174,9 @@ public interface Domain {
 	DomainInfo info();
 
 	/**
-	 * I/O counters of each disk of the running domain, from QMP {@code query-blockstats} ({@code domain.read}).
-	 * Not serialized behind long operations such as a pending {@code shutdown}; bounded by the QMP timeout.
+	 * I/O counters of each disk of the running domain, from QMP {@code query-blockstats}
+	 * ({@code domain.read}). Not serialized behind long operations such as a pending
+	 * {@code shutdown}; bounded by the QMP timeout.
 	 */
 	java.util.List<BlockStats> blockStats();
 
@@ -160,9 +190,9 @@ public interface Domain {
 	String xml(boolean secure);
 
 	/**
-	 * Sends a raw QMP command (a JSON object with {@code execute} and optional {@code arguments}) to the
-	 * running QEMU and returns the {@code return} value as JSON ({@code domain.write}, like libvirt's
-	 * {@code qemu-monitor-command}).
+	 * Sends a raw QMP command (a JSON object with {@code execute} and optional
+	 * {@code arguments}) to the running QEMU and returns the {@code return} value as JSON
+	 * ({@code domain.write}, like libvirt's {@code qemu-monitor-command}).
 	 */
 	String qmp(String commandJson);
 
@@ -170,8 +200,9 @@ public interface Domain {
 	DomainConsole openConsole();
 
 	/**
-	 * The guest agent of this domain, over its {@code org.qemu.guest_agent.0} channel; each of its calls is
-	 * checked with its own permission (see {@link io.github.qemuembed.driver.agent.GuestAgent}).
+	 * The guest agent of this domain, over its {@code org.qemu.guest_agent.0} channel;
+	 * each of its calls is checked with its own permission (see
+	 * {@link io.github.qemuembed.driver.agent.GuestAgent}).
 	 */
 	io.github.qemuembed.driver.agent.GuestAgent guest();
 

@@ -11,7 +11,8 @@ import java.util.UUID;
  * @param domainUuid the domain's UUID
  * @param status the domain's status right after the event
  * @param time when the driver saw it
- * @param detail free text (e.g. QEMU's exit status, the guest's shutdown reason), never a secret
+ * @param detail free text (e.g. QEMU's exit status, the guest's shutdown reason), never a
+ * secret
  */
 public record DomainEvent(DomainEventType type, String domainName, UUID domainUuid, DomainStatus status, Instant time,
 		String detail) {

@@ -8,9 +8,9 @@ import java.util.OptionalLong;
 import io.github.qemuembed.driver.agent.GuestAgentState;
 
 /**
- * A snapshot of a domain's runtime facts, read from the process table ({@code /proc}) and the
- * definition. For an inactive domain, {@code pid}, {@code startedAt}, {@code uptime} and the usage
- * figures are empty/zero.
+ * A snapshot of a domain's runtime facts, read from the process table ({@code /proc}) and
+ * the definition. For an inactive domain, {@code pid}, {@code startedAt}, {@code uptime}
+ * and the usage figures are empty/zero.
  *
  * @param status state and reason
  * @param pid QEMU's process id while active
@@ -23,7 +23,8 @@ import io.github.qemuembed.driver.agent.GuestAgentState;
  * @param residentBytes resident set size of QEMU, zero when inactive
  * @param persistent whether the domain has a persistent definition
  * @param autostart whether the domain is marked to start with the driver
- * @param guestAgent the state of the guest agent channel ({@code VSERPORT_CHANGE}); {@code NONE} without one
+ * @param guestAgent the state of the guest agent channel ({@code VSERPORT_CHANGE});
+ * {@code NONE} without one
  */
 public record DomainInfo(DomainStatus status, OptionalLong pid, Optional<Instant> startedAt, Duration uptime, int vcpus,
 		long maxMemoryKiB, long currentMemoryKiB, Duration cpuTime, long residentBytes, boolean persistent,

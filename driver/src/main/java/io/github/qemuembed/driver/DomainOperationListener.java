@@ -3,15 +3,17 @@ package io.github.qemuembed.driver;
 import java.time.Duration;
 
 /**
- * Told about every {@link Domain#start() start}, {@link Domain#shutdown(Duration) shutdown} and
- * {@link Domain#destroy() destroy} once it has finished, whichever code called it, with how long the
- * whole call took (waiting for the domain's other operations included). Calls the access policy
- * refused are not reported: they never reached the domain. Registered with
- * {@link DriverConfig.Builder#addOperationListener(DomainOperationListener)}; meant for metrics.
+ * Told about every {@link Domain#start() start}, {@link Domain#shutdown(Duration)
+ * shutdown} and {@link Domain#destroy() destroy} once it has finished, whichever code
+ * called it, with how long the whole call took (waiting for the domain's other operations
+ * included). Calls the access policy refused are not reported: they never reached the
+ * domain. Registered with
+ * {@link DriverConfig.Builder#addOperationListener(DomainOperationListener)}; meant for
+ * metrics.
  * <p>
- * Called on the thread that made the call, right after the operation and before it returns or
- * throws: do not block. An exception thrown by a listener is logged and does not change the
- * operation's outcome.
+ * Called on the thread that made the call, right after the operation and before it
+ * returns or throws: do not block. An exception thrown by a listener is logged and does
+ * not change the operation's outcome.
  */
 @FunctionalInterface
 public interface DomainOperationListener {
@@ -23,10 +25,15 @@ public interface DomainOperationListener {
 	/** The operations reported. */
 	enum Operation {
 
-		/** {@link Domain#start()}, and the start of a transient domain by {@link QemuDriver}. */
+		/**
+		 * {@link Domain#start()}, and the start of a transient domain by
+		 * {@link QemuDriver}.
+		 */
 		START,
 
-		/** {@link Domain#shutdown(Duration)}, including the forced stop after its timeout. */
+		/**
+		 * {@link Domain#shutdown(Duration)}, including the forced stop after its timeout.
+		 */
 		SHUTDOWN,
 
 		/** {@link Domain#destroy()}. */

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A snapshot of a domain, libvirt's {@code virDomainSnapshot}: external disk overlays created when
- * the snapshot was taken and, for a full snapshot, the memory and device state.
+ * A snapshot of a domain, libvirt's {@code virDomainSnapshot}: external disk overlays
+ * created when the snapshot was taken and, for a full snapshot, the memory and device
+ * state.
  *
  * @param name the snapshot's name, unique per domain
  * @param description free text from {@code <description>}
@@ -26,7 +27,10 @@ public record DomainSnapshot(String name, Optional<String> description, Optional
 		disks = List.copyOf(disks);
 	}
 
-	/** Whether reverting to it restores memory and device state (the domain runs afterwards). */
+	/**
+	 * Whether reverting to it restores memory and device state (the domain runs
+	 * afterwards).
+	 */
 	public boolean isFull() {
 		return this.memoryFile.isPresent();
 	}
@@ -36,7 +40,8 @@ public record DomainSnapshot(String name, Optional<String> description, Optional
 	 *
 	 * @param target the guest name ({@code vda})
 	 * @param overlay the qcow2 overlay that took the writes after the snapshot
-	 * @param image the image holding the disk's content at the snapshot (the overlay's backing file)
+	 * @param image the image holding the disk's content at the snapshot (the overlay's
+	 * backing file)
 	 */
 	public record Disk(String target, Path overlay, Path image) {
 	}
@@ -53,14 +58,18 @@ public record DomainSnapshot(String name, Optional<String> description, Optional
 	/** libvirt's {@code VIR_DOMAIN_SNAPSHOT_CREATE_*} flags that this driver supports. */
 	public enum CreateFlag {
 
-		/** Disks only, also for a running domain (libvirt's {@code DISK_ONLY}); the domain keeps running. */
+		/**
+		 * Disks only, also for a running domain (libvirt's {@code DISK_ONLY}); the domain
+		 * keeps running.
+		 */
 		DISK_ONLY,
 
 		/**
-		 * The guest agent must freeze the guest's file systems while the disks are switched, and the snapshot
-		 * fails if it cannot (libvirt's {@code QUIESCE}; needs {@code domain.fs_freeze} too). Without it, a
-		 * disk-only snapshot of a running domain whose agent is connected is quiesced all the same when the
-		 * agent agrees, and taken crash-consistent (with a warning in the log) when it does not.
+		 * The guest agent must freeze the guest's file systems while the disks are
+		 * switched, and the snapshot fails if it cannot (libvirt's {@code QUIESCE}; needs
+		 * {@code domain.fs_freeze} too). Without it, a disk-only snapshot of a running
+		 * domain whose agent is connected is quiesced all the same when the agent agrees,
+		 * and taken crash-consistent (with a warning in the log) when it does not.
 		 */
 		QUIESCE
 
@@ -69,7 +78,10 @@ public record DomainSnapshot(String name, Optional<String> description, Optional
 	/** libvirt's {@code VIR_DOMAIN_SNAPSHOT_DELETE_*} flags that this driver supports. */
 	public enum DeleteFlag {
 
-		/** Removes the metadata and memory file only; every disk image stays as it is (no merge). */
+		/**
+		 * Removes the metadata and memory file only; every disk image stays as it is (no
+		 * merge).
+		 */
 		METADATA_ONLY
 
 	}

@@ -2,7 +2,10 @@ package io.github.qemuembed.driver;
 
 import java.util.Objects;
 
-/** A domain's state and the reason for it, e.g. {@code running/booted} or {@code shutoff/crashed}. */
+/**
+ * A domain's state and the reason for it, e.g. {@code running/booted} or
+ * {@code shutoff/crashed}.
+ */
 public record DomainStatus(DomainState state, StateReason reason) {
 
 	public DomainStatus {

@@ -11,11 +11,12 @@ import io.github.qemuembed.driver.observation.DriverObserver;
 import io.github.qemuembed.driver.secondary.SecondaryDrivers;
 
 /**
- * Everything {@link QemuDriver#open(DriverConfig)} needs. Built with {@link #builder(Path)}; only
- * the root and the access policy have no default.
+ * Everything {@link QemuDriver#open(DriverConfig)} needs. Built with
+ * {@link #builder(Path)}; only the root and the access policy have no default.
  *
  * @param root absolute root directory holding all state (libvirt's embedded layout)
- * @param emulator the QEMU binary; empty means {@code qemu-system-x86_64} found on {@code PATH}
+ * @param emulator the QEMU binary; empty means {@code qemu-system-x86_64} found on
+ * {@code PATH}
  * @param accel accelerator
  * @param accessPolicy the policy every operation is checked against (required)
  * @param callerSupplier who is calling, for the policy
@@ -24,11 +25,12 @@ import io.github.qemuembed.driver.secondary.SecondaryDrivers;
  * @param startTimeout how long QEMU may take from exec to a ready monitor
  * @param destroyGracePeriod how long {@code destroy} waits after SIGTERM before SIGKILL
  * @param leftovers what to do with VMs left running by an earlier driver on this root
- * @param killWithOwner whether QEMU children die with the JVM (parent-death signal); turn off only to
- * leave VMs running across restarts on a persistent root
+ * @param killWithOwner whether QEMU children die with the JVM (parent-death signal); turn
+ * off only to leave VMs running across restarts on a persistent root
  * @param operationListener told about every start, shutdown and destroy (for metrics)
- * @param observer watches domain operations, QMP commands and secondary-driver calls as they happen (for
- * tracing); the remote secondary drivers take theirs from their own {@code RpcClientOptions}
+ * @param observer watches domain operations, QMP commands and secondary-driver calls as
+ * they happen (for tracing); the remote secondary drivers take theirs from their own
+ * {@code RpcClientOptions}
  */
 public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, AccessPolicy accessPolicy,
 		CallerSupplier callerSupplier, SecondaryDrivers secondary, Duration qmpTimeout, Duration startTimeout,
@@ -58,7 +60,10 @@ public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, Acce
 				destroyGracePeriod, leftovers, killWithOwner, operationListener, DriverObserver.NONE);
 	}
 
-	/** The configuration without an operation listener (the form before listeners existed). */
+	/**
+	 * The configuration without an operation listener (the form before listeners
+	 * existed).
+	 */
 	public DriverConfig(Path root, Optional<Path> emulator, Accel accel, AccessPolicy accessPolicy,
 			CallerSupplier callerSupplier, SecondaryDrivers secondary, Duration qmpTimeout, Duration startTimeout,
 			Duration destroyGracePeriod, LeftoverPolicy leftovers, boolean killWithOwner) {
@@ -154,8 +159,8 @@ public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, Acce
 		}
 
 		/**
-		 * Adds a listener told about every start, shutdown and destroy; listeners added earlier are
-		 * kept and called first.
+		 * Adds a listener told about every start, shutdown and destroy; listeners added
+		 * earlier are kept and called first.
 		 */
 		public Builder addOperationListener(DomainOperationListener listener) {
 			Objects.requireNonNull(listener, "listener");
@@ -164,7 +169,10 @@ public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, Acce
 			return this;
 		}
 
-		/** Sets the observer of domain operations and QMP commands (replacing an earlier one). */
+		/**
+		 * Sets the observer of domain operations and QMP commands (replacing an earlier
+		 * one).
+		 */
 		public Builder observer(DriverObserver observer) {
 			this.observer = Objects.requireNonNull(observer, "observer");
 			return this;

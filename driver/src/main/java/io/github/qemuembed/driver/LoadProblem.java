@@ -3,7 +3,8 @@ package io.github.qemuembed.driver;
 import java.nio.file.Path;
 
 /**
- * A persistent definition that could not be loaded at open. The file is left on disk untouched.
+ * A persistent definition that could not be loaded at open. The file is left on disk
+ * untouched.
  *
  * @param file the definition file
  * @param message why it was not loaded (the exception's message)

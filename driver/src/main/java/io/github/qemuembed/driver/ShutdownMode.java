@@ -1,8 +1,8 @@
 package io.github.qemuembed.driver;
 
 /**
- * How {@link Domain#shutdown(ShutdownMode, java.time.Duration)} asks the guest to power off, like libvirt's
- * {@code virDomainShutdownFlags} modes.
+ * How {@link Domain#shutdown(ShutdownMode, java.time.Duration)} asks the guest to power
+ * off, like libvirt's {@code virDomainShutdownFlags} modes.
  */
 public enum ShutdownMode {
 
@@ -14,8 +14,8 @@ public enum ShutdownMode {
 
 	/**
 	 * Ask the guest agent ({@code guest-shutdown}, mode {@code powerdown}); libvirt's
-	 * {@code VIR_DOMAIN_SHUTDOWN_GUEST_AGENT}. Needs an {@code org.qemu.guest_agent.0} channel and an agent that
-	 * answers; works for guests that ignore ACPI.
+	 * {@code VIR_DOMAIN_SHUTDOWN_GUEST_AGENT}. Needs an {@code org.qemu.guest_agent.0}
+	 * channel and an agent that answers; works for guests that ignore ACPI.
 	 */
 	GUEST_AGENT
 

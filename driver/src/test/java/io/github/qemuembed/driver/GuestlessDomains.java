@@ -7,8 +7,8 @@ import java.util.UUID;
 import io.github.qemuembed.driver.access.AccessPolicy;
 
 /**
- * Domains without a guest (firmware only: SeaBIOS finds nothing to boot and waits), cheap enough to
- * run under KVM in unit tests of the process lifecycle.
+ * Domains without a guest (firmware only: SeaBIOS finds nothing to boot and waits), cheap
+ * enough to run under KVM in unit tests of the process lifecycle.
  */
 public final class GuestlessDomains {
 

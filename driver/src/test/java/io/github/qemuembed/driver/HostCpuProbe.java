@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Finds out, with a raw QEMU and no help from the driver, whether this host runs a KVM vCPU of a given
- * model: some nested-KVM hosts abort {@code -cpu host} at once ("failed to set MSR ... Assertion failed"),
- * others run it. Tests ask this first and then assert the outcome that is right for the answer, so they hold
- * on every host.
+ * Finds out, with a raw QEMU and no help from the driver, whether this host runs a KVM
+ * vCPU of a given model: some nested-KVM hosts abort {@code -cpu host} at once ("failed
+ * to set MSR ... Assertion failed"), others run it. Tests ask this first and then assert
+ * the outcome that is right for the answer, so they hold on every host.
  */
 public final class HostCpuProbe {
 
@@ -18,8 +18,8 @@ public final class HostCpuProbe {
 	}
 
 	/**
-	 * Whether QEMU with {@code -accel kvm -cpu MODEL} answers {@code query-status} and quits cleanly, with
-	 * what it printed.
+	 * Whether QEMU with {@code -accel kvm -cpu MODEL} answers {@code query-status} and
+	 * quits cleanly, with what it printed.
 	 */
 	public static Answer kvmCpu(String model) throws IOException, InterruptedException {
 		Process qemu = new ProcessBuilder(List.of("/usr/bin/qemu-system-x86_64", "-accel", "kvm", "-cpu", model,
@@ -33,7 +33,8 @@ public final class HostCpuProbe {
 		catch (IOException ex) {
 			// QEMU died before reading its input: its output says why
 		}
-		// QEMU either answers at once or aborts at once; the bound only guards against a hung emulator
+		// QEMU either answers at once or aborts at once; the bound only guards against a
+		// hung emulator
 		if (!qemu.waitFor(60, TimeUnit.SECONDS)) {
 			qemu.destroyForcibly().waitFor();
 			throw new IllegalStateException("QEMU neither ran nor failed -cpu " + model + " within 60 s");
@@ -46,7 +47,10 @@ public final class HostCpuProbe {
 	/** The probe's verdict and QEMU's own words. */
 	public record Answer(boolean works, String output) {
 
-		/** The line QEMU printed about the failure, for matching against the driver's message. */
+		/**
+		 * The line QEMU printed about the failure, for matching against the driver's
+		 * message.
+		 */
 		public String errorLine() {
 			return output().lines()
 				.filter((line) -> line.startsWith("qemu-system-x86_64:"))

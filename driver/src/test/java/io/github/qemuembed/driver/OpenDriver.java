@@ -9,8 +9,9 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A driver on a fresh root for each test (access policy allow-all unless given), recording every event, closed and
- * deleted afterwards: {@code @RegisterExtension final OpenDriver open = new OpenDriver();}.
+ * A driver on a fresh root for each test (access policy allow-all unless given),
+ * recording every event, closed and deleted afterwards:
+ * {@code @RegisterExtension final OpenDriver open = new OpenDriver();}.
  */
 public final class OpenDriver implements BeforeEachCallback, AfterEachCallback {
 
@@ -24,12 +25,17 @@ public final class OpenDriver implements BeforeEachCallback, AfterEachCallback {
 
 	private QemuDriver driver;
 
-	/** A driver with the default accelerator (KVM when usable): for guest-less domains. */
+	/**
+	 * A driver with the default accelerator (KVM when usable): for guest-less domains.
+	 */
 	public OpenDriver() {
 		this(Accel.AUTO);
 	}
 
-	/** A driver with the given accelerator: {@link Accel#TCG} for domains that boot a Linux guest. */
+	/**
+	 * A driver with the given accelerator: {@link Accel#TCG} for domains that boot a
+	 * Linux guest.
+	 */
 	public OpenDriver(Accel accel) {
 		this(accel, io.github.qemuembed.driver.access.AccessPolicy.allowAll());
 	}

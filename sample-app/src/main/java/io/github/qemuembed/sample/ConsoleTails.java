@@ -11,10 +11,10 @@ import io.github.qemuembed.driver.QemuDriver;
 import org.springframework.stereotype.Component;
 
 /**
- * The last few KiB of a domain's log ({@code log/qemu/NAME.log} under the root), where QEMU appends
- * everything the guest writes to its serial console. Read from the log rather than from a live
- * console: QEMU serves one console client at a time, and that one is the browser console's
- * (qemu-embed-console, on {@code http://localhost:8080/}).
+ * The last few KiB of a domain's log ({@code log/qemu/NAME.log} under the root), where
+ * QEMU appends everything the guest writes to its serial console. Read from the log
+ * rather than from a live console: QEMU serves one console client at a time, and that one
+ * is the browser console's (qemu-embed-console, on {@code http://localhost:8080/}).
  */
 @Component
 class ConsoleTails {

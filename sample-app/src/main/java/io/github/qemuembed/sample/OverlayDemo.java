@@ -17,11 +17,12 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code overlay-demo} profile: a VM whose disk is a throw-away qcow2 overlay on a shared base image
- * in the embedded storage pool {@code demo-images} (in {@code ROOT/storage/demo-images}, made here when
- * missing; {@code qemu.embed.storage} declares pools with images to import instead).
- * The base is an empty 64 MiB qcow2 here, made once; a real application imports one (see
- * docs/spring-boot.md). Runs after the declared VMs started, so the sample's own start stays as fast.
+ * The {@code overlay-demo} profile: a VM whose disk is a throw-away qcow2 overlay on a
+ * shared base image in the embedded storage pool {@code demo-images} (in
+ * {@code ROOT/storage/demo-images}, made here when missing; {@code qemu.embed.storage}
+ * declares pools with images to import instead). The base is an empty 64 MiB qcow2 here,
+ * made once; a real application imports one (see docs/spring-boot.md). Runs after the
+ * declared VMs started, so the sample's own start stays as fast.
  */
 @Component
 @Profile("overlay-demo")
@@ -58,8 +59,8 @@ class OverlayDemo implements ApplicationRunner {
 		this.storage = secondary.storage()
 			.filter(EmbeddedStorageDriver.class::isInstance)
 			.map(EmbeddedStorageDriver.class::cast)
-			.orElseThrow(() -> new IllegalStateException("the overlay-demo profile needs "
-					+ "qemu.embed.secondary.storage=embedded"));
+			.orElseThrow(() -> new IllegalStateException(
+					"the overlay-demo profile needs " + "qemu.embed.secondary.storage=embedded"));
 	}
 
 	@Override

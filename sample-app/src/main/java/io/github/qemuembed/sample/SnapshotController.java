@@ -20,9 +20,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A snapshot round trip over HTTP: take a full snapshot of a running VM, list the tree, go back to it,
- * delete it. Each call needs {@code domain.snapshot} (or {@code domain.read} to list): the
- * {@code snapshot-demo} profile grants it to anonymous callers for 'demo'.
+ * A snapshot round trip over HTTP: take a full snapshot of a running VM, list the tree,
+ * go back to it, delete it. Each call needs {@code domain.snapshot} (or
+ * {@code domain.read} to list): the {@code snapshot-demo} profile grants it to anonymous
+ * callers for 'demo'.
  */
 @RestController
 @RequestMapping("/vms/{name}/snapshots")
@@ -42,8 +43,7 @@ class SnapshotController {
 	@PostMapping("/{snapshot}")
 	Map<String, Object> take(@PathVariable String name, @PathVariable String snapshot) {
 		Domain domain = this.driver.lookup(name);
-		return view(domain.createSnapshot("<domainsnapshot><name>" + escape(snapshot)
-				+ "</name></domainsnapshot>"));
+		return view(domain.createSnapshot("<domainsnapshot><name>" + escape(snapshot) + "</name></domainsnapshot>"));
 	}
 
 	@PostMapping("/{snapshot}/revert")

@@ -14,7 +14,10 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-/** Says in the log what runs: the emulator, and each VM with its accelerator and what is in it. */
+/**
+ * Says in the log what runs: the emulator, and each VM with its accelerator and what is
+ * in it.
+ */
 @Component
 class StartupReport {
 
@@ -36,14 +39,15 @@ class StartupReport {
 
 	private static String describe(Domain domain, Accel accel) {
 		DomainDefinition definition = DomainXml.parse(domain.xml(false));
-		// type='qemu' is emulation whatever the host offers; type='kvm' takes the driver's accelerator
+		// type='qemu' is emulation whatever the host offers; type='kvm' takes the
+		// driver's accelerator
 		Accel runsWith = (definition.type() == DomainType.QEMU) ? Accel.TCG : accel;
 		String name = domain.name();
 		String what = definition.os().kernel().isPresent()
 				? "a tiny Linux guest (busybox shell on its serial console: GET /vms/" + name + "/console)"
 				: "a guest-less machine (firmware only, no kernel or disk; a stop waits for the timeout, then forces it)";
-		return "VM '" + name + "': " + domain.status() + " under " + runsWith + " - " + what + ": try GET /vms, POST /vms/"
-				+ name + "/stop, POST /vms/" + name + "/start; Ctrl-C stops it";
+		return "VM '" + name + "': " + domain.status() + " under " + runsWith + " - " + what
+				+ ": try GET /vms, POST /vms/" + name + "/stop, POST /vms/" + name + "/start; Ctrl-C stops it";
 	}
 
 }

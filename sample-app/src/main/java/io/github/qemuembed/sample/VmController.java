@@ -24,9 +24,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The sample's own REST API over the driver. Its calls are made for web requests, so the access
- * policy sees the request's caller (anonymous here, since the sample has no login), never the
- * application itself.
+ * The sample's own REST API over the driver. Its calls are made for web requests, so the
+ * access policy sees the request's caller (anonymous here, since the sample has no
+ * login), never the application itself.
  */
 @RestController
 @RequestMapping("/vms")
@@ -58,7 +58,10 @@ class VmController {
 		return VmView.of(domain);
 	}
 
-	/** Graceful by default (ACPI, forced after the timeout); {@code ?force=true} destroys at once. */
+	/**
+	 * Graceful by default (ACPI, forced after the timeout); {@code ?force=true} destroys
+	 * at once.
+	 */
 	@PostMapping("/{name}/stop")
 	Map<String, Object> stop(@PathVariable String name, @RequestParam(defaultValue = "false") boolean force,
 			@RequestParam(defaultValue = "10") long timeoutSeconds) {
@@ -72,7 +75,10 @@ class VmController {
 		return Map.of("name", name, "stopped", clean ? "powered off" : "forced off after " + timeout);
 	}
 
-	/** The end of the domain's log: QEMU's command line and output, and what the guest wrote to its serial console. */
+	/**
+	 * The end of the domain's log: QEMU's command line and output, and what the guest
+	 * wrote to its serial console.
+	 */
 	@GetMapping(path = "/{name}/console", produces = MediaType.TEXT_PLAIN_VALUE)
 	String console(@PathVariable String name) {
 		this.driver.lookup(name);

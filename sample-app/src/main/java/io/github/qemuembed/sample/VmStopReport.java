@@ -9,8 +9,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Says in the log, one line per VM, how each VM ended: on a pod's termination that line is what
- * tells an operator whether the guest powered off or was forced off.
+ * Says in the log, one line per VM, how each VM ended: on a pod's termination that line
+ * is what tells an operator whether the guest powered off or was forced off.
  */
 @Component
 class VmStopReport {
@@ -34,7 +34,8 @@ class VmStopReport {
 	@EventListener
 	void crashed(DomainCrashedEvent event) {
 		String detail = event.getDomainEvent().detail();
-		logger.warn("VM '" + event.getDomainName() + "' crashed" + ((detail != null && !detail.isBlank()) ? ": " + detail : ""));
+		logger.warn("VM '" + event.getDomainName() + "' crashed"
+				+ ((detail != null && !detail.isBlank()) ? ": " + detail : ""));
 	}
 
 }

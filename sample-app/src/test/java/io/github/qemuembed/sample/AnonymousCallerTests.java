@@ -27,13 +27,14 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 21 as a user met it: the sample, without Spring Security, with the endpoint's write
- * operations on and Actuator on a management port of its own. A request without a login is an
- * anonymous caller: it may read, but a POST that would destroy the VM is refused (403), on the
- * management port and on the application's own API alike, and the VM keeps running. Each refusal is
- * an audit event.
+ * Issue 21 as a user met it: the sample, without Spring Security, with the endpoint's
+ * write operations on and Actuator on a management port of its own. A request without a
+ * login is an anonymous caller: it may read, but a POST that would destroy the VM is
+ * refused (403), on the management port and on the application's own API alike, and the
+ * VM keeps running. Each refusal is an audit event.
  */
-// the issue's own step, with the deprecated switch on the command line: it still turns the write
+// the issue's own step, with the deprecated switch on the command line: it still turns
+// the write
 // operations on (as management.endpoint.qemu.access=unrestricted)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		args = "--qemu.embed.actuator.write-operations=true")
@@ -95,7 +96,8 @@ class AnonymousCallerTests {
 			.allSatisfy((address) -> assertThat(address).isIn("127.0.0.1", "0:0:0:0:0:0:0:1"));
 		// reads leave no trace
 		assertThat(JsonPath.<List<?>>read(management.get("/actuator/auditevents?type=QEMU_ACCESS_GRANTED").body(),
-				"$.events")).isEmpty();
+				"$.events"))
+			.isEmpty();
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)

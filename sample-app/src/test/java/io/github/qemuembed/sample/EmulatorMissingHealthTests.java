@@ -31,7 +31,8 @@ class EmulatorMissingHealthTests {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws Exception {
 		Files.createDirectories(emulator.getParent());
-		// a link, not a copy: QEMU finds its accelerator modules relative to the real binary
+		// a link, not a copy: QEMU finds its accelerator modules relative to the real
+		// binary
 		Files.createSymbolicLink(emulator, Path.of("/usr/bin/qemu-system-x86_64"));
 		registry.add("qemu.embed.root", () -> root.resolve("r").toString());
 		registry.add("qemu.embed.emulator", emulator::toString);
@@ -53,7 +54,8 @@ class EmulatorMissingHealthTests {
 		assertThat(health.statusCode()).isEqualTo(503);
 		assertThat(JsonPath.<String>read(health.body(), "$.components.qemu.status")).isEqualTo("DOWN");
 		assertThat(JsonPath.<String>read(health.body(), "$.components.qemu.details.reason"))
-			.contains(emulator.toString()).contains("missing");
+			.contains(emulator.toString())
+			.contains("missing");
 	}
 
 }

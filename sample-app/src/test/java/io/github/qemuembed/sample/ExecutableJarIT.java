@@ -20,14 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The repackaged jar as a user runs it: {@code java -jar}, real QEMU, real HTTP. It is layered, it
- * serves the probes with its VM running as its child, and SIGTERM ends it with status 0 after the VM
- * was stopped (see {@link TerminationSignal}).
+ * The repackaged jar as a user runs it: {@code java -jar}, real QEMU, real HTTP. It is
+ * layered, it serves the probes with its VM running as its child, and SIGTERM ends it
+ * with status 0 after the VM was stopped (see {@link TerminationSignal}).
  */
 class ExecutableJarIT {
 
-	private static final Path JAR = Path.of(System.getProperty("qemu.embed.sample.jar",
-			"target/qemu-embed-sample-app-0.1.0-SNAPSHOT.jar"));
+	private static final Path JAR = Path
+		.of(System.getProperty("qemu.embed.sample.jar", "target/qemu-embed-sample-app-0.1.0-SNAPSHOT.jar"));
 
 	@TempDir
 	Path directory;
@@ -105,9 +105,12 @@ class ExecutableJarIT {
 		this.app.destroy(); // SIGTERM
 		assertThat(this.app.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
 		assertThat(this.app.exitValue()).as("exit status; log:%n%s", read(log)).isZero();
-		// no QEMU of this root outlives the app, whether the signal came before or after it started
+		// no QEMU of this root outlives the app, whether the signal came before or after
+		// it started
 		List<ProcessHandle> left = ProcessHandle.allProcesses()
-			.filter((p) -> p.info().commandLine().map((c) -> c.contains("qemu-system") && c.contains(root.toString()))
+			.filter((p) -> p.info()
+				.commandLine()
+				.map((c) -> c.contains("qemu-system") && c.contains(root.toString()))
 				.orElse(false))
 			.toList();
 		assertThat(left).as("QEMU processes left; log:%n%s", read(log)).isEmpty();

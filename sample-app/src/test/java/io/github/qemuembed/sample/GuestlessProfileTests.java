@@ -18,8 +18,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code guestless} profile keeps the firmware-only VM of {@code vms/demo.xml}: no kernel, so
- * nothing to fetch; it runs all the same.
+ * The {@code guestless} profile keeps the firmware-only VM of {@code vms/demo.xml}: no
+ * kernel, so nothing to fetch; it runs all the same.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("guestless")

@@ -8,7 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A few real HTTP calls with the JDK client. The request timeout only guards against a hang. */
+/**
+ * A few real HTTP calls with the JDK client. The request timeout only guards against a
+ * hang.
+ */
 final class Http {
 
 	private static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

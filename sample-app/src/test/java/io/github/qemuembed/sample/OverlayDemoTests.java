@@ -17,7 +17,10 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The {@code overlay-demo} profile: a VM runs on a qcow2 overlay of a base image in the embedded pool. */
+/**
+ * The {@code overlay-demo} profile: a VM runs on a qcow2 overlay of a base image in the
+ * embedded pool.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({ "guestless", "overlay-demo" })
 class OverlayDemoTests {
@@ -47,7 +50,8 @@ class OverlayDemoTests {
 			.contains("<source pool='demo-images' volume='overlay-vm.qcow2'/>");
 		Path pool = root.resolve("storage/demo-images");
 		Process info = new ProcessBuilder("qemu-img", "info", "-U", pool.resolve("overlay-vm.qcow2").toString())
-			.redirectErrorStream(true).start();
+			.redirectErrorStream(true)
+			.start();
 		String out = new String(info.getInputStream().readAllBytes());
 		assertThat(info.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		assertThat(out).contains("backing file: " + pool.resolve("base.qcow2"));

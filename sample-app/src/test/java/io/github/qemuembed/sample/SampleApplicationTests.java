@@ -24,10 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample application over real HTTP with real QEMU: its own {@code /vms} API and the Actuator
- * parts (health, {@code qemu} endpoint read-only, info, metrics) as a user would expose them. The
- * {@code open-demo} profile lets the anonymous caller start and stop the demo VM
- * ({@link AnonymousCallerTests} covers the default, where it may not).
+ * The sample application over real HTTP with real QEMU: its own {@code /vms} API and the
+ * Actuator parts (health, {@code qemu} endpoint read-only, info, metrics) as a user would
+ * expose them. The {@code open-demo} profile lets the anonymous caller start and stop the
+ * demo VM ({@link AnonymousCallerTests} covers the default, where it may not).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("open-demo")
@@ -159,15 +159,17 @@ class SampleApplicationTests {
 		Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start();
 		assertThat(stop.waitFor()).isZero();
 		try {
-			// metrics send query-blockstats, which a stopped QEMU does not answer: they report stale figures
+			// metrics send query-blockstats, which a stopped QEMU does not answer: they
+			// report stale figures
 			await().atMost(Duration.ofSeconds(30))
-				.until(() -> JsonPath
-					.<Double>read(http().get("/actuator/metrics/qemu.domain.statistics.stale?tag=domain:demo").body(),
-							"$.measurements[0].value") == 1.0);
+				.until(() -> JsonPath.<Double>read(
+						http().get("/actuator/metrics/qemu.domain.statistics.stale?tag=domain:demo").body(),
+						"$.measurements[0].value") == 1.0);
 			assertThat(http().get("/actuator/metrics/qemu.domain.cpu.time").statusCode()).isEqualTo(200);
 			HttpResponse<String> health = http().get("/actuator/health");
 			assertThat(health.statusCode()).isIn(200, 503);
-			assertThat(JsonPath.<String>read(health.body(), "$.components.qemu.details.stale.demo")).contains("statistics");
+			assertThat(JsonPath.<String>read(health.body(), "$.components.qemu.details.stale.demo"))
+				.contains("statistics");
 			assertThat(http().get("/actuator/qemu").statusCode()).isEqualTo(200);
 			assertThat(http().get("/actuator/qemu/demo").statusCode()).isEqualTo(200);
 		}
@@ -179,7 +181,8 @@ class SampleApplicationTests {
 	@Test
 	@Order(8)
 	void theDemoGuestBootsToAShellAndAStopPowersItOffByItself() {
-		// by default the demo runs the tiny test guest: its console shows the shell, and it answers ACPI
+		// by default the demo runs the tiny test guest: its console shows the shell, and
+		// it answers ACPI
 		await().atMost(Duration.ofSeconds(120))
 			.until(() -> http().get("/vms/demo/console").body().contains(TestGuest.READY_MARKER));
 		HttpResponse<String> stopped = http().post("/vms/demo/stop?timeoutSeconds=60");

@@ -19,10 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Issue 21's smaller leak, as a user would meet it: the sample started in a JVM of its own with a
- * secret on its command line ({@code --qemu.embed.secrets.UUID.value=...}) and Actuator showing
- * values. The secret is in no Actuator response, {@code sun.java.command} (the JVM's command line)
- * included, and not in the log.
+ * Issue 21's smaller leak, as a user would meet it: the sample started in a JVM of its
+ * own with a secret on its command line ({@code --qemu.embed.secrets.UUID.value=...}) and
+ * Actuator showing values. The secret is in no Actuator response,
+ * {@code sun.java.command} (the JVM's command line) included, and not in the log.
  */
 class SecretsInEnvironmentTests {
 
@@ -49,7 +49,8 @@ class SecretsInEnvironmentTests {
 		this.app = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
 				SampleApplication.class.getName(), "--server.port=" + port, "--server.address=127.0.0.1",
 				"--qemu.embed.root=" + this.root, "--qemu.embed.shutdown.mode=destroy",
-				"--qemu.embed.domains.demo.autostart=false", "--qemu.embed.secrets." + UUID.randomUUID() + ".value=" + SECRET,
+				"--qemu.embed.domains.demo.autostart=false",
+				"--qemu.embed.secrets." + UUID.randomUUID() + ".value=" + SECRET,
 				"--management.endpoints.web.exposure.include=health,env,configprops",
 				"--management.endpoint.env.show-values=always", "--management.endpoint.configprops.show-values=always")
 			.redirectErrorStream(true)

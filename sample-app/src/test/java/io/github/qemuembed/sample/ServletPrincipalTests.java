@@ -39,10 +39,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Without Spring Security, a principal that the web tier authenticated (here a filter that trusts
- * a header, as behind an authenticating proxy; a servlet container's login works the same) is the
- * caller, matched by name in the rules: it may destroy the VM, the anonymous caller may not, and
- * both decisions are audit events with the principal's name.
+ * Without Spring Security, a principal that the web tier authenticated (here a filter
+ * that trusts a header, as behind an authenticating proxy; a servlet container's login
+ * works the same) is the caller, matched by name in the rules: it may destroy the VM, the
+ * anonymous caller may not, and both decisions are audit events with the principal's
+ * name.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(ServletPrincipalTests.PreAuthenticated.class)
@@ -89,8 +90,8 @@ class ServletPrincipalTests {
 		assertThat(QemuRoots.qemuUnder(root)).isEmpty();
 
 		String denied = get("/actuator/auditevents?type=QEMU_ACCESS_DENIED").body();
-		assertThat(JsonPath.<List<String>>read(denied, "$.events[*].principal"))
-			.containsExactlyInAnyOrder("anonymous", "mallory");
+		assertThat(JsonPath.<List<String>>read(denied, "$.events[*].principal")).containsExactlyInAnyOrder("anonymous",
+				"mallory");
 		// mallory may not even see the domain: the POST is refused at its lookup
 		assertThat(JsonPath.<List<String>>read(denied, "$.events[*].data.permission"))
 			.containsExactlyInAnyOrder("domain.stop", "domain.getattr");
@@ -118,7 +119,10 @@ class ServletPrincipalTests {
 		return client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	/** Trusts a header for the principal, as an application behind an authenticating proxy does. */
+	/**
+	 * Trusts a header for the principal, as an application behind an authenticating proxy
+	 * does.
+	 */
 	@TestConfiguration(proxyBeanMethods = false)
 	static class PreAuthenticated {
 

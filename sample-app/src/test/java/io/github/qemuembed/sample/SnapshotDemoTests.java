@@ -18,8 +18,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code snapshot-demo} profile: a snapshot round trip of the running 'demo' VM over HTTP (the
- * firmware-only VM of the {@code guestless} profile: nothing to fetch).
+ * The {@code snapshot-demo} profile: a snapshot round trip of the running 'demo' VM over
+ * HTTP (the firmware-only VM of the {@code guestless} profile: nothing to fetch).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({ "guestless", "snapshot-demo" })

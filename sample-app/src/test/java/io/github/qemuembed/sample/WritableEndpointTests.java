@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Write operations of the {@code qemu} endpoint, turned on by Boot's endpoint access
- * ({@code management.endpoint.qemu.access=unrestricted}), for a caller a rule
- * allows: here the anonymous caller, named by a rule for the {@code demo} domain only (the sample
- * has no login; {@code ActuatorSecurityIT} does the same with Spring Security's principals).
+ * ({@code management.endpoint.qemu.access=unrestricted}), for a caller a rule allows:
+ * here the anonymous caller, named by a rule for the {@code demo} domain only (the sample
+ * has no login; {@code ActuatorSecurityIT} does the same with Spring Security's
+ * principals).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(WritableEndpointTests.Audit.class)

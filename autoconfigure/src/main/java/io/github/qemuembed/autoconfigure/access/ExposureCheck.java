@@ -20,12 +20,13 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
- * Checks at start-up, before the servers accept requests and before declared domains start,
- * whether VMs can be changed over HTTP by anyone who reaches a port: write operations are on, the
- * server or the management server listens on a non-loopback address, and there is no Spring
- * Security filter chain; or write operations are on and the server is reactive, whose requests the
- * starter cannot tell from the application's calls. Logs a warning, or with
- * {@code qemu.embed.security.strict=true} fails start-up with an {@link InsecureExposureException}.
+ * Checks at start-up, before the servers accept requests and before declared domains
+ * start, whether VMs can be changed over HTTP by anyone who reaches a port: write
+ * operations are on, the server or the management server listens on a non-loopback
+ * address, and there is no Spring Security filter chain; or write operations are on and
+ * the server is reactive, whose requests the starter cannot tell from the application's
+ * calls. Logs a warning, or with {@code qemu.embed.security.strict=true} fails start-up
+ * with an {@link InsecureExposureException}.
  */
 final class ExposureCheck implements SmartInitializingSingleton {
 
@@ -146,7 +147,10 @@ final class ExposureCheck implements SmartInitializingSingleton {
 
 	}
 
-	/** The qemu endpoint's access as Boot resolves it. Loaded only with Actuator on the classpath. */
+	/**
+	 * The qemu endpoint's access as Boot resolves it. Loaded only with Actuator on the
+	 * classpath.
+	 */
 	private static final class QemuEndpointAccess {
 
 		static boolean unrestricted(Environment environment) {

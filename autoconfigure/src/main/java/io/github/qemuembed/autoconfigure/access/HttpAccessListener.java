@@ -6,10 +6,11 @@ import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.AccessRequest;
 
 /**
- * Told of every access decision, allowed or denied, on a call that comes from a web request and
- * asks for more than reading (anything but listing domains and reading their state and XML), and of
- * every refusal within a request that writes (a POST, PUT, DELETE...): the calls an audit trail is
- * for. Called on the thread that asked, before the operation runs.
+ * Told of every access decision, allowed or denied, on a call that comes from a web
+ * request and asks for more than reading (anything but listing domains and reading their
+ * state and XML), and of every refusal within a request that writes (a POST, PUT,
+ * DELETE...): the calls an audit trail is for. Called on the thread that asked, before
+ * the operation runs.
  */
 @FunctionalInterface
 public interface HttpAccessListener {

@@ -6,9 +6,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Where the current call comes from when it comes from outside the application: a web request,
- * with the client's address and the name of the principal the web server (not Spring Security)
- * authenticated, if any. A thread with an origin is never making the application's own call.
+ * Where the current call comes from when it comes from outside the application: a web
+ * request, with the client's address and the name of the principal the web server (not
+ * Spring Security) authenticated, if any. A thread with an origin is never making the
+ * application's own call.
  */
 public final class HttpOrigin {
 
@@ -28,19 +29,24 @@ public final class HttpOrigin {
 	}
 
 	/**
-	 * An origin whose principal is looked up when asked: a request's principal can change while it
-	 * passes through filters.
+	 * An origin whose principal is looked up when asked: a request's principal can change
+	 * while it passes through filters.
 	 */
 	static HttpOrigin of(String remoteAddress, String method, Supplier<String> principalName) {
 		return new HttpOrigin(remoteAddress, method, principalName);
 	}
 
-	/** Whether the request asks to change something (any method but GET, HEAD, OPTIONS, TRACE). */
+	/**
+	 * Whether the request asks to change something (any method but GET, HEAD, OPTIONS,
+	 * TRACE).
+	 */
 	public boolean writeRequest() {
 		return !SAFE_METHODS.contains(this.method);
 	}
 
-	/** The client's address as the server sees it (after its forwarded-header handling). */
+	/**
+	 * The client's address as the server sees it (after its forwarded-header handling).
+	 */
 	public String remoteAddress() {
 		return this.remoteAddress;
 	}
@@ -50,7 +56,10 @@ public final class HttpOrigin {
 		return this.principalName.get();
 	}
 
-	/** This origin as it is now, safe to use on another thread after the request has ended. */
+	/**
+	 * This origin as it is now, safe to use on another thread after the request has
+	 * ended.
+	 */
 	HttpOrigin fixed() {
 		String name = principalName();
 		return new HttpOrigin(this.remoteAddress, this.method, () -> name);

@@ -10,8 +10,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Binds each request's {@link HttpOrigin} to the thread that serves it, so that a driver call made
- * while serving it, by any servlet or controller, is a remote caller's and never the application's.
+ * Binds each request's {@link HttpOrigin} to the thread that serves it, so that a driver
+ * call made while serving it, by any servlet or controller, is a remote caller's and
+ * never the application's.
  */
 final class HttpOriginFilter extends OncePerRequestFilter {
 

@@ -5,10 +5,11 @@ import java.util.Optional;
 import org.springframework.util.ClassUtils;
 
 /**
- * The {@link HttpOrigin} of the current thread: bound by the starter's servlet filter for every
- * request of the application's servers, or else found in Spring's {@code RequestContextHolder}
- * (which every {@code DispatcherServlet} fills, the management server's included), or carried to a
- * worker thread by {@link #propagate(Runnable)}.
+ * The {@link HttpOrigin} of the current thread: bound by the starter's servlet filter for
+ * every request of the application's servers, or else found in Spring's
+ * {@code RequestContextHolder} (which every {@code DispatcherServlet} fills, the
+ * management server's included), or carried to a worker thread by
+ * {@link #propagate(Runnable)}.
  */
 public final class HttpOrigins {
 
@@ -23,10 +24,10 @@ public final class HttpOrigins {
 	}
 
 	/**
-	 * The origin of the current thread's call, empty for the application's own calls. The request
-	 * that Spring's {@code RequestContextHolder} holds comes first: it is the one the servlet sees,
-	 * after every filter, so its principal is the one a later filter (an authentication filter, a
-	 * container's login) set.
+	 * The origin of the current thread's call, empty for the application's own calls. The
+	 * request that Spring's {@code RequestContextHolder} holds comes first: it is the one
+	 * the servlet sees, after every filter, so its principal is the one a later filter
+	 * (an authentication filter, a container's login) set.
 	 */
 	public static Optional<HttpOrigin> current() {
 		if (SERVLET_PRESENT) {
@@ -39,8 +40,8 @@ public final class HttpOrigins {
 	}
 
 	/**
-	 * Wraps a task so that it runs with the current thread's origin, as it is now (the principal is
-	 * read here, not when the task runs: the request may be over by then).
+	 * Wraps a task so that it runs with the current thread's origin, as it is now (the
+	 * principal is read here, not when the task runs: the request may be over by then).
 	 */
 	public static Runnable propagate(Runnable task) {
 		Optional<HttpOrigin> origin = current().map(HttpOrigin::fixed);
@@ -50,7 +51,10 @@ public final class HttpOrigins {
 		return () -> runWith(origin.get(), task);
 	}
 
-	/** Runs a task with an origin bound to the current thread, restoring the previous one after. */
+	/**
+	 * Runs a task with an origin bound to the current thread, restoring the previous one
+	 * after.
+	 */
 	static void runWith(HttpOrigin origin, Runnable task) {
 		HttpOrigin previous = bind(origin);
 		try {
@@ -61,7 +65,10 @@ public final class HttpOrigins {
 		}
 	}
 
-	/** Binds an origin to the current thread; returns the one it replaces, for {@link #restore}. */
+	/**
+	 * Binds an origin to the current thread; returns the one it replaces, for
+	 * {@link #restore}.
+	 */
 	static HttpOrigin bind(HttpOrigin origin) {
 		HttpOrigin previous = current.get();
 		current.set(origin);

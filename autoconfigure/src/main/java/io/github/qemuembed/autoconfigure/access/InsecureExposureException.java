@@ -3,10 +3,11 @@ package io.github.qemuembed.autoconfigure.access;
 import java.util.List;
 
 /**
- * {@code qemu.embed.security.strict=true}, and VMs can be changed over HTTP (write operations are
- * on) while the server or the management server listens on a non-loopback address without Spring
- * Security, or while the server is reactive, whose requests the starter cannot tell from the
- * application's own calls. The message names the settings on both sides.
+ * {@code qemu.embed.security.strict=true}, and VMs can be changed over HTTP (write
+ * operations are on) while the server or the management server listens on a non-loopback
+ * address without Spring Security, or while the server is reactive, whose requests the
+ * starter cannot tell from the application's own calls. The message names the settings on
+ * both sides.
  */
 public class InsecureExposureException extends IllegalStateException {
 
@@ -42,12 +43,18 @@ public class InsecureExposureException extends IllegalStateException {
 		return this.reactive;
 	}
 
-	/** The settings that turn write operations on, e.g. the qemu endpoint's unrestricted access. */
+	/**
+	 * The settings that turn write operations on, e.g. the qemu endpoint's unrestricted
+	 * access.
+	 */
 	public List<String> writeSettings() {
 		return this.writeSettings;
 	}
 
-	/** The servers that listen beyond the loopback interface, with the property that says so. */
+	/**
+	 * The servers that listen beyond the loopback interface, with the property that says
+	 * so.
+	 */
 	public List<String> listeners() {
 		return this.listeners;
 	}

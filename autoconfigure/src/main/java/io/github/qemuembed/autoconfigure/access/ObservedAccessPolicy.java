@@ -9,10 +9,15 @@ import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.AccessRequest;
 import io.github.qemuembed.driver.access.Permission;
 
-/** Decides as its delegate does and tells the {@link HttpAccessListener}s about web calls that write. */
+/**
+ * Decides as its delegate does and tells the {@link HttpAccessListener}s about web calls
+ * that write.
+ */
 final class ObservedAccessPolicy implements AccessPolicy {
 
-	/** Reads that leave no trace: asked many times per page, and they reveal no secret. */
+	/**
+	 * Reads that leave no trace: asked many times per page, and they reveal no secret.
+	 */
 	private static final Set<Permission> PLAIN_READS;
 
 	static {
@@ -32,9 +37,9 @@ final class ObservedAccessPolicy implements AccessPolicy {
 	}
 
 	/**
-	 * Tells the listeners about every decision on a permission that writes, and about a refused
-	 * read within a request that writes: a POST refused because its caller may not even see the
-	 * domain is a refused write all the same.
+	 * Tells the listeners about every decision on a permission that writes, and about a
+	 * refused read within a request that writes: a POST refused because its caller may
+	 * not even see the domain is a refused write all the same.
 	 */
 	@Override
 	public boolean isAllowed(AccessRequest request) {

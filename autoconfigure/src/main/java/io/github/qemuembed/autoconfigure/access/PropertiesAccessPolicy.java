@@ -23,16 +23,17 @@ import io.github.qemuembed.driver.access.Permission;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * The {@link AccessPolicy} described by {@code qemu.embed.access}. Three kinds of caller are never
- * confused:
+ * The {@link AccessPolicy} described by {@code qemu.embed.access}. Three kinds of caller
+ * are never confused:
  * <ul>
- * <li>the application's own calls (no caller) are decided by {@code application-calls} (allowed by
- * default);</li>
- * <li>an anonymous caller ({@link Caller#ANONYMOUS}: a web request without an authenticated
- * principal) is decided by the rules whose principals name {@code anonymous}, first match wins, and
- * then by {@code anonymous-calls} (read-only by default); no other rule applies to it;</li>
- * <li>an authenticated principal goes through the rules in order, the first rule that matches
- * decides, and a call no rule matches is denied.</li>
+ * <li>the application's own calls (no caller) are decided by {@code application-calls}
+ * (allowed by default);</li>
+ * <li>an anonymous caller ({@link Caller#ANONYMOUS}: a web request without an
+ * authenticated principal) is decided by the rules whose principals name
+ * {@code anonymous}, first match wins, and then by {@code anonymous-calls} (read-only by
+ * default); no other rule applies to it;</li>
+ * <li>an authenticated principal goes through the rules in order, the first rule that
+ * matches decides, and a call no rule matches is denied.</li>
  * </ul>
  */
 public final class PropertiesAccessPolicy implements AccessPolicy {
@@ -43,12 +44,12 @@ public final class PropertiesAccessPolicy implements AccessPolicy {
 	static final String ANONYMOUS = "anonymous";
 
 	/**
-	 * What an anonymous caller may do by default: what libvirt's read-only connection allows on
-	 * domains (list them, read their state and XML without secrets).
+	 * What an anonymous caller may do by default: what libvirt's read-only connection
+	 * allows on domains (list them, read their state and XML without secrets).
 	 */
-	static final Set<Permission> READ_ONLY = Collections.unmodifiableSet(EnumSet.of(Permission.CONNECT_GETATTR,
-			Permission.CONNECT_READ, Permission.CONNECT_SEARCH_DOMAINS, Permission.DOMAIN_GETATTR,
-			Permission.DOMAIN_READ));
+	static final Set<Permission> READ_ONLY = Collections
+		.unmodifiableSet(EnumSet.of(Permission.CONNECT_GETATTR, Permission.CONNECT_READ,
+				Permission.CONNECT_SEARCH_DOMAINS, Permission.DOMAIN_GETATTR, Permission.DOMAIN_READ));
 
 	private final ApplicationCalls applicationCalls;
 
@@ -65,8 +66,8 @@ public final class PropertiesAccessPolicy implements AccessPolicy {
 
 	/**
 	 * Builds the policy from the properties.
-	 * @throws InvalidConfigurationPropertyValueException if a rule names an unknown permission or
-	 * is empty
+	 * @throws InvalidConfigurationPropertyValueException if a rule names an unknown
+	 * permission or is empty
 	 */
 	public static PropertiesAccessPolicy of(QemuEmbedProperties.Access access) {
 		List<CompiledRule> rules = new ArrayList<>();
@@ -75,13 +76,15 @@ public final class PropertiesAccessPolicy implements AccessPolicy {
 			rules.add(CompiledRule.of(PREFIX + "[" + i + "]", source.get(i)));
 		}
 		// an empty value binds to null: it means the default, not "no decision"
-		AnonymousCalls anonymousCalls = Objects.requireNonNullElse(access.getAnonymousCalls(), AnonymousCalls.READ_ONLY);
+		AnonymousCalls anonymousCalls = Objects.requireNonNullElse(access.getAnonymousCalls(),
+				AnonymousCalls.READ_ONLY);
 		return new PropertiesAccessPolicy(access.getApplicationCalls(), anonymousCalls, List.copyOf(rules));
 	}
 
 	/**
-	 * What this policy lets anonymous callers do beyond reading, one sentence per setting that
-	 * opens it (naming the property), for the start-up warning; empty when they may only read.
+	 * What this policy lets anonymous callers do beyond reading, one sentence per setting
+	 * that opens it (naming the property), for the start-up warning; empty when they may
+	 * only read.
 	 */
 	public List<String> anonymousOpenings() {
 		List<String> openings = new ArrayList<>();
@@ -171,10 +174,7 @@ public final class PropertiesAccessPolicy implements AccessPolicy {
 			this.permissionNames = List.copyOf(rule.getPermissions());
 			this.domainNames = List.copyOf(rule.getDomains());
 			this.namesAnonymous = namesAnonymous;
-			this.onlyReads = EnumSet.allOf(Permission.class)
-				.stream()
-				.filter(permission)
-				.allMatch(READ_ONLY::contains);
+			this.onlyReads = EnumSet.allOf(Permission.class).stream().filter(permission).allMatch(READ_ONLY::contains);
 			this.permission = permission;
 			this.domains = domains;
 			this.anyDomain = anyDomain;
@@ -258,17 +258,22 @@ public final class PropertiesAccessPolicy implements AccessPolicy {
 
 		private boolean matchesDomain(AccessRequest request) {
 			if (request.domain().isEmpty()) {
-				// connect.* and secret.* checks are about no domain: only a rule for every domain covers them
+				// connect.* and secret.* checks are about no domain: only a rule for
+				// every domain covers them
 				return this.anyDomain;
 			}
 			String name = request.domain().get().name();
 			return this.domains.stream().anyMatch((p) -> p.matcher(name).matches());
 		}
 
-		/** For the application's calls and principals; anonymous callers are matched apart. */
+		/**
+		 * For the application's calls and principals; anonymous callers are matched
+		 * apart.
+		 */
 		private boolean matchesCaller(Optional<Caller> caller) {
 			if (this.principals.isEmpty() && this.authorities.isEmpty()) {
-				// a rule that names only 'anonymous' is for anonymous callers, not for everyone
+				// a rule that names only 'anonymous' is for anonymous callers, not for
+				// everyone
 				return !this.namesAnonymous;
 			}
 			if (caller.isEmpty()) {

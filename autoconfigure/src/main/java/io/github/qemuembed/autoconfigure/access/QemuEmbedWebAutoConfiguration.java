@@ -21,10 +21,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.web.context.WebApplicationContext;
 
 /**
- * Web applications: every request's driver calls are a remote caller's (a filter binds the
- * request's {@link HttpOrigin} to its thread), and a start-up check warns about, or with
- * {@code qemu.embed.security.strict=true} refuses, write operations reachable without Spring
- * Security beyond the loopback interface, and write operations on a reactive server.
+ * Web applications: every request's driver calls are a remote caller's (a filter binds
+ * the request's {@link HttpOrigin} to its thread), and a start-up check warns about, or
+ * with {@code qemu.embed.security.strict=true} refuses, write operations reachable
+ * without Spring Security beyond the loopback interface, and write operations on a
+ * reactive server.
  */
 @AutoConfiguration(after = QemuEmbedAutoConfiguration.class)
 @ConditionalOnWebApplication
@@ -35,7 +36,8 @@ public final class QemuEmbedWebAutoConfiguration {
 	@ConditionalOnMissingBean(name = "qemuEmbedExposureCheck")
 	ExposureCheck qemuEmbedExposureCheck(Environment environment, QemuEmbedProperties properties,
 			ObjectProvider<AccessPolicy> policy, ApplicationContext context) {
-		// a servlet application's context is a WebApplicationContext; a reactive one's is not
+		// a servlet application's context is a WebApplicationContext; a reactive one's is
+		// not
 		boolean reactive = !(context instanceof WebApplicationContext);
 		return new ExposureCheck(environment, properties, policy.getIfUnique(), context, reactive);
 	}
@@ -49,8 +51,10 @@ public final class QemuEmbedWebAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "qemuEmbedHttpOriginFilter")
 		FilterRegistrationBean<?> qemuEmbedHttpOriginFilter() {
-			FilterRegistrationBean<HttpOriginFilter> registration = new FilterRegistrationBean<>(new HttpOriginFilter());
-			// first, so that every later filter, Spring Security's included, runs inside it
+			FilterRegistrationBean<HttpOriginFilter> registration = new FilterRegistrationBean<>(
+					new HttpOriginFilter());
+			// first, so that every later filter, Spring Security's included, runs inside
+			// it
 			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 			registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR,
 					DispatcherType.FORWARD, DispatcherType.INCLUDE);

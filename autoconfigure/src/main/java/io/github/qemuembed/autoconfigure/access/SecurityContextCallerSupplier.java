@@ -13,11 +13,12 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
- * Supplies the caller from Spring Security's {@link SecurityContextHolder} of the current thread:
- * an authenticated principal with its name and authorities (roles included, as {@code ROLE_...}).
- * Spring Security's anonymous authentication, and an authentication that is not authenticated, are
- * {@link Caller#ANONYMOUS}. Without any authentication it supplies nothing: whether the call is then
- * the application's own or an anonymous web request is for {@link HttpCallerSupplier} to say.
+ * Supplies the caller from Spring Security's {@link SecurityContextHolder} of the current
+ * thread: an authenticated principal with its name and authorities (roles included, as
+ * {@code ROLE_...}). Spring Security's anonymous authentication, and an authentication
+ * that is not authenticated, are {@link Caller#ANONYMOUS}. Without any authentication it
+ * supplies nothing: whether the call is then the application's own or an anonymous web
+ * request is for {@link HttpCallerSupplier} to say.
  */
 public final class SecurityContextCallerSupplier implements CallerSupplier {
 

@@ -9,7 +9,10 @@ import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
-/** Origins of servlet requests. Loaded only when the Servlet API and Spring Web are present. */
+/**
+ * Origins of servlet requests. Loaded only when the Servlet API and Spring Web are
+ * present.
+ */
 final class ServletOrigins {
 
 	private ServletOrigins() {

@@ -6,10 +6,11 @@ import org.springframework.boot.autoconfigure.AutoConfigurationMetadata;
 import org.springframework.util.ClassUtils;
 
 /**
- * Leaves out Boot's {@code AuditAutoConfiguration} when Spring Security is not on the classpath.
- * Boot 4.0 registers Spring Security's authentication and authorization audit listeners whenever
- * an {@code AuditEventRepository} bean exists, and they fail to load without Spring Security: the
- * application would not start. {@link QemuEmbedActuatorAutoConfiguration} then registers the plain
+ * Leaves out Boot's {@code AuditAutoConfiguration} when Spring Security is not on the
+ * classpath. Boot 4.0 registers Spring Security's authentication and authorization audit
+ * listeners whenever an {@code AuditEventRepository} bean exists, and they fail to load
+ * without Spring Security: the application would not start.
+ * {@link QemuEmbedActuatorAutoConfiguration} then registers the plain
  * {@code AuditListener} itself, so that audit events, the starter's included, reach the
  * repository and {@code /actuator/auditevents}.
  */

@@ -13,10 +13,11 @@ import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Publishes each decision on a web call that writes as a Spring Boot audit event,
- * {@value #GRANTED} or {@value #DENIED}, with the principal ({@code anonymous} for anonymous
- * callers), the client's address, the domain (or other object) and the permission. Boot stores
- * them when an {@code AuditEventRepository} bean exists, and {@code /actuator/auditevents} shows
- * them. Nothing else goes in: no secret ever reaches an access request.
+ * {@value #GRANTED} or {@value #DENIED}, with the principal ({@code anonymous} for
+ * anonymous callers), the client's address, the domain (or other object) and the
+ * permission. Boot stores them when an {@code AuditEventRepository} bean exists, and
+ * {@code /actuator/auditevents} shows them. Nothing else goes in: no secret ever reaches
+ * an access request.
  */
 class AuditingHttpAccessListener implements HttpAccessListener {
 
@@ -34,8 +35,9 @@ class AuditingHttpAccessListener implements HttpAccessListener {
 	public void decided(AccessRequest request, boolean allowed, HttpOrigin origin) {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("permission", request.permission().libvirtName());
-		request.domain().ifPresentOrElse((domain) -> data.put("domain", domain.name()),
-				() -> request.objectName().ifPresent((name) -> data.put(request.permission().object(), name)));
+		request.domain()
+			.ifPresentOrElse((domain) -> data.put("domain", domain.name()),
+					() -> request.objectName().ifPresent((name) -> data.put(request.permission().object(), name)));
 		data.put("remoteAddress", origin.remoteAddress());
 		String principal = request.caller().map(Caller::name).orElse("application");
 		this.publisher.publishEvent(new AuditApplicationEvent(principal, allowed ? GRANTED : DENIED, data));

@@ -12,14 +12,17 @@ import io.github.qemuembed.autoconfigure.event.DomainUndefinedEvent;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Remembers which domains crashed since the application started and have not been started again,
- * from the {@link DomainLifecycleEvent}s.
+ * Remembers which domains crashed since the application started and have not been started
+ * again, from the {@link DomainLifecycleEvent}s.
  */
 public class CrashTracker implements ApplicationListener<DomainLifecycleEvent> {
 
 	private final Map<String, Instant> crashed = new ConcurrentHashMap<>();
 
-	/** The crash's detail (e.g. "killed by signal 9, OOM-killed: the memory limit of ..."), when it has one. */
+	/**
+	 * The crash's detail (e.g. "killed by signal 9, OOM-killed: the memory limit of
+	 * ..."), when it has one.
+	 */
 	private final Map<String, String> reasons = new ConcurrentHashMap<>();
 
 	@Override
@@ -45,7 +48,9 @@ public class CrashTracker implements ApplicationListener<DomainLifecycleEvent> {
 		return Map.copyOf(this.crashed);
 	}
 
-	/** Why each of {@link #crashed()} crashed, for those whose crash came with a reason. */
+	/**
+	 * Why each of {@link #crashed()} crashed, for those whose crash came with a reason.
+	 */
 	public Map<String, String> reasons() {
 		return Map.copyOf(this.reasons);
 	}

@@ -12,10 +12,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Keeps the deprecated {@code qemu.embed.actuator.write-operations=true} working: it becomes
- * {@code management.endpoint.qemu.access=unrestricted}, Boot's own switch, unless that is set, and
- * start-up says so. Runs after the configuration files are read, and adds the replacement last, so
- * that any explicit setting wins.
+ * Keeps the deprecated {@code qemu.embed.actuator.write-operations=true} working: it
+ * becomes {@code management.endpoint.qemu.access=unrestricted}, Boot's own switch, unless
+ * that is set, and start-up says so. Runs after the configuration files are read, and
+ * adds the replacement last, so that any explicit setting wins.
  */
 class DeprecatedWriteOperationsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -41,7 +41,8 @@ class DeprecatedWriteOperationsEnvironmentPostProcessor implements EnvironmentPo
 		}
 		if (Boolean.parseBoolean(value.trim())) {
 			environment.getPropertySources()
-				.addLast(new MapPropertySource("qemuEmbedDeprecatedWriteOperations", Map.of(REPLACEMENT, "unrestricted")));
+				.addLast(new MapPropertySource("qemuEmbedDeprecatedWriteOperations",
+						Map.of(REPLACEMENT, "unrestricted")));
 			this.logger.warn(DEPRECATED + "=true is deprecated; it stands for " + REPLACEMENT
 					+ "=unrestricted: set that instead");
 		}
@@ -53,7 +54,8 @@ class DeprecatedWriteOperationsEnvironmentPostProcessor implements EnvironmentPo
 
 	@Override
 	public int getOrder() {
-		// after ConfigDataEnvironmentPostProcessor (HIGHEST_PRECEDENCE + 10), which reads application.yml
+		// after ConfigDataEnvironmentPostProcessor (HIGHEST_PRECEDENCE + 10), which reads
+		// application.yml
 		return Ordered.LOWEST_PRECEDENCE;
 	}
 

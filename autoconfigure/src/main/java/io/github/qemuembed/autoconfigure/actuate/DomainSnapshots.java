@@ -25,16 +25,16 @@ import io.github.qemuembed.driver.error.AccessDeniedException;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * Reads every domain's {@link DomainInfo} for health, the endpoint and metrics without letting one
- * stuck VM block the caller: each read runs on a small pool and is waited for until a common
- * deadline; a domain that does not answer in time is reported with its last known info, marked
- * stale. At most one read per domain and caller is in flight, so a stuck VM holds one thread per
- * caller, not one per scrape.
+ * Reads every domain's {@link DomainInfo} for health, the endpoint and metrics without
+ * letting one stuck VM block the caller: each read runs on a small pool and is waited for
+ * until a common deadline; a domain that does not answer in time is reported with its
+ * last known info, marked stale. At most one read per domain and caller is in flight, so
+ * a stuck VM holds one thread per caller, not one per scrape.
  * <p>
  * The reads are checked by the access policy as the calling thread's caller: the
- * {@code propagator} carries the caller's security context to the pool thread, and in-flight reads
- * and last known values are never shared between callers. A read the policy denies is reported
- * without figures, not with someone else's.
+ * {@code propagator} carries the caller's security context to the pool thread, and
+ * in-flight reads and last known values are never shared between callers. A read the
+ * policy denies is reported without figures, not with someone else's.
  */
 public class DomainSnapshots implements DisposableBean {
 
@@ -63,7 +63,8 @@ public class DomainSnapshots implements DisposableBean {
 	 * @param driver the driver
 	 * @param timeout how long a collection waits for the domains' answers
 	 * @param callerSupplier who is calling, to keep callers' reads apart
-	 * @param propagator wraps a read so that it runs as the current caller on a pool thread
+	 * @param propagator wraps a read so that it runs as the current caller on a pool
+	 * thread
 	 */
 	public DomainSnapshots(QemuDriver driver, Duration timeout, CallerSupplier callerSupplier,
 			UnaryOperator<Runnable> propagator) {
@@ -79,7 +80,8 @@ public class DomainSnapshots implements DisposableBean {
 		this.asApplication = asApplication;
 		AtomicInteger count = new AtomicInteger();
 		this.executor = Executors.newCachedThreadPool((runnable) -> {
-			// no inherited thread-locals: a pool thread never carries its creator's security context
+			// no inherited thread-locals: a pool thread never carries its creator's
+			// security context
 			Thread thread = new Thread(null, runnable, "qemu-embed-actuator-" + count.incrementAndGet(), 0, false);
 			thread.setDaemon(true);
 			return thread;
@@ -87,8 +89,8 @@ public class DomainSnapshots implements DisposableBean {
 	}
 
 	/**
-	 * One domain's figures. {@code info} is {@code null} when it never answered or the caller may not
-	 * read it ({@code denied}).
+	 * One domain's figures. {@code info} is {@code null} when it never answered or the
+	 * caller may not read it ({@code denied}).
 	 */
 	public record Snapshot(String name, UUID uuid, DomainInfo info, boolean stale, String error,
 			AccessDeniedException denied) {
@@ -100,8 +102,8 @@ public class DomainSnapshots implements DisposableBean {
 	}
 
 	/**
-	 * Snapshots whose every driver call, the listing included, runs on the pool as the application
-	 * itself, whoever calls: for health and metrics.
+	 * Snapshots whose every driver call, the listing included, runs on the pool as the
+	 * application itself, whoever calls: for health and metrics.
 	 */
 	public static DomainSnapshots asApplication(QemuDriver driver, Duration timeout) {
 		return new DomainSnapshots(driver, timeout, CallerSupplier.NONE, UnaryOperator.identity(), true);
@@ -118,14 +120,13 @@ public class DomainSnapshots implements DisposableBean {
 
 	/** Snapshots of all domains the caller may see. */
 	public List<Snapshot> all() {
-		return collect(this.asApplication
-				? callAsApplication(() -> Target.of(this.driver.list(DomainListFilter.ALL)))
+		return collect(this.asApplication ? callAsApplication(() -> Target.of(this.driver.list(DomainListFilter.ALL)))
 				: Target.of(this.driver.list(DomainListFilter.ALL)));
 	}
 
 	/**
-	 * Runs a driver call on a pool thread, where no caller is visible (the application's own call),
-	 * waiting for it at most the timeout.
+	 * Runs a driver call on a pool thread, where no caller is visible (the application's
+	 * own call), waiting for it at most the timeout.
 	 * @throws IllegalStateException if it does not finish in time
 	 */
 	public <T> T callAsApplication(java.util.function.Supplier<T> call) {
@@ -150,8 +151,9 @@ public class DomainSnapshots implements DisposableBean {
 	 * @throws AccessDeniedException if the caller may not read the domain
 	 */
 	public Snapshot of(Domain domain) {
-		Snapshot snapshot = collect(this.asApplication ? callAsApplication(() -> Target.of(List.of(domain)))
-				: Target.of(List.of(domain))).get(0);
+		Snapshot snapshot = collect(
+				this.asApplication ? callAsApplication(() -> Target.of(List.of(domain))) : Target.of(List.of(domain)))
+			.get(0);
 		if (snapshot.denied() != null) {
 			throw snapshot.denied();
 		}
@@ -169,7 +171,8 @@ public class DomainSnapshots implements DisposableBean {
 		for (Target target : domains) {
 			Key key = new Key(target.uuid(), caller);
 			CompletableFuture<DomainInfo> future = this.inFlight.computeIfAbsent(key, (k) -> read(target.domain()));
-			// registered outside computeIfAbsent: a read that already finished must not stay in the map
+			// registered outside computeIfAbsent: a read that already finished must not
+			// stay in the map
 			future.whenComplete((info, ex) -> this.inFlight.remove(key, future));
 			keys.add(key);
 			futures.add(future);
@@ -198,8 +201,8 @@ public class DomainSnapshots implements DisposableBean {
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				snapshots.add(
-						new Snapshot(domain.name(), key.uuid(), this.lastKnown.get(key), true, "interrupted", null));
+				snapshots
+					.add(new Snapshot(domain.name(), key.uuid(), this.lastKnown.get(key), true, "interrupted", null));
 			}
 		}
 		return snapshots;

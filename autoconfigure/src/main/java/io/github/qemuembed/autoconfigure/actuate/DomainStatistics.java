@@ -21,15 +21,16 @@ import io.github.qemuembed.driver.QemuDriver;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * Block and network figures of running domains (see {@link StatisticsReader}), read as the
- * application itself with the same rules as {@link DomainSnapshots}: each domain's read runs on a
- * small pool and is waited for until a common deadline; a domain that does not answer in time (a
- * stopped or stuck QEMU does not answer {@code query-blockstats}) keeps its last known figures,
- * marked stale; at most one read per domain is in flight.
+ * Block and network figures of running domains (see {@link StatisticsReader}), read as
+ * the application itself with the same rules as {@link DomainSnapshots}: each domain's
+ * read runs on a small pool and is waited for until a common deadline; a domain that does
+ * not answer in time (a stopped or stuck QEMU does not answer {@code query-blockstats})
+ * keeps its last known figures, marked stale; at most one read per domain is in flight.
  * <p>
- * Block figures come from {@link Domain#blockStats()}, which needs {@code domain.read} on the domain
- * (granted to the application by default, {@code qemu.embed.access.application-calls: allow});
- * otherwise the domain has no block figures and is reported stale with the reason.
+ * Block figures come from {@link Domain#blockStats()}, which needs {@code domain.read} on
+ * the domain (granted to the application by default,
+ * {@code qemu.embed.access.application-calls: allow}); otherwise the domain has no block
+ * figures and is reported stale with the reason.
  */
 public class DomainStatistics implements DisposableBean {
 
@@ -50,7 +51,10 @@ public class DomainStatistics implements DisposableBean {
 
 	}
 
-	/** One tap, in the guest's view: {@code receivedBytes} is what the host sent into the tap. */
+	/**
+	 * One tap, in the guest's view: {@code receivedBytes} is what the host sent into the
+	 * tap.
+	 */
 	public record NetDevice(String device, long receivedBytes, long transmittedBytes) {
 
 	}
@@ -67,7 +71,9 @@ public class DomainStatistics implements DisposableBean {
 
 	}
 
-	/** The figures of one domain; {@code stale} with the reason when they are not fresh. */
+	/**
+	 * The figures of one domain; {@code stale} with the reason when they are not fresh.
+	 */
 	public record Result(String name, UUID uuid, Statistics statistics, boolean stale, String error) {
 
 	}
@@ -77,7 +83,8 @@ public class DomainStatistics implements DisposableBean {
 		this.timeout = timeout;
 		AtomicInteger count = new AtomicInteger();
 		this.executor = Executors.newCachedThreadPool((runnable) -> {
-			// no inherited thread-locals: reads run as the application, never as an HTTP principal
+			// no inherited thread-locals: reads run as the application, never as an HTTP
+			// principal
 			Thread thread = new Thread(null, runnable, "qemu-embed-statistics-" + count.incrementAndGet(), 0, false);
 			thread.setDaemon(true);
 			return thread;
@@ -141,7 +148,8 @@ public class DomainStatistics implements DisposableBean {
 					Domain domain = this.driver.lookup(target.uuid());
 					List<BlockDevice> block = domain.blockStats()
 						.stream()
-						.map((b) -> new BlockDevice(b.target(), b.readBytes(), b.writeBytes(), b.readOps(), b.writeOps()))
+						.map((b) -> new BlockDevice(b.target(), b.readBytes(), b.writeBytes(), b.readOps(),
+								b.writeOps()))
 						.toList();
 					future.complete(new Statistics(block, StatisticsReader.netDevices(target.pid())));
 				}
@@ -157,7 +165,8 @@ public class DomainStatistics implements DisposableBean {
 	}
 
 	/**
-	 * Domains whose figures were stale at the last collection, with the reason; no domain is read.
+	 * Domains whose figures were stale at the last collection, with the reason; no domain
+	 * is read.
 	 */
 	public Map<String, String> staleDomains() {
 		Map<String, String> stale = new TreeMap<>();
@@ -165,7 +174,10 @@ public class DomainStatistics implements DisposableBean {
 		return stale;
 	}
 
-	/** Runs a task on the pool (as the application); a task refused because the pool is shut down is dropped. */
+	/**
+	 * Runs a task on the pool (as the application); a task refused because the pool is
+	 * shut down is dropped.
+	 */
 	void runAsync(Runnable task) {
 		try {
 			this.executor.execute(task);

@@ -34,10 +34,10 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Actuator support for the embedded QEMU driver: the {@code qemu} health contributor, the
- * {@code qemu} endpoint, an info contributor, Micrometer meters and audit events for web calls that
- * write. Each part needs its Actuator module on the classpath and can be turned off the usual way
- * ({@code management.health.qemu.enabled}, {@code management.endpoint.qemu.access=none},
- * {@code management.info.qemu.enabled}).
+ * {@code qemu} endpoint, an info contributor, Micrometer meters and audit events for web
+ * calls that write. Each part needs its Actuator module on the classpath and can be
+ * turned off the usual way ({@code management.health.qemu.enabled},
+ * {@code management.endpoint.qemu.access=none}, {@code management.info.qemu.enabled}).
  */
 @AutoConfiguration(after = QemuEmbedAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration")
@@ -46,8 +46,8 @@ import org.springframework.util.ClassUtils;
 public final class QemuEmbedActuatorAutoConfiguration {
 
 	/**
-	 * Figures read as the application itself, for health and metrics: what the system looks like
-	 * must not depend on who asks.
+	 * Figures read as the application itself, for health and metrics: what the system
+	 * looks like must not depend on who asks.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "qemuEmbedApplicationSnapshots")
@@ -56,14 +56,16 @@ public final class QemuEmbedActuatorAutoConfiguration {
 	}
 
 	/**
-	 * Figures read as the endpoint's caller (the HTTP principal, or the anonymous caller): the
-	 * request's origin and Spring Security's context go with each read to the pool thread.
+	 * Figures read as the endpoint's caller (the HTTP principal, or the anonymous
+	 * caller): the request's origin and Spring Security's context go with each read to
+	 * the pool thread.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "qemuEmbedDomainSnapshots")
 	DomainSnapshots qemuEmbedDomainSnapshots(QemuDriver driver, QemuEmbedProperties properties,
 			ObjectProvider<CallerSupplier> callerSupplier) {
-		UnaryOperator<Runnable> security = SECURITY_PRESENT ? SecurityContextPropagation::wrap : UnaryOperator.identity();
+		UnaryOperator<Runnable> security = SECURITY_PRESENT ? SecurityContextPropagation::wrap
+				: UnaryOperator.identity();
 		UnaryOperator<Runnable> propagator = (task) -> HttpOrigins.propagate(security.apply(task));
 		return new DomainSnapshots(driver, properties.getActuator().getTimeout(),
 				callerSupplier.getIfAvailable(() -> CallerSupplier.NONE), propagator);
@@ -73,7 +75,9 @@ public final class QemuEmbedActuatorAutoConfiguration {
 			"org.springframework.security.core.context.SecurityContextHolder",
 			QemuEmbedActuatorAutoConfiguration.class.getClassLoader());
 
-	/** Carries the current thread's Spring Security context to the thread that reads a VM. */
+	/**
+	 * Carries the current thread's Spring Security context to the thread that reads a VM.
+	 */
 	private static final class SecurityContextPropagation {
 
 		static Runnable wrap(Runnable task) {
@@ -100,8 +104,8 @@ public final class QemuEmbedActuatorAutoConfiguration {
 	static class EndpointConfiguration {
 
 		/**
-		 * Read-only unless {@code management.endpoint.qemu.access=unrestricted} (or the deprecated
-		 * {@code qemu.embed.actuator.write-operations=true}, which
+		 * Read-only unless {@code management.endpoint.qemu.access=unrestricted} (or the
+		 * deprecated {@code qemu.embed.actuator.write-operations=true}, which
 		 * {@link DeprecatedWriteOperationsEnvironmentPostProcessor} turns into it).
 		 */
 		@Bean
@@ -114,8 +118,8 @@ public final class QemuEmbedActuatorAutoConfiguration {
 	}
 
 	/**
-	 * Audit events for web calls that write. Static, and needing nothing that needs the driver: the
-	 * driver bean asks for it before it opens.
+	 * Audit events for web calls that write. Static, and needing nothing that needs the
+	 * driver: the driver bean asks for it before it opens.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(AuditApplicationEvent.class)
@@ -128,8 +132,9 @@ public final class QemuEmbedActuatorAutoConfiguration {
 		}
 
 		/**
-		 * Boot's own listener, which {@link AuditWithoutSpringSecurityFilter} left out with the rest of
-		 * Boot's audit auto-configuration because Spring Security is missing.
+		 * Boot's own listener, which {@link AuditWithoutSpringSecurityFilter} left out
+		 * with the rest of Boot's audit auto-configuration because Spring Security is
+		 * missing.
 		 */
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnMissingClass(AuditWithoutSpringSecurityFilter.SECURITY_EVENT)
@@ -161,7 +166,10 @@ public final class QemuEmbedActuatorAutoConfiguration {
 					statistics.getIfAvailable());
 		}
 
-		/** For the readiness group: see {@link QemuReadinessHealthIndicator} and docs/kubernetes.md. */
+		/**
+		 * For the readiness group: see {@link QemuReadinessHealthIndicator} and
+		 * docs/kubernetes.md.
+		 */
 		@Bean(name = "qemuReadinessHealthIndicator")
 		@ConditionalOnMissingBean(name = "qemuReadinessHealthIndicator")
 		QemuReadinessHealthIndicator qemuReadinessHealthIndicator(
@@ -203,7 +211,9 @@ public final class QemuEmbedActuatorAutoConfiguration {
 			return new QemuMetrics(snapshots, statistics.getIfAvailable());
 		}
 
-		// the timers of domain operations come from their Observations: see QemuEmbedObservationAutoConfiguration
+		// the timers of domain operations come from their Observations: see
+		// QemuEmbedObservationAutoConfiguration
+
 	}
 
 }

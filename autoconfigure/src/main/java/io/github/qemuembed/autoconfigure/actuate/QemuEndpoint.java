@@ -35,16 +35,18 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
- * The {@code qemu} endpoint: {@code GET /actuator/qemu} lists the domains the caller may see,
- * {@code GET /actuator/qemu/{name}} adds devices, the tail of QEMU's log and the XML without
- * secrets, and {@code POST /actuator/qemu/{name}/{action}} (action {@code start}, {@code shutdown},
- * {@code destroy}, {@code reboot}, {@code suspend} or {@code resume}) acts on a domain.
+ * The {@code qemu} endpoint: {@code GET /actuator/qemu} lists the domains the caller may
+ * see, {@code GET /actuator/qemu/{name}} adds devices, the tail of QEMU's log and the XML
+ * without secrets, and {@code POST /actuator/qemu/{name}/{action}} (action {@code start},
+ * {@code shutdown}, {@code destroy}, {@code reboot}, {@code suspend} or {@code resume})
+ * acts on a domain.
  * <p>
  * Its access is read-only by default: Boot's endpoint access model
- * ({@code management.endpoint.qemu.access=unrestricted}) turns the write operation on. Every driver
- * call also goes through the access policy as the request's caller: the principal Spring Security
- * (or the servlet container) authenticated, or else the anonymous caller, never the application.
- * Unknown domain: 404; denied: 403; invalid state: 409; unknown action: 400.
+ * ({@code management.endpoint.qemu.access=unrestricted}) turns the write operation on.
+ * Every driver call also goes through the access policy as the request's caller: the
+ * principal Spring Security (or the servlet container) authenticated, or else the
+ * anonymous caller, never the application. Unknown domain: 404; denied: 403; invalid
+ * state: 409; unknown action: 400.
  */
 @Endpoint(id = "qemu", defaultAccess = Access.READ_ONLY)
 public class QemuEndpoint {
@@ -58,8 +60,8 @@ public class QemuEndpoint {
 	private final Duration shutdownTimeout;
 
 	/**
-	 * @param shutdownTimeout how long the {@code shutdown} action waits for the guest before it
-	 * forces the domain off
+	 * @param shutdownTimeout how long the {@code shutdown} action waits for the guest
+	 * before it forces the domain off
 	 */
 	public QemuEndpoint(QemuDriver driver, DomainSnapshots snapshots, Duration shutdownTimeout) {
 		this.driver = driver;
@@ -93,7 +95,10 @@ public class QemuEndpoint {
 		});
 	}
 
-	/** The domain's snapshots, oldest first, each with its parent so that the tree can be drawn. */
+	/**
+	 * The domain's snapshots, oldest first, each with its parent so that the tree can be
+	 * drawn.
+	 */
 	private static List<Map<String, Object>> snapshots(Domain domain) {
 		List<Map<String, Object>> snapshots = new ArrayList<>();
 		for (io.github.qemuembed.driver.DomainSnapshot snapshot : domain.snapshots()) {
@@ -118,8 +123,8 @@ public class QemuEndpoint {
 					domain.start();
 					yield "started";
 				}
-				case "shutdown" -> domain.shutdown(this.shutdownTimeout) ? "powered off"
-						: "forced off after " + this.shutdownTimeout;
+				case "shutdown" ->
+					domain.shutdown(this.shutdownTimeout) ? "powered off" : "forced off after " + this.shutdownTimeout;
 				case "destroy" -> {
 					domain.destroy();
 					yield "destroyed";
@@ -198,8 +203,9 @@ public class QemuEndpoint {
 	}
 
 	/**
-	 * The host ports forwarded into user-mode NICs ({@code <portForward>}), one entry per range, with the ports the
-	 * driver chose for {@code start='0'} when the domain runs (the live XML has them).
+	 * The host ports forwarded into user-mode NICs ({@code <portForward>}), one entry per
+	 * range, with the ports the driver chose for {@code start='0'} when the domain runs
+	 * (the live XML has them).
 	 */
 	static List<Map<String, Object>> portForwards(String xml) {
 		List<Map<String, Object>> forwards = new ArrayList<>();
@@ -208,7 +214,8 @@ public class QemuEndpoint {
 			nics = io.github.qemuembed.driver.xml.DomainXml.parse(xml).devices().interfaces();
 		}
 		catch (RuntimeException ex) {
-			// the driver produced the XML; a parse problem here only means no forward list
+			// the driver produced the XML; a parse problem here only means no forward
+			// list
 			return forwards;
 		}
 		for (int i = 0; i < nics.size(); i++) {
@@ -229,7 +236,10 @@ public class QemuEndpoint {
 		return forwards;
 	}
 
-	/** The children of {@code <devices>}: element name and its {@code type} attribute, if any. */
+	/**
+	 * The children of {@code <devices>}: element name and its {@code type} attribute, if
+	 * any.
+	 */
 	static List<Map<String, String>> devices(String xml) {
 		XMLInputFactory factory = XMLInputFactory.newFactory();
 		factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
@@ -268,7 +278,10 @@ public class QemuEndpoint {
 		return devices;
 	}
 
-	/** The end of {@code log/qemu/NAME.log} under the root: QEMU's own output and command line. */
+	/**
+	 * The end of {@code log/qemu/NAME.log} under the root: QEMU's own output and command
+	 * line.
+	 */
 	private String logTail(String name) {
 		Path log = this.driver.root().resolve("log").resolve("qemu").resolve(name + ".log");
 		if (!Files.isRegularFile(log)) {

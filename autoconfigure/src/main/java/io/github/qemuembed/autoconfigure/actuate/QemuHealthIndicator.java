@@ -18,12 +18,13 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * The {@code qemu} health contributor. UP when the driver is open, its root is writable and its
- * emulator is still there; DOWN with the reason otherwise. A domain that crashed and was not started
- * again turns the status to the configured crashed status ({@code DEGRADED} by default: visible, but
- * neither in the aggregate nor in the HTTP code unless the application maps it). Details: emulator
- * path and version, accelerator, root, domain counts by state, crashed domains (and why, as the driver
- * reported it: an exit status, a signal, an OOM kill with the memory limit), stale domains.
+ * The {@code qemu} health contributor. UP when the driver is open, its root is writable
+ * and its emulator is still there; DOWN with the reason otherwise. A domain that crashed
+ * and was not started again turns the status to the configured crashed status
+ * ({@code DEGRADED} by default: visible, but neither in the aggregate nor in the HTTP
+ * code unless the application maps it). Details: emulator path and version, accelerator,
+ * root, domain counts by state, crashed domains (and why, as the driver reported it: an
+ * exit status, a signal, an OOM kill with the memory limit), stale domains.
  */
 public class QemuHealthIndicator extends AbstractHealthIndicator {
 
@@ -36,7 +37,10 @@ public class QemuHealthIndicator extends AbstractHealthIndicator {
 
 	private final Status crashedStatus;
 
-	/** Block and network figures: only their last collection's staleness is shown, none is read. */
+	/**
+	 * Block and network figures: only their last collection's staleness is shown, none is
+	 * read.
+	 */
 	private final DomainStatistics statistics;
 
 	public QemuHealthIndicator(QemuDriver driver, DomainSnapshots snapshots, CrashTracker crashes,
@@ -44,8 +48,8 @@ public class QemuHealthIndicator extends AbstractHealthIndicator {
 		this(driver, snapshots, crashes, crashedStatus, null);
 	}
 
-	public QemuHealthIndicator(QemuDriver driver, DomainSnapshots snapshots, CrashTracker crashes,
-			String crashedStatus, DomainStatistics statistics) {
+	public QemuHealthIndicator(QemuDriver driver, DomainSnapshots snapshots, CrashTracker crashes, String crashedStatus,
+			DomainStatistics statistics) {
 		super("QEMU health check failed");
 		this.driver = driver;
 		this.snapshots = snapshots;
@@ -60,7 +64,8 @@ public class QemuHealthIndicator extends AbstractHealthIndicator {
 			builder.down().withDetail("reason", "driver closed");
 			return;
 		}
-		// the system's health does not depend on who asks: the driver is asked as the application
+		// the system's health does not depend on who asks: the driver is asked as the
+		// application
 		Path root = this.snapshots.callAsApplication(this.driver::root);
 		EmulatorInfo emulator = this.snapshots.callAsApplication(this.driver::emulator);
 		builder.withDetail("root", root.toString())
@@ -104,7 +109,8 @@ public class QemuHealthIndicator extends AbstractHealthIndicator {
 			Map<String, String> reasons = new TreeMap<>(this.crashes.reasons());
 			reasons.keySet().retainAll(crashed.keySet());
 			if (!reasons.isEmpty()) {
-				// e.g. an OOM kill and the memory limit it hit: what an operator needs to act on
+				// e.g. an OOM kill and the memory limit it hit: what an operator needs to
+				// act on
 				builder.withDetail("crashReasons", reasons);
 			}
 		}

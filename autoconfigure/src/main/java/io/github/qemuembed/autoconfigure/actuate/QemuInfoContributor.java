@@ -10,7 +10,10 @@ import io.github.qemuembed.driver.QemuDriver;
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 
-/** Adds {@code qemu}: emulator version and path, accelerators, machine types, driver version. */
+/**
+ * Adds {@code qemu}: emulator version and path, accelerators, machine types, driver
+ * version.
+ */
 public class QemuInfoContributor implements InfoContributor {
 
 	private final QemuDriver driver;
@@ -19,7 +22,8 @@ public class QemuInfoContributor implements InfoContributor {
 
 	/**
 	 * @param driver the driver
-	 * @param applicationCalls runs the driver calls as the application, whoever asks for the info
+	 * @param applicationCalls runs the driver calls as the application, whoever asks for
+	 * the info
 	 */
 	public QemuInfoContributor(QemuDriver driver, DomainSnapshots applicationCalls) {
 		this.driver = driver;

@@ -28,18 +28,20 @@ import org.springframework.context.ApplicationListener;
 /**
  * Micrometer meters: {@code qemu.domains} (gauge, tag {@code state}); per domain (tag
  * {@code domain}) {@code qemu.domain.cpu.time} (function counter, seconds),
- * {@code qemu.domain.memory.resident} (gauge, bytes), {@code qemu.domain.crashes} (counter) and
- * {@code qemu.domain.statistics.stale} (gauge, 1 while the block and network figures are stale);
- * per domain and {@code device} the function counters {@code qemu.domain.block.read.bytes},
- * {@code qemu.domain.block.write.bytes}, {@code qemu.domain.block.read.ops},
- * {@code qemu.domain.block.write.ops}, {@code qemu.domain.network.received.bytes} and
+ * {@code qemu.domain.memory.resident} (gauge, bytes), {@code qemu.domain.crashes}
+ * (counter) and {@code qemu.domain.statistics.stale} (gauge, 1 while the block and
+ * network figures are stale); per domain and {@code device} the function counters
+ * {@code qemu.domain.block.read.bytes}, {@code qemu.domain.block.write.bytes},
+ * {@code qemu.domain.block.read.ops}, {@code qemu.domain.block.write.ops},
+ * {@code qemu.domain.network.received.bytes} and
  * {@code qemu.domain.network.transmitted.bytes} (see {@link DomainStatistics}).
  * <p>
- * Values come from {@link DomainSnapshots} and {@link DomainStatistics}, read at most once per
- * second within one actuator timeout, so a stuck VM costs a scrape at most about the timeout and
- * shows its last known values. Meters of a domain that is undefined, or of a transient domain that
- * is gone, are removed, timers tagged with its name included (the {@code qemu.domain.operations} timer has no
- * {@code domain} tag by default: see {@code DefaultDomainOperationObservationConvention}).
+ * Values come from {@link DomainSnapshots} and {@link DomainStatistics}, read at most
+ * once per second within one actuator timeout, so a stuck VM costs a scrape at most about
+ * the timeout and shows its last known values. Meters of a domain that is undefined, or
+ * of a transient domain that is gone, are removed, timers tagged with its name included
+ * (the {@code qemu.domain.operations} timer has no {@code domain} tag by default: see
+ * {@code DefaultDomainOperationObservationConvention}).
  */
 public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifecycleEvent> {
 
@@ -94,9 +96,7 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 	}
 
 	private double count(DomainState state) {
-		return snapshots().stream()
-			.filter((s) -> s.info() != null && s.info().status().state() == state)
-			.count();
+		return snapshots().stream().filter((s) -> s.info() != null && s.info().status().state() == state).count();
 	}
 
 	private synchronized List<Snapshot> snapshots() {
@@ -107,7 +107,8 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 	}
 
 	private synchronized void refresh() {
-		// one deadline for both reads: a stuck VM costs a refresh about one timeout, not two
+		// one deadline for both reads: a stuck VM costs a refresh about one timeout, not
+		// two
 		long deadline = System.nanoTime() + this.snapshots.timeout().toNanos();
 		List<Snapshot> all;
 		try {
@@ -129,16 +130,18 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 	}
 
 	/**
-	 * Removes per-domain meters of other binders whose domain is gone: an operation timer is recorded when the
-	 * operation's observation stops, which for {@code undefine} can come after the undefined event removed the
-	 * domain's meters; the next refresh (a scrape) takes it away.
+	 * Removes per-domain meters of other binders whose domain is gone: an operation timer
+	 * is recorded when the operation's observation stops, which for {@code undefine} can
+	 * come after the undefined event removed the domain's meters; the next refresh (a
+	 * scrape) takes it away.
 	 */
 	private void removeMetersOfDomainsNotIn(Set<String> names) {
 		MeterRegistry registry = this.registry;
 		if (registry == null) {
 			return;
 		}
-		registry.getMeters().stream()
+		registry.getMeters()
+			.stream()
 			.filter((meter) -> meter.getId().getName().startsWith(DOMAIN_METER_PREFIX))
 			.filter((meter) -> {
 				String domain = meter.getId().getTag("domain");
@@ -195,8 +198,14 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 
 	private void blockCounter(MeterRegistry registry, String name, String domain, String device, String unit,
 			String description, java.util.function.ToLongFunction<DomainStatistics.BlockDevice> value) {
-		FunctionCounter.builder(name, this, (m) -> m.statistics(domain).block().stream()
-			.filter((b) -> b.device().equals(device)).mapToLong(value).sum())
+		FunctionCounter
+			.builder(name, this,
+					(m) -> m.statistics(domain)
+						.block()
+						.stream()
+						.filter((b) -> b.device().equals(device))
+						.mapToLong(value)
+						.sum())
 			.tags("domain", domain, "device", device)
 			.baseUnit(unit)
 			.description(description)
@@ -205,15 +214,23 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 
 	private void netCounter(MeterRegistry registry, String name, String domain, String device, String description,
 			java.util.function.ToLongFunction<DomainStatistics.NetDevice> value) {
-		FunctionCounter.builder(name, this, (m) -> m.statistics(domain).network().stream()
-			.filter((n) -> n.device().equals(device)).mapToLong(value).sum())
+		FunctionCounter
+			.builder(name, this,
+					(m) -> m.statistics(domain)
+						.network()
+						.stream()
+						.filter((n) -> n.device().equals(device))
+						.mapToLong(value)
+						.sum())
 			.tags("domain", domain, "device", device)
 			.baseUnit("bytes")
 			.description(description)
 			.register(registry);
 	}
 
-	/** The domain's figures as of the last refresh (refreshed when older than a second). */
+	/**
+	 * The domain's figures as of the last refresh (refreshed when older than a second).
+	 */
 	private DomainStatistics.Statistics statistics(String domain) {
 		snapshots();
 		DomainStatistics.Result result = this.currentStatistics.get(domain);
@@ -227,8 +244,12 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 	}
 
 	private DomainInfo info(String name) {
-		return snapshots().stream().filter((s) -> s.name().equals(name)).map(Snapshot::info)
-			.filter((i) -> i != null).findFirst().orElse(null);
+		return snapshots().stream()
+			.filter((s) -> s.name().equals(name))
+			.map(Snapshot::info)
+			.filter((i) -> i != null)
+			.findFirst()
+			.orElse(null);
 	}
 
 	private void register(String name) {
@@ -246,7 +267,9 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 				DomainInfo info = m.info(n);
 				return (info != null) ? info.residentBytes() : 0;
 			}).tags(tags).baseUnit("bytes").description("Resident memory of the domain's QEMU").register(registry);
-			Meter crashes = Counter.builder("qemu.domain.crashes").tags(tags).description("Crashes of the domain")
+			Meter crashes = Counter.builder("qemu.domain.crashes")
+				.tags(tags)
+				.description("Crashes of the domain")
 				.register(registry);
 			if (this.statistics == null) {
 				return List.of(cpu, rss, crashes);
@@ -264,8 +287,10 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 		this.deviceMeters.removeIf((key) -> key.domain().equals(name));
 		MeterRegistry registry = this.registry;
 		if (registry != null) {
-			// every per-domain meter, those of other binders (operation timers) and devices included
-			registry.getMeters().stream()
+			// every per-domain meter, those of other binders (operation timers) and
+			// devices included
+			registry.getMeters()
+				.stream()
 				.filter((meter) -> meter.getId().getName().startsWith(DOMAIN_METER_PREFIX)
 						&& name.equals(meter.getId().getTag("domain")))
 				.toList()
@@ -287,8 +312,10 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 		}
 		register(event.getDomainName());
 		if (event instanceof DomainStartedEvent && this.statistics != null && this.registry != null) {
-			// device meters appear with a refresh, and nothing may read a meter of this domain before a
-			// scrape asks for a device meter by name: refresh now, off the driver's event thread
+			// device meters appear with a refresh, and nothing may read a meter of this
+			// domain before a
+			// scrape asks for a device meter by name: refresh now, off the driver's event
+			// thread
 			this.statistics.runAsync(this::refresh);
 		}
 		if (event instanceof DomainCrashedEvent && this.registry != null) {

@@ -16,25 +16,26 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * The {@code qemuReadiness} health contributor, meant for the {@code readiness} group (a pod's
- * readiness probe): UP when every declared domain with {@code autostart: true} is running,
- * {@value #NOT_READY_CODE} otherwise, with each one that is not and why ({@code not defined yet}
- * while the application starts, its state and reason after that, e.g. {@code shutoff (crashed)}).
+ * The {@code qemuReadiness} health contributor, meant for the {@code readiness} group (a
+ * pod's readiness probe): UP when every declared domain with {@code autostart: true} is
+ * running, {@value #NOT_READY_CODE} otherwise, with each one that is not and why
+ * ({@code not defined yet} while the application starts, its state and reason after that,
+ * e.g. {@code shutoff (crashed)}).
  * <p>
- * {@value #NOT_READY_CODE} is a status of its own, not DOWN: it is not in Boot's default status
- * order, so the overall {@code /actuator/health} (and anything that watches it) stays UP, like the
- * {@code qemu} contributor's DEGRADED. The readiness group puts it in its order and maps it to 503:
- * <pre>
+ * {@value #NOT_READY_CODE} is a status of its own, not DOWN: it is not in Boot's default
+ * status order, so the overall {@code /actuator/health} (and anything that watches it)
+ * stays UP, like the {@code qemu} contributor's DEGRADED. The readiness group puts it in
+ * its order and maps it to 503: <pre>
  * management.endpoint.health.group.readiness.include=readinessState,qemuReadiness
  * management.endpoint.health.group.readiness.status.order=down,out-of-service,not-ready,up,unknown
  * management.endpoint.health.group.readiness.status.http-mapping.not-ready=503
  * </pre>
  * <p>
- * Why readiness and not liveness: a pod whose VM is not running should get no traffic, but
- * restarting the pod (what a failed liveness probe does) would also kill the VMs that still run and
- * cannot bring back a VM that crashes by itself. Liveness stays the application's own
- * ({@code livenessState}). Only {@code running} counts as ready: a paused, stopped or crashed declared
- * VM serves nothing.
+ * Why readiness and not liveness: a pod whose VM is not running should get no traffic,
+ * but restarting the pod (what a failed liveness probe does) would also kill the VMs that
+ * still run and cannot bring back a VM that crashes by itself. Liveness stays the
+ * application's own ({@code livenessState}). Only {@code running} counts as ready: a
+ * paused, stopped or crashed declared VM serves nothing.
  */
 public class QemuReadinessHealthIndicator extends AbstractHealthIndicator {
 

@@ -15,14 +15,16 @@ import io.github.qemuembed.autoconfigure.actuate.DomainStatistics.NetDevice;
 /**
  * Reads the figures behind the network meters (block figures come from the driver).
  * <ul>
- * <li>Block: {@link io.github.qemuembed.driver.Domain#blockStats()}, per {@code <target dev>}.</li>
- * <li>Network: QMP has no NIC counters. As libvirt does, the host side of each tap is read:
- * QEMU's open {@code /dev/net/tun} descriptors name their interface ({@code iff:} in
- * {@code /proc/PID/fdinfo}), whose counters are in {@code /sys/class/net/TAP/statistics}. This finds
- * taps of {@code <interface type='ethernet'>} and of {@code bridge}/{@code network} interfaces (tap
- * made by the bridge helper) alike. What the host receives the guest sent: the figures are swapped
- * to the guest's view. {@code <interface type='user'>} (slirp) has no host device and is not
- * reported.</li>
+ * <li>Block: {@link io.github.qemuembed.driver.Domain#blockStats()}, per
+ * {@code <target dev>}.</li>
+ * <li>Network: QMP has no NIC counters. As libvirt does, the host side of each tap is
+ * read: QEMU's open {@code /dev/net/tun} descriptors name their interface ({@code iff:}
+ * in {@code /proc/PID/fdinfo}), whose counters are in
+ * {@code /sys/class/net/TAP/statistics}. This finds taps of
+ * {@code <interface type='ethernet'>} and of {@code bridge}/{@code network} interfaces
+ * (tap made by the bridge helper) alike. What the host receives the guest sent: the
+ * figures are swapped to the guest's view. {@code <interface type='user'>} (slirp) has no
+ * host device and is not reported.</li>
  * </ul>
  */
 final class StatisticsReader {
@@ -30,7 +32,10 @@ final class StatisticsReader {
 	private StatisticsReader() {
 	}
 
-	/** The taps QEMU process {@code pid} holds open, with their counters in the guest's view. */
+	/**
+	 * The taps QEMU process {@code pid} holds open, with their counters in the guest's
+	 * view.
+	 */
 	static List<NetDevice> netDevices(long pid) {
 		return netDevices(Path.of("/proc", Long.toString(pid)), Path.of("/sys/class/net"));
 	}

@@ -10,9 +10,10 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
- * Explains a declared domain that could not be defined or started: the domain, where its XML came
- * from and, for XML problems, the element path to change. It goes first: the driver's error inside
- * (an emulator failure, say) is about this domain, not about the driver as a whole.
+ * Explains a declared domain that could not be defined or started: the domain, where its
+ * XML came from and, for XML problems, the element path to change. It goes first: the
+ * driver's error inside (an emulator failure, say) is about this domain, not about the
+ * driver as a whole.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class DeclaredDomainFailureAnalyzer extends AbstractFailureAnalyzer<DeclaredDomainException> {
@@ -24,8 +25,8 @@ class DeclaredDomainFailureAnalyzer extends AbstractFailureAnalyzer<DeclaredDoma
 		ConfigurationException config = findCause(cause, ConfigurationException.class);
 		if (config != null) {
 			String at = (config.path() != null) ? " at " + config.path() : "";
-			String description = "The XML of declared domain " + domain + " (" + cause.getSource() + ") is invalid"
-					+ at + ": " + config.getMessage();
+			String description = "The XML of declared domain " + domain + " (" + cause.getSource() + ") is invalid" + at
+					+ ": " + config.getMessage();
 			String action = "Fix the domain XML" + at + ", or remove the domain from '" + property + "'.";
 			return new FailureAnalysis(description, action, cause);
 		}

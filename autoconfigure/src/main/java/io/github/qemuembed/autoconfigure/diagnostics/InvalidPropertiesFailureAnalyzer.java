@@ -15,10 +15,11 @@ import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 
 /**
- * Explains {@code qemu.embed.*} values that the properties' validation refused: for each, the key,
- * the value as written (and where), and what to change. Boot's own analyzer of validation failures
- * would name the key too, but ends with a generic "update your configuration"; this one goes first
- * for the starter's keys and leaves every other prefix to Boot.
+ * Explains {@code qemu.embed.*} values that the properties' validation refused: for each,
+ * the key, the value as written (and where), and what to change. Boot's own analyzer of
+ * validation failures would name the key too, but ends with a generic "update your
+ * configuration"; this one goes first for the starter's keys and leaves every other
+ * prefix to Boot.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class InvalidPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindValidationException> {
@@ -48,7 +49,10 @@ class InvalidPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindValid
 				String.join("\n", fixes), cause);
 	}
 
-	/** {@code shutdown.timeout} under {@code qemu.embed} is {@code qemu.embed.shutdown.timeout}. */
+	/**
+	 * {@code shutdown.timeout} under {@code qemu.embed} is
+	 * {@code qemu.embed.shutdown.timeout}.
+	 */
 	private static String key(ConfigurationPropertyName name, String field) {
 		StringBuilder dashed = new StringBuilder();
 		for (char c : field.toCharArray()) {

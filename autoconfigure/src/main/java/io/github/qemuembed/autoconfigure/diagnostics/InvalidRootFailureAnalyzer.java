@@ -5,7 +5,10 @@ import io.github.qemuembed.autoconfigure.InvalidRootException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-/** Explains a root directory the driver cannot use, typically one too long for socket paths. */
+/**
+ * Explains a root directory the driver cannot use, typically one too long for socket
+ * paths.
+ */
 class InvalidRootFailureAnalyzer extends AbstractFailureAnalyzer<InvalidRootException> {
 
 	@Override

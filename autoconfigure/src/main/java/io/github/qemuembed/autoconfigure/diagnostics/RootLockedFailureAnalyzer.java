@@ -5,7 +5,10 @@ import io.github.qemuembed.driver.error.RootLockedException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-/** Explains a root directory held by another driver: which root, and which process holds it. */
+/**
+ * Explains a root directory held by another driver: which root, and which process holds
+ * it.
+ */
 class RootLockedFailureAnalyzer extends AbstractFailureAnalyzer<RootLockedException> {
 
 	@Override

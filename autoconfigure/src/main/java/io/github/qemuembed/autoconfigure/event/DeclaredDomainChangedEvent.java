@@ -5,10 +5,10 @@ import io.github.qemuembed.driver.QemuDriver;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * Published when the context starts and a declared domain's XML differs from the one its existing
- * domain (defined earlier, or still running from an earlier run) was defined from; says what was
- * done about it, as {@code qemu.embed.domains.NAME.on-change} asked. The source is the
- * {@link QemuDriver}.
+ * Published when the context starts and a declared domain's XML differs from the one its
+ * existing domain (defined earlier, or still running from an earlier run) was defined
+ * from; says what was done about it, as {@code qemu.embed.domains.NAME.on-change} asked.
+ * The source is the {@link QemuDriver}.
  */
 public class DeclaredDomainChangedEvent extends ApplicationEvent {
 
@@ -17,9 +17,15 @@ public class DeclaredDomainChangedEvent extends ApplicationEvent {
 
 		/** Nothing: the existing definition stays ({@code on-change: keep}). */
 		KEPT,
-		/** The declared XML was defined; a running VM keeps its old definition until its next start. */
+		/**
+		 * The declared XML was defined; a running VM keeps its old definition until its
+		 * next start.
+		 */
 		REDEFINED,
-		/** The declared XML was defined and the running VM was stopped and started again on it. */
+		/**
+		 * The declared XML was defined and the running VM was stopped and started again
+		 * on it.
+		 */
 		RESTARTED
 
 	}
@@ -52,8 +58,8 @@ public class DeclaredDomainChangedEvent extends ApplicationEvent {
 
 	@Override
 	public String toString() {
-		return "DeclaredDomainChangedEvent[" + this.domainName + ", " + this.outcome + ", wasRunning="
-				+ this.wasRunning + "]";
+		return "DeclaredDomainChangedEvent[" + this.domainName + ", " + this.outcome + ", wasRunning=" + this.wasRunning
+				+ "]";
 	}
 
 }

@@ -12,8 +12,9 @@ import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Registers itself on the driver and republishes each domain event as a
- * {@link DomainLifecycleEvent}. Being a bean that depends on the driver, it is registered before any
- * declared domain starts and removed only after the VMs were stopped and before the driver closes.
+ * {@link DomainLifecycleEvent}. Being a bean that depends on the driver, it is registered
+ * before any declared domain starts and removed only after the VMs were stopped and
+ * before the driver closes.
  */
 public class DomainEventPublisher implements DomainEventListener, InitializingBean, DisposableBean {
 

@@ -9,10 +9,11 @@ import io.github.qemuembed.driver.QemuDriver;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * Base of the Spring {@link ApplicationEvent}s published for the driver's domain lifecycle events.
- * The source is the {@link QemuDriver}; listen to a subclass ({@link DomainStartedEvent},
- * {@link DomainStoppedEvent}, {@link DomainCrashedEvent}, ...) or to this type for all of them.
- * Published on a driver thread: listeners must not block.
+ * Base of the Spring {@link ApplicationEvent}s published for the driver's domain
+ * lifecycle events. The source is the {@link QemuDriver}; listen to a subclass
+ * ({@link DomainStartedEvent}, {@link DomainStoppedEvent}, {@link DomainCrashedEvent},
+ * ...) or to this type for all of them. Published on a driver thread: listeners must not
+ * block.
  */
 public abstract class DomainLifecycleEvent extends ApplicationEvent {
 

@@ -5,9 +5,10 @@ import io.github.qemuembed.autoconfigure.observation.QemuObservationDocumentatio
 import io.micrometer.common.KeyValues;
 
 /**
- * The default names and keys of domain operations: observation (and timer) {@code qemu.domain.operations},
- * span {@code qemu.domain.OPERATION} ({@code qemu.domain.start}); low-cardinality {@code operation},
- * {@code outcome}, {@code exception}, {@code error.code}; high-cardinality {@code domain}.
+ * The default names and keys of domain operations: observation (and timer)
+ * {@code qemu.domain.operations}, span {@code qemu.domain.OPERATION}
+ * ({@code qemu.domain.start}); low-cardinality {@code operation}, {@code outcome},
+ * {@code exception}, {@code error.code}; high-cardinality {@code domain}.
  */
 public class DefaultDomainOperationObservationConvention implements DomainOperationObservationConvention {
 

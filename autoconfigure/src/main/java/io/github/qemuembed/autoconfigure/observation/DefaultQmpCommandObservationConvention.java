@@ -7,9 +7,9 @@ import io.github.qemuembed.driver.error.QmpException;
 import io.micrometer.common.KeyValues;
 
 /**
- * The default names and keys of QMP commands: observation (and timer) {@code qemu.qmp}, span
- * {@code qmp COMMAND} ({@code qmp cont}); low-cardinality {@code command}, {@code outcome},
- * {@code error.class}; high-cardinality {@code domain}.
+ * The default names and keys of QMP commands: observation (and timer) {@code qemu.qmp},
+ * span {@code qmp COMMAND} ({@code qmp cont}); low-cardinality {@code command},
+ * {@code outcome}, {@code error.class}; high-cardinality {@code domain}.
  */
 public class DefaultQmpCommandObservationConvention implements QmpCommandObservationConvention {
 

@@ -5,9 +5,10 @@ import io.github.qemuembed.autoconfigure.observation.QemuObservationDocumentatio
 import io.micrometer.common.KeyValues;
 
 /**
- * The default names and keys of calls to libvirt daemons: observation (and timer) {@code qemu.rpc}, span
- * {@code libvirt PROCEDURE} ({@code libvirt CONNECT_OPEN}); low-cardinality {@code procedure}, {@code role}
- * ({@code network}, {@code storage}, {@code secret}), {@code outcome}, {@code error.code}; high-cardinality
+ * The default names and keys of calls to libvirt daemons: observation (and timer)
+ * {@code qemu.rpc}, span {@code libvirt PROCEDURE} ({@code libvirt CONNECT_OPEN});
+ * low-cardinality {@code procedure}, {@code role} ({@code network}, {@code storage},
+ * {@code secret}), {@code outcome}, {@code error.code}; high-cardinality
  * {@code endpoint}.
  */
 public class DefaultRemoteCallObservationConvention implements RemoteCallObservationConvention {
@@ -33,7 +34,10 @@ public class DefaultRemoteCallObservationConvention implements RemoteCallObserva
 				RemoteCallLowCardinalityKeys.ERROR_CODE.withValue(context.errorCode()));
 	}
 
-	/** {@code network driver} is {@code network}: the secondary driver's kind, as in its setting key. */
+	/**
+	 * {@code network driver} is {@code network}: the secondary driver's kind, as in its
+	 * setting key.
+	 */
 	private static String role(String role) {
 		int space = role.indexOf(' ');
 		return QemuObservationContext.lowerCase((space > 0) ? role.substring(0, space) : role);

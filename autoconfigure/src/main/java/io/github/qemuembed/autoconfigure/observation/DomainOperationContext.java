@@ -2,7 +2,10 @@ package io.github.qemuembed.autoconfigure.observation;
 
 import io.github.qemuembed.driver.observation.DomainOperation;
 
-/** The context of a {@link QemuObservationDocumentation#DOMAIN_OPERATION domain operation}. */
+/**
+ * The context of a {@link QemuObservationDocumentation#DOMAIN_OPERATION domain
+ * operation}.
+ */
 public class DomainOperationContext extends QemuObservationContext {
 
 	private final DomainOperation operation;

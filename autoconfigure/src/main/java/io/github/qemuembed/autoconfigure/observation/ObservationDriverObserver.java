@@ -6,22 +6,20 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
 /**
- * The driver's scopes as Micrometer {@link Observation}s. A domain operation is opened as the current
- * observation of the caller's thread while it runs, so that whatever it calls on that thread (QMP commands,
- * libvirt calls, and the application's own observations) becomes its child; a QMP command sent by the QMP
- * I/O thread gets the parent the driver captured on the caller's thread. QMP commands are started and stopped
- * without a scope of their own: nothing runs inside them, and they end on another thread than they began.
+ * The driver's scopes as Micrometer {@link Observation}s. A domain operation is opened as
+ * the current observation of the caller's thread while it runs, so that whatever it calls
+ * on that thread (QMP commands, libvirt calls, and the application's own observations)
+ * becomes its child; a QMP command sent by the QMP I/O thread gets the parent the driver
+ * captured on the caller's thread. QMP commands are started and stopped without a scope
+ * of their own: nothing runs inside them, and they end on another thread than they began.
  */
 final class ObservationDriverObserver implements DriverObserver {
 
-	private static final DomainOperationObservationConvention DEFAULT_DOMAIN_OPERATIONS =
-			new DefaultDomainOperationObservationConvention();
+	private static final DomainOperationObservationConvention DEFAULT_DOMAIN_OPERATIONS = new DefaultDomainOperationObservationConvention();
 
-	private static final QmpCommandObservationConvention DEFAULT_QMP_COMMANDS =
-			new DefaultQmpCommandObservationConvention();
+	private static final QmpCommandObservationConvention DEFAULT_QMP_COMMANDS = new DefaultQmpCommandObservationConvention();
 
-	private static final RemoteCallObservationConvention DEFAULT_REMOTE_CALLS =
-			new DefaultRemoteCallObservationConvention();
+	private static final RemoteCallObservationConvention DEFAULT_REMOTE_CALLS = new DefaultRemoteCallObservationConvention();
 
 	private final ObservationRegistry registry;
 
@@ -50,8 +48,7 @@ final class ObservationDriverObserver implements DriverObserver {
 	public Scope domainOperation(DomainOperation operation, String domain) {
 		DomainOperationContext context = new DomainOperationContext(operation, domain);
 		Observation observation = QemuObservationDocumentation.DOMAIN_OPERATION
-			.observation(this.domainOperations, DEFAULT_DOMAIN_OPERATIONS, () -> context,
-					this.registry)
+			.observation(this.domainOperations, DEFAULT_DOMAIN_OPERATIONS, () -> context, this.registry)
 			.start();
 		Observation.Scope scope = observation.openScope();
 		return (failure) -> {

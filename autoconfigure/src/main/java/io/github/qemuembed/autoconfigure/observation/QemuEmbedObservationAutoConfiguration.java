@@ -15,11 +15,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Micrometer Observations of the auto-configured driver, when an {@link ObservationRegistry} bean exists (Spring
- * Boot's, with Actuator): every domain operation, QMP command and call of a remote secondary driver. The
- * registry's handlers decide what they become: timers (with Boot's metrics), spans (with Micrometer Tracing
- * and a bridge). Conventions are replaced by declaring a bean of {@link DomainOperationObservationConvention},
- * {@link QmpCommandObservationConvention} or {@link RemoteCallObservationConvention}.
+ * Micrometer Observations of the auto-configured driver, when an
+ * {@link ObservationRegistry} bean exists (Spring Boot's, with Actuator): every domain
+ * operation, QMP command and call of a remote secondary driver. The registry's handlers
+ * decide what they become: timers (with Boot's metrics), spans (with Micrometer Tracing
+ * and a bridge). Conventions are replaced by declaring a bean of
+ * {@link DomainOperationObservationConvention}, {@link QmpCommandObservationConvention}
+ * or {@link RemoteCallObservationConvention}.
  */
 @AutoConfiguration(before = QemuEmbedAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")

@@ -5,14 +5,20 @@ import java.util.Locale;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.micrometer.observation.Observation;
 
-/** What every observation of the driver knows: whether its work is done (the outcome is known only then). */
+/**
+ * What every observation of the driver knows: whether its work is done (the outcome is
+ * known only then).
+ */
 public abstract class QemuObservationContext extends Observation.Context {
 
 	static final String NONE = "none";
 
 	private volatile boolean finished;
 
-	/** Whether the work is done; {@code false} while it runs (for the long task timer, when it starts). */
+	/**
+	 * Whether the work is done; {@code false} while it runs (for the long task timer,
+	 * when it starts).
+	 */
 	public boolean isFinished() {
 		return this.finished;
 	}

@@ -6,16 +6,18 @@ import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.docs.ObservationDocumentation;
 
 /**
- * The observations of the embedded QEMU driver: what they are named, and their keys. Low-cardinality keys
- * become tags of the timers that Spring Boot's {@code DefaultMeterObservationHandler} records, and span tags;
- * high-cardinality keys are span tags only.
+ * The observations of the embedded QEMU driver: what they are named, and their keys.
+ * Low-cardinality keys become tags of the timers that Spring Boot's
+ * {@code DefaultMeterObservationHandler} records, and span tags; high-cardinality keys
+ * are span tags only.
  */
 public enum QemuObservationDocumentation implements ObservationDocumentation {
 
 	/**
-	 * A public operation on a domain (define, start, shutdown, destroy, reboot, reset, suspend, resume, save,
-	 * managed-save, restore, snapshot-create, snapshot-revert, snapshot-delete, undefine), the wait for the
-	 * domain's other operations included. Its timer keeps the name the starter's operation timer always had.
+	 * A public operation on a domain (define, start, shutdown, destroy, reboot, reset,
+	 * suspend, resume, save, managed-save, restore, snapshot-create, snapshot-revert,
+	 * snapshot-delete, undefine), the wait for the domain's other operations included.
+	 * Its timer keeps the name the starter's operation timer always had.
 	 */
 	DOMAIN_OPERATION {
 
@@ -56,7 +58,10 @@ public enum QemuObservationDocumentation implements ObservationDocumentation {
 
 	},
 
-	/** One call of libvirt's remote protocol to the daemon of a remote secondary driver (network, storage, secret). */
+	/**
+	 * One call of libvirt's remote protocol to the daemon of a remote secondary driver
+	 * (network, storage, secret).
+	 */
 	REMOTE_CALL {
 
 		@Override
@@ -87,7 +92,9 @@ public enum QemuObservationDocumentation implements ObservationDocumentation {
 			}
 		},
 
-		/** {@code success}, {@code failure} ({@code unknown} while the operation runs). */
+		/**
+		 * {@code success}, {@code failure} ({@code unknown} while the operation runs).
+		 */
 		OUTCOME {
 			@Override
 			public String asString() {
@@ -103,7 +110,10 @@ public enum QemuObservationDocumentation implements ObservationDocumentation {
 			}
 		},
 
-		/** The failure's {@code ErrorCode} ({@code OPERATION_INVALID}, {@code OPERATION_TIMEOUT}), {@code none}. */
+		/**
+		 * The failure's {@code ErrorCode} ({@code OPERATION_INVALID},
+		 * {@code OPERATION_TIMEOUT}), {@code none}.
+		 */
 		ERROR_CODE {
 			@Override
 			public String asString() {
@@ -129,7 +139,10 @@ public enum QemuObservationDocumentation implements ObservationDocumentation {
 	/** Low-cardinality keys of {@link #QMP_COMMAND}. */
 	public enum QmpCommandLowCardinalityKeys implements KeyName {
 
-		/** The command ({@code qmp_capabilities}, {@code cont}, {@code query-status}); never its arguments. */
+		/**
+		 * The command ({@code qmp_capabilities}, {@code cont}, {@code query-status});
+		 * never its arguments.
+		 */
 		COMMAND {
 			@Override
 			public String asString() {
@@ -146,8 +159,9 @@ public enum QemuObservationDocumentation implements ObservationDocumentation {
 		},
 
 		/**
-		 * QMP's error class ({@code GenericError}, {@code CommandNotFound}, {@code Disconnected}), {@code Timeout}
-		 * when no reply came in time, {@code none}.
+		 * QMP's error class ({@code GenericError}, {@code CommandNotFound},
+		 * {@code Disconnected}), {@code Timeout} when no reply came in time,
+		 * {@code none}.
 		 */
 		ERROR_CLASS {
 			@Override
@@ -174,7 +188,10 @@ public enum QemuObservationDocumentation implements ObservationDocumentation {
 	/** Low-cardinality keys of {@link #REMOTE_CALL}. */
 	public enum RemoteCallLowCardinalityKeys implements KeyName {
 
-		/** The remote procedure ({@code CONNECT_OPEN}, {@code NETWORK_LOOKUP_BY_NAME}, ...). */
+		/**
+		 * The remote procedure ({@code CONNECT_OPEN}, {@code NETWORK_LOOKUP_BY_NAME},
+		 * ...).
+		 */
 		PROCEDURE {
 			@Override
 			public String asString() {
@@ -182,7 +199,10 @@ public enum QemuObservationDocumentation implements ObservationDocumentation {
 			}
 		},
 
-		/** Which secondary driver: {@code network driver}, {@code storage driver}, {@code secret driver}. */
+		/**
+		 * Which secondary driver: {@code network driver}, {@code storage driver},
+		 * {@code secret driver}.
+		 */
 		ROLE {
 			@Override
 			public String asString() {
@@ -198,7 +218,10 @@ public enum QemuObservationDocumentation implements ObservationDocumentation {
 			}
 		},
 
-		/** The failure's {@code ErrorCode} ({@code NO_CONNECT}, {@code RPC}, ...), {@code none}. */
+		/**
+		 * The failure's {@code ErrorCode} ({@code NO_CONNECT}, {@code RPC}, ...),
+		 * {@code none}.
+		 */
 		ERROR_CODE {
 			@Override
 			public String asString() {

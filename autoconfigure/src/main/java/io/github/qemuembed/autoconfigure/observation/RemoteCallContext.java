@@ -1,6 +1,9 @@
 package io.github.qemuembed.autoconfigure.observation;
 
-/** The context of a {@link QemuObservationDocumentation#REMOTE_CALL call to a libvirt daemon}. */
+/**
+ * The context of a {@link QemuObservationDocumentation#REMOTE_CALL call to a libvirt
+ * daemon}.
+ */
 public class RemoteCallContext extends QemuObservationContext {
 
 	private final String role;
@@ -15,7 +18,10 @@ public class RemoteCallContext extends QemuObservationContext {
 		this.procedure = procedure;
 	}
 
-	/** What the client is for: {@code network driver}, {@code storage driver}, {@code secret driver}. */
+	/**
+	 * What the client is for: {@code network driver}, {@code storage driver},
+	 * {@code secret driver}.
+	 */
 	public String getRole() {
 		return this.role;
 	}

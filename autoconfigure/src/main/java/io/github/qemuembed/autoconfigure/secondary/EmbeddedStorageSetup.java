@@ -17,8 +17,9 @@ import io.github.qemuembed.driver.secondary.storage.VolumeFormat;
 import io.github.qemuembed.driver.secondary.xml.SafeXml;
 
 /**
- * Makes {@code qemu.embed.storage} true in the embedded storage driver. A volume that exists is kept
- * as it is (it was checked when it was imported), so a restart does not download again.
+ * Makes {@code qemu.embed.storage} true in the embedded storage driver. A volume that
+ * exists is kept as it is (it was checked when it was imported), so a restart does not
+ * download again.
  */
 final class EmbeddedStorageSetup {
 
@@ -32,10 +33,11 @@ final class EmbeddedStorageSetup {
 			return;
 		}
 		if (driver.isEmpty() || !(driver.get() instanceof EmbeddedStorageDriver storage)) {
-			throw new InvalidStoragePropertyException("qemu.embed.storage.pools", "pools are made in the embedded "
-					+ "storage driver, and the storage driver is "
-					+ driver.map((d) -> "'" + d.endpoint() + "'").orElse("not configured")
-					+ ": set qemu.embed.secondary.storage=embedded", null);
+			throw new InvalidStoragePropertyException("qemu.embed.storage.pools",
+					"pools are made in the embedded " + "storage driver, and the storage driver is "
+							+ driver.map((d) -> "'" + d.endpoint() + "'").orElse("not configured")
+							+ ": set qemu.embed.secondary.storage=embedded",
+					null);
 		}
 		for (Map.Entry<String, Pool> entry : properties.getPools().entrySet()) {
 			pool(storage, entry.getKey(), entry.getValue());
@@ -85,8 +87,8 @@ final class EmbeddedStorageSetup {
 				return;
 			}
 			Optional<VolumeFormat> format = Optional.ofNullable(volume.getFormat()).map(VolumeFormat::of);
-			storage.importVolume(new ImportRequest(pool, name, volume.getSource(),
-					Optional.ofNullable(volume.getSha256()), format),
+			storage.importVolume(
+					new ImportRequest(pool, name, volume.getSource(), Optional.ofNullable(volume.getSha256()), format),
 					(label, copied, total) -> {
 						// the driver logs every tenth; nothing more to do here
 					});

@@ -1,7 +1,8 @@
 package io.github.qemuembed.autoconfigure.secondary;
 
 /**
- * A secret under {@code qemu.embed.secrets} is unusable. The message names the key, never the value.
+ * A secret under {@code qemu.embed.secrets} is unusable. The message names the key, never
+ * the value.
  */
 public class InvalidSecretPropertyException extends RuntimeException {
 

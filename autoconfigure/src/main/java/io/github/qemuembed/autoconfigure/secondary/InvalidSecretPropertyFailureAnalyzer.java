@@ -3,7 +3,10 @@ package io.github.qemuembed.autoconfigure.secondary;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-/** Explains an unusable {@code qemu.embed.secrets} entry, naming the key and never the value. */
+/**
+ * Explains an unusable {@code qemu.embed.secrets} entry, naming the key and never the
+ * value.
+ */
 class InvalidSecretPropertyFailureAnalyzer extends AbstractFailureAnalyzer<InvalidSecretPropertyException> {
 
 	@Override

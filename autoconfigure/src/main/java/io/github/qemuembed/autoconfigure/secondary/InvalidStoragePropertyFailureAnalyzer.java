@@ -6,9 +6,10 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
- * Explains a {@code qemu.embed.storage} entry that failed (a checksum mismatch, a missing source, a
- * full disk...). Ordered before {@link SecondaryDriverFailureAnalyzer}, which would otherwise take the
- * storage driver's error in the cause chain for a connection problem.
+ * Explains a {@code qemu.embed.storage} entry that failed (a checksum mismatch, a missing
+ * source, a full disk...). Ordered before {@link SecondaryDriverFailureAnalyzer}, which
+ * would otherwise take the storage driver's error in the cause chain for a connection
+ * problem.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class InvalidStoragePropertyFailureAnalyzer extends AbstractFailureAnalyzer<InvalidStoragePropertyException> {

@@ -16,11 +16,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Actuator support for the secondary drivers: the {@code qemuSecondary} health contributor (one
- * component per configured driver: {@code network}, {@code storage}, {@code secret}; off with
- * {@code management.health.qemusecondary.enabled=false}), and the masking of
- * {@code qemu.embed.secrets} in the {@code env} and {@code configprops} endpoints, by key and
- * wherever their values appear.
+ * Actuator support for the secondary drivers: the {@code qemuSecondary} health
+ * contributor (one component per configured driver: {@code network}, {@code storage},
+ * {@code secret}; off with {@code management.health.qemusecondary.enabled=false}), and
+ * the masking of {@code qemu.embed.secrets} in the {@code env} and {@code configprops}
+ * endpoints, by key and wherever their values appear.
  */
 @AutoConfiguration(after = QemuEmbedSecondaryAutoConfiguration.class)
 public final class QemuEmbedSecondaryActuatorAutoConfiguration {
@@ -36,16 +36,18 @@ public final class QemuEmbedSecondaryActuatorAutoConfiguration {
 		@ConditionalOnMissingBean(name = "qemuSecondaryHealthContributor")
 		HealthContributor qemuSecondaryHealthContributor(QemuEmbedSecondaryDrivers drivers) {
 			Map<String, SecondaryDriverHealthIndicator> indicators = new LinkedHashMap<>();
-			drivers.configured().forEach((kind, driver) -> indicators.put(kind, new SecondaryDriverHealthIndicator(driver)));
-			// with no driver configured the composite is empty, and Actuator leaves it out of the health tree
+			drivers.configured()
+				.forEach((kind, driver) -> indicators.put(kind, new SecondaryDriverHealthIndicator(driver)));
+			// with no driver configured the composite is empty, and Actuator leaves it
+			// out of the health tree
 			return CompositeHealthContributor.fromMap(indicators);
 		}
 
 	}
 
 	/**
-	 * Masks the secrets whether or not the driver is auto-configured, or even enabled: the keys may be
-	 * in the environment all the same.
+	 * Masks the secrets whether or not the driver is auto-configured, or even enabled:
+	 * the keys may be in the environment all the same.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(SanitizingFunction.class)

@@ -17,13 +17,14 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * Secondary drivers (network, storage, secrets) of the auto-configured {@link QemuDriver}: built
- * from the {@link LibvirtConnectionDetails} bean (from {@code qemu.embed.secondary.*} unless the
- * application or a {@code @ServiceConnection} supplies one) and the secret values of
- * {@code qemu.embed.secrets}, and handed to the driver through a {@link QemuDriverConfigCustomizer}.
+ * Secondary drivers (network, storage, secrets) of the auto-configured
+ * {@link QemuDriver}: built from the {@link LibvirtConnectionDetails} bean (from
+ * {@code qemu.embed.secondary.*} unless the application or a {@code @ServiceConnection}
+ * supplies one) and the secret values of {@code qemu.embed.secrets}, and handed to the
+ * driver through a {@link QemuDriverConfigCustomizer}.
  * <p>
- * Runs before {@link QemuEmbedAutoConfiguration} so that a user {@link QemuDriver} bean, which
- * brings its own secondary drivers, makes it back off.
+ * Runs before {@link QemuEmbedAutoConfiguration} so that a user {@link QemuDriver} bean,
+ * which brings its own secondary drivers, makes it back off.
  */
 @AutoConfiguration(before = QemuEmbedAutoConfiguration.class)
 @ConditionalOnClass(QemuDriver.class)
@@ -46,7 +47,8 @@ public final class QemuEmbedSecondaryAutoConfiguration {
 			QemuEmbedStorageProperties storage, QemuEmbedRoot root, AccessPolicy accessPolicy,
 			ObjectProvider<CallerSupplier> callerSupplier, ObjectProvider<DriverObserver> observer) {
 		QemuEmbedSecondaryDrivers drivers = QemuEmbedSecondaryDrivers.create(connectionDetails, properties,
-				secrets.getSecrets(), root.path(), accessPolicy, callerSupplier.getIfAvailable(() -> CallerSupplier.NONE),
+				secrets.getSecrets(), root.path(), accessPolicy,
+				callerSupplier.getIfAvailable(() -> CallerSupplier.NONE),
 				observer.getIfUnique(() -> DriverObserver.NONE));
 		try {
 			// before the driver bean exists: declared domains may use these volumes

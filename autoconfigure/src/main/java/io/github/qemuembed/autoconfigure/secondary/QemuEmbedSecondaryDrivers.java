@@ -30,9 +30,10 @@ import io.github.qemuembed.driver.secondary.rpc.RpcClientOptions;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * The secondary drivers of the auto-configured {@link io.github.qemuembed.driver.QemuDriver}, built
- * from {@link LibvirtConnectionDetails} and {@code qemu.embed.secrets}, and closed with the context
- * (after the driver, which does not close them itself).
+ * The secondary drivers of the auto-configured
+ * {@link io.github.qemuembed.driver.QemuDriver}, built from
+ * {@link LibvirtConnectionDetails} and {@code qemu.embed.secrets}, and closed with the
+ * context (after the driver, which does not close them itself).
  */
 public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 
@@ -53,8 +54,8 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 	}
 
 	/**
-	 * Creates the drivers (remote ones connect lazily, so this never fails because a daemon is down;
-	 * a URI that is not usable fails here, naming the key).
+	 * Creates the drivers (remote ones connect lazily, so this never fails because a
+	 * daemon is down; a URI that is not usable fails here, naming the key).
 	 * @param root the driver's root, for the {@code embedded} secret and storage drivers
 	 * @param observer watches the calls of the remote drivers
 	 */
@@ -67,9 +68,11 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 				.map((uri) -> (NetworkDriver) remember(created, SecondaryDriverFactory.fromUri(uri, Kind.NETWORK,
 						options(Kind.NETWORK, properties, observer))));
 			Optional<StorageDriver> storage = Optional.ofNullable(details.getStorageUri())
-				.map((uri) -> (StorageDriver) remember(created, storageDriver(uri, properties, root, policy, callers, observer)));
+				.map((uri) -> (StorageDriver) remember(created,
+						storageDriver(uri, properties, root, policy, callers, observer)));
 			Optional<SecretDriver> configured = Optional.ofNullable(details.getSecretUri())
-				.map((uri) -> (SecretDriver) remember(created, secretDriver(uri, properties, root, policy, callers, observer)));
+				.map((uri) -> (SecretDriver) remember(created,
+						secretDriver(uri, properties, root, policy, callers, observer)));
 			Optional<SecretDriver> secret = withSecretsFromProperties(secrets, configured);
 			return new QemuEmbedSecondaryDrivers(network, storage, secret);
 		}
@@ -89,7 +92,8 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 		if (uri.equals(SecondaryDriverFactory.EMBEDDED) || uri.startsWith("storage:///embed")) {
 			return SecondaryDriverFactory.storageDriver(uri, root, policy, callers);
 		}
-		return (StorageDriver) SecondaryDriverFactory.fromUri(uri, Kind.STORAGE, options(Kind.STORAGE, properties, observer));
+		return (StorageDriver) SecondaryDriverFactory.fromUri(uri, Kind.STORAGE,
+				options(Kind.STORAGE, properties, observer));
 	}
 
 	private static SecretDriver secretDriver(String uri, QemuEmbedSecondaryProperties properties, Path root,
@@ -97,7 +101,8 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 		if (uri.equals(SecondaryDriverFactory.EMBEDDED) || uri.startsWith("secret:///embed")) {
 			return SecondaryDriverFactory.secretDriver(uri, root, policy, callers);
 		}
-		return (SecretDriver) SecondaryDriverFactory.fromUri(uri, Kind.SECRET, options(Kind.SECRET, properties, observer));
+		return (SecretDriver) SecondaryDriverFactory.fromUri(uri, Kind.SECRET,
+				options(Kind.SECRET, properties, observer));
 	}
 
 	private static RpcClientOptions options(Kind kind, QemuEmbedSecondaryProperties properties,
@@ -121,14 +126,19 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 			}
 		});
 		StaticSecretDriver fromProperties = new StaticSecretDriver(values, PROPERTIES_ENDPOINT);
-		values.values().forEach((value) -> Arrays.fill(value, (byte) 0)); // the driver holds copies
+		values.values().forEach((value) -> Arrays.fill(value, (byte) 0)); // the driver
+																			// holds
+																			// copies
 		if (configured.isEmpty()) {
 			return Optional.of(fromProperties);
 		}
 		return Optional.of(new ChainedSecretDriver(List.of(fromProperties, configured.get())));
 	}
 
-	/** A UUID with dashes, or its 32 hex digits (environment variables cannot carry dashes in keys). */
+	/**
+	 * A UUID with dashes, or its 32 hex digits (environment variables cannot carry dashes
+	 * in keys).
+	 */
 	static UUID uuid(String key) {
 		String text = key.strip();
 		if (text.matches("[0-9a-fA-F]{32}")) {
@@ -147,8 +157,8 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 		boolean hasValue = secret.getValue() != null;
 		boolean hasBase64 = secret.getBase64() != null;
 		if (hasValue == hasBase64) {
-			throw new InvalidSecretPropertyException(key, hasValue ? "has both 'value' and 'base64': keep one"
-					: "has neither 'value' nor 'base64': set one");
+			throw new InvalidSecretPropertyException(key,
+					hasValue ? "has both 'value' and 'base64': keep one" : "has neither 'value' nor 'base64': set one");
 		}
 		if (hasValue) {
 			return secret.getValue().getBytes(StandardCharsets.UTF_8);
@@ -157,7 +167,8 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 			return Base64.getDecoder().decode(secret.getBase64().strip());
 		}
 		catch (IllegalArgumentException ex) {
-			// the decoder's message quotes the offending character: not even that part of the value is shown
+			// the decoder's message quotes the offending character: not even that part of
+			// the value is shown
 			throw new InvalidSecretPropertyException(key + ".base64", "is not valid base64 (RFC 4648, not URL-safe)");
 		}
 	}
@@ -170,7 +181,10 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 		return this.storage;
 	}
 
-	/** The secret driver: values from properties first, then the configured driver, if any. */
+	/**
+	 * The secret driver: values from properties first, then the configured driver, if
+	 * any.
+	 */
 	public Optional<SecretDriver> secret() {
 		return this.secret;
 	}
@@ -180,7 +194,10 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 		return new SecondaryDrivers(this.network, this.storage, this.secret);
 	}
 
-	/** The configured drivers by kind ({@code network}, {@code storage}, {@code secret}), in that order. */
+	/**
+	 * The configured drivers by kind ({@code network}, {@code storage}, {@code secret}),
+	 * in that order.
+	 */
 	public Map<String, SecondaryDriver> configured() {
 		Map<String, SecondaryDriver> drivers = new LinkedHashMap<>();
 		this.network.ifPresent((driver) -> drivers.put(Kind.NETWORK.scheme(), driver));

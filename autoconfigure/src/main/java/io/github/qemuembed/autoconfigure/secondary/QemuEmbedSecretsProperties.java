@@ -6,22 +6,27 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Secret values from configuration ({@code qemu.embed.secrets.<uuid>.value}), so that any property
- * source (environment variables, a vault) can supply LUKS passphrases. They are asked before the
- * configured secret driver. Actuator masks these keys whatever {@code show-values} says.
+ * Secret values from configuration ({@code qemu.embed.secrets.<uuid>.value}), so that any
+ * property source (environment variables, a vault) can supply LUKS passphrases. They are
+ * asked before the configured secret driver. Actuator masks these keys whatever
+ * {@code show-values} says.
  */
 @ConfigurationProperties("qemu.embed")
 public class QemuEmbedSecretsProperties {
 
 	/**
-	 * Secret values by the secret's UUID (the uuid of <secret type='passphrase' uuid='...'/> in a
-	 * domain's XML), written with dashes or as 32 hex digits (the form environment variables can
-	 * carry: QEMU_EMBED_SECRETS_<32HEX>_VALUE). Each has either 'value' (text, UTF-8) or 'base64'
-	 * (binary).
+	 * Secret values by the secret's UUID (the uuid of
+	 * <secret type='passphrase' uuid='...'/> in a domain's XML), written with dashes or
+	 * as 32 hex digits (the form environment variables can carry:
+	 * QEMU_EMBED_SECRETS_<32HEX>_VALUE). Each has either 'value' (text, UTF-8) or
+	 * 'base64' (binary).
 	 */
 	private Map<String, Secret> secrets = new LinkedHashMap<>();
 
-	/** Keys as written; {@link QemuEmbedSecondaryDrivers} parses them (a bad key is named, never its value). */
+	/**
+	 * Keys as written; {@link QemuEmbedSecondaryDrivers} parses them (a bad key is named,
+	 * never its value).
+	 */
 	public Map<String, Secret> getSecrets() {
 		return this.secrets;
 	}

@@ -16,17 +16,18 @@ import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
 
 /**
- * Masks the secrets of {@code qemu.embed.secrets} in Actuator's {@code env} and {@code configprops}
- * endpoints, also when they show values ({@code show-values: always}): Boot itself masks nothing by
- * key once values are shown.
+ * Masks the secrets of {@code qemu.embed.secrets} in Actuator's {@code env} and
+ * {@code configprops} endpoints, also when they show values
+ * ({@code show-values: always}): Boot itself masks nothing by key once values are shown.
  * <ul>
  * <li>by key: every spelling a property source may use, e.g.
- * {@code qemu.embed.secrets.<uuid>.value}, {@code qemu.embed.secrets[<uuid>].base64} and the
- * environment variable {@code QEMU_EMBED_SECRETS_<UUID>_VALUE};</li>
- * <li>by value: any other entry whose value contains a secret, such as {@code sun.java.command}
- * when the secret was passed as a command-line argument, {@code JAVA_TOOL_OPTIONS} or
- * {@code SPRING_APPLICATION_JSON}. The whole value is masked, not the secret alone: which parts
- * were masked would tell what the secret is.</li>
+ * {@code qemu.embed.secrets.<uuid>.value}, {@code qemu.embed.secrets[<uuid>].base64} and
+ * the environment variable {@code QEMU_EMBED_SECRETS_<UUID>_VALUE};</li>
+ * <li>by value: any other entry whose value contains a secret, such as
+ * {@code sun.java.command} when the secret was passed as a command-line argument,
+ * {@code JAVA_TOOL_OPTIONS} or {@code SPRING_APPLICATION_JSON}. The whole value is
+ * masked, not the secret alone: which parts were masked would tell what the secret
+ * is.</li>
  * </ul>
  */
 class QemuEmbedSecretsSanitizingFunction implements SanitizingFunction {
@@ -58,8 +59,8 @@ class QemuEmbedSecretsSanitizingFunction implements SanitizingFunction {
 	}
 
 	/**
-	 * The secret values in the environment now, read again each time: the environment can change,
-	 * and an endpoint call is rare.
+	 * The secret values in the environment now, read again each time: the environment can
+	 * change, and an endpoint call is rare.
 	 */
 	private Set<String> secretValues() {
 		Set<String> secrets = new LinkedHashSet<>();
@@ -90,7 +91,10 @@ class QemuEmbedSecretsSanitizingFunction implements SanitizingFunction {
 		}
 	}
 
-	/** A base64 secret's text, when it is UTF-8 text (a command line could hold it either way). */
+	/**
+	 * A base64 secret's text, when it is UTF-8 text (a command line could hold it either
+	 * way).
+	 */
 	private static String decoded(String base64) {
 		try {
 			byte[] bytes = Base64.getDecoder().decode(base64.trim());
@@ -109,7 +113,10 @@ class QemuEmbedSecretsSanitizingFunction implements SanitizingFunction {
 		if (key == null) {
 			return false;
 		}
-		String normalized = key.toLowerCase(Locale.ROOT).replace('_', '.').replace('-', '.').replace('[', '.')
+		String normalized = key.toLowerCase(Locale.ROOT)
+			.replace('_', '.')
+			.replace('-', '.')
+			.replace('[', '.')
 			.replace("]", "");
 		return normalized.equals(PREFIX) || normalized.startsWith(PREFIX + ".");
 	}

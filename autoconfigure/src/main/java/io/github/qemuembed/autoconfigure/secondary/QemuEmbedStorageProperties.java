@@ -6,15 +6,17 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Pools and base images of the embedded storage driver ({@code qemu.embed.secondary.storage: embedded}),
- * made ready before the driver starts any domain: each pool is defined when missing, started and set
- * to autostart; each volume that does not exist yet is imported and checked against its SHA-256.
+ * Pools and base images of the embedded storage driver
+ * ({@code qemu.embed.secondary.storage: embedded}), made ready before the driver starts
+ * any domain: each pool is defined when missing, started and set to autostart; each
+ * volume that does not exist yet is imported and checked against its SHA-256.
  */
 @ConfigurationProperties("qemu.embed.storage")
 public class QemuEmbedStorageProperties {
 
 	/**
-	 * Pools by name, e.g. qemu.embed.storage.pools.images.volumes[debian.qcow2].source=https://...
+	 * Pools by name, e.g.
+	 * qemu.embed.storage.pools.images.volumes[debian.qcow2].source=https://...
 	 */
 	private Map<String, Pool> pools = new LinkedHashMap<>();
 
@@ -35,7 +37,8 @@ public class QemuEmbedStorageProperties {
 		private String path;
 
 		/**
-		 * Volumes imported into the pool at start-up when they do not exist yet, by volume name.
+		 * Volumes imported into the pool at start-up when they do not exist yet, by
+		 * volume name.
 		 */
 		private Map<String, Volume> volumes = new LinkedHashMap<>();
 
@@ -71,7 +74,8 @@ public class QemuEmbedStorageProperties {
 		private String sha256;
 
 		/**
-		 * The expected format: raw or qcow2; default: whatever qemu-img finds (of those two).
+		 * The expected format: raw or qcow2; default: whatever qemu-img finds (of those
+		 * two).
 		 */
 		private String format;
 

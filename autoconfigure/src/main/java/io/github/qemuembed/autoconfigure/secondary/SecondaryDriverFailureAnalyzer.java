@@ -13,11 +13,11 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
- * Explains a secondary driver problem at startup: a declared domain whose XML needs a driver that is
- * not configured (the driver's message names the element, its path and the key), a driver that
- * cannot be reached, or an endpoint that is not a usable URI. Goes before the analyzer of declared
- * domains (same precedence, listed first in {@code spring.factories}), whose generic advice (the QEMU
- * log) does not help here.
+ * Explains a secondary driver problem at startup: a declared domain whose XML needs a
+ * driver that is not configured (the driver's message names the element, its path and the
+ * key), a driver that cannot be reached, or an endpoint that is not a usable URI. Goes
+ * before the analyzer of declared domains (same precedence, listed first in
+ * {@code spring.factories}), whose generic advice (the QEMU log) does not help here.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class SecondaryDriverFailureAnalyzer extends AbstractFailureAnalyzer<SecondaryDriverException> {
@@ -35,7 +35,8 @@ class SecondaryDriverFailureAnalyzer extends AbstractFailureAnalyzer<SecondaryDr
 		String key = matcher.group();
 		String kind = matcher.group(1);
 		String example = kind + ":///system, " + kind + ":///system?socket=/path/to/libvirt-sock or " + kind
-				+ "+tcp://HOST:16509/system" + ((kind.equals("secret") || kind.equals("storage")) ? ", or embedded" : "");
+				+ "+tcp://HOST:16509/system"
+				+ ((kind.equals("secret") || kind.equals("storage")) ? ", or embedded" : "");
 		String action;
 		if (cause instanceof InvalidEndpointException) {
 			action = "Change '" + key + "' to a usable endpoint: " + example + ".";

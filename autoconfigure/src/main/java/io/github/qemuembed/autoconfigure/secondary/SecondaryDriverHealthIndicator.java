@@ -10,10 +10,11 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Health of one secondary driver: UP when it answers a {@link SecondaryDriver#ping() ping}, DOWN with
- * the driver's error otherwise; the endpoint is a detail either way, and the embedded storage driver
- * adds its pools with the size and free space of their file systems. The error messages of the
- * drivers name endpoints and keys, never secret values.
+ * Health of one secondary driver: UP when it answers a {@link SecondaryDriver#ping()
+ * ping}, DOWN with the driver's error otherwise; the endpoint is a detail either way, and
+ * the embedded storage driver adds its pools with the size and free space of their file
+ * systems. The error messages of the drivers name endpoints and keys, never secret
+ * values.
  */
 class SecondaryDriverHealthIndicator extends AbstractHealthIndicator {
 
@@ -24,7 +25,10 @@ class SecondaryDriverHealthIndicator extends AbstractHealthIndicator {
 		this.driver = driver;
 	}
 
-	/** Storage usage of each pool the health check's caller may see: the file system of its directory. */
+	/**
+	 * Storage usage of each pool the health check's caller may see: the file system of
+	 * its directory.
+	 */
 	private static java.util.Map<String, Object> pools(EmbeddedStorageDriver storage) {
 		java.util.Map<String, Object> pools = new java.util.LinkedHashMap<>();
 		try {

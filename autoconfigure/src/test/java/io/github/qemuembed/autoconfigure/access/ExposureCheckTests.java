@@ -19,8 +19,9 @@ import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The start-up check of how write operations are exposed, with the real driver (a temporary
- * root, no domain): a warning by default, a refusal with failure analysis in strict mode.
+ * The start-up check of how write operations are exposed, with the real driver (a
+ * temporary root, no domain): a warning by default, a refusal with failure analysis in
+ * strict mode.
  */
 class ExposureCheckTests {
 
@@ -29,7 +30,8 @@ class ExposureCheckTests {
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		// as SpringApplication does: 'unrestricted' binds to Boot's Access
 		.withInitializer((context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
-		.withConfiguration(AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedWebAutoConfiguration.class));
+		.withConfiguration(
+				AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedWebAutoConfiguration.class));
 
 	@AfterEach
 	void stopCapture() {
@@ -49,8 +51,9 @@ class ExposureCheckTests {
 
 	@Test
 	void strictModeRefusesToStartAndSaysWhatToChange() {
-		this.runner.withPropertyValues("management.endpoint.qemu.access=unrestricted", "qemu.embed.security.strict=true",
-				"server.address=0.0.0.0")
+		this.runner
+			.withPropertyValues("management.endpoint.qemu.access=unrestricted", "qemu.embed.security.strict=true",
+					"server.address=0.0.0.0")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				Throwable failure = context.getStartupFailure();
@@ -79,25 +82,26 @@ class ExposureCheckTests {
 					"server.address=localhost", "management.server.port=9091")
 			.run((context) -> assertThat(context).getFailure()
 				.isInstanceOf(InsecureExposureException.class)
-				.hasMessageContaining("the management server listens on all interfaces (management.server.address"
-						+ " is not set)")
+				.hasMessageContaining(
+						"the management server listens on all interfaces (management.server.address" + " is not set)")
 				.hasMessageNotContaining("the server listens"));
 	}
 
 	@Test
 	void anonymousWritesAreWrites() {
-		this.runner
-			.withPropertyValues("qemu.embed.access.anonymous-calls=allow", "qemu.embed.security.strict=true")
+		this.runner.withPropertyValues("qemu.embed.access.anonymous-calls=allow", "qemu.embed.security.strict=true")
 			.run((context) -> assertThat(context).getFailure()
-				.hasMessageContaining("qemu.embed.access.anonymous-calls=allow gives anonymous callers every permission"));
+				.hasMessageContaining(
+						"qemu.embed.access.anonymous-calls=allow gives anonymous callers every permission"));
 		// the opening itself is a warning whatever the addresses
-		assertThat(this.log.text())
-			.contains("WARNING qemu-embed: qemu.embed.access.anonymous-calls=allow gives anonymous callers every permission");
+		assertThat(this.log.text()).contains(
+				"WARNING qemu-embed: qemu.embed.access.anonymous-calls=allow gives anonymous callers every permission");
 	}
 
 	@Test
 	void springSecurityIsEnoughForStrictMode() {
-		this.runner.withPropertyValues("management.endpoint.qemu.access=unrestricted", "qemu.embed.security.strict=true")
+		this.runner
+			.withPropertyValues("management.endpoint.qemu.access=unrestricted", "qemu.embed.security.strict=true")
 			.withBean(SecurityFilterChain.class, () -> new DefaultSecurityFilterChain(AnyRequestMatcher.INSTANCE))
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
@@ -111,7 +115,8 @@ class ExposureCheckTests {
 	@Test
 	void writesOnAReactiveServerAreRefusedInStrictModeEvenWithSpringSecurity() {
 		new ReactiveWebApplicationContextRunner()
-			.withInitializer((context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
+			.withInitializer(
+					(context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
 			.withConfiguration(
 					AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedWebAutoConfiguration.class))
 			.withPropertyValues("management.endpoint.qemu.access=unrestricted", "qemu.embed.security.strict=true",
@@ -125,7 +130,8 @@ class ExposureCheckTests {
 					.contains("servlet server (spring-boot-starter-web)");
 			});
 		new ReactiveWebApplicationContextRunner()
-			.withInitializer((context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
+			.withInitializer(
+					(context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
 			.withConfiguration(
 					AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedWebAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed()

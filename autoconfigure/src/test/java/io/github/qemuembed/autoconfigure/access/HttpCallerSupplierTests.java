@@ -19,9 +19,9 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The three kinds of caller, told apart on the current thread. Over real HTTP, with and without
- * Spring Security, the sample application's and the integration tests' endpoints are the proof;
- * these pin down each case the supplier distinguishes.
+ * The three kinds of caller, told apart on the current thread. Over real HTTP, with and
+ * without Spring Security, the sample application's and the integration tests' endpoints
+ * are the proof; these pin down each case the supplier distinguishes.
  */
 class HttpCallerSupplierTests {
 
@@ -45,7 +45,8 @@ class HttpCallerSupplierTests {
 
 	@Test
 	void aRequestFoundOnlyInTheRequestContextIsAnonymousToo() {
-		// the management server's DispatcherServlet fills RequestContextHolder; no filter of ours runs there
+		// the management server's DispatcherServlet fills RequestContextHolder; no filter
+		// of ours runs there
 		RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(request(null)));
 		assertThat(this.supplier.currentCaller()).contains(Caller.ANONYMOUS);
 	}
@@ -65,7 +66,8 @@ class HttpCallerSupplierTests {
 			.setAuthentication(new AnonymousAuthenticationToken("key", "anonymousUser",
 					AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS")));
 		assertThat(callerDuring(request(null))).contains(Caller.ANONYMOUS);
-		// outside of a request, Spring Security's anonymous token is no application call either
+		// outside of a request, Spring Security's anonymous token is no application call
+		// either
 		assertThat(this.supplier.currentCaller()).contains(Caller.ANONYMOUS);
 	}
 

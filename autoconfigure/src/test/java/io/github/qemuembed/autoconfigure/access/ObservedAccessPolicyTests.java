@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Which decisions reach the audit: web calls that write, and refusals within requests that write. */
+/**
+ * Which decisions reach the audit: web calls that write, and refusals within requests
+ * that write.
+ */
 class ObservedAccessPolicyTests {
 
 	private final List<String> told = new ArrayList<>();

@@ -126,8 +126,8 @@ class PropertiesAccessPolicyTests {
 			boolean read = permission == Permission.CONNECT_GETATTR || permission == Permission.CONNECT_READ
 					|| permission == Permission.CONNECT_SEARCH_DOMAINS || permission == Permission.DOMAIN_GETATTR
 					|| permission == Permission.DOMAIN_READ;
-			AccessRequest request = permission.object().equals("domain")
-					? domain(permission, "web", Caller.ANONYMOUS) : connect(permission, Caller.ANONYMOUS);
+			AccessRequest request = permission.object().equals("domain") ? domain(permission, "web", Caller.ANONYMOUS)
+					: connect(permission, Caller.ANONYMOUS);
 			assertThat(policy.isAllowed(request)).as(permission.libvirtName()).isEqualTo(read);
 		}
 		assertThat(policy.anonymousOpenings()).isEmpty();
@@ -154,7 +154,8 @@ class PropertiesAccessPolicyTests {
 		assertThat(policy.isAllowed(domain(Permission.DOMAIN_START, "db", Caller.ANONYMOUS))).isFalse();
 		assertThat(policy.isAllowed(domain(Permission.DOMAIN_READ, "secret-db", Caller.ANONYMOUS))).isFalse();
 		assertThat(policy.isAllowed(domain(Permission.DOMAIN_READ, "web", Caller.ANONYMOUS))).isTrue();
-		// neither a principal who happens to be called 'anonymous' nor the application match the rule
+		// neither a principal who happens to be called 'anonymous' nor the application
+		// match the rule
 		assertThat(policy.isAllowed(domain(Permission.DOMAIN_START, "web", Caller.of("anonymous")))).isFalse();
 		this.access.setApplicationCalls(ApplicationCalls.RULES);
 		assertThat(PropertiesAccessPolicy.of(this.access).isAllowed(domain(Permission.DOMAIN_START, "web", null)))
@@ -186,7 +187,8 @@ class PropertiesAccessPolicyTests {
 		PropertiesAccessPolicy policy = PropertiesAccessPolicy.of(this.access);
 		assertThat(policy.isAllowed(domain(Permission.DOMAIN_READ, "web", Caller.ANONYMOUS))).isTrue();
 		assertThat(policy.isAllowed(domain(Permission.DOMAIN_STOP, "web", Caller.ANONYMOUS))).isFalse();
-		assertThat(policy).hasToString("PropertiesAccessPolicy[application-calls=allow, anonymous-calls=read-only, 0 rule(s)]");
+		assertThat(policy)
+			.hasToString("PropertiesAccessPolicy[application-calls=allow, anonymous-calls=read-only, 0 rule(s)]");
 	}
 
 	@Test
@@ -236,7 +238,8 @@ class PropertiesAccessPolicyTests {
 	}
 
 	private static AccessRequest domain(Permission permission, String name, Caller caller) {
-		return AccessRequest.domain(permission, new DomainIdentity(name, UUID.randomUUID()), Optional.ofNullable(caller));
+		return AccessRequest.domain(permission, new DomainIdentity(name, UUID.randomUUID()),
+				Optional.ofNullable(caller));
 	}
 
 	private static AccessRequest connect(Permission permission, Caller caller) {

@@ -34,8 +34,7 @@ class SecurityContextCallerSupplierTests {
 		SecurityContextHolder.getContext()
 			.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("alice", "n/a",
 					AuthorityUtils.createAuthorityList("ROLE_OPERATOR", "SCOPE_vm.read")));
-		assertThat(this.supplier.currentCaller())
-			.contains(Caller.of("alice", "ROLE_OPERATOR", "SCOPE_vm.read"));
+		assertThat(this.supplier.currentCaller()).contains(Caller.of("alice", "ROLE_OPERATOR", "SCOPE_vm.read"));
 	}
 
 	@Test

@@ -11,7 +11,10 @@ import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The deprecated switch maps onto Boot's endpoint access, and never over an explicit setting. */
+/**
+ * The deprecated switch maps onto Boot's endpoint access, and never over an explicit
+ * setting.
+ */
 class DeprecatedWriteOperationsEnvironmentPostProcessorTests {
 
 	@Test
@@ -27,8 +30,8 @@ class DeprecatedWriteOperationsEnvironmentPostProcessorTests {
 
 	@Test
 	void anExplicitAccessWins() {
-		assertThat(accessAfter(Map.of("qemu.embed.actuator.write-operations", "true",
-				"management.endpoint.qemu.access", "read-only")))
+		assertThat(accessAfter(
+				Map.of("qemu.embed.actuator.write-operations", "true", "management.endpoint.qemu.access", "read-only")))
 			.isEqualTo("read-only");
 	}
 

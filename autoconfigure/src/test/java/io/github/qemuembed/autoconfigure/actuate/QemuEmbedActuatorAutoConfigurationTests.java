@@ -31,8 +31,8 @@ import org.springframework.boot.convert.ApplicationConversionService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Wiring of {@link QemuEmbedActuatorAutoConfiguration}: which parts exist under which conditions.
- * Behaviour over HTTP with real QEMU is tested in the context tests.
+ * Wiring of {@link QemuEmbedActuatorAutoConfiguration}: which parts exist under which
+ * conditions. Behaviour over HTTP with real QEMU is tested in the context tests.
  */
 class QemuEmbedActuatorAutoConfigurationTests {
 
@@ -63,8 +63,9 @@ class QemuEmbedActuatorAutoConfigurationTests {
 
 	@Test
 	void noAccessNoEndpoint() {
-		this.runner.withPropertyValues("management.endpoints.web.exposure.include=qemu",
-				"management.endpoint.qemu.access=none")
+		this.runner
+			.withPropertyValues("management.endpoints.web.exposure.include=qemu",
+					"management.endpoint.qemu.access=none")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(QemuEndpoint.class));
 	}
 
@@ -75,13 +76,18 @@ class QemuEmbedActuatorAutoConfigurationTests {
 			.containsOnly(OperationType.READ);
 	}
 
-	/** The operations Boot maps for the qemu endpoint over the web, with the given access settings. */
+	/**
+	 * The operations Boot maps for the qemu endpoint over the web, with the given access
+	 * settings.
+	 */
 	private List<OperationType> qemuOperations(String... properties) {
 		List<OperationType> types = new ArrayList<>();
 		new WebApplicationContextRunner()
-			.withInitializer((context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
-			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
-					QemuEmbedAutoConfiguration.class, QemuEmbedActuatorAutoConfiguration.class))
+			.withInitializer(
+					(context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
+			.withConfiguration(
+					AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
+							QemuEmbedAutoConfiguration.class, QemuEmbedActuatorAutoConfiguration.class))
 			.withBean(QemuDriver.class, io.github.qemuembed.autoconfigure.WiringTestDriver::new)
 			.withPropertyValues("management.endpoints.web.exposure.include=qemu")
 			.withPropertyValues(properties)
@@ -139,13 +145,16 @@ class QemuEmbedActuatorAutoConfigurationTests {
 
 	@Test
 	void operationTimersAreNotFedByAListenerBesideTheirObservations() {
-		// the timers come from the Observations (QemuEmbedObservationAutoConfigurationTests): a listener would
+		// the timers come from the Observations
+		// (QemuEmbedObservationAutoConfigurationTests): a listener would
 		// count every operation twice
 		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
 			assertThat(context).hasSingleBean(DomainStatistics.class);
 			DriverConfig.Builder builder = DriverConfig.builder(java.nio.file.Path.of("/tmp/unused"))
 				.accessPolicy(io.github.qemuembed.driver.access.AccessPolicy.allowAll());
-			context.getBeanProvider(QemuDriverConfigCustomizer.class).orderedStream().forEach((c) -> c.customize(builder));
+			context.getBeanProvider(QemuDriverConfigCustomizer.class)
+				.orderedStream()
+				.forEach((c) -> c.customize(builder));
 			assertThat(builder.build().operationListener()).isSameAs(DomainOperationListener.NONE);
 		});
 	}
@@ -190,10 +199,14 @@ class QemuEmbedActuatorAutoConfigurationTests {
 				+ "<interface type='user'><portForward proto='tcp' address='127.0.0.1'><range start='43817' to='22'/>"
 				+ "<range start='8080' end='8082' to='80'/></portForward></interface></devices></domain>";
 		assertThat(QemuEndpoint.portForwards(xml)).hasSize(2).first().satisfies((first) -> {
-			assertThat(first).containsEntry("protocol", "tcp").containsEntry("address", "127.0.0.1")
-				.containsEntry("hostPort", 43817).containsEntry("hostPortEnd", 43817).containsEntry("guestPort", 22);
+			assertThat(first).containsEntry("protocol", "tcp")
+				.containsEntry("address", "127.0.0.1")
+				.containsEntry("hostPort", 43817)
+				.containsEntry("hostPortEnd", 43817)
+				.containsEntry("guestPort", 22);
 		});
-		assertThat(QemuEndpoint.portForwards(xml).get(1)).containsEntry("hostPortEnd", 8082).containsEntry("guestPort", 80);
+		assertThat(QemuEndpoint.portForwards(xml).get(1)).containsEntry("hostPortEnd", 8082)
+			.containsEntry("guestPort", 80);
 		assertThat(QemuEndpoint.portForwards("<domain/>")).isEmpty();
 	}
 

@@ -16,13 +16,17 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code /actuator/qemu/NAME} lists the domain's snapshots, with a real driver (no QEMU started). */
+/**
+ * {@code /actuator/qemu/NAME} lists the domain's snapshots, with a real driver (no QEMU
+ * started).
+ */
 class QemuEndpointSnapshotsTests {
 
 	@Test
 	void theDomainViewListsItsSnapshotsWithTheirParents() throws Exception {
 		Path root = Files.createTempDirectory(Path.of("/tmp"), "qe");
-		try (QemuDriver driver = QemuDriver.open(DriverConfig.builder(root).accessPolicy(AccessPolicy.allowAll()).build())) {
+		try (QemuDriver driver = QemuDriver
+			.open(DriverConfig.builder(root).accessPolicy(AccessPolicy.allowAll()).build())) {
 			Domain domain = driver.define("""
 					<domain type='kvm'>
 					  <name>snapped</name>
@@ -37,10 +41,11 @@ class QemuEndpointSnapshotsTests {
 					.domain("snapped");
 				assertThat(response.getStatus()).isEqualTo(200);
 				@SuppressWarnings("unchecked")
-				List<Map<String, Object>> listed = (List<Map<String, Object>>) ((Map<String, Object>) response.getBody())
-					.get("snapshots");
-				assertThat(listed).extracting((s) -> s.get("name"), (s) -> s.get("parent"), (s) -> s.get("current"),
-						(s) -> s.get("state"))
+				List<Map<String, Object>> listed = (List<Map<String, Object>>) ((Map<String, Object>) response
+					.getBody()).get("snapshots");
+				assertThat(listed)
+					.extracting((s) -> s.get("name"), (s) -> s.get("parent"), (s) -> s.get("current"),
+							(s) -> s.get("state"))
 					.containsExactly(org.assertj.core.groups.Tuple.tuple("first", null, false, "shutoff"),
 							org.assertj.core.groups.Tuple.tuple("second", "first", true, "shutoff"));
 			}

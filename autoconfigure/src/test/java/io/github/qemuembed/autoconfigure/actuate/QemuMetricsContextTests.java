@@ -28,7 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
-/** {@link QemuMetrics} with the real driver and guest-less QEMU: values, crashes, removal. */
+/**
+ * {@link QemuMetrics} with the real driver and guest-less QEMU: values, crashes, removal.
+ */
 class QemuMetricsContextTests {
 
 	private static final String GUESTLESS = "<domain type='kvm'><name>%s</name><memory unit='MiB'>64</memory>"
@@ -55,11 +57,13 @@ class QemuMetricsContextTests {
 		try (var file = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
 			file.setLength(1024 * 1024);
 		}
-		String withDisk = GUESTLESS.formatted("gamma").replace("</os>",
-				"</os><devices><disk type='file' device='disk'><driver name='qemu' type='raw'/>"
-						+ "<source file='" + disk + "'/><target dev='vda' bus='virtio'/></disk></devices>");
-		// Boot's observation and metrics auto-configurations: the operation timers come from the Observations,
-		// here with the convention docs/spring-boot.md shows for putting the domain's name back on them
+		String withDisk = GUESTLESS.formatted("gamma")
+			.replace("</os>", "</os><devices><disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+					+ "<source file='" + disk + "'/><target dev='vda' bus='virtio'/></disk></devices>");
+		// Boot's observation and metrics auto-configurations: the operation timers come
+		// from the Observations,
+		// here with the convention docs/spring-boot.md shows for putting the domain's
+		// name back on them
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
 					QemuEmbedAutoConfiguration.class, QemuEmbedObservationAutoConfiguration.class,
@@ -73,14 +77,19 @@ class QemuMetricsContextTests {
 				SimpleMeterRegistry registry = context.getBean(SimpleMeterRegistry.class);
 				// SeaBIOS reads the disk's first sector looking for something to boot
 				await().atMost(Duration.ofSeconds(30))
-					.until(() -> registry.find("qemu.domain.block.read.bytes").tags("domain", "gamma", "device", "vda")
+					.until(() -> registry.find("qemu.domain.block.read.bytes")
+						.tags("domain", "gamma", "device", "vda")
 						.functionCounter() != null
-							&& registry.get("qemu.domain.block.read.bytes").tags("domain", "gamma", "device", "vda")
-								.functionCounter().count() > 0);
-				assertThat(registry.get("qemu.domain.block.read.ops").tags("domain", "gamma", "device", "vda")
+							&& registry.get("qemu.domain.block.read.bytes")
+								.tags("domain", "gamma", "device", "vda")
+								.functionCounter()
+								.count() > 0);
+				assertThat(registry.get("qemu.domain.block.read.ops")
+					.tags("domain", "gamma", "device", "vda")
 					.functionCounter()
 					.count()).isPositive();
-				assertThat(registry.get("qemu.domain.block.write.ops").tags("domain", "gamma", "device", "vda")
+				assertThat(registry.get("qemu.domain.block.write.ops")
+					.tags("domain", "gamma", "device", "vda")
 					.functionCounter()).isNotNull();
 				assertThat(registry.get("qemu.domain.statistics.stale").tag("domain", "gamma").gauge().value())
 					.isZero();
@@ -93,7 +102,8 @@ class QemuMetricsContextTests {
 					.tags("domain", "gamma", "operation", "destroy", "outcome", "success", "exception", "none")
 					.timer()
 					.count()).isEqualTo(1);
-				// the declared domain's autostart, which Boot's registry sees too, and the start above
+				// the declared domain's autostart, which Boot's registry sees too, and
+				// the start above
 				assertThat(registry.get("qemu.domain.operations")
 					.tags("domain", "gamma", "operation", "start", "outcome", "success")
 					.timer()
@@ -105,12 +115,15 @@ class QemuMetricsContextTests {
 					.count()).isEqualTo(1);
 				gamma.destroy();
 				gamma.undefine();
-				// as a scrape does: reading the domain count refreshes the domain meters (a timer the undefine's
+				// as a scrape does: reading the domain count refreshes the domain meters
+				// (a timer the undefine's
 				// observation recorded after the undefined event is removed then)
 				await().atMost(Duration.ofSeconds(30))
 					.until(() -> registry.get("qemu.domains").tag("state", "shutoff").gauge().value() >= 0
 							&& registry.find("qemu.domain.operations").tag("domain", "gamma").timers().isEmpty()
-							&& registry.find("qemu.domain.block.read.bytes").tag("domain", "gamma").functionCounter() == null
+							&& registry.find("qemu.domain.block.read.bytes")
+								.tag("domain", "gamma")
+								.functionCounter() == null
 							&& registry.find("qemu.domain.statistics.stale").tag("domain", "gamma").gauge() == null);
 			});
 	}

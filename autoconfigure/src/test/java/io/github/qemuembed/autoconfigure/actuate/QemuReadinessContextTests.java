@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link QemuReadinessHealthIndicator} with the real driver and guest-less QEMU: ready when the
- * declared domains run; not ready before they are defined, after a stop and after QEMU dies.
+ * {@link QemuReadinessHealthIndicator} with the real driver and guest-less QEMU: ready
+ * when the declared domains run; not ready before they are defined, after a stop and
+ * after QEMU dies.
  */
 class QemuReadinessContextTests {
 
@@ -84,11 +85,12 @@ class QemuReadinessContextTests {
 			Health crashed = readiness.health(true);
 			assertThat(crashed.getStatus()).isEqualTo(QemuReadinessHealthIndicator.NOT_READY);
 			assertThat(crashed.getDetails()).containsEntry("notRunning", Map.of("alpha", "shutoff (crashed)"));
-			// the qemu contributor says when and why (a SIGKILL by someone else: no OOM kill claimed)
+			// the qemu contributor says when and why (a SIGKILL by someone else: no OOM
+			// kill claimed)
 			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(context.getBean("qemuHealthIndicator", QemuHealthIndicator.class)
-					.health(true)
-					.getDetails()).containsEntry("crashReasons", Map.of("alpha", "killed by signal 9"))
+				.untilAsserted(() -> assertThat(
+						context.getBean("qemuHealthIndicator", QemuHealthIndicator.class).health(true).getDetails())
+					.containsEntry("crashReasons", Map.of("alpha", "killed by signal 9"))
 					.containsKey("crashed"));
 		});
 	}

@@ -32,9 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Observations of the auto-configured driver with Spring Boot's own observation, metrics and tracing
- * auto-configurations, the test tracer of Micrometer Tracing, and guest-less QEMU: the span tree of a start,
- * the timers recorded from the observations, and conventions replaced by beans.
+ * Observations of the auto-configured driver with Spring Boot's own observation, metrics
+ * and tracing auto-configurations, the test tracer of Micrometer Tracing, and guest-less
+ * QEMU: the span tree of a start, the timers recorded from the observations, and
+ * conventions replaced by beans.
  */
 class QemuEmbedObservationAutoConfigurationTests {
 
@@ -68,8 +69,9 @@ class QemuEmbedObservationAutoConfigurationTests {
 
 	@Test
 	void aDeclaredDomainsStartIsASpanWithItsQmpCommandsAsChildren() {
-		runner().withPropertyValues("qemu.embed.domains.alpha.inline-xml=" + GUESTLESS.formatted("alpha"),
-				"qemu.embed.domains.alpha.autostart=true")
+		runner()
+			.withPropertyValues("qemu.embed.domains.alpha.inline-xml=" + GUESTLESS.formatted("alpha"),
+					"qemu.embed.domains.alpha.autostart=true")
 			.run((context) -> {
 				SimpleTracer tracer = context.getBean(SimpleTracer.class);
 				SimpleSpan start = only(tracer, "qemu.domain.start");
@@ -79,8 +81,11 @@ class QemuEmbedObservationAutoConfigurationTests {
 					.containsEntry("error.code", "none");
 				assertThat(start.getEndTimestamp()).isAfter(start.getStartTimestamp());
 				List<SimpleSpan> children = childrenOf(tracer, start);
-				// qmp_capabilities is sent by the QMP I/O thread when QEMU greets: still a child of the start
-				assertThat(children).extracting(SimpleSpan::getName).startsWith("qmp qmp_capabilities").contains("qmp cont");
+				// qmp_capabilities is sent by the QMP I/O thread when QEMU greets: still
+				// a child of the start
+				assertThat(children).extracting(SimpleSpan::getName)
+					.startsWith("qmp qmp_capabilities")
+					.contains("qmp cont");
 				assertThat(children).allSatisfy((span) -> {
 					assertThat(span.getTraceId()).isEqualTo(start.getTraceId());
 					assertThat(span.getTags()).containsEntry("domain", "alpha").containsEntry("outcome", "success");
@@ -96,8 +101,9 @@ class QemuEmbedObservationAutoConfigurationTests {
 
 	@Test
 	void operationsInsideTheApplicationsObservationAreItsChildren() {
-		runner().withPropertyValues("qemu.embed.domains.beta.inline-xml=" + GUESTLESS.formatted("beta"),
-				"qemu.embed.domains.beta.autostart=true")
+		runner()
+			.withPropertyValues("qemu.embed.domains.beta.inline-xml=" + GUESTLESS.formatted("beta"),
+					"qemu.embed.domains.beta.autostart=true")
 			.run((context) -> {
 				SimpleTracer tracer = context.getBean(SimpleTracer.class);
 				ObservationRegistry registry = context.getBean(ObservationRegistry.class);
@@ -118,8 +124,9 @@ class QemuEmbedObservationAutoConfigurationTests {
 
 	@Test
 	void timersComeFromTheObservationsOnce() {
-		runner().withPropertyValues("qemu.embed.domains.gamma.inline-xml=" + GUESTLESS.formatted("gamma"),
-				"qemu.embed.domains.gamma.autostart=true")
+		runner()
+			.withPropertyValues("qemu.embed.domains.gamma.inline-xml=" + GUESTLESS.formatted("gamma"),
+					"qemu.embed.domains.gamma.autostart=true")
 			.run((context) -> {
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
 				Domain gamma = context.getBean(QemuDriver.class).lookup("gamma");
@@ -128,8 +135,8 @@ class QemuEmbedObservationAutoConfigurationTests {
 					.isThrownBy(() -> gamma.qmp("{\"execute\": \"no-such-command\"}"));
 				gamma.destroy();
 				assertThat(meters.get("qemu.domain.operations")
-					.tags("operation", "start", "outcome", "success", "exception", "none", "error.code", "none", "error",
-							"none")
+					.tags("operation", "start", "outcome", "success", "exception", "none", "error.code", "none",
+							"error", "none")
 					.timer()
 					.count()).isEqualTo(1);
 				assertThat(meters.get("qemu.domain.operations")
@@ -137,7 +144,8 @@ class QemuEmbedObservationAutoConfigurationTests {
 							"error.code", "OPERATION_INVALID")
 					.timer()
 					.count()).isEqualTo(1);
-				assertThat(meters.get("qemu.domain.operations").tags("operation", "destroy", "outcome", "success")
+				assertThat(meters.get("qemu.domain.operations")
+					.tags("operation", "destroy", "outcome", "success")
 					.timer()
 					.count()).isEqualTo(1);
 				// the domain's name is high-cardinality: on the spans, not on the timers
@@ -153,8 +161,9 @@ class QemuEmbedObservationAutoConfigurationTests {
 
 	@Test
 	void aConventionBeanReplacesTheDefault() {
-		runner().withPropertyValues("qemu.embed.domains.delta.inline-xml=" + GUESTLESS.formatted("delta"),
-				"qemu.embed.domains.delta.autostart=true")
+		runner()
+			.withPropertyValues("qemu.embed.domains.delta.inline-xml=" + GUESTLESS.formatted("delta"),
+					"qemu.embed.domains.delta.autostart=true")
 			.withBean(DomainOperationObservationConvention.class, DomainTagged::new)
 			.withBean(QmpCommandObservationConvention.class, RenamedQmp::new)
 			.run((context) -> {
@@ -172,8 +181,9 @@ class QemuEmbedObservationAutoConfigurationTests {
 
 	@Test
 	void withoutAnObservationRegistryTheDriverIsNotObserved() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(QemuEmbedAutoConfiguration.class,
-				QemuEmbedObservationAutoConfiguration.class))
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(QemuEmbedAutoConfiguration.class,
+					QemuEmbedObservationAutoConfiguration.class))
 			.withPropertyValues("qemu.embed.root=" + this.root)
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(DriverObserver.class));
 	}
@@ -222,6 +232,5 @@ class QemuEmbedObservationAutoConfigurationTests {
 	private static List<String> names(SimpleTracer tracer) {
 		return tracer.getSpans().stream().map(SimpleSpan::getName).toList();
 	}
-
 
 }

@@ -25,9 +25,9 @@ import org.springframework.core.io.ByteArrayResource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every {@code application.yml} example of {@code docs/secondary-drivers.md} and the secondary
- * drivers section of {@code docs/spring-boot.md} binds and configures the drivers it shows (the
- * daemons are not reached: remote drivers connect lazily).
+ * Every {@code application.yml} example of {@code docs/secondary-drivers.md} and the
+ * secondary drivers section of {@code docs/spring-boot.md} binds and configures the
+ * drivers it shows (the daemons are not reached: remote drivers connect lazily).
  */
 class DocumentedYamlTests {
 

@@ -37,10 +37,11 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code qemuSecondary} health contributor and the masking of {@code qemu.embed.secrets} in
- * Actuator's environment endpoint. A daemon that answers (UP) is covered by the integration tests;
- * here the drivers that need none (secrets from properties, the embedded driver) are UP and a daemon
- * socket that does not exist is DOWN.
+ * The {@code qemuSecondary} health contributor and the masking of
+ * {@code qemu.embed.secrets} in Actuator's environment endpoint. A daemon that answers
+ * (UP) is covered by the integration tests; here the drivers that need none (secrets from
+ * properties, the embedded driver) are UP and a daemon socket that does not exist is
+ * DOWN.
  */
 class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 
@@ -93,8 +94,9 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 
 	@Test
 	void theEmbeddedStorageDriverShowsItsPoolsAndTheirSpace() {
-		this.runner.withPropertyValues("qemu.embed.secondary.storage=embedded",
-				"qemu.embed.storage.pools.images.path=" + this.root.resolve("images"))
+		this.runner
+			.withPropertyValues("qemu.embed.secondary.storage=embedded",
+					"qemu.embed.storage.pools.images.path=" + this.root.resolve("images"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				CompositeHealthContributor health = (CompositeHealthContributor) context
@@ -116,9 +118,10 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 
 	@Test
 	void withNoDriverConfiguredTheContributorIsLeftOutOfTheHealthEndpoint() {
-		this.runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
-				HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
-				HealthEndpointAutoConfiguration.class))
+		this.runner
+			.withConfiguration(
+					AutoConfigurations.of(EndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+							HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
 			.run((context) -> {
 				CompositeHealthContributor contributor = (CompositeHealthContributor) context
 					.getBean("qemuSecondaryHealthContributor", HealthContributor.class);
@@ -132,9 +135,10 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 
 	@Test
 	void configuredDriversAreInTheHealthEndpoint() {
-		this.runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
-				HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
-				HealthEndpointAutoConfiguration.class))
+		this.runner
+			.withConfiguration(
+					AutoConfigurations.of(EndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+							HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
 			.withPropertyValues("qemu.embed.secondary.secret=embedded")
 			.run((context) -> {
 				CompositeHealthDescriptor health = (CompositeHealthDescriptor) context.getBean(HealthEndpoint.class)
@@ -150,8 +154,7 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 	@Test
 	void healthCanBeTurnedOff() {
 		this.runner
-			.withPropertyValues("management.health.qemusecondary.enabled=false",
-					"qemu.embed.secondary.secret=embedded")
+			.withPropertyValues("management.health.qemusecondary.enabled=false", "qemu.embed.secondary.secret=embedded")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("qemuSecondaryHealthContributor"));
 	}
 
@@ -184,11 +187,12 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 					.doesNotContain("YnJhY2tldC1zZWNyZXQ=")
 					.doesNotContain("env-secret")
 					.contains("embedded"); // other values are still shown
-				// without the function, Boot 4 shows them: nothing masks by key once values are shown
-				String unmasked = values(new EnvironmentEndpoint(environment, List.of(), Show.ALWAYS).environment(null));
+				// without the function, Boot 4 shows them: nothing masks by key once
+				// values are shown
+				String unmasked = values(
+						new EnvironmentEndpoint(environment, List.of(), Show.ALWAYS).environment(null));
 				assertThat(unmasked).contains("props-secret").contains("env-secret");
-				assertThat(new EnvironmentEndpoint(environment, functions, Show.ALWAYS)
-					.environmentEntry(envVariable)
+				assertThat(new EnvironmentEndpoint(environment, functions, Show.ALWAYS).environmentEntry(envVariable)
 					.getProperty()
 					.getValue()).isEqualTo("******");
 			});
@@ -196,8 +200,10 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 
 	@Test
 	void aSecretIsMaskedWhereverItsValueAppears() {
-		// as when the application was started with --qemu.embed.secrets.<uuid>.value=...: the JVM's
-		// command line (sun.java.command) and other entries carry the value under keys of their own
+		// as when the application was started with --qemu.embed.secrets.<uuid>.value=...:
+		// the JVM's
+		// command line (sun.java.command) and other entries carry the value under keys of
+		// their own
 		String base64Text = "text-given-as-base64";
 		String base64 = java.util.Base64.getEncoder().encodeToString(base64Text.getBytes());
 		Map<String, Object> commandLine = Map.of("qemu.embed.secrets." + LUKS + ".value", "cmdline-secret",
@@ -205,32 +211,31 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 		Map<String, Object> jvm = Map.of("sun.java.command",
 				"app.jar --qemu.embed.secrets." + LUKS + ".value=cmdline-secret --server.port=8080", "java.version",
 				"17", "other.property", "holds " + base64Text + " decoded");
-		this.runner
-			.withInitializer((context) -> {
-				var sources = context.getEnvironment().getPropertySources();
-				sources.addFirst(new org.springframework.core.env.MapPropertySource("jvm", jvm));
-				sources.addFirst(new org.springframework.core.env.MapPropertySource("commandLineArgs", commandLine));
-			})
-			.run((context) -> {
-				ConfigurableEnvironment environment = (ConfigurableEnvironment) context.getEnvironment();
-				List<SanitizingFunction> functions = context.getBeanProvider(SanitizingFunction.class)
-					.orderedStream()
-					.toList();
-				EnvironmentEndpoint endpoint = new EnvironmentEndpoint(environment, functions, Show.ALWAYS);
-				assertThat(values(endpoint.environment(null))).doesNotContain("cmdline-secret")
-					.doesNotContain(base64)
-					.doesNotContain(base64Text)
-					.contains("17");
-				assertThat(endpoint.environmentEntry("sun.java.command").getProperty().getValue()).isEqualTo("******");
-				assertThat(endpoint.environmentEntry("other.property").getProperty().getValue()).isEqualTo("******");
-				assertThat(endpoint.environmentEntry("java.version").getProperty().getValue()).isEqualTo("17");
-			});
+		this.runner.withInitializer((context) -> {
+			var sources = context.getEnvironment().getPropertySources();
+			sources.addFirst(new org.springframework.core.env.MapPropertySource("jvm", jvm));
+			sources.addFirst(new org.springframework.core.env.MapPropertySource("commandLineArgs", commandLine));
+		}).run((context) -> {
+			ConfigurableEnvironment environment = (ConfigurableEnvironment) context.getEnvironment();
+			List<SanitizingFunction> functions = context.getBeanProvider(SanitizingFunction.class)
+				.orderedStream()
+				.toList();
+			EnvironmentEndpoint endpoint = new EnvironmentEndpoint(environment, functions, Show.ALWAYS);
+			assertThat(values(endpoint.environment(null))).doesNotContain("cmdline-secret")
+				.doesNotContain(base64)
+				.doesNotContain(base64Text)
+				.contains("17");
+			assertThat(endpoint.environmentEntry("sun.java.command").getProperty().getValue()).isEqualTo("******");
+			assertThat(endpoint.environmentEntry("other.property").getProperty().getValue()).isEqualTo("******");
+			assertThat(endpoint.environmentEntry("java.version").getProperty().getValue()).isEqualTo("17");
+		});
 	}
 
 	@Test
 	void configpropsEndpointMasksSecretsEvenWhenItShowsValues() {
-		this.runner.withPropertyValues("qemu.embed.secrets." + LUKS + ".value=props-secret",
-				"qemu.embed.secondary.secret=embedded")
+		this.runner
+			.withPropertyValues("qemu.embed.secrets." + LUKS + ".value=props-secret",
+					"qemu.embed.secondary.secret=embedded")
 			.run((context) -> {
 				List<SanitizingFunction> functions = context.getBeanProvider(SanitizingFunction.class)
 					.orderedStream()
@@ -244,7 +249,8 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 
 	private static String configprops(org.springframework.context.ApplicationContext context,
 			List<SanitizingFunction> functions) {
-		ConfigurationPropertiesReportEndpoint endpoint = new ConfigurationPropertiesReportEndpoint(functions, Show.ALWAYS);
+		ConfigurationPropertiesReportEndpoint endpoint = new ConfigurationPropertiesReportEndpoint(functions,
+				Show.ALWAYS);
 		endpoint.setApplicationContext(context);
 		StringBuilder text = new StringBuilder();
 		endpoint.configurationProperties()

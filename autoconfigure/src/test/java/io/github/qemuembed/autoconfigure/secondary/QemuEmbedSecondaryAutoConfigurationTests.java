@@ -40,10 +40,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Wiring of {@link QemuEmbedSecondaryAutoConfiguration}: properties, connection details, secrets
- * from properties, back-off, and the failure analysis of bad values. The root and policy the real
- * auto-configuration would supply are given as beans, so no driver (and no QEMU) is involved; the
- * drivers are handed to a {@link DriverConfig} through the customizer bean as the driver bean does.
+ * Wiring of {@link QemuEmbedSecondaryAutoConfiguration}: properties, connection details,
+ * secrets from properties, back-off, and the failure analysis of bad values. The root and
+ * policy the real auto-configuration would supply are given as beans, so no driver (and
+ * no QEMU) is involved; the drivers are handed to a {@link DriverConfig} through the
+ * customizer bean as the driver bean does.
  */
 class QemuEmbedSecondaryAutoConfigurationTests {
 
@@ -71,7 +72,8 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 		}
 	}
 
-	private static SecondaryDrivers configuredDrivers(org.springframework.context.ApplicationContext context, Path root) {
+	private static SecondaryDrivers configuredDrivers(org.springframework.context.ApplicationContext context,
+			Path root) {
 		DriverConfig.Builder builder = DriverConfig.builder(root).accessPolicy(AccessPolicy.allowAll());
 		context.getBeanProvider(QemuDriverConfigCustomizer.class).orderedStream().forEach((c) -> c.customize(builder));
 		return builder.build().secondary();
@@ -99,10 +101,14 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 				assertThat(properties.getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(properties.getTimeout()).isEqualTo(Duration.ofSeconds(7));
 				SecondaryDrivers drivers = configuredDrivers(context, this.root);
-				assertThat(drivers.network()).get().isInstanceOf(RemoteNetworkDriver.class)
-					.extracting((d) -> d.endpoint()).isEqualTo("network:///system?socket=/tmp/qe-none/libvirt-sock");
-				assertThat(drivers.storage()).get().isInstanceOf(RemoteStorageDriver.class)
-					.extracting((d) -> d.endpoint()).isEqualTo("storage+tcp://localhost:16509/system");
+				assertThat(drivers.network()).get()
+					.isInstanceOf(RemoteNetworkDriver.class)
+					.extracting((d) -> d.endpoint())
+					.isEqualTo("network:///system?socket=/tmp/qe-none/libvirt-sock");
+				assertThat(drivers.storage()).get()
+					.isInstanceOf(RemoteStorageDriver.class)
+					.extracting((d) -> d.endpoint())
+					.isEqualTo("storage+tcp://localhost:16509/system");
 				assertThat(drivers.secret()).get().isInstanceOf(RemoteSecretDriver.class);
 				assertThat(context.getBean(QemuEmbedSecondaryDrivers.class).configured()).containsOnlyKeys("network",
 						"storage", "secret");
@@ -150,7 +156,8 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 		});
 		Path imported = this.root.resolve("storage/images/base.img");
 		assertThat(imported).hasSameBinaryContentAs(source);
-		// a later start keeps the volume it has: no second import (the changed source is not read)
+		// a later start keeps the volume it has: no second import (the changed source is
+		// not read)
 		Files.writeString(source, "changed");
 		this.runner.withPropertyValues(properties).run((context) -> assertThat(context).hasNotFailed());
 		assertThat(Files.size(imported)).isEqualTo(2100);
@@ -175,8 +182,9 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 
 	@Test
 	void storagePoolsNeedTheEmbeddedStorageDriver() {
-		this.runner.withPropertyValues("qemu.embed.secondary.storage=storage:///system",
-				"qemu.embed.storage.pools.images.volumes[x.img].source=/nonexistent")
+		this.runner
+			.withPropertyValues("qemu.embed.secondary.storage=storage:///system",
+					"qemu.embed.storage.pools.images.volumes[x.img].source=/nonexistent")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(analysis(context.getStartupFailure())).contains("'qemu.embed.storage.pools'")
@@ -214,9 +222,9 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 				assertThat(chain.drivers().get(1)).isInstanceOf(EmbeddedSecretDriver.class);
 				assertThat(chain.endpoint()).isEqualTo("properties, embedded");
 				assertThat(chain.secretValue(LUKS)).isEqualTo("pw".getBytes(StandardCharsets.UTF_8));
-				// not in the properties: the embedded driver is asked, and it has no such secret either
-				assertThatExceptionOfType(SecondaryDriverException.class)
-					.isThrownBy(() -> chain.secretValue(BINARY))
+				// not in the properties: the embedded driver is asked, and it has no such
+				// secret either
+				assertThatExceptionOfType(SecondaryDriverException.class).isThrownBy(() -> chain.secretValue(BINARY))
 					.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.NO_SECRET));
 			});
 	}
@@ -224,13 +232,13 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 	@Test
 	void secretsFromEnvironmentVariablesUseTheUuidWithoutDashes() {
 		String hex = LUKS.toString().replace("-", "").toUpperCase();
-		this.runner
-			.withInitializer((context) -> context.getEnvironment()
-				.getPropertySources()
-				// named like Boot's, so that the binder maps the variable names the way it does for the real one
-				.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment",
-						Map.of("QEMU_EMBED_SECRETS_" + hex + "_VALUE", "from-env",
-								"QEMU_EMBED_SECRETS_" + BINARY.toString().replace("-", "") + "_BASE64", "AAEC/w=="))))
+		this.runner.withInitializer((context) -> context.getEnvironment()
+			.getPropertySources()
+			// named like Boot's, so that the binder maps the variable names the way it
+			// does for the real one
+			.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment",
+					Map.of("QEMU_EMBED_SECRETS_" + hex + "_VALUE", "from-env",
+							"QEMU_EMBED_SECRETS_" + BINARY.toString().replace("-", "") + "_BASE64", "AAEC/w=="))))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				StaticSecretDriver secrets = (StaticSecretDriver) configuredDrivers(context, this.root).secret().get();
@@ -257,7 +265,8 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("qemu.embed.secrets." + LUKS + ".value=a",
 					"qemu.embed.secrets." + LUKS.toString().replace("-", "") + ".value=b")
-			.run((context) -> assertThat(analysis(context.getStartupFailure())).contains("names secret " + LUKS + " again"));
+			.run((context) -> assertThat(analysis(context.getStartupFailure()))
+				.contains("names secret " + LUKS + " again"));
 	}
 
 	@Test
@@ -292,7 +301,8 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 		this.runner.withPropertyValues("qemu.embed.secondary.network=storage:///system").run((context) -> {
 			assertThat(context).hasFailed();
 			FailureAnalysis analysis = FailureAnalysisSupport.analyze(context.getStartupFailure());
-			assertThat(analysis.getDescription()).contains("storage:///system").contains("qemu.embed.secondary.network");
+			assertThat(analysis.getDescription()).contains("storage:///system")
+				.contains("qemu.embed.secondary.network");
 			assertThat(analysis.getAction()).startsWith("Change 'qemu.embed.secondary.network' to a usable endpoint")
 				.contains("network:///system");
 		});

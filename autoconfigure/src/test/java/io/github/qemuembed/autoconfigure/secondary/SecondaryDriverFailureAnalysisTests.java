@@ -18,9 +18,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Declared domains that need a secondary driver, with the real driver (opened on a temporary root;
- * no VM gets as far as launching QEMU): the startup failure's analysis names the element, the
- * driver and the {@code qemu.embed.secondary.*} key.
+ * Declared domains that need a secondary driver, with the real driver (opened on a
+ * temporary root; no VM gets as far as launching QEMU): the startup failure's analysis
+ * names the element, the driver and the {@code qemu.embed.secondary.*} key.
  */
 class SecondaryDriverFailureAnalysisTests {
 
@@ -41,8 +41,8 @@ class SecondaryDriverFailureAnalysisTests {
 	void runner() throws IOException {
 		this.root = Files.createTempDirectory(Path.of("/tmp"), "qe");
 		this.runner = new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(QemuEmbedSecondaryAutoConfiguration.class,
-					QemuEmbedAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(QemuEmbedSecondaryAutoConfiguration.class, QemuEmbedAutoConfiguration.class))
 			.withPropertyValues("qemu.embed.root=" + this.root, "qemu.embed.shutdown.mode=destroy");
 	}
 
@@ -81,7 +81,8 @@ class SecondaryDriverFailureAnalysisTests {
 	void autostartWithAnUnreachableStorageDaemon() {
 		Path socket = this.root.resolve("none-sock");
 		this.runner
-			.withPropertyValues("qemu.embed.domains.db.inline-xml=" + VOLUME_DOMAIN, "qemu.embed.domains.db.autostart=true",
+			.withPropertyValues("qemu.embed.domains.db.inline-xml=" + VOLUME_DOMAIN,
+					"qemu.embed.domains.db.autostart=true",
 					"qemu.embed.secondary.storage=storage:///system?socket=" + socket)
 			.run((context) -> {
 				assertThat(context).hasFailed();

@@ -20,9 +20,10 @@ import io.github.qemuembed.driver.agent.GuestExecResult;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 
 /**
- * Scenario {@code agent-exec} on qemu-embed: the test guest (TCG) with {@code qemu-ga}, booted until the agent
- * answers ({@code ready}, from the start request), then {@code guest-exec} round trips of {@code /bin/true}
- * until its exit code is back ({@code exec}) and {@code guest-ping} round trips ({@code ping}).
+ * Scenario {@code agent-exec} on qemu-embed: the test guest (TCG) with {@code qemu-ga},
+ * booted until the agent answers ({@code ready}, from the start request), then
+ * {@code guest-exec} round trips of {@code /bin/true} until its exit code is back
+ * ({@code exec}) and {@code guest-ping} round trips ({@code ping}).
  */
 public final class EmbedAgentExecBenchmark implements Benchmark {
 

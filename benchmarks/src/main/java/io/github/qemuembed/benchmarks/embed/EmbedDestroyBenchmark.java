@@ -14,8 +14,8 @@ import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.QemuDriver;
 
 /**
- * Scenario {@code destroy} on qemu-embed: from calling {@code destroy} until it has returned, the
- * domain is SHUTOFF and its QEMU process is gone.
+ * Scenario {@code destroy} on qemu-embed: from calling {@code destroy} until it has
+ * returned, the domain is SHUTOFF and its QEMU process is gone.
  */
 public final class EmbedDestroyBenchmark implements Benchmark {
 

@@ -20,11 +20,12 @@ import io.github.qemuembed.testsupport.console.GuestConsole;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 
 /**
- * Scenarios {@code guest-boot} and {@code guest-shutdown} on qemu-embed: the test guest under TCG.
- * Boot: {@code start} until the ready marker arrives on the console; shutdown:
- * {@code shutdown(timeout)} until the domain is SHUTOFF (it must power off by itself, not be forced).
- * Also QEMU's memory overhead once the guest is up ({@code qemu-overhead}: resident memory beyond the
- * guest's RAM, the figure the driver's cgroup memory check adds per VM).
+ * Scenarios {@code guest-boot} and {@code guest-shutdown} on qemu-embed: the test guest
+ * under TCG. Boot: {@code start} until the ready marker arrives on the console; shutdown:
+ * {@code shutdown(timeout)} until the domain is SHUTOFF (it must power off by itself, not
+ * be forced). Also QEMU's memory overhead once the guest is up ({@code qemu-overhead}:
+ * resident memory beyond the guest's RAM, the figure the driver's cgroup memory check
+ * adds per VM).
  */
 public final class EmbedGuestBenchmark implements Benchmark {
 
@@ -54,9 +55,8 @@ public final class EmbedGuestBenchmark implements Benchmark {
 	public List<Row> run(BenchmarkContext context) throws Exception {
 		TestGuest guest = Guests.standard();
 		// a Linux guest hangs under nested KVM here: TCG, as for the raw baseline
-		QemuDriver driver = QemuDriver.open(Embedded.configBuilder(context, context.newDirectory("qeeg"))
-			.accel(Accel.TCG)
-			.build());
+		QemuDriver driver = QemuDriver
+			.open(Embedded.configBuilder(context, context.newDirectory("qeeg")).accel(Accel.TCG).build());
 		try {
 			Domain domain = driver.define(guest.domain("guest").toXml());
 			Samples boot = new Samples();
@@ -72,15 +72,16 @@ public final class EmbedGuestBenchmark implements Benchmark {
 					var info = domain.info();
 					double overheadMiB = ProcessStats.overheadMiB(info.pid().orElseThrow(), info.maxMemoryKiB() * 1024);
 					if (overheadMiB < 0) {
-						// no mapping of exactly the guest's RAM size: a figure without it would be wrong, not missing
+						// no mapping of exactly the guest's RAM size: a figure without it
+						// would be wrong, not missing
 						throw new IllegalStateException("Could not find the guest RAM mapping of QEMU pid " + info.pid()
 								+ " in /proc/PID/smaps");
 					}
 					overhead.add(overheadMiB);
 					long stop = System.nanoTime();
 					if (!domain.shutdown(TIMEOUT)) {
-						throw new IllegalStateException("The guest did not power off by itself within " + TIMEOUT
-								+ ": " + guestConsole.tail(10));
+						throw new IllegalStateException("The guest did not power off by itself within " + TIMEOUT + ": "
+								+ guestConsole.tail(10));
 					}
 					Embedded.awaitState(domain, DomainState.SHUTOFF);
 					shutdown.add((System.nanoTime() - stop) / 1_000_000.0);

@@ -15,8 +15,9 @@ import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.QemuDriver;
 
 /**
- * Scenario {@code launch} on qemu-embed: {@code define} then {@code start} until the domain is
- * RUNNING ({@code time}), with {@code define} and {@code start} also reported on their own.
+ * Scenario {@code launch} on qemu-embed: {@code define} then {@code start} until the
+ * domain is RUNNING ({@code time}), with {@code define} and {@code start} also reported
+ * on their own.
  */
 public final class EmbedLaunchBenchmark implements Benchmark {
 

@@ -19,11 +19,12 @@ import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.QemuDriver;
 
 /**
- * Scenario {@code mixed} on qemu-embed: threads hammer a set of running VMs with a mix of reads
- * (status, info, XML, lookup, list) on any VM and state changes (suspend/resume, QMP, reset,
- * destroy/start) on the VMs each thread owns, for a fixed time. Ownership keeps every operation
- * valid by construction, so any error is the driver's: the expected count is 0. The operations' 99th
- * percentile is a row of its own ({@code op-latency-p99}): the table shows medians and p90s only.
+ * Scenario {@code mixed} on qemu-embed: threads hammer a set of running VMs with a mix of
+ * reads (status, info, XML, lookup, list) on any VM and state changes (suspend/resume,
+ * QMP, reset, destroy/start) on the VMs each thread owns, for a fixed time. Ownership
+ * keeps every operation valid by construction, so any error is the driver's: the expected
+ * count is 0. The operations' 99th percentile is a row of its own
+ * ({@code op-latency-p99}): the table shows medians and p90s only.
  */
 public final class EmbedMixedBenchmark implements Benchmark {
 
@@ -76,7 +77,8 @@ public final class EmbedMixedBenchmark implements Benchmark {
 			if (firstError.get() != null) {
 				System.err.println("[bench] mixed: first of " + errors.get() + " errors: " + firstError.get());
 			}
-			// the set-up and the tail next to the figures: the table says what was run, not only how fast
+			// the set-up and the tail next to the figures: the table says what was run,
+			// not only how fast
 			return List.of(Row.single(scenario(), system(), "clients", "threads", threads),
 					Row.single(scenario(), system(), "vms", "count", vms),
 					Row.single(scenario(), system(), "ops-per-s", "ops/s", latency.size() / seconds),
@@ -108,7 +110,9 @@ public final class EmbedMixedBenchmark implements Benchmark {
 		return latency;
 	}
 
-	/** One operation; {@code dice} in [0, 100) picks it: 60 % reads, 40 % on an owned VM. */
+	/**
+	 * One operation; {@code dice} in [0, 100) picks it: 60 % reads, 40 % on an owned VM.
+	 */
 	private static void operate(QemuDriver driver, Domain any, Domain own, int dice) {
 		if (dice < 15) {
 			any.status();

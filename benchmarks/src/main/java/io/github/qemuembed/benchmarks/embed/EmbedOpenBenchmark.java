@@ -13,10 +13,11 @@ import io.github.qemuembed.driver.DomainListFilter;
 import io.github.qemuembed.driver.QemuDriver;
 
 /**
- * Scenarios {@code open-cold} and {@code open-warm} on qemu-embed: {@code QemuDriver.open} and a
- * {@code list} of all domains. Cold: a new root each time, so the emulator is probed; warm: a root
- * whose capability cache is filled. Closing is not timed. Cold also reports {@code first-in-jvm}:
- * the same in a new JVM, where the driver's classes are not loaded yet (see {@link OpenInFreshJvm}).
+ * Scenarios {@code open-cold} and {@code open-warm} on qemu-embed:
+ * {@code QemuDriver.open} and a {@code list} of all domains. Cold: a new root each time,
+ * so the emulator is probed; warm: a root whose capability cache is filled. Closing is
+ * not timed. Cold also reports {@code first-in-jvm}: the same in a new JVM, where the
+ * driver's classes are not loaded yet (see {@link OpenInFreshJvm}).
  */
 public final class EmbedOpenBenchmark implements Benchmark {
 

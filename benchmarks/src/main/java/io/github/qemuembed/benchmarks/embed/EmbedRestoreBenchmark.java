@@ -20,10 +20,10 @@ import io.github.qemuembed.testsupport.console.ShellResult;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 
 /**
- * Scenario {@code restore} on qemu-embed: the test guest (TCG) is booted once until its shell answers
- * ({@code boot}), saved, then restored from that file several times, each until its shell answers a
- * command ({@code time}). {@code speedup} is that boot's time divided by each restore's, so both sides
- * come from the same run on the same machine.
+ * Scenario {@code restore} on qemu-embed: the test guest (TCG) is booted once until its
+ * shell answers ({@code boot}), saved, then restored from that file several times, each
+ * until its shell answers a command ({@code time}). {@code speedup} is that boot's time
+ * divided by each restore's, so both sides come from the same run on the same machine.
  */
 public final class EmbedRestoreBenchmark implements Benchmark {
 

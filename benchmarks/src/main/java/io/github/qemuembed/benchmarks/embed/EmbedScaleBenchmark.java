@@ -17,15 +17,15 @@ import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.QemuDriver;
 
 /**
- * Scenario {@code scale-N} on qemu-embed: N defined domains started at once, one caller thread each;
- * {@code wall} until all are RUNNING. Then, with the callers gone, what the running VMs cost this
- * JVM: live threads and heap (after GC) per VM, compared with the driver open and the domains
- * defined but not running, and the JVM's resident set. {@code threads-per-vm} is the sum of
- * {@code driver-threads-per-vm}, the driver's own ({@code qemu-embed-*}; idle workers of its
- * cached pool included, they end after 60 s), and {@code reaper-threads-per-vm}, the JDK's
- * process reapers (see {@link ThreadCensus}). One untimed
- * round first, so that one-time costs of the JVM (class loading, jnr's native bindings) are not
- * charged to the VMs.
+ * Scenario {@code scale-N} on qemu-embed: N defined domains started at once, one caller
+ * thread each; {@code wall} until all are RUNNING. Then, with the callers gone, what the
+ * running VMs cost this JVM: live threads and heap (after GC) per VM, compared with the
+ * driver open and the domains defined but not running, and the JVM's resident set.
+ * {@code threads-per-vm} is the sum of {@code driver-threads-per-vm}, the driver's own
+ * ({@code qemu-embed-*}; idle workers of its cached pool included, they end after 60 s),
+ * and {@code reaper-threads-per-vm}, the JDK's process reapers (see
+ * {@link ThreadCensus}). One untimed round first, so that one-time costs of the JVM
+ * (class loading, jnr's native bindings) are not charged to the VMs.
  */
 public final class EmbedScaleBenchmark implements Benchmark {
 

@@ -24,7 +24,10 @@ final class Embedded {
 	private Embedded() {
 	}
 
-	/** A driver on {@code root}, same accelerator as the baselines, every operation allowed. */
+	/**
+	 * A driver on {@code root}, same accelerator as the baselines, every operation
+	 * allowed.
+	 */
 	static QemuDriver open(BenchmarkContext context, Path root) {
 		return QemuDriver.open(config(context, root));
 	}
@@ -40,14 +43,18 @@ final class Embedded {
 			.accessPolicy(AccessPolicy.allowAll());
 	}
 
-	/** The guest-less machine of every scenario: q35, 64 MiB, one vCPU, no devices, SeaBIOS. */
+	/**
+	 * The guest-less machine of every scenario: q35, 64 MiB, one vCPU, no devices,
+	 * SeaBIOS.
+	 */
 	static String guestlessXml(BenchmarkContext context, String name) {
 		return guestlessXml(context, name, null);
 	}
 
 	/**
-	 * The guest-less machine with a ROM firmware instead of SeaBIOS (the halting firmware of the
-	 * many-VM scenarios, see {@link BenchmarkContext#haltFirmware()}), or SeaBIOS if {@code null}.
+	 * The guest-less machine with a ROM firmware instead of SeaBIOS (the halting firmware
+	 * of the many-VM scenarios, see {@link BenchmarkContext#haltFirmware()}), or SeaBIOS
+	 * if {@code null}.
 	 */
 	static String guestlessXml(BenchmarkContext context, String name, Path firmware) {
 		String type = "kvm".equals(context.machine().accel()) ? "kvm" : "qemu";
@@ -63,23 +70,24 @@ final class Embedded {
 	}
 
 	/**
-	 * Waits until the domain is in {@code state}. {@code start} and {@code destroy} return once done,
-	 * so this normally returns at once; it is here so that a driver returning early is not credited.
+	 * Waits until the domain is in {@code state}. {@code start} and {@code destroy}
+	 * return once done, so this normally returns at once; it is here so that a driver
+	 * returning early is not credited.
 	 */
 	static void awaitState(Domain domain, DomainState state) {
 		long deadline = System.nanoTime() + STATE_TIMEOUT.toNanos();
 		while (domain.status().state() != state) {
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException(domain.name() + " not " + state + " after " + STATE_TIMEOUT
-						+ ", it is " + domain.status());
+				throw new IllegalStateException(
+						domain.name() + " not " + state + " after " + STATE_TIMEOUT + ", it is " + domain.status());
 			}
 			Thread.onSpinWait();
 		}
 	}
 
 	/**
-	 * Waits until a process has exited and been reaped (a zombie still counts as present), so that
-	 * a destroy is timed until the process is really gone.
+	 * Waits until a process has exited and been reaped (a zombie still counts as
+	 * present), so that a destroy is timed until the process is really gone.
 	 */
 	static void awaitGone(ProcessHandle process) {
 		long deadline = System.nanoTime() + STATE_TIMEOUT.toNanos();

@@ -14,9 +14,9 @@ import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.access.AccessPolicy;
 
 /**
- * Opens a driver once in a new JVM and prints how long {@code open} + {@code list} took there: what
- * an application pays at its start, when none of the driver's classes are loaded yet. The JVM's own
- * start is not included.
+ * Opens a driver once in a new JVM and prints how long {@code open} + {@code list} took
+ * there: what an application pays at its start, when none of the driver's classes are
+ * loaded yet. The JVM's own start is not included.
  */
 public final class OpenInFreshJvm {
 
@@ -37,7 +37,10 @@ public final class OpenInFreshJvm {
 		}
 	}
 
-	/** Runs {@link #main} in a new JVM with this JVM's classpath and returns the milliseconds it printed. */
+	/**
+	 * Runs {@link #main} in a new JVM with this JVM's classpath and returns the
+	 * milliseconds it printed.
+	 */
 	static double measure(Path root, Path emulator, Accel accel) throws IOException, InterruptedException {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 		Process process = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),

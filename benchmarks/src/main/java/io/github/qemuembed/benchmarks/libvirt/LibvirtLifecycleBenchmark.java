@@ -13,9 +13,10 @@ import io.github.qemuembed.benchmarks.Samples;
 import io.github.qemuembed.benchmarks.Systems;
 
 /**
- * Scenarios {@code launch} and {@code destroy} on libvirt's embedded driver: one virsh process
- * alternates {@code start} and {@code destroy} of one defined guest-less domain; the times are
- * what {@code virsh -t} prints for each command (the driver is already open).
+ * Scenarios {@code launch} and {@code destroy} on libvirt's embedded driver: one virsh
+ * process alternates {@code start} and {@code destroy} of one defined guest-less domain;
+ * the times are what {@code virsh -t} prints for each command (the driver is already
+ * open).
  */
 public final class LibvirtLifecycleBenchmark implements Benchmark {
 
@@ -48,7 +49,8 @@ public final class LibvirtLifecycleBenchmark implements Benchmark {
 		Path xml = dir.resolve("bench.xml");
 		Files.writeString(xml, Virsh.guestlessDomainXml(NAME, context.emulator(), context.machine().accel()));
 		try {
-			// define probes the emulator: done first, on its own, so that it is not counted
+			// define probes the emulator: done first, on its own, so that it is not
+			// counted
 			virsh.run("define " + xml);
 			int warmups = Math.min(context.settings().warmups(), 2);
 			int runs = context.settings().libvirtRuns();

@@ -11,12 +11,13 @@ import io.github.qemuembed.benchmarks.Samples;
 import io.github.qemuembed.benchmarks.Systems;
 
 /**
- * Scenarios {@code open-cold} and {@code open-warm} on libvirt's embedded driver, timed from exec
- * of virsh to its exit. libvirt probes an emulator lazily, on first need; {@code list} does not
- * need it, so two metrics: {@code list} (open without probing) and {@code time}
- * ({@code domcapabilities} for the one emulator: open and probe, the counterpart of a qemu-embed
- * open). Cold runs each use a new root; warm runs reuse a root whose capability cache is filled,
- * with virsh pinned to one CPU (see {@link Virsh#pinned()}).
+ * Scenarios {@code open-cold} and {@code open-warm} on libvirt's embedded driver, timed
+ * from exec of virsh to its exit. libvirt probes an emulator lazily, on first need;
+ * {@code list} does not need it, so two metrics: {@code list} (open without probing) and
+ * {@code time} ({@code domcapabilities} for the one emulator: open and probe, the
+ * counterpart of a qemu-embed open). Cold runs each use a new root; warm runs reuse a
+ * root whose capability cache is filled, with virsh pinned to one CPU (see
+ * {@link Virsh#pinned()}).
  */
 public final class LibvirtOpenBenchmark implements Benchmark {
 
@@ -43,7 +44,8 @@ public final class LibvirtOpenBenchmark implements Benchmark {
 
 	@Override
 	public List<Row> run(BenchmarkContext context) throws Exception {
-		String probe = "domcapabilities --emulatorbin " + context.emulator() + " --arch x86_64 --machine q35 --virttype "
+		String probe = "domcapabilities --emulatorbin " + context.emulator()
+				+ " --arch x86_64 --machine q35 --virttype "
 				+ ("kvm".equals(context.machine().accel()) ? "kvm" : "qemu");
 		int runs = this.cold ? context.settings().openColdRuns() : context.settings().openWarmRuns();
 		Samples list = new Samples();

@@ -13,10 +13,11 @@ import io.github.qemuembed.benchmarks.Samples;
 import io.github.qemuembed.benchmarks.Systems;
 
 /**
- * Scenario {@code qmp-rtt} on libvirt's embedded driver, one VM: {@code qemu-monitor-command} with
- * {@code query-status}, the counterpart of {@code Domain.qmp}, as timed by {@code virsh -t} in one
- * virsh process. The many-VM variant is not measured on libvirt (starting and destroying 50
- * domains costs minutes there).
+ * Scenario {@code qmp-rtt} on libvirt's embedded driver, one VM:
+ * {@code qemu-monitor-command} with {@code query-status}, the counterpart of
+ * {@code Domain.qmp}, as timed by {@code virsh -t} in one virsh process. The many-VM
+ * variant is not measured on libvirt (starting and destroying 50 domains costs minutes
+ * there).
  */
 public final class LibvirtQmpRoundTripBenchmark implements Benchmark {
 
@@ -42,11 +43,12 @@ public final class LibvirtQmpRoundTripBenchmark implements Benchmark {
 		Path dir = context.newDirectory("qebr");
 		Virsh virsh = Virsh.onRoot(dir);
 		Path xml = dir.resolve("rtt.xml");
-		Files.writeString(xml, Virsh.guestlessDomainXml(NAME, context.emulator(), context.machine().accel(),
-				context.haltFirmware()));
+		Files.writeString(xml,
+				Virsh.guestlessDomainXml(NAME, context.emulator(), context.machine().accel(), context.haltFirmware()));
 		try {
 			virsh.run("define " + xml, "start " + NAME);
-			// the first calls of a virsh process attach to the running domain's monitor: not counted
+			// the first calls of a virsh process attach to the running domain's monitor:
+			// not counted
 			int warmups = Math.max(2, context.settings().warmups() * 5);
 			int calls = Math.max(1, context.settings().qmpCalls() / 10);
 			List<String> commands = new ArrayList<>();

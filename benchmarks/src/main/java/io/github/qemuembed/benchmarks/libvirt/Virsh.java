@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
 import io.github.qemuembed.benchmarks.Commands;
 
 /**
- * Runs {@code virsh -t -c 'qemu:///embed?root=DIR'}: libvirt's QEMU driver embedded in the virsh
- * process, the system a Java application would otherwise drive. Several commands go to one virsh
- * (separated by {@code ;}) so that the driver is opened once; {@code -t} prints each command's time.
+ * Runs {@code virsh -t -c 'qemu:///embed?root=DIR'}: libvirt's QEMU driver embedded in
+ * the virsh process, the system a Java application would otherwise drive. Several
+ * commands go to one virsh (separated by {@code ;}) so that the driver is opened once;
+ * {@code -t} prints each command's time.
  */
 public final class Virsh {
 
@@ -47,8 +48,9 @@ public final class Virsh {
 	}
 
 	/**
-	 * Prepares {@code root} for the embedded driver: {@code etc/qemu.conf} runs QEMU as root (as this
-	 * harness does) and writes QEMU's output to a file instead of asking for virtlogd.
+	 * Prepares {@code root} for the embedded driver: {@code etc/qemu.conf} runs QEMU as
+	 * root (as this harness does) and writes QEMU's output to a file instead of asking
+	 * for virtlogd.
 	 */
 	public static Virsh onRoot(Path root) throws IOException {
 		Files.createDirectories(root.resolve("etc"));
@@ -58,10 +60,11 @@ public final class Virsh {
 	}
 
 	/**
-	 * The same root with virsh pinned to CPU 0 ({@code taskset}). libvirt 9.0 keeps the host's CPUID
-	 * in its capability cache, and CPUID leaf 0x1f reports the x2APIC id of the CPU the prober ran on:
-	 * a virsh scheduled on another CPU than the one that filled the cache finds it stale and probes
-	 * again (about 4 s here). Pinning gives libvirt its intended warm-cache behaviour.
+	 * The same root with virsh pinned to CPU 0 ({@code taskset}). libvirt 9.0 keeps the
+	 * host's CPUID in its capability cache, and CPUID leaf 0x1f reports the x2APIC id of
+	 * the CPU the prober ran on: a virsh scheduled on another CPU than the one that
+	 * filled the cache finds it stale and probes again (about 4 s here). Pinning gives
+	 * libvirt its intended warm-cache behaviour.
 	 */
 	public Virsh pinned() {
 		return new Virsh(this.root, true);
@@ -71,12 +74,18 @@ public final class Virsh {
 		return this.root;
 	}
 
-	/** The guest-less machine, as libvirt domain XML (no USB controller, no balloon, so no devices). */
+	/**
+	 * The guest-less machine, as libvirt domain XML (no USB controller, no balloon, so no
+	 * devices).
+	 */
 	public static String guestlessDomainXml(String name, Path emulator, String accel) {
 		return guestlessDomainXml(name, emulator, accel, null);
 	}
 
-	/** The guest-less machine with a ROM firmware instead of SeaBIOS, or SeaBIOS if {@code firmware} is null. */
+	/**
+	 * The guest-less machine with a ROM firmware instead of SeaBIOS, or SeaBIOS if
+	 * {@code firmware} is null.
+	 */
 	public static String guestlessDomainXml(String name, Path emulator, String accel, Path firmware) {
 		String type = "kvm".equals(accel) ? "kvm" : "qemu";
 		String loader = (firmware != null) ? "<loader type='rom'>" + firmware + "</loader>" : "";
@@ -97,14 +106,16 @@ public final class Virsh {
 
 	/**
 	 * Runs the commands in one virsh process.
-	 * @return the time virsh printed for each command, in order, and the process' wall time
+	 * @return the time virsh printed for each command, in order, and the process' wall
+	 * time
 	 */
 	public Run run(List<String> commands) throws IOException, InterruptedException {
 		List<String> argv = new ArrayList<>();
 		if (this.pinned) {
 			argv.addAll(List.of("taskset", "-c", "0"));
 		}
-		argv.addAll(List.of("virsh", "-t", "-q", "-c", "qemu:///embed?root=" + this.root, String.join(" ; ", commands)));
+		argv.addAll(
+				List.of("virsh", "-t", "-q", "-c", "qemu:///embed?root=" + this.root, String.join(" ; ", commands)));
 		long start = System.nanoTime();
 		Process process = new ProcessBuilder(argv).start();
 		CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
@@ -116,8 +127,8 @@ public final class Virsh {
 		}
 		double wallMillis = (System.nanoTime() - start) / 1_000_000.0;
 		if (process.exitValue() != 0) {
-			throw new IOException("virsh failed (exit " + process.exitValue() + ") on " + commands + ": "
-					+ stderr.join().strip());
+			throw new IOException(
+					"virsh failed (exit " + process.exitValue() + ") on " + commands + ": " + stderr.join().strip());
 		}
 		List<Double> times = new ArrayList<>();
 		Matcher matcher = TIME.matcher(stdout);
@@ -125,8 +136,8 @@ public final class Virsh {
 			times.add(Double.parseDouble(matcher.group(1)));
 		}
 		if (times.size() != commands.size()) {
-			throw new IOException("virsh printed " + times.size() + " times for " + commands.size() + " commands: "
-					+ stdout);
+			throw new IOException(
+					"virsh printed " + times.size() + " times for " + commands.size() + " commands: " + stdout);
 		}
 		return new Run(times, wallMillis);
 	}
@@ -136,8 +147,9 @@ public final class Virsh {
 	}
 
 	/**
-	 * Kills, with SIGKILL, every QEMU the embedded driver left running in this root (found by its
-	 * pidfiles); for clean-up after a failure, when virsh itself may be the problem.
+	 * Kills, with SIGKILL, every QEMU the embedded driver left running in this root
+	 * (found by its pidfiles); for clean-up after a failure, when virsh itself may be the
+	 * problem.
 	 */
 	public void killLeftovers() {
 		Path run = this.root.resolve("run/qemu");
@@ -176,6 +188,7 @@ public final class Virsh {
 
 	/**
 	 * What one virsh process reported.
+	 *
 	 * @param commandMillis the time of each command as printed by {@code -t}
 	 * @param wallMillis from exec to exit, including opening the embedded driver
 	 */

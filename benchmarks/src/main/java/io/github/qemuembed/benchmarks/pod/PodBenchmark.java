@@ -20,13 +20,15 @@ import io.github.qemuembed.benchmarks.Samples;
 import io.github.qemuembed.benchmarks.Systems;
 
 /**
- * Scenario {@code pod}: the sample app's container image as a pod runs it (docs/kubernetes.md). The
- * image's size and its runtime base's ({@code docker image inspect}, decimal MB as Docker prints them);
- * {@code start}: from {@code docker run} until the readiness probe answers 200, i.e. the JVM serves and
- * the declared guest-less VM runs; then, in that container, the resident sets of its QEMU and of the
- * JVM. The container gets a memory limit and no /dev/kvm (a pod without the device plugin: TCG), as in
- * {@code SampleAppContainerIT}. The image is never built here (that needs sample-app's jar): without it
- * the rows are missing, with the command that builds it.
+ * Scenario {@code pod}: the sample app's container image as a pod runs it
+ * (docs/kubernetes.md). The image's size and its runtime base's
+ * ({@code docker image inspect}, decimal MB as Docker prints them); {@code start}: from
+ * {@code docker run} until the readiness probe answers 200, i.e. the JVM serves and the
+ * declared guest-less VM runs; then, in that container, the resident sets of its QEMU and
+ * of the JVM. The container gets a memory limit and no /dev/kvm (a pod without the device
+ * plugin: TCG), as in {@code SampleAppContainerIT}. The image is never built here (that
+ * needs sample-app's jar): without it the rows are missing, with the command that builds
+ * it.
  */
 public final class PodBenchmark implements Benchmark {
 
@@ -54,7 +56,8 @@ public final class PodBenchmark implements Benchmark {
 			return Optional.of("no usable Docker daemon (dev/setup starts dockerd)");
 		}
 		if (imageSize(IMAGE).isEmpty()) {
-			return Optional.of("no image " + IMAGE + ": run ./mvnw -pl sample-app -am package -DskipTests && dev/build-sample-image");
+			return Optional.of("no image " + IMAGE
+					+ ": run ./mvnw -pl sample-app -am package -DskipTests && dev/build-sample-image");
 		}
 		return Optional.empty();
 	}
@@ -63,7 +66,8 @@ public final class PodBenchmark implements Benchmark {
 	public List<Row> run(BenchmarkContext context) throws Exception {
 		List<Row> rows = new ArrayList<>();
 		rows.add(Row.single(scenario(), system(), "image-size", "MB", imageSize(IMAGE).orElseThrow() / 1e6));
-		imageSize(BASE).ifPresent((size) -> rows.add(Row.single(scenario(), system(), "base-image-size", "MB", size / 1e6)));
+		imageSize(BASE)
+			.ifPresent((size) -> rows.add(Row.single(scenario(), system(), "base-image-size", "MB", size / 1e6)));
 		Samples start = new Samples();
 		Samples qemuRss = new Samples();
 		Samples jvmRss = new Samples();
@@ -79,7 +83,8 @@ public final class PodBenchmark implements Benchmark {
 				ProcessHandle qemu = ProcessHandle.of(jvm)
 					.orElseThrow()
 					.children()
-					.filter((child) -> child.info().command().map((c) -> c.endsWith("qemu-system-x86_64")).orElse(false))
+					.filter((
+							child) -> child.info().command().map((c) -> c.endsWith("qemu-system-x86_64")).orElse(false))
 					.findFirst()
 					.orElseThrow(() -> new IllegalStateException("no QEMU child of the app in container " + id));
 				qemuRss.add(ProcessStats.rssMiB(qemu.pid()));
@@ -95,16 +100,19 @@ public final class PodBenchmark implements Benchmark {
 		return rows;
 	}
 
-	/** Until the readiness probe answers 200; fails as soon as the container has stopped. */
+	/**
+	 * Until the readiness probe answers 200; fails as soon as the container has stopped.
+	 */
 	private void awaitReady(String id) throws InterruptedException {
 		String port = docker("port", id, "8080/tcp").orElseThrow(() -> new IllegalStateException("no port for " + id));
-		URI readiness = URI.create("http://" + port.lines().findFirst().orElseThrow().trim() + "/actuator/health/readiness");
+		URI readiness = URI
+			.create("http://" + port.lines().findFirst().orElseThrow().trim() + "/actuator/health/readiness");
 		long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
 		while (true) {
 			try {
-				HttpResponse<Void> response = this.http.send(HttpRequest.newBuilder(readiness)
-					.timeout(Duration.ofSeconds(5))
-					.build(), HttpResponse.BodyHandlers.discarding());
+				HttpResponse<Void> response = this.http.send(
+						HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(5)).build(),
+						HttpResponse.BodyHandlers.discarding());
 				if (response.statusCode() == 200) {
 					return;
 				}

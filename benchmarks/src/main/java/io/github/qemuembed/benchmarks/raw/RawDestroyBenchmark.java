@@ -14,9 +14,9 @@ import io.github.qemuembed.benchmarks.Samples;
 import io.github.qemuembed.benchmarks.Systems;
 
 /**
- * Scenario {@code destroy} on raw QEMU: {@code time} is SIGKILL until the process is reaped;
- * {@code sigterm} is SIGTERM until reaped, QEMU's own orderly exit, which is what a destroy with a
- * grace period costs at best.
+ * Scenario {@code destroy} on raw QEMU: {@code time} is SIGKILL until the process is
+ * reaped; {@code sigterm} is SIGTERM until reaped, QEMU's own orderly exit, which is what
+ * a destroy with a grace period costs at best.
  */
 public final class RawDestroyBenchmark implements Benchmark {
 

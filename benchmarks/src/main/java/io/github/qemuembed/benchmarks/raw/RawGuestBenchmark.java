@@ -18,10 +18,10 @@ import io.github.qemuembed.testsupport.console.GuestConsole;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 
 /**
- * Scenarios {@code guest-boot} and {@code guest-shutdown} on raw QEMU: the test guest under TCG with
- * the machine qemu-embed gives it (q35, 128 MiB, one vCPU, ACPI, direct kernel boot), its console
- * on QEMU's stdio. Boot: exec until the ready marker; shutdown: {@code system_powerdown} until QEMU
- * has exited and been reaped.
+ * Scenarios {@code guest-boot} and {@code guest-shutdown} on raw QEMU: the test guest
+ * under TCG with the machine qemu-embed gives it (q35, 128 MiB, one vCPU, ACPI, direct
+ * kernel boot), its console on QEMU's stdio. Boot: exec until the ready marker; shutdown:
+ * {@code system_powerdown} until QEMU has exited and been reaped.
  */
 public final class RawGuestBenchmark implements Benchmark {
 
@@ -68,8 +68,8 @@ public final class RawGuestBenchmark implements Benchmark {
 				long stop = System.nanoTime();
 				vm.qmp().execute("{\"execute\":\"system_powerdown\"}");
 				if (!vm.process().waitFor(BOOT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-					throw new IllegalStateException("The guest did not power off within " + BOOT_TIMEOUT + ": "
-							+ console.tail(10));
+					throw new IllegalStateException(
+							"The guest did not power off within " + BOOT_TIMEOUT + ": " + console.tail(10));
 				}
 				shutdown.add((System.nanoTime() - stop) / 1_000_000.0);
 			}

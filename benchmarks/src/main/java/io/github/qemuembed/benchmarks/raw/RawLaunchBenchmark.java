@@ -13,8 +13,9 @@ import io.github.qemuembed.benchmarks.Samples;
 import io.github.qemuembed.benchmarks.Systems;
 
 /**
- * Scenario {@code launch} on raw QEMU: exec, monitor connect, {@code qmp_capabilities}, {@code cont}
- * reply. Besides the total it reports each phase, which is where launch time goes.
+ * Scenario {@code launch} on raw QEMU: exec, monitor connect, {@code qmp_capabilities},
+ * {@code cont} reply. Besides the total it reports each phase, which is where launch time
+ * goes.
  */
 public final class RawLaunchBenchmark implements Benchmark {
 

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 import io.github.qemuembed.benchmarks.Recorder;
 
 /**
- * A QEMU process started by hand, the way the floor is measured: exec, connect to the monitor,
- * {@code qmp_capabilities}, {@code cont}. Closing kills it with SIGKILL and reaps it.
+ * A QEMU process started by hand, the way the floor is measured: exec, connect to the
+ * monitor, {@code qmp_capabilities}, {@code cont}. Closing kills it with SIGKILL and
+ * reaps it.
  */
 public final class RawQemu implements AutoCloseable {
 
@@ -25,14 +26,18 @@ public final class RawQemu implements AutoCloseable {
 		this.qmp = qmp;
 	}
 
-	/** The guest-less machine every system is measured with: q35, 64 MiB, no devices, paused. */
+	/**
+	 * The guest-less machine every system is measured with: q35, 64 MiB, no devices,
+	 * paused.
+	 */
 	public static List<String> guestlessArgv(Path emulator, String accel, Path monitor) {
 		return guestlessArgv(emulator, accel, monitor, null);
 	}
 
 	/**
-	 * The guest-less machine with a firmware image instead of SeaBIOS (the halting firmware of the
-	 * many-VM scenarios), or SeaBIOS when {@code firmware} is {@code null}.
+	 * The guest-less machine with a firmware image instead of SeaBIOS (the halting
+	 * firmware of the many-VM scenarios), or SeaBIOS when {@code firmware} is
+	 * {@code null}.
 	 */
 	public static List<String> guestlessArgv(Path emulator, String accel, Path monitor, Path firmware) {
 		List<String> argv = new ArrayList<>(List.of(emulator.toString(), "-S", "-nodefaults", "-no-user-config",
@@ -45,9 +50,10 @@ public final class RawQemu implements AutoCloseable {
 	}
 
 	/**
-	 * Starts QEMU and brings it to running, recording each phase in milliseconds: {@code exec}
-	 * (until the JVM has forked and exec'd), {@code monitor} (until the socket accepts),
-	 * {@code greeting}, {@code capabilities}, {@code cont}, and {@code time} for the whole.
+	 * Starts QEMU and brings it to running, recording each phase in milliseconds:
+	 * {@code exec} (until the JVM has forked and exec'd), {@code monitor} (until the
+	 * socket accepts), {@code greeting}, {@code capabilities}, {@code cont}, and
+	 * {@code time} for the whole.
 	 */
 	public static RawQemu launch(List<String> argv, Path monitor, Path log, Recorder recorder) throws IOException {
 		return launch(new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()), monitor,
@@ -55,8 +61,9 @@ public final class RawQemu implements AutoCloseable {
 	}
 
 	/**
-	 * Starts QEMU with stdin and stdout as pipes (for {@code -serial stdio}: the guest's console) and
-	 * stderr appended to {@code log}, and brings it to running like {@link #launch(List, Path, Path, Recorder)}.
+	 * Starts QEMU with stdin and stdout as pipes (for {@code -serial stdio}: the guest's
+	 * console) and stderr appended to {@code log}, and brings it to running like
+	 * {@link #launch(List, Path, Path, Recorder)}.
 	 */
 	public static RawQemu launchWithConsole(List<String> argv, Path monitor, Path log, Recorder recorder)
 			throws IOException {

@@ -13,9 +13,10 @@ import jnr.unixsocket.UnixSocketAddress;
 import jnr.unixsocket.UnixSocketChannel;
 
 /**
- * The least a program must do to talk QMP: JSON lines over a UNIX socket, one command at a time,
- * replies recognised by their first key. No ids, no event dispatch, no JSON parsing: this is the
- * floor the driver's QMP client is compared against, not a client to build on.
+ * The least a program must do to talk QMP: JSON lines over a UNIX socket, one command at
+ * a time, replies recognised by their first key. No ids, no event dispatch, no JSON
+ * parsing: this is the floor the driver's QMP client is compared against, not a client to
+ * build on.
  */
 public final class RawQmp implements Closeable {
 
@@ -31,8 +32,8 @@ public final class RawQmp implements Closeable {
 	}
 
 	/**
-	 * Connects once QEMU has created its monitor socket; polls every 0.5 ms because QEMU creates the
-	 * socket some time after exec and says nothing when it has.
+	 * Connects once QEMU has created its monitor socket; polls every 0.5 ms because QEMU
+	 * creates the socket some time after exec and says nothing when it has.
 	 */
 	public static RawQmp connect(Path socket, Process qemu, long timeoutMillis) throws IOException {
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);

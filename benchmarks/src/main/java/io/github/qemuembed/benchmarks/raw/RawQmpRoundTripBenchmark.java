@@ -15,8 +15,8 @@ import io.github.qemuembed.benchmarks.Samples;
 import io.github.qemuembed.benchmarks.Systems;
 
 /**
- * Scenario {@code qmp-rtt} on raw QEMU: {@code query-status} round trips in microseconds, on one VM,
- * then on many VMs at once (one thread per VM, all calling together).
+ * Scenario {@code qmp-rtt} on raw QEMU: {@code query-status} round trips in microseconds,
+ * on one VM, then on many VMs at once (one thread per VM, all calling together).
  */
 public final class RawQmpRoundTripBenchmark implements Benchmark {
 
@@ -49,7 +49,8 @@ public final class RawQmpRoundTripBenchmark implements Benchmark {
 					return null;
 				});
 			}
-			// one VM alone first, then the others (a few at a time: the launch is not measured here)
+			// one VM alone first, then the others (a few at a time: the launch is not
+			// measured here)
 			launches.remove(0).call();
 			Samples one = calls(vms.get(0), context.settings().warmups() * 100, context.settings().qmpCalls());
 			Parallel.run(Math.min(4, launches.size()), launches);

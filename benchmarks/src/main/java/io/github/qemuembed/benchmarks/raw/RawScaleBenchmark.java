@@ -17,10 +17,10 @@ import io.github.qemuembed.benchmarks.Samples;
 import io.github.qemuembed.benchmarks.Systems;
 
 /**
- * Scenario {@code scale-N} on raw QEMU: N launches at once, one thread each, wall time until all
- * run; the live threads per VM once the launching threads are gone (the JDK's process reaper: the
- * floor for any Java program), and the resident memory of one QEMU, which bounds how many VMs fit
- * whatever drives them.
+ * Scenario {@code scale-N} on raw QEMU: N launches at once, one thread each, wall time
+ * until all run; the live threads per VM once the launching threads are gone (the JDK's
+ * process reaper: the floor for any Java program), and the resident memory of one QEMU,
+ * which bounds how many VMs fit whatever drives them.
  */
 public final class RawScaleBenchmark implements Benchmark {
 
@@ -56,7 +56,7 @@ public final class RawScaleBenchmark implements Benchmark {
 					Path monitor = dir.resolve("m" + i + ".sock");
 					Path log = dir.resolve("q" + i + ".log");
 					List<String> argv = RawQemu.guestlessArgv(context.emulator(), context.machine().accel(), monitor,
-						context.haltFirmware());
+							context.haltFirmware());
 					tasks.add(() -> {
 						started.add(RawQemu.launch(argv, monitor, log, Recorder.discarding()));
 						return null;

@@ -23,8 +23,8 @@ import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.QemuDriver;
 
 /**
- * Scenario {@code actuator}: latency of {@code GET /actuator/qemu} and {@code GET /actuator/health}
- * over HTTP, with many defined domains of which half run.
+ * Scenario {@code actuator}: latency of {@code GET /actuator/qemu} and
+ * {@code GET /actuator/health} over HTTP, with many defined domains of which half run.
  */
 public final class ActuatorBenchmark implements Benchmark {
 
@@ -78,8 +78,8 @@ public final class ActuatorBenchmark implements Benchmark {
 			HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
 			double millis = (System.nanoTime() - start) / 1_000_000.0;
 			if (response.statusCode() != 200) {
-				throw new IllegalStateException("GET " + url + " answered " + response.statusCode() + ": "
-						+ response.body());
+				throw new IllegalStateException(
+						"GET " + url + " answered " + response.statusCode() + ": " + response.body());
 			}
 			if (i >= warmups) {
 				samples.add(millis);

@@ -13,14 +13,18 @@ import org.springframework.context.annotation.Configuration;
 import io.github.qemuembed.benchmarks.BenchmarkContext;
 
 /**
- * The Spring Boot application of the Spring scenarios: nothing but auto-configuration, so that
- * what is measured is the starter (driver bean, lifecycle, Actuator parts) as a user gets it.
+ * The Spring Boot application of the Spring scenarios: nothing but auto-configuration, so
+ * that what is measured is the starter (driver bean, lifecycle, Actuator parts) as a user
+ * gets it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 public class BenchmarkApplication {
 
-	/** Starts the application on {@code root} with the harness's emulator and accelerator, plus {@code extra}. */
+	/**
+	 * Starts the application on {@code root} with the harness's emulator and accelerator,
+	 * plus {@code extra}.
+	 */
 	static ConfigurableApplicationContext run(BenchmarkContext context, Path root, WebApplicationType web,
 			Map<String, Object> extra) {
 		Map<String, Object> properties = new LinkedHashMap<>();

@@ -29,14 +29,16 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Scenario {@code console}: the browser console (qemu-embed-console) in a Spring Boot application
- * with the test guest (TCG).
+ * Scenario {@code console}: the browser console (qemu-embed-console) in a Spring Boot
+ * application with the test guest (TCG).
  * <ul>
- * <li>{@code keystroke-echo}: one keystroke sent on the console's WebSocket until its echo comes back
- * on it: WebSocket, server, QEMU's serial line, the guest's shell echoing, and back (the browser's
- * rendering is not included). The guest's shell echoes here ({@code stty echo} in its profile; the
- * test guest's own profile turns echo off).</li>
- * <li>{@code page-weight}: bytes of a domain's page (HTML) and of every script and style it loads.</li>
+ * <li>{@code keystroke-echo}: one keystroke sent on the console's WebSocket until its
+ * echo comes back on it: WebSocket, server, QEMU's serial line, the guest's shell
+ * echoing, and back (the browser's rendering is not included). The guest's shell echoes
+ * here ({@code stty echo} in its profile; the test guest's own profile turns echo
+ * off).</li>
+ * <li>{@code page-weight}: bytes of a domain's page (HTML) and of every script and style
+ * it loads.</li>
  * </ul>
  * As many keystrokes as the profile's QMP calls.
  */
@@ -64,16 +66,18 @@ public final class ConsoleBenchmark implements Benchmark {
 	@Override
 	public List<Row> run(BenchmarkContext context) throws Exception {
 		TestGuest guest = TestGuest.builder().file("/root/.profile", 0644, "stty echo\n").build();
-		// type='qemu': TCG, as in the other guest scenarios (a Linux guest hangs under nested KVM)
+		// type='qemu': TCG, as in the other guest scenarios (a Linux guest hangs under
+		// nested KVM)
 		String xml = guest.domain("console").type("qemu").memoryMiB(128).toXml();
 		ConfigurableApplicationContext application = BenchmarkApplication.run(context, context.newDirectory("qeec"),
 				WebApplicationType.SERVLET,
 				Map.of("qemu.embed.console.enabled", "true", "qemu.embed.shutdown.mode", "destroy",
 						"qemu.embed.domains.console.inline-xml", xml, "qemu.embed.domains.console.autostart", "true",
-						// the benchmark's WebSocket has no login: the anonymous caller, allowed this console only
-						"qemu.embed.access.rules[0].principals", "anonymous",
-						"qemu.embed.access.rules[0].permissions", "domain.open_device",
-						"qemu.embed.access.rules[0].domains", "console", "server.address", "127.0.0.1"));
+						// the benchmark's WebSocket has no login: the anonymous caller,
+						// allowed this console only
+						"qemu.embed.access.rules[0].principals", "anonymous", "qemu.embed.access.rules[0].permissions",
+						"domain.open_device", "qemu.embed.access.rules[0].domains", "console", "server.address",
+						"127.0.0.1"));
 		try {
 			String base = "http://localhost:" + application.getEnvironment().getProperty("local.server.port");
 			HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -207,13 +211,14 @@ public final class ConsoleBenchmark implements Benchmark {
 			long deadline = System.nanoTime() + TIMEOUT.toNanos();
 			while (!condition.getAsBoolean()) {
 				if (this.refusal != null) {
-					throw new IllegalStateException("The console ended while waiting for " + what + ": " + this.refusal);
+					throw new IllegalStateException(
+							"The console ended while waiting for " + what + ": " + this.refusal);
 				}
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					int length = this.text.length();
-					throw new IllegalStateException("No " + what + " from the console within " + TIMEOUT + "; it ends with: "
-							+ this.text.substring(Math.max(0, length - 300)));
+					throw new IllegalStateException("No " + what + " from the console within " + TIMEOUT
+							+ "; it ends with: " + this.text.substring(Math.max(0, length - 300)));
 				}
 				wait(Math.max(1, left / 1_000_000));
 			}

@@ -19,11 +19,12 @@ import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.QemuDriver;
 
 /**
- * Scenario {@code context-close}: closing a Spring application context whose driver runs N VMs,
- * until the close returns and every QEMU process is gone; once with {@code shutdown.mode=destroy},
- * once with {@code graceful}. The guest-less VMs have no ACPI and ignore the power button, so
- * {@code graceful} is the worst case: every VM is forced off when the timeout runs out. The target
- * is the timeout + 1 s, reported as {@code graceful-target}.
+ * Scenario {@code context-close}: closing a Spring application context whose driver runs
+ * N VMs, until the close returns and every QEMU process is gone; once with
+ * {@code shutdown.mode=destroy}, once with {@code graceful}. The guest-less VMs have no
+ * ACPI and ignore the power button, so {@code graceful} is the worst case: every VM is
+ * forced off when the timeout runs out. The target is the timeout + 1 s, reported as
+ * {@code graceful-target}.
  */
 public final class ContextCloseBenchmark implements Benchmark {
 

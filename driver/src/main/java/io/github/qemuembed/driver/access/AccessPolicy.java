@@ -1,15 +1,19 @@
 package io.github.qemuembed.driver.access;
 
 /**
- * Decides whether an operation may proceed, like libvirt's access manager. The driver asks it before
- * every public operation; a driver cannot be opened without one (there is no silent allow-all).
+ * Decides whether an operation may proceed, like libvirt's access manager. The driver
+ * asks it before every public operation; a driver cannot be opened without one (there is
+ * no silent allow-all).
  */
 @FunctionalInterface
 public interface AccessPolicy {
 
 	boolean isAllowed(AccessRequest request);
 
-	/** A policy that allows everything: for applications that own all their VMs and have no principals. */
+	/**
+	 * A policy that allows everything: for applications that own all their VMs and have
+	 * no principals.
+	 */
 	static AccessPolicy allowAll() {
 		return NamedPolicy.ALLOW_ALL;
 	}

@@ -5,9 +5,9 @@ import java.util.Optional;
 
 /**
  * One access check: the permission asked for, the domain it is about (empty for
- * {@code connect.*} and {@code secret.*} permissions), the secret's UUID for secret permissions, and
- * the caller (empty for the application's own calls; {@link Caller#ANONYMOUS} for an unauthenticated
- * caller from outside the application).
+ * {@code connect.*} and {@code secret.*} permissions), the secret's UUID for secret
+ * permissions, and the caller (empty for the application's own calls;
+ * {@link Caller#ANONYMOUS} for an unauthenticated caller from outside the application).
  */
 public record AccessRequest(Permission permission, Optional<DomainIdentity> domain, Optional<String> objectName,
 		Optional<Caller> caller) {
@@ -34,9 +34,10 @@ public record AccessRequest(Permission permission, Optional<DomainIdentity> doma
 
 	/** A short description for messages: {@code domain.start on domain 'web'}. */
 	public String describe() {
-		return this.permission.libvirtName() + this.objectName.map((n) -> " on " + this.permission.object() + " '" + n + "'")
-			.orElse("") + this.caller.map((c) -> c.anonymous() ? " for an anonymous caller" : " for '" + c.name() + "'")
-			.orElse("");
+		return this.permission.libvirtName()
+				+ this.objectName.map((n) -> " on " + this.permission.object() + " '" + n + "'").orElse("")
+				+ this.caller.map((c) -> c.anonymous() ? " for an anonymous caller" : " for '" + c.name() + "'")
+					.orElse("");
 	}
 
 }

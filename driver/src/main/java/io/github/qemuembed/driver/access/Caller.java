@@ -5,10 +5,10 @@ import java.util.Set;
 
 /**
  * Who is calling: a principal name and its authorities (roles are authorities too, e.g.
- * {@code ROLE_ADMIN}), or {@link #ANONYMOUS}, a caller from outside the application that nobody
- * authenticated (a web request without a principal). The application's own calls have no caller at
- * all. An anonymous caller is never confused with a principal of the same name: policies ask
- * {@link #anonymous()}.
+ * {@code ROLE_ADMIN}), or {@link #ANONYMOUS}, a caller from outside the application that
+ * nobody authenticated (a web request without a principal). The application's own calls
+ * have no caller at all. An anonymous caller is never confused with a principal of the
+ * same name: policies ask {@link #anonymous()}.
  */
 public record Caller(String name, Set<String> authorities, boolean anonymous) {
 
@@ -19,7 +19,8 @@ public record Caller(String name, Set<String> authorities, boolean anonymous) {
 		Objects.requireNonNull(name, "name");
 		authorities = Set.copyOf(authorities);
 		if (anonymous && !authorities.isEmpty()) {
-			// authorities are what an authentication grants; an unauthenticated caller has none
+			// authorities are what an authentication grants; an unauthenticated caller
+			// has none
 			throw new IllegalArgumentException("An anonymous caller has no authorities");
 		}
 	}

@@ -5,8 +5,9 @@ import java.time.Duration;
 import io.github.qemuembed.driver.access.Permission;
 
 /**
- * What a {@link GuestAgent} needs from the domain it belongs to. The driver implements it; applications use
- * {@link io.github.qemuembed.driver.Domain#guest()} and do not implement this themselves.
+ * What a {@link GuestAgent} needs from the domain it belongs to. The driver implements
+ * it; applications use {@link io.github.qemuembed.driver.Domain#guest()} and do not
+ * implement this themselves.
  */
 public interface AgentChannel {
 
@@ -17,9 +18,11 @@ public interface AgentChannel {
 	void check(Permission permission);
 
 	/**
-	 * The connection to the agent channel of the running domain, opened on first use and kept while it runs.
-	 * @throws io.github.qemuembed.driver.error.InvalidOperationException if the domain is not running or has no
-	 * {@code org.qemu.guest_agent.0} channel (the message says what to add to the XML)
+	 * The connection to the agent channel of the running domain, opened on first use and
+	 * kept while it runs.
+	 * @throws io.github.qemuembed.driver.error.InvalidOperationException if the domain is
+	 * not running or has no {@code org.qemu.guest_agent.0} channel (the message says what
+	 * to add to the XML)
 	 */
 	GuestAgentClient client();
 
@@ -27,10 +30,11 @@ public interface AgentChannel {
 	GuestAgentState state();
 
 	/**
-	 * Waits until the guest opens the channel, the domain stops, or {@code timeout} passes.
+	 * Waits until the guest opens the channel, the domain stops, or {@code timeout}
+	 * passes.
 	 * @return whether the channel is open
-	 * @throws io.github.qemuembed.driver.error.InvalidOperationException if the domain is not running, or stopped
-	 * while waiting
+	 * @throws io.github.qemuembed.driver.error.InvalidOperationException if the domain is
+	 * not running, or stopped while waiting
 	 */
 	boolean awaitConnected(Duration timeout);
 

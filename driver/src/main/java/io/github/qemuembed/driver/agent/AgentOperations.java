@@ -19,8 +19,9 @@ import io.github.qemuembed.driver.error.GuestAgentUnresponsiveException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@link GuestAgent} over an {@link AgentChannel}: the access check, then the agent command(s). A failure to get
- * an answer is reported with the domain's name and the channel's state, which usually tells why.
+ * {@link GuestAgent} over an {@link AgentChannel}: the access check, then the agent
+ * command(s). A failure to get an answer is reported with the domain's name and the
+ * channel's state, which usually tells why.
  */
 final class AgentOperations implements GuestAgent {
 
@@ -59,8 +60,8 @@ final class AgentOperations implements GuestAgent {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		if (!this.channel.awaitConnected(timeout)) {
 			throw new GuestAgentUnresponsiveException("the guest of " + this.channel.describe()
-					+ " did not open the guest agent channel within " + timeout.toMillis()
-					+ " ms (channel " + describeState() + "): is qemu-guest-agent installed and started in the guest?");
+					+ " did not open the guest agent channel within " + timeout.toMillis() + " ms (channel "
+					+ describeState() + "): is qemu-guest-agent installed and started in the guest?");
 		}
 		Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofMillis(1).toNanos()));
 		run((client) -> {
@@ -160,8 +161,8 @@ final class AgentOperations implements GuestAgent {
 				addresses.add(new GuestNetworkInterface.IpAddress(address.path("ip-address-type").asString(""),
 						address.path("ip-address").asString(""), address.path("prefix").asInt(0)));
 			}
-			interfaces.add(new GuestNetworkInterface(nic.path("name").asString(""),
-					text(nic, "hardware-address"), addresses));
+			interfaces.add(
+					new GuestNetworkInterface(nic.path("name").asString(""), text(nic, "hardware-address"), addresses));
 		}
 		return List.copyOf(interfaces);
 	}
@@ -208,7 +209,10 @@ final class AgentOperations implements GuestAgent {
 		return run((client) -> client.call(command, arguments, this.timeout));
 	}
 
-	/** Runs agent calls on the domain's client; says which domain, and the channel state, when none answers. */
+	/**
+	 * Runs agent calls on the domain's client; says which domain, and the channel state,
+	 * when none answers.
+	 */
 	private <T> T run(Function<GuestAgentClient, T> calls) {
 		try {
 			return calls.apply(this.channel.client());

@@ -14,9 +14,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One {@code guest-exec}: start, poll {@code guest-exec-status} until it exits, kill it when its time is up. The
- * agent has no way to wait for a process, so polling is the protocol; the pause between polls grows from a few
- * milliseconds (short commands answer fast) to a quarter second (long ones do not flood the channel).
+ * One {@code guest-exec}: start, poll {@code guest-exec-status} until it exits, kill it
+ * when its time is up. The agent has no way to wait for a process, so polling is the
+ * protocol; the pause between polls grows from a few milliseconds (short commands answer
+ * fast) to a quarter second (long ones do not flood the channel).
  */
 final class ExecRunner {
 
@@ -50,9 +51,11 @@ final class ExecRunner {
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0) {
 				killAndReap(pid);
-				throw new GuestExecTimeoutException("'" + exec.path() + "' (pid " + pid + ") in the guest of "
-						+ this.where + " ran longer than its timeout of " + exec.timeout().toMillis()
-						+ " ms and was killed; give it a longer GuestExec.timeout(...) if it needs the time", pid);
+				throw new GuestExecTimeoutException(
+						"'" + exec.path() + "' (pid " + pid + ") in the guest of " + this.where
+								+ " ran longer than its timeout of " + exec.timeout().toMillis()
+								+ " ms and was killed; give it a longer GuestExec.timeout(...) if it needs the time",
+						pid);
 			}
 			pause(Math.min(pause, Math.max(1, remaining / 1_000_000)));
 			pause = Math.min(pause * 2, LONGEST_PAUSE_MILLIS);
@@ -87,8 +90,8 @@ final class ExecRunner {
 	}
 
 	/**
-	 * SIGKILL through a second guest-exec, then the status calls that let the agent reap both processes (qemu-ga
-	 * forgets a process only once its exit was reported).
+	 * SIGKILL through a second guest-exec, then the status calls that let the agent reap
+	 * both processes (qemu-ga forgets a process only once its exit was reported).
 	 */
 	private void killAndReap(long pid) {
 		ObjectNode arguments = JSON.createObjectNode().put("path", "/bin/sh");
@@ -104,9 +107,9 @@ final class ExecRunner {
 		long pause = FIRST_PAUSE_MILLIS;
 		while (!status(pid).path("exited").asBoolean(false)) {
 			if (System.nanoTime() > deadline) {
-				throw new GuestAgentException("guest-exec-status", "GenericError", "process " + pid
-						+ " in the guest of " + this.where + " did not end within " + this.callTimeout.toMillis()
-						+ " ms of being killed");
+				throw new GuestAgentException("guest-exec-status", "GenericError",
+						"process " + pid + " in the guest of " + this.where + " did not end within "
+								+ this.callTimeout.toMillis() + " ms of being killed");
 			}
 			pause(pause);
 			pause = Math.min(pause * 2, LONGEST_PAUSE_MILLIS);

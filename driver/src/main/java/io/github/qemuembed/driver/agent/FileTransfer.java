@@ -15,13 +15,17 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Copies a file into or out of the guest through {@code guest-file-open/read/write/close}, one chunk per call, so
- * that neither side holds more than a chunk (and its base64 form) in memory. The guest file handle is always
- * closed, also when the copy fails.
+ * Copies a file into or out of the guest through
+ * {@code guest-file-open/read/write/close}, one chunk per call, so that neither side
+ * holds more than a chunk (and its base64 form) in memory. The guest file handle is
+ * always closed, also when the copy fails.
  */
 final class FileTransfer {
 
-	/** Bytes per agent call: large enough that a few MiB take a few dozen round trips, small enough to stay cheap. */
+	/**
+	 * Bytes per agent call: large enough that a few MiB take a few dozen round trips,
+	 * small enough to stay cheap.
+	 */
 	static final int CHUNK_BYTES = 256 * 1024;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -106,12 +110,13 @@ final class FileTransfer {
 	private void write(long handle, byte[] chunk, int count, String guestPath) {
 		int offset = 0;
 		while (offset < count) {
-			ObjectNode arguments = JSON.createObjectNode().put("handle", handle)
+			ObjectNode arguments = JSON.createObjectNode()
+				.put("handle", handle)
 				.put("buf-b64", Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(chunk, offset, count)));
 			int written = this.client.call("guest-file-write", arguments, this.timeout).path("count").asInt(-1);
 			if (written <= 0) {
-				throw new GuestAgentProtocolException("guest-file-write wrote nothing to " + guestPath
-						+ " (is the guest file system full?)");
+				throw new GuestAgentProtocolException(
+						"guest-file-write wrote nothing to " + guestPath + " (is the guest file system full?)");
 			}
 			offset += written;
 		}

@@ -1,6 +1,9 @@
 package io.github.qemuembed.driver.agent;
 
-/** What {@code guest-fsfreeze-status} reports: whether the guest's file systems are frozen. */
+/**
+ * What {@code guest-fsfreeze-status} reports: whether the guest's file systems are
+ * frozen.
+ */
 public enum FsFreezeState {
 
 	THAWED,

@@ -25,32 +25,41 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The QEMU guest agent's wire protocol over one connection to the host side of the agent's virtio-serial channel.
+ * The QEMU guest agent's wire protocol over one connection to the host side of the
+ * agent's virtio-serial channel.
  * <p>
- * <b>Protocol.</b> The agent speaks QMP-style JSON ({@code {"execute": ..., "arguments": ...}}, answered by
- * {@code {"return": ...}} or {@code {"error": {"class": ..., "desc": ...}}}), without a greeting, without ids and
- * without events. Because the channel outlives the agent (the guest may start, stop or restart {@code qemu-ga}
- * at any time, and bytes written while no agent reads wait in the channel), a reply cannot be trusted to belong to
- * the last request. Before the first call, and again after any call that failed to get a proper answer, the client
- * therefore resynchronises with {@code guest-sync-delimited}: it sends the byte {@code 0xFF} (which makes the
- * agent drop any half-read request) and a sync request with a random id, discards everything it receives up to
- * the agent's own {@code 0xFF}, and then drops replies until one carries that id. Only then does it send commands.
+ * <b>Protocol.</b> The agent speaks QMP-style JSON ({@code {"execute": ..., "arguments":
+ * ...}}, answered by {@code {"return": ...}} or {@code {"error": {"class": ..., "desc":
+ * ...}}}), without a greeting, without ids and without events. Because the channel
+ * outlives the agent (the guest may start, stop or restart {@code qemu-ga} at any time,
+ * and bytes written while no agent reads wait in the channel), a reply cannot be trusted
+ * to belong to the last request. Before the first call, and again after any call that
+ * failed to get a proper answer, the client therefore resynchronises with
+ * {@code guest-sync-delimited}: it sends the byte {@code 0xFF} (which makes the agent
+ * drop any half-read request) and a sync request with a random id, discards everything it
+ * receives up to the agent's own {@code 0xFF}, and then drops replies until one carries
+ * that id. Only then does it send commands.
  * <p>
  * <b>Timeouts.</b> Every call has one; when it passes, the call fails with
- * {@link GuestAgentUnresponsiveException} and the next call resynchronises, so a late reply is never taken for
- * another call's. An error reply fails the call with {@link GuestAgentException} carrying the agent's class and
- * description. A lost connection fails the pending call with {@link GuestAgentUnresponsiveException}.
+ * {@link GuestAgentUnresponsiveException} and the next call resynchronises, so a late
+ * reply is never taken for another call's. An error reply fails the call with
+ * {@link GuestAgentException} carrying the agent's class and description. A lost
+ * connection fails the pending call with {@link GuestAgentUnresponsiveException}.
  * <p>
- * <b>Threads.</b> Calls are made one at a time (the agent answers in order); the bytes are read by the shared QMP
- * I/O thread ({@link UnixSocketTransport}), so a connection costs no thread of its own. Command arguments are
- * never logged (they carry file contents and command lines).
+ * <b>Threads.</b> Calls are made one at a time (the agent answers in order); the bytes
+ * are read by the shared QMP I/O thread ({@link UnixSocketTransport}), so a connection
+ * costs no thread of its own. Command arguments are never logged (they carry file
+ * contents and command lines).
  */
 public final class GuestAgentClient implements AutoCloseable {
 
 	/** The delimiter of {@code guest-sync-delimited}, in both directions. */
 	static final byte DELIMITER = (byte) 0xFF;
 
-	/** The largest reply accepted: a file chunk or exec output, base64-encoded, fits many times over. */
+	/**
+	 * The largest reply accepted: a file chunk or exec output, base64-encoded, fits many
+	 * times over.
+	 */
 	static final int MAX_REPLY_BYTES = 64 * 1024 * 1024;
 
 	private static final System.Logger logger = System.getLogger(GuestAgentClient.class.getName());
@@ -61,7 +70,10 @@ public final class GuestAgentClient implements AutoCloseable {
 
 	private final String description;
 
-	/** Held for a whole call (sync included): the agent answers in order, one request at a time. */
+	/**
+	 * Held for a whole call (sync included): the agent answers in order, one request at a
+	 * time.
+	 */
 	private final ReentrantLock calls = new ReentrantLock();
 
 	/** Guarded by {@link #calls}. */
@@ -87,9 +99,11 @@ public final class GuestAgentClient implements AutoCloseable {
 	}
 
 	/**
-	 * Connects to the UNIX socket of an agent channel ({@code <channel type='unix'>}, which QEMU serves). Does
-	 * not talk to the agent yet: an absent agent shows at the first call.
-	 * @throws GuestAgentUnresponsiveException if the socket does not accept a connection within {@code timeout}
+	 * Connects to the UNIX socket of an agent channel ({@code <channel type='unix'>},
+	 * which QEMU serves). Does not talk to the agent yet: an absent agent shows at the
+	 * first call.
+	 * @throws GuestAgentUnresponsiveException if the socket does not accept a connection
+	 * within {@code timeout}
 	 */
 	public static GuestAgentClient connect(Path socket, Duration timeout) {
 		Objects.requireNonNull(socket, "socket");
@@ -104,14 +118,20 @@ public final class GuestAgentClient implements AutoCloseable {
 		return over(transport, socket.toString());
 	}
 
-	/** Runs the protocol over a transport of the caller's choosing; the client owns it from now on. */
+	/**
+	 * Runs the protocol over a transport of the caller's choosing; the client owns it
+	 * from now on.
+	 */
 	public static GuestAgentClient over(QmpTransport transport, String description) {
 		GuestAgentClient client = new GuestAgentClient(Objects.requireNonNull(transport, "transport"), description);
 		transport.start(client.new Receiver());
 		return client;
 	}
 
-	/** Whether the connection is still open (it ends when QEMU exits or {@link #close()} is called). */
+	/**
+	 * Whether the connection is still open (it ends when QEMU exits or {@link #close()}
+	 * is called).
+	 */
 	public boolean isOpen() {
 		synchronized (this.lock) {
 			return this.closed == null;
@@ -119,7 +139,8 @@ public final class GuestAgentClient implements AutoCloseable {
 	}
 
 	/**
-	 * Resynchronises with the agent now ({@code guest-sync-delimited}), whether or not the last call went well.
+	 * Resynchronises with the agent now ({@code guest-sync-delimited}), whether or not
+	 * the last call went well.
 	 * @throws GuestAgentUnresponsiveException if no agent answered within {@code timeout}
 	 */
 	public void sync(Duration timeout) {
@@ -135,11 +156,13 @@ public final class GuestAgentClient implements AutoCloseable {
 	}
 
 	/**
-	 * Executes an agent command and returns its {@code return} member (an empty object when the agent returned
-	 * nothing). Resynchronises first if needed; {@code timeout} covers that and the wait for the reply.
+	 * Executes an agent command and returns its {@code return} member (an empty object
+	 * when the agent returned nothing). Resynchronises first if needed; {@code timeout}
+	 * covers that and the wait for the reply.
 	 * @param arguments the {@code arguments} object, or {@code null}
 	 * @throws GuestAgentException for an error reply (the agent's class and description)
-	 * @throws GuestAgentUnresponsiveException if no agent answered in time or the connection ended
+	 * @throws GuestAgentUnresponsiveException if no agent answered in time or the
+	 * connection ended
 	 * @throws GuestAgentProtocolException if the reply was not the agent's protocol
 	 */
 	public JsonNode call(String command, ObjectNode arguments, Duration timeout) {
@@ -167,10 +190,13 @@ public final class GuestAgentClient implements AutoCloseable {
 	}
 
 	/**
-	 * Sends a command the agent does not answer when it succeeds ({@code guest-shutdown}), after resynchronising.
-	 * @return a future that fails with {@link GuestAgentException} if the agent answers with an error after all;
-	 * it never completes otherwise (until the next call replaces it)
-	 * @throws GuestAgentUnresponsiveException if the agent did not answer the resynchronisation in time
+	 * Sends a command the agent does not answer when it succeeds
+	 * ({@code guest-shutdown}), after resynchronising.
+	 * @return a future that fails with {@link GuestAgentException} if the agent answers
+	 * with an error after all; it never completes otherwise (until the next call replaces
+	 * it)
+	 * @throws GuestAgentUnresponsiveException if the agent did not answer the
+	 * resynchronisation in time
 	 */
 	public CompletableFuture<JsonNode> send(String command, ObjectNode arguments, Duration timeout) {
 		Objects.requireNonNull(command, "command");
@@ -183,7 +209,8 @@ public final class GuestAgentClient implements AutoCloseable {
 			CompletableFuture<JsonNode> outcome = answer.thenApply((node) -> result(command, node));
 			expect(new Expectation(command, 0, answer));
 			this.transport.send(encode(command, arguments, false), -1);
-			// a reply can only be an error or a success out of turn: either way, the next call syncs again
+			// a reply can only be an error or a success out of turn: either way, the next
+			// call syncs again
 			this.synced = false;
 			return outcome;
 		}
@@ -192,7 +219,9 @@ public final class GuestAgentClient implements AutoCloseable {
 		}
 	}
 
-	/** Closes the connection; a pending call fails. Idempotent. Does not affect the agent. */
+	/**
+	 * Closes the connection; a pending call fails. Idempotent. Does not affect the agent.
+	 */
 	@Override
 	public void close() {
 		fail(new GuestAgentUnresponsiveException("the guest agent client for " + this.description + " was closed"));
@@ -210,7 +239,8 @@ public final class GuestAgentClient implements AutoCloseable {
 		long id = ThreadLocalRandom.current().nextLong(1, 1L << 53);
 		CompletableFuture<JsonNode> reply = new CompletableFuture<>();
 		synchronized (this.lock) {
-			// everything before the agent's delimiter is from before this sync: stale replies, half lines
+			// everything before the agent's delimiter is from before this sync: stale
+			// replies, half lines
 			this.discarding = true;
 		}
 		expect(new Expectation("guest-sync-delimited", id, reply));
@@ -246,14 +276,15 @@ public final class GuestAgentClient implements AutoCloseable {
 			return reply.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
-			throw new GuestAgentUnresponsiveException("the guest agent did not answer '" + command + "' within "
-					+ timeout.toMillis() + " ms on " + this.description
-					+ "; is qemu-guest-agent installed and running in the guest?", ex);
+			throw new GuestAgentUnresponsiveException(
+					"the guest agent did not answer '" + command + "' within " + timeout.toMillis() + " ms on "
+							+ this.description + "; is qemu-guest-agent installed and running in the guest?",
+					ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new GuestAgentUnresponsiveException("interrupted while waiting for the guest agent to answer '"
-					+ command + "'", ex);
+			throw new GuestAgentUnresponsiveException(
+					"interrupted while waiting for the guest agent to answer '" + command + "'", ex);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();
@@ -263,8 +294,8 @@ public final class GuestAgentClient implements AutoCloseable {
 			if (cause instanceof GuestAgentProtocolException protocol) {
 				throw new GuestAgentProtocolException(protocol.getMessage(), protocol);
 			}
-			throw new GuestAgentProtocolException("unexpected failure of guest agent command '" + command + "': "
-					+ cause, cause);
+			throw new GuestAgentProtocolException(
+					"unexpected failure of guest agent command '" + command + "': " + cause, cause);
 		}
 	}
 
@@ -285,9 +316,9 @@ public final class GuestAgentClient implements AutoCloseable {
 	private void lockCalls(Duration timeout, String command) {
 		try {
 			if (!this.calls.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-				throw new GuestAgentUnresponsiveException("the guest agent on " + this.description
-						+ " is still busy with an earlier call; '" + command + "' waited " + timeout.toMillis()
-						+ " ms for its turn");
+				throw new GuestAgentUnresponsiveException(
+						"the guest agent on " + this.description + " is still busy with an earlier call; '" + command
+								+ "' waited " + timeout.toMillis() + " ms for its turn");
 			}
 		}
 		catch (InterruptedException ex) {
@@ -343,7 +374,8 @@ public final class GuestAgentClient implements AutoCloseable {
 				if (terminator == '\n' && !this.lineTooLong) {
 					deliver(this.line.toByteArray());
 				}
-				// a delimiter from the agent means it resynchronised: whatever came before it is void
+				// a delimiter from the agent means it resynchronised: whatever came
+				// before it is void
 				resetLine();
 			}
 		}
@@ -412,7 +444,8 @@ public final class GuestAgentClient implements AutoCloseable {
 			JsonNode value = message.get("return");
 			boolean ours = value != null && value.canConvertToLong() && value.asLong() == expected.syncId;
 			if (!ours && message.get("error") == null) {
-				// a reply to an earlier request (a stale sync or a command that timed out): not ours
+				// a reply to an earlier request (a stale sync or a command that timed
+				// out): not ours
 				return;
 			}
 		}
@@ -458,9 +491,10 @@ public final class GuestAgentClient implements AutoCloseable {
 
 		@Override
 		public void onClosed(Throwable cause) {
-			fail(new GuestAgentUnresponsiveException("the connection to the guest agent channel "
-					+ GuestAgentClient.this.description + " ended"
-					+ ((cause != null) ? ": " + cause.getMessage() : " (QEMU closed it or exited)"), cause));
+			fail(new GuestAgentUnresponsiveException(
+					"the connection to the guest agent channel " + GuestAgentClient.this.description + " ended"
+							+ ((cause != null) ? ": " + cause.getMessage() : " (QEMU closed it or exited)"),
+					cause));
 		}
 
 	}

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A command to run in the guest with {@link GuestAgent#exec}: no shell is involved (use {@code /bin/sh -c} for
- * one), the agent starts {@code path} with the arguments and environment given here.
- * <pre>{@code
+ * A command to run in the guest with {@link GuestAgent#exec}: no shell is involved (use
+ * {@code /bin/sh -c} for one), the agent starts {@code path} with the arguments and
+ * environment given here. <pre>{@code
  * GuestExecResult result = domain.guest().exec(GuestExec.of("/bin/sh", "-c", "echo $GREETING; cat")
  *     .env("GREETING", "hello")
  *     .stdin("from the host")
@@ -21,9 +21,11 @@ import java.util.Objects;
  *
  * @param path the program; without a slash, the agent looks it up in its own {@code PATH}
  * @param arguments its arguments (not including {@code argv[0]})
- * @param environment variables to set; when not empty, qemu-ga replaces its whole environment with these
+ * @param environment variables to set; when not empty, qemu-ga replaces its whole
+ * environment with these
  * @param stdin bytes written to standard input, which is then closed; empty for none
- * @param captureOutput whether standard output and error are captured (otherwise they are discarded)
+ * @param captureOutput whether standard output and error are captured (otherwise they are
+ * discarded)
  * @param timeout how long the command may run; then it is killed and exec throws
  * {@link io.github.qemuembed.driver.error.GuestExecTimeoutException}
  */
@@ -52,7 +54,9 @@ public record GuestExec(String path, List<String> arguments, Map<String, String>
 		}
 	}
 
-	/** {@code path} with these arguments, output captured, no input, the default timeout. */
+	/**
+	 * {@code path} with these arguments, output captured, no input, the default timeout.
+	 */
 	public static GuestExec of(String path, String... arguments) {
 		return new GuestExec(path, List.of(arguments), Map.of(), new byte[0], true, DEFAULT_TIMEOUT);
 	}
@@ -113,7 +117,8 @@ public record GuestExec(String path, List<String> arguments, Map<String, String>
 	@Override
 	public String toString() {
 		return "GuestExec[" + this.path + ", " + this.arguments.size() + " argument(s), env "
-				+ this.environment.keySet() + ", " + this.stdin.length + " bytes of input, timeout " + this.timeout + "]";
+				+ this.environment.keySet() + ", " + this.stdin.length + " bytes of input, timeout " + this.timeout
+				+ "]";
 	}
 
 }

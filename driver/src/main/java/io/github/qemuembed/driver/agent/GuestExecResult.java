@@ -11,7 +11,8 @@ import java.util.OptionalInt;
  * @param signal the signal that ended it, when it was killed
  * @param stdout what it wrote to standard output (empty unless output was captured)
  * @param stderr what it wrote to standard error (empty unless output was captured)
- * @param stdoutTruncated whether the agent cut standard output short (qemu-ga keeps at most 16 MiB)
+ * @param stdoutTruncated whether the agent cut standard output short (qemu-ga keeps at
+ * most 16 MiB)
  * @param stderrTruncated the same for standard error
  */
 public record GuestExecResult(long pid, OptionalInt exitCode, OptionalInt signal, byte[] stdout, byte[] stderr,

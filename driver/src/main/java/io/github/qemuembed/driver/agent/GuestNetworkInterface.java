@@ -18,6 +18,7 @@ public record GuestNetworkInterface(String name, Optional<String> hardwareAddres
 
 	/**
 	 * One address of an interface.
+	 *
 	 * @param type {@code ipv4} or {@code ipv6}
 	 * @param address the address, such as {@code 10.0.2.15}
 	 * @param prefix the prefix length, such as {@code 24}

@@ -3,8 +3,9 @@ package io.github.qemuembed.driver.agent;
 import java.util.Optional;
 
 /**
- * The guest's operating system, from {@code guest-get-osinfo} ({@code /etc/os-release} and {@code uname} on Linux).
- * Every member is optional: the agent leaves out what it cannot find.
+ * The guest's operating system, from {@code guest-get-osinfo} ({@code /etc/os-release}
+ * and {@code uname} on Linux). Every member is optional: the agent leaves out what it
+ * cannot find.
  *
  * @param id {@code ID} of os-release, such as {@code debian}
  * @param name {@code NAME}

@@ -30,20 +30,26 @@ import tools.jackson.core.JacksonException;
  * Probed capabilities kept on disk, one JSON file per emulator binary under the root's
  * {@code cache/qemu/capabilities/}, the way libvirt caches its QEMU capabilities.
  * <p>
- * A file is named after the binary and a hash of its absolute path, and holds the key it was probed for: the
- * path, the size and the modification time of the binary. A file whose key no longer matches (QEMU was upgraded,
- * or the binary touched), that cannot be read or parsed, or that has another format version is ignored: the
- * binary is probed again and the file replaced (written to a temporary file, forced to disk, renamed over the
- * old one, so a reader never sees half a file). A cache that cannot be written only costs the next open a probe.
+ * A file is named after the binary and a hash of its absolute path, and holds the key it
+ * was probed for: the path, the size and the modification time of the binary. A file
+ * whose key no longer matches (QEMU was upgraded, or the binary touched), that cannot be
+ * read or parsed, or that has another format version is ignored: the binary is probed
+ * again and the file replaced (written to a temporary file, forced to disk, renamed over
+ * the old one, so a reader never sees half a file). A cache that cannot be written only
+ * costs the next open a probe.
  * <p>
- * The accelerators handed out are the compiled-in ones that are usable now: {@code kvm} only while
- * {@code /dev/kvm} can be opened for reading and writing, checked on every {@link #get}.
+ * The accelerators handed out are the compiled-in ones that are usable now: {@code kvm}
+ * only while {@code /dev/kvm} can be opened for reading and writing, checked on every
+ * {@link #get}.
  */
 public final class CapabilityCache {
 
 	private static final System.Logger logger = System.getLogger(CapabilityCache.class.getName());
 
-	/** Bump when the file layout or the probe's meaning changes: older files are then re-probed. */
+	/**
+	 * Bump when the file layout or the probe's meaning changes: older files are then
+	 * re-probed.
+	 */
 	static final int FORMAT = 1;
 
 	private static final Path KVM_DEVICE = Path.of("/dev/kvm");
@@ -52,7 +58,10 @@ public final class CapabilityCache {
 
 	private final Prober prober;
 
-	/** A cache in {@code directory} (created when first written) that probes with {@link CapabilityProbe}. */
+	/**
+	 * A cache in {@code directory} (created when first written) that probes with
+	 * {@link CapabilityProbe}.
+	 */
 	public CapabilityCache(Path directory) {
 		this(directory, CapabilityProbe::probe);
 	}
@@ -63,8 +72,8 @@ public final class CapabilityCache {
 	}
 
 	/**
-	 * The capabilities of {@code emulator}, from {@code cacheDir} when cached for this very binary, else probed
-	 * (within {@code timeout}) and cached.
+	 * The capabilities of {@code emulator}, from {@code cacheDir} when cached for this
+	 * very binary, else probed (within {@code timeout}) and cached.
 	 * @param cacheDir the cache directory, normally {@code ROOT/cache/qemu/capabilities}
 	 * @param emulator the QEMU binary
 	 * @param timeout for a probe, should one be needed
@@ -90,7 +99,10 @@ public final class CapabilityCache {
 		return usableNow(capabilities);
 	}
 
-	/** The cache file for a binary: its file name (for people reading the directory) and a hash of its path. */
+	/**
+	 * The cache file for a binary: its file name (for people reading the directory) and a
+	 * hash of its path.
+	 */
 	Path fileFor(Path binary) {
 		String hash = HexFormat.of().formatHex(sha256(binary.toString())).substring(0, 16);
 		return this.directory.resolve(binary.getFileName() + "-" + hash + ".json");
@@ -105,8 +117,8 @@ public final class CapabilityCache {
 			return null;
 		}
 		catch (IOException | JacksonException ex) {
-			logger.log(Level.WARNING, "Ignoring unreadable capability cache " + file + " (it will be rewritten): "
-					+ ex.getMessage());
+			logger.log(Level.WARNING,
+					"Ignoring unreadable capability cache " + file + " (it will be rewritten): " + ex.getMessage());
 			return null;
 		}
 		try {
@@ -121,8 +133,8 @@ public final class CapabilityCache {
 			return fromJson(object(top.get("capabilities"), "capabilities"), Path.of(key.path));
 		}
 		catch (RuntimeException ex) {
-			logger.log(Level.WARNING, "Ignoring corrupt capability cache " + file + " (it will be rewritten): "
-					+ ex.getMessage());
+			logger.log(Level.WARNING,
+					"Ignoring corrupt capability cache " + file + " (it will be rewritten): " + ex.getMessage());
 			return null;
 		}
 	}
@@ -213,7 +225,9 @@ public final class CapabilityCache {
 				capabilities.objectTypes(), capabilities.cpuModels());
 	}
 
-	/** Whether this process may use KVM: {@code /dev/kvm} opens for reading and writing. */
+	/**
+	 * Whether this process may use KVM: {@code /dev/kvm} opens for reading and writing.
+	 */
 	static boolean kvmUsable() {
 		try (FileChannel channel = FileChannel.open(KVM_DEVICE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
 			return true;
@@ -240,7 +254,10 @@ public final class CapabilityCache {
 
 	}
 
-	/** What a cache entry was probed for: the binary's path, size and modification time (links followed). */
+	/**
+	 * What a cache entry was probed for: the binary's path, size and modification time
+	 * (links followed).
+	 */
 	private record Key(String path, long size, Instant modified) {
 
 		static Key of(Path binary) {

@@ -25,16 +25,19 @@ import io.github.qemuembed.driver.qmp.StreamTransport;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Asks an emulator binary what it supports: starts it without a guest or accelerator ({@code -machine none -S},
- * monitor on its standard streams), queries it over QMP and makes it quit. Takes some 100 ms with QEMU 7.2.
+ * Asks an emulator binary what it supports: starts it without a guest or accelerator
+ * ({@code -machine none -S}, monitor on its standard streams), queries it over QMP and
+ * makes it quit. Takes some 100 ms with QEMU 7.2.
  * <p>
- * What is probed: {@code query-version}; {@code query-machines} (names, aliases, the default);
- * {@code qom-list-types} for accelerators (types implementing {@code accel}: {@code kvm-accel} means KVM is
- * compiled in — {@code query-accels} only exists from QEMU 8 — backed up by {@code query-kvm}'s {@code present}),
- * {@code -device} types (implementing {@code device}) and {@code -object} types (implementing
- * {@code user-creatable}); {@code query-cpu-definitions}.
- * The accelerators reported are those compiled in; whether KVM is usable on this host is decided by
- * {@link CapabilityCache} each time capabilities are handed out, since it can change without the binary changing.
+ * What is probed: {@code query-version}; {@code query-machines} (names, aliases, the
+ * default); {@code qom-list-types} for accelerators (types implementing {@code accel}:
+ * {@code kvm-accel} means KVM is compiled in — {@code query-accels} only exists from QEMU
+ * 8 — backed up by {@code query-kvm}'s {@code present}), {@code -device} types
+ * (implementing {@code device}) and {@code -object} types (implementing
+ * {@code user-creatable}); {@code query-cpu-definitions}. The accelerators reported are
+ * those compiled in; whether KVM is usable on this host is decided by
+ * {@link CapabilityCache} each time capabilities are handed out, since it can change
+ * without the binary changing.
  */
 public final class CapabilityProbe {
 
@@ -49,9 +52,11 @@ public final class CapabilityProbe {
 	 * Probes {@code emulator}.
 	 * @param emulator the QEMU binary (see {@link EmulatorLocator})
 	 * @param timeout for the whole probe, start to exit
-	 * @return what the binary supports; {@link QemuCapabilities#accelerators()} lists the compiled-in ones
-	 * @throws EmulatorException if the binary cannot be started, is not a QEMU that speaks QMP, fails a query or
-	 * does not finish within the timeout; the message carries what it wrote to stderr
+	 * @return what the binary supports; {@link QemuCapabilities#accelerators()} lists the
+	 * compiled-in ones
+	 * @throws EmulatorException if the binary cannot be started, is not a QEMU that
+	 * speaks QMP, fails a query or does not finish within the timeout; the message
+	 * carries what it wrote to stderr
 	 */
 	public static QemuCapabilities probe(Path emulator, Duration timeout) {
 		long start = System.nanoTime();
@@ -65,8 +70,10 @@ public final class CapabilityProbe {
 			process = new ProcessBuilder(command(emulator)).redirectErrorStream(false).start();
 		}
 		catch (IOException ex) {
-			throw new EmulatorException("Cannot start the emulator " + emulator + " to probe it: " + ex.getMessage()
-					+ "; install the Debian package qemu-system-x86 or configure the path of a QEMU binary", ex);
+			throw new EmulatorException(
+					"Cannot start the emulator " + emulator + " to probe it: " + ex.getMessage()
+							+ "; install the Debian package qemu-system-x86 or configure the path of a QEMU binary",
+					ex);
 		}
 		try {
 			StreamTransport transport = new StreamTransport(process.getInputStream(), process.getOutputStream(),
@@ -85,8 +92,8 @@ public final class CapabilityProbe {
 			return capabilities;
 		}
 		catch (QmpException | OperationTimeoutException ex) {
-			throw new EmulatorException("Probing the emulator " + emulator + " failed: " + ex.getMessage()
-					+ stderrOf(process), ex);
+			throw new EmulatorException(
+					"Probing the emulator " + emulator + " failed: " + ex.getMessage() + stderrOf(process), ex);
 		}
 		finally {
 			if (process.isAlive()) {
@@ -134,7 +141,8 @@ public final class CapabilityProbe {
 				accelerators.add(type.substring(0, type.length() - "-accel".length()));
 			}
 		}
-		// query-kvm answers "present" for a binary built with KVM even when no accelerator runs; it backs up the
+		// query-kvm answers "present" for a binary built with KVM even when no
+		// accelerator runs; it backs up the
 		// type list in case a build names its accelerator types differently.
 		if (call(client, "query-kvm", null, deadline).path("present").asBoolean(false)) {
 			accelerators.add("kvm");
@@ -149,7 +157,8 @@ public final class CapabilityProbe {
 			}
 		}
 		catch (QmpException ex) {
-			// Some targets do not implement it (CommandNotFound); the list then stays empty.
+			// Some targets do not implement it (CommandNotFound); the list then stays
+			// empty.
 			logger.log(Level.DEBUG, () -> emulator + " cannot list CPU models: " + ex.getMessage());
 		}
 		return new QemuCapabilities(emulator, version, machineTypes, aliases, defaultMachine, accelerators, devices,
@@ -176,7 +185,8 @@ public final class CapabilityProbe {
 			client.execute("quit", null, remaining(deadline));
 		}
 		catch (QmpException ex) {
-			// QEMU may close the monitor before its reply to quit is read; it is exiting either way.
+			// QEMU may close the monitor before its reply to quit is read; it is exiting
+			// either way.
 			if (!QmpException.DISCONNECTED.equals(ex.errorClass())) {
 				throw ex;
 			}
@@ -200,8 +210,8 @@ public final class CapabilityProbe {
 	}
 
 	/**
-	 * What the emulator wrote to stderr, for the error message, if it exits by itself shortly (a hung one is
-	 * left to be killed: killing closes the streams).
+	 * What the emulator wrote to stderr, for the error message, if it exits by itself
+	 * shortly (a hung one is left to be killed: killing closes the streams).
 	 */
 	private static String stderrOf(Process process) {
 		try {

@@ -9,7 +9,8 @@ import java.util.Optional;
 import io.github.qemuembed.driver.error.EmulatorException;
 
 /**
- * Finds the QEMU binary: the configured one, checked, or {@value #DEFAULT_BINARY} on {@code PATH}.
+ * Finds the QEMU binary: the configured one, checked, or {@value #DEFAULT_BINARY} on
+ * {@code PATH}.
  */
 public final class EmulatorLocator {
 
@@ -26,23 +27,30 @@ public final class EmulatorLocator {
 		this(System.getenv("PATH"));
 	}
 
-	/** A locator that searches {@code searchPath} (entries separated by {@link File#pathSeparator}). */
+	/**
+	 * A locator that searches {@code searchPath} (entries separated by
+	 * {@link File#pathSeparator}).
+	 */
 	public EmulatorLocator(String searchPath) {
 		this.searchPath = (searchPath != null) ? searchPath : "";
 	}
 
 	/**
-	 * The emulator to use: {@code configured} if present (a bare name is looked up on {@code PATH}), else
-	 * {@value #DEFAULT_BINARY} on {@code PATH}.
-	 * @return an absolute path to an executable regular file (symbolic links are kept, not resolved, so that the
-	 * path stays what the user configured)
-	 * @throws EmulatorException naming the path and what to do, if there is no such executable
+	 * The emulator to use: {@code configured} if present (a bare name is looked up on
+	 * {@code PATH}), else {@value #DEFAULT_BINARY} on {@code PATH}.
+	 * @return an absolute path to an executable regular file (symbolic links are kept,
+	 * not resolved, so that the path stays what the user configured)
+	 * @throws EmulatorException naming the path and what to do, if there is no such
+	 * executable
 	 */
 	public Path locate(Optional<Path> configured) {
 		return configured.map(this::validate).orElseGet(() -> findOnPath(DEFAULT_BINARY));
 	}
 
-	/** Checks a configured emulator; a bare name (no directory) is looked up on {@code PATH}. */
+	/**
+	 * Checks a configured emulator; a bare name (no directory) is looked up on
+	 * {@code PATH}.
+	 */
 	public Path validate(Path configured) {
 		if (configured.getParent() == null && !configured.isAbsolute()) {
 			return findOnPath(configured.toString());
@@ -60,7 +68,10 @@ public final class EmulatorLocator {
 		return path;
 	}
 
-	/** The first executable regular file called {@code name} in the {@code PATH} directories. */
+	/**
+	 * The first executable regular file called {@code name} in the {@code PATH}
+	 * directories.
+	 */
 	public Path findOnPath(String name) {
 		for (String entry : this.searchPath.split(File.pathSeparator)) {
 			if (entry.isEmpty()) {
@@ -76,8 +87,8 @@ public final class EmulatorLocator {
 				// a malformed PATH entry: skip it
 			}
 		}
-		throw new EmulatorException("The emulator " + name + " was not found on PATH (" + this.searchPath + "); "
-				+ HINT);
+		throw new EmulatorException(
+				"The emulator " + name + " was not found on PATH (" + this.searchPath + "); " + HINT);
 	}
 
 }

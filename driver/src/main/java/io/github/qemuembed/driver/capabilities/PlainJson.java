@@ -15,9 +15,10 @@ import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * The capability cache's JSON as plain Java values ({@code Map}, {@code List}, {@code String}, {@code Long},
- * {@code Boolean}, {@code null}), read and written with Jackson's streaming layer only. The cache is read on every
- * {@code QemuDriver.open}; going through jackson-databind there loaded some 400 classes and was most of the cost
+ * The capability cache's JSON as plain Java values ({@code Map}, {@code List},
+ * {@code String}, {@code Long}, {@code Boolean}, {@code null}), read and written with
+ * Jackson's streaming layer only. The cache is read on every {@code QemuDriver.open};
+ * going through jackson-databind there loaded some 400 classes and was most of the cost
  * of the first open in a new JVM.
  */
 final class PlainJson {
@@ -27,7 +28,10 @@ final class PlainJson {
 	private PlainJson() {
 	}
 
-	/** Parses one JSON value; {@link tools.jackson.core.JacksonException} when it is not well-formed JSON. */
+	/**
+	 * Parses one JSON value; {@link tools.jackson.core.JacksonException} when it is not
+	 * well-formed JSON.
+	 */
 	static Object read(byte[] bytes) {
 		try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), bytes)) {
 			JsonToken first = parser.nextToken();
@@ -67,7 +71,9 @@ final class PlainJson {
 		};
 	}
 
-	/** Writes a value made of the types {@link #read} returns (numbers as {@code long}). */
+	/**
+	 * Writes a value made of the types {@link #read} returns (numbers as {@code long}).
+	 */
 	static byte[] write(Object value) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		try (JsonGenerator generator = factory.createGenerator(ObjectWriteContext.empty(), out)) {

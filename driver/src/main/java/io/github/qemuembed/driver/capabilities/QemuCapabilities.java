@@ -6,16 +6,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What one emulator binary can do, probed over QMP and cached per binary (path, size, mtime).
+ * What one emulator binary can do, probed over QMP and cached per binary (path, size,
+ * mtime).
  *
  * @param emulator the binary
  * @param version QEMU's version as {@code major.minor.micro}
- * @param machineTypes every machine type name, aliases included ({@code pc-q35-7.2}, {@code q35}, ...)
- * @param machineAliases alias to canonical name ({@code q35 -> pc-q35-7.2}); canonical names are what
- * a definition is pinned to, so a domain keeps its machine across QEMU upgrades
+ * @param machineTypes every machine type name, aliases included ({@code pc-q35-7.2},
+ * {@code q35}, ...)
+ * @param machineAliases alias to canonical name ({@code q35 -> pc-q35-7.2}); canonical
+ * names are what a definition is pinned to, so a domain keeps its machine across QEMU
+ * upgrades
  * @param defaultMachine the binary's default machine type
  * @param accelerators accelerators compiled in and usable ({@code kvm}, {@code tcg})
- * @param deviceTypes {@code -device} types ({@code virtio-blk-pci}, {@code pcie-root-port}, ...)
+ * @param deviceTypes {@code -device} types ({@code virtio-blk-pci},
+ * {@code pcie-root-port}, ...)
  * @param objectTypes {@code -object} types ({@code secret}, {@code rng-random}, ...)
  * @param cpuModels CPU model names for {@code <cpu mode='custom'>}
  */
@@ -32,7 +36,10 @@ public record QemuCapabilities(Path emulator, String version, List<String> machi
 		cpuModels = Set.copyOf(cpuModels);
 	}
 
-	/** The canonical (versioned) name of a machine type or alias, or the name itself if not an alias. */
+	/**
+	 * The canonical (versioned) name of a machine type or alias, or the name itself if
+	 * not an alias.
+	 */
 	public String canonicalMachine(String name) {
 		return this.machineAliases.getOrDefault(name, name);
 	}

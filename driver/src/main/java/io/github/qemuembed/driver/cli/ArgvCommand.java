@@ -20,11 +20,12 @@ import io.github.qemuembed.driver.xml.DomainType;
 import io.github.qemuembed.driver.xml.DomainXml;
 
 /**
- * {@code argv [--root DIR] FILE}: like {@code virsh domxml-to-native qemu-argv}, prints the command line the
- * driver would run (one argument per line), with the capabilities of the definition's {@code <emulator>} or of
- * {@code qemu-system-x86_64} on {@code PATH}. Paths are those of domain id 1 under the root (default
- * {@value #DEFAULT_ROOT}). Definitions that need a secondary driver (network, storage, secret) are refused:
- * there is none here to resolve them.
+ * {@code argv [--root DIR] FILE}: like {@code virsh domxml-to-native qemu-argv}, prints
+ * the command line the driver would run (one argument per line), with the capabilities of
+ * the definition's {@code <emulator>} or of {@code qemu-system-x86_64} on {@code PATH}.
+ * Paths are those of domain id 1 under the root (default {@value #DEFAULT_ROOT}).
+ * Definitions that need a secondary driver (network, storage, secret) are refused: there
+ * is none here to resolve them.
  */
 final class ArgvCommand implements CliCommand {
 

@@ -7,8 +7,8 @@ import io.github.qemuembed.driver.capabilities.CapabilityProbe;
 import io.github.qemuembed.driver.capabilities.QemuCapabilities;
 
 /**
- * Where the CLI gets an emulator's capabilities from. The seam exists so that tests can hand in a fixed value;
- * {@link #PROBE} asks the binary itself.
+ * Where the CLI gets an emulator's capabilities from. The seam exists so that tests can
+ * hand in a fixed value; {@link #PROBE} asks the binary itself.
  */
 @FunctionalInterface
 public interface CapabilitiesSource {

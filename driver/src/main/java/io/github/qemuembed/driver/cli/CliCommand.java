@@ -3,7 +3,10 @@ package io.github.qemuembed.driver.cli;
 import java.io.PrintStream;
 import java.util.List;
 
-/** One subcommand of {@link QemuEmbedCli}. Exit status: 0 success, 1 failure, 2 usage error. */
+/**
+ * One subcommand of {@link QemuEmbedCli}. Exit status: 0 success, 1 failure, 2 usage
+ * error.
+ */
 interface CliCommand {
 
 	/** One line: {@code usage: NAME ARGS...}. */

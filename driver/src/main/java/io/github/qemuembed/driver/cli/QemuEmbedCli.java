@@ -11,11 +11,14 @@ import java.util.Optional;
 /**
  * The runnable driver jar: {@code java -jar qemu-embed-driver.jar COMMAND ARGS...}.
  * <ul>
- * <li>{@code validate [--json] [--summary] FILE...} — check domain XML, like {@code virt-xml-validate};</li>
- * <li>{@code argv [--root DIR] FILE} — the QEMU command line, like {@code virsh domxml-to-native qemu-argv};</li>
+ * <li>{@code validate [--json] [--summary] FILE...} — check domain XML, like
+ * {@code virt-xml-validate};</li>
+ * <li>{@code argv [--root DIR] FILE} — the QEMU command line, like
+ * {@code virsh domxml-to-native qemu-argv};</li>
  * <li>{@code run ...} — run a domain until it stops, like {@code virt-qemu-run}.</li>
  * </ul>
- * Exit status: 0 success, 1 failure, 2 usage error. Bad input never produces a stack trace.
+ * Exit status: 0 success, 1 failure, 2 usage error. Bad input never produces a stack
+ * trace.
  */
 public final class QemuEmbedCli {
 
@@ -42,9 +45,12 @@ public final class QemuEmbedCli {
 		int status = new QemuEmbedCli(CapabilitiesSource.PROBE).run(args, System.out, System.err);
 		System.out.flush();
 		System.err.flush();
-		// halt, not exit: a signal that arrives right after the command finished would otherwise end the JVM
-		// with 128+signal while System.exit waits behind the shutdown it started; every command has closed
-		// what it opened by now, and the CLI registers no shutdown hook of its own beyond run's
+		// halt, not exit: a signal that arrives right after the command finished would
+		// otherwise end the JVM
+		// with 128+signal while System.exit waits behind the shutdown it started; every
+		// command has closed
+		// what it opened by now, and the CLI registers no shutdown hook of its own beyond
+		// run's
 		Runtime.getRuntime().halt(status);
 	}
 

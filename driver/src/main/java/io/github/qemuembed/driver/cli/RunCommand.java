@@ -29,27 +29,33 @@ import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 
 /**
- * {@code run [--root DIR] [--accel auto|kvm|tcg] [--shutdown-timeout DURATION] FILE}: qemu-embed's
- * {@code virt-qemu-run}. Starts the domain as a transient domain and blocks until it stops, printing
- * its state changes. Without {@code --root} a temporary root is used and deleted at exit.
+ * {@code run [--root DIR] [--accel auto|kvm|tcg] [--shutdown-timeout DURATION] FILE}:
+ * qemu-embed's {@code virt-qemu-run}. Starts the domain as a transient domain and blocks
+ * until it stops, printing its state changes. Without {@code --root} a temporary root is
+ * used and deleted at exit.
  * <p>
- * <b>Signals.</b> SIGINT and SIGTERM ask for a stop, whenever they arrive once the command runs: before
- * the driver is open nothing is started; while the domain starts (QEMU launching, QMP connecting) the start
- * is finished and the domain destroyed at once, because its guest has not run yet; once it runs the guest
- * is shut down gracefully (ACPI), and forced after the timeout. Only the main thread acts on the domain:
- * the signal hook just asks it to and waits for it, so no signal is lost whatever the main thread is
- * doing.
+ * <b>Signals.</b> SIGINT and SIGTERM ask for a stop, whenever they arrive once the
+ * command runs: before the driver is open nothing is started; while the domain starts
+ * (QEMU launching, QMP connecting) the start is finished and the domain destroyed at
+ * once, because its guest has not run yet; once it runs the guest is shut down gracefully
+ * (ACPI), and forced after the timeout. Only the main thread acts on the domain: the
+ * signal hook just asks it to and waits for it, so no signal is lost whatever the main
+ * thread is doing.
  * <p>
- * <b>Exit status.</b> 0 when the guest powered off by itself or after a signal, or when a signal came
- * before the guest ran; 1 when it stopped for another reason (crash, forced after the timeout, failed
- * start); 2 on usage errors. A signal never ends the command with the JVM's own 128+signal status, except
- * one that arrives while the JVM itself is still starting, before anything was started.
+ * <b>Exit status.</b> 0 when the guest powered off by itself or after a signal, or when a
+ * signal came before the guest ran; 1 when it stopped for another reason (crash, forced
+ * after the timeout, failed start); 2 on usage errors. A signal never ends the command
+ * with the JVM's own 128+signal status, except one that arrives while the JVM itself is
+ * still starting, before anything was started.
  */
 final class RunCommand {
 
 	static final String USAGE = "usage: run [--root DIR] [--accel auto|kvm|tcg] [--shutdown-timeout DURATION] FILE";
 
-	/** How long the signal hook waits beyond the shutdown timeout for a start and the reporting to end. */
+	/**
+	 * How long the signal hook waits beyond the shutdown timeout for a start and the
+	 * reporting to end.
+	 */
 	private static final Duration SIGNAL_MARGIN = Duration.ofSeconds(60);
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
@@ -58,7 +64,10 @@ final class RunCommand {
 
 	private final PrintStream err;
 
-	/** Completed by the signal hook: the JVM is shutting down, so the result must leave through {@code halt}. */
+	/**
+	 * Completed by the signal hook: the JVM is shutting down, so the result must leave
+	 * through {@code halt}.
+	 */
 	private final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
 
 	private final CountDownLatch finished = new CountDownLatch(1);
@@ -107,8 +116,10 @@ final class RunCommand {
 				deleteTree(root);
 			}
 			if (this.stopRequested.isDone()) {
-				// shutdown hooks are running (the signal hook waits for us): System.exit would block, and a
-				// normal end of the hooks would report the signal instead of the guest's fate
+				// shutdown hooks are running (the signal hook waits for us): System.exit
+				// would block, and a
+				// normal end of the hooks would report the signal instead of the guest's
+				// fate
 				this.out.flush();
 				this.err.flush();
 				Runtime.getRuntime().halt(status);
@@ -118,12 +129,16 @@ final class RunCommand {
 				Runtime.getRuntime().removeShutdownHook(onSignal);
 			}
 			catch (IllegalStateException ex) {
-				// shutting down meanwhile: the hook runs and returns at once, since we have finished
+				// shutting down meanwhile: the hook runs and returns at once, since we
+				// have finished
 			}
 		}
 	}
 
-	/** The signal hook: asks the main thread to stop the domain, then waits until it has reported. */
+	/**
+	 * The signal hook: asks the main thread to stop the domain, then waits until it has
+	 * reported.
+	 */
 	private void awaitMainThread(Options options) {
 		this.stopRequested.complete(null);
 		try {
@@ -291,7 +306,8 @@ final class RunCommand {
 				return Duration.parse(value);
 			}
 			catch (DateTimeParseException | NumberFormatException ex) {
-				throw new IllegalArgumentException("--shutdown-timeout must be a duration such as 30s, not '" + value + "'");
+				throw new IllegalArgumentException(
+						"--shutdown-timeout must be a duration such as 30s, not '" + value + "'");
 			}
 		}
 

@@ -20,9 +20,10 @@ import io.github.qemuembed.driver.xml.Requirement;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code validate [--json] [--summary] FILE...}: like libvirt's {@code virt-xml-validate}, one result per file, and
- * with {@code --summary} the totals after them ({@link ValidateSummary}). Exit 0 when every file is valid, 1 when any
- * is not (or cannot be read), 2 on usage errors.
+ * {@code validate [--json] [--summary] FILE...}: like libvirt's
+ * {@code virt-xml-validate}, one result per file, and with {@code --summary} the totals
+ * after them ({@link ValidateSummary}). Exit 0 when every file is valid, 1 when any is
+ * not (or cannot be read), 2 on usage errors.
  */
 final class ValidateCommand implements CliCommand {
 
@@ -76,8 +77,9 @@ final class ValidateCommand implements CliCommand {
 	}
 
 	/**
-	 * One verdict per file whatever happens: the reader is meant to be total (a fuzz test holds it to that), but
-	 * should it ever fail unexpectedly on one file, that file says so and the files after it are still checked.
+	 * One verdict per file whatever happens: the reader is meant to be total (a fuzz test
+	 * holds it to that), but should it ever fail unexpectedly on one file, that file says
+	 * so and the files after it are still checked.
 	 */
 	private static Map<String, Object> validateSafely(Path file) {
 		try {
@@ -159,8 +161,13 @@ final class ValidateCommand implements CliCommand {
 			line.append(": ").append(result.get("message"));
 		}
 		for (Map<String, String> requirement : (List<Map<String, String>>) result.get("requirements")) {
-			line.append(System.lineSeparator()).append("  needs the ").append(requirement.get("driver"))
-				.append(" driver for ").append(requirement.get("element")).append(" at ").append(requirement.get("path"));
+			line.append(System.lineSeparator())
+				.append("  needs the ")
+				.append(requirement.get("driver"))
+				.append(" driver for ")
+				.append(requirement.get("element"))
+				.append(" at ")
+				.append(requirement.get("path"));
 		}
 		return line.toString();
 	}

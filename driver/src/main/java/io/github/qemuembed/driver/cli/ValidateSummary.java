@@ -8,8 +8,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The totals of a {@code validate --summary} run: files per verdict, the files that need each secondary driver, and
- * the element paths refusals fall on most (indexes dropped, so {@code disk[1]} and {@code disk[2]} count together).
+ * The totals of a {@code validate --summary} run: files per verdict, the files that need
+ * each secondary driver, and the element paths refusals fall on most (indexes dropped, so
+ * {@code disk[1]} and {@code disk[2]} count together).
  */
 final class ValidateSummary {
 
@@ -40,7 +41,8 @@ final class ValidateSummary {
 	/** The most frequent refusal paths first (ties by name), at most {@code limit}. */
 	private List<Map<String, Object>> topRefusals(int limit) {
 		List<Map<String, Object>> top = new ArrayList<>();
-		this.refusals.entrySet().stream()
+		this.refusals.entrySet()
+			.stream()
 			.sorted((a, b) -> (a.getValue().equals(b.getValue())) ? a.getKey().compareTo(b.getKey())
 					: b.getValue() - a.getValue())
 			.limit(limit)
@@ -72,18 +74,34 @@ final class ValidateSummary {
 	String toText() {
 		Map<String, Object> summary = (Map<String, Object>) toMap().get("summary");
 		String nl = System.lineSeparator();
-		StringBuilder text = new StringBuilder("summary: ").append(summary.get("files")).append(" files: ")
-			.append(summary.get("valid")).append(" valid, ").append(summary.get("unsupported")).append(" unsupported, ")
-			.append(summary.get("invalid")).append(" invalid");
+		StringBuilder text = new StringBuilder("summary: ").append(summary.get("files"))
+			.append(" files: ")
+			.append(summary.get("valid"))
+			.append(" valid, ")
+			.append(summary.get("unsupported"))
+			.append(" unsupported, ")
+			.append(summary.get("invalid"))
+			.append(" invalid");
 		if ((int) summary.get("error") > 0) {
 			text.append(", ").append(summary.get("error")).append(" reader errors");
 		}
 		((Map<String, List<String>>) summary.get("needs")).forEach((driver, files) -> text.append(nl)
-			.append("  the ").append(driver).append(" driver is needed by ").append(files.size()).append(" file")
-			.append(files.size() == 1 ? "" : "s").append(": ").append(String.join(", ", files)));
+			.append("  the ")
+			.append(driver)
+			.append(" driver is needed by ")
+			.append(files.size())
+			.append(" file")
+			.append(files.size() == 1 ? "" : "s")
+			.append(": ")
+			.append(String.join(", ", files)));
 		for (Map<String, Object> refusal : (List<Map<String, Object>>) summary.get("refusals")) {
-			text.append(nl).append("  ").append(refusal.get("files")).append(" ").append(refusal.get("status"))
-				.append(" at ").append(refusal.get("path"));
+			text.append(nl)
+				.append("  ")
+				.append(refusal.get("files"))
+				.append(" ")
+				.append(refusal.get("status"))
+				.append(" at ")
+				.append(refusal.get("path"));
 		}
 		return text.toString();
 	}

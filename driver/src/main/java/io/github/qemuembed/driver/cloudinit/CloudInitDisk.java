@@ -11,17 +11,22 @@ import io.github.qemuembed.driver.xml.DomainXml;
 import io.github.qemuembed.driver.xml.MachineFamily;
 
 /**
- * Attaches a {@link CloudInitSeed} image to domain XML as a read-only CD-ROM: on virtio-scsi for q35 machines (the
- * driver adds the controller; Debian's cloud kernel has no SATA driver, but virtio-scsi and the SCSI CD-ROM
- * driver), on IDE for i440fx ({@code pc}, the default), at the first free target name. The XML is read by the driver's own
- * reader first, so XML the driver would refuse is refused here with the same message.
+ * Attaches a {@link CloudInitSeed} image to domain XML as a read-only CD-ROM: on
+ * virtio-scsi for q35 machines (the driver adds the controller; Debian's cloud kernel has
+ * no SATA driver, but virtio-scsi and the SCSI CD-ROM driver), on IDE for i440fx
+ * ({@code pc}, the default), at the first free target name. The XML is read by the
+ * driver's own reader first, so XML the driver would refuse is refused here with the same
+ * message.
  */
 public final class CloudInitDisk {
 
 	private CloudInitDisk() {
 	}
 
-	/** The domain XML with a {@code <disk device='cdrom'>} for {@code seedImage} added to its devices. */
+	/**
+	 * The domain XML with a {@code <disk device='cdrom'>} for {@code seedImage} added to
+	 * its devices.
+	 */
 	public static String attach(String domainXml, Path seedImage) {
 		DomainDefinition definition = DomainXml.parse(domainXml);
 		String disk = diskXml(definition, seedImage);
@@ -31,14 +36,18 @@ public final class CloudInitDisk {
 		}
 		int domainEnd = domainXml.lastIndexOf("</domain>");
 		if (domainEnd < 0) {
-			// DomainXml.parse accepted it, so the root element closes somewhere: <domain .../> without content
-			throw new UnsupportedConfigurationException("/domain", "add <devices></devices> to the domain XML to "
-					+ "attach a cloud-init seed");
+			// DomainXml.parse accepted it, so the root element closes somewhere: <domain
+			// .../> without content
+			throw new UnsupportedConfigurationException("/domain",
+					"add <devices></devices> to the domain XML to " + "attach a cloud-init seed");
 		}
 		return domainXml.substring(0, domainEnd) + "<devices>" + disk + "</devices>" + domainXml.substring(domainEnd);
 	}
 
-	/** The {@code <disk>} element that {@link #attach} adds, for callers that build their XML themselves. */
+	/**
+	 * The {@code <disk>} element that {@link #attach} adds, for callers that build their
+	 * XML themselves.
+	 */
 	public static String diskXml(DomainDefinition definition, Path seedImage) {
 		boolean q35 = MachineFamily.of(definition.os().machine().orElse("pc")) == MachineFamily.Q35;
 		String bus = q35 ? "scsi" : "ide";

@@ -18,10 +18,10 @@ import io.github.qemuembed.driver.error.ResourceLimitException;
 import io.github.qemuembed.driver.fs.AtomicFiles;
 
 /**
- * A cloud-init NoCloud seed: {@code meta-data}, {@code user-data} and optionally {@code vendor-data} and
- * {@code network-config}, written as an ISO 9660 image labelled {@code cidata} by the driver itself (no
- * {@code genisoimage}, no mkfs). Attach the image to a domain as a read-only CD-ROM with
- * {@link CloudInitDisk#attach(String, Path)}.
+ * A cloud-init NoCloud seed: {@code meta-data}, {@code user-data} and optionally
+ * {@code vendor-data} and {@code network-config}, written as an ISO 9660 image labelled
+ * {@code cidata} by the driver itself (no {@code genisoimage}, no mkfs). Attach the image
+ * to a domain as a read-only CD-ROM with {@link CloudInitDisk#attach(String, Path)}.
  * <pre>{@code
  * CloudInitSeed seed = CloudInitSeed.builder()
  *     .metaData("instance-id: web-1\nlocal-hostname: web-1\n")
@@ -29,8 +29,8 @@ import io.github.qemuembed.driver.fs.AtomicFiles;
  *     .build();
  * Path iso = seed.writeTo(dir.resolve("web-1-cidata.iso"));
  * String xml = CloudInitDisk.attach(domainXml, iso);
- * }</pre>
- * cloud-init reads both {@code meta-data} and {@code user-data}; one that is not given is written empty.
+ * }</pre> cloud-init reads both {@code meta-data} and {@code user-data}; one that is not
+ * given is written empty.
  */
 public final class CloudInitSeed {
 
@@ -38,8 +38,9 @@ public final class CloudInitSeed {
 	public static final String LABEL = "cidata";
 
 	/**
-	 * The most data (all files together) a seed takes. Seeds are configuration, built in memory; bulk data
-	 * belongs on a disk of its own. Over it, {@link Builder#build()} throws {@link ResourceLimitException}.
+	 * The most data (all files together) a seed takes. Seeds are configuration, built in
+	 * memory; bulk data belongs on a disk of its own. Over it, {@link Builder#build()}
+	 * throws {@link ResourceLimitException}.
 	 */
 	public static final long MAX_DATA_BYTES = 8L * 1024 * 1024;
 
@@ -69,13 +70,15 @@ public final class CloudInitSeed {
 	/** The ISO 9660 image. */
 	public byte[] toImage() {
 		List<Iso9660Image.File> entries = new ArrayList<>();
-		this.files.forEach((name, data) -> entries.add(new Iso9660Image.File(name.toUpperCase(java.util.Locale.ROOT), data)));
+		this.files
+			.forEach((name, data) -> entries.add(new Iso9660Image.File(name.toUpperCase(java.util.Locale.ROOT), data)));
 		return Iso9660Image.build(LABEL, entries, this.time);
 	}
 
 	/**
-	 * Writes the image to {@code file} (atomically: a temporary file, then a rename; owner-only, since user-data
-	 * often holds keys or passwords), creating its directory, and returns {@code file}.
+	 * Writes the image to {@code file} (atomically: a temporary file, then a rename;
+	 * owner-only, since user-data often holds keys or passwords), creating its directory,
+	 * and returns {@code file}.
 	 */
 	public Path writeTo(Path file) {
 		try {
@@ -114,7 +117,9 @@ public final class CloudInitSeed {
 			return put("meta-data", file);
 		}
 
-		/** {@code user-data} ({@code #cloud-config} YAML, a script, or a MIME multipart). */
+		/**
+		 * {@code user-data} ({@code #cloud-config} YAML, a script, or a MIME multipart).
+		 */
 		public Builder userData(String text) {
 			return put("user-data", text);
 		}
@@ -153,7 +158,10 @@ public final class CloudInitSeed {
 			return put("network-config", file);
 		}
 
-		/** The time stamped on the image's files (now by default); a fixed time gives reproducible images. */
+		/**
+		 * The time stamped on the image's files (now by default); a fixed time gives
+		 * reproducible images.
+		 */
 		public Builder time(Instant time) {
 			this.time = Objects.requireNonNull(time, "time");
 			return this;
@@ -183,8 +191,10 @@ public final class CloudInitSeed {
 		}
 
 		/**
-		 * The seed; {@code meta-data} and {@code user-data} are written empty when not given.
-		 * @throws ResourceLimitException when the files hold more than {@link #MAX_DATA_BYTES} together
+		 * The seed; {@code meta-data} and {@code user-data} are written empty when not
+		 * given.
+		 * @throws ResourceLimitException when the files hold more than
+		 * {@link #MAX_DATA_BYTES} together
 		 */
 		public CloudInitSeed build() {
 			Map<String, byte[]> ordered = new LinkedHashMap<>();
@@ -201,7 +211,9 @@ public final class CloudInitSeed {
 			}
 			if (total > MAX_DATA_BYTES) {
 				StringBuilder sizes = new StringBuilder();
-				ordered.forEach((name, data) -> sizes.append(sizes.isEmpty() ? "" : ", ").append(name).append(' ')
+				ordered.forEach((name, data) -> sizes.append(sizes.isEmpty() ? "" : ", ")
+					.append(name)
+					.append(' ')
 					.append(data.length));
 				throw tooLarge("the files hold " + total + " bytes (" + sizes + ")");
 			}

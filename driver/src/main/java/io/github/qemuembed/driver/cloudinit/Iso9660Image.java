@@ -11,14 +11,16 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Writes a minimal ISO 9660 image (ECMA-119): one root directory holding a few small files, no subdirectories,
- * no Joliet or Rock Ridge. Layout, in 2048-byte sectors: 0-15 system area (zeros), 16 primary volume descriptor,
- * 17 set terminator, 18 little-endian path table, 19 big-endian path table, 20 the root directory, then each
- * file's data from a sector boundary.
+ * Writes a minimal ISO 9660 image (ECMA-119): one root directory holding a few small
+ * files, no subdirectories, no Joliet or Rock Ridge. Layout, in 2048-byte sectors: 0-15
+ * system area (zeros), 16 primary volume descriptor, 17 set terminator, 18 little-endian
+ * path table, 19 big-endian path table, 20 the root directory, then each file's data from
+ * a sector boundary.
  * <p>
- * Names are written as level-2 identifiers ({@code META-DATA.;1}): upper case, no extension, version 1. Linux's
- * isofs shows them in lower case without the version ({@code meta-data}, its default {@code map=normal}), which
- * are exactly the names cloud-init's NoCloud source opens; so neither extension is needed. A pure function:
+ * Names are written as level-2 identifiers ({@code META-DATA.;1}): upper case, no
+ * extension, version 1. Linux's isofs shows them in lower case without the version
+ * ({@code meta-data}, its default {@code map=normal}), which are exactly the names
+ * cloud-init's NoCloud source opens; so neither extension is needed. A pure function:
  * same input and time, same bytes.
  */
 final class Iso9660Image {
@@ -35,7 +37,9 @@ final class Iso9660Image {
 
 	private static final int FIRST_FILE_SECTOR = 21;
 
-	/** One file in the root directory: its ISO name (d-characters and '-') and content. */
+	/**
+	 * One file in the root directory: its ISO name (d-characters and '-') and content.
+	 */
 	record File(String name, byte[] data) {
 
 		File {
@@ -61,7 +65,8 @@ final class Iso9660Image {
 		int next = FIRST_FILE_SECTOR;
 		for (int i = 0; i < sorted.size(); i++) {
 			extents[i] = next;
-			// an empty file still gets a (zero) sector of its own, so that no extent points past the image
+			// an empty file still gets a (zero) sector of its own, so that no extent
+			// points past the image
 			next += Math.max(1, sectors(sorted.get(i).data().length));
 		}
 		int totalSectors = next;
@@ -90,7 +95,8 @@ final class Iso9660Image {
 			byte[] record = directoryRecord(extents[i], file.data().length, false,
 					file.identifier().getBytes(StandardCharsets.US_ASCII), time);
 			if (record.length > dir.remaining()) {
-				// a few fixed names always fit; records may not cross a sector (ECMA-119 6.8.1.1)
+				// a few fixed names always fit; records may not cross a sector (ECMA-119
+				// 6.8.1.1)
 				throw new IllegalArgumentException("too many files for a one-sector root directory");
 			}
 			dir.put(record);
@@ -205,7 +211,10 @@ final class Iso9660Image {
 				(byte) t.getHour(), (byte) t.getMinute(), (byte) t.getSecond(), 0 };
 	}
 
-	/** Seventeen-byte volume time (ECMA-119 8.4.26.1): digits, hundredths, then the UTC offset. */
+	/**
+	 * Seventeen-byte volume time (ECMA-119 8.4.26.1): digits, hundredths, then the UTC
+	 * offset.
+	 */
 	private static byte[] volumeTime(Instant time) {
 		LocalDateTime t = LocalDateTime.ofInstant(time, ZoneOffset.UTC);
 		String digits = String.format("%04d%02d%02d%02d%02d%02d00", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),

@@ -14,10 +14,11 @@ import io.github.qemuembed.driver.xml.IoTune;
 import io.github.qemuembed.driver.xml.NetworkSource;
 
 /**
- * The block nodes of a disk beyond its own storage and format nodes: a network source's storage node (NBD, curl),
- * the images of a spelled-out backing chain (a storage and a format node each, innermost first, as QEMU needs a
- * backing node before the node naming it), and the throttle filter of {@code <iotune>} with its throttle group.
- * One instance per command line: disks of one {@code group_name} share one group object.
+ * The block nodes of a disk beyond its own storage and format nodes: a network source's
+ * storage node (NBD, curl), the images of a spelled-out backing chain (a storage and a
+ * format node each, innermost first, as QEMU needs a backing node before the node naming
+ * it), and the throttle filter of {@code <iotune>} with its throttle group. One instance
+ * per command line: disks of one {@code group_name} share one group object.
  */
 final class BlockNodes {
 
@@ -29,12 +30,17 @@ final class BlockNodes {
 
 	private final Set<String> groups = new HashSet<>();
 
-	/** The storage node of a network source: {@code nbd} (TCP or UNIX socket) or the curl driver's {@code http(s)}. */
+	/**
+	 * The storage node of a network source: {@code nbd} (TCP or UNIX socket) or the curl
+	 * driver's {@code http(s)}.
+	 */
 	static Json networkStorage(NetworkSource source) {
 		NetworkSource.Host host = source.host();
 		if (source.protocol().equals("nbd")) {
 			Json server = host.socket().isPresent() ? Json.object().put("type", "unix").put("path", host.socket().get())
-					: Json.object().put("type", "inet").put("host", host.name().get())
+					: Json.object()
+						.put("type", "inet")
+						.put("host", host.name().get())
 						.put("port", String.valueOf(host.port().orElse(10809)));
 			return Json.object().put("driver", "nbd").put("server", server).put("export", source.name().orElse(null));
 		}
@@ -45,14 +51,17 @@ final class BlockNodes {
 		String path = source.name().get();
 		url.append(path.startsWith("/") ? "" : "/").append(path);
 		source.query().ifPresent((query) -> url.append('?').append(query));
-		return Json.object().put("driver", source.protocol()).put("url", url.toString())
+		return Json.object()
+			.put("driver", source.protocol())
+			.put("url", url.toString())
 			.put("sslverify", source.sslVerify().orElse(null));
 	}
 
 	/**
-	 * The nodes of a backing chain, innermost first, named {@code ID-bN-storage}/{@code ID-bN-format}
-	 * ({@code N} from 1 below the disk's source); the name of the outermost format node is what the disk's format
-	 * node gives as {@code backing}.
+	 * The nodes of a backing chain, innermost first, named
+	 * {@code ID-bN-storage}/{@code ID-bN-format} ({@code N} from 1 below the disk's
+	 * source); the name of the outermost format node is what the disk's format node gives
+	 * as {@code backing}.
 	 */
 	static List<String> backingChain(String id, List<BackingImage> chain, boolean terminated) {
 		List<String> args = new ArrayList<>();
@@ -61,10 +70,17 @@ final class BlockNodes {
 			String prefix = id + "-b" + (i + 1);
 			boolean block = image.type() == DiskType.BLOCK;
 			args.add("-blockdev");
-			args.add(Json.object().put("driver", block ? "host_device" : "file").put("filename", image.path())
-				.put("node-name", prefix + "-storage").put("auto-read-only", true).toString());
-			Json format = Json.object().put("node-name", prefix + "-format").put("read-only", true)
-				.put("driver", image.format().xmlName()).put("file", prefix + "-storage");
+			args.add(Json.object()
+				.put("driver", block ? "host_device" : "file")
+				.put("filename", image.path())
+				.put("node-name", prefix + "-storage")
+				.put("auto-read-only", true)
+				.toString());
+			Json format = Json.object()
+				.put("node-name", prefix + "-format")
+				.put("read-only", true)
+				.put("driver", image.format().xmlName())
+				.put("file", prefix + "-storage");
 			if (i < chain.size() - 1) {
 				format.put("backing", id + "-b" + (i + 2) + "-format");
 			}
@@ -83,8 +99,8 @@ final class BlockNodes {
 	}
 
 	/**
-	 * The throttle group (once per group) and the throttle filter node {@code ID-throttle} on top of
-	 * {@code below}; the device then uses the filter.
+	 * The throttle group (once per group) and the throttle filter node
+	 * {@code ID-throttle} on top of {@code below}; the device then uses the filter.
 	 */
 	List<String> throttle(String id, IoTune iotune, String below) {
 		List<String> args = new ArrayList<>();
@@ -96,8 +112,12 @@ final class BlockNodes {
 			args.add(Json.object().put("qom-type", "throttle-group").put("id", group).put("limits", limits).toString());
 		}
 		args.add("-blockdev");
-		args.add(Json.object().put("driver", "throttle").put("node-name", id + "-throttle").put("throttle-group", group)
-			.put("file", below).toString());
+		args.add(Json.object()
+			.put("driver", "throttle")
+			.put("node-name", id + "-throttle")
+			.put("throttle-group", group)
+			.put("file", below)
+			.toString());
 		return args;
 	}
 

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One of QEMU's firmware descriptors ({@code /usr/share/qemu/firmware/*.json}, QEMU's {@code firmware.json}
- * schema), reduced to what choosing a UEFI flash image needs.
+ * One of QEMU's firmware descriptors ({@code /usr/share/qemu/firmware/*.json}, QEMU's
+ * {@code firmware.json} schema), reduced to what choosing a UEFI flash image needs.
  *
  * @param file the descriptor file
  * @param interfaceTypes {@code uefi}, {@code bios}, ...
@@ -16,7 +16,8 @@ import java.util.Set;
  * @param executableFormat its format ({@code raw}, {@code qcow2})
  * @param nvramTemplate the variable store template, for flash firmware
  * @param targets {@code ARCH:MACHINE-GLOB} pairs, like {@code x86_64:pc-q35-*}
- * @param features {@code secure-boot}, {@code enrolled-keys}, {@code requires-smm}, {@code acpi-s3}, ...
+ * @param features {@code secure-boot}, {@code enrolled-keys}, {@code requires-smm},
+ * {@code acpi-s3}, ...
  */
 public record FirmwareDescriptor(Path file, Set<String> interfaceTypes, String device, Path executable,
 		String executableFormat, Optional<Path> nvramTemplate, List<String> targets, Set<String> features) {

@@ -16,13 +16,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads QEMU's firmware descriptors the way libvirt does: every {@code *.json} of the directories, a file name
- * in an earlier directory hiding the same name in a later one, ordered by file name (the number in front is the
- * priority). Unreadable descriptors are skipped, as libvirt skips them.
+ * Reads QEMU's firmware descriptors the way libvirt does: every {@code *.json} of the
+ * directories, a file name in an earlier directory hiding the same name in a later one,
+ * ordered by file name (the number in front is the priority). Unreadable descriptors are
+ * skipped, as libvirt skips them.
  */
 public final class FirmwareDescriptors {
 
-	/** Where QEMU packages and administrators put descriptors, the administrator's first. */
+	/**
+	 * Where QEMU packages and administrators put descriptors, the administrator's first.
+	 */
 	public static final List<Path> SYSTEM_DIRECTORIES = List.of(Path.of("/etc/qemu/firmware"),
 			Path.of("/usr/share/qemu/firmware"));
 

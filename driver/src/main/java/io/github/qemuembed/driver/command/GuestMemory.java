@@ -11,10 +11,11 @@ import io.github.qemuembed.driver.xml.MemoryBacking;
 import io.github.qemuembed.driver.xml.NumaCell;
 
 /**
- * The guest RAM's part of the command line: the memory backends ({@code <memoryBacking>}) and the NUMA nodes
- * ({@code <cpu><numa>}). Without NUMA cells a {@code <memoryBacking>} is one backend, {@code pc.ram}, named by
- * {@code -machine memory-backend=}; with cells each node has its backend {@code ram-nodeN} and a
- * {@code -numa node}, as libvirt writes them.
+ * The guest RAM's part of the command line: the memory backends ({@code <memoryBacking>})
+ * and the NUMA nodes ({@code <cpu><numa>}). Without NUMA cells a {@code <memoryBacking>}
+ * is one backend, {@code pc.ram}, named by {@code -machine memory-backend=}; with cells
+ * each node has its backend {@code ram-nodeN} and a {@code -numa node}, as libvirt writes
+ * them.
  */
 final class GuestMemory {
 
@@ -50,7 +51,8 @@ final class GuestMemory {
 		}
 		Optional<HugePagePool> pool = hugePages();
 		for (NumaCell cell : cells()) {
-			boolean shared = cell.memAccess().map("shared"::equals)
+			boolean shared = cell.memAccess()
+				.map("shared"::equals)
 				.orElse(backing.map(MemoryBacking::shared).orElse(false));
 			args.add("-object");
 			args.add(backend("ram-node" + cell.id(), cell.memoryKiB(), shared, backing.orElse(null), pool).toString());
@@ -87,8 +89,11 @@ final class GuestMemory {
 		boolean memfd = backing != null && backing.source().equals("memfd");
 		Json object = Json.object();
 		if (pool.isPresent() && !memfd) {
-			// huge pages as libvirt gives them: a file in the hugetlbfs mount, allocated up front
-			object.put("qom-type", "memory-backend-file").put("id", id).put("mem-path", pool.get().mount().get().toString())
+			// huge pages as libvirt gives them: a file in the hugetlbfs mount, allocated
+			// up front
+			object.put("qom-type", "memory-backend-file")
+				.put("id", id)
+				.put("mem-path", pool.get().mount().get().toString())
 				.put("prealloc", true);
 		}
 		else {
@@ -105,8 +110,9 @@ final class GuestMemory {
 	}
 
 	/**
-	 * The host pool {@code <hugepages>} asks for; refused (with what to do) when the host has no such pages, too few
-	 * free ones, or no hugetlbfs mount for a file-backed guest.
+	 * The host pool {@code <hugepages>} asks for; refused (with what to do) when the host
+	 * has no such pages, too few free ones, or no hugetlbfs mount for a file-backed
+	 * guest.
 	 */
 	private Optional<HugePagePool> hugePages() {
 		Optional<MemoryBacking> backing = this.def.memoryBacking().filter(MemoryBacking::hugepages);
@@ -115,25 +121,27 @@ final class GuestMemory {
 		}
 		String path = "/domain/memoryBacking/hugepages";
 		Optional<Long> asked = backing.get().hugepageKiB();
-		HugePagePool pool = this.ctx.hugePages().stream()
+		HugePagePool pool = this.ctx.hugePages()
+			.stream()
 			.filter((p) -> asked.map((kib) -> p.pageKiB() == kib).orElse(p.hostDefault()))
 			.findFirst()
-			.orElseThrow(() -> new UnsupportedConfigurationException(path, "this host has no huge pages of "
-					+ asked.map((kib) -> kib + " KiB").orElse("the default size") + " (it has: "
-					+ this.ctx.hugePages().stream().map((p) -> p.pageKiB() + " KiB").toList()
-					+ "); give a size it has in <page size>, or remove <hugepages>"));
+			.orElseThrow(() -> new UnsupportedConfigurationException(path,
+					"this host has no huge pages of " + asked.map((kib) -> kib + " KiB").orElse("the default size")
+							+ " (it has: " + this.ctx.hugePages().stream().map((p) -> p.pageKiB() + " KiB").toList()
+							+ "); give a size it has in <page size>, or remove <hugepages>"));
 		long size = pool.pageKiB();
 		String sysfs = "/sys/kernel/mm/hugepages/hugepages-" + size + "kB/nr_hugepages";
 		long needed = (this.def.memoryKiB() + size - 1) / size;
 		if (pool.freePages() < needed) {
-			throw new UnsupportedConfigurationException(path, "the guest needs " + needed + " huge pages of " + size
-					+ " KiB and the host has " + pool.freePages() + " free: reserve more (as root, echo N > " + sysfs
-					+ "), or remove <hugepages>");
+			throw new UnsupportedConfigurationException(path,
+					"the guest needs " + needed + " huge pages of " + size + " KiB and the host has " + pool.freePages()
+							+ " free: reserve more (as root, echo N > " + sysfs + "), or remove <hugepages>");
 		}
 		if (pool.mount().isEmpty() && !backing.get().source().equals("memfd")) {
-			throw new UnsupportedConfigurationException(path, "no hugetlbfs with " + size + " KiB pages is mounted: "
-					+ "mount one (as root, mount -t hugetlbfs -o pagesize=" + size + "K none /dev/hugepages), or use "
-					+ "<source type='memfd'/>, which needs no mount");
+			throw new UnsupportedConfigurationException(path,
+					"no hugetlbfs with " + size + " KiB pages is mounted: "
+							+ "mount one (as root, mount -t hugetlbfs -o pagesize=" + size
+							+ "K none /dev/hugepages), or use " + "<source type='memfd'/>, which needs no mount");
 		}
 		return Optional.of(pool);
 	}

@@ -9,14 +9,16 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The host's huge pages of one size, for {@code <memoryBacking><hugepages>}: how many are free and where a
- * {@code hugetlbfs} of that size is mounted.
+ * The host's huge pages of one size, for {@code <memoryBacking><hugepages>}: how many are
+ * free and where a {@code hugetlbfs} of that size is mounted.
  *
  * @param pageKiB the page size
- * @param freePages pages reserved and not in use ({@code /sys/kernel/mm/hugepages/hugepages-NkB/free_hugepages})
+ * @param freePages pages reserved and not in use
+ * ({@code /sys/kernel/mm/hugepages/hugepages-NkB/free_hugepages})
  * @param mount a {@code hugetlbfs} mount with this page size, if any
- * @param hostDefault whether this is the host's default huge page size ({@code Hugepagesize} in {@code /proc/meminfo}),
- * the one {@code <hugepages/>} without a size means
+ * @param hostDefault whether this is the host's default huge page size
+ * ({@code Hugepagesize} in {@code /proc/meminfo}), the one {@code <hugepages/>} without a
+ * size means
  */
 public record HugePagePool(long pageKiB, long freePages, Optional<Path> mount, boolean hostDefault) {
 
@@ -42,7 +44,8 @@ public record HugePagePool(long pageKiB, long freePages, Optional<Path> mount, b
 			}
 		}
 		catch (IOException | NumberFormatException ex) {
-			// an unreadable sysfs is a host without usable huge pages; the builder then says what is missing
+			// an unreadable sysfs is a host without usable huge pages; the builder then
+			// says what is missing
 			return List.of();
 		}
 		return pools;
@@ -62,7 +65,8 @@ public record HugePagePool(long pageKiB, long freePages, Optional<Path> mount, b
 
 	private static List<String[]> mounts() {
 		try (Stream<String> lines = Files.lines(Path.of("/proc/mounts"))) {
-			return lines.map((line) -> line.split(" ")).filter((fields) -> fields.length > 3 && fields[2].equals("hugetlbfs"))
+			return lines.map((line) -> line.split(" "))
+				.filter((fields) -> fields.length > 3 && fields[2].equals("hugetlbfs"))
 				.toList();
 		}
 		catch (IOException ex) {
@@ -70,7 +74,10 @@ public record HugePagePool(long pageKiB, long freePages, Optional<Path> mount, b
 		}
 	}
 
-	/** A hugetlbfs mount has {@code pagesize=2M} (or 1024M, ...) in its options, else the default size. */
+	/**
+	 * A hugetlbfs mount has {@code pagesize=2M} (or 1024M, ...) in its options, else the
+	 * default size.
+	 */
 	private static Optional<Path> mountOf(List<String[]> mounts, long kib, long defaultKiB) {
 		for (String[] fields : mounts) {
 			long size = defaultKiB;

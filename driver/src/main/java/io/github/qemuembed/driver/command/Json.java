@@ -5,7 +5,10 @@ import java.util.Map;
 
 import tools.jackson.databind.json.JsonMapper;
 
-/** An ordered JSON object for {@code -device}, {@code -blockdev}, {@code -netdev} and {@code -object}. */
+/**
+ * An ordered JSON object for {@code -device}, {@code -blockdev}, {@code -netdev} and
+ * {@code -object}.
+ */
 final class Json {
 
 	private final Map<String, Object> fields = new LinkedHashMap<>();
@@ -22,7 +25,10 @@ final class Json {
 		return this;
 	}
 
-	/** Adds a field whose value is JSON {@code null} (QEMU's way of saying "none", as in {@code "backing":null}). */
+	/**
+	 * Adds a field whose value is JSON {@code null} (QEMU's way of saying "none", as in
+	 * {@code "backing":null}).
+	 */
 	Json putNull(String name) {
 		this.fields.put(name, null);
 		return this;

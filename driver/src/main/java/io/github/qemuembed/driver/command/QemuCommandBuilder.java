@@ -58,24 +58,30 @@ import io.github.qemuembed.driver.xml.VirtioSerialAddress;
 import io.github.qemuembed.driver.xml.Watchdog;
 
 /**
- * Turns a definition and the emulator's capabilities into QEMU's command line: a pure function, the same
- * input always gives the same argv.
+ * Turns a definition and the emulator's capabilities into QEMU's command line: a pure
+ * function, the same input always gives the same argv.
  *
- * <p>Choices worth knowing:
+ * <p>
+ * Choices worth knowing:
  * <ul>
- * <li>{@code -S} always: the driver connects to the monitor, then sends {@code cont}.</li>
- * <li>{@code -no-shutdown} only for {@code on_poweroff=preserve}: then QEMU stays (stopped) after the guest
- * powers off, which is what "preserve" asks for. For {@code destroy} and {@code restart} QEMU exits and the
- * driver sees the exit (and starts again for restart). libvirt always passes {@code -no-shutdown} and kills
- * QEMU itself; letting QEMU exit is simpler and loses nothing here, as the driver gets the SHUTDOWN event
- * with its reason before the exit. {@code on_reboot=destroy} becomes {@code -no-reboot}.</li>
- * <li>{@code -action panic=pause} when there is a {@code <panic>} device: QEMU stays, paused, after
- * {@code GUEST_PANICKED}, and the driver applies {@code on_crash} (keeps it for {@code preserve}, ends it for
- * {@code destroy} and {@code restart}). QEMU's own default would power off and exit, which cannot preserve.
- * libvirt gets the same with {@code -no-shutdown}.</li>
- * <li>{@code pty} serials become UNIX socket chardevs in the private directory (live console for the driver)
- * that also append the output to the domain log.</li>
- * <li>Secrets never appear in argv: {@code -object secret} reads them from files the driver writes.</li>
+ * <li>{@code -S} always: the driver connects to the monitor, then sends
+ * {@code cont}.</li>
+ * <li>{@code -no-shutdown} only for {@code on_poweroff=preserve}: then QEMU stays
+ * (stopped) after the guest powers off, which is what "preserve" asks for. For
+ * {@code destroy} and {@code restart} QEMU exits and the driver sees the exit (and starts
+ * again for restart). libvirt always passes {@code -no-shutdown} and kills QEMU itself;
+ * letting QEMU exit is simpler and loses nothing here, as the driver gets the SHUTDOWN
+ * event with its reason before the exit. {@code on_reboot=destroy} becomes
+ * {@code -no-reboot}.</li>
+ * <li>{@code -action panic=pause} when there is a {@code <panic>} device: QEMU stays,
+ * paused, after {@code GUEST_PANICKED}, and the driver applies {@code on_crash} (keeps it
+ * for {@code preserve}, ends it for {@code destroy} and {@code restart}). QEMU's own
+ * default would power off and exit, which cannot preserve. libvirt gets the same with
+ * {@code -no-shutdown}.</li>
+ * <li>{@code pty} serials become UNIX socket chardevs in the private directory (live
+ * console for the driver) that also append the output to the domain log.</li>
+ * <li>Secrets never appear in argv: {@code -object secret} reads them from files the
+ * driver writes.</li>
  * </ul>
  */
 public final class QemuCommandBuilder {
@@ -108,16 +114,18 @@ public final class QemuCommandBuilder {
 
 	/**
 	 * Builds the command line.
-	 * @throws UnsupportedConfigurationException if the emulator lacks something the definition needs
-	 * @throws SecondaryDriverException if a fact from a secondary driver is missing from {@code ctx}
+	 * @throws UnsupportedConfigurationException if the emulator lacks something the
+	 * definition needs
+	 * @throws SecondaryDriverException if a fact from a secondary driver is missing from
+	 * {@code ctx}
 	 */
 	public static QemuCommand build(DomainDefinition def, QemuCapabilities caps, RunContext ctx) {
 		String machine = caps.canonicalMachine(def.os().machine().orElse(caps.defaultMachine()));
 		MachineFamily family = MachineFamily.of(machine);
 		if (!caps.machineTypes().isEmpty() && !caps.machineTypes().contains(machine)) {
-			throw new UnsupportedConfigurationException("/domain/os/type/@machine", "machine type '" + machine
-					+ "' is not supported by " + caps.emulator() + "; it has: "
-					+ caps.machineTypes().stream().sorted().collect(Collectors.joining(", ")));
+			throw new UnsupportedConfigurationException("/domain/os/type/@machine",
+					"machine type '" + machine + "' is not supported by " + caps.emulator() + "; it has: "
+							+ caps.machineTypes().stream().sorted().collect(Collectors.joining(", ")));
 		}
 		DomainDefinition assigned = FirmwareSelection.resolve(def.withAssignedAddresses(machine), machine, ctx);
 		QemuCommandBuilder builder = new QemuCommandBuilder(assigned, caps, ctx, family);
@@ -126,7 +134,9 @@ public final class QemuCommandBuilder {
 				builder.helpers);
 	}
 
-	/** The kinds of device {@link #deviceArgs} can build on their own, for hot-plugging. */
+	/**
+	 * The kinds of device {@link #deviceArgs} can build on their own, for hot-plugging.
+	 */
 	public enum HotplugKind {
 
 		DISK, INTERFACE, CHANNEL
@@ -134,12 +144,13 @@ public final class QemuCommandBuilder {
 	}
 
 	/**
-	 * The options ({@code -blockdev}, {@code -object}, {@code -netdev}, {@code -chardev}, {@code -device}, each
-	 * followed by its value) that one device of {@code assigned} (a definition whose addresses are assigned)
-	 * would have on a command line: what hot-plugging it sends over QMP, built by the same code as a start.
+	 * The options ({@code -blockdev}, {@code -object}, {@code -netdev}, {@code -chardev},
+	 * {@code -device}, each followed by its value) that one device of {@code assigned} (a
+	 * definition whose addresses are assigned) would have on a command line: what
+	 * hot-plugging it sends over QMP, built by the same code as a start.
 	 * @param position the device's position in its list of {@code assigned}
-	 * @param idIndex the index its QEMU ids are numbered with ({@code net1}, {@code channel2}; disks are named
-	 * after their target)
+	 * @param idIndex the index its QEMU ids are numbered with ({@code net1},
+	 * {@code channel2}; disks are named after their target)
 	 */
 	public static List<String> deviceArgs(DomainDefinition assigned, QemuCapabilities caps, RunContext ctx,
 			HotplugKind kind, int position, int idIndex) {
@@ -162,7 +173,8 @@ public final class QemuCommandBuilder {
 		add("-S");
 		add("-no-user-config");
 		add("-nodefaults");
-		add("-chardev", "socket,id=monitor,path=" + escape(this.ctx.monitorSocket().toString()) + ",server=on,wait=off");
+		add("-chardev",
+				"socket,id=monitor,path=" + escape(this.ctx.monitorSocket().toString()) + ",server=on,wait=off");
 		add("-mon", "chardev=monitor,mode=control");
 		add("-pidfile", this.ctx.pidFile().toString());
 		StringBuilder machineArg = new StringBuilder(machine).append(",usb=off");
@@ -181,12 +193,16 @@ public final class QemuCommandBuilder {
 		memory.backends().forEach(this::add);
 		smp();
 		memory.numa().forEach(this::add);
-		this.def.iothreads().forEach((id) -> add("-object", Json.object().put("qom-type", "iothread")
-			.put("id", "iothread" + id).toString()));
+		this.def.iothreads()
+			.forEach((id) -> add("-object",
+					Json.object().put("qom-type", "iothread").put("id", "iothread" + id).toString()));
 		add("-uuid", this.def.uuid().toString());
 		SmbiosTables.args(this.def).forEach(this::add);
-		this.def.clockOffset().ifPresent((offset) -> add("-rtc", "base=" + offset.xmlName()
-				+ (timer("rtc").flatMap(ClockTimer::tickpolicy).orElse("").equals("catchup") ? ",driftfix=slew" : "")));
+		this.def.clockOffset()
+			.ifPresent((offset) -> add("-rtc",
+					"base=" + offset.xmlName()
+							+ (timer("rtc").flatMap(ClockTimer::tickpolicy).orElse("").equals("catchup")
+									? ",driftfix=slew" : "")));
 		timer("pit").flatMap(ClockTimer::tickpolicy).ifPresent((policy) -> {
 			if (this.ctx.accel() == Accel.KVM) {
 				add("-global", "kvm-pit.lost_tick_policy=" + policy);
@@ -220,8 +236,12 @@ public final class QemuCommandBuilder {
 			input(devices.inputs().get(i), i, "/domain/devices/input[" + (i + 1) + "]");
 		}
 		graphics(devices.graphics());
-		devices.audioIds().forEach((id) -> add("-audiodev", Json.object().put("id", "audio" + id)
-			.put("driver", devices.spiceAudios().contains(id) ? "spice" : "none").toString()));
+		devices.audioIds()
+			.forEach((id) -> add("-audiodev",
+					Json.object()
+						.put("id", "audio" + id)
+						.put("driver", devices.spiceAudios().contains(id) ? "spice" : "none")
+						.toString()));
 		sounds(devices);
 		for (int i = 0; i < devices.videos().size(); i++) {
 			video(devices.videos().get(i), i, "/domain/devices/video[" + (i + 1) + "]");
@@ -237,18 +257,25 @@ public final class QemuCommandBuilder {
 			add("-action", "watchdog=" + watchdog.action().xmlName());
 		}
 		panics(devices.panics());
-		devices.memballoon().filter((balloon) -> balloon.present()).ifPresent((balloon) -> device(
-				Json.object().put("driver", "virtio-balloon-pci").put("id", "balloon0"), balloon.address(),
-				"/domain/devices/memballoon"));
+		devices.memballoon()
+			.filter((balloon) -> balloon.present())
+			.ifPresent((balloon) -> device(Json.object().put("driver", "virtio-balloon-pci").put("id", "balloon0"),
+					balloon.address(), "/domain/devices/memballoon"));
 		for (int i = 0; i < devices.rngs().size(); i++) {
 			Rng rng = devices.rngs().get(i);
-			add("-object", Json.object().put("qom-type", "rng-random").put("id", "objrng" + i)
-				.put("filename", rng.backendPath()).toString());
+			add("-object",
+					Json.object()
+						.put("qom-type", "rng-random")
+						.put("id", "objrng" + i)
+						.put("filename", rng.backendPath())
+						.toString());
 			device(Json.object().put("driver", "virtio-rng-pci").put("rng", "objrng" + i).put("id", "rng" + i),
 					rng.address(), "/domain/devices/rng[" + (i + 1) + "]");
 		}
-		devices.vsock().ifPresent((vsock) -> device(Json.object().put("driver", "vhost-vsock-pci")
-			.put("id", "vsock0").put("guest-cid", vsock.cid()), vsock.address(), "/domain/devices/vsock"));
+		devices.vsock()
+			.ifPresent((vsock) -> device(
+					Json.object().put("driver", "vhost-vsock-pci").put("id", "vsock0").put("guest-cid", vsock.cid()),
+					vsock.address(), "/domain/devices/vsock"));
 		this.argv.addAll(this.def.commandline().args());
 	}
 
@@ -261,26 +288,44 @@ public final class QemuCommandBuilder {
 				return;
 			}
 			args.add("-blockdev");
-			args.add(Json.object().put("driver", "file").put("filename", loader.path())
-				.put("node-name", "pflash0-storage").put("auto-read-only", true).put("discard", "unmap").toString());
+			args.add(Json.object()
+				.put("driver", "file")
+				.put("filename", loader.path())
+				.put("node-name", "pflash0-storage")
+				.put("auto-read-only", true)
+				.put("discard", "unmap")
+				.toString());
 			args.add("-blockdev");
-			args.add(Json.object().put("node-name", "pflash0-format").put("read-only", loader.readonly())
-				.put("driver", "raw").put("file", "pflash0-storage").toString());
+			args.add(Json.object()
+				.put("node-name", "pflash0-format")
+				.put("read-only", loader.readonly())
+				.put("driver", "raw")
+				.put("file", "pflash0-storage")
+				.toString());
 			machineArg.append(",pflash0=pflash0-format");
 			if (loader.secure()) {
-				// Secure Boot firmware keeps its variables safe from the OS only with SMM and a secure flash
+				// Secure Boot firmware keeps its variables safe from the OS only with SMM
+				// and a secure flash
 				machineArg.append(",smm=on");
 				args.add("-global");
 				args.add("driver=cfi.pflash01,property=secure,value=on");
 			}
 			this.def.os().nvram().ifPresent((nvram) -> {
 				args.add("-blockdev");
-				args.add(Json.object().put("driver", "file").put("filename", nvram.path())
-					.put("node-name", "pflash1-storage").put("auto-read-only", true).put("discard", "unmap")
+				args.add(Json.object()
+					.put("driver", "file")
+					.put("filename", nvram.path())
+					.put("node-name", "pflash1-storage")
+					.put("auto-read-only", true)
+					.put("discard", "unmap")
 					.toString());
 				args.add("-blockdev");
-				args.add(Json.object().put("node-name", "pflash1-format").put("read-only", false)
-					.put("driver", "raw").put("file", "pflash1-storage").toString());
+				args.add(Json.object()
+					.put("node-name", "pflash1-format")
+					.put("read-only", false)
+					.put("driver", "raw")
+					.put("file", "pflash1-storage")
+					.toString());
 				machineArg.append(",pflash1=pflash1-format");
 			});
 		});
@@ -288,11 +333,17 @@ public final class QemuCommandBuilder {
 	}
 
 	private Optional<ClockTimer> timer(String name) {
-		return this.def.clock().stream().flatMap((clock) -> clock.timers().stream())
-			.filter((timer) -> timer.name().equals(name)).findFirst();
+		return this.def.clock()
+			.stream()
+			.flatMap((clock) -> clock.timers().stream())
+			.filter((timer) -> timer.name().equals(name))
+			.findFirst();
 	}
 
-	/** Hyper-V enlightenments and paravirtual clocks, which QEMU sets as properties of the vCPU model. */
+	/**
+	 * Hyper-V enlightenments and paravirtual clocks, which QEMU sets as properties of the
+	 * vCPU model.
+	 */
 	private List<String> cpuProperties() {
 		List<String> properties = new ArrayList<>();
 		for (HypervFeature feature : this.def.features().hyperv()) {
@@ -300,13 +351,15 @@ public final class QemuCommandBuilder {
 				continue;
 			}
 			if (feature.name().equals("vpindex") && this.ctx.accel() != Accel.KVM) {
-				// QEMU 7.2 under TCG refuses it ("kernel doesn't allow setting HyperV VP_INDEX")
+				// QEMU 7.2 under TCG refuses it ("kernel doesn't allow setting HyperV
+				// VP_INDEX")
 				throw new UnsupportedConfigurationException("/domain/features/hyperv/vpindex", "the Hyper-V "
 						+ "enlightenment vpindex needs KVM, and this run uses TCG; remove <vpindex> or run with KVM");
 			}
 			String name = "hv-" + feature.name().replace('_', '-');
 			switch (feature.name()) {
-				case "spinlocks" -> properties.add(name + "=0x" + Long.toHexString(Long.parseLong(feature.value().get())));
+				case "spinlocks" ->
+					properties.add(name + "=0x" + Long.toHexString(Long.parseLong(feature.value().get())));
 				case "vendor_id" -> properties.add(name + "=" + escape(feature.value().get()));
 				default -> properties.add(name + "=on");
 			}
@@ -315,7 +368,8 @@ public final class QemuCommandBuilder {
 			}
 		}
 		boolean kvm = this.ctx.accel() == Accel.KVM;
-		// KVM's paravirtual features: QEMU's TCG drops them with a warning, which would ignore the definition
+		// KVM's paravirtual features: QEMU's TCG drops them with a warning, which would
+		// ignore the definition
 		if (!kvm && this.def.features().apicEoi().orElse(false)) {
 			throw new UnsupportedConfigurationException("/domain/features/apic/@eoi",
 					"eoi='on' is a KVM paravirtual feature and this run uses TCG; remove eoi or run with KVM");
@@ -325,8 +379,10 @@ public final class QemuCommandBuilder {
 					"the kvmclock timer needs KVM and this run uses TCG; remove the timer or run with KVM");
 		}
 		this.def.features().apicEoi().ifPresent((on) -> properties.add("kvm-pv-eoi=" + (on ? "on" : "off")));
-		timer("hypervclock").flatMap(ClockTimer::present).ifPresent((on) -> properties.add("hv-time=" + (on ? "on" : "off")));
-		timer("kvmclock").flatMap(ClockTimer::present).ifPresent((on) -> properties.add("kvmclock=" + (on ? "on" : "off")));
+		timer("hypervclock").flatMap(ClockTimer::present)
+			.ifPresent((on) -> properties.add("hv-time=" + (on ? "on" : "off")));
+		timer("kvmclock").flatMap(ClockTimer::present)
+			.ifPresent((on) -> properties.add("kvmclock=" + (on ? "on" : "off")));
 		return properties;
 	}
 
@@ -339,7 +395,8 @@ public final class QemuCommandBuilder {
 				add("-cpu", String.join(",", concat("qemu32", properties)));
 			}
 			else if (!properties.isEmpty()) {
-				// QEMU's default model, named because the properties need one (as libvirt does)
+				// QEMU's default model, named because the properties need one (as libvirt
+				// does)
 				add("-cpu", String.join(",", concat("qemu64", properties)));
 			}
 			return;
@@ -365,9 +422,9 @@ public final class QemuCommandBuilder {
 		}
 		if (cpu.mode() == io.github.qemuembed.driver.xml.CpuMode.CUSTOM && !this.caps.cpuModels().isEmpty()
 				&& !this.caps.cpuModels().contains(model)) {
-			throw new UnsupportedConfigurationException("/domain/cpu/model", "CPU model '" + model
-					+ "' is not known to " + this.caps.emulator() + "; it has: "
-					+ this.caps.cpuModels().stream().sorted().collect(Collectors.joining(", ")));
+			throw new UnsupportedConfigurationException("/domain/cpu/model",
+					"CPU model '" + model + "' is not known to " + this.caps.emulator() + "; it has: "
+							+ this.caps.cpuModels().stream().sorted().collect(Collectors.joining(", ")));
 		}
 		StringBuilder arg = new StringBuilder(model);
 		cpu.migratable().ifPresent((on) -> arg.append(",migratable=").append(on ? "on" : "off"));
@@ -400,7 +457,11 @@ public final class QemuCommandBuilder {
 	private void boot() {
 		List<String> options = new ArrayList<>();
 		if (!this.def.os().boot().isEmpty()) {
-			String order = this.def.os().boot().stream().map(QemuCommandBuilder::bootLetter).collect(Collectors.joining());
+			String order = this.def.os()
+				.boot()
+				.stream()
+				.map(QemuCommandBuilder::bootLetter)
+				.collect(Collectors.joining());
 			options.add("order=" + order);
 		}
 		this.def.os().bootMenu().ifPresent((menu) -> {
@@ -433,7 +494,8 @@ public final class QemuCommandBuilder {
 	}
 
 	private void controllers(List<Controller> controllers) {
-		// Root ports first, by index: every other device may sit on one, and QEMU needs the bus to exist.
+		// Root ports first, by index: every other device may sit on one, and QEMU needs
+		// the bus to exist.
 		List<Integer> order = new ArrayList<>();
 		for (int i = 0; i < controllers.size(); i++) {
 			order.add(i);
@@ -448,7 +510,9 @@ public final class QemuCommandBuilder {
 					if (controller.is(ControllerType.PCI, "pcie-root-port")) {
 						PciAddress address = controller.address().get();
 						int port = controller.port().orElse((address.slot() << 3) | address.function());
-						device(Json.object().put("driver", "pcie-root-port").put("port", port)
+						device(Json.object()
+							.put("driver", "pcie-root-port")
+							.put("port", port)
 							.put("chassis", controller.chassis().orElse(controller.index()))
 							.put("id", "pci." + controller.index()), controller.address(), path);
 					}
@@ -468,27 +532,31 @@ public final class QemuCommandBuilder {
 						String id = "usb" + ((controller.index() == 0) ? "" : String.valueOf(controller.index()));
 						Json usb = Json.object().put("driver", driver);
 						if (controller.isCompanion()) {
-							// as libvirt: a companion has no id of its own and serves its master's bus
+							// as libvirt: a companion has no id of its own and serves its
+							// master's bus
 							usb.put("masterbus", id + ".0").put("firstport", controller.masterStartport().get());
 						}
 						else {
 							usb.put("id", id);
 						}
-						// libvirt's ports: the number of USB 2 and of USB 3 root hub ports of an xHCI controller
+						// libvirt's ports: the number of USB 2 and of USB 3 root hub
+						// ports of an xHCI controller
 						controller.ports().ifPresent((ports) -> usb.put("p2", ports).put("p3", ports));
 						device(usb, controller.address(), path);
 					}
 				}
 				case SCSI -> {
 					Json scsi = Json.object().put("driver", "virtio-scsi-pci").put("id", "scsi" + controller.index());
-					controller.driver().ifPresent((driver) -> scsi.put("num_queues", driver.queues().orElse(null))
-						.put("cmd_per_lun", driver.cmdPerLun().orElse(null))
-						.put("max_sectors", driver.maxSectors().orElse(null))
-						.put("ioeventfd", driver.ioeventfd().orElse(null))
-						.put("iothread", driver.iothread().map((id) -> "iothread" + id).orElse(null)));
+					controller.driver()
+						.ifPresent((driver) -> scsi.put("num_queues", driver.queues().orElse(null))
+							.put("cmd_per_lun", driver.cmdPerLun().orElse(null))
+							.put("max_sectors", driver.maxSectors().orElse(null))
+							.put("ioeventfd", driver.ioeventfd().orElse(null))
+							.put("iothread", driver.iothread().map((id) -> "iothread" + id).orElse(null)));
 					device(scsi, controller.address(), path);
 				}
-				case VIRTIO_SERIAL -> device(Json.object().put("driver", "virtio-serial-pci")
+				case VIRTIO_SERIAL -> device(Json.object()
+					.put("driver", "virtio-serial-pci")
 					.put("id", "virtio-serial" + controller.index()), controller.address(), path);
 				case SATA -> {
 					if (this.family == MachineFamily.PC) {
@@ -510,7 +578,10 @@ public final class QemuCommandBuilder {
 		}
 	}
 
-	/** Root ports first (other devices sit on them), USB companions last (they name their master's bus). */
+	/**
+	 * Root ports first (other devices sit on them), USB companions last (they name their
+	 * master's bus).
+	 */
 	private static int rootPortRank(Controller controller) {
 		return controller.is(ControllerType.PCI, "pcie-root-port") ? 0 : controller.isCompanion() ? 2 : 1;
 	}
@@ -550,28 +621,39 @@ public final class QemuCommandBuilder {
 			Json cache = cache(disk.driver().cache());
 			Json storageNode = (disk.type() == DiskType.NETWORK)
 					? BlockNodes.networkStorage(disk.source().get().network().get()).put("node-name", storage)
-					: Json.object().put("driver", driver).put("filename", filename).put("node-name", storage)
+					: Json.object()
+						.put("driver", driver)
+						.put("filename", filename)
+						.put("node-name", storage)
 						.put("aio", disk.driver().io().orElse(null));
-			add("-blockdev", storageNode
-				.put("auto-read-only", true)
-				.put("discard", disk.driver().discard().map(DiskDiscard::xmlName).orElse(null))
-				.put("cache", cache)
-				.toString());
-			Json formatNode = Json.object().put("node-name", format).put("read-only", disk.readonly())
+			add("-blockdev",
+					storageNode.put("auto-read-only", true)
+						.put("discard", disk.driver().discard().map(DiskDiscard::xmlName).orElse(null))
+						.put("cache", cache)
+						.toString());
+			Json formatNode = Json.object()
+				.put("node-name", format)
+				.put("read-only", disk.readonly())
 				.put("discard", disk.driver().discard().map(DiskDiscard::xmlName).orElse(null))
 				.put("cache", cache);
 			if (disk.encryption().isPresent()) {
 				java.util.UUID uuid = disk.encryption().get().secret();
 				Path file = this.ctx.secretFiles().get(uuid);
 				if (file == null) {
-					throw new SecondaryDriverException(path + "/encryption: secret " + uuid
-							+ " was not provided by the secret driver");
+					throw new SecondaryDriverException(
+							path + "/encryption: secret " + uuid + " was not provided by the secret driver");
 				}
 				String secretId = id + "-secret0";
-				add("-object", Json.object().put("qom-type", "secret").put("id", secretId).put("format", "raw")
-					.put("file", file.toString()).toString());
+				add("-object",
+						Json.object()
+							.put("qom-type", "secret")
+							.put("id", secretId)
+							.put("format", "raw")
+							.put("file", file.toString())
+							.toString());
 				if (disk.driver().format() == DiskFormat.QCOW2) {
-					formatNode.put("driver", "qcow2").put("file", storage)
+					formatNode.put("driver", "qcow2")
+						.put("file", storage)
 						.put("encrypt", Json.object().put("format", "luks").put("key-secret", secretId));
 				}
 				else {
@@ -587,7 +669,8 @@ public final class QemuCommandBuilder {
 				formatNode.put("backing", BlockNodes.backingOf(id, disk.backingChain()).get());
 			}
 			else if (disk.noBackingStore() && disk.driver().format() == DiskFormat.QCOW2) {
-				// <backingStore/>: the image alone, whatever backing file its header names
+				// <backingStore/>: the image alone, whatever backing file its header
+				// names
 				formatNode.putNull("backing");
 			}
 			add("-blockdev", formatNode.toString());
@@ -644,8 +727,9 @@ public final class QemuCommandBuilder {
 	}
 
 	/**
-	 * The QEMU device id of a disk (libvirt's alias scheme: {@code virtio-disk0}, {@code sata0-0-1},
-	 * {@code scsi0-0-0-0}, {@code ide0-0-1}); QMP names the disk by it ({@code query-blockstats} qdev).
+	 * The QEMU device id of a disk (libvirt's alias scheme: {@code virtio-disk0},
+	 * {@code sata0-0-1}, {@code scsi0-0-0-0}, {@code ide0-0-1}); QMP names the disk by it
+	 * ({@code query-blockstats} qdev).
 	 */
 	public static String diskDeviceId(Disk disk) {
 		int index = disk.targetIndex();
@@ -694,8 +778,10 @@ public final class QemuCommandBuilder {
 					throw new UnsupportedConfigurationException(path + "/address",
 							"virtio-scsi disks use bus 0 and units up to 16383");
 				}
-				device.put("bus", "scsi" + drive.controller() + ".0").put("channel", 0)
-					.put("scsi-id", drive.target()).put("lun", drive.unit());
+				device.put("bus", "scsi" + drive.controller() + ".0")
+					.put("channel", 0)
+					.put("scsi-id", drive.target())
+					.put("lun", drive.unit());
 			}
 			case FDC -> {
 				if (drive.unit() > 1 || drive.bus() != 0 || drive.target() != 0) {
@@ -731,16 +817,21 @@ public final class QemuCommandBuilder {
 					}
 				}
 				if (nic.targetDev().isPresent()) {
-					// a tap the driver created on the bridge as root (the live definition names it)
-					backend.put("type", "tap").put("ifname", nic.targetDev().get()).put("script", "no")
+					// a tap the driver created on the bridge as root (the live definition
+					// names it)
+					backend.put("type", "tap")
+						.put("ifname", nic.targetDev().get())
+						.put("script", "no")
 						.put("downscript", "no");
 				}
 				else {
 					backend.put("type", "bridge").put("br", bridge);
 				}
 			}
-			case ETHERNET -> backend.put("type", "tap").put("ifname", nic.targetDev().orElse(null))
-				.put("script", "no").put("downscript", "no")
+			case ETHERNET -> backend.put("type", "tap")
+				.put("ifname", nic.targetDev().orElse(null))
+				.put("script", "no")
+				.put("downscript", "no")
 				.put("queues", nic.queues().filter((queues) -> queues > 1).orElse(null));
 		}
 		backend.put("id", netdev);
@@ -749,18 +840,24 @@ public final class QemuCommandBuilder {
 			case "virtio" -> "virtio-net-pci";
 			default -> nic.model();
 		};
-		Json device = Json.object().put("driver", driver).put("netdev", netdev).put("id", "net" + index)
-			.put("mac", nic.mac()).put("bootindex", nic.bootOrder().orElse(null))
+		Json device = Json.object()
+			.put("driver", driver)
+			.put("netdev", netdev)
+			.put("id", "net" + index)
+			.put("mac", nic.mac())
+			.put("bootindex", nic.bootOrder().orElse(null))
 			.put("host_mtu", nic.model().equals("virtio") ? nic.mtu().orElse(null) : null);
-		nic.queues().filter((queues) -> queues > 1).ifPresent((queues) -> device.put("mq", true)
-			.put("vectors", 2 * queues + 2));
+		nic.queues()
+			.filter((queues) -> queues > 1)
+			.ifPresent((queues) -> device.put("mq", true).put("vectors", 2 * queues + 2));
 		device(device, nic.address(), path);
 	}
 
 	/**
-	 * {@code <backend type='passt'/>}: passt serves the NIC on a UNIX socket in the private directory and QEMU
-	 * connects to it ({@code -netdev stream}, QEMU 7.2 on), as libvirt does. passt runs in the foreground under the
-	 * driver's launcher (it dies with the driver's owner) and ends by itself when QEMU closes the socket.
+	 * {@code <backend type='passt'/>}: passt serves the NIC on a UNIX socket in the
+	 * private directory and QEMU connects to it ({@code -netdev stream}, QEMU 7.2 on), as
+	 * libvirt does. passt runs in the foreground under the driver's launcher (it dies
+	 * with the driver's owner) and ends by itself when QEMU closes the socket.
 	 */
 	private void passt(NetInterface nic, int index, Json backend) {
 		Path socket = this.ctx.privateDir().resolve("passt" + index + ".sock");
@@ -769,13 +866,16 @@ public final class QemuCommandBuilder {
 				UserNetForwards.currentUid(), "--socket", socket.toString(), "--log-file", log.toString()));
 		argv.addAll(UserNetForwards.passtPorts(nic));
 		this.helpers.add(new HelperProcess("passt", argv, socket, List.of()));
-		backend.put("type", "stream").put("server", false)
+		backend.put("type", "stream")
+			.put("server", false)
 			.put("addr", Json.object().put("type", "unix").put("path", socket.toString()));
 	}
 
 	private void serials(Devices devices) {
-		// Serial ports by port number; a <console target type='serial'> is the same device as the serial port
-		// with its port, and stands for it when there is no <serial> at all (libvirt semantics).
+		// Serial ports by port number; a <console target type='serial'> is the same
+		// device as the serial port
+		// with its port, and stands for it when there is no <serial> at all (libvirt
+		// semantics).
 		Map<Integer, CharDevice> ports = new TreeMap<>();
 		Map<Integer, String> paths = new LinkedHashMap<>();
 		for (int i = 0; i < devices.serials().size(); i++) {
@@ -797,8 +897,11 @@ public final class QemuCommandBuilder {
 		for (Map.Entry<Integer, CharDevice> entry : ports.entrySet()) {
 			int port = entry.getKey();
 			chardev("charserial" + port, entry.getValue(), "serial" + port + ".sock", paths.get(port));
-			Json device = Json.object().put("driver", "isa-serial").put("chardev", "charserial" + port)
-				.put("id", "serial" + port).put("index", port);
+			Json device = Json.object()
+				.put("driver", "isa-serial")
+				.put("chardev", "charserial" + port)
+				.put("id", "serial" + port)
+				.put("index", port);
 			checkDevice(device, paths.get(port));
 			add("-device", device.toString());
 		}
@@ -809,7 +912,10 @@ public final class QemuCommandBuilder {
 				String path = "/domain/devices/console[" + (i + 1) + "]";
 				String id = "console" + (++virtioConsole);
 				chardev("char" + id, console, "console" + virtioConsole + ".sock", path);
-				device(Json.object().put("driver", "virtconsole").put("chardev", "char" + id).put("id", id)
+				device(Json.object()
+					.put("driver", "virtconsole")
+					.put("chardev", "char" + id)
+					.put("id", id)
 					.put("bus", "virtio-serial0.0"), Optional.empty(), path);
 			}
 		}
@@ -821,11 +927,18 @@ public final class QemuCommandBuilder {
 			case PTY -> {
 				Path socket = this.ctx.privateDir().resolve(ptySocket);
 				this.serialSockets.add(socket);
-				arg.append("socket,id=").append(id).append(",path=").append(escape(socket.toString()))
-					.append(",server=on,wait=off,logfile=").append(escape(this.ctx.logFile().toString()))
+				arg.append("socket,id=")
+					.append(id)
+					.append(",path=")
+					.append(escape(socket.toString()))
+					.append(",server=on,wait=off,logfile=")
+					.append(escape(this.ctx.logFile().toString()))
 					.append(",logappend=on");
 			}
-			case FILE -> arg.append("file,id=").append(id).append(",path=").append(escape(device.path().get()))
+			case FILE -> arg.append("file,id=")
+				.append(id)
+				.append(",path=")
+				.append(escape(device.path().get()))
 				.append(",append=on");
 			case UNIX -> {
 				arg.append("socket,id=").append(id).append(",path=").append(escape(device.path().get()));
@@ -833,8 +946,12 @@ public final class QemuCommandBuilder {
 						: ",server=off");
 			}
 			case TCP -> {
-				arg.append("socket,id=").append(id).append(",host=").append(escape(device.host().get()))
-					.append(",port=").append(device.service().get());
+				arg.append("socket,id=")
+					.append(id)
+					.append(",host=")
+					.append(escape(device.host().get()))
+					.append(",port=")
+					.append(device.service().get());
 				arg.append(device.mode().orElse(SourceMode.BIND) == SourceMode.BIND ? ",server=on,wait=off"
 						: ",server=off");
 				if (device.telnet()) {
@@ -847,9 +964,9 @@ public final class QemuCommandBuilder {
 	}
 
 	/**
-	 * The UNIX socket QEMU serves for the {@code index}-th {@code <channel>} (its device id is {@code channel}
-	 * followed by the index): the source path if the XML gives one, else {@code channelINDEX.sock} in the private
-	 * directory.
+	 * The UNIX socket QEMU serves for the {@code index}-th {@code <channel>} (its device
+	 * id is {@code channel} followed by the index): the source path if the XML gives one,
+	 * else {@code channelINDEX.sock} in the private directory.
 	 */
 	public static Path channelSocket(Channel channel, int index, Path privateDir) {
 		return channel.path().map(Path::of).orElse(privateDir.resolve("channel" + index + ".sock"));
@@ -870,10 +987,13 @@ public final class QemuCommandBuilder {
 			add("-chardev", "socket,id=charchannel" + i + ",path=" + escape(socket) + ",server=on,wait=off");
 		}
 		VirtioSerialAddress address = channel.address().get();
-		device(Json.object().put("driver", "virtserialport")
-			.put("bus", "virtio-serial" + address.controller() + "." + address.bus()).put("nr", address.port())
-			.put("chardev", "charchannel" + i).put("id", "channel" + i).put("name", channel.targetName()),
-				Optional.empty(), path);
+		device(Json.object()
+			.put("driver", "virtserialport")
+			.put("bus", "virtio-serial" + address.controller() + "." + address.bus())
+			.put("nr", address.port())
+			.put("chardev", "charchannel" + i)
+			.put("id", "channel" + i)
+			.put("name", channel.targetName()), Optional.empty(), path);
 	}
 
 	private void input(Input input, int index, String path) {
@@ -888,7 +1008,9 @@ public final class QemuCommandBuilder {
 		};
 		if (input.bus() == InputBus.USB) {
 			Json device = Json.object().put("driver", "usb-" + kind).put("id", "input" + index).put("bus", "usb.0");
-			input.address().filter(UsbAddress.class::isInstance).map(UsbAddress.class::cast)
+			input.address()
+				.filter(UsbAddress.class::isInstance)
+				.map(UsbAddress.class::cast)
 				.ifPresent((usb) -> device.put("port", usb.port()));
 			checkDevice(device, path);
 			add("-device", device.toString());
@@ -923,16 +1045,22 @@ public final class QemuCommandBuilder {
 			Path file = this.ctx.vncPasswordFile()
 				.orElseThrow(() -> new InvalidConfigurationException("/domain/devices/graphics[1]/@passwd",
 						"the driver did not provide the VNC password file for this run"));
-			add("-object", Json.object().put("qom-type", "secret").put("id", "vnc0-secret").put("format", "raw")
-				.put("file", file.toString()).toString());
+			add("-object",
+					Json.object()
+						.put("qom-type", "secret")
+						.put("id", "vnc0-secret")
+						.put("format", "raw")
+						.put("file", file.toString())
+						.toString());
 			arg.append(",password-secret=vnc0-secret");
 		}
 		add("-vnc", arg.toString());
 	}
 
 	/**
-	 * SPICE: a fixed port, or with autoport a UNIX socket in the private directory (a builder that is a pure
-	 * function cannot reserve a free TCP port, and QEMU's SPICE has no port range as VNC has).
+	 * SPICE: a fixed port, or with autoport a UNIX socket in the private directory (a
+	 * builder that is a pure function cannot reserve a free TCP port, and QEMU's SPICE
+	 * has no port range as VNC has).
 	 */
 	private void spice(Graphics spice) {
 		if (!this.caps.deviceTypes().isEmpty() && !this.caps.hasDevice("qxl-vga")) {
@@ -958,7 +1086,8 @@ public final class QemuCommandBuilder {
 			return;
 		}
 		if (devices.audioIds().isEmpty()) {
-			// the backend libvirt adds for a sound device: SPICE's when there is SPICE, else none
+			// the backend libvirt adds for a sound device: SPICE's when there is SPICE,
+			// else none
 			boolean spice = devices.graphics().stream().anyMatch(Graphics::isSpice);
 			add("-audiodev", Json.object().put("id", "audio1").put("driver", spice ? "spice" : "none").toString());
 		}
@@ -971,10 +1100,15 @@ public final class QemuCommandBuilder {
 				case "ac97" -> device(Json.object().put("driver", "AC97").put("id", id).put("audiodev", audiodev),
 						sound.address(), path);
 				default -> {
-					device(Json.object().put("driver", sound.model().equals("ich9") ? "ich9-intel-hda" : "intel-hda")
+					device(Json.object()
+						.put("driver", sound.model().equals("ich9") ? "ich9-intel-hda" : "intel-hda")
 						.put("id", id), sound.address(), path);
-					Json codec = Json.object().put("driver", "hda-duplex").put("id", id + "-codec0")
-						.put("bus", id + ".0").put("cad", 0).put("audiodev", audiodev);
+					Json codec = Json.object()
+						.put("driver", "hda-duplex")
+						.put("id", id + "-codec0")
+						.put("bus", id + ".0")
+						.put("cad", 0)
+						.put("audiodev", audiodev);
 					checkDevice(codec, path);
 					add("-device", codec.toString());
 				}
@@ -983,8 +1117,9 @@ public final class QemuCommandBuilder {
 	}
 
 	/**
-	 * A TPM 2.0 emulated by swtpm, as libvirt runs it: state under {@code ROOT/lib/swtpm/UUID/tpm2}, control socket
-	 * in the private directory, ended by swtpm itself when QEMU closes that socket.
+	 * A TPM 2.0 emulated by swtpm, as libvirt runs it: state under
+	 * {@code ROOT/lib/swtpm/UUID/tpm2}, control socket in the private directory, ended by
+	 * swtpm itself when QEMU closes that socket.
 	 */
 	private void tpm(Tpm tpm) {
 		String path = "/domain/devices/tpm[1]";
@@ -992,10 +1127,11 @@ public final class QemuCommandBuilder {
 		Path lib = this.ctx.nvramDir().getParent().getParent();
 		Path state = lib.resolve("swtpm").resolve(this.def.uuid().toString()).resolve("tpm2");
 		Path log = this.ctx.logFile().resolveSibling(this.def.name() + "-swtpm.log");
-		this.helpers.add(new HelperProcess("swtpm", List.of("swtpm", "socket", "--tpm2", "--tpmstate",
-				"dir=" + escape(state.toString()) + ",mode=0600", "--ctrl",
-				"type=unixio,path=" + escape(socket.toString()) + ",mode=0600", "--log",
-				"file=" + escape(log.toString()), "--terminate"), socket, List.of(state)));
+		this.helpers.add(new HelperProcess("swtpm",
+				List.of("swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + escape(state.toString()) + ",mode=0600",
+						"--ctrl", "type=unixio,path=" + escape(socket.toString()) + ",mode=0600", "--log",
+						"file=" + escape(log.toString()), "--terminate"),
+				socket, List.of(state)));
 		add("-chardev", "socket,id=chrtpm,path=" + escape(socket.toString()));
 		add("-tpmdev", "emulator,id=tpm-tpm0,chardev=chrtpm");
 		Json device = Json.object().put("driver", tpm.model()).put("tpmdev", "tpm-tpm0").put("id", "tpm0");
@@ -1003,22 +1139,32 @@ public final class QemuCommandBuilder {
 		add("-device", device.toString());
 	}
 
-	/** virtiofs: QEMU's virtiofsd serves the directory on a vhost-user socket and ends when QEMU closes it. */
+	/**
+	 * virtiofs: QEMU's virtiofsd serves the directory on a vhost-user socket and ends
+	 * when QEMU closes it.
+	 */
 	private void filesystem(Filesystem fs, int index, String path) {
 		Path socket = this.ctx.privateDir().resolve("fs" + index + ".sock");
-		this.helpers.add(new HelperProcess("virtiofsd", List.of(VIRTIOFSD, "--socket-path=" + socket,
-				"-o", "source=" + escape(fs.sourceDir()) + ",cache=auto"), socket, List.of()));
+		this.helpers.add(new HelperProcess("virtiofsd",
+				List.of(VIRTIOFSD, "--socket-path=" + socket, "-o", "source=" + escape(fs.sourceDir()) + ",cache=auto"),
+				socket, List.of()));
 		add("-chardev", "socket,id=chr-vu-fs" + index + ",path=" + escape(socket.toString()));
-		device(Json.object().put("driver", "vhost-user-fs-pci").put("id", "fs" + index)
-			.put("chardev", "chr-vu-fs" + index).put("tag", fs.tag()), fs.address(), path);
+		device(Json.object()
+			.put("driver", "vhost-user-fs-pci")
+			.put("id", "fs" + index)
+			.put("chardev", "chr-vu-fs" + index)
+			.put("tag", fs.tag()), fs.address(), path);
 	}
 
 	private void redirdevs(List<Redirdev> redirdevs) {
 		for (int i = 0; i < redirdevs.size(); i++) {
 			Redirdev redirdev = redirdevs.get(i);
 			add("-chardev", "spicevmc,id=charredir" + i + ",name=usbredir");
-			Json device = Json.object().put("driver", "usb-redir").put("chardev", "charredir" + i)
-				.put("id", "redir" + i).put("bus", "usb.0");
+			Json device = Json.object()
+				.put("driver", "usb-redir")
+				.put("chardev", "charredir" + i)
+				.put("id", "redir" + i)
+				.put("bus", "usb.0");
 			redirdev.address().ifPresent((usb) -> device.put("port", usb.port()));
 			checkDevice(device, "/domain/devices/redirdev[" + (i + 1) + "]");
 			add("-device", device.toString());
@@ -1031,18 +1177,23 @@ public final class QemuCommandBuilder {
 			case "none" -> {
 				return;
 			}
-			case "vga" -> device.put("driver", "VGA").put("id", "video" + index)
+			case "vga" -> device.put("driver", "VGA")
+				.put("id", "video" + index)
 				.put("vgamem_mb", video.vramKiB().map((kib) -> kib / 1024).orElse(null));
-			case "cirrus" -> device.put("driver", "cirrus-vga").put("id", "video" + index)
+			case "cirrus" -> device.put("driver", "cirrus-vga")
+				.put("id", "video" + index)
 				.put("vgamem_mb", video.vramKiB().map((kib) -> kib / 1024).orElse(null));
-			case "qxl" -> device.put("driver", (index == 0) ? "qxl-vga" : "qxl").put("id", "video" + index)
+			case "qxl" -> device.put("driver", (index == 0) ? "qxl-vga" : "qxl")
+				.put("id", "video" + index)
 				.put("ram_size", video.ramKiB().map((kib) -> kib * 1024L).orElse(null))
 				.put("vram_size", video.vramKiB().map((kib) -> kib * 1024L).orElse(null))
 				.put("vgamem_mb", video.vgamemKiB().map((kib) -> kib / 1024).orElse(null))
 				.put("max_outputs", video.heads().orElse(null));
-			case "bochs" -> device.put("driver", "bochs-display").put("id", "video" + index)
+			case "bochs" -> device.put("driver", "bochs-display")
+				.put("id", "video" + index)
 				.put("vgamem", video.vramKiB().map((kib) -> kib * 1024L).orElse(null));
-			default -> device.put("driver", (index == 0) ? "virtio-vga" : "virtio-gpu-pci").put("id", "video" + index)
+			default -> device.put("driver", (index == 0) ? "virtio-vga" : "virtio-gpu-pci")
+				.put("id", "video" + index)
 				.put("max_outputs", video.heads().orElse(null));
 		}
 		device(device, video.address(), path);
@@ -1053,14 +1204,16 @@ public final class QemuCommandBuilder {
 			Panic panic = panics.get(i);
 			String path = "/domain/devices/panic[" + (i + 1) + "]";
 			switch (panic.model()) {
-				case ISA -> device(Json.object().put("driver", "pvpanic").put("id", "panic" + i)
-					.put("ioport", panic.iobase()), Optional.empty(), path);
-				case PVPANIC -> device(Json.object().put("driver", "pvpanic-pci").put("id", "panic" + i),
-						panic.pciAddress(), path);
+				case ISA ->
+					device(Json.object().put("driver", "pvpanic").put("id", "panic" + i).put("ioport", panic.iobase()),
+							Optional.empty(), path);
+				case PVPANIC ->
+					device(Json.object().put("driver", "pvpanic-pci").put("id", "panic" + i), panic.pciAddress(), path);
 			}
 		}
 		if (!panics.isEmpty()) {
-			// QEMU's default (panic=shutdown) would end the process; the driver applies <on_crash> itself
+			// QEMU's default (panic=shutdown) would end the process; the driver applies
+			// <on_crash> itself
 			add("-action", "panic=pause");
 		}
 	}
@@ -1080,8 +1233,8 @@ public final class QemuCommandBuilder {
 	private void checkDevice(Json device, String path) {
 		String driver = device.toString().replaceFirst("^\\{\"driver\":\"([^\"]+)\".*$", "$1");
 		if (!this.caps.deviceTypes().isEmpty() && !this.caps.hasDevice(driver)) {
-			throw new UnsupportedConfigurationException(path, "this element needs QEMU device '" + driver
-					+ "', which " + this.caps.emulator() + " does not have");
+			throw new UnsupportedConfigurationException(path, "this element needs QEMU device '" + driver + "', which "
+					+ this.caps.emulator() + " does not have");
 		}
 	}
 

@@ -8,9 +8,10 @@ import io.github.qemuembed.driver.xml.DomainDefinition;
 import io.github.qemuembed.driver.xml.Sysinfo;
 
 /**
- * {@code <os><smbios mode='sysinfo'/>} with {@code <sysinfo type='smbios'>}: one {@code -smbios type=N,...} per
- * block, as libvirt writes them (types 0 BIOS, 1 system, 2 base board, 3 chassis, 11 OEM strings). Without
- * {@code mode='sysinfo'} QEMU's own tables stay, as in libvirt.
+ * {@code <os><smbios mode='sysinfo'/>} with {@code <sysinfo type='smbios'>}: one
+ * {@code -smbios type=N,...} per block, as libvirt writes them (types 0 BIOS, 1 system, 2
+ * base board, 3 chassis, 11 OEM strings). Without {@code mode='sysinfo'} QEMU's own
+ * tables stay, as in libvirt.
  */
 final class SmbiosTables {
 

@@ -10,16 +10,20 @@ import java.util.Map;
 import io.github.qemuembed.driver.xml.NetInterface;
 import io.github.qemuembed.driver.xml.PortForward;
 
-/** {@code <portForward>} in the two spellings: QEMU's {@code hostfwd} rules and passt's port specifications. */
+/**
+ * {@code <portForward>} in the two spellings: QEMU's {@code hostfwd} rules and passt's
+ * port specifications.
+ */
 final class UserNetForwards {
 
 	private UserNetForwards() {
 	}
 
 	/**
-	 * One {@code hostfwd} rule per host port ({@code tcp:ADDR:HOSTPORT-:GUESTPORT}; slirp has no ranges), in the
-	 * QAPI form {@code [{"str": ...}]}; {@code null} without forwards. The guest address is slirp's default, the
-	 * first address its DHCP server hands out (10.0.2.15).
+	 * One {@code hostfwd} rule per host port ({@code tcp:ADDR:HOSTPORT-:GUESTPORT}; slirp
+	 * has no ranges), in the QAPI form {@code [{"str": ...}]}; {@code null} without
+	 * forwards. The guest address is slirp's default, the first address its DHCP server
+	 * hands out (10.0.2.15).
 	 */
 	static List<Map<String, String>> hostfwd(NetInterface nic) {
 		List<Map<String, String>> rules = new ArrayList<>();
@@ -27,15 +31,18 @@ final class UserNetForwards {
 			String address = forward.address().orElse("");
 			for (PortForward.Range range : forward.ranges()) {
 				for (int offset = 0; offset < range.size(); offset++) {
-					rules.add(Map.of("str", forward.protocol().xmlName() + ":" + address + ":" + (range.start() + offset)
-							+ "-:" + range.guestPort(offset)));
+					rules.add(Map.of("str", forward.protocol().xmlName() + ":" + address + ":"
+							+ (range.start() + offset) + "-:" + range.guestPort(offset)));
 				}
 			}
 		}
 		return rules.isEmpty() ? null : rules;
 	}
 
-	/** passt's {@code --tcp-ports}/{@code --udp-ports} arguments: {@code [ADDR][%DEV]/}ranges, as libvirt writes them. */
+	/**
+	 * passt's {@code --tcp-ports}/{@code --udp-ports} arguments:
+	 * {@code [ADDR][%DEV]/}ranges, as libvirt writes them.
+	 */
 	static List<String> passtPorts(NetInterface nic) {
 		List<String> args = new ArrayList<>();
 		for (PortForward forward : nic.portForwards()) {
@@ -64,8 +71,8 @@ final class UserNetForwards {
 	}
 
 	/**
-	 * The uid passt runs as: the driver's own. passt started by root otherwise drops to {@code nobody}, which cannot
-	 * create its socket in the owner-only private directory.
+	 * The uid passt runs as: the driver's own. passt started by root otherwise drops to
+	 * {@code nobody}, which cannot create its socket in the owner-only private directory.
 	 */
 	static String currentUid() {
 		try {

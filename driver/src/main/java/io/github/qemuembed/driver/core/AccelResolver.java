@@ -7,7 +7,9 @@ import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.capabilities.QemuCapabilities;
 import io.github.qemuembed.driver.error.EmulatorException;
 
-/** Turns the configured accelerator into the one domains run with: KVM or TCG, never AUTO. */
+/**
+ * Turns the configured accelerator into the one domains run with: KVM or TCG, never AUTO.
+ */
 final class AccelResolver {
 
 	private static final Path KVM_DEVICE = Path.of("/dev/kvm");

@@ -11,7 +11,10 @@ import io.github.qemuembed.driver.access.DomainIdentity;
 import io.github.qemuembed.driver.access.Permission;
 import io.github.qemuembed.driver.error.AccessDeniedException;
 
-/** Asks the policy, with the current caller, and turns a refusal into {@link AccessDeniedException}. */
+/**
+ * Asks the policy, with the current caller, and turns a refusal into
+ * {@link AccessDeniedException}.
+ */
 public final class AccessChecker {
 
 	private final AccessPolicy policy;

@@ -12,9 +12,9 @@ import io.github.qemuembed.driver.xml.DomainDefinition;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Turns a {@code query-blockstats} answer into per-disk counters named by {@code <target dev>}: QEMU
- * names each disk by the device id the command builder gave it ({@code qdev}
- * {@code /machine/peripheral/virtio-disk0/virtio-backend}).
+ * Turns a {@code query-blockstats} answer into per-disk counters named by
+ * {@code <target dev>}: QEMU names each disk by the device id the command builder gave it
+ * ({@code qdev} {@code /machine/peripheral/virtio-disk0/virtio-backend}).
  */
 final class BlockStatsReader {
 

@@ -8,15 +8,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The memory limit and CPU quota of the cgroup this JVM runs in, as a container runtime or the
- * kubelet sets them, from cgroup v2 ({@code memory.max}, {@code cpu.max}) or v1
- * ({@code memory.limit_in_bytes}, {@code cpu.cfs_quota_us} / {@code cpu.cfs_period_us}). QEMU
- * children inherit the cgroup, so they share these limits with the JVM.
+ * The memory limit and CPU quota of the cgroup this JVM runs in, as a container runtime
+ * or the kubelet sets them, from cgroup v2 ({@code memory.max}, {@code cpu.max}) or v1
+ * ({@code memory.limit_in_bytes}, {@code cpu.cfs_quota_us} / {@code cpu.cfs_period_us}).
+ * QEMU children inherit the cgroup, so they share these limits with the JVM.
  * <p>
- * The effective limit is the smallest one on the way from the process's cgroup up to the mount's
- * root: a pod's limit may be set on the pod's cgroup and not repeated on the container's. Inside a
- * container the path in {@code /proc/self/cgroup} may name a cgroup outside the container's view
- * (cgroup v1, no cgroup namespace); the mount's root is then the process's own cgroup.
+ * The effective limit is the smallest one on the way from the process's cgroup up to the
+ * mount's root: a pod's limit may be set on the pod's cgroup and not repeated on the
+ * container's. Inside a container the path in {@code /proc/self/cgroup} may name a cgroup
+ * outside the container's view (cgroup v1, no cgroup namespace); the mount's root is then
+ * the process's own cgroup.
  */
 final class CgroupLimits {
 
@@ -32,14 +33,18 @@ final class CgroupLimits {
 		this.procSelfCgroup = List.copyOf(procSelfCgroup);
 	}
 
-	/** This process's limits; none when {@code /proc/self/cgroup} cannot be read (not Linux). */
+	/**
+	 * This process's limits; none when {@code /proc/self/cgroup} cannot be read (not
+	 * Linux).
+	 */
 	static CgroupLimits ofThisProcess() {
 		return ofProcess("self");
 	}
 
 	/**
-	 * The limits of another process's cgroup ({@code /proc/PID/cgroup}), e.g. a QEMU that a wrapper
-	 * moved to a cgroup of its own; none when that cannot be read (the process is gone, not Linux).
+	 * The limits of another process's cgroup ({@code /proc/PID/cgroup}), e.g. a QEMU that
+	 * a wrapper moved to a cgroup of its own; none when that cannot be read (the process
+	 * is gone, not Linux).
 	 */
 	static CgroupLimits ofProcess(String pid) {
 		try {
@@ -65,7 +70,8 @@ final class CgroupLimits {
 		if (v2.isPresent() && Files.exists(this.mount.resolve("cgroup.controllers"))) {
 			return smallest(v2.get(), this.mount, "memory.max");
 		}
-		return directory("memory").flatMap((dir) -> smallest(dir, this.mount.resolve("memory"), "memory.limit_in_bytes"));
+		return directory("memory")
+			.flatMap((dir) -> smallest(dir, this.mount.resolve("memory"), "memory.limit_in_bytes"));
 	}
 
 	/** The effective CPU quota, if any. */
@@ -95,10 +101,11 @@ final class CgroupLimits {
 	}
 
 	/**
-	 * The file whose {@code oom_kill} line counts the processes of this cgroup killed by the OOM
-	 * killer: v2 {@code memory.events} (which includes the cgroups below), v1 {@code memory.oom_control}
-	 * (Linux 4.13 and later). The kernel counts a kill before it sends the SIGKILL, so by the time the
-	 * victim has been reaped the count has gone up.
+	 * The file whose {@code oom_kill} line counts the processes of this cgroup killed by
+	 * the OOM killer: v2 {@code memory.events} (which includes the cgroups below), v1
+	 * {@code memory.oom_control} (Linux 4.13 and later). The kernel counts a kill before
+	 * it sends the SIGKILL, so by the time the victim has been reaped the count has gone
+	 * up.
 	 */
 	Optional<Path> oomKillCounter() {
 		Optional<Path> v2 = directory("");
@@ -118,8 +125,8 @@ final class CgroupLimits {
 	}
 
 	/**
-	 * The directory of this process's cgroup for a v1 controller ({@code ""}: the v2 hierarchy),
-	 * or the controller mount's root when the path is not visible from here.
+	 * The directory of this process's cgroup for a v1 controller ({@code ""}: the v2
+	 * hierarchy), or the controller mount's root when the path is not visible from here.
 	 */
 	private Optional<Path> directory(String controller) {
 		Path base = controller.isEmpty() ? this.mount : this.mount.resolve(controller);

@@ -14,8 +14,8 @@ import io.github.qemuembed.driver.xml.DomainDefinition;
 import io.github.qemuembed.driver.xml.DomainXml;
 
 /**
- * Persistent definitions in {@code etc/qemu/NAME.xml}: written atomically and owner-only (they may hold
- * secrets such as VNC passwords, as libvirt's do).
+ * Persistent definitions in {@code etc/qemu/NAME.xml}: written atomically and owner-only
+ * (they may hold secrets such as VNC passwords, as libvirt's do).
  */
 final class DefinitionStore {
 

@@ -21,15 +21,19 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The guest agent channel of one domain: finds the {@code org.qemu.guest_agent.0} channel in the running
- * definition, keeps one {@link GuestAgentClient} per run (QEMU serves one client per channel socket; the
- * connection ends with QEMU), and reports the channel's state from the run's {@link VirtioPorts}.
+ * The guest agent channel of one domain: finds the {@code org.qemu.guest_agent.0} channel
+ * in the running definition, keeps one {@link GuestAgentClient} per run (QEMU serves one
+ * client per channel socket; the connection ends with QEMU), and reports the channel's
+ * state from the run's {@link VirtioPorts}.
  */
 final class DomainAgentChannel implements AgentChannel {
 
 	static final String AGENT_CHANNEL = "org.qemu.guest_agent.0";
 
-	/** QEMU listens on the channel socket before the monitor answers: connecting is immediate or fails. */
+	/**
+	 * QEMU listens on the channel socket before the monitor answers: connecting is
+	 * immediate or fails.
+	 */
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -43,7 +47,10 @@ final class DomainAgentChannel implements AgentChannel {
 		this.domain = domain;
 	}
 
-	/** The device id of the agent channel ({@code channelN}) in {@code definition}, if it has one. */
+	/**
+	 * The device id of the agent channel ({@code channelN}) in {@code definition}, if it
+	 * has one.
+	 */
 	static Optional<Integer> agentChannelIndex(DomainDefinition definition) {
 		List<Channel> channels = definition.devices().channels();
 		for (int i = 0; i < channels.size(); i++) {
@@ -106,7 +113,8 @@ final class DomainAgentChannel implements AgentChannel {
 		int index = requireChannel(run);
 		String port = "channel" + index;
 		if (run.child == null && !run.ports.isKnown(port)) {
-			// adopted from an earlier driver: the guest may have opened the port long ago, before this driver
+			// adopted from an earlier driver: the guest may have opened the port long
+			// ago, before this driver
 			// listened; only talking to the agent can tell
 			return true;
 		}
@@ -124,21 +132,21 @@ final class DomainAgentChannel implements AgentChannel {
 	}
 
 	/**
-	 * Sends {@code guest-shutdown} (power down) after a resynchronisation; the agent does not answer when it
-	 * complies. The future fails if it answers with an error instead.
+	 * Sends {@code guest-shutdown} (power down) after a resynchronisation; the agent does
+	 * not answer when it complies. The future fails if it answers with an error instead.
 	 */
 	CompletableFuture<JsonNode> requestPowerDown(GuestAgent agent) {
 		CompletableFuture<JsonNode> answer;
 		try {
-			answer = client().send("guest-shutdown", JSON.createObjectNode().put("mode", "powerdown"),
-					agent.timeout());
+			answer = client().send("guest-shutdown", JSON.createObjectNode().put("mode", "powerdown"), agent.timeout());
 		}
 		catch (GuestAgentUnresponsiveException ex) {
 			throw new GuestAgentUnresponsiveException("cannot shut down " + describe() + " through its guest agent "
 					+ "(agent channel " + state().name().toLowerCase(java.util.Locale.ROOT) + "): " + ex.getMessage(),
 					ex);
 		}
-		// only an error reply matters: the agent does not answer when it complies, and the connection ends with
+		// only an error reply matters: the agent does not answer when it complies, and
+		// the connection ends with
 		// QEMU when the guest powers off
 		CompletableFuture<JsonNode> refusal = new CompletableFuture<>();
 		answer.whenComplete((reply, failure) -> {
@@ -152,10 +160,10 @@ final class DomainAgentChannel implements AgentChannel {
 	}
 
 	private int requireChannel(QemuRun run) {
-		return agentChannelIndex(run.liveDefinition).orElseThrow(() -> new InvalidOperationException("Domain '"
-				+ this.domain.domainName() + "' has no guest agent channel: add <channel type='unix'><target "
-				+ "type='virtio' name='" + AGENT_CHANNEL + "'/></channel> to its <devices> (and run "
-				+ "qemu-guest-agent in the guest)"));
+		return agentChannelIndex(run.liveDefinition)
+			.orElseThrow(() -> new InvalidOperationException("Domain '" + this.domain.domainName()
+					+ "' has no guest agent channel: add <channel type='unix'><target " + "type='virtio' name='"
+					+ AGENT_CHANNEL + "'/></channel> to its <devices> (and run " + "qemu-guest-agent in the guest)"));
 	}
 
 }

@@ -33,12 +33,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Hot-plug of disks, NICs and virtio-serial channels, libvirt's attach/detach-device. A fragment is read
- * by the domain XML reader itself (put into the definition's {@code <devices>} and the whole parsed and
- * validated again), the new definition gets its addresses as at a start, and the command builder's own
- * {@code -blockdev}/{@code -netdev}/{@code -chardev}/{@code -device} options for that one device become
- * QMP commands: what runs after a hot-plug is what a start with that definition would run. Called by
- * {@link ManagedDomain} under its operation lock.
+ * Hot-plug of disks, NICs and virtio-serial channels, libvirt's attach/detach-device. A
+ * fragment is read by the domain XML reader itself (put into the definition's
+ * {@code <devices>} and the whole parsed and validated again), the new definition gets
+ * its addresses as at a start, and the command builder's own
+ * {@code -blockdev}/{@code -netdev}/{@code -chardev}/{@code -device} options for that one
+ * device become QMP commands: what runs after a hot-plug is what a start with that
+ * definition would run. Called by {@link ManagedDomain} under its operation lock.
  */
 final class DomainHotplug {
 
@@ -66,8 +67,9 @@ final class DomainHotplug {
 	}
 
 	/**
-	 * {@code definition} with the fragment's device added at the end of its list, parsed and validated like a
-	 * define (a duplicate target, a bad address or an unknown element fails as it would there).
+	 * {@code definition} with the fragment's device added at the end of its list, parsed
+	 * and validated like a define (a duplicate target, a bad address or an unknown
+	 * element fails as it would there).
 	 */
 	static Added withDevice(DomainDefinition definition, String fragment) {
 		Element element = element(fragment);
@@ -92,7 +94,10 @@ final class DomainHotplug {
 		return new Added(next, kind, position, describe(next.devices(), kind, position));
 	}
 
-	/** {@code definition} without the device the fragment names, and that device's position. */
+	/**
+	 * {@code definition} without the device the fragment names, and that device's
+	 * position.
+	 */
 	static Added withoutDevice(DomainDefinition definition, String fragment) {
 		Element element = element(fragment);
 		HotplugKind kind = kindOf(element);
@@ -113,17 +118,17 @@ final class DomainHotplug {
 	String attachLive(QemuRun run, String fragment) {
 		DomainDefinition live = run.liveDefinition;
 		Added added = withDevice(live, fragment);
-		DomainDefinition assigned = added.definition()
-			.withAssignedAddresses(live.os().machine().orElseThrow());
+		DomainDefinition assigned = added.definition().withAssignedAddresses(live.os().machine().orElseThrow());
 		checkControllers(live, assigned, added);
 		DomainDefinition alone = assigned.withDevices(only(assigned.devices(), added.kind(), added.position()));
 		SecondaryResolver.Resolved resolved = SecondaryResolver.resolve(this.context, alone, run.privateDir,
-				run.monitorSocket, this.context.layout().pidFile(live.name()), this.context.layout().logFile(live.name()));
+				run.monitorSocket, this.context.layout().pidFile(live.name()),
+				this.context.layout().logFile(live.name()));
 		Deque<Runnable> undo = new ArrayDeque<>();
 		try {
 			int idIndex = freeIdIndex(run, added.kind(), added.position());
-			List<String> args = QemuCommandBuilder.deviceArgs(assigned, this.context.capabilities(),
-					resolved.context(), added.kind(), added.position(), idIndex);
+			List<String> args = QemuCommandBuilder.deviceArgs(assigned, this.context.capabilities(), resolved.context(),
+					added.kind(), added.position(), idIndex);
 			for (int i = 0; i + 1 < args.size(); i += 2) {
 				execute(run, args.get(i), args.get(i + 1), undo);
 			}
@@ -151,8 +156,9 @@ final class DomainHotplug {
 	}
 
 	/**
-	 * Asks QEMU (and so the guest) to release the device and waits for {@code DEVICE_DELETED}; then removes
-	 * its back ends and updates the live definition. Returns what was removed.
+	 * Asks QEMU (and so the guest) to release the device and waits for
+	 * {@code DEVICE_DELETED}; then removes its back ends and updates the live definition.
+	 * Returns what was removed.
 	 */
 	String detachLive(QemuRun run, String fragment, Duration timeout) {
 		DomainDefinition live = run.liveDefinition;
@@ -178,7 +184,8 @@ final class DomainHotplug {
 			deleted.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
-			// the guest may still let it go: then the back ends are removed and the live XML follows
+			// the guest may still let it go: then the back ends are removed and the live
+			// XML follows
 			deleted.thenRun(() -> {
 				try {
 					finish.run();
@@ -186,12 +193,13 @@ final class DomainHotplug {
 							+ " after the detach had timed out");
 				}
 				catch (RuntimeException late) {
-					logger.log(Level.WARNING, "Could not finish the late detach of " + removed.description() + ": "
-							+ late.getMessage());
+					logger.log(Level.WARNING,
+							"Could not finish the late detach of " + removed.description() + ": " + late.getMessage());
 				}
 			});
 			throw new OperationTimeoutException("The guest of domain '" + live.name() + "' did not release "
-					+ removed.description() + " (QEMU device '" + id + "') within " + timeout + ": it stays in the live "
+					+ removed.description() + " (QEMU device '" + id + "') within " + timeout
+					+ ": it stays in the live "
 					+ "XML until the guest lets it go. A guest without hot-plug support (no OS yet, no ACPI or PCIe "
 					+ "hot-plug driver) never does: detach it with DeviceFlag.CONFIG and restart the domain, or retry "
 					+ "with a longer timeout");
@@ -212,8 +220,8 @@ final class DomainHotplug {
 
 	private static Element element(String fragment) {
 		if (fragment == null || fragment.isBlank()) {
-			throw new InvalidConfigurationException("/", "no device XML given: pass one <disk>, <interface> or "
-					+ "<channel> element");
+			throw new InvalidConfigurationException("/",
+					"no device XML given: pass one <disk>, <interface> or " + "<channel> element");
 		}
 		try {
 			return SafeXml.parse(fragment);
@@ -226,9 +234,10 @@ final class DomainHotplug {
 	private static HotplugKind kindOf(Element element) {
 		HotplugKind kind = KINDS.get(element.getTagName());
 		if (kind == null) {
-			throw new UnsupportedConfigurationException("/" + element.getTagName(), "<" + element.getTagName()
-					+ "> cannot be hot-plugged: attach and detach take one <disk>, <interface> or <channel>; "
-					+ "other devices need a changed definition and a restart");
+			throw new UnsupportedConfigurationException("/" + element.getTagName(),
+					"<" + element.getTagName()
+							+ "> cannot be hot-plugged: attach and detach take one <disk>, <interface> or <channel>; "
+							+ "other devices need a changed definition and a restart");
 		}
 		return kind;
 	}
@@ -249,12 +258,16 @@ final class DomainHotplug {
 		};
 	}
 
-	/** libvirt's matching: a disk by target, a NIC by MAC address, a channel by target name. */
+	/**
+	 * libvirt's matching: a disk by target, a NIC by MAC address, a channel by target
+	 * name.
+	 */
 	private static int find(Devices devices, HotplugKind kind, Element element, String domainName) {
 		String tag = element.getTagName();
 		switch (kind) {
 			case DISK -> {
-				String target = SafeXml.child(element, "target").flatMap((t) -> SafeXml.attribute(t, "dev"))
+				String target = SafeXml.child(element, "target")
+					.flatMap((t) -> SafeXml.attribute(t, "dev"))
 					.orElseThrow(() -> new InvalidConfigurationException("/disk/target",
 							"name the disk to detach with <target dev='vdb'/>"));
 				for (int i = 0; i < devices.disks().size(); i++) {
@@ -265,7 +278,8 @@ final class DomainHotplug {
 				throw missing(domainName, tag, "target '" + target + "'");
 			}
 			case INTERFACE -> {
-				String mac = SafeXml.child(element, "mac").flatMap((m) -> SafeXml.attribute(m, "address"))
+				String mac = SafeXml.child(element, "mac")
+					.flatMap((m) -> SafeXml.attribute(m, "address"))
 					.orElseThrow(() -> new InvalidConfigurationException("/interface/mac",
 							"name the interface to detach with <mac address='52:54:00:...'/>"))
 					.toLowerCase(java.util.Locale.ROOT);
@@ -277,7 +291,8 @@ final class DomainHotplug {
 				throw missing(domainName, tag, "MAC address " + mac);
 			}
 			case CHANNEL -> {
-				String name = SafeXml.child(element, "target").flatMap((t) -> SafeXml.attribute(t, "name"))
+				String name = SafeXml.child(element, "target")
+					.flatMap((t) -> SafeXml.attribute(t, "name"))
 					.orElseThrow(() -> new InvalidConfigurationException("/channel/target",
 							"name the channel to detach with <target type='virtio' name='...'/>"));
 				for (int i = 0; i < devices.channels().size(); i++) {
@@ -302,7 +317,10 @@ final class DomainHotplug {
 		return copy;
 	}
 
-	/** The devices with only the one at {@code position} of its kind (for resolving its secondary facts). */
+	/**
+	 * The devices with only the one at {@code position} of its kind (for resolving its
+	 * secondary facts).
+	 */
 	private static Devices only(Devices devices, HotplugKind kind, int position) {
 		return switch (kind) {
 			case DISK -> Devices.NONE.withDisks(List.of(devices.disks().get(position)));
@@ -312,8 +330,9 @@ final class DomainHotplug {
 	}
 
 	/**
-	 * A running machine cannot grow controllers: a device that needs a new one (a free {@code pcie-root-port} on
-	 * q35, a SCSI or virtio-serial controller) is refused with what to add to the definition.
+	 * A running machine cannot grow controllers: a device that needs a new one (a free
+	 * {@code pcie-root-port} on q35, a SCSI or virtio-serial controller) is refused with
+	 * what to add to the definition.
 	 */
 	private static void checkControllers(DomainDefinition live, DomainDefinition assigned, Added added) {
 		List<Controller> before = live.devices().controllers();
@@ -322,19 +341,21 @@ final class DomainHotplug {
 				.anyMatch((c) -> c.type() == controller.type() && c.index() == controller.index());
 			if (!known) {
 				String model = controller.model().map((m) -> " model='" + m + "'").orElse("");
-				throw new UnsupportedConfigurationException("/devices/" + added.kind().name().toLowerCase(java.util.Locale.ROOT),
+				throw new UnsupportedConfigurationException(
+						"/devices/" + added.kind().name().toLowerCase(java.util.Locale.ROOT),
 						"hot-plugging " + added.description() + " needs a new <controller type='"
 								+ controller.type().name().toLowerCase(java.util.Locale.ROOT) + "'" + model
-								+ ">, which a running domain cannot get: define the domain with " + (model.isEmpty()
-										? "that controller" : "a spare one") + " and restart it"
+								+ ">, which a running domain cannot get: define the domain with "
+								+ (model.isEmpty() ? "that controller" : "a spare one") + " and restart it"
 								+ (model.contains("pcie-root-port") ? rootPorts(before) : ""));
 			}
 		}
 	}
 
 	/**
-	 * The number the new device's QEMU ids get: its position, as at a start, unless a device unplugged earlier
-	 * left QEMU with that id taken (ids of NICs and channels follow their position at start).
+	 * The number the new device's QEMU ids get: its position, as at a start, unless a
+	 * device unplugged earlier left QEMU with that id taken (ids of NICs and channels
+	 * follow their position at start).
 	 */
 	private static int freeIdIndex(QemuRun run, HotplugKind kind, int position) {
 		if (kind == HotplugKind.DISK) {
@@ -357,7 +378,10 @@ final class DomainHotplug {
 		return ids;
 	}
 
-	/** The QEMU device id of the device: a disk's follows its target; a NIC or channel is looked up in QEMU. */
+	/**
+	 * The QEMU device id of the device: a disk's follows its target; a NIC or channel is
+	 * looked up in QEMU.
+	 */
 	private static String qemuId(QemuRun run, DomainDefinition live, HotplugKind kind, int position) {
 		if (kind == HotplugKind.DISK) {
 			return QemuCommandBuilder.diskDeviceId(live.devices().disks().get(position));
@@ -379,7 +403,10 @@ final class DomainHotplug {
 				+ describe(live.devices(), kind, position) + ": it may have been removed by a raw QMP command");
 	}
 
-	/** What to remove once QEMU released the device: its block nodes, its netdev or its chardev. */
+	/**
+	 * What to remove once QEMU released the device: its block nodes, its netdev or its
+	 * chardev.
+	 */
 	private List<Runnable> backendCleanup(QemuRun run, DomainDefinition live, HotplugKind kind, int position,
 			String id) {
 		List<Runnable> steps = new ArrayList<>();
@@ -391,9 +418,10 @@ final class DomainHotplug {
 					if (qdev.equals(id) || qdev.startsWith("/machine/peripheral/" + id + "/")) {
 						JsonNode inserted = device.path("inserted");
 						nodes.add(inserted.path("node-name").asString(""));
-						// overlays a live snapshot added carry the driver's node names (see DomainSnapshots)
-						for (JsonNode image = inserted.path("image"); !image.isMissingNode();
-								image = image.path("backing-image")) {
+						// overlays a live snapshot added carry the driver's node names
+						// (see DomainSnapshots)
+						for (JsonNode image = inserted.path("image"); !image.isMissingNode(); image = image
+							.path("backing-image")) {
 							nodes.add("snap-" + Integer.toHexString(image.path("filename").asString("").hashCode()));
 						}
 					}
@@ -420,15 +448,16 @@ final class DomainHotplug {
 	}
 
 	private static String rootPorts(List<Controller> controllers) {
-		long ports = controllers.stream()
-			.filter((c) -> c.model().filter("pcie-root-port"::equals).isPresent())
-			.count();
+		long ports = controllers.stream().filter((c) -> c.model().filter("pcie-root-port"::equals).isPresent()).count();
 		return " (on q35 every PCIe device takes a <controller type='pci' model='pcie-root-port'/> of its own at start,"
 				+ " and each device to hot-plug needs one more; this domain has " + ports + " root port"
 				+ (ports == 1 ? "" : "s") + ", all taken)";
 	}
 
-	/** A clean-up command whose "not found" is expected (a node that a chain did not have). */
+	/**
+	 * A clean-up command whose "not found" is expected (a node that a chain did not
+	 * have).
+	 */
 	private static void quietly(QemuRun run, String command, Map<String, ?> arguments) {
 		try {
 			run.monitor.execute(command, arguments);
@@ -438,7 +467,10 @@ final class DomainHotplug {
 		}
 	}
 
-	/** One command-line option as its QMP command; {@code undo} gets the command that takes it back. */
+	/**
+	 * One command-line option as its QMP command; {@code undo} gets the command that
+	 * takes it back.
+	 */
 	private static void execute(QemuRun run, String option, String value, Deque<Runnable> undo) {
 		switch (option) {
 			case "-blockdev" -> {
@@ -481,8 +513,9 @@ final class DomainHotplug {
 	}
 
 	/**
-	 * {@code socket,id=X,path=P,server=on,wait=off} (what the builder writes for a channel) as the arguments of
-	 * QMP {@code chardev-add}; other back ends (spicevmc) cannot be added to a running domain.
+	 * {@code socket,id=X,path=P,server=on,wait=off} (what the builder writes for a
+	 * channel) as the arguments of QMP {@code chardev-add}; other back ends (spicevmc)
+	 * cannot be added to a running domain.
 	 */
 	static ObjectNode chardev(String spec) {
 		List<String> parts = new ArrayList<>();

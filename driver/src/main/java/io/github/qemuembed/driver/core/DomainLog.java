@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
 import io.github.qemuembed.driver.error.HostIoException;
 
 /**
- * {@code log/qemu/NAME.log}: like libvirt, each start appends a header line and the exact command line
- * (so a user can re-run it by hand); then QEMU's stdout/stderr and the serial console output follow.
+ * {@code log/qemu/NAME.log}: like libvirt, each start appends a header line and the exact
+ * command line (so a user can re-run it by hand); then QEMU's stdout/stderr and the
+ * serial console output follow.
  */
 final class DomainLog {
 
@@ -29,8 +30,12 @@ final class DomainLog {
 	static void appendStart(Path log, String driverVersion, String qemuVersion, Map<String, String> env,
 			List<String> command) {
 		StringBuilder text = new StringBuilder();
-		text.append(now()).append(": starting up qemu-embed ").append(driverVersion).append(", QEMU ")
-			.append(qemuVersion).append('\n');
+		text.append(now())
+			.append(": starting up qemu-embed ")
+			.append(driverVersion)
+			.append(", QEMU ")
+			.append(qemuVersion)
+			.append('\n');
 		env.forEach((k, v) -> text.append(k).append('=').append(shellQuote(v)).append(' '));
 		text.append(command.stream().map(DomainLog::shellQuote).collect(Collectors.joining(" "))).append('\n');
 		append(log, text.toString());
@@ -54,13 +59,17 @@ final class DomainLog {
 	}
 
 	static String shellQuote(String arg) {
-		if (!arg.isEmpty() && arg.chars().allMatch((c) -> Character.isLetterOrDigit(c) || "-_./=:,@+%".indexOf(c) >= 0)) {
+		if (!arg.isEmpty()
+				&& arg.chars().allMatch((c) -> Character.isLetterOrDigit(c) || "-_./=:,@+%".indexOf(c) >= 0)) {
 			return arg;
 		}
 		return "'" + arg.replace("'", "'\\''") + "'";
 	}
 
-	/** The last {@code maxBytes} of the log as text (for error messages: why QEMU failed to start). */
+	/**
+	 * The last {@code maxBytes} of the log as text (for error messages: why QEMU failed
+	 * to start).
+	 */
 	static String tail(Path log, int maxBytes) {
 		try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
 			long length = file.length();

@@ -31,9 +31,9 @@ import io.github.qemuembed.driver.xml.DomainDefinition;
 import io.github.qemuembed.driver.xml.DomainXml;
 
 /**
- * The process side of one domain: builds the command line, launches QEMU, connects its monitor,
- * notices its exit and cleans up after it. {@link ManagedDomain} decides <em>when</em>; this class
- * knows <em>how</em>.
+ * The process side of one domain: builds the command line, launches QEMU, connects its
+ * monitor, notices its exit and cleans up after it. {@link ManagedDomain} decides
+ * <em>when</em>; this class knows <em>how</em>.
  */
 final class DomainProcesses {
 
@@ -47,7 +47,10 @@ final class DomainProcesses {
 
 	private final ManagedDomain domain;
 
-	/** Bridges the last start left to qemu-bridge-helper, named when the helper refuses them. */
+	/**
+	 * Bridges the last start left to qemu-bridge-helper, named when the helper refuses
+	 * them.
+	 */
 	private volatile List<String> helperBridges = List.of();
 
 	/** Monitor events and the exit of this domain's runs, in order. */
@@ -60,21 +63,25 @@ final class DomainProcesses {
 	}
 
 	/**
-	 * Starts QEMU paused ({@code -S}), connects the monitor, records the run, then lets the vCPUs go.
-	 * On any failure the process is killed, the run's files are removed, and the status says
-	 * {@code shutoff/failed}.
+	 * Starts QEMU paused ({@code -S}), connects the monitor, records the run, then lets
+	 * the vCPUs go. On any failure the process is killed, the run's files are removed,
+	 * and the status says {@code shutoff/failed}.
 	 */
 	void start(DomainDefinition definition, StateReason reason, DomainEventType eventType) {
 		start(definition, reason, eventType, null);
 	}
 
-	/** A saved state to load into the new QEMU instead of booting: the image's file and header. */
+	/**
+	 * A saved state to load into the new QEMU instead of booting: the image's file and
+	 * header.
+	 */
 	record Incoming(Path file, SaveImage image) {
 	}
 
 	/**
-	 * Like {@link #start(DomainDefinition, StateReason, DomainEventType)}; with {@code incoming}, QEMU
-	 * starts with {@code -incoming defer}, loads the saved state, and resumes only if it ran when saved.
+	 * Like {@link #start(DomainDefinition, StateReason, DomainEventType)}; with
+	 * {@code incoming}, QEMU starts with {@code -incoming defer}, loads the saved state,
+	 * and resumes only if it ran when saved.
 	 */
 	void start(DomainDefinition definition, StateReason reason, DomainEventType eventType, Incoming incoming) {
 		ResourceFit.check(this.context, definition);
@@ -92,14 +99,16 @@ final class DomainProcesses {
 		SecondaryResolver.Resolved resolved = null;
 		try {
 			resolved = SecondaryResolver.resolve(this.context, definition, privateDir, monitorSocket, pidFile, log);
-			// <portForward start='0'>: host ports chosen now, shown in the live definition only
+			// <portForward start='0'>: host ports chosen now, shown in the live
+			// definition only
 			withPorts = HostPorts.choose(definition);
 			// as root: the NICs' taps, named in the live definition
 			taps = RunTaps.create(withPorts, resolved.context());
 			withPorts = taps.definition();
 			this.helperBridges = RunTaps.helperBridges(withPorts, resolved.context());
 			command = QemuCommandBuilder.build(withPorts, this.context.capabilities(), resolved.context());
-			// after the build: the firmware chosen for <os firmware='efi'> and a derived NVRAM path are known then
+			// after the build: the firmware chosen for <os firmware='efi'> and a derived
+			// NVRAM path are known then
 			prepareNvram(command.definition());
 		}
 		catch (RuntimeException ex) {
@@ -144,18 +153,22 @@ final class DomainProcesses {
 		run.taps = taps.created();
 		try {
 			awaitMonitorSocket(run, log);
-			// QEMU runs (it made its socket) in the cgroup it will die in, and has not built the machine
-			// (nor preallocated its RAM) yet: an OOM kill from here on is told apart from other SIGKILLs
+			// QEMU runs (it made its socket) in the cgroup it will die in, and has not
+			// built the machine
+			// (nor preallocated its RAM) yet: an OOM kill from here on is told apart from
+			// other SIGKILLs
 			run.oomWatch = OomWatch.of(run.pid());
 			run.monitor = connectMonitor(run, log);
 			run.identity = ProcessIdentity.of(run.pid())
 				.orElseThrow(() -> new EmulatorException(exitMessage(name, log, run)));
 			verifyPidFile(pidFile, run);
-			// <vcpu cpuset>: the vCPU threads exist (QEMU waits at -S) and have not run yet
+			// <vcpu cpuset>: the vCPU threads exist (QEMU waits at -S) and have not run
+			// yet
 			command.definition().vcpu().cpuset().ifPresent((cpus) -> CpuAffinity.apply(run.pid(), cpus));
 			this.context.runStates().write(runState(run));
 			if (this.domain.persistentFlag() && !command.definition().equals(withPorts)) {
-				// addresses assigned now are kept for the next start, as libvirt writes them back
+				// addresses assigned now are kept for the next start, as libvirt writes
+				// them back
 				DomainDefinition persistent = HostPorts.unchoose(command.definition(), definition);
 				this.context.definitions().save(persistent);
 				this.domain.redefine(persistent);
@@ -163,7 +176,8 @@ final class DomainProcesses {
 			this.domain.running(run, StateReason.PAUSED_STARTING_UP, null);
 			run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
 			if (incoming != null) {
-				// the saved state has its own balloon size; the vCPUs resume only if they ran when saved
+				// the saved state has its own balloon size; the vCPUs resume only if they
+				// ran when saved
 				DomainSaver.restore(run, incoming.file(), incoming.image(), this.context.config().startTimeout());
 				if (!incoming.image().wasRunning()) {
 					this.domain.transition(run, StateReason.PAUSED_USER, eventType, "restored");
@@ -180,13 +194,17 @@ final class DomainProcesses {
 		catch (RuntimeException ex) {
 			QemuEmbedException failure = startFailure(name, log, run, ex);
 			abortStart(run);
-			// they end by themselves when QEMU closes their sockets; QEMU may never have opened them
+			// they end by themselves when QEMU closes their sockets; QEMU may never have
+			// opened them
 			HelperProcesses.stop(helpers);
 			throw failure;
 		}
 	}
 
-	/** Like libvirt: a UEFI variable store that does not exist yet starts as a copy of its template. */
+	/**
+	 * Like libvirt: a UEFI variable store that does not exist yet starts as a copy of its
+	 * template.
+	 */
 	private static void prepareNvram(DomainDefinition definition) {
 		definition.os().nvram().ifPresent((nvram) -> {
 			Path path = Path.of(nvram.path());
@@ -205,15 +223,17 @@ final class DomainProcesses {
 	}
 
 	/**
-	 * {@code <currentMemory>} below {@code <memory>}: the guest starts with the balloon inflated to the
-	 * difference, set before the vCPUs run (needs the memballoon device, which libvirt adds by default).
+	 * {@code <currentMemory>} below {@code <memory>}: the guest starts with the balloon
+	 * inflated to the difference, set before the vCPUs run (needs the memballoon device,
+	 * which libvirt adds by default).
 	 */
 	private void applyCurrentMemory(QemuRun run) {
 		DomainDefinition live = run.liveDefinition;
 		if (live.currentMemoryKiB() >= live.memoryKiB()) {
 			return;
 		}
-		// the parser refuses currentMemory below memory without a balloon, and the definition always has one
+		// the parser refuses currentMemory below memory without a balloon, and the
+		// definition always has one
 		run.monitor.execute("balloon", java.util.Map.of("value", live.currentMemoryKiB() * 1024));
 	}
 
@@ -231,15 +251,17 @@ final class DomainProcesses {
 	}
 
 	/**
-	 * QEMU writes its pidfile before it serves the monitor. The pid in it must be the process we started
-	 * (the wrappers exec, they do not fork): everything the driver later signals is that pid.
+	 * QEMU writes its pidfile before it serves the monitor. The pid in it must be the
+	 * process we started (the wrappers exec, they do not fork): everything the driver
+	 * later signals is that pid.
 	 */
 	private void verifyPidFile(Path pidFile, QemuRun run) {
 		try {
 			String text = Files.readString(pidFile).trim();
 			if (!text.equals(Long.toString(run.pid()))) {
-				throw new EmulatorException("QEMU's pidfile " + pidFile + " says " + text + " but the process started is "
-						+ run.pid() + ": refusing to manage a process the driver cannot identify");
+				throw new EmulatorException(
+						"QEMU's pidfile " + pidFile + " says " + text + " but the process started is " + run.pid()
+								+ ": refusing to manage a process the driver cannot identify");
 			}
 		}
 		catch (IOException ex) {
@@ -247,7 +269,10 @@ final class DomainProcesses {
 		}
 	}
 
-	/** QEMU creates its monitor socket early; if it dies first (bad argv), say why at once from its log. */
+	/**
+	 * QEMU creates its monitor socket early; if it dies first (bad argv), say why at once
+	 * from its log.
+	 */
 	private void awaitMonitorSocket(QemuRun run, Path log) {
 		long deadline = System.nanoTime() + this.context.config().startTimeout().toNanos();
 		while (!Files.exists(run.monitorSocket)) {
@@ -258,17 +283,23 @@ final class DomainProcesses {
 				throw new OperationTimeoutException("QEMU for domain '" + this.domain.domainName()
 						+ "' did not open its monitor within " + this.context.config().startTimeout());
 			}
-			// QEMU says nothing when the socket exists: a fine poll (a stat(2) every quarter millisecond for the
-			// ~20 ms it takes) costs less than the 1 ms a 2 ms poll lost on average per start
+			// QEMU says nothing when the socket exists: a fine poll (a stat(2) every
+			// quarter millisecond for the
+			// ~20 ms it takes) costs less than the 1 ms a 2 ms poll lost on average per
+			// start
 			java.util.concurrent.locks.LockSupport.parkNanos(MONITOR_POLL_NANOS);
 			if (Thread.interrupted()) {
 				Thread.currentThread().interrupt();
-				throw new OperationTimeoutException("Interrupted while starting domain '" + this.domain.domainName() + "'");
+				throw new OperationTimeoutException(
+						"Interrupted while starting domain '" + this.domain.domainName() + "'");
 			}
 		}
 	}
 
-	/** Connects the monitor; gives up at once, with QEMU's own message, if QEMU exits meanwhile. */
+	/**
+	 * Connects the monitor; gives up at once, with QEMU's own message, if QEMU exits
+	 * meanwhile.
+	 */
 	private QmpClient connectMonitor(QemuRun run, Path log) {
 		try {
 			return QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run), run.process);
@@ -283,7 +314,8 @@ final class DomainProcesses {
 
 	private QemuEmbedException startFailure(String name, Path log, QemuRun run, RuntimeException ex) {
 		if (!(ex instanceof EmulatorException) && waitFor(run.process, Duration.ofMillis(200))) {
-			// QEMU died under us while starting: its log says why, better than a broken pipe
+			// QEMU died under us while starting: its log says why, better than a broken
+			// pipe
 			return new EmulatorException(exitMessage(name, log, run), ex);
 		}
 		return (ex instanceof QemuEmbedException qe) ? qe : ManagedDomain.unwrap(ex);
@@ -300,13 +332,16 @@ final class DomainProcesses {
 		this.domain.adopt(null, io.github.qemuembed.driver.DomainStatus.of(StateReason.SHUTOFF_FAILED));
 	}
 
-	/** Like {@link #exitMessage(String, Path)}, saying so when the OOM killer ended the starting QEMU. */
+	/**
+	 * Like {@link #exitMessage(String, Path)}, saying so when the OOM killer ended the
+	 * starting QEMU.
+	 */
 	private String exitMessage(String name, Path log, QemuRun run) {
 		if (run.child != null && waitFor(run.process, Duration.ofSeconds(1)) && run.child.exitValue() == 128 + 9) {
 			java.util.Optional<String> oom = run.oomWatch.oomKill();
 			if (oom.isPresent()) {
-				return "QEMU for domain '" + name + "' was killed while starting (signal 9), " + oom.get() + " (see " + log
-						+ ")";
+				return "QEMU for domain '" + name + "' was killed while starting (signal 9), " + oom.get() + " (see "
+						+ log + ")";
 			}
 		}
 		return exitMessage(name, log);
@@ -319,9 +354,8 @@ final class DomainProcesses {
 			int lineEnd = tail.indexOf('\n', tail.indexOf('\n', lastHeader) + 1);
 			tail = lineEnd >= 0 ? tail.substring(lineEnd + 1).strip() : "";
 		}
-		return "QEMU for domain '" + name + "' exited while starting"
-				+ (tail.isEmpty() ? "" : ": " + tail) + " (see " + log + ")"
-				+ RunTaps.bridgeHelperHint(tail, this.helperBridges);
+		return "QEMU for domain '" + name + "' exited while starting" + (tail.isEmpty() ? "" : ": " + tail) + " (see "
+				+ log + ")" + RunTaps.bridgeHelperHint(tail, this.helperBridges);
 	}
 
 	private QmpClientOptions qmpOptions() {
@@ -349,7 +383,10 @@ final class DomainProcesses {
 		};
 	}
 
-	/** The run's disks changed (an external snapshot): keep the live definition and its record in step. */
+	/**
+	 * The run's disks changed (an external snapshot): keep the live definition and its
+	 * record in step.
+	 */
 	void recordLive(QemuRun run, DomainDefinition live) {
 		run.liveDefinition = live;
 		this.context.runStates().write(runState(run));
@@ -364,8 +401,8 @@ final class DomainProcesses {
 	}
 
 	/**
-	 * Adopts a process recorded by an earlier driver whose identity was proven: connect its monitor and
-	 * watch its exit.
+	 * Adopts a process recorded by an earlier driver whose identity was proven: connect
+	 * its monitor and watch its exit.
 	 */
 	QemuRun adopt(RunState state, ProcessIdentity identity, DomainDefinition live) {
 		ProcessHandle handle = ProcessHandle.of(state.pid())
@@ -408,7 +445,10 @@ final class DomainProcesses {
 		}
 	}
 
-	/** After a guest panic with on_crash destroy/restart: end QEMU; the exit is recorded as a crash. */
+	/**
+	 * After a guest panic with on_crash destroy/restart: end QEMU; the exit is recorded
+	 * as a crash.
+	 */
 	void killAfterPanic(QemuRun run) {
 		run.process.destroyForcibly();
 	}
@@ -434,19 +474,23 @@ final class DomainProcesses {
 		}
 	}
 
-	/** QEMU of {@code run} is gone. Runs on the domain's lifecycle executor, after its last events. */
+	/**
+	 * QEMU of {@code run} is gone. Runs on the domain's lifecycle executor, after its
+	 * last events.
+	 */
 	private void exited(QemuRun run) {
 		if (run.detached) {
 			run.stopped.complete(StateReason.SHUTOFF_UNKNOWN);
 			return;
 		}
 		try {
-			StateReason reason = run.saved ? StateReason.SHUTOFF_SAVED : run.destroyRequested ? StateReason.SHUTOFF_DESTROYED
+			StateReason reason = run.saved ? StateReason.SHUTOFF_SAVED : run.destroyRequested
+					? StateReason.SHUTOFF_DESTROYED
 					: (run.guestShutdown && !run.panicked) ? StateReason.SHUTOFF_SHUTDOWN : StateReason.SHUTOFF_CRASHED;
 			String detail = exitDetail(run);
 			if (reason == StateReason.SHUTOFF_CRASHED) {
-				logger.log(Level.WARNING, "QEMU of domain '" + this.domain.domainName() + "' exited unexpectedly ("
-						+ detail + ")");
+				logger.log(Level.WARNING,
+						"QEMU of domain '" + this.domain.domainName() + "' exited unexpectedly (" + detail + ")");
 			}
 			DomainLog.appendLine(this.context.layout().logFile(this.domain.domainName()),
 					"shutting down, reason=" + reason.label() + (detail.isEmpty() ? "" : ", " + detail));
@@ -465,7 +509,8 @@ final class DomainProcesses {
 
 	private static String exitDetail(QemuRun run) {
 		if (run.child == null) {
-			// adopted from an earlier driver: no exit status, but the cgroup still counts an OOM kill
+			// adopted from an earlier driver: no exit status, but the cgroup still counts
+			// an OOM kill
 			return run.destroyRequested ? "" : run.oomWatch.oomKill().orElse("");
 		}
 		try {

@@ -9,8 +9,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The driver's domains by name and by UUID. Lookups are lock-free; changes that must keep both maps
- * consistent (add, remove) take the registry's monitor, briefly.
+ * The driver's domains by name and by UUID. Lookups are lock-free; changes that must keep
+ * both maps consistent (add, remove) take the registry's monitor, briefly.
  */
 final class DomainRegistry {
 

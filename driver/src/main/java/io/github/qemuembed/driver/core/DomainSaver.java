@@ -23,14 +23,17 @@ import jnr.posix.POSIXFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Moves a domain's whole state between QEMU and a {@link SaveImage} file with QEMU's migration: to
- * save, a file descriptor of the image (positioned after the header) is handed to QEMU with
- * {@code getfd} and {@code migrate fd:NAME} writes the state into it; to restore, a QEMU started with
- * {@code -incoming defer} reads it back through {@code migrate-incoming fd:NAME}. A descriptor rather
- * than {@code exec:} keeps a shell out of it, and QEMU 7.2 has no {@code file:} migration yet.
+ * Moves a domain's whole state between QEMU and a {@link SaveImage} file with QEMU's
+ * migration: to save, a file descriptor of the image (positioned after the header) is
+ * handed to QEMU with {@code getfd} and {@code migrate fd:NAME} writes the state into it;
+ * to restore, a QEMU started with {@code -incoming defer} reads it back through
+ * {@code migrate-incoming fd:NAME}. A descriptor rather than {@code exec:} keeps a shell
+ * out of it, and QEMU 7.2 has no {@code file:} migration yet.
  *
- * <p>Waiting for the migration polls {@code query-migrate} (save) or {@code query-status} (restore):
- * each wait ends when QEMU reports the end, when QEMU dies (the monitor call fails), or at the timeout.
+ * <p>
+ * Waiting for the migration polls {@code query-migrate} (save) or {@code query-status}
+ * (restore): each wait ends when QEMU reports the end, when QEMU dies (the monitor call
+ * fails), or at the timeout.
  */
 final class DomainSaver {
 
@@ -50,8 +53,9 @@ final class DomainSaver {
 	}
 
 	/**
-	 * Writes the state of the paused QEMU of {@code run} to {@code target}: into a hidden file beside it
-	 * first, renamed over {@code target} only once QEMU reported success, so a failed save leaves no file.
+	 * Writes the state of the paused QEMU of {@code run} to {@code target}: into a hidden
+	 * file beside it first, renamed over {@code target} only once QEMU reported success,
+	 * so a failed save leaves no file.
 	 */
 	static void save(QemuRun run, Path target, boolean wasRunning, Duration timeout) {
 		Path dir = target.toAbsolutePath().getParent();
@@ -60,8 +64,9 @@ final class DomainSaver {
 		try {
 			Files.createDirectories(dir);
 			Files.deleteIfExists(temp);
-			try (FileChannel channel = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-					StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+			try (FileChannel channel = FileChannel.open(temp,
+					java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
 				image.writeTo(channel);
 				migrateOut(run.monitor, temp, image.dataOffset(), timeout);
 				channel.force(true);
@@ -85,8 +90,7 @@ final class DomainSaver {
 	}
 
 	private static void migrateOut(QmpClient monitor, Path file, long offset, Duration timeout) {
-		withFd(file, OpenFlags.O_WRONLY, offset, (fd) -> monitor.executeWithFd("getfd",
-				fdName(), fd));
+		withFd(file, OpenFlags.O_WRONLY, offset, (fd) -> monitor.executeWithFd("getfd", fdName(), fd));
 		monitor.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED_BANDWIDTH));
 		monitor.execute("migrate", Map.of("uri", "fd:" + FD_NAME));
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -112,13 +116,13 @@ final class DomainSaver {
 	}
 
 	/**
-	 * Loads the state of {@code image} from {@code file} into the QEMU of {@code run}, started with
-	 * {@code -incoming defer}; returns once QEMU has it (the vCPUs still paused).
+	 * Loads the state of {@code image} from {@code file} into the QEMU of {@code run},
+	 * started with {@code -incoming defer}; returns once QEMU has it (the vCPUs still
+	 * paused).
 	 */
 	static void restore(QemuRun run, Path file, SaveImage image, Duration timeout) {
 		QmpClient monitor = run.monitor;
-		withFd(file, OpenFlags.O_RDONLY, image.dataOffset(), (fd) -> monitor.executeWithFd("getfd",
-				fdName(), fd));
+		withFd(file, OpenFlags.O_RDONLY, image.dataOffset(), (fd) -> monitor.executeWithFd("getfd", fdName(), fd));
 		monitor.execute("migrate-incoming", Map.of("uri", "fd:" + FD_NAME));
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (true) {
@@ -131,14 +135,17 @@ final class DomainSaver {
 						"QEMU could not load the saved state from " + file + " (it is now '" + status + "')");
 			}
 			if (System.nanoTime() > deadline) {
-				throw new OperationTimeoutException("Loading the saved state from " + file + " did not finish within "
-						+ timeout);
+				throw new OperationTimeoutException(
+						"Loading the saved state from " + file + " did not finish within " + timeout);
 			}
 			pause();
 		}
 	}
 
-	/** Opens {@code file} as a raw descriptor at {@code offset} for {@code use}, and closes it afterwards. */
+	/**
+	 * Opens {@code file} as a raw descriptor at {@code offset} for {@code use}, and
+	 * closes it afterwards.
+	 */
 	private static void withFd(Path file, OpenFlags flags, long offset, java.util.function.IntConsumer use) {
 		int fd = posix.open(file.toString(), flags.intValue(), 0);
 		if (fd < 0) {
@@ -146,8 +153,8 @@ final class DomainSaver {
 		}
 		try {
 			if (posix.lseekLong(fd, offset, 0) != offset) {
-				throw new QemuEmbedException(ErrorCode.SYSTEM_ERROR, "Cannot seek in " + file + ": errno "
-						+ posix.errno());
+				throw new QemuEmbedException(ErrorCode.SYSTEM_ERROR,
+						"Cannot seek in " + file + ": errno " + posix.errno());
 			}
 			use.accept(fd);
 		}

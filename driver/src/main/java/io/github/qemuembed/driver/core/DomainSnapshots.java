@@ -36,11 +36,11 @@ import io.github.qemuembed.driver.xml.DomainDefinition;
 import tools.jackson.databind.JsonNode;
 
 /**
- * External snapshots of one domain, libvirt's model: taking one puts a new qcow2 overlay on top of
- * each writable disk (the image below keeps the snapshot's content) and, for a full snapshot of a
- * running domain, saves memory and device state like {@code save}; reverting puts fresh overlays on
- * the snapshot's images and, for a full snapshot, restores its state. Called by {@link ManagedDomain}
- * under its operation lock.
+ * External snapshots of one domain, libvirt's model: taking one puts a new qcow2 overlay
+ * on top of each writable disk (the image below keeps the snapshot's content) and, for a
+ * full snapshot of a running domain, saves memory and device state like {@code save};
+ * reverting puts fresh overlays on the snapshot's images and, for a full snapshot,
+ * restores its state. Called by {@link ManagedDomain} under its operation lock.
  */
 final class DomainSnapshots {
 
@@ -85,17 +85,21 @@ final class DomainSnapshots {
 	}
 
 	private static DomainSnapshot.Node node(DomainSnapshot snapshot, Map<String, List<DomainSnapshot>> children) {
-		return new DomainSnapshot.Node(snapshot, children.getOrDefault(snapshot.name(), List.of())
-			.stream()
-			.map((child) -> node(child, children))
-			.toList());
+		return new DomainSnapshot.Node(snapshot,
+				children.getOrDefault(snapshot.name(), List.of())
+					.stream()
+					.map((child) -> node(child, children))
+					.toList());
 	}
 
 	String xml(String name) {
 		return SnapshotStore.format(require(name));
 	}
 
-	/** Takes a snapshot; {@code run} is the current run, or null when the domain is inactive. */
+	/**
+	 * Takes a snapshot; {@code run} is the current run, or null when the domain is
+	 * inactive.
+	 */
 	DomainSnapshot create(String requestXml, boolean diskOnly, QemuRun run) {
 		Request request = Request.parse(requestXml);
 		Instant now = Instant.now();
@@ -156,22 +160,27 @@ final class DomainSnapshots {
 		DomainSnapshot snapshot = new DomainSnapshot(name, request.description(),
 				parent.map((p) -> p.snapshot().name()), state, now, true, memory, disks);
 		parent.ifPresent((p) -> this.store.write(withCurrent(p, false)));
-		this.store.write(new SnapshotStore.Stored(snapshot, io.github.qemuembed.driver.xml.DomainXml.write(before, true)));
+		this.store
+			.write(new SnapshotStore.Stored(snapshot, io.github.qemuembed.driver.xml.DomainXml.write(before, true)));
 		return snapshot;
 	}
 
-	/** Reverts to a snapshot; {@code run} is the current run, or null when the domain is inactive. */
+	/**
+	 * Reverts to a snapshot; {@code run} is the current run, or null when the domain is
+	 * inactive.
+	 */
 	void revert(String name, QemuRun run) {
 		SnapshotStore.Stored stored = require(name);
 		DomainSnapshot snapshot = stored.snapshot();
 		if (!snapshot.isFull() && run != null) {
-			throw new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT, "cannot revert running domain '"
-					+ this.domain.domainName() + "' to disk-only snapshot '" + name + "': it has no memory to resume; "
-					+ "stop the domain first (its disks then start from the snapshot)");
+			throw new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT,
+					"cannot revert running domain '" + this.domain.domainName() + "' to disk-only snapshot '" + name
+							+ "': it has no memory to resume; "
+							+ "stop the domain first (its disks then start from the snapshot)");
 		}
 		if (!this.domain.persistentFlag()) {
-			throw new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT, "domain '" + this.domain.domainName()
-					+ "' is transient: define it before reverting to a snapshot");
+			throw new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT,
+					"domain '" + this.domain.domainName() + "' is transient: define it before reverting to a snapshot");
 		}
 		DomainDefinition then = stored.definition();
 		Map<String, Path> fresh = new LinkedHashMap<>();
@@ -197,15 +206,18 @@ final class DomainSnapshots {
 	}
 
 	/**
-	 * The overlays an earlier revert made and that this revert leaves (what was written on them is what a
-	 * revert discards): deleted, as libvirt does, when nothing is backed by them. Only files named and backed
-	 * the way a revert makes them ({@code STEM.SNAPSHOT-MILLIS} on that snapshot's image) are candidates: an
-	 * image the user put into the definition is never touched.
+	 * The overlays an earlier revert made and that this revert leaves (what was written
+	 * on them is what a revert discards): deleted, as libvirt does, when nothing is
+	 * backed by them. Only files named and backed the way a revert makes them
+	 * ({@code STEM.SNAPSHOT-MILLIS} on that snapshot's image) are candidates: an image
+	 * the user put into the definition is never touched.
 	 */
 	private void dropRevertOverlays(DomainDefinition left, DomainSnapshot snapshot) {
 		List<SnapshotStore.Stored> all = this.store.all();
 		for (DomainSnapshot.Disk disk : snapshot.disks()) {
-			Optional<Path> file = left.devices().disks().stream()
+			Optional<Path> file = left.devices()
+				.disks()
+				.stream()
 				.filter((d) -> d.targetDev().equals(disk.target()) && d.type() == DiskType.FILE)
 				.findFirst()
 				.flatMap(Disk::source)
@@ -215,11 +227,17 @@ final class DomainSnapshots {
 				continue;
 			}
 			Optional<Path> backing = Qcow2Header.backingFile(file.get());
-			boolean madeByRevert = all.stream().map(SnapshotStore.Stored::snapshot).anyMatch((other) -> other.disks()
-				.stream()
-				.anyMatch((d) -> backing.equals(Optional.of(d.image())) && file.get().getFileName().toString()
-					.matches(Pattern.quote(overlayPath(d.image(), other.name()).getFileName().toString()) + "-[0-9]+")));
-			boolean referenced = all.stream().map(SnapshotStore.Stored::snapshot)
+			boolean madeByRevert = all.stream()
+				.map(SnapshotStore.Stored::snapshot)
+				.anyMatch((other) -> other.disks()
+					.stream()
+					.anyMatch((d) -> backing.equals(Optional.of(d.image())) && file.get()
+						.getFileName()
+						.toString()
+						.matches(Pattern.quote(overlayPath(d.image(), other.name()).getFileName().toString())
+								+ "-[0-9]+")));
+			boolean referenced = all.stream()
+				.map(SnapshotStore.Stored::snapshot)
 				.flatMap((other) -> other.disks().stream())
 				.anyMatch((d) -> d.overlay().equals(file.get()) || d.image().equals(file.get()));
 			if (madeByRevert && !referenced && SnapshotMerge.dependents(file.get()).isEmpty()) {
@@ -227,17 +245,18 @@ final class DomainSnapshots {
 					Files.deleteIfExists(file.get());
 				}
 				catch (IOException ex) {
-					throw new io.github.qemuembed.driver.error.HostIoException("Cannot delete the overlay " + file.get()
-							+ " that the revert left", ex);
+					throw new io.github.qemuembed.driver.error.HostIoException(
+							"Cannot delete the overlay " + file.get() + " that the revert left", ex);
 				}
 			}
 		}
 	}
 
 	/**
-	 * Deletes a snapshot: unless {@code metadataOnly}, merges its overlays (see {@link SnapshotMerge}); removes
-	 * its metadata and memory file; its children hang from its parent afterwards. {@code run} is the current
-	 * run, or null when the domain is inactive.
+	 * Deletes a snapshot: unless {@code metadataOnly}, merges its overlays (see
+	 * {@link SnapshotMerge}); removes its metadata and memory file; its children hang
+	 * from its parent afterwards. {@code run} is the current run, or null when the domain
+	 * is inactive.
 	 */
 	void delete(String name, boolean metadataOnly, QemuRun run) {
 		SnapshotStore.Stored stored = require(name);
@@ -276,9 +295,10 @@ final class DomainSnapshots {
 			}
 			boolean child = s.parent().equals(Optional.of(name));
 			if (child || moved != then) {
-				this.store.write(new SnapshotStore.Stored(new DomainSnapshot(s.name(), s.description(),
-						child ? snapshot.parent() : s.parent(), s.state(), s.createdAt(), s.current(), s.memoryFile(),
-						s.disks()), (moved != then) ? io.github.qemuembed.driver.xml.DomainXml.write(moved, true)
+				this.store.write(new SnapshotStore.Stored(
+						new DomainSnapshot(s.name(), s.description(), child ? snapshot.parent() : s.parent(), s.state(),
+								s.createdAt(), s.current(), s.memoryFile(), s.disks()),
+						(moved != then) ? io.github.qemuembed.driver.xml.DomainXml.write(moved, true)
 								: other.domainXml()));
 			}
 		}
@@ -328,7 +348,9 @@ final class DomainSnapshots {
 		this.domain.redefine(definition);
 	}
 
-	/** The overlay each writable disk gets: {@code DIR/STEM.SNAPSHOT} beside its image. */
+	/**
+	 * The overlay each writable disk gets: {@code DIR/STEM.SNAPSHOT} beside its image.
+	 */
 	private static Map<String, Path> plan(DomainDefinition definition, String name) {
 		Map<String, Path> overlays = new LinkedHashMap<>();
 		List<Disk> disks = definition.devices().disks();
@@ -362,16 +384,20 @@ final class DomainSnapshots {
 		return image.resolveSibling(stem + "." + suffix);
 	}
 
-	/** While paused: a qcow2 overlay on the disk's active image, opened by QEMU and made the active layer. */
+	/**
+	 * While paused: a qcow2 overlay on the disk's active image, opened by QEMU and made
+	 * the active layer.
+	 */
 	private void liveOverlay(QemuRun run, Disk disk, Path overlay) {
 		Path image = imageOf(disk);
 		JsonNode top = topNode(run, image, disk.targetDev());
 		long size = top.path("image").path("virtual-size").asLong();
 		qemuImg().createOverlay(overlay, image, format(disk), Optional.of(size), true);
 		String nodeName = "snap-" + Integer.toHexString(overlay.toString().hashCode());
-		run.monitor.execute("blockdev-add", Map.of("driver", "qcow2", "node-name", nodeName, "backing",
-				tools.jackson.databind.node.NullNode.getInstance(), "file",
-				Map.of("driver", "file", "filename", overlay.toString())));
+		run.monitor.execute("blockdev-add",
+				Map.of("driver", "qcow2", "node-name", nodeName, "backing",
+						tools.jackson.databind.node.NullNode.getInstance(), "file",
+						Map.of("driver", "file", "filename", overlay.toString())));
 		run.monitor.execute("blockdev-snapshot", Map.of("node", top.path("node-name").asString(), "overlay", nodeName));
 	}
 
@@ -401,7 +427,11 @@ final class DomainSnapshots {
 	}
 
 	private static Disk disk(DomainDefinition definition, String target) {
-		return definition.devices().disks().stream().filter((d) -> d.targetDev().equals(target)).findFirst()
+		return definition.devices()
+			.disks()
+			.stream()
+			.filter((d) -> d.targetDev().equals(target))
+			.findFirst()
 			.orElseThrow(() -> new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT,
 					"the domain has no disk '" + target + "'"));
 	}
@@ -414,7 +444,10 @@ final class DomainSnapshots {
 		return (disk.driver().format() == DiskFormat.QCOW2) ? VolumeFormat.QCOW2 : VolumeFormat.RAW;
 	}
 
-	/** The definition with the named disks on qcow2 overlays (one place: a disk's fields are all copied here). */
+	/**
+	 * The definition with the named disks on qcow2 overlays (one place: a disk's fields
+	 * are all copied here).
+	 */
 	private static DomainDefinition withOverlays(DomainDefinition definition, Map<String, Path> overlays) {
 		List<Disk> disks = new ArrayList<>();
 		for (Disk disk : definition.devices().disks()) {
@@ -432,9 +465,9 @@ final class DomainSnapshots {
 	}
 
 	/**
-	 * The {@code <backingStore>} chain of an overlay put on {@code disk}: empty (the overlay's header names the
-	 * image) unless the disk spelled its chain out, which then must go on below the image, or the image's own
-	 * header would be followed instead.
+	 * The {@code <backingStore>} chain of an overlay put on {@code disk}: empty (the
+	 * overlay's header names the image) unless the disk spelled its chain out, which then
+	 * must go on below the image, or the image's own header would be followed instead.
 	 */
 	private static List<BackingImage> chainBelowOverlay(Disk disk) {
 		if (disk.backingChain().isEmpty() && !disk.noBackingStore()) {
@@ -447,8 +480,8 @@ final class DomainSnapshots {
 	}
 
 	/**
-	 * {@code definition} with disk {@code target} on {@code to} (in {@code format}) if it is on {@code from} now;
-	 * the same instance otherwise.
+	 * {@code definition} with disk {@code target} on {@code to} (in {@code format}) if it
+	 * is on {@code from} now; the same instance otherwise.
 	 */
 	static DomainDefinition withSource(DomainDefinition definition, String target, Path from, Path to,
 			VolumeFormat format) {
@@ -478,7 +511,10 @@ final class DomainSnapshots {
 		return this.qemuImg;
 	}
 
-	/** What {@code <domainsnapshot>} asks for: a name and a description; anything else is refused by name. */
+	/**
+	 * What {@code <domainsnapshot>} asks for: a name and a description; anything else is
+	 * refused by name.
+	 */
 	record Request(Optional<String> name, Optional<String> description) {
 
 		static Request parse(String xml) {
@@ -490,12 +526,13 @@ final class DomainSnapshots {
 				root = SafeXml.parse(xml);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT, "invalid snapshot XML: "
-						+ ex.getMessage());
+				throw new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT,
+						"invalid snapshot XML: " + ex.getMessage());
 			}
 			if (!root.getTagName().equals("domainsnapshot")) {
 				throw new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT,
-						"invalid snapshot XML: the root element is <" + root.getTagName() + ">, expected <domainsnapshot>");
+						"invalid snapshot XML: the root element is <" + root.getTagName()
+								+ ">, expected <domainsnapshot>");
 			}
 			for (Element child : SafeXml.children(root)) {
 				if (!Set.of("name", "description").contains(child.getTagName())) {

@@ -10,7 +10,10 @@ import io.github.qemuembed.driver.capabilities.QemuCapabilities;
 import io.github.qemuembed.driver.error.DriverClosedException;
 import io.github.qemuembed.driver.process.QemuLauncher;
 
-/** What every domain of one driver shares: configuration, root, policy, launcher, events, executors. */
+/**
+ * What every domain of one driver shares: configuration, root, policy, launcher, events,
+ * executors.
+ */
 final class DriverContext {
 
 	private final DriverConfig config;
@@ -100,7 +103,9 @@ final class DriverContext {
 		return this.background;
 	}
 
-	/** This driver's version, from the jar manifest ({@code dev} when run from classes). */
+	/**
+	 * This driver's version, from the jar manifest ({@code dev} when run from classes).
+	 */
 	String driverVersion() {
 		String version = DriverContext.class.getPackage().getImplementationVersion();
 		return (version != null) ? version : "dev";
@@ -119,7 +124,10 @@ final class DriverContext {
 		return this.open.get();
 	}
 
-	/** Whether automatic restarts (on_poweroff/on_crash restart, reboot) may still launch QEMU. */
+	/**
+	 * Whether automatic restarts (on_poweroff/on_crash restart, reboot) may still launch
+	 * QEMU.
+	 */
 	boolean launcherOpen() {
 		return this.open.get() && !this.closing.get();
 	}

@@ -39,13 +39,15 @@ import io.github.qemuembed.driver.xml.DomainDefinition;
 import io.github.qemuembed.driver.xml.DomainXml;
 
 /**
- * The embedded QEMU driver: one root, locked while open; its domains; their QEMU children.
+ * The embedded QEMU driver: one root, locked while open; its domains; their QEMU
+ * children.
  * <p>
- * <b>Threads</b> per driver: one launcher thread (see {@link QemuLauncher} for why QEMU is always
- * spawned from it), one event-delivery thread, and a small pool shared by all domains for exit
- * handling and monitor events (idle when nothing happens). Per running VM: the JDK's process-reaper
- * thread that waits for the child's exit; monitor I/O is multiplexed on the QMP client's shared I/O
- * thread. Callers' threads do the operations themselves.
+ * <b>Threads</b> per driver: one launcher thread (see {@link QemuLauncher} for why QEMU
+ * is always spawned from it), one event-delivery thread, and a small pool shared by all
+ * domains for exit handling and monitor events (idle when nothing happens). Per running
+ * VM: the JDK's process-reaper thread that waits for the child's exit; monitor I/O is
+ * multiplexed on the QMP client's shared I/O thread. Callers' threads do the operations
+ * themselves.
  */
 public final class EmbeddedQemuDriver implements QemuDriver {
 
@@ -74,7 +76,8 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 			throw new InvalidConfigurationException(null, "No access policy: a driver cannot open without one "
 					+ "(use AccessPolicy.allowAll() for an application that owns all its VMs)");
 		}
-		// checks that write nothing come first, so that a refused open leaves the root as it was
+		// checks that write nothing come first, so that a refused open leaves the root as
+		// it was
 		RootLayout layout = RootLayout.of(config.root());
 		Path emulator = new EmulatorLocator().locate(config.emulator());
 		layout.create();
@@ -90,8 +93,9 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 			events = new EventDispatcher(tag);
 			launcher = new QemuLauncher(tag, config.killWithOwner());
 			background = Executors.newCachedThreadPool(daemonThreads("qemu-embed-domains-" + tag));
-			DriverContext context = new DriverContext(config, layout, new AccessChecker(config.accessPolicy(),
-					config.callerSupplier()), events, launcher, capabilities, accel, background);
+			DriverContext context = new DriverContext(config, layout,
+					new AccessChecker(config.accessPolicy(), config.callerSupplier()), events, launcher, capabilities,
+					accel, background);
 			EmulatorInfo info = new EmulatorInfo(emulator, capabilities.version(), accel,
 					List.copyOf(capabilities.accelerators()), capabilities.machineTypes());
 			EmbeddedQemuDriver driver = new EmbeddedQemuDriver(context, lock, info);
@@ -140,17 +144,17 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 				this.context.registry().add(new ManagedDomain(this.context, definition, true));
 			}
 			catch (RuntimeException ex) {
-				logger.log(Level.WARNING, "Skipping persistent definition " + file + " (left untouched): "
-						+ ex.getMessage());
+				logger.log(Level.WARNING,
+						"Skipping persistent definition " + file + " (left untouched): " + ex.getMessage());
 				this.loadProblems.add(new LoadProblem(file, ex.getMessage(), ex));
 			}
 		}
 	}
 
 	/**
-	 * QEMU processes recorded under {@code run/qemu} by an earlier driver: each is acted on only if pid,
-	 * start time and command line all still match; a record that does not match is stale and removed
-	 * without touching whatever process now has that pid.
+	 * QEMU processes recorded under {@code run/qemu} by an earlier driver: each is acted
+	 * on only if pid, start time and command line all still match; a record that does not
+	 * match is stale and removed without touching whatever process now has that pid.
 	 */
 	private void handleLeftovers() {
 		LeftoverPolicy policy = this.context.config().leftovers();
@@ -183,8 +187,8 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.log(Level.WARNING, "Could not handle leftover domain '" + state.name() + "' (pid "
-						+ state.pid() + "): " + ex.getMessage(), ex);
+				logger.log(Level.WARNING, "Could not handle leftover domain '" + state.name() + "' (pid " + state.pid()
+						+ "): " + ex.getMessage(), ex);
 			}
 		}
 	}
@@ -199,7 +203,8 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 	private void killLeftover(RunState state, ProcessIdentity identity) {
 		logger.log(Level.INFO, "Destroying leftover QEMU of domain '" + state.name() + "' (pid " + state.pid() + ")");
 		ProcessHandle.of(state.pid()).ifPresent((handle) -> {
-			// ProcessHandle re-checks the start time before signalling, so a reused pid is never hit
+			// ProcessHandle re-checks the start time before signalling, so a reused pid
+			// is never hit
 			if (identity.isStillAlive()) {
 				handle.destroyForcibly();
 				try {
@@ -291,7 +296,8 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 		java.util.Objects.requireNonNull(xml, "xml");
 		SaveImage image = SaveImage.read(file);
 		DomainDefinition savedDefinition = DomainXml.parse(image.xml());
-		// the caller must be allowed to restore the saved domain before its XML is looked at; the copy's own
+		// the caller must be allowed to restore the saved domain before its XML is looked
+		// at; the copy's own
 		// identity is checked again below
 		DomainIdentity savedIdentity = new DomainIdentity(savedDefinition.name(), savedDefinition.uuid());
 		this.context.access().check(Permission.DOMAIN_START, savedIdentity);
@@ -326,8 +332,8 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 			ManagedDomain byName = this.context.registry().byName(definition.name()).orElse(null);
 			ManagedDomain byUuid = this.context.registry().byUuid(definition.uuid()).orElse(null);
 			if (byName != byUuid) {
-				throw new DomainExistsException("Cannot restore domain '" + definition.name() + "' (" + definition.uuid()
-						+ ") from " + file + ": another domain has its name or UUID");
+				throw new DomainExistsException("Cannot restore domain '" + definition.name() + "' ("
+						+ definition.uuid() + ") from " + file + ": another domain has its name or UUID");
 			}
 			domain = byName;
 			if (domain == null) {
@@ -394,7 +400,8 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 	public Optional<Domain> find(String name) {
 		Optional<ManagedDomain> domain = this.context.registry().byName(name);
 		if (domain.isEmpty()) {
-			// the question itself is checked, so that a denied caller cannot probe which names exist
+			// the question itself is checked, so that a denied caller cannot probe which
+			// names exist
 			this.context.access().check(Permission.CONNECT_SEARCH_DOMAINS);
 			return Optional.empty();
 		}
@@ -444,9 +451,12 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 			return;
 		}
 		if (this.context.launcher().killsWithOwner()) {
-			// the VMs would die with the launcher thread anyway; stopping them here records why, cleans up
+			// the VMs would die with the launcher thread anyway; stopping them here
+			// records why, cleans up
 			// their files and tells the listeners
-			List<ManagedDomain> running = this.context.registry().all().stream()
+			List<ManagedDomain> running = this.context.registry()
+				.all()
+				.stream()
 				.filter((d) -> d.currentRun() != null)
 				.toList();
 			running.parallelStream().forEach(ManagedDomain::destroyForClose);
@@ -455,10 +465,12 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 			for (ManagedDomain domain : this.context.registry().all()) {
 				QemuRun run = domain.currentRun();
 				if (run != null && run.monitor != null) {
-					// detached: the VM keeps running for the next driver on this root to reconnect
+					// detached: the VM keeps running for the next driver on this root to
+					// reconnect
 					run.detached = true;
 					run.monitor.close();
-					// QEMU serves one client per channel: the next driver needs the agent channel free
+					// QEMU serves one client per channel: the next driver needs the agent
+					// channel free
 					DomainAgentChannel.disconnect(run);
 				}
 			}

@@ -11,9 +11,10 @@ import io.github.qemuembed.driver.DomainEvent;
 import io.github.qemuembed.driver.DomainEventListener;
 
 /**
- * Delivers lifecycle events to listeners on one thread per driver, in the order they happened. A
- * listener that throws is logged and skipped; it cannot hurt the driver or the other listeners, and a
- * slow listener only delays other listeners, never a domain operation.
+ * Delivers lifecycle events to listeners on one thread per driver, in the order they
+ * happened. A listener that throws is logged and skipped; it cannot hurt the driver or
+ * the other listeners, and a slow listener only delays other listeners, never a domain
+ * operation.
  */
 final class EventDispatcher implements AutoCloseable {
 

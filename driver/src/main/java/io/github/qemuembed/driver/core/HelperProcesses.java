@@ -14,13 +14,19 @@ import io.github.qemuembed.driver.command.HelperProcess;
 import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.process.QemuLauncher;
 
-/** Starts the processes QEMU needs before it runs (swtpm), each ready once its socket exists. */
+/**
+ * Starts the processes QEMU needs before it runs (swtpm), each ready once its socket
+ * exists.
+ */
 final class HelperProcesses {
 
 	private HelperProcesses() {
 	}
 
-	/** Starts them in order; on a failure the ones already started are killed and the error says why. */
+	/**
+	 * Starts them in order; on a failure the ones already started are killed and the
+	 * error says why.
+	 */
 	static List<Process> start(List<HelperProcess> helpers, QemuLauncher launcher, Path log, Duration timeout) {
 		List<Process> started = new ArrayList<>();
 		try {
@@ -47,7 +53,10 @@ final class HelperProcesses {
 		}
 	}
 
-	/** A helper named without a path must be on the PATH: say which package to install, not a launch failure. */
+	/**
+	 * A helper named without a path must be on the PATH: say which package to install,
+	 * not a launch failure.
+	 */
 	private static void requireInstalled(HelperProcess helper) {
 		String program = helper.argv().get(0);
 		if (program.contains("/")) {

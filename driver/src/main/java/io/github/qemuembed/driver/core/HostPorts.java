@@ -15,14 +15,18 @@ import io.github.qemuembed.driver.xml.NetInterface;
 import io.github.qemuembed.driver.xml.PortForward;
 
 /**
- * The host side of {@code <portForward>} at each start: ports given as {@code start='0'} get a free port chosen
- * now, and every port asked for is tried first, so that a taken one fails the start with its number instead of
- * QEMU's or passt's generic complaint. The definition with the chosen ports is the run's live definition; the
- * persistent one keeps {@code start='0'}.
+ * The host side of {@code <portForward>} at each start: ports given as {@code start='0'}
+ * get a free port chosen now, and every port asked for is tried first, so that a taken
+ * one fails the start with its number instead of QEMU's or passt's generic complaint. The
+ * definition with the chosen ports is the run's live definition; the persistent one keeps
+ * {@code start='0'}.
  */
 final class HostPorts {
 
-	/** Larger ranges are left to passt to bind: trying each of thousands of ports costs more than it tells. */
+	/**
+	 * Larger ranges are left to passt to bind: trying each of thousands of ports costs
+	 * more than it tells.
+	 */
 	private static final int MAX_CHECKED_RANGE = 1024;
 
 	private HostPorts() {
@@ -53,15 +57,18 @@ final class HostPorts {
 	}
 
 	/**
-	 * The persistent form of a live definition: the forwards and tap names of {@code persistent} (host ports and
-	 * taps chosen for one run stay out of it), everything else (assigned addresses) of {@code live}.
+	 * The persistent form of a live definition: the forwards and tap names of
+	 * {@code persistent} (host ports and taps chosen for one run stay out of it),
+	 * everything else (assigned addresses) of {@code live}.
 	 */
 	static DomainDefinition unchoose(DomainDefinition live, DomainDefinition persistent) {
 		List<NetInterface> interfaces = new ArrayList<>(live.devices().interfaces());
 		for (int i = 0; i < interfaces.size() && i < persistent.devices().interfaces().size(); i++) {
 			NetInterface original = persistent.devices().interfaces().get(i);
-			interfaces.set(i, interfaces.get(i).withPortForwards(original.portForwards())
-				.withTargetDev(original.targetDev().orElse(null)));
+			interfaces.set(i,
+					interfaces.get(i)
+						.withPortForwards(original.portForwards())
+						.withTargetDev(original.targetDev().orElse(null)));
 		}
 		return live.withDevices(live.devices().withInterfaces(interfaces));
 	}
@@ -83,7 +90,10 @@ final class HostPorts {
 		return range;
 	}
 
-	/** Binds and releases the port (0: any free one) as QEMU will bind it; returns the port bound. */
+	/**
+	 * Binds and releases the port (0: any free one) as QEMU will bind it; returns the
+	 * port bound.
+	 */
 	private static int bind(boolean tcp, String address, int port, String path) {
 		InetSocketAddress endpoint;
 		try {
@@ -97,7 +107,8 @@ final class HostPorts {
 		try {
 			if (tcp) {
 				try (ServerSocket socket = new ServerSocket()) {
-					// as slirp and passt bind: a port left in TIME_WAIT by an earlier run is free
+					// as slirp and passt bind: a port left in TIME_WAIT by an earlier run
+					// is free
 					socket.setReuseAddress(true);
 					socket.bind(endpoint);
 					return socket.getLocalPort();
@@ -111,8 +122,10 @@ final class HostPorts {
 		catch (java.net.BindException ex) {
 			String reason = (ex.getMessage() != null) ? ex.getMessage() : "";
 			if (reason.contains("Permission denied")) {
-				throw new HostIoException(path + ": host port " + port + " is below 1024, which only root (or a process "
-						+ "with CAP_NET_BIND_SERVICE) may listen on; choose a port from 1024 on", ex);
+				throw new HostIoException(
+						path + ": host port " + port + " is below 1024, which only root (or a process "
+								+ "with CAP_NET_BIND_SERVICE) may listen on; choose a port from 1024 on",
+						ex);
 			}
 			if (port == 0 || reason.contains("assign")) {
 				throw new HostIoException(path + ": cannot listen on " + (address.isEmpty() ? "every address" : address)

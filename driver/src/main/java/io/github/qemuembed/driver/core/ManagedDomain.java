@@ -52,11 +52,11 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * One domain of a driver, and the {@link Domain} handle on it.
  * <p>
- * <b>Threading.</b> Public operations take {@link #operations}, a fair lock, so calls on one domain
- * run one at a time in arrival order while other domains proceed in parallel. State fields are
- * guarded by {@code this} and only ever held for a few field updates: the exit handler, which runs on
- * a background thread, never needs the operation lock, so an operation can wait for QEMU to exit while
- * holding it.
+ * <b>Threading.</b> Public operations take {@link #operations}, a fair lock, so calls on
+ * one domain run one at a time in arrival order while other domains proceed in parallel.
+ * State fields are guarded by {@code this} and only ever held for a few field updates:
+ * the exit handler, which runs on a background thread, never needs the operation lock, so
+ * an operation can wait for QEMU to exit while holding it.
  */
 final class ManagedDomain implements Domain {
 
@@ -173,7 +173,8 @@ final class ManagedDomain implements Domain {
 			}
 			Path managedSave = managedSaveFile();
 			if (Files.exists(managedSave)) {
-				// as libvirt: a start resumes the managed-save image, which is gone once it ran
+				// as libvirt: a start resumes the managed-save image, which is gone once
+				// it ran
 				try {
 					restoreLocked(managedSave, SaveImage.read(managedSave));
 				}
@@ -199,12 +200,14 @@ final class ManagedDomain implements Domain {
 	public boolean shutdown(ShutdownMode mode, Duration timeout) {
 		check(Permission.DOMAIN_INIT_CONTROL);
 		if (mode == ShutdownMode.GUEST_AGENT) {
-			// as libvirt's VIR_DOMAIN_SHUTDOWN_GUEST_AGENT: talking to the agent is a write on top of init_control
+			// as libvirt's VIR_DOMAIN_SHUTDOWN_GUEST_AGENT: talking to the agent is a
+			// write on top of init_control
 			check(Permission.DOMAIN_WRITE);
 		}
 		return observed(DomainOperation.SHUTDOWN, Operation.SHUTDOWN, () -> locked(() -> {
 			QemuRun current = requireActive("shut down");
-			// fails if the agent refuses; never completes otherwise (the ACPI button has no answer)
+			// fails if the agent refuses; never completes otherwise (the ACPI button has
+			// no answer)
 			CompletableFuture<?> refusal = new CompletableFuture<>();
 			if (mode == ShutdownMode.GUEST_AGENT) {
 				refusal = this.agentChannel.requestPowerDown(this.guestAgent);
@@ -216,7 +219,8 @@ final class ManagedDomain implements Domain {
 				return true;
 			}
 			check(Permission.DOMAIN_STOP);
-			logger.log(Level.INFO, "Domain '" + this.name + "' did not power off within " + timeout + ": destroying it");
+			logger.log(Level.INFO,
+					"Domain '" + this.name + "' did not power off within " + timeout + ": destroying it");
 			this.processes.destroy(current);
 			return false;
 		}));
@@ -237,7 +241,8 @@ final class ManagedDomain implements Domain {
 		check(Permission.DOMAIN_INIT_CONTROL);
 		observed(DomainOperation.REBOOT, null, () -> locked(() -> {
 			QemuRun current = requireActive("reboot");
-			// an ACPI power-off followed by a fresh start: the guest shuts down cleanly and comes back with
+			// an ACPI power-off followed by a fresh start: the guest shuts down cleanly
+			// and comes back with
 			// the same definition, as libvirt's "fake reboot" does
 			current.rebootRequested = true;
 			current.monitor.execute("system_powerdown");
@@ -349,8 +354,9 @@ final class ManagedDomain implements Domain {
 			ensureExists();
 			QemuRun current = currentStatus().isActive() ? currentRun() : null;
 			if (quiesce && current == null) {
-				throw new InvalidOperationException("Domain '" + this.name + "' is not running: QUIESCE needs its guest "
-						+ "agent; a snapshot of a stopped domain is consistent without it");
+				throw new InvalidOperationException(
+						"Domain '" + this.name + "' is not running: QUIESCE needs its guest "
+								+ "agent; a snapshot of a stopped domain is consistent without it");
 			}
 			boolean frozen = (current != null && (diskOnly || quiesce)) && freeze(quiesce);
 			DomainSnapshot snapshot;
@@ -379,9 +385,9 @@ final class ManagedDomain implements Domain {
 	}
 
 	/**
-	 * Freezes the guest's file systems for a disk-only snapshot (libvirt's quiesce). Without {@code required},
-	 * only when the agent is connected and agrees; a refusal then leaves the snapshot crash-consistent, which
-	 * the log says.
+	 * Freezes the guest's file systems for a disk-only snapshot (libvirt's quiesce).
+	 * Without {@code required}, only when the agent is connected and agrees; a refusal
+	 * then leaves the snapshot crash-consistent, which the log says.
 	 */
 	private boolean freeze(boolean required) {
 		if (!required && this.guestAgent.state() != io.github.qemuembed.driver.agent.GuestAgentState.CONNECTED) {
@@ -471,8 +477,9 @@ final class ManagedDomain implements Domain {
 	}
 
 	/**
-	 * libvirt's order: the persistent change is checked first, then the live one is made, then the persistent
-	 * one is saved; a live change that fails leaves the definition as it was.
+	 * libvirt's order: the persistent change is checked first, then the live one is made,
+	 * then the persistent one is saved; a live change that fails leaves the definition as
+	 * it was.
 	 */
 	private void changeDevice(String xml, io.github.qemuembed.driver.DeviceFlag[] flags, boolean attach,
 			Duration timeout) {
@@ -485,21 +492,26 @@ final class ManagedDomain implements Domain {
 			ensureExists();
 			boolean active = currentStatus().isActive();
 			boolean live = affect.contains(io.github.qemuembed.driver.DeviceFlag.LIVE) || (affect.isEmpty() && active);
-			boolean config = affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG) || (affect.isEmpty() && !active);
+			boolean config = affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG)
+					|| (affect.isEmpty() && !active);
 			if (config && !affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG)) {
-				// AFFECT_CURRENT of an inactive domain changes its definition: a save, as libvirt checks it
+				// AFFECT_CURRENT of an inactive domain changes its definition: a save, as
+				// libvirt checks it
 				check(Permission.DOMAIN_SAVE);
 			}
 			if (live && !active) {
-				throw new InvalidOperationException("Domain '" + this.name + "' is not running: a live "
-						+ (attach ? "attach" : "detach") + " needs it running; use DeviceFlag.CONFIG to change its definition");
+				throw new InvalidOperationException(
+						"Domain '" + this.name + "' is not running: a live " + (attach ? "attach" : "detach")
+								+ " needs it running; use DeviceFlag.CONFIG to change its definition");
 			}
 			if (config && !persistentFlag()) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is transient: it has no definition to "
 						+ "change; use DeviceFlag.LIVE only");
 			}
-			DomainHotplug.Added persistentChange = config ? (attach ? DomainHotplug.withDevice(persistentDefinition(), xml)
-					: DomainHotplug.withoutDevice(persistentDefinition(), xml)) : null;
+			DomainHotplug.Added persistentChange = config
+					? (attach ? DomainHotplug.withDevice(persistentDefinition(), xml)
+							: DomainHotplug.withoutDevice(persistentDefinition(), xml))
+					: null;
 			if (persistentChange != null) {
 				SecondaryResolver.checkConfigured(this.context, persistentChange.definition());
 			}
@@ -529,7 +541,8 @@ final class ManagedDomain implements Domain {
 						+ managedSaveFile() + "): start it, or remove the image with managedSaveRemove(), first");
 			}
 			if (!this.snapshots.list().isEmpty()) {
-				// as libvirt: the metadata would otherwise be found by the next domain of this name
+				// as libvirt: the metadata would otherwise be found by the next domain of
+				// this name
 				throw new InvalidOperationException("Domain '" + this.name + "' has snapshots: delete them "
 						+ "(deleteSnapshot) before undefining it");
 			}
@@ -590,7 +603,8 @@ final class ManagedDomain implements Domain {
 	@Override
 	public List<BlockStats> blockStats() {
 		check(Permission.DOMAIN_READ);
-		// deliberately not behind the operation lock: a read must not wait for a shutdown in progress; the
+		// deliberately not behind the operation lock: a read must not wait for a shutdown
+		// in progress; the
 		// monitor serializes the command itself, and the QMP timeout bounds it
 		QemuRun current = requireActive("read the block statistics of");
 		return BlockStatsReader.read(current.monitor.execute("query-blockstats"), current.liveDefinition);
@@ -704,7 +718,10 @@ final class ManagedDomain implements Domain {
 		}
 	}
 
-	/** Stops the domain because the driver closes: destroy, without events for listeners already gone. */
+	/**
+	 * Stops the domain because the driver closes: destroy, without events for listeners
+	 * already gone.
+	 */
 	void destroyForClose() {
 		QemuRun current = currentRun();
 		if (current != null) {
@@ -725,7 +742,10 @@ final class ManagedDomain implements Domain {
 		transition(started, reason, eventType, "");
 	}
 
-	/** Sets the status if {@code forRun} is still the current run; publishes the event only on a change. */
+	/**
+	 * Sets the status if {@code forRun} is still the current run; publishes the event
+	 * only on a change.
+	 */
 	void transition(QemuRun forRun, StateReason reason, DomainEventType eventType, String detail) {
 		DomainStatus next = DomainStatus.of(reason);
 		boolean changed;
@@ -742,8 +762,9 @@ final class ManagedDomain implements Domain {
 	}
 
 	/**
-	 * QEMU of {@code ended} is gone and its files are cleaned up: record the final status, publish, and
-	 * apply {@code on_poweroff}/{@code on_crash}/reboot. Runs on a background thread.
+	 * QEMU of {@code ended} is gone and its files are cleaned up: record the final
+	 * status, publish, and apply {@code on_poweroff}/{@code on_crash}/reboot. Runs on a
+	 * background thread.
 	 */
 	void stopped(QemuRun ended, StateReason reason, String detail) {
 		boolean transientGone;
@@ -777,7 +798,8 @@ final class ManagedDomain implements Domain {
 			return LifecycleAction.DESTROY;
 		}
 		if ((ended.rebootRequested || ended.guestReset) && reason == StateReason.SHUTOFF_SHUTDOWN) {
-			// a reboot, asked through reboot() or by the guest: on_reboot decides (destroy, or come back)
+			// a reboot, asked through reboot() or by the guest: on_reboot decides
+			// (destroy, or come back)
 			return (ended.liveDefinition.onReboot() == LifecycleAction.DESTROY) ? LifecycleAction.DESTROY
 					: LifecycleAction.RESTART;
 		}
@@ -785,7 +807,8 @@ final class ManagedDomain implements Domain {
 			return ended.liveDefinition.onPoweroff();
 		}
 		if (reason == StateReason.SHUTOFF_CRASHED && ended.panicked) {
-			// as in libvirt, on_crash is about the guest kernel panicking; QEMU itself dying is not restarted
+			// as in libvirt, on_crash is about the guest kernel panicking; QEMU itself
+			// dying is not restarted
 			return ended.liveDefinition.onCrash();
 		}
 		return LifecycleAction.DESTROY;
@@ -807,12 +830,18 @@ final class ManagedDomain implements Domain {
 		}
 	}
 
-	/** A QMP event of the current run (called on a driver thread, never the QMP I/O thread). */
+	/**
+	 * A QMP event of the current run (called on a driver thread, never the QMP I/O
+	 * thread).
+	 */
 	void onMonitorEvent(QemuRun source, QmpEvent event) {
 		this.monitorEvents.handle(source, event);
 	}
 
-	/** After a guest panic with on_crash destroy or restart: end QEMU (the exit reads as crashed). */
+	/**
+	 * After a guest panic with on_crash destroy or restart: end QEMU (the exit reads as
+	 * crashed).
+	 */
 	void endAfterPanic(QemuRun source) {
 		this.context.background().execute(() -> this.processes.killAfterPanic(source));
 	}
@@ -824,7 +853,10 @@ final class ManagedDomain implements Domain {
 
 	// ---- save and restore ----
 
-	/** Pauses the vCPUs, writes the whole state to {@code file}, and stops QEMU (shutoff/saved). */
+	/**
+	 * Pauses the vCPUs, writes the whole state to {@code file}, and stops QEMU
+	 * (shutoff/saved).
+	 */
 	private void saveLocked(QemuRun current, Path file) {
 		boolean wasRunning = currentStatus().state() == DomainState.RUNNING;
 		if (wasRunning) {
@@ -876,7 +908,8 @@ final class ManagedDomain implements Domain {
 			Files.deleteIfExists(file);
 		}
 		catch (IOException ex) {
-			throw new io.github.qemuembed.driver.error.HostIoException("Cannot remove the managed save image " + file, ex);
+			throw new io.github.qemuembed.driver.error.HostIoException("Cannot remove the managed save image " + file,
+					ex);
 		}
 	}
 
@@ -892,7 +925,10 @@ final class ManagedDomain implements Domain {
 		}
 	}
 
-	/** The current run for an operation that needs QEMU running (the guest agent), without the operation lock. */
+	/**
+	 * The current run for an operation that needs QEMU running (the guest agent), without
+	 * the operation lock.
+	 */
 	QemuRun runningRun(String operation) {
 		return requireActive(operation);
 	}
@@ -909,8 +945,8 @@ final class ManagedDomain implements Domain {
 	}
 
 	/**
-	 * Waits for QEMU to exit; an agent that refuses the power-down ({@code refusal} fails) ends the wait with its
-	 * error.
+	 * Waits for QEMU to exit; an agent that refuses the power-down ({@code refusal}
+	 * fails) ends the wait with its error.
 	 */
 	private boolean awaitStop(QemuRun current, Duration timeout, CompletableFuture<?> refusal) {
 		try {
@@ -933,16 +969,20 @@ final class ManagedDomain implements Domain {
 	}
 
 	/**
-	 * Runs a whole public operation (the wait for the lock included) as one scope of the configured
-	 * {@link DriverObserver}, current on this thread while it runs, and tells the configured
-	 * {@link DomainOperationListener} how long it took and whether it threw ({@code listened} is {@code null} for
-	 * the operations the listener is not told about).
+	 * Runs a whole public operation (the wait for the lock included) as one scope of the
+	 * configured {@link DriverObserver}, current on this thread while it runs, and tells
+	 * the configured {@link DomainOperationListener} how long it took and whether it
+	 * threw ({@code listened} is {@code null} for the operations the listener is not told
+	 * about).
 	 */
 	private <T> T observed(DomainOperation operation, Operation listened, java.util.function.Supplier<T> call) {
 		return observed(this.context, operation, this.name, listened, call);
 	}
 
-	/** {@link #observed(DomainOperation, Operation, java.util.function.Supplier)} for the driver's own operations. */
+	/**
+	 * {@link #observed(DomainOperation, Operation, java.util.function.Supplier)} for the
+	 * driver's own operations.
+	 */
 	static <T> T observed(DriverContext context, DomainOperation operation, String name, Operation listened,
 			java.util.function.Supplier<T> call) {
 		DriverObserver.Scope scope = DriverObserver.Scope.NONE;
@@ -983,8 +1023,9 @@ final class ManagedDomain implements Domain {
 
 	private <T> T locked(java.util.function.Supplier<T> operation) {
 		try {
-			if (!this.operations.tryLock(this.context.config().startTimeout().toMillis()
-					+ this.context.config().qmpTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+			if (!this.operations.tryLock(
+					this.context.config().startTimeout().toMillis() + this.context.config().qmpTimeout().toMillis(),
+					TimeUnit.MILLISECONDS)) {
 				throw new OperationTimeoutException("Domain '" + this.name
 						+ "' is busy with another operation that did not finish in time; try again");
 			}
@@ -1012,7 +1053,8 @@ final class ManagedDomain implements Domain {
 					Files.deleteIfExists(p);
 				}
 				catch (IOException ex) {
-					// best effort: a leftover private directory is harmless and replaced at the next start
+					// best effort: a leftover private directory is harmless and replaced
+					// at the next start
 				}
 			});
 		}

@@ -9,9 +9,9 @@ import io.github.qemuembed.driver.qmp.QmpEvent;
 import io.github.qemuembed.driver.xml.LifecycleAction;
 
 /**
- * What QEMU's asynchronous events mean for a domain's state: pauses and resumes the driver did not
- * cause, a guest shutting down or resetting, a guest panic. Runs on the domain's lifecycle executor,
- * in the order QEMU sent the events.
+ * What QEMU's asynchronous events mean for a domain's state: pauses and resumes the
+ * driver did not cause, a guest shutting down or resetting, a guest panic. Runs on the
+ * domain's lifecycle executor, in the order QEMU sent the events.
  */
 final class MonitorEvents {
 
@@ -25,9 +25,12 @@ final class MonitorEvents {
 		source.waiters.fire(event);
 		switch (event.name()) {
 			case "STOP" -> {
-				// suspend() sets paused/user itself; this only catches pauses it did not cause (raw QMP "stop").
-				// A panic stops the vCPUs too (-action panic=pause: STOP right after GUEST_PANICKED); that stop is
-				// part of the crash that on_crash handles (crashed/panicked, or QEMU ended), not a pause.
+				// suspend() sets paused/user itself; this only catches pauses it did not
+				// cause (raw QMP "stop").
+				// A panic stops the vCPUs too (-action panic=pause: STOP right after
+				// GUEST_PANICKED); that stop is
+				// part of the crash that on_crash handles (crashed/panicked, or QEMU
+				// ended), not a pause.
 				if (!consume(source.ownStops) && !source.panicked && state() == DomainState.RUNNING) {
 					this.domain.transition(source, StateReason.PAUSED_UNKNOWN, DomainEventType.SUSPENDED, "");
 				}
@@ -58,14 +61,16 @@ final class MonitorEvents {
 							"guest panicked");
 				}
 				else {
-					// destroy or restart: end QEMU now; the exit reads as crashed and on_crash decides what follows
+					// destroy or restart: end QEMU now; the exit reads as crashed and
+					// on_crash decides what follows
 					this.domain.endAfterPanic(source);
 				}
 			}
-			case "VSERPORT_CHANGE" -> source.ports.changed(event.data().path("id").asString(""),
-					event.data().path("open").asBoolean(false));
+			case "VSERPORT_CHANGE" ->
+				source.ports.changed(event.data().path("id").asString(""), event.data().path("open").asBoolean(false));
 			default -> {
-				// other events (NIC_RX_FILTER_CHANGED, RTC_CHANGE, ...) carry nothing for the lifecycle
+				// other events (NIC_RX_FILTER_CHANGED, RTC_CHANGE, ...) carry nothing for
+				// the lifecycle
 			}
 		}
 	}
@@ -74,7 +79,9 @@ final class MonitorEvents {
 		return this.domain.currentStatus().state();
 	}
 
-	/** Takes one of the driver's own stop/cont commands off the count, if there is one. */
+	/**
+	 * Takes one of the driver's own stop/cont commands off the count, if there is one.
+	 */
 	private static boolean consume(AtomicInteger own) {
 		return own.getAndUpdate((n) -> Math.max(0, n - 1)) > 0;
 	}

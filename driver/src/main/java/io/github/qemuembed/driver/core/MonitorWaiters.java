@@ -10,9 +10,9 @@ import io.github.qemuembed.driver.qmp.QmpEvent;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Operations of one run that wait for a QMP event (a device the guest released, a block job that
- * finished). A waiter is registered <em>before</em> the command that causes the event, so the event cannot
- * be missed; it fails when QEMU ends first.
+ * Operations of one run that wait for a QMP event (a device the guest released, a block
+ * job that finished). A waiter is registered <em>before</em> the command that causes the
+ * event, so the event cannot be missed; it fails when QEMU ends first.
  */
 final class MonitorWaiters {
 
@@ -24,14 +24,18 @@ final class MonitorWaiters {
 	MonitorWaiters(CompletableFuture<?> stopped) {
 		stopped.whenComplete((reason, ex) -> {
 			for (Waiter waiter : this.waiters) {
-				waiter.result().completeExceptionally(
-						new InvalidOperationException("QEMU ended before it sent " + waiter.event()));
+				waiter.result()
+					.completeExceptionally(
+							new InvalidOperationException("QEMU ended before it sent " + waiter.event()));
 			}
 			this.waiters.clear();
 		});
 	}
 
-	/** A future completed with the data of the next {@code event} that {@code match} accepts. */
+	/**
+	 * A future completed with the data of the next {@code event} that {@code match}
+	 * accepts.
+	 */
 	CompletableFuture<JsonNode> await(String event, Predicate<JsonNode> match) {
 		Waiter waiter = new Waiter(event, match, new CompletableFuture<>());
 		this.waiters.add(waiter);

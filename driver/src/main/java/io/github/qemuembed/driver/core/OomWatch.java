@@ -4,15 +4,16 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Tells an OOM kill from any other SIGKILL of a QEMU. A SIGKILL looks the same whoever sends it;
- * the kernel's OOM killer, though, counts each kill in the victim's memory cgroup ({@code oom_kill}
- * in v2 {@code memory.events}, v1 {@code memory.oom_control}) before it sends the signal. The count is
- * read once QEMU runs (its cgroup is known from {@code /proc/PID/cgroup} only while it lives: a
- * wrapper or a runtime may have moved it out of the JVM's cgroup) and again after its exit.
+ * Tells an OOM kill from any other SIGKILL of a QEMU. A SIGKILL looks the same whoever
+ * sends it; the kernel's OOM killer, though, counts each kill in the victim's memory
+ * cgroup ({@code oom_kill} in v2 {@code memory.events}, v1 {@code memory.oom_control})
+ * before it sends the signal. The count is read once QEMU runs (its cgroup is known from
+ * {@code /proc/PID/cgroup} only while it lives: a wrapper or a runtime may have moved it
+ * out of the JVM's cgroup) and again after its exit.
  * <p>
- * A rise during the run means that a process of that cgroup was OOM-killed; with several VMs in one
- * cgroup it could in principle be another one, which the message says by naming the count rather than
- * claiming certainty.
+ * A rise during the run means that a process of that cgroup was OOM-killed; with several
+ * VMs in one cgroup it could in principle be another one, which the message says by
+ * naming the count rather than claiming certainty.
  */
 final class OomWatch {
 
@@ -49,8 +50,9 @@ final class OomWatch {
 	}
 
 	/**
-	 * Why a process killed by SIGKILL died, when the OOM killer did it: the cgroup's memory limit and
-	 * the counter's rise; empty when the count did not change (someone else sent the signal).
+	 * Why a process killed by SIGKILL died, when the OOM killer did it: the cgroup's
+	 * memory limit and the counter's rise; empty when the count did not change (someone
+	 * else sent the signal).
 	 */
 	Optional<String> oomKill() {
 		if (this.counter == null) {

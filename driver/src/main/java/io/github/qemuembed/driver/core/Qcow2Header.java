@@ -10,10 +10,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * The backing file a qcow2 image names in its header (big-endian: magic {@code QFI\xfb}, the backing file
- * name's offset at byte 8 and its length at byte 16). Read directly rather than with {@code qemu-img info}:
- * finding what depends on an image means reading every image beside it, and a running QEMU's lock does not
- * matter for a read of the header.
+ * The backing file a qcow2 image names in its header (big-endian: magic {@code QFI\xfb},
+ * the backing file name's offset at byte 8 and its length at byte 16). Read directly
+ * rather than with {@code qemu-img info}: finding what depends on an image means reading
+ * every image beside it, and a running QEMU's lock does not matter for a read of the
+ * header.
  */
 final class Qcow2Header {
 
@@ -22,7 +23,10 @@ final class Qcow2Header {
 	private Qcow2Header() {
 	}
 
-	/** The absolute backing file of {@code file}, or empty for an image without one or not in qcow2. */
+	/**
+	 * The absolute backing file of {@code file}, or empty for an image without one or not
+	 * in qcow2.
+	 */
 	static Optional<Path> backingFile(Path file) {
 		if (!Files.isRegularFile(file)) {
 			return Optional.empty();
@@ -43,7 +47,8 @@ final class Qcow2Header {
 			return Optional.of(file.toAbsolutePath().getParent().resolve(backing).normalize());
 		}
 		catch (IOException ex) {
-			// never guess: an image that might depend on another must not be overlooked when merging
+			// never guess: an image that might depend on another must not be overlooked
+			// when merging
 			throw new io.github.qemuembed.driver.error.HostIoException("Cannot read the header of image " + file, ex);
 		}
 	}

@@ -12,16 +12,18 @@ import io.github.qemuembed.driver.error.ResourceLimitException;
 import io.github.qemuembed.driver.xml.DomainDefinition;
 
 /**
- * Refuses to start a domain whose memory cannot fit the driver's cgroup memory limit (a container's
- * {@code --memory}, a pod's {@code resources.limits.memory}), and warns when the vCPUs exceed the CPU
- * quota. Without it the guest would start, touch its memory later, and get QEMU (or the whole pod)
- * OOM-killed at a random moment; a refusal at start names the limit instead.
+ * Refuses to start a domain whose memory cannot fit the driver's cgroup memory limit (a
+ * container's {@code --memory}, a pod's {@code resources.limits.memory}), and warns when
+ * the vCPUs exceed the CPU quota. Without it the guest would start, touch its memory
+ * later, and get QEMU (or the whole pod) OOM-killed at a random moment; a refusal at
+ * start names the limit instead.
  * <p>
- * The sum that must fit: every running domain's and this domain's {@code <memory>}, each plus
- * {@link #QEMU_OVERHEAD_BYTES}, plus what this JVM holds now (its resident set). The overhead is the
- * QEMU resident memory beyond guest RAM, measured (docs/performance.md, {@code QemuMemoryOverhead} in
- * the benchmarks): about 35 MiB for a guest-less VM under KVM or TCG and about 107 MiB for a Linux guest
- * booted under TCG (its translation cache), rounded up to 128 MiB.
+ * The sum that must fit: every running domain's and this domain's {@code <memory>}, each
+ * plus {@link #QEMU_OVERHEAD_BYTES}, plus what this JVM holds now (its resident set). The
+ * overhead is the QEMU resident memory beyond guest RAM, measured (docs/performance.md,
+ * {@code QemuMemoryOverhead} in the benchmarks): about 35 MiB for a guest-less VM under
+ * KVM or TCG and about 107 MiB for a Linux guest booted under TCG (its translation
+ * cache), rounded up to 128 MiB.
  */
 final class ResourceFit {
 
@@ -38,7 +40,10 @@ final class ResourceFit {
 		this.limits = limits;
 	}
 
-	/** Checks {@code starting} against this process's limits, with the domains {@code context} runs now. */
+	/**
+	 * Checks {@code starting} against this process's limits, with the domains
+	 * {@code context} runs now.
+	 */
 	static void check(DriverContext context, DomainDefinition starting) {
 		List<DomainDefinition> running = new ArrayList<>();
 		for (ManagedDomain domain : context.registry().all()) {
@@ -70,10 +75,11 @@ final class ResourceFit {
 		}
 		Optional<CgroupLimits.CpuQuota> quota = this.limits.cpuQuota();
 		if (quota.isPresent() && vcpus > quota.get().cpus()) {
-			logger.log(Level.WARNING, "Domain '" + starting.name() + "' brings the running vCPUs to " + vcpus
-					+ ", more than the CPU quota of " + quota.get().cpus() + " CPU(s) (" + quota.get().file()
-					+ "): the guests will be throttled. Raise the quota (docker --cpus, the pod's "
-					+ "resources.limits.cpu) or give the domains fewer vCPUs");
+			logger.log(Level.WARNING,
+					"Domain '" + starting.name() + "' brings the running vCPUs to " + vcpus
+							+ ", more than the CPU quota of " + quota.get().cpus() + " CPU(s) (" + quota.get().file()
+							+ "): the guests will be throttled. Raise the quota (docker --cpus, the pod's "
+							+ "resources.limits.cpu) or give the domains fewer vCPUs");
 		}
 	}
 

@@ -25,16 +25,23 @@ import io.github.qemuembed.driver.error.InvalidConfigurationException;
  */
 public final class RootLayout {
 
-	/** UNIX socket paths ({@code sun_path}) hold at most 107 bytes plus the terminating NUL. */
+	/**
+	 * UNIX socket paths ({@code sun_path}) hold at most 107 bytes plus the terminating
+	 * NUL.
+	 */
 	public static final int MAX_SOCKET_PATH = 107;
 
-	/** Like libvirt's short domain name: private directories use at most this many characters of the name. */
+	/**
+	 * Like libvirt's short domain name: private directories use at most this many
+	 * characters of the name.
+	 */
 	static final int SHORT_NAME_LENGTH = 20;
 
 	/**
-	 * The longest suffix a socket path gets below the root: ids up to 7 digits, a 20-character name, and the
-	 * longest socket file name the command builder uses ({@code channelNN.sock}; {@code monitor.sock},
-	 * {@code serialN.sock} and {@code consoleN.sock} are shorter).
+	 * The longest suffix a socket path gets below the root: ids up to 7 digits, a
+	 * 20-character name, and the longest socket file name the command builder uses
+	 * ({@code channelNN.sock}; {@code monitor.sock}, {@code serialN.sock} and
+	 * {@code consoleN.sock} are shorter).
 	 */
 	static final String LONGEST_SOCKET_SUFFIX = "/lib/qemu/domain-9999999-" + "n".repeat(SHORT_NAME_LENGTH)
 			+ "/channel99.sock";
@@ -49,8 +56,8 @@ public final class RootLayout {
 	}
 
 	/**
-	 * Validates the root (absolute, short enough for every socket path the driver will create) and
-	 * returns its layout; nothing is created yet.
+	 * Validates the root (absolute, short enough for every socket path the driver will
+	 * create) and returns its layout; nothing is created yet.
 	 */
 	public static RootLayout of(Path root) {
 		if (!root.isAbsolute()) {
@@ -69,7 +76,10 @@ public final class RootLayout {
 		return new RootLayout(normalized);
 	}
 
-	/** Creates every directory of the layout that does not exist yet (owner-only where state is private). */
+	/**
+	 * Creates every directory of the layout that does not exist yet (owner-only where
+	 * state is private).
+	 */
 	public void create() {
 		try {
 			for (Path dir : new Path[] { this.root, definitionsDir(), secretsDir(), runDir(), libDir(), logDir(),
@@ -82,11 +92,14 @@ public final class RootLayout {
 			restrict(libDir());
 		}
 		catch (IOException ex) {
-			// typically a read-only file system (a container's root with readOnlyRootFilesystem) or a
+			// typically a read-only file system (a container's root with
+			// readOnlyRootFilesystem) or a
 			// directory of another user: a configuration to change, not an I/O accident
-			throw new InvalidConfigurationException(null, "Cannot create the root layout under " + this.root + " ("
-					+ ex.getMessage() + "): the root must be a writable directory; in a container, put it on a "
-					+ "writable volume (the sample image's /var/lib/qemu-embed, a PVC in Kubernetes)", ex);
+			throw new InvalidConfigurationException(null,
+					"Cannot create the root layout under " + this.root + " (" + ex.getMessage()
+							+ "): the root must be a writable directory; in a container, put it on a "
+							+ "writable volume (the sample image's /var/lib/qemu-embed, a PVC in Kubernetes)",
+					ex);
 		}
 	}
 
@@ -152,7 +165,10 @@ public final class RootLayout {
 		return logDir().resolve(name + ".log");
 	}
 
-	/** {@code lib/qemu/domain-ID-SHORTNAME}: short so that socket paths always fit (see {@link #of(Path)}). */
+	/**
+	 * {@code lib/qemu/domain-ID-SHORTNAME}: short so that socket paths always fit (see
+	 * {@link #of(Path)}).
+	 */
 	public Path privateDir(int id, String name) {
 		String shortName = name.length() > SHORT_NAME_LENGTH ? name.substring(0, SHORT_NAME_LENGTH) : name;
 		return libDir().resolve("domain-" + id + "-" + shortName);

@@ -17,17 +17,18 @@ import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.error.RootLockedException;
 
 /**
- * The exclusive hold on a root, taken the way libvirt takes its {@code driver.pid}: a POSIX record
- * lock ({@code fcntl(F_SETLK)}) on the first byte of {@code run/qemu/driver.pid}, which then holds the
- * holder's pid. Java's {@link FileChannel#tryLock(long, long, boolean)} uses the same kind of lock on
- * Linux, so qemu-embed and {@code virsh -c qemu:///embed?root=DIR} exclude each other both ways.
+ * The exclusive hold on a root, taken the way libvirt takes its {@code driver.pid}: a
+ * POSIX record lock ({@code fcntl(F_SETLK)}) on the first byte of
+ * {@code run/qemu/driver.pid}, which then holds the holder's pid. Java's
+ * {@link FileChannel#tryLock(long, long, boolean)} uses the same kind of lock on Linux,
+ * so qemu-embed and {@code virsh -c qemu:///embed?root=DIR} exclude each other both ways.
  */
 final class RootLock implements AutoCloseable {
 
 	/**
-	 * Pidfiles locked by this JVM. POSIX record locks belong to the process, and closing <em>any</em>
-	 * descriptor of the file drops them, so a second driver in this JVM must be refused before it even
-	 * opens the file.
+	 * Pidfiles locked by this JVM. POSIX record locks belong to the process, and closing
+	 * <em>any</em> descriptor of the file drops them, so a second driver in this JVM must
+	 * be refused before it even opens the file.
 	 */
 	private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 

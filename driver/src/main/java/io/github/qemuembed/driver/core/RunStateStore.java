@@ -14,7 +14,9 @@ import io.github.qemuembed.driver.fs.AtomicFiles;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.dataformat.xml.XmlMapper;
 
-/** Reads and writes {@code run/qemu/NAME.xml} ({@link RunState}) atomically, owner-only. */
+/**
+ * Reads and writes {@code run/qemu/NAME.xml} ({@link RunState}) atomically, owner-only.
+ */
 final class RunStateStore {
 
 	private final RootLayout layout;
@@ -25,8 +27,10 @@ final class RunStateStore {
 
 	void write(RunState state) {
 		String xml = Mapper.INSTANCE.writer().withRootName("domstatus").writeValueAsString(state);
-		// a run state describes a live QEMU: a power loss ends that QEMU too, so it needs no fsync (and a stale or
-		// missing one after a power loss is harmless: adoption checks the pid and its start time)
+		// a run state describes a live QEMU: a power loss ends that QEMU too, so it needs
+		// no fsync (and a stale or
+		// missing one after a power loss is harmless: adoption checks the pid and its
+		// start time)
 		AtomicFiles.write(this.layout.runStateFile(state.name()), xml.getBytes(StandardCharsets.UTF_8),
 				PosixFilePermissions.fromString("rw-------"), AtomicFiles.Durability.PROCESS_CRASH);
 	}
@@ -40,7 +44,9 @@ final class RunStateStore {
 		}
 	}
 
-	/** Run-state files present under {@code run/qemu} (the driver's own pidfile excluded). */
+	/**
+	 * Run-state files present under {@code run/qemu} (the driver's own pidfile excluded).
+	 */
 	List<Path> list() {
 		try (Stream<Path> files = Files.list(this.layout.runDir())) {
 			return new ArrayList<>(files.filter((f) -> f.getFileName().toString().endsWith(".xml")).sorted().toList());
@@ -61,8 +67,8 @@ final class RunStateStore {
 	}
 
 	/**
-	 * Built on first use: jackson-dataformat-xml costs a hundred-odd classes, and an open of a root with no running
-	 * domain reads and writes no run state.
+	 * Built on first use: jackson-dataformat-xml costs a hundred-odd classes, and an open
+	 * of a root with no running domain reads and writes no run state.
 	 */
 	private static final class Mapper {
 

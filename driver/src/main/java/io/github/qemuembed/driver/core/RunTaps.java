@@ -14,9 +14,10 @@ import io.github.qemuembed.driver.xml.InterfaceType;
 import io.github.qemuembed.driver.xml.NetInterface;
 
 /**
- * The host taps of a run's NICs when the driver runs as root: created before QEMU starts (bridge and network NICs
- * on their bridge, ethernet NICs alone), named in the live definition's {@code <target dev>} so that QEMU attaches
- * to them by name, and deleted after QEMU has gone. Without root, bridge and network NICs go through
+ * The host taps of a run's NICs when the driver runs as root: created before QEMU starts
+ * (bridge and network NICs on their bridge, ethernet NICs alone), named in the live
+ * definition's {@code <target dev>} so that QEMU attaches to them by name, and deleted
+ * after QEMU has gone. Without root, bridge and network NICs go through
  * qemu-bridge-helper, and ethernet NICs use the tap the host prepared, as before.
  */
 final class RunTaps {
@@ -26,7 +27,10 @@ final class RunTaps {
 	private RunTaps() {
 	}
 
-	/** The live definition (taps named) and the taps this run created, to delete when it ends. */
+	/**
+	 * The live definition (taps named) and the taps this run created, to delete when it
+	 * ends.
+	 */
 	record Prepared(DomainDefinition definition, List<String> created) {
 	}
 
@@ -44,14 +48,16 @@ final class RunTaps {
 					case USER, ETHERNET -> Optional.empty();
 				};
 				if (nic.type() == InterfaceType.USER || (nic.type() != InterfaceType.ETHERNET && bridge.isEmpty())) {
-					// user networking has no tap; an unresolved network fails in the command builder with its name
+					// user networking has no tap; an unresolved network fails in the
+					// command builder with its name
 					continue;
 				}
 				if (!root) {
 					if (nic.type() != InterfaceType.ETHERNET && nic.targetDev().isPresent()) {
-						throw new UnsupportedConfigurationException(path + "/target/@dev", "<target dev> names the "
-								+ "tap the driver creates on the bridge, which needs root; without root "
-								+ "qemu-bridge-helper creates and names the tap: remove <target dev>");
+						throw new UnsupportedConfigurationException(path + "/target/@dev",
+								"<target dev> names the "
+										+ "tap the driver creates on the bridge, which needs root; without root "
+										+ "qemu-bridge-helper creates and names the tap: remove <target dev>");
 					}
 					continue;
 				}
@@ -60,13 +66,15 @@ final class RunTaps {
 					continue;
 				}
 				if (nic.targetDev().map(HostTaps::exists).orElse(false)) {
-					throw new HostNetworkException(nic.targetDev().get(), path + "/target/@dev: a network interface "
-							+ "named '" + nic.targetDev().get() + "' exists already; remove <target dev> to let the "
-							+ "driver name the tap, or choose a free name");
+					throw new HostNetworkException(nic.targetDev().get(),
+							path + "/target/@dev: a network interface " + "named '" + nic.targetDev().get()
+									+ "' exists already; remove <target dev> to let the "
+									+ "driver name the tap, or choose a free name");
 				}
 				String what = path + ((bridge.isPresent()) ? " (bridge '" + bridge.get() + "')" : "");
-				String tap = HostTaps.create(new HostTaps.Request(nic.targetDev(), nic.mac(), nic.mtu(), bridge,
-						nic.queues().orElse(1) > 1), what);
+				String tap = HostTaps.create(
+						new HostTaps.Request(nic.targetDev(), nic.mac(), nic.mtu(), bridge, nic.queues().orElse(1) > 1),
+						what);
 				created.add(tap);
 				nics.set(i, nic.withTargetDev(tap));
 			}
@@ -96,8 +104,9 @@ final class RunTaps {
 	}
 
 	/**
-	 * What to change when qemu-bridge-helper refused a bridge ("access denied by acl file"): the exact lines for
-	 * {@code /etc/qemu/bridge.conf}, or running as root. Empty for any other failure.
+	 * What to change when qemu-bridge-helper refused a bridge ("access denied by acl
+	 * file"): the exact lines for {@code /etc/qemu/bridge.conf}, or running as root.
+	 * Empty for any other failure.
 	 */
 	static String bridgeHelperHint(String qemuOutput, List<String> bridges) {
 		if (!qemuOutput.contains("access denied by acl file") && !qemuOutput.contains("failed to parse default acl")) {
@@ -109,7 +118,10 @@ final class RunTaps {
 				+ "root, one line per bridge), or run the driver as root, which then creates the taps itself";
 	}
 
-	/** Deletes taps a run created; failures are logged, never thrown (the VM is gone anyway). */
+	/**
+	 * Deletes taps a run created; failures are logged, never thrown (the VM is gone
+	 * anyway).
+	 */
 	static void delete(List<String> taps) {
 		if (taps == null) {
 			return;

@@ -12,9 +12,10 @@ import java.util.Arrays;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 
 /**
- * The file a saved domain lives in: a fixed header, the live domain XML, then QEMU's migration stream
- * from {@link #dataOffset()} on. Like libvirt's save images, the XML travels with the state, because
- * QEMU can only load the state into a process started with the same devices.
+ * The file a saved domain lives in: a fixed header, the live domain XML, then QEMU's
+ * migration stream from {@link #dataOffset()} on. Like libvirt's save images, the XML
+ * travels with the state, because QEMU can only load the state into a process started
+ * with the same devices.
  *
  * <pre>
  * 0   16 bytes  magic "qemu-embed-save\n"
@@ -49,7 +50,10 @@ record SaveImage(String xml, boolean wasRunning, long dataOffset) {
 		return new SaveImage(xml, wasRunning, ((end + ALIGN - 1) / ALIGN) * ALIGN);
 	}
 
-	/** Writes the header and XML at the start of {@code channel}, leaving it positioned at the data offset. */
+	/**
+	 * Writes the header and XML at the start of {@code channel}, leaving it positioned at
+	 * the data offset.
+	 */
 	void writeTo(FileChannel channel) throws IOException {
 		byte[] xmlBytes = this.xml.getBytes(StandardCharsets.UTF_8);
 		ByteBuffer buffer = ByteBuffer.allocate((int) this.dataOffset);
@@ -64,7 +68,10 @@ record SaveImage(String xml, boolean wasRunning, long dataOffset) {
 		Arrays.fill(xmlBytes, (byte) 0);
 	}
 
-	/** Reads the header of a save image; a typed error that names the file when it is not one. */
+	/**
+	 * Reads the header of a save image; a typed error that names the file when it is not
+	 * one.
+	 */
 	static SaveImage read(Path file) {
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
 			ByteBuffer header = ByteBuffer.allocate(HEADER);

@@ -29,17 +29,20 @@ import io.github.qemuembed.driver.xml.Requirement;
 import io.github.qemuembed.driver.xml.SecondaryKind;
 
 /**
- * Connects a definition to the secondary drivers: at define time, refuses a domain that needs a driver
- * that is not configured; at start, asks the drivers for volume paths, bridges and secret values and
- * puts them into the {@link RunContext} (secret values only as owner-only files in the private
- * directory, never in argv or logs).
+ * Connects a definition to the secondary drivers: at define time, refuses a domain that
+ * needs a driver that is not configured; at start, asks the drivers for volume paths,
+ * bridges and secret values and puts them into the {@link RunContext} (secret values only
+ * as owner-only files in the private directory, never in argv or logs).
  */
 final class SecondaryResolver {
 
 	private SecondaryResolver() {
 	}
 
-	/** Refuses a definition whose requirements name a secondary driver that is not configured. */
+	/**
+	 * Refuses a definition whose requirements name a secondary driver that is not
+	 * configured.
+	 */
 	static void checkConfigured(DriverContext context, DomainDefinition definition) {
 		SecondaryDrivers drivers = context.config().secondary();
 		for (Requirement requirement : DomainRequirements.of(definition)) {
@@ -49,13 +52,16 @@ final class SecondaryResolver {
 		}
 	}
 
-	/** A resolved run: the context for the command builder, and the network ports to release at stop. */
+	/**
+	 * A resolved run: the context for the command builder, and the network ports to
+	 * release at stop.
+	 */
 	record Resolved(RunContext context, List<NetworkPort> ports) {
 	}
 
 	/**
-	 * Resolves every secondary fact of a run. If one fails, the ports already reserved are released
-	 * before the error goes up.
+	 * Resolves every secondary fact of a run. If one fails, the ports already reserved
+	 * are released before the error goes up.
 	 */
 	static Resolved resolve(DriverContext context, DomainDefinition definition, Path privateDir, Path monitorSocket,
 			Path pidFile, Path log) {
@@ -70,7 +76,10 @@ final class SecondaryResolver {
 		}
 	}
 
-	/** Releases network ports reserved for a run; failures are logged, never thrown (the VM is gone anyway). */
+	/**
+	 * Releases network ports reserved for a run; failures are logged, never thrown (the
+	 * VM is gone anyway).
+	 */
 	static void release(DriverContext context, List<NetworkPort> ports) {
 		for (NetworkPort port : ports) {
 			if (!port.reserved()) {
@@ -91,12 +100,14 @@ final class SecondaryResolver {
 			Path monitorSocket, Path pidFile, Path log, List<NetworkPort> ports) {
 		checkConfigured(context, definition);
 		SecondaryDrivers drivers = context.config().secondary();
-		// <domain type='qemu'> means emulation (TCG) whatever the host offers, as in libvirt; type='kvm' runs
-		// with the driver's accelerator (KVM unless the driver was configured or forced to TCG)
+		// <domain type='qemu'> means emulation (TCG) whatever the host offers, as in
+		// libvirt; type='kvm' runs
+		// with the driver's accelerator (KVM unless the driver was configured or forced
+		// to TCG)
 		io.github.qemuembed.driver.Accel accel = (definition.type() == io.github.qemuembed.driver.xml.DomainType.QEMU)
 				? io.github.qemuembed.driver.Accel.TCG : context.accel();
-		RunContext run = new RunContext(accel, context.capabilities().emulator(), privateDir, monitorSocket,
-				pidFile, log, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), Optional.empty());
+		RunContext run = new RunContext(accel, context.capabilities().emulator(), privateDir, monitorSocket, pidFile,
+				log, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), Optional.empty());
 		List<Disk> disks = definition.devices().disks();
 		for (int i = 0; i < disks.size(); i++) {
 			Disk disk = disks.get(i);
@@ -121,7 +132,8 @@ final class SecondaryResolver {
 			if (nic.type() == InterfaceType.NETWORK && nic.source().isPresent()) {
 				String network = nic.source().get();
 				NetworkPortRequest request = new NetworkPortRequest(definition.name(), definition.uuid(), nic.mac());
-				// a port reserved in the network driver (where it supports ports) tells the bridge too
+				// a port reserved in the network driver (where it supports ports) tells
+				// the bridge too
 				NetworkPort port = call("/domain/devices/interface[" + (i + 1) + "]", "<interface type='network'>",
 						"network", () -> drivers.network().orElseThrow().createPort(network, request));
 				ports.add(port);
@@ -149,7 +161,8 @@ final class SecondaryResolver {
 		String kind = requirement.kind().driverName();
 		return new SecondaryDriverException(requirement.element() + " at " + requirement.path() + " needs the " + kind
 				+ " driver, and none is configured: set qemu.embed.secondary." + kind
-				+ (requirement.kind() != SecondaryKind.NETWORK ? " (a libvirt URI such as " + kind + ":///system, or embedded)"
+				+ (requirement.kind() != SecondaryKind.NETWORK
+						? " (a libvirt URI such as " + kind + ":///system, or embedded)"
 						: " (a libvirt URI such as " + kind + ":///system)")
 				+ ", or DriverConfig.secondary(...) without Spring");
 	}
@@ -159,7 +172,8 @@ final class SecondaryResolver {
 			return call.get();
 		}
 		catch (SecondaryDriverException ex) {
-			// the driver's own code is kept: a missing volume stays NO_STORAGE_VOL, not a connection problem
+			// the driver's own code is kept: a missing volume stays NO_STORAGE_VOL, not a
+			// connection problem
 			throw new SecondaryDriverException(ex.code(), element + " at " + path + ": the " + kind + " driver failed: "
 					+ ex.getMessage() + " (check qemu.embed.secondary." + kind + ")", ex);
 		}

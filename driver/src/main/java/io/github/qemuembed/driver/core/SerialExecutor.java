@@ -6,8 +6,9 @@ import java.util.Queue;
 import java.util.concurrent.Executor;
 
 /**
- * Runs tasks one at a time, in submission order, on a shared pool: each domain gets the ordering of
- * its own thread (monitor events, then its exit, never reordered) without owning one.
+ * Runs tasks one at a time, in submission order, on a shared pool: each domain gets the
+ * ordering of its own thread (monitor events, then its exit, never reordered) without
+ * owning one.
  */
 final class SerialExecutor implements Executor {
 

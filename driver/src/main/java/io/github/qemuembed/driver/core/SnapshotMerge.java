@@ -28,21 +28,26 @@ import io.github.qemuembed.driver.xml.DomainDefinition;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What deleting an external snapshot does to its disks, as libvirt does it: the overlay the snapshot added
- * ({@code O}, the writes made after it) is merged into the image below ({@code I}, the snapshot's content),
- * so that the chain does not keep a layer nobody needs, and everything that was backed by {@code O} is
- * backed by {@code I} afterwards. Per disk, one of:
+ * What deleting an external snapshot does to its disks, as libvirt does it: the overlay
+ * the snapshot added ({@code O}, the writes made after it) is merged into the image below
+ * ({@code I}, the snapshot's content), so that the chain does not keep a layer nobody
+ * needs, and everything that was backed by {@code O} is backed by {@code I} afterwards.
+ * Per disk, one of:
  * <ul>
- * <li><b>drop</b>: nothing is backed by {@code O} and the domain does not use it (a branch left by a revert):
- * {@code O} is deleted, {@code I} stays for whoever still needs it;</li>
- * <li><b>commit</b>: {@code O} is the only image backed by {@code I}: {@code O}'s clusters are written into
- * {@code I} ({@code qemu-img commit} when QEMU does not have the chain open, QMP {@code block-commit} when it
- * does, with {@code block-job-complete} if {@code O} is the active layer), what was backed by {@code O} is
- * rebased onto {@code I}, and {@code O} is deleted;</li>
- * <li><b>refuse</b>: {@code I} also backs another branch (a revert made one): writing into {@code I} would
- * change that branch, so nothing is touched and the error says which snapshots to delete first.</li>
+ * <li><b>drop</b>: nothing is backed by {@code O} and the domain does not use it (a
+ * branch left by a revert): {@code O} is deleted, {@code I} stays for whoever still needs
+ * it;</li>
+ * <li><b>commit</b>: {@code O} is the only image backed by {@code I}: {@code O}'s
+ * clusters are written into {@code I} ({@code qemu-img commit} when QEMU does not have
+ * the chain open, QMP {@code block-commit} when it does, with {@code block-job-complete}
+ * if {@code O} is the active layer), what was backed by {@code O} is rebased onto
+ * {@code I}, and {@code O} is deleted;</li>
+ * <li><b>refuse</b>: {@code I} also backs another branch (a revert made one): writing
+ * into {@code I} would change that branch, so nothing is touched and the error says which
+ * snapshots to delete first.</li>
  * </ul>
- * Every disk is planned before any file changes, so a refusal leaves everything as it was.
+ * Every disk is planned before any file changes, so a refusal leaves everything as it
+ * was.
  */
 final class SnapshotMerge {
 
@@ -61,8 +66,8 @@ final class SnapshotMerge {
 	}
 
 	/**
-	 * The steps for each disk of {@code stored}; {@code current} is the definition whose disks the domain uses
-	 * now (the live one of a running domain).
+	 * The steps for each disk of {@code stored}; {@code current} is the definition whose
+	 * disks the domain uses now (the live one of a running domain).
 	 */
 	List<Step> plan(String domainName, SnapshotStore.Stored stored, DomainDefinition current) {
 		DomainSnapshot snapshot = stored.snapshot();
@@ -73,7 +78,8 @@ final class SnapshotMerge {
 			Path image = disk.image();
 			Optional<Path> active = activeFile(current, disk.target());
 			if (!Files.exists(overlay)) {
-				// already gone (deleted by hand, or a delete interrupted after the merge): nothing to merge
+				// already gone (deleted by hand, or a delete interrupted after the
+				// merge): nothing to merge
 				continue;
 			}
 			List<Path> overlayUsers = dependents(overlay);
@@ -91,10 +97,11 @@ final class SnapshotMerge {
 			}
 			List<Path> others = new ArrayList<>(imageUsers);
 			others.remove(overlay);
-			throw new DomainSnapshotException(ErrorCode.OPERATION_INVALID, "Cannot delete snapshot '"
-					+ snapshot.name() + "' of domain '" + domainName + "': disk '" + disk.target() + "' would have to "
-					+ "merge " + overlay + " into " + image + ", which also backs " + (imageActive ? "the disk the "
-							+ "domain uses now" : others) + " (another branch, made by a revert). Delete the snapshots "
+			throw new DomainSnapshotException(ErrorCode.OPERATION_INVALID, "Cannot delete snapshot '" + snapshot.name()
+					+ "' of domain '" + domainName + "': disk '" + disk.target() + "' would have to " + "merge "
+					+ overlay + " into " + image + ", which also backs "
+					+ (imageActive ? "the disk the " + "domain uses now" : others)
+					+ " (another branch, made by a revert). Delete the snapshots "
 					+ "taken after it on the other branch first, or revert to the branch you keep and delete the "
 					+ "others; nothing was changed");
 		}
@@ -102,15 +109,15 @@ final class SnapshotMerge {
 	}
 
 	/**
-	 * Applies the steps; {@code run} is the running QEMU or null. Returns the definition with each disk that
-	 * used a merged overlay moved to its image ({@code current} unchanged if none did).
+	 * Applies the steps; {@code run} is the running QEMU or null. Returns the definition
+	 * with each disk that used a merged overlay moved to its image ({@code current}
+	 * unchanged if none did).
 	 */
 	DomainDefinition apply(List<Step> steps, DomainDefinition current, QemuRun run) {
 		DomainDefinition result = current;
 		for (Step step : steps) {
 			if (step.commit()) {
-				Set<Path> liveChain = (run != null) ? chain(activeFile(current, step.target()).orElse(null))
-						: Set.of();
+				Set<Path> liveChain = (run != null) ? chain(activeFile(current, step.target()).orElse(null)) : Set.of();
 				if (liveChain.contains(step.overlay())) {
 					boolean top = activeFile(current, step.target()).map(step.overlay()::equals).orElse(false);
 					blockCommit(run, step, top, activeFile(current, step.target()).orElseThrow());
@@ -119,9 +126,10 @@ final class SnapshotMerge {
 					this.qemuImg.commit(step.overlay());
 				}
 				for (Path user : step.dependents()) {
-					// QEMU rewrote the header of the one above the overlay in its chain itself
-					if (!liveChain.contains(user) && Qcow2Header.backingFile(user).map(step.overlay()::equals)
-						.orElse(false)) {
+					// QEMU rewrote the header of the one above the overlay in its chain
+					// itself
+					if (!liveChain.contains(user)
+							&& Qcow2Header.backingFile(user).map(step.overlay()::equals).orElse(false)) {
 						this.qemuImg.rebaseUnsafe(user, step.image(), step.imageFormat());
 					}
 				}
@@ -133,7 +141,10 @@ final class SnapshotMerge {
 		return result;
 	}
 
-	/** QMP {@code block-commit} of the overlay into the image, ended by {@code block-job-complete} for the top. */
+	/**
+	 * QMP {@code block-commit} of the overlay into the image, ended by
+	 * {@code block-job-complete} for the top.
+	 */
 	private void blockCommit(QemuRun run, Step step, boolean top, Path activeFile) {
 		JsonNode nodes = run.monitor.execute("query-named-block-nodes");
 		String overlayNode = formatNode(nodes, step.overlay());
@@ -144,8 +155,8 @@ final class SnapshotMerge {
 				(data) -> job.equals(data.path("device").asString("")));
 		CompletableFuture<JsonNode> completed = run.waiters.await("BLOCK_JOB_COMPLETED",
 				(data) -> job.equals(data.path("device").asString("")));
-		run.monitor.execute("block-commit", Map.of("job-id", job, "device", rootNode, "top-node", overlayNode,
-				"base-node", imageNode));
+		run.monitor.execute("block-commit",
+				Map.of("job-id", job, "device", rootNode, "top-node", overlayNode, "base-node", imageNode));
 		if (top) {
 			await(ready, job);
 			run.monitor.execute("block-job-complete", Map.of("device", job));
@@ -180,12 +191,13 @@ final class SnapshotMerge {
 	/** The node name of the format node QEMU has on {@code file}. */
 	private static String formatNode(JsonNode nodes, Path file) {
 		for (JsonNode node : nodes) {
-			if (node.path("file").asString("").equals(file.toString()) && !node.path("drv").asString("").equals("file")) {
+			if (node.path("file").asString("").equals(file.toString())
+					&& !node.path("drv").asString("").equals("file")) {
 				return node.path("node-name").asString();
 			}
 		}
-		throw new DomainSnapshotException(ErrorCode.OPERATION_FAILED, "QEMU has no block node on " + file
-				+ " although it is in the running disk's chain");
+		throw new DomainSnapshotException(ErrorCode.OPERATION_FAILED,
+				"QEMU has no block node on " + file + " although it is in the running disk's chain");
 	}
 
 	/** {@code file} and every image below it. */
@@ -197,7 +209,10 @@ final class SnapshotMerge {
 		return chain;
 	}
 
-	/** The images beside {@code file} (where overlays are made) whose header names it as backing file. */
+	/**
+	 * The images beside {@code file} (where overlays are made) whose header names it as
+	 * backing file.
+	 */
 	static List<Path> dependents(Path file) {
 		List<Path> users = new ArrayList<>();
 		try (DirectoryStream<Path> siblings = Files.newDirectoryStream(file.toAbsolutePath().getParent())) {
@@ -215,7 +230,9 @@ final class SnapshotMerge {
 	}
 
 	private static Optional<Path> activeFile(DomainDefinition definition, String target) {
-		return definition.devices().disks().stream()
+		return definition.devices()
+			.disks()
+			.stream()
 			.filter((d) -> d.targetDev().equals(target))
 			.findFirst()
 			.flatMap(Disk::source)
@@ -224,7 +241,9 @@ final class SnapshotMerge {
 	}
 
 	private static VolumeFormat formatOf(DomainDefinition definition, String target) {
-		return definition.devices().disks().stream()
+		return definition.devices()
+			.disks()
+			.stream()
 			.filter((d) -> d.targetDev().equals(target))
 			.findFirst()
 			.map((d) -> (d.driver().format() == io.github.qemuembed.driver.xml.DiskFormat.QCOW2) ? VolumeFormat.QCOW2

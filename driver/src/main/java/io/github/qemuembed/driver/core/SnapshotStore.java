@@ -26,16 +26,20 @@ import io.github.qemuembed.driver.xml.DomainDefinition;
 import io.github.qemuembed.driver.xml.DomainXml;
 
 /**
- * Snapshot metadata of one domain in {@code ROOT/lib/qemu/snapshot/NAME/SNAPSHOT.xml}, as libvirt keeps
- * it: a {@code <domainsnapshot>} with name, description, state, parent, creation time, memory and disk
- * elements, the domain's definition at the snapshot, and {@code <active>1</active>} on the current one.
- * Read from disk on every call, so a new driver on the root sees the same tree.
+ * Snapshot metadata of one domain in {@code ROOT/lib/qemu/snapshot/NAME/SNAPSHOT.xml}, as
+ * libvirt keeps it: a {@code <domainsnapshot>} with name, description, state, parent,
+ * creation time, memory and disk elements, the domain's definition at the snapshot, and
+ * {@code <active>1</active>} on the current one. Read from disk on every call, so a new
+ * driver on the root sees the same tree.
  */
 final class SnapshotStore {
 
 	private static final System.Logger logger = System.getLogger(SnapshotStore.class.getName());
 
-	/** A snapshot with the domain definition it was taken of (disks on the images, not the overlays). */
+	/**
+	 * A snapshot with the domain definition it was taken of (disks on the images, not the
+	 * overlays).
+	 */
 	record Stored(DomainSnapshot snapshot, String domainXml) {
 
 		DomainDefinition definition() {
@@ -72,7 +76,8 @@ final class SnapshotStore {
 		catch (IOException ex) {
 			throw new HostIoException("Cannot read " + this.dir, ex);
 		}
-		// creation times are whole seconds (libvirt's): within one second a parent still comes before its child
+		// creation times are whole seconds (libvirt's): within one second a parent still
+		// comes before its child
 		java.util.Map<String, String> parents = new java.util.HashMap<>();
 		all.forEach((s) -> parents.put(s.snapshot().name(), s.snapshot().parent().orElse(null)));
 		all.sort(Comparator.comparing((Stored s) -> s.snapshot().createdAt())
@@ -105,15 +110,21 @@ final class SnapshotStore {
 			return Optional.of(parse(text));
 		}
 		catch (RuntimeException ex) {
-			// typed, with the size on disk: a file that parses short although its size is right means another
-			// thread consumed bytes through a reused descriptor (ChannelStreams explains the one such bug seen)
-			throw new DomainSnapshotException(ErrorCode.XML_ERROR, "The metadata of snapshot '" + name + "' in "
-					+ file + " cannot be read back (" + text.length() + " characters read, " + describe(file)
-					+ "): " + ex.getMessage(), ex);
+			// typed, with the size on disk: a file that parses short although its size is
+			// right means another
+			// thread consumed bytes through a reused descriptor (ChannelStreams explains
+			// the one such bug seen)
+			throw new DomainSnapshotException(ErrorCode.XML_ERROR,
+					"The metadata of snapshot '" + name + "' in " + file + " cannot be read back (" + text.length()
+							+ " characters read, " + describe(file) + "): " + ex.getMessage(),
+					ex);
 		}
 	}
 
-	/** Size and modification time of a file as the file system says now, for error reports. */
+	/**
+	 * Size and modification time of a file as the file system says now, for error
+	 * reports.
+	 */
 	private static String describe(Path file) {
 		try {
 			return Files.size(file) + " bytes on disk, modified " + Files.getLastModifiedTime(file);
@@ -155,12 +166,17 @@ final class SnapshotStore {
 		DomainSnapshot s = stored.snapshot();
 		StringBuilder xml = new StringBuilder("<domainsnapshot>\n");
 		xml.append("  <name>").append(SafeXml.escape(s.name())).append("</name>\n");
-		s.description().ifPresent((d) -> xml.append("  <description>").append(SafeXml.escape(d)).append("</description>\n"));
+		s.description()
+			.ifPresent((d) -> xml.append("  <description>").append(SafeXml.escape(d)).append("</description>\n"));
 		xml.append("  <state>").append(s.state()).append("</state>\n");
-		s.parent().ifPresent((p) -> xml.append("  <parent>\n    <name>").append(SafeXml.escape(p)).append("</name>\n  </parent>\n"));
+		s.parent()
+			.ifPresent((p) -> xml.append("  <parent>\n    <name>")
+				.append(SafeXml.escape(p))
+				.append("</name>\n  </parent>\n"));
 		xml.append("  <creationTime>").append(s.createdAt().getEpochSecond()).append("</creationTime>\n");
 		if (s.memoryFile().isPresent()) {
-			xml.append("  <memory snapshot='external' file='").append(SafeXml.escape(s.memoryFile().get().toString()))
+			xml.append("  <memory snapshot='external' file='")
+				.append(SafeXml.escape(s.memoryFile().get().toString()))
 				.append("'/>\n");
 		}
 		else {
@@ -168,7 +184,9 @@ final class SnapshotStore {
 		}
 		xml.append("  <disks>\n");
 		for (DomainSnapshot.Disk disk : s.disks()) {
-			xml.append("    <disk name='").append(SafeXml.escape(disk.target())).append("' snapshot='external' type='file'>\n");
+			xml.append("    <disk name='")
+				.append(SafeXml.escape(disk.target()))
+				.append("' snapshot='external' type='file'>\n");
 			xml.append("      <driver type='qcow2'/>\n");
 			xml.append("      <source file='").append(SafeXml.escape(disk.overlay().toString())).append("'/>\n");
 			xml.append("    </disk>\n");
@@ -201,8 +219,8 @@ final class SnapshotStore {
 		SafeXml.child(root, "disks").ifPresent((list) -> {
 			for (Element disk : SafeXml.children(list)) {
 				String target = SafeXml.attribute(disk, "name").orElseThrow();
-				Path overlay = Path.of(SafeXml.child(disk, "source").flatMap((src) -> SafeXml.attribute(src, "file"))
-					.orElseThrow());
+				Path overlay = Path
+					.of(SafeXml.child(disk, "source").flatMap((src) -> SafeXml.attribute(src, "file")).orElseThrow());
 				disks.add(new DomainSnapshot.Disk(target, overlay, imageOf(definition, target)));
 			}
 		});

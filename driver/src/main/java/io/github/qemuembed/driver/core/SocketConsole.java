@@ -12,9 +12,9 @@ import jnr.unixsocket.UnixSocketAddress;
 import jnr.unixsocket.UnixSocketChannel;
 
 /**
- * The live serial console: a connection to the UNIX socket that QEMU's serial chardev listens on.
- * QEMU also writes everything the guest prints to the domain log itself, so nothing is lost while
- * nobody is connected. QEMU serves one console client at a time.
+ * The live serial console: a connection to the UNIX socket that QEMU's serial chardev
+ * listens on. QEMU also writes everything the guest prints to the domain log itself, so
+ * nothing is lost while nobody is connected. QEMU serves one console client at a time.
  */
 final class SocketConsole implements DomainConsole {
 

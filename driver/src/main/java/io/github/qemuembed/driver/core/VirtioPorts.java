@@ -6,9 +6,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Which virtio-serial ports of one run the guest has open, by device id ({@code channel0}, ...), as QEMU reports
- * them with {@code VSERPORT_CHANGE}. A port QEMU has said nothing about is closed: a guest opens its ports only
- * after QEMU started (a run adopted from an earlier driver shows closed until the guest opens or closes again).
+ * Which virtio-serial ports of one run the guest has open, by device id
+ * ({@code channel0}, ...), as QEMU reports them with {@code VSERPORT_CHANGE}. A port QEMU
+ * has said nothing about is closed: a guest opens its ports only after QEMU started (a
+ * run adopted from an earlier driver shows closed until the guest opens or closes again).
  */
 final class VirtioPorts {
 
@@ -40,7 +41,10 @@ final class VirtioPorts {
 		return this.open.getOrDefault(id, false);
 	}
 
-	/** Waits until the port is open, the run ended, or the time is up; returns whether it is open. */
+	/**
+	 * Waits until the port is open, the run ended, or the time is up; returns whether it
+	 * is open.
+	 */
 	synchronized boolean awaitOpen(String id, long timeoutNanos) {
 		long deadline = System.nanoTime() + timeoutNanos;
 		while (!isOpen(id) && !this.runEnded.isDone()) {

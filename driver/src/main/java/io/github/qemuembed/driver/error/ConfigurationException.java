@@ -13,7 +13,10 @@ public abstract class ConfigurationException extends QemuEmbedException {
 		this.path = path;
 	}
 
-	/** XPath-like location of the offending element or attribute, or {@code null} for the whole document. */
+	/**
+	 * XPath-like location of the offending element or attribute, or {@code null} for the
+	 * whole document.
+	 */
 	public String path() {
 		return this.path;
 	}

@@ -1,6 +1,8 @@
 package io.github.qemuembed.driver.error;
 
-/** A domain with that name or UUID already exists (and the operation would clash with it). */
+/**
+ * A domain with that name or UUID already exists (and the operation would clash with it).
+ */
 public class DomainExistsException extends QemuEmbedException {
 
 	public DomainExistsException(String message) {

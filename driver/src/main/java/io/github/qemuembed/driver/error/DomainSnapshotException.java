@@ -1,8 +1,9 @@
 package io.github.qemuembed.driver.error;
 
 /**
- * A snapshot request that cannot be honoured: no such snapshot ({@link ErrorCode#NO_DOMAIN_SNAPSHOT}),
- * or a snapshot that cannot be made, reverted to or deleted as asked, e.g. a name that exists
+ * A snapshot request that cannot be honoured: no such snapshot
+ * ({@link ErrorCode#NO_DOMAIN_SNAPSHOT}), or a snapshot that cannot be made, reverted to
+ * or deleted as asked, e.g. a name that exists
  * ({@link ErrorCode#INVALID_DOMAIN_SNAPSHOT}).
  */
 public class DomainSnapshotException extends QemuEmbedException {

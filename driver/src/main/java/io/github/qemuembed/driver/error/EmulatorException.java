@@ -1,6 +1,9 @@
 package io.github.qemuembed.driver.error;
 
-/** The emulator could not be found, probed or started, or died while starting; the message carries the tail of its log. */
+/**
+ * The emulator could not be found, probed or started, or died while starting; the message
+ * carries the tail of its log.
+ */
 public class EmulatorException extends QemuEmbedException {
 
 	public EmulatorException(String message) {

@@ -1,9 +1,9 @@
 package io.github.qemuembed.driver.error;
 
 /**
- * A guest agent call failed. The base of the agent's errors: the agent answered with an error
- * ({@link #errorClass()} and {@link #description()} are the agent's own, such as {@code GenericError}), or the
- * driver could not talk to it (see the subclasses).
+ * A guest agent call failed. The base of the agent's errors: the agent answered with an
+ * error ({@link #errorClass()} and {@link #description()} are the agent's own, such as
+ * {@code GenericError}), or the driver could not talk to it (see the subclasses).
  */
 public class GuestAgentException extends QemuEmbedException {
 

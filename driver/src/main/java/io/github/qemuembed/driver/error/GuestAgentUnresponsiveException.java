@@ -1,9 +1,10 @@
 package io.github.qemuembed.driver.error;
 
 /**
- * No guest agent answered: the guest has not opened the agent channel (no {@code qemu-ga} running), the agent
- * did not reply within the call's timeout, or the connection to the channel broke during the call. libvirt's
- * {@code VIR_ERR_AGENT_UNRESPONSIVE}. The driver resynchronises with the agent before the next call.
+ * No guest agent answered: the guest has not opened the agent channel (no {@code qemu-ga}
+ * running), the agent did not reply within the call's timeout, or the connection to the
+ * channel broke during the call. libvirt's {@code VIR_ERR_AGENT_UNRESPONSIVE}. The driver
+ * resynchronises with the agent before the next call.
  */
 public class GuestAgentUnresponsiveException extends GuestAgentException {
 

@@ -1,8 +1,8 @@
 package io.github.qemuembed.driver.error;
 
 /**
- * A command run in the guest with {@code guest-exec} did not end within its timeout; the driver killed it
- * (SIGKILL, through the agent) before throwing this.
+ * A command run in the guest with {@code guest-exec} did not end within its timeout; the
+ * driver killed it (SIGKILL, through the agent) before throwing this.
  */
 public class GuestExecTimeoutException extends GuestAgentException {
 

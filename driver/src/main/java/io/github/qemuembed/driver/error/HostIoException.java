@@ -3,9 +3,10 @@ package io.github.qemuembed.driver.error;
 import java.io.IOException;
 
 /**
- * A file or socket operation on the host failed: the root is read-only or full, a directory was removed
- * under the driver, permissions changed (libvirt's {@code VIR_ERR_SYSTEM_ERROR}). The message names the
- * path and the system's reason; the cause is the {@link IOException}.
+ * A file or socket operation on the host failed: the root is read-only or full, a
+ * directory was removed under the driver, permissions changed (libvirt's
+ * {@code VIR_ERR_SYSTEM_ERROR}). The message names the path and the system's reason; the
+ * cause is the {@link IOException}.
  */
 public class HostIoException extends QemuEmbedException {
 
@@ -13,7 +14,10 @@ public class HostIoException extends QemuEmbedException {
 		super(ErrorCode.SYSTEM_ERROR, message + ": " + describe(cause), cause);
 	}
 
-	/** The system's reason, with the exception type where the message alone says little (e.g. just a path). */
+	/**
+	 * The system's reason, with the exception type where the message alone says little
+	 * (e.g. just a path).
+	 */
 	private static String describe(IOException cause) {
 		String message = cause.getMessage();
 		String type = cause.getClass().getSimpleName();

@@ -1,8 +1,9 @@
 package io.github.qemuembed.driver.error;
 
 /**
- * The host side of a NIC could not be set up: a bridge that does not exist or is not a bridge, a tap that cannot be
- * created. The message names the host interface and the element that asks for it; nothing is left behind.
+ * The host side of a NIC could not be set up: a bridge that does not exist or is not a
+ * bridge, a tap that cannot be created. The message names the host interface and the
+ * element that asks for it; nothing is left behind.
  */
 public class HostNetworkException extends QemuEmbedException {
 

@@ -1,8 +1,9 @@
 package io.github.qemuembed.driver.error;
 
 /**
- * A host port that a {@code <portForward>} asks for is taken by another process, so the domain cannot start: the
- * message names the port, the protocol, the address and the element to change.
+ * A host port that a {@code <portForward>} asks for is taken by another process, so the
+ * domain cannot start: the message names the port, the protocol, the address and the
+ * element to change.
  */
 public class HostPortInUseException extends ConfigurationException {
 
@@ -11,9 +12,11 @@ public class HostPortInUseException extends ConfigurationException {
 	private final int port;
 
 	public HostPortInUseException(String path, String protocol, String address, int port) {
-		super(ErrorCode.RESOURCE_BUSY, path, "host " + protocol + " port " + port + " on "
-				+ (address.isEmpty() ? "every address" : address) + " is already in use by another process; free it, "
-				+ "choose another port in <range start>, or give start='0' to let the driver choose a free one", null);
+		super(ErrorCode.RESOURCE_BUSY, path,
+				"host " + protocol + " port " + port + " on " + (address.isEmpty() ? "every address" : address)
+						+ " is already in use by another process; free it, "
+						+ "choose another port in <range start>, or give start='0' to let the driver choose a free one",
+				null);
 		this.protocol = protocol;
 		this.port = port;
 	}

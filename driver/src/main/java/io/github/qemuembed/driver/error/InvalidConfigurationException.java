@@ -1,8 +1,9 @@
 package io.github.qemuembed.driver.error;
 
 /**
- * The configuration is malformed or breaks a rule (missing name, bad unit, duplicate target, bad
- * MAC, a name too long for the socket paths...). The message names the field and the rule.
+ * The configuration is malformed or breaks a rule (missing name, bad unit, duplicate
+ * target, bad MAC, a name too long for the socket paths...). The message names the field
+ * and the rule.
  */
 public class InvalidConfigurationException extends ConfigurationException {
 

@@ -1,6 +1,9 @@
 package io.github.qemuembed.driver.error;
 
-/** The operation is not valid in the domain's current state (for example: start a running domain). */
+/**
+ * The operation is not valid in the domain's current state (for example: start a running
+ * domain).
+ */
 public class InvalidOperationException extends QemuEmbedException {
 
 	public InvalidOperationException(String message) {

@@ -1,6 +1,9 @@
 package io.github.qemuembed.driver.error;
 
-/** An operation (a QMP call, a shutdown, a process start) did not finish within its timeout. */
+/**
+ * An operation (a QMP call, a shutdown, a process start) did not finish within its
+ * timeout.
+ */
 public class OperationTimeoutException extends QemuEmbedException {
 
 	public OperationTimeoutException(String message) {

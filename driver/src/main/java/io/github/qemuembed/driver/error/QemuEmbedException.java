@@ -1,8 +1,8 @@
 package io.github.qemuembed.driver.error;
 
 /**
- * Base of every error the driver reports. Each carries a stable {@link ErrorCode}; messages say
- * what to change, and never contain secret values.
+ * Base of every error the driver reports. Each carries a stable {@link ErrorCode};
+ * messages say what to change, and never contain secret values.
  */
 public class QemuEmbedException extends RuntimeException {
 

@@ -1,6 +1,9 @@
 package io.github.qemuembed.driver.error;
 
-/** A secondary driver (network, storage, secret) is not configured, not reachable, or refused a request. */
+/**
+ * A secondary driver (network, storage, secret) is not configured, not reachable, or
+ * refused a request.
+ */
 public class SecondaryDriverException extends QemuEmbedException {
 
 	public SecondaryDriverException(String message) {
@@ -11,12 +14,18 @@ public class SecondaryDriverException extends QemuEmbedException {
 		super(ErrorCode.NO_CONNECT, message, cause);
 	}
 
-	/** With a more precise code than {@link ErrorCode#NO_CONNECT}, e.g. one a libvirt daemon reported. */
+	/**
+	 * With a more precise code than {@link ErrorCode#NO_CONNECT}, e.g. one a libvirt
+	 * daemon reported.
+	 */
 	public SecondaryDriverException(ErrorCode code, String message) {
 		super(code, message);
 	}
 
-	/** With a more precise code than {@link ErrorCode#NO_CONNECT}, e.g. one a libvirt daemon reported. */
+	/**
+	 * With a more precise code than {@link ErrorCode#NO_CONNECT}, e.g. one a libvirt
+	 * daemon reported.
+	 */
 	public SecondaryDriverException(ErrorCode code, String message, Throwable cause) {
 		super(code, message, cause);
 	}

@@ -3,8 +3,9 @@ package io.github.qemuembed.driver.error;
 import java.util.Objects;
 
 /**
- * The embedded storage driver refused or failed a request. {@link #problem()} says which way, so that
- * callers can react without parsing the message; {@link #code()} is libvirt's number for it.
+ * The embedded storage driver refused or failed a request. {@link #problem()} says which
+ * way, so that callers can react without parsing the message; {@link #code()} is
+ * libvirt's number for it.
  */
 public class StorageException extends SecondaryDriverException {
 
@@ -21,9 +22,15 @@ public class StorageException extends SecondaryDriverException {
 		VOLUME_NOT_FOUND(ErrorCode.NO_STORAGE_VOL),
 		/** A volume of that name exists already (or is being created). */
 		VOLUME_EXISTS(ErrorCode.STORAGE_VOL_EXIST),
-		/** A pool or volume name that is not a plain file name (e.g. contains {@code /} or {@code ..}). */
+		/**
+		 * A pool or volume name that is not a plain file name (e.g. contains {@code /} or
+		 * {@code ..}).
+		 */
 		INVALID_NAME(ErrorCode.INVALID_ARG),
-		/** A request that makes no sense as given (a negative capacity, an unknown format, a shrink...). */
+		/**
+		 * A request that makes no sense as given (a negative capacity, an unknown format,
+		 * a shrink...).
+		 */
 		INVALID_REQUEST(ErrorCode.INVALID_ARG),
 		/** The base image of an overlay does not exist. */
 		BASE_MISSING(ErrorCode.NO_STORAGE_VOL),
@@ -33,9 +40,15 @@ public class StorageException extends SecondaryDriverException {
 		NO_SPACE(ErrorCode.SYSTEM_ERROR),
 		/** A running domain has the volume open. */
 		VOLUME_IN_USE(ErrorCode.RESOURCE_BUSY),
-		/** An import could not read its source (missing file, HTTP error, connection lost...). */
+		/**
+		 * An import could not read its source (missing file, HTTP error, connection
+		 * lost...).
+		 */
 		IMPORT_FAILED(ErrorCode.OPERATION_FAILED),
-		/** The image is not one the driver accepts (unknown format, a backing file of its own...). */
+		/**
+		 * The image is not one the driver accepts (unknown format, a backing file of its
+		 * own...).
+		 */
 		UNSUPPORTED_IMAGE(ErrorCode.CONFIG_UNSUPPORTED),
 		/** {@code qemu-img} or the file system failed for another reason. */
 		OPERATION_FAILED(ErrorCode.OPERATION_FAILED);

@@ -1,9 +1,9 @@
 package io.github.qemuembed.driver.error;
 
 /**
- * The configuration is well formed but asks for something the driver does not support (an unknown
- * element, attribute or value). The message gives the path and what is supported instead; nothing is
- * ever silently dropped.
+ * The configuration is well formed but asks for something the driver does not support (an
+ * unknown element, attribute or value). The message gives the path and what is supported
+ * instead; nothing is ever silently dropped.
  */
 public class UnsupportedConfigurationException extends ConfigurationException {
 

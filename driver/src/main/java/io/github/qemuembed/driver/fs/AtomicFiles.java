@@ -15,9 +15,10 @@ import java.util.Set;
 import io.github.qemuembed.driver.error.HostIoException;
 
 /**
- * Writes files so that a reader (or a crash) sees either the old content or the new one, never a
- * torn file: write a temp file in the same directory, fsync it, rename it over the target, fsync the
- * directory (the syncs only where the content must survive a power loss, see {@link Durability}).
+ * Writes files so that a reader (or a crash) sees either the old content or the new one,
+ * never a torn file: write a temp file in the same directory, fsync it, rename it over
+ * the target, fsync the directory (the syncs only where the content must survive a power
+ * loss, see {@link Durability}).
  */
 public final class AtomicFiles {
 
@@ -32,25 +33,34 @@ public final class AtomicFiles {
 		write(target, content, permissions, Durability.POWER_LOSS);
 	}
 
-	/** How long a write must last: both kinds are atomic (a reader never sees a torn file). */
+	/**
+	 * How long a write must last: both kinds are atomic (a reader never sees a torn
+	 * file).
+	 */
 	public enum Durability {
 
-		/** Synced to disk before and after the rename: for what must survive a power loss (definitions). */
+		/**
+		 * Synced to disk before and after the rename: for what must survive a power loss
+		 * (definitions).
+		 */
 		POWER_LOSS,
 
 		/**
-		 * Renamed into place without {@code fsync}: the new content survives the crash of any process (the page
-		 * cache is the kernel's), not of the machine. For state that describes live processes, which a power loss
-		 * ends as well, so that losing the latest version with them loses nothing (run states). Saves the two
+		 * Renamed into place without {@code fsync}: the new content survives the crash of
+		 * any process (the page cache is the kernel's), not of the machine. For state
+		 * that describes live processes, which a power loss ends as well, so that losing
+		 * the latest version with them loses nothing (run states). Saves the two
 		 * {@code fsync}s on the start path.
 		 */
 		PROCESS_CRASH
 
 	}
 
-	/** Writes {@code content} to {@code target} atomically, as durable as {@code durability} says. */
-	public static void write(Path target, byte[] content, Set<PosixFilePermission> permissions,
-			Durability durability) {
+	/**
+	 * Writes {@code content} to {@code target} atomically, as durable as
+	 * {@code durability} says.
+	 */
+	public static void write(Path target, byte[] content, Set<PosixFilePermission> permissions, Durability durability) {
 		boolean sync = durability == Durability.POWER_LOSS;
 		Path dir = target.toAbsolutePath().getParent();
 		Path temp = null;
@@ -101,7 +111,8 @@ public final class AtomicFiles {
 			channel.force(true);
 		}
 		catch (IOException ex) {
-			// some file systems refuse fsync on directories; the rename itself has happened
+			// some file systems refuse fsync on directories; the rename itself has
+			// happened
 		}
 	}
 

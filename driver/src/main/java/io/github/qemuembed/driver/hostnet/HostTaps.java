@@ -7,15 +7,19 @@ import java.util.Optional;
 import io.github.qemuembed.driver.error.HostNetworkException;
 
 /**
- * Host taps for NICs, created by the driver itself when it runs as root, as libvirt's system driver does (no
- * qemu-bridge-helper, no ACL file): a persistent tap with the guest's MAC address but {@code fe} as its first byte
- * (so that a bridge never takes the guest's address as its own), the MTU asked for or else the bridge's, enslaved to
- * the bridge and up. QEMU then attaches to it by name. The tap stays until {@link #delete(String)}: the driver
- * deletes it when the domain stops, crashes, or is found as a leftover of an earlier driver.
+ * Host taps for NICs, created by the driver itself when it runs as root, as libvirt's
+ * system driver does (no qemu-bridge-helper, no ACL file): a persistent tap with the
+ * guest's MAC address but {@code fe} as its first byte (so that a bridge never takes the
+ * guest's address as its own), the MTU asked for or else the bridge's, enslaved to the
+ * bridge and up. QEMU then attaches to it by name. The tap stays until
+ * {@link #delete(String)}: the driver deletes it when the domain stops, crashes, or is
+ * found as a leftover of an earlier driver.
  */
 public final class HostTaps {
 
-	/** The name template of the taps the driver creates; the kernel fills in the number. */
+	/**
+	 * The name template of the taps the driver creates; the kernel fills in the number.
+	 */
 	public static final String NAME_TEMPLATE = "qetap%d";
 
 	private HostTaps() {
@@ -26,7 +30,10 @@ public final class HostTaps {
 			boolean multiQueue) {
 	}
 
-	/** Whether this process may create taps: it runs as root and the host has {@code /dev/net/tun}. */
+	/**
+	 * Whether this process may create taps: it runs as root and the host has
+	 * {@code /dev/net/tun}.
+	 */
 	public static boolean canCreate() {
 		try {
 			Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
@@ -48,18 +55,20 @@ public final class HostTaps {
 	}
 
 	/**
-	 * Creates the tap and returns its name. If anything fails after the tap exists, it is deleted before the error
-	 * goes up.
-	 * @throws HostNetworkException naming the bridge or tap, and {@code what} (the element asking for it)
+	 * Creates the tap and returns its name. If anything fails after the tap exists, it is
+	 * deleted before the error goes up.
+	 * @throws HostNetworkException naming the bridge or tap, and {@code what} (the
+	 * element asking for it)
 	 */
 	public static String create(Request request, String what) {
 		int mtu;
 		if (request.bridge().isPresent()) {
 			String bridge = request.bridge().get();
 			if (!exists(bridge)) {
-				throw new HostNetworkException(bridge, what + ": bridge '" + bridge + "' does not exist on this host; "
-						+ "create it (ip link add " + bridge + " type bridge && ip link set " + bridge + " up) or name an "
-						+ "existing bridge");
+				throw new HostNetworkException(bridge,
+						what + ": bridge '" + bridge + "' does not exist on this host; " + "create it (ip link add "
+								+ bridge + " type bridge && ip link set " + bridge + " up) or name an "
+								+ "existing bridge");
 			}
 			if (!isBridge(bridge)) {
 				throw new HostNetworkException(bridge, what + ": '" + bridge + "' is a network interface but not a "
@@ -84,7 +93,8 @@ public final class HostTaps {
 	/**
 	 * Deletes a tap the driver created; one that is gone already is fine.
 	 * @return whether a tap was deleted
-	 * @throws HostNetworkException when the tap exists and cannot be deleted (still attached to a process)
+	 * @throws HostNetworkException when the tap exists and cannot be deleted (still
+	 * attached to a process)
 	 */
 	public static boolean delete(String name) {
 		if (!exists(name)) {
@@ -98,7 +108,8 @@ public final class HostTaps {
 					byte[] ifreq = NetIoctl.ifreq(name);
 					NetIoctl.putShort(ifreq, flags);
 					NetIoctl.ioctl(fd, NetIoctl.TUNSETIFF, ifreq, "TUNSETIFF " + name);
-					// not persistent any more: the tap goes when this last descriptor closes
+					// not persistent any more: the tap goes when this last descriptor
+					// closes
 					NetIoctl.ioctlValue(fd, NetIoctl.TUNSETPERSIST, 0, "TUNSETPERSIST " + name);
 				}
 				finally {
@@ -156,8 +167,8 @@ public final class HostTaps {
 					NetIoctl.ioctl(socket, NetIoctl.SIOCGIFINDEX, index, "get the index of " + name);
 					byte[] bridge = NetIoctl.ifreq(request.bridge().get());
 					NetIoctl.putInt(bridge, NetIoctl.getInt(index));
-					NetIoctl.ioctl(socket, NetIoctl.SIOCBRADDIF, bridge, "add " + name + " to bridge "
-							+ request.bridge().get());
+					NetIoctl.ioctl(socket, NetIoctl.SIOCBRADDIF, bridge,
+							"add " + name + " to bridge " + request.bridge().get());
 				}
 				byte[] flags = NetIoctl.ifreq(name);
 				NetIoctl.ioctl(socket, NetIoctl.SIOCGIFFLAGS, flags, "get the flags of " + name);

@@ -9,9 +9,10 @@ import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 
 /**
- * The Linux ioctls a tap needs, through jnr-ffi (libc's {@code open}, {@code ioctl}, {@code socket}): no iproute2,
- * no helper program. Request numbers are those of x86-64 and arm64 Linux ({@code <linux/if_tun.h>},
- * {@code <linux/sockios.h>}); {@code struct ifreq} is 40 bytes there: a 16-byte name, then a 24-byte union.
+ * The Linux ioctls a tap needs, through jnr-ffi (libc's {@code open}, {@code ioctl},
+ * {@code socket}): no iproute2, no helper program. Request numbers are those of x86-64
+ * and arm64 Linux ({@code <linux/if_tun.h>}, {@code <linux/sockios.h>});
+ * {@code struct ifreq} is 40 bytes there: a 16-byte name, then a 24-byte union.
  */
 final class NetIoctl {
 

@@ -13,24 +13,30 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import jnr.unixsocket.UnixSocketChannel;
 
 /**
- * Streams over a blocking UNIX socket that one thread may read while another writes and a third closes.
+ * Streams over a blocking UNIX socket that one thread may read while another writes and a
+ * third closes.
  * <p>
  * Two things {@link java.nio.channels.Channels} does not give for a jnr channel:
  * <ul>
- * <li>Reads and writes at the same time: for a selectable channel {@code Channels.newInputStream} and
- * {@code newOutputStream} both synchronize on its blocking lock, so a read waiting for data would hold up
- * every write.</li>
- * <li>A close that cannot hit another file. jnr closes the descriptor number at once and does not stop a
- * thread that is about to {@code read(2)} it; if the kernel hands the number to a file opened meanwhile,
- * that thread reads (and consumes) the other file's bytes. This happened: a console pump read a snapshot's
- * metadata file that the driver was reading back, which then parsed as empty. The JDK's own channels
- * guard against this; here every read and write holds a shared lock, and {@link #close()} shuts the socket
- * down (which ends pending reads and writes), waits for them, and only then closes the descriptor.</li>
+ * <li>Reads and writes at the same time: for a selectable channel
+ * {@code Channels.newInputStream} and {@code newOutputStream} both synchronize on its
+ * blocking lock, so a read waiting for data would hold up every write.</li>
+ * <li>A close that cannot hit another file. jnr closes the descriptor number at once and
+ * does not stop a thread that is about to {@code read(2)} it; if the kernel hands the
+ * number to a file opened meanwhile, that thread reads (and consumes) the other file's
+ * bytes. This happened: a console pump read a snapshot's metadata file that the driver
+ * was reading back, which then parsed as empty. The JDK's own channels guard against
+ * this; here every read and write holds a shared lock, and {@link #close()} shuts the
+ * socket down (which ends pending reads and writes), waits for them, and only then closes
+ * the descriptor.</li>
  * </ul>
  */
 public final class ChannelStreams implements Closeable {
 
-	/** How long a close waits for a read or write the shutdown did not end (a peer that never disconnects). */
+	/**
+	 * How long a close waits for a read or write the shutdown did not end (a peer that
+	 * never disconnects).
+	 */
 	private static final long CLOSE_WAIT_SECONDS = 5;
 
 	private final UnixSocketChannel channel;
@@ -47,12 +53,18 @@ public final class ChannelStreams implements Closeable {
 		this.channel = channel;
 	}
 
-	/** Streams over {@code channel}, which must be in blocking mode; close them, not the channel. */
+	/**
+	 * Streams over {@code channel}, which must be in blocking mode; close them, not the
+	 * channel.
+	 */
 	public static ChannelStreams over(UnixSocketChannel channel) {
 		return new ChannelStreams(channel);
 	}
 
-	/** What the peer sends; end of stream once the peer or {@link #close()} ended the connection. */
+	/**
+	 * What the peer sends; end of stream once the peer or {@link #close()} ended the
+	 * connection.
+	 */
 	public InputStream input() {
 		return this.input;
 	}
@@ -63,8 +75,9 @@ public final class ChannelStreams implements Closeable {
 	}
 
 	/**
-	 * Ends the connection: wakes a thread blocked reading or writing, waits until no thread is inside
-	 * {@code read(2)} or {@code write(2)} any more, then closes the descriptor. Idempotent.
+	 * Ends the connection: wakes a thread blocked reading or writing, waits until no
+	 * thread is inside {@code read(2)} or {@code write(2)} any more, then closes the
+	 * descriptor. Idempotent.
 	 */
 	@Override
 	public void close() throws IOException {
@@ -77,7 +90,8 @@ public final class ChannelStreams implements Closeable {
 			this.channel.shutdownOutput();
 		}
 		catch (IOException ex) {
-			// already disconnected: pending calls have returned, closing is all that is left
+			// already disconnected: pending calls have returned, closing is all that is
+			// left
 		}
 		Lock exclusive = this.inUse.writeLock();
 		boolean locked = false;
@@ -88,7 +102,8 @@ public final class ChannelStreams implements Closeable {
 			Thread.currentThread().interrupt();
 		}
 		try {
-			// without the lock a thread is still blocked after the shutdown; the descriptor is closed anyway
+			// without the lock a thread is still blocked after the shutdown; the
+			// descriptor is closed anyway
 			// rather than leaked, and that thread's call fails with EBADF or returns
 			this.channel.close();
 		}

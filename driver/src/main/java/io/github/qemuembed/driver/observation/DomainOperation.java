@@ -5,10 +5,16 @@ import java.util.Locale;
 /** The operations on a domain that a {@link DriverObserver} sees. */
 public enum DomainOperation {
 
-	/** {@code QemuDriver.define(xml)}, of a new domain or over an existing one's definition. */
+	/**
+	 * {@code QemuDriver.define(xml)}, of a new domain or over an existing one's
+	 * definition.
+	 */
 	DEFINE,
 
-	/** {@code Domain.start()}, also the start of a transient domain and a start from a managed save image. */
+	/**
+	 * {@code Domain.start()}, also the start of a transient domain and a start from a
+	 * managed save image.
+	 */
 	START,
 
 	/** {@code Domain.shutdown(...)}, including the forced stop after its timeout. */
@@ -17,7 +23,10 @@ public enum DomainOperation {
 	/** {@code Domain.destroy()}. */
 	DESTROY,
 
-	/** {@code Domain.reboot()} (the request: the guest then powers off and QEMU starts again in the background). */
+	/**
+	 * {@code Domain.reboot()} (the request: the guest then powers off and QEMU starts
+	 * again in the background).
+	 */
 	REBOOT,
 
 	/** {@code Domain.reset()}. */
@@ -50,7 +59,10 @@ public enum DomainOperation {
 	/** {@code Domain.undefine()}. */
 	UNDEFINE;
 
-	/** The name in lower case with dashes ({@code start}, {@code managed-save}): for tags and span names. */
+	/**
+	 * The name in lower case with dashes ({@code start}, {@code managed-save}): for tags
+	 * and span names.
+	 */
 	public String value() {
 		return name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}

@@ -8,9 +8,10 @@ import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
 /**
- * Pins a process with all its threads to host CPUs, with util-linux's {@code taskset -a} (always installed). For
- * {@code <vcpu cpuset>}: applied while QEMU is still paused ({@code -S}), when its vCPU threads exist and before
- * they run; threads QEMU creates later inherit the mask.
+ * Pins a process with all its threads to host CPUs, with util-linux's {@code taskset -a}
+ * (always installed). For {@code <vcpu cpuset>}: applied while QEMU is still paused
+ * ({@code -S}), when its vCPU threads exist and before they run; threads QEMU creates
+ * later inherit the mask.
  */
 public final class CpuAffinity {
 
@@ -29,9 +30,10 @@ public final class CpuAffinity {
 				throw new EmulatorException("taskset did not finish pinning QEMU (pid " + pid + ")");
 			}
 			if (taskset.exitValue() != 0) {
-				throw new UnsupportedConfigurationException("/domain/vcpu/@cpuset", "cannot pin QEMU to host CPUs "
-						+ cpus + " (this host has CPUs 0-" + (Runtime.getRuntime().availableProcessors() - 1)
-						+ " for this process): " + output.lines().reduce((first, second) -> second).orElse(output));
+				throw new UnsupportedConfigurationException("/domain/vcpu/@cpuset",
+						"cannot pin QEMU to host CPUs " + cpus + " (this host has CPUs 0-"
+								+ (Runtime.getRuntime().availableProcessors() - 1) + " for this process): "
+								+ output.lines().reduce((first, second) -> second).orElse(output));
 			}
 		}
 		catch (IOException ex) {

@@ -8,10 +8,12 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The fields of {@code /proc/PID/stat} the driver uses: state, CPU time, start time and resident set
- * size. Clock ticks are taken as 100 per second ({@code USER_HZ} is 100 on every Linux the JVM runs on).
+ * The fields of {@code /proc/PID/stat} the driver uses: state, CPU time, start time and
+ * resident set size. Clock ticks are taken as 100 per second ({@code USER_HZ} is 100 on
+ * every Linux the JVM runs on).
  *
- * @param state one-letter process state ({@code R}, {@code S}, {@code T} stopped, {@code Z} zombie...)
+ * @param state one-letter process state ({@code R}, {@code S}, {@code T} stopped,
+ * {@code Z} zombie...)
  * @param utimeTicks user CPU time in clock ticks
  * @param stimeTicks system CPU time in clock ticks
  * @param startTicks start time after boot in clock ticks
@@ -34,7 +36,10 @@ public record ProcStat(char state, long utimeTicks, long stimeTicks, long startT
 		return Optional.ofNullable(parse(text));
 	}
 
-	/** Parses a stat line; the command name (field 2) may contain spaces and parentheses, so split after its last ')'. */
+	/**
+	 * Parses a stat line; the command name (field 2) may contain spaces and parentheses,
+	 * so split after its last ')'.
+	 */
 	static ProcStat parse(String text) {
 		int close = text.lastIndexOf(')');
 		if (close < 0) {

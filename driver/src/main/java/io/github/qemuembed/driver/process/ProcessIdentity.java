@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What makes a process <em>that</em> process and not a later one that reused its pid: the pid, the
- * kernel's start time (field 22 of {@code /proc/PID/stat}, in clock ticks since boot, unique per pid
- * for the life of the system) and the command line. The driver records this when it starts QEMU and
- * acts on a leftover process only when all three still match: never on a pid alone.
+ * What makes a process <em>that</em> process and not a later one that reused its pid: the
+ * pid, the kernel's start time (field 22 of {@code /proc/PID/stat}, in clock ticks since
+ * boot, unique per pid for the life of the system) and the command line. The driver
+ * records this when it starts QEMU and acts on a leftover process only when all three
+ * still match: never on a pid alone.
  *
  * @param pid the process id
  * @param startTicks start time in clock ticks after boot

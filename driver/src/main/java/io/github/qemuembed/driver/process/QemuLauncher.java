@@ -16,16 +16,17 @@ import java.util.concurrent.TimeUnit;
 import io.github.qemuembed.driver.error.EmulatorException;
 
 /**
- * Starts QEMU processes as children of this JVM, all from one thread that lives exactly as long as
- * the driver.
+ * Starts QEMU processes as children of this JVM, all from one thread that lives exactly
+ * as long as the driver.
  * <p>
  * <b>Orphan guarantee.</b> With {@code killWithOwner}, each child is started through
- * {@code setpriv --pdeathsig KILL}, so the kernel sends it SIGKILL when its parent goes away, even when
- * the JVM itself is killed with SIGKILL. Linux ties that signal to the parent <em>thread</em>, not the
- * process: a child spawned from a pooled or short-lived thread would die when that thread ends. Hence
- * the single launcher thread, which ends only when the driver closes (after it has stopped its VMs).
- * Without {@code killWithOwner} (only for VMs meant to outlive the application, to be reconnected by the
- * next driver on the same root) children are started without the signal.
+ * {@code setpriv --pdeathsig KILL}, so the kernel sends it SIGKILL when its parent goes
+ * away, even when the JVM itself is killed with SIGKILL. Linux ties that signal to the
+ * parent <em>thread</em>, not the process: a child spawned from a pooled or short-lived
+ * thread would die when that thread ends. Hence the single launcher thread, which ends
+ * only when the driver closes (after it has stopped its VMs). Without
+ * {@code killWithOwner} (only for VMs meant to outlive the application, to be reconnected
+ * by the next driver on the same root) children are started without the signal.
  */
 public final class QemuLauncher implements AutoCloseable {
 
@@ -41,10 +42,14 @@ public final class QemuLauncher implements AutoCloseable {
 
 	public QemuLauncher(String name, boolean killWithOwner) {
 		this.killWithOwner = killWithOwner;
-		// setsid: QEMU gets a session of its own, so a Ctrl-C in the application's terminal (SIGINT to the whole
-		// foreground process group) reaches the application, which shuts the guests down in order, and not QEMU,
-		// which would quit at once. The child is never a process-group leader, so setsid does not fork and
-		// the pid stays the one we started (the start verifies it against QEMU's pidfile).
+		// setsid: QEMU gets a session of its own, so a Ctrl-C in the application's
+		// terminal (SIGINT to the whole
+		// foreground process group) reaches the application, which shuts the guests down
+		// in order, and not QEMU,
+		// which would quit at once. The child is never a process-group leader, so setsid
+		// does not fork and
+		// the pid stays the one we started (the start verifies it against QEMU's
+		// pidfile).
 		List<String> prefix = new ArrayList<>();
 		if (killWithOwner) {
 			prefix.addAll(List.of(find(SETPRIV), "--pdeathsig", "KILL", "--"));
@@ -53,7 +58,8 @@ public final class QemuLauncher implements AutoCloseable {
 		this.prefix = List.copyOf(prefix);
 		this.thread = Executors.newSingleThreadExecutor((runnable) -> {
 			Thread t = new Thread(runnable, "qemu-embed-launcher-" + name);
-			// a daemon: it ends only with the driver or with the JVM, and the children die with it either way
+			// a daemon: it ends only with the driver or with the JVM, and the children
+			// die with it either way
 			t.setDaemon(true);
 			return t;
 		});
@@ -79,7 +85,10 @@ public final class QemuLauncher implements AutoCloseable {
 		return this.killWithOwner;
 	}
 
-	/** The command actually executed for an argv: the argv itself, behind setpriv (when children die with us) and setsid. */
+	/**
+	 * The command actually executed for an argv: the argv itself, behind setpriv (when
+	 * children die with us) and setsid.
+	 */
 	public List<String> wrap(List<String> argv) {
 		List<String> command = new ArrayList<>(this.prefix);
 		command.addAll(argv);
@@ -87,8 +96,8 @@ public final class QemuLauncher implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the argv with stdout and stderr appended to {@code log}, stdin from /dev/null, and the
-	 * given extra environment.
+	 * Starts the argv with stdout and stderr appended to {@code log}, stdin from
+	 * /dev/null, and the given extra environment.
 	 */
 	public Process launch(List<String> argv, Map<String, String> env, Path log) {
 		CompletableFuture<Process> started = CompletableFuture.supplyAsync(() -> {
@@ -109,7 +118,8 @@ public final class QemuLauncher implements AutoCloseable {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			// the process may still start: whoever interrupted us is closing, and the launcher's end kills it
+			// the process may still start: whoever interrupted us is closing, and the
+			// launcher's end kills it
 			throw new EmulatorException("Interrupted while starting " + argv.get(0), ex);
 		}
 		catch (ExecutionException ex) {
@@ -120,7 +130,10 @@ public final class QemuLauncher implements AutoCloseable {
 		}
 	}
 
-	/** Ends the launcher thread; with {@code killWithOwner}, children still running receive SIGKILL now. */
+	/**
+	 * Ends the launcher thread; with {@code killWithOwner}, children still running
+	 * receive SIGKILL now.
+	 */
 	@Override
 	public void close() {
 		this.thread.shutdown();

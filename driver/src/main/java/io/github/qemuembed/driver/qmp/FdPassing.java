@@ -12,8 +12,9 @@ import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
 /**
- * Sends bytes with a file descriptor attached (an SCM_RIGHTS control message) through jnr-posix's
- * {@code sendmsg}: jnr-unixsocket's channel has no API for ancillary data, but exposes its descriptor.
+ * Sends bytes with a file descriptor attached (an SCM_RIGHTS control message) through
+ * jnr-posix's {@code sendmsg}: jnr-unixsocket's channel has no API for ancillary data,
+ * but exposes its descriptor.
  */
 final class FdPassing {
 
@@ -24,13 +25,14 @@ final class FdPassing {
 	}
 
 	/**
-	 * Sends as much of {@code data} as the socket takes in one {@code sendmsg}, with {@code fd} attached. Does not
-	 * move {@code data}'s position.
+	 * Sends as much of {@code data} as the socket takes in one {@code sendmsg}, with
+	 * {@code fd} attached. Does not move {@code data}'s position.
 	 * @return the number of bytes sent, 0 if the socket is full (try again when writable)
 	 */
 	static int send(int socketFd, ByteBuffer data, int fd) throws IOException {
 		POSIX posix = Posix.INSTANCE;
-		// sendmsg needs native memory: copy the (small) message into a direct buffer at position 0.
+		// sendmsg needs native memory: copy the (small) message into a direct buffer at
+		// position 0.
 		ByteBuffer payload = ByteBuffer.allocateDirect(data.remaining());
 		payload.put(data.duplicate()).flip();
 		MsgHdr message = posix.allocateMsgHdr();
@@ -52,7 +54,10 @@ final class FdPassing {
 		throw new IOException("sendmsg with a file descriptor failed: " + Errno.valueOf(errno).description());
 	}
 
-	/** Loaded on first use: only clients that pass descriptors pay for binding the native library. */
+	/**
+	 * Loaded on first use: only clients that pass descriptors pay for binding the native
+	 * library.
+	 */
 	private static final class Posix {
 
 		static final POSIX INSTANCE = POSIXFactory.getNativePOSIX();

@@ -4,14 +4,18 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * Cuts the byte stream from QEMU into lines (QEMU ends every JSON message with {@code \r\n}), holding at most
- * {@code maxLineLength} bytes of an unfinished line. Not thread-safe: fed by the transport's one reading thread.
+ * Cuts the byte stream from QEMU into lines (QEMU ends every JSON message with
+ * {@code \r\n}), holding at most {@code maxLineLength} bytes of an unfinished line. Not
+ * thread-safe: fed by the transport's one reading thread.
  */
 final class LineSplitter {
 
 	private static final int INITIAL_CAPACITY = 8 * 1024;
 
-	/** After a big message, give the memory back rather than keep it for the life of the VM. */
+	/**
+	 * After a big message, give the memory back rather than keep it for the life of the
+	 * VM.
+	 */
 	private static final int RETAINED_CAPACITY = 256 * 1024;
 
 	private final int maxLineLength;
@@ -25,8 +29,10 @@ final class LineSplitter {
 	}
 
 	/**
-	 * Consumes {@code data}, calling {@code consumer} for every complete, non-blank line (without its line end).
-	 * @throws LineTooLongException if a line grows beyond the limit; the splitter is unusable afterwards
+	 * Consumes {@code data}, calling {@code consumer} for every complete, non-blank line
+	 * (without its line end).
+	 * @throws LineTooLongException if a line grows beyond the limit; the splitter is
+	 * unusable afterwards
 	 */
 	void feed(ByteBuffer data, LineConsumer consumer) {
 		while (data.hasRemaining()) {
@@ -82,7 +88,10 @@ final class LineSplitter {
 		return true;
 	}
 
-	/** Receives one line: the first {@code length} bytes of {@code bytes}, valid during the call only. */
+	/**
+	 * Receives one line: the first {@code length} bytes of {@code bytes}, valid during
+	 * the call only.
+	 */
 	@FunctionalInterface
 	interface LineConsumer {
 

@@ -30,34 +30,43 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A client for the QEMU Machine Protocol on one monitor.
  * <p>
- * <b>Protocol.</b> {@link #connect} reads the greeting, negotiates capabilities (none are enabled) and returns a
- * ready client. Every command carries a unique {@code id}; the reply is matched to it. An error reply fails the
- * call with {@link QmpException} carrying QMP's error class and description; a call that gets no reply in time
- * fails with {@link OperationTimeoutException}, and its reply, should it come later, is discarded. When the
- * connection ends, every pending call fails with a {@link QmpException} of class
- * {@link QmpException#DISCONNECTED}, and the listener learns of it (unless {@link #close()} ended it). Events are
- * delivered to the {@link QmpEventListener} whenever they arrive, also between a command and its reply.
+ * <b>Protocol.</b> {@link #connect} reads the greeting, negotiates capabilities (none are
+ * enabled) and returns a ready client. Every command carries a unique {@code id}; the
+ * reply is matched to it. An error reply fails the call with {@link QmpException}
+ * carrying QMP's error class and description; a call that gets no reply in time fails
+ * with {@link OperationTimeoutException}, and its reply, should it come later, is
+ * discarded. When the connection ends, every pending call fails with a
+ * {@link QmpException} of class {@link QmpException#DISCONNECTED}, and the listener
+ * learns of it (unless {@link #close()} ended it). Events are delivered to the
+ * {@link QmpEventListener} whenever they arrive, also between a command and its reply.
  * <p>
- * <b>One command at a time.</b> Commands of one client are sent strictly one after the other, in the order they
- * were submitted: the next is written only when the previous one's reply has arrived; other callers queue. QEMU
- * runs a monitor's commands one at a time anyway (without the {@code oob} capability, which is not enabled, it
- * stops reading the monitor until the current command is done), so pipelining would gain nothing and would only
- * let a slow command's followers pile up in QEMU's socket buffer, beyond the reach of their callers' timeouts. It
- * is a queue rather than a lock so that order holds (B submitted before C runs before C, even when both wait for
- * A) and so that a caller can leave it: a command whose caller gave up before it was sent is never sent (a
- * {@code cont} nobody waits for any more must not run later). One that was already sent keeps its turn until QEMU
- * answers it and the answer is dropped, so that nothing overtakes it. Kata's govmm queues its commands the same
- * way, for the same reasons; the ids additionally make every reply attributable, late ones included.
+ * <b>One command at a time.</b> Commands of one client are sent strictly one after the
+ * other, in the order they were submitted: the next is written only when the previous
+ * one's reply has arrived; other callers queue. QEMU runs a monitor's commands one at a
+ * time anyway (without the {@code oob} capability, which is not enabled, it stops reading
+ * the monitor until the current command is done), so pipelining would gain nothing and
+ * would only let a slow command's followers pile up in QEMU's socket buffer, beyond the
+ * reach of their callers' timeouts. It is a queue rather than a lock so that order holds
+ * (B submitted before C runs before C, even when both wait for A) and so that a caller
+ * can leave it: a command whose caller gave up before it was sent is never sent (a
+ * {@code cont} nobody waits for any more must not run later). One that was already sent
+ * keeps its turn until QEMU answers it and the answer is dropped, so that nothing
+ * overtakes it. Kata's govmm queues its commands the same way, for the same reasons; the
+ * ids additionally make every reply attributable, late ones included.
  * <p>
- * <b>Threads.</b> Clients over UNIX sockets ({@link #connect(Path, QmpClientOptions, QmpEventListener)}) do not
- * own threads: all of them share one daemon I/O thread ({@value QmpIoLoop#THREAD_NAME}, a selector loop), and all
- * timeouts share one daemon timer thread ({@value #TIMER_THREAD_NAME}). Fifty idle VMs therefore cost two
- * threads in total, not fifty. Listener callbacks, and the completion of the futures returned by
- * {@link #executeAsync}, run on those shared threads: they must not block. Use the {@code ...Async} stage
- * methods with an executor of your own for anything slow. The blocking {@code execute} methods may be called from
- * any other thread, concurrently; called on the I/O thread they fail at once with {@link IllegalStateException}.
+ * <b>Threads.</b> Clients over UNIX sockets
+ * ({@link #connect(Path, QmpClientOptions, QmpEventListener)}) do not own threads: all of
+ * them share one daemon I/O thread ({@value QmpIoLoop#THREAD_NAME}, a selector loop), and
+ * all timeouts share one daemon timer thread ({@value #TIMER_THREAD_NAME}). Fifty idle
+ * VMs therefore cost two threads in total, not fifty. Listener callbacks, and the
+ * completion of the futures returned by {@link #executeAsync}, run on those shared
+ * threads: they must not block. Use the {@code ...Async} stage methods with an executor
+ * of your own for anything slow. The blocking {@code execute} methods may be called from
+ * any other thread, concurrently; called on the I/O thread they fail at once with
+ * {@link IllegalStateException}.
  * <p>
- * Command arguments are never logged (they may hold secrets); command names are, at {@code DEBUG}.
+ * Command arguments are never logged (they may hold secrets); command names are, at
+ * {@code DEBUG}.
  */
 public final class QmpClient implements AutoCloseable {
 
@@ -102,9 +111,10 @@ public final class QmpClient implements AutoCloseable {
 	private volatile QmpGreeting greeting;
 
 	/**
-	 * The context of the thread that connected: the parent of {@code qmp_capabilities}, which the I/O thread sends
-	 * when the greeting arrives; dropped then, so that the client does not keep the connecting operation alive.
-	 * Written before the transport starts, then confined to its receiving thread.
+	 * The context of the thread that connected: the parent of {@code qmp_capabilities},
+	 * which the I/O thread sends when the greeting arrives; dropped then, so that the
+	 * client does not keep the connecting operation alive. Written before the transport
+	 * starts, then confined to its receiving thread.
 	 */
 	private DriverObserver.Context connectContext;
 
@@ -117,15 +127,17 @@ public final class QmpClient implements AutoCloseable {
 	}
 
 	/**
-	 * Connects to the QMP socket at {@code socket} (waiting for it to appear and accept, within the connect
-	 * timeout), reads the greeting and negotiates capabilities.
+	 * Connects to the QMP socket at {@code socket} (waiting for it to appear and accept,
+	 * within the connect timeout), reads the greeting and negotiates capabilities.
 	 * @param socket the monitor socket ({@code -qmp unix:PATH,server=on,wait=off} or a
 	 * {@code -chardev socket}/{@code -mon} pair)
 	 * @param options timeouts and limits
-	 * @param listener receives events and the end of the connection; called on the shared I/O thread
+	 * @param listener receives events and the end of the connection; called on the shared
+	 * I/O thread
 	 * @return a ready client
-	 * @throws OperationTimeoutException if the socket did not accept, or QEMU did not greet and negotiate, within
-	 * the connect timeout (a monitor socket serves one client at a time: another client may hold it)
+	 * @throws OperationTimeoutException if the socket did not accept, or QEMU did not
+	 * greet and negotiate, within the connect timeout (a monitor socket serves one client
+	 * at a time: another client may hold it)
 	 * @throws QmpException if the connection broke or QEMU refused the negotiation
 	 */
 	public static QmpClient connect(Path socket, QmpClientOptions options, QmpEventListener listener) {
@@ -133,9 +145,10 @@ public final class QmpClient implements AutoCloseable {
 	}
 
 	/**
-	 * Like {@link #connect(Path, QmpClientOptions, QmpEventListener)} right after starting QEMU: stops waiting
-	 * for the socket as soon as {@code qemu} has exited, so that a QEMU that fails at start-up is reported at
-	 * once (with {@link QmpException#DISCONNECTED}) rather than after the connect timeout.
+	 * Like {@link #connect(Path, QmpClientOptions, QmpEventListener)} right after
+	 * starting QEMU: stops waiting for the socket as soon as {@code qemu} has exited, so
+	 * that a QEMU that fails at start-up is reported at once (with
+	 * {@link QmpException#DISCONNECTED}) rather than after the connect timeout.
 	 * @param qemu the emulator process that serves the socket, or {@code null}
 	 */
 	public static QmpClient connect(Path socket, QmpClientOptions options, QmpEventListener listener,
@@ -146,14 +159,18 @@ public final class QmpClient implements AutoCloseable {
 		return connect(transport, options, listener, remaining, socket.toString());
 	}
 
-	/** {@link #connect(Path, QmpClientOptions, QmpEventListener)} with {@link QmpClientOptions#defaults()}. */
+	/**
+	 * {@link #connect(Path, QmpClientOptions, QmpEventListener)} with
+	 * {@link QmpClientOptions#defaults()}.
+	 */
 	public static QmpClient connect(Path socket, QmpEventListener listener) {
 		return connect(socket, QmpClientOptions.defaults(), listener);
 	}
 
 	/**
-	 * Runs the protocol over a transport of the caller's choosing (for example a {@link StreamTransport} on the
-	 * standard streams of {@code qemu -qmp stdio}). The client owns the transport from now on.
+	 * Runs the protocol over a transport of the caller's choosing (for example a
+	 * {@link StreamTransport} on the standard streams of {@code qemu -qmp stdio}). The
+	 * client owns the transport from now on.
 	 * @see #connect(Path, QmpClientOptions, QmpEventListener)
 	 */
 	public static QmpClient connect(QmpTransport transport, QmpClientOptions options, QmpEventListener listener) {
@@ -170,9 +187,10 @@ public final class QmpClient implements AutoCloseable {
 		}
 		catch (TimeoutException ex) {
 			client.close();
-			throw new OperationTimeoutException("QEMU did not complete the QMP handshake on " + description
-					+ " within " + options.connectTimeout().toMillis()
-					+ " ms; is another client connected to this monitor?", ex);
+			throw new OperationTimeoutException(
+					"QEMU did not complete the QMP handshake on " + description + " within "
+							+ options.connectTimeout().toMillis() + " ms; is another client connected to this monitor?",
+					ex);
 		}
 		catch (InterruptedException ex) {
 			client.close();
@@ -185,19 +203,27 @@ public final class QmpClient implements AutoCloseable {
 		}
 	}
 
-	/** What QEMU said when the connection opened (its version and protocol capabilities). */
+	/**
+	 * What QEMU said when the connection opened (its version and protocol capabilities).
+	 */
 	public QmpGreeting greeting() {
 		return this.greeting;
 	}
 
-	/** Whether the connection is open: false once QEMU went away or {@link #close()} was called. */
+	/**
+	 * Whether the connection is open: false once QEMU went away or {@link #close()} was
+	 * called.
+	 */
 	public boolean isConnected() {
 		synchronized (this.lock) {
 			return this.disconnected == null;
 		}
 	}
 
-	/** Executes a command without arguments with the default timeout; returns its {@code return} member. */
+	/**
+	 * Executes a command without arguments with the default timeout; returns its
+	 * {@code return} member.
+	 */
 	public JsonNode execute(String command) {
 		return execute(command, (JsonNode) null);
 	}
@@ -206,28 +232,36 @@ public final class QmpClient implements AutoCloseable {
 	 * Executes a command with the default timeout and returns its {@code return} member.
 	 * @param command the QMP command ({@code query-status}, {@code cont}, ...)
 	 * @param arguments the {@code arguments} object, or {@code null} for none
-	 * @throws QmpException for an error reply (QMP's error class and description) or a lost connection
-	 * ({@link QmpException#DISCONNECTED})
+	 * @throws QmpException for an error reply (QMP's error class and description) or a
+	 * lost connection ({@link QmpException#DISCONNECTED})
 	 * @throws OperationTimeoutException if no reply arrived within the default timeout
 	 */
 	public JsonNode execute(String command, JsonNode arguments) {
 		return execute(command, arguments, this.options.commandTimeout());
 	}
 
-	/** Executes a command whose arguments are given as a map (converted to JSON with Jackson's defaults). */
+	/**
+	 * Executes a command whose arguments are given as a map (converted to JSON with
+	 * Jackson's defaults).
+	 */
 	public JsonNode execute(String command, Map<String, ?> arguments) {
 		return execute(command, toArguments(arguments));
 	}
 
-	/** Like {@link #execute(String, JsonNode)} with an explicit timeout (which includes the time spent queued). */
+	/**
+	 * Like {@link #execute(String, JsonNode)} with an explicit timeout (which includes
+	 * the time spent queued).
+	 */
 	public JsonNode execute(String command, JsonNode arguments, Duration timeout) {
 		return await(enqueue(command, arguments, -1, null), timeout);
 	}
 
 	/**
-	 * Executes a command and passes a file descriptor along with it (SCM_RIGHTS), for {@code getfd} and
-	 * {@code add-fd}. QEMU receives its own duplicate; the caller keeps and eventually closes {@code fd}.
-	 * @throws UnsupportedOperationException if the transport cannot pass descriptors (only UNIX sockets can)
+	 * Executes a command and passes a file descriptor along with it (SCM_RIGHTS), for
+	 * {@code getfd} and {@code add-fd}. QEMU receives its own duplicate; the caller keeps
+	 * and eventually closes {@code fd}.
+	 * @throws UnsupportedOperationException if the transport cannot pass descriptors
+	 * (only UNIX sockets can)
 	 */
 	public JsonNode executeWithFd(String command, JsonNode arguments, int fd) {
 		return executeWithFd(command, arguments, fd, this.options.commandTimeout());
@@ -244,15 +278,19 @@ public final class QmpClient implements AutoCloseable {
 		return await(enqueue(command, arguments, fd, null), timeout);
 	}
 
-	/** Asynchronous {@link #execute(String, JsonNode)}: the future completes on a shared client thread. */
+	/**
+	 * Asynchronous {@link #execute(String, JsonNode)}: the future completes on a shared
+	 * client thread.
+	 */
 	public CompletableFuture<JsonNode> executeAsync(String command, JsonNode arguments) {
 		return executeAsync(command, arguments, this.options.commandTimeout());
 	}
 
 	/**
-	 * Asynchronous {@link #execute(String, JsonNode, Duration)}. The future fails with the exceptions the blocking
-	 * form throws. It completes on the shared I/O or timer thread, so dependent stages without an executor run
-	 * there and must not block. Cancelling it before the command was sent keeps the command from being sent.
+	 * Asynchronous {@link #execute(String, JsonNode, Duration)}. The future fails with
+	 * the exceptions the blocking form throws. It completes on the shared I/O or timer
+	 * thread, so dependent stages without an executor run there and must not block.
+	 * Cancelling it before the command was sent keeps the command from being sent.
 	 */
 	public CompletableFuture<JsonNode> executeAsync(String command, JsonNode arguments, Duration timeout) {
 		return submit(command, arguments, -1, timeout, null);
@@ -260,8 +298,9 @@ public final class QmpClient implements AutoCloseable {
 
 	/**
 	 * Adds a callback for the end of the connection, with the same contract as
-	 * {@link QmpEventListener#onDisconnect}: called once, on the I/O thread, unless {@link #close()} ended the
-	 * connection. If the connection has already been lost, the callback runs at once on the calling thread.
+	 * {@link QmpEventListener#onDisconnect}: called once, on the I/O thread, unless
+	 * {@link #close()} ended the connection. If the connection has already been lost, the
+	 * callback runs at once on the calling thread.
 	 */
 	public void onDisconnect(Consumer<QmpException> callback) {
 		Objects.requireNonNull(callback, "callback");
@@ -280,8 +319,9 @@ public final class QmpClient implements AutoCloseable {
 	}
 
 	/**
-	 * Closes the connection. Pending calls fail with {@link QmpException#DISCONNECTED}; the disconnect callbacks
-	 * are not called. Idempotent. Does not stop QEMU (send {@code quit} for that).
+	 * Closes the connection. Pending calls fail with {@link QmpException#DISCONNECTED};
+	 * the disconnect callbacks are not called. Idempotent. Does not stop QEMU (send
+	 * {@code quit} for that).
 	 */
 	@Override
 	public void close() {
@@ -308,8 +348,10 @@ public final class QmpClient implements AutoCloseable {
 	}
 
 	/**
-	 * Queues a command whose timeout a timer enforces: for callers that do not wait on the future.
-	 * @param parent the observer's context the command belongs to; {@code null} for the calling thread's own
+	 * Queues a command whose timeout a timer enforces: for callers that do not wait on
+	 * the future.
+	 * @param parent the observer's context the command belongs to; {@code null} for the
+	 * calling thread's own
 	 */
 	private CompletableFuture<JsonNode> submit(String command, JsonNode arguments, int fd, Duration timeout,
 			DriverObserver.Context parent) {
@@ -322,16 +364,19 @@ public final class QmpClient implements AutoCloseable {
 				Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
 		request.future.whenComplete((result, failure) -> {
 			timer.cancel(false);
-			// for a caller who cancelled; every other completion ended the observation already
+			// for a caller who cancelled; every other completion ended the observation
+			// already
 			endObservation(request, failure);
 		});
 		return request.future;
 	}
 
 	/**
-	 * Queues a command (sending it at once if none is in flight), without a timeout of its own; its observation
-	 * begins here. A refused command comes back as a request whose future has failed.
-	 * @param parent the observer's context the command belongs to; {@code null} for the calling thread's own
+	 * Queues a command (sending it at once if none is in flight), without a timeout of
+	 * its own; its observation begins here. A refused command comes back as a request
+	 * whose future has failed.
+	 * @param parent the observer's context the command belongs to; {@code null} for the
+	 * calling thread's own
 	 */
 	private Request enqueue(String command, JsonNode arguments, int fd, DriverObserver.Context parent) {
 		Objects.requireNonNull(command, "command");
@@ -359,7 +404,8 @@ public final class QmpClient implements AutoCloseable {
 			}
 		}
 		catch (RuntimeException ex) {
-			// not queued (arguments Jackson cannot write), or not sent: the observation ends here, once
+			// not queued (arguments Jackson cannot write), or not sent: the observation
+			// ends here, once
 			if (queued != null) {
 				endObservation(queued, ex);
 			}
@@ -381,8 +427,7 @@ public final class QmpClient implements AutoCloseable {
 	}
 
 	private DriverObserver.Scope beginObservation(String command, DriverObserver.Context parent) {
-		String observedAs = this.options.observedAs().isEmpty() ? this.transport.toString()
-				: this.options.observedAs();
+		String observedAs = this.options.observedAs().isEmpty() ? this.transport.toString() : this.options.observedAs();
 		try {
 			return this.options.observer().qmpCommand(parent, observedAs, command);
 		}
@@ -393,9 +438,9 @@ public final class QmpClient implements AutoCloseable {
 	}
 
 	/**
-	 * Ends a request's observation, once, on the thread that completes it (the I/O thread for a reply or a lost
-	 * connection, the timer, a closer): before its future completes, so that the command's scope has ended by the
-	 * time its caller wakes up.
+	 * Ends a request's observation, once, on the thread that completes it (the I/O thread
+	 * for a reply or a lost connection, the timer, a closer): before its future
+	 * completes, so that the command's scope has ended by the time its caller wakes up.
 	 */
 	private void endObservation(Request request, Throwable failure) {
 		if (request.observed.compareAndSet(false, true)) {
@@ -480,15 +525,16 @@ public final class QmpClient implements AutoCloseable {
 	}
 
 	/**
-	 * Waits for the reply with the caller's own timed wait, so a blocking call costs no timer task (scheduling
-	 * and cancelling one per command showed in the round trip); a timeout then fails the request as the timer
-	 * would have.
+	 * Waits for the reply with the caller's own timed wait, so a blocking call costs no
+	 * timer task (scheduling and cancelling one per command showed in the round trip); a
+	 * timeout then fails the request as the timer would have.
 	 */
 	private JsonNode await(Request request, Duration timeout) {
 		Objects.requireNonNull(timeout, "timeout");
 		CompletableFuture<JsonNode> future = request.future;
 		if (QmpIoLoop.isLoopThread() && !future.isDone()) {
-			// The reply could only be read by this very thread: waiting would stall every VM's monitor.
+			// The reply could only be read by this very thread: waiting would stall every
+			// VM's monitor.
 			IllegalStateException refused = new IllegalStateException("QMP command '" + request.command
 					+ "' executed on the QMP I/O thread (from a listener or a future's callback); hand the work to "
 					+ "another executor");
@@ -502,7 +548,8 @@ public final class QmpClient implements AutoCloseable {
 			}
 			catch (TimeoutException ex) {
 				timeOut(request, timeout);
-				// the reply may have won the race against the time-out: get() now returns whichever came first
+				// the reply may have won the race against the time-out: get() now returns
+				// whichever came first
 				return future.get();
 			}
 		}
@@ -522,7 +569,10 @@ public final class QmpClient implements AutoCloseable {
 		}
 	}
 
-	/** A new exception of the same kind, so that the stack trace shows the caller and the cause the origin. */
+	/**
+	 * A new exception of the same kind, so that the stack trace shows the caller and the
+	 * cause the origin.
+	 */
 	private static RuntimeException rethrow(Throwable failure, String command) {
 		if (failure instanceof QmpException qmp) {
 			return new QmpException(qmp.errorClass(), qmp.description(), qmp);
@@ -542,8 +592,8 @@ public final class QmpClient implements AutoCloseable {
 			message = json.readTree(bytes, 0, length);
 		}
 		catch (JacksonException ex) {
-			logger.log(Level.WARNING, "Ignoring a QMP message that is not JSON from " + this.transport + ": "
-					+ ex.getOriginalMessage());
+			logger.log(Level.WARNING,
+					"Ignoring a QMP message that is not JSON from " + this.transport + ": " + ex.getOriginalMessage());
 			return;
 		}
 		if (message == null || !message.isObject()) {
@@ -577,18 +627,18 @@ public final class QmpClient implements AutoCloseable {
 		QmpGreeting greeting = new QmpGreeting(qemu.path("major").asInt(), qemu.path("minor").asInt(),
 				qemu.path("micro").asInt(), version.path("package").asString("").trim(), capabilities);
 		this.greeting = greeting;
-		// on the I/O thread: the command belongs to the connecting thread's context, captured when it connected
+		// on the I/O thread: the command belongs to the connecting thread's context,
+		// captured when it connected
 		DriverObserver.Context parent = this.connectContext;
 		this.connectContext = DriverObserver.Context.NONE;
-		submit("qmp_capabilities", null, -1, this.options.connectTimeout(), parent)
-			.whenComplete((result, failure) -> {
-				if (failure != null) {
-					this.ready.completeExceptionally(failure);
-				}
-				else {
-					this.ready.complete(greeting);
-				}
-			});
+		submit("qmp_capabilities", null, -1, this.options.connectTimeout(), parent).whenComplete((result, failure) -> {
+			if (failure != null) {
+				this.ready.completeExceptionally(failure);
+			}
+			else {
+				this.ready.complete(greeting);
+			}
+		});
 	}
 
 	private void onEvent(JsonNode message) {
@@ -599,9 +649,8 @@ public final class QmpClient implements AutoCloseable {
 		}
 		JsonNode timestamp = message.path("timestamp");
 		long seconds = timestamp.path("seconds").asLong(-1);
-		Instant when = (seconds >= 0)
-				? Instant.ofEpochSecond(seconds, TimeUnit.MICROSECONDS.toNanos(timestamp.path("microseconds").asLong(0)))
-				: Instant.now();
+		Instant when = (seconds >= 0) ? Instant.ofEpochSecond(seconds,
+				TimeUnit.MICROSECONDS.toNanos(timestamp.path("microseconds").asLong(0))) : Instant.now();
 		QmpEvent event = new QmpEvent(name, data, when);
 		logger.log(Level.DEBUG, () -> "QMP <- event " + name + " on " + this.transport);
 		try {
@@ -618,15 +667,16 @@ public final class QmpClient implements AutoCloseable {
 		synchronized (this.lock) {
 			request = this.inFlight;
 			if (request == null) {
-				logger.log(Level.WARNING, "Ignoring a QMP reply (id " + id + ") with no command in flight on "
-						+ this.transport);
+				logger.log(Level.WARNING,
+						"Ignoring a QMP reply (id " + id + ") with no command in flight on " + this.transport);
 				return;
 			}
-			// Only one command is ever in flight, so a reply without id (QEMU answers a request it could not
+			// Only one command is ever in flight, so a reply without id (QEMU answers a
+			// request it could not
 			// parse that way) can only be its answer.
 			if (id != null && !(id.isIntegralNumber() && id.asLong() == request.id)) {
-				logger.log(Level.WARNING, "Ignoring a QMP reply with id " + id + " while waiting for id "
-						+ request.id + " on " + this.transport);
+				logger.log(Level.WARNING, "Ignoring a QMP reply with id " + id + " while waiting for id " + request.id
+						+ " on " + this.transport);
 				return;
 			}
 			this.inFlight = null;
@@ -743,7 +793,10 @@ public final class QmpClient implements AutoCloseable {
 
 	}
 
-	/** One daemon thread for the timeouts of every client in the JVM; started on first use. */
+	/**
+	 * One daemon thread for the timeouts of every client in the JVM; started on first
+	 * use.
+	 */
 	private static final class Timeouts {
 
 		static final ScheduledThreadPoolExecutor EXECUTOR = create();

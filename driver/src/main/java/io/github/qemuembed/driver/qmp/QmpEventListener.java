@@ -5,11 +5,12 @@ import io.github.qemuembed.driver.error.QmpException;
 /**
  * Receives what QEMU says without being asked: events, and the end of the connection.
  * <p>
- * Both methods run on the thread that reads the connection: for UNIX sockets that is the I/O thread shared by
- * every {@link QmpClient} in the JVM (see {@link QmpClient}), for a {@link StreamTransport} its reader thread. They
- * must return quickly and never block, never call {@link QmpClient#execute} (that would wait for a reply that only
- * this thread can read): hand the work to an executor of your own. An exception thrown here is logged and
- * otherwise ignored.
+ * Both methods run on the thread that reads the connection: for UNIX sockets that is the
+ * I/O thread shared by every {@link QmpClient} in the JVM (see {@link QmpClient}), for a
+ * {@link StreamTransport} its reader thread. They must return quickly and never block,
+ * never call {@link QmpClient#execute} (that would wait for a reply that only this thread
+ * can read): hand the work to an executor of your own. An exception thrown here is logged
+ * and otherwise ignored.
  */
 @FunctionalInterface
 public interface QmpEventListener {
@@ -18,15 +19,19 @@ public interface QmpEventListener {
 	QmpEventListener NONE = (event) -> {
 	};
 
-	/** An event arrived; events are delivered in the order QEMU sent them, interleaved correctly with replies. */
+	/**
+	 * An event arrived; events are delivered in the order QEMU sent them, interleaved
+	 * correctly with replies.
+	 */
 	void onEvent(QmpEvent event);
 
 	/**
-	 * The connection ended without {@link QmpClient#close()} having been called: QEMU exited, crashed, closed the
-	 * monitor, or sent something the client refused (an over-long message). Called at most once, after every
-	 * pending call has been failed with {@code cause}.
-	 * @param cause a {@link QmpException} whose error class is {@link QmpException#DISCONNECTED}; its cause, if any,
-	 * is the underlying I/O error
+	 * The connection ended without {@link QmpClient#close()} having been called: QEMU
+	 * exited, crashed, closed the monitor, or sent something the client refused (an
+	 * over-long message). Called at most once, after every pending call has been failed
+	 * with {@code cause}.
+	 * @param cause a {@link QmpException} whose error class is
+	 * {@link QmpException#DISCONNECTED}; its cause, if any, is the underlying I/O error
 	 */
 	default void onDisconnect(QmpException cause) {
 	}

@@ -14,11 +14,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jnr.enxio.channels.NativeSelectorProvider;
 
 /**
- * The one thread that reads and writes every {@link UnixSocketTransport} in the JVM: a selector loop over
- * jnr-enxio's native selector (poll(2) on Linux), so that an idle VM costs a file descriptor, not a thread.
+ * The one thread that reads and writes every {@link UnixSocketTransport} in the JVM: a
+ * selector loop over jnr-enxio's native selector (poll(2) on Linux), so that an idle VM
+ * costs a file descriptor, not a thread.
  * <p>
- * jnr-enxio's selector is not thread-safe: registration, interest changes and closing happen only on the loop
- * thread. Other threads hand work over with {@link #execute(Runnable)}.
+ * jnr-enxio's selector is not thread-safe: registration, interest changes and closing
+ * happen only on the loop thread. Other threads hand work over with
+ * {@link #execute(Runnable)}.
  */
 final class QmpIoLoop implements Runnable {
 
@@ -34,7 +36,10 @@ final class QmpIoLoop implements Runnable {
 
 	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
-	/** Coalesces wake-ups: each one writes a byte into the selector's pipe, which must not fill up. */
+	/**
+	 * Coalesces wake-ups: each one writes a byte into the selector's pipe, which must not
+	 * fill up.
+	 */
 	private final AtomicBoolean wakeupPending = new AtomicBoolean();
 
 	private QmpIoLoop() throws IOException {
@@ -44,7 +49,10 @@ final class QmpIoLoop implements Runnable {
 		this.thread.start();
 	}
 
-	/** The loop shared by every client, started on first use; it lives as long as the JVM (a daemon thread). */
+	/**
+	 * The loop shared by every client, started on first use; it lives as long as the JVM
+	 * (a daemon thread).
+	 */
 	static QmpIoLoop shared() {
 		QmpIoLoop loop = shared;
 		if (loop == null) {
@@ -76,7 +84,10 @@ final class QmpIoLoop implements Runnable {
 		return Thread.currentThread() == this.thread;
 	}
 
-	/** Whether the calling thread is the shared loop's thread (false if the loop was never started). */
+	/**
+	 * Whether the calling thread is the shared loop's thread (false if the loop was never
+	 * started).
+	 */
 	static boolean isLoopThread() {
 		QmpIoLoop loop = shared;
 		return loop != null && loop.inLoop();
@@ -140,7 +151,10 @@ final class QmpIoLoop implements Runnable {
 		}
 	}
 
-	/** What a registered channel's owner does when the channel is ready. Called on the loop thread only. */
+	/**
+	 * What a registered channel's owner does when the channel is ready. Called on the
+	 * loop thread only.
+	 */
 	interface Handler {
 
 		void onReadable() throws IOException;

@@ -10,13 +10,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A {@link QmpTransport} over a pair of byte streams, typically the standard output and input of a QEMU started
- * with {@code -qmp stdio} ({@link Process#getInputStream()} and {@link Process#getOutputStream()}).
+ * A {@link QmpTransport} over a pair of byte streams, typically the standard output and
+ * input of a QEMU started with {@code -qmp stdio} ({@link Process#getInputStream()} and
+ * {@link Process#getOutputStream()}).
  * <p>
- * Pipes are not selectable, so this transport costs two daemon threads while open: one blocked reading, one
- * writing queued messages (so that {@link #send} never blocks, even when QEMU stops reading). It cannot pass file
- * descriptors. {@link #close()} cannot interrupt a read blocked on a pipe: the reading thread ends when QEMU closes
- * its end (exits). Prefer {@link UnixSocketTransport} for long-lived monitors.
+ * Pipes are not selectable, so this transport costs two daemon threads while open: one
+ * blocked reading, one writing queued messages (so that {@link #send} never blocks, even
+ * when QEMU stops reading). It cannot pass file descriptors. {@link #close()} cannot
+ * interrupt a read blocked on a pipe: the reading thread ends when QEMU closes its end
+ * (exits). Prefer {@link UnixSocketTransport} for long-lived monitors.
  */
 public final class StreamTransport implements QmpTransport {
 
@@ -38,7 +40,10 @@ public final class StreamTransport implements QmpTransport {
 
 	private volatile Receiver receiver;
 
-	/** A write error, reported by the reading thread so that the receiver only ever hears from one thread. */
+	/**
+	 * A write error, reported by the reading thread so that the receiver only ever hears
+	 * from one thread.
+	 */
 	private volatile IOException writeFailure;
 
 	/**

@@ -17,9 +17,10 @@ import jnr.unixsocket.UnixSocketAddress;
 import jnr.unixsocket.UnixSocketChannel;
 
 /**
- * A {@link QmpTransport} over a UNIX stream socket (jnr-unixsocket), served by the JVM-wide QMP I/O thread: the
- * channel is non-blocking and registered with one shared selector, so any number of idle connections cost no
- * thread. Can pass file descriptors (SCM_RIGHTS).
+ * A {@link QmpTransport} over a UNIX stream socket (jnr-unixsocket), served by the
+ * JVM-wide QMP I/O thread: the channel is non-blocking and registered with one shared
+ * selector, so any number of idle connections cost no thread. Can pass file descriptors
+ * (SCM_RIGHTS).
  */
 public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handler {
 
@@ -40,10 +41,11 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	private final QmpIoLoop loop;
 
 	/**
-	 * Guards {@link #outgoing}, every write to the channel and its close. A sender writes on its own thread
-	 * when nothing is queued (waking the loop thread for each command cost a thread hand-off per round trip),
-	 * and the loop thread writes what did not fit once the socket is writable again; the close takes the lock so
-	 * that no write can reach a descriptor number the kernel has handed to another file.
+	 * Guards {@link #outgoing}, every write to the channel and its close. A sender writes
+	 * on its own thread when nothing is queued (waking the loop thread for each command
+	 * cost a thread hand-off per round trip), and the loop thread writes what did not fit
+	 * once the socket is writable again; the close takes the lock so that no write can
+	 * reach a descriptor number the kernel has handed to another file.
 	 */
 	private final Object writeLock = new Object();
 
@@ -68,9 +70,11 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	}
 
 	/**
-	 * Connects to the socket at {@code path}, retrying while it does not exist yet or refuses (QEMU creates and
-	 * listens on it shortly after it starts), until {@code timeout} has passed.
-	 * @throws OperationTimeoutException if no connection was accepted in time; the message carries the last error
+	 * Connects to the socket at {@code path}, retrying while it does not exist yet or
+	 * refuses (QEMU creates and listens on it shortly after it starts), until
+	 * {@code timeout} has passed.
+	 * @throws OperationTimeoutException if no connection was accepted in time; the
+	 * message carries the last error
 	 * @throws IllegalArgumentException if the path is too long for a UNIX socket address
 	 */
 	public static UnixSocketTransport connect(Path path, Duration timeout) {
@@ -78,17 +82,19 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	}
 
 	/**
-	 * Like {@link #connect(Path, Duration)}, but gives up as soon as {@code server} has exited: a QEMU that dies
-	 * at start-up (a bad argument, a missing file) is reported at once instead of after the timeout.
+	 * Like {@link #connect(Path, Duration)}, but gives up as soon as {@code server} has
+	 * exited: a QEMU that dies at start-up (a bad argument, a missing file) is reported
+	 * at once instead of after the timeout.
 	 * @param server the process expected to listen on the socket, or {@code null}
-	 * @throws QmpException of class {@link QmpException#DISCONNECTED} if {@code server} exited first
+	 * @throws QmpException of class {@link QmpException#DISCONNECTED} if {@code server}
+	 * exited first
 	 */
 	public static UnixSocketTransport connect(Path path, Duration timeout, ProcessHandle server) {
 		Objects.requireNonNull(path, "path");
 		String name = path.toAbsolutePath().toString();
 		if (name.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
-			throw new IllegalArgumentException("UNIX socket path is longer than " + MAX_SOCKET_PATH_BYTES
-					+ " bytes: " + name + "; use a shorter root directory");
+			throw new IllegalArgumentException("UNIX socket path is longer than " + MAX_SOCKET_PATH_BYTES + " bytes: "
+					+ name + "; use a shorter root directory");
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		long pauseMillis = 1;
@@ -216,7 +222,8 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	}
 
 	/**
-	 * Writes queued messages until done or the socket is full; caller holds the write lock.
+	 * Writes queued messages until done or the socket is full; caller holds the write
+	 * lock.
 	 * @return whether everything was written (false: wait until the socket is writable)
 	 */
 	private boolean flush() throws IOException {
@@ -225,7 +232,8 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 			if (item.fd >= 0) {
 				int sent = FdPassing.send(this.channel.getFD(), item.data, item.fd);
 				if (sent > 0) {
-					// The descriptor went with these bytes; the rest of the message follows as plain data.
+					// The descriptor went with these bytes; the rest of the message
+					// follows as plain data.
 					item.fd = -1;
 					item.data.position(item.data.position() + sent);
 				}

@@ -1,7 +1,7 @@
 /**
- * The QEMU Machine Protocol client: {@link io.github.qemuembed.driver.qmp.QmpClient} (protocol: greeting,
- * capabilities, id-correlated and serialized commands, events, timeouts, disconnects) over a
- * {@link io.github.qemuembed.driver.qmp.QmpTransport} (a UNIX socket served by one shared I/O thread, or a
- * process's standard streams).
+ * The QEMU Machine Protocol client: {@link io.github.qemuembed.driver.qmp.QmpClient}
+ * (protocol: greeting, capabilities, id-correlated and serialized commands, events,
+ * timeouts, disconnects) over a {@link io.github.qemuembed.driver.qmp.QmpTransport} (a
+ * UNIX socket served by one shared I/O thread, or a process's standard streams).
  */
 package io.github.qemuembed.driver.qmp;

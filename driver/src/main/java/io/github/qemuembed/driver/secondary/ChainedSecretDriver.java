@@ -9,10 +9,11 @@ import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
 
 /**
- * Asks several secret drivers in order and answers with the first that has the secret, e.g. values
- * from configuration first, then the embedded or remote driver. "No such secret"
- * ({@link ErrorCode#NO_SECRET}) moves on to the next driver; any other error (unreachable daemon,
- * private secret) is reported at once, since the secret may well be there.
+ * Asks several secret drivers in order and answers with the first that has the secret,
+ * e.g. values from configuration first, then the embedded or remote driver. "No such
+ * secret" ({@link ErrorCode#NO_SECRET}) moves on to the next driver; any other error
+ * (unreachable daemon, private secret) is reported at once, since the secret may well be
+ * there.
  */
 public final class ChainedSecretDriver implements SecretDriver {
 

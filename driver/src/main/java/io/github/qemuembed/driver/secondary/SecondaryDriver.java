@@ -8,7 +8,10 @@ public interface SecondaryDriver extends Closeable {
 	/** The endpoint as configured, e.g. {@code network:///system} or {@code embedded}. */
 	String endpoint();
 
-	/** Checks that the driver answers; throws {@link io.github.qemuembed.driver.error.SecondaryDriverException} if not. */
+	/**
+	 * Checks that the driver answers; throws
+	 * {@link io.github.qemuembed.driver.error.SecondaryDriverException} if not.
+	 */
 	void ping();
 
 	@Override

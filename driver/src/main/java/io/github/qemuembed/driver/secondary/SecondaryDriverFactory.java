@@ -19,12 +19,14 @@ import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
 
 /**
  * Creates secondary drivers from the endpoint strings users configure: a libvirt URI
- * ({@code network:///system}, {@code storage:///system?socket=PATH}, {@code secret+tcp://HOST:PORT/system}),
- * or, for secrets and storage, {@code embedded} (under the driver's root), {@code secret:///embed?root=DIR}
- * or {@code storage:///embed?root=DIR}.
+ * ({@code network:///system}, {@code storage:///system?socket=PATH},
+ * {@code secret+tcp://HOST:PORT/system}), or, for secrets and storage, {@code embedded}
+ * (under the driver's root), {@code secret:///embed?root=DIR} or
+ * {@code storage:///embed?root=DIR}.
  *
- * <p>Remote drivers connect lazily: creating one never fails because a daemon is down; its first
- * call (or {@link SecondaryDriver#ping()}) does.
+ * <p>
+ * Remote drivers connect lazily: creating one never fails because a daemon is down; its
+ * first call (or {@link SecondaryDriver#ping()}) does.
  */
 public final class SecondaryDriverFactory {
 
@@ -36,7 +38,10 @@ public final class SecondaryDriverFactory {
 
 		NETWORK, STORAGE, SECRET;
 
-		/** {@code network}, {@code storage} or {@code secret}: also the libvirt URI scheme. */
+		/**
+		 * {@code network}, {@code storage} or {@code secret}: also the libvirt URI
+		 * scheme.
+		 */
 		public String scheme() {
 			return name().toLowerCase(Locale.ROOT);
 		}
@@ -88,9 +93,10 @@ public final class SecondaryDriverFactory {
 	}
 
 	/**
-	 * A storage driver: {@code embedded} keeps pools under {@code ROOT/etc/storage} and their volumes by
-	 * default under {@code ROOT/storage}; {@code storage:///embed?root=DIR} does the same under {@code DIR};
-	 * anything else is a libvirt URI of a daemon. Public operations of the embedded driver are checked by
+	 * A storage driver: {@code embedded} keeps pools under {@code ROOT/etc/storage} and
+	 * their volumes by default under {@code ROOT/storage};
+	 * {@code storage:///embed?root=DIR} does the same under {@code DIR}; anything else is
+	 * a libvirt URI of a daemon. Public operations of the embedded driver are checked by
 	 * the policy with {@code storage_pool.*} and {@code storage_vol.*} permissions.
 	 */
 	public static StorageDriver storageDriver(String uri, Path root, AccessPolicy policy, CallerSupplier callers) {
@@ -107,9 +113,10 @@ public final class SecondaryDriverFactory {
 
 	/**
 	 * A secret driver: {@code embedded} keeps secrets under {@code ROOT/etc/secrets};
-	 * {@code secret:///embed?root=DIR} under {@code DIR/etc/secrets} (libvirt's own embedded layout);
-	 * anything else is a libvirt URI of a daemon. Public operations of the embedded driver are checked
-	 * by the policy with {@code secret.*} permissions for the caller the supplier names.
+	 * {@code secret:///embed?root=DIR} under {@code DIR/etc/secrets} (libvirt's own
+	 * embedded layout); anything else is a libvirt URI of a daemon. Public operations of
+	 * the embedded driver are checked by the policy with {@code secret.*} permissions for
+	 * the caller the supplier names.
 	 */
 	public static SecretDriver secretDriver(String uri, Path root, AccessPolicy policy, CallerSupplier callers) {
 		String endpoint = (uri != null) ? uri.strip() : null;
@@ -127,7 +134,8 @@ public final class SecondaryDriverFactory {
 		if (query >= 0) {
 			for (String pair : uri.substring(query + 1).split("&")) {
 				if (pair.startsWith("root=") && pair.length() > 5) {
-					return Path.of(java.net.URLDecoder.decode(pair.substring(5), java.nio.charset.StandardCharsets.UTF_8));
+					return Path
+						.of(java.net.URLDecoder.decode(pair.substring(5), java.nio.charset.StandardCharsets.UTF_8));
 				}
 			}
 		}
@@ -143,7 +151,8 @@ public final class SecondaryDriverFactory {
 		catch (InvalidEndpointException ex) {
 			throw new InvalidEndpointException(ex.getMessage() + " (set by " + kind.settingKey() + ")");
 		}
-		// a daemon routes network/storage/secret calls made on a hypervisor connection too
+		// a daemon routes network/storage/secret calls made on a hypervisor connection
+		// too
 		if (!parsed.driver().equals(kind.scheme()) && !parsed.driver().equals("qemu")) {
 			throw new InvalidEndpointException("'" + uri + "' for " + kind.settingKey() + " opens libvirt's '"
 					+ parsed.driver() + "' driver, which has no " + kind.scheme() + " API; use " + kind.scheme()

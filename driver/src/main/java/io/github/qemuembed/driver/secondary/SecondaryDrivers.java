@@ -2,7 +2,10 @@ package io.github.qemuembed.driver.secondary;
 
 import java.util.Optional;
 
-/** The secondary drivers a {@link io.github.qemuembed.driver.QemuDriver} may use; each may be absent. */
+/**
+ * The secondary drivers a {@link io.github.qemuembed.driver.QemuDriver} may use; each may
+ * be absent.
+ */
 public record SecondaryDrivers(Optional<NetworkDriver> network, Optional<StorageDriver> storage,
 		Optional<SecretDriver> secret) {
 

@@ -11,8 +11,9 @@ import io.github.qemuembed.driver.error.SecondaryDriverException;
 
 /**
  * Secret values handed over by the application, e.g. from configuration properties
- * ({@code qemu.embed.secrets.<uuid>.value}, so that Vault or any property source can supply them).
- * Read-only; values are copied in and out, and never printed by {@link #toString()}.
+ * ({@code qemu.embed.secrets.<uuid>.value}, so that Vault or any property source can
+ * supply them). Read-only; values are copied in and out, and never printed by
+ * {@link #toString()}.
  */
 public final class StaticSecretDriver implements SecretDriver {
 
@@ -35,7 +36,8 @@ public final class StaticSecretDriver implements SecretDriver {
 	public byte[] secretValue(UUID uuid) {
 		byte[] value = this.values.get(uuid);
 		if (value == null) {
-			throw new SecondaryDriverException(ErrorCode.NO_SECRET, "no secret with UUID " + uuid + " in " + this.endpoint);
+			throw new SecondaryDriverException(ErrorCode.NO_SECRET,
+					"no secret with UUID " + uuid + " in " + this.endpoint);
 		}
 		return value.clone();
 	}

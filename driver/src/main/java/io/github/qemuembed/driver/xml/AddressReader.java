@@ -5,7 +5,10 @@ import java.util.List;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
-/** Reads {@code <address>} of every type a device may have (pci, drive, virtio-serial, usb, isa). */
+/**
+ * Reads {@code <address>} of every type a device may have (pci, drive, virtio-serial,
+ * usb, isa).
+ */
 final class AddressReader {
 
 	private AddressReader() {
@@ -18,12 +21,12 @@ final class AddressReader {
 					+ Numbers.abbreviate(type) + "' is not supported here; supported: " + String.join(", ", allowed));
 		}
 		DeviceAddress address = switch (type) {
-			case "pci" -> new PciAddress(node.intAttr("domain", 0, 0).orElse(0),
-					node.intAttr("bus", 0, 255).orElse(0), node.intAttr("slot", 0, 31).orElse(0),
-					node.intAttr("function", 0, 7).orElse(0), node.onOff("multifunction", false));
-			case "drive" -> new DriveAddress(node.intAttr("controller", 0, 0).orElse(0),
-					node.intAttr("bus", 0, 1).orElse(0), node.intAttr("target", 0, 255).orElse(0),
-					node.intAttr("unit", 0, 255).orElse(0));
+			case "pci" -> new PciAddress(node.intAttr("domain", 0, 0).orElse(0), node.intAttr("bus", 0, 255).orElse(0),
+					node.intAttr("slot", 0, 31).orElse(0), node.intAttr("function", 0, 7).orElse(0),
+					node.onOff("multifunction", false));
+			case "drive" ->
+				new DriveAddress(node.intAttr("controller", 0, 0).orElse(0), node.intAttr("bus", 0, 1).orElse(0),
+						node.intAttr("target", 0, 255).orElse(0), node.intAttr("unit", 0, 255).orElse(0));
 			case "virtio-serial" -> new VirtioSerialAddress(node.intAttr("controller", 0, 31).orElse(0),
 					node.intAttr("bus", 0, 0).orElse(0), node.intAttr("port", 1, 30).orElse(1));
 			case "usb" -> {

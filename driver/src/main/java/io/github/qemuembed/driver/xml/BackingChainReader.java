@@ -8,9 +8,10 @@ import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
 /**
- * Reads a disk's nested {@code <backingStore>}: the images below its source, outermost first. An empty
- * {@code <backingStore/>} ends the chain (the image above it has no backing file, whatever its header says); a
- * chain without one leaves the rest to the header of its innermost image, as QEMU would open it.
+ * Reads a disk's nested {@code <backingStore>}: the images below its source, outermost
+ * first. An empty {@code <backingStore/>} ends the chain (the image above it has no
+ * backing file, whatever its header says); a chain without one leaves the rest to the
+ * header of its innermost image, as QEMU would open it.
  */
 final class BackingChainReader {
 
@@ -30,7 +31,10 @@ final class BackingChainReader {
 		return new Chain(images, terminated);
 	}
 
-	/** Reads the {@code <backingStore>} under {@code parent} and what nests in it; true if an empty one ends it. */
+	/**
+	 * Reads the {@code <backingStore>} under {@code parent} and what nests in it; true if
+	 * an empty one ends it.
+	 */
 	private static boolean below(XNode parent, List<BackingImage> images) {
 		Optional<XNode> next = parent.child("backingStore");
 		if (next.isEmpty()) {
@@ -45,16 +49,19 @@ final class BackingChainReader {
 			return true;
 		}
 		if (images.size() == MAX_DEPTH) {
-			throw new UnsupportedConfigurationException(node.path(), "a backing chain deeper than " + MAX_DEPTH
-					+ " images is not supported");
+			throw new UnsupportedConfigurationException(node.path(),
+					"a backing chain deeper than " + MAX_DEPTH + " images is not supported");
 		}
 		DiskType type = node.enumAttr("type", DiskType.class, DiskType.FILE, DiskType.FILE, DiskType.BLOCK);
-		// index is libvirt's numbering of the chain in its own output; it follows from the nesting
+		// index is libvirt's numbering of the chain in its own output; it follows from
+		// the nesting
 		node.intAttr("index", 0, Integer.MAX_VALUE);
-		XNode format = node.child("format").orElseThrow(() -> new InvalidConfigurationException(node.path()
-				+ "/format", "a backing image needs <format type='raw|qcow2'/> (QEMU does not guess formats)"));
-		DiskFormat imageFormat = format.enumAttr("type", DiskFormat.class).orElseThrow(
-				() -> new InvalidConfigurationException(format.attrPath("type"), "give <format type='raw|qcow2'/>"));
+		XNode format = node.child("format")
+			.orElseThrow(() -> new InvalidConfigurationException(node.path() + "/format",
+					"a backing image needs <format type='raw|qcow2'/> (QEMU does not guess formats)"));
+		DiskFormat imageFormat = format.enumAttr("type", DiskFormat.class)
+			.orElseThrow(() -> new InvalidConfigurationException(format.attrPath("type"),
+					"give <format type='raw|qcow2'/>"));
 		format.finish();
 		XNode source = node.requiredChild("source");
 		String path = XmlValues.absolutePath(source, source.requiredAttr(type == DiskType.BLOCK ? "dev" : "file"));

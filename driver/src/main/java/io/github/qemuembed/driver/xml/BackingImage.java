@@ -1,7 +1,8 @@
 package io.github.qemuembed.driver.xml;
 
 /**
- * One image below a disk's source in a {@code <backingStore>} chain, from the disk outwards.
+ * One image below a disk's source in a {@code <backingStore>} chain, from the disk
+ * outwards.
  *
  * @param type {@code file} or {@code block}
  * @param path the image file or block device

@@ -3,10 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** A {@code <boot dev=...>} entry of {@code <os>}. */
 public enum BootDevice implements XmlEnum {
 
-	HD("hd"),
-	CDROM("cdrom"),
-	NETWORK("network"),
-	FD("fd");
+	HD("hd"), CDROM("cdrom"), NETWORK("network"), FD("fd");
 
 	private final String xmlName;
 

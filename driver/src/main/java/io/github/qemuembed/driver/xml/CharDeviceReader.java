@@ -47,8 +47,8 @@ final class CharDeviceReader {
 							"'" + Numbers.abbreviate(hostValue) + "' is not a host name or address");
 				}
 				host = Optional.of(hostValue);
-				service = Optional.of(String.valueOf(Numbers.parse(child.attrPath("service"),
-						child.requiredAttr("service"), 1, 65535)));
+				service = Optional.of(String
+					.valueOf(Numbers.parse(child.attrPath("service"), child.requiredAttr("service"), 1, 65535)));
 				child.finish();
 			}
 			case PTY, NULL -> source.ifPresent((child) -> {
@@ -112,9 +112,12 @@ final class CharDeviceReader {
 			throw new InvalidConfigurationException(target.attrPath("name"),
 					"'" + Numbers.abbreviate(name) + "' is not a channel name (like org.qemu.guest_agent.0)");
 		}
-		// the agent's connection state that libvirt writes into the live XML of a running domain (virsh dumpxml):
-		// a report, not a setting, so XML copied from a running domain defines the same channel (libvirt too
-		// reads it back without effect); the driver reports the state in DomainInfo.guestAgent()
+		// the agent's connection state that libvirt writes into the live XML of a running
+		// domain (virsh dumpxml):
+		// a report, not a setting, so XML copied from a running domain defines the same
+		// channel (libvirt too
+		// reads it back without effect); the driver reports the state in
+		// DomainInfo.guestAgent()
 		target.oneOf("state", null, "connected", "disconnected");
 		target.finish();
 		if (spicevmc && !name.equals("com.redhat.spice.0")) {

@@ -1,13 +1,12 @@
 package io.github.qemuembed.driver.xml;
 
-/** The {@code type} of a character device ({@code <serial>}, {@code <console>}, {@code <channel>}). */
+/**
+ * The {@code type} of a character device ({@code <serial>}, {@code <console>},
+ * {@code <channel>}).
+ */
 public enum CharType implements XmlEnum {
 
-	PTY("pty"),
-	FILE("file"),
-	UNIX("unix"),
-	TCP("tcp"),
-	NULL("null");
+	PTY("pty"), FILE("file"), UNIX("unix"), TCP("tcp"), NULL("null");
 
 	private final String xmlName;
 

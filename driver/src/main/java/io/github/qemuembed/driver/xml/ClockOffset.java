@@ -3,8 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code offset} of {@code <clock>}: what the guest's RTC starts at. */
 public enum ClockOffset implements XmlEnum {
 
-	UTC("utc"),
-	LOCALTIME("localtime");
+	UTC("utc"), LOCALTIME("localtime");
 
 	private final String xmlName;
 

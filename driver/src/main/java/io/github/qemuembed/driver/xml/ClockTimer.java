@@ -3,8 +3,9 @@ package io.github.qemuembed.driver.xml;
 import java.util.Optional;
 
 /**
- * {@code <timer name tickpolicy present/>} of {@code <clock>}: {@code rtc} with {@code tickpolicy} catchup or
- * delay, {@code pit} with delay or discard, {@code hpet} with {@code present}.
+ * {@code <timer name tickpolicy present/>} of {@code <clock>}: {@code rtc} with
+ * {@code tickpolicy} catchup or delay, {@code pit} with delay or discard, {@code hpet}
+ * with {@code present}.
  */
 public record ClockTimer(String name, Optional<String> tickpolicy, Optional<Boolean> present) {
 }

@@ -3,8 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code type} of a {@code <console>}'s {@code <target>}. */
 public enum ConsoleTarget implements XmlEnum {
 
-	SERIAL("serial"),
-	VIRTIO("virtio");
+	SERIAL("serial"), VIRTIO("virtio");
 
 	private final String xmlName;
 

@@ -3,9 +3,10 @@ package io.github.qemuembed.driver.xml;
 import java.util.Optional;
 
 /**
- * {@code <controller type index model>}. For {@code pcie-root-port} the optional {@code <target chassis port/>}
- * is kept; for USB, {@code ports} (xHCI root hub ports) and, for a USB 1 companion of an {@code ich9-ehci1},
- * {@code <master startport/>}; for virtio-scsi, {@code <driver>}.
+ * {@code <controller type index model>}. For {@code pcie-root-port} the optional
+ * {@code <target chassis port/>} is kept; for USB, {@code ports} (xHCI root hub ports)
+ * and, for a USB 1 companion of an {@code ich9-ehci1}, {@code <master startport/>}; for
+ * virtio-scsi, {@code <driver>}.
  */
 public record Controller(ControllerType type, int index, Optional<String> model, Optional<Integer> chassis,
 		Optional<Integer> port, Optional<PciAddress> address, Optional<Integer> ports,
@@ -36,7 +37,10 @@ public record Controller(ControllerType type, int index, Optional<String> model,
 		return this.type == type && this.model.map(model::equals).orElse(false);
 	}
 
-	/** A UHCI companion of an EHCI controller: shares the EHCI's index and bus (libvirt's USB 2 set). */
+	/**
+	 * A UHCI companion of an EHCI controller: shares the EHCI's index and bus (libvirt's
+	 * USB 2 set).
+	 */
 	public boolean isCompanion() {
 		return this.masterStartport.isPresent();
 	}

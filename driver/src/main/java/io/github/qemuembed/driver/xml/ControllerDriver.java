@@ -3,7 +3,8 @@ package io.github.qemuembed.driver.xml;
 import java.util.Optional;
 
 /**
- * A virtio-scsi controller's {@code <driver queues iothread cmd_per_lun max_sectors ioeventfd/>}.
+ * A virtio-scsi controller's
+ * {@code <driver queues iothread cmd_per_lun max_sectors ioeventfd/>}.
  *
  * @param queues request queues ({@code num_queues})
  * @param iothread the id of the {@code <iothreads>} thread that runs the controller's I/O

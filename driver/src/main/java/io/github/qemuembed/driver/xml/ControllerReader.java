@@ -11,10 +11,16 @@ import java.util.Set;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
-/** Reads {@code <controller>}; a missing model gets libvirt's default for the machine, written back. */
+/**
+ * Reads {@code <controller>}; a missing model gets libvirt's default for the machine,
+ * written back.
+ */
 final class ControllerReader {
 
-	/** The index of a controller that gave none, until {@link #assignIndexes} gives it one. */
+	/**
+	 * The index of a controller that gave none, until {@link #assignIndexes} gives it
+	 * one.
+	 */
 	static final int UNASSIGNED = -1;
 
 	private ControllerReader() {
@@ -32,23 +38,27 @@ final class ControllerReader {
 		ControllerType type = node.enumAttr("type", ControllerType.class)
 			.orElseThrow(() -> new InvalidConfigurationException(node.attrPath("type"),
 					"attribute 'type' of <controller> is required"));
-		// Without an index, libvirt gives the lowest free one of the type (DevicesReader does, once all are read).
+		// Without an index, libvirt gives the lowest free one of the type (DevicesReader
+		// does, once all are read).
 		Optional<Integer> givenIndex = node.intAttr("index", 0, 255);
 		boolean pciRoot = node.attr("model").map((value) -> value.endsWith("-root")).orElse(true);
 		int index = givenIndex.orElse((type == ControllerType.PCI && !pciRoot) ? UNASSIGNED : 0);
-		// Without a model, libvirt picks the machine's default and writes it back; so does this reader.
+		// Without a model, libvirt picks the machine's default and writes it back; so
+		// does this reader.
 		Optional<String> model = switch (type) {
-			case PCI -> Optional.of(node.oneOf("model", givenIndex.orElse(0) == 0 ? family.rootModel()
-					: node.attr("model").isPresent() ? null : defaultPciModel(node, family),
+			case PCI -> Optional.of(node.oneOf("model",
+					givenIndex.orElse(0) == 0 ? family.rootModel()
+							: node.attr("model").isPresent() ? null : defaultPciModel(node, family),
 					"pci-root", "pcie-root", "pcie-root-port"));
-			case USB -> Optional.of(node.oneOf("model", (family == MachineFamily.Q35) ? "qemu-xhci" : "piix3-uhci",
-					"qemu-xhci", "nec-xhci", "piix3-uhci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2", "ich9-uhci3",
-					"none"));
+			case USB ->
+				Optional.of(node.oneOf("model", (family == MachineFamily.Q35) ? "qemu-xhci" : "piix3-uhci", "qemu-xhci",
+						"nec-xhci", "piix3-uhci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2", "ich9-uhci3", "none"));
 			case SCSI -> Optional.of(node.oneOf("model", "lsilogic", "virtio-scsi"));
 			case SATA, IDE, VIRTIO_SERIAL, FDC -> Optional.<String>empty();
 		};
 		if (model.isPresent() && model.get().equals("lsilogic")) {
-			// libvirt's default for a SCSI controller without a model; an emulated controller this driver does not run
+			// libvirt's default for a SCSI controller without a model; an emulated
+			// controller this driver does not run
 			throw new UnsupportedConfigurationException(node.attrPath("model"),
 					"a SCSI controller without a model is libvirt's lsilogic, which is not supported; "
 							+ "write model='virtio-scsi'");
@@ -100,8 +110,8 @@ final class ControllerReader {
 			driver = node.child("driver").map((child) -> {
 				ControllerDriver result = new ControllerDriver(child.intAttr("queues", 1, 1024),
 						child.intAttr("iothread", 1, Integer.MAX_VALUE), child.intAttr("cmd_per_lun", 1, 65535),
-						child.intAttr("max_sectors", 1, 65535),
-						child.attr("ioeventfd").isPresent() ? Optional.of(child.onOff("ioeventfd", true)) : Optional.empty());
+						child.intAttr("max_sectors", 1, 65535), child.attr("ioeventfd").isPresent()
+								? Optional.of(child.onOff("ioeventfd", true)) : Optional.empty());
 				child.finish();
 				return result;
 			});
@@ -115,9 +125,9 @@ final class ControllerReader {
 	}
 
 	/**
-	 * Gives each controller read without an index the lowest index of its type that no other controller has, in
-	 * document order, as libvirt does when it parses such a definition (virt-install writes its PCI Express root
-	 * ports that way).
+	 * Gives each controller read without an index the lowest index of its type that no
+	 * other controller has, in document order, as libvirt does when it parses such a
+	 * definition (virt-install writes its PCI Express root ports that way).
 	 */
 	static List<Controller> assignIndexes(List<Controller> controllers) {
 		Map<ControllerType, Set<Integer>> used = new EnumMap<>(ControllerType.class);

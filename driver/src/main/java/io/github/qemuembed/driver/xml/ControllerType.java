@@ -3,13 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code type} of {@code <controller>}. */
 public enum ControllerType implements XmlEnum {
 
-	PCI("pci"),
-	USB("usb"),
-	SATA("sata"),
-	IDE("ide"),
-	SCSI("scsi"),
-	VIRTIO_SERIAL("virtio-serial"),
-	FDC("fdc");
+	PCI("pci"), USB("usb"), SATA("sata"), IDE("ide"), SCSI("scsi"), VIRTIO_SERIAL("virtio-serial"), FDC("fdc");
 
 	private final String xmlName;
 

@@ -1,8 +1,9 @@
 package io.github.qemuembed.driver.xml;
 
 /**
- * {@code <feature policy name/>} of {@code <cpu>}. {@code enabled} is true for {@code require} and
- * {@code force}, false for {@code disable} and {@code forbid}; {@code policy} keeps the spelling.
+ * {@code <feature policy name/>} of {@code <cpu>}. {@code enabled} is true for
+ * {@code require} and {@code force}, false for {@code disable} and {@code forbid};
+ * {@code policy} keeps the spelling.
  */
 public record CpuFeature(String policy, String name) {
 

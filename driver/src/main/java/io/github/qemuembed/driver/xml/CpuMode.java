@@ -3,10 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code mode} of {@code <cpu>}. */
 public enum CpuMode implements XmlEnum {
 
-	HOST_PASSTHROUGH("host-passthrough"),
-	HOST_MODEL("host-model"),
-	MAXIMUM("maximum"),
-	CUSTOM("custom");
+	HOST_PASSTHROUGH("host-passthrough"), HOST_MODEL("host-model"), MAXIMUM("maximum"), CUSTOM("custom");
 
 	private final String xmlName;
 

@@ -12,7 +12,10 @@ import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 /** Reads {@code <vcpu>} and {@code <cpu>}: counts, mode, model, topology, features. */
 final class CpuReader {
 
-	/** Most vCPUs accepted (x86 without an IOMMU and x2APIC interrupt remapping addresses 255). */
+	/**
+	 * Most vCPUs accepted (x86 without an IOMMU and x2APIC interrupt remapping addresses
+	 * 255).
+	 */
 	static final int MAX_VCPUS = 255;
 
 	private CpuReader() {
@@ -25,8 +28,7 @@ final class CpuReader {
 					"placement='auto' (numad) is not supported; use placement='static' with cpuset='...'");
 		}
 		node.oneOf("placement", "static", "static");
-		Optional<String> cpuset = node.attr("cpuset").map((value) -> CpuSets.normalize(node.attrPath("cpuset"),
-				value));
+		Optional<String> cpuset = node.attr("cpuset").map((value) -> CpuSets.normalize(node.attrPath("cpuset"), value));
 		Optional<Integer> current = node.intAttr("current", 1, MAX_VCPUS);
 		int count = (int) Numbers.parse(node.path(), node.requiredText(), 1, MAX_VCPUS);
 		node.finish();
@@ -40,7 +42,8 @@ final class CpuReader {
 	static CpuConfig cpu(XNode node) {
 		Optional<XNode> modelNode = node.child("model");
 		CpuMode mode = node.enumAttr("mode", CpuMode.class, CpuMode.CUSTOM);
-		// match='exact' and check='none|partial' describe exactly what QEMU does with a named model.
+		// match='exact' and check='none|partial' describe exactly what QEMU does with a
+		// named model.
 		node.oneOf("match", "exact", "exact");
 		node.oneOf("check", "partial", "none", "partial");
 		Optional<String> model = modelNode.map((child) -> {
@@ -58,8 +61,7 @@ final class CpuReader {
 					"<cpu mode='custom'> with features needs a <model>");
 		}
 		if (mode != CpuMode.CUSTOM && model.isPresent()) {
-			throw new InvalidConfigurationException(node.path() + "/model",
-					"<model> is only valid with mode='custom'");
+			throw new InvalidConfigurationException(node.path() + "/model", "<model> is only valid with mode='custom'");
 		}
 		Optional<CpuTopology> topology = node.child("topology").map((child) -> {
 			CpuTopology result = new CpuTopology(child.intAttr("sockets", 1, MAX_VCPUS).orElse(1),
@@ -86,7 +88,8 @@ final class CpuReader {
 						"'" + Numbers.abbreviate(name) + "' is not a CPU feature name");
 			}
 			if (!seen.add(name)) {
-				throw new InvalidConfigurationException(child.attrPath("name"), "feature '" + name + "' is listed twice");
+				throw new InvalidConfigurationException(child.attrPath("name"),
+						"feature '" + name + "' is listed twice");
 			}
 			child.finish();
 			features.add(new CpuFeature(policy, name));

@@ -4,7 +4,10 @@ import java.util.BitSet;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 
-/** libvirt's CPU list syntax ({@code 0-3,^2,6}): parsed, checked and written back as ranges ({@code 0-1,3,6}). */
+/**
+ * libvirt's CPU list syntax ({@code 0-3,^2,6}): parsed, checked and written back as
+ * ranges ({@code 0-1,3,6}).
+ */
 public final class CpuSets {
 
 	/** Highest CPU number accepted (libvirt's limit is 4096 CPUs). */
@@ -65,8 +68,8 @@ public final class CpuSets {
 	}
 
 	private static InvalidConfigurationException invalid(String path, String text) {
-		return new InvalidConfigurationException(path, "'" + Numbers.abbreviate(text)
-				+ "' is not a CPU list (like 0-3,^2,6, CPUs 0 to " + MAX_CPU + ")");
+		return new InvalidConfigurationException(path,
+				"'" + Numbers.abbreviate(text) + "' is not a CPU list (like 0-3,^2,6, CPUs 0 to " + MAX_CPU + ")");
 	}
 
 	static String format(BitSet cpus) {

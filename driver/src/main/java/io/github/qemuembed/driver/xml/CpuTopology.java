@@ -1,6 +1,9 @@
 package io.github.qemuembed.driver.xml;
 
-/** {@code <topology sockets cores threads/>} of {@code <cpu>}; its product must equal the vCPU count. */
+/**
+ * {@code <topology sockets cores threads/>} of {@code <cpu>}; its product must equal the
+ * vCPU count.
+ */
 public record CpuTopology(int sockets, int dies, int cores, int threads) {
 
 	public int total() {

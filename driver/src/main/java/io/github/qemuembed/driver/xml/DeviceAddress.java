@@ -1,8 +1,10 @@
 package io.github.qemuembed.driver.xml;
 
-/** A device's {@code <address>}: where the device sits on its bus. Honoured when given, assigned when absent. */
-public sealed interface DeviceAddress permits PciAddress, DriveAddress, VirtioSerialAddress, UsbAddress,
-		IsaAddress {
+/**
+ * A device's {@code <address>}: where the device sits on its bus. Honoured when given,
+ * assigned when absent.
+ */
+public sealed interface DeviceAddress permits PciAddress, DriveAddress, VirtioSerialAddress, UsbAddress, IsaAddress {
 
 	/** The {@code type} attribute. */
 	String type();

@@ -5,16 +5,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code <devices>}, grouped by element; within a group the order of the document is kept (it decides
- * device ids such as {@code net1} and the indexes in element paths such as {@code interface[2]}). {@code audios} are
- * the ids of {@code <audio type='none'>}, {@code spiceAudios} those of {@code <audio type='spice'>}.
+ * {@code <devices>}, grouped by element; within a group the order of the document is kept
+ * (it decides device ids such as {@code net1} and the indexes in element paths such as
+ * {@code interface[2]}). {@code audios} are the ids of {@code <audio type='none'>},
+ * {@code spiceAudios} those of {@code <audio type='spice'>}.
  */
 public record Devices(Optional<String> emulator, List<Disk> disks, List<Controller> controllers,
 		List<NetInterface> interfaces, List<CharDevice> serials, List<CharDevice> consoles, List<Channel> channels,
 		List<Graphics> graphics, List<Video> videos, List<Input> inputs, List<Rng> rngs,
 		Optional<MemBalloon> memballoon, List<Watchdog> watchdogs, Optional<Vsock> vsock, List<Integer> audios,
-		List<Panic> panics, List<Sound> sounds, List<Redirdev> redirdevs, List<Tpm> tpms,
-		List<Filesystem> filesystems, List<Integer> spiceAudios) {
+		List<Panic> panics, List<Sound> sounds, List<Redirdev> redirdevs, List<Tpm> tpms, List<Filesystem> filesystems,
+		List<Integer> spiceAudios) {
 
 	public Devices(Optional<String> emulator, List<Disk> disks, List<Controller> controllers,
 			List<NetInterface> interfaces, List<CharDevice> serials, List<CharDevice> consoles, List<Channel> channels,
@@ -73,92 +74,92 @@ public record Devices(Optional<String> emulator, List<Disk> disks, List<Controll
 	public Devices withDisks(List<Disk> disks) {
 		return new Devices(this.emulator, disks, this.controllers, this.interfaces, this.serials, this.consoles,
 				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
-				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
-				this.filesystems, this.spiceAudios);
+				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms, this.filesystems,
+				this.spiceAudios);
 	}
 
 	public Devices withControllers(List<Controller> controllers) {
 		return new Devices(this.emulator, this.disks, controllers, this.interfaces, this.serials, this.consoles,
 				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
-				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
-				this.filesystems, this.spiceAudios);
+				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms, this.filesystems,
+				this.spiceAudios);
 	}
 
 	public Devices withInterfaces(List<NetInterface> interfaces) {
 		return new Devices(this.emulator, this.disks, this.controllers, interfaces, this.serials, this.consoles,
 				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
-				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
-				this.filesystems, this.spiceAudios);
+				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms, this.filesystems,
+				this.spiceAudios);
 	}
 
 	public Devices withChannels(List<Channel> channels) {
-		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
-				this.consoles, channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
-				this.watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
-				this.filesystems, this.spiceAudios);
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials, this.consoles,
+				channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
+				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms, this.filesystems,
+				this.spiceAudios);
 	}
 
 	public Devices withVideos(List<Video> videos) {
-		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
-				this.consoles, this.channels, this.graphics, videos, this.inputs, this.rngs, this.memballoon,
-				this.watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
-				this.filesystems, this.spiceAudios);
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials, this.consoles,
+				this.channels, this.graphics, videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
+				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms, this.filesystems,
+				this.spiceAudios);
 	}
 
 	public Devices withInputs(List<Input> inputs) {
-		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
-				this.consoles, this.channels, this.graphics, this.videos, inputs, this.rngs, this.memballoon,
-				this.watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
-				this.filesystems, this.spiceAudios);
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials, this.consoles,
+				this.channels, this.graphics, this.videos, inputs, this.rngs, this.memballoon, this.watchdogs,
+				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms, this.filesystems,
+				this.spiceAudios);
 	}
 
 	public Devices withRngs(List<Rng> rngs) {
-		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
-				this.consoles, this.channels, this.graphics, this.videos, this.inputs, rngs, this.memballoon,
-				this.watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
-				this.filesystems, this.spiceAudios);
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials, this.consoles,
+				this.channels, this.graphics, this.videos, this.inputs, rngs, this.memballoon, this.watchdogs,
+				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms, this.filesystems,
+				this.spiceAudios);
 	}
 
 	public Devices withMemballoon(Optional<MemBalloon> memballoon) {
-		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
-				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, memballoon,
-				this.watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
-				this.filesystems, this.spiceAudios);
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials, this.consoles,
+				this.channels, this.graphics, this.videos, this.inputs, this.rngs, memballoon, this.watchdogs,
+				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms, this.filesystems,
+				this.spiceAudios);
 	}
 
 	public Devices withWatchdogs(List<Watchdog> watchdogs) {
-		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
-				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
-				watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
-				this.filesystems, this.spiceAudios);
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials, this.consoles,
+				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, watchdogs,
+				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms, this.filesystems,
+				this.spiceAudios);
 	}
 
 	public Devices withVsock(Optional<Vsock> vsock) {
-		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
-				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
-				this.watchdogs, vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
-				this.filesystems, this.spiceAudios);
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials, this.consoles,
+				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
+				vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms, this.filesystems,
+				this.spiceAudios);
 	}
 
 	public Devices withSounds(List<Sound> sounds) {
-		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
-				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
-				this.watchdogs, this.vsock, this.audios, this.panics, sounds, this.redirdevs, this.tpms,
-				this.filesystems, this.spiceAudios);
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials, this.consoles,
+				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
+				this.vsock, this.audios, this.panics, sounds, this.redirdevs, this.tpms, this.filesystems,
+				this.spiceAudios);
 	}
 
 	public Devices withFilesystems(List<Filesystem> filesystems) {
-		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
-				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
-				this.watchdogs, this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms,
-				filesystems, this.spiceAudios);
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials, this.consoles,
+				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
+				this.vsock, this.audios, this.panics, this.sounds, this.redirdevs, this.tpms, filesystems,
+				this.spiceAudios);
 	}
 
 	public Devices withPanics(List<Panic> panics) {
-		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials,
-				this.consoles, this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon,
-				this.watchdogs, this.vsock, this.audios, panics, this.sounds, this.redirdevs, this.tpms,
-				this.filesystems, this.spiceAudios);
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials, this.consoles,
+				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
+				this.vsock, this.audios, panics, this.sounds, this.redirdevs, this.tpms, this.filesystems,
+				this.spiceAudios);
 	}
 
 }

@@ -6,7 +6,10 @@ import java.util.Optional;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 
-/** Reads {@code <devices>}: hands each element to its reader and keeps the document order within a kind. */
+/**
+ * Reads {@code <devices>}: hands each element to its reader and keeps the document order
+ * within a kind.
+ */
 final class DevicesReader {
 
 	private DevicesReader() {
@@ -19,15 +22,15 @@ final class DevicesReader {
 			return path;
 		});
 		List<Disk> disks = node.children("disk").stream().map(DiskReader::read).toList();
-		List<Controller> controllers = ControllerReader.assignIndexes(node.children("controller").stream()
-			.map((child) -> ControllerReader.read(child, family))
-			.toList());
-		List<NetInterface> interfaces = node.children("interface").stream().map(InterfaceReader::read)
-			.toList();
-		List<CharDevice> serials = node.children("serial").stream()
+		List<Controller> controllers = ControllerReader.assignIndexes(
+				node.children("controller").stream().map((child) -> ControllerReader.read(child, family)).toList());
+		List<NetInterface> interfaces = node.children("interface").stream().map(InterfaceReader::read).toList();
+		List<CharDevice> serials = node.children("serial")
+			.stream()
 			.map((child) -> CharDeviceReader.charDevice(child, false))
 			.toList();
-		List<CharDevice> consoles = node.children("console").stream()
+		List<CharDevice> consoles = node.children("console")
+			.stream()
 			.map((child) -> CharDeviceReader.charDevice(child, true))
 			.toList();
 		List<Channel> channels = node.children("channel").stream().map(CharDeviceReader::channel).toList();
@@ -41,7 +44,9 @@ final class DevicesReader {
 		List<Panic> panics = node.children("panic").stream().map(PlatformDeviceReader::panic).toList();
 		List<Sound> sounds = node.children("sound").stream().map(PlatformDeviceReader::sound).toList();
 		List<Redirdev> redirdevs = node.children("redirdev").stream().map(PlatformDeviceReader::redirdev).toList();
-		List<Filesystem> filesystems = node.children("filesystem").stream().map(PlatformDeviceReader::filesystem)
+		List<Filesystem> filesystems = node.children("filesystem")
+			.stream()
+			.map(PlatformDeviceReader::filesystem)
 			.toList();
 		List<Tpm> tpms = node.children("tpm").stream().map(PlatformDeviceReader::tpm).toList();
 		List<Integer> audios = new ArrayList<>();
@@ -52,8 +57,9 @@ final class DevicesReader {
 				throw new InvalidConfigurationException(child.attrPath("type"),
 						"attribute 'type' of <audio> is required; supported: none, spice");
 			}
-			int id = child.intAttr("id", 1, 255).orElseThrow(() -> new InvalidConfigurationException(
-					child.attrPath("id"), "attribute 'id' of <audio> is required"));
+			int id = child.intAttr("id", 1, 255)
+				.orElseThrow(() -> new InvalidConfigurationException(child.attrPath("id"),
+						"attribute 'id' of <audio> is required"));
 			if (audios.contains(id) || spiceAudios.contains(id)) {
 				throw new InvalidConfigurationException(child.attrPath("id"), "audio id " + id + " is used twice");
 			}
@@ -62,8 +68,8 @@ final class DevicesReader {
 		}
 		node.finish();
 		return new Devices(emulator, disks, controllers, interfaces, serials, consoles, channels, graphics, videos,
-				inputs, rngs, memballoon, watchdogs, vsock, audios, panics, sounds, redirdevs, tpms,
-				filesystems, spiceAudios);
+				inputs, rngs, memballoon, watchdogs, vsock, audios, panics, sounds, redirdevs, tpms, filesystems,
+				spiceAudios);
 	}
 
 }

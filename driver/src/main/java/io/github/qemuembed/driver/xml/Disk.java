@@ -18,16 +18,18 @@ import java.util.Optional;
  * @param bootOrder {@code <boot order>}
  * @param encryption LUKS encryption with a secret
  * @param address PCI address (virtio) or drive address (sata, scsi, ide)
- * @param noBackingStore the chain ends with an empty {@code <backingStore/>}: the innermost image given (the source
- * itself when {@code backingChain} is empty) is used without the backing file its header may name (libvirt's
- * meaning); without it QEMU opens the rest of the chain the image names
- * @param backingChain the images below the source spelled out in nested {@code <backingStore>}, outermost first
+ * @param noBackingStore the chain ends with an empty {@code <backingStore/>}: the
+ * innermost image given (the source itself when {@code backingChain} is empty) is used
+ * without the backing file its header may name (libvirt's meaning); without it QEMU opens
+ * the rest of the chain the image names
+ * @param backingChain the images below the source spelled out in nested
+ * {@code <backingStore>}, outermost first
  * @param iotune {@code <iotune>} I/O limits
  */
-public record Disk(DiskType type, DiskDevice device, DiskDriver driver, Optional<DiskSource> source,
-		String targetDev, DiskBus bus, boolean readonly, boolean shareable, Optional<String> serial,
-		Optional<Integer> bootOrder, Optional<DiskEncryption> encryption, Optional<DeviceAddress> address,
-		boolean noBackingStore, List<BackingImage> backingChain, Optional<IoTune> iotune) {
+public record Disk(DiskType type, DiskDevice device, DiskDriver driver, Optional<DiskSource> source, String targetDev,
+		DiskBus bus, boolean readonly, boolean shareable, Optional<String> serial, Optional<Integer> bootOrder,
+		Optional<DiskEncryption> encryption, Optional<DeviceAddress> address, boolean noBackingStore,
+		List<BackingImage> backingChain, Optional<IoTune> iotune) {
 
 	public Disk {
 		backingChain = List.copyOf(backingChain);
@@ -49,11 +51,14 @@ public record Disk(DiskType type, DiskDevice device, DiskDriver driver, Optional
 
 	public Disk withAddress(DeviceAddress address) {
 		return new Disk(this.type, this.device, this.driver, this.source, this.targetDev, this.bus, this.readonly,
-				this.shareable, this.serial, this.bootOrder, this.encryption, Optional.of(address),
-				this.noBackingStore, this.backingChain, this.iotune);
+				this.shareable, this.serial, this.bootOrder, this.encryption, Optional.of(address), this.noBackingStore,
+				this.backingChain, this.iotune);
 	}
 
-	/** The disk's index from its target name: {@code vda} 0, {@code sdb} 1, {@code hdaa} 26. */
+	/**
+	 * The disk's index from its target name: {@code vda} 0, {@code sdb} 1, {@code hdaa}
+	 * 26.
+	 */
 	public int targetIndex() {
 		return DiskTargets.index(this.targetDev);
 	}

@@ -3,11 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code bus} of a disk's {@code <target>}. */
 public enum DiskBus implements XmlEnum {
 
-	VIRTIO("virtio"),
-	SATA("sata"),
-	SCSI("scsi"),
-	IDE("ide"),
-	FDC("fdc");
+	VIRTIO("virtio"), SATA("sata"), SCSI("scsi"), IDE("ide"), FDC("fdc");
 
 	private final String xmlName;
 

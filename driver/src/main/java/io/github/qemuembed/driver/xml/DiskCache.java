@@ -3,11 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code cache} mode of a disk's {@code <driver>}. */
 public enum DiskCache implements XmlEnum {
 
-	DEFAULT("default"),
-	NONE("none"),
-	WRITETHROUGH("writethrough"),
-	WRITEBACK("writeback"),
-	DIRECTSYNC("directsync"),
+	DEFAULT("default"), NONE("none"), WRITETHROUGH("writethrough"), WRITEBACK("writeback"), DIRECTSYNC("directsync"),
 	UNSAFE("unsafe");
 
 	private final String xmlName;

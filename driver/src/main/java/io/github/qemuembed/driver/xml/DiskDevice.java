@@ -3,9 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code device} of {@code <disk>}. */
 public enum DiskDevice implements XmlEnum {
 
-	DISK("disk"),
-	CDROM("cdrom"),
-	FLOPPY("floppy");
+	DISK("disk"), CDROM("cdrom"), FLOPPY("floppy");
 
 	private final String xmlName;
 

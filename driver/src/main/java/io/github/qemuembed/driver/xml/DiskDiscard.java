@@ -3,8 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code discard} mode of a disk's {@code <driver>}. */
 public enum DiskDiscard implements XmlEnum {
 
-	UNMAP("unmap"),
-	IGNORE("ignore");
+	UNMAP("unmap"), IGNORE("ignore");
 
 	private final String xmlName;
 

@@ -2,7 +2,10 @@ package io.github.qemuembed.driver.xml;
 
 import java.util.Optional;
 
-/** {@code <driver name='qemu' type cache discard io/>} of a disk; {@code io} is QEMU's {@code aio} mode. */
+/**
+ * {@code <driver name='qemu' type cache discard io/>} of a disk; {@code io} is QEMU's
+ * {@code aio} mode.
+ */
 public record DiskDriver(DiskFormat format, Optional<DiskCache> cache, Optional<DiskDiscard> discard,
 		Optional<String> io) {
 

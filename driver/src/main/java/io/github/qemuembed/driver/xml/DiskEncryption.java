@@ -2,6 +2,9 @@ package io.github.qemuembed.driver.xml;
 
 import java.util.UUID;
 
-/** {@code <encryption format='luks'><secret type='passphrase' uuid/></encryption>}: a LUKS image whose key is a secret. */
+/**
+ * {@code <encryption format='luks'><secret type='passphrase' uuid/></encryption>}: a LUKS
+ * image whose key is a secret.
+ */
 public record DiskEncryption(String format, UUID secret) {
 }

@@ -3,8 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code type} of a disk's {@code <driver>}: the image format. */
 public enum DiskFormat implements XmlEnum {
 
-	RAW("raw"),
-	QCOW2("qcow2");
+	RAW("raw"), QCOW2("qcow2");
 
 	private final String xmlName;
 

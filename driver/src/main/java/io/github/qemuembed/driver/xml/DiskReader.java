@@ -35,9 +35,11 @@ final class DiskReader {
 				case FILE -> new DiskSource(Optional.of(XmlValues.absolutePath(child, child.requiredAttr("file"))),
 						Optional.empty(), Optional.empty(), Optional.empty());
 				case BLOCK -> new DiskSource(Optional.empty(),
-						Optional.of(XmlValues.absolutePath(child, child.requiredAttr("dev"))), Optional.empty(), Optional.empty());
-				case VOLUME -> new DiskSource(Optional.empty(), Optional.empty(),
-						Optional.of(XmlValues.objectName(child, "pool")), Optional.of(XmlValues.objectName(child, "volume")));
+						Optional.of(XmlValues.absolutePath(child, child.requiredAttr("dev"))), Optional.empty(),
+						Optional.empty());
+				case VOLUME ->
+					new DiskSource(Optional.empty(), Optional.empty(), Optional.of(XmlValues.objectName(child, "pool")),
+							Optional.of(XmlValues.objectName(child, "volume")));
 				case NETWORK -> DiskSource.network(NetworkSourceReader.read(child));
 			};
 			child.finish();
@@ -53,16 +55,17 @@ final class DiskReader {
 		target.finish();
 		DiskBus bus = givenBus.orElseGet(() -> busOf(target, dev));
 		if (!dev.startsWith(DiskTargets.prefix(bus)) || DiskTargets.index(dev) < 0) {
-			throw new InvalidConfigurationException(target.attrPath("dev"), "'" + Numbers.abbreviate(dev)
-					+ "' is not a target name for bus " + bus.xmlName() + "; use " + DiskTargets.prefix(bus)
-					+ "a, " + DiskTargets.prefix(bus) + "b, ...");
+			throw new InvalidConfigurationException(target.attrPath("dev"),
+					"'" + Numbers.abbreviate(dev) + "' is not a target name for bus " + bus.xmlName() + "; use "
+							+ DiskTargets.prefix(bus) + "a, " + DiskTargets.prefix(bus) + "b, ...");
 		}
 		if ((device == DiskDevice.FLOPPY) != (bus == DiskBus.FDC)) {
 			throw new InvalidConfigurationException(target.attrPath("bus"),
 					"a floppy goes on bus 'fdc' (fda, fdb), and only a floppy does");
 		}
 		if (bus == DiskBus.FDC && DiskTargets.index(dev) > 1) {
-			throw new InvalidConfigurationException(target.attrPath("dev"), "the floppy controller has two drives: fda, fdb");
+			throw new InvalidConfigurationException(target.attrPath("dev"),
+					"the floppy controller has two drives: fda, fdb");
 		}
 		if (device == DiskDevice.CDROM && bus == DiskBus.VIRTIO) {
 			throw new UnsupportedConfigurationException(target.attrPath("bus"),
@@ -90,8 +93,8 @@ final class DiskReader {
 					"a floppy takes no <boot order>; boot from it with <os><boot dev='fd'/></os>");
 		}
 		if (bus == DiskBus.FDC && serial.isPresent()) {
-			throw new UnsupportedConfigurationException(node.path() + "/serial", "a floppy has no serial number; "
-					+ "remove <serial>");
+			throw new UnsupportedConfigurationException(node.path() + "/serial",
+					"a floppy has no serial number; " + "remove <serial>");
 		}
 		Optional<DiskEncryption> encryption = node.child("encryption").map((child) -> {
 			String format = child.oneOf("format", null, "luks");
@@ -117,7 +120,8 @@ final class DiskReader {
 			}
 			return AddressReader.read(child, "drive");
 		});
-		// libvirt writes an empty <backingStore/> for an image without a backing chain, and nests the chain it
+		// libvirt writes an empty <backingStore/> for an image without a backing chain,
+		// and nests the chain it
 		// found (or was given) below the source
 		BackingChainReader.Chain chain = BackingChainReader.read(node);
 		if (!chain.images().isEmpty() && source.isEmpty()) {
@@ -160,8 +164,8 @@ final class DiskReader {
 		if (dev.startsWith("fd")) {
 			return DiskBus.FDC;
 		}
-		throw new InvalidConfigurationException(target.attrPath("dev"), "cannot tell the bus of '"
-				+ Numbers.abbreviate(dev) + "'; give <target bus='virtio|sata|scsi|ide'>");
+		throw new InvalidConfigurationException(target.attrPath("dev"),
+				"cannot tell the bus of '" + Numbers.abbreviate(dev) + "'; give <target bus='virtio|sata|scsi|ide'>");
 	}
 
 }

@@ -3,12 +3,12 @@ package io.github.qemuembed.driver.xml;
 import java.util.Optional;
 
 /**
- * A disk's {@code <source>}: {@code file} for {@code type='file'}, {@code dev} for {@code type='block'},
- * {@code pool} and {@code volume} for {@code type='volume'} (resolved by the storage driver), {@code network} for
- * {@code type='network'}.
+ * A disk's {@code <source>}: {@code file} for {@code type='file'}, {@code dev} for
+ * {@code type='block'}, {@code pool} and {@code volume} for {@code type='volume'}
+ * (resolved by the storage driver), {@code network} for {@code type='network'}.
  */
-public record DiskSource(Optional<String> file, Optional<String> dev, Optional<String> pool,
-		Optional<String> volume, Optional<NetworkSource> network) {
+public record DiskSource(Optional<String> file, Optional<String> dev, Optional<String> pool, Optional<String> volume,
+		Optional<NetworkSource> network) {
 
 	public DiskSource(Optional<String> file, Optional<String> dev, Optional<String> pool, Optional<String> volume) {
 		this(file, dev, pool, volume, Optional.empty());

@@ -1,6 +1,9 @@
 package io.github.qemuembed.driver.xml;
 
-/** Disk target names ({@code vda}, {@code sdb}, ...) and their indexes, as libvirt computes them. */
+/**
+ * Disk target names ({@code vda}, {@code sdb}, ...) and their indexes, as libvirt
+ * computes them.
+ */
 public final class DiskTargets {
 
 	private DiskTargets() {
@@ -16,7 +19,10 @@ public final class DiskTargets {
 		};
 	}
 
-	/** Index of a target name ({@code vda} 0 ... {@code vdz} 25, {@code vdaa} 26), or -1 if it is not one. */
+	/**
+	 * Index of a target name ({@code vda} 0 ... {@code vdz} 25, {@code vdaa} 26), or -1
+	 * if it is not one.
+	 */
 	public static int index(String dev) {
 		if (dev == null || dev.length() < 3 || dev.length() > 6) {
 			return -1;

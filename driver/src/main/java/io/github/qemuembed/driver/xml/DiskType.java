@@ -3,10 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code type} of {@code <disk>}: where its source is. */
 public enum DiskType implements XmlEnum {
 
-	FILE("file"),
-	BLOCK("block"),
-	VOLUME("volume"),
-	NETWORK("network");
+	FILE("file"), BLOCK("block"), VOLUME("volume"), NETWORK("network");
 
 	private final String xmlName;
 

@@ -6,17 +6,20 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A parsed, validated libvirt domain definition: immutable, compared by value. Obtain one with
- * {@link DomainXml#parse(String)}, turn it back into XML with {@link DomainXml#write(DomainDefinition, boolean)}.
+ * A parsed, validated libvirt domain definition: immutable, compared by value. Obtain one
+ * with {@link DomainXml#parse(String)}, turn it back into XML with
+ * {@link DomainXml#write(DomainDefinition, boolean)}.
  *
  * @param type {@code kvm} or {@code qemu}
  * @param name the domain's name (see {@link DomainNames})
- * @param uuid the UUID (generated at parse time when the document has none, as libvirt does)
+ * @param uuid the UUID (generated at parse time when the document has none, as libvirt
+ * does)
  * @param title one-line title
  * @param description free text
  * @param metadata the children of {@code <metadata>}, kept verbatim as XML text
  * @param memoryKiB maximum memory ({@code <memory>}) in KiB
- * @param currentMemoryKiB memory at start ({@code <currentMemory>}), at most {@code memoryKiB}
+ * @param currentMemoryKiB memory at start ({@code <currentMemory>}), at most
+ * {@code memoryKiB}
  * @param vcpu vCPU count
  * @param os boot configuration
  * @param features ACPI, APIC, PAE
@@ -29,8 +32,10 @@ import java.util.UUID;
  * @param devices the devices
  * @param commandline {@code qemu:commandline} extras
  * @param memoryBacking {@code <memoryBacking>}: the guest RAM's backend (memfd, shared)
- * @param sysinfo {@code <sysinfo type='smbios'>}: SMBIOS strings, used with {@code <os><smbios mode='sysinfo'/>}
- * @param iothreads the ids of the I/O threads ({@code <iothreads>}, {@code <iothreadids>}), in increasing order
+ * @param sysinfo {@code <sysinfo type='smbios'>}: SMBIOS strings, used with
+ * {@code <os><smbios mode='sysinfo'/>}
+ * @param iothreads the ids of the I/O threads ({@code <iothreads>},
+ * {@code <iothreadids>}), in increasing order
  */
 public record DomainDefinition(DomainType type, String name, UUID uuid, Optional<String> title,
 		Optional<String> description, Optional<String> metadata, long memoryKiB, long currentMemoryKiB, Vcpu vcpu,
@@ -88,8 +93,8 @@ public record DomainDefinition(DomainType type, String name, UUID uuid, Optional
 	public DomainDefinition withDevices(Devices devices) {
 		return new DomainDefinition(this.type, this.name, this.uuid, this.title, this.description, this.metadata,
 				this.memoryKiB, this.currentMemoryKiB, this.vcpu, this.os, this.features, this.cpu, this.clock, this.pm,
-				this.onPoweroff, this.onReboot, this.onCrash, devices, this.commandline, this.memoryBacking, this.sysinfo,
-				this.iothreads);
+				this.onPoweroff, this.onReboot, this.onCrash, devices, this.commandline, this.memoryBacking,
+				this.sysinfo, this.iothreads);
 	}
 
 	public DomainDefinition withOs(OsConfig os) {
@@ -100,9 +105,10 @@ public record DomainDefinition(DomainType type, String name, UUID uuid, Optional
 	}
 
 	/**
-	 * A copy whose machine type is pinned to {@code canonicalMachine} and whose PCI devices all have
-	 * addresses (and the controllers they need), as libvirt writes back into the persistent definition.
-	 * Addresses already present are kept; the result is the same for the same input.
+	 * A copy whose machine type is pinned to {@code canonicalMachine} and whose PCI
+	 * devices all have addresses (and the controllers they need), as libvirt writes back
+	 * into the persistent definition. Addresses already present are kept; the result is
+	 * the same for the same input.
 	 */
 	public DomainDefinition withAssignedAddresses(String canonicalMachine) {
 		return PciTopology.assign(withOs(this.os.withMachine(canonicalMachine)));

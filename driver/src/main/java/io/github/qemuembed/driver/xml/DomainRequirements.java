@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which secondary drivers a definition needs and where: the driver uses this to refuse, at define time, a
- * domain it could never start.
+ * Which secondary drivers a definition needs and where: the driver uses this to refuse,
+ * at define time, a domain it could never start.
  */
 public final class DomainRequirements {
 

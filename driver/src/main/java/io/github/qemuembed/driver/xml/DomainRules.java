@@ -9,9 +9,10 @@ import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
 /**
- * The validation side (libvirt's {@code domain_validate.c} / {@code qemu_validate.c}): rules that span several
- * elements, checked on the parsed model: memory against the balloon, firmware and kernel pieces, topology against
- * the vCPU count, duplicates, boot order, console/serial consistency, PCI addresses.
+ * The validation side (libvirt's {@code domain_validate.c} / {@code qemu_validate.c}):
+ * rules that span several elements, checked on the parsed model: memory against the
+ * balloon, firmware and kernel pieces, topology against the vCPU count, duplicates, boot
+ * order, console/serial consistency, PCI addresses.
  */
 final class DomainRules {
 
@@ -31,15 +32,17 @@ final class DomainRules {
 
 	private static void memory(DomainDefinition def) {
 		if (def.currentMemoryKiB() > def.memoryKiB()) {
-			throw new InvalidConfigurationException("/domain/currentMemory", "currentMemory ("
-					+ def.currentMemoryKiB() + " KiB) is larger than memory (" + def.memoryKiB() + " KiB)");
+			throw new InvalidConfigurationException("/domain/currentMemory", "currentMemory (" + def.currentMemoryKiB()
+					+ " KiB) is larger than memory (" + def.memoryKiB() + " KiB)");
 		}
 		if (def.currentMemoryKiB() < def.memoryKiB()
 				&& def.devices().memballoon().map((balloon) -> !balloon.present()).orElse(false)) {
-			// the balloon is what gives a guest less than <memory> at start; without it the value could not be honoured
-			throw new UnsupportedConfigurationException("/domain/currentMemory", "currentMemory below memory needs a "
-					+ "memory balloon, and <memballoon model='none'/> removes it: drop <currentMemory> or use "
-					+ "<memballoon model='virtio'/>");
+			// the balloon is what gives a guest less than <memory> at start; without it
+			// the value could not be honoured
+			throw new UnsupportedConfigurationException("/domain/currentMemory",
+					"currentMemory below memory needs a "
+							+ "memory balloon, and <memballoon model='none'/> removes it: drop <currentMemory> or use "
+							+ "<memballoon model='virtio'/>");
 		}
 	}
 
@@ -75,16 +78,19 @@ final class DomainRules {
 		});
 		List<NumaCell> cells = def.cpu().map(CpuConfig::numa).orElse(List.of());
 		for (NumaCell cell : cells) {
-			cell.cpus().map((cpus) -> CpuSets.parse("", cpus).length() - 1).filter((max) -> max >= def.vcpus())
+			cell.cpus()
+				.map((cpus) -> CpuSets.parse("", cpus).length() - 1)
+				.filter((max) -> max >= def.vcpus())
 				.ifPresent((max) -> {
 					throw new InvalidConfigurationException("/domain/cpu/numa/cell[" + (cell.id() + 1) + "]/@cpus",
 							"vCPU " + max + " is not below the vCPU count (" + def.vcpus() + ")");
 				});
 		}
 		if (!cells.isEmpty() && cells.stream().mapToLong(NumaCell::memoryKiB).sum() != def.memoryKiB()) {
-			// the reader sets <memory> to the cells' sum, as libvirt does; a definition built otherwise is wrong
-			throw new InvalidConfigurationException("/domain/memory", "memory (" + def.memoryKiB()
-					+ " KiB) is not the sum of the NUMA cells' memory");
+			// the reader sets <memory> to the cells' sum, as libvirt does; a definition
+			// built otherwise is wrong
+			throw new InvalidConfigurationException("/domain/memory",
+					"memory (" + def.memoryKiB() + " KiB) is not the sum of the NUMA cells' memory");
 		}
 	}
 
@@ -97,8 +103,7 @@ final class DomainRules {
 		for (int i = 0; i < devices.disks().size(); i++) {
 			Disk disk = devices.disks().get(i);
 			String path = base + "disk[" + (i + 1) + "]";
-			unique(seen, "target:" + disk.targetDev(), path + "/target/@dev",
-					"target '" + disk.targetDev() + "'");
+			unique(seen, "target:" + disk.targetDev(), path + "/target/@dev", "target '" + disk.targetDev() + "'");
 			disk.bootOrder().ifPresent((order) -> unique(boot, order, path + "/boot/@order", "boot order " + order));
 			disk.address().ifPresent((address) -> {
 				if (address instanceof PciAddress p) {
@@ -119,7 +124,8 @@ final class DomainRules {
 		}
 		if (!devices.spiceAudios().isEmpty() && devices.graphics().stream().noneMatch(Graphics::isSpice)) {
 			// QEMU's SPICE audio backend plays through the SPICE server
-			throw new InvalidConfigurationException(base + "audio", "<audio type='spice'> needs <graphics type='spice'>");
+			throw new InvalidConfigurationException(base + "audio",
+					"<audio type='spice'> needs <graphics type='spice'>");
 		}
 		Map<String, IoTune> groups = new HashMap<>();
 		for (int i = 0; i < devices.disks().size(); i++) {
@@ -128,8 +134,9 @@ final class DomainRules {
 				IoTune first = groups.putIfAbsent(iotune.get().group().get(), iotune.get());
 				if (first != null && !first.limits().equals(iotune.get().limits())) {
 					// one QEMU throttle group has one set of limits
-					throw new InvalidConfigurationException(base + "disk[" + (i + 1) + "]/iotune", "the disks of group '"
-							+ iotune.get().group().get() + "' share their limits; give each the same ones");
+					throw new InvalidConfigurationException(base + "disk[" + (i + 1) + "]/iotune",
+							"the disks of group '" + iotune.get().group().get()
+									+ "' share their limits; give each the same ones");
 				}
 			}
 		}
@@ -148,7 +155,8 @@ final class DomainRules {
 			Controller controller = devices.controllers().get(i);
 			String path = base + "controller[" + (i + 1) + "]";
 			if (controller.isCompanion()) {
-				// a UHCI companion shares its EHCI master's index; what it must not share is the master's ports
+				// a UHCI companion shares its EHCI master's index; what it must not share
+				// is the master's ports
 				unique(seen, "companion:" + controller.index() + ":" + controller.masterStartport().get(),
 						path + "/master/@startport", "USB companion start port " + controller.masterStartport().get());
 			}
@@ -168,7 +176,8 @@ final class DomainRules {
 			String path = base + "console[" + (i + 1) + "]";
 			if (console.target() == ConsoleTarget.SERIAL) {
 				int port = console.port().orElse(0);
-				CharDevice serial = devices.serials().stream()
+				CharDevice serial = devices.serials()
+					.stream()
 					.filter((candidate) -> candidate.port().orElse(devices.serials().indexOf(candidate)) == port)
 					.findFirst()
 					.orElse(null);
@@ -203,8 +212,10 @@ final class DomainRules {
 		}
 		for (int i = 0; i < devices.sounds().size(); i++) {
 			int index = i;
-			devices.sounds().get(i).address().ifPresent((p) -> unique(pci, p, base + "sound[" + (index + 1)
-					+ "]/address", "PCI address " + p));
+			devices.sounds()
+				.get(i)
+				.address()
+				.ifPresent((p) -> unique(pci, p, base + "sound[" + (index + 1) + "]/address", "PCI address " + p));
 		}
 		boolean sharedMemory = def.memoryBacking().map(MemoryBacking::shared).orElse(false);
 		for (int i = 0; i < devices.filesystems().size(); i++) {
@@ -236,7 +247,8 @@ final class DomainRules {
 			Video video = devices.videos().get(i);
 			String path = base + "video[" + (i + 1) + "]";
 			if (video.model().equals("none") && devices.videos().size() > 1) {
-				throw new InvalidConfigurationException(path, "video model 'none' cannot be combined with other videos");
+				throw new InvalidConfigurationException(path,
+						"video model 'none' cannot be combined with other videos");
 			}
 			if (video.primary() && ++primaries > 1) {
 				throw new InvalidConfigurationException(path + "/model/@primary", "only one video can be primary");
@@ -256,17 +268,23 @@ final class DomainRules {
 		}
 		for (int i = 0; i < devices.rngs().size(); i++) {
 			int index = i;
-			devices.rngs().get(i).address().ifPresent((p) -> unique(pci, p, base + "rng[" + (index + 1) + "]/address",
-					"PCI address " + p));
+			devices.rngs()
+				.get(i)
+				.address()
+				.ifPresent((p) -> unique(pci, p, base + "rng[" + (index + 1) + "]/address", "PCI address " + p));
 		}
-		devices.memballoon().flatMap(MemBalloon::address)
+		devices.memballoon()
+			.flatMap(MemBalloon::address)
 			.ifPresent((p) -> unique(pci, p, base + "memballoon/address", "PCI address " + p));
 		for (int i = 0; i < devices.watchdogs().size(); i++) {
 			int index = i;
-			devices.watchdogs().get(i).address().ifPresent((p) -> unique(pci, p,
-					base + "watchdog[" + (index + 1) + "]/address", "PCI address " + p));
+			devices.watchdogs()
+				.get(i)
+				.address()
+				.ifPresent((p) -> unique(pci, p, base + "watchdog[" + (index + 1) + "]/address", "PCI address " + p));
 		}
-		devices.vsock().flatMap(Vsock::address)
+		devices.vsock()
+			.flatMap(Vsock::address)
 			.ifPresent((p) -> unique(pci, p, base + "vsock/address", "PCI address " + p));
 		for (int i = 0; i < devices.panics().size(); i++) {
 			Panic panic = devices.panics().get(i);
@@ -275,8 +293,8 @@ final class DomainRules {
 				seen.put("panic:" + panic.model(), path);
 			}
 			else {
-				throw new UnsupportedConfigurationException(path, "only one <panic model='"
-						+ panic.model().xmlName() + "'> is supported (one device per model)");
+				throw new UnsupportedConfigurationException(path,
+						"only one <panic model='" + panic.model().xmlName() + "'> is supported (one device per model)");
 			}
 			panic.pciAddress().ifPresent((p) -> unique(pci, p, path + "/address", "PCI address " + p));
 		}
@@ -286,7 +304,8 @@ final class DomainRules {
 			throw new InvalidConfigurationException("/domain/os/nvram",
 					"a read-only pflash <loader> needs an <nvram> with the path of the domain's variable store");
 		}
-		// Checks buses, slots and machine-specific devices now, at define time, rather than at the first start.
+		// Checks buses, slots and machine-specific devices now, at define time, rather
+		// than at the first start.
 		PciTopology.assign(def);
 	}
 

@@ -3,8 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code type} of {@code <domain>}: which accelerator the definition asks for. */
 public enum DomainType implements XmlEnum {
 
-	KVM("kvm"),
-	QEMU("qemu");
+	KVM("kvm"), QEMU("qemu");
 
 	private final String xmlName;
 

@@ -15,10 +15,11 @@ import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
 /**
- * Binds a hardened DOM to the typed model, strictly: see {@link XNode}. This class reads {@code <domain>} and its
- * small children and hands the rest to one reader per element ({@link OsReader}, {@link DevicesReader}, ...);
- * {@link DomainRules} then checks what spans several elements, as libvirt splits {@code domain_conf.c} (parsing)
- * from {@code domain_validate.c} and {@code qemu_validate.c}.
+ * Binds a hardened DOM to the typed model, strictly: see {@link XNode}. This class reads
+ * {@code <domain>} and its small children and hands the rest to one reader per element
+ * ({@link OsReader}, {@link DevicesReader}, ...); {@link DomainRules} then checks what
+ * spans several elements, as libvirt splits {@code domain_conf.c} (parsing) from
+ * {@code domain_validate.c} and {@code qemu_validate.c}.
  */
 final class DomainXmlReader {
 
@@ -58,16 +59,19 @@ final class DomainXmlReader {
 		Optional<CpuConfig> cpu = domain.child("cpu").map(CpuReader::cpu);
 		long numaMemory = cpu.map(CpuConfig::numa).orElse(List.of()).stream().mapToLong(NumaCell::memoryKiB).sum();
 		if (numaMemory > XmlValues.MAX_MEMORY_KIB) {
-			throw new InvalidConfigurationException("/domain/cpu/numa", "the cells' memory adds up to more than the "
-					+ "supported maximum of 16 TiB");
+			throw new InvalidConfigurationException("/domain/cpu/numa",
+					"the cells' memory adds up to more than the " + "supported maximum of 16 TiB");
 		}
-		// with NUMA cells libvirt takes their sum as <memory>, whatever it says (it may even be left out)
-		long memory = (numaMemory > 0) ? domain.child("memory").map(XmlValues::memory).map((given) -> numaMemory)
-			.orElse(numaMemory) : XmlValues.memory(domain.requiredChild("memory"));
+		// with NUMA cells libvirt takes their sum as <memory>, whatever it says (it may
+		// even be left out)
+		long memory = (numaMemory > 0)
+				? domain.child("memory").map(XmlValues::memory).map((given) -> numaMemory).orElse(numaMemory)
+				: XmlValues.memory(domain.requiredChild("memory"));
 		if (memory == 0) {
 			throw new InvalidConfigurationException("/domain/memory", "memory must be more than 0");
 		}
-		long currentMemory = domain.child("currentMemory").map(XmlValues::memory)
+		long currentMemory = domain.child("currentMemory")
+			.map(XmlValues::memory)
 			.map((value) -> (numaMemory > 0) ? Math.min(value, memory) : value)
 			.orElse(memory);
 		if (currentMemory == 0) {
@@ -81,16 +85,14 @@ final class DomainXmlReader {
 		Features features = domain.child("features").map(FeaturesReader::read).orElse(Features.NONE);
 		Optional<ClockConfig> clock = domain.child("clock").map(ClockReader::read);
 		PowerManagement pm = domain.child("pm").map(DomainXmlReader::pm).orElse(PowerManagement.DEFAULT);
-		LifecycleAction onPoweroff = lifecycle(domain, "on_poweroff", LifecycleAction.DESTROY,
-				LifecycleAction.DESTROY, LifecycleAction.RESTART, LifecycleAction.PRESERVE);
+		LifecycleAction onPoweroff = lifecycle(domain, "on_poweroff", LifecycleAction.DESTROY, LifecycleAction.DESTROY,
+				LifecycleAction.RESTART, LifecycleAction.PRESERVE);
 		LifecycleAction onReboot = lifecycle(domain, "on_reboot", LifecycleAction.RESTART, LifecycleAction.RESTART,
 				LifecycleAction.DESTROY);
 		LifecycleAction onCrash = lifecycle(domain, "on_crash", LifecycleAction.DESTROY, LifecycleAction.DESTROY,
 				LifecycleAction.RESTART, LifecycleAction.PRESERVE);
 		MachineFamily family = MachineFamily.of(os.machine().orElse("pc"));
-		Devices devices = domain.child("devices")
-			.map((node) -> DevicesReader.read(node, family))
-			.orElse(Devices.NONE);
+		Devices devices = domain.child("devices").map((node) -> DevicesReader.read(node, family)).orElse(Devices.NONE);
 		QemuCommandline commandline = commandline(domain);
 		domain.finish();
 		DomainDefinition definition = new DomainDefinition(type, name, uuid, title, description, metadata, memory,
@@ -171,8 +173,8 @@ final class DomainXmlReader {
 	}
 
 	/**
-	 * {@code <iothreads>N</iothreads>} and {@code <iothreadids>}: the ids given, then (as libvirt) the lowest free ids
-	 * up to N threads.
+	 * {@code <iothreads>N</iothreads>} and {@code <iothreadids>}: the ids given, then (as
+	 * libvirt) the lowest free ids up to N threads.
 	 */
 	static List<Integer> iothreads(XNode domain) {
 		int count = domain.child("iothreads").map((node) -> {
@@ -183,18 +185,20 @@ final class DomainXmlReader {
 		java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
 		domain.child("iothreadids").ifPresent((node) -> {
 			for (XNode thread : node.children("iothread")) {
-				int id = thread.intAttr("id", 1, 64).orElseThrow(() -> new InvalidConfigurationException(
-						thread.attrPath("id"), "attribute 'id' of <iothread> is required (1 to 64)"));
+				int id = thread.intAttr("id", 1, 64)
+					.orElseThrow(() -> new InvalidConfigurationException(thread.attrPath("id"),
+							"attribute 'id' of <iothread> is required (1 to 64)"));
 				if (!ids.add(id)) {
-					throw new InvalidConfigurationException(thread.attrPath("id"), "iothread " + id + " is listed twice");
+					throw new InvalidConfigurationException(thread.attrPath("id"),
+							"iothread " + id + " is listed twice");
 				}
 				thread.finish();
 			}
 			node.finish();
 		});
 		if (ids.size() > count && domain.child("iothreads").isPresent()) {
-			throw new InvalidConfigurationException("/domain/iothreadids", "<iothreadids> lists " + ids.size()
-					+ " threads, more than <iothreads> (" + count + ")");
+			throw new InvalidConfigurationException("/domain/iothreadids",
+					"<iothreadids> lists " + ids.size() + " threads, more than <iothreads> (" + count + ")");
 		}
 		for (int id = 1; ids.size() < count; id++) {
 			ids.add(id);
@@ -222,15 +226,16 @@ final class DomainXmlReader {
 			}
 			Optional<Long> size = pages.stream().findFirst().map((page) -> {
 				if (page.attr("nodeset").isPresent()) {
-					throw new UnsupportedConfigurationException(page.attrPath("nodeset"), "page sizes per NUMA node are "
-							+ "not supported; remove nodeset (the size then applies to all the guest's memory)");
+					throw new UnsupportedConfigurationException(page.attrPath("nodeset"),
+							"page sizes per NUMA node are "
+									+ "not supported; remove nodeset (the size then applies to all the guest's memory)");
 				}
 				long scale = XmlValues.unitScale(page.attrPath("unit"), page.attr("unit").orElse("KiB"));
 				long value = Numbers.parse(page.attrPath("size"), page.requiredAttr("size"), 1, Long.MAX_VALUE);
 				long bytes = (value > (16L << 30) / scale) ? -1 : value * scale;
 				if (bytes < 4096 || Long.bitCount(bytes) != 1) {
-					throw new InvalidConfigurationException(page.attrPath("size"), "a page size is a power of two "
-							+ "(2048 KiB or 1 GiB on x86)");
+					throw new InvalidConfigurationException(page.attrPath("size"),
+							"a page size is a power of two " + "(2048 KiB or 1 GiB on x86)");
 				}
 				page.finish();
 				return bytes / 1024;

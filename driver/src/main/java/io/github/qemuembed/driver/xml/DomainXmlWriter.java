@@ -38,7 +38,9 @@ final class DomainXmlWriter {
 		});
 		this.out.start("memory").attr("unit", "KiB").textAndEnd(def.memoryKiB());
 		this.out.start("currentMemory").attr("unit", "KiB").textAndEnd(def.currentMemoryKiB());
-		this.out.start("vcpu").attr("placement", "static").attr("cpuset", def.vcpu().cpuset().orElse(null))
+		this.out.start("vcpu")
+			.attr("placement", "static")
+			.attr("cpuset", def.vcpu().cpuset().orElse(null))
 			.attr("current", def.vcpu().current().orElse(null))
 			.textAndEnd(def.vcpus());
 		if (!def.iothreads().isEmpty()) {
@@ -51,7 +53,8 @@ final class DomainXmlWriter {
 			this.out.start("memoryBacking");
 			if (backing.hugepages()) {
 				this.out.start("hugepages");
-				backing.hugepageKiB().ifPresent((kib) -> this.out.start("page").attr("size", kib).attr("unit", "KiB").end());
+				backing.hugepageKiB()
+					.ifPresent((kib) -> this.out.start("page").attr("size", kib).attr("unit", "KiB").end());
 				this.out.end();
 			}
 			this.out.start("source").attr("type", backing.source()).end();
@@ -67,7 +70,9 @@ final class DomainXmlWriter {
 				this.out.start("acpi").end();
 			}
 			if (features.apic()) {
-				this.out.start("apic").attr("eoi", features.apicEoi().map((on) -> on ? "on" : "off").orElse(null)).end();
+				this.out.start("apic")
+					.attr("eoi", features.apicEoi().map((on) -> on ? "on" : "off").orElse(null))
+					.end();
 			}
 			if (features.pae()) {
 				this.out.start("pae").end();
@@ -76,10 +81,11 @@ final class DomainXmlWriter {
 				this.out.start("hyperv").attr("mode", "custom");
 				for (HypervFeature feature : features.hyperv()) {
 					this.out.start(feature.name()).attr("state", feature.on() ? "on" : "off");
-					feature.value().ifPresent((value) -> this.out.attr(feature.name().equals("spinlocks") ? "retries"
-							: "value", value));
-					feature.direct().ifPresent((direct) -> this.out.start("direct").attr("state", direct ? "on" : "off")
-						.end());
+					feature.value()
+						.ifPresent((value) -> this.out.attr(feature.name().equals("spinlocks") ? "retries" : "value",
+								value));
+					feature.direct()
+						.ifPresent((direct) -> this.out.start("direct").attr("state", direct ? "on" : "off").end());
 					this.out.end();
 				}
 				this.out.end();
@@ -91,7 +97,9 @@ final class DomainXmlWriter {
 		def.clock().ifPresent((clock) -> {
 			this.out.start("clock").attr("offset", clock.offset().xmlName());
 			for (ClockTimer timer : clock.timers()) {
-				this.out.start("timer").attr("name", timer.name()).attr("tickpolicy", timer.tickpolicy().orElse(null))
+				this.out.start("timer")
+					.attr("name", timer.name())
+					.attr("tickpolicy", timer.tickpolicy().orElse(null))
 					.attr("present", timer.present().map((present) -> present ? "yes" : "no").orElse(null))
 					.end();
 			}
@@ -99,10 +107,13 @@ final class DomainXmlWriter {
 		});
 		if (!def.pm().equals(PowerManagement.DEFAULT)) {
 			this.out.start("pm");
-			def.pm().suspendToMem().ifPresent((enabled) -> this.out.start("suspend-to-mem")
-				.attr("enabled", enabled ? "yes" : "no").end());
-			def.pm().suspendToDisk().ifPresent((enabled) -> this.out.start("suspend-to-disk")
-				.attr("enabled", enabled ? "yes" : "no").end());
+			def.pm()
+				.suspendToMem()
+				.ifPresent((enabled) -> this.out.start("suspend-to-mem").attr("enabled", enabled ? "yes" : "no").end());
+			def.pm()
+				.suspendToDisk()
+				.ifPresent(
+						(enabled) -> this.out.start("suspend-to-disk").attr("enabled", enabled ? "yes" : "no").end());
 			this.out.end();
 		}
 		this.out.text("on_poweroff", def.onPoweroff().xmlName());
@@ -127,14 +138,22 @@ final class DomainXmlWriter {
 		this.out.start("type").attr("arch", os.arch()).attr("machine", os.machine().orElse(null)).textAndEnd("hvm");
 		os.firmware().filter((firmware) -> !firmware.features().isEmpty()).ifPresent((firmware) -> {
 			this.out.start("firmware");
-			firmware.features().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-				.forEach((feature) -> this.out.start("feature").attr("enabled", feature.getValue() ? "yes" : "no")
-					.attr("name", feature.getKey()).end());
+			firmware.features()
+				.entrySet()
+				.stream()
+				.sorted(java.util.Map.Entry.comparingByKey())
+				.forEach((feature) -> this.out.start("feature")
+					.attr("enabled", feature.getValue() ? "yes" : "no")
+					.attr("name", feature.getKey())
+					.end());
 			this.out.end();
 		});
-		os.loader().ifPresent((loader) -> this.out.start("loader").attr("readonly", loader.readonly() ? "yes" : "no")
-			.attr("secure", loader.secure() ? "yes" : null)
-			.attr("type", loader.type().xmlName()).textAndEnd(loader.path()));
+		os.loader()
+			.ifPresent((loader) -> this.out.start("loader")
+				.attr("readonly", loader.readonly() ? "yes" : "no")
+				.attr("secure", loader.secure() ? "yes" : null)
+				.attr("type", loader.type().xmlName())
+				.textAndEnd(loader.path()));
 		os.nvram().ifPresent((nvram) -> {
 			this.out.start("nvram").attr("template", nvram.template().orElse(null));
 			if (nvram.derived()) {
@@ -147,8 +166,11 @@ final class DomainXmlWriter {
 		os.kernel().ifPresent((kernel) -> this.out.text("kernel", kernel));
 		os.initrd().ifPresent((initrd) -> this.out.text("initrd", initrd));
 		os.cmdline().ifPresent((cmdline) -> this.out.text("cmdline", cmdline));
-		os.bootMenu().ifPresent((menu) -> this.out.start("bootmenu").attr("enable", menu.enable() ? "yes" : "no")
-			.attr("timeout", menu.timeout().orElse(null)).end());
+		os.bootMenu()
+			.ifPresent((menu) -> this.out.start("bootmenu")
+				.attr("enable", menu.enable() ? "yes" : "no")
+				.attr("timeout", menu.timeout().orElse(null))
+				.end());
 		os.smbiosMode().ifPresent((mode) -> this.out.start("smbios").attr("mode", mode).end());
 		for (BootDevice boot : os.boot()) {
 			this.out.start("boot").attr("dev", boot.xmlName()).end();
@@ -179,25 +201,38 @@ final class DomainXmlWriter {
 	}
 
 	private void cpu(CpuConfig cpu) {
-		this.out.start("cpu").attr("mode", cpu.mode().xmlName())
+		this.out.start("cpu")
+			.attr("mode", cpu.mode().xmlName())
 			.attr("migratable", cpu.migratable().map((value) -> value ? "on" : "off").orElse(null));
 		cpu.model().ifPresent((model) -> this.out.start("model").attr("fallback", "forbid").textAndEnd(model));
-		cpu.topology().ifPresent((t) -> this.out.start("topology").attr("sockets", t.sockets())
-			.attr("dies", t.dies()).attr("cores", t.cores()).attr("threads", t.threads()).end());
-		cpu.cache().ifPresent((mode) -> this.out.start("cache").attr("level", mode.equals("emulate") ? 3 : null)
-			.attr("mode", mode).end());
+		cpu.topology()
+			.ifPresent((t) -> this.out.start("topology")
+				.attr("sockets", t.sockets())
+				.attr("dies", t.dies())
+				.attr("cores", t.cores())
+				.attr("threads", t.threads())
+				.end());
+		cpu.cache()
+			.ifPresent((mode) -> this.out.start("cache")
+				.attr("level", mode.equals("emulate") ? 3 : null)
+				.attr("mode", mode)
+				.end());
 		for (CpuFeature feature : cpu.features()) {
 			this.out.start("feature").attr("policy", feature.policy()).attr("name", feature.name()).end();
 		}
 		if (!cpu.numa().isEmpty()) {
 			this.out.start("numa");
 			for (NumaCell cell : cpu.numa()) {
-				this.out.start("cell").attr("id", cell.id()).attr("cpus", cell.cpus().orElse(null))
-					.attr("memory", cell.memoryKiB()).attr("unit", "KiB").attr("memAccess", cell.memAccess().orElse(null));
+				this.out.start("cell")
+					.attr("id", cell.id())
+					.attr("cpus", cell.cpus().orElse(null))
+					.attr("memory", cell.memoryKiB())
+					.attr("unit", "KiB")
+					.attr("memAccess", cell.memAccess().orElse(null));
 				if (!cell.distances().isEmpty()) {
 					this.out.start("distances");
-					new java.util.TreeMap<>(cell.distances()).forEach((id, value) -> this.out.start("sibling").attr("id", id)
-						.attr("value", value).end());
+					new java.util.TreeMap<>(cell.distances())
+						.forEach((id, value) -> this.out.start("sibling").attr("id", id).attr("value", value).end());
 					this.out.end();
 				}
 				this.out.end();
@@ -223,8 +258,11 @@ final class DomainXmlWriter {
 			address(sound.address());
 			this.out.end();
 		});
-		devices.audioIds().forEach((id) -> this.out.start("audio").attr("id", id)
-			.attr("type", devices.spiceAudios().contains(id) ? "spice" : "none").end());
+		devices.audioIds()
+			.forEach((id) -> this.out.start("audio")
+				.attr("id", id)
+				.attr("type", devices.spiceAudios().contains(id) ? "spice" : "none")
+				.end());
 		devices.videos().forEach(this::video);
 		devices.watchdogs().forEach((watchdog) -> {
 			this.out.start("watchdog").attr("model", watchdog.model()).attr("action", watchdog.action().xmlName());
@@ -255,8 +293,14 @@ final class DomainXmlWriter {
 			address(fs.address());
 			this.out.end();
 		});
-		devices.tpms().forEach((tpm) -> this.out.start("tpm").attr("model", tpm.model()).start("backend")
-			.attr("type", "emulator").attr("version", "2.0").end().end());
+		devices.tpms()
+			.forEach((tpm) -> this.out.start("tpm")
+				.attr("model", tpm.model())
+				.start("backend")
+				.attr("type", "emulator")
+				.attr("version", "2.0")
+				.end()
+				.end());
 		devices.redirdevs().forEach((redirdev) -> {
 			this.out.start("redirdev").attr("bus", "usb").attr("type", "spicevmc");
 			address(redirdev.address());
@@ -274,14 +318,18 @@ final class DomainXmlWriter {
 	private void disk(Disk disk) {
 		this.out.start("disk").attr("type", disk.type().xmlName()).attr("device", disk.device().xmlName());
 		DiskDriver driver = disk.driver();
-		this.out.start("driver").attr("name", "qemu").attr("type", driver.format().xmlName())
+		this.out.start("driver")
+			.attr("name", "qemu")
+			.attr("type", driver.format().xmlName())
 			.attr("cache", driver.cache().map(XmlEnum::xmlName).orElse(null))
 			.attr("discard", driver.discard().map(XmlEnum::xmlName).orElse(null))
 			.attr("io", driver.io().orElse(null))
 			.end();
 		disk.source().ifPresent((source) -> {
-			this.out.start("source").attr("file", source.file().orElse(null))
-				.attr("dev", source.dev().orElse(null)).attr("pool", source.pool().orElse(null))
+			this.out.start("source")
+				.attr("file", source.file().orElse(null))
+				.attr("dev", source.dev().orElse(null))
+				.attr("pool", source.pool().orElse(null))
 				.attr("volume", source.volume().orElse(null));
 			source.network().ifPresent(this::networkSource);
 			this.out.end();
@@ -320,7 +368,8 @@ final class DomainXmlWriter {
 	}
 
 	private void networkSource(NetworkSource source) {
-		this.out.attr("protocol", source.protocol()).attr("name", source.name().orElse(null))
+		this.out.attr("protocol", source.protocol())
+			.attr("name", source.name().orElse(null))
 			.attr("query", source.query().orElse(null));
 		NetworkSource.Host host = source.host();
 		if (host.socket().isPresent()) {
@@ -333,18 +382,26 @@ final class DomainXmlWriter {
 	}
 
 	private void controller(Controller controller) {
-		this.out.start("controller").attr("type", controller.type().xmlName()).attr("index", controller.index())
-			.attr("model", controller.model().orElse(null)).attr("ports", controller.ports().orElse(null));
+		this.out.start("controller")
+			.attr("type", controller.type().xmlName())
+			.attr("index", controller.index())
+			.attr("model", controller.model().orElse(null))
+			.attr("ports", controller.ports().orElse(null));
 		controller.masterStartport().ifPresent((start) -> this.out.start("master").attr("startport", start).end());
-		controller.driver().ifPresent((driver) -> this.out.start("driver").attr("queues", driver.queues().orElse(null))
-			.attr("cmd_per_lun", driver.cmdPerLun().orElse(null)).attr("max_sectors", driver.maxSectors().orElse(null))
-			.attr("ioeventfd", driver.ioeventfd().map((on) -> on ? "on" : "off").orElse(null))
-			.attr("iothread", driver.iothread().orElse(null)).end());
+		controller.driver()
+			.ifPresent((driver) -> this.out.start("driver")
+				.attr("queues", driver.queues().orElse(null))
+				.attr("cmd_per_lun", driver.cmdPerLun().orElse(null))
+				.attr("max_sectors", driver.maxSectors().orElse(null))
+				.attr("ioeventfd", driver.ioeventfd().map((on) -> on ? "on" : "off").orElse(null))
+				.attr("iothread", driver.iothread().orElse(null))
+				.end());
 		if (controller.is(ControllerType.PCI, "pcie-root-port")) {
 			this.out.start("model").attr("name", "pcie-root-port").end();
 		}
 		if (controller.chassis().isPresent() || controller.port().isPresent()) {
-			this.out.start("target").attr("chassis", controller.chassis().orElse(null))
+			this.out.start("target")
+				.attr("chassis", controller.chassis().orElse(null))
 				.attr("port", controller.port().map((port) -> String.format("0x%x", port)).orElse(null))
 				.end();
 		}
@@ -355,8 +412,10 @@ final class DomainXmlWriter {
 	private void netInterface(NetInterface nic) {
 		this.out.start("interface").attr("type", nic.type().xmlName());
 		this.out.start("mac").attr("address", nic.mac()).end();
-		nic.source().ifPresent((source) -> this.out.start("source")
-			.attr(nic.type() == InterfaceType.NETWORK ? "network" : "bridge", source).end());
+		nic.source()
+			.ifPresent((source) -> this.out.start("source")
+				.attr(nic.type() == InterfaceType.NETWORK ? "network" : "bridge", source)
+				.end());
 		nic.targetDev().ifPresent((dev) -> this.out.start("target").attr("dev", dev).end());
 		this.out.start("model").attr("type", nic.model()).end();
 		nic.queues().ifPresent((queues) -> this.out.start("driver").attr("queues", queues).end());
@@ -365,11 +424,17 @@ final class DomainXmlWriter {
 		}
 		nic.mtu().ifPresent((mtu) -> this.out.start("mtu").attr("size", mtu).end());
 		for (PortForward forward : nic.portForwards()) {
-			this.out.start("portForward").attr("proto", forward.protocol().xmlName())
-				.attr("address", forward.address().orElse(null)).attr("dev", forward.dev().orElse(null));
+			this.out.start("portForward")
+				.attr("proto", forward.protocol().xmlName())
+				.attr("address", forward.address().orElse(null))
+				.attr("dev", forward.dev().orElse(null));
 			for (PortForward.Range range : forward.ranges()) {
-				this.out.start("range").attr("start", range.start()).attr("end", range.end().orElse(null))
-					.attr("to", range.to().orElse(null)).attr("exclude", range.exclude() ? "yes" : null).end();
+				this.out.start("range")
+					.attr("start", range.start())
+					.attr("end", range.end().orElse(null))
+					.attr("to", range.to().orElse(null))
+					.attr("exclude", range.exclude() ? "yes" : null)
+					.end();
 			}
 			this.out.end();
 		}
@@ -381,15 +446,20 @@ final class DomainXmlWriter {
 	private void charDevice(String element, CharDevice device) {
 		this.out.start(element).attr("type", device.type().xmlName());
 		if (device.path().isPresent() || device.host().isPresent()) {
-			this.out.start("source").attr("mode", device.mode().map(XmlEnum::xmlName).orElse(null))
-				.attr("path", device.path().orElse(null)).attr("host", device.host().orElse(null))
-				.attr("service", device.service().orElse(null)).end();
+			this.out.start("source")
+				.attr("mode", device.mode().map(XmlEnum::xmlName).orElse(null))
+				.attr("path", device.path().orElse(null))
+				.attr("host", device.host().orElse(null))
+				.attr("service", device.service().orElse(null))
+				.end();
 		}
 		if (device.type() == CharType.TCP) {
 			this.out.start("protocol").attr("type", device.telnet() ? "telnet" : "raw").end();
 		}
 		if (element.equals("console")) {
-			this.out.start("target").attr("type", device.target().xmlName()).attr("port", device.port().orElse(null))
+			this.out.start("target")
+				.attr("type", device.target().xmlName())
+				.attr("port", device.port().orElse(null))
 				.end();
 		}
 		else if (device.port().isPresent()) {
@@ -417,7 +487,8 @@ final class DomainXmlWriter {
 	private void graphics(Graphics graphics) {
 		this.out.start("graphics").attr("type", graphics.type());
 		if (!graphics.type().equals("none")) {
-			this.out.attr("port", graphics.port().orElse(-1)).attr("autoport", graphics.autoport() ? "yes" : "no")
+			this.out.attr("port", graphics.port().orElse(-1))
+				.attr("autoport", graphics.autoport() ? "yes" : "no")
 				.attr("listen", graphics.listen());
 			if (this.includeSecrets) {
 				this.out.attr("passwd", graphics.passwd().orElse(null));
@@ -430,9 +501,14 @@ final class DomainXmlWriter {
 
 	private void video(Video video) {
 		this.out.start("video");
-		this.out.start("model").attr("type", video.model()).attr("ram", video.ramKiB().orElse(null))
-			.attr("vram", video.vramKiB().orElse(null)).attr("vgamem", video.vgamemKiB().orElse(null))
-			.attr("heads", video.heads().orElse(null)).attr("primary", video.primary() ? "yes" : null).end();
+		this.out.start("model")
+			.attr("type", video.model())
+			.attr("ram", video.ramKiB().orElse(null))
+			.attr("vram", video.vramKiB().orElse(null))
+			.attr("vgamem", video.vgamemKiB().orElse(null))
+			.attr("heads", video.heads().orElse(null))
+			.attr("primary", video.primary() ? "yes" : null)
+			.end();
 		address(video.address());
 		this.out.end();
 	}
@@ -448,8 +524,10 @@ final class DomainXmlWriter {
 					.attr("multifunction", pci.multifunction() ? "on" : null);
 			}
 			else if (value instanceof DriveAddress drive) {
-				this.out.attr("controller", drive.controller()).attr("bus", drive.bus())
-					.attr("target", drive.target()).attr("unit", drive.unit());
+				this.out.attr("controller", drive.controller())
+					.attr("bus", drive.bus())
+					.attr("target", drive.target())
+					.attr("unit", drive.unit());
 			}
 			else if (value instanceof VirtioSerialAddress serial) {
 				this.out.attr("controller", serial.controller()).attr("bus", serial.bus()).attr("port", serial.port());

@@ -1,6 +1,8 @@
 package io.github.qemuembed.driver.xml;
 
-/** {@code <address type='drive' controller bus target unit/>} of a SATA, SCSI or IDE disk. */
+/**
+ * {@code <address type='drive' controller bus target unit/>} of a SATA, SCSI or IDE disk.
+ */
 public record DriveAddress(int controller, int bus, int target, int unit) implements DeviceAddress {
 
 	@Override

@@ -9,9 +9,12 @@ import io.github.qemuembed.driver.error.InvalidConfigurationException;
 /** Reads {@code <features>}, with the Hyper-V enlightenments of {@code <hyperv>}. */
 final class FeaturesReader {
 
-	/** The enlightenments QEMU 7.2 has as {@code hv-NAME} CPU properties, by libvirt's name and in its order. */
-	static final List<String> HYPERV = List.of("relaxed", "vapic", "spinlocks", "vpindex", "runtime", "synic",
-			"stimer", "reset", "vendor_id", "frequencies", "reenlightenment", "tlbflush", "ipi", "evmcs", "avic");
+	/**
+	 * The enlightenments QEMU 7.2 has as {@code hv-NAME} CPU properties, by libvirt's
+	 * name and in its order.
+	 */
+	static final List<String> HYPERV = List.of("relaxed", "vapic", "spinlocks", "vpindex", "runtime", "synic", "stimer",
+			"reset", "vendor_id", "frequencies", "reenlightenment", "tlbflush", "ipi", "evmcs", "avic");
 
 	private FeaturesReader() {
 	}
@@ -53,7 +56,8 @@ final class FeaturesReader {
 				Optional<String> value = Optional.empty();
 				Optional<Boolean> direct = Optional.empty();
 				if (name.equals("spinlocks") && on) {
-					// at least 4095 tries before a guest notifies the hypervisor, as libvirt requires
+					// at least 4095 tries before a guest notifies the hypervisor, as
+					// libvirt requires
 					value = Optional.of(String.valueOf(child.longAttr("retries", 4095, 0xffffffffL)
 						.orElseThrow(() -> new InvalidConfigurationException(child.attrPath("retries"),
 								"give <spinlocks state='on' retries='8191'/> (4095 or more)"))));

@@ -3,9 +3,11 @@ package io.github.qemuembed.driver.xml;
 import java.util.Optional;
 
 /**
- * {@code <filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/><source dir/><target dir/>}:
- * a host directory shared with the guest by virtiofsd (QEMU's {@code /usr/lib/qemu/virtiofsd}), mounted in the
- * guest by its tag ({@code mount -t virtiofs TAG /mnt}). Needs shared guest memory ({@code <memoryBacking>}).
+ * {@code <filesystem type='mount' accessmode='passthrough'><driver type=
+ * 'virtiofs'/><source dir/><target dir/>}: a host directory shared with the guest by
+ * virtiofsd (QEMU's {@code /usr/lib/qemu/virtiofsd}), mounted in the guest by its tag
+ * ({@code mount -t virtiofs TAG /mnt}). Needs shared guest memory
+ * ({@code <memoryBacking>}).
  */
 public record Filesystem(String sourceDir, String tag, Optional<PciAddress> address) {
 

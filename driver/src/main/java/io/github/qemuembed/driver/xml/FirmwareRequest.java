@@ -3,11 +3,13 @@ package io.github.qemuembed.driver.xml;
 import java.util.Map;
 
 /**
- * {@code <os firmware='efi|bios'>} and its {@code <firmware><feature enabled='yes|no' name='...'/></firmware>}
- * (names as in QEMU's firmware descriptors: {@code secure-boot}, {@code enrolled-keys}).
+ * {@code <os firmware='efi|bios'>} and its
+ * {@code <firmware><feature enabled='yes|no' name='...'/></firmware>} (names as in QEMU's
+ * firmware descriptors: {@code secure-boot}, {@code enrolled-keys}).
  *
  * @param type {@code efi} or {@code bios}
- * @param features the features asked for (true) or refused (false); others are left to the descriptors' order
+ * @param features the features asked for (true) or refused (false); others are left to
+ * the descriptors' order
  */
 public record FirmwareRequest(String type, Map<String, Boolean> features) {
 

@@ -49,7 +49,8 @@ final class GraphicsReader {
 		}
 		Optional<String> compression = Optional.empty();
 		if (type.equals("spice")) {
-			// TLS needs certificates this driver does not manage; -1 is what virt-install writes for "none"
+			// TLS needs certificates this driver does not manage; -1 is what virt-install
+			// writes for "none"
 			node.intAttr("tlsPort", -1, -1);
 			node.refuse("channel", "per-channel SPICE settings are not supported; remove <channel>");
 			compression = node.child("image").map((child) -> {
@@ -83,8 +84,8 @@ final class GraphicsReader {
 					+ "is required; supported: vga, cirrus, virtio, bochs, qxl, none");
 		}
 		Optional<Integer> vram = model.intAttr("vram", 1024, 256 * 1024);
-		if (vram.isPresent() && !(type.equals("vga") || type.equals("cirrus") || type.equals("bochs")
-				|| type.equals("qxl"))) {
+		if (vram.isPresent()
+				&& !(type.equals("vga") || type.equals("cirrus") || type.equals("bochs") || type.equals("qxl"))) {
 			throw new UnsupportedConfigurationException(model.attrPath("vram"),
 					"vram is supported for vga, cirrus, bochs and qxl only");
 		}

@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * One Hyper-V enlightenment of {@code <features><hyperv>}: {@code <relaxed state='on'/>},
- * {@code <spinlocks state='on' retries='8191'/>}, {@code <vendor_id state='on' value='KVM Hv'/>},
+ * {@code <spinlocks state='on' retries='8191'/>},
+ * {@code <vendor_id state='on' value='KVM Hv'/>},
  * {@code <stimer state='on'><direct state='on'/></stimer>}, ...
  *
  * @param name the element name

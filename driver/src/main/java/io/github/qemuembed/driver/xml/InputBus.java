@@ -3,9 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code bus} of {@code <input>}. */
 public enum InputBus implements XmlEnum {
 
-	USB("usb"),
-	PS2("ps2"),
-	VIRTIO("virtio");
+	USB("usb"), PS2("ps2"), VIRTIO("virtio");
 
 	private final String xmlName;
 

@@ -3,9 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code type} of {@code <input>}. */
 public enum InputType implements XmlEnum {
 
-	TABLET("tablet"),
-	MOUSE("mouse"),
-	KEYBOARD("keyboard");
+	TABLET("tablet"), MOUSE("mouse"), KEYBOARD("keyboard");
 
 	private final String xmlName;
 

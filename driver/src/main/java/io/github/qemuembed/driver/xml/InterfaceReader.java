@@ -10,7 +10,10 @@ import java.util.regex.Pattern;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
-/** Reads {@code <interface>}: MAC (generated when absent, as libvirt does), model, source, tap name. */
+/**
+ * Reads {@code <interface>}: MAC (generated when absent, as libvirt does), model, source,
+ * tap name.
+ */
 final class InterfaceReader {
 
 	private static final Pattern MAC_PATTERN = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
@@ -75,8 +78,8 @@ final class InterfaceReader {
 			return dev;
 		});
 		if (targetDev.isPresent() && type == InterfaceType.USER) {
-			throw new UnsupportedConfigurationException(node.path() + "/target", "<target dev> names a host tap; "
-					+ "<interface type='user'> has none");
+			throw new UnsupportedConfigurationException(node.path() + "/target",
+					"<target dev> names a host tap; " + "<interface type='user'> has none");
 		}
 		Optional<Integer> queues = node.child("driver").flatMap((child) -> {
 			Optional<Integer> value = child.intAttr("queues", 1, 256);
@@ -87,7 +90,8 @@ final class InterfaceReader {
 			throw new InvalidConfigurationException(node.path() + "/driver/@queues", "queues is for model virtio");
 		}
 		if (queues.orElse(1) > 1 && type != InterfaceType.ETHERNET) {
-			// qemu-bridge-helper (bridge, network) and user networking open a single queue
+			// qemu-bridge-helper (bridge, network) and user networking open a single
+			// queue
 			throw new UnsupportedConfigurationException(node.path() + "/driver/@queues", "more than one queue is "
 					+ "supported with <interface type='ethernet'> only (a tap the host prepared); remove queues or "
 					+ "give queues='1'");
@@ -95,26 +99,28 @@ final class InterfaceReader {
 		boolean passt = node.child("backend").map((child) -> {
 			String backend = child.requiredAttr("type");
 			if (!backend.equals("passt")) {
-				throw new UnsupportedConfigurationException(child.attrPath("type"), "backend '"
-						+ Numbers.abbreviate(backend) + "' is not supported; supported: passt (or no <backend> for "
-						+ "QEMU's own user networking)");
+				throw new UnsupportedConfigurationException(child.attrPath("type"),
+						"backend '" + Numbers.abbreviate(backend)
+								+ "' is not supported; supported: passt (or no <backend> for "
+								+ "QEMU's own user networking)");
 			}
 			if (type != InterfaceType.USER) {
-				throw new UnsupportedConfigurationException(child.path(), "<backend type='passt'/> is for "
-						+ "<interface type='user'> only");
+				throw new UnsupportedConfigurationException(child.path(),
+						"<backend type='passt'/> is for " + "<interface type='user'> only");
 			}
 			child.finish();
 			return true;
 		}).orElse(false);
 		Optional<Integer> mtu = node.child("mtu").map((child) -> {
-			int size = child.intAttr("size", 68, 65535).orElseThrow(() -> new InvalidConfigurationException(
-					child.attrPath("size"), "<mtu> needs size='...' (68 to 65535)"));
+			int size = child.intAttr("size", 68, 65535)
+				.orElseThrow(() -> new InvalidConfigurationException(child.attrPath("size"),
+						"<mtu> needs size='...' (68 to 65535)"));
 			child.finish();
 			return size;
 		});
 		if (mtu.isPresent() && type == InterfaceType.USER) {
-			throw new UnsupportedConfigurationException(node.path() + "/mtu", "<mtu> is for NICs on a host tap "
-					+ "(bridge, network, ethernet), not <interface type='user'>");
+			throw new UnsupportedConfigurationException(node.path() + "/mtu",
+					"<mtu> is for NICs on a host tap " + "(bridge, network, ethernet), not <interface type='user'>");
 		}
 		List<PortForward> forwards = PortForwardReader.read(node, type, passt);
 		Optional<Integer> bootOrder = XmlValues.bootOrder(node);

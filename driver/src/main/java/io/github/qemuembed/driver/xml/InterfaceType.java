@@ -3,10 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code type} of {@code <interface>}. */
 public enum InterfaceType implements XmlEnum {
 
-	USER("user"),
-	NETWORK("network"),
-	BRIDGE("bridge"),
-	ETHERNET("ethernet");
+	USER("user"), NETWORK("network"), BRIDGE("bridge"), ETHERNET("ethernet");
 
 	private final String xmlName;
 

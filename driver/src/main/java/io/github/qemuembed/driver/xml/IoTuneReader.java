@@ -65,24 +65,27 @@ final class IoTuneReader {
 		for (String base : BASES) {
 			Long max = limits.get(base + "_max");
 			if (max != null && limits.containsKey(base) && max < limits.get(base)) {
-				throw new InvalidConfigurationException(node.path() + "/" + base + "_max", base + "_max (" + max
-						+ ") is below " + base + " (" + limits.get(base) + ")");
+				throw new InvalidConfigurationException(node.path() + "/" + base + "_max",
+						base + "_max (" + max + ") is below " + base + " (" + limits.get(base) + ")");
 			}
 			if (max != null && !limits.containsKey(base)) {
-				// QEMU: a burst limit is above a rate; without the rate there is nothing to burst from
+				// QEMU: a burst limit is above a rate; without the rate there is nothing
+				// to burst from
 				throw new InvalidConfigurationException(node.path() + "/" + base + "_max", base + "_max needs " + base);
 			}
 			if (limits.containsKey(base + "_max_length") && max == null) {
-				throw new InvalidConfigurationException(node.path() + "/" + base + "_max_length", base
-						+ "_max_length needs " + base + "_max");
+				throw new InvalidConfigurationException(node.path() + "/" + base + "_max_length",
+						base + "_max_length needs " + base + "_max");
 			}
 		}
-		if (limits.containsKey("size_iops_sec") && BASES.stream().noneMatch((base) -> base.contains("iops")
-				&& limits.containsKey(base))) {
-			throw new InvalidConfigurationException(node.path() + "/size_iops_sec", "size_iops_sec needs an iops limit");
+		if (limits.containsKey("size_iops_sec")
+				&& BASES.stream().noneMatch((base) -> base.contains("iops") && limits.containsKey(base))) {
+			throw new InvalidConfigurationException(node.path() + "/size_iops_sec",
+					"size_iops_sec needs an iops limit");
 		}
 		if (group.isPresent() && limits.isEmpty()) {
-			throw new InvalidConfigurationException(node.path() + "/group_name", "a group_name needs at least one limit");
+			throw new InvalidConfigurationException(node.path() + "/group_name",
+					"a group_name needs at least one limit");
 		}
 		return new IoTune(limits, group);
 	}

@@ -1,6 +1,9 @@
 package io.github.qemuembed.driver.xml;
 
-/** {@code <address type='isa' iobase/>}: the I/O port base of an ISA device (such as the isa panic device). */
+/**
+ * {@code <address type='isa' iobase/>}: the I/O port base of an ISA device (such as the
+ * isa panic device).
+ */
 public record IsaAddress(int iobase) implements DeviceAddress {
 
 	@Override

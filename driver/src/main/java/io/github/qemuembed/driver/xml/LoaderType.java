@@ -1,10 +1,12 @@
 package io.github.qemuembed.driver.xml;
 
-/** The {@code type} of {@code <loader>}: a ROM image ({@code -bios}) or a flash device (UEFI/OVMF). */
+/**
+ * The {@code type} of {@code <loader>}: a ROM image ({@code -bios}) or a flash device
+ * (UEFI/OVMF).
+ */
 public enum LoaderType implements XmlEnum {
 
-	ROM("rom"),
-	PFLASH("pflash");
+	ROM("rom"), PFLASH("pflash");
 
 	private final String xmlName;
 

@@ -2,7 +2,9 @@ package io.github.qemuembed.driver.xml;
 
 import java.util.Optional;
 
-/** {@code <memballoon model='virtio|none'/>}; {@code none} means no balloon device at all. */
+/**
+ * {@code <memballoon model='virtio|none'/>}; {@code none} means no balloon device at all.
+ */
 public record MemBalloon(String model, Optional<PciAddress> address) {
 
 	public boolean present() {

@@ -7,20 +7,24 @@ import java.util.Optional;
  * {@code <interface type>}: a NIC.
  *
  * @param type user, network, bridge or ethernet
- * @param mac MAC address, lower case; generated ({@code 52:54:00:...}) when absent, as libvirt does
+ * @param mac MAC address, lower case; generated ({@code 52:54:00:...}) when absent, as
+ * libvirt does
  * @param model NIC model ({@code virtio}, {@code e1000}, {@code e1000e}, {@code rtl8139})
  * @param source network name ({@code network}) or bridge name ({@code bridge})
  * @param targetDev host tap name ({@code <target dev>})
  * @param bootOrder {@code <boot order>}
  * @param address PCI address
- * @param queues {@code <driver queues>}: virtio-net queue pairs (more than one only with a tap of its own)
- * @param passt {@code <backend type='passt'/>}: user networking through the passt process instead of QEMU's slirp
- * @param mtu {@code <mtu size>}: the MTU of the host tap and, for virtio, the guest's ({@code host_mtu})
+ * @param queues {@code <driver queues>}: virtio-net queue pairs (more than one only with
+ * a tap of its own)
+ * @param passt {@code <backend type='passt'/>}: user networking through the passt process
+ * instead of QEMU's slirp
+ * @param mtu {@code <mtu size>}: the MTU of the host tap and, for virtio, the guest's
+ * ({@code host_mtu})
  * @param portForwards {@code <portForward>} elements of a user-mode NIC
  */
 public record NetInterface(InterfaceType type, String mac, String model, Optional<String> source,
-		Optional<String> targetDev, Optional<Integer> bootOrder, Optional<PciAddress> address,
-		Optional<Integer> queues, boolean passt, Optional<Integer> mtu, List<PortForward> portForwards) {
+		Optional<String> targetDev, Optional<Integer> bootOrder, Optional<PciAddress> address, Optional<Integer> queues,
+		boolean passt, Optional<Integer> mtu, List<PortForward> portForwards) {
 
 	public NetInterface {
 		portForwards = List.copyOf(portForwards);

@@ -9,7 +9,10 @@ import java.util.TreeMap;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 
-/** Reads {@code <cpu><numa>}: the guest's NUMA cells and their distances (libvirt's {@code numa_conf.c} rules). */
+/**
+ * Reads {@code <cpu><numa>}: the guest's NUMA cells and their distances (libvirt's
+ * {@code numa_conf.c} rules).
+ */
 final class NumaReader {
 
 	/** QEMU's limit on NUMA nodes ({@code MAX_NODES}). */
@@ -33,8 +36,8 @@ final class NumaReader {
 			int id = cell.intAttr("id", 0, MAX_CELLS - 1).orElse(i);
 			if (id != i) {
 				// libvirt: ids are the cells' positions, from 0 without gaps
-				throw new InvalidConfigurationException(cell.attrPath("id"), "cell id " + id + " is not its position "
-						+ i + ": number the cells 0, 1, ... in order");
+				throw new InvalidConfigurationException(cell.attrPath("id"),
+						"cell id " + id + " is not its position " + i + ": number the cells 0, 1, ... in order");
 			}
 			Optional<String> cpus = cell.attr("cpus").map((text) -> {
 				BitSet set = CpuSets.parse(cell.attrPath("cpus"), text);
@@ -50,10 +53,12 @@ final class NumaReader {
 			Map<Integer, Integer> distances = new TreeMap<>();
 			cell.child("distances").ifPresent((node) -> {
 				for (XNode sibling : node.children("sibling")) {
-					int to = sibling.intAttr("id", 0, MAX_CELLS - 1).orElseThrow(() -> new InvalidConfigurationException(
-							sibling.attrPath("id"), "attribute 'id' of <sibling> is required"));
-					int value = sibling.intAttr("value", 10, 255).orElseThrow(() -> new InvalidConfigurationException(
-							sibling.attrPath("value"), "attribute 'value' of <sibling> is required (10 to 255)"));
+					int to = sibling.intAttr("id", 0, MAX_CELLS - 1)
+						.orElseThrow(() -> new InvalidConfigurationException(sibling.attrPath("id"),
+								"attribute 'id' of <sibling> is required"));
+					int value = sibling.intAttr("value", 10, 255)
+						.orElseThrow(() -> new InvalidConfigurationException(sibling.attrPath("value"),
+								"attribute 'value' of <sibling> is required (10 to 255)"));
 					if (to >= cellNodes.size()) {
 						throw new InvalidConfigurationException(sibling.attrPath("id"), "there is no cell " + to);
 					}
@@ -81,12 +86,14 @@ final class NumaReader {
 	}
 
 	private static long memory(XNode cell) {
-		String text = cell.attr("memory").orElseThrow(() -> new InvalidConfigurationException(cell.attrPath("memory"),
-				"attribute 'memory' of <cell> is required"));
+		String text = cell.attr("memory")
+			.orElseThrow(() -> new InvalidConfigurationException(cell.attrPath("memory"),
+					"attribute 'memory' of <cell> is required"));
 		long scale = XmlValues.unitScale(cell.attrPath("unit"), cell.attr("unit").orElse("KiB"));
 		long value = Numbers.parse(cell.attrPath("memory"), text, 1, XmlValues.MAX_MEMORY_KIB * 1024);
 		if (value > XmlValues.MAX_MEMORY_KIB * 1024 / scale) {
-			throw new InvalidConfigurationException(cell.attrPath("memory"), "larger than the supported maximum of 16 TiB");
+			throw new InvalidConfigurationException(cell.attrPath("memory"),
+					"larger than the supported maximum of 16 TiB");
 		}
 		return (value * scale + 1023) / 1024;
 	}

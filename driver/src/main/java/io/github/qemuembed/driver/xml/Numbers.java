@@ -2,7 +2,10 @@ package io.github.qemuembed.driver.xml;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 
-/** Integer parsing for XML values: decimal or {@code 0x} hexadecimal, with a range, errors naming the path. */
+/**
+ * Integer parsing for XML values: decimal or {@code 0x} hexadecimal, with a range, errors
+ * naming the path.
+ */
 final class Numbers {
 
 	private Numbers() {
@@ -24,8 +27,8 @@ final class Numbers {
 					"'" + abbreviate(value) + "' is not an integer between " + min + " and " + max);
 		}
 		if (parsed < min || parsed > max) {
-			throw new InvalidConfigurationException(path, parsed + " is out of range; give a value between "
-					+ min + " and " + max);
+			throw new InvalidConfigurationException(path,
+					parsed + " is out of range; give a value between " + min + " and " + max);
 		}
 		return parsed;
 	}

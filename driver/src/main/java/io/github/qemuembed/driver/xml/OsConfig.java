@@ -4,21 +4,25 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code <os>}: {@code <type arch machine>hvm</type>}, boot order, direct kernel boot and firmware.
+ * {@code <os>}: {@code <type arch machine>hvm</type>}, boot order, direct kernel boot and
+ * firmware.
  *
  * @param arch {@code x86_64} or {@code i686}
- * @param machine machine type as written (alias or versioned); empty means the emulator's default
+ * @param machine machine type as written (alias or versioned); empty means the emulator's
+ * default
  * @param boot {@code <boot dev>} entries in order
  * @param kernel {@code <kernel>} path
  * @param initrd {@code <initrd>} path
  * @param cmdline {@code <cmdline>} kernel command line
  * @param loader firmware
  * @param nvram UEFI variable store
- * @param firmware {@code <os firmware='efi|bios'>} with the {@code <firmware><feature>} wishes: the loader and
- * NVRAM are then chosen from QEMU's firmware descriptors at start, as libvirt does
- * @param bootMenu {@code <bootmenu enable timeout>}: whether the firmware shows its boot menu, and for how long (ms)
- * @param smbiosMode {@code <smbios mode>}: {@code sysinfo} (the strings of {@code <sysinfo>}) or {@code emulate}
- * (QEMU's own)
+ * @param firmware {@code <os firmware='efi|bios'>} with the {@code <firmware><feature>}
+ * wishes: the loader and NVRAM are then chosen from QEMU's firmware descriptors at start,
+ * as libvirt does
+ * @param bootMenu {@code <bootmenu enable timeout>}: whether the firmware shows its boot
+ * menu, and for how long (ms)
+ * @param smbiosMode {@code <smbios mode>}: {@code sysinfo} (the strings of
+ * {@code <sysinfo>}) or {@code emulate} (QEMU's own)
  */
 public record OsConfig(String arch, Optional<String> machine, List<BootDevice> boot, Optional<String> kernel,
 		Optional<String> initrd, Optional<String> cmdline, Optional<Loader> loader, Optional<Nvram> nvram,

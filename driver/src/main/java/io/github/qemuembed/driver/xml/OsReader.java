@@ -9,7 +9,9 @@ import java.util.Optional;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
-/** Reads {@code <os>}: machine, boot order, direct kernel boot, firmware loader and NVRAM. */
+/**
+ * Reads {@code <os>}: machine, boot order, direct kernel boot, firmware loader and NVRAM.
+ */
 final class OsReader {
 
 	private OsReader() {
@@ -88,7 +90,8 @@ final class OsReader {
 			Optional<String> template = child.attr("template");
 			template.ifPresent((value) -> XmlValues.absolutePath(child, value));
 			String text = child.text();
-			// empty: the path is derived at start from the root and the name, as libvirt does
+			// empty: the path is derived at start from the root and the name, as libvirt
+			// does
 			String path = text.isEmpty() ? "" : XmlValues.absolutePath(child, text);
 			child.finish();
 			return new Nvram(path, template);
@@ -103,10 +106,12 @@ final class OsReader {
 			return new OsConfig.BootMenu(enable, timeout);
 		});
 		Optional<String> smbiosMode = node.child("smbios").map((child) -> {
-			String mode = child.attr("mode").orElseThrow(() -> new InvalidConfigurationException(child.attrPath("mode"),
-					"give <smbios mode='sysinfo|emulate'/>"));
+			String mode = child.attr("mode")
+				.orElseThrow(() -> new InvalidConfigurationException(child.attrPath("mode"),
+						"give <smbios mode='sysinfo|emulate'/>"));
 			if (mode.equals("host")) {
-				// libvirt copies the host's SMBIOS (dmidecode); a guest of an embedding application gets its own
+				// libvirt copies the host's SMBIOS (dmidecode); a guest of an embedding
+				// application gets its own
 				throw new UnsupportedConfigurationException(child.attrPath("mode"), "mode='host' (the host's SMBIOS "
 						+ "strings) is not supported; give the strings in <sysinfo type='smbios'> with mode='sysinfo'");
 			}

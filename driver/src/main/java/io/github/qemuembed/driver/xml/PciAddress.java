@@ -1,8 +1,8 @@
 package io.github.qemuembed.driver.xml;
 
 /**
- * {@code <address type='pci' domain bus slot function multifunction/>}. The bus number is the
- * {@code index} of a PCI controller (0 is the root bus).
+ * {@code <address type='pci' domain bus slot function multifunction/>}. The bus number is
+ * the {@code index} of a PCI controller (0 is the root bus).
  */
 public record PciAddress(int domain, int bus, int slot, int function, boolean multifunction) implements DeviceAddress {
 

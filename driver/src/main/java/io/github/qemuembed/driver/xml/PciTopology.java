@@ -11,11 +11,12 @@ import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
 /**
- * Completes a definition the way libvirt does before the first start: adds the controllers its devices need
- * and gives every PCI device an address, keeping the addresses already there. On Q35 every PCI Express device
- * gets its own {@code pcie-root-port} (hot-plug capable, like libvirt); conventional PCI devices (VGA, e1000,
- * rtl8139, i6300esb, pvpanic-pci) sit on the root bus. On i440FX everything sits on the root bus from slot 2 (the primary
- * video's when there is one).
+ * Completes a definition the way libvirt does before the first start: adds the
+ * controllers its devices need and gives every PCI device an address, keeping the
+ * addresses already there. On Q35 every PCI Express device gets its own
+ * {@code pcie-root-port} (hot-plug capable, like libvirt); conventional PCI devices (VGA,
+ * e1000, rtl8139, i6300esb, pvpanic-pci) sit on the root bus. On i440FX everything sits
+ * on the root bus from slot 2 (the primary video's when there is one).
  */
 final class PciTopology {
 
@@ -47,8 +48,8 @@ final class PciTopology {
 				videos.add(video);
 			}
 			else if (i == 0) {
-				videos.add(video.withAddress(topology.rootSlot(family == MachineFamily.Q35 ? 1 : 2,
-						"/domain/devices/video[1]")));
+				videos.add(video
+					.withAddress(topology.rootSlot(family == MachineFamily.Q35 ? 1 : 2, "/domain/devices/video[1]")));
 			}
 			else {
 				videos.add(video.withAddress(topology.express("/domain/devices/video[" + (i + 1) + "]")));
@@ -96,26 +97,29 @@ final class PciTopology {
 				(watchdog) -> watchdog.model().equals("i6300esb") && watchdog.address().isEmpty(),
 				(watchdog, address) -> watchdog.withAddress(address), false);
 		// As libvirt: a virtio balloon unless <memballoon model='none'/> says not.
-		Optional<MemBalloon> balloon = devices.memballoon().or(() -> Optional.of(new MemBalloon("virtio",
-				Optional.empty()))).map((value) -> {
-			if (value.present() && value.address().isEmpty()) {
-				return value.withAddress(topology.express("/domain/devices/memballoon"));
-			}
-			return value;
-		});
+		Optional<MemBalloon> balloon = devices.memballoon()
+			.or(() -> Optional.of(new MemBalloon("virtio", Optional.empty())))
+			.map((value) -> {
+				if (value.present() && value.address().isEmpty()) {
+					return value.withAddress(topology.express("/domain/devices/memballoon"));
+				}
+				return value;
+			});
 		List<Rng> rngs = topology.map(devices.rngs(), "rng", (rng) -> rng.address().isEmpty(),
 				(rng, address) -> rng.withAddress(address), true);
-		List<Filesystem> filesystems = topology.map(devices.filesystems(), "filesystem",
-				(fs) -> fs.address().isEmpty(), (fs, address) -> fs.withAddress(address), true);
-		// HD Audio and AC'97 are conventional PCI devices on the root bus, as libvirt places them
+		List<Filesystem> filesystems = topology.map(devices.filesystems(), "filesystem", (fs) -> fs.address().isEmpty(),
+				(fs, address) -> fs.withAddress(address), true);
+		// HD Audio and AC'97 are conventional PCI devices on the root bus, as libvirt
+		// places them
 		List<Sound> sounds = topology.map(devices.sounds(), "sound", (sound) -> sound.address().isEmpty(),
 				(sound, address) -> sound.withAddress(address), false);
 		// pvpanic-pci is a conventional PCI device: the root bus, as libvirt places it
 		List<Panic> panics = topology.map(devices.panics(), "panic",
 				(panic) -> panic.model() == PanicModel.PVPANIC && panic.address().isEmpty(),
 				(panic, address) -> panic.withAddress(address), false);
-		Optional<Vsock> vsock = devices.vsock().map((value) -> value.address().isPresent() ? value
-				: value.withAddress(topology.express("/domain/devices/vsock")));
+		Optional<Vsock> vsock = devices.vsock()
+			.map((value) -> value.address().isPresent() ? value
+					: value.withAddress(topology.express("/domain/devices/vsock")));
 		List<Channel> channels = new ArrayList<>();
 		Set<Integer> ports = new HashSet<>();
 		devices.channels().forEach((channel) -> channel.address().ifPresent((a) -> ports.add(a.port())));
@@ -147,7 +151,10 @@ final class PciTopology {
 		return def.withDevices(assigned);
 	}
 
-	/** Where a chipset-integrated controller sits: Q35's AHCI, i440FX's PIIX3 IDE and UHCI functions. */
+	/**
+	 * Where a chipset-integrated controller sits: Q35's AHCI, i440FX's PIIX3 IDE and UHCI
+	 * functions.
+	 */
 	private Optional<PciAddress> builtinAddress(Controller controller) {
 		if (controller.index() != 0) {
 			return Optional.empty();
@@ -170,8 +177,9 @@ final class PciTopology {
 	}
 
 	/**
-	 * As libvirt places a USB 2 set: the EHCI at function 7 of a root-bus slot, its UHCI companions at functions
-	 * 0 to 2 of the same slot (function 0 multifunction), one slot per controller index.
+	 * As libvirt places a USB 2 set: the EHCI at function 7 of a root-bus slot, its UHCI
+	 * companions at functions 0 to 2 of the same slot (function 0 multifunction), one
+	 * slot per controller index.
 	 */
 	private PciAddress usb2Function(Controller controller, String path) {
 		PciAddress slot = this.usb2Slots.get(controller.index());
@@ -225,9 +233,9 @@ final class PciTopology {
 			String path = "/domain/devices/controller[" + (i + 1) + "]";
 			if (controller.type() == ControllerType.PCI && controller.index() == 0
 					&& !controller.model().get().equals(rootModel)) {
-				throw new InvalidConfigurationException(path + "/@model", "machine family "
-						+ this.family.name().toLowerCase() + " has a " + rootModel + " root bus, not "
-						+ controller.model().get());
+				throw new InvalidConfigurationException(path + "/@model",
+						"machine family " + this.family.name().toLowerCase() + " has a " + rootModel + " root bus, not "
+								+ controller.model().get());
 			}
 			if (controller.is(ControllerType.PCI, "pcie-root-port") && this.family != MachineFamily.Q35) {
 				throw new UnsupportedConfigurationException(path + "/@model",
@@ -262,7 +270,8 @@ final class PciTopology {
 			addIfMissing(ControllerType.IDE, null);
 		}
 		if (devices.disks().stream().anyMatch((d) -> d.bus() == DiskBus.FDC)) {
-			// as libvirt: the floppy controller a floppy needs (built into i440FX, an isa-fdc on Q35)
+			// as libvirt: the floppy controller a floppy needs (built into i440FX, an
+			// isa-fdc on Q35)
 			addIfMissing(ControllerType.FDC, null);
 		}
 		if (!devices.channels().isEmpty()
@@ -274,7 +283,8 @@ final class PciTopology {
 			throw new InvalidConfigurationException("/domain/devices/input[1]/@bus",
 					"a USB input needs a USB controller, but the USB controller model is 'none'");
 		}
-		// As libvirt: every x86 domain has a USB controller unless <controller type='usb' model='none'/> says not.
+		// As libvirt: every x86 domain has a USB controller unless <controller type='usb'
+		// model='none'/> says not.
 		addIfMissing(ControllerType.USB, (this.family == MachineFamily.Q35) ? "qemu-xhci" : "piix3-uhci");
 	}
 
@@ -308,20 +318,22 @@ final class PciTopology {
 			}
 			controller.address().ifPresent((a) -> given.add(new Object[] { a, path }));
 		}
-		collect(given, devices.disks(), "disk", (d) -> d.address().filter(PciAddress.class::isInstance)
-			.map(PciAddress.class::cast));
+		collect(given, devices.disks(), "disk",
+				(d) -> d.address().filter(PciAddress.class::isInstance).map(PciAddress.class::cast));
 		collect(given, devices.interfaces(), "interface", NetInterface::address);
 		collect(given, devices.videos(), "video", Video::address);
-		collect(given, devices.inputs(), "input", (d) -> d.address().filter(PciAddress.class::isInstance)
-			.map(PciAddress.class::cast));
+		collect(given, devices.inputs(), "input",
+				(d) -> d.address().filter(PciAddress.class::isInstance).map(PciAddress.class::cast));
 		collect(given, devices.watchdogs(), "watchdog", Watchdog::address);
 		collect(given, devices.rngs(), "rng", Rng::address);
 		collect(given, devices.sounds(), "sound", Sound::address);
 		collect(given, devices.filesystems(), "filesystem", Filesystem::address);
 		collect(given, devices.panics(), "panic", Panic::pciAddress);
-		devices.memballoon().flatMap(MemBalloon::address)
+		devices.memballoon()
+			.flatMap(MemBalloon::address)
 			.ifPresent((a) -> given.add(new Object[] { a, "/domain/devices/memballoon/address" }));
-		devices.vsock().flatMap(Vsock::address)
+		devices.vsock()
+			.flatMap(Vsock::address)
 			.ifPresent((a) -> given.add(new Object[] { a, "/domain/devices/vsock/address" }));
 		for (Object[] entry : given) {
 			PciAddress address = (PciAddress) entry[0];
@@ -348,8 +360,9 @@ final class PciTopology {
 			Function<T, Optional<PciAddress>> address) {
 		for (int i = 0; i < items.size(); i++) {
 			int index = i;
-			address.apply(items.get(i)).ifPresent((a) -> given.add(new Object[] { a,
-					"/domain/devices/" + element + "[" + (index + 1) + "]/address" }));
+			address.apply(items.get(i))
+				.ifPresent((a) -> given
+					.add(new Object[] { a, "/domain/devices/" + element + "[" + (index + 1) + "]/address" }));
 		}
 	}
 
@@ -380,14 +393,18 @@ final class PciTopology {
 	}
 
 	/**
-	 * An address for a conventional PCI device: the root bus. On i440FX from slot 2, which the primary video
-	 * has already taken when there is one (videos are placed first), as libvirt does.
+	 * An address for a conventional PCI device: the root bus. On i440FX from slot 2,
+	 * which the primary video has already taken when there is one (videos are placed
+	 * first), as libvirt does.
 	 */
 	private PciAddress conventional(String path) {
 		return rootSlot(2, path);
 	}
 
-	/** An address for a PCI Express capable device: its own root port on Q35, the root bus on i440FX. */
+	/**
+	 * An address for a PCI Express capable device: its own root port on Q35, the root bus
+	 * on i440FX.
+	 */
 	private PciAddress express(String path) {
 		if (this.family == MachineFamily.PC) {
 			return rootSlot(2, path);

@@ -6,7 +6,11 @@ import java.util.Set;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
-/** Reads the small devices: {@code <sound>}, {@code <redirdev>}, {@code <input>}, {@code <rng>}, {@code <memballoon>}, {@code <watchdog>}, {@code <panic>}, {@code <vsock>}. */
+/**
+ * Reads the small devices: {@code <sound>}, {@code <redirdev>}, {@code <input>},
+ * {@code <rng>}, {@code <memballoon>}, {@code <watchdog>}, {@code <panic>},
+ * {@code <vsock>}.
+ */
 final class PlatformDeviceReader {
 
 	private static final Set<String> RNG_SOURCES = Set.of("/dev/urandom", "/dev/random", "/dev/hwrng");
@@ -18,10 +22,10 @@ final class PlatformDeviceReader {
 		InputType type = node.enumAttr("type", InputType.class)
 			.orElseThrow(() -> new InvalidConfigurationException(node.attrPath("type"),
 					"attribute 'type' of <input> is required; supported: tablet, mouse, keyboard"));
-		InputBus bus = node.enumAttr("bus", InputBus.class,
-				type == InputType.TABLET ? InputBus.USB : InputBus.PS2);
+		InputBus bus = node.enumAttr("bus", InputBus.class, type == InputType.TABLET ? InputBus.USB : InputBus.PS2);
 		if (type == InputType.TABLET && bus == InputBus.PS2) {
-			throw new InvalidConfigurationException(node.attrPath("bus"), "a tablet cannot be on ps2; use usb or virtio");
+			throw new InvalidConfigurationException(node.attrPath("bus"),
+					"a tablet cannot be on ps2; use usb or virtio");
 		}
 		Optional<DeviceAddress> address = node.child("address").map((child) -> switch (bus) {
 			case USB -> AddressReader.read(child, "usb");
@@ -46,8 +50,8 @@ final class PlatformDeviceReader {
 		}
 		String path = backend.text().isEmpty() ? "/dev/urandom" : backend.text();
 		if (!RNG_SOURCES.contains(path)) {
-			throw new UnsupportedConfigurationException(backend.path(),
-					"entropy source '" + Numbers.abbreviate(path) + "' is not supported; supported: /dev/urandom, /dev/random, /dev/hwrng");
+			throw new UnsupportedConfigurationException(backend.path(), "entropy source '" + Numbers.abbreviate(path)
+					+ "' is not supported; supported: /dev/urandom, /dev/random, /dev/hwrng");
 		}
 		backend.finish();
 		Optional<PciAddress> address = node.child("address").map(AddressReader::pci);
@@ -79,7 +83,8 @@ final class PlatformDeviceReader {
 		Optional<PciAddress> address = node.child("address").map(AddressReader::pci);
 		node.finish();
 		if (model.equals("ib700") && address.isPresent()) {
-			throw new InvalidConfigurationException(node.path() + "/address", "the ib700 watchdog is an ISA device without a PCI address");
+			throw new InvalidConfigurationException(node.path() + "/address",
+					"the ib700 watchdog is an ISA device without a PCI address");
 		}
 		return new Watchdog(model, action, address);
 	}
@@ -129,8 +134,8 @@ final class PlatformDeviceReader {
 			throw new InvalidConfigurationException(node.attrPath("type"),
 					"attribute 'type' of <redirdev> is required; supported: spicevmc");
 		}
-		Optional<UsbAddress> address = node.child("address").map((child) -> (UsbAddress) AddressReader.read(child,
-				"usb"));
+		Optional<UsbAddress> address = node.child("address")
+			.map((child) -> (UsbAddress) AddressReader.read(child, "usb"));
 		node.finish();
 		return new Redirdev(address);
 	}
@@ -156,8 +161,9 @@ final class PlatformDeviceReader {
 	static Filesystem filesystem(XNode node) {
 		node.oneOf("type", "mount", "mount");
 		node.oneOf("accessmode", "passthrough", "passthrough");
-		XNode driver = node.child("driver").orElseThrow(() -> new UnsupportedConfigurationException(
-				node.path() + "/driver", "only virtiofs is supported; give <driver type='virtiofs'/> (9p is not)"));
+		XNode driver = node.child("driver")
+			.orElseThrow(() -> new UnsupportedConfigurationException(node.path() + "/driver",
+					"only virtiofs is supported; give <driver type='virtiofs'/> (9p is not)"));
 		driver.oneOf("type", null, "virtiofs");
 		if (driver.attr("type").isEmpty()) {
 			throw new UnsupportedConfigurationException(driver.attrPath("type"),

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code <portForward>} of an {@code <interface type='user'>}: host ports forwarded into the guest.
+ * {@code <portForward>} of an {@code <interface type='user'>}: host ports forwarded into
+ * the guest.
  *
  * @param protocol {@code tcp} or {@code udp}
  * @param address the host address to listen on; every address when empty
@@ -36,9 +37,10 @@ public record PortForward(Protocol protocol, Optional<String> address, Optional<
 	}
 
 	/**
-	 * {@code <range start end to exclude>}: host ports {@code start} to {@code end} (or {@code start} alone) go to
-	 * guest ports from {@code to} on (the same numbers without {@code to}). {@code start='0'} (single port only)
-	 * asks the driver to choose a free host port at each start; the live XML shows the port chosen.
+	 * {@code <range start end to exclude>}: host ports {@code start} to {@code end} (or
+	 * {@code start} alone) go to guest ports from {@code to} on (the same numbers without
+	 * {@code to}). {@code start='0'} (single port only) asks the driver to choose a free
+	 * host port at each start; the live XML shows the port chosen.
 	 *
 	 * @param start first host port, 0 for "choose one"
 	 * @param end last host port of a range

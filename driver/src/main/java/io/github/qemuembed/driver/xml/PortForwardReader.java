@@ -9,13 +9,17 @@ import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
 /**
- * Reads libvirt's {@code <portForward proto address dev><range start end to exclude/></portForward>}. libvirt takes
- * it with the passt backend only; here QEMU's own user networking takes it too (as {@code hostfwd} rules), within
- * what slirp can do: one IPv4 listening address, whole ranges, no device and no exclusions.
+ * Reads libvirt's
+ * {@code <portForward proto address dev><range start end to exclude/></portForward>}.
+ * libvirt takes it with the passt backend only; here QEMU's own user networking takes it
+ * too (as {@code hostfwd} rules), within what slirp can do: one IPv4 listening address,
+ * whole ranges, no device and no exclusions.
  */
 final class PortForwardReader {
 
-	/** slirp gets one {@code hostfwd} rule per port: a bound on the command line's length. */
+	/**
+	 * slirp gets one {@code hostfwd} rule per port: a bound on the command line's length.
+	 */
 	static final int MAX_SLIRP_PORTS = 1024;
 
 	private static final Pattern IPV4 = Pattern
@@ -94,20 +98,21 @@ final class PortForwardReader {
 	}
 
 	private static PortForward.Range range(XNode node, boolean passt) {
-		int start = node.intAttr("start", 0, 65535).orElseThrow(() -> new InvalidConfigurationException(
-				node.attrPath("start"), "<range> needs start='...': the first host port (1-65535, or 0 to let the "
-						+ "driver choose a free one)"));
+		int start = node.intAttr("start", 0, 65535)
+			.orElseThrow(() -> new InvalidConfigurationException(node.attrPath("start"),
+					"<range> needs start='...': the first host port (1-65535, or 0 to let the "
+							+ "driver choose a free one)"));
 		Optional<Integer> end = node.intAttr("end", 1, 65535);
 		Optional<Integer> to = node.intAttr("to", 1, 65535);
 		boolean exclude = node.yesNo("exclude", false);
 		node.finish();
 		if (end.isPresent() && end.get() < start) {
-			throw new InvalidConfigurationException(node.attrPath("end"), "end " + end.get() + " is below start "
-					+ start);
+			throw new InvalidConfigurationException(node.attrPath("end"),
+					"end " + end.get() + " is below start " + start);
 		}
 		if (to.isPresent() && end.isPresent() && to.get() + (end.get() - start) > 65535) {
-			throw new InvalidConfigurationException(node.attrPath("to"), "guest ports " + to.get() + " to "
-					+ (to.get() + end.get() - start) + " go past 65535");
+			throw new InvalidConfigurationException(node.attrPath("to"),
+					"guest ports " + to.get() + " to " + (to.get() + end.get() - start) + " go past 65535");
 		}
 		if (start == 0 && (end.isPresent() || exclude || to.isEmpty())) {
 			throw new InvalidConfigurationException(node.attrPath("start"), "start='0' (a host port the driver "
@@ -118,7 +123,8 @@ final class PortForwardReader {
 					+ "exclude ports; list the ranges to forward, or use <backend type='passt'/>");
 		}
 		if (exclude && to.isPresent()) {
-			throw new InvalidConfigurationException(node.attrPath("to"), "an excluded range forwards nowhere: remove to");
+			throw new InvalidConfigurationException(node.attrPath("to"),
+					"an excluded range forwards nowhere: remove to");
 		}
 		return new PortForward.Range(start, end, to, exclude);
 	}

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code <qemu:commandline>} (namespace {@value #NAMESPACE}): extra arguments appended to QEMU's command
- * line and extra environment variables. The documented escape hatch; the driver does not check them.
+ * {@code <qemu:commandline>} (namespace {@value #NAMESPACE}): extra arguments appended to
+ * QEMU's command line and extra environment variables. The documented escape hatch; the
+ * driver does not check them.
  */
 public record QemuCommandline(List<String> args, Map<String, String> env) {
 

@@ -2,6 +2,9 @@ package io.github.qemuembed.driver.xml;
 
 import java.util.Optional;
 
-/** {@code <redirdev bus='usb' type='spicevmc'/>}: a USB device redirected from a SPICE client. */
+/**
+ * {@code <redirdev bus='usb' type='spicevmc'/>}: a USB device redirected from a SPICE
+ * client.
+ */
 public record Redirdev(Optional<UsbAddress> address) {
 }

@@ -5,7 +5,8 @@ package io.github.qemuembed.driver.xml;
  *
  * @param kind which driver
  * @param path where ({@code /domain/devices/interface[2]})
- * @param element the element as the user wrote it, shortened ({@code <interface type='network'>})
+ * @param element the element as the user wrote it, shortened
+ * ({@code <interface type='network'>})
  */
 public record Requirement(SecondaryKind kind, String path, String element) {
 }

@@ -25,19 +25,25 @@ import org.xml.sax.SAXParseException;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 
 /**
- * Parses untrusted XML into a DOM with everything dangerous switched off: no DOCTYPE at all (so no
- * external entities and no entity expansion), no XInclude, no external schema or DTD access, a cap on
- * the document size and on element depth.
+ * Parses untrusted XML into a DOM with everything dangerous switched off: no DOCTYPE at
+ * all (so no external entities and no entity expansion), no XInclude, no external schema
+ * or DTD access, a cap on the document size and on element depth.
  */
 final class SecureXml {
 
-	/** Largest document accepted, in characters: a domain definition is a few KiB; 1 MiB leaves ample room. */
+	/**
+	 * Largest document accepted, in characters: a domain definition is a few KiB; 1 MiB
+	 * leaves ample room.
+	 */
 	static final int MAX_CHARS = 1024 * 1024;
 
 	/** Deepest element nesting accepted (domain XML needs 6). */
 	static final int MAX_DEPTH = 64;
 
-	/** Built once: creating factories is slow (service lookup); {@link #newBuilder()} guards their use. */
+	/**
+	 * Built once: creating factories is slow (service lookup); {@link #newBuilder()}
+	 * guards their use.
+	 */
 	private static final DocumentBuilderFactory FACTORY = createFactory();
 
 	private static final TransformerFactory TRANSFORMERS = createTransformers();
@@ -98,8 +104,8 @@ final class SecureXml {
 			return builder.parse(new InputSource(new StringReader(xml)));
 		}
 		catch (SAXParseException ex) {
-			throw new InvalidConfigurationException(null, "Malformed XML at line " + ex.getLineNumber()
-					+ ", column " + ex.getColumnNumber() + ": " + describe(ex), ex);
+			throw new InvalidConfigurationException(null, "Malformed XML at line " + ex.getLineNumber() + ", column "
+					+ ex.getColumnNumber() + ": " + describe(ex), ex);
 		}
 		catch (SAXException | IOException ex) {
 			throw new InvalidConfigurationException(null, "Malformed XML: " + describe(ex), ex);
@@ -135,7 +141,10 @@ final class SecureXml {
 		return factory;
 	}
 
-	/** An element and its subtree as XML text, without declaration (used to keep {@code <metadata>} verbatim). */
+	/**
+	 * An element and its subtree as XML text, without declaration (used to keep
+	 * {@code <metadata>} verbatim).
+	 */
 	static String serialize(Element element) {
 		try {
 			Transformer transformer;

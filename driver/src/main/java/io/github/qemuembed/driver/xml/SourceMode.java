@@ -1,10 +1,12 @@
 package io.github.qemuembed.driver.xml;
 
-/** The {@code mode} of a socket character device's {@code <source>}: listen ({@code bind}) or connect. */
+/**
+ * The {@code mode} of a socket character device's {@code <source>}: listen ({@code bind})
+ * or connect.
+ */
 public enum SourceMode implements XmlEnum {
 
-	BIND("bind"),
-	CONNECT("connect");
+	BIND("bind"), CONNECT("connect");
 
 	private final String xmlName;
 

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code <sysinfo type='smbios'>}: the SMBIOS strings the guest sees when {@code <os><smbios mode='sysinfo'/>} asks
- * for them. Each map holds a block's {@code <entry name>} values.
+ * {@code <sysinfo type='smbios'>}: the SMBIOS strings the guest sees when
+ * {@code <os><smbios mode='sysinfo'/>} asks for them. Each map holds a block's
+ * {@code <entry name>} values.
  *
  * @param bios type 0: vendor, version, date, release
  * @param system type 1: manufacturer, product, version, serial, uuid, sku, family

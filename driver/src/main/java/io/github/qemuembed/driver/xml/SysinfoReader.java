@@ -30,25 +30,27 @@ final class SysinfoReader {
 			throw new InvalidConfigurationException(node.attrPath("type"), "give <sysinfo type='smbios'>");
 		}
 		if (type.equals("fwcfg")) {
-			throw new UnsupportedConfigurationException(node.attrPath("type"), "<sysinfo type='fwcfg'> (firmware "
-					+ "configuration files) is not supported; give the strings as <sysinfo type='smbios'>, or "
-					+ "<qemu:arg value='-fw_cfg'/> with its value");
+			throw new UnsupportedConfigurationException(node.attrPath("type"),
+					"<sysinfo type='fwcfg'> (firmware "
+							+ "configuration files) is not supported; give the strings as <sysinfo type='smbios'>, or "
+							+ "<qemu:arg value='-fw_cfg'/> with its value");
 		}
 		Map<String, String> bios = block(node, "bios", BIOS);
-		if (bios.containsKey("date") && !bios.get("date").matches("(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])/([0-9]{2}|[0-9]{4})")) {
-			throw new InvalidConfigurationException(node.path() + "/bios/entry", "the BIOS date '"
-					+ Numbers.abbreviate(bios.get("date")) + "' is not mm/dd/yy or mm/dd/yyyy");
+		if (bios.containsKey("date")
+				&& !bios.get("date").matches("(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])/([0-9]{2}|[0-9]{4})")) {
+			throw new InvalidConfigurationException(node.path() + "/bios/entry",
+					"the BIOS date '" + Numbers.abbreviate(bios.get("date")) + "' is not mm/dd/yy or mm/dd/yyyy");
 		}
 		if (bios.containsKey("release") && !bios.get("release").matches("[0-9]{1,3}\\.[0-9]{1,3}")) {
-			throw new InvalidConfigurationException(node.path() + "/bios/entry", "the BIOS release '"
-					+ Numbers.abbreviate(bios.get("release")) + "' is not major.minor (like 1.2)");
+			throw new InvalidConfigurationException(node.path() + "/bios/entry",
+					"the BIOS release '" + Numbers.abbreviate(bios.get("release")) + "' is not major.minor (like 1.2)");
 		}
 		Map<String, String> system = block(node, "system", SYSTEM);
 		if (system.containsKey("uuid")) {
 			String text = system.get("uuid");
 			if (!text.matches("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")) {
-				throw new InvalidConfigurationException(node.path() + "/system/entry", "'" + Numbers.abbreviate(text)
-						+ "' is not a UUID");
+				throw new InvalidConfigurationException(node.path() + "/system/entry",
+						"'" + Numbers.abbreviate(text) + "' is not a UUID");
 			}
 			String hex = text.replace("-", "");
 			UUID uuid = UUID.fromString(hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16)
@@ -88,12 +90,13 @@ final class SysinfoReader {
 			for (XNode entry : node.children("entry")) {
 				String key = entry.requiredAttr("name");
 				if (!names.contains(key)) {
-					throw new UnsupportedConfigurationException(entry.attrPath("name"), "entry '"
-							+ Numbers.abbreviate(key) + "' of <" + name + "> is not supported; supported: "
-							+ String.join(", ", new java.util.TreeSet<>(names)));
+					throw new UnsupportedConfigurationException(entry.attrPath("name"),
+							"entry '" + Numbers.abbreviate(key) + "' of <" + name + "> is not supported; supported: "
+									+ String.join(", ", new java.util.TreeSet<>(names)));
 				}
 				if (entries.put(key, entry.text()) != null) {
-					throw new InvalidConfigurationException(entry.attrPath("name"), "entry '" + key + "' is given twice");
+					throw new InvalidConfigurationException(entry.attrPath("name"),
+							"entry '" + key + "' is given twice");
 				}
 				entry.finish();
 			}

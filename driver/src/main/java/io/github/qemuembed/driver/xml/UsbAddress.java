@@ -1,6 +1,9 @@
 package io.github.qemuembed.driver.xml;
 
-/** {@code <address type='usb' bus port/>} of a USB device ({@code port} may be dotted, e.g. {@code 1.2}). */
+/**
+ * {@code <address type='usb' bus port/>} of a USB device ({@code port} may be dotted,
+ * e.g. {@code 1.2}).
+ */
 public record UsbAddress(int bus, String port) implements DeviceAddress {
 
 	@Override

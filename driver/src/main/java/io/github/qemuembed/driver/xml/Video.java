@@ -3,8 +3,8 @@ package io.github.qemuembed.driver.xml;
 import java.util.Optional;
 
 /**
- * {@code <video><model type vram heads primary ram vgamem/></video>}; {@code ram} and {@code vgamem} are qxl's
- * (libvirt writes them for every qxl model).
+ * {@code <video><model type vram heads primary ram vgamem/></video>}; {@code ram} and
+ * {@code vgamem} are qxl's (libvirt writes them for every qxl model).
  */
 public record Video(String model, Optional<Integer> vramKiB, Optional<Integer> heads, boolean primary,
 		Optional<PciAddress> address, Optional<Integer> ramKiB, Optional<Integer> vgamemKiB) {

@@ -1,6 +1,9 @@
 package io.github.qemuembed.driver.xml;
 
-/** {@code <address type='virtio-serial' controller bus port/>} of a channel or virtio console. */
+/**
+ * {@code <address type='virtio-serial' controller bus port/>} of a channel or virtio
+ * console.
+ */
 public record VirtioSerialAddress(int controller, int bus, int port) implements DeviceAddress {
 
 	@Override

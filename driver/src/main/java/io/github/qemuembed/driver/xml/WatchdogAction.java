@@ -3,12 +3,7 @@ package io.github.qemuembed.driver.xml;
 /** The {@code action} of {@code <watchdog>}. */
 public enum WatchdogAction implements XmlEnum {
 
-	RESET("reset"),
-	SHUTDOWN("shutdown"),
-	POWEROFF("poweroff"),
-	PAUSE("pause"),
-	NONE("none"),
-	INJECT_NMI("inject-nmi");
+	RESET("reset"), SHUTDOWN("shutdown"), POWEROFF("poweroff"), PAUSE("pause"), NONE("none"), INJECT_NMI("inject-nmi");
 
 	private final String xmlName;
 

@@ -20,9 +20,10 @@ import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
 /**
- * A strict view of one DOM element with its path. Every attribute, child and text that the binder reads
- * is marked as used; {@link #finish()} refuses whatever is left, naming it and what is supported there.
- * This is what guarantees that nothing in a definition is silently dropped.
+ * A strict view of one DOM element with its path. Every attribute, child and text that
+ * the binder reads is marked as used; {@link #finish()} refuses whatever is left, naming
+ * it and what is supported there. This is what guarantees that nothing in a definition is
+ * silently dropped.
  */
 final class XNode {
 
@@ -103,8 +104,8 @@ final class XNode {
 			return defaultValue;
 		}
 		if (!Arrays.asList(supported).contains(value.get())) {
-			throw new UnsupportedConfigurationException(attrPath(name), "value '" + value.get()
-					+ "' is not supported; supported: " + String.join(", ", supported));
+			throw new UnsupportedConfigurationException(attrPath(name),
+					"value '" + value.get() + "' is not supported; supported: " + String.join(", ", supported));
 		}
 		return value.get();
 	}
@@ -140,12 +141,18 @@ final class XNode {
 		return longAttr(name, min, max).map(Long::intValue);
 	}
 
-	/** A better message than "not supported" for a child element that is refused on purpose. */
+	/**
+	 * A better message than "not supported" for a child element that is refused on
+	 * purpose.
+	 */
 	void refuse(String childName, String message) {
 		this.refusals.put(childName, message);
 	}
 
-	/** Marks a child name as known without reading it (for elements that are read through {@link #children(String)}). */
+	/**
+	 * Marks a child name as known without reading it (for elements that are read through
+	 * {@link #children(String)}).
+	 */
 	void know(String childName) {
 		this.knownChildren.add(childName);
 	}
@@ -223,7 +230,10 @@ final class XNode {
 		return text;
 	}
 
-	/** Refuses every attribute, element and text of this element that the binder did not read. */
+	/**
+	 * Refuses every attribute, element and text of this element that the binder did not
+	 * read.
+	 */
 	void finish() {
 		NamedNodeMap attributes = this.element.getAttributes();
 		for (int i = 0; i < attributes.getLength(); i++) {

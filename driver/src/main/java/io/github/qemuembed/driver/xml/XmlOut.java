@@ -3,7 +3,10 @@ package io.github.qemuembed.driver.xml;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** A tiny indenting XML writer with libvirt's look: two-space indent, single-quoted attributes. */
+/**
+ * A tiny indenting XML writer with libvirt's look: two-space indent, single-quoted
+ * attributes.
+ */
 final class XmlOut {
 
 	private final StringBuilder out = new StringBuilder();

@@ -6,7 +6,10 @@ import java.util.regex.Pattern;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 
-/** Value readers shared by the element readers: UUIDs, sizes with units, paths, names, flags, boot order. */
+/**
+ * Value readers shared by the element readers: UUIDs, sizes with units, paths, names,
+ * flags, boot order.
+ */
 final class XmlValues {
 
 	/** Largest memory accepted: 16 TiB, in KiB. */
@@ -30,25 +33,31 @@ final class XmlValues {
 				+ hex.substring(16, 20) + "-" + hex.substring(20));
 	}
 
-	/** A memory size in KiB, from a value and libvirt's {@code unit} (default KiB), rounded up to whole KiB. */
+	/**
+	 * A memory size in KiB, from a value and libvirt's {@code unit} (default KiB),
+	 * rounded up to whole KiB.
+	 */
 	static long memory(XNode node) {
 		String unit = node.attr("unit").orElse("KiB");
 		long scale = unitScale(node.attrPath("unit"), unit);
 		long value = Numbers.parse(node.path(), node.requiredText(), 0, Long.MAX_VALUE);
 		node.finish();
 		if (value > Long.MAX_VALUE / scale) {
-			throw new InvalidConfigurationException(node.path(), value + " " + unit
-					+ " is larger than the supported maximum of 16 TiB");
+			throw new InvalidConfigurationException(node.path(),
+					value + " " + unit + " is larger than the supported maximum of 16 TiB");
 		}
 		long kib = (value * scale + 1023) / 1024;
 		if (kib > MAX_MEMORY_KIB) {
-			throw new InvalidConfigurationException(node.path(), value + " " + unit
-					+ " is larger than the supported maximum of 16 TiB");
+			throw new InvalidConfigurationException(node.path(),
+					value + " " + unit + " is larger than the supported maximum of 16 TiB");
 		}
 		return kib;
 	}
 
-	/** Bytes per unit, with libvirt's spellings: b/bytes, k/KiB (1024), KB (1000), M/MiB, MB, ... E/EiB, EB. */
+	/**
+	 * Bytes per unit, with libvirt's spellings: b/bytes, k/KiB (1024), KB (1000), M/MiB,
+	 * MB, ... E/EiB, EB.
+	 */
 	static long unitScale(String path, String unit) {
 		if (unit.equals("b") || unit.equals("bytes")) {
 			return 1;

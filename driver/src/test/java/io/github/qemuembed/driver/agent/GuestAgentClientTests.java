@@ -30,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The agent protocol against a scripted agent on a real UNIX socket: the resynchronisation (delimiter, stale
- * bytes, stale replies), error replies, timeouts and a lost connection. The real {@code qemu-ga} is exercised
- * by the integration tests (GuestAgentIT).
+ * The agent protocol against a scripted agent on a real UNIX socket: the
+ * resynchronisation (delimiter, stale bytes, stale replies), error replies, timeouts and
+ * a lost connection. The real {@code qemu-ga} is exercised by the integration tests
+ * (GuestAgentIT).
  */
 class GuestAgentClientTests {
 
@@ -211,7 +212,10 @@ class GuestAgentClientTests {
 		send("{\"return\": " + sync.json().path("arguments").path("id").asLong() + "}\n");
 	}
 
-	/** The next request line the client wrote, and whether a 0xFF delimiter came right before it. */
+	/**
+	 * The next request line the client wrote, and whether a 0xFF delimiter came right
+	 * before it.
+	 */
 	private Message next() throws IOException {
 		ByteArrayOutputStream line = new ByteArrayOutputStream();
 		boolean delimited = false;

@@ -8,11 +8,11 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The driver's package layering, checked on its production classes. The layers, from the bottom:
- * {@code error}/{@code access}/{@code fs}/{@code io} (shared vocabulary), {@code xml} (the domain model),
- * {@code qmp} (a reusable QMP client), {@code command} (model to argv), {@code process},
- * {@code capabilities}, {@code secondary}, then {@code core} (domains, lifecycle) and {@code cli} on top.
- * See docs/driver.md.
+ * The driver's package layering, checked on its production classes. The layers, from the
+ * bottom: {@code error}/{@code access}/{@code fs}/{@code io} (shared vocabulary),
+ * {@code xml} (the domain model), {@code qmp} (a reusable QMP client), {@code command}
+ * (model to argv), {@code process}, {@code capabilities}, {@code secondary}, then
+ * {@code core} (domains, lifecycle) and {@code cli} on top. See docs/driver.md.
  */
 class LayeringTests {
 

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link CapabilityCache} with the real probe, counted. The emulator is a private wrapper script that execs the
- * installed QEMU, so that its modification time can be changed without touching the system's binary (a plain copy
- * of Debian's binary does not run: it cannot find its accelerator modules).
+ * {@link CapabilityCache} with the real probe, counted. The emulator is a private wrapper
+ * script that execs the installed QEMU, so that its modification time can be changed
+ * without touching the system's binary (a plain copy of Debian's binary does not run: it
+ * cannot find its accelerator modules).
  */
 class CapabilityCacheTests {
 
@@ -38,8 +39,7 @@ class CapabilityCacheTests {
 	@BeforeEach
 	void copyEmulator() throws Exception {
 		Path installed = new EmulatorLocator().locate(Optional.empty());
-		this.emulator = Files.writeString(this.temp.resolve("qemu-copy"),
-				"#!/bin/sh\nexec " + installed + " \"$@\"\n");
+		this.emulator = Files.writeString(this.temp.resolve("qemu-copy"), "#!/bin/sh\nexec " + installed + " \"$@\"\n");
 		Files.setPosixFilePermissions(this.emulator, PosixFilePermissions.fromString("rwxr-xr-x"));
 		this.cacheDir = this.temp.resolve("cache/qemu/capabilities");
 		this.countingProber = (binary, timeout) -> {

@@ -42,7 +42,8 @@ class CapabilityProbeTests {
 		assertThat(capabilities.hasDevice("no-such-device")).isFalse();
 		// abstract types cannot be instantiated and are left out
 		assertThat(capabilities.deviceTypes()).doesNotContain("device", "pci-device");
-		// the probe reports what is compiled in (Debian builds KVM in), whatever /dev/kvm says
+		// the probe reports what is compiled in (Debian builds KVM in), whatever /dev/kvm
+		// says
 		assertThat(capabilities.accelerators()).contains("tcg", "kvm").doesNotContain("accel");
 		assertThat(capabilities.objectTypes()).contains("secret", "rng-random", "memory-backend-ram")
 			.doesNotContain("virtio-blk-pci");

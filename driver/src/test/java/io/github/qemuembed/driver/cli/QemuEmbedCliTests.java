@@ -53,7 +53,8 @@ class QemuEmbedCliTests {
 	@SuppressWarnings("unchecked")
 	void validateReportsEachFileAsJson() throws IOException {
 		Path valid = file("valid.xml", VALID);
-		Path unsupported = file("smartcard.xml", VALID.replace("</devices>", "<smartcard mode='passthrough'/></devices>"));
+		Path unsupported = file("smartcard.xml",
+				VALID.replace("</devices>", "<smartcard mode='passthrough'/></devices>"));
 		Path invalid = file("broken.xml", "<domain type='kvm'><name>x</nam");
 		int status = run("validate", "--json", valid.toString(), unsupported.toString(), invalid.toString());
 		assertThat(status).isEqualTo(1);
@@ -69,7 +70,8 @@ class QemuEmbedCliTests {
 		Map<?, ?> second = JsonMapper.shared().readValue(lines.get(1), Map.class);
 		assertThat(second.get("status")).isEqualTo("unsupported");
 		assertThat(second.get("path")).isEqualTo("/domain/devices/smartcard[1]");
-		assertThat((String) second.get("message")).startsWith("element <smartcard> is not supported").contains("supported:");
+		assertThat((String) second.get("message")).startsWith("element <smartcard> is not supported")
+			.contains("supported:");
 		Map<?, ?> third = JsonMapper.shared().readValue(lines.get(2), Map.class);
 		assertThat(third.get("status")).isEqualTo("invalid");
 		assertThat(err()).isEmpty();
@@ -105,13 +107,18 @@ class QemuEmbedCliTests {
 		Path card2 = file("card2.xml", VALID.replace("</devices>", "<smartcard mode='host'/></devices>"));
 		Path broken = file("broken.xml", "<domain");
 		assertThat(run("validate", "--json", "--summary", valid.toString(), local.toString(), card1.toString(),
-				card2.toString(), broken.toString())).isEqualTo(1);
+				card2.toString(), broken.toString()))
+			.isEqualTo(1);
 		List<String> lines = out().lines().toList();
 		assertThat(lines).hasSize(6);
-		Map<String, Object> summary = (Map<String, Object>) JsonMapper.shared().readValue(lines.get(5), Map.class)
+		Map<String, Object> summary = (Map<String, Object>) JsonMapper.shared()
+			.readValue(lines.get(5), Map.class)
 			.get("summary");
-		assertThat(summary).containsEntry("files", 5).containsEntry("valid", 2).containsEntry("unsupported", 2)
-			.containsEntry("invalid", 1).containsEntry("error", 0);
+		assertThat(summary).containsEntry("files", 5)
+			.containsEntry("valid", 2)
+			.containsEntry("unsupported", 2)
+			.containsEntry("invalid", 1)
+			.containsEntry("error", 0);
 		assertThat((Map<String, Object>) summary.get("needs")).containsOnlyKeys("network", "storage")
 			.containsEntry("storage", List.of(valid.toString()));
 		assertThat((List<Map<String, Object>>) summary.get("refusals")).first()
@@ -123,7 +130,10 @@ class QemuEmbedCliTests {
 			.contains("1 unsupported at /domain/devices/smartcard");
 	}
 
-	/** What once crashed the reader (a controller without a model) is in the middle; every file gets its line. */
+	/**
+	 * What once crashed the reader (a controller without a model) is in the middle; every
+	 * file gets its line.
+	 */
 	@Test
 	@SuppressWarnings("unchecked")
 	void validateOverManyFilesGivesEveryFileOneVerdict() throws IOException {
@@ -157,7 +167,8 @@ class QemuEmbedCliTests {
 		assertThat(run("validate", "--yaml", "x")).isEqualTo(2);
 		assertThat(run("argv")).isEqualTo(2);
 		assertThat(run("frobnicate")).isEqualTo(2);
-		assertThat(err()).contains("usage: validate [--json] [--summary] FILE...").contains("unknown command 'frobnicate'");
+		assertThat(err()).contains("usage: validate [--json] [--summary] FILE...")
+			.contains("unknown command 'frobnicate'");
 	}
 
 	@Test

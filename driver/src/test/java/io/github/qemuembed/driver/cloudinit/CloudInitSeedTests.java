@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The seed image, checked by tools that did not write it: util-linux's {@code blkid} (label and type, as cloud-init
- * finds the seed) and {@code xorriso} (structure check and extraction of every file).
+ * The seed image, checked by tools that did not write it: util-linux's {@code blkid}
+ * (label and type, as cloud-init finds the seed) and {@code xorriso} (structure check and
+ * extraction of every file).
  */
 class CloudInitSeedTests {
 
@@ -105,8 +106,7 @@ class CloudInitSeedTests {
 				java.nio.file.StandardOpenOption.WRITE)) {
 			file.truncate(0).position(CloudInitSeed.MAX_DATA_BYTES).write(java.nio.ByteBuffer.wrap(new byte[] { 1 }));
 		}
-		assertThatThrownBy(() -> CloudInitSeed.builder().userData(huge))
-			.isInstanceOf(ResourceLimitException.class)
+		assertThatThrownBy(() -> CloudInitSeed.builder().userData(huge)).isInstanceOf(ResourceLimitException.class)
 			.hasMessageContaining(huge.toString());
 	}
 

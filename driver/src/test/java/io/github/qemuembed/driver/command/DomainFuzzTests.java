@@ -35,10 +35,11 @@ import io.github.qemuembed.driver.xml.DomainXml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Seeded mutation fuzzing of the whole path a user's XML takes: parse, validate, write back, build the argv.
- * Every mutant of every golden and corpus document must end in exactly one verdict: a definition (whose argv
- * builds, or is refused with a typed error) or a typed {@link ConfigurationException} with a message. Any other
- * exception fails the test, and the test reports every such case, not only the first.
+ * Seeded mutation fuzzing of the whole path a user's XML takes: parse, validate, write
+ * back, build the argv. Every mutant of every golden and corpus document must end in
+ * exactly one verdict: a definition (whose argv builds, or is refused with a typed error)
+ * or a typed {@link ConfigurationException} with a message. Any other exception fails the
+ * test, and the test reports every such case, not only the first.
  */
 class DomainFuzzTests {
 
@@ -48,7 +49,10 @@ class DomainFuzzTests {
 			"99999999999999999999999", "18446744073709551616", "abc", "yes", "on", "none", "/", "/dev/null",
 			"\u00e9\u4e2d", "a,b=c", "x".repeat(5000), "9".repeat(400), "1.5", "NaN", "-0", "+1" };
 
-	/** How many written-back golden files, and how many virt-install corpus files, seed mutations. */
+	/**
+	 * How many written-back golden files, and how many virt-install corpus files, seed
+	 * mutations.
+	 */
 	private static final int SAMPLE_SIZE = 3;
 
 	/** One in SAMPLE of the value mutations is tried (removals are all tried). */
@@ -71,14 +75,16 @@ class DomainFuzzTests {
 	private int accepted;
 
 	/**
-	 * The golden inputs, and seeded samples of the written-back golden files (with every address) and of the
-	 * virt-install corpus (long files, much alike): enough shapes, and a test of seconds.
+	 * The golden inputs, and seeded samples of the written-back golden files (with every
+	 * address) and of the virt-install corpus (long files, much alike): enough shapes,
+	 * and a test of seconds.
 	 */
 	static List<Path> seeds(Random random) throws IOException {
 		List<Path> seeds = new ArrayList<>();
 		List<Path> assigned = new ArrayList<>();
 		try (Stream<Path> files = Files.list(GoldenArgvTests.GOLDEN)) {
-			files.filter((file) -> file.toString().endsWith(".xml")).sorted()
+			files.filter((file) -> file.toString().endsWith(".xml"))
+				.sorted()
 				.forEach((file) -> (file.toString().endsWith(".assigned.xml") ? assigned : seeds).add(file));
 		}
 		java.util.Collections.shuffle(assigned, random);
@@ -112,7 +118,8 @@ class DomainFuzzTests {
 						target.getParentNode().removeChild(target);
 					}
 				});
-				// the other mutations of an element are sampled, so that the test stays at a few seconds
+				// the other mutations of an element are sampled, so that the test stays
+				// at a few seconds
 				if (random.nextInt(SAMPLE) == 0) {
 					mutate(source, name + " with element " + i + " twice", (doc) -> {
 						Element target = elementAt(doc, index);
@@ -182,7 +189,8 @@ class DomainFuzzTests {
 				+ "<os><type>hvm</type></os></domain>", "huge memory");
 		assertThat(this.failures).as("inputs that did not end in a typed verdict").isEmpty();
 		assertThat(this.cases).isGreaterThan(2000);
-		// the mutants are not all refused: harmless removals and the seeds themselves still run
+		// the mutants are not all refused: harmless removals and the seeds themselves
+		// still run
 		assertThat(this.accepted).isGreaterThan(this.cases / 20);
 	}
 
@@ -194,12 +202,16 @@ class DomainFuzzTests {
 			xml = serialize(doc);
 		}
 		catch (RuntimeException ex) {
-			return; // a mutant the serializer cannot even write (e.g. a NUL in text) is no input
+			return; // a mutant the serializer cannot even write (e.g. a NUL in text) is
+					// no input
 		}
 		check(xml, why);
 	}
 
-	/** One verdict per input: a definition whose argv builds (or is refused typed), or a typed refusal. */
+	/**
+	 * One verdict per input: a definition whose argv builds (or is refused typed), or a
+	 * typed refusal.
+	 */
 	private void check(String xml, String why) {
 		this.cases++;
 		DomainDefinition def;
@@ -226,7 +238,8 @@ class DomainFuzzTests {
 			this.accepted++;
 		}
 		catch (QemuEmbedException ex) {
-			// refused at build time with a typed error (e.g. a volume the storage driver does not know): one verdict
+			// refused at build time with a typed error (e.g. a volume the storage driver
+			// does not know): one verdict
 		}
 		catch (RuntimeException | StackOverflowError ex) {
 			this.failures.add(why + ": after parsing: " + describe(ex));

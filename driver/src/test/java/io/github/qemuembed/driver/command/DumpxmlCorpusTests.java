@@ -22,12 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * What a real libvirtd 9.0 writes back for the virt-install corpus: {@code corpus/virsh-dumpxml/NAME.xml} is
- * {@code virsh dumpxml --inactive} of {@code corpus/virt-install/NAME.xml} after {@code virsh define}
- * ({@code regenerate.sh} there), with the addresses, controllers, models and defaults libvirt adds. Every one must
- * validate and build its argv (golden {@code NAME.argv}, {@code NAME.assigned.xml}; {@code -Dgolden.update=true}
- * regenerates them); a sample starts on the real QEMU. A file refused on purpose keeps its refusal in
- * {@code NAME.refused}.
+ * What a real libvirtd 9.0 writes back for the virt-install corpus:
+ * {@code corpus/virsh-dumpxml/NAME.xml} is {@code virsh dumpxml --inactive} of
+ * {@code corpus/virt-install/NAME.xml} after {@code virsh define} ({@code regenerate.sh}
+ * there), with the addresses, controllers, models and defaults libvirt adds. Every one
+ * must validate and build its argv (golden {@code NAME.argv}, {@code NAME.assigned.xml};
+ * {@code -Dgolden.update=true} regenerates them); a sample starts on the real QEMU. A
+ * file refused on purpose keeps its refusal in {@code NAME.refused}.
  */
 class DumpxmlCorpusTests {
 
@@ -64,15 +65,18 @@ class DumpxmlCorpusTests {
 				QemuCommandBuilder.build(def, TestCapabilities.qemu72(), VirtInstallCorpusTests.context(def));
 			});
 			if (Boolean.getBoolean("golden.update") && thrown instanceof ConfigurationException) {
-				Files.writeString(CORPUS.resolve(name + ".refused"), thrown.getMessage() + "\n", StandardCharsets.UTF_8);
+				Files.writeString(CORPUS.resolve(name + ".refused"), thrown.getMessage() + "\n",
+						StandardCharsets.UTF_8);
 			}
 			if (thrown != null || refusal(name).isPresent()) {
-				assertThat(thrown).isInstanceOf(ConfigurationException.class).hasMessage(refusal(name).orElse("(none)"));
+				assertThat(thrown).isInstanceOf(ConfigurationException.class)
+					.hasMessage(refusal(name).orElse("(none)"));
 				return;
 			}
 		}
 		DomainDefinition def = DomainXml.parse(xml);
-		QemuCommand command = QemuCommandBuilder.build(def, TestCapabilities.qemu72(), VirtInstallCorpusTests.context(def));
+		QemuCommand command = QemuCommandBuilder.build(def, TestCapabilities.qemu72(),
+				VirtInstallCorpusTests.context(def));
 		String argv = String.join("\n", command.argv()) + "\n";
 		String assigned = DomainXml.write(command.definition(), false);
 		if (Boolean.getBoolean("golden.update")) {
@@ -82,13 +86,16 @@ class DumpxmlCorpusTests {
 		assertThat(argv).isEqualTo(Files.readString(CORPUS.resolve(name + ".argv")));
 		assertThat(assigned).isEqualTo(Files.readString(CORPUS.resolve(name + ".assigned.xml")));
 		DomainDefinition reparsed = DomainXml.parse(DomainXml.write(command.definition(), true));
-		assertThat(QemuCommandBuilder.build(reparsed, TestCapabilities.qemu72(), VirtInstallCorpusTests.context(reparsed))
-			.argv()).isEqualTo(command.argv());
+		assertThat(
+				QemuCommandBuilder.build(reparsed, TestCapabilities.qemu72(), VirtInstallCorpusTests.context(reparsed))
+					.argv())
+			.isEqualTo(command.argv());
 	}
 
 	/**
-	 * libvirt's own addresses and defaults are what differ from virt-install's output, so the written-back definition
-	 * keeps every PCI address libvirt gave: the guest sees the same hardware under either driver.
+	 * libvirt's own addresses and defaults are what differ from virt-install's output, so
+	 * the written-back definition keeps every PCI address libvirt gave: the guest sees
+	 * the same hardware under either driver.
 	 */
 	@ParameterizedTest
 	@MethodSource("names")
@@ -98,8 +105,8 @@ class DumpxmlCorpusTests {
 		}
 		String xml = Files.readString(CORPUS.resolve(name + ".xml"));
 		String assigned = Files.readString(CORPUS.resolve(name + ".assigned.xml"));
-		java.util.regex.Matcher matcher = java.util.regex.Pattern
-			.compile("<address type='pci' domain='0x0000' bus='(0x[0-9a-f]+)' slot='(0x[0-9a-f]+)' function='(0x[0-9a-f]+)'")
+		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(
+				"<address type='pci' domain='0x0000' bus='(0x[0-9a-f]+)' slot='(0x[0-9a-f]+)' function='(0x[0-9a-f]+)'")
 			.matcher(xml);
 		int count = 0;
 		while (matcher.find()) {
@@ -126,7 +133,10 @@ class DumpxmlCorpusTests {
 		}
 	}
 
-	/** A sample covering each kind: i440fx, UEFI + TPM + SPICE, Windows (Hyper-V), USB 2, virtiofs, kernel boot, qxl. */
+	/**
+	 * A sample covering each kind: i440fx, UEFI + TPM + SPICE, Windows (Hyper-V), USB 2,
+	 * virtiofs, kernel boot, qxl.
+	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "freebsd13-i440fx", "fedora37-uefi", "win11", "centos7-usb2", "fedora37-virtiofs",
 			"linux-kernel-boot", "debian11-agent", "ubuntu-spice" })

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Golden files: {@code golden/NAME.xml} in, {@code NAME.argv} (one argument per line) and
- * {@code NAME.assigned.xml} (the definition written back after address assignment) out. Regenerate with
- * {@code -Dgolden.update=true} and review the diff.
+ * {@code NAME.assigned.xml} (the definition written back after address assignment) out.
+ * Regenerate with {@code -Dgolden.update=true} and review the diff.
  */
 class GoldenArgvTests {
 
@@ -40,7 +40,10 @@ class GoldenArgvTests {
 		}
 	}
 
-	/** The run context every golden file is built with: fixed paths and resolved secondary facts. */
+	/**
+	 * The run context every golden file is built with: fixed paths and resolved secondary
+	 * facts.
+	 */
 	static RunContext context(DomainDefinition def) {
 		Path privateDir = ROOT.resolve("lib/qemu/domain-1-" + def.name());
 		return RunContext
@@ -53,7 +56,8 @@ class GoldenArgvTests {
 					privateDir.resolve("secret-0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f"))
 			.withVncPasswordFile(privateDir.resolve("vnc0.secret"))
 			.withFirmware(FirmwareDescriptors.load(List.of(Path.of("src/test/resources/firmware"))))
-			// fixed host pools, so that the goldens do not depend on this host's huge pages
+			// fixed host pools, so that the goldens do not depend on this host's huge
+			// pages
 			.withHugePages(List.of(new HugePagePool(2048, 1024, java.util.Optional.of(Path.of("/dev/hugepages")), true),
 					new HugePagePool(1048576, 0, java.util.Optional.empty(), false)));
 	}
@@ -71,7 +75,8 @@ class GoldenArgvTests {
 		}
 		assertThat(argv).isEqualTo(Files.readString(GOLDEN.resolve(name + ".argv")));
 		assertThat(assigned).isEqualTo(Files.readString(GOLDEN.resolve(name + ".assigned.xml")));
-		// Stable across restarts: building again from the written-back definition changes nothing.
+		// Stable across restarts: building again from the written-back definition changes
+		// nothing.
 		DomainDefinition reparsed = DomainXml.parse(DomainXml.write(command.definition(), true));
 		assertThat(QemuCommandBuilder.build(reparsed, TestCapabilities.qemu72(), context(reparsed)).argv())
 			.isEqualTo(command.argv());

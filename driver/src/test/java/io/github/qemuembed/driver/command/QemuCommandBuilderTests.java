@@ -73,7 +73,8 @@ class QemuCommandBuilderTests {
 				+ "<source network='lan'/></interface></devices>");
 		assertThatExceptionOfType(SecondaryDriverException.class)
 			.isThrownBy(() -> QemuCommandBuilder.build(network, TestCapabilities.qemu72(), context(Accel.KVM)))
-			.withMessageContaining("/domain/devices/interface[1]").withMessageContaining("lan");
+			.withMessageContaining("/domain/devices/interface[1]")
+			.withMessageContaining("lan");
 		UUID secret = UUID.randomUUID();
 		DomainDefinition encrypted = parse("<os><type>hvm</type></os><devices><disk><source file='/a'/>"
 				+ "<target dev='vda'/><encryption format='luks'><secret type='passphrase' uuid='" + secret + "'/>"
@@ -81,8 +82,10 @@ class QemuCommandBuilderTests {
 		assertThatExceptionOfType(SecondaryDriverException.class)
 			.isThrownBy(() -> QemuCommandBuilder.build(encrypted, TestCapabilities.qemu72(), context(Accel.KVM)))
 			.withMessageContaining("/domain/devices/disk[1]/encryption");
-		List<String> argv = QemuCommandBuilder.build(encrypted, TestCapabilities.qemu72(),
-				context(Accel.KVM).withSecretFile(secret, PRIVATE.resolve("s.key"))).argv();
+		List<String> argv = QemuCommandBuilder
+			.build(encrypted, TestCapabilities.qemu72(),
+					context(Accel.KVM).withSecretFile(secret, PRIVATE.resolve("s.key")))
+			.argv();
 		assertThat(argv).anyMatch((arg) -> arg.contains("\"qom-type\":\"secret\"") && arg.contains("/s.key"));
 	}
 
@@ -103,7 +106,9 @@ class QemuCommandBuilderTests {
 		QemuCapabilities noVsock = TestCapabilities.qemu72();
 		noVsock = new QemuCapabilities(noVsock.emulator(), noVsock.version(), noVsock.machineTypes(),
 				noVsock.machineAliases(), noVsock.defaultMachine(), noVsock.accelerators(),
-				noVsock.deviceTypes().stream().filter((type) -> !type.equals("vhost-vsock-pci"))
+				noVsock.deviceTypes()
+					.stream()
+					.filter((type) -> !type.equals("vhost-vsock-pci"))
 					.collect(java.util.stream.Collectors.toSet()),
 				noVsock.objectTypes(), noVsock.cpuModels());
 		DomainDefinition vsock = parse("<os><type>hvm</type></os><devices><vsock model='virtio'>"
@@ -120,8 +125,10 @@ class QemuCommandBuilderTests {
 		DomainDefinition def = parse("<os><type>hvm</type></os><devices><graphics type='vnc' passwd='pw'/></devices>");
 		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> QemuCommandBuilder.build(def, TestCapabilities.qemu72(), context(Accel.KVM)));
-		List<String> argv = QemuCommandBuilder.build(def, TestCapabilities.qemu72(),
-				context(Accel.KVM).withVncPasswordFile(PRIVATE.resolve("vnc0.secret"))).argv();
+		List<String> argv = QemuCommandBuilder
+			.build(def, TestCapabilities.qemu72(),
+					context(Accel.KVM).withVncPasswordFile(PRIVATE.resolve("vnc0.secret")))
+			.argv();
 		assertThat(argv).noneMatch((arg) -> arg.contains("pw,") || arg.endsWith("=pw") || arg.equals("pw"))
 			.containsSequence("-vnc", "127.0.0.1:0,to=99,password-secret=vnc0-secret");
 	}
@@ -140,10 +147,11 @@ class QemuCommandBuilderTests {
 
 	@Test
 	void qemuCommandlineArgsComeLastAndEnvIsReturned() {
-		QemuCommand command = QemuCommandBuilder.build(DomainXml.parse(
-				"<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'><name>t</name>"
-						+ "<memory>65536</memory><os><type>hvm</type></os><qemu:commandline><qemu:arg value='-S'/>"
-						+ "<qemu:env name='A' value='1'/></qemu:commandline></domain>"),
+		QemuCommand command = QemuCommandBuilder.build(
+				DomainXml
+					.parse("<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'><name>t</name>"
+							+ "<memory>65536</memory><os><type>hvm</type></os><qemu:commandline><qemu:arg value='-S'/>"
+							+ "<qemu:env name='A' value='1'/></qemu:commandline></domain>"),
 				TestCapabilities.qemu72(), context(Accel.KVM));
 		assertThat(command.argv().get(command.argv().size() - 1)).isEqualTo("-S");
 		assertThat(command.env()).containsEntry("A", "1");

@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
 import com.sun.net.httpserver.HttpExchange;
 
 /**
- * Serves a byte array the way QEMU's curl driver reads an image: {@code HEAD} for the size (with
- * {@code Accept-Ranges: bytes}), then {@code GET} with one {@code Range: bytes=a-b} per read, answered with 206.
+ * Serves a byte array the way QEMU's curl driver reads an image: {@code HEAD} for the
+ * size (with {@code Accept-Ranges: bytes}), then {@code GET} with one
+ * {@code Range: bytes=a-b} per read, answered with 206.
  */
 final class RangeServer {
 

@@ -22,9 +22,10 @@ import io.github.qemuembed.driver.xml.DomainXml;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A real QEMU started paused ({@code -S}) with exactly the argv {@link QemuCommandBuilder} builds, and a QMP
- * client on its monitor socket. Closing kills QEMU (SIGKILL) and waits for it; tests use try-with-resources.
- * Public in the driver's test jar for the integration tests that boot a guest with it.
+ * A real QEMU started paused ({@code -S}) with exactly the argv
+ * {@link QemuCommandBuilder} builds, and a QMP client on its monitor socket. Closing
+ * kills QEMU (SIGKILL) and waits for it; tests use try-with-resources. Public in the
+ * driver's test jar for the integration tests that boot a guest with it.
  */
 public final class RealQemu implements AutoCloseable {
 
@@ -48,7 +49,10 @@ public final class RealQemu implements AutoCloseable {
 		this.helpers = helpers;
 	}
 
-	/** Starts what QEMU needs first (swtpm), as the driver does, each ready once its socket exists. */
+	/**
+	 * Starts what QEMU needs first (swtpm), as the driver does, each ready once its
+	 * socket exists.
+	 */
 	private static List<Process> startHelpers(QemuCommand command, Path log) throws IOException {
 		List<Process> helpers = new ArrayList<>();
 		for (HelperProcess helper : command.helpers()) {
@@ -99,17 +103,17 @@ public final class RealQemu implements AutoCloseable {
 		return start(xml, root, accel, UnaryOperator.identity());
 	}
 
-	static RealQemu start(String xml, Path root, Accel accel, UnaryOperator<RunContext> customizer)
-			throws IOException {
+	static RealQemu start(String xml, Path root, Accel accel, UnaryOperator<RunContext> customizer) throws IOException {
 		DomainDefinition def = DomainXml.parse(xml);
 		DomainNames.checkSocketPathFits(root, def.name());
 		Path privateDir = Files.createDirectories(DomainNames.privateDir(root, 1, def.name()));
 		Path log = Files.createDirectories(root.resolve("log")).resolve(def.name() + ".log");
 		Path run = Files.createDirectories(root.resolve("run"));
-		RunContext context = customizer.apply(RunContext.of(accel, capabilities().emulator(), privateDir,
-				run.resolve(def.name() + ".pid"), log));
+		RunContext context = customizer
+			.apply(RunContext.of(accel, capabilities().emulator(), privateDir, run.resolve(def.name() + ".pid"), log));
 		QemuCommand command = QemuCommandBuilder.build(def, capabilities(), context);
-		// what the driver does before a start: a UEFI variable store starts as a copy of its template
+		// what the driver does before a start: a UEFI variable store starts as a copy of
+		// its template
 		command.definition().os().nvram().filter((nvram) -> nvram.template().isPresent()).ifPresent((nvram) -> {
 			try {
 				if (!Files.exists(Path.of(nvram.path()))) {
@@ -129,7 +133,8 @@ public final class RealQemu implements AutoCloseable {
 		builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
 		Process process = builder.start();
 		try {
-			// the wait ends as soon as QEMU exits: a QEMU that refuses its argv fails the test at once, with its log
+			// the wait ends as soon as QEMU exits: a QEMU that refuses its argv fails the
+			// test at once, with its log
 			QmpClient qmp = QmpClient.connect(context.monitorSocket(),
 					QmpClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(20)), QmpEventListener.NONE,
 					process.toHandle());
@@ -154,12 +159,14 @@ public final class RealQemu implements AutoCloseable {
 			catch (InterruptedException interrupted) {
 				Thread.currentThread().interrupt();
 			}
-			throw new QemuDidNotStart("QEMU did not start (exit status " + status + "): "
-					+ Files.readString(log) + "\nargv: " + command.argv(), ex);
+			throw new QemuDidNotStart("QEMU did not start (exit status " + status + "): " + Files.readString(log)
+					+ "\nargv: " + command.argv(), ex);
 		}
 	}
 
-	/** QEMU exited (or was killed) before its monitor answered; the message holds its log. */
+	/**
+	 * QEMU exited (or was killed) before its monitor answered; the message holds its log.
+	 */
 	static final class QemuDidNotStart extends IllegalStateException {
 
 		QemuDidNotStart(String message, Throwable cause) {
@@ -198,8 +205,9 @@ public final class RealQemu implements AutoCloseable {
 	}
 
 	/**
-	 * Where a PCI device sits, from QOM (with {@code -S} the firmware has not numbered the buses behind root
-	 * ports yet, so {@code query-pci} does not list the devices there).
+	 * Where a PCI device sits, from QOM (with {@code -S} the firmware has not numbered
+	 * the buses behind root ports yet, so {@code query-pci} does not list the devices
+	 * there).
 	 */
 	PciFunction pci(String id) {
 		String bus = device(id, "parent_bus").asString();
@@ -208,7 +216,10 @@ public final class RealQemu implements AutoCloseable {
 				device(id, "type").asString(), id);
 	}
 
-	/** The QOM path of the machine's built-in device of a type ({@code mc146818rtc}, {@code ICH9-LPC}, ...). */
+	/**
+	 * The QOM path of the machine's built-in device of a type ({@code mc146818rtc},
+	 * {@code ICH9-LPC}, ...).
+	 */
 	String builtin(String type) {
 		for (JsonNode child : qmp("qom-list", Map.of("path", "/machine/unattached"))) {
 			if (child.get("type").asString().equals("child<" + type + ">")) {
@@ -230,7 +241,10 @@ public final class RealQemu implements AutoCloseable {
 		return types;
 	}
 
-	/** One PCI function: its bus ({@code pcie.0}, {@code pci.0}, {@code pci.N}), slot, function and type. */
+	/**
+	 * One PCI function: its bus ({@code pcie.0}, {@code pci.0}, {@code pci.N}), slot,
+	 * function and type.
+	 */
 	record PciFunction(String bus, int slot, int function, String type, String id) {
 	}
 
@@ -243,7 +257,8 @@ public final class RealQemu implements AutoCloseable {
 			this.process.destroyForcibly();
 			this.process.waitFor(10, TimeUnit.SECONDS);
 			for (Process helper : this.helpers) {
-				// swtpm --terminate ends when QEMU's connection drops; waiting proves it, killing is the fallback
+				// swtpm --terminate ends when QEMU's connection drops; waiting proves it,
+				// killing is the fallback
 				if (!helper.waitFor(10, TimeUnit.SECONDS)) {
 					helper.destroyForcibly();
 				}

@@ -25,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Device elements proven on a real QEMU started paused with the builder's argv, checked over QMP
- * ({@code query-block}, {@code query-pci}, {@code query-chardev}, {@code query-rx-filter}, {@code query-vnc},
- * {@code query-mice}, {@code query-balloon}, {@code qom-get}).
+ * Device elements proven on a real QEMU started paused with the builder's argv, checked
+ * over QMP ({@code query-block}, {@code query-pci}, {@code query-chardev},
+ * {@code query-rx-filter}, {@code query-vnc}, {@code query-mice}, {@code query-balloon},
+ * {@code qom-get}).
  */
 class RealQemuDeviceTests {
 
@@ -35,8 +36,8 @@ class RealQemuDeviceTests {
 	Path root;
 
 	static String domain(String type, String machine, String devices) {
-		return "<domain type='" + type + "'><name>dev</name><memory unit='MiB'>64</memory><os><type machine='"
-				+ machine + "'>hvm</type></os><devices>" + devices + "</devices></domain>";
+		return "<domain type='" + type + "'><name>dev</name><memory unit='MiB'>64</memory><os><type machine='" + machine
+				+ "'>hvm</type></os><devices>" + devices + "</devices></domain>";
 	}
 
 	RealQemu start(String machine, String devices) throws IOException {
@@ -118,11 +119,12 @@ class RealQemuDeviceTests {
 	void sataScsiAndCdromsOnQ35() throws Exception {
 		Path iso = image("boot.iso", "raw", "1M");
 		Path scsi = image("scsi.qcow2", "qcow2", "8M");
-		String devices = "<disk type='file' device='cdrom'><source file='" + iso + "'/><target dev='sda' bus='sata'/></disk>"
+		String devices = "<disk type='file' device='cdrom'><source file='" + iso
+				+ "'/><target dev='sda' bus='sata'/></disk>"
 				+ "<disk type='file' device='cdrom'><target dev='sdb' bus='sata'/></disk>"
 				+ "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='" + scsi + "'/>"
-				+ "<target dev='sdc' bus='scsi'/></disk>"
-				+ "<disk type='file' device='cdrom'><source file='" + iso + "'/><target dev='sdd' bus='scsi'/>"
+				+ "<target dev='sdc' bus='scsi'/></disk>" + "<disk type='file' device='cdrom'><source file='" + iso
+				+ "'/><target dev='sdd' bus='scsi'/>"
 				+ "<address type='drive' controller='0' bus='0' target='2' unit='0'/></disk>";
 		try (RealQemu qemu = start("q35", devices)) {
 			Map<String, JsonNode> blocks = blockByDevice(qemu);
@@ -145,7 +147,8 @@ class RealQemuDeviceTests {
 	void ideAndAhciOnI440fx() throws Exception {
 		Path disk = image("ide.img", "raw", "4M");
 		Path sata = image("sata.img", "raw", "4M");
-		String devices = "<disk type='file' device='disk'><source file='" + disk + "'/><target dev='hda' bus='ide'/></disk>"
+		String devices = "<disk type='file' device='disk'><source file='" + disk
+				+ "'/><target dev='hda' bus='ide'/></disk>"
 				+ "<disk type='file' device='cdrom'><target dev='hdc' bus='ide'/></disk>"
 				+ "<disk type='file' device='disk'><source file='" + sata + "'/><target dev='sda' bus='sata'/>"
 				+ "<shareable/></disk>";
@@ -165,7 +168,8 @@ class RealQemuDeviceTests {
 		Path backing = image("loop.img", "raw", "8M");
 		Process losetup = new ProcessBuilder("losetup", "--find", "--show", backing.toString()).start();
 		String loop = new String(losetup.getInputStream().readAllBytes()).trim();
-		assertThat(losetup.waitFor() == 0 && loop.startsWith("/dev/loop")).as("a loop device (the tests run as root)").isTrue();
+		assertThat(losetup.waitFor() == 0 && loop.startsWith("/dev/loop")).as("a loop device (the tests run as root)")
+			.isTrue();
 		try {
 			String devices = "<disk type='block' device='disk'><driver name='qemu' type='raw' cache='directsync'/>"
 					+ "<source dev='" + loop + "'/><target dev='vda' bus='virtio'/></disk>";
@@ -187,15 +191,16 @@ class RealQemuDeviceTests {
 		Path secretFile = this.root.resolve("secret.key");
 		Files.writeString(secretFile, "correct horse"); // the fixtures' passphrase
 		Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
-		// committed fixtures (see src/test/resources/luks): made with a short iteration time, on any CPU
+		// committed fixtures (see src/test/resources/luks): made with a short iteration
+		// time, on any CPU
 		Path luksQcow2 = fixture("luks/vol.qcow2.gz", "vol.qcow2");
 		Path luksRaw = fixture("luks/raw.luks.gz", "raw.luks");
 		String devices = "<disk type='volume' device='disk'><driver name='qemu' type='qcow2'/>"
 				+ "<source pool='default' volume='vol.qcow2'/><target dev='vda' bus='virtio'/>"
 				+ "<encryption format='luks'><secret type='passphrase' uuid='" + secret + "'/></encryption></disk>"
 				+ "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='" + luksRaw + "'/>"
-				+ "<target dev='vdb' bus='virtio'/><encryption format='luks'><secret type='passphrase' uuid='"
-				+ secret + "'/></encryption></disk>";
+				+ "<target dev='vdb' bus='virtio'/><encryption format='luks'><secret type='passphrase' uuid='" + secret
+				+ "'/></encryption></disk>";
 		try (RealQemu qemu = RealQemu.start(domain("kvm", "q35", devices), this.root, RealQemu.guestlessAccel(),
 				(ctx) -> ctx.withVolume("default", "vol.qcow2", luksQcow2).withSecretFile(secret, secretFile))) {
 			Map<String, JsonNode> blocks = blockByDevice(qemu);
@@ -269,8 +274,10 @@ class RealQemuDeviceTests {
 
 	@Test
 	void bridgeNetworkAndEthernetInterfaces() throws Exception {
-		assertThat(new ProcessBuilder("id", "-u").start().inputReader().readLine()).as("the tests run as root").isEqualTo("0");
-		String bridge = "qe-br0"; // allowed in /etc/qemu/bridge.conf for qemu-bridge-helper
+		assertThat(new ProcessBuilder("id", "-u").start().inputReader().readLine()).as("the tests run as root")
+			.isEqualTo("0");
+		String bridge = "qe-br0"; // allowed in /etc/qemu/bridge.conf for
+									// qemu-bridge-helper
 		boolean created = false;
 		if (!Files.exists(Path.of("/sys/class/net/" + bridge))) {
 			created = run("ip", "link", "add", bridge, "type", "bridge") == 0;
@@ -279,7 +286,8 @@ class RealQemuDeviceTests {
 		String tap = "qe-tap" + ProcessHandle.current().pid() % 10000;
 		assertThat(run("ip", "tuntap", "add", tap, "mode", "tap")).as("a tap can be created").isZero();
 		try {
-			String devices = "<interface type='bridge'><source bridge='" + bridge + "'/><model type='virtio'/></interface>"
+			String devices = "<interface type='bridge'><source bridge='" + bridge
+					+ "'/><model type='virtio'/></interface>"
 					+ "<interface type='network'><source network='default'/><model type='virtio'/></interface>"
 					+ "<interface type='ethernet'><target dev='" + tap + "'/><model type='virtio'/></interface>";
 			try (RealQemu qemu = RealQemu.start(domain("kvm", "q35", devices), this.root, RealQemu.guestlessAccel(),
@@ -305,11 +313,10 @@ class RealQemuDeviceTests {
 		Path file = this.root.resolve("serial.txt");
 		Path unix = this.root.resolve("s1.sock");
 		int tcpPort = freePort();
-		String devices = "<serial type='pty'><target port='0'/></serial>"
-				+ "<serial type='file'><source path='" + file + "'/><target port='1'/></serial>"
-				+ "<serial type='unix'><source mode='bind' path='" + unix + "'/><target port='2'/></serial>"
-				+ "<serial type='tcp'><source mode='bind' host='127.0.0.1' service='" + tcpPort + "'/>"
-				+ "<protocol type='telnet'/><target port='3'/></serial>"
+		String devices = "<serial type='pty'><target port='0'/></serial>" + "<serial type='file'><source path='" + file
+				+ "'/><target port='1'/></serial>" + "<serial type='unix'><source mode='bind' path='" + unix
+				+ "'/><target port='2'/></serial>" + "<serial type='tcp'><source mode='bind' host='127.0.0.1' service='"
+				+ tcpPort + "'/>" + "<protocol type='telnet'/><target port='3'/></serial>"
 				+ "<console type='pty'><target type='serial' port='0'/></console>"
 				+ "<console type='pty'><target type='virtio'/></console>";
 		try (RealQemu qemu = start("q35", devices)) {
@@ -340,7 +347,8 @@ class RealQemuDeviceTests {
 	void guestAgentChannel() throws Exception {
 		Path given = this.root.resolve("agent.sock");
 		String devices = "<channel type='unix'><source mode='bind'/><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
-				+ "<channel type='unix'><source mode='bind' path='" + given + "'/><target type='virtio' name='com.example.app'/>"
+				+ "<channel type='unix'><source mode='bind' path='" + given
+				+ "'/><target type='virtio' name='com.example.app'/>"
 				+ "<address type='virtio-serial' controller='0' bus='0' port='5'/></channel>";
 		try (RealQemu qemu = start("q35", devices)) {
 			assertThat(qemu.device("channel0", "name").asString()).isEqualTo("org.qemu.guest_agent.0");
@@ -399,8 +407,8 @@ class RealQemuDeviceTests {
 			assertThat(qemu.device("video0", "vgamem").asLong()).isEqualTo(16L << 20);
 		}
 		try (RealQemu qemu = start("q35", "<video><model type='none'/></video>")) {
-			assertThat(qemu.peripheralTypes()).noneMatch((type) -> type.contains("vga") || type.contains("gpu")
-					|| type.contains("display"));
+			assertThat(qemu.peripheralTypes())
+				.noneMatch((type) -> type.contains("vga") || type.contains("gpu") || type.contains("display"));
 		}
 	}
 
@@ -449,11 +457,13 @@ class RealQemuDeviceTests {
 			assertThat(qemu.device("panic0", "ioport").asInt()).isEqualTo(0x506);
 			assertThat(qemu.pci("panic1").type()).isEqualTo("pvpanic-pci");
 			assertThat(qemu.pci("panic1").bus()).isEqualTo("pcie.0");
-			// what the guest kernel's pvpanic driver does on a panic: bit 0 to the port (of a running VM)
+			// what the guest kernel's pvpanic driver does on a panic: bit 0 to the port
+			// (of a running VM)
 			qemu.qmp("cont");
 			qemu.qmp("human-monitor-command", Map.of("command-line", "o /b 0x506 1"));
 			assertThat(qemu.qmp("query-status").get("status").asString()).isEqualTo("guest-panicked");
-			// -action panic=pause: QEMU stays for on_crash to decide (its default would power off and exit)
+			// -action panic=pause: QEMU stays for on_crash to decide (its default would
+			// power off and exit)
 			assertThat(qemu.process().isAlive()).isTrue();
 		}
 		try (RealQemu qemu = start("pc", "<panic/>")) {
@@ -471,8 +481,10 @@ class RealQemuDeviceTests {
 			}
 		}
 		else {
-			// a host without the vhost-vsock module (the Firecracker guests CI runs on): QEMU accepts the device and
-			// its properties as built, and fails only where it opens the host's /dev/vhost-vsock
+			// a host without the vhost-vsock module (the Firecracker guests CI runs on):
+			// QEMU accepts the device and
+			// its properties as built, and fails only where it opens the host's
+			// /dev/vhost-vsock
 			assertThatIllegalStateException().isThrownBy(() -> start("q35", vsock).close())
 				.withMessageContaining("vhost-vsock")
 				.withMessageNotContaining("is not a valid device model")

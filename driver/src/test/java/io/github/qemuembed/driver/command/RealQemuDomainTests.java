@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Domain-level elements proven on a real QEMU started paused with the builder's argv, checked over QMP.
+ * Domain-level elements proven on a real QEMU started paused with the builder's argv,
+ * checked over QMP.
  */
 class RealQemuDomainTests {
 
@@ -85,7 +86,10 @@ class RealQemuDomainTests {
 		}
 	}
 
-	/** {@code host-passthrough} and {@code host-model} depend on the host: see {@code HostCpuModeTests}. */
+	/**
+	 * {@code host-passthrough} and {@code host-model} depend on the host: see
+	 * {@code HostCpuModeTests}.
+	 */
 	@Test
 	void maximumCpu() throws Exception {
 		String maximum = domain("qemu", "<name>cpumax</name><memory unit='MiB'>64</memory>"
@@ -96,7 +100,10 @@ class RealQemuDomainTests {
 		}
 	}
 
-	/** Hyper-V enlightenments, paravirtual clocks and EOI are vCPU properties; the boot menu a machine one (TCG). */
+	/**
+	 * Hyper-V enlightenments, paravirtual clocks and EOI are vCPU properties; the boot
+	 * menu a machine one (TCG).
+	 */
 	@Test
 	void hypervEnlightenmentsTimersApicEoiAndBootMenu() throws Exception {
 		String xml = domain("qemu", "<name>hyperv</name><memory unit='MiB'>64</memory>"
@@ -120,43 +127,52 @@ class RealQemuDomainTests {
 			assertThat(boot.get("menu").asBoolean()).isTrue();
 			assertThat(boot.get("splash-time").asLong()).isEqualTo(2500);
 		}
-		// vpindex is the one enlightenment QEMU refuses under TCG: refused before QEMU runs, saying so
+		// vpindex is the one enlightenment QEMU refuses under TCG: refused before QEMU
+		// runs, saying so
 		String vpindex = xml.replace("<synic state='on'/>", "<vpindex state='on'/><synic state='on'/>")
 			.replace("<name>hyperv</name>", "<name>vpindex</name>");
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
 			.isThrownBy(() -> RealQemu.start(vpindex, this.root, Accel.TCG))
 			.withMessageContaining("needs KVM");
-		// TCG would drop KVM's paravirtual EOI and kvmclock with a warning: refused instead of ignored
+		// TCG would drop KVM's paravirtual EOI and kvmclock with a warning: refused
+		// instead of ignored
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
 			.isThrownBy(() -> RealQemu.start(xml.replace("eoi='off'", "eoi='on'"), this.root, Accel.TCG))
 			.withMessageContaining("KVM");
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
-			.isThrownBy(() -> RealQemu.start(xml.replace("name='kvmclock' present='no'", "name='kvmclock' present='yes'"),
-					this.root, Accel.TCG))
+			.isThrownBy(() -> RealQemu.start(
+					xml.replace("name='kvmclock' present='no'", "name='kvmclock' present='yes'"), this.root, Accel.TCG))
 			.withMessageContaining("KVM");
 	}
 
-	/** An empty {@code <backingStore/>}: the overlay is opened alone, although its header names a backing file. */
+	/**
+	 * An empty {@code <backingStore/>}: the overlay is opened alone, although its header
+	 * names a backing file.
+	 */
 	@Test
 	void emptyBackingStoreOpensTheImageWithoutItsBackingFile() throws Exception {
 		Path base = this.root.resolve("base.qcow2");
 		Path overlay = this.root.resolve("overlay.qcow2");
-		assertThat(new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", base.toString(), "16M").start()
-			.waitFor()).isZero();
+		assertThat(
+				new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", base.toString(), "16M").start().waitFor())
+			.isZero();
 		assertThat(new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", "-b", base.toString(), "-F", "qcow2",
-				overlay.toString()).start().waitFor()).isZero();
-		String xml = domain("qemu", "<name>backing</name><memory unit='MiB'>64</memory>"
-				+ "<os><type machine='q35'>hvm</type></os><devices><disk type='file' device='disk'>"
-				+ "<driver name='qemu' type='qcow2'/><source file='" + overlay + "'/><backingStore/>"
-				+ "<target dev='vda' bus='virtio'/></disk></devices>");
+				overlay.toString())
+			.start()
+			.waitFor()).isZero();
+		String xml = domain("qemu",
+				"<name>backing</name><memory unit='MiB'>64</memory>"
+						+ "<os><type machine='q35'>hvm</type></os><devices><disk type='file' device='disk'>"
+						+ "<driver name='qemu' type='qcow2'/><source file='" + overlay + "'/><backingStore/>"
+						+ "<target dev='vda' bus='virtio'/></disk></devices>");
 		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
 			JsonNode image = qemu.qmp("query-block").get(0).get("inserted").get("image");
 			// QEMU names an image opened against its header by its options
 			assertThat(image.get("filename").asString()).contains("\"backing\": null").contains(overlay.toString());
 			assertThat(image.has("backing-image")).isFalse();
 		}
-		try (RealQemu qemu = RealQemu.start(xml.replace("<backingStore/>", "").replace("backing<", "chain<"),
-				this.root, Accel.TCG)) {
+		try (RealQemu qemu = RealQemu.start(xml.replace("<backingStore/>", "").replace("backing<", "chain<"), this.root,
+				Accel.TCG)) {
 			JsonNode image = qemu.qmp("query-block").get(0).get("inserted").get("image");
 			assertThat(image.get("backing-image").get("filename").asString()).isEqualTo(base.toString());
 		}
@@ -170,15 +186,17 @@ class RealQemuDomainTests {
 			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
 			assertThat(qemu.qomGet(cpu, "host-cache-info").asBoolean()).isTrue();
 		}
-		String emulate = domain("qemu", "<name>cacheemu</name><memory unit='MiB'>64</memory>"
-				+ "<os><type machine='q35'>hvm</type></os><cpu mode='custom'><model>qemu64</model>"
-				+ "<cache level='3' mode='emulate'/></cpu>");
+		String emulate = domain("qemu",
+				"<name>cacheemu</name><memory unit='MiB'>64</memory>"
+						+ "<os><type machine='q35'>hvm</type></os><cpu mode='custom'><model>qemu64</model>"
+						+ "<cache level='3' mode='emulate'/></cpu>");
 		try (RealQemu qemu = RealQemu.start(emulate, this.root, Accel.TCG)) {
 			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
 			assertThat(qemu.qomGet(cpu, "l3-cache").asBoolean()).isTrue();
 		}
-		try (RealQemu qemu = RealQemu.start(emulate.replace("<cache level='3' mode='emulate'/>",
-				"<cache mode='disable'/>"), this.root, Accel.TCG)) {
+		try (RealQemu qemu = RealQemu.start(
+				emulate.replace("<cache level='3' mode='emulate'/>", "<cache mode='disable'/>"), this.root,
+				Accel.TCG)) {
 			String cpu = qemu.qmp("query-cpus-fast").get(0).get("qom-path").asString();
 			assertThat(qemu.qomGet(cpu, "l3-cache").asBoolean()).isFalse();
 		}
@@ -188,9 +206,10 @@ class RealQemuDomainTests {
 	void directKernelBootLoadsKernelInitrdAndCommandLine() throws Exception {
 		Path kernel = multibootKernel(this.root.resolve("kernel.elf"));
 		Path initrd = Files.write(this.root.resolve("initrd.img"), new byte[4096]);
-		String xml = domain("qemu", "<name>kernel</name><memory unit='MiB'>64</memory>"
-				+ "<os><type machine='pc'>hvm</type><kernel>" + kernel + "</kernel><initrd>" + initrd
-				+ "</initrd><cmdline>console=ttyS0 quiet</cmdline></os>");
+		String xml = domain("qemu",
+				"<name>kernel</name><memory unit='MiB'>64</memory>" + "<os><type machine='pc'>hvm</type><kernel>"
+						+ kernel + "</kernel><initrd>" + initrd
+						+ "</initrd><cmdline>console=ttyS0 quiet</cmdline></os>");
 		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
 			assertThat(qemu.qomGet("/machine", "kernel").asString()).isEqualTo(kernel.toString());
 			assertThat(qemu.qomGet("/machine", "initrd").asString()).isEqualTo(initrd.toString());
@@ -202,9 +221,10 @@ class RealQemuDomainTests {
 	void romLoaderAndBootOrder() throws Exception {
 		Path bios = Path.of("/usr/share/seabios/bios-256k.bin");
 		assertThat(bios).as("SeaBIOS from qemu-system-x86").exists();
-		String xml = domain("qemu", "<name>rom</name><memory unit='MiB'>64</memory>"
-				+ "<os><type machine='pc'>hvm</type><loader type='rom'>" + bios + "</loader>"
-				+ "<boot dev='cdrom'/><boot dev='hd'/></os>");
+		String xml = domain("qemu",
+				"<name>rom</name><memory unit='MiB'>64</memory>"
+						+ "<os><type machine='pc'>hvm</type><loader type='rom'>" + bios + "</loader>"
+						+ "<boot dev='cdrom'/><boot dev='hd'/></os>");
 		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
 			assertThat(qemu.qomGet("/machine", "firmware").asString()).isEqualTo(bios.toString());
 			assertThat(qemu.qomGet("/machine", "boot").get("order").asString()).isEqualTo("dc");
@@ -215,9 +235,10 @@ class RealQemuDomainTests {
 	void pflashLoaderAndNvram() throws Exception {
 		Path code = Files.write(this.root.resolve("CODE.fd"), new byte[1024 * 1024]);
 		Path vars = Files.write(this.root.resolve("VARS.fd"), new byte[128 * 1024]);
-		String xml = domain("kvm", "<name>uefi</name><memory unit='MiB'>64</memory>"
-				+ "<os><type machine='q35'>hvm</type><loader readonly='yes' type='pflash'>" + code + "</loader>"
-				+ "<nvram>" + vars + "</nvram></os>");
+		String xml = domain("kvm",
+				"<name>uefi</name><memory unit='MiB'>64</memory>"
+						+ "<os><type machine='q35'>hvm</type><loader readonly='yes' type='pflash'>" + code + "</loader>"
+						+ "<nvram>" + vars + "</nvram></os>");
 		try (RealQemu qemu = RealQemu.start(xml, this.root, RealQemu.guestlessAccel())) {
 			assertThat(qemu.qomGet("/machine", "pflash0").asString()).isEqualTo("pflash0-format");
 			assertThat(qemu.qomGet("/machine", "pflash1").asString()).isEqualTo("pflash1-format");
@@ -232,14 +253,15 @@ class RealQemuDomainTests {
 
 	@Test
 	void localtimeClockOffsetAndQemuCommandlineEnvAndArgs() throws Exception {
-		// With TZ set for QEMU through qemu:env, a localtime RTC starts at local (UTC+9) time.
-		String xml = domain("kvm", "<name>clock</name><memory unit='MiB'>64</memory>"
-				+ "<os><type machine='q35'>hvm</type></os><clock offset='localtime'/>"
-				+ "<qemu:commandline><qemu:arg value='-object'/><qemu:arg value='iothread,id=extra0'/>"
-				+ "<qemu:env name='TZ' value='JST-9'/></qemu:commandline>");
+		// With TZ set for QEMU through qemu:env, a localtime RTC starts at local (UTC+9)
+		// time.
+		String xml = domain("kvm",
+				"<name>clock</name><memory unit='MiB'>64</memory>"
+						+ "<os><type machine='q35'>hvm</type></os><clock offset='localtime'/>"
+						+ "<qemu:commandline><qemu:arg value='-object'/><qemu:arg value='iothread,id=extra0'/>"
+						+ "<qemu:env name='TZ' value='JST-9'/></qemu:commandline>");
 		try (RealQemu qemu = RealQemu.start(xml, this.root, RealQemu.guestlessAccel())) {
-			assertThat(qemu.qmp("query-iothreads").valueStream().map((t) -> t.get("id").asString()))
-				.contains("extra0");
+			assertThat(qemu.qmp("query-iothreads").valueStream().map((t) -> t.get("id").asString())).contains("extra0");
 			String environ = Files.readString(Path.of("/proc/" + qemu.process().pid() + "/environ"));
 			assertThat(List.of(environ.split("\0"))).contains("TZ=JST-9");
 			JsonNode date = qemu.qomGet(qemu.builtin("mc146818rtc"), "date");
@@ -247,9 +269,10 @@ class RealQemuDomainTests {
 			int rtcHour = date.get("tm_hour").asInt();
 			assertThat(Math.floorMod(rtcHour - utcHour, 24)).isIn(8, 9, 10);
 		}
-		String utc = domain("kvm", "<name>clockutc</name><memory unit='MiB'>64</memory>"
-				+ "<os><type machine='q35'>hvm</type></os><clock offset='utc'/>"
-				+ "<qemu:commandline><qemu:env name='TZ' value='JST-9'/></qemu:commandline>");
+		String utc = domain("kvm",
+				"<name>clockutc</name><memory unit='MiB'>64</memory>"
+						+ "<os><type machine='q35'>hvm</type></os><clock offset='utc'/>"
+						+ "<qemu:commandline><qemu:env name='TZ' value='JST-9'/></qemu:commandline>");
 		try (RealQemu qemu = RealQemu.start(utc, this.root, RealQemu.guestlessAccel())) {
 			int utcHour = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour();
 			int rtcHour = qemu.qomGet(qemu.builtin("mc146818rtc"), "date").get("tm_hour").asInt();
@@ -258,9 +281,10 @@ class RealQemuDomainTests {
 	}
 
 	/**
-	 * A definition as virt-install writes it, with the disk pointed at a real image, under KVM (the in-kernel
-	 * PIT needs it). Its {@code host-passthrough} CPU runs where the host allows it (checked first with a raw
-	 * QEMU); elsewhere QEMU's refusal is asserted and the rest is proven with a named CPU model.
+	 * A definition as virt-install writes it, with the disk pointed at a real image,
+	 * under KVM (the in-kernel PIT needs it). Its {@code host-passthrough} CPU runs where
+	 * the host allows it (checked first with a raw QEMU); elsewhere QEMU's refusal is
+	 * asserted and the rest is proven with a named CPU model.
 	 */
 	@Test
 	void virtInstallStyleDefinitionWithTimersPmVmportAndMigratableCpu() throws Exception {
@@ -276,9 +300,8 @@ class RealQemuDomainTests {
 				.isThrownBy(() -> RealQemu.start(xml, this.root, Accel.KVM).close())
 				.withMessageContaining(host.errorLine());
 		}
-		String runnable = host.works() ? xml
-				: xml.replaceAll("<cpu mode='host-passthrough'[^/]*/>",
-						"<cpu mode='custom' match='exact'><model fallback='allow'>qemu64</model></cpu>");
+		String runnable = host.works() ? xml : xml.replaceAll("<cpu mode='host-passthrough'[^/]*/>",
+				"<cpu mode='custom' match='exact'><model fallback='allow'>qemu64</model></cpu>");
 		try (RealQemu qemu = RealQemu.start(runnable, this.root, Accel.KVM)) {
 			assertThat(qemu.qomGet("/machine", "vmport").asString()).isEqualTo("off");
 			assertThat(qemu.qomGet("/machine", "hpet").asBoolean()).isFalse();
@@ -309,7 +332,8 @@ class RealQemuDomainTests {
 		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
 			assertThat(qemu.qomGet("/machine", "vmport").asString()).isEqualTo("on");
 			assertThat(qemu.qomGet("/machine", "hpet").asBoolean()).isTrue();
-			// libvirt runs an rtc with tickpolicy 'delay' as driftfix=none, which is QEMU's 'discard' policy
+			// libvirt runs an rtc with tickpolicy 'delay' as driftfix=none, which is
+			// QEMU's 'discard' policy
 			assertThat(qemu.qomGet(qemu.builtin("mc146818rtc"), "lost_tick_policy").asString()).isEqualTo("discard");
 			assertThat(qemu.qomGet(qemu.builtin("PIIX4_PM"), "disable_s3").asInt()).isEqualTo(0);
 			assertThat(qemu.qomGet(qemu.builtin("PIIX4_PM"), "disable_s4").asInt()).isEqualTo(1);
@@ -320,7 +344,10 @@ class RealQemuDomainTests {
 		}
 	}
 
-	/** What libvirt 9.0 itself wrote for q35-minimal.xml ({@code virsh define} then {@code dumpxml --inactive}). */
+	/**
+	 * What libvirt 9.0 itself wrote for q35-minimal.xml ({@code virsh define} then
+	 * {@code dumpxml --inactive}).
+	 */
 	@Test
 	void libvirtsOwnDumpxmlRunsWithItsAddresses() throws Exception {
 		String xml = Files.readString(Path.of("src/test/resources/golden/libvirt-dumpxml-q35.xml"));
@@ -352,7 +379,10 @@ class RealQemuDomainTests {
 		}
 	}
 
-	/** The smallest multiboot kernel QEMU loads: a header with load addresses, padded to 8 KiB. */
+	/**
+	 * The smallest multiboot kernel QEMU loads: a header with load addresses, padded to 8
+	 * KiB.
+	 */
 	static Path multibootKernel(Path file) throws IOException {
 		ByteBuffer image = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN);
 		int magic = 0x1BADB002;

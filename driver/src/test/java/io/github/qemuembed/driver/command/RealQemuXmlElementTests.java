@@ -12,9 +12,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The domain XML elements of issue 13's second round (NUMA, SMBIOS, I/O limits, network disks, backing chains,
- * floppies, controller drivers, huge pages) started on a real QEMU, paused, with the builder's argv, and checked
- * over QMP.
+ * The domain XML elements of issue 13's second round (NUMA, SMBIOS, I/O limits, network
+ * disks, backing chains, floppies, controller drivers, huge pages) started on a real
+ * QEMU, paused, with the builder's argv, and checked over QMP.
  */
 class RealQemuXmlElementTests {
 
@@ -40,15 +40,18 @@ class RealQemuXmlElementTests {
 			assertThat(memdevs.get("ram-node0").get("share").asBoolean()).isFalse();
 			assertThat(memdevs.get("ram-node1").get("share").asBoolean()).isTrue();
 			Map<Integer, Integer> nodeOfCpu = new java.util.TreeMap<>();
-			qemu.qmp("query-cpus-fast").forEach((cpu) -> nodeOfCpu.put(cpu.get("cpu-index").asInt(),
-					cpu.get("props").get("node-id").asInt()));
+			qemu.qmp("query-cpus-fast")
+				.forEach((cpu) -> nodeOfCpu.put(cpu.get("cpu-index").asInt(), cpu.get("props").get("node-id").asInt()));
 			assertThat(nodeOfCpu).isEqualTo(Map.of(0, 0, 1, 0, 2, 1, 3, 0));
 			String numa = qemu.qmp("human-monitor-command", Map.of("command-line", "info numa")).asString();
 			assertThat(numa).contains("2 nodes").contains("node 0 cpus: 0 1 3").contains("node 1 cpus: 2");
 		}
 	}
 
-	/** SMBIOS tables have no QMP query: this proves QEMU 7.2 takes every -smbios option the builder writes. */
+	/**
+	 * SMBIOS tables have no QMP query: this proves QEMU 7.2 takes every -smbios option
+	 * the builder writes.
+	 */
 	@Test
 	void smbiosTablesFromSysinfoAreAccepted() throws Exception {
 		String xml = domain("<name>smbios</name><memory unit='MiB'>64</memory><sysinfo type='smbios'>"
@@ -72,8 +75,9 @@ class RealQemuXmlElementTests {
 	}
 
 	/**
-	 * Reads a block node from outside: QEMU exports it over NBD ({@code nbd-server-start}, {@code block-export-add})
-	 * and {@code qemu-io} checks every byte of the range ({@code read -P}). The data went through every node the
+	 * Reads a block node from outside: QEMU exports it over NBD
+	 * ({@code nbd-server-start}, {@code block-export-add}) and {@code qemu-io} checks
+	 * every byte of the range ({@code read -P}). The data went through every node the
 	 * builder set up below {@code node}.
 	 */
 	void assertPattern(RealQemu qemu, String node, int pattern, int length) throws Exception {
@@ -82,7 +86,8 @@ class RealQemuXmlElementTests {
 		qemu.qmp("block-export-add", Map.of("type", "nbd", "id", "check", "node-name", node, "name", "check"));
 		Process io = new ProcessBuilder("qemu-io", "-r", "-f", "raw", "-c",
 				"read -P 0x" + Integer.toHexString(pattern) + " 0 " + length, "nbd+unix:///check?socket=" + socket)
-			.redirectErrorStream(true).start();
+			.redirectErrorStream(true)
+			.start();
 		String out = new String(io.getInputStream().readAllBytes());
 		assertThat(io.waitFor()).as(out).isZero();
 		assertThat(out).contains("read " + length + "/" + length + " bytes").doesNotContain("verification failed");
@@ -123,12 +128,14 @@ class RealQemuXmlElementTests {
 			assertThat(shared.get("bps-total-max").asLong()).isEqualTo(2097152);
 			assertThat(shared.get("iops-read").asLong()).isEqualTo(200);
 			assertThat(shared.get("iops-write").asLong()).isEqualTo(100);
-			assertThat(qemu.qomGet("/objects/throttle-virtio-disk2", "limits").get("iops-total").asLong()).isEqualTo(50);
+			assertThat(qemu.qomGet("/objects/throttle-virtio-disk2", "limits").get("iops-total").asLong())
+				.isEqualTo(50);
 			Map<String, String> drivers = new java.util.HashMap<>();
-			qemu.qmp("query-named-block-nodes").forEach((node) -> drivers.put(node.get("node-name").asString(),
-					node.get("drv").asString()));
+			qemu.qmp("query-named-block-nodes")
+				.forEach((node) -> drivers.put(node.get("node-name").asString(), node.get("drv").asString()));
 			assertThat(drivers).containsEntry("virtio-disk0-throttle", "throttle")
-				.containsEntry("virtio-disk1-throttle", "throttle").containsEntry("virtio-disk2-throttle", "throttle");
+				.containsEntry("virtio-disk1-throttle", "throttle")
+				.containsEntry("virtio-disk2-throttle", "throttle");
 			// the device reads through the filter
 			assertPattern(qemu, "virtio-disk1-throttle", 0x22, 4096);
 		}
@@ -150,8 +157,8 @@ class RealQemuXmlElementTests {
 				+ "<backingStore/></backingStore></backingStore><target dev='vda' bus='virtio'/></disk></devices>");
 		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
 			Map<String, String> files = new java.util.HashMap<>();
-			qemu.qmp("query-named-block-nodes").forEach((node) -> files.put(node.get("node-name").asString(),
-					node.get("file").asString()));
+			qemu.qmp("query-named-block-nodes")
+				.forEach((node) -> files.put(node.get("node-name").asString(), node.get("file").asString()));
 			assertThat(files).containsEntry("virtio-disk0-b1-storage", mid.toString())
 				.containsEntry("virtio-disk0-b2-storage", other.toString());
 			assertThat(files.get("virtio-disk0-format")).contains(other.toString()).doesNotContain(base.toString());
@@ -159,17 +166,21 @@ class RealQemuXmlElementTests {
 		}
 	}
 
-	/** Starts {@code qemu-nbd} serving {@code image} and waits for its socket (or its death). */
+	/**
+	 * Starts {@code qemu-nbd} serving {@code image} and waits for its socket (or its
+	 * death).
+	 */
 	static Process qemuNbd(Path image, Path log, String... listen) throws Exception {
-		java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("qemu-nbd", "--persistent",
-				"--shared=4", "--format=raw", "--export-name=exp"));
+		java.util.List<String> command = new java.util.ArrayList<>(
+				java.util.List.of("qemu-nbd", "--persistent", "--shared=4", "--format=raw", "--export-name=exp"));
 		command.addAll(java.util.List.of(listen));
 		command.add(image.toString());
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}
 
 	static void awaitListening(Process server, java.util.function.BooleanSupplier ready, Path log) {
-		// ends as soon as the server listens, or fails at once with its log when it has died
+		// ends as soon as the server listens, or fails at once with its log when it has
+		// died
 		org.awaitility.Awaitility.await("qemu-nbd listening")
 			.atMost(java.time.Duration.ofSeconds(20))
 			.pollInterval(java.time.Duration.ofMillis(20))
@@ -221,9 +232,10 @@ class RealQemuXmlElementTests {
 					+ "<target dev='vdb' bus='virtio'/></disk></devices>");
 			try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
 				Map<String, String> drivers = new java.util.HashMap<>();
-				qemu.qmp("query-named-block-nodes").forEach((node) -> drivers.put(node.get("node-name").asString(),
-						node.get("drv").asString()));
-				assertThat(drivers).containsEntry("virtio-disk0-storage", "nbd").containsEntry("virtio-disk1-storage", "nbd");
+				qemu.qmp("query-named-block-nodes")
+					.forEach((node) -> drivers.put(node.get("node-name").asString(), node.get("drv").asString()));
+				assertThat(drivers).containsEntry("virtio-disk0-storage", "nbd")
+					.containsEntry("virtio-disk1-storage", "nbd");
 				assertPattern(qemu, "virtio-disk0-format", 0x3c, 1 << 20);
 				assertPattern(qemu, "virtio-disk1-format", 0x4d, 1 << 20);
 			}
@@ -271,7 +283,8 @@ class RealQemuXmlElementTests {
 		for (String machine : java.util.List.of("pc", "q35")) {
 			String xml = domain("<name>floppy-" + machine + "</name><memory unit='MiB'>64</memory><os><type machine='"
 					+ machine + "'>hvm</type><boot dev='fd'/></os><devices><disk type='file' device='floppy'>"
-					+ "<driver name='qemu' type='raw'/><source file='" + floppy + "'/><target dev='fda' bus='fdc'/></disk>"
+					+ "<driver name='qemu' type='raw'/><source file='" + floppy
+					+ "'/><target dev='fda' bus='fdc'/></disk>"
 					+ "<disk type='file' device='floppy'><target dev='fdb' bus='fdc'/></disk></devices>");
 			try (RealQemu qemu = RealQemu.start(xml, this.root.resolve(machine), Accel.TCG)) {
 				assertThat(qemu.device("fdc0-0-0", "type").asString()).isEqualTo("floppy");
@@ -280,8 +293,14 @@ class RealQemuXmlElementTests {
 					assertThat(qemu.device("fdc0", "type").asString()).isEqualTo("isa-fdc");
 				}
 				JsonNode blocks = qemu.qmp("query-block");
-				assertThat(blocks.valueStream().filter((block) -> block.get("qdev").asString().endsWith("fdc0-0-0"))
-					.findFirst().orElseThrow().get("inserted").get("image").get("virtual-size").asLong()).isEqualTo(1474560);
+				assertThat(blocks.valueStream()
+					.filter((block) -> block.get("qdev").asString().endsWith("fdc0-0-0"))
+					.findFirst()
+					.orElseThrow()
+					.get("inserted")
+					.get("image")
+					.get("virtual-size")
+					.asLong()).isEqualTo(1474560);
 				assertPattern(qemu, "fdc0-0-0-format", 0x2f, 1474560);
 			}
 		}
@@ -303,11 +322,15 @@ class RealQemuXmlElementTests {
 	}
 
 	static long freeHugePages() throws java.io.IOException {
-		return Long.parseLong(java.nio.file.Files.readString(
-				Path.of("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages")).trim());
+		return Long.parseLong(
+				java.nio.file.Files.readString(Path.of("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"))
+					.trim());
 	}
 
-	/** dev/setup reserves 2 MiB pages and mounts a hugetlbfs (dev/check-host says so when they are missing). */
+	/**
+	 * dev/setup reserves 2 MiB pages and mounts a hugetlbfs (dev/check-host says so when
+	 * they are missing).
+	 */
 	@Test
 	void hugePagesHoldTheGuestsMemory() throws Exception {
 		String xml = domain("<name>huge</name><memory unit='MiB'>32</memory><memoryBacking><hugepages>"
@@ -321,8 +344,8 @@ class RealQemuXmlElementTests {
 			assertThat(freeHugePages()).isLessThanOrEqualTo(before - 16);
 		}
 		String tooMuch = xml.replace("<memory unit='MiB'>32</memory>", "<memory unit='GiB'>64</memory>");
-		org.assertj.core.api.Assertions.assertThatExceptionOfType(
-				io.github.qemuembed.driver.error.UnsupportedConfigurationException.class)
+		org.assertj.core.api.Assertions
+			.assertThatExceptionOfType(io.github.qemuembed.driver.error.UnsupportedConfigurationException.class)
 			.isThrownBy(() -> RealQemu.start(tooMuch, this.root, Accel.TCG))
 			.withMessageContaining("needs 32768 huge pages of 2048 KiB");
 	}

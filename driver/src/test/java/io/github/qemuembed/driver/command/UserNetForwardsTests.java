@@ -11,12 +11,16 @@ import io.github.qemuembed.driver.xml.DomainXml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The passt process of {@code <backend type='passt'/>}: its command line, as libvirt writes the port specifications. */
+/**
+ * The passt process of {@code <backend type='passt'/>}: its command line, as libvirt
+ * writes the port specifications.
+ */
 class UserNetForwardsTests {
 
 	@Test
 	void passtRunsInTheForegroundForOneQemuWithLibvirtsPortSpecifications() throws Exception {
-		DomainDefinition def = DomainXml.parse(Files.readString(GoldenArgvTests.GOLDEN.resolve("q35-user-portforward.xml")));
+		DomainDefinition def = DomainXml
+			.parse(Files.readString(GoldenArgvTests.GOLDEN.resolve("q35-user-portforward.xml")));
 		QemuCommand command = QemuCommandBuilder.build(def, TestCapabilities.qemu72(), GoldenArgvTests.context(def));
 		assertThat(command.helpers()).singleElement().satisfies((passt) -> {
 			Path socket = GoldenArgvTests.ROOT.resolve("lib/qemu/domain-1-forwards/passt1.sock");
@@ -24,8 +28,8 @@ class UserNetForwardsTests {
 			assertThat(passt.socket()).isEqualTo(socket);
 			assertThat(passt.argv()).containsExactly("passt", "--foreground", "--one-off", "--runas",
 					UserNetForwards.currentUid(), "--socket", socket.toString(), "--log-file",
-					GoldenArgvTests.ROOT.resolve("log/qemu/forwards-passt1.log").toString(),
-					"--tcp-ports", "127.0.0.1%lo/3000-3100:4000-4100,~3050-3059", "--udp-ports", "6000");
+					GoldenArgvTests.ROOT.resolve("log/qemu/forwards-passt1.log").toString(), "--tcp-ports",
+					"127.0.0.1%lo/3000-3100:4000-4100,~3050-3059", "--udp-ports", "6000");
 		});
 	}
 

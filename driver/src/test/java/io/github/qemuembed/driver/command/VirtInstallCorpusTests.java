@@ -27,17 +27,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * What virt-install 4.1 (Debian 12) writes for common x86 guests, unchanged: {@code corpus/virt-install/NAME.xml}
- * as {@code virt-install --print-xml --dry-run} printed it (README there says how), the argv built for it
- * ({@code NAME.argv}) and the definition written back ({@code NAME.assigned.xml}), golden files regenerated with
- * {@code -Dgolden.update=true}. Each one is also started on the real QEMU, guest-less under TCG: QEMU must accept
- * every option. A file the driver refuses has its refusal in {@code NAME.refused} instead.
+ * What virt-install 4.1 (Debian 12) writes for common x86 guests, unchanged:
+ * {@code corpus/virt-install/NAME.xml} as {@code virt-install --print-xml --dry-run}
+ * printed it (README there says how), the argv built for it ({@code NAME.argv}) and the
+ * definition written back ({@code NAME.assigned.xml}), golden files regenerated with
+ * {@code -Dgolden.update=true}. Each one is also started on the real QEMU, guest-less
+ * under TCG: QEMU must accept every option. A file the driver refuses has its refusal in
+ * {@code NAME.refused} instead.
  */
 class VirtInstallCorpusTests {
 
 	static final Path CORPUS = Path.of("src/test/resources/corpus/virt-install");
 
-	/** The bridge the corpus's {@code virbr0} is mapped to for real starts (allowed in /etc/qemu/bridge.conf). */
+	/**
+	 * The bridge the corpus's {@code virbr0} is mapped to for real starts (allowed in
+	 * /etc/qemu/bridge.conf).
+	 */
 	static final String TEST_BRIDGE = "qe-br0";
 
 	private static boolean createdBridge;
@@ -61,8 +66,9 @@ class VirtInstallCorpusTests {
 	}
 
 	/**
-	 * What a file is refused with ({@code PATH: message}), kept in {@code NAME.refused}: a file the driver does not
-	 * run yet stays in the corpus, and its test fails as soon as the verdict changes either way.
+	 * What a file is refused with ({@code PATH: message}), kept in {@code NAME.refused}:
+	 * a file the driver does not run yet stays in the corpus, and its test fails as soon
+	 * as the verdict changes either way.
 	 */
 	static Optional<String> refusal(String name) throws IOException {
 		Path file = CORPUS.resolve(name + ".refused");
@@ -119,10 +125,12 @@ class VirtInstallCorpusTests {
 	}
 
 	/**
-	 * Starts the definition on the installed QEMU, paused before the firmware runs, with its files in a temporary
-	 * directory: images created with qemu-img, installer ISOs and a kernel made up. Under TCG, where libvirt
-	 * (and this driver) refuse {@code host-passthrough}, that one CPU mode becomes {@code maximum}: the brief of
-	 * these tests is that QEMU accepts every other option as written (KVM's {@code -cpu host} aborts on some hosts).
+	 * Starts the definition on the installed QEMU, paused before the firmware runs, with
+	 * its files in a temporary directory: images created with qemu-img, installer ISOs
+	 * and a kernel made up. Under TCG, where libvirt (and this driver) refuse
+	 * {@code host-passthrough}, that one CPU mode becomes {@code maximum}: the brief of
+	 * these tests is that QEMU accepts every other option as written (KVM's
+	 * {@code -cpu host} aborts on some hosts).
 	 */
 	@ParameterizedTest
 	@MethodSource("names")
@@ -136,9 +144,10 @@ class VirtInstallCorpusTests {
 	}
 
 	/**
-	 * Starts a corpus definition on the installed QEMU, paused before the firmware runs, and checks what needs more
-	 * than an argument (firmware, TPM emulator, virtiofsd, SPICE server). {@code xml} may quote its attributes either
-	 * way (virt-install writes {@code "}, libvirt's dumpxml {@code '}).
+	 * Starts a corpus definition on the installed QEMU, paused before the firmware runs,
+	 * and checks what needs more than an argument (firmware, TPM emulator, virtiofsd,
+	 * SPICE server). {@code xml} may quote its attributes either way (virt-install writes
+	 * {@code "}, libvirt's dumpxml {@code '}).
 	 */
 	static void startGuestless(Path root, String domainName, String xml) throws Exception {
 		Path images = Files.createDirectories(root.resolve("images"));
@@ -173,7 +182,8 @@ class VirtInstallCorpusTests {
 		try (RealQemu qemu = RealQemu.start(local, root, Accel.TCG, (ctx) -> ctx.withBridge("default", TEST_BRIDGE))) {
 			assertThat(qemu.qmp("query-status").get("status").asString()).isEqualTo("prelaunch");
 			assertThat(qemu.qmp("query-name").get("name").asString()).isEqualTo(domainName);
-			// the parts that need more than an argument: a firmware image, a TPM emulator, a SPICE server
+			// the parts that need more than an argument: a firmware image, a TPM
+			// emulator, a SPICE server
 			if (xml.matches("(?s).*firmware=[\"']efi[\"'].*")) {
 				assertThat(qemu.qomGet("/machine", "pflash0").asString()).isEqualTo("pflash0-format");
 				String nvram = qemu.command().definition().os().nvram().get().path();

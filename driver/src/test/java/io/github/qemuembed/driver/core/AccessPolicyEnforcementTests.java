@@ -37,12 +37,14 @@ class AccessPolicyEnforcementTests {
 		AtomicReference<AccessPolicy> policy = new AtomicReference<>(AccessPolicy.allowAll());
 		Path root = GuestlessDomains.newRoot();
 		UUID uuid = UUID.randomUUID();
-		DriverConfig config = DriverConfig.builder(root).accessPolicy((request) -> policy.get().isAllowed(request))
+		DriverConfig config = DriverConfig.builder(root)
+			.accessPolicy((request) -> policy.get().isAllowed(request))
 			.build();
 		try (QemuDriver driver = QemuDriver.open(config)) {
 			Domain domain = driver.define(GuestlessDomains.xml("guarded", uuid));
 			domain.start();
-			// restore(file) reads the image before it knows which domain to ask about: give it a real one
+			// restore(file) reads the image before it knows which domain to ask about:
+			// give it a real one
 			Domain saved = driver.define(GuestlessDomains.xml("saved"));
 			saved.start();
 			saved.save(savedFile(root));
@@ -88,7 +90,8 @@ class AccessPolicyEnforcementTests {
 		Path root = GuestlessDomains.newRoot();
 		AccessPolicy policy = (request) -> request.permission() != Permission.DOMAIN_GETATTR
 				|| request.domain().map((d) -> d.name().startsWith("mine-")).orElse(true);
-		DriverConfig config = DriverConfig.builder(root).accessPolicy(policy)
+		DriverConfig config = DriverConfig.builder(root)
+			.accessPolicy(policy)
 			.callerSupplier(() -> java.util.Optional.of(Caller.of("alice", "ROLE_USER")))
 			.build();
 		try (QemuDriver driver = QemuDriver.open(config)) {
@@ -137,7 +140,8 @@ class AccessPolicyEnforcementTests {
 
 	private static Object argument(Method method, Class<?> type, UUID uuid, Path root) {
 		if (type == Path.class) {
-			// a real save image for restore(file); the other methods taking a path are refused before using it
+			// a real save image for restore(file); the other methods taking a path are
+			// refused before using it
 			return savedFile(root);
 		}
 		if (type == io.github.qemuembed.driver.DomainSnapshot.CreateFlag[].class) {

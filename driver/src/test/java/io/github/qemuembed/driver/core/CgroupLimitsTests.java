@@ -11,9 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link CgroupLimits} on cgroup trees laid out as the kernel shows them (v2 unified, v1 per
- * controller, inside and outside a container). The real files are read in the container test
- * (integration-tests, {@code SampleAppContainerIT}).
+ * {@link CgroupLimits} on cgroup trees laid out as the kernel shows them (v2 unified, v1
+ * per controller, inside and outside a container). The real files are read in the
+ * container test (integration-tests, {@code SampleAppContainerIT}).
  */
 class CgroupLimitsTests {
 
@@ -46,7 +46,8 @@ class CgroupLimitsTests {
 
 	@Test
 	void v1InAContainerWhosePathIsNotVisibleUsesTheMountRoot() throws IOException {
-		// Docker on cgroup v1 without a cgroup namespace: /proc/self/cgroup names /docker/ID, the
+		// Docker on cgroup v1 without a cgroup namespace: /proc/self/cgroup names
+		// /docker/ID, the
 		// controller's mount shows the container's own cgroup at its root
 		Path memory = Files.createDirectories(this.mount.resolve("memory"));
 		Path cpu = Files.createDirectories(this.mount.resolve("cpu"));
@@ -55,7 +56,8 @@ class CgroupLimitsTests {
 		Files.writeString(cpu.resolve("cpu.cfs_period_us"), "100000\n");
 		CgroupLimits limits = new CgroupLimits(this.mount,
 				List.of("4:memory:/docker/abc", "1:cpu:/docker/abc", "0::/docker/abc"));
-		assertThat(limits.memoryLimit()).hasValue(new CgroupLimits.Limit(314572800L, memory.resolve("memory.limit_in_bytes")));
+		assertThat(limits.memoryLimit())
+			.hasValue(new CgroupLimits.Limit(314572800L, memory.resolve("memory.limit_in_bytes")));
 		assertThat(limits.cpuQuota()).hasValue(new CgroupLimits.CpuQuota(0.5, cpu.resolve("cpu.cfs_quota_us")));
 	}
 

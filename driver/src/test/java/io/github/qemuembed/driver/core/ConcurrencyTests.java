@@ -24,7 +24,10 @@ import io.github.qemuembed.driver.process.ProcessIdentity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Many threads on one domain: serialized, no deadlock, and the state always matches the process table. */
+/**
+ * Many threads on one domain: serialized, no deadlock, and the state always matches the
+ * process table.
+ */
 class ConcurrencyTests {
 
 	private static final Duration HAMMER = Duration.ofSeconds(Long.getLong("qemu.embed.hammer.seconds", 30));
@@ -53,7 +56,8 @@ class ConcurrencyTests {
 							done.incrementAndGet();
 						}
 						catch (InvalidOperationException ex) {
-							// the state changed under this thread's feet: expected, that's the point
+							// the state changed under this thread's feet: expected,
+							// that's the point
 						}
 						catch (Throwable ex) {
 							unexpected.add(ex);
@@ -83,7 +87,8 @@ class ConcurrencyTests {
 	@Test
 	void aStuckQemuDoesNotHoldUpAnotherDomain() throws Exception {
 		Path root = GuestlessDomains.newRoot();
-		try (QemuDriver driver = QemuDriver.open(GuestlessDomains.config(root).qmpTimeout(Duration.ofSeconds(3)).build())) {
+		try (QemuDriver driver = QemuDriver
+			.open(GuestlessDomains.config(root).qmpTimeout(Duration.ofSeconds(3)).build())) {
 			Domain stuck = driver.define(GuestlessDomains.xml("stuck"));
 			Domain healthy = driver.define(GuestlessDomains.xml("healthy"));
 			stuck.start();
@@ -93,7 +98,8 @@ class ConcurrencyTests {
 			try {
 				java.util.concurrent.CompletableFuture<Void> stuckCall = java.util.concurrent.CompletableFuture
 					.runAsync(stuck::suspend);
-				// operations on the healthy domain complete while the stuck one's call is still pending
+				// operations on the healthy domain complete while the stuck one's call is
+				// still pending
 				healthy.suspend();
 				healthy.resume();
 				assertThat(healthy.qmp("{\"execute\":\"query-status\"}")).contains("\"running\":true");
@@ -122,7 +128,8 @@ class ConcurrencyTests {
 		if (status.isActive()) {
 			assertThat(qemus).containsExactly(domain.info().pid().orElseThrow());
 			boolean running = domain.qmp("{\"execute\":\"query-status\"}").contains("\"running\":true");
-			assertThat(running).as("QEMU running vs " + status).isEqualTo(status.state() == io.github.qemuembed.driver.DomainState.RUNNING);
+			assertThat(running).as("QEMU running vs " + status)
+				.isEqualTo(status.state() == io.github.qemuembed.driver.DomainState.RUNNING);
 		}
 		else {
 			assertThat(qemus).as("no QEMU for a " + status + " domain").isEmpty();

@@ -13,7 +13,10 @@ import io.github.qemuembed.driver.xml.DomainXml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** Layer 1: how hot-plug fragments are read and matched, and the chardev translation (no QEMU). */
+/**
+ * Layer 1: how hot-plug fragments are read and matched, and the chardev translation (no
+ * QEMU).
+ */
 class DomainHotplugTests {
 
 	private final DomainDefinition definition = DomainXml.parse(GuestlessDomains.xml("frag").replace("<devices>", """
@@ -44,8 +47,9 @@ class DomainHotplugTests {
 
 	@Test
 	void aFragmentIsHeldToTheRulesOfADefine() {
-		assertThatExceptionOfType(InvalidConfigurationException.class).isThrownBy(() -> DomainHotplug.withDevice(
-				this.definition, "<disk type='file'><source file='/x'/><target dev='vda' bus='virtio'/></disk>"));
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> DomainHotplug.withDevice(this.definition,
+					"<disk type='file'><source file='/x'/><target dev='vda' bus='virtio'/></disk>"));
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
 			.isThrownBy(() -> DomainHotplug.withDevice(this.definition, "<sound model='ich9'/>"))
 			.withMessageContaining("<sound> cannot be hot-plugged");

@@ -18,7 +18,10 @@ import io.github.qemuembed.driver.error.InvalidOperationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** Layer 2: the operation listener sees every start, shutdown and destroy of guest-less domains on real QEMU. */
+/**
+ * Layer 2: the operation listener sees every start, shutdown and destroy of guest-less
+ * domains on real QEMU.
+ */
 class DomainOperationListenerTests {
 
 	record Completed(Operation operation, String domain, Duration duration, Throwable failure) {
@@ -54,7 +57,8 @@ class DomainOperationListenerTests {
 		Domain domain = this.driver.define(GuestlessDomains.xml("alpha"));
 		domain.start();
 		assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(domain::start);
-		// nothing in the guest answers the ACPI power button: the shutdown ends forced, and still succeeds
+		// nothing in the guest answers the ACPI power button: the shutdown ends forced,
+		// and still succeeds
 		assertThat(domain.shutdown(Duration.ofMillis(300))).isFalse();
 		assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(domain::destroy);
 		domain.start();

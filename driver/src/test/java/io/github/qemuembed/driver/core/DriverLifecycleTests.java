@@ -40,7 +40,9 @@ class DriverLifecycleTests {
 	void defineWritesThePersistentDefinitionAndLookupsFindIt() {
 		UUID uuid = UUID.randomUUID();
 		Domain domain = this.open.driver().define(GuestlessDomains.xml("alpha", uuid));
-		assertThat(this.open.root().resolve("etc/qemu/alpha.xml")).isRegularFile().content().contains("<name>alpha</name>");
+		assertThat(this.open.root().resolve("etc/qemu/alpha.xml")).isRegularFile()
+			.content()
+			.contains("<name>alpha</name>");
 		assertThat(this.open.driver().lookup("alpha").uuid()).isEqualTo(uuid);
 		assertThat(this.open.driver().lookup(uuid).name()).isEqualTo("alpha");
 		assertThat(domain.isPersistent()).isTrue();
@@ -59,8 +61,9 @@ class DriverLifecycleTests {
 		try (QemuDriver guarded = QemuDriver.open(io.github.qemuembed.driver.DriverConfig.builder(otherRoot)
 			.accessPolicy((request) -> request.permission() != Permission.DOMAIN_READ_SECURE || secureAllowed.get())
 			.build())) {
-			Domain domain = guarded.define(GuestlessDomains.xml("vnc").replace("<devices>",
-					"<devices><graphics type='vnc' port='5999' autoport='no' listen='127.0.0.1' passwd='s3cr3tpw'/>"));
+			Domain domain = guarded.define(GuestlessDomains.xml("vnc")
+				.replace("<devices>",
+						"<devices><graphics type='vnc' port='5999' autoport='no' listen='127.0.0.1' passwd='s3cr3tpw'/>"));
 			assertThat(domain.xml(false)).contains("<graphics").doesNotContain("s3cr3tpw");
 			assertThatExceptionOfType(AccessDeniedException.class).isThrownBy(() -> domain.xml(true))
 				.withMessageContaining("domain.read_secure")
@@ -99,12 +102,15 @@ class DriverLifecycleTests {
 		assertThat(info.vcpus()).isEqualTo(1);
 		assertThat(info.maxMemoryKiB()).isEqualTo(64 * 1024);
 		assertThat(this.open.root().resolve("run/qemu/alpha.xml")).isRegularFile();
-		// QEMU leads its own session: a Ctrl-C in the application's terminal does not reach it
+		// QEMU leads its own session: a Ctrl-C in the application's terminal does not
+		// reach it
 		String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
 		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 		assertThat(fields[3]).as("session id").isEqualTo(Long.toString(pid));
 		assertThat(this.open.root().resolve("run/qemu/alpha.pid")).hasContent(Long.toString(pid));
-		assertThat(this.open.root().resolve("log/qemu/alpha.log")).content().contains("qemu-system-x86_64").contains("-S");
+		assertThat(this.open.root().resolve("log/qemu/alpha.log")).content()
+			.contains("qemu-system-x86_64")
+			.contains("-S");
 		assertThat(this.open.driver().list(DomainListFilter.ACTIVE)).containsExactly(domain);
 		assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(domain::start)
 			.withMessageContaining("already running");
@@ -122,8 +128,9 @@ class DriverLifecycleTests {
 
 	@Test
 	void addressesAndMachineAssignedAtStartAreWrittenBackAndKeptAcrossRestarts() throws Exception {
-		Domain domain = this.open.driver().define(GuestlessDomains.xml("alpha")
-			.replace("<devices>", "<devices><interface type='user'><model type='virtio'/></interface>"));
+		Domain domain = this.open.driver()
+			.define(GuestlessDomains.xml("alpha")
+				.replace("<devices>", "<devices><interface type='user'><model type='virtio'/></interface>"));
 		assertThat(this.open.root().resolve("etc/qemu/alpha.xml")).content().doesNotContain("<address");
 		domain.start();
 		String persisted = Files.readString(this.open.root().resolve("etc/qemu/alpha.xml"));
@@ -137,7 +144,8 @@ class DriverLifecycleTests {
 
 	@Test
 	void domainTypeQemuRunsUnderTcgAndTypeKvmUnderTheDriversAccelerator() {
-		Domain emulated = this.open.driver().define(GuestlessDomains.xml("emulated").replace("type='kvm'", "type='qemu'"));
+		Domain emulated = this.open.driver()
+			.define(GuestlessDomains.xml("emulated").replace("type='kvm'", "type='qemu'"));
 		emulated.start();
 		assertThat(emulated.qmp("{\"execute\":\"query-kvm\"}")).contains("\"enabled\":false");
 		emulated.destroy();
@@ -152,24 +160,27 @@ class DriverLifecycleTests {
 	void blockStatsNameDisksByTheirTargetAndCountTheFirmwaresReads() throws Exception {
 		Path vda = Files.createFile(this.open.root().resolve("vda.raw"));
 		Path sda = Files.createFile(this.open.root().resolve("sda.raw"));
-		try (var file = new java.io.RandomAccessFile(vda.toFile(), "rw"); var other = new java.io.RandomAccessFile(sda.toFile(), "rw")) {
+		try (var file = new java.io.RandomAccessFile(vda.toFile(), "rw");
+				var other = new java.io.RandomAccessFile(sda.toFile(), "rw")) {
 			file.setLength(1024 * 1024);
 			other.setLength(1024 * 1024);
 		}
-		Domain domain = this.open.driver().define(GuestlessDomains.xml("disks").replace("<devices>", "<devices>"
-				+ "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='" + vda + "'/>"
-				+ "<target dev='vda' bus='virtio'/><boot order='1'/></disk>"
-				+ "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='" + sda + "'/>"
-				+ "<target dev='sda' bus='sata'/></disk>"));
+		Domain domain = this.open.driver()
+			.define(GuestlessDomains.xml("disks")
+				.replace("<devices>",
+						"<devices>" + "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='"
+								+ vda + "'/>" + "<target dev='vda' bus='virtio'/><boot order='1'/></disk>"
+								+ "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='" + sda
+								+ "'/>" + "<target dev='sda' bus='sata'/></disk>"));
 		assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(domain::blockStats);
 		domain.start();
 		assertThat(domain.blockStats()).extracting(io.github.qemuembed.driver.BlockStats::target)
 			.containsExactlyInAnyOrder("vda", "sda");
 		// SeaBIOS reads the boot sector of the boot disk
-		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(domain.blockStats())
-			.filteredOn((s) -> s.target().equals("vda"))
-			.singleElement()
-			.satisfies((s) -> assertThat(s.readOps()).isPositive()));
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(domain.blockStats()).filteredOn((s) -> s.target().equals("vda"))
+				.singleElement()
+				.satisfies((s) -> assertThat(s.readOps()).isPositive()));
 		domain.destroy();
 	}
 
@@ -185,8 +196,7 @@ class DriverLifecycleTests {
 		assertThat(domain.status()).hasToString("running/unpaused");
 		assertThat(domain.qmp("{\"execute\":\"query-status\"}")).contains("\"running\":true");
 		domain.reset();
-		assertThatExceptionOfType(QmpException.class)
-			.isThrownBy(() -> domain.qmp("{\"execute\":\"no-such-command\"}"))
+		assertThatExceptionOfType(QmpException.class).isThrownBy(() -> domain.qmp("{\"execute\":\"no-such-command\"}"))
 			.satisfies((ex) -> assertThat(ex.errorClass()).isEqualTo("CommandNotFound"));
 		await().untilAsserted(() -> assertThat(this.open.events()).extracting(DomainEvent::type)
 			.contains(DomainEventType.SUSPENDED, DomainEventType.RESUMED, DomainEventType.REBOOTED));
@@ -201,8 +211,8 @@ class DriverLifecycleTests {
 		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 		await().atMost(Duration.ofSeconds(30)).until(() -> domain.status().state() == DomainState.SHUTOFF);
 		assertThat(domain.status().reason()).isEqualTo(StateReason.SHUTOFF_CRASHED);
-		await().untilAsserted(() -> assertThat(this.open.events()).extracting(DomainEvent::type)
-			.contains(DomainEventType.CRASHED));
+		await().untilAsserted(
+				() -> assertThat(this.open.events()).extracting(DomainEvent::type).contains(DomainEventType.CRASHED));
 		assertThat(this.open.root().resolve("run/qemu/alpha.xml")).doesNotExist();
 		// and it can start again
 		domain.start();
@@ -250,8 +260,8 @@ class DriverLifecycleTests {
 		Domain domain = this.open.driver().define(GuestlessDomains.xml("alpha"));
 		domain.start();
 		domain.destroy();
-		await().untilAsserted(() -> assertThat(this.open.events()).extracting(DomainEvent::type)
-			.contains(DomainEventType.STOPPED));
+		await().untilAsserted(
+				() -> assertThat(this.open.events()).extracting(DomainEvent::type).contains(DomainEventType.STOPPED));
 	}
 
 	@Test

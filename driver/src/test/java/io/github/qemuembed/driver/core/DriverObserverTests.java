@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Layer 2: the observer sees domain operations and their QMP commands on real QEMU, each command with the
- * operation as its parent, also {@code qmp_capabilities}, which the QMP I/O thread sends.
+ * Layer 2: the observer sees domain operations and their QMP commands on real QEMU, each
+ * command with the operation as its parent, also {@code qmp_capabilities}, which the QMP
+ * I/O thread sends.
  */
 class DriverObserverTests {
 
@@ -55,9 +56,12 @@ class DriverObserverTests {
 		assertThat(start.domain).isEqualTo("alpha");
 		assertThat(start.ended).isTrue();
 		assertThat(start.failure.get()).isNull();
-		assertThat(this.recorder.childrenOf(start)).extracting((n) -> n.name).startsWith("qmp_capabilities").contains("cont");
+		assertThat(this.recorder.childrenOf(start)).extracting((n) -> n.name)
+			.startsWith("qmp_capabilities")
+			.contains("cont");
 		Node capabilities = this.recorder.childrenOf(start).get(0);
-		// sent by the shared I/O thread when QEMU greets, yet a child of the caller's start
+		// sent by the shared I/O thread when QEMU greets, yet a child of the caller's
+		// start
 		assertThat(capabilities.thread).isEqualTo("qemu-embed-qmp-io");
 		assertThat(capabilities.domain).isEqualTo("alpha");
 		assertThat(this.recorder.childrenOf(start)).filteredOn((n) -> n.name.equals("cont"))
@@ -75,7 +79,8 @@ class DriverObserverTests {
 		Domain domain = this.driver.define(GuestlessDomains.xml("beta"));
 		domain.start();
 		assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(domain::start);
-		assertThatExceptionOfType(QmpException.class).isThrownBy(() -> domain.qmp("{\"execute\": \"no-such-command\"}"));
+		assertThatExceptionOfType(QmpException.class)
+			.isThrownBy(() -> domain.qmp("{\"execute\": \"no-such-command\"}"));
 		List<Node> starts = this.recorder.nodes.stream().filter((n) -> n.name.equals("start")).toList();
 		assertThat(starts).hasSize(2);
 		assertThat(starts.get(0).failure.get()).isNull();
@@ -135,7 +140,10 @@ class DriverObserverTests {
 		});
 	}
 
-	/** Scopes as a tracer would keep them: a thread-local current operation, commands with explicit parents. */
+	/**
+	 * Scopes as a tracer would keep them: a thread-local current operation, commands with
+	 * explicit parents.
+	 */
 	static final class Recorder implements DriverObserver {
 
 		final List<Node> nodes = new CopyOnWriteArrayList<>();

@@ -17,9 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Layer 2 through the driver: {@code <os firmware='efi'>} resolved from the host's firmware descriptors (the ovmf
- * package) with the NVRAM store created from its template under the root, written back into the definition; and
- * {@code <tpm>} with swtpm started before QEMU and gone with it; {@code <vcpu cpuset>} pinning QEMU's threads.
+ * Layer 2 through the driver: {@code <os firmware='efi'>} resolved from the host's
+ * firmware descriptors (the ovmf package) with the NVRAM store created from its template
+ * under the root, written back into the definition; and {@code <tpm>} with swtpm started
+ * before QEMU and gone with it; {@code <vcpu cpuset>} pinning QEMU's threads.
  */
 class FirmwareAndTpmTests {
 
@@ -40,7 +41,9 @@ class FirmwareAndTpmTests {
 		Path nvram = this.open.root().resolve("lib/qemu/nvram/efitpm_VARS.fd");
 		assertThat(nvram).isNotEmptyFile();
 		String xml = domain.xml(false);
-		assertThat(xml).contains("<os firmware='efi'>").contains("type='pflash'").contains(nvram.toString())
+		assertThat(xml).contains("<os firmware='efi'>")
+			.contains("type='pflash'")
+			.contains(nvram.toString())
 			.contains("template='/usr/share/OVMF/");
 		assertThat(domain.qmp("{\"execute\":\"query-tpm\"}")).contains("\"model\":\"tpm-crb\"");
 		List<ProcessHandle> swtpm = swtpmOf(this.open.root());
@@ -59,11 +62,15 @@ class FirmwareAndTpmTests {
 		domain.destroy();
 	}
 
-	/** {@code <vcpu cpuset>}: QEMU and every thread of it (the vCPUs among them) may run on CPU 0 only. */
+	/**
+	 * {@code <vcpu cpuset>}: QEMU and every thread of it (the vCPUs among them) may run
+	 * on CPU 0 only.
+	 */
 	@Test
 	void cpusetPinsEveryThreadOfQemu() throws Exception {
-		Domain domain = this.open.driver().define(GuestlessDomains.xml("pinned")
-			.replace("<vcpu>1</vcpu>", "<vcpu placement='static' cpuset='0,^1'>2</vcpu>"));
+		Domain domain = this.open.driver()
+			.define(GuestlessDomains.xml("pinned")
+				.replace("<vcpu>1</vcpu>", "<vcpu placement='static' cpuset='0,^1'>2</vcpu>"));
 		domain.start();
 		long pid = domain.info().pid().orElseThrow();
 		assertThat(domain.xml(false)).contains("cpuset='0'");
@@ -80,8 +87,10 @@ class FirmwareAndTpmTests {
 
 	private static List<ProcessHandle> swtpmOf(Path root) {
 		return ProcessHandle.allProcesses()
-			.filter((process) -> process.info().commandLine().map((line) -> line.contains("swtpm socket")
-					&& line.contains(root.toString())).orElse(false))
+			.filter((process) -> process.info()
+				.commandLine()
+				.map((line) -> line.contains("swtpm socket") && line.contains(root.toString()))
+				.orElse(false))
 			.toList();
 	}
 

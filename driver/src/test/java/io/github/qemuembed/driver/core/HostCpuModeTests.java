@@ -20,11 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code host-passthrough} and {@code host-model} CPUs under KVM. Whether the host runs them depends on
- * the host (some nested-KVM hosts abort QEMU at once on an MSR the host refuses), so each test asks the
- * host first with a raw QEMU and asserts the outcome that is right for the answer: the CPU model seen over
- * QMP where the host allows it; a fast, typed failure with QEMU's own message, and nothing left behind,
- * where it does not.
+ * {@code host-passthrough} and {@code host-model} CPUs under KVM. Whether the host runs
+ * them depends on the host (some nested-KVM hosts abort QEMU at once on an MSR the host
+ * refuses), so each test asks the host first with a raw QEMU and asserts the outcome that
+ * is right for the answer: the CPU model seen over QMP where the host allows it; a fast,
+ * typed failure with QEMU's own message, and nothing left behind, where it does not.
  */
 class HostCpuModeTests {
 
@@ -51,8 +51,8 @@ class HostCpuModeTests {
 			domain.start();
 			String cpus = domain.qmp("{\"execute\":\"query-cpus-fast\"}");
 			String path = cpus.replaceAll("(?s).*\"qom-path\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-			String type = domain.qmp("{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"" + path
-					+ "\",\"property\":\"type\"}}");
+			String type = domain
+				.qmp("{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"" + path + "\",\"property\":\"type\"}}");
 			assertThat(type).contains("host-x86_64-cpu");
 			domain.destroy();
 		}
@@ -69,7 +69,8 @@ class HostCpuModeTests {
 				.as("no QEMU of the domain is left")
 				.isEmpty();
 		}
-		// the definition is kept either way, and the domain can be started again with another CPU
+		// the definition is kept either way, and the domain can be started again with
+		// another CPU
 		assertThat(Files.exists(this.open.root().resolve("etc/qemu/" + name + ".xml"))).isTrue();
 	}
 

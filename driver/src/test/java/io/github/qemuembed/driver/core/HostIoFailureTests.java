@@ -27,10 +27,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The public API under real I/O failures of the root: a full file system, a read-only one, directories
- * removed under an open driver. Every failure leaves the API as a typed {@link QemuEmbedException}
- * (never an {@link UncheckedIOException} or a {@link NullPointerException}), and what was there before
- * stays intact. The root is a small tmpfs of its own (the tests run as root; see docs/testing.md).
+ * The public API under real I/O failures of the root: a full file system, a read-only
+ * one, directories removed under an open driver. Every failure leaves the API as a typed
+ * {@link QemuEmbedException} (never an {@link UncheckedIOException} or a
+ * {@link NullPointerException}), and what was there before stays intact. The root is a
+ * small tmpfs of its own (the tests run as root; see docs/testing.md).
  */
 class HostIoFailureTests {
 
@@ -90,7 +91,8 @@ class HostIoFailureTests {
 		fill(this.mount);
 		Throwable failure = catchThrowable(domain::start);
 		if (failure == null) {
-			// QEMU's own files fitted in what was left: the run is real, so stop it and say so
+			// QEMU's own files fitted in what was left: the run is real, so stop it and
+			// say so
 			domain.destroy();
 		}
 		assertThat(failure).as("start with no space left for the log and the run state").isNotNull();
@@ -103,8 +105,10 @@ class HostIoFailureTests {
 	@Test
 	void readOnlyStateDirectoriesFailEveryWriteTypedWhileReadsGoOn() throws Exception {
 		Domain domain = this.driver.define(GuestlessDomains.xml("ro"));
-		// the root's lock file stays open for writing, so the file system cannot be remounted read-only as a
-		// whole: the directories the writes go to are made read-only instead, each by a read-only bind mount
+		// the root's lock file stays open for writing, so the file system cannot be
+		// remounted read-only as a
+		// whole: the directories the writes go to are made read-only instead, each by a
+		// read-only bind mount
 		for (String dir : List.of("etc", "lib", "log")) {
 			Path path = this.root.resolve(dir);
 			run("mount", "--bind", path.toString(), path.toString());
@@ -159,7 +163,9 @@ class HostIoFailureTests {
 	private static List<ProcessHandle> qemuUnder(Path root) {
 		List<ProcessHandle> found = new ArrayList<>();
 		ProcessHandle.allProcesses()
-			.filter((p) -> p.info().commandLine().map((c) -> c.contains("qemu-system") && c.contains(root.toString()))
+			.filter((p) -> p.info()
+				.commandLine()
+				.map((c) -> c.contains("qemu-system") && c.contains(root.toString()))
 				.orElse(false))
 			.forEach(found::add);
 		return found;

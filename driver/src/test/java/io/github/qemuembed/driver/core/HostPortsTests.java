@@ -16,7 +16,10 @@ import io.github.qemuembed.driver.xml.PortForward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** Host ports of {@code <portForward>}: chosen when 0, tried when given, on real sockets of this host. */
+/**
+ * Host ports of {@code <portForward>}: chosen when 0, tried when given, on real sockets
+ * of this host.
+ */
 class HostPortsTests {
 
 	private static DomainDefinition forwarding(String proto, String address, String range) {
@@ -49,8 +52,8 @@ class HostPortsTests {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			int port = taken.getLocalPort();
 			assertThatExceptionOfType(HostPortInUseException.class)
-				.isThrownBy(() -> HostPorts.choose(forwarding("tcp", "127.0.0.1", "<range start='" + port
-						+ "' to='80'/>")))
+				.isThrownBy(
+						() -> HostPorts.choose(forwarding("tcp", "127.0.0.1", "<range start='" + port + "' to='80'/>")))
 				.satisfies((ex) -> {
 					assertThat(ex.code()).isEqualTo(ErrorCode.RESOURCE_BUSY);
 					assertThat(ex.port()).isEqualTo(port);
@@ -81,7 +84,9 @@ class HostPortsTests {
 	void theBridgeHelperHintNamesTheFileAndTheLines() {
 		assertThat(RunTaps.bridgeHelperHint("failed to create tun device: access denied by acl file",
 				java.util.List.of("br0", "virbr1")))
-			.contains("'allow br0' and 'allow virbr1'").contains("/etc/qemu/bridge.conf").contains("as root");
+			.contains("'allow br0' and 'allow virbr1'")
+			.contains("/etc/qemu/bridge.conf")
+			.contains("as root");
 		assertThat(RunTaps.bridgeHelperHint("some other failure", java.util.List.of("br0"))).isEmpty();
 	}
 

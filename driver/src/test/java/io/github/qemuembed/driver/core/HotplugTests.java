@@ -27,13 +27,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Layer 2: hot-plug into real QEMU running guest-less domains (firmware only). What a guest sees of a
- * hot-added disk is proven with the test guest in the integration tests; here, what QEMU and the XML
- * say, and that a machine with no OS never releases a PCI device.
+ * Layer 2: hot-plug into real QEMU running guest-less domains (firmware only). What a
+ * guest sees of a hot-added disk is proven with the test guest in the integration tests;
+ * here, what QEMU and the XML say, and that a machine with no OS never releases a PCI
+ * device.
  */
 class HotplugTests {
 
-	/** Root ports for the balloon, the two controllers, and two devices to plug (one per PCIe device). */
+	/**
+	 * Root ports for the balloon, the two controllers, and two devices to plug (one per
+	 * PCIe device).
+	 */
 	private static final String SPARE_PORTS = """
 			<controller type='pci' model='pcie-root-port'/>
 			<controller type='pci' model='pcie-root-port'/>
@@ -122,14 +126,16 @@ class HotplugTests {
 				  <model type='virtio'/>
 				</interface>""", DeviceFlag.LIVE, DeviceFlag.CONFIG);
 		assertThat(domain.qmp("{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"/machine/peripheral/net0\","
-				+ "\"property\":\"mac\"}}")).contains("52:54:00:aa:bb:01");
+				+ "\"property\":\"mac\"}}"))
+			.contains("52:54:00:aa:bb:01");
 		assertThat(domain.xml(false)).contains("<mac address='52:54:00:aa:bb:01'/>");
 		assertThat(this.open.root().resolve("etc/qemu/nic.xml")).content().contains("52:54:00:aa:bb:01");
 		domain.destroy();
 		// the next start has it from the definition
 		domain.start();
 		assertThat(domain.qmp("{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"/machine/peripheral/net0\","
-				+ "\"property\":\"mac\"}}")).contains("52:54:00:aa:bb:01");
+				+ "\"property\":\"mac\"}}"))
+			.contains("52:54:00:aa:bb:01");
 		domain.destroy();
 		// inactive, no flag: the definition
 		domain.detachDevice("<interface><mac address='52:54:00:AA:BB:01'/></interface>", Duration.ofSeconds(1));
@@ -204,7 +210,8 @@ class HotplugTests {
 		Path image = this.open.root().resolve("images").resolve(name);
 		Files.createDirectories(image.getParent());
 		Process process = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M")
-			.redirectErrorStream(true).start();
+			.redirectErrorStream(true)
+			.start();
 		String out = new String(process.getInputStream().readAllBytes());
 		assertThat(process.waitFor()).as(out).isZero();
 		return image;

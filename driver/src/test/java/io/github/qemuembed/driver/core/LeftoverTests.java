@@ -53,8 +53,8 @@ class LeftoverTests {
 			this.pidsToKill.add(pid);
 		}
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
-		try (QemuDriver second = QemuDriver.open(
-				GuestlessDomains.config(this.root).leftovers(LeftoverPolicy.RECONNECT).build())) {
+		try (QemuDriver second = QemuDriver
+			.open(GuestlessDomains.config(this.root).leftovers(LeftoverPolicy.RECONNECT).build())) {
 			Domain domain = second.lookup("keeper");
 			assertThat(domain.status().state()).isEqualTo(DomainState.RUNNING);
 			assertThat(domain.info().pid()).hasValue(pid);
@@ -64,8 +64,7 @@ class LeftoverTests {
 			domain.destroy();
 			assertThat(domain.status()).hasToString("shutoff/destroyed");
 		}
-		await().atMost(Duration.ofSeconds(30))
-				.until(() -> ProcessHandle.of(pid).isEmpty());
+		await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).isEmpty());
 	}
 
 	@Test
@@ -77,10 +76,9 @@ class LeftoverTests {
 			pid = domain.info().pid().orElseThrow();
 			this.pidsToKill.add(pid);
 		}
-		try (QemuDriver second = QemuDriver.open(
-				GuestlessDomains.config(this.root).leftovers(LeftoverPolicy.DESTROY).build())) {
-			await().atMost(Duration.ofSeconds(30))
-				.until(() -> ProcessHandle.of(pid).isEmpty());
+		try (QemuDriver second = QemuDriver
+			.open(GuestlessDomains.config(this.root).leftovers(LeftoverPolicy.DESTROY).build())) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).isEmpty());
 			assertThat(second.lookup("goner").status().state()).isEqualTo(DomainState.SHUTOFF);
 			assertThat(this.root.resolve("run/qemu/goner.xml")).doesNotExist();
 		}
@@ -99,14 +97,15 @@ class LeftoverTests {
 			record = Files.readString(recorded);
 			domain.destroy();
 		}
-		// the record comes back, now naming a live process that is not QEMU (as after a reboot and pid reuse)
+		// the record comes back, now naming a live process that is not QEMU (as after a
+		// reboot and pid reuse)
 		Process innocent = new ProcessBuilder("sleep", "60").start();
 		this.pidsToKill.add(innocent.pid());
 		RunStateStore store = new RunStateStore(RootLayout.of(this.root));
 		Files.writeString(recorded, record.replaceFirst("<pid>\\d+</pid>", "<pid>" + innocent.pid() + "</pid>"));
 		assertThat(store.read(recorded).pid()).isEqualTo(innocent.pid());
-		try (QemuDriver second = QemuDriver.open(
-				GuestlessDomains.config(this.root).leftovers(LeftoverPolicy.DESTROY).build())) {
+		try (QemuDriver second = QemuDriver
+			.open(GuestlessDomains.config(this.root).leftovers(LeftoverPolicy.DESTROY).build())) {
 			assertThat(innocent.isAlive()).isTrue();
 			assertThat(recorded).doesNotExist();
 		}
@@ -121,7 +120,8 @@ class LeftoverTests {
 			.start();
 		List<Long> pids = new ArrayList<>();
 		try {
-			BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+			BufferedReader out = new BufferedReader(
+					new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
 			String line;
 			while ((line = out.readLine()) != null && !line.equals("READY")) {
 				if (line.startsWith("PID ")) {
@@ -136,8 +136,7 @@ class LeftoverTests {
 			new ProcessBuilder("kill", "-9", Long.toString(jvm.pid())).start().waitFor(10, TimeUnit.SECONDS);
 			assertThat(jvm.waitFor(10, TimeUnit.SECONDS)).isTrue();
 			for (long pid : pids) {
-				await().atMost(Duration.ofSeconds(30))
-				.until(() -> ProcessHandle.of(pid).isEmpty());
+				await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).isEmpty());
 			}
 		}
 		finally {

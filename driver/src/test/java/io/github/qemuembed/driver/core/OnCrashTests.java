@@ -17,10 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Layer 2: {@code <on_crash>} with a {@code <panic>} device on real, guest-less QEMU. The panic is raised
- * the way a guest kernel's pvpanic driver raises it, by writing bit 0 to the device's I/O port (here
- * through the monitor's {@code o} command), so QEMU sends the real {@code GUEST_PANICKED} and {@code STOP}.
- * The same with a real guest kernel is in the integration tests.
+ * Layer 2: {@code <on_crash>} with a {@code <panic>} device on real, guest-less QEMU. The
+ * panic is raised the way a guest kernel's pvpanic driver raises it, by writing bit 0 to
+ * the device's I/O port (here through the monitor's {@code o} command), so QEMU sends the
+ * real {@code GUEST_PANICKED} and {@code STOP}. The same with a real guest kernel is in
+ * the integration tests.
  */
 class OnCrashTests {
 
@@ -36,7 +37,10 @@ class OnCrashTests {
 			.replace("<devices>", "<on_crash>" + onCrash + "</on_crash>\n<devices>");
 	}
 
-	/** Raises the panic when on_crash ends QEMU: the monitor may be gone before the command's reply. */
+	/**
+	 * Raises the panic when on_crash ends QEMU: the monitor may be gone before the
+	 * command's reply.
+	 */
 	private static void panic(Domain domain) {
 		try {
 			domain.qmp(PANIC);
@@ -90,8 +94,7 @@ class OnCrashTests {
 		long pid = domain.info().pid().orElseThrow();
 		panic(domain);
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> domain.status().state() == DomainState.RUNNING
-					&& domain.info().pid().orElse(pid) != pid);
+			.until(() -> domain.status().state() == DomainState.RUNNING && domain.info().pid().orElse(pid) != pid);
 		assertThat(ProcessHandle.of(pid)).isEmpty();
 		assertThat(this.open.events()).extracting(DomainEvent::type)
 			.containsSubsequence(DomainEventType.STARTED, DomainEventType.CRASHED, DomainEventType.REBOOTED);

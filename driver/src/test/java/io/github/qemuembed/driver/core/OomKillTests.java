@@ -25,23 +25,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Layer 2: a QEMU killed by the kernel's OOM killer shows as crashed <em>with that reason</em> (the
- * memory limit), a QEMU killed by anyone else's SIGKILL does not. Real QEMU in a real memory cgroup
- * with a small limit, made to allocate beyond it from the monitor (a preallocated RAM backend, as a
- * guest touching its memory would): the OOM killer of that cgroup kills it. The same while starting
- * ({@code -mem-prealloc} of guest RAM above the limit): the start fails saying so.
+ * Layer 2: a QEMU killed by the kernel's OOM killer shows as crashed <em>with that
+ * reason</em> (the memory limit), a QEMU killed by anyone else's SIGKILL does not. Real
+ * QEMU in a real memory cgroup with a small limit, made to allocate beyond it from the
+ * monitor (a preallocated RAM backend, as a guest touching its memory would): the OOM
+ * killer of that cgroup kills it. The same while starting ({@code -mem-prealloc} of guest
+ * RAM above the limit): the start fails saying so.
  * <p>
- * The cgroup is made under {@code /sys/fs/cgroup} (v1 memory controller or v2), which needs root and
- * a writable cgroup file system. The test probes that; where the host does not allow it, it proves
- * the other outcome instead: without a counter to read, a SIGKILL is reported as a plain signal, never
- * as an OOM kill. The same in a container ({@code docker --memory}) is in the integration tests
- * ({@code SampleAppContainerIT}).
+ * The cgroup is made under {@code /sys/fs/cgroup} (v1 memory controller or v2), which
+ * needs root and a writable cgroup file system. The test probes that; where the host does
+ * not allow it, it proves the other outcome instead: without a counter to read, a SIGKILL
+ * is reported as a plain signal, never as an OOM kill. The same in a container
+ * ({@code docker --memory}) is in the integration tests ({@code SampleAppContainerIT}).
  */
 class OomKillTests {
 
 	private static final long MIB = 1024 * 1024;
 
-	/** QEMU guest-less is about 35 MiB resident; the 512 MiB backend is far above this. */
+	/**
+	 * QEMU guest-less is about 35 MiB resident; the 512 MiB backend is far above this.
+	 */
 	private static final long LIMIT = 160 * MIB;
 
 	private static final String HOG = "{\"execute\":\"object-add\",\"arguments\":{\"qom-type\":\"memory-backend-ram\","
@@ -67,8 +70,10 @@ class OomKillTests {
 		catch (IOException ex) {
 			this.cgroupRefusal = ex.toString();
 		}
-		// the wrapper moves itself into the cgroup and execs QEMU (the pid stays QEMU's), as systemd-run
-		// or a runtime would place it; the driver reads QEMU's cgroup from /proc/PID/cgroup
+		// the wrapper moves itself into the cgroup and execs QEMU (the pid stays QEMU's),
+		// as systemd-run
+		// or a runtime would place it; the driver reads QEMU's cgroup from
+		// /proc/PID/cgroup
 		String move = (this.cgroup != null) ? "echo $$ > " + this.cgroup.resolve("cgroup.procs") + "\n" : "";
 		Files.writeString(emulator, "#!/bin/sh\n" + move + "exec qemu-system-x86_64 \"$@\"\n");
 		Files.setPosixFilePermissions(emulator, PosixFilePermissions.fromString("rwx------"));
@@ -87,7 +92,8 @@ class OomKillTests {
 			GuestlessDomains.deleteTree(this.root);
 			if (this.cgroup != null) {
 				// empty once its QEMU is reaped; rmdir is how a cgroup is removed
-				await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(this.cgroup.resolve("cgroup.procs")).isBlank());
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> Files.readString(this.cgroup.resolve("cgroup.procs")).isBlank());
 				Files.delete(this.cgroup);
 			}
 		}
@@ -112,18 +118,22 @@ class OomKillTests {
 			await().atMost(Duration.ofSeconds(60)).until(() -> hog.status().state() == DomainState.SHUTOFF);
 			assertThat(hog.status()).hasToString("shutoff/crashed");
 			Path limitFile = this.cgroup.resolve(v2() ? "memory.max" : "memory.limit_in_bytes");
-			String expected = "killed by signal 9, OOM-killed: the memory limit of 160 MiB (" + limitFile + ") was reached";
+			String expected = "killed by signal 9, OOM-killed: the memory limit of 160 MiB (" + limitFile
+					+ ") was reached";
 			await().untilAsserted(() -> assertThat(crashDetail("hog")).hasValueSatisfying(
 					(detail) -> assertThat(detail).startsWith(expected).contains("oom_kill count went from 0 to 1")));
 			assertThat(Files.readString(this.root.resolve("log/qemu/hog.log")))
 				.contains("shutting down, reason=crashed, " + expected);
 		}
 		if (this.cgroup != null) {
-			// killed while starting: QEMU preallocates its 512 MiB of RAM while it builds the machine
+			// killed while starting: QEMU preallocates its 512 MiB of RAM while it builds
+			// the machine
 			Domain prealloc = this.driver.define(GuestlessDomains.xml("prealloc")
-				.replace("<domain type='kvm'>", "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>")
+				.replace("<domain type='kvm'>",
+						"<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>")
 				.replace("<memory unit='MiB'>64</memory>", "<memory unit='MiB'>512</memory>")
-				.replace("</domain>", "<qemu:commandline><qemu:arg value='-mem-prealloc'/></qemu:commandline></domain>"));
+				.replace("</domain>",
+						"<qemu:commandline><qemu:arg value='-mem-prealloc'/></qemu:commandline></domain>"));
 			Path limitFile = this.cgroup.resolve(v2() ? "memory.max" : "memory.limit_in_bytes");
 			assertThatThrownBy(prealloc::start).isInstanceOf(EmulatorException.class)
 				.hasMessageStartingWith("QEMU for domain 'prealloc' was killed while starting (signal 9), OOM-killed: "
@@ -151,7 +161,10 @@ class OomKillTests {
 		return Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
 	}
 
-	/** A memory cgroup with {@code limit} and no swap; IOException when the host does not allow one. */
+	/**
+	 * A memory cgroup with {@code limit} and no swap; IOException when the host does not
+	 * allow one.
+	 */
 	private static Path makeMemoryCgroup(String name, long limit) throws IOException {
 		Path parent = v2() ? Path.of("/sys/fs/cgroup") : Path.of("/sys/fs/cgroup/memory");
 		Path dir = Files.createDirectory(parent.resolve(name));

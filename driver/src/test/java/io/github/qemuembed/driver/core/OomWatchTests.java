@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link OomWatch} on cgroup files laid out as the kernel shows them; a real OOM kill is in
- * {@link OomKillTests}.
+ * {@link OomWatch} on cgroup files laid out as the kernel shows them; a real OOM kill is
+ * in {@link OomKillTests}.
  */
 class OomWatchTests {
 

@@ -7,8 +7,8 @@ import io.github.qemuembed.driver.GuestlessDomains;
 import io.github.qemuembed.driver.QemuDriver;
 
 /**
- * Run in a child JVM by {@link LeftoverTests}: opens a driver, starts N VMs, prints their pids and
- * waits to be killed.
+ * Run in a child JVM by {@link LeftoverTests}: opens a driver, starts N VMs, prints their
+ * pids and waits to be killed.
  */
 public final class OrphanCheckMain {
 

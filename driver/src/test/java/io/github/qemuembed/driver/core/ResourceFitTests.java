@@ -16,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
-/** {@link ResourceFit}: the sum that must fit a memory limit, and the message of a refusal. */
+/**
+ * {@link ResourceFit}: the sum that must fit a memory limit, and the message of a
+ * refusal.
+ */
 class ResourceFitTests {
 
 	private static final long MIB = 1024 * 1024;
@@ -52,14 +55,16 @@ class ResourceFitTests {
 				org.assertj.core.api.Assertions.assertThat(ex.code()).isEqualTo(ErrorCode.OPERATION_FAILED);
 				org.assertj.core.api.Assertions.assertThat(ex.limitBytes()).isEqualTo(512 * MIB);
 			})
-			.withMessageContaining("Domain 'big' does not fit the memory limit of 512 MiB (" + this.mount.resolve("memory.max") + ")")
+			.withMessageContaining(
+					"Domain 'big' does not fit the memory limit of 512 MiB (" + this.mount.resolve("memory.max") + ")")
 			.withMessageContaining("1024 MiB guest memory + 128 MiB QEMU overhead")
 			.withMessageContaining("resources.limits.memory");
 	}
 
 	@Test
 	void runningDomainsCountWithTheirOverhead() {
-		// alone: 128 + 128 + 100 = 356 fits; with a running 64 MiB domain: + 64 + 128 = 548 does not
+		// alone: 128 + 128 + 100 = 356 fits; with a running 64 MiB domain: + 64 + 128 =
+		// 548 does not
 		assertThatNoException().isThrownBy(() -> this.fit.check(domain("b", 128), List.of(), 100 * MIB));
 		assertThatExceptionOfType(ResourceLimitException.class)
 			.isThrownBy(() -> this.fit.check(domain("b", 128), List.of(domain("a", 64)), 100 * MIB))

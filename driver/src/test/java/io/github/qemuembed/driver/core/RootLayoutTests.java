@@ -29,7 +29,8 @@ class RootLayoutTests {
 		assertThatExceptionOfType(InvalidConfigurationException.class).isThrownBy(() -> RootLayout.of(longRoot))
 			.withMessageContaining(longRoot.toString())
 			.withMessageContaining("too long for the UNIX socket paths")
-			.withMessageContaining("at most " + (RootLayout.MAX_SOCKET_PATH - RootLayout.LONGEST_SOCKET_SUFFIX.length()));
+			.withMessageContaining(
+					"at most " + (RootLayout.MAX_SOCKET_PATH - RootLayout.LONGEST_SOCKET_SUFFIX.length()));
 	}
 
 	@Test
@@ -59,7 +60,8 @@ class RootLayoutTests {
 
 	@Test
 	void aRootThatCannotBeCreatedIsAConfigurationErrorSayingWhereToPutIt() throws Exception {
-		// a regular file where a directory should be: createDirectories fails as on a read-only file system
+		// a regular file where a directory should be: createDirectories fails as on a
+		// read-only file system
 		Path file = Files.writeString(this.temp.resolve("file"), "");
 		RootLayout layout = RootLayout.of(file.resolve("root"));
 		assertThatExceptionOfType(InvalidConfigurationException.class).isThrownBy(layout::create)

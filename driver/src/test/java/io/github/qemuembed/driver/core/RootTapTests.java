@@ -31,9 +31,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * NICs as root without qemu-bridge-helper (these tests run as root, as CI does): a real QEMU (no guest) attached to
- * a tap the driver created on a bridge the test creates, the tap gone when the domain stops, is destroyed, or is
- * found as a leftover after its JVM was killed with SIGKILL; a missing bridge fails naming it and leaves nothing.
+ * NICs as root without qemu-bridge-helper (these tests run as root, as CI does): a real
+ * QEMU (no guest) attached to a tap the driver created on a bridge the test creates, the
+ * tap gone when the domain stops, is destroyed, or is found as a leftover after its JVM
+ * was killed with SIGKILL; a missing bridge fails naming it and leaves nothing.
  */
 class RootTapTests {
 
@@ -79,7 +80,8 @@ class RootTapTests {
 			assertThat(Files.readString(sys.resolve("carrier")).strip()).isEqualTo("1");
 			assertThat(this.root.resolve("run/qemu/bridged.xml")).content().contains("<taps>").contains(tap);
 			assertThat(this.root.resolve("etc/qemu/bridged.xml")).as("the persistent definition names no tap")
-				.content().doesNotContain("<target dev=");
+				.content()
+				.doesNotContain("<target dev=");
 			domain.destroy();
 			assertThat(HostTaps.exists(tap)).as("tap removed with the domain").isFalse();
 			domain.start();
@@ -108,8 +110,8 @@ class RootTapTests {
 	void aMissingBridgeFailsTheStartNamingItAndLeavesNoTapNorProcess() throws Exception {
 		Set<String> before = interfaces();
 		try (QemuDriver driver = QemuDriver.open(GuestlessDomains.config(this.root).build())) {
-			Domain domain = driver.define(withNic("nobridge", "<interface type='bridge'><source bridge='br-qe-absent'/>"
-					+ "</interface>"));
+			Domain domain = driver.define(
+					withNic("nobridge", "<interface type='bridge'><source bridge='br-qe-absent'/>" + "</interface>"));
 			assertThatExceptionOfType(HostNetworkException.class).isThrownBy(domain::start).satisfies((ex) -> {
 				assertThat(ex.code()).isEqualTo(ErrorCode.SYSTEM_ERROR);
 				assertThat(ex.hostInterface()).isEqualTo("br-qe-absent");
@@ -125,8 +127,8 @@ class RootTapTests {
 	@Test
 	void aTargetDevThatExistsIsRefusedForABridgeNic() throws Exception {
 		try (QemuDriver driver = QemuDriver.open(GuestlessDomains.config(this.root).build())) {
-			Domain domain = driver.define(withNic("taken", "<interface type='bridge'><source bridge='" + BRIDGE
-					+ "'/><target dev='lo'/></interface>"));
+			Domain domain = driver.define(withNic("taken",
+					"<interface type='bridge'><source bridge='" + BRIDGE + "'/><target dev='lo'/></interface>"));
 			assertThatExceptionOfType(HostNetworkException.class).isThrownBy(domain::start)
 				.withMessageContaining("'lo' exists already");
 		}
@@ -139,8 +141,8 @@ class RootTapTests {
 			.redirectErrorStream(true)
 			.start();
 		String tap = null;
-		BufferedReader out = new BufferedReader(new InputStreamReader(this.owner.getInputStream(),
-				StandardCharsets.UTF_8));
+		BufferedReader out = new BufferedReader(
+				new InputStreamReader(this.owner.getInputStream(), StandardCharsets.UTF_8));
 		String line;
 		StringBuilder transcript = new StringBuilder();
 		while ((line = out.readLine()) != null && !line.equals("READY")) {
@@ -153,13 +155,14 @@ class RootTapTests {
 		assertThat(HostTaps.exists(tap)).isTrue();
 		new ProcessBuilder("kill", "-9", Long.toString(this.owner.pid())).start().waitFor(10, TimeUnit.SECONDS);
 		assertThat(this.owner.waitFor(10, TimeUnit.SECONDS)).isTrue();
-		// QEMU dies with its owner; its tap is persistent and stays until a driver on the root cleans up
+		// QEMU dies with its owner; its tap is persistent and stays until a driver on the
+		// root cleans up
 		String recorded = Files.readString(this.root.resolve("run/qemu/tapowner.xml"));
 		long qemuPid = Long.parseLong(recorded.replaceAll("(?s).*<pid>(\\d+)</pid>.*", "$1"));
 		await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(qemuPid).isEmpty());
 		assertThat(HostTaps.exists(tap)).isTrue();
-		try (QemuDriver next = QemuDriver.open(
-				GuestlessDomains.config(this.root).leftovers(LeftoverPolicy.DESTROY).build())) {
+		try (QemuDriver next = QemuDriver
+			.open(GuestlessDomains.config(this.root).leftovers(LeftoverPolicy.DESTROY).build())) {
 			assertThat(HostTaps.exists(tap)).as("reaped with the leftover record").isFalse();
 			assertThat(this.root.resolve("run/qemu/tapowner.xml")).doesNotExist();
 		}
@@ -188,7 +191,8 @@ class RootTapTests {
 		command[0] = "ip";
 		System.arraycopy(args, 0, command, 1, args.length);
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
 		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
 		return process.exitValue();
 	}

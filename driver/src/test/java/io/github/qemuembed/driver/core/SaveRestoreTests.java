@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Layer 2: save, restore and managed save of guest-less domains on real QEMU (the guest's own view,
- * its uptime, is proven with the test guest in the integration tests).
+ * Layer 2: save, restore and managed save of guest-less domains on real QEMU (the guest's
+ * own view, its uptime, is proven with the test guest in the integration tests).
  */
 class SaveRestoreTests {
 
@@ -54,7 +54,8 @@ class SaveRestoreTests {
 			assertThat(domain.qmp("{\"execute\":\"query-status\"}")).contains("\"status\":\"running\"");
 			assertThat(this.open.root().resolve("log/qemu/keeper.log")).content().contains("-incoming defer");
 			assertThat(file).as("restore keeps the file, as libvirt does").exists();
-			await().untilAsserted(() -> assertThat(this.open.events()).extracting(DomainEvent::type, (e) -> e.status().toString())
+			await().untilAsserted(() -> assertThat(this.open.events())
+				.extracting(DomainEvent::type, (e) -> e.status().toString())
 				.containsSubsequence(org.assertj.core.groups.Tuple.tuple(DomainEventType.STOPPED, "shutoff/saved"),
 						org.assertj.core.groups.Tuple.tuple(DomainEventType.STARTED, "running/restored")));
 			domain.destroy();
@@ -176,20 +177,25 @@ class SaveRestoreTests {
 		Path file = this.open.root().resolve("original.save");
 		domain.save(file);
 		String uuid = live.substring(live.indexOf("<uuid>") + 6, live.indexOf("</uuid>"));
-		Domain first = this.open.driver().restore(file, live.replace("<name>original</name>", "<name>copy-1</name>")
-			.replace(uuid, java.util.UUID.randomUUID().toString()));
-		Domain second = this.open.driver().restore(file, live.replace("<name>original</name>", "<name>copy-2</name>")
-			.replace(uuid, java.util.UUID.randomUUID().toString()));
+		Domain first = this.open.driver()
+			.restore(file, live.replace("<name>original</name>", "<name>copy-1</name>")
+				.replace(uuid, java.util.UUID.randomUUID().toString()));
+		Domain second = this.open.driver()
+			.restore(file, live.replace("<name>original</name>", "<name>copy-2</name>")
+				.replace(uuid, java.util.UUID.randomUUID().toString()));
 		assertThat(first.status()).hasToString("running/restored");
 		assertThat(second.status()).hasToString("running/restored");
 		assertThat(first.isPersistent()).isFalse();
 		assertThat(first.uuid()).isNotEqualTo(second.uuid());
 		assertThat(domain.status()).hasToString("shutoff/saved");
 		assertThatExceptionOfType(io.github.qemuembed.driver.error.InvalidConfigurationException.class)
-			.isThrownBy(() -> this.open.driver().restore(file, live.replace("<name>original</name>", "<name>big</name>")
-				.replace(uuid, java.util.UUID.randomUUID().toString())
-				.replace("<memory unit='KiB'>65536</memory>", "<memory unit='KiB'>131072</memory>")
-				.replace("<currentMemory unit='KiB'>65536</currentMemory>", "<currentMemory unit='KiB'>131072</currentMemory>")))
+			.isThrownBy(() -> this.open.driver()
+				.restore(file,
+						live.replace("<name>original</name>", "<name>big</name>")
+							.replace(uuid, java.util.UUID.randomUUID().toString())
+							.replace("<memory unit='KiB'>65536</memory>", "<memory unit='KiB'>131072</memory>")
+							.replace("<currentMemory unit='KiB'>65536</currentMemory>",
+									"<currentMemory unit='KiB'>131072</currentMemory>")))
 			.withMessageContaining("only those");
 		first.destroy();
 		second.destroy();

@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Layer 2: external snapshots of guest-less domains with a real qcow2 disk and real QEMU (what the
- * guest sees after a revert is proven with the test guest in the integration tests).
+ * Layer 2: external snapshots of guest-less domains with a real qcow2 disk and real QEMU
+ * (what the guest sees after a revert is proven with the test guest in the integration
+ * tests).
  */
 class SnapshotTests {
 
@@ -32,8 +33,8 @@ class SnapshotTests {
 	void aDiskOnlySnapshotOfAStoppedDomainPutsAnOverlayOnItsDisk() throws Exception {
 		Path image = qcow2("stopped.qcow2");
 		Domain domain = this.open.driver().define(withDisk("stopped", image));
-		DomainSnapshot snapshot = domain.createSnapshot("<domainsnapshot><name>s1</name>"
-				+ "<description>before the upgrade</description></domainsnapshot>");
+		DomainSnapshot snapshot = domain.createSnapshot(
+				"<domainsnapshot><name>s1</name>" + "<description>before the upgrade</description></domainsnapshot>");
 		Path overlay = image.resolveSibling("stopped.s1");
 		assertThat(snapshot).isEqualTo(new DomainSnapshot("s1", java.util.Optional.of("before the upgrade"),
 				java.util.Optional.empty(), "shutoff", snapshot.createdAt(), true, java.util.Optional.empty(),
@@ -41,7 +42,8 @@ class SnapshotTests {
 		assertThat(qemuImg("info", overlay.toString())).contains("backing file: " + image);
 		assertThat(domain.xml(false)).contains("<source file='" + overlay + "'/>").contains("type='qcow2'");
 		Path metadata = this.open.root().resolve("lib/qemu/snapshot/stopped/s1.xml");
-		assertThat(metadata).content().startsWith("<domainsnapshot>")
+		assertThat(metadata).content()
+			.startsWith("<domainsnapshot>")
 			.contains("<state>shutoff</state>", "<memory snapshot='no'/>", "<disk name='vda' snapshot='external'",
 					"<source file='" + overlay + "'/>", "<active>1</active>", "<description>before the upgrade");
 		domain.start();
@@ -70,12 +72,14 @@ class SnapshotTests {
 			.contains("<backingStore type='file'>")
 			.contains("<source file='" + image + "'/>");
 		domain.start();
-		// the overlay under the throttle filter, the image the XML names below it, and the group's limit in place
+		// the overlay under the throttle filter, the image the XML names below it, and
+		// the group's limit in place
 		assertThat(domain.qmp("{\"execute\":\"query-block\"}")).contains("\"drv\":\"throttle\"")
 			.contains("\"filename\":\"" + overlay + "\"")
 			.contains("\"backing-filename\":\"" + image + "\"");
 		assertThat(domain.qmp("{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"throttle-virtio-disk0\","
-				+ "\"property\":\"limits\"}}")).contains("\"iops-total\":1000");
+				+ "\"property\":\"limits\"}}"))
+			.contains("\"iops-total\":1000");
 		domain.destroy();
 	}
 
@@ -150,11 +154,14 @@ class SnapshotTests {
 			List<DomainSnapshot.Node> tree = again.snapshotTree();
 			assertThat(tree).singleElement().satisfies((root) -> {
 				assertThat(root.snapshot().name()).isEqualTo("one");
-				assertThat(root.children()).extracting((n) -> n.snapshot().name()).containsExactlyInAnyOrder("two", "three");
+				assertThat(root.children()).extracting((n) -> n.snapshot().name())
+					.containsExactlyInAnyOrder("two", "three");
 			});
-			assertThat(again.snapshots()).filteredOn(DomainSnapshot::current).extracting(DomainSnapshot::name)
+			assertThat(again.snapshots()).filteredOn(DomainSnapshot::current)
+				.extracting(DomainSnapshot::name)
 				.containsExactly("three");
-			assertThat(again.snapshotXml("one")).contains("<name>one</name>", "<domain type='kvm'>", "<active>0</active>");
+			assertThat(again.snapshotXml("one")).contains("<name>one</name>", "<domain type='kvm'>",
+					"<active>0</active>");
 
 			assertThatExceptionOfType(io.github.qemuembed.driver.error.InvalidOperationException.class)
 				.isThrownBy(again::undefine)
@@ -185,11 +192,13 @@ class SnapshotTests {
 
 		domain.deleteSnapshot("s2");
 		assertThat(image.resolveSibling("mid.s2")).doesNotExist();
-		assertThat(qemuImg("info", "-U", active.toString())).contains("backing file: " + image.resolveSibling("mid.s1"));
+		assertThat(qemuImg("info", "-U", active.toString()))
+			.contains("backing file: " + image.resolveSibling("mid.s1"));
 		assertThat(domain.snapshots()).extracting(DomainSnapshot::name).containsExactly("s1", "s3");
 		DomainSnapshot s3 = domain.snapshots().get(1);
 		assertThat(s3.parent()).hasValue("s1");
-		assertThat(s3.disks()).singleElement().satisfies((d) -> assertThat(d.image()).isEqualTo(image.resolveSibling("mid.s1")));
+		assertThat(s3.disks()).singleElement()
+			.satisfies((d) -> assertThat(d.image()).isEqualTo(image.resolveSibling("mid.s1")));
 		// what the domain writes to now, and each snapshot's content, are as they were
 		qemuIo(active, "read -P 0x04 0 64k");
 		domain.revertToSnapshot("s3");
@@ -197,14 +206,16 @@ class SnapshotTests {
 		domain.revertToSnapshot("s1");
 		qemuIo(activeDisk(domain), "read -P 0x01 0 64k");
 
-		// the s1 image backs the s3 branch and the fresh overlay of the revert: merging s1 would change them
+		// the s1 image backs the s3 branch and the fresh overlay of the revert: merging
+		// s1 would change them
 		assertThatExceptionOfType(DomainSnapshotException.class).isThrownBy(() -> domain.deleteSnapshot("s1"))
 			.withMessageContaining("Cannot delete snapshot 's1' of domain 'mid'")
 			.withMessageContaining("nothing was changed")
 			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.OPERATION_INVALID));
 		assertThat(domain.snapshots()).hasSize(2);
 		qemuIo(active, "read -P 0x04 0 64k");
-		// s3's branch was left by the revert: its overlay is dropped, then s1 has nothing more to merge
+		// s3's branch was left by the revert: its overlay is dropped, then s1 has nothing
+		// more to merge
 		domain.deleteSnapshot("s3");
 		assertThat(active).doesNotExist();
 		domain.deleteSnapshot("s1");
@@ -232,13 +243,15 @@ class SnapshotTests {
 		assertThat(image.resolveSibling("run.b")).doesNotExist();
 		assertThat(domain.qmp("{\"execute\":\"query-block\"}")).doesNotContain("run.b\"")
 			.contains("\"backing_file\":\"" + image.resolveSibling("run.a") + "\"");
-		// c's overlay is the active layer: block-commit, then block-job-complete pivots to a's overlay
+		// c's overlay is the active layer: block-commit, then block-job-complete pivots
+		// to a's overlay
 		domain.deleteSnapshot("c");
 		assertThat(image.resolveSibling("run.c")).doesNotExist();
 		assertThat(domain.qmp("{\"execute\":\"query-block\"}"))
 			.contains("\"file\":\"" + image.resolveSibling("run.a") + "\"");
 		assertThat(domain.xml(false)).contains("<source file='" + image.resolveSibling("run.a") + "'/>");
-		assertThat(this.open.root().resolve("etc/qemu/run.xml")).content().contains(image.resolveSibling("run.a").toString());
+		assertThat(this.open.root().resolve("etc/qemu/run.xml")).content()
+			.contains(image.resolveSibling("run.a").toString());
 		assertThat(domain.info().pid()).hasValue(pid);
 		hmpIo(domain, "read -P 0x04 0 32k");
 		hmpIo(domain, "read -P 0x02 32k 32k");
@@ -254,10 +267,14 @@ class SnapshotTests {
 		return Path.of(xml.substring(at, xml.indexOf('\'', at)));
 	}
 
-	/** Runs a qemu-io command on an image no QEMU has open; a read with -P fails on other bytes. */
+	/**
+	 * Runs a qemu-io command on an image no QEMU has open; a read with -P fails on other
+	 * bytes.
+	 */
 	private static void qemuIo(Path file, String command) throws Exception {
 		Process process = new ProcessBuilder("qemu-io", "-f", "qcow2", "-c", command, file.toString())
-			.redirectErrorStream(true).start();
+			.redirectErrorStream(true)
+			.start();
 		String out = new String(process.getInputStream().readAllBytes());
 		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		assertThat(out).as(command + " on " + file).doesNotContain("Pattern verification failed", "failed");

@@ -7,8 +7,8 @@ import io.github.qemuembed.driver.GuestlessDomains;
 import io.github.qemuembed.driver.QemuDriver;
 
 /**
- * Run in a child JVM by {@link RootTapTests}: opens a driver on the root, starts a domain with a NIC on the given
- * bridge, prints its tap and waits to be killed.
+ * Run in a child JVM by {@link RootTapTests}: opens a driver on the root, starts a domain
+ * with a NIC on the given bridge, prints its tap and waits to be killed.
  */
 public final class TapOwnerMain {
 

@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Real taps on the host (the tests run as root, as CI does): created, enslaved, configured as libvirt does, and
- * deleted; a missing bridge fails naming it and leaves no tap. The bridge is created and removed by the test.
+ * Real taps on the host (the tests run as root, as CI does): created, enslaved,
+ * configured as libvirt does, and deleted; a missing bridge fails naming it and leaves no
+ * tap. The bridge is created and removed by the test.
  */
 class HostTapsTests {
 
@@ -51,7 +52,9 @@ class HostTapsTests {
 			assertThat(Files.readString(sys.resolve("address")).strip()).isEqualTo("fe:54:00:12:34:56");
 			assertThat(Files.readString(sys.resolve("mtu")).strip()).isEqualTo("1400");
 			assertThat(Integer.decode(Files.readString(sys.resolve("flags")).strip()) & 1).as("IFF_UP").isEqualTo(1);
-			assertThat(Files.readString(sys.resolve("tun_flags")).strip()).as("tap, no packet info, vnet header, persistent").isEqualTo("0x5802");
+			assertThat(Files.readString(sys.resolve("tun_flags")).strip())
+				.as("tap, no packet info, vnet header, persistent")
+				.isEqualTo("0x5802");
 		}
 		finally {
 			assertThat(HostTaps.delete(tap)).isTrue();
@@ -84,7 +87,8 @@ class HostTapsTests {
 			.satisfies((ex) -> {
 				assertThat(ex.code()).isEqualTo(ErrorCode.SYSTEM_ERROR);
 				assertThat(ex.hostInterface()).isEqualTo("br-qe-nothere");
-				assertThat(ex.getMessage()).contains("/domain/devices/interface[1]").contains("'br-qe-nothere' does not exist")
+				assertThat(ex.getMessage()).contains("/domain/devices/interface[1]")
+					.contains("'br-qe-nothere' does not exist")
 					.contains("ip link add br-qe-nothere type bridge");
 			});
 		assertThat(interfaces()).isEqualTo(before);
@@ -102,8 +106,7 @@ class HostTapsTests {
 
 	@Test
 	void hostSideMacIsTheGuestsWithFeFirst() {
-		assertThat(HostTaps.hostSideMac("52:54:00:ab:cd:ef"))
-			.containsExactly(0xfe, 0x54, 0x00, 0xab, 0xcd, 0xef);
+		assertThat(HostTaps.hostSideMac("52:54:00:ab:cd:ef")).containsExactly(0xfe, 0x54, 0x00, 0xab, 0xcd, 0xef);
 	}
 
 	static Set<String> interfaces() throws IOException {
@@ -117,7 +120,8 @@ class HostTapsTests {
 		command[0] = "ip";
 		System.arraycopy(args, 0, command, 1, args.length);
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
 		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
 		return process.exitValue();
 	}

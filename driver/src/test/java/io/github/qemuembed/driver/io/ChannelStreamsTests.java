@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A real socket pair: a close ends a blocked read, and no read or write after a close can reach a file
- * that got the socket's descriptor number.
+ * A real socket pair: a close ends a blocked read, and no read or write after a close can
+ * reach a file that got the socket's descriptor number.
  */
 class ChannelStreamsTests {
 
@@ -108,7 +108,8 @@ class ChannelStreamsTests {
 			assertThat(streams.input().read(new byte[64])).isEqualTo(-1);
 			assertThatExceptionOfType(ClosedChannelException.class)
 				.isThrownBy(() -> streams.output().write("x".getBytes(StandardCharsets.US_ASCII)));
-			// the file opened on the old number still has all its bytes for its own reader
+			// the file opened on the old number still has all its bytes for its own
+			// reader
 			assertThat(new String(reusing.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("<domainsnapshot/>");
 		}
 		finally {
@@ -119,8 +120,8 @@ class ChannelStreamsTests {
 	}
 
 	/**
-	 * Opens {@code file} until the kernel hands out {@code number} (it gives the lowest free one, so this is
-	 * quick unless another thread races for it).
+	 * Opens {@code file} until the kernel hands out {@code number} (it gives the lowest
+	 * free one, so this is quick unless another thread races for it).
 	 */
 	private static InputStream openUntilNumberIsReused(Path file, int number, List<InputStream> opened)
 			throws IOException {

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real QEMU without a guest ({@code -S}, no devices) with its QMP monitor on a UNIX socket in a short temp
- * directory. Tests must close it (try-with-resources): closing kills QEMU with SIGKILL and waits for it.
+ * A real QEMU without a guest ({@code -S}, no devices) with its QMP monitor on a UNIX
+ * socket in a short temp directory. Tests must close it (try-with-resources): closing
+ * kills QEMU with SIGKILL and waits for it.
  */
 final class GuestlessQemu implements AutoCloseable {
 
@@ -27,7 +28,10 @@ final class GuestlessQemu implements AutoCloseable {
 		this.process = process;
 	}
 
-	/** QEMU with a q35 machine, KVM if usable else TCG ({@code accel=kvm:tcg}), monitor on a UNIX socket. */
+	/**
+	 * QEMU with a q35 machine, KVM if usable else TCG ({@code accel=kvm:tcg}), monitor on
+	 * a UNIX socket.
+	 */
 	static GuestlessQemu start() throws IOException {
 		Path directory = Files.createTempDirectory(Path.of("/tmp"), "qe");
 		Path socket = directory.resolve("qmp.sock");
@@ -43,11 +47,12 @@ final class GuestlessQemu implements AutoCloseable {
 	private static GuestlessQemu launch(Path directory, Path socket, String qmp) throws IOException {
 		List<String> command = new ArrayList<>();
 		if (Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
-			// should the test JVM die, the kernel kills QEMU too (setpriv execs it: same pid)
+			// should the test JVM die, the kernel kills QEMU too (setpriv execs it: same
+			// pid)
 			command.addAll(List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--"));
 		}
-		command.addAll(List.of(EMULATOR, "-S", "-nodefaults", "-no-user-config", "-display",
-				"none", "-machine", "q35,accel=kvm:tcg", "-m", "64", "-qmp", qmp));
+		command.addAll(List.of(EMULATOR, "-S", "-nodefaults", "-no-user-config", "-display", "none", "-machine",
+				"q35,accel=kvm:tcg", "-m", "64", "-qmp", qmp));
 		ProcessBuilder builder = new ProcessBuilder(command);
 		builder.redirectError(directory.resolve("qemu.log").toFile());
 		if (socket != null) {

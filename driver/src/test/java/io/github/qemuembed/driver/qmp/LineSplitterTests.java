@@ -33,8 +33,7 @@ class LineSplitterTests {
 		assertThat(this.lines).containsExactly(atLimit);
 		LineSplitter other = new LineSplitter(1024);
 		feed(other, "y".repeat(1000));
-		assertThatExceptionOfType(LineSplitter.LineTooLongException.class)
-			.isThrownBy(() -> feed(other, "y".repeat(25)))
+		assertThatExceptionOfType(LineSplitter.LineTooLongException.class).isThrownBy(() -> feed(other, "y".repeat(25)))
 			.withMessageContaining("1024 bytes");
 	}
 

@@ -41,7 +41,8 @@ class QmpClientTests {
 			assertThat(greeting.version()).startsWith("7.2.");
 			assertThat(greeting.capabilities()).contains("oob");
 			assertThat(client.isConnected()).isTrue();
-			// a command only works once capabilities are negotiated (before, QEMU answers CommandNotFound)
+			// a command only works once capabilities are negotiated (before, QEMU answers
+			// CommandNotFound)
 			assertThat(client.execute("query-version").path("qemu").path("major").asInt()).isEqualTo(7);
 		}
 	}
@@ -143,7 +144,8 @@ class QmpClientTests {
 					start.await();
 					int checked = 0;
 					for (int i = 0; i < callsPerThread; i++) {
-						// QEMU echoes the path in its error, so every reply says which call it answers
+						// QEMU echoes the path in its error, so every reply says which
+						// call it answers
 						String path = "/caller-" + thread + "-call-" + i;
 						try {
 							client.execute("qom-get", Map.of("path", path, "property", "type"));
@@ -227,9 +229,11 @@ class QmpClientTests {
 				for (int i = 0; i < 20; i++) {
 					stuck.add(hungClient.executeAsync("query-status", null, Duration.ofMinutes(1)));
 				}
-				// both clients share the I/O thread; the healthy one is served while the other waits
+				// both clients share the I/O thread; the healthy one is served while the
+				// other waits
 				for (int i = 0; i < 20; i++) {
-					assertThat(healthyClient.execute("query-status", null, Duration.ofSeconds(20)).path("status")
+					assertThat(healthyClient.execute("query-status", null, Duration.ofSeconds(20))
+						.path("status")
 						.asString()).isEqualTo("prelaunch");
 				}
 				assertThat(stuck).noneMatch(CompletableFuture::isDone);
@@ -242,13 +246,15 @@ class QmpClientTests {
 
 	@Test
 	void commandLargerThanTheSocketBufferIsWrittenInPieces() throws Exception {
-		// more than a UNIX socket holds (net.core.wmem_default is 208 KiB); QEMU parses such strings slowly (~1 s)
+		// more than a UNIX socket holds (net.core.wmem_default is 208 KiB); QEMU parses
+		// such strings slowly (~1 s)
 		String path = "/" + "p".repeat(256 * 1024);
 		try (GuestlessQemu qemu = GuestlessQemu.start();
 				GuestlessQemu other = GuestlessQemu.start();
 				QmpClient client = QmpClient.connect(qemu.socket(), OPTIONS, QmpEventListener.NONE);
 				QmpClient otherClient = QmpClient.connect(other.socket(), OPTIONS, QmpEventListener.NONE)) {
-			// stopped, QEMU reads nothing: the command fills the socket and waits for it to drain
+			// stopped, QEMU reads nothing: the command fills the socket and waits for it
+			// to drain
 			qemu.signal("STOP");
 			CompletableFuture<JsonNode> big;
 			try {
@@ -287,7 +293,8 @@ class QmpClientTests {
 			finally {
 				qemu.signal("CONT");
 			}
-			// the late reply to query-status is discarded; the next call gets its own reply
+			// the late reply to query-status is discarded; the next call gets its own
+			// reply
 			JsonNode status = client.execute("query-status");
 			assertThat(status.path("status").asString()).isEqualTo("prelaunch");
 			assertThat(client.isConnected()).isTrue();
@@ -368,13 +375,14 @@ class QmpClientTests {
 	void connectGivesUpAtOnceWhenQemuExitsAtStartUp() throws Exception {
 		java.nio.file.Path directory = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/tmp"), "qe");
 		java.nio.file.Path socket = directory.resolve("qmp.sock");
-		Process qemu = new ProcessBuilder(GuestlessQemu.EMULATOR, "-S", "-nodefaults", "-display", "none",
-				"-machine", "no-such-machine", "-qmp", "unix:" + socket + ",server=on,wait=off")
+		Process qemu = new ProcessBuilder(GuestlessQemu.EMULATOR, "-S", "-nodefaults", "-display", "none", "-machine",
+				"no-such-machine", "-qmp", "unix:" + socket + ",server=on,wait=off")
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.start();
 		try {
-			// with a generous timeout, only noticing the exit can end the wait with this exception
+			// with a generous timeout, only noticing the exit can end the wait with this
+			// exception
 			QmpClientOptions patient = OPTIONS.withConnectTimeout(Duration.ofMinutes(5));
 			assertThatExceptionOfType(QmpException.class)
 				.isThrownBy(() -> QmpClient.connect(socket, patient, QmpEventListener.NONE, qemu.toHandle()))

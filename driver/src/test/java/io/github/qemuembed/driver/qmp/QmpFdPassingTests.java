@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * File descriptor passing (SCM_RIGHTS) to a real QEMU with {@code getfd} and {@code add-fd}.
+ * File descriptor passing (SCM_RIGHTS) to a real QEMU with {@code getfd} and
+ * {@code add-fd}.
  */
 class QmpFdPassingTests {
 
@@ -34,8 +35,7 @@ class QmpFdPassingTests {
 				QmpClient client = QmpClient.connect(qemu.socket(), QmpClientOptions.defaults(),
 						QmpEventListener.NONE)) {
 			// without a descriptor QEMU refuses getfd
-			assertThatExceptionOfType(QmpException.class)
-				.isThrownBy(() -> client.execute("getfd", fdname("disk0")))
+			assertThatExceptionOfType(QmpException.class).isThrownBy(() -> client.execute("getfd", fdname("disk0")))
 				.satisfies((ex) -> assertThat(ex.description()).contains("No file descriptor supplied"));
 			client.executeWithFd("getfd", fdname("disk0"), fd);
 			// closefd succeeds only for a name QEMU holds, and only once
@@ -67,7 +67,8 @@ class QmpFdPassingTests {
 			assertThat(fdset.path("fds")).hasSize(1);
 			assertThat(fdset.path("fds").get(0).path("fd").asLong()).isEqualTo(qemuFd);
 			assertThat(fdset.path("fds").get(0).path("opaque").asString()).isEqualTo("image-of-test");
-			// plain commands after the descriptor-carrying one still work (QEMU closes removed descriptors
+			// plain commands after the descriptor-carrying one still work (QEMU closes
+			// removed descriptors
 			// lazily, only once no monitor is connected, so the set itself may linger)
 			assertThat(client.execute("remove-fd", Map.of("fdset-id", fdsetId)).isObject()).isTrue();
 			assertThatExceptionOfType(QmpException.class)

@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Protocol corner cases that a healthy QEMU does not produce on demand (an event racing the negotiation reply,
- * replies split across reads, garbage lines), played by a scripted peer. Everything else is tested against real
- * QEMU in {@link QmpClientTests}.
+ * Protocol corner cases that a healthy QEMU does not produce on demand (an event racing
+ * the negotiation reply, replies split across reads, garbage lines), played by a scripted
+ * peer. Everything else is tested against real QEMU in {@link QmpClientTests}.
  */
 class QmpProtocolTests {
 
@@ -42,8 +42,9 @@ class QmpProtocolTests {
 		peer.receive(GREETING);
 		JsonNode negotiation = peer.nextSent();
 		assertThat(negotiation.path("execute").asString()).isEqualTo("qmp_capabilities");
-		peer.receive("{\"event\": \"EARLY\", \"data\": {\"n\": 1}, \"timestamp\": {\"seconds\": 5, \"microseconds\": 7}}\r\n"
-				+ "{\"return\": {}, \"id\": " + negotiation.path("id") + "}\r\n");
+		peer.receive(
+				"{\"event\": \"EARLY\", \"data\": {\"n\": 1}, \"timestamp\": {\"seconds\": 5, \"microseconds\": 7}}\r\n"
+						+ "{\"return\": {}, \"id\": " + negotiation.path("id") + "}\r\n");
 		try (QmpClient client = connecting.get(10, TimeUnit.SECONDS)) {
 			QmpEvent early = events.poll(10, TimeUnit.SECONDS);
 			assertThat(early.name()).isEqualTo("EARLY");
@@ -127,7 +128,10 @@ class QmpProtocolTests {
 		return connecting.get(10, TimeUnit.SECONDS);
 	}
 
-	/** A transport whose far end is the test: what the client sends is queued, what the test says is delivered. */
+	/**
+	 * A transport whose far end is the test: what the client sends is queued, what the
+	 * test says is delivered.
+	 */
 	static final class ScriptedPeer implements QmpTransport {
 
 		private final BlockingQueue<JsonNode> sent = new LinkedBlockingQueue<>();
@@ -162,7 +166,10 @@ class QmpProtocolTests {
 			await().atMost(Duration.ofSeconds(30)).until(() -> !this.receivers.isEmpty());
 		}
 
-		/** Delivers bytes as if read from the socket (one thread at a time, like a real transport). */
+		/**
+		 * Delivers bytes as if read from the socket (one thread at a time, like a real
+		 * transport).
+		 */
 		synchronized void receive(String text) {
 			this.receivers.get(0).onData(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
 		}

@@ -34,7 +34,8 @@ class ChainedSecretDriverTests {
 
 	@Test
 	void firstDriverThatHasTheSecretAnswers() {
-		EmbeddedSecretDriver embedded = new EmbeddedSecretDriver(this.root, AccessPolicy.allowAll(), CallerSupplier.NONE);
+		EmbeddedSecretDriver embedded = new EmbeddedSecretDriver(this.root, AccessPolicy.allowAll(),
+				CallerSupplier.NONE);
 		embedded.define(SecretDefinition.forVolume(FROM_ROOT, "/a.img", true));
 		embedded.setValue(FROM_ROOT, bytes("from-root"));
 		StaticSecretDriver properties = new StaticSecretDriver(Map.of(FROM_PROPERTIES, bytes("from-properties")),
@@ -52,8 +53,8 @@ class ChainedSecretDriverTests {
 
 	@Test
 	void otherErrorsStopTheChain() {
-		SecretDriver unreachable = SecondaryDriverFactory.secretDriver("secret:///system?socket=/nonexistent/sock", this.root,
-				AccessPolicy.allowAll(), CallerSupplier.NONE);
+		SecretDriver unreachable = SecondaryDriverFactory.secretDriver("secret:///system?socket=/nonexistent/sock",
+				this.root, AccessPolicy.allowAll(), CallerSupplier.NONE);
 		StaticSecretDriver properties = new StaticSecretDriver(Map.of(FROM_PROPERTIES, bytes("v")), "properties");
 		ChainedSecretDriver chain = new ChainedSecretDriver(List.of(unreachable, properties));
 		assertThatExceptionOfType(SecondaryDriverException.class).isThrownBy(() -> chain.secretValue(FROM_PROPERTIES))

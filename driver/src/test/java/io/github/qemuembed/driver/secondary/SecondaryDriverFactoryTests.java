@@ -25,8 +25,10 @@ class SecondaryDriverFactoryTests {
 
 	@Test
 	void remoteDriversPerKindConnectLazily() {
-		try (SecondaryDriver network = SecondaryDriverFactory.fromUri("network:///system?socket=/nonexistent", Kind.NETWORK);
-				SecondaryDriver storage = SecondaryDriverFactory.fromUri("storage+tcp://localhost:1/system", Kind.STORAGE);
+		try (SecondaryDriver network = SecondaryDriverFactory.fromUri("network:///system?socket=/nonexistent",
+				Kind.NETWORK);
+				SecondaryDriver storage = SecondaryDriverFactory.fromUri("storage+tcp://localhost:1/system",
+						Kind.STORAGE);
 				SecondaryDriver secret = SecondaryDriverFactory.fromUri("secret:///system", Kind.SECRET)) {
 			assertThat(network).isInstanceOf(RemoteNetworkDriver.class);
 			assertThat(network.endpoint()).isEqualTo("network:///system?socket=/nonexistent");
@@ -110,7 +112,8 @@ class SecondaryDriverFactoryTests {
 	@Test
 	void remoteSecretDriverFromTheSameEntryPoint() {
 		assertThat(SecondaryDriverFactory.secretDriver("secret:///system", this.root, AccessPolicy.allowAll(),
-				CallerSupplier.NONE)).isInstanceOf(RemoteSecretDriver.class);
+				CallerSupplier.NONE))
+			.isInstanceOf(RemoteSecretDriver.class);
 	}
 
 }

@@ -12,7 +12,10 @@ import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** A disk's {@code <iotune>}, spelled-out {@code <backingStore>} chain and network sources (nbd, http(s)). */
+/**
+ * A disk's {@code <iotune>}, spelled-out {@code <backingStore>} chain and network sources
+ * (nbd, http(s)).
+ */
 class DiskElementsXmlTests {
 
 	static String withDisks(String disks) {
@@ -45,26 +48,32 @@ class DiskElementsXmlTests {
 	@Test
 	void iotuneRulesAsLibvirtAndQemuHaveThem() {
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(withDisks(disk("file", "<source file='/i/a'/><target dev='vda'/><iotune>"
-					+ "<total_bytes_sec>1</total_bytes_sec><read_bytes_sec>1</read_bytes_sec></iotune>"))))
+			.isThrownBy(() -> DomainXml.parse(withDisks(disk("file",
+					"<source file='/i/a'/><target dev='vda'/><iotune>"
+							+ "<total_bytes_sec>1</total_bytes_sec><read_bytes_sec>1</read_bytes_sec></iotune>"))))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/disk[1]/iotune/total_bytes_sec"));
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(withDisks(disk("file", "<source file='/i/a'/><target dev='vda'/><iotune>"
-					+ "<read_iops_sec_max>10</read_iops_sec_max></iotune>"))))
+			.isThrownBy(() -> DomainXml.parse(withDisks(disk("file",
+					"<source file='/i/a'/><target dev='vda'/><iotune>"
+							+ "<read_iops_sec_max>10</read_iops_sec_max></iotune>"))))
 			.withMessageContaining("read_iops_sec_max needs read_iops_sec");
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(withDisks(disk("file", "<source file='/i/a'/><target dev='vda'/><iotune>"
-					+ "<read_iops_sec>10</read_iops_sec><read_iops_sec_max>5</read_iops_sec_max></iotune>"))))
+			.isThrownBy(() -> DomainXml.parse(withDisks(disk("file",
+					"<source file='/i/a'/><target dev='vda'/><iotune>"
+							+ "<read_iops_sec>10</read_iops_sec><read_iops_sec_max>5</read_iops_sec_max></iotune>"))))
 			.withMessageContaining("below");
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(withDisks(disk("file", "<source file='/i/a'/><target dev='vda'/><iotune>"
-					+ "<total_iops_sec>10</total_iops_sec><group_name>g</group_name></iotune>")
-					+ disk("file", "<source file='/i/b'/><target dev='vdb'/><iotune>"
-					+ "<total_iops_sec>20</total_iops_sec><group_name>g</group_name></iotune>"))))
+			.isThrownBy(() -> DomainXml.parse(withDisks(disk("file",
+					"<source file='/i/a'/><target dev='vda'/><iotune>"
+							+ "<total_iops_sec>10</total_iops_sec><group_name>g</group_name></iotune>")
+					+ disk("file",
+							"<source file='/i/b'/><target dev='vdb'/><iotune>"
+									+ "<total_iops_sec>20</total_iops_sec><group_name>g</group_name></iotune>"))))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/disk[2]/iotune"));
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(withDisks(disk("file", "<source file='/i/a'/><target dev='vda'/><iotune>"
-					+ "<total_iops_sec>10</total_iops_sec><unknown_limit>1</unknown_limit></iotune>"))))
+			.isThrownBy(() -> DomainXml.parse(withDisks(disk("file",
+					"<source file='/i/a'/><target dev='vda'/><iotune>"
+							+ "<total_iops_sec>10</total_iops_sec><unknown_limit>1</unknown_limit></iotune>"))))
 			.satisfies((ex) -> assertThat(ex.path()).startsWith("/domain/devices/disk[1]/iotune/unknown_limit"));
 	}
 
@@ -74,12 +83,14 @@ class DiskElementsXmlTests {
 				+ "<backingStore type='file' index='1'><format type='qcow2'/><source file='/i/mid.qcow2'/>"
 				+ "<backingStore type='block' index='2'><format type='raw'/><source dev='/dev/sdz'/><backingStore/>"
 				+ "</backingStore></backingStore><target dev='vda' bus='virtio'/>")));
-		assertThat(disk.backingChain()).containsExactly(new BackingImage(DiskType.FILE, "/i/mid.qcow2", DiskFormat.QCOW2),
+		assertThat(disk.backingChain()).containsExactly(
+				new BackingImage(DiskType.FILE, "/i/mid.qcow2", DiskFormat.QCOW2),
 				new BackingImage(DiskType.BLOCK, "/dev/sdz", DiskFormat.RAW));
 		assertThat(disk.noBackingStore()).isTrue();
-		Disk open = only(withDisks(disk("file", "<driver name='qemu' type='qcow2'/><source file='/i/top.qcow2'/>"
-				+ "<backingStore type='file'><format type='qcow2'/><source file='/i/mid.qcow2'/></backingStore>"
-				+ "<target dev='vda'/>")));
+		Disk open = only(withDisks(disk("file",
+				"<driver name='qemu' type='qcow2'/><source file='/i/top.qcow2'/>"
+						+ "<backingStore type='file'><format type='qcow2'/><source file='/i/mid.qcow2'/></backingStore>"
+						+ "<target dev='vda'/>")));
 		assertThat(open.backingChain()).hasSize(1);
 		assertThat(open.noBackingStore()).isFalse();
 	}
@@ -97,9 +108,10 @@ class DiskElementsXmlTests {
 					+ "</backingStore><target dev='vda'/>"))))
 			.withMessageContaining("only a qcow2 image has a backing file");
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(withDisks(disk("file", "<driver name='qemu' type='qcow2'/>"
-					+ "<source file='/i/top'/><backingStore type='network'><format type='raw'/>"
-					+ "<source protocol='nbd'/></backingStore><target dev='vda'/>"))))
+			.isThrownBy(() -> DomainXml.parse(withDisks(disk("file",
+					"<driver name='qemu' type='qcow2'/>"
+							+ "<source file='/i/top'/><backingStore type='network'><format type='raw'/>"
+							+ "<source protocol='nbd'/></backingStore><target dev='vda'/>"))))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/disk[1]/backingStore/@type"));
 	}
 
@@ -123,23 +135,25 @@ class DiskElementsXmlTests {
 	void networkDisksThatAreRefusedSayWhatTheyNeed() {
 		for (String protocol : List.of("iscsi", "rbd", "gluster", "ssh", "nfs", "ftp", "sheepdog")) {
 			assertThatExceptionOfType(UnsupportedConfigurationException.class)
-				.isThrownBy(() -> DomainXml.parse(withDisks(disk("network", "<source protocol='" + protocol
-						+ "' name='x'><host name='h'/></source><target dev='vda'/>"))))
+				.isThrownBy(() -> DomainXml.parse(withDisks(disk("network",
+						"<source protocol='" + protocol + "' name='x'><host name='h'/></source><target dev='vda'/>"))))
 				.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/disk[1]/source/@protocol"))
-				.withMessageContaining("needs").withMessageContaining("<disk type=");
+				.withMessageContaining("needs")
+				.withMessageContaining("<disk type=");
 		}
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(withDisks(disk("network", "<source protocol='http' name='/a.raw'>"
-					+ "<host name='h'/></source><target dev='vda'/>"))))
+			.isThrownBy(() -> DomainXml.parse(withDisks(disk("network",
+					"<source protocol='http' name='/a.raw'>" + "<host name='h'/></source><target dev='vda'/>"))))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/disk[1]/readonly"));
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(withDisks(disk("network", "<source protocol='nbd' name='a'>"
-					+ "<host name='h'/><auth username='u'><secret type='iscsi' usage='x'/></auth></source>"
-					+ "<target dev='vda'/>"))))
+			.isThrownBy(() -> DomainXml.parse(withDisks(disk("network",
+					"<source protocol='nbd' name='a'>"
+							+ "<host name='h'/><auth username='u'><secret type='iscsi' usage='x'/></auth></source>"
+							+ "<target dev='vda'/>"))))
 			.satisfies((ex) -> assertThat(ex.path()).startsWith("/domain/devices/disk[1]/source/auth"));
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(withDisks(disk("network", "<source protocol='nbd' name='a'/>"
-					+ "<target dev='vda'/>"))))
+			.isThrownBy(() -> DomainXml
+				.parse(withDisks(disk("network", "<source protocol='nbd' name='a'/>" + "<target dev='vda'/>"))))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/disk[1]/source/host"));
 	}
 

@@ -20,8 +20,7 @@ class DomainNamesTests {
 	@Test
 	void refusesLibvirtsForbiddenNames() {
 		for (String name : new String[] { "", "a/b", ".hidden", "line\nbreak", "x".repeat(201) }) {
-			assertThatExceptionOfType(InvalidConfigurationException.class)
-				.isThrownBy(() -> DomainNames.validate(name))
+			assertThatExceptionOfType(InvalidConfigurationException.class).isThrownBy(() -> DomainNames.validate(name))
 				.satisfies((ex) -> org.assertj.core.api.Assertions.assertThat(ex.path()).isEqualTo("/domain/name"));
 		}
 	}
@@ -30,7 +29,8 @@ class DomainNamesTests {
 	void socketPathCheckNamesTheRootAndTheLimits() {
 		Path root = Path.of("/tmp/qe-root");
 		assertThatNoException().isThrownBy(() -> DomainNames.checkSocketPathFits(root, "x".repeat(40)));
-		// /tmp/qe-root/lib/qemu/domain-2147483647-NAME/channel99.sock: 55 bytes + the name
+		// /tmp/qe-root/lib/qemu/domain-2147483647-NAME/channel99.sock: 55 bytes + the
+		// name
 		assertThatNoException().isThrownBy(() -> DomainNames.checkSocketPathFits(root, "x".repeat(52)));
 		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> DomainNames.checkSocketPathFits(root, "x".repeat(53)))

@@ -18,7 +18,8 @@ class DomainRequirementsTests {
 				+ "</devices></domain>");
 		assertThat(DomainRequirements.of(def)).containsExactly(
 				new Requirement(SecondaryKind.STORAGE, "/domain/devices/disk[2]", "<disk type='volume'>"),
-				new Requirement(SecondaryKind.SECRET, "/domain/devices/disk[2]/encryption", "<encryption format='luks'>"),
+				new Requirement(SecondaryKind.SECRET, "/domain/devices/disk[2]/encryption",
+						"<encryption format='luks'>"),
 				new Requirement(SecondaryKind.NETWORK, "/domain/devices/interface[2]", "<interface type='network'>"));
 	}
 

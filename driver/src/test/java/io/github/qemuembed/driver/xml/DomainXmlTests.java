@@ -33,14 +33,16 @@ class DomainXmlTests {
 
 	@Test
 	void currentMemoryBelowMemoryNeedsTheBalloon() {
-		assertThat(DomainXml.parse(minimal("<currentMemory>32768</currentMemory>")).currentMemoryKiB()).isEqualTo(32768);
+		assertThat(DomainXml.parse(minimal("<currentMemory>32768</currentMemory>")).currentMemoryKiB())
+			.isEqualTo(32768);
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(minimal("<currentMemory>32768</currentMemory>"
-					+ "<devices><memballoon model='none'/></devices>")))
+			.isThrownBy(() -> DomainXml.parse(
+					minimal("<currentMemory>32768</currentMemory>" + "<devices><memballoon model='none'/></devices>")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/currentMemory"))
 			.withMessageContaining("memballoon");
-		assertThat(DomainXml.parse(minimal("<currentMemory>65536</currentMemory>"
-				+ "<devices><memballoon model='none'/></devices>")).currentMemoryKiB()).isEqualTo(65536);
+		assertThat(DomainXml
+			.parse(minimal("<currentMemory>65536</currentMemory>" + "<devices><memballoon model='none'/></devices>"))
+			.currentMemoryKiB()).isEqualTo(65536);
 	}
 
 	@Test
@@ -94,8 +96,8 @@ class DomainXmlTests {
 
 	@org.junit.jupiter.params.ParameterizedTest
 	@org.junit.jupiter.params.provider.ValueSource(strings = { "q35-full.xml", "q35-uefi.xml", "q35-minimal.xml",
-			"pc-kernel.xml", "pc-buses.xml", "pc-i686.xml", "q35-virt-install.xml",
-			"libvirt-dumpxml-q35.xml", "q35-panic-pvpanic.xml", "pc-panic-isa.xml" })
+			"pc-kernel.xml", "pc-buses.xml", "pc-i686.xml", "q35-virt-install.xml", "libvirt-dumpxml-q35.xml",
+			"q35-panic-pvpanic.xml", "pc-panic-isa.xml" })
 	void everyGoldenFileRoundTrips(String name) {
 		DomainDefinition def = DomainXml.parse(resource(name));
 		String written = DomainXml.write(def, true);
@@ -155,8 +157,8 @@ class DomainXmlTests {
 	@Test
 	void refusesUnknownAttributeWithItsPath() {
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(minimal("<devices><interface type='user' trustGuestRxFilters='yes'/>"
-					+ "</devices>")))
+			.isThrownBy(() -> DomainXml
+				.parse(minimal("<devices><interface type='user' trustGuestRxFilters='yes'/>" + "</devices>")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/interface[1]/@trustGuestRxFilters"));
 	}
 
@@ -192,15 +194,16 @@ class DomainXmlTests {
 			.isThrownBy(() -> DomainXml.parse("<domain type='kvm'><name>a</name><os><type>hvm</type></os></domain>"))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/memory"));
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse("<domain type='kvm'><memory>1</memory><os><type>hvm</type></os></domain>"))
+			.isThrownBy(
+					() -> DomainXml.parse("<domain type='kvm'><memory>1</memory><os><type>hvm</type></os></domain>"))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/name"));
 	}
 
 	@Test
 	void refusesBadMacAndUnit() {
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(minimal("<devices><interface type='user'><mac address='01:00:00:00:00:01'/>"
-					+ "</interface></devices>")))
+			.isThrownBy(() -> DomainXml.parse(minimal(
+					"<devices><interface type='user'><mac address='01:00:00:00:00:01'/>" + "</interface></devices>")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/interface[1]/mac/@address"));
 		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> DomainXml.parse("<domain type='kvm'><name>a</name><memory unit='parsec'>1</memory>"
@@ -253,16 +256,17 @@ class DomainXmlTests {
 		String written = DomainXml.write(def, false);
 		assertThat(written).contains("<panic model='isa'/>");
 		assertThat(DomainXml.parse(written)).isEqualTo(def);
-		DomainDefinition isa = DomainXml.parse(minimal("<devices><panic model='isa'>"
-				+ "<address type='isa' iobase='0x505'/></panic></devices>"));
+		DomainDefinition isa = DomainXml
+			.parse(minimal("<devices><panic model='isa'>" + "<address type='isa' iobase='0x505'/></panic></devices>"));
 		assertThat(isa.devices().panics().get(0).address()).contains(new IsaAddress(0x505));
 		assertThat(DomainXml.write(isa, false)).contains("<address type='isa' iobase='0x505'/>");
 	}
 
 	@Test
 	void assignsAPciAddressToPvpanicOnly() {
-		DomainDefinition def = DomainXml.parse(minimal("<devices><panic model='isa'/><panic model='pvpanic'/>"
-				+ "</devices>")).withAssignedAddresses("pc-q35-7.2");
+		DomainDefinition def = DomainXml
+			.parse(minimal("<devices><panic model='isa'/><panic model='pvpanic'/>" + "</devices>"))
+			.withAssignedAddresses("pc-q35-7.2");
 		assertThat(def.devices().panics().get(0).address()).isEmpty();
 		assertThat(def.devices().panics().get(1).pciAddress()).hasValueSatisfying((address) -> {
 			// conventional PCI: the root bus, not a root port
@@ -283,24 +287,24 @@ class DomainXmlTests {
 	@Test
 	void refusesWrongPanicAddressesAndDuplicates() {
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic model='isa'><address type='pci' slot='5'/>"
-					+ "</panic></devices>")))
+			.isThrownBy(() -> DomainXml
+				.parse(minimal("<devices><panic model='isa'><address type='pci' slot='5'/>" + "</panic></devices>")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/panic[1]/address/@type"))
 			.withMessageContaining("supported: isa");
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic model='pvpanic'>"
-					+ "<address type='isa' iobase='0x505'/></panic></devices>")))
+			.isThrownBy(() -> DomainXml.parse(minimal(
+					"<devices><panic model='pvpanic'>" + "<address type='isa' iobase='0x505'/></panic></devices>")))
 			.withMessageContaining("supported: pci");
 		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic><address type='isa'/></panic></devices>")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/panic[1]/address/@iobase"));
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic><address type='isa' iobase='0x10000'/>"
-					+ "</panic></devices>")))
+			.isThrownBy(() -> DomainXml
+				.parse(minimal("<devices><panic><address type='isa' iobase='0x10000'/>" + "</panic></devices>")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/panic[1]/address/@iobase"));
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic><address type='isa' iobase='0x505' irq='5'/>"
-					+ "</panic></devices>")))
+			.isThrownBy(() -> DomainXml
+				.parse(minimal("<devices><panic><address type='isa' iobase='0x505' irq='5'/>" + "</panic></devices>")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/panic[1]/address/@irq"));
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
 			.isThrownBy(() -> DomainXml.parse(minimal("<devices><panic/><panic model='isa'/></devices>")))

@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * A large corpus of odd and malformed documents, derived from the golden files and written by hand: every
- * one must end in one of the two typed configuration exceptions (or, for harmless value changes, parse) and
- * never in any other exception.
+ * A large corpus of odd and malformed documents, derived from the golden files and
+ * written by hand: every one must end in one of the two typed configuration exceptions
+ * (or, for harmless value changes, parse) and never in any other exception.
  */
 class MalformedCorpusTests {
 
@@ -42,7 +42,8 @@ class MalformedCorpusTests {
 	static List<String> sources() throws IOException {
 		try (Stream<Path> files = Files.list(GOLDEN)) {
 			List<String> sources = new ArrayList<>();
-			for (Path file : files.filter((f) -> f.toString().endsWith(".xml") && !f.toString().endsWith(".assigned.xml"))
+			for (Path file : files
+				.filter((f) -> f.toString().endsWith(".xml") && !f.toString().endsWith(".assigned.xml"))
 				.sorted()
 				.toList()) {
 				sources.add(Files.readString(file));
@@ -214,7 +215,8 @@ class MalformedCorpusTests {
 				"<domain type='kvm'><name>a</name><memory>2</memory><currentMemory>3</currentMemory><os><type>hvm</type></os></domain>",
 				"<domain type='kvm'><name>a</name><uuid>not-a-uuid</uuid><memory>1</memory><os><type>hvm</type></os></domain>",
 				"<domain type='kvm'><name>a</name><uuid>1-1-1-1-1</uuid><memory>1</memory><os><type>hvm</type></os></domain>",
-				"<domain type='kvm'><name>" + "n".repeat(5000) + "</name><memory>1</memory><os><type>hvm</type></os></domain>",
+				"<domain type='kvm'><name>" + "n".repeat(5000)
+						+ "</name><memory>1</memory><os><type>hvm</type></os></domain>",
 				"<domain type='kvm'><name>a\u0001b</name><memory>1</memory><os><type>hvm</type></os></domain>",
 				"<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type><initrd>/i</initrd></os></domain>",
 				"<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type><kernel>relative</kernel></os></domain>",
@@ -288,7 +290,8 @@ class MalformedCorpusTests {
 				+ "<domain type='kvm'><name>&d;</name><memory>1</memory><os><type>hvm</type></os></domain>");
 		garbage.add("<domain type='kvm' xmlns:xi='http://www.w3.org/2001/XInclude'><name>a</name><memory>1</memory>"
 				+ "<os><type>hvm</type></os><xi:include href='file:///etc/passwd' parse='text'/></domain>");
-		garbage.add("<domain type='kvm'><name>&amp;&lt;</name><memory>1</memory><os><type>hvm</type></os>&undefined;</domain>");
+		garbage.add(
+				"<domain type='kvm'><name>&amp;&lt;</name><memory>1</memory><os><type>hvm</type></os>&undefined;</domain>");
 		// Size and depth.
 		garbage.add("<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os><description>"
 				+ "x".repeat(2 * 1024 * 1024) + "</description></domain>");

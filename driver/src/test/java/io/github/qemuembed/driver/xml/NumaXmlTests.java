@@ -11,7 +11,10 @@ import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** {@code <cpu><numa>}: cells, their memory as the domain's, distances, and libvirt's rules. */
+/**
+ * {@code <cpu><numa>}: cells, their memory as the domain's, distances, and libvirt's
+ * rules.
+ */
 class NumaXmlTests {
 
 	static String domain(String memory, String vcpus, String numa) {
@@ -33,13 +36,14 @@ class NumaXmlTests {
 		// <memory> may be left out when the cells give it
 		assertThat(DomainXml.parse(domain("", "4", TWO_CELLS)).memoryKiB()).isEqualTo(98304);
 		assertThat(DomainXml.parse(DomainXml.write(def, true))).isEqualTo(def);
-		assertThat(DomainXml.write(def, false)).contains("<cell id='1' cpus='2-3' memory='32768' unit='KiB' "
-				+ "memAccess='shared'/>");
+		assertThat(DomainXml.write(def, false))
+			.contains("<cell id='1' cpus='2-3' memory='32768' unit='KiB' " + "memAccess='shared'/>");
 	}
 
 	@Test
 	void aMemoryOnlyCellHasNoCpus() {
-		DomainDefinition def = DomainXml.parse(domain("", "2", "<cell cpus='0-1' memory='65536'/><cell memory='1024'/>"));
+		DomainDefinition def = DomainXml
+			.parse(domain("", "2", "<cell cpus='0-1' memory='65536'/><cell memory='1024'/>"));
 		assertThat(def.cpu().get().numa().get(1).cpus()).isEmpty();
 		assertThat(def.cpu().get().numa().get(1).id()).isEqualTo(1);
 	}
@@ -50,7 +54,8 @@ class NumaXmlTests {
 			.isThrownBy(() -> DomainXml.parse(domain("", "4", "<cell id='1' cpus='0' memory='1024'/>")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/cpu/numa/cell[1]/@id"));
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(domain("", "4", "<cell cpus='0-2' memory='1024'/><cell cpus='2-3' memory='1024'/>")))
+			.isThrownBy(() -> DomainXml
+				.parse(domain("", "4", "<cell cpus='0-2' memory='1024'/><cell cpus='2-3' memory='1024'/>")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/cpu/numa/cell[2]/@cpus"))
 			.withMessageContaining("shares vCPUs");
 		assertThatExceptionOfType(InvalidConfigurationException.class)
@@ -64,12 +69,12 @@ class NumaXmlTests {
 			.isThrownBy(() -> DomainXml.parse(domain("", "2", "")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/cpu/numa"));
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(domain("", "2", "<cell memory='1024'><distances><sibling id='3' value='20'/>"
-					+ "</distances></cell>")))
+			.isThrownBy(() -> DomainXml.parse(domain("", "2",
+					"<cell memory='1024'><distances><sibling id='3' value='20'/>" + "</distances></cell>")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/cpu/numa/cell[1]/distances/sibling[1]/@id"));
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(domain("", "2", "<cell memory='1024'><distances><sibling id='0' value='20'/>"
-					+ "</distances></cell>")))
+			.isThrownBy(() -> DomainXml.parse(domain("", "2",
+					"<cell memory='1024'><distances><sibling id='0' value='20'/>" + "</distances></cell>")))
 			.withMessageContaining("itself is 10");
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
 			.isThrownBy(() -> DomainXml.parse(domain("", "2", "<cell memory='1024' discard='yes'/>")))

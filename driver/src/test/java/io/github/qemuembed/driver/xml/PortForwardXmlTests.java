@@ -12,12 +12,18 @@ import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** {@code <portForward>}, {@code <backend type='passt'/>} and {@code <mtu>} of {@code <interface>}. */
+/**
+ * {@code <portForward>}, {@code <backend type='passt'/>} and {@code <mtu>} of
+ * {@code <interface>}.
+ */
 class PortForwardXmlTests {
 
 	private static NetInterface nic(String inInterface) {
-		return DomainXml.parse(DomainXmlTests.minimal("<devices><interface type='user'>" + inInterface
-				+ "</interface></devices>")).devices().interfaces().get(0);
+		return DomainXml
+			.parse(DomainXmlTests.minimal("<devices><interface type='user'>" + inInterface + "</interface></devices>"))
+			.devices()
+			.interfaces()
+			.get(0);
 	}
 
 	private static ConfigurationException refused(String inInterface) {
@@ -46,7 +52,8 @@ class PortForwardXmlTests {
 				+ "<backend type='passt'/><portForward proto='tcp' address='::1'><range start='2222' to='22'/>"
 				+ "</portForward></interface></devices>"));
 		String written = DomainXml.write(def, false);
-		assertThat(written).contains("<backend type='passt'/>").contains("<portForward proto='tcp' address='::1'>")
+		assertThat(written).contains("<backend type='passt'/>")
+			.contains("<portForward proto='tcp' address='::1'>")
 			.contains("<range start='2222' to='22'/>");
 		assertThat(DomainXml.parse(written)).isEqualTo(def);
 	}
@@ -63,9 +70,11 @@ class PortForwardXmlTests {
 	void slirpRefusesWhatOnlyPasstCanDoNamingTheAlternative() {
 		assertThat(refused("<portForward proto='tcp' dev='eth0'><range start='80'/></portForward>"))
 			.isInstanceOf(UnsupportedConfigurationException.class)
-			.hasMessageContaining("/portForward[1]/@dev").hasMessageContaining("<backend type='passt'/>");
+			.hasMessageContaining("/portForward[1]/@dev")
+			.hasMessageContaining("<backend type='passt'/>");
 		assertThat(refused("<portForward proto='tcp'><range start='80' end='90'/><range start='85' exclude='yes'/>"
-				+ "</portForward>")).isInstanceOf(UnsupportedConfigurationException.class)
+				+ "</portForward>"))
+			.isInstanceOf(UnsupportedConfigurationException.class)
 			.hasMessageContaining("range[2]/@exclude");
 		assertThat(refused("<portForward proto='tcp' address='::1'><range start='80'/></portForward>"))
 			.hasMessageContaining("IPv4");
@@ -95,8 +104,9 @@ class PortForwardXmlTests {
 			.hasMessageContaining("not an IP address");
 		assertThat(refused("<portForward proto='tcp'><range start='65530' end='65535' to='65533'/></portForward>"))
 			.hasMessageContaining("past 65535");
-		assertThat(refused("<backend type='passt'/><portForward proto='tcp'><range start='5' exclude='yes'/>"
-				+ "</portForward>")).hasMessageContaining("every <range> excludes");
+		assertThat(refused(
+				"<backend type='passt'/><portForward proto='tcp'><range start='5' exclude='yes'/>" + "</portForward>"))
+			.hasMessageContaining("every <range> excludes");
 		assertThat(refused("<portForward proto='tcp'><range start='80' color='red'/></portForward>").path())
 			.endsWith("/range[1]/@color");
 	}
@@ -115,7 +125,10 @@ class PortForwardXmlTests {
 		assertThat(refused("<backend type='vde'/>").path()).endsWith("/backend/@type");
 		assertThat(refused("<mtu size='9000'/>")).hasMessageContaining("not <interface type='user'>");
 		NetInterface bridged = DomainXml.parse(DomainXmlTests.minimal("<devices><interface type='bridge'>"
-				+ "<source bridge='br0'/><mtu size='9000'/></interface></devices>")).devices().interfaces().get(0);
+				+ "<source bridge='br0'/><mtu size='9000'/></interface></devices>"))
+			.devices()
+			.interfaces()
+			.get(0);
 		assertThat(bridged.mtu()).hasValue(9000);
 		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> DomainXml.parse(DomainXmlTests.minimal("<devices><interface type='bridge'>"

@@ -17,8 +17,8 @@ class SysinfoXmlTests {
 	static final String UUID_TEXT = "c7a5fdbd-edaf-9455-926a-d65c16db1809";
 
 	static String domain(String uuid, String sysinfo, String smbios) {
-		return "<domain type='qemu'><name>s</name>" + uuid + "<memory>65536</memory>" + sysinfo
-				+ "<os><type>hvm</type>" + smbios + "</os></domain>";
+		return "<domain type='qemu'><name>s</name>" + uuid + "<memory>65536</memory>" + sysinfo + "<os><type>hvm</type>"
+				+ smbios + "</os></domain>";
 	}
 
 	static final String SYSINFO = "<sysinfo type='smbios'><bios><entry name='vendor'>LENOVO</entry>"
@@ -68,17 +68,17 @@ class SysinfoXmlTests {
 			.isThrownBy(() -> DomainXml.parse(domain("", "", "<smbios mode='host'/>")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/os/smbios/@mode"))
 			.withMessageContaining("mode='sysinfo'");
-		assertThatExceptionOfType(UnsupportedConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(domain("", "<sysinfo type='fwcfg'><entry name='opt/a'>x</entry></sysinfo>", "")))
+		assertThatExceptionOfType(UnsupportedConfigurationException.class).isThrownBy(
+				() -> DomainXml.parse(domain("", "<sysinfo type='fwcfg'><entry name='opt/a'>x</entry></sysinfo>", "")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/sysinfo/@type"));
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(domain("", "<sysinfo type='smbios'><bios><entry name='colour'>x</entry>"
-					+ "</bios></sysinfo>", "")))
+			.isThrownBy(() -> DomainXml.parse(domain("",
+					"<sysinfo type='smbios'><bios><entry name='colour'>x</entry>" + "</bios></sysinfo>", "")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/sysinfo/bios/entry[1]/@name"))
 			.withMessageContaining("vendor");
 		assertThatExceptionOfType(UnsupportedConfigurationException.class)
-			.isThrownBy(() -> DomainXml.parse(domain("", "<sysinfo type='smbios'><processor><entry name='family'>x</entry>"
-					+ "</processor></sysinfo>", "")))
+			.isThrownBy(() -> DomainXml.parse(domain("",
+					"<sysinfo type='smbios'><processor><entry name='family'>x</entry>" + "</processor></sysinfo>", "")))
 			.satisfies((ex) -> assertThat(ex.path()).startsWith("/domain/sysinfo/processor"));
 	}
 

@@ -44,8 +44,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Layer 3: the guest agent client against the real {@code qemu-ga} (Debian's, in the busybox test guest) over
- * the virtio-serial channel of a TCG guest.
+ * Layer 3: the guest agent client against the real {@code qemu-ga} (Debian's, in the
+ * busybox test guest) over the virtio-serial channel of a TCG guest.
  */
 class GuestAgentIT {
 
@@ -61,25 +61,27 @@ class GuestAgentIT {
 
 	@Test
 	void agentRunsCommandsCopiesFilesReportsTheGuestAndShutsItDown(@TempDir Path temp) throws Exception {
-		// a static address on the user-mode NIC, and an ext2 file system on a disk for fsfreeze (ramfs and
+		// a static address on the user-mode NIC, and an ext2 file system on a disk for
+		// fsfreeze (ramfs and
 		// tmpfs cannot be frozen: with nothing to freeze, qemu-ga stays thawed)
-		TestGuest guest = TestGuest.builder().guestAgent()
-			.initCommands("""
-					ip addr add 10.0.2.15/24 dev eth0
-					ip link set eth0 up
-					for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/vda ] && break; usleep 100000; done
-					mke2fs -q /dev/vda && mount /dev/vda /mnt
-					""")
-			.build();
+		TestGuest guest = TestGuest.builder().guestAgent().initCommands("""
+				ip addr add 10.0.2.15/24 dev eth0
+				ip link set eth0 up
+				for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/vda ] && break; usleep 100000; done
+				mke2fs -q /dev/vda && mount /dev/vda /mnt
+				""").build();
 		Path disk = temp.resolve("data.raw");
 		try (var file = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
 			file.setLength(16 * 1024 * 1024);
 		}
-		Domain domain = this.open.driver().define(guest.domain("agent").memoryMiB(256).guestAgentChannel()
-			.device("<interface type='user'><mac address='" + MAC + "'/><model type='virtio'/></interface>")
-			.device("<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='" + disk
-					+ "'/><target dev='vda' bus='virtio'/></disk>")
-			.toXml());
+		Domain domain = this.open.driver()
+			.define(guest.domain("agent")
+				.memoryMiB(256)
+				.guestAgentChannel()
+				.device("<interface type='user'><mac address='" + MAC + "'/><model type='virtio'/></interface>")
+				.device("<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='" + disk
+						+ "'/><target dev='vda' bus='virtio'/></disk>")
+				.toXml());
 		assertThat(domain.info().guestAgent()).isEqualTo(GuestAgentState.DISCONNECTED);
 		domain.start();
 		GuestAgent agent = domain.guest();
@@ -131,7 +133,8 @@ class GuestAgentIT {
 			.isThrownBy(() -> agent.copyOut("/no/such/file", temp.resolve("never.bin")))
 			.satisfies((ex) -> assertThat(ex.description()).contains("/no/such/file"));
 		try (var left = Files.list(temp)) {
-			assertThat(left).as("a failed copy leaves no host file").extracting((p) -> p.getFileName().toString())
+			assertThat(left).as("a failed copy leaves no host file")
+				.extracting((p) -> p.getFileName().toString())
 				.containsExactlyInAnyOrder("source.bin", "back.bin", "data.raw");
 		}
 
@@ -161,8 +164,7 @@ class GuestAgentIT {
 		// the access policy, with libvirt's permissions
 		this.denied.add(Permission.DOMAIN_WRITE);
 		assertThatExceptionOfType(AccessDeniedException.class).isThrownBy(agent::ping);
-		assertThatExceptionOfType(AccessDeniedException.class)
-			.isThrownBy(() -> agent.exec(GuestExec.of("/bin/true")));
+		assertThatExceptionOfType(AccessDeniedException.class).isThrownBy(() -> agent.exec(GuestExec.of("/bin/true")));
 		assertThatExceptionOfType(AccessDeniedException.class)
 			.isThrownBy(() -> agent.copyIn(source, "/tmp/denied.bin"));
 		assertThatExceptionOfType(AccessDeniedException.class)
@@ -188,21 +190,25 @@ class GuestAgentIT {
 		Domain silent = this.open.driver().define(TestGuest.standard().domain("silent").guestAgentChannel().toXml());
 		silent.start();
 		GuestAgent quick = silent.guest().withTimeout(Duration.ofSeconds(2));
-		assertThatExceptionOfType(GuestAgentUnresponsiveException.class).isThrownBy(quick::ping)
-			.satisfies((ex) -> {
-				assertThat(ex.code()).isEqualTo(ErrorCode.AGENT_UNRESPONSIVE);
-				assertThat(ex.getMessage()).contains("domain 'silent'").contains("disconnected")
-					.contains("qemu-guest-agent");
-			});
+		assertThatExceptionOfType(GuestAgentUnresponsiveException.class).isThrownBy(quick::ping).satisfies((ex) -> {
+			assertThat(ex.code()).isEqualTo(ErrorCode.AGENT_UNRESPONSIVE);
+			assertThat(ex.getMessage()).contains("domain 'silent'")
+				.contains("disconnected")
+				.contains("qemu-guest-agent");
+		});
 		assertThatExceptionOfType(GuestAgentUnresponsiveException.class)
 			.isThrownBy(() -> quick.awaitReady(Duration.ofSeconds(3)))
 			.withMessageContaining("did not open the guest agent channel");
 		// a wait for an agent ends when the domain does, not at its timeout
 		java.util.concurrent.CompletableFuture<Void> waiting = java.util.concurrent.CompletableFuture
 			.runAsync(() -> quick.awaitReady(Duration.ofMinutes(5)));
-		await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
-			.anyMatch((t) -> t.getState() == Thread.State.TIMED_WAITING && java.util.Arrays
-				.stream(t.getStackTrace()).anyMatch((f) -> f.getMethodName().equals("awaitOpen"))));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> Thread.getAllStackTraces()
+				.keySet()
+				.stream()
+				.anyMatch(
+						(t) -> t.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(t.getStackTrace())
+							.anyMatch((f) -> f.getMethodName().equals("awaitOpen"))));
 		silent.destroy();
 		assertThat(waiting).failsWithin(Duration.ofSeconds(30))
 			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
@@ -211,8 +217,14 @@ class GuestAgentIT {
 			.withMessageContaining("stopped while waiting");
 
 		// an agent that stops answering while it holds the channel open
-		Domain stuck = this.open.driver().define(TestGuest.builder().guestAgent().build().domain("stuck")
-			.memoryMiB(192).guestAgentChannel().toXml());
+		Domain stuck = this.open.driver()
+			.define(TestGuest.builder()
+				.guestAgent()
+				.build()
+				.domain("stuck")
+				.memoryMiB(192)
+				.guestAgentChannel()
+				.toXml());
 		stuck.start();
 		GuestAgent agent = stuck.guest().withTimeout(Duration.ofSeconds(2));
 		agent.awaitReady(BOOT);
@@ -227,26 +239,36 @@ class GuestAgentIT {
 			}
 		});
 		assertThatExceptionOfType(GuestAgentUnresponsiveException.class).isThrownBy(agent::ping)
-			.withMessageContaining("within 2000 ms").withMessageContaining("connected");
+			.withMessageContaining("within 2000 ms")
+			.withMessageContaining("connected");
 		assertThat(stuck.info().guestAgent()).as("the port stays open").isEqualTo(GuestAgentState.CONNECTED);
 		assertThatExceptionOfType(GuestAgentUnresponsiveException.class)
 			.isThrownBy(() -> stuck.shutdown(ShutdownMode.GUEST_AGENT, Duration.ofSeconds(5)));
-		assertThat(stuck.status().state()).as("nothing forced").isEqualTo(io.github.qemuembed.driver.DomainState.RUNNING);
+		assertThat(stuck.status().state()).as("nothing forced")
+			.isEqualTo(io.github.qemuembed.driver.DomainState.RUNNING);
 		stuck.destroy();
 	}
 
 	@Test
 	void agentKilledMidTransferFailsTypedAndTheRestartedAgentAnswersAgain() throws Exception {
-		Domain domain = this.open.driver().define(TestGuest.builder().guestAgent().build().domain("killed")
-			.memoryMiB(256).guestAgentChannel().toXml());
+		Domain domain = this.open.driver()
+			.define(TestGuest.builder()
+				.guestAgent()
+				.build()
+				.domain("killed")
+				.memoryMiB(256)
+				.guestAgentChannel()
+				.toXml());
 		domain.start();
 		GuestAgent agent = domain.guest().withTimeout(Duration.ofSeconds(5));
 		agent.awaitReady(BOOT);
-		assertThat(agent.exec(GuestExec.of("/bin/dd", "if=/dev/urandom", "of=/tmp/big", "bs=1M", "count=16"))
-			.exitCode()).hasValue(0);
+		assertThat(
+				agent.exec(GuestExec.of("/bin/dd", "if=/dev/urandom", "of=/tmp/big", "bs=1M", "count=16")).exitCode())
+			.hasValue(0);
 		try (DomainConsole console = domain.openConsole();
 				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
-			// the guest booted long ago (the agent answered): the ready marker is past, the shell is there
+			// the guest booted long ago (the agent answered): the ready marker is past,
+			// the shell is there
 			assertThat(shell.run("echo console-ok", Duration.ofSeconds(30)).output()).contains("console-ok");
 			long[] received = new long[1];
 			java.io.OutputStream killAfterFirstChunk = new java.io.OutputStream() {
@@ -291,7 +313,8 @@ class GuestAgentIT {
 				domain.guest().awaitReady(BOOT);
 				domain.guest().ping();
 			}
-			// the first driver let go of the channel (QEMU serves one client); the next one cannot have seen the
+			// the first driver let go of the channel (QEMU serves one client); the next
+			// one cannot have seen the
 			// guest open the port, and asks the agent instead
 			try (QemuDriver second = QemuDriver
 				.open(GuestlessDomains.config(root).leftovers(LeftoverPolicy.RECONNECT).build())) {

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code java -jar qemu-embed-driver.jar run}: the guest runs until it stops, SIGTERM shuts it down
- * gracefully (exit 0), and SIGKILL of the command leaves no QEMU behind.
+ * {@code java -jar qemu-embed-driver.jar run}: the guest runs until it stops, SIGTERM
+ * shuts it down gracefully (exit 0), and SIGKILL of the command leaves no QEMU behind.
  */
 class RunCommandIT {
 
@@ -50,8 +50,7 @@ class RunCommandIT {
 		Path xml = this.work.resolve("guest.xml");
 		Files.writeString(xml, TestGuest.standard().domain("cli-guest").type("qemu").toXml());
 		Path root = this.work.resolve("root");
-		start("run", "--root", root.toString(), "--accel", "tcg", "--shutdown-timeout", "60s",
-				xml.toString());
+		start("run", "--root", root.toString(), "--accel", "tcg", "--shutdown-timeout", "60s", xml.toString());
 		Path log = root.resolve("log/qemu/cli-guest.log");
 		await().atMost(Duration.ofSeconds(90))
 			.until(() -> Files.exists(log) && Files.readString(log).contains(TestGuest.READY_MARKER));
@@ -100,18 +99,15 @@ class RunCommandIT {
 
 	private static List<Long> qemuWith(String uuid) throws Exception {
 		try (var procs = Files.list(Path.of("/proc"))) {
-			return procs.filter((p) -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-				.filter((p) -> {
-					try {
-						String cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
-						return cmdline.contains("qemu-system") && cmdline.contains(uuid);
-					}
-					catch (Exception ex) {
-						return false;
-					}
-				})
-				.map((p) -> Long.parseLong(p.getFileName().toString()))
-				.toList();
+			return procs.filter((p) -> p.getFileName().toString().chars().allMatch(Character::isDigit)).filter((p) -> {
+				try {
+					String cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+					return cmdline.contains("qemu-system") && cmdline.contains(uuid);
+				}
+				catch (Exception ex) {
+					return false;
+				}
+			}).map((p) -> Long.parseLong(p.getFileName().toString())).toList();
 		}
 	}
 

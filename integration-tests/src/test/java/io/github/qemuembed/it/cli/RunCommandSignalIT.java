@@ -20,20 +20,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * SIGTERM reaches {@code run} at every phase, and each time the command ends with its documented status
- * (never the JVM's 143), within the shutdown timeout, and with a root whose state files agree with reality:
- * no run state, no pidfile, no QEMU.
+ * SIGTERM reaches {@code run} at every phase, and each time the command ends with its
+ * documented status (never the JVM's 143), within the shutdown timeout, and with a root
+ * whose state files agree with reality: no run state, no pidfile, no QEMU.
  * <p>
- * To hit a phase for sure rather than by timing, {@code qemu-system-x86_64} on the command's {@code PATH}
- * is a stand-in script that records the phase it reached and holds there while a file says so, then runs
- * the real QEMU: while the driver opens (it probes the emulator's capabilities), before QEMU is launched,
- * and, by stopping QEMU right after it created its monitor socket, while QMP connects.
+ * To hit a phase for sure rather than by timing, {@code qemu-system-x86_64} on the
+ * command's {@code PATH} is a stand-in script that records the phase it reached and holds
+ * there while a file says so, then runs the real QEMU: while the driver opens (it probes
+ * the emulator's capabilities), before QEMU is launched, and, by stopping QEMU right
+ * after it created its monitor socket, while QMP connects.
  */
 class RunCommandSignalIT {
 
 	private static final Path JAR = Path.of(System.getProperty("qemu.embed.driver.jar", "missing.jar"));
 
-	/** Bounds for waits on a phase: long only because the machine may be loaded; each ends when the command exits. */
+	/**
+	 * Bounds for waits on a phase: long only because the machine may be loaded; each ends
+	 * when the command exits.
+	 */
 	private static final Duration PHASE = Duration.ofSeconds(60);
 
 	private Path work;
@@ -118,7 +122,8 @@ class RunCommandSignalIT {
 
 	@Test
 	void signalsDuringTheShutdownChangeNothing() throws Exception {
-		// a guest-less VM ignores ACPI: the shutdown runs its whole timeout, then forces it (exit status 1)
+		// a guest-less VM ignores ACPI: the shutdown runs its whole timeout, then forces
+		// it (exit status 1)
 		start("sig-twice", "--shutdown-timeout", "3s");
 		await().atMost(PHASE).until(() -> !this.cli.isAlive() || this.cli.printed("started (pid"));
 		terminate();
@@ -144,8 +149,8 @@ class RunCommandSignalIT {
 				</domain>
 				""".formatted(name));
 		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "run",
-						"--root", this.root.toString(), "--accel", "tcg"));
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
+						"run", "--root", this.root.toString(), "--accel", "tcg"));
 		command.addAll(List.of(options));
 		command.add(xml.toString());
 		ProcessBuilder builder = new ProcessBuilder(command);
@@ -162,12 +167,14 @@ class RunCommandSignalIT {
 		Files.delete(this.markers.resolve("hold-" + phase));
 	}
 
-	/** Waits until the stand-in reached {@code phase} (or the command ended, which fails the test with its output). */
+	/**
+	 * Waits until the stand-in reached {@code phase} (or the command ended, which fails
+	 * the test with its output).
+	 */
 	private String awaitMarker(String phase) throws Exception {
 		Path marker = this.markers.resolve(phase);
 		await().atMost(PHASE).until(() -> Files.exists(marker) || !this.cli.isAlive());
-		assertThat(marker).as("phase %s reached; command output:%n%s", phase, this.cli.output())
-			.exists();
+		assertThat(marker).as("phase %s reached; command output:%n%s", phase, this.cli.output()).exists();
 		return Files.readString(marker).strip();
 	}
 
@@ -176,7 +183,8 @@ class RunCommandSignalIT {
 	}
 
 	private void assertExit(int expected) throws Exception {
-		// the shutdown timeout of these runs is at most 3 s; the rest of the bound is for a loaded machine
+		// the shutdown timeout of these runs is at most 3 s; the rest of the bound is for
+		// a loaded machine
 		assertThat(this.cli.awaitExit(PHASE)).as("command ended; output:%n%s", this.cli.output()).isTrue();
 		assertThat(this.cli.exitValue()).as(this.cli.output()).isEqualTo(expected);
 		assertThat(this.cli.printed("Exception")).as(this.cli.output()).isFalse();
@@ -187,8 +195,7 @@ class RunCommandSignalIT {
 		Path run = this.root.resolve("run/qemu");
 		if (Files.isDirectory(run)) {
 			try (Stream<Path> files = Files.list(run)) {
-				assertThat(files.map((f) -> f.getFileName().toString()))
-					.as("run state of a stopped transient domain")
+				assertThat(files.map((f) -> f.getFileName().toString())).as("run state of a stopped transient domain")
 					.noneMatch((f) -> f.startsWith(name + "."));
 			}
 		}

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Layer 3: the driver with a real Linux guest (TCG): the live console, graceful shutdown through
- * ACPI, guest reboot, and on_poweroff.
+ * Layer 3: the driver with a real Linux guest (TCG): the live console, graceful shutdown
+ * through ACPI, guest reboot, and on_poweroff.
  */
 class GuestLifecycleIT {
 
@@ -34,9 +34,15 @@ class GuestLifecycleIT {
 
 	@Test
 	void consoleRunsCommandsAndAcpiShutdownPowersTheGuestOff() throws Exception {
-		// currentMemory below memory: the balloon is set before the vCPUs run, and the guest's driver follows it
-		Domain domain = this.open.driver().define(TestGuest.standard().domain("guest").type("qemu").memoryMiB(160).toXml()
-			.replace("</memory>", "</memory>\n  <currentMemory unit='MiB'>128</currentMemory>"));
+		// currentMemory below memory: the balloon is set before the vCPUs run, and the
+		// guest's driver follows it
+		Domain domain = this.open.driver()
+			.define(TestGuest.standard()
+				.domain("guest")
+				.type("qemu")
+				.memoryMiB(160)
+				.toXml()
+				.replace("</memory>", "</memory>\n  <currentMemory unit='MiB'>128</currentMemory>"));
 		domain.start();
 		try (DomainConsole console = domain.openConsole();
 				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
@@ -60,7 +66,10 @@ class GuestLifecycleIT {
 
 	@Test
 	void rebootBringsTheGuestBackAndOnPoweroffRestartRestartsIt() throws Exception {
-		String xml = TestGuest.standard().domain("bouncer").type("qemu").toXml()
+		String xml = TestGuest.standard()
+			.domain("bouncer")
+			.type("qemu")
+			.toXml()
 			.replace("<on_poweroff>destroy</on_poweroff>", "<on_poweroff>restart</on_poweroff>");
 		Domain domain = this.open.driver().define(xml);
 		domain.start();
@@ -79,7 +88,8 @@ class GuestLifecycleIT {
 				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
 			shell.run("echo ready-to-power-off", Duration.ofSeconds(30));
 			shell.sendLine("poweroff -f");
-			// keep the console open until QEMU is gone: closing it may drop input QEMU has not read yet
+			// keep the console open until QEMU is gone: closing it may drop input QEMU
+			// has not read yet
 			await().atMost(BOOT).until(() -> ProcessHandle.of(secondPid).isEmpty());
 		}
 		await().atMost(BOOT).until(() -> markers(log) >= 3);
@@ -91,7 +101,10 @@ class GuestLifecycleIT {
 
 	@Test
 	void guestRebootWithOnRebootDestroyEndsTheDomain() throws Exception {
-		String xml = TestGuest.standard().domain("oneshot").type("qemu").toXml()
+		String xml = TestGuest.standard()
+			.domain("oneshot")
+			.type("qemu")
+			.toXml()
 			.replace("<on_poweroff>destroy</on_poweroff>",
 					"<on_poweroff>restart</on_poweroff><on_reboot>destroy</on_reboot>");
 		Domain domain = this.open.driver().define(xml);

@@ -22,10 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Layer 3: {@code <on_crash>} with a real Linux guest (TCG) whose kernel panics ({@code echo c >
+ * Layer 3: {@code <on_crash>} with a real Linux guest (TCG) whose kernel panics
+ * ({@code echo c >
  * /proc/sysrq-trigger}) and reports it through {@code <panic model='isa'/>} (the guest's
- * {@code pvpanic_mmio} driver on ACPI device {@code QEMU0001}); the guest binding {@code pvpanic-pci} to
- * {@code <panic model='pvpanic'/>} is checked on the way. Three boots in all.
+ * {@code pvpanic_mmio} driver on ACPI device {@code QEMU0001}); the guest binding
+ * {@code pvpanic-pci} to {@code <panic model='pvpanic'/>} is checked on the way. Three
+ * boots in all.
  */
 class GuestPanicIT {
 
@@ -48,7 +50,8 @@ class GuestPanicIT {
 
 	@Test
 	void onCrashPreserveKeepsTheCrashedGuestAndQemuUntilDestroyed() throws Exception {
-		// both models: the guest binds a driver to each (the panic itself is reported through both)
+		// both models: the guest binds a driver to each (the panic itself is reported
+		// through both)
 		Domain domain = this.open.driver().define(xml("keeper", UUID.randomUUID(), "preserve", "isa", "pvpanic"));
 		domain.start();
 		long pid = domain.info().pid().orElseThrow();
@@ -56,7 +59,8 @@ class GuestPanicIT {
 				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
 			shell.awaitText(TestGuest.READY_MARKER, BOOT);
 			assertThat(shell.runSuccessfully("ls /sys/bus/pci/drivers/pvpanic-pci", COMMAND))
-				.as("the guest's pvpanic-pci driver has bound the pvpanic device").containsPattern("0000:00:..\\.0");
+				.as("the guest's pvpanic-pci driver has bound the pvpanic device")
+				.containsPattern("0000:00:..\\.0");
 			panic(shell);
 			await().atMost(COMMAND).until(() -> domain.status().state() != DomainState.RUNNING);
 		}
@@ -83,8 +87,10 @@ class GuestPanicIT {
 		try (DomainConsole console = domain.openConsole();
 				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
 			shell.awaitText(TestGuest.READY_MARKER, BOOT);
-			// The run keeps the on_crash it started with (restart); the next run takes the persistent
-			// definition, so the second boot proves on_crash=destroy without a third boot of its own.
+			// The run keeps the on_crash it started with (restart); the next run takes
+			// the persistent
+			// definition, so the second boot proves on_crash=destroy without a third boot
+			// of its own.
 			this.open.driver().define(xml("phoenix", uuid, "destroy", "isa"));
 			panic(shell);
 			// keep the console open until QEMU is gone
@@ -117,7 +123,8 @@ class GuestPanicIT {
 	/** Checks that the guest's pvpanic driver is bound, then panics the guest kernel. */
 	private static void panic(GuestConsole shell) {
 		assertThat(shell.runSuccessfully("ls /sys/bus/platform/drivers/pvpanic-mmio", COMMAND))
-			.as("the guest's pvpanic driver has bound the isa panic device").contains("QEMU0001");
+			.as("the guest's pvpanic driver has bound the isa panic device")
+			.contains("QEMU0001");
 		shell.sendLine("echo c > /proc/sysrq-trigger");
 	}
 

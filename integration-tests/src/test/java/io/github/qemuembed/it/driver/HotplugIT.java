@@ -19,9 +19,9 @@ import io.github.qemuembed.testsupport.guest.TestGuest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Layer 3: a real Linux guest (TCG) sees a hot-added disk (it appears in {@code /sys/block} and holds the
- * image's bytes) and lets it go again at the detach (QEMU's {@code DEVICE_DELETED} after the guest's
- * hot-plug driver released it).
+ * Layer 3: a real Linux guest (TCG) sees a hot-added disk (it appears in
+ * {@code /sys/block} and holds the image's bytes) and lets it go again at the detach
+ * (QEMU's {@code DEVICE_DELETED} after the guest's hot-plug driver released it).
  */
 class HotplugIT {
 
@@ -39,11 +39,16 @@ class HotplugIT {
 		byte[] marker = "hot-plugged-disk".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 		System.arraycopy(marker, 0, content, 0, marker.length);
 		Files.write(image, content);
-		Domain domain = this.open.driver().define(TestGuest.standard().domain("plugged").type("qemu")
-			// q35 hot-plugs PCIe devices into free root ports only; libvirt's users add spare ones the same way
-			// (and every PCIe device of the guest, the balloon too, takes one at start)
-			.device("<controller type='pci' model='pcie-root-port'/>".repeat(6))
-			.toXml());
+		Domain domain = this.open.driver()
+			.define(TestGuest.standard()
+				.domain("plugged")
+				.type("qemu")
+				// q35 hot-plugs PCIe devices into free root ports only; libvirt's users
+				// add spare ones the same way
+				// (and every PCIe device of the guest, the balloon too, takes one at
+				// start)
+				.device("<controller type='pci' model='pcie-root-port'/>".repeat(6))
+				.toXml());
 		domain.start();
 		try (DomainConsole console = domain.openConsole();
 				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
@@ -68,12 +73,16 @@ class HotplugIT {
 		domain.destroy();
 	}
 
-	/** Runs {@code command} until its output contains {@code expected} (the guest probes a new device by itself). */
+	/**
+	 * Runs {@code command} until its output contains {@code expected} (the guest probes a
+	 * new device by itself).
+	 */
 	private static String awaitGuest(GuestConsole shell, String command, String expected) throws Exception {
 		long deadline = System.nanoTime() + COMMAND.toNanos();
 		String output = run(shell, command);
 		while (!output.contains(expected) && System.nanoTime() < deadline) {
-			// each round is one shell round trip through the serial console: the wait ends on the guest's answer
+			// each round is one shell round trip through the serial console: the wait
+			// ends on the guest's answer
 			output = run(shell, "sleep 0.2; " + command);
 		}
 		return output;

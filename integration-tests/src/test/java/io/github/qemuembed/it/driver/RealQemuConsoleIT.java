@@ -20,9 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Linux kernel (the test guest of {@code qemu-embed-test-support}, fetched if needed) booted under
- * TCG proves what a guest-less QEMU cannot: a {@code pty} serial is a live console on its socket and QEMU appends
- * the console output to the domain log itself; {@code on_reboot=destroy} makes QEMU exit when the guest reboots.
+ * A real Linux kernel (the test guest of {@code qemu-embed-test-support}, fetched if
+ * needed) booted under TCG proves what a guest-less QEMU cannot: a {@code pty} serial is
+ * a live console on its socket and QEMU appends the console output to the domain log
+ * itself; {@code on_reboot=destroy} makes QEMU exit when the guest reboots.
  */
 class RealQemuConsoleIT {
 
@@ -30,8 +31,9 @@ class RealQemuConsoleIT {
 	Path root;
 
 	/**
-	 * The guest powers itself off at once (busybox {@code poweroff -f} as init): with {@code on_poweroff=preserve}
-	 * QEMU stays, stopped in the {@code shutdown} state; with {@code destroy} it exits.
+	 * The guest powers itself off at once (busybox {@code poweroff -f} as init): with
+	 * {@code on_poweroff=preserve} QEMU stays, stopped in the {@code shutdown} state;
+	 * with {@code destroy} it exits.
 	 */
 	@Test
 	void onPoweroffPreserveKeepsQemuAndDestroyEndsIt() throws Exception {
@@ -39,8 +41,8 @@ class RealQemuConsoleIT {
 		Path initramfs = TestGuest.standard().initramfs();
 		for (String action : new String[] { "preserve", "destroy" }) {
 			String xml = "<domain type='qemu'><name>off-" + action + "</name><memory unit='MiB'>256</memory>"
-					+ "<os><type machine='q35'>hvm</type><kernel>" + kernel + "</kernel><initrd>"
-					+ initramfs + "</initrd><cmdline>console=ttyS0 rdinit=/bin/busybox -- poweroff -f</cmdline>"
+					+ "<os><type machine='q35'>hvm</type><kernel>" + kernel + "</kernel><initrd>" + initramfs
+					+ "</initrd><cmdline>console=ttyS0 rdinit=/bin/busybox -- poweroff -f</cmdline>"
 					+ "</os><features><acpi/></features><on_poweroff>" + action + "</on_poweroff>"
 					+ "<devices><serial type='pty'/></devices></domain>";
 			try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
@@ -49,8 +51,9 @@ class RealQemuConsoleIT {
 					assertThat(qemu.process().waitFor(180, TimeUnit.SECONDS)).as("QEMU exits on power-off").isTrue();
 				}
 				else {
-					await().atMost(Duration.ofSeconds(180)).untilAsserted(() -> assertThat(
-							qemu.qmp("query-status").get("status").asString()).isEqualTo("shutdown"));
+					await().atMost(Duration.ofSeconds(180))
+						.untilAsserted(() -> assertThat(qemu.qmp("query-status").get("status").asString())
+							.isEqualTo("shutdown"));
 					assertThat(qemu.process().isAlive()).isTrue();
 				}
 			}
@@ -82,8 +85,10 @@ class RealQemuConsoleIT {
 				}
 			}
 			assertThat(console.toString()).contains("Linux version");
-			await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(qemu.log()).contains("Linux version"));
-			// No root file system: the kernel panics, panic=-1 reboots at once, and -no-reboot ends QEMU.
+			await().atMost(Duration.ofSeconds(120))
+				.untilAsserted(() -> assertThat(qemu.log()).contains("Linux version"));
+			// No root file system: the kernel panics, panic=-1 reboots at once, and
+			// -no-reboot ends QEMU.
 			assertThat(qemu.process().waitFor(180, TimeUnit.SECONDS)).as("QEMU exits on the guest's reboot").isTrue();
 			assertThat(qemu.log()).contains("Kernel panic");
 		}

@@ -21,9 +21,9 @@ import io.github.qemuembed.testsupport.guest.TestGuest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Layer 3: a real Linux guest (TCG) saved and restored. The restored guest is the same guest, not a
- * new boot: its uptime counter goes on from where it was, a file in its RAM-backed root is still there,
- * and its shell answers.
+ * Layer 3: a real Linux guest (TCG) saved and restored. The restored guest is the same
+ * guest, not a new boot: its uptime counter goes on from where it was, a file in its
+ * RAM-backed root is still there, and its shell answers.
  */
 class SaveRestoreIT {
 
@@ -62,7 +62,8 @@ class SaveRestoreIT {
 				assertThat(kept.exitCode()).isZero();
 				assertThat(kept.output()).contains(token);
 			}
-			// the guest was never booted again: one boot marker in the log, from the first start
+			// the guest was never booted again: one boot marker in the log, from the
+			// first start
 			assertThat(markers(this.open.root().resolve("log/qemu/saver.log"))).isEqualTo(1);
 			restored.destroy();
 		}

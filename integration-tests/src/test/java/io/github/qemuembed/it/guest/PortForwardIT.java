@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Layer 3: a service in a user-mode guest (busybox httpd) reached from the host through a forwarded port, with
- * QEMU's own user networking and with passt; the host port chosen by the driver shows in the live XML; a port
- * already taken fails the start naming it, and leaves no QEMU or passt behind.
+ * Layer 3: a service in a user-mode guest (busybox httpd) reached from the host through a
+ * forwarded port, with QEMU's own user networking and with passt; the host port chosen by
+ * the driver shows in the live XML; a port already taken fails the start naming it, and
+ * leaves no QEMU or passt behind.
  */
 class PortForwardIT {
 
@@ -44,7 +45,8 @@ class PortForwardIT {
 	@Test
 	void slirpForwardReachesTheGuestsHttpServerOnAChosenPort() throws Exception {
 		// slirp's guest address, as its DHCP server would hand it out
-		TestGuest guest = TestGuest.builder().initCommands("ip addr add 10.0.2.15/24 dev eth0\nip link set eth0 up")
+		TestGuest guest = TestGuest.builder()
+			.initCommands("ip addr add 10.0.2.15/24 dev eth0\nip link set eth0 up")
 			.build();
 		reachGuest(guest, "slirp", "");
 	}
@@ -53,8 +55,9 @@ class PortForwardIT {
 	void passtForwardReachesTheGuestsHttpServerOnAChosenPort() throws Exception {
 		// passt hands the guest the host's own address over DHCP
 		TestGuest guest = TestGuest.builder()
-			.file("/usr/share/udhcpc/default.script", 0755, "#!/bin/sh\n[ \"$1\" = bound ] && ip addr add $ip/$mask "
-					+ "dev $interface && ip route add default via $router\nexit 0\n")
+			.file("/usr/share/udhcpc/default.script", 0755,
+					"#!/bin/sh\n[ \"$1\" = bound ] && ip addr add $ip/$mask "
+							+ "dev $interface && ip route add default via $router\nexit 0\n")
 			.initCommands("ip link set eth0 up\nudhcpc -i eth0 -n -q -t 10 -s /usr/share/udhcpc/default.script")
 			.build();
 		reachGuest(guest, "passt", "<backend type='passt'/>");
@@ -74,14 +77,19 @@ class PortForwardIT {
 		try (DomainConsole console = domain.openConsole();
 				GuestConsole shell = new GuestConsole(console.output(), console.input())) {
 			shell.awaitText(TestGuest.READY_MARKER, BOOT);
-			shell.runSuccessfully("mkdir -p /www && echo hello-from-" + name + " > /www/index.html && "
-					+ "httpd -p 8080 -h /www", Duration.ofSeconds(20));
+			shell.runSuccessfully(
+					"mkdir -p /www && echo hello-from-" + name + " > /www/index.html && " + "httpd -p 8080 -h /www",
+					Duration.ofSeconds(20));
 			HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 			HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/index.html"))
-				.timeout(Duration.ofSeconds(10)).build();
-			// the forward listens from the start; the answer comes once httpd runs in the guest
-			await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> assertThat(
-					http.send(request, HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("hello-from-" + name + "\n"));
+				.timeout(Duration.ofSeconds(10))
+				.build();
+			// the forward listens from the start; the answer comes once httpd runs in the
+			// guest
+			await().atMost(Duration.ofSeconds(60))
+				.ignoreExceptions()
+				.untilAsserted(() -> assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).body())
+					.isEqualTo("hello-from-" + name + "\n"));
 		}
 		domain.destroy();
 		assertThat(this.open.driver().lookup(name).xml(false)).as("the persistent definition keeps start='0'")
@@ -94,21 +102,26 @@ class PortForwardIT {
 			int port = taken.getLocalPort();
 			for (String backend : new String[] { "", "<backend type='passt'/>" }) {
 				String name = backend.isEmpty() ? "busy-slirp" : "busy-passt";
-				Domain domain = this.open.driver().define(TestGuest.standard().domain(name)
-					.device("<interface type='user'>" + backend + "<portForward proto='tcp' address='127.0.0.1'>"
-							+ "<range start='" + port + "' to='22'/></portForward></interface>")
-					.toXml());
+				Domain domain = this.open.driver()
+					.define(TestGuest.standard()
+						.domain(name)
+						.device("<interface type='user'>" + backend + "<portForward proto='tcp' address='127.0.0.1'>"
+								+ "<range start='" + port + "' to='22'/></portForward></interface>")
+						.toXml());
 				assertThatExceptionOfType(HostPortInUseException.class).isThrownBy(domain::start).satisfies((ex) -> {
 					assertThat(ex.code()).isEqualTo(ErrorCode.RESOURCE_BUSY);
 					assertThat(ex.port()).isEqualTo(port);
 					assertThat(ex.getMessage()).contains("/domain/devices/interface[1]/portForward[1]/range[1]")
-						.contains("tcp port " + port + " on 127.0.0.1 is already in use").contains("start='0'");
+						.contains("tcp port " + port + " on 127.0.0.1 is already in use")
+						.contains("start='0'");
 				});
 				assertThat(domain.status().state()).isEqualTo(DomainState.SHUTOFF);
 				assertThat(domain.info().pid()).isEmpty();
 			}
-			assertThat(ProcessHandle.current().children().filter((p) -> p.info().command().orElse("").contains("passt")))
-				.as("no passt left").isEmpty();
+			assertThat(
+					ProcessHandle.current().children().filter((p) -> p.info().command().orElse("").contains("passt")))
+				.as("no passt left")
+				.isEmpty();
 		}
 	}
 

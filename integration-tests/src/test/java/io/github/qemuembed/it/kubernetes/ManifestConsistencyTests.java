@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * deploy/kubernetes/ read with the Kubernetes model (fabric8) and checked against sample-app's
- * application.yml: probes, ports, grace period, memory, /dev/kvm, the root's volume claim, Prometheus.
- * The rules are shown to catch each kind of drift on altered copies.
+ * deploy/kubernetes/ read with the Kubernetes model (fabric8) and checked against
+ * sample-app's application.yml: probes, ports, grace period, memory, /dev/kvm, the root's
+ * volume claim, Prometheus. The rules are shown to catch each kind of drift on altered
+ * copies.
  */
 class ManifestConsistencyTests {
 
@@ -41,9 +42,9 @@ class ManifestConsistencyTests {
 	}
 
 	/**
-	 * The sample's application.yml as the image runs it: the default document, with the documents of the
-	 * profiles the image activates ({@code ENV SPRING_PROFILES_ACTIVE} in deploy/image/Dockerfile) merged over
-	 * it, as Spring Boot merges them.
+	 * The sample's application.yml as the image runs it: the default document, with the
+	 * documents of the profiles the image activates ({@code ENV SPRING_PROFILES_ACTIVE}
+	 * in deploy/image/Dockerfile) merged over it, as Spring Boot merges them.
 	 */
 	static JsonNode application() throws IOException {
 		List<String> profiles = Files.readAllLines(REPOSITORY.resolve("deploy/image/Dockerfile"))
@@ -103,35 +104,70 @@ class ManifestConsistencyTests {
 		assertThat(rules().check(grace)).singleElement().asString().startsWith("terminationGracePeriodSeconds is 15");
 
 		StatefulSet memory = statefulSet();
-		memory.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits()
+		memory.getSpec()
+			.getTemplate()
+			.getSpec()
+			.getContainers()
+			.get(0)
+			.getResources()
+			.getLimits()
 			.put("memory", new Quantity("256Mi"));
 		assertThat(rules().check(memory)).singleElement().asString().startsWith("resources.limits.memory is 256Mi");
 
 		StatefulSet kvm = statefulSet();
-		kvm.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits()
+		kvm.getSpec()
+			.getTemplate()
+			.getSpec()
+			.getContainers()
+			.get(0)
+			.getResources()
+			.getLimits()
 			.remove(ManifestRules.KVM_RESOURCE);
 		assertThat(rules().check(kvm)).singleElement().asString().contains("devices.kubevirt.io/kvm");
 
 		StatefulSet probe = statefulSet();
-		probe.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe().getHttpGet()
+		probe.getSpec()
+			.getTemplate()
+			.getSpec()
+			.getContainers()
+			.get(0)
+			.getReadinessProbe()
+			.getHttpGet()
 			.setPath("/actuator/health");
 		assertThat(rules().check(probe)).singleElement().asString().startsWith("readinessProbe asks /actuator/health,");
 
 		StatefulSet port = statefulSet();
-		port.getSpec().getTemplate().getSpec().getContainers().get(0).getLivenessProbe().getHttpGet()
+		port.getSpec()
+			.getTemplate()
+			.getSpec()
+			.getContainers()
+			.get(0)
+			.getLivenessProbe()
+			.getHttpGet()
 			.setPort(new IntOrString(9090));
 		assertThat(rules().check(port)).singleElement().asString().startsWith("livenessProbe asks port");
 
 		StatefulSet root = statefulSet();
-		root.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts().removeIf(
-				(m) -> m.getName().equals("state"));
+		root.getSpec()
+			.getTemplate()
+			.getSpec()
+			.getContainers()
+			.get(0)
+			.getVolumeMounts()
+			.removeIf((m) -> m.getName().equals("state"));
 		assertThat(rules().check(root)).singleElement().asString().startsWith("the state root (/var/lib/qemu-embed)");
 
 		JsonNode unmapped = application();
-		((com.fasterxml.jackson.databind.node.ObjectNode) unmapped.path("management").path("endpoint").path("health")
-			.path("group").path("readiness")).remove("status");
-		assertThat(new ManifestRules(unmapped, REPOSITORY.resolve("sample-app/src/main/resources")).check(statefulSet()))
-			.singleElement().asString().startsWith("the readiness group does not order not-ready");
+		((com.fasterxml.jackson.databind.node.ObjectNode) unmapped.path("management")
+			.path("endpoint")
+			.path("health")
+			.path("group")
+			.path("readiness")).remove("status");
+		assertThat(
+				new ManifestRules(unmapped, REPOSITORY.resolve("sample-app/src/main/resources")).check(statefulSet()))
+			.singleElement()
+			.asString()
+			.startsWith("the readiness group does not order not-ready");
 
 		StatefulSet scrape = statefulSet();
 		scrape.getSpec().getTemplate().getMetadata().setAnnotations(Map.of());

@@ -26,15 +26,20 @@ import io.github.qemuembed.driver.error.ResourceLimitException;
 import io.github.qemuembed.driver.xml.DomainXml;
 
 /**
- * The rules that keep deploy/kubernetes/ consistent with an app's application.yml; each broken rule
- * is one line saying what to change. docs/kubernetes.md explains them.
+ * The rules that keep deploy/kubernetes/ consistent with an app's application.yml; each
+ * broken rule is one line saying what to change. docs/kubernetes.md explains them.
  */
 final class ManifestRules {
 
-	/** The JVM's share of the pod's memory (heap, metaspace, threads, Tomcat), beyond the VMs. */
+	/**
+	 * The JVM's share of the pod's memory (heap, metaspace, threads, Tomcat), beyond the
+	 * VMs.
+	 */
 	static final long JVM_ALLOWANCE_BYTES = 256L * 1024 * 1024;
 
-	/** Time after the VMs' shutdown timeout for the web server's drain and the JVM's exit. */
+	/**
+	 * Time after the VMs' shutdown timeout for the web server's drain and the JVM's exit.
+	 */
 	static final Duration GRACE_MARGIN = Duration.ofSeconds(10);
 
 	static final String KVM_RESOURCE = "devices.kubevirt.io/kvm";
@@ -45,7 +50,8 @@ final class ManifestRules {
 
 	/**
 	 * @param application the app's application.yml, as a tree
-	 * @param resources the app's src/main/resources, where {@code classpath:} domain XML is
+	 * @param resources the app's src/main/resources, where {@code classpath:} domain XML
+	 * is
 	 */
 	ManifestRules(JsonNode application, Path resources) {
 		this.application = application;
@@ -66,15 +72,19 @@ final class ManifestRules {
 		probe(problems, "livenessProbe", app.getLivenessProbe(), "/actuator/health/liveness", app, port);
 		probe(problems, "readinessProbe", app.getReadinessProbe(), "/actuator/health/readiness", app, port);
 		String readinessGroup = at("management", "endpoint", "health", "group", "readiness", "include")
-			.map(JsonNode::asText).orElse("");
+			.map(JsonNode::asText)
+			.orElse("");
 		if (!Arrays.asList(readinessGroup.split("\\s*,\\s*")).contains("qemuReadiness")) {
 			problems.add("management.endpoint.health.group.readiness.include lacks qemuReadiness: "
 					+ "the readiness probe would not see the VMs");
 		}
 		String order = at("management", "endpoint", "health", "group", "readiness", "status", "order")
-			.map(JsonNode::asText).orElse("");
+			.map(JsonNode::asText)
+			.orElse("");
 		int notReadyCode = at("management", "endpoint", "health", "group", "readiness", "status", "http-mapping",
-				"not-ready").map(JsonNode::asInt).orElse(200);
+				"not-ready")
+			.map(JsonNode::asInt)
+			.orElse(200);
 		if (!Arrays.asList(order.split("\\s*,\\s*")).contains("not-ready") || notReadyCode != 503) {
 			problems.add("the readiness group does not order not-ready (status.order) and map it to 503 "
 					+ "(status.http-mapping.not-ready): a pod whose VM is not running would stay ready");
@@ -87,7 +97,8 @@ final class ManifestRules {
 		Duration needed = shutdownTimeout.plus(GRACE_MARGIN);
 		if (grace == null || Duration.ofSeconds(grace).compareTo(needed) < 0) {
 			problems.add("terminationGracePeriodSeconds is " + grace + ", less than qemu.embed.shutdown.timeout ("
-					+ shutdownTimeout.toSeconds() + "s) + " + GRACE_MARGIN.toSeconds() + "s: the VMs would be SIGKILLed");
+					+ shutdownTimeout.toSeconds() + "s) + " + GRACE_MARGIN.toSeconds()
+					+ "s: the VMs would be SIGKILLed");
 		}
 
 		// memory
@@ -98,9 +109,9 @@ final class ManifestRules {
 		for (var entry : Map.of("limits", limits, "requests", requests).entrySet()) {
 			Quantity memory = (entry.getValue() != null) ? entry.getValue().get("memory") : null;
 			if (memory == null || Quantity.getAmountInBytes(memory).longValue() < needBytes) {
-				problems.add("resources." + entry.getKey() + ".memory is " + memory + ", less than the declared domains' "
-						+ "memory + QEMU overhead (" + vms / (1024 * 1024) + " MiB) + the JVM's "
-						+ JVM_ALLOWANCE_BYTES / (1024 * 1024) + " MiB");
+				problems.add("resources." + entry.getKey() + ".memory is " + memory
+						+ ", less than the declared domains' " + "memory + QEMU overhead (" + vms / (1024 * 1024)
+						+ " MiB) + the JVM's " + JVM_ALLOWANCE_BYTES / (1024 * 1024) + " MiB");
 			}
 		}
 
@@ -110,12 +121,20 @@ final class ManifestRules {
 		}
 
 		// the root on the pod's own volume claim
-		String root = app.getEnv().stream().filter((e) -> e.getName().equals("QEMU_EMBED_ROOT"))
-			.map(EnvVar::getValue).findFirst()
+		String root = app.getEnv()
+			.stream()
+			.filter((e) -> e.getName().equals("QEMU_EMBED_ROOT"))
+			.map(EnvVar::getValue)
+			.findFirst()
 			.orElseGet(() -> at("qemu", "embed", "root").map(JsonNode::asText).orElse(null));
-		List<String> claims = statefulSet.getSpec().getVolumeClaimTemplates().stream()
-			.map(PersistentVolumeClaim::getMetadata).map((m) -> m.getName()).toList();
-		boolean onClaim = root != null && app.getVolumeMounts().stream()
+		List<String> claims = statefulSet.getSpec()
+			.getVolumeClaimTemplates()
+			.stream()
+			.map(PersistentVolumeClaim::getMetadata)
+			.map((m) -> m.getName())
+			.toList();
+		boolean onClaim = root != null && app.getVolumeMounts()
+			.stream()
 			.anyMatch((m) -> root.equals(m.getMountPath()) && claims.contains(m.getName()));
 		if (!onClaim) {
 			problems.add("the state root (" + root + ") is not a mount of a volumeClaimTemplate: detached VMs "
@@ -160,8 +179,12 @@ final class ManifestRules {
 		if (port.getIntVal() != null) {
 			return port.getIntVal();
 		}
-		return app.getPorts().stream().filter((p) -> Objects.equals(p.getName(), port.getStrVal()))
-			.map(ContainerPort::getContainerPort).findFirst().orElse(-1);
+		return app.getPorts()
+			.stream()
+			.filter((p) -> Objects.equals(p.getName(), port.getStrVal()))
+			.map(ContainerPort::getContainerPort)
+			.findFirst()
+			.orElse(-1);
 	}
 
 	/** Memory + QEMU overhead of each declared domain with autostart. */
@@ -176,7 +199,8 @@ final class ManifestRules {
 			if (!domain.path("autostart").asBoolean(false)) {
 				continue;
 			}
-			String xml = domain.has("inline-xml") ? domain.get("inline-xml").asText() : read(domain.path("xml").asText());
+			String xml = domain.has("inline-xml") ? domain.get("inline-xml").asText()
+					: read(domain.path("xml").asText());
 			total += DomainXml.parse(xml).memoryKiB() * 1024 + ResourceLimitException.QEMU_MEMORY_OVERHEAD_BYTES;
 		}
 		return total;

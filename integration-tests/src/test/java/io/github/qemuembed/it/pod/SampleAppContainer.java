@@ -18,18 +18,22 @@ import org.testcontainers.images.ImagePullPolicy;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The sample app's image ({@code dev/build-sample-image}) in a container: the app's port published,
- * a memory limit, {@code /dev/kvm} passed as a device. Never pulled (no registry here; Ryuk is off,
- * so {@link #stop()} removes the container and its anonymous volume).
+ * The sample app's image ({@code dev/build-sample-image}) in a container: the app's port
+ * published, a memory limit, {@code /dev/kvm} passed as a device. Never pulled (no
+ * registry here; Ryuk is off, so {@link #stop()} removes the container and its anonymous
+ * volume).
  */
 final class SampleAppContainer extends GenericContainer<SampleAppContainer> {
 
-	static final Path REPOSITORY = Path.of(System.getProperty("qemu.embed.repository.dir", "..")).toAbsolutePath().normalize();
+	static final Path REPOSITORY = Path.of(System.getProperty("qemu.embed.repository.dir", ".."))
+		.toAbsolutePath()
+		.normalize();
 
 	/**
-	 * A tag of this checkout's own: builds from several checkouts on one Docker daemon (worktrees, CI
-	 * jobs sharing a host) would otherwise replace each other's {@code latest} between a build and
-	 * the container that should run it. Stable per checkout, so each build replaces its own.
+	 * A tag of this checkout's own: builds from several checkouts on one Docker daemon
+	 * (worktrees, CI jobs sharing a host) would otherwise replace each other's
+	 * {@code latest} between a build and the container that should run it. Stable per
+	 * checkout, so each build replaces its own.
 	 */
 	static final String IMAGE = System.getProperty("qemu.embed.sample.image",
 			"qemu-embed/sample-app:it-" + Integer.toHexString(REPOSITORY.toString().hashCode()));
@@ -49,10 +53,14 @@ final class SampleAppContainer extends GenericContainer<SampleAppContainer> {
 			.withMemory(memoryBytes)
 			.withMemorySwap(memoryBytes)
 			.withDevices(new Device("rwm", "/dev/kvm", "/dev/kvm")));
-		waitingFor(Wait.forHttp("/actuator/health/readiness").forPort(8080).forStatusCode(200)
+		waitingFor(Wait.forHttp("/actuator/health/readiness")
+			.forPort(8080)
+			.forStatusCode(200)
 			.withStartupTimeout(Duration.ofMinutes(3)));
-		// the tests drive 'demo' over HTTP without a login, like a script of the operator's: a rule lets
-		// anonymous callers start and stop it (web requests are otherwise read-only: docs/security.md)
+		// the tests drive 'demo' over HTTP without a login, like a script of the
+		// operator's: a rule lets
+		// anonymous callers start and stop it (web requests are otherwise read-only:
+		// docs/security.md)
 		withArguments("--qemu.embed.access.rules[0].principals[0]=anonymous",
 				"--qemu.embed.access.rules[0].permissions[0]=domain.start",
 				"--qemu.embed.access.rules[0].permissions[1]=domain.stop",
@@ -60,7 +68,10 @@ final class SampleAppContainer extends GenericContainer<SampleAppContainer> {
 				"--qemu.embed.access.rules[0].domains[0]=demo");
 	}
 
-	/** No /dev/kvm in the container at all (a node without KVM, a pod without the device plugin). */
+	/**
+	 * No /dev/kvm in the container at all (a node without KVM, a pod without the device
+	 * plugin).
+	 */
 	SampleAppContainer withoutKvm() {
 		return withCreateContainerCmdModifier((cmd) -> cmd.getHostConfig().withDevices(new Device[0]));
 	}
@@ -78,8 +89,9 @@ final class SampleAppContainer extends GenericContainer<SampleAppContainer> {
 	}
 
 	/**
-	 * Builds the image with the repository's script: the base only when missing (mmdebstrap), the
-	 * app's layers from sample-app's jar (built by the reactor before this module) each time.
+	 * Builds the image with the repository's script: the base only when missing
+	 * (mmdebstrap), the app's layers from sample-app's jar (built by the reactor before
+	 * this module) each time.
 	 */
 	private static synchronized void buildImageOnce() {
 		if (built) {
@@ -111,7 +123,10 @@ final class SampleAppContainer extends GenericContainer<SampleAppContainer> {
 		return getDockerClient().inspectContainerCmd(getContainerId()).exec().getState();
 	}
 
-	/** {@code docker stop -t SECONDS}: SIGTERM, then SIGKILL when the grace period is over. */
+	/**
+	 * {@code docker stop -t SECONDS}: SIGTERM, then SIGKILL when the grace period is
+	 * over.
+	 */
 	void dockerStop(int graceSeconds) {
 		getDockerClient().stopContainerCmd(getContainerId()).withTimeout(graceSeconds).exec();
 	}

@@ -18,14 +18,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample app's image as a pod runs it: probes, the VM as the app's child, {@code docker stop}
- * (SIGTERM and a grace period, as Kubernetes' terminationGracePeriodSeconds, also during start),
- * {@code docker kill}, the memory limit and a real OOM kill, and the faults of a container (no
- * /dev/kvm, an unusable one, a read-only root filesystem).
+ * The sample app's image as a pod runs it: probes, the VM as the app's child,
+ * {@code docker stop} (SIGTERM and a grace period, as Kubernetes'
+ * terminationGracePeriodSeconds, also during start), {@code docker kill}, the memory
+ * limit and a real OOM kill, and the faults of a container (no /dev/kvm, an unusable one,
+ * a read-only root filesystem).
  * <p>
- * /dev/kvm is passed to every container but one (the OOM test runs without it, as a pod without the
- * device plugin); on these hosts it is {@code root:root 0600}, so the app's non-root user cannot use it
- * and the VMs run under TCG (the entry point says so): Linux guests must boot with TCG here anyway.
+ * /dev/kvm is passed to every container but one (the OOM test runs without it, as a pod
+ * without the device plugin); on these hosts it is {@code root:root 0600}, so the app's
+ * non-root user cannot use it and the VMs run under TCG (the entry point says so): Linux
+ * guests must boot with TCG here anyway.
  */
 class SampleAppContainerIT {
 
@@ -45,8 +47,7 @@ class SampleAppContainerIT {
 			.toXml()
 			.replace(guest.kernel().toString(), "/guest/vmlinuz")
 			.replace(guest.initramfs().toString(), "/guest/initramfs.cpio.gz");
-		try (SampleAppContainer app = new SampleAppContainer(1024 * MIB)
-			.withFile(guest.kernel(), "/guest/vmlinuz")
+		try (SampleAppContainer app = new SampleAppContainer(1024 * MIB).withFile(guest.kernel(), "/guest/vmlinuz")
 			.withFile(guest.initramfs(), "/guest/initramfs.cpio.gz")
 			.withArguments("--qemu.embed.domains.guest.inline-xml=" + guestXml,
 					"--qemu.embed.domains.guest.autostart=true", "--qemu.embed.shutdown.timeout=20s")) {
@@ -62,7 +63,8 @@ class SampleAppContainerIT {
 				.contains("\"declared\":[\"demo\",\"guest\"]");
 			assertThat(app.getLogs()).contains("qemu-embed: WARNING: /dev/kvm exists but user 10001");
 
-			// both QEMUs are children of the JVM, which is the container's pid 1 (the entry point execs java)
+			// both QEMUs are children of the JVM, which is the container's pid 1 (the
+			// entry point execs java)
 			List<String> qemuParents = processes(app).stream()
 				.filter((line) -> line.contains("qemu-system-x86_64"))
 				.map((line) -> line.split(" ", 2)[0])
@@ -76,7 +78,8 @@ class SampleAppContainerIT {
 			app.dockerStop(40);
 			var state = app.state();
 			String log = app.getLogs(OutputFrame.OutputType.STDOUT);
-			assertThat(state.getExitCodeLong()).as("exit status (137: killed at the end of the grace period); log:%n%s", log)
+			assertThat(state.getExitCodeLong())
+				.as("exit status (137: killed at the end of the grace period); log:%n%s", log)
 				.isZero();
 			assertThat(log).contains("Stopping 2 running domain(s)")
 				.contains("VM 'guest' stopped: the guest powered off")
@@ -84,7 +87,9 @@ class SampleAppContainerIT {
 		}
 	}
 
-	/** The guest's console through the app's own API: its serial log once the shell is up. */
+	/**
+	 * The guest's console through the app's own API: its serial log once the shell is up.
+	 */
 	private static boolean consoleSaysReady(String base) {
 		try {
 			return get(base + "/vms/guest/console").body().contains(TestGuest.READY_MARKER);
@@ -95,30 +100,35 @@ class SampleAppContainerIT {
 	}
 
 	/**
-	 * A real OOM kill: the container's memory fills up (a process that only grows, {@code tail /dev/zero}),
-	 * and the cgroup's OOM killer picks QEMU. Which process it picks depends on the sizes; the test makes
-	 * it deterministic the way the kubelet does, with {@code oom_score_adj}: QEMU's raised to 1000, the
-	 * filler's to 100, the JVM's left at 0 (raising one's own processes' scores needs no privilege). The
-	 * kernel adds adj/1000 of the limit to each resident size: QEMU's score is above the limit, the
-	 * filler's below it unless the JVM were tiny (at 300 the filler won here: 600 MiB + 30 % of 768 MiB
-	 * against QEMU's 34 MiB + 768 MiB). Then the filler itself is killed once QEMU's memory is not enough
-	 * (its score beats the JVM's while the JVM holds less than half the limit). Without /dev/kvm in the container:
-	 * the entry point warns and the VM runs with TCG.
+	 * A real OOM kill: the container's memory fills up (a process that only grows,
+	 * {@code tail /dev/zero}), and the cgroup's OOM killer picks QEMU. Which process it
+	 * picks depends on the sizes; the test makes it deterministic the way the kubelet
+	 * does, with {@code oom_score_adj}: QEMU's raised to 1000, the filler's to 100, the
+	 * JVM's left at 0 (raising one's own processes' scores needs no privilege). The
+	 * kernel adds adj/1000 of the limit to each resident size: QEMU's score is above the
+	 * limit, the filler's below it unless the JVM were tiny (at 300 the filler won here:
+	 * 600 MiB + 30 % of 768 MiB against QEMU's 34 MiB + 768 MiB). Then the filler itself
+	 * is killed once QEMU's memory is not enough (its score beats the JVM's while the JVM
+	 * holds less than half the limit). Without /dev/kvm in the container: the entry point
+	 * warns and the VM runs with TCG.
 	 */
 	@Test
 	void oomKilledVmIsCrashedWithTheLimitThePodUnreadyAndDockerKillLeavesNothingOnTheHost() throws Exception {
 		try (SampleAppContainer app = new SampleAppContainer(768 * MIB).withoutKvm()) {
 			app.start();
 			String base = "http://" + app.getHost() + ":" + app.getMappedPort(8080);
-			assertThat(app.getLogs()).contains("qemu-embed: WARNING: no /dev/kvm in this container: VMs with accel auto "
-					+ "run emulated (TCG), accel kvm is refused.");
+			assertThat(app.getLogs())
+				.contains("qemu-embed: WARNING: no /dev/kvm in this container: VMs with accel auto "
+						+ "run emulated (TCG), accel kvm is refused.");
 			assertThat(get(base + "/vms/demo").body()).contains("running");
 			ExecResult fill = app.execInContainer("sh", "-c",
-					// by comm (truncated to 15 characters): this script's own command line names QEMU too
+					// by comm (truncated to 15 characters): this script's own command
+					// line names QEMU too
 					"for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = qemu-system-x86 ] && echo 1000 > $p/oom_score_adj; done; "
 							+ "echo 100 > /proc/self/oom_score_adj && exec tail /dev/zero");
 			assertThat(fill.getExitCode()).as("the filler ends OOM-killed too: %s", fill).isEqualTo(137);
-			await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/actuator/health/readiness").statusCode() == 503);
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> get(base + "/actuator/health/readiness").statusCode() == 503);
 			assertThat(get(base + "/actuator/health/readiness").body()).contains("\"demo\":\"shutoff (crashed)\"");
 			assertThat(get(base + "/actuator/health/liveness").statusCode()).isEqualTo(200);
 			HttpResponse<String> health = get(base + "/actuator/health");
@@ -129,15 +139,17 @@ class SampleAppContainerIT {
 			assertThat(app.getLogs()).contains("VM 'demo' crashed: " + oomKilled);
 			// started again (the app's own API), then the whole container killed
 			HttpResponse<String> start = http.send(HttpRequest.newBuilder(URI.create(base + "/vms/demo/start"))
-				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(start.statusCode()).isEqualTo(200);
-			await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/actuator/health/readiness").statusCode() == 200);
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> get(base + "/actuator/health/readiness").statusCode() == 200);
 			assertThat(get(base + "/actuator/health").body()).doesNotContain("crashReasons");
 			ProcessHandle jvm = ProcessHandle.of(app.hostPid()).orElseThrow();
 			List<ProcessHandle> qemu = jvm.children().toList();
 			assertThat(qemu).singleElement()
-				.satisfies((child) -> assertThat(child.info().command()).hasValueSatisfying(
-						(command) -> assertThat(command).endsWith("qemu-system-x86_64")));
+				.satisfies((child) -> assertThat(child.info().command())
+					.hasValueSatisfying((command) -> assertThat(command).endsWith("qemu-system-x86_64")));
 			app.dockerKill();
 			jvm.onExit().get();
 			qemu.get(0).onExit().get();
@@ -148,8 +160,9 @@ class SampleAppContainerIT {
 	}
 
 	/**
-	 * SIGTERM while the declared domain is being started ({@code docker stop} right after the driver
-	 * opened): the start ends, the VM is stopped, the app exits 0, and nothing is left on the host.
+	 * SIGTERM while the declared domain is being started ({@code docker stop} right after
+	 * the driver opened): the start ends, the VM is stopped, the app exits 0, and nothing
+	 * is left on the host.
 	 */
 	@Test
 	void dockerStopDuringStartExitsZeroAndLeavesNothing() throws Exception {
@@ -158,14 +171,16 @@ class SampleAppContainerIT {
 				.withStartupTimeout(Duration.ofMinutes(3)))) {
 			app.start();
 			ProcessHandle jvm = ProcessHandle.of(app.hostPid()).orElseThrow();
-			// whatever the app has started by now (QEMU, its setpriv wrapper), seen from the host
+			// whatever the app has started by now (QEMU, its setpriv wrapper), seen from
+			// the host
 			List<ProcessHandle> children = jvm.descendants().toList();
 			app.dockerStop(30);
 			jvm.onExit().get();
 			var state = app.state();
 			String log = app.getLogs();
 			assertThat(state.getRunning()).isFalse();
-			assertThat(state.getExitCodeLong()).as("exit status (137: killed at the end of the grace period); log:%n%s", log)
+			assertThat(state.getExitCodeLong())
+				.as("exit status (137: killed at the end of the grace period); log:%n%s", log)
 				.isZero();
 			await().atMost(Duration.ofSeconds(30)).until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
 			assertThat(log).doesNotContain("Exception in thread").doesNotContain("APPLICATION FAILED TO START");
@@ -173,8 +188,9 @@ class SampleAppContainerIT {
 	}
 
 	/**
-	 * The file of a container's memory limit as the driver inside names it: the containers have the
-	 * host's cgroup version (Debian 12 boots with v2, these machines with v1).
+	 * The file of a container's memory limit as the driver inside names it: the
+	 * containers have the host's cgroup version (Debian 12 boots with v2, these machines
+	 * with v1).
 	 */
 	private static String memoryLimitFile() {
 		boolean v2 = java.nio.file.Files.exists(java.nio.file.Path.of("/sys/fs/cgroup/cgroup.controllers"));
@@ -188,21 +204,20 @@ class SampleAppContainerIT {
 		try (SampleAppContainer app = new SampleAppContainer(512 * MIB)
 			.withArguments("--qemu.embed.domains.demo.autostart=false", "--qemu.embed.domains.big.inline-xml=" + big,
 					"--qemu.embed.domains.big.autostart=true")
-			.waitingFor(Wait.forLogMessage(FAILED_TO_START, 1)
-				.withStartupTimeout(Duration.ofMinutes(3)))) {
+			.waitingFor(Wait.forLogMessage(FAILED_TO_START, 1).withStartupTimeout(Duration.ofMinutes(3)))) {
 			app.start();
 			await().atMost(Duration.ofMinutes(1)).until(() -> !app.state().getRunning());
 			assertThat(app.state().getExitCodeLong()).isNotZero();
-			assertThat(app.getLogs()).contains("Domain 'big' does not fit the memory limit of 512 MiB ("
-					+ memoryLimitFile() + ")", "1024 MiB guest memory + 128 MiB QEMU overhead");
+			assertThat(app.getLogs()).contains(
+					"Domain 'big' does not fit the memory limit of 512 MiB (" + memoryLimitFile() + ")",
+					"1024 MiB guest memory + 128 MiB QEMU overhead");
 		}
 	}
 
 	@Test
 	void withoutUsableKvmAccelKvmIsRefused() {
 		try (SampleAppContainer app = new SampleAppContainer(768 * MIB).withArguments("--qemu.embed.accel=kvm")
-			.waitingFor(Wait.forLogMessage(FAILED_TO_START, 1)
-				.withStartupTimeout(Duration.ofMinutes(3)))) {
+			.waitingFor(Wait.forLogMessage(FAILED_TO_START, 1).withStartupTimeout(Duration.ofMinutes(3)))) {
 			app.start();
 			await().atMost(Duration.ofMinutes(1)).until(() -> !app.state().getRunning());
 			assertThat(app.state().getExitCodeLong()).isNotZero();
@@ -215,14 +230,16 @@ class SampleAppContainerIT {
 	void readOnlyRootFilesystemRunsWithTheStateRootOnAVolumeAndAVcpuOverTheQuotaIsAWarning() throws Exception {
 		try (SampleAppContainer app = new SampleAppContainer(768 * MIB)
 			// 0.9 CPU: the demo's one vCPU is more than the quota
-			.withCreateContainerCmdModifier((cmd) -> cmd.getHostConfig().withReadonlyRootfs(true).withNanoCPUs(900_000_000L))
+			.withCreateContainerCmdModifier(
+					(cmd) -> cmd.getHostConfig().withReadonlyRootfs(true).withNanoCPUs(900_000_000L))
 			.withTmpFs(java.util.Map.of("/tmp", "rw,exec"))) {
 			app.start();
 			String base = "http://" + app.getHost() + ":" + app.getMappedPort(8080);
 			assertThat(get(base + "/actuator/health/readiness").statusCode()).isEqualTo(200);
 			ExecResult write = app.execInContainer("sh", "-c", "touch /app/x");
 			assertThat(write.getExitCode()).isNotZero();
-			assertThat(app.getLogs()).contains("Domain 'demo' brings the running vCPUs to 1, more than the CPU quota of 0.9 CPU(s)");
+			assertThat(app.getLogs())
+				.contains("Domain 'demo' brings the running vCPUs to 1, more than the CPU quota of 0.9 CPU(s)");
 		}
 	}
 
@@ -232,18 +249,20 @@ class SampleAppContainerIT {
 			.withCreateContainerCmdModifier((cmd) -> cmd.getHostConfig().withReadonlyRootfs(true))
 			.withTmpFs(java.util.Map.of("/tmp", "rw,exec"))
 			.withArguments("--qemu.embed.root=/srv/qemu-embed")
-			.waitingFor(Wait.forLogMessage(FAILED_TO_START, 1)
-				.withStartupTimeout(Duration.ofMinutes(3)))) {
+			.waitingFor(Wait.forLogMessage(FAILED_TO_START, 1).withStartupTimeout(Duration.ofMinutes(3)))) {
 			app.start();
 			await().atMost(Duration.ofMinutes(1)).until(() -> !app.state().getRunning());
 			assertThat(app.state().getExitCodeLong()).isNotZero();
 			assertThat(app.getLogs()).contains("APPLICATION FAILED TO START")
-				.contains("Cannot create the root layout under /srv/qemu-embed (/srv/qemu-embed: Read-only file system)")
+				.contains(
+						"Cannot create the root layout under /srv/qemu-embed (/srv/qemu-embed: Read-only file system)")
 				.contains("writable volume");
 		}
 	}
 
-	/** {@code PPID COMMAND-LINE} of each process in the container (the image has no ps). */
+	/**
+	 * {@code PPID COMMAND-LINE} of each process in the container (the image has no ps).
+	 */
 	private static List<String> processes(SampleAppContainer app) throws IOException, InterruptedException {
 		ExecResult result = app.execInContainer("sh", "-c",
 				"for p in /proc/[0-9]*; do [ -r $p/stat ] && echo \"$(cut -d' ' -f4 $p/stat) $(tr '\\0' ' ' < $p/cmdline)\"; done");

@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real daemon that goes away, freezes, comes back, or is not where the configuration says: the
- * errors name the endpoint and the setting, and the drivers recover on their own. One container per
- * test, since the tests stop and freeze it.
+ * A real daemon that goes away, freezes, comes back, or is not where the configuration
+ * says: the errors name the endpoint and the setting, and the drivers recover on their
+ * own. One container per test, since the tests stop and freeze it.
  */
 class RemoteDriverResilienceIT {
 
@@ -52,7 +52,8 @@ class RemoteDriverResilienceIT {
 	private StorageDriver storage(Transport transport, Duration callTimeout) {
 		RpcClientOptions options = RpcClientOptions.defaults(Kind.STORAGE.role(), Kind.STORAGE.settingKey())
 			.withCallTimeout(callTimeout);
-		return (StorageDriver) SecondaryDriverFactory.fromUri(transport.uri(this.daemon, "storage"), Kind.STORAGE, options);
+		return (StorageDriver) SecondaryDriverFactory.fromUri(transport.uri(this.daemon, "storage"), Kind.STORAGE,
+				options);
 	}
 
 	@ParameterizedTest
@@ -82,7 +83,8 @@ class RemoteDriverResilienceIT {
 			storage.ping();
 			this.daemon.pauseDaemon();
 			try {
-				assertThatExceptionOfType(RemoteTimeoutException.class).isThrownBy(() -> storage.volumePath("p", "v.img"))
+				assertThatExceptionOfType(RemoteTimeoutException.class)
+					.isThrownBy(() -> storage.volumePath("p", "v.img"))
 					.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.OPERATION_TIMEOUT))
 					.withMessageContaining(transport.uri(this.daemon, "storage"))
 					.withMessageContaining("within 2000 ms");
@@ -100,7 +102,8 @@ class RemoteDriverResilienceIT {
 		// the daemon pings every second and drops a client after two unanswered pings
 		try (RemoteStorageDriver storage = (RemoteStorageDriver) storage(transport, Duration.ofSeconds(10))) {
 			storage.ping();
-			// idle while the daemon pings: it would have dropped the connection after two unanswered pings
+			// idle while the daemon pings: it would have dropped the connection after two
+			// unanswered pings
 			await().atMost(Duration.ofSeconds(15)).until(() -> storage.client().rpc().keepalivesAnswered() >= 4);
 			assertThat(storage.volumePath("p", "v.img")).isEqualTo("/var/lib/p/v.img");
 			assertThat(storage.client().rpc().connectionCount()).isEqualTo(1);

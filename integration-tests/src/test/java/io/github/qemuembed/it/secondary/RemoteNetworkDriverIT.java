@@ -36,7 +36,8 @@ class RemoteNetworkDriverIT {
 			NetworkRef hostBridge = client.networkDefine(
 					"<network><name>host-bridge</name><forward mode='bridge'/><bridge name='br-qe0'/></network>");
 			client.networkCreate(hostBridge);
-			client.networkDefine("<network><name>stopped</name><forward mode='bridge'/><bridge name='br-qe1'/></network>");
+			client.networkDefine(
+					"<network><name>stopped</name><forward mode='bridge'/><bridge name='br-qe1'/></network>");
 		}
 	}
 
@@ -70,8 +71,8 @@ class RemoteNetworkDriverIT {
 	void portIsReservedOnTheBridgeAndReleased(Transport transport) {
 		try (RemoteNetworkDriver networks = (RemoteNetworkDriver) SecondaryDriverFactory
 			.networkDriver(transport.uri(daemon, "network"))) {
-			NetworkPort port = networks.createPort("host-bridge",
-					new NetworkPortRequest("vm-" + transport, UUID.randomUUID(), "52:54:00:12:34:5" + transport.ordinal()));
+			NetworkPort port = networks.createPort("host-bridge", new NetworkPortRequest("vm-" + transport,
+					UUID.randomUUID(), "52:54:00:12:34:5" + transport.ordinal()));
 			assertThat(port.reserved()).isTrue();
 			assertThat(port.bridge()).isEqualTo("br-qe0");
 			String uuid = port.uuid().orElseThrow().toString();

@@ -43,11 +43,12 @@ class RemoteSecretDriverIT {
 	@EnumSource(Transport.class)
 	void readsTheValueOfASecretDefinedWithVirsh(Transport transport) throws Exception {
 		UUID uuid = UUID.randomUUID();
-		String xml = "<secret ephemeral='no' private='no'><uuid>" + uuid
-				+ "</uuid><usage type='volume'><volume>/srv/" + uuid + ".img</volume></usage></secret>";
+		String xml = "<secret ephemeral='no' private='no'><uuid>" + uuid + "</uuid><usage type='volume'><volume>/srv/"
+				+ uuid + ".img</volume></usage></secret>";
 		daemon.execInContainer("sh", "-c", "printf '%s' \"$0\" > /tmp/s.xml", xml);
 		daemon.virsh("secret", "secret-define", "/tmp/s.xml");
-		daemon.execInContainer("sh", "-c", "printf '%s' \"$0\" > /tmp/v.bin", new String(VALUE, StandardCharsets.UTF_8));
+		daemon.execInContainer("sh", "-c", "printf '%s' \"$0\" > /tmp/v.bin",
+				new String(VALUE, StandardCharsets.UTF_8));
 		daemon.virsh("secret", "secret-set-value", uuid.toString(), "--file", "/tmp/v.bin", "--plain");
 		try (SecretDriver secrets = secrets(transport)) {
 			assertThat(secrets.secretValue(uuid)).isEqualTo(VALUE);

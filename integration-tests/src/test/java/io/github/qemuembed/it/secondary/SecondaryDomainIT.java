@@ -43,10 +43,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Domains of the embedded driver (real QEMU, no guest) using a real libvirtd in a container for what
- * it does not do itself: a volume disk, LUKS disks whose passphrase comes from the daemon or from the
- * embedded secret driver, and a NIC on a network's bridge. The pool's directory is shared with the
- * container at the same path, so the daemon's volume paths are valid here.
+ * Domains of the embedded driver (real QEMU, no guest) using a real libvirtd in a
+ * container for what it does not do itself: a volume disk, LUKS disks whose passphrase
+ * comes from the daemon or from the embedded secret driver, and a NIC on a network's
+ * bridge. The pool's directory is shared with the container at the same path, so the
+ * daemon's volume paths are valid here.
  */
 class SecondaryDomainIT {
 
@@ -82,8 +83,8 @@ class SecondaryDomainIT {
 		luksImage = shared.resolve("secure.luks");
 		LuksImages.create(luksImage, 16, PASSPHRASE);
 		daemonSecret = UUID.randomUUID();
-		try (RemoteSecretDriver secrets = (RemoteSecretDriver) SecondaryDriverFactory.secretDriver(daemon.unixUri("secret"),
-				null, AccessPolicy.denyAll(), CallerSupplier.NONE)) {
+		try (RemoteSecretDriver secrets = (RemoteSecretDriver) SecondaryDriverFactory
+			.secretDriver(daemon.unixUri("secret"), null, AccessPolicy.denyAll(), CallerSupplier.NONE)) {
 			LibvirtClient client = secrets.client();
 			SecretRef secret = client.secretDefine("<secret ephemeral='no' private='no'><uuid>" + daemonSecret
 					+ "</uuid><usage type='volume'><volume>" + luksImage + "</volume></usage></secret>");
@@ -152,12 +153,12 @@ class SecondaryDomainIT {
 
 	private static String luksDisk(UUID secret) {
 		return """
-				    <disk type='file' device='disk'>
-				      <driver name='qemu' type='raw'/>
-				      <source file='%s'/>
-				      <target dev='vdb' bus='virtio'/>
-				      <encryption format='luks'><secret type='passphrase' uuid='%s'/></encryption>
-				    </disk>""".formatted(luksImage, secret);
+				<disk type='file' device='disk'>
+				  <driver name='qemu' type='raw'/>
+				  <source file='%s'/>
+				  <target dev='vdb' bus='virtio'/>
+				  <encryption format='luks'><secret type='passphrase' uuid='%s'/></encryption>
+				</disk>""".formatted(luksImage, secret);
 	}
 
 	private static String blockNodes(Domain domain) {
@@ -167,19 +168,19 @@ class SecondaryDomainIT {
 	@ParameterizedTest
 	@EnumSource(Transport.class)
 	void volumeDiskStartsWithTheVolumesPath(Transport transport) {
-		QemuDriver qemu = open(Optional.empty(), Optional.of(SecondaryDriverFactory.storageDriver(transport.uri(daemon, "storage"))),
-				Optional.empty());
+		QemuDriver qemu = open(Optional.empty(),
+				Optional.of(SecondaryDriverFactory.storageDriver(transport.uri(daemon, "storage"))), Optional.empty());
 		Domain domain = qemu.define(domainXml("vol-" + transport.name().toLowerCase(), """
-				    <disk type='volume' device='disk'>
-				      <driver name='qemu' type='qcow2'/>
-				      <source pool='qe-pool' volume='data.qcow2'/>
-				      <target dev='vda' bus='virtio'/>
-				    </disk>
-				    <disk type='volume' device='disk'>
-				      <driver name='qemu' type='raw'/>
-				      <source pool='qe-pool' volume='plain.raw'/>
-				      <target dev='vdb' bus='virtio'/>
-				    </disk>"""));
+				<disk type='volume' device='disk'>
+				  <driver name='qemu' type='qcow2'/>
+				  <source pool='qe-pool' volume='data.qcow2'/>
+				  <target dev='vda' bus='virtio'/>
+				</disk>
+				<disk type='volume' device='disk'>
+				  <driver name='qemu' type='raw'/>
+				  <source pool='qe-pool' volume='plain.raw'/>
+				  <target dev='vdb' bus='virtio'/>
+				</disk>"""));
 		domain.start();
 		String nodes = blockNodes(domain);
 		assertThat(nodes).contains(shared.resolve("pool/data.qcow2").toString())
@@ -200,7 +201,8 @@ class SecondaryDomainIT {
 
 	@Test
 	void luksDiskOpensWithAPrivateSecretOfTheEmbeddedDriver() {
-		EmbeddedSecretDriver secrets = new EmbeddedSecretDriver(this.root, AccessPolicy.allowAll(), CallerSupplier.NONE);
+		EmbeddedSecretDriver secrets = new EmbeddedSecretDriver(this.root, AccessPolicy.allowAll(),
+				CallerSupplier.NONE);
 		UUID uuid = UUID.randomUUID();
 		secrets.define(SecretDefinition.forVolume(uuid, luksImage.toString() + "#embedded", true));
 		secrets.setValue(uuid, PASSPHRASE.getBytes(StandardCharsets.UTF_8));
@@ -212,7 +214,8 @@ class SecondaryDomainIT {
 
 	@Test
 	void wrongPassphraseKeepsTheLuksDiskShut() {
-		EmbeddedSecretDriver secrets = new EmbeddedSecretDriver(this.root, AccessPolicy.allowAll(), CallerSupplier.NONE);
+		EmbeddedSecretDriver secrets = new EmbeddedSecretDriver(this.root, AccessPolicy.allowAll(),
+				CallerSupplier.NONE);
 		UUID uuid = UUID.randomUUID();
 		secrets.define(SecretDefinition.forVolume(uuid, luksImage.toString() + "#wrong", true));
 		secrets.setValue(uuid, "not-the-passphrase".getBytes(StandardCharsets.UTF_8));
@@ -226,10 +229,11 @@ class SecondaryDomainIT {
 	@Test
 	void privateSecretOfTheDaemonFailsTheStartWithTheFix() throws Exception {
 		UUID uuid = UUID.randomUUID();
-		RemoteSecretDriver secrets = (RemoteSecretDriver) SecondaryDriverFactory.secretDriver(daemon.tcpUri("secret"), null,
-				AccessPolicy.denyAll(), CallerSupplier.NONE);
-		SecretRef secret = secrets.client().secretDefine("<secret ephemeral='no' private='yes'><uuid>" + uuid
-				+ "</uuid><usage type='volume'><volume>" + luksImage + "#private</volume></usage></secret>");
+		RemoteSecretDriver secrets = (RemoteSecretDriver) SecondaryDriverFactory.secretDriver(daemon.tcpUri("secret"),
+				null, AccessPolicy.denyAll(), CallerSupplier.NONE);
+		SecretRef secret = secrets.client()
+			.secretDefine("<secret ephemeral='no' private='yes'><uuid>" + uuid + "</uuid><usage type='volume'><volume>"
+					+ luksImage + "#private</volume></usage></secret>");
 		secrets.client().secretSetValue(secret, PASSPHRASE.getBytes(StandardCharsets.UTF_8));
 		QemuDriver qemu = open(Optional.empty(), Optional.empty(), Optional.of(secrets));
 		Domain domain = qemu.define(domainXml("luks-private", luksDisk(uuid)));
@@ -243,13 +247,14 @@ class SecondaryDomainIT {
 	void unreachableStorageDriverFailsTheStartNamingElementDriverAndKey() {
 		Path wrongSocket = shared.resolve("no-such-sock");
 		String uri = "storage:///system?socket=" + wrongSocket;
-		QemuDriver qemu = open(Optional.empty(), Optional.of(SecondaryDriverFactory.storageDriver(uri)), Optional.empty());
+		QemuDriver qemu = open(Optional.empty(), Optional.of(SecondaryDriverFactory.storageDriver(uri)),
+				Optional.empty());
 		Domain domain = qemu.define(domainXml("vol-unreachable", """
-				    <disk type='volume' device='disk'>
-				      <driver name='qemu' type='qcow2'/>
-				      <source pool='qe-pool' volume='data.qcow2'/>
-				      <target dev='vda' bus='virtio'/>
-				    </disk>"""));
+				<disk type='volume' device='disk'>
+				  <driver name='qemu' type='qcow2'/>
+				  <source pool='qe-pool' volume='data.qcow2'/>
+				  <target dev='vda' bus='virtio'/>
+				</disk>"""));
 		assertThatExceptionOfType(SecondaryDriverException.class).isThrownBy(domain::start)
 			.withMessageContaining("<disk type='volume'>")
 			.withMessageContaining("/domain/devices/disk[1]")
@@ -272,14 +277,15 @@ class SecondaryDomainIT {
 		QemuDriver qemu = open(Optional.of(SecondaryDriverFactory.networkDriver(transport.uri(daemon, "network"))),
 				Optional.empty(), Optional.empty());
 		Domain domain = qemu.define(domainXml("nic-" + transport.name().toLowerCase(), """
-				    <interface type='network'>
-				      <mac address='52:54:00:5e:00:0%d'/>
-				      <source network='%s'/>
-				      <model type='virtio'/>
-				    </interface>""".formatted(transport.ordinal(), network)));
+				<interface type='network'>
+				  <mac address='52:54:00:5e:00:0%d'/>
+				  <source network='%s'/>
+				  <model type='virtio'/>
+				</interface>""".formatted(transport.ordinal(), network)));
 		domain.start();
 		assertThat(bridgePorts()).hasSize(1);
-		// the NIC holds a port reserved in the daemon's network driver while the domain runs
+		// the NIC holds a port reserved in the daemon's network driver while the domain
+		// runs
 		assertThat(daemonPorts(network)).hasSize(1);
 		assertThat(domain.qmp("{\"execute\":\"query-rx-filter\"}")).contains("52:54:00:5e:00:0" + transport.ordinal());
 		domain.destroy();
@@ -302,7 +308,9 @@ class SecondaryDomainIT {
 	}
 
 	private static List<String> daemonPorts(String network) {
-		return daemon.virsh("network", "net-port-list", network).lines().map(String::strip)
+		return daemon.virsh("network", "net-port-list", network)
+			.lines()
+			.map(String::strip)
 			.filter((line) -> line.matches("[0-9a-f-]{36}.*"))
 			.toList();
 	}
@@ -314,7 +322,8 @@ class SecondaryDomainIT {
 
 	private static String commandLineOf(Domain domain) {
 		try {
-			return Files.readString(Path.of("/proc/" + domain.info().pid().getAsLong() + "/cmdline")).replace('\0', ' ');
+			return Files.readString(Path.of("/proc/" + domain.info().pid().getAsLong() + "/cmdline"))
+				.replace('\0', ' ');
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);

@@ -2,7 +2,10 @@ package io.github.qemuembed.it.secondary;
 
 import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
-/** The two ways the tests reach the daemon: its UNIX socket (bind-mounted to the host) and TCP. */
+/**
+ * The two ways the tests reach the daemon: its UNIX socket (bind-mounted to the host) and
+ * TCP.
+ */
 enum Transport {
 
 	UNIX, TCP;

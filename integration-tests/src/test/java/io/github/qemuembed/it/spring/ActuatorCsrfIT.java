@@ -39,9 +39,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With Spring Security's CSRF protection on (its default, for applications that browsers use with
- * a session), a write operation without a CSRF token is refused before it reaches the driver, even
- * for a principal whose rule allows it: the VM keeps running and no access decision is made.
+ * With Spring Security's CSRF protection on (its default, for applications that browsers
+ * use with a session), a write operation without a CSRF token is refused before it
+ * reaches the driver, even for a principal whose rule allows it: the VM keeps running and
+ * no access decision is made.
  */
 @SpringBootTest(classes = ActuatorCsrfIT.CsrfProtectedApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -106,7 +107,8 @@ class ActuatorCsrfIT {
 
 	private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
 		String credentials = Base64.getEncoder().encodeToString("otto:pw".getBytes(StandardCharsets.UTF_8));
-		return client.send(request.header("Authorization", "Basic " + credentials).timeout(Duration.ofSeconds(60)).build(),
+		return client.send(
+				request.header("Authorization", "Basic " + credentials).timeout(Duration.ofSeconds(60)).build(),
 				HttpResponse.BodyHandlers.ofString());
 	}
 
@@ -116,8 +118,10 @@ class ActuatorCsrfIT {
 
 		@Bean
 		SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
-			// CSRF protection is left as Spring Security sets it up: on. The error page is open, so
-			// that a refusal is reported as itself (403) rather than as a failed error dispatch (401)
+			// CSRF protection is left as Spring Security sets it up: on. The error page
+			// is open, so
+			// that a refusal is reported as itself (403) rather than as a failed error
+			// dispatch (401)
 			return http
 				.authorizeHttpRequests(
 						(requests) -> requests.requestMatchers("/error").permitAll().anyRequest().authenticated())

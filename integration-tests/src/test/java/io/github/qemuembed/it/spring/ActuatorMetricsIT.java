@@ -42,10 +42,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Block and network statistics and operation timers over real HTTP with real QEMU: a guest-less
- * domain with a raw disk and an {@code ethernet} tap, seen at {@code /actuator/metrics} and in the
- * Prometheus scrape; a SIGSTOPped QEMU, which no longer answers {@code query-blockstats}, leaves
- * metrics, health and the {@code qemu} endpoint answering, its figures marked stale.
+ * Block and network statistics and operation timers over real HTTP with real QEMU: a
+ * guest-less domain with a raw disk and an {@code ethernet} tap, seen at
+ * {@code /actuator/metrics} and in the Prometheus scrape; a SIGSTOPped QEMU, which no
+ * longer answers {@code query-blockstats}, leaves metrics, health and the {@code qemu}
+ * endpoint answering, its figures marked stale.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @SpringBootTest(classes = ActuatorMetricsIT.MetricsApplication.class,
@@ -54,8 +55,12 @@ class ActuatorMetricsIT {
 
 	private static final Path root = createRoot();
 
-	/** A tap name of our own (at most 15 characters), so that parallel runs do not collide. */
-	private static final String TAP = "qe" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+	/**
+	 * A tap name of our own (at most 15 characters), so that parallel runs do not
+	 * collide.
+	 */
+	private static final String TAP = "qe"
+			+ HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
 
 	private static final HttpClient client = HttpClient.newHttpClient();
 
@@ -92,7 +97,8 @@ class ActuatorMetricsIT {
 		registry.add("qemu.embed.domains.delta.autostart", () -> "true");
 		registry.add("management.endpoint.qemu.access", () -> "unrestricted");
 		registry.add("qemu.embed.actuator.timeout", () -> "1s");
-		// the read left waiting on the stopped QEMU gives up after this, whatever happens to the process
+		// the read left waiting on the stopped QEMU gives up after this, whatever happens
+		// to the process
 		registry.add("qemu.embed.qmp-timeout", () -> "3s");
 		registry.add("qemu.embed.access.rules[0].permissions", () -> "*");
 		registry.add("qemu.embed.access.rules[0].domains", () -> "*");
@@ -112,7 +118,8 @@ class ActuatorMetricsIT {
 	void blockStatisticsAreMetersTaggedByTargetDevice() throws Exception {
 		// SeaBIOS reads the disk's first sector looking for something to boot
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> value(get("/actuator/metrics/qemu.domain.block.read.bytes?tag=domain:delta&tag=device:vda")) > 0);
+			.until(() -> value(
+					get("/actuator/metrics/qemu.domain.block.read.bytes?tag=domain:delta&tag=device:vda")) > 0);
 		HttpResponse<String> metric = get("/actuator/metrics/qemu.domain.block.read.ops?tag=device:vda");
 		assertThat(metric.statusCode()).isEqualTo(200);
 		assertThat(value(metric)).isPositive();
@@ -130,12 +137,14 @@ class ActuatorMetricsIT {
 	@Test
 	@Order(2)
 	void networkBytesAreReadFromTheTapInTheGuestsView() throws Exception {
-		// an interface that is up sends IPv6 neighbour discovery into the tap: the host transmits, the guest receives
+		// an interface that is up sends IPv6 neighbour discovery into the tap: the host
+		// transmits, the guest receives
 		Process up = new ProcessBuilder("ip", "link", "set", "dev", TAP, "up").redirectErrorStream(true).start();
 		assertThat(up.waitFor()).as(new String(up.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
 		await().atMost(Duration.ofSeconds(20)).until(() -> hostBytes("tx_bytes") > 0);
 		long hostTransmitted = hostBytes("tx_bytes");
-		// counters only grow: what the scrape shows as received is at least what the host had sent before it
+		// counters only grow: what the scrape shows as received is at least what the host
+		// had sent before it
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> scrapeValue("qemu_domain_network_received_bytes_total{device=\"" + TAP
 					+ "\",domain=\"delta\"}") >= hostTransmitted);
@@ -150,20 +159,26 @@ class ActuatorMetricsIT {
 		assertThat(post("/actuator/qemu/delta/start").statusCode()).isEqualTo(200);
 		assertThat(post("/actuator/qemu/delta/start").statusCode()).isEqualTo(409);
 		String scrape = get("/actuator/prometheus").body();
-		// recorded from the Observations by Boot's meter handler (which adds 'error'); the domain's name is a
+		// recorded from the Observations by Boot's meter handler (which adds 'error');
+		// the domain's name is a
 		// high-cardinality key, on the spans only
 		assertThat(scrapeValue(scrape, "qemu_domain_operations_seconds_count{error=\"none\",error_code=\"none\","
-				+ "exception=\"none\",operation=\"destroy\",outcome=\"success\"}")).isEqualTo(1.0);
+				+ "exception=\"none\",operation=\"destroy\",outcome=\"success\"}"))
+			.isEqualTo(1.0);
 		// the lifecycle's autostart, then the endpoint's start
 		assertThat(scrapeValue(scrape, "qemu_domain_operations_seconds_count{error=\"none\",error_code=\"none\","
-				+ "exception=\"none\",operation=\"start\",outcome=\"success\"}")).isEqualTo(2.0);
+				+ "exception=\"none\",operation=\"start\",outcome=\"success\"}"))
+			.isEqualTo(2.0);
 		assertThat(scrapeValue(scrape, "qemu_domain_operations_seconds_count{error=\"InvalidOperationException\","
 				+ "error_code=\"OPERATION_INVALID\",exception=\"InvalidOperationException\",operation=\"start\","
-				+ "outcome=\"failure\"}")).isEqualTo(1.0);
+				+ "outcome=\"failure\"}"))
+			.isEqualTo(1.0);
 		// each start resumed the vCPUs with one 'cont'
 		assertThat(scrapeValue(scrape, "qemu_qmp_seconds_count{command=\"cont\",error=\"none\",error_class=\"none\","
-				+ "outcome=\"success\"}")).isEqualTo(2.0);
-		HttpResponse<String> timer = get("/actuator/metrics/qemu.domain.operations?tag=operation:start&tag=outcome:success");
+				+ "outcome=\"success\"}"))
+			.isEqualTo(2.0);
+		HttpResponse<String> timer = get(
+				"/actuator/metrics/qemu.domain.operations?tag=operation:start&tag=outcome:success");
 		assertThat(timer.statusCode()).isEqualTo(200);
 		assertThat(JsonPath.<java.util.List<Double>>read(timer.body(), "$.measurements[?(@.statistic=='COUNT')].value"))
 			.containsExactly(2.0);
@@ -179,7 +194,8 @@ class ActuatorMetricsIT {
 		double before = value(get(readBytes));
 		signal("STOP", pid);
 		try {
-			// a stopped QEMU does not answer query-blockstats: the next refresh marks the figures stale
+			// a stopped QEMU does not answer query-blockstats: the next refresh marks the
+			// figures stale
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> scrapeValue("qemu_domain_statistics_stale{domain=\"delta\"}") == 1.0);
 			HttpResponse<String> metric = get(readBytes);
@@ -264,7 +280,8 @@ class ActuatorMetricsIT {
 
 		@Bean
 		InMemoryUserDetailsManager users() {
-			return new InMemoryUserDetailsManager(User.withUsername("otto").password("{noop}pw").roles("OPERATOR").build());
+			return new InMemoryUserDetailsManager(
+					User.withUsername("otto").password("{noop}pw").roles("OPERATOR").build());
 		}
 
 	}

@@ -41,11 +41,12 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code qemu} endpoint over real HTTP with Spring Security and real QEMU: the access policy
- * from {@code qemu.embed.access} sees the HTTP principal; a request without credentials (Spring
- * Security lets it through to the endpoint) is the anonymous caller, which may read but not write;
- * a principal without a rule is denied (403), one with a rule allowed; every write decision is an
- * audit event; health is the application's view whoever asks.
+ * The {@code qemu} endpoint over real HTTP with Spring Security and real QEMU: the access
+ * policy from {@code qemu.embed.access} sees the HTTP principal; a request without
+ * credentials (Spring Security lets it through to the endpoint) is the anonymous caller,
+ * which may read but not write; a principal without a rule is denied (403), one with a
+ * rule allowed; every write decision is an audit event; health is the application's view
+ * whoever asks.
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
 @SpringBootTest(classes = ActuatorSecurityIT.SecuredApplication.class,
@@ -130,7 +131,8 @@ class ActuatorSecurityIT {
 		String deniedEvents = get("/actuator/auditevents?type=QEMU_ACCESS_DENIED", "otto").body();
 		assertThat(JsonPath.<List<String>>read(deniedEvents, "$.events[*].principal"))
 			.containsExactlyInAnyOrder("anonymous", "vera");
-		assertThat(JsonPath.<List<String>>read(deniedEvents, "$.events[*].data.permission")).containsOnly("domain.stop");
+		assertThat(JsonPath.<List<String>>read(deniedEvents, "$.events[*].data.permission"))
+			.containsOnly("domain.stop");
 		assertThat(JsonPath.<List<String>>read(deniedEvents, "$.events[*].data.domain")).containsOnly("alpha");
 		assertThat(JsonPath.<List<String>>read(deniedEvents, "$.events[*].data.remoteAddress"))
 			.allSatisfy((address) -> assertThat(address).isIn("127.0.0.1", "0:0:0:0:0:0:0:1"));
@@ -186,7 +188,8 @@ class ActuatorSecurityIT {
 
 		@Bean
 		SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
-			// the qemu endpoint is open to requests without credentials: the access policy decides for them
+			// the qemu endpoint is open to requests without credentials: the access
+			// policy decides for them
 			return http
 				.authorizeHttpRequests((requests) -> requests.requestMatchers("/actuator/qemu", "/actuator/qemu/**")
 					.permitAll()
@@ -204,7 +207,8 @@ class ActuatorSecurityIT {
 
 		@Bean
 		InMemoryUserDetailsManager users() {
-			return new InMemoryUserDetailsManager(User.withUsername("nobody").password("{noop}pw").roles("USER").build(),
+			return new InMemoryUserDetailsManager(
+					User.withUsername("nobody").password("{noop}pw").roles("USER").build(),
 					User.withUsername("vera").password("{noop}pw").roles("VIEWER").build(),
 					User.withUsername("otto").password("{noop}pw").roles("OPERATOR").build());
 		}

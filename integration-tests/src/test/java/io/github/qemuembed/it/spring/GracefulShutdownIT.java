@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The starter's graceful shutdown with a real Linux guest (TCG): closing the context asks the guest
- * to power off through ACPI, the guest does so by itself, and no QEMU process is left.
+ * The starter's graceful shutdown with a real Linux guest (TCG): closing the context asks
+ * the guest to power off through ACPI, the guest does so by itself, and no QEMU process
+ * is left.
  */
 class GracefulShutdownIT {
 
@@ -59,7 +60,8 @@ class GracefulShutdownIT {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				Path log = this.root.resolve("log/qemu/guest.log");
-				// the guest must be up (its ACPI button handler running) for a graceful power-off
+				// the guest must be up (its ACPI button handler running) for a graceful
+				// power-off
 				await().atMost(BOOT).until(() -> Files.readString(log).contains(TestGuest.READY_MARKER));
 				assertThat(QemuRoots.qemuUnder(this.root)).hasSize(1);
 			});
@@ -72,7 +74,8 @@ class GracefulShutdownIT {
 
 	@Test
 	void agentModeShutsDownAGuestThatIgnoresAcpiThroughItsAgent() {
-		// without the ACPI button driver the guest ignores the power button: only the agent can power it off
+		// without the ACPI button driver the guest ignores the power button: only the
+		// agent can power it off
 		List<String> modules = new java.util.ArrayList<>(TestGuest.DEFAULT_MODULES);
 		modules.remove("button");
 		TestGuest guest = TestGuest.builder().modules(modules).guestAgent().build();
@@ -84,7 +87,10 @@ class GracefulShutdownIT {
 		assertThat(QemuRoots.qemuUnder(this.root)).isEmpty();
 	}
 
-	/** Starts the domain in a context with this shutdown mode, waits for its agent, closes the context. */
+	/**
+	 * Starts the domain in a context with this shutdown mode, waits for its agent, closes
+	 * the context.
+	 */
 	private List<StateReason> stopReasons(String xml, String mode, String timeout) {
 		List<DomainLifecycleEvent> events = new CopyOnWriteArrayList<>();
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(QemuEmbedAutoConfiguration.class))
@@ -98,8 +104,10 @@ class GracefulShutdownIT {
 				Domain domain = context.getBean(QemuDriver.class).lookup("guest");
 				await().atMost(BOOT).until(() -> domain.info().guestAgent() == GuestAgentState.CONNECTED);
 			});
-		return events.stream().filter(DomainStoppedEvent.class::isInstance)
-			.map((e) -> ((DomainStoppedEvent) e).getReason()).toList();
+		return events.stream()
+			.filter(DomainStoppedEvent.class::isInstance)
+			.map((e) -> ((DomainStoppedEvent) e).getReason())
+			.toList();
 	}
 
 }

@@ -28,9 +28,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The span tree of a declared domain whose disk is a volume of a real libvirt daemon (in a container): the
- * remote storage driver's calls, made while the domain starts, are children of {@code qemu.domain.start}
- * beside its QMP commands, and are timed.
+ * The span tree of a declared domain whose disk is a volume of a real libvirt daemon (in
+ * a container): the remote storage driver's calls, made while the domain starts, are
+ * children of {@code qemu.domain.start} beside its QMP commands, and are timed.
  */
 class ObservedSecondaryDriverIT {
 
@@ -76,11 +76,12 @@ class ObservedSecondaryDriverIT {
 			.withBean(SimpleTracer.class, SimpleTracer::new)
 			.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
 			.withPropertyValues("qemu.embed.root=" + root, "qemu.embed.shutdown.mode=destroy",
-					"qemu.embed.secondary.storage=" + daemon.unixUri("storage"), "qemu.embed.domains.vm.inline-xml=" + xml,
-					"qemu.embed.domains.vm.autostart=true")
+					"qemu.embed.secondary.storage=" + daemon.unixUri("storage"),
+					"qemu.embed.domains.vm.inline-xml=" + xml, "qemu.embed.domains.vm.autostart=true")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context.getBean(QemuDriver.class).lookup("vm").status().state()).isEqualTo(DomainState.RUNNING);
+				assertThat(context.getBean(QemuDriver.class).lookup("vm").status().state())
+					.isEqualTo(DomainState.RUNNING);
 				SimpleTracer tracer = context.getBean(SimpleTracer.class);
 				List<SimpleSpan> starts = named(tracer, "qemu.domain.start");
 				assertThat(starts).hasSize(1);
@@ -90,7 +91,8 @@ class ObservedSecondaryDriverIT {
 					.filter((span) -> start.getSpanId().equals(span.getParentId()))
 					.sorted(Comparator.comparing(SimpleSpan::getStartTimestamp))
 					.toList();
-				// the volume is resolved before QEMU is launched, its monitor negotiated after
+				// the volume is resolved before QEMU is launched, its monitor negotiated
+				// after
 				assertThat(children).extracting(SimpleSpan::getName)
 					.contains("libvirt STORAGE_POOL_LOOKUP_BY_NAME", "libvirt STORAGE_VOL_LOOKUP_BY_NAME",
 							"qmp qmp_capabilities", "qmp cont");
@@ -106,7 +108,8 @@ class ObservedSecondaryDriverIT {
 					.tags("procedure", "STORAGE_VOL_LOOKUP_BY_NAME", "role", "storage", "outcome", "success")
 					.timer()
 					.count()).isPositive();
-				assertThat(meters.get("qemu.rpc").tags("procedure", "CONNECT_OPEN", "outcome", "success").timer().count())
+				assertThat(
+						meters.get("qemu.rpc").tags("procedure", "CONNECT_OPEN", "outcome", "success").timer().count())
 					.isEqualTo(1);
 			});
 	}

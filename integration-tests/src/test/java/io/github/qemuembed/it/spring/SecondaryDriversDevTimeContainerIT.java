@@ -21,10 +21,11 @@ import org.springframework.context.annotation.Bean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The dev-time use of the {@code @ServiceConnection}: a {@link LibvirtContainer} {@code @Bean} (as in
- * a {@code SpringApplication.from(Main::main).with(DevContainers.class)} launcher) is started by
- * Boot's Testcontainers lifecycle, gives the driver its secondary endpoints with no property, and is
- * stopped and removed with the context.
+ * The dev-time use of the {@code @ServiceConnection}: a {@link LibvirtContainer}
+ * {@code @Bean} (as in a
+ * {@code SpringApplication.from(Main::main).with(DevContainers.class)} launcher) is
+ * started by Boot's Testcontainers lifecycle, gives the driver its secondary endpoints
+ * with no property, and is stopped and removed with the context.
  */
 class SecondaryDriversDevTimeContainerIT {
 
@@ -33,8 +34,7 @@ class SecondaryDriversDevTimeContainerIT {
 		Path root = Files.createTempDirectory(Path.of("/tmp"), "qe");
 		ConfigurableApplicationContext context = null;
 		try {
-			context = new SpringApplicationBuilder(Application.class, DevContainers.class)
-				.web(WebApplicationType.NONE)
+			context = new SpringApplicationBuilder(Application.class, DevContainers.class).web(WebApplicationType.NONE)
 				.properties("qemu.embed.root=" + root, "qemu.embed.shutdown.mode=destroy")
 				.run();
 			LibvirtContainer libvirt = context.getBean(LibvirtContainer.class);
@@ -42,7 +42,8 @@ class SecondaryDriversDevTimeContainerIT {
 			QemuEmbedSecondaryDrivers drivers = context.getBean(QemuEmbedSecondaryDrivers.class);
 			assertThat(drivers.configured()).containsOnlyKeys("network", "storage", "secret");
 			assertThat(drivers.storage().get().endpoint()).isEqualTo(libvirt.unixUri("storage"));
-			drivers.configured().values().forEach((driver) -> driver.ping()); // each answers
+			drivers.configured().values().forEach((driver) -> driver.ping()); // each
+																				// answers
 			context.close();
 			assertThat(libvirt.isRunning()).isFalse();
 			assertThat(libvirt.runDirectory()).doesNotExist();

@@ -54,23 +54,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The starter with a real libvirt daemon in a container, wired by {@code @ServiceConnection} alone
- * (no {@code qemu.embed.secondary.*} property), over real HTTP:
+ * The starter with a real libvirt daemon in a container, wired by
+ * {@code @ServiceConnection} alone (no {@code qemu.embed.secondary.*} property), over
+ * real HTTP:
  * <ul>
- * <li>a declared domain starts with a volume disk of the daemon's pool, a LUKS disk unlocked by a
- * secret from {@code qemu.embed.secrets.<uuid>.value}, and one unlocked by a secret of the daemon
- * (properties first, then the daemon);</li>
- * <li>{@code /actuator/health} shows the network, storage and secret drivers UP with their
- * endpoints, DOWN (HTTP 503) while the daemon is stopped, and UP again when it is back;</li>
- * <li>the secret's value is masked in {@code /actuator/env} and {@code /actuator/configprops}
- * although both show values.</li>
+ * <li>a declared domain starts with a volume disk of the daemon's pool, a LUKS disk
+ * unlocked by a secret from {@code qemu.embed.secrets.<uuid>.value}, and one unlocked by
+ * a secret of the daemon (properties first, then the daemon);</li>
+ * <li>{@code /actuator/health} shows the network, storage and secret drivers UP with
+ * their endpoints, DOWN (HTTP 503) while the daemon is stopped, and UP again when it is
+ * back;</li>
+ * <li>the secret's value is masked in {@code /actuator/env} and
+ * {@code /actuator/configprops} although both show values.</li>
  * </ul>
- * The pool's directory is shared with the container at the same path, so the daemon's volume paths
- * are valid for QEMU here.
+ * The pool's directory is shared with the container at the same path, so the daemon's
+ * volume paths are valid for QEMU here.
  *
- * <p>Order of the end: the context closes first (@DirtiesContext; its VMs are destroyed), then the
- * container is removed (@Testcontainers), then {@link CleanUp} (registered first, so it runs last)
- * kills anything a failed test left and removes the directories.
+ * <p>
+ * Order of the end: the context closes first (@DirtiesContext; its VMs are destroyed),
+ * then the container is removed (@Testcontainers), then {@link CleanUp} (registered
+ * first, so it runs last) kills anything a failed test left and removes the directories.
  */
 @ExtendWith({ SecondaryDriversServiceConnectionIT.CleanUp.class, OutputCaptureExtension.class })
 @Testcontainers
@@ -111,11 +114,12 @@ class SecondaryDriversServiceConnectionIT {
 		daemon.virsh("storage", "vol-create-as", "qe-pool", "data.qcow2", "16M", "--format", "qcow2");
 		luks(shared.resolve("env.luks"), PROPERTY_PASSPHRASE);
 		luks(shared.resolve("daemon.luks"), DAEMON_PASSPHRASE);
-		try (RemoteSecretDriver secrets = (RemoteSecretDriver) SecondaryDriverFactory.secretDriver(daemon.unixUri("secret"),
-				null, AccessPolicy.denyAll(), CallerSupplier.NONE)) {
+		try (RemoteSecretDriver secrets = (RemoteSecretDriver) SecondaryDriverFactory
+			.secretDriver(daemon.unixUri("secret"), null, AccessPolicy.denyAll(), CallerSupplier.NONE)) {
 			LibvirtClient client = secrets.client();
 			SecretRef secret = client.secretDefine("<secret ephemeral='no' private='no'><uuid>" + DAEMON_SECRET
-					+ "</uuid><usage type='volume'><volume>" + shared.resolve("daemon.luks") + "</volume></usage></secret>");
+					+ "</uuid><usage type='volume'><volume>" + shared.resolve("daemon.luks")
+					+ "</volume></usage></secret>");
 			client.secretSetValue(secret, DAEMON_PASSPHRASE.getBytes(StandardCharsets.UTF_8));
 		}
 	}
@@ -161,7 +165,8 @@ class SecondaryDriversServiceConnectionIT {
 				    </disk>
 				  </devices>
 				</domain>
-				""".formatted(shared.resolve("env.luks"), PROPERTY_SECRET, shared.resolve("daemon.luks"), DAEMON_SECRET);
+				""".formatted(shared.resolve("env.luks"), PROPERTY_SECRET, shared.resolve("daemon.luks"),
+				DAEMON_SECRET);
 	}
 
 	@Test
@@ -176,7 +181,8 @@ class SecondaryDriversServiceConnectionIT {
 		String commandLine = Files.readString(Path.of("/proc/" + vm.info().pid().getAsLong() + "/cmdline"));
 		assertThat(commandLine).doesNotContain(PROPERTY_PASSPHRASE).doesNotContain(DAEMON_PASSPHRASE);
 		assertThat(logsUnder(root)).doesNotContain(PROPERTY_PASSPHRASE).doesNotContain(DAEMON_PASSPHRASE);
-		// the application's log since before the context started, at debug level for qemu-embed
+		// the application's log since before the context started, at debug level for
+		// qemu-embed
 		assertThat(output.getAll()).contains("qemu-embed driver opened")
 			.doesNotContain(PROPERTY_PASSPHRASE)
 			.doesNotContain(DAEMON_PASSPHRASE);
@@ -293,7 +299,10 @@ class SecondaryDriversServiceConnectionIT {
 	@EnableAutoConfiguration
 	static class Application {
 
-		/** The Actuator endpoints are open: this test is about what they show, not who may see it. */
+		/**
+		 * The Actuator endpoints are open: this test is about what they show, not who may
+		 * see it.
+		 */
 		@Bean
 		SecurityFilterChain openActuator(HttpSecurity http) throws Exception {
 			return http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())

@@ -17,10 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A Spring application that gets SIGTERM while its declared domain is starting: the start completes, the
- * context closes through Spring Boot's shutdown hook, the domain is stopped within the shutdown timeout, and
- * the root's state files agree with reality. The configured emulator is a stand-in that holds before
- * running the real QEMU, so the signal lands during the start for sure.
+ * A Spring application that gets SIGTERM while its declared domain is starting: the start
+ * completes, the context closes through Spring Boot's shutdown hook, the domain is
+ * stopped within the shutdown timeout, and the root's state files agree with reality. The
+ * configured emulator is a stand-in that holds before running the real QEMU, so the
+ * signal lands during the start for sure.
  */
 class SignalDuringStartIT {
 
@@ -61,12 +62,13 @@ class SignalDuringStartIT {
 		Files.createFile(hold);
 		String xml = "<domain type='qemu'><name>held</name><memory unit='MiB'>64</memory>"
 				+ "<os><type arch='x86_64' machine='q35'>hvm</type></os><features><acpi/></features></domain>";
-		this.app = FollowedProcess.start(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), SignalDuringStartApplication.class.getName(),
-				"--spring.main.web-application-type=none", "--qemu.embed.root=" + this.root,
-				"--qemu.embed.emulator=" + stand, "--qemu.embed.accel=tcg", "--qemu.embed.shutdown.mode=graceful",
-				"--qemu.embed.shutdown.timeout=4s", "--qemu.embed.domains.held.inline-xml=" + xml,
-				"--qemu.embed.domains.held.autostart=true"));
+		this.app = FollowedProcess
+			.start(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+					System.getProperty("java.class.path"), SignalDuringStartApplication.class.getName(),
+					"--spring.main.web-application-type=none", "--qemu.embed.root=" + this.root,
+					"--qemu.embed.emulator=" + stand, "--qemu.embed.accel=tcg", "--qemu.embed.shutdown.mode=graceful",
+					"--qemu.embed.shutdown.timeout=4s", "--qemu.embed.domains.held.inline-xml=" + xml,
+					"--qemu.embed.domains.held.autostart=true"));
 		await().atMost(BOUND).until(() -> Files.exists(reached) || !this.app.isAlive());
 		assertThat(reached).as("the domain's launch began; output:%n%s", this.app.output()).exists();
 		this.app.signal("TERM");

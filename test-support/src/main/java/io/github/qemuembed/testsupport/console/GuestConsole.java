@@ -24,21 +24,23 @@ import io.github.qemuembed.driver.error.QemuEmbedException;
 
 /**
  * A test's view of a guest's serial console, over any pair of streams (a
- * {@link io.github.qemuembed.driver.DomainConsole}, a socket, a QEMU process's standard I/O):
- * wait for text, type lines, and run shell commands with their output and exit code.
+ * {@link io.github.qemuembed.driver.DomainConsole}, a socket, a QEMU process's standard
+ * I/O): wait for text, type lines, and run shell commands with their output and exit
+ * code.
  * <p>
- * A daemon thread reads the console from the moment this object is created and keeps a transcript
- * (carriage returns removed; the oldest part is dropped beyond {@value #MAX_TRANSCRIPT_CHARS}
- * characters). Waits start at a cursor that each successful wait moves past what it matched, so
- * one marker is not matched twice. A wait that times out throws {@link OperationTimeoutException}
- * whose message ends with the tail of the console; when the console closes first it throws
- * {@link QemuEmbedException} with the same tail.
+ * A daemon thread reads the console from the moment this object is created and keeps a
+ * transcript (carriage returns removed; the oldest part is dropped beyond
+ * {@value #MAX_TRANSCRIPT_CHARS} characters). Waits start at a cursor that each
+ * successful wait moves past what it matched, so one marker is not matched twice. A wait
+ * that times out throws {@link OperationTimeoutException} whose message ends with the
+ * tail of the console; when the console closes first it throws {@link QemuEmbedException}
+ * with the same tail.
  * <p>
- * {@link #run} types {@code echo BEGIN; eval 'COMMAND'; echo END_$?} as one line, where the markers
- * carry a random nonce and are quoted so that an echo of the typed line (should the terminal echo)
- * never looks like the printed marker. It works with the test guest's shell and with any POSIX
- * shell on the console. Commands run one at a time; a command that reads its standard input reads
- * the console.
+ * {@link #run} types {@code echo BEGIN; eval 'COMMAND'; echo END_$?} as one line, where
+ * the markers carry a random nonce and are quoted so that an echo of the typed line
+ * (should the terminal echo) never looks like the printed marker. It works with the test
+ * guest's shell and with any POSIX shell on the console. Commands run one at a time; a
+ * command that reads its standard input reads the console.
  */
 public final class GuestConsole implements Closeable {
 
@@ -86,7 +88,10 @@ public final class GuestConsole implements Closeable {
 		this.reader.start();
 	}
 
-	/** Also hands every piece of console text, as it arrives, to {@code mirror} (for logs). */
+	/**
+	 * Also hands every piece of console text, as it arrives, to {@code mirror} (for
+	 * logs).
+	 */
 	public GuestConsole mirrorTo(Consumer<String> mirror) {
 		this.mirror = mirror;
 		return this;
@@ -102,8 +107,8 @@ public final class GuestConsole implements Closeable {
 	}
 
 	/**
-	 * Waits until a complete line (ended by a newline) after the cursor matches {@code pattern}
-	 * ({@link Matcher#find()}), and moves the cursor past that line.
+	 * Waits until a complete line (ended by a newline) after the cursor matches
+	 * {@code pattern} ({@link Matcher#find()}), and moves the cursor past that line.
 	 * @return the line, without its newline
 	 */
 	public String awaitLine(Pattern pattern, Duration timeout) {
@@ -120,8 +125,8 @@ public final class GuestConsole implements Closeable {
 			this.toGuest.flush();
 		}
 		catch (IOException ex) {
-			throw new QemuEmbedException(ErrorCode.OPERATION_FAILED, "cannot write to the console: " + ex.getMessage()
-					+ tailSection(), ex);
+			throw new QemuEmbedException(ErrorCode.OPERATION_FAILED,
+					"cannot write to the console: " + ex.getMessage() + tailSection(), ex);
 		}
 	}
 
@@ -132,9 +137,11 @@ public final class GuestConsole implements Closeable {
 
 	/**
 	 * Runs a shell command at the console's shell prompt and waits for it to finish.
-	 * @param command a shell command; may span lines, may change the shell's state ({@code cd}, variables)
+	 * @param command a shell command; may span lines, may change the shell's state
+	 * ({@code cd}, variables)
 	 * @param timeout how long the command may take
-	 * @return its exit code and what it printed (standard output and error, as the console shows them)
+	 * @return its exit code and what it printed (standard output and error, as the
+	 * console shows them)
 	 */
 	public ShellResult run(String command, Duration timeout) {
 		Objects.requireNonNull(command, "command");
@@ -142,7 +149,8 @@ public final class GuestConsole implements Closeable {
 			String nonce = HexFormat.of().formatHex(randomBytes());
 			String begin = "__QE_BEGIN_" + nonce;
 			String end = "__QE_END_" + nonce + "_";
-			// The quotes split each marker in the typed text, so an echo of the line never matches.
+			// The quotes split each marker in the typed text, so an echo of the line
+			// never matches.
 			sendLine("echo '__QE_BEGIN'_" + nonce + "; eval '" + command.replace("'", "'\\''") + "'; echo '__QE_END'_"
 					+ nonce + "_$?");
 			long deadline = System.nanoTime() + timeout.toNanos();
@@ -156,8 +164,8 @@ public final class GuestConsole implements Closeable {
 	}
 
 	/**
-	 * Like {@link #run}, and fails with {@link AssertionError} (console tail included) unless the
-	 * command exits with 0.
+	 * Like {@link #run}, and fails with {@link AssertionError} (console tail included)
+	 * unless the command exits with 0.
 	 */
 	public String runSuccessfully(String command, Duration timeout) {
 		ShellResult result = run(command, timeout);
@@ -168,7 +176,10 @@ public final class GuestConsole implements Closeable {
 		return result.output();
 	}
 
-	/** Everything read so far (up to {@link #MAX_TRANSCRIPT_CHARS}), carriage returns removed. */
+	/**
+	 * Everything read so far (up to {@link #MAX_TRANSCRIPT_CHARS}), carriage returns
+	 * removed.
+	 */
 	public String transcript() {
 		this.lock.lock();
 		try {
@@ -223,7 +234,8 @@ public final class GuestConsole implements Closeable {
 		try {
 			while (true) {
 				Matcher matcher = pattern.matcher(this.transcript);
-				// A region, so that '^' also matches at the cursor when it is in the middle of a line.
+				// A region, so that '^' also matches at the cursor when it is in the
+				// middle of a line.
 				matcher.region(this.cursor, this.transcript.length());
 				if (matcher.find()) {
 					String before = this.transcript.substring(this.cursor, matcher.start());
@@ -244,8 +256,8 @@ public final class GuestConsole implements Closeable {
 				}
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
-					throw new OperationTimeoutException("no " + what + " on the console within "
-							+ formatDuration(timeout) + tailSection());
+					throw new OperationTimeoutException(
+							"no " + what + " on the console within " + formatDuration(timeout) + tailSection());
 				}
 				this.changed.awaitNanos(left);
 			}
@@ -337,7 +349,9 @@ public final class GuestConsole implements Closeable {
 		}
 	}
 
-	/** A match, copied out of the transcript (which changes once the lock is released). */
+	/**
+	 * A match, copied out of the transcript (which changes once the lock is released).
+	 */
 	private record Found(String[] groups, String before, String line) {
 
 		String match() {

@@ -4,11 +4,12 @@ import java.util.List;
 
 /**
  * What a shell command run on a guest console did.
+ *
  * @param command the command as given
  * @param exitCode its exit status ({@code $?})
- * @param output what it printed on the console, standard output and error interleaved as the
- * console showed them, with carriage returns removed; exactly as printed otherwise (a trailing
- * newline stays)
+ * @param output what it printed on the console, standard output and error interleaved as
+ * the console showed them, with carriage returns removed; exactly as printed otherwise (a
+ * trailing newline stays)
  */
 public record ShellResult(String command, int exitCode, String output) {
 

@@ -9,27 +9,32 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * LUKS1 images (the format QEMU's {@code luks} driver reads) for tests, made the same way on every CPU.
+ * LUKS1 images (the format QEMU's {@code luks} driver reads) for tests, made the same way
+ * on every CPU.
  * <p>
- * {@code qemu-img create -f luks} calibrates its PBKDF2 iteration count by timing a first batch of rounds
- * with thread CPU time; on fast CPUs with tick-based accounting (seen on AMD EPYC hosts under nested
- * virtualisation) that batch measures 0 ms and the create fails with "Unable to get accurate CPU usage",
- * whatever {@code iter-time} says. {@code cryptsetup luksFormat --pbkdf-force-iterations} writes the header
- * with a fixed count and measures nothing: the result does not depend on the host, and a low count keeps
- * unlocking fast (the passphrases of test images protect nothing).
+ * {@code qemu-img create -f luks} calibrates its PBKDF2 iteration count by timing a first
+ * batch of rounds with thread CPU time; on fast CPUs with tick-based accounting (seen on
+ * AMD EPYC hosts under nested virtualisation) that batch measures 0 ms and the create
+ * fails with "Unable to get accurate CPU usage", whatever {@code iter-time} says.
+ * {@code cryptsetup luksFormat --pbkdf-force-iterations} writes the header with a fixed
+ * count and measures nothing: the result does not depend on the host, and a low count
+ * keeps unlocking fast (the passphrases of test images protect nothing).
  */
 public final class LuksImages {
 
-	/** LUKS1's header and key material ahead of the payload, as cryptsetup lays it out for a 256-bit key. */
+	/**
+	 * LUKS1's header and key material ahead of the payload, as cryptsetup lays it out for
+	 * a 256-bit key.
+	 */
 	private static final long HEADER_BYTES = 2L << 20;
 
 	private LuksImages() {
 	}
 
 	/**
-	 * Creates {@code image} as a LUKS1 image of {@code sizeMiB} MiB of payload, unlocked by
-	 * {@code passphrase}. The passphrase goes to cryptsetup through a private key file, never on a command
-	 * line.
+	 * Creates {@code image} as a LUKS1 image of {@code sizeMiB} MiB of payload, unlocked
+	 * by {@code passphrase}. The passphrase goes to cryptsetup through a private key
+	 * file, never on a command line.
 	 */
 	public static Path create(Path image, int sizeMiB, String passphrase) throws IOException, InterruptedException {
 		try (var file = java.nio.channels.FileChannel.open(image, java.nio.file.StandardOpenOption.CREATE_NEW,

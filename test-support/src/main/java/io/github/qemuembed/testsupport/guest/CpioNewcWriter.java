@@ -7,14 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Writes a cpio archive in the "new ASCII" ({@code newc}, magic {@code 070701}) format, the one the
- * Linux kernel unpacks as an initramfs.
+ * Writes a cpio archive in the "new ASCII" ({@code newc}, magic {@code 070701}) format,
+ * the one the Linux kernel unpacks as an initramfs.
  * <p>
- * Each entry is a 110-byte header of hexadecimal fields, the NUL-terminated name and the data, the
- * name and the data each padded to a multiple of four bytes. Entries are written in the order they
- * are added: the kernel does not create parent directories by itself, so add a directory before
- * what it contains. Modification times are written as zero so that equal content gives an equal
- * archive. {@link #finish()} (or {@link #close()}) writes the {@code TRAILER!!!} entry.
+ * Each entry is a 110-byte header of hexadecimal fields, the NUL-terminated name and the
+ * data, the name and the data each padded to a multiple of four bytes. Entries are
+ * written in the order they are added: the kernel does not create parent directories by
+ * itself, so add a directory before what it contains. Modification times are written as
+ * zero so that equal content gives an equal archive. {@link #finish()} (or
+ * {@link #close()}) writes the {@code TRAILER!!!} entry.
  * <p>
  * Not thread-safe.
  */
@@ -64,7 +65,9 @@ public final class CpioNewcWriter implements Closeable {
 		writeEntry(path, S_IFLNK | 0777, 1, 0, 0, target.getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** Adds a character device node (for example {@code /dev/console}, major 5, minor 1). */
+	/**
+	 * Adds a character device node (for example {@code /dev/console}, major 5, minor 1).
+	 */
 	public void characterDevice(String path, int permissions, int major, int minor) throws IOException {
 		writeEntry(path, S_IFCHR | permissionBits(permissions), 1, major, minor, new byte[0]);
 	}

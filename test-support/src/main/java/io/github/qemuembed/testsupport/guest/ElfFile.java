@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Just enough of the ELF format for the test guest: whether an executable asks for a dynamic
- * loader, and the {@code .modinfo} section of a kernel module (where {@code depends=} lists the
- * modules it needs, the same data {@code modinfo} and {@code depmod} read).
+ * Just enough of the ELF format for the test guest: whether an executable asks for a
+ * dynamic loader, and the {@code .modinfo} section of a kernel module (where
+ * {@code depends=} lists the modules it needs, the same data {@code modinfo} and
+ * {@code depmod} read).
  */
 final class ElfFile {
 
@@ -34,7 +35,10 @@ final class ElfFile {
 		return new ElfFile(content, description);
 	}
 
-	/** Whether the file names a program interpreter, that is, needs a dynamic loader to run. */
+	/**
+	 * Whether the file names a program interpreter, that is, needs a dynamic loader to
+	 * run.
+	 */
 	boolean isDynamicallyLinked() {
 		long phoff = this.is64 ? this.bytes.getLong(0x20) : Integer.toUnsignedLong(this.bytes.getInt(0x1C));
 		int phentsize = Short.toUnsignedInt(this.bytes.getShort(this.is64 ? 0x36 : 0x2A));
@@ -51,7 +55,10 @@ final class ElfFile {
 		return false;
 	}
 
-	/** The NUL-separated {@code key=value} strings of the {@code .modinfo} section, if there is one. */
+	/**
+	 * The NUL-separated {@code key=value} strings of the {@code .modinfo} section, if
+	 * there is one.
+	 */
 	List<String> modinfo() {
 		return section(".modinfo").map(ElfFile::nulSeparated).orElse(List.of());
 	}

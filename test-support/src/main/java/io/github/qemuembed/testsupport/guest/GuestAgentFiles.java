@@ -12,15 +12,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Puts the QEMU guest agent into the test guest: the host's {@code qemu-ga} (Debian's {@code qemu-guest-agent}
- * package, built for the same libraries as the host's QEMU), every shared library it loads and the dynamic
- * loader, at the paths the host has them, so that it runs in the guest unchanged. {@code ldd} (from libc-bin,
- * always installed) names the libraries.
+ * Puts the QEMU guest agent into the test guest: the host's {@code qemu-ga} (Debian's
+ * {@code qemu-guest-agent} package, built for the same libraries as the host's QEMU),
+ * every shared library it loads and the dynamic loader, at the paths the host has them,
+ * so that it runs in the guest unchanged. {@code ldd} (from libc-bin, always installed)
+ * names the libraries.
  * <p>
  * The agent is started by init through {@code /sbin/qemu-ga-start}, which waits for the
- * {@code org.qemu.guest_agent.0} virtio-serial port (it appears shortly after {@code virtio_console} loads) and
- * runs the agent on its {@code /dev/vportNpM} node; busybox init restarts it if it dies. {@code /sbin/shutdown},
- * which the agent runs for {@code guest-shutdown}, powers off or reboots through busybox.
+ * {@code org.qemu.guest_agent.0} virtio-serial port (it appears shortly after
+ * {@code virtio_console} loads) and runs the agent on its {@code /dev/vportNpM} node;
+ * busybox init restarts it if it dies. {@code /sbin/shutdown}, which the agent runs for
+ * {@code guest-shutdown}, powers off or reboots through busybox.
  */
 final class GuestAgentFiles {
 
@@ -30,8 +32,12 @@ final class GuestAgentFiles {
 
 	static final Path DEFAULT_QEMU_GA = Path.of("/usr/sbin/qemu-ga");
 
-	/** {@code libfoo.so.1 => /lib/x86_64-linux-gnu/libfoo.so.1 (0x...)}, or the loader: {@code /lib64/ld-... (0x...)}. */
-	private static final Pattern LDD_LINE = Pattern.compile("^\\s*(?:\\S+\\s+=>\\s+)?(/\\S+)\\s+\\(0x[0-9a-f]+\\)\\s*$");
+	/**
+	 * {@code libfoo.so.1 => /lib/x86_64-linux-gnu/libfoo.so.1 (0x...)}, or the loader:
+	 * {@code /lib64/ld-... (0x...)}.
+	 */
+	private static final Pattern LDD_LINE = Pattern
+		.compile("^\\s*(?:\\S+\\s+=>\\s+)?(/\\S+)\\s+\\(0x[0-9a-f]+\\)\\s*$");
 
 	private GuestAgentFiles() {
 	}
@@ -59,7 +65,10 @@ final class GuestAgentFiles {
 		return agent;
 	}
 
-	/** The shared libraries and the loader {@code agent} needs, as {@code ldd} resolves them on this host. */
+	/**
+	 * The shared libraries and the loader {@code agent} needs, as {@code ldd} resolves
+	 * them on this host.
+	 */
 	static Set<Path> libraries(Path agent) {
 		HostCommand.Result result = HostCommand.run(List.of("ldd", agent.toString()), null, Duration.ofSeconds(30));
 		if (!result.succeeded()) {

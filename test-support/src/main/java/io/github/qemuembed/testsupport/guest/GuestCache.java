@@ -17,10 +17,10 @@ import java.util.stream.Stream;
  * The directory where the test guest's kernel and initramfs are kept between runs.
  * <p>
  * Chosen by the system property {@value #CACHE_PROPERTY}, else the environment variable
- * {@value #CACHE_ENV}, else {@code $XDG_CACHE_HOME/qemu-embed}, else {@code ~/.cache/qemu-embed}.
- * Several JVMs may fill it at once: everything is built under a temporary name in the same
- * directory and then renamed into place atomically, so a reader sees either nothing or a
- * complete entry.
+ * {@value #CACHE_ENV}, else {@code $XDG_CACHE_HOME/qemu-embed}, else
+ * {@code ~/.cache/qemu-embed}. Several JVMs may fill it at once: everything is built
+ * under a temporary name in the same directory and then renamed into place atomically, so
+ * a reader sees either nothing or a complete entry.
  */
 final class GuestCache {
 
@@ -61,8 +61,8 @@ final class GuestCache {
 			Files.createDirectories(dir);
 		}
 		catch (IOException ex) {
-			throw new TestGuestException("cannot create the test guest cache directory " + dir + " (" + ex
-					+ "); set -D" + CACHE_PROPERTY + " or " + CACHE_ENV + " to a writable directory", ex);
+			throw new TestGuestException("cannot create the test guest cache directory " + dir + " (" + ex + "); set -D"
+					+ CACHE_PROPERTY + " or " + CACHE_ENV + " to a writable directory", ex);
 		}
 		return dir;
 	}
@@ -103,7 +103,10 @@ final class GuestCache {
 		}
 	}
 
-	/** Renames {@code source} over {@code target} atomically (both hold the same kind of content). */
+	/**
+	 * Renames {@code source} over {@code target} atomically (both hold the same kind of
+	 * content).
+	 */
 	static void replace(Path source, Path target) {
 		try {
 			Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -133,7 +136,10 @@ final class GuestCache {
 		}
 	}
 
-	/** Temporaries of builds that died (a killed JVM) are removed once they are clearly abandoned. */
+	/**
+	 * Temporaries of builds that died (a killed JVM) are removed once they are clearly
+	 * abandoned.
+	 */
 	private static void removeStaleTemporaries(Path parent) {
 		Instant staleBefore = Instant.now().minus(STALE_TEMP_AGE);
 		try (Stream<Path> list = Files.list(parent)) {

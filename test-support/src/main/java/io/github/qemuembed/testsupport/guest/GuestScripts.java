@@ -31,12 +31,17 @@ final class GuestScripts {
 				""";
 	}
 
-	/** busybox init: the ACPI daemon and a login shell on the serial console, both respawned. */
+	/**
+	 * busybox init: the ACPI daemon and a login shell on the serial console, both
+	 * respawned.
+	 */
 	static String inittab() {
 		return inittab(false);
 	}
 
-	/** {@link #inittab()}, and the guest agent (respawned too) when {@code guestAgent}. */
+	/**
+	 * {@link #inittab()}, and the guest agent (respawned too) when {@code guestAgent}.
+	 */
 	static String inittab(boolean guestAgent) {
 		return """
 				::respawn:/sbin/acpid -f -l /dev/null
@@ -46,9 +51,10 @@ final class GuestScripts {
 	}
 
 	/**
-	 * Waits for the agent's virtio-serial port and runs qemu-ga on it, logging to a file: the agent's messages
-	 * must not land on the serial console that tests read. Without the port (a domain without the channel) it
-	 * idles instead of ending, since init would restart it at once.
+	 * Waits for the agent's virtio-serial port and runs qemu-ga on it, logging to a file:
+	 * the agent's messages must not land on the serial console that tests read. Without
+	 * the port (a domain without the channel) it idles instead of ending, since init
+	 * would restart it at once.
 	 */
 	static String guestAgentStart() {
 		return """
@@ -69,7 +75,10 @@ final class GuestScripts {
 				""";
 	}
 
-	/** What qemu-ga runs for {@code guest-shutdown} ({@code shutdown -P|-H|-r +0 MESSAGE}). */
+	/**
+	 * What qemu-ga runs for {@code guest-shutdown}
+	 * ({@code shutdown -P|-H|-r +0 MESSAGE}).
+	 */
 	static String shutdown() {
 		return """
 				#!/bin/sh
@@ -93,9 +102,10 @@ final class GuestScripts {
 	}
 
 	/**
-	 * The login shell's profile. Echo goes off because busybox's shell then reads plain lines
-	 * (no line editing, no terminal queries) and does not repeat what a test types: the console
-	 * shows only the prompt and what commands print. {@code stty echo} brings it back for a human.
+	 * The login shell's profile. Echo goes off because busybox's shell then reads plain
+	 * lines (no line editing, no terminal queries) and does not repeat what a test types:
+	 * the console shows only the prompt and what commands print. {@code stty echo} brings
+	 * it back for a human.
 	 */
 	static String profile() {
 		return """
@@ -116,7 +126,10 @@ final class GuestScripts {
 				""";
 	}
 
-	/** Wraps busybox poweroff so that every power-off, forced or through init, prints the marker. */
+	/**
+	 * Wraps busybox poweroff so that every power-off, forced or through init, prints the
+	 * marker.
+	 */
 	static String poweroff() {
 		return """
 				#!/bin/sh

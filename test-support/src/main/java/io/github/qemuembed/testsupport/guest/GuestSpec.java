@@ -7,6 +7,7 @@ import java.util.Objects;
 
 /**
  * What goes into a test guest's initramfs beyond the fixed base.
+ *
  * @param modules kernel modules to load at boot (dependencies are added)
  * @param extraFiles files to add, by absolute path in the guest
  * @param initCommands shell commands run by {@code /init} after the modules are loaded
@@ -28,7 +29,10 @@ record GuestSpec(List<String> modules, Map<String, ExtraFile> extraFiles, String
 		this(modules, extraFiles, initCommands, hostname, false);
 	}
 
-	/** A file added to the guest; compared by content so that equal specifications share an image. */
+	/**
+	 * A file added to the guest; compared by content so that equal specifications share
+	 * an image.
+	 */
 	record ExtraFile(int permissions, byte[] content) {
 
 		ExtraFile {

@@ -11,7 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a host tool (apt-get, dpkg, busybox) and collects its exit code and combined output. */
+/**
+ * Runs a host tool (apt-get, dpkg, busybox) and collects its exit code and combined
+ * output.
+ */
 final class HostCommand {
 
 	private HostCommand() {
@@ -31,7 +34,8 @@ final class HostCommand {
 		if (directory != null) {
 			builder.directory(directory.toFile());
 		}
-		// apt and dpkg print localized, human-oriented messages; ask for the stable English ones.
+		// apt and dpkg print localized, human-oriented messages; ask for the stable
+		// English ones.
 		builder.environment().put("LC_ALL", "C");
 		Process process;
 		try {
@@ -54,8 +58,8 @@ final class HostCommand {
 		try {
 			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				process.destroyForcibly();
-				throw new TestGuestException(String.join(" ", command) + " did not finish within "
-						+ timeout.toSeconds() + " s");
+				throw new TestGuestException(
+						String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s");
 			}
 			return new Result(process.exitValue(), output.get(10, TimeUnit.SECONDS));
 		}

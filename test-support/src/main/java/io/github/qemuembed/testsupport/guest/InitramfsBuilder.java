@@ -12,22 +12,24 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Builds the test guest's initramfs: a static busybox with its applet links, an {@code /init}
- * script, busybox {@code init} configuration, the ACPI power button handler and the kernel
- * modules the guest loads at boot.
+ * Builds the test guest's initramfs: a static busybox with its applet links, an
+ * {@code /init} script, busybox {@code init} configuration, the ACPI power button handler
+ * and the kernel modules the guest loads at boot.
  * <p>
- * The image is written to {@code CACHE/initramfs/initramfs-HASH.cpio.gz}, where {@code HASH} is
- * the SHA-256 of everything that goes into it (so a changed script, busybox or module gives a new
- * image and an unchanged one is reused), through a temporary file renamed into place.
+ * The image is written to {@code CACHE/initramfs/initramfs-HASH.cpio.gz}, where
+ * {@code HASH} is the SHA-256 of everything that goes into it (so a changed script,
+ * busybox or module gives a new image and an unchanged one is reused), through a
+ * temporary file renamed into place.
  * <p>
- * Boot sequence: {@code /init} mounts {@code /proc}, {@code /sys}, {@code /dev} and friends, loads
- * the modules in dependency order, runs the caller's extra commands and hands over to busybox
- * {@code init}. That one keeps {@code acpid} running (the power button runs
- * {@code /etc/acpi/PWRF/00000080}, which powers off at once) and a
- * login shell on {@code ttyS0}, whose profile turns terminal echo off and prints the ready marker.
- * With echo off, busybox's shell reads plain lines: no line editing, no echo of what a test types.
- * {@code /sbin/poweroff} is a wrapper that prints the power-off marker before busybox powers off,
- * so every clean power-off announces itself, whether from the button or typed.
+ * Boot sequence: {@code /init} mounts {@code /proc}, {@code /sys}, {@code /dev} and
+ * friends, loads the modules in dependency order, runs the caller's extra commands and
+ * hands over to busybox {@code init}. That one keeps {@code acpid} running (the power
+ * button runs {@code /etc/acpi/PWRF/00000080}, which powers off at once) and a login
+ * shell on {@code ttyS0}, whose profile turns terminal echo off and prints the ready
+ * marker. With echo off, busybox's shell reads plain lines: no line editing, no echo of
+ * what a test types. {@code /sbin/poweroff} is a wrapper that prints the power-off marker
+ * before busybox powers off, so every clean power-off announces itself, whether from the
+ * button or typed.
  */
 final class InitramfsBuilder {
 
@@ -112,9 +114,10 @@ final class InitramfsBuilder {
 		}
 		if (kernel.modules().isEmpty()) {
 			System.getLogger(InitramfsBuilder.class.getName())
-				.log(System.Logger.Level.WARNING, "No modules directory for kernel {0} ({1}); the test guest "
-						+ "boots without modules {2}. Set -D{3} if they are not built in.", kernel.release(),
-						kernel.image(), spec.modules(), KernelLocator.MODULES_PROPERTY);
+				.log(System.Logger.Level.WARNING,
+						"No modules directory for kernel {0} ({1}); the test guest "
+								+ "boots without modules {2}. Set -D{3} if they are not built in.",
+						kernel.release(), kernel.image(), spec.modules(), KernelLocator.MODULES_PROPERTY);
 			return "";
 		}
 		KernelModules modules = KernelModules.scan(kernel.modules().get());
@@ -131,8 +134,8 @@ final class InitramfsBuilder {
 		if (configured != null) {
 			Path path = Path.of(configured);
 			if (!Files.isRegularFile(path)) {
-				throw new TestGuestException("busybox " + path + " (from -D" + BUSYBOX_PROPERTY + " or " + BUSYBOX_ENV
-						+ ") is not a file");
+				throw new TestGuestException(
+						"busybox " + path + " (from -D" + BUSYBOX_PROPERTY + " or " + BUSYBOX_ENV + ") is not a file");
 			}
 			return path;
 		}
@@ -160,7 +163,10 @@ final class InitramfsBuilder {
 		return content;
 	}
 
-	/** The applets this busybox provides, as paths such as {@code bin/sh} and {@code sbin/acpid}. */
+	/**
+	 * The applets this busybox provides, as paths such as {@code bin/sh} and
+	 * {@code sbin/acpid}.
+	 */
 	private static List<String> applets(Path busybox) {
 		HostCommand.Result result = HostCommand.run(List.of(busybox.toString(), "--list-full"), null,
 				Duration.ofSeconds(30));

@@ -11,12 +11,13 @@ import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The files of an initramfs, kept sorted by path, with parent directories added as needed.
+ * The files of an initramfs, kept sorted by path, with parent directories added as
+ * needed.
  * <p>
  * Sorting by path puts every directory before what it contains (a path sorts before its
- * extensions), which is the order the kernel needs when it unpacks the archive. The tree has a
- * {@linkplain #contentHash() content hash} over everything that ends up in the archive, used as
- * the cache key of the built image.
+ * extensions), which is the order the kernel needs when it unpacks the archive. The tree
+ * has a {@linkplain #contentHash() content hash} over everything that ends up in the
+ * archive, used as the cache key of the built image.
  */
 final class InitramfsTree {
 
@@ -44,7 +45,10 @@ final class InitramfsTree {
 		put(path, new Symlink(target));
 	}
 
-	/** Adds a symlink unless something already has that path (busybox applets must not replace files). */
+	/**
+	 * Adds a symlink unless something already has that path (busybox applets must not
+	 * replace files).
+	 */
 	void symlinkIfAbsent(String path, String target) {
 		if (!this.entries.containsKey(normalize(path))) {
 			symlink(path, target);
@@ -59,7 +63,9 @@ final class InitramfsTree {
 		return this.entries.containsKey(normalize(path));
 	}
 
-	/** SHA-256 over every entry's path, type, permissions and content, in archive order. */
+	/**
+	 * SHA-256 over every entry's path, type, permissions and content, in archive order.
+	 */
 	String contentHash() {
 		MessageDigest digest;
 		try {
@@ -155,7 +161,8 @@ final class InitramfsTree {
 
 		@Override
 		public void digest(MessageDigest digest) {
-			digest.update(("f" + this.permissions + ":" + this.content.length + ":").getBytes(StandardCharsets.US_ASCII));
+			digest
+				.update(("f" + this.permissions + ":" + this.content.length + ":").getBytes(StandardCharsets.US_ASCII));
 			digest.update(this.content);
 		}
 
@@ -185,8 +192,8 @@ final class InitramfsTree {
 
 		@Override
 		public void digest(MessageDigest digest) {
-			digest.update(("c" + this.permissions + ":" + this.major + ":" + this.minor)
-				.getBytes(StandardCharsets.US_ASCII));
+			digest.update(
+					("c" + this.permissions + ":" + this.major + ":" + this.minor).getBytes(StandardCharsets.US_ASCII));
 		}
 
 	}

@@ -17,18 +17,18 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Finds the test guest's kernel: the one the user names, or Debian's cloud kernel fetched with
- * {@code apt-get download} into the cache and unpacked with {@code dpkg -x}.
+ * Finds the test guest's kernel: the one the user names, or Debian's cloud kernel fetched
+ * with {@code apt-get download} into the cache and unpacked with {@code dpkg -x}.
  * <p>
- * A kernel named with {@value #KERNEL_PROPERTY} / {@value #KERNEL_ENV} is used as it is; its
- * modules come from {@value #MODULES_PROPERTY} / {@value #MODULES_ENV}, or from a
+ * A kernel named with {@value #KERNEL_PROPERTY} / {@value #KERNEL_ENV} is used as it is;
+ * its modules come from {@value #MODULES_PROPERTY} / {@value #MODULES_ENV}, or from a
  * {@code lib/modules/RELEASE} directory found next to it or on the host.
  * <p>
  * Otherwise the metapackage {@value #METAPACKAGE} is resolved to the versioned package it
- * depends on (such as {@code linux-image-6.1.0-56-cloud-amd64}), which is downloaded once and
- * kept under {@code CACHE/kernels/PACKAGE}. Resolving needs apt's package lists (run
- * {@code apt-get update} once); when apt is not available at all, or the download fails, the newest
- * kernel already in the cache is used.
+ * depends on (such as {@code linux-image-6.1.0-56-cloud-amd64}), which is downloaded once
+ * and kept under {@code CACHE/kernels/PACKAGE}. Resolving needs apt's package lists (run
+ * {@code apt-get update} once); when apt is not available at all, or the download fails,
+ * the newest kernel already in the cache is used.
  */
 final class KernelLocator {
 
@@ -70,9 +70,7 @@ final class KernelLocator {
 			throw new TestGuestException("the test guest kernel " + image + " (from -D" + KERNEL_PROPERTY + " or "
 					+ KERNEL_ENV + ") is not a file");
 		}
-		String release = bzImageRelease(image)
-			.or(() -> fileNameRelease(image))
-			.orElse("unknown");
+		String release = bzImageRelease(image).or(() -> fileNameRelease(image)).orElse("unknown");
 		Optional<Path> modules;
 		String configuredModules = Settings.get(MODULES_PROPERTY, MODULES_ENV);
 		if (configuredModules != null) {
@@ -92,8 +90,9 @@ final class KernelLocator {
 	private static Optional<Path> modulesNextTo(Path image, String release) {
 		Path parent = image.toAbsolutePath().getParent();
 		Path tree = (parent != null && parent.getParent() != null) ? parent.getParent() : Path.of("/");
-		return Stream.of(tree.resolve("lib/modules").resolve(release), tree.resolve("usr/lib/modules").resolve(release),
-				Path.of("/lib/modules", release))
+		return Stream
+			.of(tree.resolve("lib/modules").resolve(release), tree.resolve("usr/lib/modules").resolve(release),
+					Path.of("/lib/modules", release))
 			.filter(Files::isDirectory)
 			.findFirst();
 	}
@@ -119,7 +118,8 @@ final class KernelLocator {
 				download(packageName, kernels, tree);
 			}
 			catch (TestGuestException ex) {
-				// Offline, say, right after an apt-get update announced a new kernel: an older one still boots.
+				// Offline, say, right after an apt-get update announced a new kernel: an
+				// older one still boots.
 				Optional<Path> cached = newestCachedKernel(kernels);
 				if (cached.isEmpty()) {
 					throw ex;
@@ -133,9 +133,9 @@ final class KernelLocator {
 	}
 
 	/**
-	 * {@code apt-cache} takes seconds to start, so its answer is remembered next to the kernels,
-	 * together with the modification time of apt's package lists: {@code apt-get update} changes
-	 * that, and then apt is asked again.
+	 * {@code apt-cache} takes seconds to start, so its answer is remembered next to the
+	 * kernels, together with the modification time of apt's package lists:
+	 * {@code apt-get update} changes that, and then apt is asked again.
 	 */
 	private static String resolveMetapackageCached(Path kernels) {
 		Path remembered = kernels.resolve(".resolved-" + METAPACKAGE);
@@ -172,9 +172,9 @@ final class KernelLocator {
 				Duration.ofMinutes(1));
 		Matcher depends = DEPENDS.matcher(result.output());
 		if (!result.succeeded() || !depends.find()) {
-			throw new TestGuestException("apt does not know " + METAPACKAGE + " (apt-cache said: "
-					+ result.output().strip() + "). Run `apt-get update` once as root (dev/setup does), "
-					+ howToSetKernel());
+			throw new TestGuestException(
+					"apt does not know " + METAPACKAGE + " (apt-cache said: " + result.output().strip()
+							+ "). Run `apt-get update` once as root (dev/setup does), " + howToSetKernel());
 		}
 		return depends.group(1);
 	}
@@ -200,7 +200,8 @@ final class KernelLocator {
 			if (!extracted.succeeded()) {
 				throw new TestGuestException("`dpkg -x " + deb + "` failed: " + extracted.output().strip());
 			}
-			kernelIn(unpacked); // fail here, before publishing, if the package has no kernel
+			kernelIn(unpacked); // fail here, before publishing, if the package has no
+								// kernel
 			GuestCache.publish(unpacked, tree);
 		}
 		finally {
@@ -212,8 +213,8 @@ final class KernelLocator {
 		try (Stream<Path> files = Files.list(dir)) {
 			return files.filter((p) -> p.getFileName().toString().endsWith(".deb"))
 				.findFirst()
-				.orElseThrow(() -> new TestGuestException("`apt-get download " + packageName
-						+ "` succeeded but left no .deb in " + dir));
+				.orElseThrow(() -> new TestGuestException(
+						"`apt-get download " + packageName + "` succeeded but left no .deb in " + dir));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -233,8 +234,8 @@ final class KernelLocator {
 			throw new UncheckedIOException(ex);
 		}
 		String release = fileNameRelease(image).orElseThrow();
-		Optional<Path> modules = Stream.of(tree.resolve("lib/modules").resolve(release),
-				tree.resolve("usr/lib/modules").resolve(release))
+		Optional<Path> modules = Stream
+			.of(tree.resolve("lib/modules").resolve(release), tree.resolve("usr/lib/modules").resolve(release))
 			.filter(Files::isDirectory)
 			.findFirst();
 		return new GuestKernel(image, release, modules);
@@ -251,7 +252,10 @@ final class KernelLocator {
 		}
 	}
 
-	/** Compares names by their numeric parts first, so that {@code 6.1.0-100} sorts after {@code 6.1.0-56}. */
+	/**
+	 * Compares names by their numeric parts first, so that {@code 6.1.0-100} sorts after
+	 * {@code 6.1.0-56}.
+	 */
 	static int compareVersions(String a, String b) {
 		String[] as = a.split("(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
 		String[] bs = b.split("(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
@@ -272,8 +276,9 @@ final class KernelLocator {
 	}
 
 	/**
-	 * The release a bzImage announces: the x86 boot protocol's setup header ({@code HdrS} at
-	 * 0x202) points at a version string, whose first word is what {@code uname -r} prints.
+	 * The release a bzImage announces: the x86 boot protocol's setup header ({@code HdrS}
+	 * at 0x202) points at a version string, whose first word is what {@code uname -r}
+	 * prints.
 	 */
 	static Optional<String> bzImageRelease(Path image) {
 		byte[] head = new byte[64 * 1024];

@@ -18,13 +18,14 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The loadable modules of one kernel release: a {@code lib/modules/RELEASE} directory as a
- * {@code linux-image} package ships it.
+ * The loadable modules of one kernel release: a {@code lib/modules/RELEASE} directory as
+ * a {@code linux-image} package ships it.
  * <p>
- * Packages do not ship {@code modules.dep} (the package's post-install step runs {@code depmod}),
- * so dependencies are read from each module's own {@code .modinfo} section. A module's name is
- * its file name without {@code .ko}, with dashes turned into underscores, as the kernel names it.
- * Modules listed in {@code modules.builtin} are part of the kernel image and need no loading.
+ * Packages do not ship {@code modules.dep} (the package's post-install step runs
+ * {@code depmod}), so dependencies are read from each module's own {@code .modinfo}
+ * section. A module's name is its file name without {@code .ko}, with dashes turned into
+ * underscores, as the kernel names it. Modules listed in {@code modules.builtin} are part
+ * of the kernel image and need no loading.
  */
 final class KernelModules {
 
@@ -42,7 +43,10 @@ final class KernelModules {
 		this.builtin = builtin;
 	}
 
-	/** Indexes the modules under {@code directory} (a {@code lib/modules/RELEASE} directory). */
+	/**
+	 * Indexes the modules under {@code directory} (a {@code lib/modules/RELEASE}
+	 * directory).
+	 */
 	static KernelModules scan(Path directory) {
 		Map<String, Path> files = new HashMap<>();
 		try (Stream<Path> walk = Files.walk(directory)) {
@@ -76,8 +80,7 @@ final class KernelModules {
 	}
 
 	private static boolean isModuleSuffix(String suffix) {
-		return suffix.equals(".ko") || suffix.equals(".ko.gz") || suffix.equals(".ko.xz")
-				|| suffix.equals(".ko.zst");
+		return suffix.equals(".ko") || suffix.equals(".ko.gz") || suffix.equals(".ko.xz") || suffix.equals(".ko.zst");
 	}
 
 	boolean isBuiltin(String module) {
@@ -90,9 +93,10 @@ final class KernelModules {
 	}
 
 	/**
-	 * The modules to load, dependencies first, for the wanted ones: built-in ones are left out,
-	 * each module appears once.
-	 * @throws TestGuestException if a wanted module or a dependency is neither a file nor built in
+	 * The modules to load, dependencies first, for the wanted ones: built-in ones are
+	 * left out, each module appears once.
+	 * @throws TestGuestException if a wanted module or a dependency is neither a file nor
+	 * built in
 	 */
 	List<String> loadOrder(Collection<String> wanted) {
 		LinkedHashSet<String> order = new LinkedHashSet<>();
@@ -110,9 +114,9 @@ final class KernelModules {
 			throw new TestGuestException("kernel modules depend on each other in a cycle: " + path);
 		}
 		if (!this.files.containsKey(name)) {
-			throw new TestGuestException("kernel module '" + name + "'"
-					+ (wantedBy.equals(name) ? "" : " (needed by '" + wantedBy + "')") + " is neither in "
-					+ this.directory + " nor built into the kernel (modules.builtin)");
+			throw new TestGuestException(
+					"kernel module '" + name + "'" + (wantedBy.equals(name) ? "" : " (needed by '" + wantedBy + "')")
+							+ " is neither in " + this.directory + " nor built into the kernel (modules.builtin)");
 		}
 		for (String dependency : dependencies(name)) {
 			visit(dependency, order, path, name);
@@ -121,7 +125,10 @@ final class KernelModules {
 		order.add(name);
 	}
 
-	/** The modules {@code name} needs, from the {@code depends=} entry of its {@code .modinfo}. */
+	/**
+	 * The modules {@code name} needs, from the {@code depends=} entry of its
+	 * {@code .modinfo}.
+	 */
 	List<String> dependencies(String name) {
 		byte[] content = content(name);
 		for (String info : ElfFile.parse(content, this.files.get(name).toString()).modinfo()) {
@@ -134,7 +141,10 @@ final class KernelModules {
 		return List.of();
 	}
 
-	/** The uncompressed module file (busybox {@code insmod} takes plain {@code .ko} files). */
+	/**
+	 * The uncompressed module file (busybox {@code insmod} takes plain {@code .ko}
+	 * files).
+	 */
 	byte[] content(String module) {
 		String name = moduleName(module);
 		return this.contents.computeIfAbsent(name, (key) -> {

@@ -10,26 +10,27 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A tiny Linux guest for tests: Debian's cloud kernel and an initramfs with a static busybox,
- * built on the host in Java and cached, ready to boot with QEMU under TCG in a few seconds.
+ * A tiny Linux guest for tests: Debian's cloud kernel and an initramfs with a static
+ * busybox, built on the host in Java and cached, ready to boot with QEMU under TCG in a
+ * few seconds.
  * <p>
- * The guest prints {@value #READY_MARKER} on its serial console ({@code ttyS0}) once a shell is
- * reading there; the shell runs commands typed on the console (echo is off, so the console shows
- * only the prompt {@code "# "} and what commands print; see
- * {@link io.github.qemuembed.testsupport.console.GuestConsole}). On the ACPI power button it prints
- * {@value #POWEROFF_MARKER} and powers off at once, so QEMU exits by itself.
+ * The guest prints {@value #READY_MARKER} on its serial console ({@code ttyS0}) once a
+ * shell is reading there; the shell runs commands typed on the console (echo is off, so
+ * the console shows only the prompt {@code "# "} and what commands print; see
+ * {@link io.github.qemuembed.testsupport.console.GuestConsole}). On the ACPI power button
+ * it prints {@value #POWEROFF_MARKER} and powers off at once, so QEMU exits by itself.
  * <pre>{@code
  * TestGuest guest = TestGuest.standard();
  * String xml = guest.domain("vm1").memoryMiB(128).toXml();
- * }</pre>
- * The kernel comes from {@code -Dqemu.embed.test.kernel} / {@code QEMU_EMBED_TEST_KERNEL} if set,
- * otherwise from the Debian package {@code linux-image-cloud-amd64} fetched with
- * {@code apt-get download} into the cache ({@code ~/.cache/qemu-embed}, or
- * {@code -Dqemu.embed.cache.dir} / {@code QEMU_EMBED_CACHE_DIR}). busybox comes from
- * {@code /bin/busybox} ({@code apt-get install busybox-static}) or {@code -Dqemu.embed.test.busybox}.
+ * }</pre> The kernel comes from {@code -Dqemu.embed.test.kernel} /
+ * {@code QEMU_EMBED_TEST_KERNEL} if set, otherwise from the Debian package
+ * {@code linux-image-cloud-amd64} fetched with {@code apt-get download} into the cache
+ * ({@code ~/.cache/qemu-embed}, or {@code -Dqemu.embed.cache.dir} /
+ * {@code QEMU_EMBED_CACHE_DIR}). busybox comes from {@code /bin/busybox}
+ * ({@code apt-get install busybox-static}) or {@code -Dqemu.embed.test.busybox}.
  * <p>
- * Instances are immutable and thread-safe; building the same guest twice in one JVM returns the
- * same files, and several JVMs may build into one cache at once.
+ * Instances are immutable and thread-safe; building the same guest twice in one JVM
+ * returns the same files, and several JVMs may build into one cache at once.
  */
 public final class TestGuest {
 
@@ -40,21 +41,22 @@ public final class TestGuest {
 	public static final String POWEROFF_MARKER = "QEMU-EMBED-GUEST-POWEROFF";
 
 	/**
-	 * Modules loaded by default: the ACPI power button and the event device {@code acpid} reads, and
-	 * the virtio drivers later tests use (PCI transport, block, SCSI, network, console, entropy,
-	 * balloon, vsock), and the pvpanic drivers that report a kernel panic to QEMU ({@code pvpanic_mmio}
-	 * binds the ACPI {@code QEMU0001} device of {@code <panic model='isa'/>}, {@code pvpanic_pci} the
-	 * {@code <panic model='pvpanic'/>} device), and the SCSI CD-ROM and ISO 9660 drivers that read a cloud-init
-	 * seed on a virtio-scsi CD-ROM.
+	 * Modules loaded by default: the ACPI power button and the event device {@code acpid}
+	 * reads, and the virtio drivers later tests use (PCI transport, block, SCSI, network,
+	 * console, entropy, balloon, vsock), and the pvpanic drivers that report a kernel
+	 * panic to QEMU ({@code pvpanic_mmio} binds the ACPI {@code QEMU0001} device of
+	 * {@code <panic model='isa'/>}, {@code pvpanic_pci} the
+	 * {@code <panic model='pvpanic'/>} device), and the SCSI CD-ROM and ISO 9660 drivers
+	 * that read a cloud-init seed on a virtio-scsi CD-ROM.
 	 */
 	public static final List<String> DEFAULT_MODULES = List.of("button", "evdev", "virtio_pci", "virtio_blk",
 			"virtio_scsi", "sd_mod", "virtio_net", "virtio_console", "virtio_rng", "virtio_balloon",
 			"vmw_vsock_virtio_transport", "pvpanic_mmio", "pvpanic_pci", "sr_mod", "isofs");
 
 	/**
-	 * The kernel command line: the console on the first serial port, and quiet so that boot is
-	 * fast and the console carries little but what tests ask for. ACPI stays on (the power button
-	 * needs it).
+	 * The kernel command line: the console on the first serial port, and quiet so that
+	 * boot is fast and the console carries little but what tests ask for. ACPI stays on
+	 * (the power button needs it).
 	 */
 	public static final String DEFAULT_KERNEL_ARGUMENTS = "console=ttyS0 quiet loglevel=3";
 
@@ -82,7 +84,10 @@ public final class TestGuest {
 		return new Builder();
 	}
 
-	/** The kernel image ({@code vmlinuz}), for QEMU's {@code -kernel} or libvirt's {@code <kernel>}. */
+	/**
+	 * The kernel image ({@code vmlinuz}), for QEMU's {@code -kernel} or libvirt's
+	 * {@code <kernel>}.
+	 */
 	public Path kernel() {
 		return this.kernel.image();
 	}
@@ -96,18 +101,26 @@ public final class TestGuest {
 		return this.kernel.release();
 	}
 
-	/** The initramfs ({@code .cpio.gz}), for QEMU's {@code -initrd} or libvirt's {@code <initrd>}. */
+	/**
+	 * The initramfs ({@code .cpio.gz}), for QEMU's {@code -initrd} or libvirt's
+	 * {@code <initrd>}.
+	 */
 	public Path initramfs() {
 		return this.initramfs;
 	}
 
-	/** {@link #DEFAULT_KERNEL_ARGUMENTS}, followed by {@code extra} if it is not blank. */
+	/**
+	 * {@link #DEFAULT_KERNEL_ARGUMENTS}, followed by {@code extra} if it is not blank.
+	 */
 	public String kernelCommandLine(String extra) {
 		return (extra == null || extra.isBlank()) ? DEFAULT_KERNEL_ARGUMENTS
 				: DEFAULT_KERNEL_ARGUMENTS + " " + extra.strip();
 	}
 
-	/** {@code -kernel}, {@code -initrd} and {@code -append} arguments for a plain QEMU command line. */
+	/**
+	 * {@code -kernel}, {@code -initrd} and {@code -append} arguments for a plain QEMU
+	 * command line.
+	 */
 	public List<String> qemuBootArguments(String extraKernelArguments) {
 		return List.of("-kernel", kernel().toString(), "-initrd", initramfs().toString(), "-append",
 				kernelCommandLine(extraKernelArguments));
@@ -123,7 +136,10 @@ public final class TestGuest {
 		return "TestGuest[kernel=" + kernel() + ", initramfs=" + this.initramfs + "]";
 	}
 
-	/** Builds a {@link TestGuest}; what it adds changes the initramfs (and so its cache key). */
+	/**
+	 * Builds a {@link TestGuest}; what it adds changes the initramfs (and so its cache
+	 * key).
+	 */
 	public static final class Builder {
 
 		private final List<String> modules = new ArrayList<>(DEFAULT_MODULES);
@@ -141,7 +157,10 @@ public final class TestGuest {
 		private Builder() {
 		}
 
-		/** Replaces the modules to load (see {@link TestGuest#DEFAULT_MODULES}); dependencies are added. */
+		/**
+		 * Replaces the modules to load (see {@link TestGuest#DEFAULT_MODULES});
+		 * dependencies are added.
+		 */
 		public Builder modules(List<String> modules) {
 			this.modules.clear();
 			this.modules.addAll(modules);
@@ -168,7 +187,10 @@ public final class TestGuest {
 			return file(path, permissions, content.getBytes(StandardCharsets.UTF_8));
 		}
 
-		/** Shell commands that {@code /init} runs as root once modules are loaded, before the console shell starts. */
+		/**
+		 * Shell commands that {@code /init} runs as root once modules are loaded, before
+		 * the console shell starts.
+		 */
 		public Builder initCommands(String commands) {
 			this.initCommands.append(commands);
 			if (!commands.endsWith("\n")) {
@@ -186,16 +208,21 @@ public final class TestGuest {
 		}
 
 		/**
-		 * Adds the QEMU guest agent ({@code qemu-ga} from the host's {@code qemu-guest-agent} package, with its
-		 * libraries), started at boot on the {@code org.qemu.guest_agent.0} port when the domain has that channel
-		 * (see {@link TestGuestDomain#guestAgentChannel()}). Its log is {@code /var/log/qemu-ga.log} in the guest.
+		 * Adds the QEMU guest agent ({@code qemu-ga} from the host's
+		 * {@code qemu-guest-agent} package, with its libraries), started at boot on the
+		 * {@code org.qemu.guest_agent.0} port when the domain has that channel (see
+		 * {@link TestGuestDomain#guestAgentChannel()}). Its log is
+		 * {@code /var/log/qemu-ga.log} in the guest.
 		 */
 		public Builder guestAgent() {
 			this.guestAgent = true;
 			return this;
 		}
 
-		/** Where kernels and images are cached; defaults as described on {@link TestGuest}. */
+		/**
+		 * Where kernels and images are cached; defaults as described on
+		 * {@link TestGuest}.
+		 */
 		public Builder cacheDirectory(Path cacheDirectory) {
 			this.cacheDirectory = Objects.requireNonNull(cacheDirectory, "cacheDirectory");
 			return this;
@@ -203,7 +230,8 @@ public final class TestGuest {
 
 		/**
 		 * Locates the kernel and builds the initramfs, or finds both in the cache.
-		 * @throws TestGuestException when the kernel or busybox is missing; the message says what to install
+		 * @throws TestGuestException when the kernel or busybox is missing; the message
+		 * says what to install
 		 */
 		public TestGuest build() {
 			GuestSpec spec = new GuestSpec(this.modules, this.files, this.initCommands.toString(), this.hostname,
@@ -216,7 +244,8 @@ public final class TestGuest {
 			List<Object> guestKey = List.of(kernelKey, spec,
 					String.valueOf(Settings.get(InitramfsBuilder.BUSYBOX_PROPERTY, InitramfsBuilder.BUSYBOX_ENV)),
 					String.valueOf(Settings.get(GuestAgentFiles.QEMU_GA_PROPERTY, GuestAgentFiles.QEMU_GA_ENV)));
-			// One build at a time in this JVM: builds are rare and mostly cache hits; other JVMs are
+			// One build at a time in this JVM: builds are rare and mostly cache hits;
+			// other JVMs are
 			// kept apart by the cache's atomic renames.
 			synchronized (buildLock) {
 				TestGuest guest = built.get(guestKey);

@@ -6,11 +6,13 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * libvirt domain XML that boots a {@link TestGuest} directly from its kernel and initramfs
- * (no disk, no firmware boot menu), with ACPI on and the serial console on a pty.
+ * libvirt domain XML that boots a {@link TestGuest} directly from its kernel and
+ * initramfs (no disk, no firmware boot menu), with ACPI on and the serial console on a
+ * pty.
  * <p>
- * Defaults: 128 MiB, one vCPU, machine {@code q35}, domain type {@code qemu} (TCG: Linux guests
- * hang under nested KVM on the project's machines), {@code <on_poweroff>destroy</on_poweroff>}.
+ * Defaults: 128 MiB, one vCPU, machine {@code q35}, domain type {@code qemu} (TCG: Linux
+ * guests hang under nested KVM on the project's machines),
+ * {@code <on_poweroff>destroy</on_poweroff>}.
  */
 public final class TestGuestDomain {
 
@@ -78,13 +80,18 @@ public final class TestGuestDomain {
 		return this;
 	}
 
-	/** Adds device XML (for example a {@code <disk>}) inside {@code <devices>}, as given. */
+	/**
+	 * Adds device XML (for example a {@code <disk>}) inside {@code <devices>}, as given.
+	 */
 	public TestGuestDomain device(String deviceXml) {
 		this.extraDevices.add(Objects.requireNonNull(deviceXml, "deviceXml"));
 		return this;
 	}
 
-	/** Adds the guest agent's channel ({@code org.qemu.guest_agent.0}, a UNIX socket in the run directory). */
+	/**
+	 * Adds the guest agent's channel ({@code org.qemu.guest_agent.0}, a UNIX socket in
+	 * the run directory).
+	 */
 	public TestGuestDomain guestAgentChannel() {
 		return device("<channel type='unix'>\n      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
 				+ "    </channel>");

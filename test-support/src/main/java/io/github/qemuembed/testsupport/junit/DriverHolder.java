@@ -23,18 +23,24 @@ import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 
 /**
- * A driver on a private temporary directory ({@code DIR/root} is the driver's root, {@code DIR/disks}
- * holds disk images). Closing it destroys whatever still runs on the driver, closes it and deletes
- * the directory.
+ * A driver on a private temporary directory ({@code DIR/root} is the driver's root,
+ * {@code DIR/disks} holds disk images). Closing it destroys whatever still runs on the
+ * driver, closes it and deletes the directory.
  */
 final class DriverHolder implements AutoCloseable {
 
 	static final String PREFIX = "qejunit";
 
-	/** Written into every directory this class makes, so that clean-up never touches anyone else's. */
+	/**
+	 * Written into every directory this class makes, so that clean-up never touches
+	 * anyone else's.
+	 */
 	static final String MARKER = ".qemu-embed-junit";
 
-	/** Older than this, and with no driver holding its root, a directory is a killed JVM's leftover. */
+	/**
+	 * Older than this, and with no driver holding its root, a directory is a killed JVM's
+	 * leftover.
+	 */
 	static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
 
 	private final Path directory;
@@ -63,10 +69,12 @@ final class DriverHolder implements AutoCloseable {
 		try {
 			DriverConfig.Builder config = DriverConfig.builder(directory.resolve("root"))
 				.accel(settings.accel())
-				// Test machines are often busy (parallel builds, TCG guests): be patient before calling QEMU stuck.
+				// Test machines are often busy (parallel builds, TCG guests): be patient
+				// before calling QEMU stuck.
 				.qmpTimeout(Duration.ofSeconds(30))
 				.startTimeout(Duration.ofSeconds(90))
-				// The test owns everything on its private root; there are no principals to tell apart.
+				// The test owns everything on its private root; there are no principals
+				// to tell apart.
 				.accessPolicy(AccessPolicy.allowAll());
 			if (!settings.emulator().isEmpty()) {
 				config.emulator(Path.of(settings.emulator()));
@@ -106,7 +114,8 @@ final class DriverHolder implements AutoCloseable {
 		this.closed = true;
 		RuntimeException failure = null;
 		try {
-			// VMs a test started through the driver itself, not through @TestVm, must not outlive it either.
+			// VMs a test started through the driver itself, not through @TestVm, must not
+			// outlive it either.
 			for (Domain domain : this.driver.list(DomainListFilter.ACTIVE)) {
 				try {
 					domain.destroy();
@@ -142,10 +151,10 @@ final class DriverHolder implements AutoCloseable {
 	}
 
 	/**
-	 * Deletes directories of test JVMs that were killed (their QEMU children died with them, by the
-	 * driver's parent-death signal, but files stay): old ones, made by this class (they hold the
-	 * marker file), whose root no driver has locked. The lock is the driver's own POSIX lock on
-	 * {@code run/qemu/driver.pid}.
+	 * Deletes directories of test JVMs that were killed (their QEMU children died with
+	 * them, by the driver's parent-death signal, but files stay): old ones, made by this
+	 * class (they hold the marker file), whose root no driver has locked. The lock is the
+	 * driver's own POSIX lock on {@code run/qemu/driver.pid}.
 	 */
 	static void removeAbandonedDirectories(Path parent) {
 		Instant before = Instant.now().minus(ABANDONED_AFTER);
@@ -193,7 +202,8 @@ final class DriverHolder implements AutoCloseable {
 					Files.deleteIfExists(p);
 				}
 				catch (IOException ex) {
-					// Best effort: a socket QEMU still held, say. /tmp is cleaned eventually.
+					// Best effort: a socket QEMU still held, say. /tmp is cleaned
+					// eventually.
 				}
 			});
 		}

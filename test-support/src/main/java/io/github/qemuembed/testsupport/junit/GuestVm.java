@@ -22,12 +22,13 @@ import io.github.qemuembed.testsupport.guest.TestGuest;
 import io.github.qemuembed.testsupport.process.GuestClock;
 
 /**
- * A VM of a {@link QemuTest}: its {@link Domain}, and helpers for its serial console (run a shell
- * command, wait for a line) and its state.
+ * A VM of a {@link QemuTest}: its {@link Domain}, and helpers for its serial console (run
+ * a shell command, wait for a line) and its state.
  * <p>
- * The console stays connected while the domain runs (QEMU serves one console client at a time,
- * so use {@link #console()} rather than {@link Domain#openConsole()}); it reconnects by itself
- * when the domain was restarted. Everything it read is kept for failure reports.
+ * The console stays connected while the domain runs (QEMU serves one console client at a
+ * time, so use {@link #console()} rather than {@link Domain#openConsole()}); it
+ * reconnects by itself when the domain was restarted. Everything it read is kept for
+ * failure reports.
  */
 public final class GuestVm {
 
@@ -63,8 +64,10 @@ public final class GuestVm {
 	}
 
 	/**
-	 * The console of the running domain, connected on first use and again after a restart.
-	 * @throws io.github.qemuembed.driver.error.InvalidOperationException if the domain is not running
+	 * The console of the running domain, connected on first use and again after a
+	 * restart.
+	 * @throws io.github.qemuembed.driver.error.InvalidOperationException if the domain is
+	 * not running
 	 */
 	public GuestConsole console() {
 		synchronized (this.consoleLock) {
@@ -80,19 +83,23 @@ public final class GuestVm {
 		}
 	}
 
-	/** Waits for the test guest's {@linkplain TestGuest#READY_MARKER ready marker} on the console. */
+	/**
+	 * Waits for the test guest's {@linkplain TestGuest#READY_MARKER ready marker} on the
+	 * console.
+	 */
 	public void awaitReady(Duration timeout) {
 		console().awaitText(TestGuest.READY_MARKER, timeout);
 	}
 
 	/**
-	 * Waits for the ready marker of the boot that started when the QEMU log was {@code logOffset}
-	 * bytes long. The console sees only what comes after it connected; should the guest have been
-	 * faster than that (a long stall of the test JVM), the marker is in the log, which QEMU also
-	 * writes the console to.
+	 * Waits for the ready marker of the boot that started when the QEMU log was
+	 * {@code logOffset} bytes long. The console sees only what comes after it connected;
+	 * should the guest have been faster than that (a long stall of the test JVM), the
+	 * marker is in the log, which QEMU also writes the console to.
 	 */
 	void awaitReadySince(long logOffset, Duration timeout) {
-		// the timeout counts the guest's time, not the host's load (see GuestClock); a guest starved for more
+		// the timeout counts the guest's time, not the host's load (see GuestClock); a
+		// guest starved for more
 		// than five times that is a host problem worth a failure of its own
 		GuestClock clock = GuestClock.start(this.domain.info().pid().orElse(-1L));
 		Duration starvationCap = timeout.multipliedBy(5);
@@ -102,14 +109,17 @@ public final class GuestVm {
 				return;
 			}
 			catch (QemuEmbedException ex) {
-				// a timeout of the slice, a console that closed, or a domain no longer running: look closer
+				// a timeout of the slice, a console that closed, or a domain no longer
+				// running: look closer
 				if (logSince(logOffset).contains(TestGuest.READY_MARKER)) {
 					return;
 				}
 				if (!clock.processAlive()) {
-					throw new OperationTimeoutException("QEMU of the test guest '" + name() + "' exited before the guest "
-							+ "printed " + TestGuest.READY_MARKER + "\n"
-							+ section("QEMU log " + this.logFile + " (last 40 lines)", tail(qemuLog(), 40)), ex);
+					throw new OperationTimeoutException(
+							"QEMU of the test guest '" + name() + "' exited before the guest " + "printed "
+									+ TestGuest.READY_MARKER + "\n"
+									+ section("QEMU log " + this.logFile + " (last 40 lines)", tail(qemuLog(), 40)),
+							ex);
 				}
 				boolean tooSlow = clock.elapsed().compareTo(timeout) >= 0;
 				if (tooSlow || clock.wallElapsed().compareTo(starvationCap) >= 0) {
@@ -117,8 +127,9 @@ public final class GuestVm {
 							+ TestGuest.READY_MARKER + " within " + timeout.toSeconds() + " s of guest time ("
 							+ clock.wallElapsed().toSeconds() + " s of wall time; "
 							+ (tooSlow ? "boot too slow, or stuck" : "QEMU starved of CPU by the host's load")
-							+ ": see its console below)\n" + section("console of '" + name() + "' (last 40 lines)",
-									tail(consoleTranscript(), 40)), ex);
+							+ ": see its console below)\n"
+							+ section("console of '" + name() + "' (last 40 lines)", tail(consoleTranscript(), 40)),
+							ex);
 				}
 			}
 		}
@@ -150,7 +161,10 @@ public final class GuestVm {
 		}
 	}
 
-	/** Runs a shell command on the console (see {@link GuestConsole#run}), with a 60 s timeout. */
+	/**
+	 * Runs a shell command on the console (see {@link GuestConsole#run}), with a 60 s
+	 * timeout.
+	 */
 	public ShellResult run(String command) {
 		return run(command, DEFAULT_COMMAND_TIMEOUT);
 	}
@@ -169,7 +183,10 @@ public final class GuestVm {
 		return console().awaitText(text, timeout);
 	}
 
-	/** Waits for a console line matching {@code pattern} (see {@link GuestConsole#awaitLine}). */
+	/**
+	 * Waits for a console line matching {@code pattern} (see
+	 * {@link GuestConsole#awaitLine}).
+	 */
 	public String awaitConsoleLine(Pattern pattern, Duration timeout) {
 		return console().awaitLine(pattern, timeout);
 	}
@@ -177,15 +194,17 @@ public final class GuestVm {
 	/**
 	 * Waits until the domain is in {@code state}.
 	 * @return its status then
-	 * @throws OperationTimeoutException with the last status and the QEMU log's tail otherwise
+	 * @throws OperationTimeoutException with the last status and the QEMU log's tail
+	 * otherwise
 	 */
 	public DomainStatus awaitState(DomainState state, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		DomainStatus status = currentStatus();
 		while (status.state() != state) {
 			if (System.nanoTime() - deadline >= 0) {
-				throw new OperationTimeoutException("domain '" + name() + "' did not reach state " + state + " within "
-						+ timeout.toMillis() + " ms; it is " + status + "\n" + section("QEMU log", tail(qemuLog(), 30)));
+				throw new OperationTimeoutException(
+						"domain '" + name() + "' did not reach state " + state + " within " + timeout.toMillis()
+								+ " ms; it is " + status + "\n" + section("QEMU log", tail(qemuLog(), 30)));
 			}
 			sleep(Duration.ofMillis(50));
 			status = currentStatus();
@@ -194,8 +213,8 @@ public final class GuestVm {
 	}
 
 	/**
-	 * The domain's status; a transient domain that stopped is forgotten by the driver, and counts
-	 * as shut off here.
+	 * The domain's status; a transient domain that stopped is forgotten by the driver,
+	 * and counts as shut off here.
 	 */
 	private DomainStatus currentStatus() {
 		try {
@@ -207,8 +226,8 @@ public final class GuestVm {
 	}
 
 	/**
-	 * Presses the ACPI power button and waits up to {@code timeout} for the guest to power off
-	 * (then stops it by force: see {@link Domain#shutdown(Duration)}).
+	 * Presses the ACPI power button and waits up to {@code timeout} for the guest to
+	 * power off (then stops it by force: see {@link Domain#shutdown(Duration)}).
 	 * @return whether the guest powered off by itself
 	 */
 	public boolean shutdown(Duration timeout) {
@@ -222,7 +241,10 @@ public final class GuestVm {
 		}
 	}
 
-	/** The QEMU log of this domain ({@code ROOT/log/qemu/NAME.log}): command line, QEMU's messages and the console. */
+	/**
+	 * The QEMU log of this domain ({@code ROOT/log/qemu/NAME.log}): command line, QEMU's
+	 * messages and the console.
+	 */
 	public String qemuLog() {
 		try {
 			return Files.readString(this.logFile, StandardCharsets.UTF_8);
@@ -252,7 +274,10 @@ public final class GuestVm {
 						tail(qemuLog(), REPORT_LOG_LINES));
 	}
 
-	/** Destroys the domain if it runs and undefines it if it is persistent; closes the console. */
+	/**
+	 * Destroys the domain if it runs and undefines it if it is persistent; closes the
+	 * console.
+	 */
 	void dispose() {
 		RuntimeException failure = null;
 		try {

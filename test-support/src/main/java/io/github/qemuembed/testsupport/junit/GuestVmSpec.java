@@ -8,9 +8,8 @@ import java.util.Objects;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 
 /**
- * What VM to start in a {@link QemuSandbox}: the test guest with some settings, or given domain
- * XML. The programmatic counterpart of {@link TestVm}.
- * <pre>{@code
+ * What VM to start in a {@link QemuSandbox}: the test guest with some settings, or given
+ * domain XML. The programmatic counterpart of {@link TestVm}. <pre>{@code
  * GuestVm vm = sandbox.start(GuestVmSpec.testGuest("big").memoryMiB(512).vcpus(2).diskMiB(64));
  * }</pre>
  */
@@ -58,14 +57,18 @@ public final class GuestVmSpec {
 	}
 
 	/**
-	 * A VM from domain XML, whose {@code ${name}}, {@code ${kernel}}, {@code ${initrd}} and
-	 * {@code ${cmdline}} are replaced with {@code name} and the test guest's files and command line.
+	 * A VM from domain XML, whose {@code ${name}}, {@code ${kernel}}, {@code ${initrd}}
+	 * and {@code ${cmdline}} are replaced with {@code name} and the test guest's files
+	 * and command line.
 	 */
 	public static GuestVmSpec fromXml(String name, String xml) {
 		return new GuestVmSpec(name, Objects.requireNonNull(xml, "xml"));
 	}
 
-	/** A test guest built with other settings ({@link TestGuest#builder()}) instead of the standard one. */
+	/**
+	 * A test guest built with other settings ({@link TestGuest#builder()}) instead of the
+	 * standard one.
+	 */
 	public GuestVmSpec guest(TestGuest guest) {
 		this.guest = Objects.requireNonNull(guest, "guest");
 		return this;
@@ -87,7 +90,10 @@ public final class GuestVmSpec {
 		return this;
 	}
 
-	/** Attaches an empty raw disk of this size (the first is {@code vda}, then {@code vdb}, ...). */
+	/**
+	 * Attaches an empty raw disk of this size (the first is {@code vda}, then
+	 * {@code vdb}, ...).
+	 */
 	public GuestVmSpec diskMiB(int sizeMiB) {
 		if (sizeMiB < 1) {
 			throw new IllegalArgumentException("a disk needs at least 1 MiB");
@@ -102,7 +108,10 @@ public final class GuestVmSpec {
 		return this;
 	}
 
-	/** Whether to start the VM (default); if not, it is defined as a persistent domain only. */
+	/**
+	 * Whether to start the VM (default); if not, it is defined as a persistent domain
+	 * only.
+	 */
 	public GuestVmSpec start(boolean start) {
 		this.start = start;
 		return this;
@@ -126,8 +135,8 @@ public final class GuestVmSpec {
 	}
 
 	/**
-	 * Attaches a cloud-init NoCloud seed (an ISO 9660 image labelled {@code cidata}, written next to the test's
-	 * disks) as a read-only CD-ROM.
+	 * Attaches a cloud-init NoCloud seed (an ISO 9660 image labelled {@code cidata},
+	 * written next to the test's disks) as a read-only CD-ROM.
 	 */
 	public GuestVmSpec cloudInit(io.github.qemuembed.driver.cloudinit.CloudInitSeed seed) {
 		this.cloudInit = Objects.requireNonNull(seed, "seed");
@@ -139,8 +148,9 @@ public final class GuestVmSpec {
 	}
 
 	/**
-	 * Whether the test guest boots (a real boot, as from power-on) rather than being restored from a saved
-	 * boot of the same kind of VM (the default, see {@link TestVm#boot()}).
+	 * Whether the test guest boots (a real boot, as from power-on) rather than being
+	 * restored from a saved boot of the same kind of VM (the default, see
+	 * {@link TestVm#boot()}).
 	 */
 	public GuestVmSpec boot(boolean boot) {
 		this.boot = boot;
@@ -148,8 +158,9 @@ public final class GuestVmSpec {
 	}
 
 	/**
-	 * Whether the VM is a restored copy of a saved boot: the test guest (not XML of one's own), started, ready
-	 * awaited, transient, without a cloud-init seed (the saved boot has no CD-ROM), and no real boot asked for.
+	 * Whether the VM is a restored copy of a saved boot: the test guest (not XML of one's
+	 * own), started, ready awaited, transient, without a cloud-init seed (the saved boot
+	 * has no CD-ROM), and no real boot asked for.
 	 */
 	boolean restores() {
 		return !this.boot && this.xml == null && this.cloudInit == null && this.start && this.awaitReady

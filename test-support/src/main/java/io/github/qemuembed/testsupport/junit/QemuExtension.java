@@ -31,18 +31,18 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
 /**
  * The JUnit Jupiter extension behind {@link QemuTest}.
  * <p>
- * State lives in the extension context stores, keyed by the context's unique id, never in fields
- * of this class: one instance may serve many classes running in parallel.
+ * State lives in the extension context stores, keyed by the context's unique id, never in
+ * fields of this class: one instance may serve many classes running in parallel.
  * <ul>
  * <li>The driver: opened in the class context ({@link DriverScope#PER_CLASS}, shared with
- * {@code @Nested} classes) or in each method context ({@link DriverScope#PER_METHOD}), closed and
- * deleted at the end of that context.
- * <li>VMs: a {@link VmScope} per class context (static {@link TestVm} fields, and instance fields
- * under {@code @TestInstance(PER_CLASS)}) and per method context (instance fields, parameters),
- * destroyed in {@code afterEach}/{@code afterAll}, which JUnit runs also when the test or its
- * set-up failed or timed out.
- * <li>Failures of tests and lifecycle methods get a {@link VmDiagnostics} (console and QEMU log of
- * every VM the test could see) as a suppressed exception.
+ * {@code @Nested} classes) or in each method context ({@link DriverScope#PER_METHOD}),
+ * closed and deleted at the end of that context.
+ * <li>VMs: a {@link VmScope} per class context (static {@link TestVm} fields, and
+ * instance fields under {@code @TestInstance(PER_CLASS)}) and per method context
+ * (instance fields, parameters), destroyed in {@code afterEach}/{@code afterAll}, which
+ * JUnit runs also when the test or its set-up failed or timed out.
+ * <li>Failures of tests and lifecycle methods get a {@link VmDiagnostics} (console and
+ * QEMU log of every VM the test could see) as a suppressed exception.
  * </ul>
  */
 public class QemuExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
@@ -76,7 +76,8 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 		if (context.getTestInstanceLifecycle().orElse(null) == TestInstance.Lifecycle.PER_CLASS) {
 			Object instance = context.getRequiredTestInstance();
 			startAndInject(scope, vmFields(instance.getClass(), false), instance);
-			// Its fields belong to the class; beforeEach (of this or of a @Nested class) must leave them alone.
+			// Its fields belong to the class; beforeEach (of this or of a @Nested class)
+			// must leave them alone.
 			context.getStore(NAMESPACE).put(CLASS_INSTANCE + context.getUniqueId(), instance);
 		}
 	}
@@ -98,7 +99,10 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 		}
 	}
 
-	/** Whether a class context (this one's or an enclosing one's) injected the instance in beforeAll. */
+	/**
+	 * Whether a class context (this one's or an enclosing one's) injected the instance in
+	 * beforeAll.
+	 */
 	private static boolean isClassInstance(ExtensionContext context, Object instance) {
 		for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
 			if (c.get().getStore(NAMESPACE).get(CLASS_INSTANCE + c.get().getUniqueId()) == instance) {
@@ -118,7 +122,10 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 		closeOwned(context);
 	}
 
-	/** Destroys the context's VMs, then closes the driver it opened (if it did), whatever fails. */
+	/**
+	 * Destroys the context's VMs, then closes the driver it opened (if it did), whatever
+	 * fails.
+	 */
 	private void closeOwned(ExtensionContext context) {
 		ExtensionContext.Store store = context.getStore(NAMESPACE);
 		RuntimeException failure = null;
@@ -173,8 +180,8 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 		TestVm annotation = parameterContext.findAnnotation(TestVm.class).orElseThrow();
 		String name = annotation.name().isEmpty() ? parameterName(parameter, parameterContext.getIndex())
 				: annotation.name();
-		GuestVmSpec spec = GuestVmSpec.of(name, annotation, xmlResource(annotation, parameter.getDeclaringExecutable()
-			.getDeclaringClass()));
+		GuestVmSpec spec = GuestVmSpec.of(name, annotation,
+				xmlResource(annotation, parameter.getDeclaringExecutable().getDeclaringClass()));
 		GuestVm vm = scope.start(spec);
 		return (parameter.getType() == Domain.class) ? vm.domain() : vm;
 	}
@@ -203,8 +210,7 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 	}
 
 	@Override
-	public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable throwable)
-			throws Throwable {
+	public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
 		throw withDiagnostics(context, throwable);
 	}
 
@@ -220,7 +226,10 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 		return throwable;
 	}
 
-	/** The scope VMs of this context go to: the method's inside a test method, else the class's. */
+	/**
+	 * The scope VMs of this context go to: the method's inside a test method, else the
+	 * class's.
+	 */
 	private static VmScope currentScope(ExtensionContext context) {
 		return context.getTestMethod().isPresent() ? methodScope(context) : classScope(context);
 	}
@@ -240,9 +249,9 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 	}
 
 	/**
-	 * The class-wide driver: the one an enclosing class opened, or a new one owned by the class
-	 * context (created lazily, since with {@code @TestInstance(PER_CLASS)} the constructor may need
-	 * it before {@code beforeAll}).
+	 * The class-wide driver: the one an enclosing class opened, or a new one owned by the
+	 * class context (created lazily, since with {@code @TestInstance(PER_CLASS)} the
+	 * constructor may need it before {@code beforeAll}).
 	 */
 	private static DriverHolder classDriver(ExtensionContext context) {
 		ExtensionContext classContext = context;
@@ -301,9 +310,8 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 	}
 
 	private static List<Field> vmFields(Class<?> type, boolean isStatic) {
-		return AnnotationSupport
-			.findAnnotatedFields(type, TestVm.class,
-					(field) -> Modifier.isStatic(field.getModifiers()) == isStatic, HierarchyTraversalMode.TOP_DOWN);
+		return AnnotationSupport.findAnnotatedFields(type, TestVm.class,
+				(field) -> Modifier.isStatic(field.getModifiers()) == isStatic, HierarchyTraversalMode.TOP_DOWN);
 	}
 
 	private static String xmlResource(TestVm annotation, Class<?> owner) {
@@ -312,8 +320,8 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 		}
 		try (InputStream in = owner.getResourceAsStream(annotation.xml())) {
 			if (in == null) {
-				throw new ExtensionConfigurationException("@TestVm(xml = \"" + annotation.xml()
-						+ "\"): no such resource relative to " + owner.getName());
+				throw new ExtensionConfigurationException(
+						"@TestVm(xml = \"" + annotation.xml() + "\"): no such resource relative to " + owner.getName());
 			}
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
@@ -326,12 +334,15 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 		if (parameter.isNamePresent()) {
 			return parameter.getName();
 		}
-		throw new ParameterResolutionException("@TestVm parameter " + index + " of "
-				+ parameter.getDeclaringExecutable().getName() + " needs a name: set @TestVm(name = ...) or compile "
-				+ "with -parameters");
+		throw new ParameterResolutionException(
+				"@TestVm parameter " + index + " of " + parameter.getDeclaringExecutable().getName()
+						+ " needs a name: set @TestVm(name = ...) or compile " + "with -parameters");
 	}
 
-	/** {@link QemuTest} on the test class or, for {@code @Nested} classes, an enclosing one. */
+	/**
+	 * {@link QemuTest} on the test class or, for {@code @Nested} classes, an enclosing
+	 * one.
+	 */
 	private static QemuTest settings(ExtensionContext context) {
 		for (Class<?> type = context.getRequiredTestClass(); type != null; type = type.getEnclosingClass()) {
 			Optional<QemuTest> found = AnnotationSupport.findAnnotation(type, QemuTest.class);
@@ -339,7 +350,8 @@ public class QemuExtension implements BeforeAllCallback, AfterAllCallback, Befor
 				return found.get();
 			}
 		}
-		// Registered with @ExtendWith or @RegisterExtension alone: the defaults of @QemuTest.
+		// Registered with @ExtendWith or @RegisterExtension alone: the defaults of
+		// @QemuTest.
 		return Defaults.class.getAnnotation(QemuTest.class);
 	}
 

@@ -8,9 +8,9 @@ import io.github.qemuembed.driver.QemuDriver;
 
 /**
  * The driver of a {@link QemuTest} and a place to start more VMs from code. Injected as a
- * parameter; VMs started through it belong to where it was injected: into a test method (or a
- * {@code @BeforeEach} method) they are destroyed after that test, into a {@code @BeforeAll}
- * method or a constructor after the class.
+ * parameter; VMs started through it belong to where it was injected: into a test method
+ * (or a {@code @BeforeEach} method) they are destroyed after that test, into a
+ * {@code @BeforeAll} method or a constructor after the class.
  */
 public final class QemuSandbox {
 

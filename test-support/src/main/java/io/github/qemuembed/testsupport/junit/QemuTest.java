@@ -11,26 +11,29 @@ import io.github.qemuembed.driver.Accel;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Gives a test class its own embedded QEMU driver on a private temporary root, and the VMs it
- * declares with {@link TestVm}.
+ * Gives a test class its own embedded QEMU driver on a private temporary root, and the
+ * VMs it declares with {@link TestVm}.
  * <p>
- * The driver ({@link io.github.qemuembed.driver.QemuDriver}) and a {@link QemuSandbox} can be
- * injected as parameters; VMs are declared on fields or parameters of type {@link GuestVm} or
- * {@link io.github.qemuembed.driver.Domain}. Static fields hold VMs shared by the class's tests
- * (started before the first, destroyed after the last); instance fields and parameters hold VMs
- * of one test (started before it, destroyed after it, whether it passed, failed or timed out).
- * When a test fails, its failure carries the console and QEMU log of the VMs it could see.
+ * The driver ({@link io.github.qemuembed.driver.QemuDriver}) and a {@link QemuSandbox}
+ * can be injected as parameters; VMs are declared on fields or parameters of type
+ * {@link GuestVm} or {@link io.github.qemuembed.driver.Domain}. Static fields hold VMs
+ * shared by the class's tests (started before the first, destroyed after the last);
+ * instance fields and parameters hold VMs of one test (started before it, destroyed after
+ * it, whether it passed, failed or timed out). When a test fails, its failure carries the
+ * console and QEMU log of the VMs it could see.
  * <p>
- * Every class (or method, see {@link #driverScope()}) has a root of its own and nothing is shared
- * between them, so classes may run in parallel. The root is deleted afterwards.
+ * Every class (or method, see {@link #driverScope()}) has a root of its own and nothing
+ * is shared between them, so classes may run in parallel. The root is deleted afterwards.
  * <pre>{@code
- * @QemuTest
+ * &#64;QemuTest
  * class GuestTests {
  *
- *     @TestVm(memoryMiB = 128)
+
+ *     &#64;TestVm(memoryMiB = 128)
  *     static GuestVm vm;
  *
- *     @Test
+ *
+&#64;Test
  *     void kernelRelease() {
  *         assertThat(vm.run("uname -r").output()).contains("cloud-amd64");
  *     }
@@ -45,19 +48,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(QemuExtension.class)
 public @interface QemuTest {
 
-	/** Whether the class shares one driver (the default) or each test method gets its own. */
+	/**
+	 * Whether the class shares one driver (the default) or each test method gets its own.
+	 */
 	DriverScope driverScope() default DriverScope.PER_CLASS;
 
 	/**
-	 * The accelerator. TCG by default: Linux guests hang under nested KVM on the machines this
-	 * project is tested on, and TCG works everywhere.
+	 * The accelerator. TCG by default: Linux guests hang under nested KVM on the machines
+	 * this project is tested on, and TCG works everywhere.
 	 */
 	Accel accel() default Accel.TCG;
 
 	/** The QEMU binary; empty means {@code qemu-system-x86_64} on the {@code PATH}. */
 	String emulator() default "";
 
-	/** Where the temporary roots are made; short, because UNIX socket paths are limited to 107 bytes. */
+	/**
+	 * Where the temporary roots are made; short, because UNIX socket paths are limited to
+	 * 107 bytes.
+	 */
 	String temporaryDirectory() default "/tmp";
 
 }

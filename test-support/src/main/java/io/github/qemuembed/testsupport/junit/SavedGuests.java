@@ -15,12 +15,14 @@ import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.QemuDriver;
 
 /**
- * Booted test guests, saved once per JVM and per kind of VM, so that each test that asks for a clean VM
- * gets a restored copy instead of a boot: the first test that needs a kind boots a template (a transient
- * domain on its own driver), waits for its shell, and saves it ({@link Domain#save}); every VM of that kind
- * is then {@link QemuDriver#restore(Path, String)} of that file under its own name, UUID and fresh disk
- * images. The kind is the domain XML the spec makes (name, UUID and disk paths aside) and the emulator. The
- * files live in one directory of this JVM, removed when it exits.
+ * Booted test guests, saved once per JVM and per kind of VM, so that each test that asks
+ * for a clean VM gets a restored copy instead of a boot: the first test that needs a kind
+ * boots a template (a transient domain on its own driver), waits for its shell, and saves
+ * it ({@link Domain#save}); every VM of that kind is then
+ * {@link QemuDriver#restore(Path, String)} of that file under its own name, UUID and
+ * fresh disk images. The kind is the domain XML the spec makes (name, UUID and disk paths
+ * aside) and the emulator. The files live in one directory of this JVM, removed when it
+ * exits.
  */
 final class SavedGuests {
 
@@ -44,14 +46,14 @@ final class SavedGuests {
 	}
 
 	/**
-	 * Restores a copy of the template for {@code spec} into {@code scope}'s driver, booting and saving that
-	 * template first if this JVM has none yet.
+	 * Restores a copy of the template for {@code spec} into {@code scope}'s driver,
+	 * booting and saving that template first if this JVM has none yet.
 	 */
 	static Domain restore(VmScope scope, GuestVmSpec spec, List<Path> disks) {
 		QemuDriver driver = scope.holder().driver();
 		String xml = spec.toXml(disks);
-		String key = driver.emulator().path() + " " + driver.emulator().version() + "\n" + SOURCE_FILE.matcher(NAME.matcher(xml).replaceFirst("<name/>"))
-			.replaceAll("<source file=''");
+		String key = driver.emulator().path() + " " + driver.emulator().version() + "\n"
+				+ SOURCE_FILE.matcher(NAME.matcher(xml).replaceFirst("<name/>")).replaceAll("<source file=''");
 		Saved template;
 		synchronized (locks.computeIfAbsent(key, (k) -> new Object())) {
 			template = saved.get(key);
@@ -60,8 +62,8 @@ final class SavedGuests {
 				saved.put(key, template);
 			}
 		}
-		String copy = NAME.matcher(template.liveXml()).replaceFirst("<name>" + Matcher.quoteReplacement(spec.name())
-				+ "</name>");
+		String copy = NAME.matcher(template.liveXml())
+			.replaceFirst("<name>" + Matcher.quoteReplacement(spec.name()) + "</name>");
 		copy = UUID_ELEMENT.matcher(copy).replaceFirst("<uuid>" + UUID.randomUUID() + "</uuid>");
 		for (int i = 0; i < disks.size(); i++) {
 			copy = copy.replace("<source file='" + template.diskPaths().get(i) + "'",
@@ -70,7 +72,9 @@ final class SavedGuests {
 		return driver.restore(template.file(), copy);
 	}
 
-	/** Boots the template on {@code scope}'s driver, waits for its shell, and saves it. */
+	/**
+	 * Boots the template on {@code scope}'s driver, waits for its shell, and saves it.
+	 */
 	private static Saved boot(VmScope scope, GuestVmSpec spec, String xml) {
 		QemuDriver driver = scope.holder().driver();
 		String name = "qe-template-" + Integer.toHexString(xml.hashCode());
@@ -105,8 +109,9 @@ final class SavedGuests {
 				throw new UncheckedIOException("cannot create a directory for saved test guests", ex);
 			}
 			Path created = directory;
-			Runtime.getRuntime().addShutdownHook(new Thread(() -> DriverHolder.deleteRecursively(created),
-					"qemu-embed-saved-guests-cleanup"));
+			Runtime.getRuntime()
+				.addShutdownHook(
+						new Thread(() -> DriverHolder.deleteRecursively(created), "qemu-embed-saved-guests-cleanup"));
 		}
 		return directory;
 	}

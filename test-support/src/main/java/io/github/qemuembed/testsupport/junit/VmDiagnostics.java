@@ -3,8 +3,8 @@ package io.github.qemuembed.testsupport.junit;
 import java.util.Collection;
 
 /**
- * Added as a suppressed exception to a failure: the console and QEMU log of the VMs the failed
- * test could see. It has no stack trace of its own; its message is the report.
+ * Added as a suppressed exception to a failure: the console and QEMU log of the VMs the
+ * failed test could see. It has no stack trace of its own; its message is the report.
  */
 public final class VmDiagnostics extends RuntimeException {
 
@@ -12,7 +12,10 @@ public final class VmDiagnostics extends RuntimeException {
 		super(report, null, false, false);
 	}
 
-	/** Adds the report of {@code vms} to {@code failure}, unless it or a cause of it has one. */
+	/**
+	 * Adds the report of {@code vms} to {@code failure}, unless it or a cause of it has
+	 * one.
+	 */
 	static void attach(Throwable failure, Collection<GuestVm> vms) {
 		if (vms.isEmpty()) {
 			return;

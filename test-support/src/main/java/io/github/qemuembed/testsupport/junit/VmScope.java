@@ -12,8 +12,8 @@ import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 
 /**
- * The VMs of one test class or one test method: started on a driver, destroyed together when the
- * scope ends.
+ * The VMs of one test class or one test method: started on a driver, destroyed together
+ * when the scope ends.
  */
 final class VmScope implements AutoCloseable {
 
@@ -37,8 +37,9 @@ final class VmScope implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the VMs, then waits for each to be ready: the guests boot side by side. A VM that fails
-	 * to come up stays in the scope, so it is destroyed with it; the failure carries its console and log.
+	 * Starts the VMs, then waits for each to be ready: the guests boot side by side. A VM
+	 * that fails to come up stays in the scope, so it is destroyed with it; the failure
+	 * carries its console and log.
 	 */
 	List<GuestVm> startAll(List<GuestVmSpec> specs) {
 		List<GuestVm> started = new ArrayList<>();
@@ -101,14 +102,18 @@ final class VmScope implements AutoCloseable {
 		return vm;
 	}
 
-	/** {@code ROOT/log/qemu/NAME.log}, the driver's per-domain log (the layout libvirt's embedded driver uses). */
+	/**
+	 * {@code ROOT/log/qemu/NAME.log}, the driver's per-domain log (the layout libvirt's
+	 * embedded driver uses).
+	 */
 	private Path logFile(String name) {
 		return this.holder.driver().root().resolve("log/qemu").resolve(name + ".log");
 	}
 
 	/**
-	 * Connects at once: what the guest prints before anyone listens goes to the QEMU log only. A
-	 * domain without a serial console (from XML) is fine unless the test waits for the ready marker.
+	 * Connects at once: what the guest prints before anyone listens goes to the QEMU log
+	 * only. A domain without a serial console (from XML) is fine unless the test waits
+	 * for the ready marker.
 	 */
 	private static void connectConsole(GuestVm vm, GuestVmSpec spec) {
 		try {
@@ -141,7 +146,10 @@ final class VmScope implements AutoCloseable {
 		return List.copyOf(this.vms);
 	}
 
-	/** Destroys every VM (newest first), even if some fail; the first failure is thrown afterwards. */
+	/**
+	 * Destroys every VM (newest first), even if some fail; the first failure is thrown
+	 * afterwards.
+	 */
 	@Override
 	public void close() {
 		List<GuestVm> toDispose;

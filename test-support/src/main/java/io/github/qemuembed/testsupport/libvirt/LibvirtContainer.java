@@ -24,24 +24,31 @@ import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * A libvirt daemon ({@code libvirtd --listen}: network, storage and secret drivers, no QEMU driver)
- * in a container built locally by {@code dev/build-libvirt-image}. Its {@code /run/libvirt} is a
- * host directory, so the daemon's UNIX socket is reachable from this JVM; TCP 16509 (auth none) is
- * published on a fixed free host port, so that the port stays the same when the daemon is stopped
- * and started again.
+ * A libvirt daemon ({@code libvirtd --listen}: network, storage and secret drivers, no
+ * QEMU driver) in a container built locally by {@code dev/build-libvirt-image}. Its
+ * {@code /run/libvirt} is a host directory, so the daemon's UNIX socket is reachable from
+ * this JVM; TCP 16509 (auth none) is published on a fixed free host port, so that the
+ * port stays the same when the daemon is stopped and started again.
  *
- * <p>The image is never pulled (no registry is reachable here): build it first with
- * {@code dev/setup}. Ryuk is off on these machines, so {@link #stop()} also removes the container.
+ * <p>
+ * The image is never pulled (no registry is reachable here): build it first with
+ * {@code dev/setup}. Ryuk is off on these machines, so {@link #stop()} also removes the
+ * container.
  *
- * <p>In a Spring Boot test, {@code @ServiceConnection} on a field of this type gives the
- * auto-configured driver the daemon's network, storage and secret drivers (over its UNIX socket)
- * with no {@code qemu.embed.secondary.*} property. Needs {@code org.testcontainers:testcontainers}
- * (and, for {@code @ServiceConnection}, {@code spring-boot-testcontainers}) on the test classpath:
- * this module declares them optional.
+ * <p>
+ * In a Spring Boot test, {@code @ServiceConnection} on a field of this type gives the
+ * auto-configured driver the daemon's network, storage and secret drivers (over its UNIX
+ * socket) with no {@code qemu.embed.secondary.*} property. Needs
+ * {@code org.testcontainers:testcontainers} (and, for {@code @ServiceConnection},
+ * {@code spring-boot-testcontainers}) on the test classpath: this module declares them
+ * optional.
  */
 public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 
-	/** The image {@code dev/build-libvirt-image} builds; override with {@code -Dqemu.embed.libvirt.image=…}. */
+	/**
+	 * The image {@code dev/build-libvirt-image} builds; override with
+	 * {@code -Dqemu.embed.libvirt.image=…}.
+	 */
 	public static final String IMAGE = System.getProperty("qemu.embed.libvirt.image", "qemu-embed/libvirtd:bookworm");
 
 	public static final int TCP_PORT = 16509;
@@ -50,8 +57,9 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 	private static final ImagePullPolicy NEVER_PULL = (image) -> false;
 
 	/**
-	 * The daemon's configuration: TCP without auth, the UNIX socket open to the (root) test user,
-	 * and keepalive pings every second so that the tests see clients that do not answer dropped.
+	 * The daemon's configuration: TCP without auth, the UNIX socket open to the (root)
+	 * test user, and keepalive pings every second so that the tests see clients that do
+	 * not answer dropped.
 	 */
 	private static final String LIBVIRTD_CONF = """
 			listen_tls = 0
@@ -85,8 +93,10 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 		withFileSystemBind(this.runDirectory.toString(), "/run/libvirt", BindMode.READ_WRITE);
 		withExposedPorts(TCP_PORT);
 		setPortBindings(List.of(this.hostTcpPort + ":" + TCP_PORT));
-		// --privileged fails on these machines; these two are what bridges and mounts need
-		withCreateContainerCmdModifier((cmd) -> cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.SYS_ADMIN));
+		// --privileged fails on these machines; these two are what bridges and mounts
+		// need
+		withCreateContainerCmdModifier(
+				(cmd) -> cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.SYS_ADMIN));
 		waitingFor(new DaemonSocketWaitStrategy().withStartupTimeout(Duration.ofSeconds(30)));
 	}
 
@@ -110,8 +120,8 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 	}
 
 	/**
-	 * Mounts a host directory at the same path in the container, so that paths the daemon reports
-	 * (e.g. of volumes in a pool there) are valid for QEMU on the host too.
+	 * Mounts a host directory at the same path in the container, so that paths the daemon
+	 * reports (e.g. of volumes in a pool there) are valid for QEMU on the host too.
 	 */
 	public LibvirtContainer withSharedHostDirectory(Path directory) {
 		return withFileSystemBind(directory.toString(), directory.toString(), BindMode.READ_WRITE);
@@ -137,14 +147,18 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 		return driver + "+tcp://localhost:" + this.hostTcpPort + "/system";
 	}
 
-	/** Runs {@code virsh} in the container against the given driver; fails the test if virsh does. */
+	/**
+	 * Runs {@code virsh} in the container against the given driver; fails the test if
+	 * virsh does.
+	 */
 	public String virsh(String driver, String... args) {
 		String[] command = Stream.concat(Stream.of("virsh", "-q", "-c", driver + ":///system"), Stream.of(args))
 			.toArray(String[]::new);
 		try {
 			ExecResult result = execInContainer(command);
 			if (result.getExitCode() != 0) {
-				throw new AssertionError("virsh " + String.join(" ", args) + " failed: " + result.getStderr() + result.getStdout());
+				throw new AssertionError(
+						"virsh " + String.join(" ", args) + " failed: " + result.getStderr() + result.getStdout());
 			}
 			return result.getStdout();
 		}
@@ -157,7 +171,10 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 		}
 	}
 
-	/** Stops the daemon's container (it keeps its state and mounts), as a daemon crash or restart would. */
+	/**
+	 * Stops the daemon's container (it keeps its state and mounts), as a daemon crash or
+	 * restart would.
+	 */
 	public void stopDaemon() {
 		getDockerClient().stopContainerCmd(getContainerId()).withTimeout(2).exec();
 	}
@@ -168,7 +185,9 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 		new DaemonSocketWaitStrategy().withStartupTimeout(Duration.ofSeconds(30)).waitUntilReady(this);
 	}
 
-	/** Freezes the daemon ({@code docker pause}): connections stay open, nothing answers. */
+	/**
+	 * Freezes the daemon ({@code docker pause}): connections stay open, nothing answers.
+	 */
 	public void pauseDaemon() {
 		getDockerClient().pauseContainerCmd(getContainerId()).exec();
 	}
@@ -177,7 +196,10 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 		getDockerClient().unpauseContainerCmd(getContainerId()).exec();
 	}
 
-	/** Starts the daemon; when that fails (no Docker, no image), the host directory is removed too. */
+	/**
+	 * Starts the daemon; when that fails (no Docker, no image), the host directory is
+	 * removed too.
+	 */
 	@Override
 	public void start() {
 		try {
@@ -189,7 +211,10 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 		}
 	}
 
-	/** Removes the container and the host directory (Ryuk is off here: nobody else cleans up). */
+	/**
+	 * Removes the container and the host directory (Ryuk is off here: nobody else cleans
+	 * up).
+	 */
 	@Override
 	public void stop() {
 		try {
@@ -213,8 +238,8 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 	}
 
 	/**
-	 * Ready when the daemon accepts on its UNIX socket. A TCP connect would not tell: Docker's proxy
-	 * accepts on the published port even while nothing listens inside.
+	 * Ready when the daemon accepts on its UNIX socket. A TCP connect would not tell:
+	 * Docker's proxy accepts on the published port even while nothing listens inside.
 	 */
 	private static final class DaemonSocketWaitStrategy extends AbstractWaitStrategy {
 

@@ -7,16 +7,18 @@ import org.springframework.boot.testcontainers.service.connection.ContainerConne
 
 /**
  * {@link LibvirtConnectionDetails} from a {@link LibvirtContainer} annotated with
- * {@code @ServiceConnection}: its daemon's network, storage and secret drivers, reached over the
- * daemon's UNIX socket (bind-mounted to this host, so it needs no published port and no Docker
- * proxy). Registered in {@code META-INF/spring.factories}; Boot skips it when Testcontainers, Boot's
- * Testcontainers support or qemu-embed's auto-configuration is missing from the classpath.
+ * {@code @ServiceConnection}: its daemon's network, storage and secret drivers, reached
+ * over the daemon's UNIX socket (bind-mounted to this host, so it needs no published port
+ * and no Docker proxy). Registered in {@code META-INF/spring.factories}; Boot skips it
+ * when Testcontainers, Boot's Testcontainers support or qemu-embed's auto-configuration
+ * is missing from the classpath.
  */
 class LibvirtContainerConnectionDetailsFactory
 		extends ContainerConnectionDetailsFactory<LibvirtContainer, LibvirtConnectionDetails> {
 
 	@Override
-	protected LibvirtConnectionDetails getContainerConnectionDetails(ContainerConnectionSource<LibvirtContainer> source) {
+	protected LibvirtConnectionDetails getContainerConnectionDetails(
+			ContainerConnectionSource<LibvirtContainer> source) {
 		return new LibvirtContainerConnectionDetails(source);
 	}
 

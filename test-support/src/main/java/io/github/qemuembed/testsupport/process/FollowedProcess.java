@@ -10,8 +10,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A process started for a test, with its output (standard output and error together) read line by line
- * from the start, so that a test can wait for a line and, after the process ended, read all of it.
+ * A process started for a test, with its output (standard output and error together) read
+ * line by line from the start, so that a test can wait for a line and, after the process
+ * ended, read all of it.
  */
 public final class FollowedProcess implements AutoCloseable {
 
@@ -28,7 +29,10 @@ public final class FollowedProcess implements AutoCloseable {
 		this.reader.start();
 	}
 
-	/** Starts {@code builder}'s command with its error stream merged into its output, and follows it. */
+	/**
+	 * Starts {@code builder}'s command with its error stream merged into its output, and
+	 * follows it.
+	 */
 	public static FollowedProcess start(ProcessBuilder builder) throws IOException {
 		return new FollowedProcess(builder.redirectErrorStream(true).start());
 	}
@@ -69,7 +73,9 @@ public final class FollowedProcess implements AutoCloseable {
 		return String.join("\n", this.lines);
 	}
 
-	/** Sends a signal ({@code TERM}, {@code INT}, {@code KILL}, ...) with {@code kill}. */
+	/**
+	 * Sends a signal ({@code TERM}, {@code INT}, {@code KILL}, ...) with {@code kill}.
+	 */
 	public void signal(String name) throws IOException, InterruptedException {
 		new ProcessBuilder("kill", "-" + name, Long.toString(pid())).start().waitFor();
 	}

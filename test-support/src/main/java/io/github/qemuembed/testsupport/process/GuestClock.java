@@ -7,14 +7,15 @@ import java.time.Duration;
 import java.util.stream.Stream;
 
 /**
- * Time as a guest sees it: wall time since the clock started, less the time QEMU's busiest thread (the
- * vCPU thread under TCG) waited in the kernel's run queue for a CPU. On an idle host the two agree; on a
- * loaded one (a parallel build, a CPU hog) the guest clock runs slower, so a timeout measured with it
- * bounds the guest's own progress, not the host's load. A guest that is stuck or idle still times out in
- * wall time, because an idle thread does not wait in the run queue.
+ * Time as a guest sees it: wall time since the clock started, less the time QEMU's
+ * busiest thread (the vCPU thread under TCG) waited in the kernel's run queue for a CPU.
+ * On an idle host the two agree; on a loaded one (a parallel build, a CPU hog) the guest
+ * clock runs slower, so a timeout measured with it bounds the guest's own progress, not
+ * the host's load. A guest that is stuck or idle still times out in wall time, because an
+ * idle thread does not wait in the run queue.
  * <p>
- * Read from {@code /proc/PID/task/TID/schedstat} (run time and run-queue wait in nanoseconds), which every
- * Debian kernel provides.
+ * Read from {@code /proc/PID/task/TID/schedstat} (run time and run-queue wait in
+ * nanoseconds), which every Debian kernel provides.
  */
 public final class GuestClock {
 
@@ -35,7 +36,10 @@ public final class GuestClock {
 		return new GuestClock(pid);
 	}
 
-	/** Wall time since the start, less the run-queue wait of QEMU's busiest thread meanwhile. */
+	/**
+	 * Wall time since the start, less the run-queue wait of QEMU's busiest thread
+	 * meanwhile.
+	 */
 	public Duration elapsed() {
 		long wall = System.nanoTime() - this.startNanos;
 		long waited = Math.max(0, busiestThreadWait(this.pid) - this.startWait);
@@ -52,7 +56,9 @@ public final class GuestClock {
 		return ProcessHandle.of(this.pid).map(ProcessHandle::isAlive).orElse(false);
 	}
 
-	/** Run-queue wait (ns) of the thread that has run longest; 0 once the process is gone. */
+	/**
+	 * Run-queue wait (ns) of the thread that has run longest; 0 once the process is gone.
+	 */
 	static long busiestThreadWait(long pid) {
 		long bestRun = -1;
 		long wait = 0;

@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Test roots and the QEMU processes running under them, for tests that drive the starter or the
- * driver themselves: a short temporary root (UNIX socket paths are limited to 107 bytes), the QEMU
- * processes whose command line names it, and a clean-up that leaves nothing behind.
+ * Test roots and the QEMU processes running under them, for tests that drive the starter
+ * or the driver themselves: a short temporary root (UNIX socket paths are limited to 107
+ * bytes), the QEMU processes whose command line names it, and a clean-up that leaves
+ * nothing behind.
  */
 public final class QemuRoots {
 
@@ -32,17 +33,24 @@ public final class QemuRoots {
 	public static List<ProcessHandle> qemuUnder(Path root) {
 		String marker = root.toString();
 		return ProcessHandle.allProcesses()
-			.filter((p) -> p.info().commandLine().map((c) -> c.contains("qemu-system") && c.contains(marker)).orElse(false))
+			.filter((p) -> p.info()
+				.commandLine()
+				.map((c) -> c.contains("qemu-system") && c.contains(marker))
+				.orElse(false))
 			.toList();
 	}
 
-	/** Kills what is left under the root (a test that failed half-way), then deletes the root. */
+	/**
+	 * Kills what is left under the root (a test that failed half-way), then deletes the
+	 * root.
+	 */
 	public static void cleanUp(Path root) {
 		for (ProcessHandle process : qemuUnder(root)) {
 			process.destroyForcibly();
 			process.onExit().join();
 		}
-		// a driver that is still open may be removing a killed VM's files while this walks: a file vanishing
+		// a driver that is still open may be removing a killed VM's files while this
+		// walks: a file vanishing
 		// under the walk is fine, the walk is repeated until the root is gone
 		for (int attempt = 0; attempt < 5 && Files.exists(root); attempt++) {
 			try (Stream<Path> files = Files.walk(root)) {

@@ -20,11 +20,14 @@ class QemuEmbedTestContextCustomizerFactory implements ContextCustomizerFactory 
 			List<ContextConfigurationAttributes> configAttributes) {
 		AutoConfigureQemuEmbed settings = TestContextAnnotationUtils.findMergedAnnotation(testClass,
 				AutoConfigureQemuEmbed.class);
-		return (settings != null)
-				? new Customizer(settings.guest(), settings.guestMemoryMiB(), settings.autostart()) : null;
+		return (settings != null) ? new Customizer(settings.guest(), settings.guestMemoryMiB(), settings.autostart())
+				: null;
 	}
 
-	/** A record: equal settings give equal customizers, so Spring's context cache can share the context. */
+	/**
+	 * A record: equal settings give equal customizers, so Spring's context cache can
+	 * share the context.
+	 */
 	private record Customizer(String guest, int guestMemoryMiB, boolean autostart) implements ContextCustomizer {
 
 		@Override

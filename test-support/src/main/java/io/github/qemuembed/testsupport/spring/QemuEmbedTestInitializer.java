@@ -15,11 +15,12 @@ import io.github.qemuembed.autoconfigure.QemuEmbedRoot;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 
 /**
- * What {@link AutoConfigureQemuEmbed} does, as an initializer for contexts that are not test-managed:
+ * What {@link AutoConfigureQemuEmbed} does, as an initializer for contexts that are not
+ * test-managed:
  * {@code new ApplicationContextRunner().withInitializer(QemuEmbedTestInitializer.withGuest("vm"))}.
- * Registers a temporary {@link QemuEmbedRoot} (the auto-configuration backs off from its own, so a
- * configured {@code qemu.embed.root} is not used) and puts the test settings first among the property
- * sources.
+ * Registers a temporary {@link QemuEmbedRoot} (the auto-configuration backs off from its
+ * own, so a configured {@code qemu.embed.root} is not used) and puts the test settings
+ * first among the property sources.
  */
 public final class QemuEmbedTestInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -43,7 +44,10 @@ public final class QemuEmbedTestInitializer implements ApplicationContextInitial
 		return new QemuEmbedTestInitializer("", 0, false);
 	}
 
-	/** A private root, destroy-on-close, and the test guest declared as {@code name}, started with the context. */
+	/**
+	 * A private root, destroy-on-close, and the test guest declared as {@code name},
+	 * started with the context.
+	 */
 	public static QemuEmbedTestInitializer withGuest(String name) {
 		return new QemuEmbedTestInitializer(name, 128, true);
 	}
@@ -63,9 +67,12 @@ public final class QemuEmbedTestInitializer implements ApplicationContextInitial
 			properties.put(prefix + "autostart", Boolean.toString(this.autostart));
 		}
 		context.getEnvironment().getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, properties));
-		// a bean definition (not a singleton instance, which would never be destroyed) of the type the
-		// auto-configuration's root is conditional on; registered before the configuration classes are parsed,
-		// so the auto-configuration backs off, and destroyed after the driver that depends on it
+		// a bean definition (not a singleton instance, which would never be destroyed) of
+		// the type the
+		// auto-configuration's root is conditional on; registered before the
+		// configuration classes are parsed,
+		// so the auto-configuration backs off, and destroyed after the driver that
+		// depends on it
 		context.addBeanFactoryPostProcessor(new RootRegistration());
 	}
 

@@ -13,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Drives a host shell through {@link GuestConsole}: the console helper only needs a pair of
- * streams and a POSIX shell at the other end, so a local {@code sh} exercises it in milliseconds.
- * The guest itself is covered by {@code TestGuestBootTests}.
+ * Drives a host shell through {@link GuestConsole}: the console helper only needs a pair
+ * of streams and a POSIX shell at the other end, so a local {@code sh} exercises it in
+ * milliseconds. The guest itself is covered by {@code TestGuestBootTests}.
  */
 class GuestConsoleTests {
 
@@ -76,7 +76,8 @@ class GuestConsoleTests {
 
 	@Test
 	void ignoresTheEchoOfTypedLines() throws Exception {
-		// "sh -v" prints every line it reads before running it, like a terminal that echoes.
+		// "sh -v" prints every line it reads before running it, like a terminal that
+		// echoes.
 		attach("sh", "-v");
 
 		ShellResult result = this.console.run("echo echoed; false", TIMEOUT);

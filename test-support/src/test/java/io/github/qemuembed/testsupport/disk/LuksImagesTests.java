@@ -12,7 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
-/** A LUKS image from {@link LuksImages} is opened by QEMU with its passphrase, and only with it. */
+/**
+ * A LUKS image from {@link LuksImages} is opened by QEMU with its passphrase, and only
+ * with it.
+ */
 class LuksImagesTests {
 
 	@TempDir

@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Round-trips archives through GNU {@code cpio} (installed by {@code dev/setup}): what the writer
- * produces must be what a real cpio reads back.
+ * Round-trips archives through GNU {@code cpio} (installed by {@code dev/setup}): what
+ * the writer produces must be what a real cpio reads back.
  */
 class CpioNewcWriterTests {
 

@@ -12,8 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Reads the real Debian cloud kernel package (fetched into the cache on first use, then reused):
- * module dependencies from {@code .modinfo}, built-in modules, the release in the bzImage header.
+ * Reads the real Debian cloud kernel package (fetched into the cache on first use, then
+ * reused): module dependencies from {@code .modinfo}, built-in modules, the release in
+ * the bzImage header.
  */
 class KernelAndModulesTests {
 

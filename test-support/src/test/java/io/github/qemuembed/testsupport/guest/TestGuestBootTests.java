@@ -24,9 +24,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Boots the test guest with plain {@code qemu-system-x86_64} under TCG, the serial console on
- * QEMU's standard I/O and QMP on a UNIX socket. One guest serves all tests of the class (TCG is
- * CPU-heavy); the last test presses the ACPI power button and expects QEMU to exit by itself.
+ * Boots the test guest with plain {@code qemu-system-x86_64} under TCG, the serial
+ * console on QEMU's standard I/O and QMP on a UNIX socket. One guest serves all tests of
+ * the class (TCG is CPU-heavy); the last test presses the ACPI power button and expects
+ * QEMU to exit by itself.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -44,9 +45,9 @@ class TestGuestBootTests {
 	void boot() throws IOException {
 		this.guest = TestGuest.standard();
 		this.directory = Files.createTempDirectory(Path.of("/tmp"), "qe");
-		List<String> command = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--",
-				"qemu-system-x86_64", "-machine", "q35,accel=tcg", "-m", "128", "-nodefaults", "-no-user-config",
-				"-display", "none", "-serial", "stdio", "-qmp", "unix:" + qmpSocket() + ",server=on,wait=off"));
+		List<String> command = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--", "qemu-system-x86_64",
+				"-machine", "q35,accel=tcg", "-m", "128", "-nodefaults", "-no-user-config", "-display", "none",
+				"-serial", "stdio", "-qmp", "unix:" + qmpSocket() + ",server=on,wait=off"));
 		command.addAll(this.guest.qemuBootArguments(""));
 		this.qemu = new ProcessBuilder(command).redirectError(this.directory.resolve("qemu.log").toFile()).start();
 		this.console = new GuestConsole(this.qemu.getInputStream(), this.qemu.getOutputStream());

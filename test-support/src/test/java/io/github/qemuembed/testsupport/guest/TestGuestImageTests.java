@@ -28,12 +28,15 @@ import org.w3c.dom.Document;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The initramfs image and its cache (content-keyed, safe when built concurrently) and the domain
- * XML; no guest is booted here.
+ * The initramfs image and its cache (content-keyed, safe when built concurrently) and the
+ * domain XML; no guest is booted here.
  */
 class TestGuestImageTests {
 
-	/** Images go to a cache of their own; the kernel comes from the standard cache (fetched once). */
+	/**
+	 * Images go to a cache of their own; the kernel comes from the standard cache
+	 * (fetched once).
+	 */
 	@TempDir
 	Path cacheDirectory;
 
@@ -69,8 +72,7 @@ class TestGuestImageTests {
 		String archive = new String(cpio, StandardCharsets.ISO_8859_1);
 		assertThat(archive).startsWith(CpioNewcWriter.MAGIC).contains(CpioNewcWriter.TRAILER);
 		assertThat(archive).contains("bin/busybox\0", "bin/sh\0", "sbin/acpid\0", "init\0", "etc/inittab\0",
-				"etc/acpi/PWRF/00000080\0", "lib/modules/button.ko\0", "lib/modules/virtio_pci.ko\0",
-				"dev/console\0");
+				"etc/acpi/PWRF/00000080\0", "lib/modules/button.ko\0", "lib/modules/virtio_pci.ko\0", "dev/console\0");
 		assertThat(archive).contains(TestGuest.READY_MARKER, TestGuest.POWEROFF_MARKER);
 	}
 
@@ -116,7 +118,8 @@ class TestGuestImageTests {
 
 		DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
 		factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-		Document doc = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+		Document doc = factory.newDocumentBuilder()
+			.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
 		javax.xml.xpath.XPath xpath = javax.xml.xpath.XPathFactory.newInstance().newXPath();
 		assertThat(xpath.evaluate("/domain/@type", doc)).isEqualTo("qemu");
 		assertThat(xpath.evaluate("/domain/name", doc)).isEqualTo("vm-<1>");
@@ -159,7 +162,8 @@ class TestGuestImageTests {
 	@Test
 	void guestAgentChannelIsLibvirtsChannel() throws Exception {
 		TestGuest guest = TestGuest.builder().cacheDirectory(this.cacheDirectory).build();
-		Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+		Document doc = DocumentBuilderFactory.newInstance()
+			.newDocumentBuilder()
 			.parse(new ByteArrayInputStream(
 					guest.domain("agent").guestAgentChannel().toXml().getBytes(StandardCharsets.UTF_8)));
 		javax.xml.xpath.XPath xpath = javax.xml.xpath.XPathFactory.newInstance().newXPath();

@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The ready marker is found in the QEMU log when the guest printed it before the console was
- * connected, but only in the log of the current boot. The console here is a silent pipe: these
- * tests are about where {@link GuestVm} looks, the real console is covered by the guest tests.
+ * The ready marker is found in the QEMU log when the guest printed it before the console
+ * was connected, but only in the log of the current boot. The console here is a silent
+ * pipe: these tests are about where {@link GuestVm} looks, the real console is covered by
+ * the guest tests.
  */
 class GuestVmReadinessTests {
 
@@ -113,9 +114,8 @@ class GuestVmReadinessTests {
 					case "openConsole" -> console;
 					case "name" -> "vm";
 					// the "QEMU" whose guest time the wait counts
-					case "info" -> new DomainInfo(DomainStatus.of(StateReason.RUNNING_BOOTED),
-							OptionalLong.of(qemuPid), Optional.empty(), Duration.ZERO, 1, 0, 0,
-							Duration.ZERO, 0, false, false);
+					case "info" -> new DomainInfo(DomainStatus.of(StateReason.RUNNING_BOOTED), OptionalLong.of(qemuPid),
+							Optional.empty(), Duration.ZERO, 1, 0, 0, Duration.ZERO, 0, false, false);
 					default -> throw new UnsupportedOperationException(method.getName());
 				});
 	}

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Marks example classes that fail on purpose: they run only when {@code EngineTestKit} sets the
- * configuration parameter {@value #PARAMETER}, never in the build's own test run.
+ * Marks example classes that fail on purpose: they run only when {@code EngineTestKit}
+ * sets the configuration parameter {@value #PARAMETER}, never in the build's own test
+ * run.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

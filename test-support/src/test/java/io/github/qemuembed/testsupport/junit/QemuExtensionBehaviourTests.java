@@ -33,9 +33,10 @@ import org.junit.platform.testkit.engine.Events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs example test classes through {@link EngineTestKit} to see what the extension does when
- * tests fail, time out, or run in parallel: the examples fail on purpose (they are enabled only
- * inside the kit, see {@link OnlyInTestKit}), so the build itself stays green.
+ * Runs example test classes through {@link EngineTestKit} to see what the extension does
+ * when tests fail, time out, or run in parallel: the examples fail on purpose (they are
+ * enabled only inside the kit, see {@link OnlyInTestKit}), so the build itself stays
+ * green.
  */
 class QemuExtensionBehaviourTests {
 
@@ -58,9 +59,9 @@ class QemuExtensionBehaviourTests {
 		assertThat(diagnostics(timedOut)).contains("console of 'quick'", "console of 'shared'");
 
 		assertThat(FailingExamples.pids).containsOnlyKeys("shared", "quick");
-		FailingExamples.pids.forEach((name, pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
-			.as("QEMU of %s", name)
-			.satisfiesAnyOf((alive) -> assertThat(alive).isEmpty(), (alive) -> assertThat(alive).contains(false)));
+		FailingExamples.pids
+			.forEach((name, pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("QEMU of %s", name)
+				.satisfiesAnyOf((alive) -> assertThat(alive).isEmpty(), (alive) -> assertThat(alive).contains(false)));
 		assertThat(FailingExamples.roots).isNotEmpty().allSatisfy((root) -> assertThat(root).doesNotExist());
 	}
 
@@ -74,7 +75,8 @@ class QemuExtensionBehaviourTests {
 
 		assertNoFailures(results.allEvents());
 		tests.assertStatistics((stats) -> stats.started(2).succeeded(2));
-		assertThat(PerMethodExamples.roots).hasSize(2).doesNotHaveDuplicates()
+		assertThat(PerMethodExamples.roots).hasSize(2)
+			.doesNotHaveDuplicates()
 			.allSatisfy((root) -> assertThat(root).doesNotExist());
 		assertThat(PerMethodExamples.pids).hasSize(1)
 			.allSatisfy((pid) -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
@@ -100,8 +102,13 @@ class QemuExtensionBehaviourTests {
 		Events containers = run(Map.of(), StaticVmWithPerMethodDriver.class).containerEvents();
 
 		containers.assertStatistics((stats) -> stats.failed(1));
-		Throwable failure = containers.failed().stream().findFirst().orElseThrow()
-			.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class).getThrowable().orElseThrow();
+		Throwable failure = containers.failed()
+			.stream()
+			.findFirst()
+			.orElseThrow()
+			.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
+			.getThrowable()
+			.orElseThrow();
 		assertThat(failure).isInstanceOf(ExtensionConfigurationException.class).hasMessageContaining("PER_METHOD");
 	}
 
@@ -122,9 +129,11 @@ class QemuExtensionBehaviourTests {
 		tests.assertStatistics((stats) -> stats.started(4).succeeded(4));
 		List<ParallelExample.Run> runs = new ArrayList<>(ParallelExample.runs);
 		assertThat(runs).hasSize(4);
-		assertThat(runs).extracting(ParallelExample.Run::root).doesNotHaveDuplicates()
+		assertThat(runs).extracting(ParallelExample.Run::root)
+			.doesNotHaveDuplicates()
 			.allSatisfy((root) -> assertThat(root).doesNotExist());
-		// Each class saw only its own VM, and every VM was started before any class finished its test.
+		// Each class saw only its own VM, and every VM was started before any class
+		// finished its test.
 		assertThat(runs).allSatisfy((run) -> assertThat(run.domains()).containsExactly("vm"));
 		Instant lastStart = runs.stream().map(ParallelExample.Run::start).max(Instant::compareTo).orElseThrow();
 		Instant firstEnd = runs.stream().map(ParallelExample.Run::end).min(Instant::compareTo).orElseThrow();
@@ -142,10 +151,13 @@ class QemuExtensionBehaviourTests {
 	}
 
 	private static void assertNoFailures(Events tests) {
-		assertThat(tests.failed().stream()
+		assertThat(tests.failed()
+			.stream()
 			.map((e) -> e.getTestDescriptor().getDisplayName() + ": "
-					+ e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class).getThrowable()
-						.map(QemuExtensionBehaviourTests::describe).orElse("?"))
+					+ e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
+						.getThrowable()
+						.map(QemuExtensionBehaviourTests::describe)
+						.orElse("?"))
 			.toList()).isEmpty();
 	}
 
@@ -161,7 +173,9 @@ class QemuExtensionBehaviourTests {
 			.filter((e) -> e.getTestDescriptor().getDisplayName().startsWith(method))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("no failure of " + method));
-		return event.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class).getThrowable().orElseThrow();
+		return event.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
+			.getThrowable()
+			.orElseThrow();
 	}
 
 	private static String diagnostics(Throwable failure) {
@@ -198,7 +212,8 @@ class QemuExtensionBehaviourTests {
 		@Timeout(value = 2, unit = TimeUnit.SECONDS)
 		void timesOut(@TestVm(awaitReady = false) GuestVm quick) throws InterruptedException {
 			pids.put("quick", quick.domain().info().pid().getAsLong());
-			// blocks until @Timeout interrupts it: the timeout is what this example demonstrates
+			// blocks until @Timeout interrupts it: the timeout is what this example
+			// demonstrates
 			new java.util.concurrent.CountDownLatch(1).await();
 		}
 
@@ -213,7 +228,8 @@ class QemuExtensionBehaviourTests {
 		static final List<Long> pids = new CopyOnWriteArrayList<>();
 
 		@Test
-		void withAVmFromXml(QemuDriver driver, @TestVm(xml = "guestless-domain.xml", awaitReady = false) Domain firmware) {
+		void withAVmFromXml(QemuDriver driver,
+				@TestVm(xml = "guestless-domain.xml", awaitReady = false) Domain firmware) {
 			roots.add(driver.root());
 			pids.add(firmware.info().pid().getAsLong());
 			assertThat(firmware.name()).isEqualTo("firmware");
@@ -237,7 +253,9 @@ class QemuExtensionBehaviourTests {
 
 		static final List<Long> pids = new CopyOnWriteArrayList<>();
 
-		/** An instance field, but the instance lives for the class: one VM for both tests. */
+		/**
+		 * An instance field, but the instance lives for the class: one VM for both tests.
+		 */
 		@TestVm(xml = "guestless-domain.xml", awaitReady = false)
 		Domain firmware;
 
@@ -280,13 +298,19 @@ class QemuExtensionBehaviourTests {
 
 	abstract static class ParallelExample {
 
-		/** What one class saw: its root, the domains on its driver, and its VM's lifetime up to the test's end. */
+		/**
+		 * What one class saw: its root, the domains on its driver, and its VM's lifetime
+		 * up to the test's end.
+		 */
 		record Run(Path root, List<String> domains, Instant start, Instant end) {
 		}
 
 		static final List<Run> runs = new CopyOnWriteArrayList<>();
 
-		/** Each class's own VM (a static field of its own: classes running in parallel share nothing). */
+		/**
+		 * Each class's own VM (a static field of its own: classes running in parallel
+		 * share nothing).
+		 */
 		abstract GuestVm vm();
 
 		@Test
@@ -300,7 +324,8 @@ class QemuExtensionBehaviourTests {
 
 	}
 
-	// Four TCG guests on a small shared machine: give them time to boot (real boots: that is what runs in parallel).
+	// Four TCG guests on a small shared machine: give them time to boot (real boots: that
+	// is what runs in parallel).
 
 	@QemuTest
 	@OnlyInTestKit

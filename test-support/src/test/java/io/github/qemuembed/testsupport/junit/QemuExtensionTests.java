@@ -17,8 +17,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The extension as a user sees it: one test guest shared by the class (a static field), with a
- * disk, driven over its serial console, shut down through ACPI at the end. One guest boot.
+ * The extension as a user sees it: one test guest shared by the class (a static field),
+ * with a disk, driven over its serial console, shut down through ACPI at the end. One
+ * guest boot.
  */
 @QemuTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -52,10 +53,14 @@ class QemuExtensionTests {
 	@Test
 	@Order(3)
 	void theCloudInitSeedIsACdromLabelledCidataWithTheFiles() {
-		guest.runSuccessfully("for i in $(seq 1 100); do [ -b /dev/sr0 ] && break; usleep 100000; done; [ -b /dev/sr0 ]");
-		// the volume identifier (sector 16, bytes 40-71), which blkid reports as the label
-		assertThat(guest.runSuccessfully("dd if=/dev/sr0 bs=2048 skip=16 count=1 2>/dev/null | dd bs=1 skip=40 "
-				+ "count=32 2>/dev/null | tr -d ' '; echo").strip()).isEqualTo("cidata");
+		guest.runSuccessfully(
+				"for i in $(seq 1 100); do [ -b /dev/sr0 ] && break; usleep 100000; done; [ -b /dev/sr0 ]");
+		// the volume identifier (sector 16, bytes 40-71), which blkid reports as the
+		// label
+		assertThat(guest
+			.runSuccessfully("dd if=/dev/sr0 bs=2048 skip=16 count=1 2>/dev/null | dd bs=1 skip=40 "
+					+ "count=32 2>/dev/null | tr -d ' '; echo")
+			.strip()).isEqualTo("cidata");
 		guest.runSuccessfully("mkdir -p /mnt/seed && mount -t iso9660 -o ro /dev/sr0 /mnt/seed");
 		assertThat(guest.run("ls -1 /mnt/seed").lines()).containsExactly("meta-data", "user-data");
 		assertThat(guest.run("cat /mnt/seed/meta-data /mnt/seed/user-data").lines())
@@ -82,7 +87,8 @@ class QemuExtensionTests {
 
 		assertThat(clean).as("powered off by itself; console:%n%s", guest.consoleTranscript()).isTrue();
 		assertThat(guest.consoleTranscript()).contains(TestGuest.POWEROFF_MARKER);
-		assertThat(guest.awaitState(DomainState.SHUTOFF, Duration.ofSeconds(10)).state()).isEqualTo(DomainState.SHUTOFF);
+		assertThat(guest.awaitState(DomainState.SHUTOFF, Duration.ofSeconds(10)).state())
+			.isEqualTo(DomainState.SHUTOFF);
 	}
 
 }

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A {@link TestVm} is by default a restored copy of a saved boot: each test gets a clean guest (what an
- * earlier test did in its copy is not there), under its own name and with its own disks, and a test can
- * still ask for a real boot.
+ * A {@link TestVm} is by default a restored copy of a saved boot: each test gets a clean
+ * guest (what an earlier test did in its copy is not there), under its own name and with
+ * its own disks, and a test can still ask for a real boot.
  */
 // a driver and root per test: the second test's root shows what was booted for it
 @QemuTest(driverScope = DriverScope.PER_METHOD)
@@ -34,7 +34,8 @@ class RestoredTestVmTests {
 	@Order(2)
 	void theNextTestGetsAFreshCopyWithItsOwnDisk(@TestVm(disksMiB = 4) GuestVm second,
 			@TestVm(disksMiB = 4) GuestVm third, QemuDriver driver) throws Exception {
-		// the template of this kind was booted for the first test: none booted on this test's driver
+		// the template of this kind was booted for the first test: none booted on this
+		// test's driver
 		try (var logs = Files.list(driver.root().resolve("log/qemu"))) {
 			assertThat(logs.map((log) -> log.getFileName().toString())).containsExactlyInAnyOrder("second.log",
 					"third.log");
@@ -47,8 +48,10 @@ class RestoredTestVmTests {
 		assertThat(second.runSuccessfully("dd if=/dev/vda bs=7 count=1 2>/dev/null | od -An -c").strip())
 			.startsWith("\\0");
 		assertThat(third.runSuccessfully("echo $((1 + 2))")).isEqualTo("3\n");
-		assertThat(second.domain().xml(false)).doesNotContain(third.domain().xml(false).substring(
-				third.domain().xml(false).indexOf("<source file='"), third.domain().xml(false).indexOf(".raw'")));
+		assertThat(second.domain().xml(false)).doesNotContain(third.domain()
+			.xml(false)
+			.substring(third.domain().xml(false).indexOf("<source file='"),
+					third.domain().xml(false).indexOf(".raw'")));
 	}
 
 	@Test

@@ -13,7 +13,10 @@ import io.github.qemuembed.driver.QemuDriver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link AutoConfigureQemuEmbed} on a {@code @SpringBootTest}: a private root and the declared test guest. */
+/**
+ * {@link AutoConfigureQemuEmbed} on a {@code @SpringBootTest}: a private root and the
+ * declared test guest.
+ */
 @SpringBootTest(properties = "qemu.embed.root=/var/lib/not-for-tests")
 @AutoConfigureQemuEmbed(guest = "sliced", guestMemoryMiB = 96)
 class AutoConfigureQemuEmbedTests {
@@ -27,7 +30,8 @@ class AutoConfigureQemuEmbedTests {
 	@Test
 	void theTestGetsAPrivateRootAndTheTestGuest() {
 		assertThat(this.root.isTemporary()).isTrue();
-		assertThat(this.driver.root()).isEqualTo(this.root.path()).isNotEqualTo(java.nio.file.Path.of("/var/lib/not-for-tests"));
+		assertThat(this.driver.root()).isEqualTo(this.root.path())
+			.isNotEqualTo(java.nio.file.Path.of("/var/lib/not-for-tests"));
 		assertThat(this.driver.lookup("sliced").status().state()).isEqualTo(DomainState.RUNNING);
 		assertThat(this.driver.lookup("sliced").info().maxMemoryKiB()).isEqualTo(96 * 1024);
 	}

@@ -34,19 +34,21 @@ import io.github.qemuembed.driver.secondary.PrivateSecretException;
 import io.github.qemuembed.driver.secondary.SecretDriver;
 
 /**
- * libvirt's secret driver, embedded: secrets live in {@code ROOT/etc/secrets} in libvirt's own
- * layout ({@code UUID.xml} with the definition, {@code UUID.base64} with the value), directory
- * {@code 0700} and files {@code 0600}, so a root is interchangeable with
- * {@code secret:///embed?root=ROOT}. Ephemeral secrets stay in memory.
+ * libvirt's secret driver, embedded: secrets live in {@code ROOT/etc/secrets} in
+ * libvirt's own layout ({@code UUID.xml} with the definition, {@code UUID.base64} with
+ * the value), directory {@code 0700} and files {@code 0600}, so a root is interchangeable
+ * with {@code secret:///embed?root=ROOT}. Ephemeral secrets stay in memory.
  *
- * <p>Every public operation asks the {@link AccessPolicy} for libvirt's permission, for the caller
- * the {@link CallerSupplier} names: lookup and list {@code secret.getattr} (list also
- * {@code connect.search_secrets}), {@link #xml} {@code secret.read}, {@link #getValue}
- * {@code secret.read_secure}, {@link #define} and {@link #setValue} {@code secret.write} (plus
- * {@code secret.save} for persistent secrets), {@link #undefine} {@code secret.delete}. Values of
- * {@code private='yes'} secrets are never returned by {@link #getValue}; only
- * {@link #secretValue(UUID)}, the driver-internal path a domain's disk encryption uses, reads them.
- * That path is not checked against the policy: the domain operation that needs the secret was.
+ * <p>
+ * Every public operation asks the {@link AccessPolicy} for libvirt's permission, for the
+ * caller the {@link CallerSupplier} names: lookup and list {@code secret.getattr} (list
+ * also {@code connect.search_secrets}), {@link #xml} {@code secret.read},
+ * {@link #getValue} {@code secret.read_secure}, {@link #define} and {@link #setValue}
+ * {@code secret.write} (plus {@code secret.save} for persistent secrets),
+ * {@link #undefine} {@code secret.delete}. Values of {@code private='yes'} secrets are
+ * never returned by {@link #getValue}; only {@link #secretValue(UUID)}, the
+ * driver-internal path a domain's disk encryption uses, reads them. That path is not
+ * checked against the policy: the domain operation that needs the secret was.
  */
 public final class EmbeddedSecretDriver implements SecretDriver {
 
@@ -74,7 +76,10 @@ public final class EmbeddedSecretDriver implements SecretDriver {
 		this(root, policy, callers, "embedded");
 	}
 
-	/** As {@link #EmbeddedSecretDriver(Path, AccessPolicy, CallerSupplier)}, reporting {@code endpoint} as its endpoint. */
+	/**
+	 * As {@link #EmbeddedSecretDriver(Path, AccessPolicy, CallerSupplier)}, reporting
+	 * {@code endpoint} as its endpoint.
+	 */
 	public EmbeddedSecretDriver(Path root, AccessPolicy policy, CallerSupplier callers, String endpoint) {
 		Objects.requireNonNull(root, "root");
 		this.policy = Objects.requireNonNull(policy,
@@ -105,7 +110,10 @@ public final class EmbeddedSecretDriver implements SecretDriver {
 
 	// public API: checked by the policy
 
-	/** Defines (or redefines) a secret from libvirt XML; needs {@code secret.write} (and {@code secret.save} if persistent). */
+	/**
+	 * Defines (or redefines) a secret from libvirt XML; needs {@code secret.write} (and
+	 * {@code secret.save} if persistent).
+	 */
 	public SecretDefinition define(String xml) {
 		return define(SecretDefinition.parse(xml));
 	}
@@ -180,8 +188,9 @@ public final class EmbeddedSecretDriver implements SecretDriver {
 	}
 
 	/**
-	 * The secrets the caller may see: needs {@code connect.search_secrets}; secrets without
-	 * {@code secret.getattr} for the caller are left out, as libvirt filters its lists.
+	 * The secrets the caller may see: needs {@code connect.search_secrets}; secrets
+	 * without {@code secret.getattr} for the caller are left out, as libvirt filters its
+	 * lists.
 	 */
 	public synchronized List<SecretDefinition> list() {
 		this.check(AccessRequest.connect(Permission.CONNECT_SEARCH_SECRETS, this.callers.currentCaller()));
@@ -192,7 +201,10 @@ public final class EmbeddedSecretDriver implements SecretDriver {
 			.toList();
 	}
 
-	/** Sets the value (stored base64 in {@code UUID.base64}, mode 0600); needs {@code secret.write}. */
+	/**
+	 * Sets the value (stored base64 in {@code UUID.base64}, mode 0600); needs
+	 * {@code secret.write}.
+	 */
 	public synchronized void setValue(UUID uuid, byte[] value) {
 		check(Permission.SECRET_WRITE, uuid);
 		SecretDefinition definition = require(uuid);
@@ -208,8 +220,9 @@ public final class EmbeddedSecretDriver implements SecretDriver {
 	}
 
 	/**
-	 * The value, for callers; needs {@code secret.read_secure}. A {@code private='yes'} secret is
-	 * refused with {@link PrivateSecretException} whatever the policy says, as in libvirt.
+	 * The value, for callers; needs {@code secret.read_secure}. A {@code private='yes'}
+	 * secret is refused with {@link PrivateSecretException} whatever the policy says, as
+	 * in libvirt.
 	 */
 	public synchronized byte[] getValue(UUID uuid) {
 		check(Permission.SECRET_READ_SECURE, uuid);
@@ -238,8 +251,9 @@ public final class EmbeddedSecretDriver implements SecretDriver {
 	// driver-internal
 
 	/**
-	 * The value for the driver's own use (a LUKS passphrase handed to QEMU), private secrets
-	 * included. Not checked by the policy: the domain operation that needs it was.
+	 * The value for the driver's own use (a LUKS passphrase handed to QEMU), private
+	 * secrets included. Not checked by the policy: the domain operation that needs it
+	 * was.
 	 */
 	@Override
 	public synchronized byte[] secretValue(UUID uuid) {
@@ -305,8 +319,8 @@ public final class EmbeddedSecretDriver implements SecretDriver {
 			Files.setPosixFilePermissions(this.directory, DIRECTORY_MODE);
 		}
 		catch (IOException ex) {
-			throw new SecondaryDriverException("Cannot create the embedded secret directory " + this.directory + ": "
-					+ ex.getMessage(), ex);
+			throw new SecondaryDriverException(
+					"Cannot create the embedded secret directory " + this.directory + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -317,8 +331,8 @@ public final class EmbeddedSecretDriver implements SecretDriver {
 			}
 		}
 		catch (IOException ex) {
-			throw new SecondaryDriverException("Cannot read the embedded secret directory " + this.directory + ": "
-					+ ex.getMessage(), ex);
+			throw new SecondaryDriverException(
+					"Cannot read the embedded secret directory " + this.directory + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -381,7 +395,10 @@ public final class EmbeddedSecretDriver implements SecretDriver {
 		}
 	}
 
-	/** Temp file (owner-only from the start), fsync, rename over the target: readers never see half a file. */
+	/**
+	 * Temp file (owner-only from the start), fsync, rename over the target: readers never
+	 * see half a file.
+	 */
 	private void writeAtomically(Path target, byte[] content) {
 		AtomicFiles.write(target, content, FILE_MODE);
 	}

@@ -10,21 +10,21 @@ import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.secondary.xml.SafeXml;
 
 /**
- * A secret's definition in libvirt's XML format:
- * <pre>{@code
+ * A secret's definition in libvirt's XML format: <pre>{@code
  * <secret ephemeral='no' private='yes'>
  *   <uuid>…</uuid>
  *   <description>…</description>
  *   <usage type='volume'><volume>/path/disk.img</volume></usage>
- * </secret>}</pre>
- * Never holds the value.
+ * </secret>}</pre> Never holds the value.
  *
  * @param uuid the secret's UUID
  * @param ephemeral kept in memory only, never written to disk
  * @param isPrivate the value is never handed back through the public API
  * @param description free text
- * @param usageType what the secret is for ({@link SecretUsageType#NONE} without {@code <usage>})
- * @param usageId the volume path, Ceph/TLS/vTPM name or iSCSI target; empty for {@code NONE}
+ * @param usageType what the secret is for ({@link SecretUsageType#NONE} without
+ * {@code <usage>})
+ * @param usageId the volume path, Ceph/TLS/vTPM name or iSCSI target; empty for
+ * {@code NONE}
  */
 public record SecretDefinition(UUID uuid, boolean ephemeral, boolean isPrivate, Optional<String> description,
 		SecretUsageType usageType, Optional<String> usageId) {
@@ -46,7 +46,10 @@ public record SecretDefinition(UUID uuid, boolean ephemeral, boolean isPrivate, 
 				Optional.of(volumePath));
 	}
 
-	/** Parses libvirt's secret XML. A missing {@code <uuid>} gets a random one, as in libvirt. */
+	/**
+	 * Parses libvirt's secret XML. A missing {@code <uuid>} gets a random one, as in
+	 * libvirt.
+	 */
 	public static SecretDefinition parse(String xml) {
 		Element root;
 		try {
@@ -74,7 +77,8 @@ public record SecretDefinition(UUID uuid, boolean ephemeral, boolean isPrivate, 
 		Optional<Element> usage = SafeXml.child(root, "usage");
 		if (usage.isPresent()) {
 			String typeName = SafeXml.attribute(usage.get(), "type")
-				.orElseThrow(() -> new InvalidConfigurationException("/secret/usage/@type", "the usage type is missing"));
+				.orElseThrow(
+						() -> new InvalidConfigurationException("/secret/usage/@type", "the usage type is missing"));
 			try {
 				type = SecretUsageType.ofXmlName(typeName);
 			}
@@ -100,18 +104,30 @@ public record SecretDefinition(UUID uuid, boolean ephemeral, boolean isPrivate, 
 		};
 	}
 
-	/** libvirt's format ({@code virSecretDefFormat}), so that files are interchangeable with libvirt's. */
+	/**
+	 * libvirt's format ({@code virSecretDefFormat}), so that files are interchangeable
+	 * with libvirt's.
+	 */
 	public String toXml() {
 		StringBuilder xml = new StringBuilder();
-		xml.append("<secret ephemeral='").append(this.ephemeral ? "yes" : "no").append("' private='")
-			.append(this.isPrivate ? "yes" : "no").append("'>\n");
+		xml.append("<secret ephemeral='")
+			.append(this.ephemeral ? "yes" : "no")
+			.append("' private='")
+			.append(this.isPrivate ? "yes" : "no")
+			.append("'>\n");
 		xml.append("  <uuid>").append(this.uuid).append("</uuid>\n");
-		this.description.ifPresent((d) -> xml.append("  <description>").append(SafeXml.escape(d)).append("</description>\n"));
+		this.description
+			.ifPresent((d) -> xml.append("  <description>").append(SafeXml.escape(d)).append("</description>\n"));
 		if (this.usageType != SecretUsageType.NONE) {
 			String element = this.usageType.idElement();
 			xml.append("  <usage type='").append(this.usageType.xmlName()).append("'>\n");
-			xml.append("    <").append(element).append('>').append(SafeXml.escape(this.usageId.orElseThrow()))
-				.append("</").append(element).append(">\n");
+			xml.append("    <")
+				.append(element)
+				.append('>')
+				.append(SafeXml.escape(this.usageId.orElseThrow()))
+				.append("</")
+				.append(element)
+				.append(">\n");
 			xml.append("  </usage>\n");
 		}
 		xml.append("</secret>\n");

@@ -3,8 +3,8 @@ package io.github.qemuembed.driver.secondary.embedded;
 import java.util.Locale;
 
 /**
- * libvirt's {@code virSecretUsageType}, with the element of {@code <usage>} that holds each type's
- * usage ID.
+ * libvirt's {@code virSecretUsageType}, with the element of {@code <usage>} that holds
+ * each type's usage ID.
  */
 public enum SecretUsageType {
 
@@ -24,7 +24,10 @@ public enum SecretUsageType {
 		return this.number;
 	}
 
-	/** The child of {@code <usage>} that holds the ID: {@code volume}, {@code name} or {@code target}. */
+	/**
+	 * The child of {@code <usage>} that holds the ID: {@code volume}, {@code name} or
+	 * {@code target}.
+	 */
 	public String idElement() {
 		return this.idElement;
 	}
@@ -40,7 +43,8 @@ public enum SecretUsageType {
 				return type;
 			}
 		}
-		throw new IllegalArgumentException("unknown secret usage type '" + name + "' (expected volume, ceph, iscsi, tls or vtpm)");
+		throw new IllegalArgumentException(
+				"unknown secret usage type '" + name + "' (expected volume, ceph, iscsi, tls or vtpm)");
 	}
 
 	public static SecretUsageType ofNumber(int number) {

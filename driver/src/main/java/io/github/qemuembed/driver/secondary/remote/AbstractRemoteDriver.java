@@ -5,7 +5,10 @@ import java.util.Objects;
 import io.github.qemuembed.driver.secondary.SecondaryDriver;
 import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
 
-/** What the remote drivers share: a {@link LibvirtClient} for one URI, pinged with a cheap call. */
+/**
+ * What the remote drivers share: a {@link LibvirtClient} for one URI, pinged with a cheap
+ * call.
+ */
 abstract class AbstractRemoteDriver implements SecondaryDriver {
 
 	protected final LibvirtClient client;

@@ -19,12 +19,14 @@ import io.github.qemuembed.driver.secondary.xml.SafeXml;
 
 /**
  * The network driver of a libvirt daemon, over RPC. Bridges come from the network's XML
- * ({@code <bridge name='…'/>}); ports are reserved with {@code virNetworkPortCreateXML}, whose reply
- * ({@code <plug type='bridge|network' bridge='…'/>}) says which bridge the tap joins.
+ * ({@code <bridge name='…'/>}); ports are reserved with {@code virNetworkPortCreateXML},
+ * whose reply ({@code <plug type='bridge|network' bridge='…'/>}) says which bridge the
+ * tap joins.
  *
- * <p>The tap itself is created by qemu-embed on this host, so the bridge must exist in the host's
- * network namespace: a {@code <forward mode='bridge'>} network over a host bridge, or a NAT/routed
- * network of a daemon running on this host.
+ * <p>
+ * The tap itself is created by qemu-embed on this host, so the bridge must exist in the
+ * host's network namespace: a {@code <forward mode='bridge'>} network over a host bridge,
+ * or a NAT/routed network of a daemon running on this host.
  */
 public final class RemoteNetworkDriver extends AbstractRemoteDriver implements NetworkDriver {
 
@@ -55,8 +57,8 @@ public final class RemoteNetworkDriver extends AbstractRemoteDriver implements N
 
 	private String usableBridge(NetworkDescription description) {
 		if (description.bridge().isEmpty()) {
-			throw new SecondaryDriverException("Network '" + description.name() + "' at " + endpoint() + " has no bridge"
-					+ description.forwardMode().map((m) -> " (forward mode '" + m + "')").orElse("")
+			throw new SecondaryDriverException("Network '" + description.name() + "' at " + endpoint()
+					+ " has no bridge" + description.forwardMode().map((m) -> " (forward mode '" + m + "')").orElse("")
 					+ "; qemu-embed attaches NICs with a tap on a bridge, so use a network with <bridge name='…'/>");
 		}
 		if (!description.active()) {
@@ -116,7 +118,8 @@ public final class RemoteNetworkDriver extends AbstractRemoteDriver implements N
 			this.client.networkPortDelete(new NetworkPortRef(ref, port.uuid().get()));
 		}
 		catch (LibvirtRemoteException ex) {
-			// already gone with its network, or released by the daemon: nothing left to release
+			// already gone with its network, or released by the daemon: nothing left to
+			// release
 			if (ex.code() != ErrorCode.NO_NETWORK_PORT && ex.code() != ErrorCode.NO_NETWORK) {
 				throw ex;
 			}

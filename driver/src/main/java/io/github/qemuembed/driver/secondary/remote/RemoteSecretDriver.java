@@ -12,11 +12,12 @@ import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.SecretRef;
 /**
  * The secret driver of a libvirt daemon, over RPC.
  *
- * <p>A daemon gives out the value of a {@code private='yes'} secret only to its own drivers: over
- * RPC {@code virSecretGetValue} fails with libvirt error 65 ("secret is private"), whoever asks.
- * Secrets that qemu-embed's domains use from a daemon must therefore be defined with
- * {@code private='no'}; keep private ones in the embedded secret driver instead. The refusal is
- * reported as a {@link PrivateSecretException} that says so.
+ * <p>
+ * A daemon gives out the value of a {@code private='yes'} secret only to its own drivers:
+ * over RPC {@code virSecretGetValue} fails with libvirt error 65 ("secret is private"),
+ * whoever asks. Secrets that qemu-embed's domains use from a daemon must therefore be
+ * defined with {@code private='no'}; keep private ones in the embedded secret driver
+ * instead. The refusal is reported as a {@link PrivateSecretException} that says so.
  */
 public final class RemoteSecretDriver extends AbstractRemoteDriver implements SecretDriver {
 

@@ -12,9 +12,10 @@ import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.StorageVolRef;
 import io.github.qemuembed.driver.secondary.xml.SafeXml;
 
 /**
- * The storage driver of a libvirt daemon, over RPC: pool and volume lookup by name, the volume's
- * path and, from its XML, its format. The path is the daemon's view; it is usable by QEMU here when
- * the daemon runs on this host or shares the pool's directory with it.
+ * The storage driver of a libvirt daemon, over RPC: pool and volume lookup by name, the
+ * volume's path and, from its XML, its format. The path is the daemon's view; it is
+ * usable by QEMU here when the daemon runs on this host or shares the pool's directory
+ * with it.
  */
 public final class RemoteStorageDriver extends AbstractRemoteDriver implements StorageDriver {
 

@@ -3,7 +3,10 @@ package io.github.qemuembed.driver.secondary.rpc;
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
 
-/** An endpoint string is not a libvirt URI this client can use. The message says what is accepted. */
+/**
+ * An endpoint string is not a libvirt URI this client can use. The message says what is
+ * accepted.
+ */
 public class InvalidEndpointException extends SecondaryDriverException {
 
 	public InvalidEndpointException(String message) {

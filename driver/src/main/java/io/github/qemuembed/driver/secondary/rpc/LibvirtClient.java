@@ -13,10 +13,10 @@ import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.StorageVolRef;
 import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.VolumeInfo;
 
 /**
- * The libvirt API calls this project needs, typed, over an {@link RpcClient}: networks and their
- * ports, storage pools and volumes, secrets. Argument and reply layouts follow
- * {@code remote_protocol.x}. Handles ({@code NetworkRef}...) stay valid across reconnects: the
- * daemon identifies objects by name/UUID, not by connection.
+ * The libvirt API calls this project needs, typed, over an {@link RpcClient}: networks
+ * and their ports, storage pools and volumes, secrets. Argument and reply layouts follow
+ * {@code remote_protocol.x}. Handles ({@code NetworkRef}...) stay valid across
+ * reconnects: the daemon identifies objects by name/UUID, not by connection.
  */
 public final class LibvirtClient implements Closeable {
 
@@ -39,7 +39,10 @@ public final class LibvirtClient implements Closeable {
 		return this.rpc;
 	}
 
-	/** The daemon's libvirt version as {@code major * 1_000_000 + minor * 1000 + micro}; a cheap liveness check. */
+	/**
+	 * The daemon's libvirt version as {@code major * 1_000_000 + minor * 1000 + micro}; a
+	 * cheap liveness check.
+	 */
 	public long libVersion() {
 		return this.rpc.call(RemoteProcedure.CONNECT_GET_LIB_VERSION, (args) -> {
 		}, XdrDecoder::readHyper);
@@ -48,7 +51,8 @@ public final class LibvirtClient implements Closeable {
 	// networks
 
 	public NetworkRef networkLookupByName(String name) {
-		return this.rpc.call(RemoteProcedure.NETWORK_LOOKUP_BY_NAME, (args) -> args.writeString(name), NetworkRef::decode);
+		return this.rpc.call(RemoteProcedure.NETWORK_LOOKUP_BY_NAME, (args) -> args.writeString(name),
+				NetworkRef::decode);
 	}
 
 	public String networkXml(NetworkRef network) {
@@ -116,7 +120,10 @@ public final class LibvirtClient implements Closeable {
 				StoragePoolRef::decode);
 	}
 
-	/** Starts a defined pool; flags {@code VIR_STORAGE_POOL_CREATE_WITH_BUILD} (1) builds it (creates a dir pool's directory) first. */
+	/**
+	 * Starts a defined pool; flags {@code VIR_STORAGE_POOL_CREATE_WITH_BUILD} (1) builds
+	 * it (creates a dir pool's directory) first.
+	 */
 	public void storagePoolCreate(StoragePoolRef pool, int flags) {
 		this.rpc.call(RemoteProcedure.STORAGE_POOL_CREATE, (args) -> {
 			pool.encode(args);
@@ -184,9 +191,9 @@ public final class LibvirtClient implements Closeable {
 	}
 
 	/**
-	 * The secret's value. A daemon hands out the values of {@code private='yes'} secrets only to its
-	 * own internal callers: over RPC it refuses them with libvirt error 65 ({@code VIR_ERR_INVALID_SECRET},
-	 * "secret is private").
+	 * The secret's value. A daemon hands out the values of {@code private='yes'} secrets
+	 * only to its own internal callers: over RPC it refuses them with libvirt error 65
+	 * ({@code VIR_ERR_INVALID_SECRET}, "secret is private").
 	 */
 	public byte[] secretValue(SecretRef secret) {
 		return this.rpc.call(RemoteProcedure.SECRET_GET_VALUE, (args) -> {

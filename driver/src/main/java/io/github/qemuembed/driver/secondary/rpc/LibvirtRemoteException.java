@@ -5,8 +5,8 @@ import io.github.qemuembed.driver.error.SecondaryDriverException;
 
 /**
  * A libvirt daemon refused a call. Carries libvirt's own error number and domain, and the
- * {@link ErrorCode} with that number ({@link ErrorCode#INTERNAL_ERROR} when this project has no
- * constant for it; {@link #libvirtErrorNumber()} always has the original).
+ * {@link ErrorCode} with that number ({@link ErrorCode#INTERNAL_ERROR} when this project
+ * has no constant for it; {@link #libvirtErrorNumber()} always has the original).
  */
 public class LibvirtRemoteException extends SecondaryDriverException {
 

@@ -15,21 +15,25 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * A libvirt connection URI such as {@code network:///system}, {@code storage:///system?socket=/path}
- * or {@code secret+tcp://host:16509/system}, parsed the way libvirt's remote driver reads it:
+ * A libvirt connection URI such as {@code network:///system},
+ * {@code storage:///system?socket=/path} or {@code secret+tcp://host:16509/system},
+ * parsed the way libvirt's remote driver reads it:
  * {@code DRIVER[+TRANSPORT]://[HOST[:PORT]]/PATH[?PARAMS]}.
  *
- * <p>Supported transports are {@code unix} (the default without a host) and {@code tcp} (no
- * authentication, default port 16509). The parameters {@code socket}, {@code mode} and {@code name}
- * are consumed here, as libvirt's client does; the others are passed on to the daemon in the URI it
- * is asked to open.
+ * <p>
+ * Supported transports are {@code unix} (the default without a host) and {@code tcp} (no
+ * authentication, default port 16509). The parameters {@code socket}, {@code mode} and
+ * {@code name} are consumed here, as libvirt's client does; the others are passed on to
+ * the daemon in the URI it is asked to open.
  */
 public final class LibvirtUri {
 
 	/** libvirtd's TCP port ({@code LIBVIRTD_TCP_PORT}). */
 	public static final int DEFAULT_TCP_PORT = 16509;
 
-	/** The monolithic daemon's socket for {@code /system} URIs, the only one on Debian 12. */
+	/**
+	 * The monolithic daemon's socket for {@code /system} URIs, the only one on Debian 12.
+	 */
 	public static final Path SYSTEM_SOCKET = Path.of("/run/libvirt/libvirt-sock");
 
 	/** How the client reaches the daemon. */
@@ -64,7 +68,10 @@ public final class LibvirtUri {
 		this.params = params;
 	}
 
-	/** Parses an endpoint string; {@link InvalidEndpointException} says what is wrong with it. */
+	/**
+	 * Parses an endpoint string; {@link InvalidEndpointException} says what is wrong with
+	 * it.
+	 */
 	public static LibvirtUri parse(String text) {
 		if (text == null || text.isBlank()) {
 			throw new InvalidEndpointException("No libvirt URI given (expected e.g. network:///system)");
@@ -86,19 +93,21 @@ public final class LibvirtUri {
 		String transportName = (plus < 0) ? null : scheme.substring(plus + 1);
 		String host = uri.getHost();
 		if (host == null && uri.getRawAuthority() != null) {
-			throw new InvalidEndpointException("'" + text + "': cannot read the host in '" + uri.getRawAuthority() + "'");
+			throw new InvalidEndpointException(
+					"'" + text + "': cannot read the host in '" + uri.getRawAuthority() + "'");
 		}
 		if (uri.getUserInfo() != null) {
-			throw new InvalidEndpointException("'" + text + "': user names are for SSH transports, which are not supported");
+			throw new InvalidEndpointException(
+					"'" + text + "': user names are for SSH transports, which are not supported");
 		}
 		Transport transport = transport(text, transportName, host);
 		if (transport == Transport.TCP && host == null) {
-			throw new InvalidEndpointException("'" + text + "': the tcp transport needs a host, e.g. " + driver
-					+ "+tcp://localhost:16509/system");
+			throw new InvalidEndpointException(
+					"'" + text + "': the tcp transport needs a host, e.g. " + driver + "+tcp://localhost:16509/system");
 		}
 		if (transport == Transport.UNIX && host != null) {
-			throw new InvalidEndpointException("'" + text + "': a UNIX socket URI has no host; use " + driver
-					+ ":///system?socket=PATH");
+			throw new InvalidEndpointException(
+					"'" + text + "': a UNIX socket URI has no host; use " + driver + ":///system?socket=PATH");
 		}
 		String path = (uri.getPath() == null || uri.getPath().isEmpty()) ? "/" : uri.getPath();
 		if (transport == Transport.UNIX && !path.equals("/system") && !path.equals("/session")) {
@@ -149,7 +158,9 @@ public final class LibvirtUri {
 		return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
 	}
 
-	/** The driver part of the scheme: {@code network}, {@code storage}, {@code secret}... */
+	/**
+	 * The driver part of the scheme: {@code network}, {@code storage}, {@code secret}...
+	 */
 	public String driver() {
 		return this.driver;
 	}
@@ -178,8 +189,9 @@ public final class LibvirtUri {
 	}
 
 	/**
-	 * The URI the daemon is asked to open in {@code CONNECT_OPEN}: the transport, host and the
-	 * client-side parameters removed (as libvirt's remote driver does), or the {@code name} parameter.
+	 * The URI the daemon is asked to open in {@code CONNECT_OPEN}: the transport, host
+	 * and the client-side parameters removed (as libvirt's remote driver does), or the
+	 * {@code name} parameter.
 	 */
 	public String daemonUri() {
 		String name = this.params.get("name");
@@ -197,23 +209,28 @@ public final class LibvirtUri {
 	private static boolean isClientParameter(String key) {
 		return switch (key) {
 			case "socket", "mode", "name", "no_verify", "no_tty", "pkipath", "tls_priority", "keyfile", "command",
-					"netcat", "known_hosts", "sshauth", "proxy", "auth" -> true;
+					"netcat", "known_hosts", "sshauth", "proxy", "auth" ->
+				true;
 			default -> false;
 		};
 	}
 
-	/** The daemon's UNIX socket, as libvirt resolves it; see {@link #socketPath(Predicate)}. */
+	/**
+	 * The daemon's UNIX socket, as libvirt resolves it; see
+	 * {@link #socketPath(Predicate)}.
+	 */
 	public Path socketPath() {
 		return socketPath(Files::exists);
 	}
 
 	/**
-	 * The daemon's UNIX socket: the {@code socket} parameter if given, else, like libvirt's
-	 * {@code mode=auto}, the driver's own daemon socket ({@code virtnetworkd-sock}...) when it exists,
-	 * else the monolithic libvirtd's ({@code libvirt-sock}). {@code mode=legacy} and {@code mode=direct}
-	 * choose one of the two.
-	 *
-	 * @param exists tells whether a path exists (a parameter so that tests need no real sockets)
+	 * The daemon's UNIX socket: the {@code socket} parameter if given, else, like
+	 * libvirt's {@code mode=auto}, the driver's own daemon socket
+	 * ({@code virtnetworkd-sock}...) when it exists, else the monolithic libvirtd's
+	 * ({@code libvirt-sock}). {@code mode=legacy} and {@code mode=direct} choose one of
+	 * the two.
+	 * @param exists tells whether a path exists (a parameter so that tests need no real
+	 * sockets)
 	 */
 	public Path socketPath(Predicate<Path> exists) {
 		if (this.transport != Transport.UNIX) {

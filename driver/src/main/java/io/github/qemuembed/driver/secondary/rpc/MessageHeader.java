@@ -1,7 +1,8 @@
 package io.github.qemuembed.driver.secondary.rpc;
 
 /**
- * libvirt's {@code virNetMessageHeader}: six XDR words after the length word of every packet.
+ * libvirt's {@code virNetMessageHeader}: six XDR words after the length word of every
+ * packet.
  *
  * @param program the program ({@link Programs#REMOTE} or {@link Programs#KEEPALIVE})
  * @param version the program's version

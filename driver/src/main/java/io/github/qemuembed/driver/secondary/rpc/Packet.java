@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * One RPC packet: header and XDR payload. On the wire a packet is a 4-byte big-endian length
- * (counting itself), the {@link MessageHeader} and the payload.
+ * One RPC packet: header and XDR payload. On the wire a packet is a 4-byte big-endian
+ * length (counting itself), the {@link MessageHeader} and the payload.
  */
 public record Packet(MessageHeader header, byte[] payload) {
 
@@ -19,7 +19,8 @@ public record Packet(MessageHeader header, byte[] payload) {
 	public byte[] encode() {
 		int length = LENGTH_WORD + MessageHeader.SIZE + this.payload.length;
 		if (length > MAX_LENGTH) {
-			throw new IllegalArgumentException("RPC packet of " + length + " bytes exceeds libvirt's limit of " + MAX_LENGTH);
+			throw new IllegalArgumentException(
+					"RPC packet of " + length + " bytes exceeds libvirt's limit of " + MAX_LENGTH);
 		}
 		XdrEncoder encoder = new XdrEncoder().writeInt(length);
 		this.header.encode(encoder);

@@ -1,6 +1,9 @@
 package io.github.qemuembed.driver.secondary.rpc;
 
-/** Program numbers and versions of libvirt's RPC ({@code remote_protocol.x}, {@code virkeepaliveprotocol.x}). */
+/**
+ * Program numbers and versions of libvirt's RPC ({@code remote_protocol.x},
+ * {@code virkeepaliveprotocol.x}).
+ */
 public final class Programs {
 
 	/** {@code REMOTE_PROGRAM}: the driver API. */

@@ -1,11 +1,13 @@
 package io.github.qemuembed.driver.secondary.rpc;
 
 /**
- * libvirt's {@code remote_error}, the payload of a reply with status ERROR. Only the fields a
- * client can act on are kept; the unused {@code dom}/{@code net} pointers are skipped.
+ * libvirt's {@code remote_error}, the payload of a reply with status ERROR. Only the
+ * fields a client can act on are kept; the unused {@code dom}/{@code net} pointers are
+ * skipped.
  *
  * @param code libvirt's error number ({@code virErrorNumber})
- * @param domain where the error arose ({@code virErrorDomain}, e.g. 19 network, 18 storage, 30 secret)
+ * @param domain where the error arose ({@code virErrorDomain}, e.g. 19 network, 18
+ * storage, 30 secret)
  * @param message the daemon's message, may be {@code null}
  * @param level 1 warning, 2 error
  */
@@ -36,7 +38,10 @@ public record RemoteError(int code, int domain, String message, int level, Strin
 		return new RemoteError(code, domain, message, level, str1, str2, str3, int1, int2);
 	}
 
-	/** Encodes the error like a daemon does (no dom/net); used by tests that play the daemon's side. */
+	/**
+	 * Encodes the error like a daemon does (no dom/net); used by tests that play the
+	 * daemon's side.
+	 */
 	public void encode(XdrEncoder encoder) {
 		encoder.writeInt(this.code)
 			.writeInt(this.domain)

@@ -48,7 +48,10 @@ public final class RemoteObjects {
 
 	}
 
-	/** {@code remote_nonnull_storage_vol}: pool name, volume name and the volume's key (usually its path). */
+	/**
+	 * {@code remote_nonnull_storage_vol}: pool name, volume name and the volume's key
+	 * (usually its path).
+	 */
 	public record StorageVolRef(String pool, String name, String key) {
 
 		void encode(XdrEncoder encoder) {
@@ -61,7 +64,10 @@ public final class RemoteObjects {
 
 	}
 
-	/** {@code remote_nonnull_secret}: UUID, usage type ({@code virSecretUsageType}) and usage ID. */
+	/**
+	 * {@code remote_nonnull_secret}: UUID, usage type ({@code virSecretUsageType}) and
+	 * usage ID.
+	 */
 	public record SecretRef(UUID uuid, int usageType, String usageId) {
 
 		void encode(XdrEncoder encoder) {
@@ -77,7 +83,8 @@ public final class RemoteObjects {
 	/**
 	 * {@code remote_storage_vol_get_info_ret}.
 	 *
-	 * @param type {@code virStorageVolType}: 0 file, 1 block, 2 dir, 3 network, 4 netdir, 5 ploop
+	 * @param type {@code virStorageVolType}: 0 file, 1 block, 2 dir, 3 network, 4 netdir,
+	 * 5 ploop
 	 * @param capacity logical size in bytes
 	 * @param allocation bytes allocated on the host
 	 */

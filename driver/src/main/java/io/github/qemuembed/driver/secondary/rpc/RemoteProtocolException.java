@@ -3,7 +3,10 @@ package io.github.qemuembed.driver.secondary.rpc;
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
 
-/** The peer sent something that is not valid libvirt RPC (bad framing, bad XDR, unexpected program). */
+/**
+ * The peer sent something that is not valid libvirt RPC (bad framing, bad XDR, unexpected
+ * program).
+ */
 public class RemoteProtocolException extends SecondaryDriverException {
 
 	public RemoteProtocolException(String message) {

@@ -6,8 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * An open byte stream to a daemon. {@link #close()} must also wake a thread blocked in a read of
- * {@link #input()}, so that a connection can be torn down from any thread.
+ * An open byte stream to a daemon. {@link #close()} must also wake a thread blocked in a
+ * read of {@link #input()}, so that a connection can be torn down from any thread.
  */
 public interface RpcChannel extends Closeable {
 

@@ -18,18 +18,22 @@ import io.github.qemuembed.driver.error.SecondaryDriverException;
 import io.github.qemuembed.driver.observation.DriverObserver;
 
 /**
- * A client of libvirt's remote protocol (program {@code 0x20008086}, version 1) for one URI.
+ * A client of libvirt's remote protocol (program {@code 0x20008086}, version 1) for one
+ * URI.
  *
- * <p>It connects lazily: the first call opens the stream, checks that authentication {@code none}
- * is offered ({@code AUTH_LIST}), opens the URI's driver in the daemon ({@code CONNECT_OPEN}) and
- * asks the daemon for keepalive, whose PINGs are then answered. A connection that breaks fails the
- * calls in flight; the next call opens a new one, so the client recovers by itself when the daemon
- * restarts. Calls from several threads run concurrently, correlated by serial; each has a timeout,
- * after which the connection is dropped (a daemon that does not answer cannot be trusted to answer
- * the next call either).
+ * <p>
+ * It connects lazily: the first call opens the stream, checks that authentication
+ * {@code none} is offered ({@code AUTH_LIST}), opens the URI's driver in the daemon
+ * ({@code CONNECT_OPEN}) and asks the daemon for keepalive, whose PINGs are then
+ * answered. A connection that breaks fails the calls in flight; the next call opens a new
+ * one, so the client recovers by itself when the daemon restarts. Calls from several
+ * threads run concurrently, correlated by serial; each has a timeout, after which the
+ * connection is dropped (a daemon that does not answer cannot be trusted to answer the
+ * next call either).
  *
- * <p>Errors name the endpoint and the setting that chose it. Secret values that pass through the
- * client are never logged and never put into messages.
+ * <p>
+ * Errors name the endpoint and the setting that chose it. Secret values that pass through
+ * the client are never logged and never put into messages.
  */
 public final class RpcClient implements Closeable {
 
@@ -83,7 +87,10 @@ public final class RpcClient implements Closeable {
 		}
 	}
 
-	/** Keepalive PINGs of the daemon answered on the current connection (for tests and diagnostics). */
+	/**
+	 * Keepalive PINGs of the daemon answered on the current connection (for tests and
+	 * diagnostics).
+	 */
 	public long keepalivesAnswered() {
 		RpcConnection current = this.connection;
 		return (current != null) ? current.keepalivesAnswered() : 0;
@@ -100,7 +107,10 @@ public final class RpcClient implements Closeable {
 		call(procedure, arguments, (decoder) -> null);
 	}
 
-	/** One call, watched by the observer (on this thread, the caller's: its current context is the parent). */
+	/**
+	 * One call, watched by the observer (on this thread, the caller's: its current
+	 * context is the parent).
+	 */
 	private <T> T invoke(RpcConnection on, RemoteProcedure procedure, Consumer<XdrEncoder> arguments,
 			Function<XdrDecoder, T> reply) {
 		DriverObserver.Scope scope = DriverObserver.Scope.NONE;
@@ -133,7 +143,8 @@ public final class RpcClient implements Closeable {
 		XdrEncoder encoder = new XdrEncoder();
 		arguments.accept(encoder);
 		byte[] payload = encoder.toByteArray();
-		CompletableFuture<Packet> future = on.call(Programs.REMOTE, Programs.REMOTE_VERSION, procedure.number(), payload);
+		CompletableFuture<Packet> future = on.call(Programs.REMOTE, Programs.REMOTE_VERSION, procedure.number(),
+				payload);
 		// the payload may hold a secret value: do not keep it around longer than needed
 		Arrays.fill(payload, (byte) 0);
 		Packet packet = await(on, procedure, future);
@@ -190,7 +201,8 @@ public final class RpcClient implements Closeable {
 		this.connectLock.lock();
 		try {
 			if (this.closed) {
-				throw new SecondaryDriverException("The " + this.options.role() + " client for " + this.uri + " is closed");
+				throw new SecondaryDriverException(
+						"The " + this.options.role() + " client for " + this.uri + " is closed");
 			}
 			current = this.connection;
 			if (current != null && current.isOpen()) {
@@ -252,8 +264,8 @@ public final class RpcClient implements Closeable {
 		String name = this.uri.daemonUri();
 		invoke(on, RemoteProcedure.CONNECT_OPEN, (args) -> args.writeOptionalString(name).writeInt(0), (reply) -> null);
 		try {
-			invoke(on, RemoteProcedure.CONNECT_SUPPORTS_FEATURE, (args) -> args.writeInt(FEATURE_PROGRAM_KEEPALIVE)
-				.writeInt(0), XdrDecoder::readInt);
+			invoke(on, RemoteProcedure.CONNECT_SUPPORTS_FEATURE,
+					(args) -> args.writeInt(FEATURE_PROGRAM_KEEPALIVE).writeInt(0), XdrDecoder::readInt);
 		}
 		catch (LibvirtRemoteException ex) {
 			// an old daemon without keepalive: still usable
@@ -285,7 +297,8 @@ public final class RpcClient implements Closeable {
 	}
 
 	/**
-	 * Says goodbye to the daemon ({@code CONNECT_CLOSE}) and closes the stream. Further calls fail.
+	 * Says goodbye to the daemon ({@code CONNECT_CLOSE}) and closes the stream. Further
+	 * calls fail.
 	 */
 	@Override
 	public void close() {

@@ -11,7 +11,8 @@ import io.github.qemuembed.driver.observation.DriverObserver;
  * @param connectTimeout limit for opening the stream (TCP connect)
  * @param callTimeout limit for each call, handshake calls included
  * @param role what the client is for, e.g. {@code network driver}
- * @param settingKey the configuration key that chose the endpoint, e.g. {@code qemu.embed.secondary.network}
+ * @param settingKey the configuration key that chose the endpoint, e.g.
+ * {@code qemu.embed.secondary.network}
  * @param observer watches every call (see {@link DriverObserver#remoteCall})
  */
 public record RpcClientOptions(Duration connectTimeout, Duration callTimeout, String role, String settingKey,

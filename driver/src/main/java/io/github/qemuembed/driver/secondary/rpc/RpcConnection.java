@@ -13,12 +13,14 @@ import java.util.function.Function;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
 
 /**
- * One open connection: a reader thread takes packets off the stream, completes the pending call
- * with the same serial, and answers the daemon's keepalive PINGs with PONGs. Writers share a lock,
- * so calls from many threads are interleaved packet by packet and correlated by serial.
+ * One open connection: a reader thread takes packets off the stream, completes the
+ * pending call with the same serial, and answers the daemon's keepalive PINGs with PONGs.
+ * Writers share a lock, so calls from many threads are interleaved packet by packet and
+ * correlated by serial.
  *
- * <p>When the stream ends or breaks, every pending call fails and the connection stays closed;
- * {@link RpcClient} opens a new one on the next call.
+ * <p>
+ * When the stream ends or breaks, every pending call fails and the connection stays
+ * closed; {@link RpcClient} opens a new one on the next call.
  */
 final class RpcConnection {
 
@@ -61,7 +63,10 @@ final class RpcConnection {
 		return this.closedBy == null;
 	}
 
-	/** Sends a call; the future completes with the reply packet (any status) or fails if the connection is lost. */
+	/**
+	 * Sends a call; the future completes with the reply packet (any status) or fails if
+	 * the connection is lost.
+	 */
 	CompletableFuture<Packet> call(int program, int version, int procedure, byte[] payload) {
 		int serial = this.serials.incrementAndGet();
 		CompletableFuture<Packet> reply = new CompletableFuture<>();
@@ -110,7 +115,8 @@ final class RpcConnection {
 					logger.log(Level.DEBUG, "libvirt daemon at {0} closed the connection", this.endpoint);
 				}
 				else {
-					logger.log(Level.DEBUG, "Connection to libvirt daemon at {0} failed: {1}", this.endpoint, ex.toString());
+					logger.log(Level.DEBUG, "Connection to libvirt daemon at {0} failed: {1}", this.endpoint,
+							ex.toString());
 				}
 			}
 			close(ex);
@@ -126,15 +132,15 @@ final class RpcConnection {
 		if (header.program() == Programs.KEEPALIVE) {
 			if (header.procedure() == Programs.KEEPALIVE_PING) {
 				// the daemon closes connections that stop answering its pings
-				send(new Packet(new MessageHeader(Programs.KEEPALIVE, Programs.KEEPALIVE_VERSION, Programs.KEEPALIVE_PONG,
-						MessageType.MESSAGE, 0, MessageStatus.OK), new byte[0]));
+				send(new Packet(new MessageHeader(Programs.KEEPALIVE, Programs.KEEPALIVE_VERSION,
+						Programs.KEEPALIVE_PONG, MessageType.MESSAGE, 0, MessageStatus.OK), new byte[0]));
 				this.pongs.incrementAndGet();
 			}
 			return;
 		}
 		if (header.program() != Programs.REMOTE) {
-			throw new RemoteProtocolException("Unexpected RPC program 0x" + Integer.toHexString(header.program())
-					+ " from " + this.endpoint);
+			throw new RemoteProtocolException(
+					"Unexpected RPC program 0x" + Integer.toHexString(header.program()) + " from " + this.endpoint);
 		}
 		if (header.type() == MessageType.REPLY) {
 			CompletableFuture<Packet> reply = this.pending.remove(header.serial());

@@ -11,9 +11,10 @@ import jnr.unixsocket.UnixSocketAddress;
 import jnr.unixsocket.UnixSocketChannel;
 
 /**
- * A daemon's UNIX socket, through jnr-unixsocket. The streams read and write the channel directly:
- * {@code Channels.newInputStream} would hold the channel's blocking lock during a blocked read and
- * starve the writer, and this connection reads and writes from different threads.
+ * A daemon's UNIX socket, through jnr-unixsocket. The streams read and write the channel
+ * directly: {@code Channels.newInputStream} would hold the channel's blocking lock during
+ * a blocked read and starve the writer, and this connection reads and writes from
+ * different threads.
  */
 public final class UnixSocketTransport implements RpcTransport {
 
@@ -29,7 +30,8 @@ public final class UnixSocketTransport implements RpcTransport {
 
 	@Override
 	public RpcChannel open(Duration connectTimeout) throws IOException {
-		// connect(2) on a UNIX socket does not wait for the peer: it succeeds or fails at once
+		// connect(2) on a UNIX socket does not wait for the peer: it succeeds or fails at
+		// once
 		UnixSocketChannel channel = UnixSocketChannel.open(new UnixSocketAddress(this.socket.toFile()));
 		return new UnixChannel(channel);
 	}

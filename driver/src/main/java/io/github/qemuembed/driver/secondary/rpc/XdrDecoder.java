@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * Reads XDR (RFC 4506) values from a byte array; the counterpart of {@link XdrEncoder}. Lengths are
- * checked against what is left and against the protocol's own limits, so a corrupt or hostile
- * reply fails with a {@link RemoteProtocolException} instead of allocating wildly.
+ * Reads XDR (RFC 4506) values from a byte array; the counterpart of {@link XdrEncoder}.
+ * Lengths are checked against what is left and against the protocol's own limits, so a
+ * corrupt or hostile reply fails with a {@link RemoteProtocolException} instead of
+ * allocating wildly.
  */
 public final class XdrDecoder {
 
@@ -41,7 +42,10 @@ public final class XdrDecoder {
 		return readInt() & 0xFFFF_FFFFL;
 	}
 
-	/** An XDR {@code hyper}; for {@code unsigned hyper} use {@link Long#toUnsignedString(long)} to print it. */
+	/**
+	 * An XDR {@code hyper}; for {@code unsigned hyper} use
+	 * {@link Long#toUnsignedString(long)} to print it.
+	 */
 	public long readHyper() {
 		long high = readInt() & 0xFFFF_FFFFL;
 		long low = readInt() & 0xFFFF_FFFFL;
@@ -68,8 +72,8 @@ public final class XdrDecoder {
 	public byte[] readOpaque(int max) {
 		int length = readInt();
 		if (length < 0 || length > max) {
-			throw new RemoteProtocolException("XDR data length " + Integer.toUnsignedString(length)
-					+ " exceeds the limit of " + max);
+			throw new RemoteProtocolException(
+					"XDR data length " + Integer.toUnsignedString(length) + " exceeds the limit of " + max);
 		}
 		return readFixedOpaque(length);
 	}
@@ -92,7 +96,10 @@ public final class XdrDecoder {
 		return this.end - this.position;
 	}
 
-	/** Fails when a reply carries more than its type describes (a sign of a mismatched procedure). */
+	/**
+	 * Fails when a reply carries more than its type describes (a sign of a mismatched
+	 * procedure).
+	 */
 	public void requireFullyRead() {
 		if (remaining() != 0) {
 			throw new RemoteProtocolException(remaining() + " unexpected trailing bytes in an XDR message");
@@ -101,8 +108,8 @@ public final class XdrDecoder {
 
 	private void require(int bytes, String what) {
 		if (bytes < 0 || this.end - this.position < bytes) {
-			throw new RemoteProtocolException("XDR message ends before its " + what + " (" + remaining()
-					+ " bytes left, " + bytes + " needed)");
+			throw new RemoteProtocolException(
+					"XDR message ends before its " + what + " (" + remaining() + " bytes left, " + bytes + " needed)");
 		}
 	}
 

@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * Writes values in XDR (RFC 4506), the encoding of libvirt's remote protocol: big-endian 4-byte
- * units, variable-length data prefixed with its length and padded with zeros to a multiple of 4.
+ * Writes values in XDR (RFC 4506), the encoding of libvirt's remote protocol: big-endian
+ * 4-byte units, variable-length data prefixed with its length and padded with zeros to a
+ * multiple of 4.
  */
 public final class XdrEncoder {
 
@@ -53,7 +54,10 @@ public final class XdrEncoder {
 		return writeFixedOpaque(bytes);
 	}
 
-	/** A string (libvirt's {@code remote_nonnull_string}): UTF-8 bytes as variable-length data. */
+	/**
+	 * A string (libvirt's {@code remote_nonnull_string}): UTF-8 bytes as variable-length
+	 * data.
+	 */
 	public XdrEncoder writeString(String value) {
 		if (value == null) {
 			throw new IllegalArgumentException("A non-null string is required here");
@@ -61,7 +65,10 @@ public final class XdrEncoder {
 		return writeOpaque(value.getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** An optional string (libvirt's {@code remote_string}, an XDR pointer): a presence flag, then the string. */
+	/**
+	 * An optional string (libvirt's {@code remote_string}, an XDR pointer): a presence
+	 * flag, then the string.
+	 */
 	public XdrEncoder writeOptionalString(String value) {
 		writeBoolean(value != null);
 		return (value != null) ? writeString(value) : this;

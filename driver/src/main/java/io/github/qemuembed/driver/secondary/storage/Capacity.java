@@ -18,7 +18,10 @@ final class Capacity {
 	private Capacity() {
 	}
 
-	/** The number of bytes; a typed error naming {@code where} for a bad number or unit, or an overflow. */
+	/**
+	 * The number of bytes; a typed error naming {@code where} for a bad number or unit,
+	 * or an overflow.
+	 */
 	static long bytes(String where, String value, String unit) {
 		Long scale = UNITS.get(unit.toLowerCase(Locale.ROOT));
 		if (scale == null) {

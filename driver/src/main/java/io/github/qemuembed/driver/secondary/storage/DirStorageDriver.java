@@ -27,13 +27,16 @@ import io.github.qemuembed.driver.fs.AtomicFiles;
 import io.github.qemuembed.driver.secondary.StorageVolume;
 
 /**
- * The embedded storage driver ({@link EmbeddedStorageDriver}): {@code dir} pools under a root.
+ * The embedded storage driver ({@link EmbeddedStorageDriver}): {@code dir} pools under a
+ * root.
  * <p>
- * Access checks and volumes; the pools and their files are {@link PoolStore}'s. Metadata (which pools
- * exist, which are active, which volume names are being created) is guarded by {@code this}. Creating a volume never shows a half-made one: {@code qemu-img} or an import writes a
- * hidden {@code .NAME.*.part} file in the pool's directory, and only a complete, checked file is
- * hard-linked to the volume's name (a link, unlike a rename, fails when the name exists). Hidden files
- * left by a killed process are removed when the pool starts.
+ * Access checks and volumes; the pools and their files are {@link PoolStore}'s. Metadata
+ * (which pools exist, which are active, which volume names are being created) is guarded
+ * by {@code this}. Creating a volume never shows a half-made one: {@code qemu-img} or an
+ * import writes a hidden {@code .NAME.*.part} file in the pool's directory, and only a
+ * complete, checked file is hard-linked to the volume's name (a link, unlike a rename,
+ * fails when the name exists). Hidden files left by a killed process are removed when the
+ * pool starts.
  */
 final class DirStorageDriver implements EmbeddedStorageDriver {
 
@@ -183,7 +186,8 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 					volumes.add(describeVolume(pool, name));
 				}
 				catch (StorageException ex) {
-					// deleted meanwhile, or a file qemu-img cannot read: not a volume to report
+					// deleted meanwhile, or a file qemu-img cannot read: not a volume to
+					// report
 					logger.log(Level.DEBUG, "Skipping " + name + " in pool '" + pool + "': " + ex.getMessage());
 				}
 			}
@@ -252,31 +256,33 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 		Objects.requireNonNull(listener, "listener");
 		Optional<String> expected = request.sha256().map((sum) -> sum.strip().toLowerCase(java.util.Locale.ROOT));
 		if (expected.isPresent() && !expected.get().matches("[0-9a-f]{64}")) {
-			throw new StorageException(Problem.INVALID_REQUEST, "the SHA-256 of an import is 64 hex digits; got '"
-					+ request.sha256().get() + "'");
+			throw new StorageException(Problem.INVALID_REQUEST,
+					"the SHA-256 of an import is 64 hex digits; got '" + request.sha256().get() + "'");
 		}
 		if (request.remote() && expected.isEmpty()) {
-			throw new StorageException(Problem.INVALID_REQUEST, "an import from a URL needs the image's SHA-256: "
-					+ "nothing downloaded is used unchecked");
+			throw new StorageException(Problem.INVALID_REQUEST,
+					"an import from a URL needs the image's SHA-256: " + "nothing downloaded is used unchecked");
 		}
 		String label = request.pool() + "/" + request.volume();
 		return create(request.pool(), request.volume(), (temp) -> {
 			String actual = VolumeImport.copy(request, temp, listener);
 			if (expected.isPresent() && !expected.get().equals(actual)) {
-				throw new StorageException(Problem.CHECKSUM_MISMATCH, "the SHA-256 of " + VolumeImport.shown(request.source())
-						+ " is " + actual + ", not the expected " + expected.get() + "; volume " + label
-						+ " was not created");
+				throw new StorageException(Problem.CHECKSUM_MISMATCH,
+						"the SHA-256 of " + VolumeImport.shown(request.source()) + " is " + actual
+								+ ", not the expected " + expected.get() + "; volume " + label + " was not created");
 			}
 			QemuImg.ImageInfo info = this.qemuImg.info(temp, request.format());
 			if (!info.format().equals("raw") && !info.format().equals("qcow2")) {
-				throw new StorageException(Problem.UNSUPPORTED_IMAGE, "the image for " + label + " is '"
-						+ info.format() + "': the embedded storage driver imports raw and qcow2 images");
+				throw new StorageException(Problem.UNSUPPORTED_IMAGE, "the image for " + label + " is '" + info.format()
+						+ "': the embedded storage driver imports raw and qcow2 images");
 			}
 			if (info.backingFile().isPresent()) {
-				// a backing path inside an image comes from whoever made it: it could name any host file
-				throw new StorageException(Problem.UNSUPPORTED_IMAGE, "the image for " + label
-						+ " has a backing file of its own; import a standalone image (qemu-img convert) and "
-						+ "create an overlay on it here");
+				// a backing path inside an image comes from whoever made it: it could
+				// name any host file
+				throw new StorageException(Problem.UNSUPPORTED_IMAGE,
+						"the image for " + label
+								+ " has a backing file of its own; import a standalone image (qemu-img convert) and "
+								+ "create an overlay on it here");
 			}
 			logger.log(Level.INFO, "Imported " + VolumeImport.shown(request.source()) + " into " + label + " ("
 					+ info.format() + ", " + info.virtualSize() + " bytes, sha256 " + actual + ")");
@@ -290,9 +296,9 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 		refuseInUse(pool, volume, path, "resize");
 		QemuImg.ImageInfo info = this.qemuImg.info(path, Optional.empty());
 		if (capacity < info.virtualSize()) {
-			throw new StorageException(Problem.INVALID_REQUEST, "volume " + pool + "/" + volume + " has "
-					+ info.virtualSize() + " bytes; shrinking it to " + capacity + " would cut off data, which "
-					+ "the embedded storage driver refuses");
+			throw new StorageException(Problem.INVALID_REQUEST,
+					"volume " + pool + "/" + volume + " has " + info.virtualSize() + " bytes; shrinking it to "
+							+ capacity + " would cut off data, which " + "the embedded storage driver refuses");
 		}
 		this.qemuImg.resize(path, VolumeFormat.of(info.format()), capacity);
 		return describeVolume(pool, volume);
@@ -320,8 +326,9 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 	}
 
 	/**
-	 * Reserves the name, fills a hidden file in the pool's directory, and links it to the volume's name
-	 * only when the filler succeeded. Any failure (or a kill) leaves no volume.
+	 * Reserves the name, fills a hidden file in the pool's directory, and links it to the
+	 * volume's name only when the filler succeeded. Any failure (or a kill) leaves no
+	 * volume.
 	 */
 	private StorageVolume create(String pool, String volume, Filler filler) {
 		StorageNames.volume(volume);
@@ -351,8 +358,8 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 		}
 		catch (IOException ex) {
 			if (VolumeImport.isNoSpace(ex)) {
-				throw new StorageException(Problem.NO_SPACE, "no space left in the file system of pool '" + pool
-						+ "' (" + dir + ") for volume '" + volume + "'", ex);
+				throw new StorageException(Problem.NO_SPACE, "no space left in the file system of pool '" + pool + "' ("
+						+ dir + ") for volume '" + volume + "'", ex);
 			}
 			throw PoolStore.failed("cannot create volume '" + volume + "' in pool '" + pool + "'", ex);
 		}
@@ -376,20 +383,18 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 	}
 
 	private static StorageException baseMissing(String shown, Path base) {
-		return new StorageException(Problem.BASE_MISSING, "the base image " + shown + " (" + base
-				+ ") does not exist: import or create it first");
+		return new StorageException(Problem.BASE_MISSING,
+				"the base image " + shown + " (" + base + ") does not exist: import or create it first");
 	}
 
 	private void refuseInUse(String pool, String volume, Path path, String operation) {
 		Optional<String> user = this.users.userOf(path);
 		if (user.isPresent()) {
-			throw new StorageException(Problem.VOLUME_IN_USE, "cannot " + operation + " volume " + pool + "/" + volume
-					+ ": running domain '" + user.get() + "' has it open (directly or as a backing file); stop "
-					+ "that domain first");
+			throw new StorageException(Problem.VOLUME_IN_USE,
+					"cannot " + operation + " volume " + pool + "/" + volume + ": running domain '" + user.get()
+							+ "' has it open (directly or as a backing file); stop " + "that domain first");
 		}
 	}
-
-
 
 	private synchronized Path activeTarget(String pool) {
 		return this.pools.activeTarget(pool);
@@ -408,26 +413,6 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 		}
 		return path;
 	}
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 	private AccessRequest poolRequest(Permission permission, String pool) {
 		return AccessRequest.object(permission, pool, this.callers.currentCaller());

@@ -1,6 +1,9 @@
 package io.github.qemuembed.driver.secondary.storage;
 
-/** Told how far an import has come; called on the importing thread, so it should return quickly. */
+/**
+ * Told how far an import has come; called on the importing thread, so it should return
+ * quickly.
+ */
 @FunctionalInterface
 public interface ImportListener {
 

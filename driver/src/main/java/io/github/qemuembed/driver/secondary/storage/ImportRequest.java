@@ -9,8 +9,10 @@ import java.util.Optional;
  * @param pool the target pool (active)
  * @param volume the new volume's name
  * @param source a local file path, or an {@code http://} or {@code https://} URL
- * @param sha256 the expected SHA-256 of the source's bytes, as 64 hex digits; required for URLs
- * @param format the expected format; empty means whatever {@code qemu-img} finds (raw or qcow2)
+ * @param sha256 the expected SHA-256 of the source's bytes, as 64 hex digits; required
+ * for URLs
+ * @param format the expected format; empty means whatever {@code qemu-img} finds (raw or
+ * qcow2)
  */
 public record ImportRequest(String pool, String volume, String source, Optional<String> sha256,
 		Optional<VolumeFormat> format) {

@@ -12,17 +12,22 @@ import io.github.qemuembed.driver.error.StorageException.Problem;
 import io.github.qemuembed.driver.secondary.xml.SafeXml;
 
 /**
- * A {@code dir} pool's definition, read from and written as libvirt pool XML. Elements libvirt only
- * reports ({@code capacity}, {@code allocation}, {@code available}) are accepted and not kept; anything
- * this driver does not act on is refused with the element's name, never dropped.
+ * A {@code dir} pool's definition, read from and written as libvirt pool XML. Elements
+ * libvirt only reports ({@code capacity}, {@code allocation}, {@code available}) are
+ * accepted and not kept; anything this driver does not act on is refused with the
+ * element's name, never dropped.
  *
- * @param mode the directory's permissions ({@code <target><permissions><mode>}, octal), when given
+ * @param mode the directory's permissions ({@code <target><permissions><mode>}, octal),
+ * when given
  */
 record PoolDefinition(String name, UUID uuid, Path target, Optional<String> mode) {
 
 	private static final Set<String> REPORTED = Set.of("capacity", "allocation", "available");
 
-	/** Parses pool XML; {@code defaultTarget} supplies the directory when there is no {@code <target><path>}. */
+	/**
+	 * Parses pool XML; {@code defaultTarget} supplies the directory when there is no
+	 * {@code <target><path>}.
+	 */
 	static PoolDefinition parse(String xml, java.util.function.Function<String, Path> defaultTarget) {
 		Element root;
 		try {
@@ -36,8 +41,8 @@ record PoolDefinition(String name, UUID uuid, Path target, Optional<String> mode
 		}
 		String type = SafeXml.attribute(root, "type").orElse("");
 		if (!type.equals("dir")) {
-			throw new StorageException(Problem.INVALID_REQUEST, "pool type '" + type
-					+ "' is not supported by the embedded storage driver: use <pool type='dir'>");
+			throw new StorageException(Problem.INVALID_REQUEST,
+					"pool type '" + type + "' is not supported by the embedded storage driver: use <pool type='dir'>");
 		}
 		String name = null;
 		UUID uuid = null;
@@ -108,16 +113,22 @@ record PoolDefinition(String name, UUID uuid, Path target, Optional<String> mode
 					}
 					mode = Optional.of((text.length() == 3) ? "0" + text : text);
 				}
-				case "owner", "group", "label" -> throw new StorageException(Problem.INVALID_REQUEST,
-						"/pool/target/permissions/" + p.getTagName() + " is not supported: the embedded driver runs "
-								+ "as its application's user and cannot change owners; leave it out");
+				case "owner", "group",
+						"label" ->
+					throw new StorageException(Problem.INVALID_REQUEST,
+							"/pool/target/permissions/" + p.getTagName()
+									+ " is not supported: the embedded driver runs "
+									+ "as its application's user and cannot change owners; leave it out");
 				default -> throw unknown("/pool/target/permissions/" + p.getTagName());
 			}
 		}
 		return mode;
 	}
 
-	/** The definition as libvirt writes a pool: with sizes, which are 0 in the stored file. */
+	/**
+	 * The definition as libvirt writes a pool: with sizes, which are 0 in the stored
+	 * file.
+	 */
 	String toXml(long capacity, long allocation, long available) {
 		StringBuilder xml = new StringBuilder();
 		xml.append("<pool type='dir'>\n");
@@ -129,8 +140,8 @@ record PoolDefinition(String name, UUID uuid, Path target, Optional<String> mode
 		xml.append("  <source>\n  </source>\n");
 		xml.append("  <target>\n");
 		xml.append("    <path>").append(SafeXml.escape(this.target.toString())).append("</path>\n");
-		this.mode.ifPresent((m) -> xml.append("    <permissions>\n      <mode>").append(m)
-			.append("</mode>\n    </permissions>\n"));
+		this.mode.ifPresent(
+				(m) -> xml.append("    <permissions>\n      <mode>").append(m).append("</mode>\n    </permissions>\n"));
 		xml.append("  </target>\n");
 		xml.append("</pool>\n");
 		return xml.toString();
@@ -141,9 +152,10 @@ record PoolDefinition(String name, UUID uuid, Path target, Optional<String> mode
 	}
 
 	private static StorageException unknown(String path) {
-		return new StorageException(Problem.INVALID_REQUEST, "invalid pool XML: " + path
-				+ " is not supported by the embedded storage driver (a dir pool knows name, uuid, source, "
-				+ "target/path and target/permissions/mode)");
+		return new StorageException(Problem.INVALID_REQUEST,
+				"invalid pool XML: " + path
+						+ " is not supported by the embedded storage driver (a dir pool knows name, uuid, source, "
+						+ "target/path and target/permissions/mode)");
 	}
 
 }

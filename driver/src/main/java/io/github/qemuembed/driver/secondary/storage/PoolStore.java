@@ -21,9 +21,10 @@ import io.github.qemuembed.driver.error.StorageException.Problem;
 import io.github.qemuembed.driver.fs.AtomicFiles;
 
 /**
- * The pools of the embedded storage driver and their files: definitions in {@code ROOT/etc/storage},
- * autostart links in {@code ROOT/etc/storage/autostart}, active pools in {@code ROOT/run/storage}.
- * Not thread-safe: {@link DirStorageDriver} calls it while holding its own lock.
+ * The pools of the embedded storage driver and their files: definitions in
+ * {@code ROOT/etc/storage}, autostart links in {@code ROOT/etc/storage/autostart}, active
+ * pools in {@code ROOT/run/storage}. Not thread-safe: {@link DirStorageDriver} calls it
+ * while holding its own lock.
  */
 final class PoolStore {
 
@@ -43,7 +44,9 @@ final class PoolStore {
 
 	private final Set<String> active = new HashSet<>();
 
-	/** Opens the pools of {@code root}; pools that were active, or autostart, are started. */
+	/**
+	 * Opens the pools of {@code root}; pools that were active, or autostart, are started.
+	 */
 	PoolStore(Path root) {
 		this.root = root;
 		this.configDir = root.resolve("etc/storage");
@@ -86,11 +89,13 @@ final class PoolStore {
 						"pool '" + other.name() + "' already has UUID " + definition.uuid());
 			}
 			if (!other.name().equals(definition.name()) && other.target().equals(definition.target())) {
-				throw new StorageException(Problem.POOL_EXISTS, "pool '" + other.name() + "' already uses the directory "
-						+ definition.target() + "; give each pool its own <target><path>");
+				throw new StorageException(Problem.POOL_EXISTS,
+						"pool '" + other.name() + "' already uses the directory " + definition.target()
+								+ "; give each pool its own <target><path>");
 			}
 		}
-		if (existing != null && this.active.contains(existing.name()) && !existing.target().equals(definition.target())) {
+		if (existing != null && this.active.contains(existing.name())
+				&& !existing.target().equals(definition.target())) {
 			throw new StorageException(Problem.POOL_STATE,
 					"pool '" + existing.name() + "' is active: stop it before moving its directory");
 		}
@@ -232,7 +237,8 @@ final class PoolStore {
 		StringBuilder text = new StringBuilder();
 		for (char digit : octal.substring(octal.length() - 3).toCharArray()) {
 			int bits = digit - '0';
-			text.append(((bits & 4) != 0) ? 'r' : '-').append(((bits & 2) != 0) ? 'w' : '-')
+			text.append(((bits & 4) != 0) ? 'r' : '-')
+				.append(((bits & 2) != 0) ? 'w' : '-')
 				.append(((bits & 1) != 0) ? 'x' : '-');
 		}
 		return text.toString();
@@ -246,8 +252,8 @@ final class PoolStore {
 					PoolDefinition definition = PoolDefinition.parse(Files.readString(file),
 							(name) -> this.root.resolve("storage").resolve(name));
 					if (!fileName.equals(definition.name() + ".xml")) {
-						logger.log(Level.WARNING, "Ignoring pool file " + file + ": it defines pool '"
-								+ definition.name() + "'");
+						logger.log(Level.WARNING,
+								"Ignoring pool file " + file + ": it defines pool '" + definition.name() + "'");
 						continue;
 					}
 					this.pools.put(definition.name(), definition);

@@ -19,12 +19,15 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs {@code qemu-img}. The storage driver uses it rather than QMP {@code blockdev-create} because a
- * pool has no QEMU process to ask: volumes are made while no VM runs, and starting a QEMU per volume
- * only to run a block job would cost more and add a failure mode. {@code qemu-img} ships with QEMU,
- * writes the same formats, and is what libvirt's own {@code dir} pools run.
+ * Runs {@code qemu-img}. The storage driver uses it rather than QMP
+ * {@code blockdev-create} because a pool has no QEMU process to ask: volumes are made
+ * while no VM runs, and starting a QEMU per volume only to run a block job would cost
+ * more and add a failure mode. {@code qemu-img} ships with QEMU, writes the same formats,
+ * and is what libvirt's own {@code dir} pools run.
  *
- * <p>Driver-internal (public for the domain snapshots in {@code core}); not part of the documented API.
+ * <p>
+ * Driver-internal (public for the domain snapshots in {@code core}); not part of the
+ * documented API.
  */
 public final class QemuImg {
 
@@ -38,7 +41,10 @@ public final class QemuImg {
 		this.binary = binary;
 	}
 
-	/** The given binary, or {@code qemu-img} on {@code PATH}; a typed error naming what to install when neither is there. */
+	/**
+	 * The given binary, or {@code qemu-img} on {@code PATH}; a typed error naming what to
+	 * install when neither is there.
+	 */
 	public static QemuImg locate(Optional<Path> configured) {
 		if (configured.isPresent()) {
 			if (!Files.isExecutable(configured.get())) {
@@ -69,19 +75,23 @@ public final class QemuImg {
 		run(List.of("create", "-q", "-f", format.xmlName(), file.toString(), Long.toString(capacity)), file);
 	}
 
-	/** {@code qemu-img create -f qcow2 -b BASE -F BASEFORMAT FILE [SIZE]}: an overlay on an absolute base path. */
+	/**
+	 * {@code qemu-img create -f qcow2 -b BASE -F BASEFORMAT FILE [SIZE]}: an overlay on
+	 * an absolute base path.
+	 */
 	public void createOverlay(Path file, Path base, VolumeFormat baseFormat, Optional<Long> capacity) {
 		createOverlay(file, base, baseFormat, capacity, false);
 	}
 
 	/**
-	 * As {@link #createOverlay(Path, Path, VolumeFormat, Optional)}; {@code baseInUse} adds {@code -u} so
-	 * that the base is not opened (a running QEMU holds its lock), which needs the size given.
+	 * As {@link #createOverlay(Path, Path, VolumeFormat, Optional)}; {@code baseInUse}
+	 * adds {@code -u} so that the base is not opened (a running QEMU holds its lock),
+	 * which needs the size given.
 	 */
 	public void createOverlay(Path file, Path base, VolumeFormat baseFormat, Optional<Long> capacity,
 			boolean baseInUse) {
-		List<String> args = new ArrayList<>(List.of("create", "-q", "-f", "qcow2", "-b", base.toString(), "-F",
-				baseFormat.xmlName()));
+		List<String> args = new ArrayList<>(
+				List.of("create", "-q", "-f", "qcow2", "-b", base.toString(), "-F", baseFormat.xmlName()));
 		if (baseInUse) {
 			args.add("-u");
 		}
@@ -91,16 +101,18 @@ public final class QemuImg {
 	}
 
 	/**
-	 * {@code qemu-img commit -f qcow2 -d OVERLAY}: writes what the overlay holds into its backing file (the
-	 * overlay itself is left as it was and is to be deleted by the caller).
+	 * {@code qemu-img commit -f qcow2 -d OVERLAY}: writes what the overlay holds into its
+	 * backing file (the overlay itself is left as it was and is to be deleted by the
+	 * caller).
 	 */
 	public void commit(Path overlay) {
 		run(List.of("commit", "-q", "-f", "qcow2", "-d", overlay.toString()), overlay);
 	}
 
 	/**
-	 * {@code qemu-img rebase -u -f qcow2 -b BASE -F FORMAT FILE}: names another backing file in the header only,
-	 * for a base that holds the same content as the one it replaces (after a commit into it).
+	 * {@code qemu-img rebase -u -f qcow2 -b BASE -F FORMAT FILE}: names another backing
+	 * file in the header only, for a base that holds the same content as the one it
+	 * replaces (after a commit into it).
 	 */
 	public void rebaseUnsafe(Path file, Path base, VolumeFormat baseFormat) {
 		run(List.of("rebase", "-q", "-u", "-f", "qcow2", "-b", base.toString(), "-F", baseFormat.xmlName(),
@@ -113,8 +125,9 @@ public final class QemuImg {
 	}
 
 	/**
-	 * {@code qemu-img info} with {@code --force-share}, so that a volume a running VM holds can still be
-	 * described. The format is probed only when {@code format} is empty.
+	 * {@code qemu-img info} with {@code --force-share}, so that a volume a running VM
+	 * holds can still be described. The format is probed only when {@code format} is
+	 * empty.
 	 */
 	public ImageInfo info(Path file, Optional<VolumeFormat> format) {
 		List<String> args = new ArrayList<>(List.of("info", "--output=json", "-U"));
@@ -125,7 +138,8 @@ public final class QemuImg {
 		Optional<String> backing = Optional.ofNullable(node.get("full-backing-filename"))
 			.or(() -> Optional.ofNullable(node.get("backing-filename")))
 			.map(JsonNode::asString);
-		Optional<String> backingFormat = Optional.ofNullable(node.get("backing-filename-format")).map(JsonNode::asString);
+		Optional<String> backingFormat = Optional.ofNullable(node.get("backing-filename-format"))
+			.map(JsonNode::asString);
 		return new ImageInfo(node.path("format").asString(), node.path("virtual-size").asLong(),
 				node.path("actual-size").asLong(), backing, backingFormat);
 	}
@@ -145,7 +159,8 @@ public final class QemuImg {
 				.start();
 		}
 		catch (IOException ex) {
-			throw new StorageException(Problem.OPERATION_FAILED, "cannot run " + this.binary + ": " + ex.getMessage(), ex);
+			throw new StorageException(Problem.OPERATION_FAILED, "cannot run " + this.binary + ": " + ex.getMessage(),
+					ex);
 		}
 		CompletableFuture<String> out = drain(process.getInputStream());
 		CompletableFuture<String> err = drain(process.getErrorStream());
@@ -158,10 +173,12 @@ public final class QemuImg {
 			int exit = process.exitValue();
 			String stderr = err.join().strip();
 			if (exit != 0) {
-				Problem problem = stderr.contains("No space left on device") ? Problem.NO_SPACE : Problem.OPERATION_FAILED;
-				throw new StorageException(problem, "qemu-img " + args.get(0) + " failed for " + file + ": "
-						+ (stderr.isEmpty() ? "exit status " + exit : stderr)
-						+ ((problem == Problem.NO_SPACE) ? " (free space in the pool's file system)" : ""));
+				Problem problem = stderr.contains("No space left on device") ? Problem.NO_SPACE
+						: Problem.OPERATION_FAILED;
+				throw new StorageException(problem,
+						"qemu-img " + args.get(0) + " failed for " + file + ": "
+								+ (stderr.isEmpty() ? "exit status " + exit : stderr)
+								+ ((problem == Problem.NO_SPACE) ? " (free space in the pool's file system)" : ""));
 			}
 			return out.join();
 		}
@@ -172,7 +189,10 @@ public final class QemuImg {
 		}
 	}
 
-	/** Reads a stream to its end on a thread of its own (never the common pool: these reads block). */
+	/**
+	 * Reads a stream to its end on a thread of its own (never the common pool: these
+	 * reads block).
+	 */
 	private static CompletableFuture<String> drain(InputStream stream) {
 		CompletableFuture<String> result = new CompletableFuture<>();
 		Thread reader = new Thread(() -> {

@@ -6,9 +6,10 @@ import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
 
 /**
- * Pool and volume names become file names ({@code ROOT/etc/storage/NAME.xml}, {@code TARGET/VOLUME}),
- * so they must be plain names: no {@code /}, no {@code ..}, no leading dot (the driver's own temporary
- * files are hidden ones), nothing a shell or a QEMU option parser treats specially.
+ * Pool and volume names become file names ({@code ROOT/etc/storage/NAME.xml},
+ * {@code TARGET/VOLUME}), so they must be plain names: no {@code /}, no {@code ..}, no
+ * leading dot (the driver's own temporary files are hidden ones), nothing a shell or a
+ * QEMU option parser treats specially.
  */
 final class StorageNames {
 

@@ -11,7 +11,8 @@ import java.util.UUID;
  * @param target the directory holding its volumes
  * @param active whether it is started
  * @param autostart whether it starts when the driver opens
- * @param capacity size of the file system holding the directory, in bytes (0 when inactive)
+ * @param capacity size of the file system holding the directory, in bytes (0 when
+ * inactive)
  * @param available free bytes there (0 when inactive)
  */
 public record StoragePoolInfo(String name, UUID uuid, Path target, boolean active, boolean autostart, long capacity,

@@ -10,7 +10,10 @@ public enum VolumeFormat {
 
 	RAW, QCOW2;
 
-	/** {@code raw} or {@code qcow2}: libvirt's {@code <format type=…/>} and {@code qemu-img -f}. */
+	/**
+	 * {@code raw} or {@code qcow2}: libvirt's {@code <format type=…/>} and
+	 * {@code qemu-img -f}.
+	 */
 	public String xmlName() {
 		return name().toLowerCase(Locale.ROOT);
 	}

@@ -24,9 +24,10 @@ import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
 
 /**
- * Copies an import's source into a temporary file, computing its SHA-256 on the way and reporting
- * progress to the listener and, every tenth of the way (or every 64 MiB when the size is unknown), to
- * the log. The caller owns the temporary file and deletes it on any failure.
+ * Copies an import's source into a temporary file, computing its SHA-256 on the way and
+ * reporting progress to the listener and, every tenth of the way (or every 64 MiB when
+ * the size is unknown), to the log. The caller owns the temporary file and deletes it on
+ * any failure.
  */
 final class VolumeImport {
 
@@ -41,7 +42,10 @@ final class VolumeImport {
 	private VolumeImport() {
 	}
 
-	/** Copies {@code request.source()} to {@code temp}; returns the SHA-256 of what was copied, as hex. */
+	/**
+	 * Copies {@code request.source()} to {@code temp}; returns the SHA-256 of what was
+	 * copied, as hex.
+	 */
 	static String copy(ImportRequest request, Path temp, ImportListener listener) {
 		String label = request.pool() + "/" + request.volume();
 		String shownSource = shown(request.source());
@@ -51,14 +55,16 @@ final class VolumeImport {
 		}
 		catch (InterruptedIOException ex) {
 			Thread.currentThread().interrupt();
-			throw new StorageException(Problem.IMPORT_FAILED, "import of " + shownSource + " into " + label
-					+ " was interrupted; nothing was kept", ex);
+			throw new StorageException(Problem.IMPORT_FAILED,
+					"import of " + shownSource + " into " + label + " was interrupted; nothing was kept", ex);
 		}
 		catch (IOException ex) {
 			if (isNoSpace(ex)) {
-				throw new StorageException(Problem.NO_SPACE, "no space left in the file system of pool '"
-						+ request.pool() + "' while importing " + shownSource + " into " + label
-						+ "; nothing was kept: free space there or use another pool", ex);
+				throw new StorageException(Problem.NO_SPACE,
+						"no space left in the file system of pool '" + request.pool() + "' while importing "
+								+ shownSource + " into " + label
+								+ "; nothing was kept: free space there or use another pool",
+						ex);
 			}
 			throw new StorageException(Problem.IMPORT_FAILED,
 					"import of " + shownSource + " into " + label + " failed: " + ex + "; nothing was kept", ex);
@@ -87,8 +93,8 @@ final class VolumeImport {
 			return new Source(Files.newInputStream(file), Files.size(file));
 		}
 		catch (NoSuchFileException ex) {
-			throw new StorageException(Problem.IMPORT_FAILED,
-					"cannot import '" + request.source() + "': no such file", ex);
+			throw new StorageException(Problem.IMPORT_FAILED, "cannot import '" + request.source() + "': no such file",
+					ex);
 		}
 	}
 
@@ -106,7 +112,8 @@ final class VolumeImport {
 			.build();
 		HttpResponse<InputStream> response;
 		try {
-			response = client.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+			response = client.send(HttpRequest.newBuilder(uri).GET().build(),
+					HttpResponse.BodyHandlers.ofInputStream());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -168,7 +175,9 @@ final class VolumeImport {
 		}
 	}
 
-	/** A URL without user info or query (they may carry credentials), or a path as given. */
+	/**
+	 * A URL without user info or query (they may carry credentials), or a path as given.
+	 */
 	static String shown(String source) {
 		if (!source.startsWith("http://") && !source.startsWith("https://")) {
 			return "'" + source + "'";

@@ -7,10 +7,11 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Finds the running domain that has a volume open. It asks the kernel, not a list kept in memory: for
- * each QEMU pidfile under {@code ROOT/run/qemu/}, the open files of that process
- * ({@code /proc/PID/fd}). So a VM started by another driver instance on the same root counts, and so
- * does a base image that a running overlay reads through its backing chain.
+ * Finds the running domain that has a volume open. It asks the kernel, not a list kept in
+ * memory: for each QEMU pidfile under {@code ROOT/run/qemu/}, the open files of that
+ * process ({@code /proc/PID/fd}). So a VM started by another driver instance on the same
+ * root counts, and so does a base image that a running overlay reads through its backing
+ * chain.
  */
 final class VolumeUsers {
 

@@ -9,7 +9,10 @@ import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
 import io.github.qemuembed.driver.secondary.xml.SafeXml;
 
-/** Volume XML: written as libvirt describes a file volume, and read for {@code createVolume(pool, xml)}. */
+/**
+ * Volume XML: written as libvirt describes a file volume, and read for
+ * {@code createVolume(pool, xml)}.
+ */
 final class VolumeXml {
 
 	private VolumeXml() {
@@ -95,8 +98,8 @@ final class VolumeXml {
 								}
 								backingPath = Optional.of(Path.of(text).normalize());
 							}
-							case "format" -> backingFormat = Optional
-								.of(VolumeFormat.of(SafeXml.attribute(b, "type").orElse("")));
+							case "format" ->
+								backingFormat = Optional.of(VolumeFormat.of(SafeXml.attribute(b, "type").orElse("")));
 							default -> throw unknown("/volume/backingStore/" + b.getTagName());
 						}
 					}

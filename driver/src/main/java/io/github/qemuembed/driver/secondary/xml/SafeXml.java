@@ -18,15 +18,19 @@ import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 
 /**
- * Parses the small XML documents libvirt exchanges about networks, volumes and secrets, with DTDs
- * and external entities refused (the text may come from a daemon or from a file another user wrote).
+ * Parses the small XML documents libvirt exchanges about networks, volumes and secrets,
+ * with DTDs and external entities refused (the text may come from a daemon or from a file
+ * another user wrote).
  */
 public final class SafeXml {
 
 	private SafeXml() {
 	}
 
-	/** Parses a document; {@link IllegalArgumentException} with the parser's reason when it is not well formed. */
+	/**
+	 * Parses a document; {@link IllegalArgumentException} with the parser's reason when
+	 * it is not well formed.
+	 */
 	public static Element parse(String xml) {
 		try {
 			DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();

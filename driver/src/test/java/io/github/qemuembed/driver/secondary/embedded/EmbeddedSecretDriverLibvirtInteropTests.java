@@ -17,8 +17,9 @@ import io.github.qemuembed.driver.access.CallerSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The embedded secret driver and libvirt's own ({@code virsh -c secret:///embed?root=DIR}) read each
- * other's roots. Needs {@code virsh} (libvirt-clients, installed by {@code dev/setup}).
+ * The embedded secret driver and libvirt's own
+ * ({@code virsh -c secret:///embed?root=DIR}) read each other's roots. Needs
+ * {@code virsh} (libvirt-clients, installed by {@code dev/setup}).
  */
 class EmbeddedSecretDriverLibvirtInteropTests {
 
@@ -28,7 +29,8 @@ class EmbeddedSecretDriverLibvirtInteropTests {
 	Path root;
 
 	private String virsh(String... commands) throws IOException, InterruptedException {
-		List<String> argv = new java.util.ArrayList<>(List.of("virsh", "-q", "-c", "secret:///embed?root=" + this.root));
+		List<String> argv = new java.util.ArrayList<>(
+				List.of("virsh", "-q", "-c", "secret:///embed?root=" + this.root));
 		argv.add(String.join("; ", commands));
 		Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -40,7 +42,8 @@ class EmbeddedSecretDriverLibvirtInteropTests {
 	@Test
 	void readsSecretsThatLibvirtDefined() throws Exception {
 		UUID uuid = UUID.randomUUID();
-		Path xml = Files.writeString(this.root.resolve("secret.xml"), "<secret ephemeral='no' private='yes'><uuid>" + uuid
+		Path xml = Files.writeString(this.root.resolve("secret.xml"), "<secret ephemeral='no' private='yes'><uuid>"
+				+ uuid
 				+ "</uuid><description>made by libvirt</description><usage type='volume'><volume>/srv/luks.img</volume></usage></secret>");
 		Path value = Files.write(this.root.resolve("value.bin"), VALUE);
 		virsh("secret-define " + xml, "secret-set-value " + uuid + " --file " + value + " --plain");

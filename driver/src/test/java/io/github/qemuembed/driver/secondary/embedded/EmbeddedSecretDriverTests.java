@@ -53,8 +53,8 @@ class EmbeddedSecretDriverTests {
 		assertThat(driver.directory()).isEqualTo(dir);
 		assertThat(mode(dir)).isEqualTo("rwx------");
 		try (var files = Files.list(dir)) {
-			assertThat(files.map((p) -> p.getFileName().toString()))
-				.containsExactlyInAnyOrder(UUID_1 + ".xml", UUID_1 + ".base64");
+			assertThat(files.map((p) -> p.getFileName().toString())).containsExactlyInAnyOrder(UUID_1 + ".xml",
+					UUID_1 + ".base64");
 		}
 		assertThat(mode(dir.resolve(UUID_1 + ".xml"))).isEqualTo("rw-------");
 		assertThat(mode(dir.resolve(UUID_1 + ".base64"))).isEqualTo("rw-------");
@@ -111,7 +111,8 @@ class EmbeddedSecretDriverTests {
 	@Test
 	void ephemeralSecretsNeverTouchTheDisk() throws Exception {
 		EmbeddedSecretDriver driver = driver();
-		driver.define(new SecretDefinition(UUID_1, true, false, Optional.empty(), SecretUsageType.TLS, Optional.of("t")));
+		driver
+			.define(new SecretDefinition(UUID_1, true, false, Optional.empty(), SecretUsageType.TLS, Optional.of("t")));
 		driver.setValue(UUID_1, VALUE);
 		assertThat(driver.getValue(UUID_1)).isEqualTo(VALUE);
 		try (var files = Files.list(driver.directory())) {
@@ -213,12 +214,14 @@ class EmbeddedSecretDriverTests {
 		// a reader: may see the secret, not its value, and may not change anything
 		AccessPolicy readOnly = (r) -> r.permission() == Permission.SECRET_GETATTR
 				|| r.permission() == Permission.SECRET_READ || r.permission() == Permission.CONNECT_SEARCH_SECRETS;
-		EmbeddedSecretDriver driver = new EmbeddedSecretDriver(this.root, readOnly, () -> Optional.of(Caller.of("bob")));
+		EmbeddedSecretDriver driver = new EmbeddedSecretDriver(this.root, readOnly,
+				() -> Optional.of(Caller.of("bob")));
 		assertThat(driver.list()).hasSize(1);
 		assertThat(driver.xml(UUID_1)).contains(UUID_1.toString());
 		assertThatExceptionOfType(AccessDeniedException.class).isThrownBy(() -> driver.getValue(UUID_1))
 			.withMessageContaining("secret.read_secure on secret '" + UUID_1 + "' for 'bob'");
-		assertThatExceptionOfType(AccessDeniedException.class).isThrownBy(() -> driver.setValue(UUID_1, new byte[] { 1 }));
+		assertThatExceptionOfType(AccessDeniedException.class)
+			.isThrownBy(() -> driver.setValue(UUID_1, new byte[] { 1 }));
 		assertThatExceptionOfType(AccessDeniedException.class).isThrownBy(() -> driver.undefine(UUID_1));
 		assertThatExceptionOfType(AccessDeniedException.class)
 			.isThrownBy(() -> driver.define(SecretDefinition.forVolume(UUID_2, "/b.img", false)));

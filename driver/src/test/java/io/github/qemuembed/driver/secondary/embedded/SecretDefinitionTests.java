@@ -16,7 +16,8 @@ class SecretDefinitionTests {
 
 	@Test
 	void parsesWhatLibvirtWrites() {
-		// verbatim the file libvirt 9.0 wrote for `virsh -c secret:///embed?root=… secret-define`
+		// verbatim the file libvirt 9.0 wrote for `virsh -c secret:///embed?root=…
+		// secret-define`
 		String xml = """
 				<secret ephemeral='no' private='yes'>
 				  <uuid>aaaaaaaa-2222-3333-4444-555555555555</uuid>
@@ -25,8 +26,8 @@ class SecretDefinitionTests {
 				  </usage>
 				</secret>""";
 		SecretDefinition definition = SecretDefinition.parse(xml);
-		assertThat(definition).isEqualTo(new SecretDefinition(UUID_1, false, true, Optional.empty(), SecretUsageType.VOLUME,
-				Optional.of("/x/y.img")));
+		assertThat(definition).isEqualTo(new SecretDefinition(UUID_1, false, true, Optional.empty(),
+				SecretUsageType.VOLUME, Optional.of("/x/y.img")));
 	}
 
 	@Test
@@ -49,10 +50,12 @@ class SecretDefinitionTests {
 	void everyUsageTypeRoundTrips() {
 		for (SecretUsageType type : SecretUsageType.values()) {
 			Optional<String> id = (type == SecretUsageType.NONE) ? Optional.empty() : Optional.of("id-" + type);
-			SecretDefinition definition = new SecretDefinition(UUID.randomUUID(), true, false, Optional.empty(), type, id);
+			SecretDefinition definition = new SecretDefinition(UUID.randomUUID(), true, false, Optional.empty(), type,
+					id);
 			assertThat(SecretDefinition.parse(definition.toXml())).isEqualTo(definition);
 		}
-		assertThat(new SecretDefinition(UUID_1, false, false, Optional.empty(), SecretUsageType.ISCSI, Optional.of("iqn.x"))
+		assertThat(new SecretDefinition(UUID_1, false, false, Optional.empty(), SecretUsageType.ISCSI,
+				Optional.of("iqn.x"))
 			.toXml()).contains("<usage type='iscsi'>", "<target>iqn.x</target>");
 	}
 
@@ -75,7 +78,8 @@ class SecretDefinitionTests {
 		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> SecretDefinition.parse("<secret><uuid>nope</uuid></secret>"))
 			.withMessageStartingWith("/secret/uuid: malformed UUID");
-		assertThatExceptionOfType(InvalidConfigurationException.class).isThrownBy(() -> SecretDefinition.parse("<domain/>"))
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> SecretDefinition.parse("<domain/>"))
 			.withMessageContaining("expected a <secret> element");
 	}
 

@@ -90,7 +90,8 @@ class LibvirtUriTests {
 
 	@Test
 	void hostWithoutTransportWouldBeTlsAndIsRefused() {
-		assertThatExceptionOfType(InvalidEndpointException.class).isThrownBy(() -> LibvirtUri.parse("network://host/system"))
+		assertThatExceptionOfType(InvalidEndpointException.class)
+			.isThrownBy(() -> LibvirtUri.parse("network://host/system"))
 			.withMessageContaining("TLS, which is not supported")
 			.withMessageContaining("+tcp://");
 	}
@@ -107,7 +108,8 @@ class LibvirtUriTests {
 
 	@Test
 	void tcpNeedsAHost() {
-		assertThatExceptionOfType(InvalidEndpointException.class).isThrownBy(() -> LibvirtUri.parse("network+tcp:///system"))
+		assertThatExceptionOfType(InvalidEndpointException.class)
+			.isThrownBy(() -> LibvirtUri.parse("network+tcp:///system"))
 			.withMessageContaining("needs a host");
 	}
 
@@ -124,7 +126,8 @@ class LibvirtUriTests {
 			.withMessageContaining("is not a libvirt URI");
 		assertThatExceptionOfType(InvalidEndpointException.class).isThrownBy(() -> LibvirtUri.parse(" "))
 			.withMessageContaining("No libvirt URI");
-		assertThatExceptionOfType(InvalidEndpointException.class).isThrownBy(() -> LibvirtUri.parse("network:///sys tem"))
+		assertThatExceptionOfType(InvalidEndpointException.class)
+			.isThrownBy(() -> LibvirtUri.parse("network:///sys tem"))
 			.withMessageContaining("not a valid libvirt URI");
 	}
 

@@ -15,9 +15,12 @@ class PacketTests {
 	void callIsLengthHeaderPayload() {
 		// REMOTE_PROC_NETWORK_LOOKUP_BY_NAME("br") with serial 5
 		byte[] payload = new XdrEncoder().writeString("br").toByteArray();
-		Packet packet = new Packet(MessageHeader.call(Programs.REMOTE, 1, RemoteProcedure.NETWORK_LOOKUP_BY_NAME.number(), 5),
-				payload);
-		assertThat(HexFormat.of().formatHex(packet.encode())).isEqualTo("00000024" // 36 bytes in all
+		Packet packet = new Packet(
+				MessageHeader.call(Programs.REMOTE, 1, RemoteProcedure.NETWORK_LOOKUP_BY_NAME.number(), 5), payload);
+		assertThat(HexFormat.of().formatHex(packet.encode())).isEqualTo("00000024" // 36
+																					// bytes
+																					// in
+																					// all
 				+ "20008086" + "00000001" + "0000002e" // program, version, procedure 46
 				+ "00000000" + "00000005" + "00000000" // CALL, serial 5, OK
 				+ "00000002" + "62720000"); // "br"
@@ -25,8 +28,8 @@ class PacketTests {
 
 	@Test
 	void keepalivePongHasNoPayload() {
-		Packet pong = new Packet(new MessageHeader(Programs.KEEPALIVE, 1, Programs.KEEPALIVE_PONG, MessageType.MESSAGE, 0,
-				MessageStatus.OK), new byte[0]);
+		Packet pong = new Packet(new MessageHeader(Programs.KEEPALIVE, 1, Programs.KEEPALIVE_PONG, MessageType.MESSAGE,
+				0, MessageStatus.OK), new byte[0]);
 		assertThat(HexFormat.of().formatHex(pong.encode()))
 			.isEqualTo("0000001c" + "6b656570" + "00000001" + "00000002" + "00000002" + "00000000" + "00000000");
 	}
@@ -42,7 +45,8 @@ class PacketTests {
 
 	@Test
 	void cleanEndOfStreamIsEof() {
-		assertThatExceptionOfType(EOFException.class).isThrownBy(() -> Packet.read(new ByteArrayInputStream(new byte[0])))
+		assertThatExceptionOfType(EOFException.class)
+			.isThrownBy(() -> Packet.read(new ByteArrayInputStream(new byte[0])))
 			.withMessage("Connection closed by the daemon");
 	}
 
@@ -57,14 +61,17 @@ class PacketTests {
 	void implausibleLengthIsRejected() {
 		// e.g. an HTTP server answering: "HTTP" read as a length
 		byte[] http = "HTTP/1.1 400".getBytes();
-		assertThatExceptionOfType(RemoteProtocolException.class).isThrownBy(() -> Packet.read(new ByteArrayInputStream(http)))
+		assertThatExceptionOfType(RemoteProtocolException.class)
+			.isThrownBy(() -> Packet.read(new ByteArrayInputStream(http)))
 			.withMessageContaining("is this endpoint a libvirt daemon?");
 	}
 
 	@Test
 	void unknownTypeIsRejected() {
-		byte[] bad = HexFormat.of().parseHex("0000001c" + "20008086" + "00000001" + "00000001" + "00000009" + "00000000" + "00000000");
-		assertThatExceptionOfType(RemoteProtocolException.class).isThrownBy(() -> Packet.read(new ByteArrayInputStream(bad)))
+		byte[] bad = HexFormat.of()
+			.parseHex("0000001c" + "20008086" + "00000001" + "00000001" + "00000009" + "00000000" + "00000000");
+		assertThatExceptionOfType(RemoteProtocolException.class)
+			.isThrownBy(() -> Packet.read(new ByteArrayInputStream(bad)))
 			.withMessageContaining("Unknown RPC message type 9");
 	}
 

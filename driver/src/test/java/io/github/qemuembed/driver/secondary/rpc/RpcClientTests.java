@@ -28,8 +28,8 @@ class RpcClientTests {
 		if (packet.header().procedure() == RemoteProcedure.NETWORK_LOOKUP_BY_NAME.number()) {
 			String name = new XdrDecoder(packet.payload()).readString();
 			if (name.equals("missing")) {
-				return Answer.error(new RemoteError(43, 19, "Network not found: no network with matching name 'missing'",
-						2, "missing", null, null, 0, 0));
+				return Answer.error(new RemoteError(43, 19,
+						"Network not found: no network with matching name 'missing'", 2, "missing", null, null, 0, 0));
 			}
 			return Answer.ok(new XdrEncoder().writeString(name).writeUuid(NET_UUID));
 		}
@@ -46,10 +46,13 @@ class RpcClientTests {
 	void handshakeThenCall() throws Exception {
 		try (ScriptedPeer peer = new ScriptedPeer(ScriptedPeer.withHandshake(RpcClientTests::lookup));
 				LibvirtClient client = LibvirtClient.connect(peer.uri(), OPTIONS)) {
-			assertThat(client.networkLookupByName("default")).isEqualTo(new RemoteObjects.NetworkRef("default", NET_UUID));
+			assertThat(client.networkLookupByName("default"))
+				.isEqualTo(new RemoteObjects.NetworkRef("default", NET_UUID));
 			List<Packet> packets = drain(peer);
-			assertThat(packets).extracting((p) -> p.header().procedure())
-				.containsExactly(66, 1, 60, 46); // AUTH_LIST, CONNECT_OPEN, SUPPORTS_FEATURE(keepalive), lookup
+			assertThat(packets).extracting((p) -> p.header().procedure()).containsExactly(66, 1, 60, 46); // AUTH_LIST,
+																											// CONNECT_OPEN,
+																											// SUPPORTS_FEATURE(keepalive),
+																											// lookup
 			assertThat(packets).allSatisfy((p) -> {
 				assertThat(p.header().program()).isEqualTo(0x20008086);
 				assertThat(p.header().version()).isEqualTo(1);
@@ -85,8 +88,8 @@ class RpcClientTests {
 
 	@Test
 	void unknownLibvirtErrorNumberKeepsItsNumber() throws Exception {
-		try (ScriptedPeer peer = new ScriptedPeer(ScriptedPeer.withHandshake((p, packet) -> Answer
-			.error(new RemoteError(108, 10, "no hostname", 2, null, null, null, 0, 0))));
+		try (ScriptedPeer peer = new ScriptedPeer(ScriptedPeer.withHandshake(
+				(p, packet) -> Answer.error(new RemoteError(108, 10, "no hostname", 2, null, null, null, 0, 0))));
 				LibvirtClient client = LibvirtClient.connect(peer.uri(), OPTIONS)) {
 			assertThatExceptionOfType(LibvirtRemoteException.class).isThrownBy(client::libVersion).satisfies((ex) -> {
 				assertThat(ex.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
@@ -115,9 +118,11 @@ class RpcClientTests {
 	void eventsBetweenRepliesAreIgnored() throws Exception {
 		try (ScriptedPeer peer = new ScriptedPeer(ScriptedPeer.withHandshake((p, packet) -> {
 			try {
-				// an unsolicited event (procedure 315: network lifecycle) before the reply
-				ScriptedPeer.send(p.connections.get(0), new Packet(new MessageHeader(Programs.REMOTE, 1, 315,
-						MessageType.MESSAGE, 0, MessageStatus.OK), new byte[] { 1, 2, 3, 4 }));
+				// an unsolicited event (procedure 315: network lifecycle) before the
+				// reply
+				ScriptedPeer.send(p.connections.get(0),
+						new Packet(new MessageHeader(Programs.REMOTE, 1, 315, MessageType.MESSAGE, 0, MessageStatus.OK),
+								new byte[] { 1, 2, 3, 4 }));
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException(ex);

@@ -12,13 +12,17 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BiFunction;
 
 /**
- * The daemon's side of the wire for protocol tests: accepts TCP connections, records every packet
- * it receives, and answers calls through a handler (which may return {@code null} to stay silent).
- * Real daemons are exercised by the integration tests; this checks the client's bytes and reactions.
+ * The daemon's side of the wire for protocol tests: accepts TCP connections, records
+ * every packet it receives, and answers calls through a handler (which may return
+ * {@code null} to stay silent). Real daemons are exercised by the integration tests; this
+ * checks the client's bytes and reactions.
  */
 final class ScriptedPeer implements AutoCloseable {
 
-	/** What the peer answers to one call: status and payload, or {@code null} for no answer. */
+	/**
+	 * What the peer answers to one call: status and payload, or {@code null} for no
+	 * answer.
+	 */
 	record Answer(MessageStatus status, byte[] payload) {
 
 		static Answer ok(XdrEncoder encoder) {
@@ -51,14 +55,18 @@ final class ScriptedPeer implements AutoCloseable {
 		this.acceptor.start();
 	}
 
-	/** The usual handshake answers (auth none, open OK, keepalive supported), else the handler. */
+	/**
+	 * The usual handshake answers (auth none, open OK, keepalive supported), else the
+	 * handler.
+	 */
 	static BiFunction<ScriptedPeer, Packet, Answer> withHandshake(BiFunction<ScriptedPeer, Packet, Answer> handler) {
 		return (peer, packet) -> {
 			int procedure = packet.header().procedure();
 			if (procedure == RemoteProcedure.AUTH_LIST.number()) {
 				return Answer.ok(new XdrEncoder().writeInt(1).writeInt(0));
 			}
-			if (procedure == RemoteProcedure.CONNECT_OPEN.number() || procedure == RemoteProcedure.CONNECT_CLOSE.number()) {
+			if (procedure == RemoteProcedure.CONNECT_OPEN.number()
+					|| procedure == RemoteProcedure.CONNECT_CLOSE.number()) {
 				return Answer.ok(new XdrEncoder());
 			}
 			if (procedure == RemoteProcedure.CONNECT_SUPPORTS_FEATURE.number()) {

@@ -20,14 +20,16 @@ class XdrTests {
 
 	@Test
 	void intsAreBigEndian() {
-		assertThat(hex(new XdrEncoder().writeInt(1).writeInt(-2).writeInt(0x20008086))).isEqualTo("00000001" + "fffffffe" + "20008086");
+		assertThat(hex(new XdrEncoder().writeInt(1).writeInt(-2).writeInt(0x20008086)))
+			.isEqualTo("00000001" + "fffffffe" + "20008086");
 	}
 
 	@Test
 	void unsignedIntUsesAllThirtyTwoBits() {
 		assertThat(hex(new XdrEncoder().writeUnsignedInt(0xFFFF_FFFEL))).isEqualTo("fffffffe");
 		assertThat(decoder("fffffffe").readUnsignedInt()).isEqualTo(0xFFFF_FFFEL);
-		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> new XdrEncoder().writeUnsignedInt(-1));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> new XdrEncoder().writeUnsignedInt(-1));
 	}
 
 	@Test
@@ -67,7 +69,8 @@ class XdrTests {
 
 	@Test
 	void variableOpaqueIsPadded() {
-		assertThat(hex(new XdrEncoder().writeOpaque(new byte[] { 1, 2, 3, 4, 5, 6 }))).isEqualTo("00000006" + "010203040506" + "0000");
+		assertThat(hex(new XdrEncoder().writeOpaque(new byte[] { 1, 2, 3, 4, 5, 6 })))
+			.isEqualTo("00000006" + "010203040506" + "0000");
 		assertThat(decoder("00000006010203040506" + "0000").readOpaque(10)).containsExactly(1, 2, 3, 4, 5, 6);
 	}
 
@@ -79,7 +82,11 @@ class XdrTests {
 
 	@Test
 	void roundTripOfMixedValues() {
-		byte[] bytes = new XdrEncoder().writeInt(7).writeString("pool").writeHyper(-5).writeOptionalString(null).toByteArray();
+		byte[] bytes = new XdrEncoder().writeInt(7)
+			.writeString("pool")
+			.writeHyper(-5)
+			.writeOptionalString(null)
+			.toByteArray();
 		XdrDecoder decoder = new XdrDecoder(bytes);
 		assertThat(decoder.readInt()).isEqualTo(7);
 		assertThat(decoder.readString()).isEqualTo("pool");
@@ -92,7 +99,8 @@ class XdrTests {
 	void truncatedDataFails() {
 		assertThatExceptionOfType(RemoteProtocolException.class).isThrownBy(() -> decoder("000000").readInt())
 			.withMessageContaining("ends before its int");
-		assertThatExceptionOfType(RemoteProtocolException.class).isThrownBy(() -> decoder("0000000861626364").readString())
+		assertThatExceptionOfType(RemoteProtocolException.class)
+			.isThrownBy(() -> decoder("0000000861626364").readString())
 			.withMessageContaining("opaque[8]");
 	}
 

@@ -62,7 +62,8 @@ class EmbeddedStorageDriverTests {
 		Path target = this.sources.resolve("elsewhere");
 		this.storage.definePool("<pool type='dir'><name>other</name><target><path>" + target
 				+ "</path><permissions><mode>0750</mode></permissions></target></pool>");
-		assertThat(this.root.resolve("etc/storage/images.xml")).content().contains("<name>images</name>")
+		assertThat(this.root.resolve("etc/storage/images.xml")).content()
+			.contains("<name>images</name>")
 			.contains("<path>" + this.root.resolve("storage/images") + "</path>");
 		assertThat(this.root.resolve("run/storage/images.xml")).exists();
 		assertThat(this.storage.pool("other").active()).isFalse();
@@ -74,8 +75,8 @@ class EmbeddedStorageDriverTests {
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rwxr-x---");
 		assertThat(Files.readSymbolicLink(this.root.resolve("etc/storage/autostart/other.xml")))
 			.isEqualTo(this.root.resolve("etc/storage/other.xml"));
-		assertThat(this.storage.listPools()).extracting(StoragePoolInfo::name, StoragePoolInfo::active,
-				StoragePoolInfo::autostart)
+		assertThat(this.storage.listPools())
+			.extracting(StoragePoolInfo::name, StoragePoolInfo::active, StoragePoolInfo::autostart)
 			.containsExactly(org.assertj.core.groups.Tuple.tuple("images", true, false),
 					org.assertj.core.groups.Tuple.tuple("other", true, true));
 		StoragePoolInfo images = this.storage.pool("images");
@@ -91,7 +92,8 @@ class EmbeddedStorageDriverTests {
 		this.storage.definePool("<pool type='dir'><name>auto</name></pool>");
 		this.storage.setAutostart("auto", true);
 
-		EmbeddedStorageDriver again = EmbeddedStorageDriver.open(this.root, AccessPolicy.allowAll(), CallerSupplier.NONE);
+		EmbeddedStorageDriver again = EmbeddedStorageDriver.open(this.root, AccessPolicy.allowAll(),
+				CallerSupplier.NONE);
 		assertThat(again.listPools()).extracting(StoragePoolInfo::name, StoragePoolInfo::active)
 			.containsExactly(org.assertj.core.groups.Tuple.tuple("auto", true),
 					org.assertj.core.groups.Tuple.tuple("images", true),
@@ -131,7 +133,8 @@ class EmbeddedStorageDriverTests {
 			.withMessageContaining("already exists with UUID " + uuid)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.POOL_EXISTS));
 		assertThatExceptionOfType(StorageException.class)
-			.isThrownBy(() -> this.storage.definePool("<pool type='dir'><name>twin</name><uuid>" + uuid + "</uuid></pool>"))
+			.isThrownBy(
+					() -> this.storage.definePool("<pool type='dir'><name>twin</name><uuid>" + uuid + "</uuid></pool>"))
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.POOL_EXISTS));
 		assertThatExceptionOfType(StorageException.class)
 			.isThrownBy(() -> this.storage.definePool("<pool type='dir'><name>same-dir</name><target><path>"
@@ -167,16 +170,16 @@ class EmbeddedStorageDriverTests {
 		this.storage.createVolume("images", "<volume><name>base.img</name><capacity unit='MiB'>16</capacity>"
 				+ "<target><format type='raw'/></target></volume>");
 		Path base = this.root.resolve("storage/images/base.img");
-		StorageVolume overlay = this.storage.createVolume("images", "<volume><name>o.qcow2</name>"
-				+ "<target><format type='qcow2'/></target><backingStore><path>" + base + "</path>"
-				+ "<format type='raw'/></backingStore></volume>");
+		StorageVolume overlay = this.storage.createVolume("images",
+				"<volume><name>o.qcow2</name>" + "<target><format type='qcow2'/></target><backingStore><path>" + base
+						+ "</path>" + "<format type='raw'/></backingStore></volume>");
 		assertThat(overlay.capacity()).contains(16 * MIB);
-		assertThat(this.storage.volumeXml("images", "o.qcow2")).contains("<backingStore>\n    <path>" + base + "</path>\n"
-				+ "    <format type='raw'/>");
+		assertThat(this.storage.volumeXml("images", "o.qcow2"))
+			.contains("<backingStore>\n    <path>" + base + "</path>\n" + "    <format type='raw'/>");
 		assertThatExceptionOfType(StorageException.class)
-			.isThrownBy(() -> this.storage.createVolume("images", "<volume><name>p.qcow2</name>"
-					+ "<target><format type='qcow2'/></target><backingStore><path>" + this.root.resolve("nope.img")
-					+ "</path></backingStore></volume>"))
+			.isThrownBy(() -> this.storage.createVolume("images",
+					"<volume><name>p.qcow2</name>" + "<target><format type='qcow2'/></target><backingStore><path>"
+							+ this.root.resolve("nope.img") + "</path></backingStore></volume>"))
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.BASE_MISSING));
 	}
 
@@ -203,8 +206,8 @@ class EmbeddedStorageDriverTests {
 	@Test
 	void anOverlayOnAMissingBaseIsATypedError() {
 		assertThatExceptionOfType(StorageException.class)
-			.isThrownBy(() -> this.storage.createOverlay("images", "vm.qcow2", "images", "missing.img",
-					Optional.empty()))
+			.isThrownBy(
+					() -> this.storage.createOverlay("images", "vm.qcow2", "images", "missing.img", Optional.empty()))
 			.withMessageContaining("the base image images/missing.img")
 			.withMessageContaining("does not exist: import or create it first")
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.BASE_MISSING));
@@ -238,12 +241,10 @@ class EmbeddedStorageDriverTests {
 				.isThrownBy(() -> this.storage.deleteVolume("images", name))
 				.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.INVALID_NAME));
 		}
-		assertThatExceptionOfType(StorageException.class)
-			.isThrownBy(() -> this.storage.createOverlay("images", "o.qcow2", "images", "../../etc/passwd",
-					Optional.empty()))
+		assertThatExceptionOfType(StorageException.class).isThrownBy(
+				() -> this.storage.createOverlay("images", "o.qcow2", "images", "../../etc/passwd", Optional.empty()))
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.INVALID_NAME));
-		assertThatExceptionOfType(StorageException.class)
-			.isThrownBy(() -> this.storage.startPool("../images"))
+		assertThatExceptionOfType(StorageException.class).isThrownBy(() -> this.storage.startPool("../images"))
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.INVALID_NAME));
 		assertThat(this.root.resolve("storage/escape.img")).doesNotExist();
 		assertThat(this.root.resolve("storage/images")).isEmptyDirectory();
@@ -271,8 +272,7 @@ class EmbeddedStorageDriverTests {
 		long size = Files.size(image);
 		List<Long> seen = new CopyOnWriteArrayList<>();
 		StorageVolume volume = this.storage.importVolume(ImportRequest.of("images", "cloud.qcow2",
-				StorageTestSupport.url(this.server, "cloud.qcow2"), sha256(image)),
-				(name, copied, total) -> {
+				StorageTestSupport.url(this.server, "cloud.qcow2"), sha256(image)), (name, copied, total) -> {
 					assertThat(name).isEqualTo("images/cloud.qcow2");
 					assertThat(total).isEqualTo(size);
 					seen.add(copied);
@@ -280,8 +280,7 @@ class EmbeddedStorageDriverTests {
 		assertThat(volume.format()).contains("qcow2");
 		assertThat(volume.capacity()).contains(40 * MIB);
 		assertThat(seen).isSorted().last().isEqualTo(size);
-		assertThat(qemuIo("-f", "qcow2", "-c", "read -P 0x33 1M 1M", volume.path()))
-			.contains("read 1048576/1048576");
+		assertThat(qemuIo("-f", "qcow2", "-c", "read -P 0x33 1M 1M", volume.path())).contains("read 1048576/1048576");
 	}
 
 	@Test
@@ -289,8 +288,8 @@ class EmbeddedStorageDriverTests {
 		Path source = patternFile(this.sources.resolve("disk.raw"), 100_000);
 		String wrong = "0".repeat(64);
 		assertThatExceptionOfType(StorageException.class)
-			.isThrownBy(() -> this.storage.importVolume(ImportRequest.of("images", "disk.raw", source.toString(), wrong),
-					ImportListener.NONE))
+			.isThrownBy(() -> this.storage
+				.importVolume(ImportRequest.of("images", "disk.raw", source.toString(), wrong), ImportListener.NONE))
 			.withMessageContaining("is " + sha256(source) + ", not the expected " + wrong)
 			.withMessageContaining("was not created")
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.CHECKSUM_MISMATCH));
@@ -310,10 +309,12 @@ class EmbeddedStorageDriverTests {
 		this.server = StorageTestSupport.serve(source);
 		String url = StorageTestSupport.url(this.server, "disk.raw");
 		assertThatExceptionOfType(StorageException.class)
-			.isThrownBy(() -> this.storage.importVolume(ImportRequest.of("images", "d", url, null), ImportListener.NONE))
+			.isThrownBy(
+					() -> this.storage.importVolume(ImportRequest.of("images", "d", url, null), ImportListener.NONE))
 			.withMessageContaining("needs the image's SHA-256");
 		assertThatExceptionOfType(StorageException.class)
-			.isThrownBy(() -> this.storage.importVolume(ImportRequest.of("images", "d", url, "abc"), ImportListener.NONE))
+			.isThrownBy(
+					() -> this.storage.importVolume(ImportRequest.of("images", "d", url, "abc"), ImportListener.NONE))
 			.withMessageContaining("64 hex digits");
 		assertThatExceptionOfType(StorageException.class)
 			.isThrownBy(() -> this.storage.importVolume(
@@ -323,10 +324,12 @@ class EmbeddedStorageDriverTests {
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.IMPORT_FAILED));
 		assertThatExceptionOfType(StorageException.class)
 			.isThrownBy(() -> this.storage.importVolume(
-					ImportRequest.of("images", "d", this.sources.resolve("nope").toString(), null), ImportListener.NONE))
+					ImportRequest.of("images", "d", this.sources.resolve("nope").toString(), null),
+					ImportListener.NONE))
 			.withMessageContaining("no such file")
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.IMPORT_FAILED));
-		// an image that names a backing file of its own could make a VM read any host file
+		// an image that names a backing file of its own could make a VM read any host
+		// file
 		Path withBacking = this.sources.resolve("sneaky.qcow2");
 		qemuImg("create", "-q", "-f", "qcow2", "-b", "/etc/hostname", "-F", "raw", withBacking.toString(), "1M");
 		assertThatExceptionOfType(StorageException.class)
@@ -361,7 +364,8 @@ class EmbeddedStorageDriverTests {
 		this.storage.createVolume("images", "gone.img", VolumeFormat.RAW, MIB);
 		this.storage.deleteVolume("images", "gone.img");
 		assertThat(this.root.resolve("storage/images/gone.img")).doesNotExist();
-		assertThatExceptionOfType(StorageException.class).isThrownBy(() -> this.storage.deleteVolume("images", "gone.img"))
+		assertThatExceptionOfType(StorageException.class)
+			.isThrownBy(() -> this.storage.deleteVolume("images", "gone.img"))
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.VOLUME_NOT_FOUND));
 	}
 
@@ -374,7 +378,8 @@ class EmbeddedStorageDriverTests {
 			return request.permission() != Permission.STORAGE_VOL_DELETE;
 		}, CallerSupplier.NONE);
 		assertThat(guarded.listVolumes("images")).hasSize(1);
-		assertThatExceptionOfType(AccessDeniedException.class).isThrownBy(() -> guarded.deleteVolume("images", "kept.img"))
+		assertThatExceptionOfType(AccessDeniedException.class)
+			.isThrownBy(() -> guarded.deleteVolume("images", "kept.img"))
 			.withMessageContaining("storage_vol.delete");
 		assertThat(this.root.resolve("storage/images/kept.img")).exists();
 		guarded.createVolume("images", "new.img", VolumeFormat.RAW, MIB);

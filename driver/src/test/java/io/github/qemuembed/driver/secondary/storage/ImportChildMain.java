@@ -6,8 +6,8 @@ import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.CallerSupplier;
 
 /**
- * Runs one import in a JVM of its own, so that a test can kill it mid-way: args ROOT POOL VOLUME
- * SOURCE SHA256. Prints {@code progress N} after each chunk, then {@code done}.
+ * Runs one import in a JVM of its own, so that a test can kill it mid-way: args ROOT POOL
+ * VOLUME SOURCE SHA256. Prints {@code progress N} after each chunk, then {@code done}.
  */
 public final class ImportChildMain {
 

@@ -19,7 +19,10 @@ import io.github.qemuembed.driver.secondary.StorageVolume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A JVM killed (SIGKILL) in the middle of an import leaves no volume, and the next start tidies up. */
+/**
+ * A JVM killed (SIGKILL) in the middle of an import leaves no volume, and the next start
+ * tidies up.
+ */
 class InterruptedImportTests {
 
 	private static final int SIZE = 4 << 20;
@@ -62,12 +65,14 @@ class InterruptedImportTests {
 				"big.img", StorageTestSupport.url(this.server, "big.img"), StorageTestSupport.sha256(image))
 			.redirectErrorStream(true)
 			.start();
-		// the server holds back all but the first MiB: wait until the child has written it
+		// the server holds back all but the first MiB: wait until the child has written
+		// it
 		long copied = awaitProgress(1 << 20);
 		assertThat(copied).isEqualTo(1 << 20);
 		try (Stream<Path> files = Files.list(pool)) {
 			assertThat(files).singleElement()
-				.satisfies((part) -> assertThat(part.getFileName().toString()).startsWith(".big.img.").endsWith(".part"));
+				.satisfies(
+						(part) -> assertThat(part.getFileName().toString()).startsWith(".big.img.").endsWith(".part"));
 		}
 		this.child.destroyForcibly();
 		assertThat(this.child.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -76,7 +81,8 @@ class InterruptedImportTests {
 		assertThat(pool.resolve("big.img")).doesNotExist();
 		assertThat(storage.listVolumes("images")).isEmpty();
 		// a driver opened later (the pool is still active) removes the leftover
-		EmbeddedStorageDriver next = EmbeddedStorageDriver.open(this.root, AccessPolicy.allowAll(), CallerSupplier.NONE);
+		EmbeddedStorageDriver next = EmbeddedStorageDriver.open(this.root, AccessPolicy.allowAll(),
+				CallerSupplier.NONE);
 		assertThat(pool).isEmptyDirectory();
 		// and the same import, uninterrupted, succeeds
 		this.release.countDown();
@@ -85,7 +91,10 @@ class InterruptedImportTests {
 		assertThat(StorageTestSupport.sha256(Path.of(volume.path()))).isEqualTo(StorageTestSupport.sha256(image));
 	}
 
-	/** Reads the child's output until it reports {@code atLeast} bytes copied (or fails if it ends first). */
+	/**
+	 * Reads the child's output until it reports {@code atLeast} bytes copied (or fails if
+	 * it ends first).
+	 */
 	private long awaitProgress(long atLeast) throws Exception {
 		BufferedReader out = new BufferedReader(new InputStreamReader(this.child.getInputStream()));
 		StringBuilder seen = new StringBuilder();

@@ -18,7 +18,8 @@ class PoolDefinitionTests {
 
 	@Test
 	void readsWhatLibvirtWritesForADirPool() {
-		// the shape of `virsh pool-dumpxml` for an active dir pool, sizes and permissions included
+		// the shape of `virsh pool-dumpxml` for an active dir pool, sizes and permissions
+		// included
 		PoolDefinition pool = PoolDefinition.parse("""
 				<pool type='dir'>
 				  <name>images</name>
@@ -78,20 +79,18 @@ class PoolDefinitionTests {
 
 	@Test
 	void refusesWhatItDoesNotActOnNamingTheElement() {
-		assertThatExceptionOfType(StorageException.class)
-			.isThrownBy(() -> PoolDefinition.parse(
-					"<pool type='dir'><name>p</name><target><path>/x</path><encryption/></target></pool>",
-					(n) -> Path.of("/x")))
+		assertThatExceptionOfType(StorageException.class).isThrownBy(() -> PoolDefinition.parse(
+				"<pool type='dir'><name>p</name><target><path>/x</path><encryption/></target></pool>",
+				(n) -> Path.of("/x")))
 			.withMessageContaining("/pool/target/encryption");
 		assertThatExceptionOfType(StorageException.class)
-			.isThrownBy(() -> PoolDefinition.parse(
-					"<pool type='dir'><name>p</name><target><path>/x</path><permissions><owner>107</owner>"
-							+ "</permissions></target></pool>",
-					(n) -> Path.of("/x")))
+			.isThrownBy(() -> PoolDefinition
+				.parse("<pool type='dir'><name>p</name><target><path>/x</path><permissions><owner>107</owner>"
+						+ "</permissions></target></pool>", (n) -> Path.of("/x")))
 			.withMessageContaining("/pool/target/permissions/owner");
 		assertThatExceptionOfType(StorageException.class)
-			.isThrownBy(() -> PoolDefinition.parse("<pool type='dir'><name>p</name><source><dir path='/x'/></source></pool>",
-					(n) -> Path.of("/x")))
+			.isThrownBy(() -> PoolDefinition
+				.parse("<pool type='dir'><name>p</name><source><dir path='/x'/></source></pool>", (n) -> Path.of("/x")))
 			.withMessageContaining("/pool/source/dir");
 	}
 
@@ -100,10 +99,9 @@ class PoolDefinitionTests {
 		assertThatExceptionOfType(StorageException.class)
 			.isThrownBy(() -> PoolDefinition.parse("<pool type='dir'><name>../etc</name></pool>", (n) -> Path.of("/x")))
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.INVALID_NAME));
-		assertThatExceptionOfType(StorageException.class)
-			.isThrownBy(() -> PoolDefinition.parse(
-					"<pool type='dir'><name>p</name><target><path>relative/dir</path></target></pool>",
-					(n) -> Path.of("/x")))
+		assertThatExceptionOfType(StorageException.class).isThrownBy(() -> PoolDefinition.parse(
+				"<pool type='dir'><name>p</name><target><path>relative/dir</path></target></pool>",
+				(n) -> Path.of("/x")))
 			.withMessageContaining("absolute");
 		assertThatExceptionOfType(StorageException.class)
 			.isThrownBy(() -> PoolDefinition.parse("<pool type='dir'><name>p", (n) -> Path.of("/x")))

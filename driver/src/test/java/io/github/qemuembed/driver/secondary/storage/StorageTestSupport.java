@@ -23,7 +23,10 @@ final class StorageTestSupport {
 		return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
 	}
 
-	/** Runs qemu-img outside the driver, to make source images and to check what the driver made. */
+	/**
+	 * Runs qemu-img outside the driver, to make source images and to check what the
+	 * driver made.
+	 */
 	static String qemuImg(String... args) throws Exception {
 		return run("qemu-img", args);
 	}
@@ -44,7 +47,10 @@ final class StorageTestSupport {
 		return out;
 	}
 
-	/** A file of {@code size} bytes of varied content (not all zeros, so sparse tricks cannot hide a copy). */
+	/**
+	 * A file of {@code size} bytes of varied content (not all zeros, so sparse tricks
+	 * cannot hide a copy).
+	 */
 	static Path patternFile(Path file, int size) throws IOException {
 		byte[] data = new byte[size];
 		for (int i = 0; i < size; i++) {
@@ -59,8 +65,9 @@ final class StorageTestSupport {
 	}
 
 	/**
-	 * Serves {@code file} at {@code /NAME}, but after the first {@code stallAfter} bytes holds the rest
-	 * back until {@code release} opens: an import that is still running when the test acts.
+	 * Serves {@code file} at {@code /NAME}, but after the first {@code stallAfter} bytes
+	 * holds the rest back until {@code release} opens: an import that is still running
+	 * when the test acts.
 	 */
 	static HttpServer serve(Path file, int stallAfter, CountDownLatch release) throws IOException {
 		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -22,8 +22,8 @@ class VolumeXmlTests {
 				  <target><format type='raw'/></target>
 				</volume>
 				""");
-		assertThat(spec).isEqualTo(new VolumeXml.Spec("data.img", 64L << 20, VolumeFormat.RAW, Optional.empty(),
-				Optional.empty()));
+		assertThat(spec)
+			.isEqualTo(new VolumeXml.Spec("data.img", 64L << 20, VolumeFormat.RAW, Optional.empty(), Optional.empty()));
 	}
 
 	@Test
@@ -53,8 +53,8 @@ class VolumeXmlTests {
 
 	@Test
 	void writesTheVolumeAsLibvirtDescribesIt() {
-		String xml = VolumeXml.write("vm1.qcow2", Path.of("/p/vm1.qcow2"), VolumeFormat.QCOW2, new QemuImg.ImageInfo(
-				"qcow2", 1073741824L, 196608L, Optional.of("/p/base.img"), Optional.of("raw")));
+		String xml = VolumeXml.write("vm1.qcow2", Path.of("/p/vm1.qcow2"), VolumeFormat.QCOW2,
+				new QemuImg.ImageInfo("qcow2", 1073741824L, 196608L, Optional.of("/p/base.img"), Optional.of("raw")));
 		assertThat(xml).isEqualTo("""
 				<volume type='file'>
 				  <name>vm1.qcow2</name>
@@ -89,8 +89,10 @@ class VolumeXmlTests {
 		assertRefused("<volume><name>v</name></volume>", Problem.INVALID_REQUEST, "/volume/capacity is missing");
 		assertRefused("<volume><name>v</name><backingStore><path>/b</path></backingStore></volume>",
 				Problem.INVALID_REQUEST, "must be qcow2");
-		assertRefused("<volume><name>v</name><target><format type='qcow2'/></target>"
-				+ "<backingStore><path>b.img</path></backingStore></volume>", Problem.INVALID_REQUEST, "absolute");
+		assertRefused(
+				"<volume><name>v</name><target><format type='qcow2'/></target>"
+						+ "<backingStore><path>b.img</path></backingStore></volume>",
+				Problem.INVALID_REQUEST, "absolute");
 		assertRefused("<volume><name>../../etc/passwd</name><capacity>1</capacity></volume>", Problem.INVALID_NAME,
 				"invalid volume name");
 		assertRefused("<volume type='block'><name>v</name><capacity>1</capacity></volume>", Problem.INVALID_REQUEST,
