@@ -12,7 +12,7 @@ import io.github.qemuembed.autoconfigure.event.DeclaredDomainChangedEvent.Outcom
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.QemuDriver;
-import io.github.qemuembed.driver.xml.DomainXml;
+import io.github.qemuembed.driver.internal.xml.DomainXml;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

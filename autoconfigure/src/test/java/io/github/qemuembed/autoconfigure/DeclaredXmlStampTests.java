@@ -1,6 +1,6 @@
 package io.github.qemuembed.autoconfigure;
 
-import io.github.qemuembed.driver.xml.DomainXml;
+import io.github.qemuembed.driver.internal.xml.DomainXml;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -4,9 +4,9 @@ import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainListFilter;
 import io.github.qemuembed.driver.QemuDriver;
-import io.github.qemuembed.driver.xml.DomainDefinition;
-import io.github.qemuembed.driver.xml.DomainType;
-import io.github.qemuembed.driver.xml.DomainXml;
+import io.github.qemuembed.driver.internal.xml.DomainDefinition;
+import io.github.qemuembed.driver.internal.xml.DomainType;
+import io.github.qemuembed.driver.internal.xml.DomainXml;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -209,9 +209,9 @@ public class QemuEndpoint {
 	 */
 	static List<Map<String, Object>> portForwards(String xml) {
 		List<Map<String, Object>> forwards = new ArrayList<>();
-		List<io.github.qemuembed.driver.xml.NetInterface> nics;
+		List<io.github.qemuembed.driver.internal.xml.NetInterface> nics;
 		try {
-			nics = io.github.qemuembed.driver.xml.DomainXml.parse(xml).devices().interfaces();
+			nics = io.github.qemuembed.driver.internal.xml.DomainXml.parse(xml).devices().interfaces();
 		}
 		catch (RuntimeException ex) {
 			// the driver produced the XML; a parse problem here only means no forward
@@ -219,8 +219,8 @@ public class QemuEndpoint {
 			return forwards;
 		}
 		for (int i = 0; i < nics.size(); i++) {
-			for (io.github.qemuembed.driver.xml.PortForward forward : nics.get(i).portForwards()) {
-				for (io.github.qemuembed.driver.xml.PortForward.Range range : forward.ranges()) {
+			for (io.github.qemuembed.driver.internal.xml.PortForward forward : nics.get(i).portForwards()) {
+				for (io.github.qemuembed.driver.internal.xml.PortForward.Range range : forward.ranges()) {
 					Map<String, Object> entry = new LinkedHashMap<>();
 					entry.put("interface", i);
 					entry.put("protocol", forward.protocol().xmlName());

@@ -14,7 +14,7 @@ import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
 import io.github.qemuembed.driver.secondary.storage.ImportRequest;
 import io.github.qemuembed.driver.secondary.storage.StoragePoolInfo;
 import io.github.qemuembed.driver.secondary.storage.VolumeFormat;
-import io.github.qemuembed.driver.secondary.xml.SafeXml;
+import io.github.qemuembed.driver.internal.xml.SafeXml;
 
 /**
  * Makes {@code qemu.embed.storage} true in the embedded storage driver. A volume that

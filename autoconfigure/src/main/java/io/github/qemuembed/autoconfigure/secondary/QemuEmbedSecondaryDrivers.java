@@ -25,7 +25,7 @@ import io.github.qemuembed.driver.secondary.SecondaryDrivers;
 import io.github.qemuembed.driver.secondary.SecretDriver;
 import io.github.qemuembed.driver.secondary.StaticSecretDriver;
 import io.github.qemuembed.driver.secondary.StorageDriver;
-import io.github.qemuembed.driver.secondary.rpc.RpcClientOptions;
+import io.github.qemuembed.driver.internal.rpc.RpcClientOptions;
 
 import org.springframework.beans.factory.DisposableBean;
 

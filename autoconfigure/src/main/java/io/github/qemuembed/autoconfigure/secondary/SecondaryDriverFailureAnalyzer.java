@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 import io.github.qemuembed.autoconfigure.DeclaredDomainException;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
-import io.github.qemuembed.driver.secondary.rpc.InvalidEndpointException;
+import io.github.qemuembed.driver.internal.rpc.InvalidEndpointException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

@@ -5,10 +5,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
-import io.github.qemuembed.driver.xml.Disk;
-import io.github.qemuembed.driver.xml.DomainDefinition;
-import io.github.qemuembed.driver.xml.DomainXml;
-import io.github.qemuembed.driver.xml.MachineFamily;
+import io.github.qemuembed.driver.internal.xml.Disk;
+import io.github.qemuembed.driver.internal.xml.DomainDefinition;
+import io.github.qemuembed.driver.internal.xml.DomainXml;
+import io.github.qemuembed.driver.internal.xml.MachineFamily;
 
 /**
  * Attaches a {@link CloudInitSeed} image to domain XML as a read-only CD-ROM: on

@@ -15,7 +15,7 @@ import java.util.Optional;
 
 import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.error.ResourceLimitException;
-import io.github.qemuembed.driver.fs.AtomicFiles;
+import io.github.qemuembed.driver.internal.fs.AtomicFiles;
 
 /**
  * A cloud-init NoCloud seed: {@code meta-data}, {@code user-data} and optionally

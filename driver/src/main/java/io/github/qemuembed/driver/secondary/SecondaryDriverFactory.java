@@ -10,11 +10,11 @@ import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteNetworkDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
-import io.github.qemuembed.driver.secondary.rpc.InvalidEndpointException;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtUri;
-import io.github.qemuembed.driver.secondary.rpc.RpcClient;
-import io.github.qemuembed.driver.secondary.rpc.RpcClientOptions;
+import io.github.qemuembed.driver.internal.rpc.InvalidEndpointException;
+import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
+import io.github.qemuembed.driver.internal.rpc.LibvirtUri;
+import io.github.qemuembed.driver.internal.rpc.RpcClient;
+import io.github.qemuembed.driver.internal.rpc.RpcClientOptions;
 import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
 
 /**

@@ -16,7 +16,7 @@ import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.GuestAgentException;
 import io.github.qemuembed.driver.error.GuestAgentProtocolException;
 import io.github.qemuembed.driver.error.GuestAgentUnresponsiveException;
-import io.github.qemuembed.driver.io.ChannelStreams;
+import io.github.qemuembed.driver.internal.io.ChannelStreams;
 import jnr.unixsocket.UnixServerSocketChannel;
 import jnr.unixsocket.UnixSocketAddress;
 import jnr.unixsocket.UnixSocketChannel;

@@ -12,7 +12,7 @@ import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteNetworkDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
-import io.github.qemuembed.driver.secondary.rpc.InvalidEndpointException;
+import io.github.qemuembed.driver.internal.rpc.InvalidEndpointException;
 import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.qemuembed.driver.Accel;
-import io.github.qemuembed.driver.command.RealQemu;
+import io.github.qemuembed.driver.internal.command.RealQemu;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -23,7 +23,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.github.qemuembed.driver.error.ResourceLimitException;
-import io.github.qemuembed.driver.xml.DomainXml;
+import io.github.qemuembed.driver.internal.xml.DomainXml;
 
 /**
  * The rules that keep deploy/kubernetes/ consistent with an app's application.yml; each

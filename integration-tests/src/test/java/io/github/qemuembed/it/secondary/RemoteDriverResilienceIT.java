@@ -16,8 +16,8 @@ import io.github.qemuembed.driver.secondary.SecondaryDriverFactory;
 import io.github.qemuembed.driver.secondary.SecondaryDriverFactory.Kind;
 import io.github.qemuembed.driver.secondary.StorageDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
-import io.github.qemuembed.driver.secondary.rpc.RemoteTimeoutException;
-import io.github.qemuembed.driver.secondary.rpc.RpcClientOptions;
+import io.github.qemuembed.driver.internal.rpc.RemoteTimeoutException;
+import io.github.qemuembed.driver.internal.rpc.RpcClientOptions;
 import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -15,8 +15,8 @@ import io.github.qemuembed.driver.secondary.NetworkPort;
 import io.github.qemuembed.driver.secondary.NetworkPortRequest;
 import io.github.qemuembed.driver.secondary.SecondaryDriverFactory;
 import io.github.qemuembed.driver.secondary.remote.RemoteNetworkDriver;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
-import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.NetworkRef;
+import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
+import io.github.qemuembed.driver.internal.rpc.RemoteObjects.NetworkRef;
 import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +32,7 @@ class RemoteNetworkDriverIT {
 	@BeforeAll
 	static void defineNetworks() {
 		try (LibvirtClient client = LibvirtClient.connect(daemon.unixUri("network"),
-				io.github.qemuembed.driver.secondary.rpc.RpcClientOptions.defaults("network driver", "test"))) {
+				io.github.qemuembed.driver.internal.rpc.RpcClientOptions.defaults("network driver", "test"))) {
 			NetworkRef hostBridge = client.networkDefine(
 					"<network><name>host-bridge</name><forward mode='bridge'/><bridge name='br-qe0'/></network>");
 			client.networkCreate(hostBridge);

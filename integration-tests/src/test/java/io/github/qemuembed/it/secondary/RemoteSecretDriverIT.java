@@ -16,10 +16,10 @@ import io.github.qemuembed.driver.secondary.PrivateSecretException;
 import io.github.qemuembed.driver.secondary.SecondaryDriverFactory;
 import io.github.qemuembed.driver.secondary.SecretDriver;
 import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtObjectNotFoundException;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtRemoteException;
-import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.SecretRef;
+import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
+import io.github.qemuembed.driver.internal.rpc.LibvirtObjectNotFoundException;
+import io.github.qemuembed.driver.internal.rpc.LibvirtRemoteException;
+import io.github.qemuembed.driver.internal.rpc.RemoteObjects.SecretRef;
 import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -13,10 +13,10 @@ import io.github.qemuembed.driver.secondary.SecondaryDriverFactory;
 import io.github.qemuembed.driver.secondary.StorageDriver;
 import io.github.qemuembed.driver.secondary.StorageVolume;
 import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtObjectNotFoundException;
-import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.StoragePoolRef;
-import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.StorageVolRef;
+import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
+import io.github.qemuembed.driver.internal.rpc.LibvirtObjectNotFoundException;
+import io.github.qemuembed.driver.internal.rpc.RemoteObjects.StoragePoolRef;
+import io.github.qemuembed.driver.internal.rpc.RemoteObjects.StorageVolRef;
 import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;

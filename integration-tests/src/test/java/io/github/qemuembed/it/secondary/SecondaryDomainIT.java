@@ -33,9 +33,9 @@ import io.github.qemuembed.driver.secondary.StorageDriver;
 import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
 import io.github.qemuembed.driver.secondary.embedded.SecretDefinition;
 import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
-import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.SecretRef;
-import io.github.qemuembed.driver.secondary.rpc.RpcClientOptions;
+import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
+import io.github.qemuembed.driver.internal.rpc.RemoteObjects.SecretRef;
+import io.github.qemuembed.driver.internal.rpc.RpcClientOptions;
 import io.github.qemuembed.testsupport.disk.LuksImages;
 import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 

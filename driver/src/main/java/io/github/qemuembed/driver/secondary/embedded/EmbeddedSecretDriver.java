@@ -29,7 +29,7 @@ import io.github.qemuembed.driver.error.AccessDeniedException;
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
-import io.github.qemuembed.driver.fs.AtomicFiles;
+import io.github.qemuembed.driver.internal.fs.AtomicFiles;
 import io.github.qemuembed.driver.secondary.PrivateSecretException;
 import io.github.qemuembed.driver.secondary.SecretDriver;
 

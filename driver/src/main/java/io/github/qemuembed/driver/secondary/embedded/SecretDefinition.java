@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.w3c.dom.Element;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
-import io.github.qemuembed.driver.secondary.xml.SafeXml;
+import io.github.qemuembed.driver.internal.xml.SafeXml;
 
 /**
  * A secret's definition in libvirt's XML format: <pre>{@code

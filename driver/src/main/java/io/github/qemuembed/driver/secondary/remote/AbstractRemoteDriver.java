@@ -3,7 +3,7 @@ package io.github.qemuembed.driver.secondary.remote;
 import java.util.Objects;
 
 import io.github.qemuembed.driver.secondary.SecondaryDriver;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
+import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
 
 /**
  * What the remote drivers share: a {@link LibvirtClient} for one URI, pinged with a cheap

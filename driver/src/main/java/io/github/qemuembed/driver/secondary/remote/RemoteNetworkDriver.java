@@ -11,11 +11,11 @@ import io.github.qemuembed.driver.secondary.NetworkDescription;
 import io.github.qemuembed.driver.secondary.NetworkDriver;
 import io.github.qemuembed.driver.secondary.NetworkPort;
 import io.github.qemuembed.driver.secondary.NetworkPortRequest;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtRemoteException;
-import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.NetworkPortRef;
-import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.NetworkRef;
-import io.github.qemuembed.driver.secondary.xml.SafeXml;
+import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
+import io.github.qemuembed.driver.internal.rpc.LibvirtRemoteException;
+import io.github.qemuembed.driver.internal.rpc.RemoteObjects.NetworkPortRef;
+import io.github.qemuembed.driver.internal.rpc.RemoteObjects.NetworkRef;
+import io.github.qemuembed.driver.internal.xml.SafeXml;
 
 /**
  * The network driver of a libvirt daemon, over RPC. Bridges come from the network's XML

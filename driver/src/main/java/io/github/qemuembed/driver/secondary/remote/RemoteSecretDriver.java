@@ -5,9 +5,9 @@ import java.util.UUID;
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.secondary.PrivateSecretException;
 import io.github.qemuembed.driver.secondary.SecretDriver;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtRemoteException;
-import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.SecretRef;
+import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
+import io.github.qemuembed.driver.internal.rpc.LibvirtRemoteException;
+import io.github.qemuembed.driver.internal.rpc.RemoteObjects.SecretRef;
 
 /**
  * The secret driver of a libvirt daemon, over RPC.

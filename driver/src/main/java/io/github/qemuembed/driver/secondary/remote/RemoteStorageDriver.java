@@ -6,10 +6,10 @@ import org.w3c.dom.Element;
 
 import io.github.qemuembed.driver.secondary.StorageDriver;
 import io.github.qemuembed.driver.secondary.StorageVolume;
-import io.github.qemuembed.driver.secondary.rpc.LibvirtClient;
-import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.StoragePoolRef;
-import io.github.qemuembed.driver.secondary.rpc.RemoteObjects.StorageVolRef;
-import io.github.qemuembed.driver.secondary.xml.SafeXml;
+import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
+import io.github.qemuembed.driver.internal.rpc.RemoteObjects.StoragePoolRef;
+import io.github.qemuembed.driver.internal.rpc.RemoteObjects.StorageVolRef;
+import io.github.qemuembed.driver.internal.xml.SafeXml;
 
 /**
  * The storage driver of a libvirt daemon, over RPC: pool and volume lookup by name, the

@@ -23,7 +23,7 @@ import io.github.qemuembed.driver.error.AccessDeniedException;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
 import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
-import io.github.qemuembed.driver.fs.AtomicFiles;
+import io.github.qemuembed.driver.internal.fs.AtomicFiles;
 import io.github.qemuembed.driver.secondary.StorageVolume;
 
 /**

@@ -9,7 +9,7 @@ import org.w3c.dom.Element;
 
 import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
-import io.github.qemuembed.driver.secondary.xml.SafeXml;
+import io.github.qemuembed.driver.internal.xml.SafeXml;
 
 /**
  * A {@code dir} pool's definition, read from and written as libvirt pool XML. Elements

@@ -18,7 +18,7 @@ import java.util.Set;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
-import io.github.qemuembed.driver.fs.AtomicFiles;
+import io.github.qemuembed.driver.internal.fs.AtomicFiles;
 
 /**
  * The pools of the embedded storage driver and their files: definitions in

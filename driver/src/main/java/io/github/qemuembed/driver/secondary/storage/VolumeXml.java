@@ -7,7 +7,7 @@ import org.w3c.dom.Element;
 
 import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
-import io.github.qemuembed.driver.secondary.xml.SafeXml;
+import io.github.qemuembed.driver.internal.xml.SafeXml;
 
 /**
  * Volume XML: written as libvirt describes a file volume, and read for

@@ -1,0 +1,290 @@
+package io.github.qemuembed.driver.internal.capabilities;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.github.qemuembed.driver.error.EmulatorException;
+import io.github.qemuembed.driver.internal.fs.AtomicFiles;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Probed capabilities kept on disk, one JSON file per emulator binary under the root's
+ * {@code cache/qemu/capabilities/}, the way libvirt caches its QEMU capabilities.
+ * <p>
+ * A file is named after the binary and a hash of its absolute path, and holds the key it
+ * was probed for: the path, the size and the modification time of the binary. A file
+ * whose key no longer matches (QEMU was upgraded, or the binary touched), that cannot be
+ * read or parsed, or that has another format version is ignored: the binary is probed
+ * again and the file replaced (written to a temporary file, forced to disk, renamed over
+ * the old one, so a reader never sees half a file). A cache that cannot be written only
+ * costs the next open a probe.
+ * <p>
+ * The accelerators handed out are the compiled-in ones that are usable now: {@code kvm}
+ * only while {@code /dev/kvm} can be opened for reading and writing, checked on every
+ * {@link #get}.
+ */
+public final class CapabilityCache {
+
+	private static final System.Logger logger = System.getLogger(CapabilityCache.class.getName());
+
+	/**
+	 * Bump when the file layout or the probe's meaning changes: older files are then
+	 * re-probed.
+	 */
+	static final int FORMAT = 1;
+
+	private static final Path KVM_DEVICE = Path.of("/dev/kvm");
+
+	private final Path directory;
+
+	private final Prober prober;
+
+	/**
+	 * A cache in {@code directory} (created when first written) that probes with
+	 * {@link CapabilityProbe}.
+	 */
+	public CapabilityCache(Path directory) {
+		this(directory, CapabilityProbe::probe);
+	}
+
+	CapabilityCache(Path directory, Prober prober) {
+		this.directory = Objects.requireNonNull(directory, "directory");
+		this.prober = Objects.requireNonNull(prober, "prober");
+	}
+
+	/**
+	 * The capabilities of {@code emulator}, from {@code cacheDir} when cached for this
+	 * very binary, else probed (within {@code timeout}) and cached.
+	 * @param cacheDir the cache directory, normally {@code ROOT/cache/qemu/capabilities}
+	 * @param emulator the QEMU binary
+	 * @param timeout for a probe, should one be needed
+	 * @throws EmulatorException if the binary does not exist or cannot be probed
+	 */
+	public static QemuCapabilities load(Path cacheDir, Path emulator, Duration timeout) {
+		return new CapabilityCache(cacheDir).get(emulator, timeout);
+	}
+
+	/** @see #load(Path, Path, Duration) */
+	public QemuCapabilities get(Path emulator, Duration timeout) {
+		Path binary = emulator.toAbsolutePath().normalize();
+		Key key = Key.of(binary);
+		Path file = fileFor(binary);
+		QemuCapabilities capabilities = read(file, key);
+		if (capabilities == null) {
+			long start = System.nanoTime();
+			capabilities = this.prober.probe(binary, timeout);
+			long millis = (System.nanoTime() - start) / 1_000_000;
+			logger.log(Level.DEBUG, () -> "Probed " + binary + " in " + millis + " ms");
+			write(file, key, capabilities, millis);
+		}
+		return usableNow(capabilities);
+	}
+
+	/**
+	 * The cache file for a binary: its file name (for people reading the directory) and a
+	 * hash of its path.
+	 */
+	Path fileFor(Path binary) {
+		String hash = HexFormat.of().formatHex(sha256(binary.toString())).substring(0, 16);
+		return this.directory.resolve(binary.getFileName() + "-" + hash + ".json");
+	}
+
+	private QemuCapabilities read(Path file, Key key) {
+		Object root;
+		try {
+			root = PlainJson.read(Files.readAllBytes(file));
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (IOException | JacksonException ex) {
+			logger.log(Level.WARNING,
+					"Ignoring unreadable capability cache " + file + " (it will be rewritten): " + ex.getMessage());
+			return null;
+		}
+		try {
+			Map<?, ?> top = object(root, "the file");
+			if (!Long.valueOf(FORMAT).equals(top.get("format"))) {
+				return null;
+			}
+			if (!key.matches(top.get("key"))) {
+				logger.log(Level.DEBUG, () -> "Capability cache " + file + " is stale: " + key.path + " changed");
+				return null;
+			}
+			return fromJson(object(top.get("capabilities"), "capabilities"), Path.of(key.path));
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING,
+					"Ignoring corrupt capability cache " + file + " (it will be rewritten): " + ex.getMessage());
+			return null;
+		}
+	}
+
+	private void write(Path file, Key key, QemuCapabilities capabilities, long probeMillis) {
+		Map<String, Object> root = new LinkedHashMap<>();
+		root.put("format", (long) FORMAT);
+		root.put("key", key.toJson());
+		root.put("probedAt", Instant.now().toString());
+		root.put("probeMillis", probeMillis);
+		root.put("capabilities", toJson(capabilities));
+		try {
+			Files.createDirectories(this.directory);
+			AtomicFiles.write(file, PlainJson.write(root), null);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.log(Level.WARNING, "Cannot write the capability cache " + file + ": " + ex.getMessage());
+		}
+	}
+
+	private static Map<String, Object> toJson(QemuCapabilities capabilities) {
+		Map<String, Object> node = new LinkedHashMap<>();
+		node.put("version", capabilities.version());
+		node.put("machineTypes", capabilities.machineTypes());
+		node.put("machineAliases", new java.util.TreeMap<>(capabilities.machineAliases()));
+		node.put("defaultMachine", capabilities.defaultMachine());
+		node.put("accelerators", new TreeSet<>(capabilities.accelerators()));
+		node.put("deviceTypes", new TreeSet<>(capabilities.deviceTypes()));
+		node.put("objectTypes", new TreeSet<>(capabilities.objectTypes()));
+		node.put("cpuModels", new TreeSet<>(capabilities.cpuModels()));
+		return node;
+	}
+
+	private static QemuCapabilities fromJson(Map<?, ?> node, Path emulator) {
+		String version = string(require(node, "version"), "version");
+		Map<String, String> aliases = new LinkedHashMap<>();
+		for (Map.Entry<?, ?> alias : object(require(node, "machineAliases"), "machineAliases").entrySet()) {
+			aliases.put(alias.getKey().toString(), string(alias.getValue(), "machineAliases"));
+		}
+		Object defaultMachine = node.get("defaultMachine");
+		return new QemuCapabilities(emulator, version, strings(require(node, "machineTypes")), aliases,
+				(defaultMachine == null) ? null : string(defaultMachine, "defaultMachine"),
+				Set.copyOf(strings(require(node, "accelerators"))), Set.copyOf(strings(require(node, "deviceTypes"))),
+				Set.copyOf(strings(require(node, "objectTypes"))), Set.copyOf(strings(require(node, "cpuModels"))));
+	}
+
+	private static Object require(Map<?, ?> node, String name) {
+		Object value = node.get(name);
+		if (value == null) {
+			throw new IllegalStateException("missing '" + name + "'");
+		}
+		return value;
+	}
+
+	private static Map<?, ?> object(Object value, String what) {
+		if (value instanceof Map<?, ?> map) {
+			return map;
+		}
+		throw new IllegalStateException(what + " is not an object");
+	}
+
+	private static String string(Object value, String what) {
+		if (value instanceof String string) {
+			return string;
+		}
+		throw new IllegalStateException("not a string in " + what + ": " + value);
+	}
+
+	private static List<String> strings(Object array) {
+		if (!(array instanceof List<?> list)) {
+			throw new IllegalStateException("not an array: " + array);
+		}
+		List<String> values = new ArrayList<>(list.size());
+		for (Object value : list) {
+			values.add(string(value, "an array"));
+		}
+		return values;
+	}
+
+	private static QemuCapabilities usableNow(QemuCapabilities capabilities) {
+		if (!capabilities.accelerators().contains("kvm") || kvmUsable()) {
+			return capabilities;
+		}
+		Set<String> accelerators = new TreeSet<>(capabilities.accelerators());
+		accelerators.remove("kvm");
+		return new QemuCapabilities(capabilities.emulator(), capabilities.version(), capabilities.machineTypes(),
+				capabilities.machineAliases(), capabilities.defaultMachine(), accelerators, capabilities.deviceTypes(),
+				capabilities.objectTypes(), capabilities.cpuModels());
+	}
+
+	/**
+	 * Whether this process may use KVM: {@code /dev/kvm} opens for reading and writing.
+	 */
+	static boolean kvmUsable() {
+		try (FileChannel channel = FileChannel.open(KVM_DEVICE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+			return true;
+		}
+		catch (IOException | UnsupportedOperationException | SecurityException ex) {
+			return false;
+		}
+	}
+
+	private static byte[] sha256(String text) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every JVM", ex);
+		}
+	}
+
+	/** Probes a binary; {@link CapabilityProbe#probe} in production. */
+	@FunctionalInterface
+	interface Prober {
+
+		QemuCapabilities probe(Path emulator, Duration timeout);
+
+	}
+
+	/**
+	 * What a cache entry was probed for: the binary's path, size and modification time
+	 * (links followed).
+	 */
+	private record Key(String path, long size, Instant modified) {
+
+		static Key of(Path binary) {
+			try {
+				BasicFileAttributes attributes = Files.readAttributes(binary, BasicFileAttributes.class);
+				return new Key(binary.toString(), attributes.size(), attributes.lastModifiedTime().toInstant());
+			}
+			catch (IOException ex) {
+				throw new EmulatorException("The emulator " + binary + " cannot be read (" + ex.getMessage()
+						+ "); install the Debian package qemu-system-x86 or configure the path of a QEMU binary", ex);
+			}
+		}
+
+		boolean matches(Object node) {
+			return node instanceof Map<?, ?> map && this.path.equals(map.get("path"))
+					&& Long.valueOf(this.size).equals(map.get("size"))
+					&& this.modified.toString().equals(map.get("modified"));
+		}
+
+		Map<String, Object> toJson() {
+			Map<String, Object> node = new LinkedHashMap<>();
+			node.put("path", this.path);
+			node.put("size", this.size);
+			node.put("modified", this.modified.toString());
+			return node;
+		}
+
+	}
+
+}

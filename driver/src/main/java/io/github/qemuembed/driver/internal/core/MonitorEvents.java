@@ -1,0 +1,89 @@
+package io.github.qemuembed.driver.internal.core;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.qemuembed.driver.DomainEventType;
+import io.github.qemuembed.driver.DomainState;
+import io.github.qemuembed.driver.StateReason;
+import io.github.qemuembed.driver.qmp.QmpEvent;
+import io.github.qemuembed.driver.internal.xml.LifecycleAction;
+
+/**
+ * What QEMU's asynchronous events mean for a domain's state: pauses and resumes the
+ * driver did not cause, a guest shutting down or resetting, a guest panic. Runs on the
+ * domain's lifecycle executor, in the order QEMU sent the events.
+ */
+final class MonitorEvents {
+
+	private final ManagedDomain domain;
+
+	MonitorEvents(ManagedDomain domain) {
+		this.domain = domain;
+	}
+
+	void handle(QemuRun source, QmpEvent event) {
+		source.waiters.fire(event);
+		switch (event.name()) {
+			case "STOP" -> {
+				// suspend() sets paused/user itself; this only catches pauses it did not
+				// cause (raw QMP "stop").
+				// A panic stops the vCPUs too (-action panic=pause: STOP right after
+				// GUEST_PANICKED); that stop is
+				// part of the crash that on_crash handles (crashed/panicked, or QEMU
+				// ended), not a pause.
+				if (!consume(source.ownStops) && !source.panicked && state() == DomainState.RUNNING) {
+					this.domain.transition(source, StateReason.PAUSED_UNKNOWN, DomainEventType.SUSPENDED, "");
+				}
+			}
+			case "RESUME" -> {
+				if (!consume(source.ownResumes) && state() == DomainState.PAUSED) {
+					this.domain.transition(source, StateReason.RUNNING_UNPAUSED, DomainEventType.RESUMED, "");
+				}
+			}
+			case "SHUTDOWN" -> {
+				if (event.data().path("guest").asBoolean(false)) {
+					String reason = event.data().path("reason").asString("");
+					source.guestShutdown = true;
+					source.guestReset = "guest-reset".equals(reason);
+					this.domain.transition(source, StateReason.SHUTDOWN_USER, DomainEventType.SHUTDOWN, reason);
+				}
+			}
+			case "RESET" -> {
+				if (this.domain.currentRun() == source) {
+					this.domain.publish(DomainEventType.REBOOTED, this.domain.currentStatus(),
+							event.data().path("reason").asString(""));
+				}
+			}
+			case "GUEST_PANICKED" -> {
+				source.panicked = true;
+				if (source.liveDefinition.onCrash() == LifecycleAction.PRESERVE) {
+					this.domain.transition(source, StateReason.CRASHED_PANICKED, DomainEventType.CRASHED,
+							"guest panicked");
+				}
+				else {
+					// destroy or restart: end QEMU now; the exit reads as crashed and
+					// on_crash decides what follows
+					this.domain.endAfterPanic(source);
+				}
+			}
+			case "VSERPORT_CHANGE" ->
+				source.ports.changed(event.data().path("id").asString(""), event.data().path("open").asBoolean(false));
+			default -> {
+				// other events (NIC_RX_FILTER_CHANGED, RTC_CHANGE, ...) carry nothing for
+				// the lifecycle
+			}
+		}
+	}
+
+	private DomainState state() {
+		return this.domain.currentStatus().state();
+	}
+
+	/**
+	 * Takes one of the driver's own stop/cont commands off the count, if there is one.
+	 */
+	private static boolean consume(AtomicInteger own) {
+		return own.getAndUpdate((n) -> Math.max(0, n - 1)) > 0;
+	}
+
+}

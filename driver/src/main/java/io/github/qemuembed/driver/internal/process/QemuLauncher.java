@@ -1,0 +1,148 @@
+package io.github.qemuembed.driver.internal.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.github.qemuembed.driver.error.EmulatorException;
+
+/**
+ * Starts QEMU processes as children of this JVM, all from one thread that lives exactly
+ * as long as the driver.
+ * <p>
+ * <b>Orphan guarantee.</b> With {@code killWithOwner}, each child is started through
+ * {@code setpriv --pdeathsig KILL}, so the kernel sends it SIGKILL when its parent goes
+ * away, even when the JVM itself is killed with SIGKILL. Linux ties that signal to the
+ * parent <em>thread</em>, not the process: a child spawned from a pooled or short-lived
+ * thread would die when that thread ends. Hence the single launcher thread, which ends
+ * only when the driver closes (after it has stopped its VMs). Without
+ * {@code killWithOwner} (only for VMs meant to outlive the application, to be reconnected
+ * by the next driver on the same root) children are started without the signal.
+ */
+public final class QemuLauncher implements AutoCloseable {
+
+	private static final String SETPRIV = "setpriv";
+
+	private static final String SETSID = "setsid";
+
+	private final ExecutorService thread;
+
+	private final boolean killWithOwner;
+
+	private final List<String> prefix;
+
+	public QemuLauncher(String name, boolean killWithOwner) {
+		this.killWithOwner = killWithOwner;
+		// setsid: QEMU gets a session of its own, so a Ctrl-C in the application's
+		// terminal (SIGINT to the whole
+		// foreground process group) reaches the application, which shuts the guests down
+		// in order, and not QEMU,
+		// which would quit at once. The child is never a process-group leader, so setsid
+		// does not fork and
+		// the pid stays the one we started (the start verifies it against QEMU's
+		// pidfile).
+		List<String> prefix = new ArrayList<>();
+		if (killWithOwner) {
+			prefix.addAll(List.of(find(SETPRIV), "--pdeathsig", "KILL", "--"));
+		}
+		prefix.add(find(SETSID));
+		this.prefix = List.copyOf(prefix);
+		this.thread = Executors.newSingleThreadExecutor((runnable) -> {
+			Thread t = new Thread(runnable, "qemu-embed-launcher-" + name);
+			// a daemon: it ends only with the driver or with the JVM, and the children
+			// die with it either way
+			t.setDaemon(true);
+			return t;
+		});
+	}
+
+	private static String find(String tool) {
+		for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+			Path candidate = Path.of(dir, tool);
+			if (Files.isExecutable(candidate)) {
+				return candidate.toString();
+			}
+		}
+		for (String fallback : new String[] { "/usr/bin/" + tool, "/bin/" + tool }) {
+			if (Files.isExecutable(Path.of(fallback))) {
+				return fallback;
+			}
+		}
+		throw new EmulatorException(tool + " (util-linux) is needed to start QEMU as a child that dies with this "
+				+ "JVM and ignores the terminal's signals: install util-linux");
+	}
+
+	public boolean killsWithOwner() {
+		return this.killWithOwner;
+	}
+
+	/**
+	 * The command actually executed for an argv: the argv itself, behind setpriv (when
+	 * children die with us) and setsid.
+	 */
+	public List<String> wrap(List<String> argv) {
+		List<String> command = new ArrayList<>(this.prefix);
+		command.addAll(argv);
+		return command;
+	}
+
+	/**
+	 * Starts the argv with stdout and stderr appended to {@code log}, stdin from
+	 * /dev/null, and the given extra environment.
+	 */
+	public Process launch(List<String> argv, Map<String, String> env, Path log) {
+		CompletableFuture<Process> started = CompletableFuture.supplyAsync(() -> {
+			ProcessBuilder builder = new ProcessBuilder(wrap(argv));
+			builder.environment().putAll(env);
+			builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+			builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+			builder.redirectErrorStream(true);
+			try {
+				return builder.start();
+			}
+			catch (IOException ex) {
+				throw new EmulatorException("Cannot start " + argv.get(0) + ": " + ex.getMessage(), ex);
+			}
+		}, this.thread);
+		try {
+			return started.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			// the process may still start: whoever interrupted us is closing, and the
+			// launcher's end kills it
+			throw new EmulatorException("Interrupted while starting " + argv.get(0), ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new EmulatorException("Cannot start " + argv.get(0) + ": " + ex.getCause(), ex.getCause());
+		}
+	}
+
+	/**
+	 * Ends the launcher thread; with {@code killWithOwner}, children still running
+	 * receive SIGKILL now.
+	 */
+	@Override
+	public void close() {
+		this.thread.shutdown();
+		try {
+			this.thread.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

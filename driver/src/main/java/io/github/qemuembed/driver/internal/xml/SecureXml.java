@@ -1,0 +1,165 @@
+package io.github.qemuembed.driver.internal.xml;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
+
+/**
+ * Parses untrusted XML into a DOM with everything dangerous switched off: no DOCTYPE at
+ * all (so no external entities and no entity expansion), no XInclude, no external schema
+ * or DTD access, a cap on the document size and on element depth.
+ */
+final class SecureXml {
+
+	/**
+	 * Largest document accepted, in characters: a domain definition is a few KiB; 1 MiB
+	 * leaves ample room.
+	 */
+	static final int MAX_CHARS = 1024 * 1024;
+
+	/** Deepest element nesting accepted (domain XML needs 6). */
+	static final int MAX_DEPTH = 64;
+
+	/**
+	 * Built once: creating factories is slow (service lookup); {@link #newBuilder()}
+	 * guards their use.
+	 */
+	private static final DocumentBuilderFactory FACTORY = createFactory();
+
+	private static final TransformerFactory TRANSFORMERS = createTransformers();
+
+	private SecureXml() {
+	}
+
+	private static DocumentBuilderFactory createFactory() {
+		try {
+			return factory();
+		}
+		catch (ParserConfigurationException ex) {
+			throw new IllegalStateException("The JDK's XML parser cannot be secured", ex);
+		}
+	}
+
+	private static TransformerFactory createTransformers() {
+		TransformerFactory factory = TransformerFactory.newInstance();
+		factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+		factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
+		return factory;
+	}
+
+	private static DocumentBuilder newBuilder() throws ParserConfigurationException {
+		synchronized (FACTORY) {
+			return FACTORY.newDocumentBuilder();
+		}
+	}
+
+	static Document parse(String xml) {
+		if (xml == null || xml.isBlank()) {
+			throw new InvalidConfigurationException(null, "The document is empty; give a <domain> element");
+		}
+		if (xml.length() > MAX_CHARS) {
+			throw new InvalidConfigurationException(null, "The document has " + xml.length()
+					+ " characters, more than the " + MAX_CHARS + " accepted; a domain definition is far smaller");
+		}
+		try {
+			DocumentBuilder builder = newBuilder();
+			builder.setErrorHandler(new ErrorHandler() {
+				@Override
+				public void warning(SAXParseException ex) {
+				}
+
+				@Override
+				public void error(SAXParseException ex) throws SAXException {
+					throw ex;
+				}
+
+				@Override
+				public void fatalError(SAXParseException ex) throws SAXException {
+					throw ex;
+				}
+			});
+			builder.setEntityResolver((publicId, systemId) -> {
+				throw new SAXException("external entities are not allowed");
+			});
+			return builder.parse(new InputSource(new StringReader(xml)));
+		}
+		catch (SAXParseException ex) {
+			throw new InvalidConfigurationException(null, "Malformed XML at line " + ex.getLineNumber() + ", column "
+					+ ex.getColumnNumber() + ": " + describe(ex), ex);
+		}
+		catch (SAXException | IOException ex) {
+			throw new InvalidConfigurationException(null, "Malformed XML: " + describe(ex), ex);
+		}
+		catch (ParserConfigurationException ex) {
+			throw new IllegalStateException("The JDK's XML parser cannot be secured", ex);
+		}
+	}
+
+	private static String describe(Exception ex) {
+		String message = ex.getMessage();
+		if (message != null && message.contains("DOCTYPE")) {
+			return "DOCTYPE declarations are not allowed (no DTDs, no entities); remove the <!DOCTYPE ...>";
+		}
+		return message;
+	}
+
+	private static DocumentBuilderFactory factory() throws ParserConfigurationException {
+		DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+		factory.setNamespaceAware(true);
+		factory.setValidating(false);
+		factory.setXIncludeAware(false);
+		factory.setExpandEntityReferences(false);
+		factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+		factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+		factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+		factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+		factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+		factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+		factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+		factory.setAttribute("jdk.xml.maxElementDepth", MAX_DEPTH);
+		factory.setAttribute("jdk.xml.entityExpansionLimit", 0);
+		return factory;
+	}
+
+	/**
+	 * An element and its subtree as XML text, without declaration (used to keep
+	 * {@code <metadata>} verbatim).
+	 */
+	static String serialize(Element element) {
+		try {
+			Transformer transformer;
+			synchronized (TRANSFORMERS) {
+				transformer = TRANSFORMERS.newTransformer();
+			}
+			transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+			transformer.setOutputProperty(OutputKeys.INDENT, "no");
+			StringWriter out = new StringWriter();
+			transformer.transform(new DOMSource(element), new StreamResult(out));
+			return out.toString();
+		}
+		catch (TransformerException ex) {
+			throw new InvalidConfigurationException(null, "Cannot keep <metadata> content: " + ex.getMessage(), ex);
+		}
+	}
+
+}
