@@ -4,4 +4,7 @@
  * timeouts, disconnects) over a {@link io.github.qemuembed.driver.qmp.QmpTransport} (a
  * UNIX socket served by one shared I/O thread, or a process's standard streams).
  */
+@NullMarked
 package io.github.qemuembed.driver.qmp;
+
+import org.jspecify.annotations.NullMarked;

@@ -108,7 +108,7 @@ final class ManagedDomain implements Domain {
 		this.snapshots = new DomainSnapshots(context, this, this.processes);
 		this.hotplug = new DomainHotplug(context, this, this.processes);
 		this.agentChannel = new DomainAgentChannel(context, this);
-		this.guestAgent = GuestAgent.over(this.agentChannel);
+		this.guestAgent = this.agentChannel.agent();
 	}
 
 	// ---- identity, for the driver's own use (no access check) ----

@@ -74,7 +74,7 @@ final class QemuRun {
 	 * The connection to the guest agent channel, opened on first use (see
 	 * {@link DomainAgentChannel}).
 	 */
-	volatile io.github.qemuembed.driver.agent.GuestAgentClient agent;
+	volatile io.github.qemuembed.driver.internal.agent.GuestAgentClient agent;
 
 	/** Network ports reserved for this run's NICs, released when QEMU is gone. */
 	volatile List<io.github.qemuembed.driver.secondary.NetworkPort> networkPorts = List.of();
