@@ -72,6 +72,9 @@
 				return;
 			}
 			if (mode === 'slow' || event.code === 4408) {
+				if (mode !== 'slow') {
+					say('Disconnected: ' + (event.reason || 'this browser fell behind') + '. Reconnecting…', 'warn');
+				}
 				mode = 'lost';
 				setTimeout(connect, 2000);
 				return;

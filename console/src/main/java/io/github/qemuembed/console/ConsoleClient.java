@@ -67,9 +67,10 @@ final class ConsoleClient {
 	}
 
 	/**
-	 * Drops this browser: what it was sent so far reaches it, then a notice and the close
-	 * (both behind a send that may be blocked until the browser reads again, or until the
-	 * server's own send timeout gives up on the connection).
+	 * Drops this browser: the output queued for it is discarded (the outbox did so), and
+	 * a notice and the close follow what is already on its way (behind a send that may be
+	 * blocked until the browser reads again, or until the server's own send timeout gives
+	 * up on the connection).
 	 */
 	private void disconnectTooSlow() {
 		String limit = DataSize.ofBytes(this.outbox.limit()).toKilobytes() + "KB";
