@@ -10,6 +10,8 @@ import io.github.qemuembed.driver.access.CallerSupplier;
 import io.github.qemuembed.driver.observation.DriverObserver;
 import io.github.qemuembed.driver.secondary.SecondaryDrivers;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Everything {@link QemuDriver#open(DriverConfig)} needs. Built with
  * {@link #builder(Path)}; only the root and the access policy have no default.
@@ -18,7 +20,8 @@ import io.github.qemuembed.driver.secondary.SecondaryDrivers;
  * @param emulator the QEMU binary; empty means {@code qemu-system-x86_64} found on
  * {@code PATH}
  * @param accel accelerator
- * @param accessPolicy the policy every operation is checked against (required)
+ * @param accessPolicy the policy every operation is checked against; required by
+ * {@link QemuDriver#open}, which refuses a configuration without one
  * @param callerSupplier who is calling, for the policy
  * @param secondary network, storage and secret drivers (each optional)
  * @param qmpTimeout timeout of every monitor call
@@ -30,9 +33,9 @@ import io.github.qemuembed.driver.secondary.SecondaryDrivers;
  * @param operationListener told about every start, shutdown and destroy (for metrics)
  * @param observer watches domain operations, QMP commands and secondary-driver calls as
  * they happen (for tracing); the remote secondary drivers take theirs from their own
- * {@code RpcClientOptions}
+ * {@link io.github.qemuembed.driver.secondary.RemoteOptions}
  */
-public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, AccessPolicy accessPolicy,
+public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, @Nullable AccessPolicy accessPolicy,
 		CallerSupplier callerSupplier, SecondaryDrivers secondary, Duration qmpTimeout, Duration startTimeout,
 		Duration destroyGracePeriod, LeftoverPolicy leftovers, boolean killWithOwner,
 		DomainOperationListener operationListener, DriverObserver observer) {
@@ -51,26 +54,6 @@ public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, Acce
 		Objects.requireNonNull(observer, "observer");
 	}
 
-	/** The configuration without an observer (the form before observers existed). */
-	public DriverConfig(Path root, Optional<Path> emulator, Accel accel, AccessPolicy accessPolicy,
-			CallerSupplier callerSupplier, SecondaryDrivers secondary, Duration qmpTimeout, Duration startTimeout,
-			Duration destroyGracePeriod, LeftoverPolicy leftovers, boolean killWithOwner,
-			DomainOperationListener operationListener) {
-		this(root, emulator, accel, accessPolicy, callerSupplier, secondary, qmpTimeout, startTimeout,
-				destroyGracePeriod, leftovers, killWithOwner, operationListener, DriverObserver.NONE);
-	}
-
-	/**
-	 * The configuration without an operation listener (the form before listeners
-	 * existed).
-	 */
-	public DriverConfig(Path root, Optional<Path> emulator, Accel accel, AccessPolicy accessPolicy,
-			CallerSupplier callerSupplier, SecondaryDrivers secondary, Duration qmpTimeout, Duration startTimeout,
-			Duration destroyGracePeriod, LeftoverPolicy leftovers, boolean killWithOwner) {
-		this(root, emulator, accel, accessPolicy, callerSupplier, secondary, qmpTimeout, startTimeout,
-				destroyGracePeriod, leftovers, killWithOwner, DomainOperationListener.NONE, DriverObserver.NONE);
-	}
-
 	public static Builder builder(Path root) {
 		return new Builder(root);
 	}
@@ -84,7 +67,7 @@ public record DriverConfig(Path root, Optional<Path> emulator, Accel accel, Acce
 
 		private Accel accel = Accel.AUTO;
 
-		private AccessPolicy accessPolicy;
+		private @Nullable AccessPolicy accessPolicy;
 
 		private CallerSupplier callerSupplier = CallerSupplier.NONE;
 

@@ -37,7 +37,7 @@ public final class QemuEmbedSecondaryActuatorAutoConfiguration {
 		HealthContributor qemuSecondaryHealthContributor(QemuEmbedSecondaryDrivers drivers) {
 			Map<String, SecondaryDriverHealthIndicator> indicators = new LinkedHashMap<>();
 			drivers.configured()
-				.forEach((kind, driver) -> indicators.put(kind, new SecondaryDriverHealthIndicator(driver)));
+				.forEach((kind, driver) -> indicators.put(kind, new SecondaryDriverHealthIndicator(kind, driver)));
 			// with no driver configured the composite is empty, and Actuator leaves it
 			// out of the health tree
 			return CompositeHealthContributor.fromMap(indicators);

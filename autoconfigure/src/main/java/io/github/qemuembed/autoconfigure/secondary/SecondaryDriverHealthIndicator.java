@@ -20,9 +20,16 @@ class SecondaryDriverHealthIndicator extends AbstractHealthIndicator {
 
 	private final SecondaryDriver driver;
 
-	SecondaryDriverHealthIndicator(SecondaryDriver driver) {
+	private final String property;
+
+	/**
+	 * @param kind {@code network}, {@code storage} or {@code secret}: names the property
+	 * that configures the driver, which the health shows beside an error
+	 */
+	SecondaryDriverHealthIndicator(String kind, SecondaryDriver driver) {
 		super("Secondary driver health check failed");
 		this.driver = driver;
+		this.property = "qemu.embed.secondary." + kind;
 	}
 
 	/**
@@ -58,7 +65,10 @@ class SecondaryDriverHealthIndicator extends AbstractHealthIndicator {
 			}
 		}
 		catch (QemuEmbedException ex) {
-			builder.down().withDetail("error", ex.getMessage()).withDetail("code", ex.code().name());
+			builder.down()
+				.withDetail("error", ex.getMessage())
+				.withDetail("code", ex.code().name())
+				.withDetail("property", this.property);
 		}
 	}
 

@@ -82,9 +82,9 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 				Health storage = ((HealthIndicator) health.getContributor("storage")).health();
 				assertThat(storage.getStatus()).isEqualTo(Status.DOWN);
 				assertThat(storage.getDetails()).containsEntry("endpoint", "storage:///system?socket=" + missing)
-					.containsEntry("code", "NO_CONNECT");
-				assertThat((String) storage.getDetails().get("error")).contains(missing.toString())
-					.contains("qemu.embed.secondary.storage");
+					.containsEntry("code", "NO_CONNECT")
+					.containsEntry("property", "qemu.embed.secondary.storage");
+				assertThat((String) storage.getDetails().get("error")).contains(missing.toString());
 				Health secret = ((HealthIndicator) health.getContributor("secret")).health();
 				assertThat(secret.getStatus()).isEqualTo(Status.UP);
 				assertThat(secret.getDetails()).containsEntry("endpoint", "properties, embedded");
