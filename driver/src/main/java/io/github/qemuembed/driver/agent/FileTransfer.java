@@ -28,7 +28,7 @@ final class FileTransfer {
 	 */
 	static final int CHUNK_BYTES = 256 * 1024;
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = JsonMapper.shared();
 
 	private final GuestAgentClient client;
 

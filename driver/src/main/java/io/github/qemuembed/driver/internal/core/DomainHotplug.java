@@ -45,7 +45,7 @@ final class DomainHotplug {
 
 	private static final System.Logger logger = System.getLogger(DomainHotplug.class.getName());
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = JsonMapper.shared();
 
 	private static final Map<String, HotplugKind> KINDS = Map.of("disk", HotplugKind.DISK, "interface",
 			HotplugKind.INTERFACE, "channel", HotplugKind.CHANNEL);

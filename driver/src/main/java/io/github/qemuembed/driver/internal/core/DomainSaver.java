@@ -37,8 +37,7 @@ final class DomainSaver {
 
 	private static final POSIX posix = POSIXFactory.getNativePOSIX();
 
-	private static final tools.jackson.databind.ObjectMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
-		.build();
+	private static final tools.jackson.databind.ObjectMapper JSON = tools.jackson.databind.json.JsonMapper.shared();
 
 	private static final String FD_NAME = "qemu-embed-state";
 
