@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,20 +29,25 @@ import io.github.qemuembed.driver.DomainSnapshot;
 import io.github.qemuembed.driver.GuestlessDomains;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.ShutdownMode;
+import io.github.qemuembed.driver.access.AccessPolicy;
+import io.github.qemuembed.driver.access.CallerSupplier;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.driver.internal.fs.FileTrees;
+import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
+import io.github.qemuembed.driver.secondary.embedded.SecretDefinition;
+import io.github.qemuembed.driver.secondary.embedded.SecretUsageType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Walks the public API ({@link QemuDriver} and {@link Domain}, by reflection, as
- * {@link AccessPolicyEnforcementTests} does) while the root's file systems fail for real:
- * full, read-only, directories deleted under the open driver. Whatever a method does, it
- * either succeeds or fails with a {@link QemuEmbedException} that carries an
- * {@code ErrorCode} and a message: never an {@link UncheckedIOException}, a
- * {@link NullPointerException} or another untyped exception. Afterwards the root reopens
- * and works. The file systems are small tmpfs mounts of their own (the tests run as root,
- * whom permissions and bind mounts would not stop: a read-only mount does).
+ * Walks the public API ({@link QemuDriver}, {@link Domain} and the embedded secret
+ * driver, by reflection, as {@link AccessPolicyEnforcementTests} does) while the root's
+ * file systems fail for real: full, read-only, directories deleted under the open driver.
+ * Whatever a method does, it either succeeds or fails with a {@link QemuEmbedException}
+ * that carries an {@code ErrorCode} and a message: never an {@link UncheckedIOException},
+ * a {@link NullPointerException} or another untyped exception. Afterwards the root
+ * reopens and works. The file systems are small tmpfs mounts of their own (the tests run
+ * as root, whom permissions and bind mounts would not stop: a read-only mount does).
  */
 class PublicApiIoFailureTests {
 
@@ -155,6 +161,71 @@ class PublicApiIoFailureTests {
 		assertThat(again.xml(false)).contains("<name>again</name>");
 	}
 
+	@Test
+	void theEmbeddedSecretDriverFailsTypedOnAFullOrVanishedDirectoryAndKeepsItsSecrets() throws Exception {
+		EmbeddedSecretDriver secrets = new EmbeddedSecretDriver(this.root, AccessPolicy.allowAll(),
+				CallerSupplier.NONE);
+		SecretDefinition kept = secrets.define(secretXml(UUID.randomUUID()));
+		secrets.setValue(kept.uuid(), "s3cret".getBytes(StandardCharsets.UTF_8));
+		// the walk's calls that take a UUID (undefine among them) go to another secret
+		SecretDefinition walked = secrets.define(secretXml(UUID.randomUUID()));
+		Path filler = fill(this.base);
+		List<String> failed = walkSecrets(secrets, walked);
+		assertThat(failed).as("the file system failed the writes").contains("define", "setValue");
+		Files.delete(filler);
+		EmbeddedSecretDriver reopened = new EmbeddedSecretDriver(this.root, AccessPolicy.allowAll(),
+				CallerSupplier.NONE);
+		assertThat(reopened.secretValue(kept.uuid())).asString(StandardCharsets.UTF_8).isEqualTo("s3cret");
+		FileTrees.delete(this.root.resolve("etc"));
+		failed = walkSecrets(reopened, walked);
+		assertThat(failed).as("the directory is gone").contains("define", "setValue");
+		SecretDefinition again = new EmbeddedSecretDriver(this.root, AccessPolicy.allowAll(), CallerSupplier.NONE)
+			.define(secretXml(UUID.randomUUID()));
+		assertThat(again.uuid()).isNotNull();
+	}
+
+	/** Calls every public method of an embedded secret driver; the names that failed. */
+	private List<String> walkSecrets(EmbeddedSecretDriver secrets, SecretDefinition existing) {
+		List<String> failed = new ArrayList<>();
+		for (Method method : publicMethods(EmbeddedSecretDriver.class)) {
+			if (method.getName().equals("close")) {
+				continue;
+			}
+			Object[] args = new Object[method.getParameterCount()];
+			Class<?>[] types = method.getParameterTypes();
+			for (int i = 0; i < types.length; i++) {
+				Class<?> type = types[i];
+				if (type == String.class) {
+					args[i] = method.getName().equals("define") ? secretXml(UUID.randomUUID()) : "/images/disk.qcow2";
+				}
+				else if (type == UUID.class) {
+					args[i] = existing.uuid();
+				}
+				else if (type == SecretDefinition.class) {
+					args[i] = SecretDefinition.forVolume(UUID.randomUUID(), "/images/other.qcow2", true);
+				}
+				else if (type == SecretUsageType.class) {
+					args[i] = SecretUsageType.VOLUME;
+				}
+				else if (type == byte[].class) {
+					args[i] = "n3w".getBytes(StandardCharsets.UTF_8);
+				}
+				else {
+					throw new IllegalStateException("No test argument for " + type + " of " + method);
+				}
+			}
+			if (!call(secrets, method, args)) {
+				failed.add(method.getName());
+			}
+		}
+		return failed;
+	}
+
+	private static String secretXml(UUID uuid) {
+		return "<secret ephemeral='no' private='yes'><uuid>" + uuid + "</uuid><usage type='volume'><volume>/images/"
+				+ uuid + ".qcow2</volume></usage></secret>";
+	}
+
 	/**
 	 * Calls every public method of the driver and of both domains; a call may succeed,
 	 * but a failure must be typed.
@@ -191,6 +262,10 @@ class PublicApiIoFailureTests {
 		for (int i = 0; i < types.length; i++) {
 			args[i] = argument(method, types[i]);
 		}
+		return call(target, method, args);
+	}
+
+	private boolean call(Object target, Method method, Object[] args) {
 		Throwable failure = null;
 		Object result = null;
 		try {
