@@ -1,7 +1,5 @@
 package io.github.qemuembed.autoconfigure;
 
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,20 +8,11 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.Transformer;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
-
 import io.github.qemuembed.driver.internal.xml.DomainXml;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.xml.sax.InputSource;
 
 /**
  * Records which declared XML a domain was defined from, so that a later start can tell
@@ -89,7 +78,7 @@ final class DeclaredXmlStamp {
 	 */
 	static String stamped(String xml, String digest) {
 		try {
-			Document document = parse(xml);
+			Document document = SecureXml.parseElement(xml, "domain").getOwnerDocument();
 			Element domain = document.getDocumentElement();
 			Element metadata = child(domain, "metadata");
 			if (metadata == null) {
@@ -99,26 +88,11 @@ final class DeclaredXmlStamp {
 			Element stamp = document.createElementNS(NAMESPACE, "qe:declared");
 			stamp.setAttribute("sha256", digest);
 			metadata.appendChild(stamp);
-			Transformer transformer = TransformerFactory.newInstance().newTransformer();
-			transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
-			StringWriter out = new StringWriter();
-			transformer.transform(new DOMSource(document), new StreamResult(out));
-			return out.toString();
+			return SecureXml.serialize(domain);
 		}
 		catch (Exception ex) {
 			return xml;
 		}
-	}
-
-	private static Document parse(String xml) throws Exception {
-		DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-		factory.setNamespaceAware(true);
-		factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-		factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-		factory.setExpandEntityReferences(false);
-		DocumentBuilder builder = factory.newDocumentBuilder();
-		builder.setErrorHandler(null);
-		return builder.parse(new InputSource(new StringReader(xml)));
 	}
 
 	private static Element child(Element parent, String name) {

@@ -1,17 +1,16 @@
 package io.github.qemuembed.autoconfigure;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+
+import io.github.qemuembed.driver.error.HostIoException;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 
 /**
  * The root directory the auto-configured driver uses: the configured
@@ -47,7 +46,7 @@ public final class QemuEmbedRoot implements DisposableBean {
 			return new QemuEmbedRoot(Files.createTempDirectory(tmp, "qe").toAbsolutePath(), true);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Could not create a temporary root for qemu-embed; set qemu.embed.root", ex);
+			throw new HostIoException("Could not create a temporary root for qemu-embed; set qemu.embed.root", ex);
 		}
 	}
 
@@ -65,26 +64,11 @@ public final class QemuEmbedRoot implements DisposableBean {
 		if (!this.temporary || !Files.exists(this.path)) {
 			return;
 		}
-		try {
-			Files.walkFileTree(this.path, new SimpleFileVisitor<>() {
-
-				@Override
-				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-					Files.deleteIfExists(file);
-					return FileVisitResult.CONTINUE;
-				}
-
-				@Override
-				public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-					Files.deleteIfExists(dir);
-					return FileVisitResult.CONTINUE;
-				}
-
-			});
+		if (FileTrees.deleteQuietly(this.path)) {
 			logger.debug("Deleted temporary qemu-embed root " + this.path);
 		}
-		catch (IOException ex) {
-			logger.warn("Could not delete temporary qemu-embed root " + this.path + ": " + ex);
+		else {
+			logger.warn("Could not delete temporary qemu-embed root " + this.path + " completely");
 		}
 	}
 

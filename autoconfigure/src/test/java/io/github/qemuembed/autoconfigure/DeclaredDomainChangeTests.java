@@ -13,6 +13,7 @@ import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,9 +61,7 @@ class DeclaredDomainChangeTests {
 	@AfterEach
 	void killLeftovers() throws IOException {
 		QemuProcesses.killAll(this.root);
-		try (var files = Files.walk(this.root)) {
-			files.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
+		FileTrees.deleteQuietly(this.root);
 	}
 
 	/** The first run: alpha with 64 MiB, left running for the second run to reconnect. */

@@ -22,6 +22,7 @@ import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.error.AccessDeniedException;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,9 +70,7 @@ class QemuEmbedContextTests {
 	void killLeftovers() throws IOException {
 		SecurityContextHolder.clearContext();
 		QemuProcesses.killAll(this.root);
-		try (var files = Files.walk(this.root)) {
-			files.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
+		FileTrees.deleteQuietly(this.root);
 	}
 
 	private String[] twoDomains(String mode) {

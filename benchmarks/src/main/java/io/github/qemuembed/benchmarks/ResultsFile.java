@@ -10,7 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** Writes {@code results.json}: a JSON array of {@link Row}s. */
 public final class ResultsFile {
 
-	private static final JsonMapper MAPPER = JsonMapper.builder().build();
+	private static final JsonMapper MAPPER = JsonMapper.shared();
 
 	private ResultsFile() {
 	}

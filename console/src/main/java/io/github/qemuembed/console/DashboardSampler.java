@@ -58,7 +58,7 @@ final class DashboardSampler implements ApplicationListener<DomainLifecycleEvent
 
 	private final ConsoleAccess access;
 
-	private final JsonMapper json = JsonMapper.builder().build();
+	private final JsonMapper json = JsonMapper.shared();
 
 	private final ScheduledExecutorService scheduler;
 

@@ -11,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Notices {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = JsonMapper.shared();
 
 	private Notices() {
 	}

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 
 import io.github.qemuembed.driver.access.AccessPolicy;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 
 /**
  * Domains without a guest (firmware only: SeaBIOS finds nothing to boot and waits), cheap
@@ -47,12 +48,7 @@ public final class GuestlessDomains {
 	}
 
 	public static void deleteTree(Path root) throws java.io.IOException {
-		if (!Files.exists(root)) {
-			return;
-		}
-		try (var paths = Files.walk(root)) {
-			paths.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
+		FileTrees.deleteQuietly(root);
 	}
 
 }

@@ -2,17 +2,14 @@ package io.github.qemuembed.autoconfigure.actuate;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import io.github.qemuembed.driver.Domain;
@@ -26,10 +23,11 @@ import org.springframework.beans.factory.DisposableBean;
 
 /**
  * Reads every domain's {@link DomainInfo} for health, the endpoint and metrics without
- * letting one stuck VM block the caller: each read runs on a small pool and is waited for
- * until a common deadline; a domain that does not answer in time is reported with its
- * last known info, marked stale. At most one read per domain and caller is in flight, so
- * a stuck VM holds one thread per caller, not one per scrape.
+ * letting one stuck VM block the caller ({@link DeadlineReads}): each read runs on the
+ * Actuator's pool and is waited for until a common deadline; a domain that does not
+ * answer in time is reported with its last known info, marked stale. At most one read per
+ * domain and caller is in flight, so a stuck VM holds one thread per caller, not one per
+ * scrape.
  * <p>
  * The reads are checked by the access policy as the calling thread's caller: the
  * {@code propagator} carries the caller's security context to the pool thread, and
@@ -42,7 +40,10 @@ public class DomainSnapshots implements DisposableBean {
 
 	private final Duration timeout;
 
-	private final ExecutorService executor;
+	private final ActuatorReadPool pool;
+
+	/** Whether the pool is this object's own, shut down with it. */
+	private final boolean ownPool;
 
 	private final CallerSupplier callerSupplier;
 
@@ -50,9 +51,7 @@ public class DomainSnapshots implements DisposableBean {
 
 	private final boolean asApplication;
 
-	private final Map<Key, CompletableFuture<DomainInfo>> inFlight = new ConcurrentHashMap<>();
-
-	private final Map<Key, DomainInfo> lastKnown = new ConcurrentHashMap<>();
+	private final DeadlineReads<Key, DomainInfo> reads;
 
 	/** A domain as seen by one caller ({@code ""} for the application itself). */
 	private record Key(UUID uuid, String caller) {
@@ -60,6 +59,7 @@ public class DomainSnapshots implements DisposableBean {
 	}
 
 	/**
+	 * Snapshots on a pool of their own, shut down by {@link #destroy()}.
 	 * @param driver the driver
 	 * @param timeout how long a collection waits for the domains' answers
 	 * @param callerSupplier who is calling, to keep callers' reads apart
@@ -68,24 +68,33 @@ public class DomainSnapshots implements DisposableBean {
 	 */
 	public DomainSnapshots(QemuDriver driver, Duration timeout, CallerSupplier callerSupplier,
 			UnaryOperator<Runnable> propagator) {
-		this(driver, timeout, callerSupplier, propagator, false);
+		this(driver, timeout, callerSupplier, propagator, false, new ActuatorReadPool(), true);
+	}
+
+	/**
+	 * Snapshots that read on a shared pool (closed by its owner, the context).
+	 * @param driver the driver
+	 * @param timeout how long a collection waits for the domains' answers
+	 * @param callerSupplier who is calling, to keep callers' reads apart
+	 * @param propagator wraps a read so that it runs as the current caller on a pool
+	 * thread
+	 * @param pool where the reads run
+	 */
+	public DomainSnapshots(QemuDriver driver, Duration timeout, CallerSupplier callerSupplier,
+			UnaryOperator<Runnable> propagator, ActuatorReadPool pool) {
+		this(driver, timeout, callerSupplier, propagator, false, pool, false);
 	}
 
 	private DomainSnapshots(QemuDriver driver, Duration timeout, CallerSupplier callerSupplier,
-			UnaryOperator<Runnable> propagator, boolean asApplication) {
+			UnaryOperator<Runnable> propagator, boolean asApplication, ActuatorReadPool pool, boolean ownPool) {
 		this.driver = driver;
 		this.timeout = timeout;
 		this.callerSupplier = callerSupplier;
 		this.propagator = propagator;
 		this.asApplication = asApplication;
-		AtomicInteger count = new AtomicInteger();
-		this.executor = Executors.newCachedThreadPool((runnable) -> {
-			// no inherited thread-locals: a pool thread never carries its creator's
-			// security context
-			Thread thread = new Thread(null, runnable, "qemu-embed-actuator-" + count.incrementAndGet(), 0, false);
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.pool = pool;
+		this.ownPool = ownPool;
+		this.reads = new DeadlineReads<>(pool);
 	}
 
 	/**
@@ -106,7 +115,16 @@ public class DomainSnapshots implements DisposableBean {
 	 * application itself, whoever calls: for health and metrics.
 	 */
 	public static DomainSnapshots asApplication(QemuDriver driver, Duration timeout) {
-		return new DomainSnapshots(driver, timeout, CallerSupplier.NONE, UnaryOperator.identity(), true);
+		return new DomainSnapshots(driver, timeout, CallerSupplier.NONE, UnaryOperator.identity(), true,
+				new ActuatorReadPool(), true);
+	}
+
+	/**
+	 * Like {@link #asApplication(QemuDriver, Duration)}, reading on a shared pool (closed
+	 * by its owner, the context).
+	 */
+	public static DomainSnapshots asApplication(QemuDriver driver, Duration timeout, ActuatorReadPool pool) {
+		return new DomainSnapshots(driver, timeout, CallerSupplier.NONE, UnaryOperator.identity(), true, pool, false);
 	}
 
 	/** A domain with its name and UUID, read as whoever the snapshots are for. */
@@ -130,7 +148,7 @@ public class DomainSnapshots implements DisposableBean {
 	 * @throws IllegalStateException if it does not finish in time
 	 */
 	public <T> T callAsApplication(java.util.function.Supplier<T> call) {
-		CompletableFuture<T> result = CompletableFuture.supplyAsync(call, this.executor);
+		CompletableFuture<T> result = CompletableFuture.supplyAsync(call, this.pool);
 		try {
 			return result.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
@@ -167,74 +185,42 @@ public class DomainSnapshots implements DisposableBean {
 			.map((c) -> c.anonymous() ? "anonymous caller" : "principal " + c.name())
 			.orElse("");
 		List<Key> keys = new ArrayList<>();
-		List<CompletableFuture<DomainInfo>> futures = new ArrayList<>();
+		Map<Key, Domain> byKey = new HashMap<>();
 		for (Target target : domains) {
 			Key key = new Key(target.uuid(), caller);
-			CompletableFuture<DomainInfo> future = this.inFlight.computeIfAbsent(key, (k) -> read(target.domain()));
-			// registered outside computeIfAbsent: a read that already finished must not
-			// stay in the map
-			future.whenComplete((info, ex) -> this.inFlight.remove(key, future));
 			keys.add(key);
-			futures.add(future);
+			byKey.put(key, target.domain());
 		}
+		List<DeadlineReads.Outcome<DomainInfo>> outcomes = this.reads.read(keys, (key) -> byKey.get(key)::info,
+				this.propagator, deadline);
 		List<Snapshot> snapshots = new ArrayList<>(domains.size());
 		for (int i = 0; i < domains.size(); i++) {
-			Target domain = domains.get(i);
-			Key key = keys.get(i);
-			try {
-				DomainInfo info = futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-				this.lastKnown.put(key, info);
-				snapshots.add(new Snapshot(domain.name(), key.uuid(), info, false, null, null));
-			}
-			catch (TimeoutException ex) {
-				snapshots.add(new Snapshot(domain.name(), key.uuid(), this.lastKnown.get(key), true,
-						"no answer within " + this.timeout, null));
-			}
-			catch (ExecutionException ex) {
-				if (ex.getCause() instanceof AccessDeniedException denied) {
-					snapshots.add(new Snapshot(domain.name(), key.uuid(), null, false, null, denied));
-				}
-				else {
-					snapshots.add(new Snapshot(domain.name(), key.uuid(), this.lastKnown.get(key), true,
-							String.valueOf(ex.getCause().getMessage()), null));
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				snapshots
-					.add(new Snapshot(domain.name(), key.uuid(), this.lastKnown.get(key), true, "interrupted", null));
-			}
+			String name = domains.get(i).name();
+			UUID uuid = keys.get(i).uuid();
+			DeadlineReads.Outcome<DomainInfo> outcome = outcomes.get(i);
+			snapshots.add(switch (outcome.status()) {
+				case FRESH -> new Snapshot(name, uuid, outcome.value(), false, null, null);
+				case TIMED_OUT ->
+					new Snapshot(name, uuid, outcome.value(), true, "no answer within " + this.timeout, null);
+				case INTERRUPTED -> new Snapshot(name, uuid, outcome.value(), true, "interrupted", null);
+				case FAILED -> (outcome.failure() instanceof AccessDeniedException denied)
+						? new Snapshot(name, uuid, null, false, null, denied) : new Snapshot(name, uuid,
+								outcome.value(), true, String.valueOf(outcome.failure().getMessage()), null);
+			});
 		}
 		return snapshots;
 	}
 
-	private CompletableFuture<DomainInfo> read(Domain domain) {
-		CompletableFuture<DomainInfo> future = new CompletableFuture<>();
-		Runnable task = this.propagator.apply(() -> {
-			try {
-				future.complete(domain.info());
-			}
-			catch (RuntimeException ex) {
-				future.completeExceptionally(ex);
-			}
-		});
-		try {
-			this.executor.execute(task);
-		}
-		catch (RuntimeException ex) {
-			future.completeExceptionally(ex);
-		}
-		return future;
-	}
-
 	/** Forgets a domain that was undefined. */
 	public void forget(UUID uuid) {
-		this.lastKnown.keySet().removeIf((key) -> key.uuid().equals(uuid));
+		this.reads.forget((key) -> key.uuid().equals(uuid));
 	}
 
 	@Override
 	public void destroy() {
-		this.executor.shutdownNow();
+		if (this.ownPool) {
+			this.pool.destroy();
+		}
 	}
 
 }

@@ -2,18 +2,13 @@ package io.github.qemuembed.autoconfigure.actuate;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.QemuDriver;
@@ -22,10 +17,11 @@ import org.springframework.beans.factory.DisposableBean;
 
 /**
  * Block and network figures of running domains (see {@link StatisticsReader}), read as
- * the application itself with the same rules as {@link DomainSnapshots}: each domain's
- * read runs on a small pool and is waited for until a common deadline; a domain that does
- * not answer in time (a stopped or stuck QEMU does not answer {@code query-blockstats})
- * keeps its last known figures, marked stale; at most one read per domain is in flight.
+ * the application itself with the same rules as {@link DomainSnapshots}
+ * ({@link DeadlineReads}): each domain's read runs on the Actuator's pool and is waited
+ * for until a common deadline; a domain that does not answer in time (a stopped or stuck
+ * QEMU does not answer {@code query-blockstats}) keeps its last known figures, marked
+ * stale; at most one read per domain is in flight.
  * <p>
  * Block figures come from {@link Domain#blockStats()}, which needs {@code domain.read} on
  * the domain (granted to the application by default,
@@ -38,11 +34,12 @@ public class DomainStatistics implements DisposableBean {
 
 	private final Duration timeout;
 
-	private final ExecutorService executor;
+	private final ActuatorReadPool pool;
 
-	private final Map<UUID, CompletableFuture<Statistics>> inFlight = new ConcurrentHashMap<>();
+	/** Whether the pool is this object's own, shut down with it. */
+	private final boolean ownPool;
 
-	private final Map<UUID, Statistics> lastKnown = new ConcurrentHashMap<>();
+	private final DeadlineReads<UUID, Statistics> reads;
 
 	private final Map<UUID, Result> lastResults = new ConcurrentHashMap<>();
 
@@ -78,17 +75,22 @@ public class DomainStatistics implements DisposableBean {
 
 	}
 
+	/** Statistics on a pool of their own, shut down by {@link #destroy()}. */
 	public DomainStatistics(QemuDriver driver, Duration timeout) {
+		this(driver, timeout, new ActuatorReadPool(), true);
+	}
+
+	/** Statistics that read on a shared pool (closed by its owner, the context). */
+	public DomainStatistics(QemuDriver driver, Duration timeout, ActuatorReadPool pool) {
+		this(driver, timeout, pool, false);
+	}
+
+	private DomainStatistics(QemuDriver driver, Duration timeout, ActuatorReadPool pool, boolean ownPool) {
 		this.driver = driver;
 		this.timeout = timeout;
-		AtomicInteger count = new AtomicInteger();
-		this.executor = Executors.newCachedThreadPool((runnable) -> {
-			// no inherited thread-locals: reads run as the application, never as an HTTP
-			// principal
-			Thread thread = new Thread(null, runnable, "qemu-embed-statistics-" + count.incrementAndGet(), 0, false);
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.pool = pool;
+		this.ownPool = ownPool;
+		this.reads = new DeadlineReads<>(pool);
 	}
 
 	public Duration timeout() {
@@ -100,68 +102,38 @@ public class DomainStatistics implements DisposableBean {
 	 * {@link System#nanoTime()} value). Domains not in {@code targets} are forgotten.
 	 */
 	public List<Result> collect(List<Target> targets, long deadlineNanos) {
-		List<CompletableFuture<Statistics>> futures = new ArrayList<>();
-		for (Target target : targets) {
-			CompletableFuture<Statistics> future = this.inFlight.computeIfAbsent(target.uuid(), (k) -> read(target));
-			future.whenComplete((statistics, ex) -> this.inFlight.remove(target.uuid(), future));
-			futures.add(future);
-		}
+		Map<UUID, Target> byUuid = new HashMap<>();
+		targets.forEach((target) -> byUuid.put(target.uuid(), target));
+		List<UUID> current = targets.stream().map(Target::uuid).toList();
+		List<DeadlineReads.Outcome<Statistics>> outcomes = this.reads.read(current,
+				(uuid) -> () -> read(byUuid.get(uuid)), UnaryOperator.identity(), deadlineNanos);
 		List<Result> results = new ArrayList<>(targets.size());
 		for (int i = 0; i < targets.size(); i++) {
 			Target target = targets.get(i);
-			Result result;
-			try {
-				Statistics statistics = futures.get(i)
-					.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-				this.lastKnown.put(target.uuid(), statistics);
-				result = new Result(target.name(), target.uuid(), statistics, false, null);
-			}
-			catch (TimeoutException ex) {
-				result = stale(target, "no answer within " + this.timeout);
-			}
-			catch (ExecutionException ex) {
-				result = stale(target, String.valueOf(ex.getCause().getMessage()));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				result = stale(target, "interrupted");
-			}
-			results.add(result);
+			DeadlineReads.Outcome<Statistics> outcome = outcomes.get(i);
+			Statistics known = (outcome.value() != null) ? outcome.value() : Statistics.NONE;
+			results.add(switch (outcome.status()) {
+				case FRESH -> new Result(target.name(), target.uuid(), outcome.value(), false, null);
+				case TIMED_OUT ->
+					new Result(target.name(), target.uuid(), known, true, "no answer within " + this.timeout);
+				case FAILED -> new Result(target.name(), target.uuid(), known, true,
+						String.valueOf(outcome.failure().getMessage()));
+				case INTERRUPTED -> new Result(target.name(), target.uuid(), known, true, "interrupted");
+			});
 		}
-		List<UUID> current = targets.stream().map(Target::uuid).toList();
-		this.lastKnown.keySet().retainAll(current);
+		this.reads.retain(current);
 		this.lastResults.keySet().retainAll(current);
 		results.forEach((result) -> this.lastResults.put(result.uuid(), result));
 		return results;
 	}
 
-	private Result stale(Target target, String error) {
-		return new Result(target.name(), target.uuid(), this.lastKnown.getOrDefault(target.uuid(), Statistics.NONE),
-				true, error);
-	}
-
-	private CompletableFuture<Statistics> read(Target target) {
-		CompletableFuture<Statistics> future = new CompletableFuture<>();
-		try {
-			this.executor.execute(() -> {
-				try {
-					Domain domain = this.driver.lookup(target.uuid());
-					List<BlockDevice> block = domain.blockStats()
-						.stream()
-						.map((b) -> new BlockDevice(b.target(), b.readBytes(), b.writeBytes(), b.readOps(),
-								b.writeOps()))
-						.toList();
-					future.complete(new Statistics(block, StatisticsReader.netDevices(target.pid())));
-				}
-				catch (RuntimeException ex) {
-					future.completeExceptionally(ex);
-				}
-			});
-		}
-		catch (RuntimeException ex) {
-			future.completeExceptionally(ex);
-		}
-		return future;
+	private Statistics read(Target target) {
+		Domain domain = this.driver.lookup(target.uuid());
+		List<BlockDevice> block = domain.blockStats()
+			.stream()
+			.map((b) -> new BlockDevice(b.target(), b.readBytes(), b.writeBytes(), b.readOps(), b.writeOps()))
+			.toList();
+		return new Statistics(block, StatisticsReader.netDevices(target.pid()));
 	}
 
 	/**
@@ -180,7 +152,7 @@ public class DomainStatistics implements DisposableBean {
 	 */
 	void runAsync(Runnable task) {
 		try {
-			this.executor.execute(task);
+			this.pool.execute(task);
 		}
 		catch (RuntimeException ex) {
 			// closing
@@ -189,13 +161,15 @@ public class DomainStatistics implements DisposableBean {
 
 	/** Forgets a domain that was undefined. */
 	public void forget(UUID uuid) {
-		this.lastKnown.remove(uuid);
+		this.reads.forget(uuid::equals);
 		this.lastResults.remove(uuid);
 	}
 
 	@Override
 	public void destroy() {
-		this.executor.shutdownNow();
+		if (this.ownPool) {
+			this.pool.destroy();
+		}
 	}
 
 }

@@ -51,8 +51,19 @@ public final class QemuEmbedActuatorAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "qemuEmbedApplicationSnapshots")
-	DomainSnapshots qemuEmbedApplicationSnapshots(QemuDriver driver, QemuEmbedProperties properties) {
-		return DomainSnapshots.asApplication(driver, properties.getActuator().getTimeout());
+	DomainSnapshots qemuEmbedApplicationSnapshots(QemuDriver driver, QemuEmbedProperties properties,
+			ActuatorReadPool pool) {
+		return DomainSnapshots.asApplication(driver, properties.getActuator().getTimeout(), pool);
+	}
+
+	/**
+	 * The one pool the readers below talk to the domains on; shut down with the context,
+	 * after them.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	ActuatorReadPool qemuEmbedActuatorReadPool() {
+		return new ActuatorReadPool();
 	}
 
 	/**
@@ -63,12 +74,12 @@ public final class QemuEmbedActuatorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "qemuEmbedDomainSnapshots")
 	DomainSnapshots qemuEmbedDomainSnapshots(QemuDriver driver, QemuEmbedProperties properties,
-			ObjectProvider<CallerSupplier> callerSupplier) {
+			ObjectProvider<CallerSupplier> callerSupplier, ActuatorReadPool pool) {
 		UnaryOperator<Runnable> security = SECURITY_PRESENT ? SecurityContextPropagation::wrap
 				: UnaryOperator.identity();
 		UnaryOperator<Runnable> propagator = (task) -> HttpOrigins.propagate(security.apply(task));
 		return new DomainSnapshots(driver, properties.getActuator().getTimeout(),
-				callerSupplier.getIfAvailable(() -> CallerSupplier.NONE), propagator);
+				callerSupplier.getIfAvailable(() -> CallerSupplier.NONE), propagator, pool);
 	}
 
 	private static final boolean SECURITY_PRESENT = ClassUtils.isPresent(
@@ -89,8 +100,9 @@ public final class QemuEmbedActuatorAutoConfiguration {
 	/** Block and network figures (QMP and the host's taps), read as the application. */
 	@Bean
 	@ConditionalOnMissingBean
-	DomainStatistics qemuEmbedDomainStatistics(QemuDriver driver, QemuEmbedProperties properties) {
-		return new DomainStatistics(driver, properties.getActuator().getTimeout());
+	DomainStatistics qemuEmbedDomainStatistics(QemuDriver driver, QemuEmbedProperties properties,
+			ActuatorReadPool pool) {
+		return new DomainStatistics(driver, properties.getActuator().getTimeout(), pool);
 	}
 
 	@Bean

@@ -14,7 +14,7 @@ import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
 import io.github.qemuembed.driver.secondary.storage.ImportRequest;
 import io.github.qemuembed.driver.secondary.storage.StoragePoolInfo;
 import io.github.qemuembed.driver.secondary.storage.VolumeFormat;
-import io.github.qemuembed.driver.internal.xml.SafeXml;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
 
 /**
  * Makes {@code qemu.embed.storage} true in the embedded storage driver. A volume that
@@ -52,9 +52,9 @@ final class EmbeddedStorageSetup {
 				.filter((p) -> p.name().equals(name))
 				.findFirst();
 			if (existing.isEmpty()) {
-				storage.definePool("<pool type='dir'><name>" + SafeXml.escape(name) + "</name>"
+				storage.definePool("<pool type='dir'><name>" + SecureXml.escape(name) + "</name>"
 						+ ((pool.getPath() != null)
-								? "<target><path>" + SafeXml.escape(pool.getPath()) + "</path></target>" : "")
+								? "<target><path>" + SecureXml.escape(pool.getPath()) + "</path></target>" : "")
 						+ "</pool>");
 			}
 			else if (pool.getPath() != null && !existing.get().target().equals(Path.of(pool.getPath()).normalize())) {

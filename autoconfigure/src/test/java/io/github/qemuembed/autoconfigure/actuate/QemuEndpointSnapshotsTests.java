@@ -10,6 +10,7 @@ import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DriverConfig;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.access.AccessPolicy;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -57,9 +58,7 @@ class QemuEndpointSnapshotsTests {
 			domain.undefine();
 		}
 		finally {
-			try (var paths = Files.walk(root)) {
-				paths.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-			}
+			FileTrees.deleteQuietly(root);
 		}
 	}
 

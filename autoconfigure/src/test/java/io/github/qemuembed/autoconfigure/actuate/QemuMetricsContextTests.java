@@ -13,6 +13,7 @@ import io.github.qemuembed.autoconfigure.observation.DefaultDomainOperationObser
 import io.github.qemuembed.autoconfigure.observation.DomainOperationContext;
 import io.github.qemuembed.autoconfigure.observation.DomainOperationObservationConvention;
 import io.github.qemuembed.autoconfigure.observation.QemuEmbedObservationAutoConfiguration;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -46,9 +47,7 @@ class QemuMetricsContextTests {
 	@AfterEach
 	void cleanUp() throws Exception {
 		QemuProcesses.killAll(this.root);
-		try (var files = Files.walk(this.root)) {
-			files.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
+		FileTrees.deleteQuietly(this.root);
 	}
 
 	@Test

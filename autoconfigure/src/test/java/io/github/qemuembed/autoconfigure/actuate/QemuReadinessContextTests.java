@@ -11,6 +11,7 @@ import io.github.qemuembed.autoconfigure.QemuProcesses;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,9 +44,7 @@ class QemuReadinessContextTests {
 	@AfterEach
 	void cleanUp() throws Exception {
 		QemuProcesses.killAll(this.root);
-		try (var files = Files.walk(this.root)) {
-			files.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
+		FileTrees.deleteQuietly(this.root);
 	}
 
 	private ApplicationContextRunner runner() {

@@ -11,6 +11,7 @@ import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.error.QmpException;
 import io.github.qemuembed.driver.observation.DriverObserver;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -52,9 +53,7 @@ class QemuEmbedObservationAutoConfigurationTests {
 	@AfterEach
 	void cleanUp() throws Exception {
 		QemuProcesses.killAll(this.root);
-		try (var files = Files.walk(this.root)) {
-			files.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
+		FileTrees.deleteQuietly(this.root);
 	}
 
 	private ApplicationContextRunner runner() {

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 
 import io.github.qemuembed.autoconfigure.QemuEmbedRoot;
 import io.github.qemuembed.driver.access.AccessPolicy;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,9 +43,7 @@ class DocumentedYamlTests {
 
 	@AfterEach
 	void deleteRoot() throws IOException {
-		try (var paths = Files.walk(this.root)) {
-			paths.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
+		FileTrees.deleteQuietly(this.root);
 	}
 
 	static Stream<String> examples() throws IOException {

@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import io.github.qemuembed.autoconfigure.QemuEmbedRoot;
 import io.github.qemuembed.driver.access.AccessPolicy;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,9 +64,7 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 
 	@AfterEach
 	void deleteRoot() throws IOException {
-		try (var paths = Files.walk(this.root)) {
-			paths.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
+		FileTrees.deleteQuietly(this.root);
 	}
 
 	@Test

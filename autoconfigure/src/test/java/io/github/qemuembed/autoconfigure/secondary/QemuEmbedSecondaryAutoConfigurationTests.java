@@ -25,6 +25,7 @@ import io.github.qemuembed.driver.internal.remote.RemoteNetworkDriver;
 import io.github.qemuembed.driver.internal.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.internal.remote.RemoteStorageDriver;
 import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,9 +68,7 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 
 	@AfterEach
 	void deleteRoot() throws IOException {
-		try (var paths = Files.walk(this.root)) {
-			paths.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
+		FileTrees.deleteQuietly(this.root);
 	}
 
 	private static SecondaryDrivers configuredDrivers(org.springframework.context.ApplicationContext context,

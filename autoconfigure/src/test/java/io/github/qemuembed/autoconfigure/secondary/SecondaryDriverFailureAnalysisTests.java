@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import io.github.qemuembed.autoconfigure.FailureAnalysisSupport;
 import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,9 +49,7 @@ class SecondaryDriverFailureAnalysisTests {
 
 	@AfterEach
 	void deleteRoot() throws IOException {
-		try (var paths = Files.walk(this.root)) {
-			paths.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
+		FileTrees.deleteQuietly(this.root);
 	}
 
 	@Test

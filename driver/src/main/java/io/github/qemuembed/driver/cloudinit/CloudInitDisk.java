@@ -9,6 +9,7 @@ import io.github.qemuembed.driver.internal.xml.Disk;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
 import io.github.qemuembed.driver.internal.xml.MachineFamily;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
 
 /**
  * Attaches a {@link CloudInitSeed} image to domain XML as a read-only CD-ROM: on
@@ -66,12 +67,8 @@ public final class CloudInitDisk {
 					+ "cloud-init seed's CD-ROM (" + prefix + "a-" + prefix + (char) ('a' + limit - 1) + " are taken)");
 		}
 		return "\n    <disk type='file' device='cdrom'>\n      <driver name='qemu' type='raw'/>\n      <source file='"
-				+ escape(seedImage.toAbsolutePath().toString()) + "'/>\n      <target dev='" + target + "' bus='" + bus
-				+ "'/>\n      <readonly/>\n    </disk>\n  ";
-	}
-
-	private static String escape(String text) {
-		return text.replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;").replace("\"", "&quot;");
+				+ SecureXml.escape(seedImage.toAbsolutePath().toString()) + "'/>\n      <target dev='" + target
+				+ "' bus='" + bus + "'/>\n      <readonly/>\n    </disk>\n  ";
 	}
 
 }

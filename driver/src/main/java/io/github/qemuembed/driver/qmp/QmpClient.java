@@ -74,7 +74,7 @@ public final class QmpClient implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(QmpClient.class.getName());
 
-	private static final JsonMapper json = JsonMapper.builder().build();
+	private static final JsonMapper json = JsonMapper.shared();
 
 	private final QmpTransport transport;
 

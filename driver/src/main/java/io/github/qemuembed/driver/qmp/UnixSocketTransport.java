@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -13,19 +12,20 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QmpException;
-import jnr.unixsocket.UnixSocketAddress;
+import io.github.qemuembed.driver.internal.io.UnixSockets;
 import jnr.unixsocket.UnixSocketChannel;
 
 /**
  * A {@link QmpTransport} over a UNIX stream socket (jnr-unixsocket), served by the
  * JVM-wide QMP I/O thread: the channel is non-blocking and registered with one shared
  * selector, so any number of idle connections cost no thread. Can pass file descriptors
- * (SCM_RIGHTS).
+ * (SCM_RIGHTS). Connecting and descriptor passing are the driver's one UNIX-socket
+ * utility ({@link UnixSockets}); this class adds the non-blocking I/O on the shared loop.
  */
 public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handler {
 
 	/** sun_path holds 108 bytes including the terminating NUL. */
-	public static final int MAX_SOCKET_PATH_BYTES = 107;
+	public static final int MAX_SOCKET_PATH_BYTES = UnixSockets.MAX_PATH_BYTES;
 
 	private static final System.Logger logger = System.getLogger(UnixSocketTransport.class.getName());
 
@@ -91,24 +91,20 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	 */
 	public static UnixSocketTransport connect(Path path, Duration timeout, ProcessHandle server) {
 		Objects.requireNonNull(path, "path");
-		String name = path.toAbsolutePath().toString();
-		if (name.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
-			throw new IllegalArgumentException("UNIX socket path is longer than " + MAX_SOCKET_PATH_BYTES + " bytes: "
-					+ name + "; use a shorter root directory");
-		}
+		String name = UnixSockets.address(path);
 		long deadline = System.nanoTime() + timeout.toNanos();
 		long pauseMillis = 1;
 		while (true) {
 			IOException failure;
 			UnixSocketChannel channel = null;
 			try {
-				channel = UnixSocketChannel.open(new UnixSocketAddress(name));
+				channel = UnixSockets.connect(path);
 				channel.configureBlocking(false);
 				return new UnixSocketTransport(path, channel);
 			}
 			catch (IOException ex) {
 				failure = ex;
-				closeQuietly(channel);
+				UnixSockets.closeQuietly(channel);
 			}
 			if (server != null && !server.isAlive()) {
 				throw new QmpException(QmpException.DISCONNECTED, "the emulator (pid " + server.pid()
@@ -230,7 +226,7 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 		while (!this.outgoing.isEmpty()) {
 			Outgoing item = this.outgoing.peek();
 			if (item.fd >= 0) {
-				int sent = FdPassing.send(this.channel.getFD(), item.data, item.fd);
+				int sent = UnixSockets.sendWithDescriptor(this.channel, item.data, item.fd);
 				if (sent > 0) {
 					// The descriptor went with these bytes; the rest of the message
 					// follows as plain data.
@@ -266,7 +262,7 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 		synchronized (this.writeLock) {
 			this.writesClosed = true;
 			this.outgoing.clear();
-			closeQuietly(this.channel);
+			UnixSockets.closeQuietly(this.channel);
 		}
 		if (this.receiver != null) {
 			try {
@@ -274,17 +270,6 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 			}
 			catch (RuntimeException ex) {
 				logger.log(Level.WARNING, "QMP receiver failed while handling the end of " + this.path, ex);
-			}
-		}
-	}
-
-	private static void closeQuietly(UnixSocketChannel channel) {
-		if (channel != null) {
-			try {
-				channel.close();
-			}
-			catch (IOException ex) {
-				// nothing left to do with it
 			}
 		}
 	}

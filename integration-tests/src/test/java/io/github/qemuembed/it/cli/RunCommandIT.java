@@ -3,7 +3,6 @@ package io.github.qemuembed.it.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 import io.github.qemuembed.testsupport.process.FollowedProcess;
 
@@ -40,9 +40,7 @@ class RunCommandIT {
 		if (this.cli != null) {
 			this.cli.close();
 		}
-		try (var paths = Files.walk(this.work)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
+		FileTrees.deleteQuietly(this.work);
 	}
 
 	@Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DriverConfig;
 import io.github.qemuembed.driver.QemuDriver;
@@ -337,12 +338,9 @@ class SecondaryDomainIT {
 		assertThat(process.exitValue()).as("%s: %s", String.join(" ", command), output).isZero();
 	}
 
-	private static void deleteTree(Path directory) throws IOException {
-		if (directory == null || !Files.exists(directory)) {
-			return;
-		}
-		try (var paths = Files.walk(directory)) {
-			paths.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
+	private static void deleteTree(Path directory) {
+		if (directory != null) {
+			FileTrees.deleteQuietly(directory);
 		}
 	}
 

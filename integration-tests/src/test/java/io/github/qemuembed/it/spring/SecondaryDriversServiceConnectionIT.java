@@ -9,12 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.jayway.jsonpath.JsonPath;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.QemuDriver;
@@ -276,13 +275,8 @@ class SecondaryDriversServiceConnectionIT {
 		}
 	}
 
-	private static void deleteTree(Path directory) throws IOException {
-		if (!Files.exists(directory)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
+	private static void deleteTree(Path directory) {
+		FileTrees.deleteQuietly(directory);
 	}
 
 	static final class CleanUp implements AfterAllCallback {

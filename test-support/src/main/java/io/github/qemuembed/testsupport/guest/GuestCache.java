@@ -10,8 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.stream.Stream;
+
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 
 /**
  * The directory where the test guest's kernel and initramfs are kept between runs.
@@ -118,22 +119,8 @@ final class GuestCache {
 	}
 
 	static void deleteRecursively(Path path) {
-		if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-			return;
-		}
-		try (Stream<Path> walk = Files.walk(path)) {
-			walk.sorted(Comparator.reverseOrder()).forEach((p) -> {
-				try {
-					Files.deleteIfExists(p);
-				}
-				catch (IOException ex) {
-					// Best effort: a leftover temporary is removed by a later run.
-				}
-			});
-		}
-		catch (IOException ex) {
-			// Best effort, as above.
-		}
+		// best effort: a leftover temporary is removed by a later run
+		FileTrees.deleteQuietly(path);
 	}
 
 	/**

@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainListFilter;
@@ -21,6 +19,7 @@ import io.github.qemuembed.driver.DriverConfig;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 
 /**
  * A driver on a private temporary directory ({@code DIR/root} is the driver's root,
@@ -193,23 +192,8 @@ final class DriverHolder implements AutoCloseable {
 	}
 
 	static void deleteRecursively(Path path) {
-		if (!Files.exists(path)) {
-			return;
-		}
-		try (Stream<Path> walk = Files.walk(path)) {
-			walk.sorted(Comparator.reverseOrder()).forEach((p) -> {
-				try {
-					Files.deleteIfExists(p);
-				}
-				catch (IOException ex) {
-					// Best effort: a socket QEMU still held, say. /tmp is cleaned
-					// eventually.
-				}
-			});
-		}
-		catch (IOException ex) {
-			// Best effort, as above.
-		}
+		// best effort: a socket QEMU still held, say; /tmp is cleaned eventually
+		FileTrees.deleteQuietly(path);
 	}
 
 	@Override

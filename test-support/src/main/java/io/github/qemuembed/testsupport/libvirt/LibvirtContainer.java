@@ -9,7 +9,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -22,6 +21,8 @@ import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.images.ImagePullPolicy;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
+
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 
 /**
  * A libvirt daemon ({@code libvirtd --listen}: network, storage and secret drivers, no
@@ -206,7 +207,7 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 			super.start();
 		}
 		catch (RuntimeException ex) {
-			deleteRecursively(this.runDirectory);
+			FileTrees.deleteQuietly(this.runDirectory);
 			throw ex;
 		}
 	}
@@ -221,19 +222,7 @@ public class LibvirtContainer extends GenericContainer<LibvirtContainer> {
 			super.stop();
 		}
 		finally {
-			deleteRecursively(this.runDirectory);
-		}
-	}
-
-	private static void deleteRecursively(Path directory) {
-		if (!Files.exists(directory)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+			FileTrees.deleteQuietly(this.runDirectory);
 		}
 	}
 

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
+
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 
 /**
  * Test roots and the QEMU processes running under them, for tests that drive the starter
@@ -50,15 +50,10 @@ public final class QemuRoots {
 			process.onExit().join();
 		}
 		// a driver that is still open may be removing a killed VM's files while this
-		// walks: a file vanishing
-		// under the walk is fine, the walk is repeated until the root is gone
-		for (int attempt = 0; attempt < 5 && Files.exists(root); attempt++) {
-			try (Stream<Path> files = Files.walk(root)) {
-				files.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-			}
-			catch (IOException | UncheckedIOException ex) {
-				// something vanished meanwhile: walk again
-			}
+		// walks: a file vanishing under the walk is fine, the walk is repeated until the
+		// root is gone
+		for (int attempt = 0; attempt < 5 && !FileTrees.deleteQuietly(root); attempt++) {
+			// walk again
 		}
 	}
 

@@ -11,7 +11,6 @@ import io.github.qemuembed.driver.agent.GuestOsInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.access.Permission;
 import io.github.qemuembed.driver.error.GuestAgentProtocolException;
 import io.github.qemuembed.driver.error.GuestAgentUnresponsiveException;
@@ -99,7 +99,8 @@ final class AgentOperations implements GuestAgent {
 			return run((client) -> new FileTransfer(client, this.timeout).copyIn(in, guestPath));
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("cannot read " + hostFile + " to copy it into the guest", ex);
+			throw new HostIoException(
+					"Cannot read " + hostFile + " to copy it into the guest; check that it exists and is readable", ex);
 		}
 	}
 
@@ -120,7 +121,8 @@ final class AgentOperations implements GuestAgent {
 			temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("cannot create a file next to " + absolute + " to copy into", ex);
+			throw new HostIoException("Cannot create a file next to " + absolute
+					+ " to copy into; check that its directory exists and is writable", ex);
 		}
 		boolean done = false;
 		try {
@@ -134,7 +136,8 @@ final class AgentOperations implements GuestAgent {
 			return copied;
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("cannot write " + absolute + " while copying it out of the guest", ex);
+			throw new HostIoException("Cannot write " + absolute
+					+ " while copying it out of the guest; check the space left on its file system", ex);
 		}
 		finally {
 			if (!done) {

@@ -24,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ExecRunner {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = JsonMapper.shared();
 
 	private static final long FIRST_PAUSE_MILLIS = 5;
 

@@ -3,11 +3,11 @@ package io.github.qemuembed.driver.internal.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.error.GuestAgentProtocolException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 import tools.jackson.databind.JsonNode;
@@ -28,7 +28,7 @@ final class FileTransfer {
 	 */
 	static final int CHUNK_BYTES = 256 * 1024;
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = JsonMapper.shared();
 
 	private final GuestAgentClient client;
 
@@ -80,8 +80,8 @@ final class FileTransfer {
 			}
 		}
 		catch (IOException ex) {
-			UncheckedIOException wrapped = new UncheckedIOException(
-					"cannot write what was read from " + guestPath + " in the guest", ex);
+			HostIoException wrapped = new HostIoException(
+					"Cannot write what was read from " + guestPath + " in the guest to the given stream", ex);
 			failure = wrapped;
 			throw wrapped;
 		}
@@ -141,7 +141,7 @@ final class FileTransfer {
 			return source.readNBytes(chunk, 0, chunk.length);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("cannot read the data to copy into the guest", ex);
+			throw new HostIoException("Cannot read the data to copy into the guest", ex);
 		}
 	}
 

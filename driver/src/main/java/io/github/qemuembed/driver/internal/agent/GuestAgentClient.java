@@ -64,7 +64,7 @@ public final class GuestAgentClient implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(GuestAgentClient.class.getName());
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = JsonMapper.shared();
 
 	private final QmpTransport transport;
 

@@ -9,13 +9,11 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.Domain;
@@ -27,6 +25,7 @@ import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 
 /**
  * {@code run [--root DIR] [--accel auto|kvm|tcg] [--shutdown-timeout DURATION] FILE}:
@@ -113,7 +112,7 @@ final class RunCommand {
 		}
 		finally {
 			if (temporaryRoot && root != null) {
-				deleteTree(root);
+				FileTrees.deleteQuietly(root);
 			}
 			if (this.stopRequested.isDone()) {
 				// shutdown hooks are running (the signal hook waits for us): System.exit
@@ -230,15 +229,6 @@ final class RunCommand {
 	private void print(String line) {
 		this.out.println(LocalTime.now().format(TIME) + " " + line);
 		this.out.flush();
-	}
-
-	private static void deleteTree(Path root) {
-		try (Stream<Path> paths = Files.walk(root)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-		}
-		catch (IOException ex) {
-			// best effort
-		}
 	}
 
 	/** Parsed arguments. */

@@ -36,7 +36,7 @@ final class DomainAgentChannel implements AgentChannel {
 	 */
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = JsonMapper.shared();
 
 	private final DriverContext context;
 

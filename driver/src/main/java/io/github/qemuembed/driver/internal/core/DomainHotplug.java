@@ -23,7 +23,7 @@ import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QmpException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
-import io.github.qemuembed.driver.internal.xml.SafeXml;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
 import io.github.qemuembed.driver.internal.xml.Controller;
 import io.github.qemuembed.driver.internal.xml.Devices;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
@@ -45,7 +45,7 @@ final class DomainHotplug {
 
 	private static final System.Logger logger = System.getLogger(DomainHotplug.class.getName());
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = JsonMapper.shared();
 
 	private static final Map<String, HotplugKind> KINDS = Map.of("disk", HotplugKind.DISK, "interface",
 			HotplugKind.INTERFACE, "channel", HotplugKind.CHANNEL);
@@ -224,9 +224,9 @@ final class DomainHotplug {
 					"no device XML given: pass one <disk>, <interface> or " + "<channel> element");
 		}
 		try {
-			return SafeXml.parse(fragment);
+			return SecureXml.parseElement(fragment, "device");
 		}
-		catch (IllegalArgumentException ex) {
+		catch (InvalidConfigurationException ex) {
 			throw new InvalidConfigurationException("/", "invalid device XML: " + ex.getMessage());
 		}
 	}
@@ -266,8 +266,8 @@ final class DomainHotplug {
 		String tag = element.getTagName();
 		switch (kind) {
 			case DISK -> {
-				String target = SafeXml.child(element, "target")
-					.flatMap((t) -> SafeXml.attribute(t, "dev"))
+				String target = SecureXml.child(element, "target")
+					.flatMap((t) -> SecureXml.attribute(t, "dev"))
 					.orElseThrow(() -> new InvalidConfigurationException("/disk/target",
 							"name the disk to detach with <target dev='vdb'/>"));
 				for (int i = 0; i < devices.disks().size(); i++) {
@@ -278,8 +278,8 @@ final class DomainHotplug {
 				throw missing(domainName, tag, "target '" + target + "'");
 			}
 			case INTERFACE -> {
-				String mac = SafeXml.child(element, "mac")
-					.flatMap((m) -> SafeXml.attribute(m, "address"))
+				String mac = SecureXml.child(element, "mac")
+					.flatMap((m) -> SecureXml.attribute(m, "address"))
 					.orElseThrow(() -> new InvalidConfigurationException("/interface/mac",
 							"name the interface to detach with <mac address='52:54:00:...'/>"))
 					.toLowerCase(java.util.Locale.ROOT);
@@ -291,8 +291,8 @@ final class DomainHotplug {
 				throw missing(domainName, tag, "MAC address " + mac);
 			}
 			case CHANNEL -> {
-				String name = SafeXml.child(element, "target")
-					.flatMap((t) -> SafeXml.attribute(t, "name"))
+				String name = SecureXml.child(element, "target")
+					.flatMap((t) -> SecureXml.attribute(t, "name"))
 					.orElseThrow(() -> new InvalidConfigurationException("/channel/target",
 							"name the channel to detach with <target type='virtio' name='...'/>"));
 				for (int i = 0; i < devices.channels().size(); i++) {

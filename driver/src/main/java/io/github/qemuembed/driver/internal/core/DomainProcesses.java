@@ -29,6 +29,7 @@ import io.github.qemuembed.driver.qmp.QmpEventListener;
 import io.github.qemuembed.driver.error.QmpException;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 
 /**
  * The process side of one domain: builds the command line, launches QEMU, connects its
@@ -118,7 +119,7 @@ final class DomainProcesses {
 			if (taps != null) {
 				RunTaps.delete(taps.created());
 			}
-			ManagedDomain.deleteRecursively(privateDir);
+			FileTrees.deleteQuietly(privateDir);
 			throw ex;
 		}
 		java.util.List<String> argv = command.argv();
@@ -144,7 +145,7 @@ final class DomainProcesses {
 		catch (RuntimeException ex) {
 			SecondaryResolver.release(this.context, resolved.ports());
 			RunTaps.delete(taps.created());
-			ManagedDomain.deleteRecursively(privateDir);
+			FileTrees.deleteQuietly(privateDir);
 			throw ex;
 		}
 		QemuRun run = new QemuRun(id, child.toHandle(), child, privateDir, monitorSocket, command.serialSockets(),
@@ -239,7 +240,7 @@ final class DomainProcesses {
 
 	private void prepare(Path privateDir, Path pidFile) {
 		try {
-			ManagedDomain.deleteRecursively(privateDir);
+			FileTrees.deleteQuietly(privateDir);
 			Files.createDirectories(privateDir.getParent());
 			Files.createDirectory(privateDir,
 					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -535,7 +536,7 @@ final class DomainProcesses {
 		// QEMU has gone (cleanup runs after its exit): nothing holds the taps any more
 		RunTaps.delete(run.taps);
 		run.taps = java.util.List.of();
-		ManagedDomain.deleteRecursively(run.privateDir);
+		FileTrees.deleteQuietly(run.privateDir);
 		try {
 			this.context.runStates().delete(this.domain.domainName());
 		}

@@ -2,10 +2,8 @@ package io.github.qemuembed.driver.internal.core;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -39,8 +37,7 @@ final class DomainSaver {
 
 	private static final POSIX posix = POSIXFactory.getNativePOSIX();
 
-	private static final tools.jackson.databind.ObjectMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
-		.build();
+	private static final tools.jackson.databind.ObjectMapper JSON = tools.jackson.databind.json.JsonMapper.shared();
 
 	private static final String FD_NAME = "qemu-embed-state";
 
@@ -71,12 +68,7 @@ final class DomainSaver {
 				migrateOut(run.monitor, temp, image.dataOffset(), timeout);
 				channel.force(true);
 			}
-			try {
-				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (AtomicMoveNotSupportedException ex) {
-				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-			}
+			AtomicFiles.moveIntoPlace(temp, target);
 			AtomicFiles.syncDirectory(dir);
 		}
 		catch (IOException ex) {

@@ -24,7 +24,8 @@ import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 import io.github.qemuembed.driver.internal.process.QemuImg;
 import io.github.qemuembed.driver.secondary.storage.VolumeFormat;
-import io.github.qemuembed.driver.internal.xml.SafeXml;
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
 import io.github.qemuembed.driver.internal.xml.BackingImage;
 import io.github.qemuembed.driver.internal.xml.Disk;
 import io.github.qemuembed.driver.internal.xml.DiskDevice;
@@ -523,9 +524,9 @@ final class DomainSnapshots {
 			}
 			Element root;
 			try {
-				root = SafeXml.parse(xml);
+				root = SecureXml.parseElement(xml, "domainsnapshot");
 			}
-			catch (IllegalArgumentException ex) {
+			catch (InvalidConfigurationException ex) {
 				throw new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT,
 						"invalid snapshot XML: " + ex.getMessage());
 			}
@@ -534,14 +535,14 @@ final class DomainSnapshots {
 						"invalid snapshot XML: the root element is <" + root.getTagName()
 								+ ">, expected <domainsnapshot>");
 			}
-			for (Element child : SafeXml.children(root)) {
+			for (Element child : SecureXml.children(root)) {
 				if (!Set.of("name", "description").contains(child.getTagName())) {
 					throw new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT, "/domainsnapshot/"
 							+ child.getTagName() + " is not supported: give <name> and <description>; the driver "
 							+ "puts each disk's overlay beside its image and the memory under ROOT/lib/qemu/snapshot");
 				}
 			}
-			return new Request(SafeXml.childText(root, "name"), SafeXml.childText(root, "description"));
+			return new Request(SecureXml.childText(root, "name"), SecureXml.childText(root, "description"));
 		}
 
 	}

@@ -30,13 +30,13 @@ import io.github.qemuembed.driver.internal.capabilities.EmulatorLocator;
 import io.github.qemuembed.driver.internal.capabilities.QemuCapabilities;
 import io.github.qemuembed.driver.error.DomainExistsException;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
-import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.observation.DomainOperation;
 import io.github.qemuembed.driver.internal.process.ProcessIdentity;
 import io.github.qemuembed.driver.internal.process.QemuLauncher;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 
 /**
  * The embedded QEMU driver: one root, locked while open; its domains; their QEMU
@@ -197,7 +197,7 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 		SecondaryResolver.release(this.context, state.ports());
 		RunTaps.delete(state.tapList());
 		this.context.runStates().delete(state.name());
-		ManagedDomain.deleteRecursively(Path.of(state.privateDir()));
+		FileTrees.deleteQuietly(Path.of(state.privateDir()));
 	}
 
 	private void killLeftover(RunState state, ProcessIdentity identity) {

@@ -1,7 +1,6 @@
 package io.github.qemuembed.driver.internal.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.internal.command.HelperProcess;
 import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.internal.process.QemuLauncher;
@@ -45,7 +45,8 @@ final class HelperProcesses {
 		}
 		catch (IOException ex) {
 			stop(started);
-			throw new UncheckedIOException("Cannot prepare the files of a helper process: " + ex.getMessage(), ex);
+			throw new HostIoException("Cannot prepare the files of a helper process (swtpm, virtiofsd) under the root",
+					ex);
 		}
 		catch (RuntimeException ex) {
 			stop(started);

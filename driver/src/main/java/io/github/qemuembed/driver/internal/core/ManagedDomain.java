@@ -1043,26 +1043,6 @@ final class ManagedDomain implements Domain {
 		}
 	}
 
-	static void deleteRecursively(Path dir) {
-		if (!Files.exists(dir)) {
-			return;
-		}
-		try (var paths = Files.walk(dir)) {
-			paths.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> {
-				try {
-					Files.deleteIfExists(p);
-				}
-				catch (IOException ex) {
-					// best effort: a leftover private directory is harmless and replaced
-					// at the next start
-				}
-			});
-		}
-		catch (IOException ex) {
-			// same
-		}
-	}
-
 	static QemuEmbedException unwrap(Throwable ex) {
 		Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
 		if (cause instanceof QemuEmbedException qe) {

@@ -1,15 +1,13 @@
 package io.github.qemuembed.driver.internal.core;
 
-import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import io.github.qemuembed.driver.error.ResourceLimitException;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
+import io.github.qemuembed.driver.internal.process.ProcStat;
 
 /**
  * Refuses to start a domain whose memory cannot fit the driver's cgroup memory limit (a
@@ -87,19 +85,9 @@ final class ResourceFit {
 		return (bytes + MIB - 1) / MIB;
 	}
 
-	/** VmRSS of this process, 0 when it cannot be read (not Linux). */
+	/** Resident set of this process, 0 when it cannot be read (not Linux). */
 	static long residentBytesOfThisProcess() {
-		try {
-			for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-				if (line.startsWith("VmRSS:")) {
-					return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// not Linux: no limit is read either
-		}
-		return 0;
+		return ProcStat.read(ProcessHandle.current().pid()).map(ProcStat::residentBytes).orElse(0L);
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.github.qemuembed.driver.internal.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,10 @@ final class RunStateStore {
 		}
 		catch (IOException ex) {
 			throw new HostIoException("Cannot list the run states in " + this.layout.runDir(), ex);
+		}
+		catch (UncheckedIOException ex) {
+			// reading the directory failed part way
+			throw new HostIoException("Cannot list the run states in " + this.layout.runDir(), ex.getCause());
 		}
 	}
 

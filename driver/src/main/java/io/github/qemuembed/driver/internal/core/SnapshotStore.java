@@ -20,7 +20,7 @@ import io.github.qemuembed.driver.error.DomainSnapshotException;
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.internal.fs.AtomicFiles;
-import io.github.qemuembed.driver.internal.xml.SafeXml;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
 import io.github.qemuembed.driver.internal.xml.Disk;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
@@ -165,18 +165,18 @@ final class SnapshotStore {
 	static String format(Stored stored) {
 		DomainSnapshot s = stored.snapshot();
 		StringBuilder xml = new StringBuilder("<domainsnapshot>\n");
-		xml.append("  <name>").append(SafeXml.escape(s.name())).append("</name>\n");
+		xml.append("  <name>").append(SecureXml.escape(s.name())).append("</name>\n");
 		s.description()
-			.ifPresent((d) -> xml.append("  <description>").append(SafeXml.escape(d)).append("</description>\n"));
+			.ifPresent((d) -> xml.append("  <description>").append(SecureXml.escape(d)).append("</description>\n"));
 		xml.append("  <state>").append(s.state()).append("</state>\n");
 		s.parent()
 			.ifPresent((p) -> xml.append("  <parent>\n    <name>")
-				.append(SafeXml.escape(p))
+				.append(SecureXml.escape(p))
 				.append("</name>\n  </parent>\n"));
 		xml.append("  <creationTime>").append(s.createdAt().getEpochSecond()).append("</creationTime>\n");
 		if (s.memoryFile().isPresent()) {
 			xml.append("  <memory snapshot='external' file='")
-				.append(SafeXml.escape(s.memoryFile().get().toString()))
+				.append(SecureXml.escape(s.memoryFile().get().toString()))
 				.append("'/>\n");
 		}
 		else {
@@ -185,10 +185,10 @@ final class SnapshotStore {
 		xml.append("  <disks>\n");
 		for (DomainSnapshot.Disk disk : s.disks()) {
 			xml.append("    <disk name='")
-				.append(SafeXml.escape(disk.target()))
+				.append(SecureXml.escape(disk.target()))
 				.append("' snapshot='external' type='file'>\n");
 			xml.append("      <driver type='qcow2'/>\n");
-			xml.append("      <source file='").append(SafeXml.escape(disk.overlay().toString())).append("'/>\n");
+			xml.append("      <source file='").append(SecureXml.escape(disk.overlay().toString())).append("'/>\n");
 			xml.append("    </disk>\n");
 		}
 		xml.append("  </disks>\n");
@@ -201,7 +201,7 @@ final class SnapshotStore {
 	}
 
 	static Stored parse(String text) {
-		Element root = SafeXml.parse(text);
+		Element root = SecureXml.parseElement(text, "domainsnapshot");
 		int start = text.indexOf("<domain ");
 		int end = text.lastIndexOf("</domain>");
 		if (!root.getTagName().equals("domainsnapshot") || start < 0 || end < start) {
@@ -209,25 +209,26 @@ final class SnapshotStore {
 		}
 		String domainXml = text.substring(start, end + "</domain>".length()).replace("\n  ", "\n");
 		DomainDefinition definition = DomainXml.parse(domainXml);
-		String name = SafeXml.childText(root, "name").orElseThrow();
-		Optional<String> parent = SafeXml.child(root, "parent").flatMap((p) -> SafeXml.childText(p, "name"));
-		Optional<Path> memory = SafeXml.child(root, "memory")
-			.filter((m) -> SafeXml.attribute(m, "snapshot").orElse("no").equals("external"))
-			.flatMap((m) -> SafeXml.attribute(m, "file"))
+		String name = SecureXml.childText(root, "name").orElseThrow();
+		Optional<String> parent = SecureXml.child(root, "parent").flatMap((p) -> SecureXml.childText(p, "name"));
+		Optional<Path> memory = SecureXml.child(root, "memory")
+			.filter((m) -> SecureXml.attribute(m, "snapshot").orElse("no").equals("external"))
+			.flatMap((m) -> SecureXml.attribute(m, "file"))
 			.map(Path::of);
 		List<DomainSnapshot.Disk> disks = new ArrayList<>();
-		SafeXml.child(root, "disks").ifPresent((list) -> {
-			for (Element disk : SafeXml.children(list)) {
-				String target = SafeXml.attribute(disk, "name").orElseThrow();
-				Path overlay = Path
-					.of(SafeXml.child(disk, "source").flatMap((src) -> SafeXml.attribute(src, "file")).orElseThrow());
+		SecureXml.child(root, "disks").ifPresent((list) -> {
+			for (Element disk : SecureXml.children(list)) {
+				String target = SecureXml.attribute(disk, "name").orElseThrow();
+				Path overlay = Path.of(SecureXml.child(disk, "source")
+					.flatMap((src) -> SecureXml.attribute(src, "file"))
+					.orElseThrow());
 				disks.add(new DomainSnapshot.Disk(target, overlay, imageOf(definition, target)));
 			}
 		});
-		DomainSnapshot snapshot = new DomainSnapshot(name, SafeXml.childText(root, "description"), parent,
-				SafeXml.childText(root, "state").orElse("shutoff"),
-				Instant.ofEpochSecond(Long.parseLong(SafeXml.childText(root, "creationTime").orElse("0"))),
-				SafeXml.childText(root, "active").orElse("0").equals("1"), memory, disks);
+		DomainSnapshot snapshot = new DomainSnapshot(name, SecureXml.childText(root, "description"), parent,
+				SecureXml.childText(root, "state").orElse("shutoff"),
+				Instant.ofEpochSecond(Long.parseLong(SecureXml.childText(root, "creationTime").orElse("0"))),
+				SecureXml.childText(root, "active").orElse("0").equals("1"), memory, disks);
 		return new Stored(snapshot, domainXml);
 	}
 

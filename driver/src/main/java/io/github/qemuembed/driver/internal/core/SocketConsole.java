@@ -8,8 +8,7 @@ import java.nio.file.Path;
 import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.DomainConsole;
 import io.github.qemuembed.driver.internal.io.ChannelStreams;
-import jnr.unixsocket.UnixSocketAddress;
-import jnr.unixsocket.UnixSocketChannel;
+import io.github.qemuembed.driver.internal.io.UnixSockets;
 
 /**
  * The live serial console: a connection to the UNIX socket that QEMU's serial chardev
@@ -20,13 +19,13 @@ final class SocketConsole implements DomainConsole {
 
 	private final ChannelStreams streams;
 
-	private SocketConsole(UnixSocketChannel channel) {
-		this.streams = ChannelStreams.over(channel);
+	private SocketConsole(ChannelStreams streams) {
+		this.streams = streams;
 	}
 
 	static SocketConsole connect(Path socket) {
 		try {
-			return new SocketConsole(UnixSocketChannel.open(new UnixSocketAddress(socket.toFile())));
+			return new SocketConsole(UnixSockets.open(socket));
 		}
 		catch (IOException ex) {
 			throw new HostIoException("Cannot connect to the console at " + socket, ex);

@@ -79,12 +79,7 @@ public final class AtomicFiles {
 					channel.force(true);
 				}
 			}
-			try {
-				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (AtomicMoveNotSupportedException ex) {
-				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-			}
+			moveIntoPlace(temp, target);
 			temp = null;
 			if (sync) {
 				syncDirectory(dir);
@@ -102,6 +97,20 @@ public final class AtomicFiles {
 					// best effort
 				}
 			}
+		}
+	}
+
+	/**
+	 * Renames a finished temporary file over {@code target}, atomically where the file
+	 * system can (the temporary must be in the same directory); the caller syncs what
+	 * must be durable.
+	 */
+	public static void moveIntoPlace(Path temp, Path target) throws IOException {
+		try {
+			Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (AtomicMoveNotSupportedException ex) {
+			Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
 		}
 	}
 

@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class QemuImg {
 
-	private static final ObjectMapper JSON = JsonMapper.builder().build();
+	private static final ObjectMapper JSON = JsonMapper.shared();
 
 	private static final long TIMEOUT_SECONDS = 120;
 

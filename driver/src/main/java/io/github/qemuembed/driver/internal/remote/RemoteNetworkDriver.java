@@ -15,7 +15,7 @@ import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
 import io.github.qemuembed.driver.internal.rpc.LibvirtRemoteException;
 import io.github.qemuembed.driver.internal.rpc.RemoteObjects.NetworkPortRef;
 import io.github.qemuembed.driver.internal.rpc.RemoteObjects.NetworkRef;
-import io.github.qemuembed.driver.internal.xml.SafeXml;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
 
 /**
  * The network driver of a libvirt daemon, over RPC. Bridges come from the network's XML
@@ -49,9 +49,10 @@ public final class RemoteNetworkDriver extends AbstractRemoteDriver implements N
 	}
 
 	static NetworkDescription parse(String network, UUID uuid, String xml, boolean active) {
-		Element root = SafeXml.parse(xml);
-		Optional<String> bridge = SafeXml.child(root, "bridge").flatMap((e) -> SafeXml.attribute(e, "name"));
-		Optional<String> mode = SafeXml.child(root, "forward").map((e) -> SafeXml.attribute(e, "mode").orElse("nat"));
+		Element root = SecureXml.parseElement(xml, "network");
+		Optional<String> bridge = SecureXml.child(root, "bridge").flatMap((e) -> SecureXml.attribute(e, "name"));
+		Optional<String> mode = SecureXml.child(root, "forward")
+			.map((e) -> SecureXml.attribute(e, "mode").orElse("nat"));
 		return new NetworkDescription(network, Optional.ofNullable(uuid), bridge, mode, active);
 	}
 
@@ -73,8 +74,8 @@ public final class RemoteNetworkDriver extends AbstractRemoteDriver implements N
 		NetworkRef ref = this.client.networkLookupByName(network);
 		UUID portUuid = UUID.randomUUID();
 		String xml = "<networkport>\n" + "  <uuid>" + portUuid + "</uuid>\n" + "  <owner>\n" + "    <name>"
-				+ SafeXml.escape(request.ownerName()) + "</name>\n" + "    <uuid>" + request.ownerUuid() + "</uuid>\n"
-				+ "  </owner>\n" + "  <mac address='" + SafeXml.escape(request.mac()) + "'/>\n" + "</networkport>\n";
+				+ SecureXml.escape(request.ownerName()) + "</name>\n" + "    <uuid>" + request.ownerUuid() + "</uuid>\n"
+				+ "  </owner>\n" + "  <mac address='" + SecureXml.escape(request.mac()) + "'/>\n" + "</networkport>\n";
 		NetworkPortRef port = this.client.networkPortCreate(ref, xml);
 		try {
 			String bridge = plugBridge(network, this.client.networkPortXml(port));
@@ -87,11 +88,11 @@ public final class RemoteNetworkDriver extends AbstractRemoteDriver implements N
 	}
 
 	private String plugBridge(String network, String portXml) {
-		Element plug = SafeXml.child(SafeXml.parse(portXml), "plug")
+		Element plug = SecureXml.child(SecureXml.parseElement(portXml, "networkport"), "plug")
 			.orElseThrow(() -> new SecondaryDriverException(
 					"Network '" + network + "' at " + endpoint() + " reserved a port without a <plug>"));
-		String type = SafeXml.attribute(plug, "type").orElse("");
-		Optional<String> bridge = SafeXml.attribute(plug, "bridge");
+		String type = SecureXml.attribute(plug, "type").orElse("");
+		Optional<String> bridge = SecureXml.attribute(plug, "bridge");
 		if ((!type.equals("bridge") && !type.equals("network")) || bridge.isEmpty()) {
 			throw new SecondaryDriverException("Network '" + network + "' at " + endpoint() + " plugs NICs as '" + type
 					+ "', not into a bridge; qemu-embed supports bridged networks only");

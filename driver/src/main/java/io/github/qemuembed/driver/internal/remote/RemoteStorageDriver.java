@@ -9,7 +9,7 @@ import io.github.qemuembed.driver.secondary.StorageVolume;
 import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
 import io.github.qemuembed.driver.internal.rpc.RemoteObjects.StoragePoolRef;
 import io.github.qemuembed.driver.internal.rpc.RemoteObjects.StorageVolRef;
-import io.github.qemuembed.driver.internal.xml.SafeXml;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
 
 /**
  * The storage driver of a libvirt daemon, over RPC: pool and volume lookup by name, the
@@ -38,10 +38,10 @@ public final class RemoteStorageDriver extends AbstractRemoteDriver implements S
 	}
 
 	static Optional<String> formatOf(String volumeXml) {
-		Element root = SafeXml.parse(volumeXml);
-		return SafeXml.child(root, "target")
-			.flatMap((target) -> SafeXml.child(target, "format"))
-			.flatMap((format) -> SafeXml.attribute(format, "type"));
+		Element root = SecureXml.parseElement(volumeXml, "volume");
+		return SecureXml.child(root, "target")
+			.flatMap((target) -> SecureXml.child(target, "format"))
+			.flatMap((format) -> SecureXml.attribute(format, "type"));
 	}
 
 	private StorageVolRef lookup(String pool, String volume) {

@@ -14,7 +14,7 @@ interface RpcTransport {
 	/** The transport a parsed URI asks for. */
 	static RpcTransport of(LibvirtUri uri) {
 		return switch (uri.transport()) {
-			case UNIX -> new UnixSocketTransport(uri.socketPath());
+			case UNIX -> new UnixRpcTransport(uri.socketPath());
 			case TCP -> new TcpTransport(uri.host().orElseThrow(), uri.port());
 		};
 	}

@@ -3,6 +3,9 @@ package io.github.qemuembed.driver.internal.xml;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
@@ -17,6 +20,7 @@ import javax.xml.transform.stream.StreamResult;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
@@ -25,11 +29,14 @@ import org.xml.sax.SAXParseException;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 
 /**
- * Parses untrusted XML into a DOM with everything dangerous switched off: no DOCTYPE at
- * all (so no external entities and no entity expansion), no XInclude, no external schema
- * or DTD access, a cap on the document size and on element depth.
+ * The driver's one XML parser, for every document it reads (domain, device, snapshot,
+ * network, pool, volume and secret XML, from users, files or daemons): untrusted XML
+ * becomes a DOM with everything dangerous switched off: no DOCTYPE at all (so no external
+ * entities and no entity expansion), no XInclude, no external schema or DTD access, a cap
+ * on the document size and on element depth. Every failure is an
+ * {@link InvalidConfigurationException}. Also the one place that escapes text for XML.
  */
-final class SecureXml {
+public final class SecureXml {
 
 	/**
 	 * Largest document accepted, in characters: a domain definition is a few KiB; 1 MiB
@@ -73,13 +80,33 @@ final class SecureXml {
 		}
 	}
 
+	/**
+	 * Parses a domain definition.
+	 * @throws InvalidConfigurationException if it is empty, too large, too deep, not well
+	 * formed or declares a DOCTYPE
+	 */
 	static Document parse(String xml) {
+		return parse(xml, "domain");
+	}
+
+	/**
+	 * Parses a document whose root element should be {@code <expected>} (named in the
+	 * messages; the caller checks the root) and returns that root.
+	 * @throws InvalidConfigurationException if it is empty, too large, too deep, not well
+	 * formed or declares a DOCTYPE
+	 */
+	public static Element parseElement(String xml, String expected) {
+		return parse(xml, expected).getDocumentElement();
+	}
+
+	private static Document parse(String xml, String expected) {
 		if (xml == null || xml.isBlank()) {
-			throw new InvalidConfigurationException(null, "The document is empty; give a <domain> element");
+			throw new InvalidConfigurationException(null, "The document is empty; give a <" + expected + "> element");
 		}
 		if (xml.length() > MAX_CHARS) {
-			throw new InvalidConfigurationException(null, "The document has " + xml.length()
-					+ " characters, more than the " + MAX_CHARS + " accepted; a domain definition is far smaller");
+			throw new InvalidConfigurationException(null,
+					"The document has " + xml.length() + " characters, more than the " + MAX_CHARS + " accepted; a <"
+							+ expected + "> document is far smaller");
 		}
 		try {
 			DocumentBuilder builder = newBuilder();
@@ -145,7 +172,7 @@ final class SecureXml {
 	 * An element and its subtree as XML text, without declaration (used to keep
 	 * {@code <metadata>} verbatim).
 	 */
-	static String serialize(Element element) {
+	public static String serialize(Element element) {
 		try {
 			Transformer transformer;
 			synchronized (TRANSFORMERS) {
@@ -160,6 +187,74 @@ final class SecureXml {
 		catch (TransformerException ex) {
 			throw new InvalidConfigurationException(null, "Cannot keep <metadata> content: " + ex.getMessage(), ex);
 		}
+	}
+
+	/** The first child element with that name. */
+	public static Optional<Element> child(Element parent, String name) {
+		for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+			if (node instanceof Element element && element.getTagName().equals(name)) {
+				return Optional.of(element);
+			}
+		}
+		return Optional.empty();
+	}
+
+	/** All child elements. */
+	public static List<Element> children(Element parent) {
+		List<Element> elements = new ArrayList<>();
+		for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+			if (node instanceof Element element) {
+				elements.add(element);
+			}
+		}
+		return elements;
+	}
+
+	/** An attribute, empty when absent. */
+	public static Optional<String> attribute(Element element, String name) {
+		return element.hasAttribute(name) ? Optional.of(element.getAttribute(name)) : Optional.empty();
+	}
+
+	/** The trimmed text of a child element, empty when the child is absent. */
+	public static Optional<String> childText(Element parent, String name) {
+		return child(parent, name).map((e) -> e.getTextContent().strip());
+	}
+
+	/**
+	 * Escapes text for element content or an attribute value in single or double quotes
+	 * (line breaks and tabs stay as they are: in an attribute a reader turns them into
+	 * spaces).
+	 */
+	public static String escape(String text) {
+		return escape(text, true, false);
+	}
+
+	/**
+	 * Escapes text for an attribute value ({@code attribute}: quotes, line breaks and
+	 * tabs become references, so that a reader gets them back unchanged) or for element
+	 * content (only what would start markup; quotes stay readable).
+	 */
+	public static String escape(String text, boolean attribute) {
+		return escape(text, attribute, attribute);
+	}
+
+	private static String escape(String text, boolean quotes, boolean whitespace) {
+		StringBuilder result = new StringBuilder(text.length() + 8);
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			switch (c) {
+				case '&' -> result.append("&amp;");
+				case '<' -> result.append("&lt;");
+				case '>' -> result.append("&gt;");
+				case '\'' -> result.append(quotes ? "&apos;" : "'");
+				case '"' -> result.append(quotes ? "&quot;" : "\"");
+				case '\n' -> result.append(whitespace ? "&#10;" : "\n");
+				case '\r' -> result.append("&#13;");
+				case '\t' -> result.append(whitespace ? "&#9;" : "\t");
+				default -> result.append(c);
+			}
+		}
+		return result.toString();
 	}
 
 }

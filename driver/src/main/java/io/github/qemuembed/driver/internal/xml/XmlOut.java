@@ -26,7 +26,11 @@ final class XmlOut {
 
 	XmlOut attr(String name, Object value) {
 		if (value != null) {
-			this.out.append(' ').append(name).append("='").append(escape(value.toString(), true)).append('\'');
+			this.out.append(' ')
+				.append(name)
+				.append("='")
+				.append(SecureXml.escape(value.toString(), true))
+				.append('\'');
 		}
 		return this;
 	}
@@ -53,7 +57,7 @@ final class XmlOut {
 
 	/** Text content for the element just started, then its end tag. */
 	XmlOut textAndEnd(Object text) {
-		this.out.append('>').append(escape(text.toString(), false));
+		this.out.append('>').append(SecureXml.escape(text.toString(), false));
 		this.tagOpen = false;
 		String name = this.open.pop();
 		this.out.append("</").append(name).append(">\n");
@@ -80,25 +84,6 @@ final class XmlOut {
 
 	private void indent() {
 		this.out.append("  ".repeat(this.open.size()));
-	}
-
-	static String escape(String text, boolean attribute) {
-		StringBuilder result = new StringBuilder(text.length());
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			switch (c) {
-				case '&' -> result.append("&amp;");
-				case '<' -> result.append("&lt;");
-				case '>' -> result.append("&gt;");
-				case '\'' -> result.append(attribute ? "&apos;" : "'");
-				case '"' -> result.append(attribute ? "&quot;" : "\"");
-				case '\n' -> result.append(attribute ? "&#10;" : "\n");
-				case '\r' -> result.append("&#13;");
-				case '\t' -> result.append(attribute ? "&#9;" : "\t");
-				default -> result.append(c);
-			}
-		}
-		return result.toString();
 	}
 
 	@Override

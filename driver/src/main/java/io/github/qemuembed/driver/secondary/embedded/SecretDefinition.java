@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.w3c.dom.Element;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
-import io.github.qemuembed.driver.internal.xml.SafeXml;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
 
 /**
  * A secret's definition in libvirt's XML format: <pre>{@code
@@ -53,9 +53,9 @@ public record SecretDefinition(UUID uuid, boolean ephemeral, boolean isPrivate, 
 	public static SecretDefinition parse(String xml) {
 		Element root;
 		try {
-			root = SafeXml.parse(xml);
+			root = SecureXml.parseElement(xml, "secret");
 		}
-		catch (IllegalArgumentException ex) {
+		catch (InvalidConfigurationException ex) {
 			throw new InvalidConfigurationException("/secret", ex.getMessage(), ex);
 		}
 		if (!root.getTagName().equals("secret")) {
@@ -63,7 +63,7 @@ public record SecretDefinition(UUID uuid, boolean ephemeral, boolean isPrivate, 
 		}
 		boolean ephemeral = yesNo(root, "ephemeral");
 		boolean isPrivate = yesNo(root, "private");
-		UUID uuid = SafeXml.childText(root, "uuid").map((text) -> {
+		UUID uuid = SecureXml.childText(root, "uuid").map((text) -> {
 			try {
 				return UUID.fromString(text);
 			}
@@ -71,12 +71,12 @@ public record SecretDefinition(UUID uuid, boolean ephemeral, boolean isPrivate, 
 				throw new InvalidConfigurationException("/secret/uuid", "malformed UUID '" + text + "'");
 			}
 		}).orElseGet(UUID::randomUUID);
-		Optional<String> description = SafeXml.child(root, "description").map(Element::getTextContent);
+		Optional<String> description = SecureXml.child(root, "description").map(Element::getTextContent);
 		SecretUsageType type = SecretUsageType.NONE;
 		Optional<String> usageId = Optional.empty();
-		Optional<Element> usage = SafeXml.child(root, "usage");
+		Optional<Element> usage = SecureXml.child(root, "usage");
 		if (usage.isPresent()) {
-			String typeName = SafeXml.attribute(usage.get(), "type")
+			String typeName = SecureXml.attribute(usage.get(), "type")
 				.orElseThrow(
 						() -> new InvalidConfigurationException("/secret/usage/@type", "the usage type is missing"));
 			try {
@@ -86,7 +86,7 @@ public record SecretDefinition(UUID uuid, boolean ephemeral, boolean isPrivate, 
 				throw new InvalidConfigurationException("/secret/usage/@type", ex.getMessage());
 			}
 			String element = type.idElement();
-			usageId = Optional.of(SafeXml.childText(usage.get(), element)
+			usageId = Optional.of(SecureXml.childText(usage.get(), element)
 				.filter((id) -> !id.isEmpty())
 				.orElseThrow(() -> new InvalidConfigurationException("/secret/usage/" + element,
 						"usage type '" + typeName + "' needs <" + element + ">")));
@@ -95,7 +95,7 @@ public record SecretDefinition(UUID uuid, boolean ephemeral, boolean isPrivate, 
 	}
 
 	private static boolean yesNo(Element root, String attribute) {
-		String value = SafeXml.attribute(root, attribute).orElse("no");
+		String value = SecureXml.attribute(root, attribute).orElse("no");
 		return switch (value) {
 			case "yes" -> true;
 			case "no" -> false;
@@ -117,14 +117,14 @@ public record SecretDefinition(UUID uuid, boolean ephemeral, boolean isPrivate, 
 			.append("'>\n");
 		xml.append("  <uuid>").append(this.uuid).append("</uuid>\n");
 		this.description
-			.ifPresent((d) -> xml.append("  <description>").append(SafeXml.escape(d)).append("</description>\n"));
+			.ifPresent((d) -> xml.append("  <description>").append(SecureXml.escape(d)).append("</description>\n"));
 		if (this.usageType != SecretUsageType.NONE) {
 			String element = this.usageType.idElement();
 			xml.append("  <usage type='").append(this.usageType.xmlName()).append("'>\n");
 			xml.append("    <")
 				.append(element)
 				.append('>')
-				.append(SafeXml.escape(this.usageId.orElseThrow()))
+				.append(SecureXml.escape(this.usageId.orElseThrow()))
 				.append("</")
 				.append(element)
 				.append(">\n");

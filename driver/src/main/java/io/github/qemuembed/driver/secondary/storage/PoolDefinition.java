@@ -9,7 +9,8 @@ import org.w3c.dom.Element;
 
 import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
-import io.github.qemuembed.driver.internal.xml.SafeXml;
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
 
 /**
  * A {@code dir} pool's definition, read from and written as libvirt pool XML. Elements
@@ -31,15 +32,15 @@ record PoolDefinition(String name, UUID uuid, Path target, Optional<String> mode
 	static PoolDefinition parse(String xml, java.util.function.Function<String, Path> defaultTarget) {
 		Element root;
 		try {
-			root = SafeXml.parse(xml);
+			root = SecureXml.parseElement(xml, "pool");
 		}
-		catch (IllegalArgumentException ex) {
+		catch (InvalidConfigurationException ex) {
 			throw invalid(ex.getMessage());
 		}
 		if (!root.getTagName().equals("pool")) {
 			throw invalid("the root element is <" + root.getTagName() + ">, expected <pool type='dir'>");
 		}
-		String type = SafeXml.attribute(root, "type").orElse("");
+		String type = SecureXml.attribute(root, "type").orElse("");
 		if (!type.equals("dir")) {
 			throw new StorageException(Problem.INVALID_REQUEST,
 					"pool type '" + type + "' is not supported by the embedded storage driver: use <pool type='dir'>");
@@ -48,19 +49,19 @@ record PoolDefinition(String name, UUID uuid, Path target, Optional<String> mode
 		UUID uuid = null;
 		Path target = null;
 		Optional<String> mode = Optional.empty();
-		for (Element child : SafeXml.children(root)) {
+		for (Element child : SecureXml.children(root)) {
 			String tag = child.getTagName();
 			switch (tag) {
 				case "name" -> name = StorageNames.pool(child.getTextContent().strip());
 				case "uuid" -> uuid = uuid(child.getTextContent().strip());
 				case "source" -> {
-					if (!SafeXml.children(child).isEmpty()) {
-						throw invalid("/pool/source/" + SafeXml.children(child).get(0).getTagName()
+					if (!SecureXml.children(child).isEmpty()) {
+						throw invalid("/pool/source/" + SecureXml.children(child).get(0).getTagName()
 								+ ": a dir pool has no source; leave <source/> empty");
 					}
 				}
 				case "target" -> {
-					for (Element t : SafeXml.children(child)) {
+					for (Element t : SecureXml.children(child)) {
 						switch (t.getTagName()) {
 							case "path" -> target = targetPath(t.getTextContent().strip());
 							case "permissions" -> mode = permissions(t);
@@ -104,7 +105,7 @@ record PoolDefinition(String name, UUID uuid, Path target, Optional<String> mode
 
 	private static Optional<String> permissions(Element permissions) {
 		Optional<String> mode = Optional.empty();
-		for (Element p : SafeXml.children(permissions)) {
+		for (Element p : SecureXml.children(permissions)) {
 			String text = p.getTextContent().strip();
 			switch (p.getTagName()) {
 				case "mode" -> {
@@ -132,14 +133,14 @@ record PoolDefinition(String name, UUID uuid, Path target, Optional<String> mode
 	String toXml(long capacity, long allocation, long available) {
 		StringBuilder xml = new StringBuilder();
 		xml.append("<pool type='dir'>\n");
-		xml.append("  <name>").append(SafeXml.escape(this.name)).append("</name>\n");
+		xml.append("  <name>").append(SecureXml.escape(this.name)).append("</name>\n");
 		xml.append("  <uuid>").append(this.uuid).append("</uuid>\n");
 		xml.append("  <capacity unit='bytes'>").append(capacity).append("</capacity>\n");
 		xml.append("  <allocation unit='bytes'>").append(allocation).append("</allocation>\n");
 		xml.append("  <available unit='bytes'>").append(available).append("</available>\n");
 		xml.append("  <source>\n  </source>\n");
 		xml.append("  <target>\n");
-		xml.append("    <path>").append(SafeXml.escape(this.target.toString())).append("</path>\n");
+		xml.append("    <path>").append(SecureXml.escape(this.target.toString())).append("</path>\n");
 		this.mode.ifPresent(
 				(m) -> xml.append("    <permissions>\n      <mode>").append(m).append("</mode>\n    </permissions>\n"));
 		xml.append("  </target>\n");

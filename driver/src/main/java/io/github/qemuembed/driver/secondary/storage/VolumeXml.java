@@ -8,7 +8,8 @@ import org.w3c.dom.Element;
 
 import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
-import io.github.qemuembed.driver.internal.xml.SafeXml;
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
 
 /**
  * Volume XML: written as libvirt describes a file volume, and read for
@@ -27,19 +28,19 @@ final class VolumeXml {
 	static String write(String name, Path path, VolumeFormat format, QemuImg.ImageInfo info) {
 		StringBuilder xml = new StringBuilder();
 		xml.append("<volume type='file'>\n");
-		xml.append("  <name>").append(SafeXml.escape(name)).append("</name>\n");
-		xml.append("  <key>").append(SafeXml.escape(path.toString())).append("</key>\n");
+		xml.append("  <name>").append(SecureXml.escape(name)).append("</name>\n");
+		xml.append("  <key>").append(SecureXml.escape(path.toString())).append("</key>\n");
 		xml.append("  <capacity unit='bytes'>").append(info.virtualSize()).append("</capacity>\n");
 		xml.append("  <allocation unit='bytes'>").append(info.actualSize()).append("</allocation>\n");
 		xml.append("  <target>\n");
-		xml.append("    <path>").append(SafeXml.escape(path.toString())).append("</path>\n");
+		xml.append("    <path>").append(SecureXml.escape(path.toString())).append("</path>\n");
 		xml.append("    <format type='").append(format.xmlName()).append("'/>\n");
 		xml.append("  </target>\n");
 		info.backingFile().ifPresent((backing) -> {
 			xml.append("  <backingStore>\n");
-			xml.append("    <path>").append(SafeXml.escape(backing)).append("</path>\n");
+			xml.append("    <path>").append(SecureXml.escape(backing)).append("</path>\n");
 			info.backingFormat()
-				.ifPresent((f) -> xml.append("    <format type='").append(SafeXml.escape(f)).append("'/>\n"));
+				.ifPresent((f) -> xml.append("    <format type='").append(SecureXml.escape(f)).append("'/>\n"));
 			xml.append("  </backingStore>\n");
 		});
 		xml.append("</volume>\n");
@@ -49,15 +50,15 @@ final class VolumeXml {
 	static Spec parse(String xml) {
 		Element root;
 		try {
-			root = SafeXml.parse(xml);
+			root = SecureXml.parseElement(xml, "volume");
 		}
-		catch (IllegalArgumentException ex) {
+		catch (InvalidConfigurationException ex) {
 			throw invalid(ex.getMessage());
 		}
 		if (!root.getTagName().equals("volume")) {
 			throw invalid("the root element is <" + root.getTagName() + ">, expected <volume>");
 		}
-		String type = SafeXml.attribute(root, "type").orElse("file");
+		String type = SecureXml.attribute(root, "type").orElse("file");
 		if (!type.equals("file")) {
 			throw invalid("/volume/@type '" + type + "': a dir pool holds file volumes only");
 		}
@@ -66,7 +67,7 @@ final class VolumeXml {
 		VolumeFormat format = VolumeFormat.RAW;
 		Optional<Path> backingPath = Optional.empty();
 		Optional<VolumeFormat> backingFormat = Optional.empty();
-		for (Element child : SafeXml.children(root)) {
+		for (Element child : SecureXml.children(root)) {
 			switch (child.getTagName()) {
 				case "name" -> name = StorageNames.volume(child.getTextContent().strip());
 				case "key" -> {
@@ -79,9 +80,9 @@ final class VolumeXml {
 					}
 				}
 				case "target" -> {
-					for (Element t : SafeXml.children(child)) {
+					for (Element t : SecureXml.children(child)) {
 						switch (t.getTagName()) {
-							case "format" -> format = VolumeFormat.of(SafeXml.attribute(t, "type").orElse(""));
+							case "format" -> format = VolumeFormat.of(SecureXml.attribute(t, "type").orElse(""));
 							case "path" -> {
 								// chosen by the pool, as in libvirt
 							}
@@ -90,7 +91,7 @@ final class VolumeXml {
 					}
 				}
 				case "backingStore" -> {
-					for (Element b : SafeXml.children(child)) {
+					for (Element b : SecureXml.children(child)) {
 						switch (b.getTagName()) {
 							case "path" -> {
 								String text = b.getTextContent().strip();
@@ -100,7 +101,7 @@ final class VolumeXml {
 								backingPath = Optional.of(Path.of(text).normalize());
 							}
 							case "format" ->
-								backingFormat = Optional.of(VolumeFormat.of(SafeXml.attribute(b, "type").orElse("")));
+								backingFormat = Optional.of(VolumeFormat.of(SecureXml.attribute(b, "type").orElse("")));
 							default -> throw unknown("/volume/backingStore/" + b.getTagName());
 						}
 					}
@@ -124,7 +125,7 @@ final class VolumeXml {
 	}
 
 	private static long size(String where, Element element) {
-		return Capacity.bytes(where, element.getTextContent(), SafeXml.attribute(element, "unit").orElse("bytes"));
+		return Capacity.bytes(where, element.getTextContent(), SecureXml.attribute(element, "unit").orElse("bytes"));
 	}
 
 	private static StorageException invalid(String message) {

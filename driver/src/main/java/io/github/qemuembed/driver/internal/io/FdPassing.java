@@ -1,4 +1,4 @@
-package io.github.qemuembed.driver.qmp;
+package io.github.qemuembed.driver.internal.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

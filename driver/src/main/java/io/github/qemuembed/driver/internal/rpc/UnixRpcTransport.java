@@ -7,20 +7,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.github.qemuembed.driver.internal.io.ChannelStreams;
-import jnr.unixsocket.UnixSocketAddress;
-import jnr.unixsocket.UnixSocketChannel;
+import io.github.qemuembed.driver.internal.io.UnixSockets;
 
 /**
- * A daemon's UNIX socket, through jnr-unixsocket. The streams read and write the channel
- * directly: {@code Channels.newInputStream} would hold the channel's blocking lock during
- * a blocked read and starve the writer, and this connection reads and writes from
- * different threads.
+ * A daemon's UNIX socket, through the driver's UNIX-socket utility: its streams read and
+ * write the channel directly ({@code Channels.newInputStream} would hold the channel's
+ * blocking lock during a blocked read and starve the writer, and this connection reads
+ * and writes from different threads), see {@link ChannelStreams}.
  */
-final class UnixSocketTransport implements RpcTransport {
+final class UnixRpcTransport implements RpcTransport {
 
 	private final Path socket;
 
-	public UnixSocketTransport(Path socket) {
+	public UnixRpcTransport(Path socket) {
 		this.socket = socket;
 	}
 
@@ -30,10 +29,7 @@ final class UnixSocketTransport implements RpcTransport {
 
 	@Override
 	public RpcChannel open(Duration connectTimeout) throws IOException {
-		// connect(2) on a UNIX socket does not wait for the peer: it succeeds or fails at
-		// once
-		UnixSocketChannel channel = UnixSocketChannel.open(new UnixSocketAddress(this.socket.toFile()));
-		return new UnixChannel(channel);
+		return new UnixChannel(UnixSockets.open(this.socket));
 	}
 
 	@Override
@@ -45,8 +41,8 @@ final class UnixSocketTransport implements RpcTransport {
 
 		private final ChannelStreams streams;
 
-		UnixChannel(UnixSocketChannel channel) {
-			this.streams = ChannelStreams.over(channel);
+		UnixChannel(ChannelStreams streams) {
+			this.streams = streams;
 		}
 
 		@Override
