@@ -49,7 +49,7 @@ import io.github.qemuembed.driver.internal.xml.DomainXml;
  * multiplexed on the QMP client's shared I/O thread. Callers' threads do the operations
  * themselves.
  */
-public final class EmbeddedQemuDriver implements QemuDriver {
+final class EmbeddedQemuDriver implements QemuDriver {
 
 	private static final System.Logger logger = System.getLogger(EmbeddedQemuDriver.class.getName());
 
@@ -71,7 +71,7 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 	}
 
 	/** See {@link QemuDriver#open(DriverConfig)}. */
-	public static QemuDriver open(DriverConfig config) {
+	static QemuDriver open(DriverConfig config) {
 		if (config.accessPolicy() == null) {
 			throw new InvalidConfigurationException(null, "No access policy: a driver cannot open without one "
 					+ "(use AccessPolicy.allowAll() for an application that owns all its VMs)");

@@ -589,15 +589,14 @@ final class ManagedDomain implements Domain {
 		}
 		if (current == null || !status.isActive()) {
 			return new DomainInfo(status, OptionalLong.empty(), Optional.empty(), Duration.ZERO, def.vcpus(),
-					def.memoryKiB(), def.currentMemoryKiB(), Duration.ZERO, 0, persistentNow, false,
+					def.memoryKiB(), def.currentMemoryKiB(), Duration.ZERO, 0, persistentNow,
 					DomainAgentChannel.stateOf(def, null));
 		}
 		Optional<ProcStat> stat = ProcStat.read(current.pid());
 		return new DomainInfo(status, OptionalLong.of(current.pid()), Optional.of(current.startedAt),
 				Duration.between(current.startedAt, Instant.now()), def.vcpus(), def.memoryKiB(),
 				def.currentMemoryKiB(), stat.map(ProcStat::cpuTime).orElse(Duration.ZERO),
-				stat.map(ProcStat::residentBytes).orElse(0L), persistentNow, false,
-				DomainAgentChannel.stateOf(def, current));
+				stat.map(ProcStat::residentBytes).orElse(0L), persistentNow, DomainAgentChannel.stateOf(def, current));
 	}
 
 	@Override
@@ -1070,10 +1069,6 @@ final class ManagedDomain implements Domain {
 		}
 		return new QemuEmbedException(io.github.qemuembed.driver.error.ErrorCode.INTERNAL_ERROR,
 				String.valueOf(cause.getMessage()), cause);
-	}
-
-	QmpClient monitorOf(QemuRun current) {
-		return current.monitor;
 	}
 
 }
