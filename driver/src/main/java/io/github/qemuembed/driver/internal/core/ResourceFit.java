@@ -48,7 +48,7 @@ final class ResourceFit {
 		List<DomainDefinition> running = new ArrayList<>();
 		for (ManagedDomain domain : context.registry().all()) {
 			QemuRun run = domain.currentRun();
-			if (run != null && !domain.domainName().equals(starting.name())) {
+			if (run != null && !domain.name().equals(starting.name())) {
 				running.add(run.liveDefinition);
 			}
 		}
