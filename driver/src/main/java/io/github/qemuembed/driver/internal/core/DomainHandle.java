@@ -198,7 +198,7 @@ final class DomainHandle implements Domain {
 	@Override
 	public DomainStatus status() {
 		check(Permission.DOMAIN_READ);
-		return this.domain.existingStatus();
+		return this.domain.existing().status();
 	}
 
 	@Override
@@ -216,7 +216,7 @@ final class DomainHandle implements Domain {
 	@Override
 	public boolean isPersistent() {
 		check(Permission.DOMAIN_READ);
-		return this.domain.existingIsPersistent();
+		return this.domain.existing().isPersistent();
 	}
 
 	@Override

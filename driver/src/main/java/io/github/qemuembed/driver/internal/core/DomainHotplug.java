@@ -208,7 +208,7 @@ final class DomainHotplug {
 						+ removed.description(), ex);
 		}
 		catch (ExecutionException ex) {
-			throw ManagedDomain.unwrap(ex.getCause());
+			throw Failures.unwrap(ex.getCause());
 		}
 		finish.run();
 		return removed.description();

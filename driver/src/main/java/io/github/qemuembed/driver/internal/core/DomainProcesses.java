@@ -326,7 +326,7 @@ final class DomainProcesses {
 			// pipe
 			return new EmulatorException(exitMessage(name, log, run), ex);
 		}
-		return (ex instanceof QemuEmbedException qe) ? qe : ManagedDomain.unwrap(ex);
+		return (ex instanceof QemuEmbedException qe) ? qe : Failures.unwrap(ex);
 	}
 
 	private void abortStart(QemuRun run) {

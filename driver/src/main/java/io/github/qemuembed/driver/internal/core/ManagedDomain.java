@@ -488,12 +488,6 @@ final class ManagedDomain implements RunCallbacks {
 		}));
 	}
 
-	/** {@link #status()}, failing once the domain is gone. */
-	DomainStatus existingStatus() {
-		ensureExists();
-		return status();
-	}
-
 	DomainInfo info() {
 		ensureExists();
 		DomainStatus status;
@@ -524,12 +518,6 @@ final class ManagedDomain implements RunCallbacks {
 		// monitor serializes the command itself, and the QMP timeout bounds it
 		QemuRun current = requireActive("read the block statistics of");
 		return BlockStatsReader.read(current.monitor.queryBlockStats(), current.liveDefinition);
-	}
-
-	/** {@link #isPersistent()}, failing once the domain is gone. */
-	boolean existingIsPersistent() {
-		ensureExists();
-		return isPersistent();
 	}
 
 	String xml(boolean secure) {
@@ -832,6 +820,15 @@ final class ManagedDomain implements RunCallbacks {
 
 	// ---- helpers ----
 
+	/**
+	 * This domain, for a read that must fail with {@link DomainNotFoundException} once it
+	 * is gone.
+	 */
+	ManagedDomain existing() {
+		ensureExists();
+		return this;
+	}
+
 	private void ensureExists() {
 		if (isRemoved()) {
 			throw new DomainNotFoundException("Domain '" + this.name + "' (" + this.uuid + ") no longer exists");
@@ -875,7 +872,7 @@ final class ManagedDomain implements RunCallbacks {
 		}
 		catch (ExecutionException ex) {
 			if (refusal.isCompletedExceptionally() && !current.stopped.isDone()) {
-				throw unwrap(ex.getCause());
+				throw Failures.unwrap(ex.getCause());
 			}
 			return true;
 		}
@@ -974,15 +971,6 @@ final class ManagedDomain implements RunCallbacks {
 		catch (IOException ex) {
 			// same
 		}
-	}
-
-	static QemuEmbedException unwrap(Throwable ex) {
-		Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
-		if (cause instanceof QemuEmbedException qe) {
-			return qe;
-		}
-		return new QemuEmbedException(io.github.qemuembed.driver.error.ErrorCode.INTERNAL_ERROR,
-				String.valueOf(cause.getMessage()), cause);
 	}
 
 }

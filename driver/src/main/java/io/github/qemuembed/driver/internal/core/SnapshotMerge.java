@@ -182,7 +182,7 @@ final class SnapshotMerge {
 				.restoring("Interrupted while waiting for block job " + job, ex);
 		}
 		catch (ExecutionException ex) {
-			throw ManagedDomain.unwrap(ex.getCause());
+			throw Failures.unwrap(ex.getCause());
 		}
 	}
 
