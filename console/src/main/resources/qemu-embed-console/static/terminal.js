@@ -15,7 +15,7 @@
 	window.addEventListener('resize', function () { fit.fit(); });
 	var encoder = new TextEncoder();
 	var socket = null;
-	// connecting | attached | waiting (domain not running) | lost (blip) | refused
+	// connecting | attached | waiting (domain not running) | lost (blip) | slow (dropped as too slow) | refused
 	var mode = 'connecting';
 	var backoff = 500;
 	var lastAttempt = 0;
@@ -45,8 +45,10 @@
 				backoff = 500;
 				say('Connected to the serial console of ' + name + '.', 'ok');
 				term.focus();
-			} else if (notice.type === 'dropped') {
-				term.write('\r\n\x1b[33m[qemu-embed: ' + notice.bytes + ' bytes of output dropped: this browser fell behind]\x1b[0m\r\n');
+			} else if (notice.type === 'slow') {
+				// the server drops a browser that falls too far behind; the history comes again on reconnect
+				mode = 'slow';
+				say(notice.message + ' Reconnecting…', 'warn');
 			} else if (notice.type === 'stopped') {
 				mode = 'waiting';
 				say(notice.message + ' Reconnecting when it runs.', 'warn');
@@ -67,6 +69,14 @@
 				if (!status.textContent.startsWith('Console refused')) {
 					say('Console refused: ' + (event.reason || 'code ' + event.code), 'error');
 				}
+				return;
+			}
+			if (mode === 'slow' || event.code === 4408) {
+				if (mode !== 'slow') {
+					say('Disconnected: ' + (event.reason || 'this browser fell behind') + '. Reconnecting…', 'warn');
+				}
+				mode = 'lost';
+				setTimeout(connect, 2000);
 				return;
 			}
 			if (mode === 'waiting' || event.code === 4409) {

@@ -31,7 +31,8 @@ public final class Targets {
 			.orElse(notMeasured("context close (graceful) within the timeout + 1 s")));
 		lines.add(atMost(rows, "mixed", "errors", 0, "mixed operations: 0 errors"));
 		lines.add(atLeast(rows, "restore", "speedup", 10, "restore ≥ 10× faster than a boot of the same guest"));
-		lines.add(atMost(rows, "console", "keystroke-echo", 50, "browser console: keystroke to echo ≤ 50 ms median"));
+		lines.add(withTail(rows, "console", "keystroke-echo-page", atMost(rows, "console", "keystroke-echo-page", 50,
+				"browser console: keystroke to echo on the page ≤ 50 ms median")));
 		StringBuilder out = new StringBuilder();
 		lines.forEach((line) -> out.append("- ").append(line).append('\n'));
 		return out.toString();
@@ -54,6 +55,14 @@ public final class Targets {
 		}
 		return verdict(row.get().median() <= limit, label,
 				MarkdownTable.format(row.get().median()) + " " + row.get().unit());
+	}
+
+	/** The line with the metric's 99th percentile added to what was measured. */
+	private static String withTail(List<Row> rows, String scenario, String metric, String line) {
+		return find(rows, scenario, Systems.QEMU_EMBED, metric)
+			.map((row) -> line.substring(0, line.length() - 1) + "; p99 " + MarkdownTable.format(row.p99()) + " "
+					+ row.unit() + " over " + row.n() + ")")
+			.orElse(line);
 	}
 
 	private static String atLeast(List<Row> rows, String scenario, String metric, double limit, String label) {

@@ -5,10 +5,11 @@ import java.util.Deque;
 
 /**
  * What waits to be sent to one browser: guest output (bytes) and notices (JSON text),
- * bounded by bytes of output. Output that does not fit is dropped and counted, and a
- * {@code dropped} notice with the count takes its place as soon as there is room again
- * (or the queue runs empty): a slow browser loses output, knows it, and never holds up
- * the guest or the other browsers. The whole output is in the domain's log.
+ * bounded by bytes of live output. Output that does not fit means the browser fell that
+ * far behind: the outbox overflows, forgets the output it held and takes no more, and the
+ * browser is to be disconnected (it reconnects and gets the history from the log). A slow
+ * browser never holds up the guest or the other browsers, and never costs more than the
+ * limit.
  */
 final class ClientOutbox {
 
@@ -17,7 +18,16 @@ final class ClientOutbox {
 
 	}
 
-	record Output(byte[] bytes) implements Item {
+	/**
+	 * Guest output; the history is bounded by its own setting and does not count against
+	 * the limit (a history larger than the limit would otherwise drop every browser at
+	 * once).
+	 */
+	record Output(byte[] bytes, boolean history) implements Item {
+
+		Output(byte[] bytes) {
+			this(bytes, false);
+		}
 
 	}
 
@@ -31,53 +41,51 @@ final class ClientOutbox {
 
 	private long queuedBytes;
 
-	private long dropped;
+	private boolean overflowed;
 
 	ClientOutbox(long limit) {
 		this.limit = limit;
 	}
 
 	/**
-	 * Queues output; {@code false} if it was dropped because the browser is that far
-	 * behind.
+	 * Queues output; {@code false} if it does not fit (the outbox has overflowed, now or
+	 * before).
 	 */
 	synchronized boolean offerOutput(byte[] bytes) {
-		if (this.queuedBytes + bytes.length > this.limit) {
-			this.dropped += bytes.length;
+		if (this.overflowed) {
 			return false;
 		}
-		noticeDropped();
+		if (this.queuedBytes + bytes.length > this.limit) {
+			// the output held is no use to a browser that is going to be disconnected
+			this.overflowed = true;
+			this.items.removeIf(Output.class::isInstance);
+			this.queuedBytes = 0;
+			return false;
+		}
 		this.items.addLast(new Output(bytes));
 		this.queuedBytes += bytes.length;
 		return true;
 	}
 
-	/** Queues a notice; notices are few (one per state change) and never dropped. */
+	/**
+	 * Queues a notice; notices are few (one per state change, and the one that says why
+	 * the browser is disconnected) and always queued.
+	 */
 	synchronized void offerNotice(String json) {
-		noticeDropped();
 		this.items.addLast(new Notice(json));
 	}
 
 	/** Puts the console's history before everything queued so far. */
 	synchronized void prependOutput(byte[] bytes) {
-		if (bytes.length > 0) {
-			this.items.addFirst(new Output(bytes));
-			this.queuedBytes += bytes.length;
+		if (bytes.length > 0 && !this.overflowed) {
+			this.items.addFirst(new Output(bytes, true));
 		}
 	}
 
 	/** The next message to send, or {@code null} when there is none. */
 	synchronized Item poll() {
 		Item item = this.items.pollFirst();
-		if (item == null) {
-			if (this.dropped == 0) {
-				return null;
-			}
-			Notice notice = droppedNotice();
-			this.dropped = 0;
-			return notice;
-		}
-		if (item instanceof Output output) {
+		if (item instanceof Output output && !output.history()) {
 			this.queuedBytes -= output.bytes().length;
 		}
 		return item;
@@ -87,20 +95,20 @@ final class ClientOutbox {
 		return this.queuedBytes;
 	}
 
+	long limit() {
+		return this.limit;
+	}
+
+	/**
+	 * Whether output did not fit once: the browser fell behind by more than the limit.
+	 */
+	synchronized boolean hasOverflowed() {
+		return this.overflowed;
+	}
+
 	/** Whether {@link #poll()} would return nothing. */
 	synchronized boolean isEmpty() {
-		return this.items.isEmpty() && this.dropped == 0;
-	}
-
-	private void noticeDropped() {
-		if (this.dropped > 0) {
-			this.items.addLast(droppedNotice());
-			this.dropped = 0;
-		}
-	}
-
-	private Notice droppedNotice() {
-		return new Notice("{\"type\":\"dropped\",\"bytes\":" + this.dropped + "}");
+		return this.items.isEmpty();
 	}
 
 }

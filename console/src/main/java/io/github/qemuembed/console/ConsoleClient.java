@@ -5,6 +5,10 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -13,9 +17,18 @@ import org.springframework.web.socket.WebSocketSession;
 /**
  * One browser on a console: its bounded {@link ClientOutbox}, drained on a sender thread
  * so that a slow browser blocks only its own sends. Output is sent as binary messages
- * (the guest's bytes as they are; xterm.js decodes them), notices as text.
+ * (the guest's bytes as they are; xterm.js decodes them), notices as text. A browser
+ * whose outbox overflows is disconnected with {@link #TOO_SLOW}.
  */
 final class ConsoleClient {
+
+	/**
+	 * Close code of a browser that fell further behind the guest's output than its outbox
+	 * holds; the page reconnects and gets the history from the log.
+	 */
+	static final int TOO_SLOW = 4408;
+
+	private static final Log logger = LogFactory.getLog(ConsoleClient.class);
 
 	private final WebSocketSession session;
 
@@ -30,6 +43,9 @@ final class ConsoleClient {
 
 	private volatile CloseStatus closeWhenDrained;
 
+	/** Only the console's reader thread offers output: no lock needed. */
+	private boolean tooSlow;
+
 	ConsoleClient(WebSocketSession session, long bufferBytes, Executor senders) {
 		this.session = session;
 		this.outbox = new ClientOutbox(bufferBytes);
@@ -41,8 +57,29 @@ final class ConsoleClient {
 	}
 
 	void output(byte[] bytes) {
-		this.outbox.offerOutput(bytes);
-		schedule();
+		if (this.outbox.offerOutput(bytes)) {
+			schedule();
+		}
+		else if (!this.tooSlow) {
+			this.tooSlow = true;
+			disconnectTooSlow();
+		}
+	}
+
+	/**
+	 * Drops this browser: the output queued for it is discarded (the outbox did so), and
+	 * a notice and the close follow what is already on its way (behind a send that may be
+	 * blocked until the browser reads again, or until the server's own send timeout gives
+	 * up on the connection).
+	 */
+	private void disconnectTooSlow() {
+		String limit = DataSize.ofBytes(this.outbox.limit()).toKilobytes() + "KB";
+		logger.warn("Console " + this.session.getUri() + ": the browser at " + this.session.getRemoteAddress()
+				+ " fell more than " + limit + " of output behind and is disconnected (" + TOO_SLOW + ")");
+		String message = "This browser fell more than " + limit
+				+ " of console output behind and was disconnected (the guest and other browsers are not held up).";
+		closeAfter(Notices.tooSlow(message),
+				new CloseStatus(TOO_SLOW, "too slow: more than " + limit + " of output waiting"));
 	}
 
 	void notice(String json) {

@@ -24,6 +24,10 @@ final class Notices {
 		return of("stopped", Map.of("message", message));
 	}
 
+	static String tooSlow(String message) {
+		return of("slow", Map.of("message", message));
+	}
+
 	static String refused(int code, String message) {
 		return of("refused", Map.of("code", code, "message", message));
 	}

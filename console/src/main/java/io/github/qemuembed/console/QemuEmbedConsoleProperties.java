@@ -114,9 +114,9 @@ public class QemuEmbedConsoleProperties {
 		private DataSize history = DataSize.ofKilobytes(64);
 
 		/**
-		 * How much guest output may wait for one slow browser. Beyond it, output for that
-		 * browser is dropped and the page says how much; the guest and other browsers are
-		 * not held up.
+		 * How much guest output may wait for one slow browser. A browser further behind
+		 * is disconnected (close code 4408, the page reconnects and shows the history
+		 * again); the guest and other browsers are not held up.
 		 */
 		private DataSize clientBuffer = DataSize.ofKilobytes(256);
 

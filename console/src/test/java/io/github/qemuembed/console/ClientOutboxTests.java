@@ -22,28 +22,35 @@ class ClientOutboxTests {
 	}
 
 	@Test
-	void dropsWhatDoesNotFitAndSaysHowMuchBeforeTheNextOutput() {
+	void overflowsWhenOutputDoesNotFitForgetsTheOutputItHeldAndTakesNoMore() {
 		ClientOutbox outbox = new ClientOutbox(100);
 		assertThat(outbox.offerOutput(bytes(60))).isTrue();
+		outbox.offerNotice("{\"type\":\"attached\"}");
+		assertThat(outbox.hasOverflowed()).isFalse();
 		assertThat(outbox.offerOutput(bytes(50))).isFalse();
-		assertThat(outbox.offerOutput(bytes(45))).isFalse();
-		assertThat(outbox.queuedBytes()).isEqualTo(60);
-		outbox.poll();
-		assertThat(outbox.offerOutput(bytes(30))).isTrue();
-		assertThat(outbox.poll()).isEqualTo(new ClientOutbox.Notice("{\"type\":\"dropped\",\"bytes\":95}"));
-		assertThat(outbox.poll()).isInstanceOf(ClientOutbox.Output.class);
+		assertThat(outbox.hasOverflowed()).isTrue();
+		assertThat(outbox.queuedBytes()).isZero();
+		// room again, but the browser is being disconnected
+		assertThat(outbox.offerOutput(bytes(1))).isFalse();
+		outbox.prependOutput(bytes(10));
+		// notices still go: the last one says why the browser is disconnected
+		outbox.offerNotice("{\"type\":\"slow\"}");
+		assertThat(outbox.poll()).isEqualTo(new ClientOutbox.Notice("{\"type\":\"attached\"}"));
+		assertThat(outbox.poll()).isEqualTo(new ClientOutbox.Notice("{\"type\":\"slow\"}"));
 		assertThat(outbox.poll()).isNull();
+		assertThat(outbox.isEmpty()).isTrue();
 	}
 
 	@Test
-	void saysWhatWasDroppedWhenTheQueueRunsEmptyEvenWithoutMoreOutput() {
-		ClientOutbox outbox = new ClientOutbox(10);
-		outbox.offerOutput(bytes(10));
-		outbox.offerOutput(bytes(7));
-		assertThat(outbox.isEmpty()).isFalse();
-		assertThat(outbox.poll()).isInstanceOf(ClientOutbox.Output.class);
-		assertThat(outbox.poll()).isEqualTo(new ClientOutbox.Notice("{\"type\":\"dropped\",\"bytes\":7}"));
-		assertThat(outbox.poll()).isNull();
+	void outputThatFitsExactlyIsKeptAndSentOutputMakesRoom() {
+		ClientOutbox outbox = new ClientOutbox(100);
+		assertThat(outbox.offerOutput(bytes(60))).isTrue();
+		assertThat(outbox.offerOutput(bytes(40))).isTrue();
+		assertThat(outbox.queuedBytes()).isEqualTo(100);
+		outbox.poll();
+		assertThat(outbox.offerOutput(bytes(60))).isTrue();
+		assertThat(outbox.hasOverflowed()).isFalse();
+		assertThat(outbox.queuedBytes()).isEqualTo(100);
 	}
 
 	@Test
@@ -53,6 +60,19 @@ class ClientOutboxTests {
 		outbox.prependOutput("history".getBytes());
 		assertThat(new String(((ClientOutbox.Output) outbox.poll()).bytes())).isEqualTo("history");
 		assertThat(new String(((ClientOutbox.Output) outbox.poll()).bytes())).isEqualTo("live");
+	}
+
+	@Test
+	void historyDoesNotCountAgainstTheLimit() {
+		ClientOutbox outbox = new ClientOutbox(100);
+		outbox.prependOutput(bytes(500));
+		assertThat(outbox.offerOutput(bytes(100))).isTrue();
+		assertThat(outbox.queuedBytes()).isEqualTo(100);
+		assertThat(outbox.poll()).isInstanceOfSatisfying(ClientOutbox.Output.class,
+				(o) -> assertThat(o.history()).isTrue());
+		assertThat(outbox.queuedBytes()).isEqualTo(100);
+		outbox.poll();
+		assertThat(outbox.queuedBytes()).isZero();
 	}
 
 	private static byte[] bytes(int n) {

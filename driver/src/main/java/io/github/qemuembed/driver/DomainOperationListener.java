@@ -2,6 +2,8 @@ package io.github.qemuembed.driver;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Told about every {@link Domain#start() start}, {@link Domain#shutdown(Duration)
  * shutdown} and {@link Domain#destroy() destroy} once it has finished, whichever code
@@ -47,7 +49,7 @@ public interface DomainOperationListener {
 	 * @param duration how long the call took
 	 * @param failure what the call threw, {@code null} if it succeeded
 	 */
-	void operationCompleted(Operation operation, String domain, Duration duration, Throwable failure);
+	void operationCompleted(Operation operation, String domain, Duration duration, @Nullable Throwable failure);
 
 	/** This listener, then {@code next}. */
 	default DomainOperationListener andThen(DomainOperationListener next) {

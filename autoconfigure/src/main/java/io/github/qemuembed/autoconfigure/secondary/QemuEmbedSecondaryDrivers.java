@@ -25,7 +25,7 @@ import io.github.qemuembed.driver.secondary.SecondaryDrivers;
 import io.github.qemuembed.driver.secondary.SecretDriver;
 import io.github.qemuembed.driver.secondary.StaticSecretDriver;
 import io.github.qemuembed.driver.secondary.StorageDriver;
-import io.github.qemuembed.driver.internal.rpc.RpcClientOptions;
+import io.github.qemuembed.driver.secondary.RemoteOptions;
 
 import org.springframework.beans.factory.DisposableBean;
 
@@ -105,11 +105,10 @@ public final class QemuEmbedSecondaryDrivers implements DisposableBean {
 				options(Kind.SECRET, properties, observer));
 	}
 
-	private static RpcClientOptions options(Kind kind, QemuEmbedSecondaryProperties properties,
-			DriverObserver observer) {
+	private static RemoteOptions options(Kind kind, QemuEmbedSecondaryProperties properties, DriverObserver observer) {
 		Duration connect = properties.getConnectTimeout();
 		Duration call = properties.getTimeout();
-		return new RpcClientOptions(connect, call, kind.role(), kind.settingKey(), observer);
+		return new RemoteOptions(connect, call, observer);
 	}
 
 	private static Optional<SecretDriver> withSecretsFromProperties(Map<String, Secret> secrets,

@@ -15,25 +15,28 @@ import org.springframework.core.annotation.Order;
 /**
  * Explains a secondary driver problem at startup: a declared domain whose XML needs a
  * driver that is not configured (the driver's message names the element, its path and the
- * key), a driver that cannot be reached, or an endpoint that is not a usable URI. Goes
- * before the analyzer of declared domains (same precedence, listed first in
- * {@code spring.factories}), whose generic advice (the QEMU log) does not help here.
+ * secondary driver; this analyzer adds the property), a driver that cannot be reached, or
+ * an endpoint that is not a usable URI. Goes before the analyzer of declared domains
+ * (same precedence, listed first in {@code spring.factories}), whose generic advice (the
+ * QEMU log) does not help here.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class SecondaryDriverFailureAnalyzer extends AbstractFailureAnalyzer<SecondaryDriverException> {
 
-	private static final Pattern KEY = Pattern.compile("qemu\\.embed\\.secondary\\.(network|storage|secret)");
+	// the driver names the secondary driver concerned in its own words ("the network
+	// driver"); the property that configures it is this module's to add
+	private static final Pattern KIND = Pattern.compile("\\b(network|storage|secret) driver\\b");
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, SecondaryDriverException cause) {
 		DeclaredDomainException declared = findCause(rootFailure, DeclaredDomainException.class);
 		String description = (declared != null) ? declared.getMessage() : cause.getMessage();
-		Matcher matcher = KEY.matcher(cause.getMessage());
+		Matcher matcher = KIND.matcher(cause.getMessage());
 		if (!matcher.find()) {
 			return new FailureAnalysis(description, "Check the secondary drivers under 'qemu.embed.secondary'.", cause);
 		}
-		String key = matcher.group();
 		String kind = matcher.group(1);
+		String key = "qemu.embed.secondary." + kind;
 		String example = kind + ":///system, " + kind + ":///system?socket=/path/to/libvirt-sock or " + kind
 				+ "+tcp://HOST:16509/system"
 				+ ((kind.equals("secret") || kind.equals("storage")) ? ", or embedded" : "");

@@ -21,9 +21,9 @@ import io.github.qemuembed.driver.secondary.ChainedSecretDriver;
 import io.github.qemuembed.driver.secondary.SecondaryDrivers;
 import io.github.qemuembed.driver.secondary.StaticSecretDriver;
 import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
-import io.github.qemuembed.driver.secondary.remote.RemoteNetworkDriver;
-import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
-import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteNetworkDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteSecretDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteStorageDriver;
 import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
 
 import org.junit.jupiter.api.AfterEach;

@@ -61,8 +61,7 @@ class SecondaryDriverFailureAnalysisTests {
 			assertThat(analysis.getDescription()).contains("Declared domain 'web'")
 				.contains("<interface type='network'>")
 				.contains("/domain/devices/interface[1]")
-				.contains("network driver")
-				.contains("qemu.embed.secondary.network");
+				.contains("network driver");
 			assertThat(analysis.getAction()).startsWith("Set 'qemu.embed.secondary.network' to the libvirt daemon")
 				.contains("network:///system")
 				.contains("qemu.embed.domains.web");

@@ -2,20 +2,14 @@ package io.github.qemuembed.benchmarks.spring;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.github.qemuembed.benchmarks.Benchmark;
 import io.github.qemuembed.benchmarks.BenchmarkContext;
@@ -34,19 +28,24 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <ul>
  * <li>{@code keystroke-echo}: one keystroke sent on the console's WebSocket until its
  * echo comes back on it: WebSocket, server, QEMU's serial line, the guest's shell
- * echoing, and back (the browser's rendering is not included). The guest's shell echoes
- * here ({@code stty echo} in its profile; the test guest's own profile turns echo
- * off).</li>
- * <li>{@code page-weight}: bytes of a domain's page (HTML) and of every script and style
- * it loads.</li>
+ * echoing, and back (no browser). The guest's shell echoes here ({@code stty echo} in its
+ * profile; the test guest's own profile turns echo off).</li>
+ * <li>{@code keystroke-echo-page}: a real key pressed in the domain's page in headless
+ * Chromium until xterm.js has rendered its echo, timed inside the page (see
+ * {@link ConsolePage}); {@code keystroke-echo-parsed}: the same keys until the echo is in
+ * the terminal's buffer, before the frame that draws it.</li>
+ * <li>{@code page-weight}: bytes the domain's page transferred in the browser as it
+ * loaded (HTML, scripts, styles, headers included).</li>
  * </ul>
- * As many keystrokes as the profile's QMP calls.
+ * As many keystrokes as the profile's QMP calls on the WebSocket, and at most
+ * {@value #PAGE_KEYSTROKES} of them in the page.
  */
 public final class ConsoleBenchmark implements Benchmark {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-	private static final Pattern ASSET = Pattern.compile("(?:src|href)=\"([^\"]+/assets/[^\"]+)\"");
+	/** Each key in the page costs WebDriver round trips: fewer than on the WebSocket. */
+	private static final int PAGE_KEYSTROKES = 500;
 
 	@Override
 	public String scenario() {
@@ -60,7 +59,7 @@ public final class ConsoleBenchmark implements Benchmark {
 
 	@Override
 	public Optional<String> unavailable(BenchmarkContext context) {
-		return Guests.unavailable();
+		return Guests.unavailable().or(ConsolePage::unavailable);
 	}
 
 	@Override
@@ -81,41 +80,24 @@ public final class ConsoleBenchmark implements Benchmark {
 		try {
 			String base = "http://localhost:" + application.getEnvironment().getProperty("local.server.port");
 			HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-			long pageBytes = pageWeight(http, base + "/qemu/domains/console");
+			int warmups = context.settings().warmups() * 5;
 			Samples echo = keystrokes(http, URI.create(base.replace("http:", "ws:") + "/qemu/domains/console/console"),
-					context.settings().warmups() * 5, context.settings().qmpCalls());
-			return List.of(Row.of(scenario(), system(), "keystroke-echo", "ms", echo),
-					Row.single(scenario(), system(), "page-weight", "KiB", pageBytes / 1024.0));
+					warmups, context.settings().qmpCalls());
+			// the WebSocket above is closed: the page opens the console again, as a
+			// browser does
+			try (ConsolePage page = ConsolePage.open(base + "/qemu/domains/console")) {
+				long pageBytes = page.transferredBytes();
+				Samples[] onPage = page.keystrokes(warmups, Math.min(PAGE_KEYSTROKES, context.settings().qmpCalls()));
+				return List.of(Row.of(scenario(), system(), "keystroke-echo", "ms", echo),
+						Row.of(scenario(), system(), "keystroke-echo-page-socket", "ms", onPage[0]),
+						Row.of(scenario(), system(), "keystroke-echo-parsed", "ms", onPage[1]),
+						Row.of(scenario(), system(), "keystroke-echo-page", "ms", onPage[2]),
+						Row.single(scenario(), system(), "page-weight", "KiB", pageBytes / 1024.0));
+			}
 		}
 		finally {
 			application.close();
 		}
-	}
-
-	private static long pageWeight(HttpClient http, String page) throws Exception {
-		HttpResponse<byte[]> html = get(http, URI.create(page));
-		long bytes = html.body().length;
-		Set<String> assets = new LinkedHashSet<>();
-		Matcher matcher = ASSET.matcher(new String(html.body(), StandardCharsets.UTF_8));
-		while (matcher.find()) {
-			assets.add(matcher.group(1));
-		}
-		if (assets.isEmpty()) {
-			throw new IllegalStateException("The page at " + page + " loads no script or style: " + html.statusCode());
-		}
-		for (String asset : assets) {
-			bytes += get(http, URI.create(page).resolve(asset)).body().length;
-		}
-		return bytes;
-	}
-
-	private static HttpResponse<byte[]> get(HttpClient http, URI uri) throws Exception {
-		HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-				HttpResponse.BodyHandlers.ofByteArray());
-		if (response.statusCode() != 200) {
-			throw new IllegalStateException("GET " + uri + " answered " + response.statusCode());
-		}
-		return response;
 	}
 
 	private static Samples keystrokes(HttpClient http, URI socket, int warmups, int count) throws Exception {

@@ -27,14 +27,6 @@ public interface GuestAgent {
 	Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
 	/**
-	 * The agent of the domain behind {@code channel}; the driver's {@code Domain.guest()}
-	 * returns this.
-	 */
-	static GuestAgent over(AgentChannel channel) {
-		return new AgentOperations(channel, DEFAULT_TIMEOUT);
-	}
-
-	/**
 	 * How long each agent call may take (a call is one request and its reply; a copy
 	 * makes many).
 	 */

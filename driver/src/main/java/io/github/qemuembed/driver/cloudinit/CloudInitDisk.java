@@ -48,7 +48,7 @@ public final class CloudInitDisk {
 	 * The {@code <disk>} element that {@link #attach} adds, for callers that build their
 	 * XML themselves.
 	 */
-	public static String diskXml(DomainDefinition definition, Path seedImage) {
+	static String diskXml(DomainDefinition definition, Path seedImage) {
 		boolean q35 = MachineFamily.of(definition.os().machine().orElse("pc")) == MachineFamily.Q35;
 		String bus = q35 ? "scsi" : "ide";
 		String prefix = q35 ? "sd" : "hd";

@@ -1,14 +1,16 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Common base of the two domain-XML errors: both name the location in the document
  * ({@code /domain/devices/disk[2]/target/@dev}) that the user has to change.
  */
 public abstract class ConfigurationException extends QemuEmbedException {
 
-	private final String path;
+	private final @Nullable String path;
 
-	protected ConfigurationException(ErrorCode code, String path, String message, Throwable cause) {
+	protected ConfigurationException(ErrorCode code, @Nullable String path, String message, @Nullable Throwable cause) {
 		super(code, (path != null ? path + ": " : "") + message, cause);
 		this.path = path;
 	}
@@ -17,7 +19,7 @@ public abstract class ConfigurationException extends QemuEmbedException {
 	 * XPath-like location of the offending element or attribute, or {@code null} for the
 	 * whole document.
 	 */
-	public String path() {
+	public @Nullable String path() {
 		return this.path;
 	}
 

@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A domain with that name or UUID already exists (and the operation would clash with it).
  */
@@ -9,7 +11,7 @@ public class DomainExistsException extends QemuEmbedException {
 		super(ErrorCode.DOM_EXIST, message);
 	}
 
-	public DomainExistsException(String message, Throwable cause) {
+	public DomainExistsException(String message, @Nullable Throwable cause) {
 		super(ErrorCode.DOM_EXIST, message, cause);
 	}
 

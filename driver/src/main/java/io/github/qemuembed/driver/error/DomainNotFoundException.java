@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /** No domain with the given name or UUID is known to the driver. */
 public class DomainNotFoundException extends QemuEmbedException {
 
@@ -7,7 +9,7 @@ public class DomainNotFoundException extends QemuEmbedException {
 		super(ErrorCode.NO_DOMAIN, message);
 	}
 
-	public DomainNotFoundException(String message, Throwable cause) {
+	public DomainNotFoundException(String message, @Nullable Throwable cause) {
 		super(ErrorCode.NO_DOMAIN, message, cause);
 	}
 

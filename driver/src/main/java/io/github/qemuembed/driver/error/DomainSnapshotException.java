@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot request that cannot be honoured: no such snapshot
  * ({@link ErrorCode#NO_DOMAIN_SNAPSHOT}), or a snapshot that cannot be made, reverted to
@@ -12,7 +14,7 @@ public class DomainSnapshotException extends QemuEmbedException {
 		super(code, message);
 	}
 
-	public DomainSnapshotException(ErrorCode code, String message, Throwable cause) {
+	public DomainSnapshotException(ErrorCode code, String message, @Nullable Throwable cause) {
 		super(code, message, cause);
 	}
 

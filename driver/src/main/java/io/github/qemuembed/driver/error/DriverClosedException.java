@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /** The driver was used after it was closed. */
 public class DriverClosedException extends QemuEmbedException {
 
@@ -7,7 +9,7 @@ public class DriverClosedException extends QemuEmbedException {
 		super(ErrorCode.INVALID_CONN, message);
 	}
 
-	public DriverClosedException(String message, Throwable cause) {
+	public DriverClosedException(String message, @Nullable Throwable cause) {
 		super(ErrorCode.INVALID_CONN, message, cause);
 	}
 

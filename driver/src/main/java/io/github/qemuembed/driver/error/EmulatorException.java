@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The emulator could not be found, probed or started, or died while starting; the message
  * carries the tail of its log.
@@ -10,7 +12,7 @@ public class EmulatorException extends QemuEmbedException {
 		super(ErrorCode.OPERATION_FAILED, message);
 	}
 
-	public EmulatorException(String message, Throwable cause) {
+	public EmulatorException(String message, @Nullable Throwable cause) {
 		super(ErrorCode.OPERATION_FAILED, message, cause);
 	}
 

@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A guest agent call failed. The base of the agent's errors: the agent answered with an
  * error ({@link #errorClass()} and {@link #description()} are the agent's own, such as
@@ -19,7 +21,7 @@ public class GuestAgentException extends QemuEmbedException {
 		this.description = description;
 	}
 
-	protected GuestAgentException(ErrorCode code, String message, Throwable cause) {
+	protected GuestAgentException(ErrorCode code, String message, @Nullable Throwable cause) {
 		super(code, message, cause);
 		this.errorClass = "";
 		this.description = message;

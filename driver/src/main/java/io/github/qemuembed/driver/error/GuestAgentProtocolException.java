@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The agent sent something that is not its protocol (not JSON, an oversized message, a
  * reply of the wrong shape), so the driver lost track of which reply belongs to which
@@ -12,7 +14,7 @@ public class GuestAgentProtocolException extends GuestAgentException {
 		this(message, null);
 	}
 
-	public GuestAgentProtocolException(String message, Throwable cause) {
+	public GuestAgentProtocolException(String message, @Nullable Throwable cause) {
 		super(ErrorCode.AGENT_UNSYNCED, message, cause);
 	}
 

@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * No guest agent answered: the guest has not opened the agent channel (no {@code qemu-ga}
  * running), the agent did not reply within the call's timeout, or the connection to the
@@ -12,7 +14,7 @@ public class GuestAgentUnresponsiveException extends GuestAgentException {
 		this(message, null);
 	}
 
-	public GuestAgentUnresponsiveException(String message, Throwable cause) {
+	public GuestAgentUnresponsiveException(String message, @Nullable Throwable cause) {
 		super(ErrorCode.AGENT_UNRESPONSIVE, message, cause);
 	}
 

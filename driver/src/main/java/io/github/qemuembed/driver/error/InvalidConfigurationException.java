@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The configuration is malformed or breaks a rule (missing name, bad unit, duplicate
  * target, bad MAC, a name too long for the socket paths...). The message names the field
@@ -7,11 +9,11 @@ package io.github.qemuembed.driver.error;
  */
 public class InvalidConfigurationException extends ConfigurationException {
 
-	public InvalidConfigurationException(String path, String message) {
+	public InvalidConfigurationException(@Nullable String path, String message) {
 		this(path, message, null);
 	}
 
-	public InvalidConfigurationException(String path, String message, Throwable cause) {
+	public InvalidConfigurationException(@Nullable String path, String message, @Nullable Throwable cause) {
 		super(ErrorCode.XML_ERROR, path, message, cause);
 	}
 

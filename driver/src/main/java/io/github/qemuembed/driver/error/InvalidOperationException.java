@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The operation is not valid in the domain's current state (for example: start a running
  * domain).
@@ -10,7 +12,7 @@ public class InvalidOperationException extends QemuEmbedException {
 		super(ErrorCode.OPERATION_INVALID, message);
 	}
 
-	public InvalidOperationException(String message, Throwable cause) {
+	public InvalidOperationException(String message, @Nullable Throwable cause) {
 		super(ErrorCode.OPERATION_INVALID, message, cause);
 	}
 

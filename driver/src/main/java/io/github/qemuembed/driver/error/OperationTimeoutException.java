@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An operation (a QMP call, a shutdown, a process start) did not finish within its
  * timeout.
@@ -10,7 +12,7 @@ public class OperationTimeoutException extends QemuEmbedException {
 		super(ErrorCode.OPERATION_TIMEOUT, message);
 	}
 
-	public OperationTimeoutException(String message, Throwable cause) {
+	public OperationTimeoutException(String message, @Nullable Throwable cause) {
 		super(ErrorCode.OPERATION_TIMEOUT, message, cause);
 	}
 

@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Base of every error the driver reports. Each carries a stable {@link ErrorCode};
  * messages say what to change, and never contain secret values.
@@ -12,7 +14,7 @@ public class QemuEmbedException extends RuntimeException {
 		this(code, message, null);
 	}
 
-	public QemuEmbedException(ErrorCode code, String message, Throwable cause) {
+	public QemuEmbedException(ErrorCode code, String message, @Nullable Throwable cause) {
 		super(message, cause);
 		this.code = code;
 	}

@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A secondary driver (network, storage, secret) is not configured, not reachable, or
  * refused a request.
@@ -10,7 +12,7 @@ public class SecondaryDriverException extends QemuEmbedException {
 		super(ErrorCode.NO_CONNECT, message);
 	}
 
-	public SecondaryDriverException(String message, Throwable cause) {
+	public SecondaryDriverException(String message, @Nullable Throwable cause) {
 		super(ErrorCode.NO_CONNECT, message, cause);
 	}
 
@@ -26,7 +28,7 @@ public class SecondaryDriverException extends QemuEmbedException {
 	 * With a more precise code than {@link ErrorCode#NO_CONNECT}, e.g. one a libvirt
 	 * daemon reported.
 	 */
-	public SecondaryDriverException(ErrorCode code, String message, Throwable cause) {
+	public SecondaryDriverException(ErrorCode code, String message, @Nullable Throwable cause) {
 		super(code, message, cause);
 	}
 

@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 
 /**
@@ -71,7 +73,7 @@ public class StorageException extends SecondaryDriverException {
 		this(problem, message, null);
 	}
 
-	public StorageException(Problem problem, String message, Throwable cause) {
+	public StorageException(Problem problem, String message, @Nullable Throwable cause) {
 		super(Objects.requireNonNull(problem, "problem").code(), message, cause);
 		this.problem = problem;
 	}

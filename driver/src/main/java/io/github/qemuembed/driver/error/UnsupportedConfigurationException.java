@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.error;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The configuration is well formed but asks for something the driver does not support (an
  * unknown element, attribute or value). The message gives the path and what is supported
@@ -7,11 +9,11 @@ package io.github.qemuembed.driver.error;
  */
 public class UnsupportedConfigurationException extends ConfigurationException {
 
-	public UnsupportedConfigurationException(String path, String message) {
+	public UnsupportedConfigurationException(@Nullable String path, String message) {
 		this(path, message, null);
 	}
 
-	public UnsupportedConfigurationException(String path, String message, Throwable cause) {
+	public UnsupportedConfigurationException(@Nullable String path, String message, @Nullable Throwable cause) {
 		super(ErrorCode.CONFIG_UNSUPPORTED, path, message, cause);
 	}
 

@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.observation;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Watches the driver's work as it happens, for tracing and metrics: one scope per domain
  * operation, per QMP command and per call to a libvirt daemon, each begun before the work
@@ -91,7 +93,7 @@ public interface DriverObserver {
 		 * The work is done.
 		 * @param failure what it failed with, {@code null} if it succeeded
 		 */
-		void end(Throwable failure);
+		void end(@Nullable Throwable failure);
 
 	}
 

@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.qmp;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Base of the errors this QMP client reports; a library of its own, so it does not use
  * the driver's error codes (the driver maps these at its boundary). The subclasses say
@@ -12,7 +14,7 @@ public class QmpError extends RuntimeException {
 		super(message);
 	}
 
-	public QmpError(String message, Throwable cause) {
+	public QmpError(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

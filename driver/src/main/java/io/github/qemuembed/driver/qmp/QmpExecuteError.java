@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.qmp;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * QEMU answered a command with an error: {@link #errorClass()} is QMP's error class
  * ({@code GenericError}, {@code CommandNotFound}, {@code DeviceNotFound}, ...) and
@@ -17,7 +19,7 @@ public class QmpExecuteError extends QmpError {
 		this(command, errorClass, description, null);
 	}
 
-	public QmpExecuteError(String command, String errorClass, String description, Throwable cause) {
+	public QmpExecuteError(String command, String errorClass, String description, @Nullable Throwable cause) {
 		super("QMP error " + errorClass + " for '" + command + "': " + description, cause);
 		this.command = command;
 		this.errorClass = errorClass;

@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.qmp;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The conversation broke: the connection ended (QEMU exited or closed its monitor, the
  * client was closed) or QEMU sent something the client refused (an over-long message).
@@ -12,7 +14,7 @@ public class QmpProtocolError extends QmpError {
 		super(message);
 	}
 
-	public QmpProtocolError(String message, Throwable cause) {
+	public QmpProtocolError(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

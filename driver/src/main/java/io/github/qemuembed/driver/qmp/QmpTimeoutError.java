@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.qmp;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * No reply (or no connection) within the timeout. A command that timed out may still run
  * in QEMU; its reply, should it come, is discarded.
@@ -10,7 +12,7 @@ public class QmpTimeoutError extends QmpError {
 		super(message);
 	}
 
-	public QmpTimeoutError(String message, Throwable cause) {
+	public QmpTimeoutError(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

@@ -7,9 +7,9 @@ import java.util.Objects;
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.CallerSupplier;
 import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
-import io.github.qemuembed.driver.secondary.remote.RemoteNetworkDriver;
-import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
-import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteNetworkDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteSecretDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteStorageDriver;
 import io.github.qemuembed.driver.internal.rpc.InvalidEndpointException;
 import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
 import io.github.qemuembed.driver.internal.rpc.LibvirtUri;
@@ -46,11 +46,6 @@ public final class SecondaryDriverFactory {
 			return name().toLowerCase(Locale.ROOT);
 		}
 
-		/** {@code qemu.embed.secondary.network}... */
-		public String settingKey() {
-			return "qemu.embed.secondary." + scheme();
-		}
-
 		/** {@code network driver}... */
 		public String role() {
 			return scheme() + " driver";
@@ -63,20 +58,21 @@ public final class SecondaryDriverFactory {
 
 	/** A remote driver for a libvirt URI, with default timeouts. */
 	public static SecondaryDriver fromUri(String uri, Kind kind) {
-		return fromUri(uri, kind, RpcClientOptions.defaults(kind.role(), kind.settingKey()));
+		return fromUri(uri, kind, RemoteOptions.defaults());
 	}
 
 	/** A remote driver for a libvirt URI. */
-	public static SecondaryDriver fromUri(String uri, Kind kind, RpcClientOptions options) {
+	public static SecondaryDriver fromUri(String uri, Kind kind, RemoteOptions options) {
 		Objects.requireNonNull(kind, "kind");
 		if (uri != null && (uri.strip().equals(EMBEDDED) || uri.strip().startsWith("secret:///embed")
 				|| uri.strip().startsWith("storage:///embed"))) {
-			throw new InvalidEndpointException("'" + uri + "' for " + kind.settingKey()
+			throw new InvalidEndpointException("'" + uri + "' for the " + kind.role()
 					+ ": only the secret and storage drivers can be embedded; create them with "
 					+ "SecondaryDriverFactory.secretDriver(uri, root, policy, callers) or storageDriver(uri, root, policy, callers)");
 		}
 		LibvirtUri parsed = parse(uri, kind);
-		LibvirtClient client = new LibvirtClient(new RpcClient(parsed, options));
+		LibvirtClient client = new LibvirtClient(new RpcClient(parsed, new RpcClientOptions(options.connectTimeout(),
+				options.callTimeout(), kind.role(), options.observer())));
 		return switch (kind) {
 			case NETWORK -> new RemoteNetworkDriver(client);
 			case STORAGE -> new RemoteStorageDriver(client);
@@ -139,7 +135,7 @@ public final class SecondaryDriverFactory {
 				}
 			}
 		}
-		throw new InvalidEndpointException("'" + uri + "' for " + kind.settingKey() + ": an embedded " + kind.role()
+		throw new InvalidEndpointException("'" + uri + "' for the " + kind.role() + ": an embedded " + kind.role()
 				+ " URI needs ?root=DIR (or use 'embedded' for the driver's own root)");
 	}
 
@@ -149,12 +145,12 @@ public final class SecondaryDriverFactory {
 			parsed = LibvirtUri.parse(uri);
 		}
 		catch (InvalidEndpointException ex) {
-			throw new InvalidEndpointException(ex.getMessage() + " (set by " + kind.settingKey() + ")");
+			throw new InvalidEndpointException(ex.getMessage() + " (given for the " + kind.role() + ")");
 		}
 		// a daemon routes network/storage/secret calls made on a hypervisor connection
 		// too
 		if (!parsed.driver().equals(kind.scheme()) && !parsed.driver().equals("qemu")) {
-			throw new InvalidEndpointException("'" + uri + "' for " + kind.settingKey() + " opens libvirt's '"
+			throw new InvalidEndpointException("'" + uri + "' for the " + kind.role() + " opens libvirt's '"
 					+ parsed.driver() + "' driver, which has no " + kind.scheme() + " API; use " + kind.scheme()
 					+ ":///system or " + kind.scheme() + "+tcp://HOST:PORT/system");
 		}

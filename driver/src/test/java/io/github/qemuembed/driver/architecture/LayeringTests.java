@@ -1,27 +1,46 @@
 package io.github.qemuembed.driver.architecture;
 
+import java.util.stream.Stream;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The driver's package layering, checked on its production classes. The layers, from the
- * bottom: {@code error}/{@code access}/{@code fs}/{@code io} (shared vocabulary),
- * {@code xml} (the domain model), {@code qmp} (a reusable QMP client), {@code command}
- * (model to argv), {@code process}, {@code capabilities}, {@code secondary}, then
- * {@code core} (domains, lifecycle) and {@code cli} on top. See docs/driver.md.
+ * The driver's package layering, checked on its production classes. The API packages
+ * ({@code driver}, {@code access}, {@code agent}, {@code cloudinit}, {@code error},
+ * {@code observation}, {@code qmp}, {@code secondary..}) are what applications use;
+ * everything else lives under {@code internal}. Inside it, from the bottom:
+ * {@code fs}/{@code io} (shared utilities), {@code xml} (the domain model),
+ * {@code command} (model to argv), {@code process}, {@code capabilities}, {@code rpc},
+ * {@code agent}, then {@code core} (domains, lifecycle) and {@code cli} on top. See the
+ * diagram in docs/architecture.md.
  */
 class LayeringTests {
 
 	private static final String DRIVER = "io.github.qemuembed.driver";
 
+	private static final String INTERNAL = DRIVER + ".internal";
+
 	private static final JavaClasses PRODUCTION = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
 		.importPackages(DRIVER);
+
+	private static String internal(String name) {
+		return INTERNAL + "." + name + "..";
+	}
 
 	@Test
 	void theDriverHasNoSpringInIt() {
@@ -36,18 +55,20 @@ class LayeringTests {
 	void productionCodeNeverReachesTestCode() {
 		noClasses().should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("org.junit..", "org.assertj..", "org.awaitility..", "org.mockito..")
+			.resideInAnyPackage("org.junit..", "org.assertj..", "org.awaitility..", "org.mockito..", "com.tngtech..",
+					"io.github.qemuembed.testsupport..")
 			.check(PRODUCTION);
 	}
 
 	@Test
 	void theDomainModelKnowsNothingOfRunningDomains() {
 		noClasses().that()
-			.resideInAPackage(DRIVER + ".xml..")
+			.resideInAPackage(internal("xml"))
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage(DRIVER + ".core..", DRIVER + ".command..", DRIVER + ".process..", DRIVER + ".qmp..",
-					DRIVER + ".cli..", DRIVER + ".secondary..", DRIVER + ".capabilities..")
+			.resideInAnyPackage(internal("core"), internal("command"), internal("process"), internal("cli"),
+					internal("capabilities"), internal("rpc"), internal("agent"), DRIVER + ".qmp..",
+					DRIVER + ".secondary..")
 			.because("XML is parsed and validated without a QEMU, a root or a secondary driver")
 			.check(PRODUCTION);
 	}
@@ -58,8 +79,12 @@ class LayeringTests {
 			.resideInAPackage(DRIVER + ".qmp..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage(DRIVER + ".core..", DRIVER + ".xml..", DRIVER + ".command..", DRIVER + ".process..",
-					DRIVER + ".cli..", DRIVER + ".secondary..", DRIVER + ".capabilities..")
+			.resideInAnyPackage(internal("core"), internal("xml"), internal("command"), internal("process"),
+					internal("cli"), internal("capabilities"), internal("agent"), internal("rpc"),
+					DRIVER + ".secondary..")
+			.orShould()
+			.dependOnClassesThat()
+			.resideInAPackage(DRIVER)
 			.because("the QMP client is reusable on its own, like QEMU's Python QMP library")
 			.check(PRODUCTION);
 	}
@@ -78,10 +103,10 @@ class LayeringTests {
 	@Test
 	void commandBuildingIsAPureFunction() {
 		noClasses().that()
-			.resideInAPackage(DRIVER + ".command..")
+			.resideInAPackage(internal("command"))
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage(DRIVER + ".core..", DRIVER + ".process..", DRIVER + ".qmp..", DRIVER + ".cli..")
+			.resideInAnyPackage(internal("core"), internal("process"), internal("cli"), DRIVER + ".qmp..")
 			.because("argv is built from the model and capabilities alone, and golden-tested")
 			.check(PRODUCTION);
 	}
@@ -89,10 +114,10 @@ class LayeringTests {
 	@Test
 	void onlyTheEntryPointsReachTheCore() {
 		noClasses().that()
-			.resideOutsideOfPackages(DRIVER, DRIVER + ".core..", DRIVER + ".cli..")
+			.resideOutsideOfPackages(DRIVER, internal("core"), internal("cli"))
 			.should()
 			.dependOnClassesThat()
-			.resideInAPackage(DRIVER + ".core..")
+			.resideInAPackage(internal("core"))
 			.because("the core sits on top: lower layers never call back into it")
 			.check(PRODUCTION);
 	}
@@ -100,11 +125,70 @@ class LayeringTests {
 	@Test
 	void nothingDependsOnTheCommandLine() {
 		noClasses().that()
-			.resideOutsideOfPackage(DRIVER + ".cli..")
+			.resideOutsideOfPackage(internal("cli"))
 			.should()
 			.dependOnClassesThat()
-			.resideInAPackage(DRIVER + ".cli..")
+			.resideInAPackage(internal("cli"))
 			.check(PRODUCTION);
+	}
+
+	@Test
+	void theApiNeverHandsOutInternalTypes() {
+		classes().that()
+			.resideOutsideOfPackage(INTERNAL + "..")
+			.and()
+			.arePublic()
+			.should(exposeNoInternalTypes())
+			.because("what an application can call must be documented API; internal types change without notice")
+			.check(PRODUCTION);
+	}
+
+	@Test
+	void everyPackageDeclaresItsNullness() {
+		classes().that()
+			.haveSimpleName("package-info")
+			.should()
+			.beAnnotatedWith("org.jspecify.annotations.NullMarked")
+			.check(PRODUCTION);
+		PRODUCTION.getPackage(DRIVER)
+			.getSubpackagesInTree()
+			.stream()
+			.filter((pkg) -> !pkg.getClasses().isEmpty())
+			.forEach((pkg) -> {
+				if (!pkg.isAnnotatedWith("org.jspecify.annotations.NullMarked")) {
+					throw new AssertionError(pkg.getName() + " has no package-info.java with @NullMarked");
+				}
+			});
+	}
+
+	/**
+	 * Public and protected members of a public API type may not take, return or throw a
+	 * type from {@code internal}.
+	 */
+	private static ArchCondition<JavaClass> exposeNoInternalTypes() {
+		DescribedPredicate<JavaClass> isInternal = DescribedPredicate.describe("internal",
+				(type) -> type.getPackageName().startsWith(INTERNAL));
+		return new ArchCondition<>("expose no internal types") {
+
+			@Override
+			public void check(JavaClass type, ConditionEvents events) {
+				Stream.concat(type.getMethods().stream(), type.getConstructors().stream())
+					.filter(LayeringTests::isVisible)
+					.forEach((member) -> {
+						Stream<JavaClass> used = Stream.concat(Stream.of(member.getRawReturnType()), Stream
+							.concat(member.getRawParameterTypes().stream(), member.getExceptionTypes().stream()));
+						used.filter(isInternal)
+							.forEach((internalType) -> events.add(SimpleConditionEvent.violated(member,
+									member.getFullName() + " exposes " + internalType.getName())));
+					});
+			}
+
+		};
+	}
+
+	private static boolean isVisible(JavaCodeUnit member) {
+		return member.getModifiers().contains(JavaModifier.PUBLIC)
+				|| member.getModifiers().contains(JavaModifier.PROTECTED);
 	}
 
 }

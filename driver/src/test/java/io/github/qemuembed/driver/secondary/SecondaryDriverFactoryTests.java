@@ -9,9 +9,9 @@ import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.CallerSupplier;
 import io.github.qemuembed.driver.secondary.SecondaryDriverFactory.Kind;
 import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
-import io.github.qemuembed.driver.secondary.remote.RemoteNetworkDriver;
-import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
-import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteNetworkDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteSecretDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteStorageDriver;
 import io.github.qemuembed.driver.internal.rpc.InvalidEndpointException;
 import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
 
@@ -43,25 +43,25 @@ class SecondaryDriverFactoryTests {
 	}
 
 	@Test
-	void uriOfAnotherDriverIsRefusedWithTheKey() {
+	void uriOfAnotherDriverIsRefusedNamingTheDriver() {
 		assertThatExceptionOfType(InvalidEndpointException.class)
 			.isThrownBy(() -> SecondaryDriverFactory.fromUri("network:///system", Kind.SECRET))
-			.withMessageContaining("qemu.embed.secondary.secret")
+			.withMessageContaining("for the secret driver")
 			.withMessageContaining("secret:///system");
 	}
 
 	@Test
-	void invalidUriNamesTheKey() {
+	void invalidUriNamesTheDriver() {
 		assertThatExceptionOfType(InvalidEndpointException.class)
 			.isThrownBy(() -> SecondaryDriverFactory.fromUri("storage://host/system", Kind.STORAGE))
-			.withMessageContaining("(set by qemu.embed.secondary.storage)");
+			.withMessageContaining("(given for the storage driver)");
 	}
 
 	@Test
 	void onlySecretsAndStorageCanBeEmbedded() {
 		assertThatExceptionOfType(InvalidEndpointException.class)
 			.isThrownBy(() -> SecondaryDriverFactory.fromUri("embedded", Kind.NETWORK))
-			.withMessageContaining("qemu.embed.secondary.network")
+			.withMessageContaining("for the network driver")
 			.withMessageContaining("only the secret and storage drivers can be embedded");
 	}
 

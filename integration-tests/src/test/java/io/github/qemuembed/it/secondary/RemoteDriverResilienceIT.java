@@ -15,9 +15,9 @@ import io.github.qemuembed.driver.error.SecondaryDriverException;
 import io.github.qemuembed.driver.secondary.SecondaryDriverFactory;
 import io.github.qemuembed.driver.secondary.SecondaryDriverFactory.Kind;
 import io.github.qemuembed.driver.secondary.StorageDriver;
-import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteStorageDriver;
 import io.github.qemuembed.driver.internal.rpc.RemoteTimeoutException;
-import io.github.qemuembed.driver.internal.rpc.RpcClientOptions;
+import io.github.qemuembed.driver.secondary.RemoteOptions;
 import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,8 +50,7 @@ class RemoteDriverResilienceIT {
 	}
 
 	private StorageDriver storage(Transport transport, Duration callTimeout) {
-		RpcClientOptions options = RpcClientOptions.defaults(Kind.STORAGE.role(), Kind.STORAGE.settingKey())
-			.withCallTimeout(callTimeout);
+		RemoteOptions options = RemoteOptions.defaults().withCallTimeout(callTimeout);
 		return (StorageDriver) SecondaryDriverFactory.fromUri(transport.uri(this.daemon, "storage"), Kind.STORAGE,
 				options);
 	}

@@ -14,8 +14,9 @@ import io.github.qemuembed.driver.secondary.NetworkDriver;
 import io.github.qemuembed.driver.secondary.NetworkPort;
 import io.github.qemuembed.driver.secondary.NetworkPortRequest;
 import io.github.qemuembed.driver.secondary.SecondaryDriverFactory;
-import io.github.qemuembed.driver.secondary.remote.RemoteNetworkDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteNetworkDriver;
 import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
+import io.github.qemuembed.driver.internal.rpc.RpcClientOptions;
 import io.github.qemuembed.driver.internal.rpc.RemoteObjects.NetworkRef;
 import io.github.qemuembed.testsupport.libvirt.LibvirtContainer;
 
@@ -32,7 +33,7 @@ class RemoteNetworkDriverIT {
 	@BeforeAll
 	static void defineNetworks() {
 		try (LibvirtClient client = LibvirtClient.connect(daemon.unixUri("network"),
-				io.github.qemuembed.driver.internal.rpc.RpcClientOptions.defaults("network driver", "test"))) {
+				RpcClientOptions.defaults("network driver"))) {
 			NetworkRef hostBridge = client.networkDefine(
 					"<network><name>host-bridge</name><forward mode='bridge'/><bridge name='br-qe0'/></network>");
 			client.networkCreate(hostBridge);

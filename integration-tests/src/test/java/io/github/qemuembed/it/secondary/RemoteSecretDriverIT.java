@@ -15,7 +15,7 @@ import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.secondary.PrivateSecretException;
 import io.github.qemuembed.driver.secondary.SecondaryDriverFactory;
 import io.github.qemuembed.driver.secondary.SecretDriver;
-import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
 import io.github.qemuembed.driver.internal.rpc.LibvirtObjectNotFoundException;
 import io.github.qemuembed.driver.internal.rpc.LibvirtRemoteException;

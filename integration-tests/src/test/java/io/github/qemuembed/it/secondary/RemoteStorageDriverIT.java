@@ -12,7 +12,7 @@ import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.secondary.SecondaryDriverFactory;
 import io.github.qemuembed.driver.secondary.StorageDriver;
 import io.github.qemuembed.driver.secondary.StorageVolume;
-import io.github.qemuembed.driver.secondary.remote.RemoteStorageDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteStorageDriver;
 import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
 import io.github.qemuembed.driver.internal.rpc.LibvirtObjectNotFoundException;
 import io.github.qemuembed.driver.internal.rpc.RemoteObjects.StoragePoolRef;

@@ -32,7 +32,7 @@ import io.github.qemuembed.driver.secondary.SecretDriver;
 import io.github.qemuembed.driver.secondary.StorageDriver;
 import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
 import io.github.qemuembed.driver.secondary.embedded.SecretDefinition;
-import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
 import io.github.qemuembed.driver.internal.rpc.RemoteObjects.SecretRef;
 import io.github.qemuembed.driver.internal.rpc.RpcClientOptions;
@@ -269,7 +269,7 @@ class SecondaryDomainIT {
 	void nicJoinsTheNetworksBridge(Transport transport) throws Exception {
 		String network = "hb-" + transport.name().toLowerCase();
 		try (LibvirtClient client = LibvirtClient.connect(daemon.unixUri("network"),
-				RpcClientOptions.defaults("network driver", "test"))) {
+				RpcClientOptions.defaults("network driver"))) {
 			client.networkCreate(client.networkDefine("<network><name>" + network
 					+ "</name><forward mode='bridge'/><bridge name='" + BRIDGE + "'/></network>"));
 		}

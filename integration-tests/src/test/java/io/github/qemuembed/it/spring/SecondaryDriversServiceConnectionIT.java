@@ -21,7 +21,7 @@ import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.CallerSupplier;
 import io.github.qemuembed.driver.secondary.SecondaryDriverFactory;
-import io.github.qemuembed.driver.secondary.remote.RemoteSecretDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
 import io.github.qemuembed.driver.internal.rpc.RemoteObjects.SecretRef;
 import io.github.qemuembed.testsupport.disk.LuksImages;

@@ -18,7 +18,7 @@ public final class EmulatorLocator {
 	public static final String DEFAULT_BINARY = "qemu-system-x86_64";
 
 	private static final String HINT = "install the Debian package qemu-system-x86, or set the emulator "
-			+ "(DriverConfig emulator, qemu.embed.emulator) to the path of a QEMU binary";
+			+ "(DriverConfig.builder(root).emulator(path)) to the path of a QEMU binary";
 
 	private final String searchPath;
 

@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.qemuembed.driver.access.Permission;
-import io.github.qemuembed.driver.agent.AgentChannel;
+import io.github.qemuembed.driver.internal.agent.AgentChannel;
 import io.github.qemuembed.driver.agent.GuestAgent;
-import io.github.qemuembed.driver.agent.GuestAgentClient;
+import io.github.qemuembed.driver.internal.agent.GuestAgentClient;
 import io.github.qemuembed.driver.agent.GuestAgentState;
 import io.github.qemuembed.driver.internal.command.QemuCommandBuilder;
 import io.github.qemuembed.driver.error.GuestAgentException;

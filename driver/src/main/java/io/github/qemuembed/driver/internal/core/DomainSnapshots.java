@@ -22,7 +22,7 @@ import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.error.DomainSnapshotException;
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
-import io.github.qemuembed.driver.secondary.storage.QemuImg;
+import io.github.qemuembed.driver.internal.process.QemuImg;
 import io.github.qemuembed.driver.secondary.storage.VolumeFormat;
 import io.github.qemuembed.driver.internal.xml.SafeXml;
 import io.github.qemuembed.driver.internal.xml.BackingImage;

@@ -116,7 +116,7 @@ final class ManagedDomain implements RunCallbacks {
 		this.snapshots = new DomainSnapshots(context, this, this.processes);
 		this.hotplug = new DomainHotplug(context, this, this.processes);
 		this.agentChannel = new DomainAgentChannel(context, this);
-		this.guestAgent = GuestAgent.over(this.agentChannel);
+		this.guestAgent = this.agentChannel.agent();
 		this.handle = new DomainHandle(context.access(), this);
 	}
 

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.qemuembed.driver.StateReason;
-import io.github.qemuembed.driver.agent.GuestAgentClient;
+import io.github.qemuembed.driver.internal.agent.GuestAgentClient;
 import io.github.qemuembed.driver.internal.monitor.DomainMonitor;
 import io.github.qemuembed.driver.internal.process.ProcessIdentity;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;

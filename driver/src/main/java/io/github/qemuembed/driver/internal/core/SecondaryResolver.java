@@ -161,11 +161,11 @@ final class SecondaryResolver {
 	private static SecondaryDriverException notConfigured(Requirement requirement) {
 		String kind = requirement.kind().driverName();
 		return new SecondaryDriverException(requirement.element() + " at " + requirement.path() + " needs the " + kind
-				+ " driver, and none is configured: set qemu.embed.secondary." + kind
-				+ (requirement.kind() != SecondaryKind.NETWORK
-						? " (a libvirt URI such as " + kind + ":///system, or embedded)"
-						: " (a libvirt URI such as " + kind + ":///system)")
-				+ ", or DriverConfig.secondary(...) without Spring");
+				+ " driver, and none is configured: give DriverConfig.secondary(...) a " + kind + " driver ("
+				+ ((requirement.kind() != SecondaryKind.NETWORK)
+						? "SecondaryDriverFactory." + kind + "Driver with a libvirt URI such as " + kind
+								+ ":///system, or embedded)"
+						: "SecondaryDriverFactory.networkDriver with a libvirt URI such as network:///system)"));
 	}
 
 	private static <T> T call(String path, String element, String kind, java.util.function.Supplier<T> call) {
@@ -176,7 +176,7 @@ final class SecondaryResolver {
 			// the driver's own code is kept: a missing volume stays NO_STORAGE_VOL, not a
 			// connection problem
 			throw new SecondaryDriverException(ex.code(), element + " at " + path + ": the " + kind + " driver failed: "
-					+ ex.getMessage() + " (check qemu.embed.secondary." + kind + ")", ex);
+					+ ex.getMessage() + " (check the " + kind + " driver given to DriverConfig.secondary)", ex);
 		}
 	}
 

@@ -20,7 +20,7 @@ import io.github.qemuembed.driver.error.DomainSnapshotException;
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
-import io.github.qemuembed.driver.secondary.storage.QemuImg;
+import io.github.qemuembed.driver.internal.process.QemuImg;
 import io.github.qemuembed.driver.secondary.storage.VolumeFormat;
 import io.github.qemuembed.driver.internal.xml.Disk;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;

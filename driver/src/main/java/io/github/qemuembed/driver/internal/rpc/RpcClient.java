@@ -225,8 +225,8 @@ public final class RpcClient implements Closeable {
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new SecondaryDriverException("Cannot connect to the " + this.options.role() + " at " + this.uri + " ("
-					+ this.transport.describe() + ": " + reason(ex) + "). Start the libvirt daemon there, or set "
-					+ this.options.settingKey() + " to the URI of one that runs.", ex);
+					+ this.transport.describe() + ": " + reason(ex) + "). Start the libvirt daemon there, or give the "
+					+ this.options.role() + " the URI of one that runs.", ex);
 		}
 		RpcConnection opened = new RpcConnection(channel, this.uri.toString(), this::connectionLost);
 		opened.start();
@@ -258,8 +258,8 @@ public final class RpcClient implements Closeable {
 		if (auth.length > 0 && Arrays.stream(auth).noneMatch((type) -> type == AUTH_NONE)) {
 			throw new AuthUnsupportedException("The libvirt daemon at " + this.uri + " requires authentication "
 					+ Arrays.toString(Arrays.stream(auth).mapToObj(RpcClient::authName).toArray())
-					+ ", which this client does not do; configure it with auth_unix_rw/auth_tcp = \"none\" or set "
-					+ this.options.settingKey() + " to another daemon");
+					+ ", which this client does not do; configure it with auth_unix_rw/auth_tcp = \"none\" or use "
+					+ "another daemon for the " + this.options.role());
 		}
 		String name = this.uri.daemonUri();
 		invoke(on, RemoteProcedure.CONNECT_OPEN, (args) -> args.writeOptionalString(name).writeInt(0), (reply) -> null);
@@ -288,8 +288,8 @@ public final class RpcClient implements Closeable {
 		}
 		return new ConnectionLostException("Connection to the " + this.options.role() + " at " + this.uri + " ("
 				+ this.transport.describe() + ") was lost: " + reason(cause)
-				+ "; the next call reconnects (check that the daemon runs, or set " + this.options.settingKey() + ")",
-				cause);
+				+ "; the next call reconnects (check that the daemon runs, or give the " + this.options.role()
+				+ " another URI)", cause);
 	}
 
 	private static String reason(Throwable ex) {

@@ -11,12 +11,9 @@ import io.github.qemuembed.driver.observation.DriverObserver;
  * @param connectTimeout limit for opening the stream (TCP connect)
  * @param callTimeout limit for each call, handshake calls included
  * @param role what the client is for, e.g. {@code network driver}
- * @param settingKey the configuration key that chose the endpoint, e.g.
- * {@code qemu.embed.secondary.network}
  * @param observer watches every call (see {@link DriverObserver#remoteCall})
  */
-public record RpcClientOptions(Duration connectTimeout, Duration callTimeout, String role, String settingKey,
-		DriverObserver observer) {
+public record RpcClientOptions(Duration connectTimeout, Duration callTimeout, String role, DriverObserver observer) {
 
 	public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -26,25 +23,24 @@ public record RpcClientOptions(Duration connectTimeout, Duration callTimeout, St
 		Objects.requireNonNull(connectTimeout, "connectTimeout");
 		Objects.requireNonNull(callTimeout, "callTimeout");
 		Objects.requireNonNull(role, "role");
-		Objects.requireNonNull(settingKey, "settingKey");
 		Objects.requireNonNull(observer, "observer");
 	}
 
 	/** Options without an observer. */
-	public RpcClientOptions(Duration connectTimeout, Duration callTimeout, String role, String settingKey) {
-		this(connectTimeout, callTimeout, role, settingKey, DriverObserver.NONE);
+	public RpcClientOptions(Duration connectTimeout, Duration callTimeout, String role) {
+		this(connectTimeout, callTimeout, role, DriverObserver.NONE);
 	}
 
-	public static RpcClientOptions defaults(String role, String settingKey) {
-		return new RpcClientOptions(DEFAULT_CONNECT_TIMEOUT, DEFAULT_CALL_TIMEOUT, role, settingKey);
+	public static RpcClientOptions defaults(String role) {
+		return new RpcClientOptions(DEFAULT_CONNECT_TIMEOUT, DEFAULT_CALL_TIMEOUT, role);
 	}
 
 	public RpcClientOptions withCallTimeout(Duration timeout) {
-		return new RpcClientOptions(this.connectTimeout, timeout, this.role, this.settingKey, this.observer);
+		return new RpcClientOptions(this.connectTimeout, timeout, this.role, this.observer);
 	}
 
 	public RpcClientOptions withObserver(DriverObserver observer) {
-		return new RpcClientOptions(this.connectTimeout, this.callTimeout, this.role, this.settingKey, observer);
+		return new RpcClientOptions(this.connectTimeout, this.callTimeout, this.role, observer);
 	}
 
 }

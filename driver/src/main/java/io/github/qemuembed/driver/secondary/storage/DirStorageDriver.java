@@ -1,5 +1,6 @@
 package io.github.qemuembed.driver.secondary.storage;
 
+import io.github.qemuembed.driver.internal.process.QemuImg;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;

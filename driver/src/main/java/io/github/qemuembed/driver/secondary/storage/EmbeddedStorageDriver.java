@@ -1,5 +1,6 @@
 package io.github.qemuembed.driver.secondary.storage;
 
+import io.github.qemuembed.driver.internal.process.QemuImg;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class RpcClientTests {
 
 	private static final RpcClientOptions OPTIONS = new RpcClientOptions(Duration.ofSeconds(2), Duration.ofSeconds(5),
-			"network driver", "qemu.embed.secondary.network");
+			"network driver");
 
 	private static final UUID NET_UUID = UUID.fromString("f39fae1c-61c8-4a5a-a825-ed05294a25b0");
 
@@ -168,7 +168,7 @@ class RpcClientTests {
 			assertThatExceptionOfType(RpcClient.ConnectionLostException.class)
 				.isThrownBy(() -> client.networkLookupByName("crash"))
 				.withMessageContaining("was lost")
-				.withMessageContaining("qemu.embed.secondary.network");
+				.withMessageContaining("give the network driver another URI");
 			assertThat(client.networkLookupByName("after").name()).isEqualTo("after");
 			assertThat(client.rpc().connectionCount()).isEqualTo(2);
 		}
@@ -186,7 +186,7 @@ class RpcClientTests {
 				.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.NO_CONNECT))
 				.withMessageContaining("Cannot connect to the network driver at " + uri)
 				.withMessageContaining("TCP 127.0.0.1:" + port)
-				.withMessageContaining("set qemu.embed.secondary.network");
+				.withMessageContaining("give the network driver the URI of one that runs");
 		}
 	}
 
@@ -197,7 +197,7 @@ class RpcClientTests {
 			assertThatExceptionOfType(SecondaryDriverException.class).isThrownBy(client::libVersion)
 				.withMessageContaining("UNIX socket /nonexistent/qe/libvirt-sock")
 				.withMessageContaining(uri)
-				.withMessageContaining("qemu.embed.secondary.network");
+				.withMessageContaining("network driver");
 		}
 	}
 

@@ -1,4 +1,12 @@
-package io.github.qemuembed.driver.agent;
+package io.github.qemuembed.driver.internal.agent;
+
+import io.github.qemuembed.driver.agent.FsFreezeState;
+import io.github.qemuembed.driver.agent.GuestAgent;
+import io.github.qemuembed.driver.agent.GuestAgentState;
+import io.github.qemuembed.driver.agent.GuestExec;
+import io.github.qemuembed.driver.agent.GuestExecResult;
+import io.github.qemuembed.driver.agent.GuestNetworkInterface;
+import io.github.qemuembed.driver.agent.GuestOsInfo;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.github.qemuembed.driver.secondary.remote;
+package io.github.qemuembed.driver.internal.remote;
 
 import java.util.UUID;
 
@@ -36,7 +36,7 @@ public final class RemoteSecretDriver extends AbstractRemoteDriver implements Se
 				throw new PrivateSecretException("The libvirt daemon at " + endpoint() + " refuses the value of secret "
 						+ uuid + " (" + ex.getMessage() + "): libvirt hands private secrets only to its own drivers. "
 						+ "Define it there with private='no', or keep it in the embedded secret driver "
-						+ "(qemu.embed.secondary.secret=embedded)", ex);
+						+ "(SecondaryDriverFactory.secretDriver(\"embedded\", ...))", ex);
 			}
 			throw ex;
 		}

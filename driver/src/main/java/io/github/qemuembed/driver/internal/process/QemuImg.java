@@ -1,4 +1,4 @@
-package io.github.qemuembed.driver.secondary.storage;
+package io.github.qemuembed.driver.internal.process;
 
 import java.io.File;
 import java.io.IOException;
@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
+import io.github.qemuembed.driver.secondary.storage.VolumeFormat;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,12 +67,12 @@ public final class QemuImg {
 				+ "not on PATH: install it (Debian: qemu-utils) or give its path when opening the driver");
 	}
 
-	Path binary() {
+	public Path binary() {
 		return this.binary;
 	}
 
 	/** {@code qemu-img create -f FORMAT FILE SIZE}. */
-	void create(Path file, VolumeFormat format, long capacity) {
+	public void create(Path file, VolumeFormat format, long capacity) {
 		run(List.of("create", "-q", "-f", format.xmlName(), file.toString(), Long.toString(capacity)), file);
 	}
 
@@ -120,7 +121,7 @@ public final class QemuImg {
 	}
 
 	/** {@code qemu-img resize -f FORMAT FILE SIZE}. */
-	void resize(Path file, VolumeFormat format, long capacity) {
+	public void resize(Path file, VolumeFormat format, long capacity) {
 		run(List.of("resize", "-q", "-f", format.xmlName(), file.toString(), Long.toString(capacity)), file);
 	}
 

@@ -1,4 +1,7 @@
-package io.github.qemuembed.driver.agent;
+package io.github.qemuembed.driver.internal.agent;
+
+import io.github.qemuembed.driver.agent.GuestExec;
+import io.github.qemuembed.driver.agent.GuestExecResult;
 
 import java.time.Duration;
 import java.util.Base64;

@@ -1,4 +1,7 @@
-package io.github.qemuembed.driver.agent;
+package io.github.qemuembed.driver.internal.agent;
+
+import io.github.qemuembed.driver.agent.GuestAgent;
+import io.github.qemuembed.driver.agent.GuestAgentState;
 
 import java.time.Duration;
 
@@ -40,5 +43,10 @@ public interface AgentChannel {
 
 	/** Names the domain in messages, such as {@code domain 'web'}. */
 	String describe();
+
+	/** The agent's operations over this channel, with the default timeout. */
+	default GuestAgent agent() {
+		return new AgentOperations(this, GuestAgent.DEFAULT_TIMEOUT);
+	}
 
 }

@@ -1,4 +1,4 @@
-package io.github.qemuembed.driver.agent;
+package io.github.qemuembed.driver.internal.agent;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.github.qemuembed.driver.agent;
+package io.github.qemuembed.driver.internal.agent;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;

@@ -1,4 +1,4 @@
-package io.github.qemuembed.driver.secondary.remote;
+package io.github.qemuembed.driver.internal.remote;
 
 import java.util.Optional;
 
