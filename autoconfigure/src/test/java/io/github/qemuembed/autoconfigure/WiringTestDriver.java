@@ -284,7 +284,7 @@ public class WiringTestDriver implements QemuDriver {
 		@Override
 		public DomainInfo info() {
 			return new DomainInfo(status(), java.util.OptionalLong.empty(), Optional.empty(), Duration.ZERO, 1, 65536,
-					65536, Duration.ZERO, 0, this.persistent, false);
+					65536, Duration.ZERO, 0, this.persistent);
 		}
 
 		@Override

@@ -22,20 +22,18 @@ import io.github.qemuembed.driver.agent.GuestAgentState;
  * @param cpuTime CPU time consumed by QEMU (user + system), zero when inactive
  * @param residentBytes resident set size of QEMU, zero when inactive
  * @param persistent whether the domain has a persistent definition
- * @param autostart whether the domain is marked to start with the driver
  * @param guestAgent the state of the guest agent channel ({@code VSERPORT_CHANGE});
  * {@code NONE} without one
  */
 public record DomainInfo(DomainStatus status, OptionalLong pid, Optional<Instant> startedAt, Duration uptime, int vcpus,
 		long maxMemoryKiB, long currentMemoryKiB, Duration cpuTime, long residentBytes, boolean persistent,
-		boolean autostart, GuestAgentState guestAgent) {
+		GuestAgentState guestAgent) {
 
 	/** Facts of a domain without a guest agent channel. */
 	public DomainInfo(DomainStatus status, OptionalLong pid, Optional<Instant> startedAt, Duration uptime, int vcpus,
-			long maxMemoryKiB, long currentMemoryKiB, Duration cpuTime, long residentBytes, boolean persistent,
-			boolean autostart) {
+			long maxMemoryKiB, long currentMemoryKiB, Duration cpuTime, long residentBytes, boolean persistent) {
 		this(status, pid, startedAt, uptime, vcpus, maxMemoryKiB, currentMemoryKiB, cpuTime, residentBytes, persistent,
-				autostart, GuestAgentState.NONE);
+				GuestAgentState.NONE);
 	}
 
 }

@@ -25,7 +25,7 @@ public interface QemuDriver extends AutoCloseable {
 	 * missing or broken
 	 */
 	static QemuDriver open(DriverConfig config) {
-		return io.github.qemuembed.driver.internal.core.EmbeddedQemuDriver.open(config);
+		return io.github.qemuembed.driver.internal.core.EmbeddedDrivers.open(config);
 	}
 
 	/** The root directory ({@code connect.getattr}). */

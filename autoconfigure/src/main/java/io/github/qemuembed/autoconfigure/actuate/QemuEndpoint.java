@@ -189,7 +189,6 @@ public class QemuEndpoint {
 			view.put("cpuTime", info.cpuTime().toString());
 			view.put("residentBytes", info.residentBytes());
 			view.put("persistent", info.persistent());
-			view.put("autostart", info.autostart());
 			view.put("guestAgent", info.guestAgent().name().toLowerCase(Locale.ROOT));
 		}
 		if (snapshot.denied() != null) {

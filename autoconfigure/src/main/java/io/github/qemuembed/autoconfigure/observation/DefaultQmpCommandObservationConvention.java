@@ -2,8 +2,10 @@ package io.github.qemuembed.autoconfigure.observation;
 
 import io.github.qemuembed.autoconfigure.observation.QemuObservationDocumentation.QmpCommandHighCardinalityKeys;
 import io.github.qemuembed.autoconfigure.observation.QemuObservationDocumentation.QmpCommandLowCardinalityKeys;
-import io.github.qemuembed.driver.error.OperationTimeoutException;
-import io.github.qemuembed.driver.error.QmpException;
+import io.github.qemuembed.driver.qmp.QmpExecuteError;
+import io.github.qemuembed.driver.qmp.QmpInterruptedError;
+import io.github.qemuembed.driver.qmp.QmpProtocolError;
+import io.github.qemuembed.driver.qmp.QmpTimeoutError;
 import io.micrometer.common.KeyValues;
 
 /**
@@ -37,11 +39,18 @@ public class DefaultQmpCommandObservationConvention implements QmpCommandObserva
 		if (error == null) {
 			return QemuObservationContext.NONE;
 		}
-		if (error instanceof QmpException qmp) {
+		// the QMP client's own errors: QMP's error class, or what ended the wait
+		if (error instanceof QmpExecuteError qmp) {
 			return qmp.errorClass();
 		}
-		if (error instanceof OperationTimeoutException) {
+		if (error instanceof QmpTimeoutError) {
 			return "Timeout";
+		}
+		if (error instanceof QmpProtocolError) {
+			return "Disconnected";
+		}
+		if (error instanceof QmpInterruptedError) {
+			return "Interrupted";
 		}
 		return error.getClass().getSimpleName();
 	}

@@ -3,7 +3,8 @@ package io.github.qemuembed.driver.error;
 /**
  * Stable error codes, numbered like libvirt's {@code virErrorNumber} so that callers who
  * know libvirt recognise them and so that errors relayed from a libvirt daemon keep their
- * number.
+ * number. {@link #OPERATION_ABORTED} is what the driver reports when the calling thread
+ * was interrupted while it waited ({@link OperationInterruptedException}).
  */
 public enum ErrorCode {
 
@@ -11,8 +12,8 @@ public enum ErrorCode {
 	XML_ERROR(27), DOM_EXIST(28), OPERATION_DENIED(29), SYSTEM_ERROR(38), RPC(39), NO_DOMAIN(42), NO_NETWORK(43),
 	INVALID_MAC(44), AUTH_FAILED(45), NO_STORAGE_POOL(49), NO_STORAGE_VOL(50), OPERATION_INVALID(55),
 	INVALID_SECRET(65), NO_SECRET(66), CONFIG_UNSUPPORTED(67), OPERATION_TIMEOUT(68), INVALID_DOMAIN_SNAPSHOT(71),
-	NO_DOMAIN_SNAPSHOT(72), OPERATION_UNSUPPORTED(84), AGENT_UNRESPONSIVE(86), RESOURCE_BUSY(87), ACCESS_DENIED(88),
-	STORAGE_VOL_EXIST(90), AGENT_UNSYNCED(97), NO_NETWORK_PORT(107);
+	NO_DOMAIN_SNAPSHOT(72), OPERATION_ABORTED(78), OPERATION_UNSUPPORTED(84), AGENT_UNRESPONSIVE(86), RESOURCE_BUSY(87),
+	ACCESS_DENIED(88), STORAGE_VOL_EXIST(90), AGENT_UNSYNCED(97), NO_NETWORK_PORT(107);
 
 	private final int number;
 

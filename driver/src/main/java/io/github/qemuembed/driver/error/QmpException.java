@@ -4,17 +4,12 @@ package io.github.qemuembed.driver.error;
  * QEMU answered a QMP command with an error, or the monitor connection failed.
  * {@link #errorClass()} is QMP's error class ({@code GenericError},
  * {@code CommandNotFound}, ...), or {@value #DISCONNECTED} when the connection was lost
- * with the call pending.
+ * with the call pending. The driver's form of the QMP client's own
+ * {@code QmpExecuteError}, {@code QmpProtocolError} and {@code QmpConnectError}.
  */
 public class QmpException extends QemuEmbedException {
 
 	public static final String DISCONNECTED = "Disconnected";
-
-	/**
-	 * The calling thread was interrupted while it waited for the reply; the command may
-	 * still run in QEMU.
-	 */
-	public static final String INTERRUPTED = "Interrupted";
 
 	private final String errorClass;
 

@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
-import io.github.qemuembed.driver.error.OperationTimeoutException;
-import io.github.qemuembed.driver.error.QmpException;
 import io.github.qemuembed.driver.observation.DriverObserver;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -32,12 +30,14 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>
  * <b>Protocol.</b> {@link #connect} reads the greeting, negotiates capabilities (none are
  * enabled) and returns a ready client. Every command carries a unique {@code id}; the
- * reply is matched to it. An error reply fails the call with {@link QmpException}
+ * reply is matched to it. An error reply fails the call with {@link QmpExecuteError}
  * carrying QMP's error class and description; a call that gets no reply in time fails
- * with {@link OperationTimeoutException}, and its reply, should it come later, is
- * discarded. When the connection ends, every pending call fails with a
- * {@link QmpException} of class {@link QmpException#DISCONNECTED}, and the listener
- * learns of it (unless {@link #close()} ended it). Events are delivered to the
+ * with {@link QmpTimeoutError}, and its reply, should it come later, is discarded. When
+ * the connection ends, every pending call fails with a {@link QmpProtocolError}, and the
+ * listener learns of it (unless {@link #close()} ended it). A caller interrupted while it
+ * waits gets {@link QmpInterruptedError}, its interrupt status set again. All of them are
+ * {@link QmpError}s: the client has its own small error hierarchy, like QEMU's Python QMP
+ * library, and no dependency on the driver's errors. Events are delivered to the
  * {@link QmpEventListener} whenever they arrive, also between a command and its reply.
  * <p>
  * <b>One command at a time.</b> Commands of one client are sent strictly one after the
@@ -96,13 +96,13 @@ public final class QmpClient implements AutoCloseable {
 
 	private long nextId = 1;
 
-	private QmpException disconnected;
+	private QmpProtocolError disconnected;
 
 	private boolean closedByClient;
 
 	private boolean disconnectReported;
 
-	private final List<Consumer<QmpException>> disconnectCallbacks = new ArrayList<>();
+	private final List<Consumer<QmpProtocolError>> disconnectCallbacks = new ArrayList<>();
 
 	// Confined to the transport's receiving thread.
 
@@ -135,10 +135,11 @@ public final class QmpClient implements AutoCloseable {
 	 * @param listener receives events and the end of the connection; called on the shared
 	 * I/O thread
 	 * @return a ready client
-	 * @throws OperationTimeoutException if the socket did not accept, or QEMU did not
-	 * greet and negotiate, within the connect timeout (a monitor socket serves one client
-	 * at a time: another client may hold it)
-	 * @throws QmpException if the connection broke or QEMU refused the negotiation
+	 * @throws QmpConnectError if the socket did not accept, or QEMU did not greet and
+	 * negotiate, within the connect timeout (the cause is a {@link QmpTimeoutError}; a
+	 * monitor socket serves one client at a time: another client may hold it), or if the
+	 * connection broke or QEMU refused the negotiation
+	 * @throws QmpInterruptedError if the calling thread was interrupted
 	 */
 	public static QmpClient connect(Path socket, QmpClientOptions options, QmpEventListener listener) {
 		return connect(socket, options, listener, null);
@@ -147,8 +148,8 @@ public final class QmpClient implements AutoCloseable {
 	/**
 	 * Like {@link #connect(Path, QmpClientOptions, QmpEventListener)} right after
 	 * starting QEMU: stops waiting for the socket as soon as {@code qemu} has exited, so
-	 * that a QEMU that fails at start-up is reported at once (with
-	 * {@link QmpException#DISCONNECTED}) rather than after the connect timeout.
+	 * that a QEMU that fails at start-up is reported at once (with a
+	 * {@link QmpConnectError}) rather than after the connect timeout.
 	 * @param qemu the emulator process that serves the socket, or {@code null}
 	 */
 	public static QmpClient connect(Path socket, QmpClientOptions options, QmpEventListener listener,
@@ -187,19 +188,19 @@ public final class QmpClient implements AutoCloseable {
 		}
 		catch (TimeoutException ex) {
 			client.close();
-			throw new OperationTimeoutException(
-					"QEMU did not complete the QMP handshake on " + description + " within "
-							+ options.connectTimeout().toMillis() + " ms; is another client connected to this monitor?",
-					ex);
+			String message = "QEMU did not complete the QMP handshake on " + description + " within "
+					+ options.connectTimeout().toMillis() + " ms; is another client connected to this monitor?";
+			throw new QmpConnectError(message, new QmpTimeoutError(message, ex));
 		}
 		catch (InterruptedException ex) {
 			client.close();
-			Thread.currentThread().interrupt();
-			throw new QmpException(QmpException.DISCONNECTED, "interrupted while connecting to " + description, ex);
+			throw QmpInterruptedError.restoring("interrupted while connecting to " + description, ex);
 		}
 		catch (ExecutionException ex) {
 			client.close();
-			throw rethrow(ex.getCause(), "qmp_capabilities");
+			RuntimeException cause = rethrow(ex.getCause(), "qmp_capabilities");
+			throw new QmpConnectError("the QMP handshake on " + description + " failed: " + ex.getCause().getMessage(),
+					cause);
 		}
 	}
 
@@ -232,9 +233,10 @@ public final class QmpClient implements AutoCloseable {
 	 * Executes a command with the default timeout and returns its {@code return} member.
 	 * @param command the QMP command ({@code query-status}, {@code cont}, ...)
 	 * @param arguments the {@code arguments} object, or {@code null} for none
-	 * @throws QmpException for an error reply (QMP's error class and description) or a
-	 * lost connection ({@link QmpException#DISCONNECTED})
-	 * @throws OperationTimeoutException if no reply arrived within the default timeout
+	 * @throws QmpExecuteError for an error reply (QMP's error class and description)
+	 * @throws QmpProtocolError if the connection was lost or closed
+	 * @throws QmpTimeoutError if no reply arrived within the default timeout
+	 * @throws QmpInterruptedError if the calling thread was interrupted while it waited
 	 */
 	public JsonNode execute(String command, JsonNode arguments) {
 		return execute(command, arguments, this.options.commandTimeout());
@@ -302,9 +304,9 @@ public final class QmpClient implements AutoCloseable {
 	 * {@link #close()} ended the connection. If the connection has already been lost, the
 	 * callback runs at once on the calling thread.
 	 */
-	public void onDisconnect(Consumer<QmpException> callback) {
+	public void onDisconnect(Consumer<QmpProtocolError> callback) {
 		Objects.requireNonNull(callback, "callback");
-		QmpException cause;
+		QmpProtocolError cause;
 		synchronized (this.lock) {
 			if (!this.disconnectReported) {
 				this.disconnectCallbacks.add(callback);
@@ -319,14 +321,14 @@ public final class QmpClient implements AutoCloseable {
 	}
 
 	/**
-	 * Closes the connection. Pending calls fail with {@link QmpException#DISCONNECTED};
-	 * the disconnect callbacks are not called. Idempotent. Does not stop QEMU (send
+	 * Closes the connection. Pending calls fail with {@link QmpProtocolError}; the
+	 * disconnect callbacks are not called. Idempotent. Does not stop QEMU (send
 	 * {@code quit} for that).
 	 */
 	@Override
 	public void close() {
 		List<Request> failed;
-		QmpException cause;
+		QmpProtocolError cause;
 		synchronized (this.lock) {
 			if (this.disconnected != null) {
 				return;
@@ -334,7 +336,7 @@ public final class QmpClient implements AutoCloseable {
 			this.closedByClient = true;
 			this.disconnectReported = true;
 			this.disconnectCallbacks.clear();
-			cause = new QmpException(QmpException.DISCONNECTED, "the QMP client was closed");
+			cause = new QmpProtocolError("the QMP client was closed");
 			this.disconnected = cause;
 			failed = drainPending();
 		}
@@ -389,8 +391,7 @@ public final class QmpClient implements AutoCloseable {
 		try {
 			synchronized (this.lock) {
 				if (this.disconnected != null) {
-					QmpException refused = new QmpException(QmpException.DISCONNECTED, this.disconnected.description(),
-							this.disconnected);
+					QmpProtocolError refused = new QmpProtocolError(this.disconnected.getMessage(), this.disconnected);
 					Request failed = new Request(-1, command, null, -1, scope);
 					endObservation(failed, refused);
 					failed.future.completeExceptionally(refused);
@@ -496,7 +497,7 @@ public final class QmpClient implements AutoCloseable {
 		String message = "QMP command '" + request.command + "' got no reply within " + timeout.toMillis() + " ms"
 				+ (sent ? "" : " (it was still queued behind earlier commands and was not sent)") + " on "
 				+ this.transport;
-		OperationTimeoutException failure = new OperationTimeoutException(message);
+		QmpTimeoutError failure = new QmpTimeoutError(message);
 		if (!request.future.isDone()) {
 			endObservation(request, failure);
 		}
@@ -516,7 +517,7 @@ public final class QmpClient implements AutoCloseable {
 		return pending;
 	}
 
-	private void failAll(List<Request> requests, QmpException cause) {
+	private void failAll(List<Request> requests, QmpProtocolError cause) {
 		for (Request request : requests) {
 			endObservation(request, cause);
 			request.future.completeExceptionally(cause);
@@ -554,7 +555,7 @@ public final class QmpClient implements AutoCloseable {
 			}
 		}
 		catch (InterruptedException ex) {
-			QmpException interrupted = new QmpException(QmpException.INTERRUPTED,
+			QmpInterruptedError interrupted = new QmpInterruptedError(
 					"interrupted while waiting for the reply to '" + request.command + "'", ex);
 			endObservation(request, interrupted);
 			future.cancel(false);
@@ -573,15 +574,17 @@ public final class QmpClient implements AutoCloseable {
 	 * A new exception of the same kind, so that the stack trace shows the caller and the
 	 * cause the origin.
 	 */
-	private static RuntimeException rethrow(Throwable failure, String command) {
-		if (failure instanceof QmpException qmp) {
-			return new QmpException(qmp.errorClass(), qmp.description(), qmp);
+	private static QmpError rethrow(Throwable failure, String command) {
+		if (failure instanceof QmpExecuteError refused) {
+			return new QmpExecuteError(refused.command(), refused.errorClass(), refused.description(), refused);
 		}
-		if (failure instanceof OperationTimeoutException timeout) {
-			return new OperationTimeoutException(timeout.getMessage(), timeout);
+		if (failure instanceof QmpTimeoutError timeout) {
+			return new QmpTimeoutError(timeout.getMessage(), timeout);
 		}
-		return new QmpException(QmpException.DISCONNECTED,
-				"unexpected failure of QMP command '" + command + "': " + failure, failure);
+		if (failure instanceof QmpProtocolError broken) {
+			return new QmpProtocolError(broken.getMessage(), broken);
+		}
+		return new QmpProtocolError("unexpected failure of QMP command '" + command + "': " + failure, failure);
 	}
 
 	// Receiving side: runs on the transport's thread.
@@ -687,7 +690,7 @@ public final class QmpClient implements AutoCloseable {
 			String errorClass = error.path("class").asString("GenericError");
 			String description = error.path("desc").asString("");
 			logger.log(Level.DEBUG, () -> "QMP <- error " + errorClass + " for " + request.command);
-			QmpException failure = new QmpException(errorClass, description);
+			QmpExecuteError failure = new QmpExecuteError(request.command, errorClass, description);
 			endObservation(request, failure);
 			request.future.completeExceptionally(failure);
 		}
@@ -700,11 +703,11 @@ public final class QmpClient implements AutoCloseable {
 
 	private void onTransportClosed(Throwable cause) {
 		List<Request> failed;
-		QmpException reported;
-		List<Consumer<QmpException>> callbacks;
+		QmpProtocolError reported;
+		List<Consumer<QmpProtocolError>> callbacks;
 		synchronized (this.lock) {
 			if (this.disconnected == null) {
-				this.disconnected = new QmpException(QmpException.DISCONNECTED, describeEnd(cause), cause);
+				this.disconnected = new QmpProtocolError(describeEnd(cause), cause);
 			}
 			reported = this.disconnected;
 			failed = drainPending();
@@ -717,14 +720,14 @@ public final class QmpClient implements AutoCloseable {
 		if (callbacks == null) {
 			return;
 		}
-		logger.log(Level.DEBUG, () -> "QMP connection ended: " + reported.description());
+		logger.log(Level.DEBUG, () -> "QMP connection ended: " + reported.getMessage());
 		notifyDisconnect(this.listener::onDisconnect, reported);
-		for (Consumer<QmpException> callback : callbacks) {
+		for (Consumer<QmpProtocolError> callback : callbacks) {
 			notifyDisconnect(callback, reported);
 		}
 	}
 
-	private void notifyDisconnect(Consumer<QmpException> callback, QmpException cause) {
+	private void notifyDisconnect(Consumer<QmpProtocolError> callback, QmpProtocolError cause) {
 		try {
 			callback.accept(cause);
 		}

@@ -1,7 +1,5 @@
 package io.github.qemuembed.driver.qmp;
 
-import io.github.qemuembed.driver.error.QmpException;
-
 /**
  * Receives what QEMU says without being asked: events, and the end of the connection.
  * <p>
@@ -30,10 +28,10 @@ public interface QmpEventListener {
 	 * exited, crashed, closed the monitor, or sent something the client refused (an
 	 * over-long message). Called at most once, after every pending call has been failed
 	 * with {@code cause}.
-	 * @param cause a {@link QmpException} whose error class is
-	 * {@link QmpException#DISCONNECTED}; its cause, if any, is the underlying I/O error
+	 * @param cause why the connection ended; its cause, if any, is the underlying I/O
+	 * error
 	 */
-	default void onDisconnect(QmpException cause) {
+	default void onDisconnect(QmpProtocolError cause) {
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.github.qemuembed.driver.qmp;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -63,7 +62,7 @@ final class QmpIoLoop implements Runnable {
 						loop = new QmpIoLoop();
 					}
 					catch (IOException ex) {
-						throw new UncheckedIOException("Cannot open a selector for QMP sockets", ex);
+						throw new QmpConnectError("Cannot open a selector for QMP sockets: " + ex.getMessage(), ex);
 					}
 					shared = loop;
 				}

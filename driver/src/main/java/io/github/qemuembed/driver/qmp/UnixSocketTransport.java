@@ -10,8 +10,6 @@ import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
-import io.github.qemuembed.driver.error.OperationTimeoutException;
-import io.github.qemuembed.driver.error.QmpException;
 import io.github.qemuembed.driver.internal.io.UnixSockets;
 import jnr.unixsocket.UnixSocketChannel;
 
@@ -73,8 +71,9 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	 * Connects to the socket at {@code path}, retrying while it does not exist yet or
 	 * refuses (QEMU creates and listens on it shortly after it starts), until
 	 * {@code timeout} has passed.
-	 * @throws OperationTimeoutException if no connection was accepted in time; the
-	 * message carries the last error
+	 * @throws QmpConnectError if no connection was accepted in time (its cause a
+	 * {@link QmpTimeoutError}); the message carries the last error
+	 * @throws QmpInterruptedError if the calling thread was interrupted
 	 * @throws IllegalArgumentException if the path is too long for a UNIX socket address
 	 */
 	public static UnixSocketTransport connect(Path path, Duration timeout) {
@@ -86,8 +85,7 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	 * exited: a QEMU that dies at start-up (a bad argument, a missing file) is reported
 	 * at once instead of after the timeout.
 	 * @param server the process expected to listen on the socket, or {@code null}
-	 * @throws QmpException of class {@link QmpException#DISCONNECTED} if {@code server}
-	 * exited first
+	 * @throws QmpConnectError if {@code server} exited first
 	 */
 	public static UnixSocketTransport connect(Path path, Duration timeout, ProcessHandle server) {
 		Objects.requireNonNull(path, "path");
@@ -107,13 +105,14 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 				UnixSockets.closeQuietly(channel);
 			}
 			if (server != null && !server.isAlive()) {
-				throw new QmpException(QmpException.DISCONNECTED, "the emulator (pid " + server.pid()
-						+ ") exited before its QMP socket " + name + " accepted a connection", failure);
+				throw new QmpConnectError("the emulator (pid " + server.pid() + ") exited before its QMP socket " + name
+						+ " accepted a connection", failure);
 			}
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0) {
-				throw new OperationTimeoutException("QMP socket " + name + " did not accept a connection within "
-						+ timeout.toMillis() + " ms (last error: " + failure.getMessage() + ")", failure);
+				String message = "QMP socket " + name + " did not accept a connection within " + timeout.toMillis()
+						+ " ms (last error: " + failure.getMessage() + ")";
+				throw new QmpConnectError(message, new QmpTimeoutError(message, failure));
 			}
 			sleep(Math.min(pauseMillis, TimeUnit.NANOSECONDS.toMillis(remaining) + 1));
 			pauseMillis = Math.min(pauseMillis * 2, 50);
@@ -279,8 +278,7 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 			Thread.sleep(millis);
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new QmpException(QmpException.INTERRUPTED, "interrupted while connecting to a QMP socket", ex);
+			throw QmpInterruptedError.restoring("interrupted while connecting to a QMP socket", ex);
 		}
 	}
 

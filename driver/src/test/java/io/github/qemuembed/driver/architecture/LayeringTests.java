@@ -90,6 +90,17 @@ class LayeringTests {
 	}
 
 	@Test
+	void theQmpClientHasErrorsOfItsOwn() {
+		noClasses().that()
+			.resideInAPackage(DRIVER + ".qmp..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage(DRIVER + ".error..")
+			.because("the QMP client reports its own QmpError family; the driver maps it to its error codes")
+			.check(PRODUCTION);
+	}
+
+	@Test
 	void commandBuildingIsAPureFunction() {
 		noClasses().that()
 			.resideInAPackage(internal("command"))

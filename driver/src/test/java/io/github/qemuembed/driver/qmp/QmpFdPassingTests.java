@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import io.github.qemuembed.driver.error.QmpException;
 import jnr.constants.platform.OpenFlags;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
@@ -35,12 +34,13 @@ class QmpFdPassingTests {
 				QmpClient client = QmpClient.connect(qemu.socket(), QmpClientOptions.defaults(),
 						QmpEventListener.NONE)) {
 			// without a descriptor QEMU refuses getfd
-			assertThatExceptionOfType(QmpException.class).isThrownBy(() -> client.execute("getfd", fdname("disk0")))
+			assertThatExceptionOfType(QmpExecuteError.class).isThrownBy(() -> client.execute("getfd", fdname("disk0")))
 				.satisfies((ex) -> assertThat(ex.description()).contains("No file descriptor supplied"));
 			client.executeWithFd("getfd", fdname("disk0"), fd);
 			// closefd succeeds only for a name QEMU holds, and only once
 			client.execute("closefd", fdname("disk0"));
-			assertThatExceptionOfType(QmpException.class).isThrownBy(() -> client.execute("closefd", fdname("disk0")))
+			assertThatExceptionOfType(QmpExecuteError.class)
+				.isThrownBy(() -> client.execute("closefd", fdname("disk0")))
 				.satisfies((ex) -> assertThat(ex.description()).contains("disk0"));
 		}
 		finally {
@@ -71,7 +71,7 @@ class QmpFdPassingTests {
 			// removed descriptors
 			// lazily, only once no monitor is connected, so the set itself may linger)
 			assertThat(client.execute("remove-fd", Map.of("fdset-id", fdsetId)).isObject()).isTrue();
-			assertThatExceptionOfType(QmpException.class)
+			assertThatExceptionOfType(QmpExecuteError.class)
 				.isThrownBy(() -> client.execute("remove-fd", Map.of("fdset-id", fdsetId + 1)));
 		}
 		finally {

@@ -10,8 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import io.github.qemuembed.driver.error.OperationTimeoutException;
-import io.github.qemuembed.driver.error.QmpException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -73,7 +71,7 @@ class QmpProtocolTests {
 	void lateReplyToATimedOutCommandIsDiscardedAndTheNextCommandGetsItsOwn() throws Exception {
 		ScriptedPeer peer = new ScriptedPeer();
 		try (QmpClient client = connect(peer)) {
-			assertThatExceptionOfType(OperationTimeoutException.class)
+			assertThatExceptionOfType(QmpTimeoutError.class)
 				.isThrownBy(() -> client.execute("slow", null, Duration.ofMillis(100)));
 			JsonNode slow = peer.nextSent();
 			CompletableFuture<JsonNode> next = client.executeAsync("next", null);
@@ -99,7 +97,8 @@ class QmpProtocolTests {
 			assertThat(call).failsWithin(Duration.ofSeconds(10))
 				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
 				.havingCause()
-				.isInstanceOfSatisfying(QmpException.class, (ex) -> {
+				.isInstanceOfSatisfying(QmpExecuteError.class, (ex) -> {
+					assertThat(ex.command()).isEqualTo("query-status");
 					assertThat(ex.errorClass()).isEqualTo("GenericError");
 					assertThat(ex.description()).isEqualTo("boom");
 				});
@@ -113,9 +112,92 @@ class QmpProtocolTests {
 			peer.awaitStarted();
 			peer.end(null);
 		});
-		assertThatExceptionOfType(QmpException.class)
+		assertThatExceptionOfType(QmpConnectError.class)
 			.isThrownBy(() -> QmpClient.connect(peer, QmpClientOptions.defaults(), QmpEventListener.NONE))
-			.satisfies((ex) -> assertThat(ex.errorClass()).isEqualTo(QmpException.DISCONNECTED));
+			.withCauseInstanceOf(QmpProtocolError.class);
+	}
+
+	@Test
+	void refusedNegotiationFailsConnectWithTheServersError() throws Exception {
+		ScriptedPeer peer = new ScriptedPeer();
+		CompletableFuture<QmpClient> connecting = CompletableFuture
+			.supplyAsync(() -> QmpClient.connect(peer, QmpClientOptions.defaults(), QmpEventListener.NONE));
+		peer.awaitStarted();
+		peer.receive(GREETING);
+		JsonNode negotiation = peer.nextSent();
+		peer.receive("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"no negotiation here\"}, \"id\": "
+				+ negotiation.path("id") + "}\r\n");
+		assertThat(connecting).failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(QmpConnectError.class)
+			.havingCause()
+			.isInstanceOfSatisfying(QmpExecuteError.class, (ex) -> {
+				assertThat(ex.command()).isEqualTo("qmp_capabilities");
+				assertThat(ex.errorClass()).isEqualTo("CommandNotFound");
+				assertThat(ex.description()).isEqualTo("no negotiation here");
+			});
+	}
+
+	@Test
+	void lostConnectionFailsThePendingCallWithAProtocolErrorCarryingTheIoError() throws Exception {
+		ScriptedPeer peer = new ScriptedPeer();
+		try (QmpClient client = connect(peer)) {
+			CompletableFuture<JsonNode> call = client.executeAsync("query-status", null);
+			peer.nextSent();
+			java.io.IOException reset = new java.io.IOException("Connection reset by peer");
+			peer.end(reset);
+			assertThat(call).failsWithin(Duration.ofSeconds(10))
+				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(QmpProtocolError.class)
+				.withMessageContaining("Connection reset by peer")
+				.havingCause()
+				.isSameAs(reset);
+			assertThatExceptionOfType(QmpProtocolError.class).isThrownBy(() -> client.execute("query-status"));
+		}
+	}
+
+	@Test
+	void interruptedCallerGetsQmpInterruptedErrorKeepsItsInterruptStatusAndTheCommandIsNotSent() throws Exception {
+		ScriptedPeer peer = new ScriptedPeer();
+		try (QmpClient client = connect(peer)) {
+			CompletableFuture<JsonNode> first = client.executeAsync("first", null);
+			JsonNode firstSent = peer.nextSent();
+			Thread.currentThread().interrupt();
+			try {
+				// queued behind "first": the interrupt ends the wait before it is sent
+				assertThatExceptionOfType(QmpInterruptedError.class).isThrownBy(() -> client.execute("second"))
+					.withMessageContaining("second")
+					.withCauseInstanceOf(InterruptedException.class);
+				assertThat(Thread.currentThread().isInterrupted()).isTrue();
+			}
+			finally {
+				Thread.interrupted();
+			}
+			peer.receive("{\"return\": {}, \"id\": " + firstSent.path("id") + "}\r\n");
+			assertThat(first.get(10, TimeUnit.SECONDS).isObject()).isTrue();
+			// the abandoned command never reaches the peer; the next one does
+			CompletableFuture<JsonNode> third = client.executeAsync("third", null);
+			assertThat(peer.nextSent().path("execute").asString()).isEqualTo("third");
+			assertThat(third).isNotDone();
+		}
+	}
+
+	@Test
+	void interruptedConnectGetsQmpInterruptedErrorAndKeepsItsInterruptStatus() {
+		ScriptedPeer peer = new ScriptedPeer();
+		Thread.currentThread().interrupt();
+		try {
+			assertThatExceptionOfType(QmpInterruptedError.class)
+				.isThrownBy(() -> QmpClient.connect(peer, QmpClientOptions.defaults(), QmpEventListener.NONE));
+			assertThat(Thread.currentThread().isInterrupted()).isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		// the half-open client closed its transport
+		assertThat(peer.ended).isTrue();
 	}
 
 	private static QmpClient connect(ScriptedPeer peer) throws Exception {

@@ -115,7 +115,7 @@ class GuestVmReadinessTests {
 					case "name" -> "vm";
 					// the "QEMU" whose guest time the wait counts
 					case "info" -> new DomainInfo(DomainStatus.of(StateReason.RUNNING_BOOTED), OptionalLong.of(qemuPid),
-							Optional.empty(), Duration.ZERO, 1, 0, 0, Duration.ZERO, 0, false, false);
+							Optional.empty(), Duration.ZERO, 1, 0, 0, Duration.ZERO, 0, false);
 					default -> throw new UnsupportedOperationException(method.getName());
 				});
 	}

@@ -148,9 +148,8 @@ final class ExecRunner {
 			Thread.sleep(millis);
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new io.github.qemuembed.driver.error.GuestAgentUnresponsiveException(
-					"interrupted while waiting for a command in the guest to end", ex);
+			throw io.github.qemuembed.driver.error.OperationInterruptedException
+				.restoring("interrupted while waiting for a command in the guest to end", ex);
 		}
 	}
 

@@ -16,7 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.github.qemuembed.driver.error.GuestAgentException;
 import io.github.qemuembed.driver.error.GuestAgentProtocolException;
 import io.github.qemuembed.driver.error.GuestAgentUnresponsiveException;
-import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.error.OperationInterruptedException;
+import io.github.qemuembed.driver.qmp.QmpError;
+import io.github.qemuembed.driver.qmp.QmpInterruptedError;
 import io.github.qemuembed.driver.qmp.QmpTransport;
 import io.github.qemuembed.driver.qmp.UnixSocketTransport;
 import tools.jackson.core.JacksonException;
@@ -111,7 +113,10 @@ public final class GuestAgentClient implements AutoCloseable {
 		try {
 			transport = UnixSocketTransport.connect(socket, timeout);
 		}
-		catch (QemuEmbedException ex) {
+		catch (QmpInterruptedError ex) {
+			throw new OperationInterruptedException(ex.getMessage(), ex);
+		}
+		catch (QmpError ex) {
 			throw new GuestAgentUnresponsiveException("cannot connect to the guest agent channel " + socket
 					+ " (is the domain running?): " + ex.getMessage(), ex);
 		}
@@ -282,9 +287,8 @@ public final class GuestAgentClient implements AutoCloseable {
 					ex);
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new GuestAgentUnresponsiveException(
-					"interrupted while waiting for the guest agent to answer '" + command + "'", ex);
+			throw OperationInterruptedException
+				.restoring("interrupted while waiting for the guest agent to answer '" + command + "'", ex);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();
@@ -322,8 +326,7 @@ public final class GuestAgentClient implements AutoCloseable {
 			}
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new GuestAgentUnresponsiveException("interrupted while waiting to call the guest agent", ex);
+			throw OperationInterruptedException.restoring("interrupted while waiting to call the guest agent", ex);
 		}
 	}
 

@@ -16,11 +16,14 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import io.github.qemuembed.driver.error.EmulatorException;
-import io.github.qemuembed.driver.error.OperationTimeoutException;
-import io.github.qemuembed.driver.error.QmpException;
+import io.github.qemuembed.driver.internal.monitor.QmpErrors;
 import io.github.qemuembed.driver.qmp.QmpClient;
 import io.github.qemuembed.driver.qmp.QmpClientOptions;
+import io.github.qemuembed.driver.qmp.QmpError;
 import io.github.qemuembed.driver.qmp.QmpEventListener;
+import io.github.qemuembed.driver.qmp.QmpExecuteError;
+import io.github.qemuembed.driver.qmp.QmpInterruptedError;
+import io.github.qemuembed.driver.qmp.QmpProtocolError;
 import io.github.qemuembed.driver.qmp.StreamTransport;
 import tools.jackson.databind.JsonNode;
 
@@ -91,7 +94,10 @@ public final class CapabilityProbe {
 					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
 			return capabilities;
 		}
-		catch (QmpException | OperationTimeoutException ex) {
+		catch (QmpInterruptedError ex) {
+			throw QmpErrors.toDriver(ex);
+		}
+		catch (QmpError ex) {
 			throw new EmulatorException(
 					"Probing the emulator " + emulator + " failed: " + ex.getMessage() + stderrOf(process), ex);
 		}
@@ -156,7 +162,7 @@ public final class CapabilityProbe {
 				cpuModels.add(model.path("name").asString());
 			}
 		}
-		catch (QmpException ex) {
+		catch (QmpExecuteError ex) {
 			// Some targets do not implement it (CommandNotFound); the list then stays
 			// empty.
 			logger.log(Level.DEBUG, () -> emulator + " cannot list CPU models: " + ex.getMessage());
@@ -184,12 +190,9 @@ public final class CapabilityProbe {
 		try {
 			client.execute("quit", null, remaining(deadline));
 		}
-		catch (QmpException ex) {
+		catch (QmpProtocolError ex) {
 			// QEMU may close the monitor before its reply to quit is read; it is exiting
 			// either way.
-			if (!QmpException.DISCONNECTED.equals(ex.errorClass())) {
-				throw ex;
-			}
 		}
 	}
 

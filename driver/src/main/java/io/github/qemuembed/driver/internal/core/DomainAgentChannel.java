@@ -121,14 +121,14 @@ final class DomainAgentChannel implements AgentChannel {
 		boolean open = run.ports.awaitOpen(port, timeout.toNanos());
 		if (!open && run.stopped.isDone()) {
 			throw new InvalidOperationException(
-					"Domain '" + this.domain.domainName() + "' stopped while waiting for its guest agent");
+					"Domain '" + this.domain.name() + "' stopped while waiting for its guest agent");
 		}
 		return open;
 	}
 
 	@Override
 	public String describe() {
-		return "domain '" + this.domain.domainName() + "'";
+		return "domain '" + this.domain.name() + "'";
 	}
 
 	/**
@@ -161,7 +161,7 @@ final class DomainAgentChannel implements AgentChannel {
 
 	private int requireChannel(QemuRun run) {
 		return agentChannelIndex(run.liveDefinition)
-			.orElseThrow(() -> new InvalidOperationException("Domain '" + this.domain.domainName()
+			.orElseThrow(() -> new InvalidOperationException("Domain '" + this.domain.name()
 					+ "' has no guest agent channel: add <channel type='unix'><target " + "type='virtio' name='"
 					+ AGENT_CHANNEL + "'/></channel> to its <devices> (and run " + "qemu-guest-agent in the guest)"));
 	}

@@ -147,9 +147,7 @@ final class DomainHotplug {
 			throw ex;
 		}
 		if (!resolved.ports().isEmpty()) {
-			List<io.github.qemuembed.driver.secondary.NetworkPort> ports = new ArrayList<>(run.networkPorts);
-			ports.addAll(resolved.ports());
-			run.networkPorts = List.copyOf(ports);
+			run.addNetworkPorts(resolved.ports());
 		}
 		this.processes.recordLive(run, assigned);
 		return added.description();
@@ -168,7 +166,7 @@ final class DomainHotplug {
 		CompletableFuture<JsonNode> deleted = run.waiters.await("DEVICE_DELETED",
 				(data) -> id.equals(data.path("device").asString("")));
 		try {
-			run.monitor.execute("device_del", Map.of("id", id));
+			run.monitor.deviceDel(id);
 		}
 		catch (RuntimeException ex) {
 			deleted.cancel(false);
@@ -205,12 +203,12 @@ final class DomainHotplug {
 					+ "with a longer timeout");
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new OperationTimeoutException("Interrupted while waiting for the guest of domain '" + live.name()
-					+ "' to release " + removed.description());
+			throw io.github.qemuembed.driver.error.OperationInterruptedException
+				.restoring("Interrupted while waiting for the guest of domain '" + live.name() + "' to release "
+						+ removed.description(), ex);
 		}
 		catch (ExecutionException ex) {
-			throw ManagedDomain.unwrap(ex.getCause());
+			throw Failures.unwrap(ex.getCause());
 		}
 		finish.run();
 		return removed.description();
@@ -372,7 +370,7 @@ final class DomainHotplug {
 
 	private static Set<String> peripherals(QemuRun run) {
 		Set<String> ids = new HashSet<>();
-		for (JsonNode entry : run.monitor.execute("qom-list", Map.of("path", "/machine/peripheral"))) {
+		for (JsonNode entry : run.monitor.qomList("/machine/peripheral")) {
 			ids.add(entry.path("name").asString(""));
 		}
 		return ids;
@@ -392,8 +390,7 @@ final class DomainHotplug {
 				: live.devices().channels().get(position).targetName();
 		for (String id : peripherals(run)) {
 			if (id.matches(prefix + "[0-9]+")) {
-				JsonNode value = run.monitor.execute("qom-get",
-						Map.of("path", "/machine/peripheral/" + id, "property", property));
+				JsonNode value = run.monitor.qomGet("/machine/peripheral/" + id, property);
 				if (wanted.equalsIgnoreCase(value.asString(""))) {
 					return id;
 				}
@@ -413,7 +410,7 @@ final class DomainHotplug {
 		switch (kind) {
 			case DISK -> {
 				List<String> nodes = new ArrayList<>();
-				for (JsonNode device : run.monitor.execute("query-block")) {
+				for (JsonNode device : run.monitor.queryBlock()) {
 					String qdev = device.path("qdev").asString("");
 					if (qdev.equals(id) || qdev.startsWith("/machine/peripheral/" + id + "/")) {
 						JsonNode inserted = device.path("inserted");
@@ -429,19 +426,18 @@ final class DomainHotplug {
 				nodes.add(id + "-format");
 				nodes.add(id + "-storage");
 				List<String> distinct = nodes.stream().filter((n) -> !n.isEmpty()).distinct().toList();
-				steps.add(() -> distinct.forEach((node) -> quietly(run, "blockdev-del", Map.of("node-name", node))));
+				steps.add(() -> distinct
+					.forEach((node) -> quietly("blockdev-del " + node, () -> run.monitor.blockdevDel(node))));
 			}
 			case INTERFACE -> {
-				JsonNode netdev = run.monitor.execute("qom-get",
-						Map.of("path", "/machine/peripheral/" + id, "property", "netdev"));
+				JsonNode netdev = run.monitor.qomGet("/machine/peripheral/" + id, "netdev");
 				String netdevId = netdev.asString("");
-				steps.add(() -> quietly(run, "netdev_del", Map.of("id", netdevId)));
+				steps.add(() -> quietly("netdev_del " + netdevId, () -> run.monitor.netdevDel(netdevId)));
 			}
 			case CHANNEL -> {
-				JsonNode chardev = run.monitor.execute("qom-get",
-						Map.of("path", "/machine/peripheral/" + id, "property", "chardev"));
+				JsonNode chardev = run.monitor.qomGet("/machine/peripheral/" + id, "chardev");
 				String chardevId = chardev.asString("");
-				steps.add(() -> quietly(run, "chardev-remove", Map.of("id", chardevId)));
+				steps.add(() -> quietly("chardev-remove " + chardevId, () -> run.monitor.chardevRemove(chardevId)));
 			}
 		}
 		return steps;
@@ -458,12 +454,12 @@ final class DomainHotplug {
 	 * A clean-up command whose "not found" is expected (a node that a chain did not
 	 * have).
 	 */
-	private static void quietly(QemuRun run, String command, Map<String, ?> arguments) {
+	private static void quietly(String what, Runnable command) {
 		try {
-			run.monitor.execute(command, arguments);
+			command.run();
 		}
 		catch (QmpException ex) {
-			logger.log(Level.DEBUG, () -> command + " " + arguments + ": " + ex.getMessage());
+			logger.log(Level.DEBUG, () -> what + ": " + ex.getMessage());
 		}
 	}
 
@@ -475,33 +471,33 @@ final class DomainHotplug {
 		switch (option) {
 			case "-blockdev" -> {
 				ObjectNode arguments = object(value);
-				run.monitor.execute("blockdev-add", arguments);
+				run.monitor.blockdevAdd(arguments);
 				String node = arguments.path("node-name").asString();
-				undo.push(() -> run.monitor.execute("blockdev-del", Map.of("node-name", node)));
+				undo.push(() -> run.monitor.blockdevDel(node));
 			}
 			case "-object" -> {
 				ObjectNode arguments = object(value);
-				run.monitor.execute("object-add", arguments);
+				run.monitor.objectAdd(arguments);
 				String id = arguments.path("id").asString();
-				undo.push(() -> run.monitor.execute("object-del", Map.of("id", id)));
+				undo.push(() -> run.monitor.objectDel(id));
 			}
 			case "-netdev" -> {
 				ObjectNode arguments = object(value);
-				run.monitor.execute("netdev_add", arguments);
+				run.monitor.netdevAdd(arguments);
 				String id = arguments.path("id").asString();
-				undo.push(() -> run.monitor.execute("netdev_del", Map.of("id", id)));
+				undo.push(() -> run.monitor.netdevDel(id));
 			}
 			case "-chardev" -> {
 				ObjectNode arguments = chardev(value);
-				run.monitor.execute("chardev-add", arguments);
+				run.monitor.chardevAdd(arguments);
 				String id = arguments.path("id").asString();
-				undo.push(() -> run.monitor.execute("chardev-remove", Map.of("id", id)));
+				undo.push(() -> run.monitor.chardevRemove(id));
 			}
 			case "-device" -> {
 				ObjectNode arguments = object(value);
-				run.monitor.execute("device_add", arguments);
+				run.monitor.deviceAdd(arguments);
 				String id = arguments.path("id").asString();
-				undo.push(() -> run.monitor.execute("device_del", Map.of("id", id)));
+				undo.push(() -> run.monitor.deviceDel(id));
 			}
 			default -> throw new UnsupportedConfigurationException("/devices",
 					"this device needs QEMU option " + option + ", which cannot be added to a running domain");

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.DomainEventType;
+import io.github.qemuembed.driver.DomainStatus;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.internal.command.QemuCommand;
 import io.github.qemuembed.driver.internal.command.QemuCommandBuilder;
@@ -22,19 +23,21 @@ import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.driver.internal.process.CpuAffinity;
 import io.github.qemuembed.driver.internal.process.ProcessIdentity;
-import io.github.qemuembed.driver.qmp.QmpClient;
+import io.github.qemuembed.driver.internal.monitor.DomainMonitor;
 import io.github.qemuembed.driver.qmp.QmpClientOptions;
 import io.github.qemuembed.driver.qmp.QmpEvent;
 import io.github.qemuembed.driver.qmp.QmpEventListener;
 import io.github.qemuembed.driver.error.QmpException;
+import io.github.qemuembed.driver.qmp.QmpProtocolError;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
 import io.github.qemuembed.driver.internal.fs.FileTrees;
 
 /**
  * The process side of one domain: builds the command line, launches QEMU, connects its
- * monitor, notices its exit and cleans up after it. {@link ManagedDomain} decides
- * <em>when</em>; this class knows <em>how</em>.
+ * monitor, notices its exit and cleans up after it. The domain ({@link ManagedDomain})
+ * decides <em>when</em>; this class knows <em>how</em>, and tells the domain what
+ * happened through its {@link RunCallbacks}.
  */
 final class DomainProcesses {
 
@@ -46,7 +49,12 @@ final class DomainProcesses {
 
 	private final DriverContext context;
 
-	private final ManagedDomain domain;
+	private final String name;
+
+	private final java.util.UUID uuid;
+
+	/** The domain that owns the runs: told what happens to them. */
+	private final RunCallbacks domain;
 
 	/**
 	 * Bridges the last start left to qemu-bridge-helper, named when the helper refuses
@@ -57,8 +65,10 @@ final class DomainProcesses {
 	/** Monitor events and the exit of this domain's runs, in order. */
 	private final SerialExecutor lifecycle;
 
-	DomainProcesses(DriverContext context, ManagedDomain domain) {
+	DomainProcesses(DriverContext context, String name, java.util.UUID uuid, RunCallbacks domain) {
 		this.context = context;
+		this.name = name;
+		this.uuid = uuid;
 		this.domain = domain;
 		this.lifecycle = new SerialExecutor(context.background());
 	}
@@ -150,8 +160,8 @@ final class DomainProcesses {
 		}
 		QemuRun run = new QemuRun(id, child.toHandle(), child, privateDir, monitorSocket, command.serialSockets(),
 				Instant.now(), command.definition());
-		run.networkPorts = resolved.ports();
-		run.taps = taps.created();
+		run.holdNetworkPorts(resolved.ports());
+		run.holdTaps(taps.created());
 		try {
 			awaitMonitorSocket(run, log);
 			// QEMU runs (it made its socket) in the cgroup it will die in, and has not
@@ -167,30 +177,29 @@ final class DomainProcesses {
 			// yet
 			command.definition().vcpu().cpuset().ifPresent((cpus) -> CpuAffinity.apply(run.pid(), cpus));
 			this.context.runStates().write(runState(run));
-			if (this.domain.persistentFlag() && !command.definition().equals(withPorts)) {
+			if (this.domain.isPersistent() && !command.definition().equals(withPorts)) {
 				// addresses assigned now are kept for the next start, as libvirt writes
 				// them back
 				DomainDefinition persistent = HostPorts.unchoose(command.definition(), definition);
 				this.context.definitions().save(persistent);
-				this.domain.redefine(persistent);
+				this.domain.persistentDefinitionChanged(persistent);
 			}
-			this.domain.running(run, StateReason.PAUSED_STARTING_UP, null);
+			this.domain.runAttached(run, DomainStatus.of(StateReason.PAUSED_STARTING_UP));
 			run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
 			if (incoming != null) {
 				// the saved state has its own balloon size; the vCPUs resume only if they
 				// ran when saved
 				DomainSaver.restore(run, incoming.file(), incoming.image(), this.context.config().startTimeout());
 				if (!incoming.image().wasRunning()) {
-					this.domain.transition(run, StateReason.PAUSED_USER, eventType, "restored");
+					this.domain.stateChanged(run, StateReason.PAUSED_USER, eventType, "restored");
 					return;
 				}
 			}
 			else {
 				applyCurrentMemory(run);
 			}
-			run.ownResumes.incrementAndGet();
-			run.monitor.execute("cont");
-			this.domain.transition(run, reason, eventType, "");
+			run.resumeVcpus();
+			this.domain.stateChanged(run, reason, eventType, "");
 		}
 		catch (RuntimeException ex) {
 			QemuEmbedException failure = startFailure(name, log, run, ex);
@@ -235,7 +244,7 @@ final class DomainProcesses {
 		}
 		// the parser refuses currentMemory below memory without a balloon, and the
 		// definition always has one
-		run.monitor.execute("balloon", java.util.Map.of("value", live.currentMemoryKiB() * 1024));
+		run.monitor.setBalloon(live.currentMemoryKiB() * 1024);
 	}
 
 	private void prepare(Path privateDir, Path pidFile) {
@@ -278,10 +287,10 @@ final class DomainProcesses {
 		long deadline = System.nanoTime() + this.context.config().startTimeout().toNanos();
 		while (!Files.exists(run.monitorSocket)) {
 			if (!run.process.isAlive()) {
-				throw new EmulatorException(exitMessage(this.domain.domainName(), log));
+				throw new EmulatorException(exitMessage(this.name, log));
 			}
 			if (System.nanoTime() > deadline) {
-				throw new OperationTimeoutException("QEMU for domain '" + this.domain.domainName()
+				throw new OperationTimeoutException("QEMU for domain '" + this.name
 						+ "' did not open its monitor within " + this.context.config().startTimeout());
 			}
 			// QEMU says nothing when the socket exists: a fine poll (a stat(2) every
@@ -290,9 +299,8 @@ final class DomainProcesses {
 			// start
 			java.util.concurrent.locks.LockSupport.parkNanos(MONITOR_POLL_NANOS);
 			if (Thread.interrupted()) {
-				Thread.currentThread().interrupt();
-				throw new OperationTimeoutException(
-						"Interrupted while starting domain '" + this.domain.domainName() + "'");
+				throw io.github.qemuembed.driver.error.OperationInterruptedException
+					.restoring("Interrupted while starting domain '" + this.name + "'", new InterruptedException());
 			}
 		}
 	}
@@ -301,13 +309,13 @@ final class DomainProcesses {
 	 * Connects the monitor; gives up at once, with QEMU's own message, if QEMU exits
 	 * meanwhile.
 	 */
-	private QmpClient connectMonitor(QemuRun run, Path log) {
+	private DomainMonitor connectMonitor(QemuRun run, Path log) {
 		try {
-			return QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run), run.process);
+			return DomainMonitor.connect(run.monitorSocket, qmpOptions(), listenerFor(run), run.process);
 		}
 		catch (OperationTimeoutException | QmpException ex) {
 			if (!run.process.isAlive()) {
-				throw new EmulatorException(exitMessage(this.domain.domainName(), log, run), ex);
+				throw new EmulatorException(exitMessage(this.name, log, run), ex);
 			}
 			throw ex;
 		}
@@ -319,18 +327,18 @@ final class DomainProcesses {
 			// pipe
 			return new EmulatorException(exitMessage(name, log, run), ex);
 		}
-		return (ex instanceof QemuEmbedException qe) ? qe : ManagedDomain.unwrap(ex);
+		return (ex instanceof QemuEmbedException qe) ? qe : Failures.unwrap(ex);
 	}
 
 	private void abortStart(QemuRun run) {
-		run.destroyRequested = true;
+		run.markDestroyRequested();
 		run.process.destroyForcibly();
 		waitFor(run.process, Duration.ofSeconds(10));
 		if (run.monitor != null) {
 			run.monitor.close();
 		}
 		cleanup(run);
-		this.domain.adopt(null, io.github.qemuembed.driver.DomainStatus.of(StateReason.SHUTOFF_FAILED));
+		this.domain.startFailed();
 	}
 
 	/**
@@ -363,7 +371,7 @@ final class DomainProcesses {
 		return QmpClientOptions.defaults()
 			.withConnectTimeout(this.context.config().startTimeout())
 			.withCommandTimeout(this.context.config().qmpTimeout())
-			.withObserver(this.context.config().observer(), this.domain.domainName());
+			.withObserver(this.context.config().observer(), this.name);
 	}
 
 	private QmpEventListener listenerFor(QemuRun run) {
@@ -372,13 +380,13 @@ final class DomainProcesses {
 			@Override
 			public void onEvent(QmpEvent event) {
 				// never on the QMP I/O thread: the domain may need to call back into QEMU
-				DomainProcesses.this.lifecycle.execute(() -> DomainProcesses.this.domain.onMonitorEvent(run, event));
+				DomainProcesses.this.lifecycle.execute(() -> DomainProcesses.this.domain.monitorEvent(run, event));
 			}
 
 			@Override
-			public void onDisconnect(QmpException cause) {
-				logger.log(Level.DEBUG, () -> "Monitor of domain '" + DomainProcesses.this.domain.domainName()
-						+ "' disconnected: " + cause.getMessage());
+			public void onDisconnect(QmpProtocolError cause) {
+				logger.log(Level.DEBUG, () -> "Monitor of domain '" + DomainProcesses.this.name + "' disconnected: "
+						+ cause.getMessage());
 			}
 
 		};
@@ -394,11 +402,11 @@ final class DomainProcesses {
 	}
 
 	private RunState runState(QemuRun run) {
-		return new RunState(this.domain.domainName(), this.domain.domainUuid().toString(), run.id, run.pid(),
-				run.identity.startTicks(), run.identity.commandLine(), run.monitorSocket.toString(),
-				run.privateDir.toString(), run.serialSockets.stream().map(Path::toString).toList(),
-				run.startedAt.toEpochMilli(), this.domain.persistentFlag(), RunState.encodePorts(run.networkPorts),
-				DomainXml.write(run.liveDefinition, true), run.taps);
+		return new RunState(this.name, this.uuid.toString(), run.id, run.pid(), run.identity.startTicks(),
+				run.identity.commandLine(), run.monitorSocket.toString(), run.privateDir.toString(),
+				run.serialSockets.stream().map(Path::toString).toList(), run.startedAt.toEpochMilli(),
+				this.domain.isPersistent(), RunState.encodePorts(run.networkPorts()),
+				DomainXml.write(run.liveDefinition, true), run.taps());
 	}
 
 	/**
@@ -411,37 +419,37 @@ final class DomainProcesses {
 		QemuRun run = new QemuRun(state.id(), handle, null, Path.of(state.privateDir()), Path.of(state.monitorSocket()),
 				state.serialSockets().stream().map(Path::of).toList(), Instant.ofEpochMilli(state.startedAt()), live);
 		run.identity = identity;
-		run.networkPorts = state.ports();
-		run.taps = state.tapList();
+		run.holdNetworkPorts(state.ports());
+		run.holdTaps(state.tapList());
 		run.oomWatch = OomWatch.of(run.pid());
-		run.monitor = QmpClient.connect(run.monitorSocket, qmpOptions(), listenerFor(run));
-		tools.jackson.databind.JsonNode status = run.monitor.execute("query-status");
+		run.monitor = DomainMonitor.connect(run.monitorSocket, qmpOptions(), listenerFor(run), null);
+		DomainMonitor.RunStatus status = run.monitor.queryStatus();
 		StateReason reason;
-		if (status.path("running").asBoolean(false)) {
+		if (status.running()) {
 			reason = StateReason.RUNNING_UNKNOWN;
 		}
-		else if ("guest-panicked".equals(status.path("status").asString(""))) {
+		else if ("guest-panicked".equals(status.status())) {
 			// kept by on_crash=preserve under the earlier driver
-			run.panicked = true;
+			run.markPanicked();
 			reason = StateReason.CRASHED_PANICKED;
 		}
 		else {
 			reason = StateReason.PAUSED_UNKNOWN;
 		}
-		this.domain.adopt(run, io.github.qemuembed.driver.DomainStatus.of(reason));
+		this.domain.runAttached(run, DomainStatus.of(reason));
 		run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
 		return run;
 	}
 
 	/** SIGTERM, a grace period, then SIGKILL; returns once the exit is fully handled. */
 	void destroy(QemuRun run) {
-		run.destroyRequested = true;
+		run.markDestroyRequested();
 		run.process.destroy();
 		if (!awaitStopped(run, this.context.config().destroyGracePeriod())) {
 			run.process.destroyForcibly();
 			if (!awaitStopped(run, Duration.ofSeconds(10))) {
-				throw new OperationTimeoutException("QEMU of domain '" + this.domain.domainName() + "' (pid "
-						+ run.pid() + ") did not exit after SIGKILL");
+				throw new OperationTimeoutException(
+						"QEMU of domain '" + this.name + "' (pid " + run.pid() + ") did not exit after SIGKILL");
 			}
 		}
 	}
@@ -454,10 +462,6 @@ final class DomainProcesses {
 		run.process.destroyForcibly();
 	}
 
-	void forget() {
-		this.context.registry().remove(this.domain);
-	}
-
 	private boolean awaitStopped(QemuRun run, Duration timeout) {
 		try {
 			run.stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -467,8 +471,8 @@ final class DomainProcesses {
 			return false;
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new OperationTimeoutException("Interrupted while stopping domain '" + this.domain.domainName() + "'");
+			throw io.github.qemuembed.driver.error.OperationInterruptedException
+				.restoring("Interrupted while stopping domain '" + this.name + "'", ex);
 		}
 		catch (ExecutionException ex) {
 			return true;
@@ -480,31 +484,28 @@ final class DomainProcesses {
 	 * last events.
 	 */
 	private void exited(QemuRun run) {
-		if (run.detached) {
+		if (run.detached()) {
 			run.stopped.complete(StateReason.SHUTOFF_UNKNOWN);
 			return;
 		}
 		try {
-			StateReason reason = run.saved ? StateReason.SHUTOFF_SAVED : run.destroyRequested
-					? StateReason.SHUTOFF_DESTROYED
-					: (run.guestShutdown && !run.panicked) ? StateReason.SHUTOFF_SHUTDOWN : StateReason.SHUTOFF_CRASHED;
+			StateReason reason = run.exitReason();
 			String detail = exitDetail(run);
 			if (reason == StateReason.SHUTOFF_CRASHED) {
-				logger.log(Level.WARNING,
-						"QEMU of domain '" + this.domain.domainName() + "' exited unexpectedly (" + detail + ")");
+				logger.log(Level.WARNING, "QEMU of domain '" + this.name + "' exited unexpectedly (" + detail + ")");
 			}
-			DomainLog.appendLine(this.context.layout().logFile(this.domain.domainName()),
+			DomainLog.appendLine(this.context.layout().logFile(this.name),
 					"shutting down, reason=" + reason.label() + (detail.isEmpty() ? "" : ", " + detail));
 			if (run.monitor != null) {
 				run.monitor.close();
 			}
 			cleanup(run);
-			this.domain.stopped(run, reason, detail);
+			this.domain.runEnded(run, reason, detail);
 			run.stopped.complete(reason);
 		}
 		catch (RuntimeException ex) {
 			run.stopped.completeExceptionally(ex);
-			logger.log(Level.WARNING, "Cleaning up after domain '" + this.domain.domainName() + "' failed", ex);
+			logger.log(Level.WARNING, "Cleaning up after domain '" + this.name + "' failed", ex);
 		}
 	}
 
@@ -512,11 +513,11 @@ final class DomainProcesses {
 		if (run.child == null) {
 			// adopted from an earlier driver: no exit status, but the cgroup still counts
 			// an OOM kill
-			return run.destroyRequested ? "" : run.oomWatch.oomKill().orElse("");
+			return run.destroyRequested() ? "" : run.oomWatch.oomKill().orElse("");
 		}
 		try {
 			int status = run.child.waitFor(1, TimeUnit.SECONDS) ? run.child.exitValue() : -1;
-			if (status == 128 + 9 && !run.destroyRequested) {
+			if (status == 128 + 9 && !run.destroyRequested()) {
 				java.util.Optional<String> oom = run.oomWatch.oomKill();
 				if (oom.isPresent()) {
 					return "killed by signal 9, " + oom.get();
@@ -531,17 +532,15 @@ final class DomainProcesses {
 	}
 
 	private void cleanup(QemuRun run) {
-		SecondaryResolver.release(this.context, run.networkPorts);
-		run.networkPorts = java.util.List.of();
+		SecondaryResolver.release(this.context, run.releaseNetworkPorts());
 		// QEMU has gone (cleanup runs after its exit): nothing holds the taps any more
-		RunTaps.delete(run.taps);
-		run.taps = java.util.List.of();
+		RunTaps.delete(run.releaseTaps());
 		FileTrees.deleteQuietly(run.privateDir);
 		try {
-			this.context.runStates().delete(this.domain.domainName());
+			this.context.runStates().delete(this.name);
 		}
 		catch (HostIoException ex) {
-			logger.log(Level.WARNING, "Cannot remove the run state of '" + this.domain.domainName() + "'", ex);
+			logger.log(Level.WARNING, "Cannot remove the run state of '" + this.name + "'", ex);
 		}
 	}
 

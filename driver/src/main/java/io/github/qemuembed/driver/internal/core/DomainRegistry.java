@@ -27,18 +27,18 @@ final class DomainRegistry {
 	}
 
 	synchronized void add(ManagedDomain domain) {
-		this.byName.put(domain.domainName(), domain);
-		this.byUuid.put(domain.domainUuid(), domain);
+		this.byName.put(domain.name(), domain);
+		this.byUuid.put(domain.uuid(), domain);
 	}
 
 	synchronized void remove(ManagedDomain domain) {
-		this.byName.remove(domain.domainName(), domain);
-		this.byUuid.remove(domain.domainUuid(), domain);
+		this.byName.remove(domain.name(), domain);
+		this.byUuid.remove(domain.uuid(), domain);
 	}
 
 	List<ManagedDomain> all() {
 		List<ManagedDomain> all = new ArrayList<>(this.byName.values());
-		all.sort(Comparator.comparing(ManagedDomain::domainName));
+		all.sort(Comparator.comparing(ManagedDomain::name));
 		return all;
 	}
 

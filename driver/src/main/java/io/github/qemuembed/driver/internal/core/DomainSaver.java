@@ -7,13 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Map;
 
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.driver.internal.fs.AtomicFiles;
-import io.github.qemuembed.driver.qmp.QmpClient;
+import io.github.qemuembed.driver.internal.monitor.DomainMonitor;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
 import jnr.constants.platform.OpenFlags;
 import jnr.posix.POSIX;
@@ -36,8 +35,6 @@ import tools.jackson.databind.JsonNode;
 final class DomainSaver {
 
 	private static final POSIX posix = POSIXFactory.getNativePOSIX();
-
-	private static final tools.jackson.databind.ObjectMapper JSON = tools.jackson.databind.json.JsonMapper.shared();
 
 	private static final String FD_NAME = "qemu-embed-state";
 
@@ -81,13 +78,13 @@ final class DomainSaver {
 		}
 	}
 
-	private static void migrateOut(QmpClient monitor, Path file, long offset, Duration timeout) {
-		withFd(file, OpenFlags.O_WRONLY, offset, (fd) -> monitor.executeWithFd("getfd", fdName(), fd));
-		monitor.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED_BANDWIDTH));
-		monitor.execute("migrate", Map.of("uri", "fd:" + FD_NAME));
+	private static void migrateOut(DomainMonitor monitor, Path file, long offset, Duration timeout) {
+		withFd(file, OpenFlags.O_WRONLY, offset, (fd) -> monitor.getfd(FD_NAME, fd));
+		monitor.setMigrationBandwidth(UNLIMITED_BANDWIDTH);
+		monitor.migrate("fd:" + FD_NAME);
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (true) {
-			JsonNode info = monitor.execute("query-migrate");
+			JsonNode info = monitor.queryMigrate();
 			String status = info.path("status").asString("");
 			switch (status) {
 				case "completed" -> {
@@ -100,7 +97,7 @@ final class DomainSaver {
 				}
 			}
 			if (System.nanoTime() > deadline) {
-				monitor.execute("migrate_cancel");
+				monitor.migrateCancel();
 				throw new OperationTimeoutException("Saving the domain's state did not finish within " + timeout);
 			}
 			pause();
@@ -113,12 +110,12 @@ final class DomainSaver {
 	 * paused).
 	 */
 	static void restore(QemuRun run, Path file, SaveImage image, Duration timeout) {
-		QmpClient monitor = run.monitor;
-		withFd(file, OpenFlags.O_RDONLY, image.dataOffset(), (fd) -> monitor.executeWithFd("getfd", fdName(), fd));
-		monitor.execute("migrate-incoming", Map.of("uri", "fd:" + FD_NAME));
+		DomainMonitor monitor = run.monitor;
+		withFd(file, OpenFlags.O_RDONLY, image.dataOffset(), (fd) -> monitor.getfd(FD_NAME, fd));
+		monitor.migrateIncoming("fd:" + FD_NAME);
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (true) {
-			String status = monitor.execute("query-status").path("status").asString("");
+			String status = monitor.queryStatus().status();
 			if (!status.equals("inmigrate")) {
 				if (status.equals("paused") || status.equals("prelaunch")) {
 					return;
@@ -156,17 +153,13 @@ final class DomainSaver {
 		}
 	}
 
-	private static JsonNode fdName() {
-		return JSON.createObjectNode().put("fdname", FD_NAME);
-	}
-
 	private static void pause() {
 		try {
 			Thread.sleep(POLL_MILLIS);
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new OperationTimeoutException("Interrupted while QEMU moved the domain's state");
+			throw io.github.qemuembed.driver.error.OperationInterruptedException
+				.restoring("Interrupted while QEMU moved the domain's state", ex);
 		}
 	}
 

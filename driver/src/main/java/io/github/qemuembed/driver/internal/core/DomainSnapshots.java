@@ -61,7 +61,7 @@ final class DomainSnapshots {
 		this.context = context;
 		this.domain = domain;
 		this.processes = processes;
-		this.store = new SnapshotStore(context.layout().libDir().resolve("snapshot").resolve(domain.domainName()));
+		this.store = new SnapshotStore(context.layout().libDir().resolve("snapshot").resolve(domain.name()));
 	}
 
 	List<DomainSnapshot> list() {
@@ -110,7 +110,7 @@ final class DomainSnapshots {
 					+ "': use 1 to 100 letters, digits, '_', '.', '+' or '-', not starting with '.' or '-'");
 		}
 		if (this.store.find(name).isPresent()) {
-			throw new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT, "domain '" + this.domain.domainName()
+			throw new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT, "domain '" + this.domain.name()
 					+ "' already has a snapshot named '" + name + "': choose another name, or delete that one first");
 		}
 		boolean active = run != null;
@@ -129,7 +129,7 @@ final class DomainSnapshots {
 			state = "shutoff";
 		}
 		else {
-			boolean wasRunning = this.domain.currentStatus().state() == DomainState.RUNNING;
+			boolean wasRunning = this.domain.status().state() == DomainState.RUNNING;
 			pause(run, wasRunning);
 			try {
 				for (Map.Entry<String, Path> entry : overlays.entrySet()) {
@@ -137,7 +137,7 @@ final class DomainSnapshots {
 				}
 				DomainDefinition after = withOverlays(before, overlays);
 				this.processes.recordLive(run, after);
-				if (this.domain.persistentFlag()) {
+				if (this.domain.isPersistent()) {
 					persist(withOverlays(this.domain.persistentDefinition(), overlays));
 				}
 				if (!diskOnly) {
@@ -148,8 +148,7 @@ final class DomainSnapshots {
 			}
 			finally {
 				if (wasRunning && run.process.isAlive()) {
-					run.ownResumes.incrementAndGet();
-					run.monitor.execute("cont");
+					run.resumeVcpus();
 				}
 			}
 			state = diskOnly ? "disk-snapshot" : (wasRunning ? "running" : "paused");
@@ -175,13 +174,13 @@ final class DomainSnapshots {
 		DomainSnapshot snapshot = stored.snapshot();
 		if (!snapshot.isFull() && run != null) {
 			throw new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT,
-					"cannot revert running domain '" + this.domain.domainName() + "' to disk-only snapshot '" + name
+					"cannot revert running domain '" + this.domain.name() + "' to disk-only snapshot '" + name
 							+ "': it has no memory to resume; "
 							+ "stop the domain first (its disks then start from the snapshot)");
 		}
-		if (!this.domain.persistentFlag()) {
+		if (!this.domain.isPersistent()) {
 			throw new DomainSnapshotException(ErrorCode.INVALID_DOMAIN_SNAPSHOT,
-					"domain '" + this.domain.domainName() + "' is transient: define it before reverting to a snapshot");
+					"domain '" + this.domain.name() + "' is transient: define it before reverting to a snapshot");
 		}
 		DomainDefinition then = stored.definition();
 		Map<String, Path> fresh = new LinkedHashMap<>();
@@ -266,13 +265,13 @@ final class DomainSnapshots {
 		if (!metadataOnly) {
 			DomainDefinition current = (run != null) ? run.liveDefinition : this.domain.persistentDefinition();
 			SnapshotMerge merge = new SnapshotMerge(qemuImg(), this.context.config().startTimeout().multipliedBy(10));
-			List<SnapshotMerge.Step> steps = merge.plan(this.domain.domainName(), stored, current);
+			List<SnapshotMerge.Step> steps = merge.plan(this.domain.name(), stored, current);
 			DomainDefinition merged = merge.apply(steps, current, run);
 			committed = steps.stream().filter(SnapshotMerge.Step::commit).toList();
 			if (run != null && merged != current) {
 				this.processes.recordLive(run, merged);
 			}
-			if (this.domain.persistentFlag()) {
+			if (this.domain.isPersistent()) {
 				DomainDefinition persistent = this.domain.persistentDefinition();
 				DomainDefinition moved = persistent;
 				for (SnapshotMerge.Step step : committed) {
@@ -322,7 +321,7 @@ final class DomainSnapshots {
 	private SnapshotStore.Stored require(String name) {
 		return this.store.find(name)
 			.orElseThrow(() -> new DomainSnapshotException(ErrorCode.NO_DOMAIN_SNAPSHOT,
-					"domain '" + this.domain.domainName() + "' has no snapshot named '" + name + "'"));
+					"domain '" + this.domain.name() + "' has no snapshot named '" + name + "'"));
 	}
 
 	private Optional<SnapshotStore.Stored> current() {
@@ -395,16 +394,13 @@ final class DomainSnapshots {
 		long size = top.path("image").path("virtual-size").asLong();
 		qemuImg().createOverlay(overlay, image, format(disk), Optional.of(size), true);
 		String nodeName = "snap-" + Integer.toHexString(overlay.toString().hashCode());
-		run.monitor.execute("blockdev-add",
-				Map.of("driver", "qcow2", "node-name", nodeName, "backing",
-						tools.jackson.databind.node.NullNode.getInstance(), "file",
-						Map.of("driver", "file", "filename", overlay.toString())));
-		run.monitor.execute("blockdev-snapshot", Map.of("node", top.path("node-name").asString(), "overlay", nodeName));
+		run.monitor.blockdevAddOverlay(nodeName, overlay);
+		run.monitor.blockdevSnapshot(top.path("node-name").asString(), nodeName);
 	}
 
 	/** The format node QEMU has on top of {@code image}, from {@code query-block}. */
 	private static JsonNode topNode(QemuRun run, Path image, String target) {
-		for (JsonNode device : run.monitor.execute("query-block")) {
+		for (JsonNode device : run.monitor.queryBlock()) {
 			JsonNode inserted = device.path("inserted");
 			if (inserted.path("file").asString("").equals(image.toString())) {
 				return inserted;
@@ -416,14 +412,7 @@ final class DomainSnapshots {
 
 	private void pause(QemuRun run, boolean wasRunning) {
 		if (wasRunning) {
-			run.ownStops.incrementAndGet();
-			try {
-				run.monitor.execute("stop");
-			}
-			catch (RuntimeException ex) {
-				run.ownStops.decrementAndGet();
-				throw ex;
-			}
+			run.stopVcpus();
 		}
 	}
 

@@ -49,7 +49,7 @@ import io.github.qemuembed.driver.internal.fs.FileTrees;
  * multiplexed on the QMP client's shared I/O thread. Callers' threads do the operations
  * themselves.
  */
-public final class EmbeddedQemuDriver implements QemuDriver {
+final class EmbeddedQemuDriver implements QemuDriver {
 
 	private static final System.Logger logger = System.getLogger(EmbeddedQemuDriver.class.getName());
 
@@ -71,7 +71,7 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 	}
 
 	/** See {@link QemuDriver#open(DriverConfig)}. */
-	public static QemuDriver open(DriverConfig config) {
+	static QemuDriver open(DriverConfig config) {
 		if (config.accessPolicy() == null) {
 			throw new InvalidConfigurationException(null, "No access policy: a driver cannot open without one "
 					+ "(use AccessPolicy.allowAll() for an application that owns all its VMs)");
@@ -225,7 +225,7 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 			domain = new ManagedDomain(this.context, live, false);
 			this.context.registry().add(domain);
 		}
-		domain.processes().adopt(state, identity, live);
+		domain.reconnect(state, identity, live);
 		logger.log(Level.INFO, "Reconnected to domain '" + state.name() + "' (pid " + state.pid() + ")");
 	}
 
@@ -260,13 +260,13 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 		synchronized (this.context.registry()) {
 			ManagedDomain byName = this.context.registry().byName(definition.name()).orElse(null);
 			ManagedDomain byUuid = this.context.registry().byUuid(definition.uuid()).orElse(null);
-			if (byName != null && !byName.domainUuid().equals(definition.uuid())) {
+			if (byName != null && !byName.uuid().equals(definition.uuid())) {
 				throw new DomainExistsException("Domain '" + definition.name() + "' already exists with UUID "
-						+ byName.domainUuid() + ": remove the <uuid> from the XML or use that UUID");
+						+ byName.uuid() + ": remove the <uuid> from the XML or use that UUID");
 			}
 			if (byUuid != null && byName == null) {
 				throw new DomainExistsException("UUID " + definition.uuid() + " already belongs to domain '"
-						+ byUuid.domainName() + "': give the new domain another UUID, or none");
+						+ byUuid.name() + "': give the new domain another UUID, or none");
 			}
 			this.context.definitions().save(definition);
 			if (byName != null) {
@@ -278,8 +278,8 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 				this.context.registry().add(domain);
 			}
 		}
-		domain.publish(DomainEventType.DEFINED, domain.currentStatus(), "");
-		return domain;
+		domain.publish(DomainEventType.DEFINED, domain.status(), "");
+		return domain.handle();
 	}
 
 	@Override
@@ -351,7 +351,7 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 			}
 			throw ex;
 		}
-		return domain;
+		return domain.handle();
 	}
 
 	@Override
@@ -379,7 +379,7 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 			this.context.registry().remove(domain);
 			throw ex;
 		}
-		return domain;
+		return domain.handle();
 	}
 
 	@Override
@@ -393,7 +393,7 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 			.byUuid(uuid)
 			.orElseThrow(() -> new DomainNotFoundException("No domain with UUID " + uuid));
 		this.context.access().check(Permission.DOMAIN_GETATTR, domain.identity());
-		return domain;
+		return domain.handle();
 	}
 
 	@Override
@@ -406,7 +406,7 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 			return Optional.empty();
 		}
 		this.context.access().check(Permission.DOMAIN_GETATTR, domain.get().identity());
-		return Optional.of(domain.get());
+		return Optional.of(domain.get().handle());
 	}
 
 	@Override
@@ -414,14 +414,14 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 		this.context.access().check(Permission.CONNECT_SEARCH_DOMAINS);
 		List<Domain> result = new ArrayList<>();
 		for (ManagedDomain domain : this.context.registry().all()) {
-			boolean active = domain.currentStatus().isActive();
+			boolean active = domain.status().isActive();
 			boolean wanted = switch (filter) {
 				case ALL -> true;
 				case ACTIVE -> active;
 				case INACTIVE -> !active;
 			};
 			if (wanted && this.context.access().allows(Permission.DOMAIN_GETATTR, domain.identity())) {
-				result.add(domain);
+				result.add(domain.handle());
 			}
 		}
 		return result;
@@ -462,18 +462,9 @@ public final class EmbeddedQemuDriver implements QemuDriver {
 			running.parallelStream().forEach(ManagedDomain::destroyForClose);
 		}
 		else {
-			for (ManagedDomain domain : this.context.registry().all()) {
-				QemuRun run = domain.currentRun();
-				if (run != null && run.monitor != null) {
-					// detached: the VM keeps running for the next driver on this root to
-					// reconnect
-					run.detached = true;
-					run.monitor.close();
-					// QEMU serves one client per channel: the next driver needs the agent
-					// channel free
-					DomainAgentChannel.disconnect(run);
-				}
-			}
+			// detached: the VMs keep running for the next driver on this root to
+			// reconnect
+			this.context.registry().all().forEach(ManagedDomain::detachForClose);
 		}
 		this.context.markClosed();
 		this.context.launcher().close();

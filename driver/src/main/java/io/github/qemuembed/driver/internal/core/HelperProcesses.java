@@ -92,8 +92,8 @@ final class HelperProcesses {
 				Thread.sleep(2);
 			}
 			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new EmulatorException("Interrupted while starting " + helper.name());
+				throw io.github.qemuembed.driver.error.OperationInterruptedException
+					.restoring("Interrupted while starting " + helper.name(), ex);
 			}
 		}
 	}

@@ -30,16 +30,16 @@ import io.github.qemuembed.driver.DomainStatus;
 import io.github.qemuembed.driver.ShutdownMode;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.access.DomainIdentity;
-import io.github.qemuembed.driver.access.Permission;
 import io.github.qemuembed.driver.agent.GuestAgent;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
+import io.github.qemuembed.driver.error.OperationInterruptedException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.driver.observation.DomainOperation;
 import io.github.qemuembed.driver.observation.DriverObserver;
 import io.github.qemuembed.driver.internal.process.ProcStat;
-import io.github.qemuembed.driver.qmp.QmpClient;
+import io.github.qemuembed.driver.internal.process.ProcessIdentity;
 import io.github.qemuembed.driver.qmp.QmpEvent;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
@@ -50,7 +50,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One domain of a driver, and the {@link Domain} handle on it.
+ * One domain of a driver: its identity, definitions and state, the state machine, the
+ * lifecycle policy after QEMU ends ({@link LifecyclePolicy}), and the operation lock and
+ * timing. Users reach it only through its access-checked handle ({@link #handle()},
+ * {@link DomainHandle}), which asks the policy and then calls the operation of the same
+ * name here; nothing here checks access, apart from the checks an operation can only make
+ * half-way (passed in by the handle). The process side and the monitor's events report to
+ * it through {@link RunCallbacks}.
  * <p>
  * <b>Threading.</b> Public operations take {@link #operations}, a fair lock, so calls on
  * one domain run one at a time in arrival order while other domains proceed in parallel.
@@ -58,7 +64,7 @@ import tools.jackson.databind.node.ObjectNode;
  * the exit handler, which runs on a background thread, never needs the operation lock, so
  * an operation can wait for QEMU to exit while holding it.
  */
-final class ManagedDomain implements Domain {
+final class ManagedDomain implements RunCallbacks {
 
 	private static final System.Logger logger = System.getLogger(ManagedDomain.class.getName());
 
@@ -69,6 +75,8 @@ final class ManagedDomain implements Domain {
 	private final DomainProcesses processes;
 
 	private final MonitorEvents monitorEvents = new MonitorEvents(this);
+
+	private final DomainHandle handle;
 
 	private final DomainSnapshots snapshots;
 
@@ -99,25 +107,31 @@ final class ManagedDomain implements Domain {
 
 	ManagedDomain(DriverContext context, DomainDefinition definition, boolean persistent) {
 		this.context = context;
-		this.processes = new DomainProcesses(context, this);
 		this.name = definition.name();
 		this.uuid = definition.uuid();
 		this.identity = new DomainIdentity(this.name, this.uuid);
+		this.processes = new DomainProcesses(context, this.name, this.uuid, this);
 		this.definition = definition;
 		this.persistent = persistent;
 		this.snapshots = new DomainSnapshots(context, this, this.processes);
 		this.hotplug = new DomainHotplug(context, this, this.processes);
 		this.agentChannel = new DomainAgentChannel(context, this);
 		this.guestAgent = this.agentChannel.agent();
+		this.handle = new DomainHandle(context.access(), this);
 	}
 
-	// ---- identity, for the driver's own use (no access check) ----
+	// ---- identity and state (no access check: the handle checks) ----
 
-	String domainName() {
+	/** The access-checked {@link Domain} users hold; one per domain. */
+	Domain handle() {
+		return this.handle;
+	}
+
+	String name() {
 		return this.name;
 	}
 
-	UUID domainUuid() {
+	UUID uuid() {
 		return this.uuid;
 	}
 
@@ -125,15 +139,13 @@ final class ManagedDomain implements Domain {
 		return this.identity;
 	}
 
-	DomainProcesses processes() {
-		return this.processes;
-	}
-
-	synchronized DomainStatus currentStatus() {
+	@Override
+	public synchronized DomainStatus status() {
 		return this.status;
 	}
 
-	synchronized boolean persistentFlag() {
+	@Override
+	public synchronized boolean isPersistent() {
 		return this.persistent;
 	}
 
@@ -149,26 +161,12 @@ final class ManagedDomain implements Domain {
 		return this.definition;
 	}
 
-	// ---- Domain ----
+	// ---- the operations of Domain (checked by the handle) ----
 
-	@Override
-	public String name() {
-		check(Permission.DOMAIN_GETATTR);
-		return this.name;
-	}
-
-	@Override
-	public UUID uuid() {
-		check(Permission.DOMAIN_GETATTR);
-		return this.uuid;
-	}
-
-	@Override
-	public void start() {
-		check(Permission.DOMAIN_START);
+	void start() {
 		observed(DomainOperation.START, Operation.START, () -> locked(() -> {
 			ensureExists();
-			if (currentStatus().isActive()) {
+			if (status().isActive()) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is already running");
 			}
 			Path managedSave = managedSaveFile();
@@ -191,19 +189,11 @@ final class ManagedDomain implements Domain {
 		}));
 	}
 
-	@Override
-	public boolean shutdown(Duration timeout) {
-		return shutdown(ShutdownMode.ACPI_POWER_BUTTON, timeout);
-	}
-
-	@Override
-	public boolean shutdown(ShutdownMode mode, Duration timeout) {
-		check(Permission.DOMAIN_INIT_CONTROL);
-		if (mode == ShutdownMode.GUEST_AGENT) {
-			// as libvirt's VIR_DOMAIN_SHUTDOWN_GUEST_AGENT: talking to the agent is a
-			// write on top of init_control
-			check(Permission.DOMAIN_WRITE);
-		}
+	/**
+	 * Asks the guest to power off and waits; past {@code timeout}, {@code checkForce}
+	 * (the handle's {@code domain.stop} check) runs before QEMU is destroyed.
+	 */
+	boolean shutdown(ShutdownMode mode, Duration timeout, Runnable checkForce) {
 		return observed(DomainOperation.SHUTDOWN, Operation.SHUTDOWN, () -> locked(() -> {
 			QemuRun current = requireActive("shut down");
 			// fails if the agent refuses; never completes otherwise (the ACPI button has
@@ -213,12 +203,12 @@ final class ManagedDomain implements Domain {
 				refusal = this.agentChannel.requestPowerDown(this.guestAgent);
 			}
 			else {
-				current.monitor.execute("system_powerdown");
+				current.monitor.powerdown();
 			}
 			if (awaitStop(current, timeout, refusal)) {
 				return true;
 			}
-			check(Permission.DOMAIN_STOP);
+			checkForce.run();
 			logger.log(Level.INFO,
 					"Domain '" + this.name + "' did not power off within " + timeout + ": destroying it");
 			this.processes.destroy(current);
@@ -226,9 +216,7 @@ final class ManagedDomain implements Domain {
 		}));
 	}
 
-	@Override
-	public void destroy() {
-		check(Permission.DOMAIN_STOP);
+	void destroy() {
 		observed(DomainOperation.DESTROY, Operation.DESTROY, () -> locked(() -> {
 			QemuRun current = requireActive("destroy");
 			this.processes.destroy(current);
@@ -236,74 +224,50 @@ final class ManagedDomain implements Domain {
 		}));
 	}
 
-	@Override
-	public void reboot() {
-		check(Permission.DOMAIN_INIT_CONTROL);
+	void reboot() {
 		observed(DomainOperation.REBOOT, null, () -> locked(() -> {
 			QemuRun current = requireActive("reboot");
 			// an ACPI power-off followed by a fresh start: the guest shuts down cleanly
 			// and comes back with
 			// the same definition, as libvirt's "fake reboot" does
-			current.rebootRequested = true;
-			current.monitor.execute("system_powerdown");
+			current.markRebootRequested();
+			current.monitor.powerdown();
 			return null;
 		}));
 	}
 
-	@Override
-	public void reset() {
-		check(Permission.DOMAIN_RESET);
+	void reset() {
 		observed(DomainOperation.RESET, null, () -> locked(() -> {
-			requireActive("reset").monitor.execute("system_reset");
+			requireActive("reset").monitor.reset();
 			return null;
 		}));
 	}
 
-	@Override
-	public void suspend() {
-		check(Permission.DOMAIN_SUSPEND);
+	void suspend() {
 		observed(DomainOperation.SUSPEND, null, () -> locked(() -> {
 			QemuRun current = requireActive("suspend");
-			if (currentStatus().state() == DomainState.PAUSED) {
+			if (status().state() == DomainState.PAUSED) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is already paused");
 			}
-			current.ownStops.incrementAndGet();
-			try {
-				current.monitor.execute("stop");
-			}
-			catch (RuntimeException ex) {
-				current.ownStops.decrementAndGet();
-				throw ex;
-			}
-			transition(current, StateReason.PAUSED_USER, DomainEventType.SUSPENDED, "");
+			current.stopVcpus();
+			stateChanged(current, StateReason.PAUSED_USER, DomainEventType.SUSPENDED, "");
 			return null;
 		}));
 	}
 
-	@Override
-	public void resume() {
-		check(Permission.DOMAIN_SUSPEND);
+	void resume() {
 		observed(DomainOperation.RESUME, null, () -> locked(() -> {
 			QemuRun current = requireActive("resume");
-			if (currentStatus().state() != DomainState.PAUSED) {
+			if (status().state() != DomainState.PAUSED) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is not paused");
 			}
-			current.ownResumes.incrementAndGet();
-			try {
-				current.monitor.execute("cont");
-			}
-			catch (RuntimeException ex) {
-				current.ownResumes.decrementAndGet();
-				throw ex;
-			}
-			transition(current, StateReason.RUNNING_UNPAUSED, DomainEventType.RESUMED, "");
+			current.resumeVcpus();
+			stateChanged(current, StateReason.RUNNING_UNPAUSED, DomainEventType.RESUMED, "");
 			return null;
 		}));
 	}
 
-	@Override
-	public void save(Path file) {
-		check(Permission.DOMAIN_HIBERNATE);
+	void save(Path file) {
 		java.util.Objects.requireNonNull(file, "file");
 		observed(DomainOperation.SAVE, null, () -> locked(() -> {
 			saveLocked(requireActive("save"), file);
@@ -311,12 +275,10 @@ final class ManagedDomain implements Domain {
 		}));
 	}
 
-	@Override
-	public void managedSave() {
-		check(Permission.DOMAIN_HIBERNATE);
+	void managedSave() {
 		observed(DomainOperation.MANAGED_SAVE, null, () -> locked(() -> {
 			QemuRun current = requireActive("save");
-			if (!persistentFlag()) {
+			if (!isPersistent()) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is transient: a managed save needs a "
 						+ "persistent definition to start again from (define it), or use save(file)");
 			}
@@ -325,16 +287,12 @@ final class ManagedDomain implements Domain {
 		}));
 	}
 
-	@Override
-	public boolean hasManagedSaveImage() {
-		check(Permission.DOMAIN_READ);
+	boolean hasManagedSaveImage() {
 		ensureExists();
 		return Files.exists(managedSaveFile());
 	}
 
-	@Override
-	public void managedSaveRemove() {
-		check(Permission.DOMAIN_HIBERNATE);
+	void managedSaveRemove() {
 		locked(() -> {
 			ensureExists();
 			deleteManagedSave(managedSaveFile());
@@ -342,17 +300,10 @@ final class ManagedDomain implements Domain {
 		});
 	}
 
-	@Override
-	public DomainSnapshot createSnapshot(String xml, DomainSnapshot.CreateFlag... flags) {
-		check(Permission.DOMAIN_SNAPSHOT);
-		boolean diskOnly = java.util.Arrays.asList(flags).contains(DomainSnapshot.CreateFlag.DISK_ONLY);
-		boolean quiesce = java.util.Arrays.asList(flags).contains(DomainSnapshot.CreateFlag.QUIESCE);
-		if (quiesce) {
-			check(Permission.DOMAIN_FS_FREEZE);
-		}
+	DomainSnapshot createSnapshot(String xml, boolean diskOnly, boolean quiesce) {
 		return observed(DomainOperation.SNAPSHOT_CREATE, null, () -> locked(() -> {
 			ensureExists();
-			QemuRun current = currentStatus().isActive() ? currentRun() : null;
+			QemuRun current = status().isActive() ? currentRun() : null;
 			if (quiesce && current == null) {
 				throw new InvalidOperationException(
 						"Domain '" + this.name + "' is not running: QUIESCE needs its guest "
@@ -379,7 +330,7 @@ final class ManagedDomain implements Domain {
 							+ "; call guest().fsThaw() again", ex);
 				}
 			}
-			publish(DomainEventType.SNAPSHOT_CREATED, currentStatus(), snapshot.name());
+			publish(DomainEventType.SNAPSHOT_CREATED, status(), snapshot.name());
 			return snapshot;
 		}));
 	}
@@ -419,92 +370,65 @@ final class ManagedDomain implements Domain {
 		}
 	}
 
-	@Override
-	public List<DomainSnapshot> snapshots() {
-		check(Permission.DOMAIN_READ);
+	List<DomainSnapshot> snapshots() {
 		ensureExists();
 		return this.snapshots.list();
 	}
 
-	@Override
-	public List<DomainSnapshot.Node> snapshotTree() {
-		check(Permission.DOMAIN_READ);
+	List<DomainSnapshot.Node> snapshotTree() {
 		ensureExists();
 		return this.snapshots.tree();
 	}
 
-	@Override
-	public String snapshotXml(String name) {
-		check(Permission.DOMAIN_READ);
-		// the stored definition carries its secrets, as the domain's own secure XML does
-		check(Permission.DOMAIN_READ_SECURE);
+	String snapshotXml(String name) {
 		ensureExists();
 		return this.snapshots.xml(name);
 	}
 
-	@Override
-	public void revertToSnapshot(String name) {
-		check(Permission.DOMAIN_SNAPSHOT);
+	void revertToSnapshot(String name) {
 		observed(DomainOperation.SNAPSHOT_REVERT, null, () -> locked(() -> {
 			ensureExists();
-			this.snapshots.revert(name, currentStatus().isActive() ? currentRun() : null);
-			publish(DomainEventType.SNAPSHOT_REVERTED, currentStatus(), name);
+			this.snapshots.revert(name, status().isActive() ? currentRun() : null);
+			publish(DomainEventType.SNAPSHOT_REVERTED, status(), name);
 			return null;
 		}));
 	}
 
-	@Override
-	public void deleteSnapshot(String name, DomainSnapshot.DeleteFlag... flags) {
-		check(Permission.DOMAIN_SNAPSHOT);
-		boolean metadataOnly = java.util.Arrays.asList(flags).contains(DomainSnapshot.DeleteFlag.METADATA_ONLY);
+	void deleteSnapshot(String name, boolean metadataOnly) {
 		observed(DomainOperation.SNAPSHOT_DELETE, null, () -> locked(() -> {
 			ensureExists();
-			this.snapshots.delete(name, metadataOnly, currentStatus().isActive() ? currentRun() : null);
-			publish(DomainEventType.SNAPSHOT_DELETED, currentStatus(), name);
+			this.snapshots.delete(name, metadataOnly, status().isActive() ? currentRun() : null);
+			publish(DomainEventType.SNAPSHOT_DELETED, status(), name);
 			return null;
 		}));
-	}
-
-	@Override
-	public void attachDevice(String xml, io.github.qemuembed.driver.DeviceFlag... flags) {
-		changeDevice(xml, flags, true, null);
-	}
-
-	@Override
-	public void detachDevice(String xml, Duration timeout, io.github.qemuembed.driver.DeviceFlag... flags) {
-		java.util.Objects.requireNonNull(timeout, "timeout");
-		changeDevice(xml, flags, false, timeout);
 	}
 
 	/**
-	 * libvirt's order: the persistent change is checked first, then the live one is made,
-	 * then the persistent one is saved; a live change that fails leaves the definition as
-	 * it was.
+	 * Attaches ({@code attach}) or detaches a device. libvirt's order: the persistent
+	 * change is checked first, then the live one is made, then the persistent one is
+	 * saved; a live change that fails leaves the definition as it was. {@code checkSave}
+	 * (the handle's {@code domain.save} check) runs when the definition of an inactive
+	 * domain changes without {@code CONFIG} having been asked for.
 	 */
-	private void changeDevice(String xml, io.github.qemuembed.driver.DeviceFlag[] flags, boolean attach,
-			Duration timeout) {
-		java.util.Set<io.github.qemuembed.driver.DeviceFlag> affect = java.util.Set.of(flags);
-		check(Permission.DOMAIN_WRITE);
-		if (affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG)) {
-			check(Permission.DOMAIN_SAVE);
-		}
+	void changeDevice(String xml, java.util.Set<io.github.qemuembed.driver.DeviceFlag> affect, boolean attach,
+			Duration timeout, Runnable checkSave) {
 		locked(() -> {
 			ensureExists();
-			boolean active = currentStatus().isActive();
+			boolean active = status().isActive();
 			boolean live = affect.contains(io.github.qemuembed.driver.DeviceFlag.LIVE) || (affect.isEmpty() && active);
 			boolean config = affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG)
 					|| (affect.isEmpty() && !active);
 			if (config && !affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG)) {
 				// AFFECT_CURRENT of an inactive domain changes its definition: a save, as
 				// libvirt checks it
-				check(Permission.DOMAIN_SAVE);
+				checkSave.run();
 			}
 			if (live && !active) {
 				throw new InvalidOperationException(
 						"Domain '" + this.name + "' is not running: a live " + (attach ? "attach" : "detach")
 								+ " needs it running; use DeviceFlag.CONFIG to change its definition");
 			}
-			if (config && !persistentFlag()) {
+			if (config && !isPersistent()) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is transient: it has no definition to "
 						+ "change; use DeviceFlag.LIVE only");
 			}
@@ -525,15 +449,13 @@ final class ManagedDomain implements Domain {
 				redefine(persistentChange.definition());
 				what = (what != null) ? what : persistentChange.description();
 			}
-			publish(attach ? DomainEventType.DEVICE_ADDED : DomainEventType.DEVICE_REMOVED, currentStatus(),
+			publish(attach ? DomainEventType.DEVICE_ADDED : DomainEventType.DEVICE_REMOVED, status(),
 					what + (live ? " (live" + (config ? ", config)" : ")") : " (config)"));
 			return null;
 		});
 	}
 
-	@Override
-	public void undefine() {
-		check(Permission.DOMAIN_DELETE);
+	void undefine() {
 		observed(DomainOperation.UNDEFINE, null, () -> locked(() -> {
 			ensureExists();
 			if (Files.exists(managedSaveFile())) {
@@ -559,23 +481,14 @@ final class ManagedDomain implements Domain {
 				}
 			}
 			if (!active) {
-				this.processes.forget();
+				forget();
 			}
-			publish(DomainEventType.UNDEFINED, currentStatus(), "");
+			publish(DomainEventType.UNDEFINED, status(), "");
 			return null;
 		}));
 	}
 
-	@Override
-	public DomainStatus status() {
-		check(Permission.DOMAIN_READ);
-		ensureExists();
-		return currentStatus();
-	}
-
-	@Override
-	public DomainInfo info() {
-		check(Permission.DOMAIN_READ);
+	DomainInfo info() {
 		ensureExists();
 		DomainStatus status;
 		QemuRun current;
@@ -589,40 +502,25 @@ final class ManagedDomain implements Domain {
 		}
 		if (current == null || !status.isActive()) {
 			return new DomainInfo(status, OptionalLong.empty(), Optional.empty(), Duration.ZERO, def.vcpus(),
-					def.memoryKiB(), def.currentMemoryKiB(), Duration.ZERO, 0, persistentNow, false,
+					def.memoryKiB(), def.currentMemoryKiB(), Duration.ZERO, 0, persistentNow,
 					DomainAgentChannel.stateOf(def, null));
 		}
 		Optional<ProcStat> stat = ProcStat.read(current.pid());
 		return new DomainInfo(status, OptionalLong.of(current.pid()), Optional.of(current.startedAt),
 				Duration.between(current.startedAt, Instant.now()), def.vcpus(), def.memoryKiB(),
 				def.currentMemoryKiB(), stat.map(ProcStat::cpuTime).orElse(Duration.ZERO),
-				stat.map(ProcStat::residentBytes).orElse(0L), persistentNow, false,
-				DomainAgentChannel.stateOf(def, current));
+				stat.map(ProcStat::residentBytes).orElse(0L), persistentNow, DomainAgentChannel.stateOf(def, current));
 	}
 
-	@Override
-	public List<BlockStats> blockStats() {
-		check(Permission.DOMAIN_READ);
+	List<BlockStats> blockStats() {
 		// deliberately not behind the operation lock: a read must not wait for a shutdown
 		// in progress; the
 		// monitor serializes the command itself, and the QMP timeout bounds it
 		QemuRun current = requireActive("read the block statistics of");
-		return BlockStatsReader.read(current.monitor.execute("query-blockstats"), current.liveDefinition);
+		return BlockStatsReader.read(current.monitor.queryBlockStats(), current.liveDefinition);
 	}
 
-	@Override
-	public boolean isPersistent() {
-		check(Permission.DOMAIN_READ);
-		ensureExists();
-		return persistentFlag();
-	}
-
-	@Override
-	public String xml(boolean secure) {
-		check(Permission.DOMAIN_READ);
-		if (secure) {
-			check(Permission.DOMAIN_READ_SECURE);
-		}
+	String xml(boolean secure) {
 		ensureExists();
 		DomainDefinition def;
 		synchronized (this) {
@@ -631,9 +529,7 @@ final class ManagedDomain implements Domain {
 		return DomainXml.write(def, secure);
 	}
 
-	@Override
-	public String qmp(String commandJson) {
-		check(Permission.DOMAIN_WRITE);
+	String qmp(String commandJson) {
 		JsonNode command;
 		try {
 			command = JSON.readTree(commandJson);
@@ -652,14 +548,12 @@ final class ManagedDomain implements Domain {
 		}
 		return locked(() -> {
 			QemuRun current = requireActive("send a monitor command to");
-			JsonNode result = current.monitor.execute(command.path("execute").asString(), (ObjectNode) arguments);
+			JsonNode result = current.monitor.passthrough(command.path("execute").asString(), (ObjectNode) arguments);
 			return JSON.writeValueAsString(result);
 		});
 	}
 
-	@Override
-	public DomainConsole openConsole() {
-		check(Permission.DOMAIN_OPEN_DEVICE);
+	DomainConsole openConsole() {
 		QemuRun current = locked(() -> requireActive("open the console of"));
 		if (current.serialSockets.isEmpty()) {
 			throw new InvalidOperationException("Domain '" + this.name
@@ -668,15 +562,14 @@ final class ManagedDomain implements Domain {
 		return SocketConsole.connect(current.serialSockets.get(0));
 	}
 
-	@Override
-	public GuestAgent guest() {
-		// no check here: each agent call asks the policy with its own permission
+	/** The guest agent, whose every call asks the policy with its own permission. */
+	GuestAgent guestAgent() {
 		return this.guestAgent;
 	}
 
 	@Override
 	public String toString() {
-		return "Domain[" + this.name + ", " + this.uuid + "]";
+		return "ManagedDomain[" + this.name + ", " + this.uuid + "]";
 	}
 
 	// ---- driver-internal operations ----
@@ -701,7 +594,7 @@ final class ManagedDomain implements Domain {
 	void restoreFrom(Path file, SaveImage image) {
 		observed(DomainOperation.RESTORE, null, () -> locked(() -> {
 			ensureExists();
-			if (currentStatus().isActive()) {
+			if (status().isActive()) {
 				throw new InvalidOperationException("Domain '" + this.name + "' is running: destroy it before "
 						+ "restoring a saved state into it");
 			}
@@ -710,12 +603,12 @@ final class ManagedDomain implements Domain {
 		}));
 	}
 
-	/** Adopts a QEMU process left by an earlier driver (reconnect). */
-	void adopt(QemuRun adopted, DomainStatus adoptedStatus) {
-		synchronized (this) {
-			this.run = adopted;
-			this.status = adoptedStatus;
-		}
+	/**
+	 * Adopts a QEMU process left by an earlier driver whose identity was proven
+	 * (reconnect).
+	 */
+	void reconnect(RunState state, ProcessIdentity identity, DomainDefinition live) {
+		this.processes.adopt(state, identity, live);
 	}
 
 	/**
@@ -734,19 +627,50 @@ final class ManagedDomain implements Domain {
 		}
 	}
 
-	/** Called by {@link DomainProcesses} once QEMU runs. */
-	void running(QemuRun started, StateReason reason, DomainEventType eventType) {
-		synchronized (this) {
-			this.run = started;
+	/**
+	 * Leaves QEMU running because the driver closes without stopping its VMs: the next
+	 * driver on this root reconnects, so the monitor and the agent channel (QEMU serves
+	 * one client per channel) are let go, and the exit, should it come, is not this
+	 * driver's to handle.
+	 */
+	void detachForClose() {
+		QemuRun current = currentRun();
+		if (current != null && current.monitor != null) {
+			current.markDetached();
+			current.monitor.close();
+			DomainAgentChannel.disconnect(current);
 		}
-		transition(started, reason, eventType, "");
+	}
+
+	// ---- RunCallbacks: what the process side and the monitor report ----
+
+	@Override
+	public void persistentDefinitionChanged(DomainDefinition persistentDefinition) {
+		redefine(persistentDefinition);
+	}
+
+	@Override
+	public void runAttached(QemuRun attached, DomainStatus attachedStatus) {
+		synchronized (this) {
+			this.run = attached;
+			this.status = attachedStatus;
+		}
+	}
+
+	@Override
+	public void startFailed() {
+		synchronized (this) {
+			this.run = null;
+			this.status = DomainStatus.of(StateReason.SHUTOFF_FAILED);
+		}
 	}
 
 	/**
 	 * Sets the status if {@code forRun} is still the current run; publishes the event
 	 * only on a change.
 	 */
-	void transition(QemuRun forRun, StateReason reason, DomainEventType eventType, String detail) {
+	@Override
+	public void stateChanged(QemuRun forRun, StateReason reason, DomainEventType eventType, String detail) {
 		DomainStatus next = DomainStatus.of(reason);
 		boolean changed;
 		synchronized (this) {
@@ -762,11 +686,11 @@ final class ManagedDomain implements Domain {
 	}
 
 	/**
-	 * QEMU of {@code ended} is gone and its files are cleaned up: record the final
-	 * status, publish, and apply {@code on_poweroff}/{@code on_crash}/reboot. Runs on a
-	 * background thread.
+	 * Records the final status, publishes, and applies
+	 * {@code on_poweroff}/{@code on_crash}/reboot ({@link LifecyclePolicy}).
 	 */
-	void stopped(QemuRun ended, StateReason reason, String detail) {
+	@Override
+	public void runEnded(QemuRun ended, StateReason reason, String detail) {
 		boolean transientGone;
 		synchronized (this) {
 			if (this.run != ended) {
@@ -780,7 +704,7 @@ final class ManagedDomain implements Domain {
 		if (reason == StateReason.SHUTOFF_CRASHED) {
 			publish(DomainEventType.CRASHED, DomainStatus.of(reason), detail);
 		}
-		LifecycleAction action = nextAction(ended, reason);
+		LifecycleAction action = LifecyclePolicy.after(ended, reason);
 		if (action == LifecycleAction.RESTART && this.context.launcherOpen()) {
 			this.context.background().execute(() -> restart(ended));
 			return;
@@ -789,38 +713,17 @@ final class ManagedDomain implements Domain {
 			synchronized (this) {
 				this.removed = true;
 			}
-			this.processes.forget();
+			forget();
 		}
-	}
-
-	private LifecycleAction nextAction(QemuRun ended, StateReason reason) {
-		if (ended.destroyRequested) {
-			return LifecycleAction.DESTROY;
-		}
-		if ((ended.rebootRequested || ended.guestReset) && reason == StateReason.SHUTOFF_SHUTDOWN) {
-			// a reboot, asked through reboot() or by the guest: on_reboot decides
-			// (destroy, or come back)
-			return (ended.liveDefinition.onReboot() == LifecycleAction.DESTROY) ? LifecycleAction.DESTROY
-					: LifecycleAction.RESTART;
-		}
-		if (reason == StateReason.SHUTOFF_SHUTDOWN) {
-			return ended.liveDefinition.onPoweroff();
-		}
-		if (reason == StateReason.SHUTOFF_CRASHED && ended.panicked) {
-			// as in libvirt, on_crash is about the guest kernel panicking; QEMU itself
-			// dying is not restarted
-			return ended.liveDefinition.onCrash();
-		}
-		return LifecycleAction.DESTROY;
 	}
 
 	private void restart(QemuRun ended) {
 		try {
 			locked(() -> {
-				if (currentStatus().isActive() || isRemoved()) {
+				if (status().isActive() || isRemoved()) {
 					return null;
 				}
-				DomainDefinition def = persistentFlag() ? persistentDefinition() : ended.liveDefinition;
+				DomainDefinition def = isPersistent() ? persistentDefinition() : ended.liveDefinition;
 				this.processes.start(def, StateReason.RUNNING_BOOTED, DomainEventType.REBOOTED);
 				return null;
 			});
@@ -830,20 +733,30 @@ final class ManagedDomain implements Domain {
 		}
 	}
 
-	/**
-	 * A QMP event of the current run (called on a driver thread, never the QMP I/O
-	 * thread).
-	 */
-	void onMonitorEvent(QemuRun source, QmpEvent event) {
+	@Override
+	public void monitorEvent(QemuRun source, QmpEvent event) {
 		this.monitorEvents.handle(source, event);
+	}
+
+	@Override
+	public void guestReset(QemuRun source, String reason) {
+		if (currentRun() == source) {
+			publish(DomainEventType.REBOOTED, status(), reason);
+		}
 	}
 
 	/**
 	 * After a guest panic with on_crash destroy or restart: end QEMU (the exit reads as
 	 * crashed).
 	 */
-	void endAfterPanic(QemuRun source) {
+	@Override
+	public void panicEndsRun(QemuRun source) {
 		this.context.background().execute(() -> this.processes.killAfterPanic(source));
+	}
+
+	/** The domain is gone (undefined while inactive, or transient and stopped). */
+	private void forget() {
+		this.context.registry().remove(this);
 	}
 
 	void publish(DomainEventType type, DomainStatus status, String detail) {
@@ -858,33 +771,25 @@ final class ManagedDomain implements Domain {
 	 * (shutoff/saved).
 	 */
 	private void saveLocked(QemuRun current, Path file) {
-		boolean wasRunning = currentStatus().state() == DomainState.RUNNING;
+		boolean wasRunning = status().state() == DomainState.RUNNING;
 		if (wasRunning) {
-			current.ownStops.incrementAndGet();
-			try {
-				current.monitor.execute("stop");
-			}
-			catch (RuntimeException ex) {
-				current.ownStops.decrementAndGet();
-				throw ex;
-			}
+			current.stopVcpus();
 		}
-		StateReason before = currentStatus().reason();
-		transition(current, StateReason.PAUSED_SAVE, null, "");
+		StateReason before = status().reason();
+		stateChanged(current, StateReason.PAUSED_SAVE, null, "");
 		try {
 			DomainSaver.save(current, file, wasRunning, this.context.config().startTimeout().multipliedBy(10));
 		}
 		catch (RuntimeException ex) {
 			// nothing was kept: the domain goes on as it was
 			if (wasRunning && current.process.isAlive()) {
-				current.ownResumes.incrementAndGet();
-				current.monitor.execute("cont");
+				current.resumeVcpus();
 			}
-			transition(current, before, null, "");
+			stateChanged(current, before, null, "");
 			throw ex;
 		}
-		current.saved = true;
-		publish(DomainEventType.SAVED, currentStatus(), file.toString());
+		current.markSaved();
+		publish(DomainEventType.SAVED, status(), file.toString());
 		this.processes.destroy(current);
 	}
 
@@ -896,7 +801,7 @@ final class ManagedDomain implements Domain {
 		}
 		this.processes.start(saved, StateReason.RUNNING_RESTORED, DomainEventType.STARTED,
 				new DomainProcesses.Incoming(file, image));
-		publish(DomainEventType.RESTORED, currentStatus(), file.toString());
+		publish(DomainEventType.RESTORED, status(), file.toString());
 	}
 
 	private Path managedSaveFile() {
@@ -915,8 +820,13 @@ final class ManagedDomain implements Domain {
 
 	// ---- helpers ----
 
-	private void check(Permission permission) {
-		this.context.access().check(permission, this.identity);
+	/**
+	 * This domain, for a read that must fail with {@link DomainNotFoundException} once it
+	 * is gone.
+	 */
+	ManagedDomain existing() {
+		ensureExists();
+		return this;
 	}
 
 	private void ensureExists() {
@@ -957,12 +867,12 @@ final class ManagedDomain implements Domain {
 			return false;
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new OperationTimeoutException("Interrupted while waiting for domain '" + this.name + "' to stop");
+			throw OperationInterruptedException
+				.restoring("Interrupted while waiting for domain '" + this.name + "' to stop", ex);
 		}
 		catch (ExecutionException ex) {
 			if (refusal.isCompletedExceptionally() && !current.stopped.isDone()) {
-				throw unwrap(ex.getCause());
+				throw Failures.unwrap(ex.getCause());
 			}
 			return true;
 		}
@@ -1031,8 +941,8 @@ final class ManagedDomain implements Domain {
 			}
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new OperationTimeoutException("Interrupted while waiting for domain '" + this.name + "'");
+			throw OperationInterruptedException.restoring("Interrupted while waiting for domain '" + this.name + "'",
+					ex);
 		}
 		try {
 			this.context.ensureOpen();
@@ -1041,19 +951,6 @@ final class ManagedDomain implements Domain {
 		finally {
 			this.operations.unlock();
 		}
-	}
-
-	static QemuEmbedException unwrap(Throwable ex) {
-		Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
-		if (cause instanceof QemuEmbedException qe) {
-			return qe;
-		}
-		return new QemuEmbedException(io.github.qemuembed.driver.error.ErrorCode.INTERNAL_ERROR,
-				String.valueOf(cause.getMessage()), cause);
-	}
-
-	QmpClient monitorOf(QemuRun current) {
-		return current.monitor;
 	}
 
 }

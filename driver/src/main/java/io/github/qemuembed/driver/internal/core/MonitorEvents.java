@@ -1,23 +1,22 @@
 package io.github.qemuembed.driver.internal.core;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.StateReason;
-import io.github.qemuembed.driver.qmp.QmpEvent;
 import io.github.qemuembed.driver.internal.xml.LifecycleAction;
+import io.github.qemuembed.driver.qmp.QmpEvent;
 
 /**
  * What QEMU's asynchronous events mean for a domain's state: pauses and resumes the
  * driver did not cause, a guest shutting down or resetting, a guest panic. Runs on the
- * domain's lifecycle executor, in the order QEMU sent the events.
+ * domain's lifecycle executor, in the order QEMU sent the events; tells the domain
+ * through its {@link RunCallbacks}.
  */
 final class MonitorEvents {
 
-	private final ManagedDomain domain;
+	private final RunCallbacks domain;
 
-	MonitorEvents(ManagedDomain domain) {
+	MonitorEvents(RunCallbacks domain) {
 		this.domain = domain;
 	}
 
@@ -31,39 +30,33 @@ final class MonitorEvents {
 				// GUEST_PANICKED); that stop is
 				// part of the crash that on_crash handles (crashed/panicked, or QEMU
 				// ended), not a pause.
-				if (!consume(source.ownStops) && !source.panicked && state() == DomainState.RUNNING) {
-					this.domain.transition(source, StateReason.PAUSED_UNKNOWN, DomainEventType.SUSPENDED, "");
+				if (!source.consumeOwnStop() && !source.panicked() && state() == DomainState.RUNNING) {
+					this.domain.stateChanged(source, StateReason.PAUSED_UNKNOWN, DomainEventType.SUSPENDED, "");
 				}
 			}
 			case "RESUME" -> {
-				if (!consume(source.ownResumes) && state() == DomainState.PAUSED) {
-					this.domain.transition(source, StateReason.RUNNING_UNPAUSED, DomainEventType.RESUMED, "");
+				if (!source.consumeOwnResume() && state() == DomainState.PAUSED) {
+					this.domain.stateChanged(source, StateReason.RUNNING_UNPAUSED, DomainEventType.RESUMED, "");
 				}
 			}
 			case "SHUTDOWN" -> {
 				if (event.data().path("guest").asBoolean(false)) {
 					String reason = event.data().path("reason").asString("");
-					source.guestShutdown = true;
-					source.guestReset = "guest-reset".equals(reason);
-					this.domain.transition(source, StateReason.SHUTDOWN_USER, DomainEventType.SHUTDOWN, reason);
+					source.markGuestShutdown(reason);
+					this.domain.stateChanged(source, StateReason.SHUTDOWN_USER, DomainEventType.SHUTDOWN, reason);
 				}
 			}
-			case "RESET" -> {
-				if (this.domain.currentRun() == source) {
-					this.domain.publish(DomainEventType.REBOOTED, this.domain.currentStatus(),
-							event.data().path("reason").asString(""));
-				}
-			}
+			case "RESET" -> this.domain.guestReset(source, event.data().path("reason").asString(""));
 			case "GUEST_PANICKED" -> {
-				source.panicked = true;
+				source.markPanicked();
 				if (source.liveDefinition.onCrash() == LifecycleAction.PRESERVE) {
-					this.domain.transition(source, StateReason.CRASHED_PANICKED, DomainEventType.CRASHED,
+					this.domain.stateChanged(source, StateReason.CRASHED_PANICKED, DomainEventType.CRASHED,
 							"guest panicked");
 				}
 				else {
 					// destroy or restart: end QEMU now; the exit reads as crashed and
 					// on_crash decides what follows
-					this.domain.endAfterPanic(source);
+					this.domain.panicEndsRun(source);
 				}
 			}
 			case "VSERPORT_CHANGE" ->
@@ -76,14 +69,7 @@ final class MonitorEvents {
 	}
 
 	private DomainState state() {
-		return this.domain.currentStatus().state();
-	}
-
-	/**
-	 * Takes one of the driver's own stop/cont commands off the count, if there is one.
-	 */
-	private static boolean consume(AtomicInteger own) {
-		return own.getAndUpdate((n) -> Math.max(0, n - 1)) > 0;
+		return this.domain.status().state();
 	}
 
 }

@@ -46,7 +46,7 @@ final class ResourceFit {
 		List<DomainDefinition> running = new ArrayList<>();
 		for (ManagedDomain domain : context.registry().all()) {
 			QemuRun run = domain.currentRun();
-			if (run != null && !domain.domainName().equals(starting.name())) {
+			if (run != null && !domain.name().equals(starting.name())) {
 				running.add(run.liveDefinition);
 			}
 		}

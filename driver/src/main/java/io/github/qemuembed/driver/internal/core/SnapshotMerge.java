@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -146,7 +145,7 @@ final class SnapshotMerge {
 	 * {@code block-job-complete} for the top.
 	 */
 	private void blockCommit(QemuRun run, Step step, boolean top, Path activeFile) {
-		JsonNode nodes = run.monitor.execute("query-named-block-nodes");
+		JsonNode nodes = run.monitor.queryNamedBlockNodes();
 		String overlayNode = formatNode(nodes, step.overlay());
 		String imageNode = formatNode(nodes, step.image());
 		String rootNode = formatNode(nodes, activeFile);
@@ -155,11 +154,10 @@ final class SnapshotMerge {
 				(data) -> job.equals(data.path("device").asString("")));
 		CompletableFuture<JsonNode> completed = run.waiters.await("BLOCK_JOB_COMPLETED",
 				(data) -> job.equals(data.path("device").asString("")));
-		run.monitor.execute("block-commit",
-				Map.of("job-id", job, "device", rootNode, "top-node", overlayNode, "base-node", imageNode));
+		run.monitor.blockCommit(job, rootNode, overlayNode, imageNode);
 		if (top) {
 			await(ready, job);
-			run.monitor.execute("block-job-complete", Map.of("device", job));
+			run.monitor.blockJobComplete(job);
 		}
 		else {
 			ready.cancel(false);
@@ -180,11 +178,11 @@ final class SnapshotMerge {
 					+ "; it goes on in QEMU (query-block-jobs), and the snapshot was kept");
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new OperationTimeoutException("Interrupted while waiting for block job " + job);
+			throw io.github.qemuembed.driver.error.OperationInterruptedException
+				.restoring("Interrupted while waiting for block job " + job, ex);
 		}
 		catch (ExecutionException ex) {
-			throw ManagedDomain.unwrap(ex.getCause());
+			throw Failures.unwrap(ex.getCause());
 		}
 	}
 

@@ -40,8 +40,8 @@ public final class CpuAffinity {
 			throw new EmulatorException("Cannot run taskset to pin QEMU: " + ex.getMessage(), ex);
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new EmulatorException("Interrupted while pinning QEMU (pid " + pid + ")");
+			throw io.github.qemuembed.driver.error.OperationInterruptedException
+				.restoring("Interrupted while pinning QEMU (pid " + pid + ")", ex);
 		}
 	}
 

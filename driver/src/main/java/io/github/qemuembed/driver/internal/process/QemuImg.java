@@ -185,8 +185,8 @@ public final class QemuImg {
 		}
 		catch (InterruptedException ex) {
 			process.destroyForcibly();
-			Thread.currentThread().interrupt();
-			throw new StorageException(Problem.OPERATION_FAILED, "interrupted while qemu-img worked on " + file, ex);
+			throw io.github.qemuembed.driver.error.OperationInterruptedException
+				.restoring("interrupted while qemu-img worked on " + file, ex);
 		}
 	}
 

@@ -117,10 +117,10 @@ public final class QemuLauncher implements AutoCloseable {
 			return started.get();
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 			// the process may still start: whoever interrupted us is closing, and the
 			// launcher's end kills it
-			throw new EmulatorException("Interrupted while starting " + argv.get(0), ex);
+			throw io.github.qemuembed.driver.error.OperationInterruptedException
+				.restoring("Interrupted while starting " + argv.get(0), ex);
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof RuntimeException runtime) {

@@ -180,9 +180,9 @@ public final class RpcClient implements Closeable {
 			throw timedOut;
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 			on.abandon(future);
-			throw new SecondaryDriverException("Interrupted while waiting for " + procedure + " from " + this.uri, ex);
+			throw io.github.qemuembed.driver.error.OperationInterruptedException
+				.restoring("Interrupted while waiting for " + procedure + " from " + this.uri, ex);
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof SecondaryDriverException sde) {

@@ -53,10 +53,14 @@ final class VolumeImport {
 		try (Source source = open(request)) {
 			return write(source.stream(), source.size(), temp, label, listener);
 		}
+		catch (java.net.SocketTimeoutException ex) {
+			// an InterruptedIOException too, but the server's silence, not an interrupt
+			throw new StorageException(Problem.IMPORT_FAILED, "import of " + shownSource + " into " + label
+					+ " timed out: " + ex.getMessage() + "; nothing was kept", ex);
+		}
 		catch (InterruptedIOException ex) {
-			Thread.currentThread().interrupt();
-			throw new StorageException(Problem.IMPORT_FAILED,
-					"import of " + shownSource + " into " + label + " was interrupted; nothing was kept", ex);
+			throw io.github.qemuembed.driver.error.OperationInterruptedException
+				.restoring("import of " + shownSource + " into " + label + " was interrupted; nothing was kept", ex);
 		}
 		catch (IOException ex) {
 			if (isNoSpace(ex)) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.internal.command.RealQemu.PciFunction;
-import io.github.qemuembed.driver.error.QmpException;
+import io.github.qemuembed.driver.qmp.QmpExecuteError;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -443,7 +443,7 @@ class RealQemuDeviceTests {
 		}
 		try (RealQemu qemu = start("pc", "<watchdog model='ib700' action='reset'/><memballoon model='none'/>")) {
 			assertThat(qemu.device("watchdog0", "type").asString()).isEqualTo("ib700");
-			assertThatExceptionOfType(QmpException.class).isThrownBy(() -> qemu.qmp("query-balloon"))
+			assertThatExceptionOfType(QmpExecuteError.class).isThrownBy(() -> qemu.qmp("query-balloon"))
 				.withMessageContaining("balloon");
 		}
 	}

@@ -106,8 +106,10 @@ class ConcurrencyTests {
 				assertThat(stuckCall).isNotDone();
 				assertThat(stuckCall).failsWithin(Duration.ofSeconds(30))
 					.withThrowableThat()
-					.havingRootCause()
-					.isInstanceOf(io.github.qemuembed.driver.error.OperationTimeoutException.class);
+					.havingCause()
+					.isInstanceOf(io.github.qemuembed.driver.error.OperationTimeoutException.class)
+					// the QMP client's own error, kept as the cause
+					.withCauseInstanceOf(io.github.qemuembed.driver.qmp.QmpTimeoutError.class);
 			}
 			finally {
 				new ProcessBuilder("kill", "-CONT", Long.toString(stuckPid)).start().waitFor();

@@ -14,6 +14,7 @@ import io.github.qemuembed.driver.GuestlessDomains;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.error.QmpException;
+import io.github.qemuembed.driver.qmp.QmpExecuteError;
 import io.github.qemuembed.driver.observation.DomainOperation;
 import io.github.qemuembed.driver.observation.DriverObserver;
 
@@ -89,7 +90,7 @@ class DriverObserverTests {
 		assertThat(this.recorder.childrenOf(starts.get(1))).isEmpty();
 		assertThat(this.recorder.nodes).filteredOn((n) -> n.name.equals("no-such-command"))
 			.singleElement()
-			.satisfies((n) -> assertThat(n.failure.get()).isInstanceOf(QmpException.class)
+			.satisfies((n) -> assertThat(n.failure.get()).isInstanceOf(QmpExecuteError.class)
 				.hasMessageContaining("CommandNotFound"));
 	}
 
