@@ -173,7 +173,8 @@ final class DebianImageBuilder {
 					"suite " + DebianImageRecipe.SUITE + "\nkernel " + release + "\nmirror " + this.recipe.mirror()
 							+ "\npackages " + String.join(" ", this.recipe.packages()) + "\nbuilder "
 							+ DebianImageRecipe.BUILDER_VERSION + "\n");
-			// a temporary directory is private to its maker; the entry is read by any user
+			// a temporary directory is private to its maker; the entry is read by any
+			// user
 			Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
 			GuestCache.publish(temp, entry);
 		}
