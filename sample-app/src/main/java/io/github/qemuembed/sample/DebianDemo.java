@@ -113,7 +113,8 @@ class DebianDemo implements ApplicationRunner, DisposableBean {
 			agent.exec(GuestExec.of("/usr/bin/cloud-init", "status", "--wait").timeout(BOOT));
 			GuestExecResult exec = agent.exec(
 					GuestExec.of("/bin/sh", "-c", "cat /etc/qemu-embed/greeting; uname -sr; cat /var/tmp/first-boot"));
-			logger.info("debian: agent exec exit " + exec.exitCode().orElse(-1) + ": " + exec.stdoutText().strip());
+			logger.info("debian: agent exec exit " + exec.exitCode().orElse(-1) + ": "
+					+ exec.stdoutText().strip().replace("\n", " | "));
 			int port = sshPort(vm);
 			String banner = banner(port);
 			logger.info("debian: SSH forwarded from 127.0.0.1:" + port + " answers " + banner);

@@ -73,6 +73,60 @@ class DebianImageBuilderTests {
 	}
 
 	@Test
+	void secondProcessWaitsForTheLockAndTakesTheEntryTheFirstPublished(@TempDir Path emptyPath) throws Exception {
+		DebianImageRecipe recipe = DebianImageRecipe.standard(DebianImageRecipe.DEFAULT_MIRROR);
+		Path entry = this.cache.resolve(recipe.entryName());
+		// another JVM that holds the build lock, publishes an entry when told, then lets
+		// go
+		Path holder = Files.writeString(this.cache.resolve("Holder.java"), """
+				import java.nio.channels.*;
+				import java.nio.file.*;
+				public class Holder {
+					public static void main(String[] args) throws Exception {
+						try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
+								StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+							System.out.println("locked");
+							System.in.read();
+							Path entry = Files.createDirectories(Path.of(args[1]));
+							for (String name : new String[] { "disk.qcow2", "vmlinuz", "initrd.img", "manifest.txt" }) {
+								Files.writeString(entry.resolve(name), name);
+							}
+						}
+					}
+				}
+				""");
+		Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				holder.toString(), this.cache.resolve(".lock-" + recipe.entryName()).toString(), entry.toString())
+			.redirectErrorStream(true)
+			.start();
+		try {
+			assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream())).readLine())
+				.isEqualTo("locked");
+			// no tools on this PATH: building instead of waiting would fail at once
+			DebianImageBuilder builder = new DebianImageBuilder(this.cache, recipe, emptyPath.toString());
+			java.util.concurrent.CompletableFuture<Path> obtained = java.util.concurrent.CompletableFuture
+				.supplyAsync(builder::obtain);
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(30))
+				.until(() -> obtained.isDone() || Thread.getAllStackTraces()
+					.keySet()
+					.stream()
+					.anyMatch((t) -> java.util.Arrays.stream(t.getStackTrace())
+						.anyMatch((f) -> f.getClassName().endsWith("FileChannelImpl")
+								&& f.getMethodName().equals("lock"))));
+			assertThat(obtained).as("waits while the other process holds the lock").isNotDone();
+			other.getOutputStream().write('\n');
+			other.getOutputStream().flush();
+			assertThat(obtained).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(entry);
+			assertThat(entry.resolve("vmlinuz")).hasContent("vmlinuz");
+			assertThat(this.cache).isDirectoryNotContaining("glob:**/.tmp-*");
+		}
+		finally {
+			other.destroyForcibly().waitFor();
+		}
+	}
+
+	@Test
 	void mountinfoEscapesAreRead() {
 		assertThat(MountTable.unescape("/tmp/a\\040b\\011c\\134d")).isEqualTo("/tmp/a b\tc\\d");
 		assertThat(MountTable.unescape("/plain\\04")).isEqualTo("/plain\\04");
