@@ -232,8 +232,11 @@ class DebianGuestIT {
 		String agentPid;
 		try (SshClient client = sshClient()) {
 			agentPid = ssh(client, port, userKey, "pgrep -x qemu-ga").strip();
+			// a killed agent never answers the chunk in flight: a short bound ends the
+			// wait
+			GuestAgent quick = agent.withTimeout(Duration.ofSeconds(5));
 			CompletableFuture<Long> copy = CompletableFuture
-				.supplyAsync(() -> agent.copyOut("/var/tmp/big.bin", target));
+				.supplyAsync(() -> quick.copyOut("/var/tmp/big.bin", target));
 			// the copy is under way once its temporary file has content
 			await().atMost(Duration.ofMinutes(1))
 				.until(() -> partFiles().anyMatch((p) -> size(p) > 0) || copy.isDone());
