@@ -25,6 +25,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A client for the QEMU Machine Protocol on one monitor.
  * <p>
@@ -153,7 +155,7 @@ public final class QmpClient implements AutoCloseable {
 	 * @param qemu the emulator process that serves the socket, or {@code null}
 	 */
 	public static QmpClient connect(Path socket, QmpClientOptions options, QmpEventListener listener,
-			ProcessHandle qemu) {
+			@Nullable ProcessHandle qemu) {
 		long start = System.nanoTime();
 		UnixSocketTransport transport = UnixSocketTransport.connect(socket, options.connectTimeout(), qemu);
 		Duration remaining = options.connectTimeout().minusNanos(System.nanoTime() - start);
@@ -238,7 +240,7 @@ public final class QmpClient implements AutoCloseable {
 	 * @throws QmpTimeoutError if no reply arrived within the default timeout
 	 * @throws QmpInterruptedError if the calling thread was interrupted while it waited
 	 */
-	public JsonNode execute(String command, JsonNode arguments) {
+	public JsonNode execute(String command, @Nullable JsonNode arguments) {
 		return execute(command, arguments, this.options.commandTimeout());
 	}
 
@@ -254,7 +256,7 @@ public final class QmpClient implements AutoCloseable {
 	 * Like {@link #execute(String, JsonNode)} with an explicit timeout (which includes
 	 * the time spent queued).
 	 */
-	public JsonNode execute(String command, JsonNode arguments, Duration timeout) {
+	public JsonNode execute(String command, @Nullable JsonNode arguments, Duration timeout) {
 		return await(enqueue(command, arguments, -1, null), timeout);
 	}
 
@@ -265,12 +267,12 @@ public final class QmpClient implements AutoCloseable {
 	 * @throws UnsupportedOperationException if the transport cannot pass descriptors
 	 * (only UNIX sockets can)
 	 */
-	public JsonNode executeWithFd(String command, JsonNode arguments, int fd) {
+	public JsonNode executeWithFd(String command, @Nullable JsonNode arguments, int fd) {
 		return executeWithFd(command, arguments, fd, this.options.commandTimeout());
 	}
 
 	/** Like {@link #executeWithFd(String, JsonNode, int)} with an explicit timeout. */
-	public JsonNode executeWithFd(String command, JsonNode arguments, int fd, Duration timeout) {
+	public JsonNode executeWithFd(String command, @Nullable JsonNode arguments, int fd, Duration timeout) {
 		if (fd < 0) {
 			throw new IllegalArgumentException("Not a file descriptor: " + fd);
 		}
@@ -284,7 +286,7 @@ public final class QmpClient implements AutoCloseable {
 	 * Asynchronous {@link #execute(String, JsonNode)}: the future completes on a shared
 	 * client thread.
 	 */
-	public CompletableFuture<JsonNode> executeAsync(String command, JsonNode arguments) {
+	public CompletableFuture<JsonNode> executeAsync(String command, @Nullable JsonNode arguments) {
 		return executeAsync(command, arguments, this.options.commandTimeout());
 	}
 
@@ -294,7 +296,7 @@ public final class QmpClient implements AutoCloseable {
 	 * thread, so dependent stages without an executor run there and must not block.
 	 * Cancelling it before the command was sent keeps the command from being sent.
 	 */
-	public CompletableFuture<JsonNode> executeAsync(String command, JsonNode arguments, Duration timeout) {
+	public CompletableFuture<JsonNode> executeAsync(String command, @Nullable JsonNode arguments, Duration timeout) {
 		return submit(command, arguments, -1, timeout, null);
 	}
 
@@ -356,7 +358,7 @@ public final class QmpClient implements AutoCloseable {
 	 * calling thread's own
 	 */
 	private CompletableFuture<JsonNode> submit(String command, JsonNode arguments, int fd, Duration timeout,
-			DriverObserver.Context parent) {
+			DriverObserver.@Nullable Context parent) {
 		Objects.requireNonNull(timeout, "timeout");
 		Request request = enqueue(command, arguments, fd, parent);
 		if (request.future.isDone()) {
@@ -380,7 +382,8 @@ public final class QmpClient implements AutoCloseable {
 	 * @param parent the observer's context the command belongs to; {@code null} for the
 	 * calling thread's own
 	 */
-	private Request enqueue(String command, JsonNode arguments, int fd, DriverObserver.Context parent) {
+	private Request enqueue(String command, @Nullable JsonNode arguments, int fd,
+			DriverObserver.@Nullable Context parent) {
 		Objects.requireNonNull(command, "command");
 		if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
 			throw new IllegalArgumentException("QMP arguments must be a JSON object, got " + arguments.getNodeType());
@@ -427,7 +430,7 @@ public final class QmpClient implements AutoCloseable {
 		}
 	}
 
-	private DriverObserver.Scope beginObservation(String command, DriverObserver.Context parent) {
+	private DriverObserver.Scope beginObservation(String command, DriverObserver.@Nullable Context parent) {
 		String observedAs = this.options.observedAs().isEmpty() ? this.transport.toString() : this.options.observedAs();
 		try {
 			return this.options.observer().qmpCommand(parent, observedAs, command);
@@ -764,7 +767,7 @@ public final class QmpClient implements AutoCloseable {
 		}
 
 		@Override
-		public void onClosed(Throwable cause) {
+		public void onClosed(@Nullable Throwable cause) {
 			onTransportClosed((QmpClient.this.protocolFailure != null) ? QmpClient.this.protocolFailure : cause);
 		}
 

@@ -2,6 +2,8 @@ package io.github.qemuembed.driver.qmp;
 
 import java.nio.ByteBuffer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A byte stream to and from one QMP server, kept apart from the protocol so that the same
  * {@link QmpClient} works over a UNIX socket ({@link UnixSocketTransport}) or QEMU's
@@ -52,7 +54,7 @@ public interface QmpTransport {
 		 * @param cause the I/O error that ended it, or {@code null} for an orderly end
 		 * (the peer closed, or {@link QmpTransport#close()} was called)
 		 */
-		void onClosed(Throwable cause);
+		void onClosed(@Nullable Throwable cause);
 
 	}
 

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import io.github.qemuembed.driver.internal.io.UnixSockets;
 import jnr.unixsocket.UnixSocketChannel;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@link QmpTransport} over a UNIX stream socket (jnr-unixsocket), served by the
  * JVM-wide QMP I/O thread: the channel is non-blocking and registered with one shared
@@ -87,7 +89,7 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	 * @param server the process expected to listen on the socket, or {@code null}
 	 * @throws QmpConnectError if {@code server} exited first
 	 */
-	public static UnixSocketTransport connect(Path path, Duration timeout, ProcessHandle server) {
+	public static UnixSocketTransport connect(Path path, Duration timeout, @Nullable ProcessHandle server) {
 		Objects.requireNonNull(path, "path");
 		String name = UnixSockets.address(path);
 		long deadline = System.nanoTime() + timeout.toNanos();
