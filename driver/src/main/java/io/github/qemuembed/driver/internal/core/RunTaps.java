@@ -57,12 +57,7 @@ final class RunTaps {
 					// command builder with its name
 					continue;
 				}
-				if (nic.driverName().filter("vhost"::equals).isPresent() && !Files.exists(VHOST_NET)) {
-					throw new UnsupportedConfigurationException(path + "/driver/@name",
-							"<driver name='vhost'> needs the host's " + VHOST_NET
-									+ ", which this host lacks: load the vhost_net kernel module (modprobe vhost_net), "
-									+ "or write name='qemu' to have QEMU move the packets");
-				}
+				checkVhost(nic, path, VHOST_NET);
 				if (!root) {
 					if (nic.type() != InterfaceType.ETHERNET && nic.targetDev().isPresent()) {
 						throw new UnsupportedConfigurationException(path + "/target/@dev",
@@ -97,6 +92,19 @@ final class RunTaps {
 			return new Prepared(definition, List.of());
 		}
 		return new Prepared(definition.withDevices(definition.devices().withInterfaces(nics)), List.copyOf(created));
+	}
+
+	/**
+	 * A NIC asking for vhost-net ({@code <driver name='vhost'>}) needs the host's
+	 * {@code vhostNet} device: QEMU would fail on it with a less helpful message.
+	 */
+	static void checkVhost(NetInterface nic, String path, Path vhostNet) {
+		if (nic.driverName().filter("vhost"::equals).isPresent() && !Files.exists(vhostNet)) {
+			throw new UnsupportedConfigurationException(path + "/driver/@name",
+					"<driver name='vhost'> needs the host's " + vhostNet
+							+ ", which this host lacks: load the vhost_net kernel module (modprobe vhost_net), "
+							+ "or write name='qemu' to have QEMU move the packets");
+		}
 	}
 
 	/** The bridges of NICs without a driver-made tap: those qemu-bridge-helper opens. */
