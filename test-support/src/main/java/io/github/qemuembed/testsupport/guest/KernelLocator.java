@@ -42,6 +42,12 @@ final class KernelLocator {
 
 	static final String METAPACKAGE = "linux-image-cloud-amd64";
 
+	/**
+	 * Debian's full kernel: it has the USB host controller and USB storage drivers the
+	 * cloud kernel is built without.
+	 */
+	static final String FULL_METAPACKAGE = "linux-image-amd64";
+
 	private static final Pattern DEPENDS = Pattern.compile("^\\s*\\|?Depends:\\s*(linux-image-\\S+)\\s*$",
 			Pattern.MULTILINE);
 
@@ -53,8 +59,18 @@ final class KernelLocator {
 
 	private final GuestCache cache;
 
+	private final String metapackage;
+
 	KernelLocator(GuestCache cache) {
+		this(cache, METAPACKAGE);
+	}
+
+	/**
+	 * A locator of the kernel {@code metapackage} depends on, when none is configured.
+	 */
+	KernelLocator(GuestCache cache, String metapackage) {
 		this.cache = cache;
+		this.metapackage = metapackage;
 	}
 
 	GuestKernel locate() {
@@ -101,10 +117,10 @@ final class KernelLocator {
 		Path kernels = this.cache.directory("kernels");
 		String packageName;
 		try {
-			packageName = resolveMetapackageCached(kernels);
+			packageName = resolveMetapackageCached(kernels, this.metapackage);
 		}
 		catch (TestGuestException ex) {
-			Optional<Path> cached = newestCachedKernel(kernels);
+			Optional<Path> cached = newestCachedKernel(kernels, this.metapackage);
 			if (cached.isPresent()) {
 				logger.log(System.Logger.Level.WARNING, "{0}; using the cached kernel {1}", ex.getMessage(),
 						cached.get());
@@ -120,7 +136,7 @@ final class KernelLocator {
 			catch (TestGuestException ex) {
 				// Offline, say, right after an apt-get update announced a new kernel: an
 				// older one still boots.
-				Optional<Path> cached = newestCachedKernel(kernels);
+				Optional<Path> cached = newestCachedKernel(kernels, this.metapackage);
 				if (cached.isEmpty()) {
 					throw ex;
 				}
@@ -137,14 +153,14 @@ final class KernelLocator {
 	 * kernels, together with the modification time of apt's package lists:
 	 * {@code apt-get update} changes that, and then apt is asked again.
 	 */
-	private static String resolveMetapackageCached(Path kernels) {
-		Path remembered = kernels.resolve(".resolved-" + METAPACKAGE);
+	private static String resolveMetapackageCached(Path kernels, String metapackage) {
+		Path remembered = kernels.resolve(".resolved-" + metapackage);
 		String stamp;
 		try {
 			stamp = Long.toString(Files.getLastModifiedTime(APT_LISTS).toMillis());
 		}
 		catch (IOException ex) {
-			return resolveMetapackage();
+			return resolveMetapackage(metapackage);
 		}
 		try {
 			List<String> lines = Files.readAllLines(remembered);
@@ -155,7 +171,7 @@ final class KernelLocator {
 		catch (IOException ex) {
 			// Not remembered yet.
 		}
-		String packageName = resolveMetapackage();
+		String packageName = resolveMetapackage(metapackage);
 		try {
 			Path temporary = Files.createTempFile(kernels, GuestCache.TEMP_PREFIX + "resolved-", "");
 			Files.writeString(temporary, stamp + "\n" + packageName + "\n");
@@ -167,13 +183,13 @@ final class KernelLocator {
 		return packageName;
 	}
 
-	private static String resolveMetapackage() {
-		HostCommand.Result result = HostCommand.run(List.of("apt-cache", "depends", METAPACKAGE), null,
+	private static String resolveMetapackage(String metapackage) {
+		HostCommand.Result result = HostCommand.run(List.of("apt-cache", "depends", metapackage), null,
 				Duration.ofMinutes(1));
 		Matcher depends = DEPENDS.matcher(result.output());
 		if (!result.succeeded() || !depends.find()) {
 			throw new TestGuestException(
-					"apt does not know " + METAPACKAGE + " (apt-cache said: " + result.output().strip()
+					"apt does not know " + metapackage + " (apt-cache said: " + result.output().strip()
 							+ "). Run `apt-get update` once as root (dev/setup does), " + howToSetKernel());
 		}
 		return depends.group(1);
@@ -241,9 +257,12 @@ final class KernelLocator {
 		return new GuestKernel(image, release, modules);
 	}
 
-	private static Optional<Path> newestCachedKernel(Path kernels) {
+	private static Optional<Path> newestCachedKernel(Path kernels, String metapackage) {
+		// the flavour is what follows the version: cloud-amd64, or amd64 alone
+		String flavour = metapackage.substring("linux-image-".length());
 		try (Stream<Path> dirs = Files.list(kernels)) {
 			return dirs.filter((p) -> !p.getFileName().toString().startsWith(GuestCache.TEMP_PREFIX))
+				.filter((p) -> p.getFileName().toString().matches("linux-image-[0-9][^-]*-[0-9]+-" + flavour))
 				.filter((p) -> Files.isDirectory(p.resolve("boot")))
 				.max(Comparator.comparing((Path p) -> p.getFileName().toString(), KernelLocator::compareVersions));
 		}

@@ -154,7 +154,30 @@ public final class TestGuest {
 
 		private Path cacheDirectory;
 
+		private String kernelPackage = KernelLocator.METAPACKAGE;
+
 		private Builder() {
+		}
+
+		/**
+		 * Boots Debian's full kernel ({@code linux-image-amd64}, about 70 MB, fetched
+		 * once) instead of the cloud kernel: it has the USB drivers the cloud kernel is
+		 * built without (the xHCI host controller, USB storage), which
+		 * {@link #usbStorage()} loads. A kernel named with
+		 * {@code -Dqemu.embed.test.kernel} is used instead, as always.
+		 */
+		public Builder fullKernel() {
+			this.kernelPackage = KernelLocator.FULL_METAPACKAGE;
+			return this;
+		}
+
+		/**
+		 * The full kernel ({@link #fullKernel()}) with its xHCI and USB storage modules
+		 * loaded at boot: the guest sees a disk on a {@code qemu-xhci} controller as
+		 * {@code /dev/sdX}.
+		 */
+		public Builder usbStorage() {
+			return fullKernel().addModules("xhci_pci", "usb_storage");
 		}
 
 		/**
@@ -238,7 +261,7 @@ public final class TestGuest {
 					this.guestAgent);
 			GuestCache cache = (this.cacheDirectory != null) ? new GuestCache(this.cacheDirectory)
 					: GuestCache.standard();
-			List<Object> kernelKey = List.of(cache.root(),
+			List<Object> kernelKey = List.of(cache.root(), this.kernelPackage,
 					String.valueOf(Settings.get(KernelLocator.KERNEL_PROPERTY, KernelLocator.KERNEL_ENV)),
 					String.valueOf(Settings.get(KernelLocator.MODULES_PROPERTY, KernelLocator.MODULES_ENV)));
 			List<Object> guestKey = List.of(kernelKey, spec,
@@ -253,7 +276,8 @@ public final class TestGuest {
 						|| !java.nio.file.Files.isRegularFile(guest.kernel())) {
 					// First build, or someone emptied the cache since: look again.
 					kernels.remove(kernelKey);
-					GuestKernel kernel = kernels.computeIfAbsent(kernelKey, (key) -> new KernelLocator(cache).locate());
+					GuestKernel kernel = kernels.computeIfAbsent(kernelKey,
+							(key) -> new KernelLocator(cache, this.kernelPackage).locate());
 					guest = new TestGuest(kernel, new InitramfsBuilder(cache).build(kernel, spec));
 					built.put(guestKey, guest);
 				}

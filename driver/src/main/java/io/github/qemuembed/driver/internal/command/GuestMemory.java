@@ -44,18 +44,21 @@ final class GuestMemory {
 		Optional<MemoryBacking> backing = this.def.memoryBacking();
 		if (cells().isEmpty()) {
 			backing.ifPresent((b) -> {
+				Optional<HugePagePool> pool = hugePages(List.of(this.def.memoryKiB())).get(0);
 				args.add("-object");
-				args.add(backend("pc.ram", this.def.memoryKiB(), b.shared(), b, hugePages()).toString());
+				args.add(backend("pc.ram", this.def.memoryKiB(), b.shared(), b, pool).toString());
 			});
 			return args;
 		}
-		Optional<HugePagePool> pool = hugePages();
-		for (NumaCell cell : cells()) {
+		List<Optional<HugePagePool>> pools = hugePages(cells().stream().map(NumaCell::memoryKiB).toList());
+		for (int i = 0; i < cells().size(); i++) {
+			NumaCell cell = cells().get(i);
 			boolean shared = cell.memAccess()
 				.map("shared"::equals)
 				.orElse(backing.map(MemoryBacking::shared).orElse(false));
 			args.add("-object");
-			args.add(backend("ram-node" + cell.id(), cell.memoryKiB(), shared, backing.orElse(null), pool).toString());
+			args.add(backend("ram-node" + cell.id(), cell.memoryKiB(), shared, backing.orElse(null), pools.get(i))
+				.toString());
 		}
 		return args;
 	}
@@ -110,40 +113,51 @@ final class GuestMemory {
 	}
 
 	/**
-	 * The host pool {@code <hugepages>} asks for; refused (with what to do) when the host
-	 * has no such pages, too few free ones, or no hugetlbfs mount for a file-backed
-	 * guest.
+	 * The host pool each guest NUMA node's memory is in (node 0 alone without cells; in
+	 * order, with each node's size): empty for a node without huge pages. Refused (with
+	 * what to do) when the host has no pages of a size asked for, too few free ones for
+	 * all the nodes that use them, or no hugetlbfs mount for a file-backed guest.
 	 */
-	private Optional<HugePagePool> hugePages() {
-		Optional<MemoryBacking> backing = this.def.memoryBacking().filter(MemoryBacking::hugepages);
-		if (backing.isEmpty()) {
-			return Optional.empty();
-		}
+	private List<Optional<HugePagePool>> hugePages(List<Long> nodeKiB) {
+		Optional<MemoryBacking> backing = this.def.memoryBacking();
 		String path = "/domain/memoryBacking/hugepages";
-		Optional<Long> asked = backing.get().hugepageKiB();
-		HugePagePool pool = this.ctx.hugePages()
-			.stream()
-			.filter((p) -> asked.map((kib) -> p.pageKiB() == kib).orElse(p.hostDefault()))
-			.findFirst()
-			.orElseThrow(() -> new UnsupportedConfigurationException(path,
-					"this host has no huge pages of " + asked.map((kib) -> kib + " KiB").orElse("the default size")
-							+ " (it has: " + this.ctx.hugePages().stream().map((p) -> p.pageKiB() + " KiB").toList()
-							+ "); give a size it has in <page size>, or remove <hugepages>"));
-		long size = pool.pageKiB();
-		String sysfs = "/sys/kernel/mm/hugepages/hugepages-" + size + "kB/nr_hugepages";
-		long needed = (this.def.memoryKiB() + size - 1) / size;
-		if (pool.freePages() < needed) {
-			throw new UnsupportedConfigurationException(path,
-					"the guest needs " + needed + " huge pages of " + size + " KiB and the host has " + pool.freePages()
-							+ " free: reserve more (as root, echo N > " + sysfs + "), or remove <hugepages>");
+		List<Optional<HugePagePool>> pools = new ArrayList<>();
+		java.util.Map<HugePagePool, Long> needed = new java.util.LinkedHashMap<>();
+		for (int node = 0; node < nodeKiB.size(); node++) {
+			int id = cells().isEmpty() ? 0 : cells().get(node).id();
+			Optional<Long> size = backing.flatMap((b) -> b.pageKiBFor(id));
+			if (size.isEmpty()) {
+				pools.add(Optional.empty());
+				continue;
+			}
+			long kib = size.get();
+			HugePagePool pool = this.ctx.hugePages()
+				.stream()
+				.filter((p) -> (kib == 0) ? p.hostDefault() : p.pageKiB() == kib)
+				.findFirst()
+				.orElseThrow(() -> new UnsupportedConfigurationException(path,
+						"this host has no huge pages of " + ((kib == 0) ? "the default size" : kib + " KiB")
+								+ " (it has: " + this.ctx.hugePages().stream().map((p) -> p.pageKiB() + " KiB").toList()
+								+ "); give a size it has in <page size>, or remove <hugepages>"));
+			needed.merge(pool, (nodeKiB.get(node) + pool.pageKiB() - 1) / pool.pageKiB(), Long::sum);
+			if (pool.mount().isEmpty() && !backing.get().source().equals("memfd")) {
+				throw new UnsupportedConfigurationException(path,
+						"no hugetlbfs with " + pool.pageKiB() + " KiB pages is mounted: "
+								+ "mount one (as root, mount -t hugetlbfs -o pagesize=" + pool.pageKiB()
+								+ "K none /dev/hugepages), or use " + "<source type='memfd'/>, which needs no mount");
+			}
+			pools.add(Optional.of(pool));
 		}
-		if (pool.mount().isEmpty() && !backing.get().source().equals("memfd")) {
-			throw new UnsupportedConfigurationException(path,
-					"no hugetlbfs with " + size + " KiB pages is mounted: "
-							+ "mount one (as root, mount -t hugetlbfs -o pagesize=" + size
-							+ "K none /dev/hugepages), or use " + "<source type='memfd'/>, which needs no mount");
-		}
-		return Optional.of(pool);
+		needed.forEach((pool, pages) -> {
+			if (pool.freePages() < pages) {
+				String sysfs = "/sys/kernel/mm/hugepages/hugepages-" + pool.pageKiB() + "kB/nr_hugepages";
+				throw new UnsupportedConfigurationException(path,
+						"the guest needs " + pages + " huge pages of " + pool.pageKiB() + " KiB and the host has "
+								+ pool.freePages() + " free: reserve more (as root, echo N > " + sysfs
+								+ "), or remove <hugepages>");
+			}
+		});
+		return pools;
 	}
 
 }

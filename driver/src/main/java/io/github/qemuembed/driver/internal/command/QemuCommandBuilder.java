@@ -686,8 +686,14 @@ public final class QemuCommandBuilder {
 			case SATA, IDE -> device.put("driver", cdrom ? "ide-cd" : "ide-hd");
 			case SCSI -> device.put("driver", cdrom ? "scsi-cd" : "scsi-hd");
 			case FDC -> device.put("driver", "floppy");
+			case USB -> device.put("driver", "usb-storage");
 		}
-		if (disk.bus() != DiskBus.VIRTIO) {
+		if (disk.bus() == DiskBus.USB) {
+			// the port the addresses were assigned with (bus 0 is the only USB bus)
+			UsbAddress usb = (UsbAddress) disk.address().get();
+			device.put("bus", "usb.0").put("port", usb.port());
+		}
+		else if (disk.bus() != DiskBus.VIRTIO) {
 			driveBus(disk, device, path);
 		}
 		device.put("drive", format).put("id", id).put("bootindex", disk.bootOrder().orElse(null));
@@ -696,6 +702,7 @@ public final class QemuCommandBuilder {
 			device.put("share-rw", true);
 		}
 		device.put("serial", disk.serial().orElse(null));
+		device.put("iothread", disk.driver().iothread().map((thread) -> "iothread" + thread).orElse(null));
 		if (disk.bus() == DiskBus.VIRTIO) {
 			device(device, disk.address().map(PciAddress.class::cast), path);
 		}
@@ -728,8 +735,8 @@ public final class QemuCommandBuilder {
 
 	/**
 	 * The QEMU device id of a disk (libvirt's alias scheme: {@code virtio-disk0},
-	 * {@code sata0-0-1}, {@code scsi0-0-0-0}, {@code ide0-0-1}); QMP names the disk by it
-	 * ({@code query-blockstats} qdev).
+	 * {@code sata0-0-1}, {@code scsi0-0-0-0}, {@code ide0-0-1}, {@code usb-disk0}); QMP
+	 * names the disk by it ({@code query-blockstats} qdev).
 	 */
 	public static String diskDeviceId(Disk disk) {
 		int index = disk.targetIndex();
@@ -740,6 +747,7 @@ public final class QemuCommandBuilder {
 			case SCSI -> "scsi0-0-" + drive.target() + "-" + drive.unit();
 			case IDE -> "ide0-" + drive.bus() + "-" + drive.unit();
 			case FDC -> "fdc0-0-" + drive.unit();
+			case USB -> "usb-disk" + index;
 		};
 	}
 
@@ -790,7 +798,7 @@ public final class QemuCommandBuilder {
 				}
 				device.put("unit", drive.unit());
 			}
-			case VIRTIO -> {
+			case VIRTIO, USB -> {
 			}
 		}
 	}
@@ -818,21 +826,21 @@ public final class QemuCommandBuilder {
 				}
 				if (nic.targetDev().isPresent()) {
 					// a tap the driver created on the bridge as root (the live definition
-					// names it)
-					backend.put("type", "tap")
-						.put("ifname", nic.targetDev().get())
-						.put("script", "no")
-						.put("downscript", "no");
+					// names it), multi-queue when asked
+					tap(nic, backend);
+				}
+				else if (nic.multiQueue() || nic.driverName().isPresent()) {
+					// qemu-bridge-helper hands QEMU one plain queue
+					throw new UnsupportedConfigurationException(path + "/driver",
+							"queues and a <driver name> need a tap the driver creates on the bridge, which it does "
+									+ "when it runs as root (without root qemu-bridge-helper opens one queue): run "
+									+ "the driver as root, or remove queues and name");
 				}
 				else {
 					backend.put("type", "bridge").put("br", bridge);
 				}
 			}
-			case ETHERNET -> backend.put("type", "tap")
-				.put("ifname", nic.targetDev().orElse(null))
-				.put("script", "no")
-				.put("downscript", "no")
-				.put("queues", nic.queues().filter((queues) -> queues > 1).orElse(null));
+			case ETHERNET -> tap(nic, backend);
 		}
 		backend.put("id", netdev);
 		add("-netdev", backend.toString());
@@ -851,6 +859,15 @@ public final class QemuCommandBuilder {
 			.filter((queues) -> queues > 1)
 			.ifPresent((queues) -> device.put("mq", true).put("vectors", 2 * queues + 2));
 		device(device, nic.address(), path);
+	}
+
+	private static void tap(NetInterface nic, Json backend) {
+		backend.put("type", "tap")
+			.put("ifname", nic.targetDev().orElse(null))
+			.put("script", "no")
+			.put("downscript", "no")
+			.put("queues", nic.multiQueue() ? nic.queues().get() : null)
+			.put("vhost", nic.driverName().map("vhost"::equals).orElse(null));
 	}
 
 	/**

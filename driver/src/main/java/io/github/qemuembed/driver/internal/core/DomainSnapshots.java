@@ -446,7 +446,9 @@ final class DomainSnapshots {
 				disks.add(disk);
 				continue;
 			}
-			DiskDriver driver = new DiskDriver(DiskFormat.QCOW2, disk.driver().cache(), disk.driver().discard());
+			// the overlay keeps the disk's iothread (the device is the same)
+			DiskDriver driver = new DiskDriver(DiskFormat.QCOW2, disk.driver().cache(), disk.driver().discard(),
+					Optional.empty(), disk.driver().iothread());
 			disks.add(new Disk(DiskType.FILE, disk.device(), driver, Optional.of(DiskSource.file(overlay.toString())),
 					disk.targetDev(), disk.bus(), disk.readonly(), disk.shareable(), disk.serial(), disk.bootOrder(),
 					disk.encryption(), disk.address(), disk.noBackingStore(), chainBelowOverlay(disk), disk.iotune()));
@@ -486,7 +488,8 @@ final class DomainSnapshots {
 			}
 			changed = true;
 			DiskFormat diskFormat = (format == VolumeFormat.QCOW2) ? DiskFormat.QCOW2 : DiskFormat.RAW;
-			DiskDriver driver = new DiskDriver(diskFormat, disk.driver().cache(), disk.driver().discard());
+			DiskDriver driver = new DiskDriver(diskFormat, disk.driver().cache(), disk.driver().discard(),
+					Optional.empty(), disk.driver().iothread());
 			disks.add(new Disk(DiskType.FILE, disk.device(), driver, Optional.of(DiskSource.file(to.toString())),
 					disk.targetDev(), disk.bus(), disk.readonly(), disk.shareable(), disk.serial(), disk.bootOrder(),
 					disk.encryption(), disk.address(), disk.noBackingStore(), disk.backingChain(), disk.iotune()));

@@ -1,6 +1,8 @@
 package io.github.qemuembed.driver.internal.core;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +25,9 @@ import io.github.qemuembed.driver.internal.xml.NetInterface;
 final class RunTaps {
 
 	private static final System.Logger logger = System.getLogger(RunTaps.class.getName());
+
+	/** The device vhost-net NICs need ({@code <driver name='vhost'>}). */
+	static final Path VHOST_NET = Path.of("/dev/vhost-net");
 
 	private RunTaps() {
 	}
@@ -52,6 +57,7 @@ final class RunTaps {
 					// command builder with its name
 					continue;
 				}
+				checkVhost(nic, path, VHOST_NET);
 				if (!root) {
 					if (nic.type() != InterfaceType.ETHERNET && nic.targetDev().isPresent()) {
 						throw new UnsupportedConfigurationException(path + "/target/@dev",
@@ -73,8 +79,7 @@ final class RunTaps {
 				}
 				String what = path + ((bridge.isPresent()) ? " (bridge '" + bridge.get() + "')" : "");
 				String tap = HostTaps.create(
-						new HostTaps.Request(nic.targetDev(), nic.mac(), nic.mtu(), bridge, nic.queues().orElse(1) > 1),
-						what);
+						new HostTaps.Request(nic.targetDev(), nic.mac(), nic.mtu(), bridge, nic.multiQueue()), what);
 				created.add(tap);
 				nics.set(i, nic.withTargetDev(tap));
 			}
@@ -87,6 +92,19 @@ final class RunTaps {
 			return new Prepared(definition, List.of());
 		}
 		return new Prepared(definition.withDevices(definition.devices().withInterfaces(nics)), List.copyOf(created));
+	}
+
+	/**
+	 * A NIC asking for vhost-net ({@code <driver name='vhost'>}) needs the host's
+	 * {@code vhostNet} device: QEMU would fail on it with a less helpful message.
+	 */
+	static void checkVhost(NetInterface nic, String path, Path vhostNet) {
+		if (nic.driverName().filter("vhost"::equals).isPresent() && !Files.exists(vhostNet)) {
+			throw new UnsupportedConfigurationException(path + "/driver/@name",
+					"<driver name='vhost'> needs the host's " + vhostNet
+							+ ", which this host lacks: load the vhost_net kernel module (modprobe vhost_net), "
+							+ "or write name='qemu' to have QEMU move the packets");
+		}
 	}
 
 	/** The bridges of NICs without a driver-made tap: those qemu-bridge-helper opens. */

@@ -155,6 +155,13 @@ public record Devices(Optional<String> emulator, List<Disk> disks, List<Controll
 				this.spiceAudios);
 	}
 
+	public Devices withRedirdevs(List<Redirdev> redirdevs) {
+		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials, this.consoles,
+				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,
+				this.vsock, this.audios, this.panics, this.sounds, redirdevs, this.tpms, this.filesystems,
+				this.spiceAudios);
+	}
+
 	public Devices withPanics(List<Panic> panics) {
 		return new Devices(this.emulator, this.disks, this.controllers, this.interfaces, this.serials, this.consoles,
 				this.channels, this.graphics, this.videos, this.inputs, this.rngs, this.memballoon, this.watchdogs,

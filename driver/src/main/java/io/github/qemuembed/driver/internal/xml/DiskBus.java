@@ -3,7 +3,7 @@ package io.github.qemuembed.driver.internal.xml;
 /** The {@code bus} of a disk's {@code <target>}. */
 public enum DiskBus implements XmlEnum {
 
-	VIRTIO("virtio"), SATA("sata"), SCSI("scsi"), IDE("ide"), FDC("fdc");
+	VIRTIO("virtio"), SATA("sata"), SCSI("scsi"), IDE("ide"), FDC("fdc"), USB("usb");
 
 	private final String xmlName;
 

@@ -27,8 +27,9 @@ final class DiskReader {
 				throw new InvalidConfigurationException(child.attrPath("io"),
 						"io='native' needs cache='none' or cache='directsync'");
 			}
+			Optional<Integer> iothread = child.intAttr("iothread", 1, 64);
 			child.finish();
-			return new DiskDriver(format, cache, discard, io);
+			return new DiskDriver(format, cache, discard, io, iothread);
 		}).orElse(DiskDriver.RAW);
 		Optional<DiskSource> source = node.child("source").map((child) -> {
 			DiskSource result = switch (type) {
@@ -67,9 +68,20 @@ final class DiskReader {
 			throw new InvalidConfigurationException(target.attrPath("dev"),
 					"the floppy controller has two drives: fda, fdb");
 		}
+		if (device == DiskDevice.CDROM && bus == DiskBus.USB) {
+			throw new UnsupportedConfigurationException(target.attrPath("bus"),
+					"a cdrom on the usb bus is not supported; use sata or scsi");
+		}
 		if (device == DiskDevice.CDROM && bus == DiskBus.VIRTIO) {
 			throw new UnsupportedConfigurationException(target.attrPath("bus"),
 					"a cdrom cannot be on the virtio bus; use sata, scsi or ide");
+		}
+		if (driver.iothread().isPresent() && bus != DiskBus.VIRTIO) {
+			// QEMU's iothread is a property of the virtio-blk device; a SCSI disk runs in
+			// its controller's
+			throw new UnsupportedConfigurationException(node.path() + "/driver/@iothread",
+					"iothread on a disk is for bus virtio; for a scsi disk give the controller one "
+							+ "(<controller type='scsi' model='virtio-scsi'><driver iothread='N'/>)");
 		}
 		boolean readonly = XmlValues.flag(node, "readonly");
 		if (readonly && device == DiskDevice.DISK && (bus == DiskBus.SATA || bus == DiskBus.IDE)) {
@@ -118,6 +130,9 @@ final class DiskReader {
 			if (bus == DiskBus.VIRTIO) {
 				return (DeviceAddress) AddressReader.pci(child);
 			}
+			if (bus == DiskBus.USB) {
+				return AddressReader.read(child, "usb");
+			}
 			return AddressReader.read(child, "drive");
 		});
 		// libvirt writes an empty <backingStore/> for an image without a backing chain,
@@ -164,8 +179,8 @@ final class DiskReader {
 		if (dev.startsWith("fd")) {
 			return DiskBus.FDC;
 		}
-		throw new InvalidConfigurationException(target.attrPath("dev"),
-				"cannot tell the bus of '" + Numbers.abbreviate(dev) + "'; give <target bus='virtio|sata|scsi|ide'>");
+		throw new InvalidConfigurationException(target.attrPath("dev"), "cannot tell the bus of '"
+				+ Numbers.abbreviate(dev) + "'; give <target bus='virtio|sata|scsi|usb|ide'>");
 	}
 
 }

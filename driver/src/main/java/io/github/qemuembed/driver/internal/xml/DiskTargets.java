@@ -13,7 +13,7 @@ final class DiskTargets {
 	public static String prefix(DiskBus bus) {
 		return switch (bus) {
 			case VIRTIO -> "vd";
-			case SATA, SCSI -> "sd";
+			case SATA, SCSI, USB -> "sd";
 			case IDE -> "hd";
 			case FDC -> "fd";
 		};

@@ -86,6 +86,16 @@ final class DomainRules {
 							"vCPU " + max + " is not below the vCPU count (" + def.vcpus() + ")");
 				});
 		}
+		List<MemoryBacking.NodePages> nodePages = def.memoryBacking().map(MemoryBacking::nodePages).orElse(List.of());
+		for (int i = 0; i < nodePages.size(); i++) {
+			int last = CpuSets.parse("", nodePages.get(i).nodeset()).length() - 1;
+			if (last >= Math.max(1, cells.size())) {
+				throw new InvalidConfigurationException("/domain/memoryBacking/hugepages/page/@nodeset",
+						"there is no guest NUMA node " + last
+								+ (cells.isEmpty() ? "; without <cpu><numa> cells the guest has node 0 only"
+										: "; the nodes are the <cpu><numa> cells 0 to " + (cells.size() - 1)));
+			}
+		}
 		if (!cells.isEmpty() && cells.stream().mapToLong(NumaCell::memoryKiB).sum() != def.memoryKiB()) {
 			// the reader sets <memory> to the cells' sum, as libvirt does; a definition
 			// built otherwise is wrong
@@ -113,6 +123,14 @@ final class DomainRules {
 					unique(seen, disk.bus() + ":" + address, path + "/address", "drive address");
 				}
 			});
+		}
+		for (int i = 0; i < devices.disks().size(); i++) {
+			Optional<Integer> thread = devices.disks().get(i).driver().iothread();
+			if (thread.isPresent() && !def.iothreads().contains(thread.get())) {
+				throw new InvalidConfigurationException(base + "disk[" + (i + 1) + "]/driver/@iothread",
+						"there is no iothread " + thread.get() + "; define it with <iothreads> (threads "
+								+ def.iothreads() + ")");
+			}
 		}
 		for (int i = 0; i < devices.controllers().size(); i++) {
 			Optional<Integer> thread = devices.controllers().get(i).driver().flatMap(ControllerDriver::iothread);

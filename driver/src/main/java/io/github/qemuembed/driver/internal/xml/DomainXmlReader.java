@@ -218,33 +218,51 @@ final class DomainXmlReader {
 			return mode.equals("shared");
 		}).orElse(false);
 		boolean hugepages = node.child("hugepages").isPresent();
-		Optional<Long> pageKiB = node.child("hugepages").flatMap((child) -> {
-			List<XNode> pages = child.children("page");
-			if (pages.size() > 1) {
-				throw new UnsupportedConfigurationException(pages.get(1).path(),
-						"one page size for all the guest's memory is supported; keep one <page>");
-			}
-			Optional<Long> size = pages.stream().findFirst().map((page) -> {
-				if (page.attr("nodeset").isPresent()) {
-					throw new UnsupportedConfigurationException(page.attrPath("nodeset"),
-							"page sizes per NUMA node are "
-									+ "not supported; remove nodeset (the size then applies to all the guest's memory)");
+		Optional<Long> pageKiB = Optional.empty();
+		List<MemoryBacking.NodePages> nodePages = new ArrayList<>();
+		java.util.BitSet covered = new java.util.BitSet();
+		Optional<XNode> hugepagesNode = node.child("hugepages");
+		if (hugepagesNode.isPresent()) {
+			XNode child = hugepagesNode.get();
+			boolean defaultPage = false;
+			for (XNode page : child.children("page")) {
+				long kib = pageKiB(page);
+				Optional<String> nodeset = page.attr("nodeset")
+					.map((text) -> CpuSets.normalize(page.attrPath("nodeset"), text));
+				if (nodeset.isEmpty()) {
+					if (defaultPage) {
+						throw new InvalidConfigurationException(page.path(),
+								"only one <page> may go without a nodeset (it sizes the pages of every other node)");
+					}
+					defaultPage = true;
+					pageKiB = Optional.of(kib);
 				}
-				long scale = XmlValues.unitScale(page.attrPath("unit"), page.attr("unit").orElse("KiB"));
-				long value = Numbers.parse(page.attrPath("size"), page.requiredAttr("size"), 1, Long.MAX_VALUE);
-				long bytes = (value > (16L << 30) / scale) ? -1 : value * scale;
-				if (bytes < 4096 || Long.bitCount(bytes) != 1) {
-					throw new InvalidConfigurationException(page.attrPath("size"),
-							"a page size is a power of two " + "(2048 KiB or 1 GiB on x86)");
+				else {
+					java.util.BitSet nodes = CpuSets.parse(page.attrPath("nodeset"), nodeset.get());
+					if (nodes.intersects(covered)) {
+						throw new InvalidConfigurationException(page.attrPath("nodeset"),
+								"a NUMA node is in the nodeset of two <page> elements; give each node one page size");
+					}
+					covered.or(nodes);
+					nodePages.add(new MemoryBacking.NodePages(kib, nodeset.get()));
 				}
 				page.finish();
-				return bytes / 1024;
-			});
+			}
 			child.finish();
-			return size;
-		});
+		}
 		node.finish();
-		return new MemoryBacking(source, shared, hugepages, pageKiB);
+		return new MemoryBacking(source, shared, hugepages, pageKiB, nodePages);
+	}
+
+	private static long pageKiB(XNode page) {
+		long scale = XmlValues.unitScale(page.attrPath("unit"), page.attr("unit").orElse("KiB"));
+		long value = Numbers.parse(page.attrPath("size"), page.requiredAttr("size"), 1, Long.MAX_VALUE);
+		long bytes = (value > (16L << 30) / scale) ? -1 : value * scale;
+		if (bytes < 4096 || Long.bitCount(bytes) != 1) {
+			throw new InvalidConfigurationException(page.attrPath("size"),
+					"a page size is a power of two " + "(2048 KiB or 1 GiB on x86)");
+		}
+		return bytes / 1024;
 	}
 
 }

@@ -55,6 +55,12 @@ final class DomainXmlWriter {
 				this.out.start("hugepages");
 				backing.hugepageKiB()
 					.ifPresent((kib) -> this.out.start("page").attr("size", kib).attr("unit", "KiB").end());
+				backing.nodePages()
+					.forEach((pages) -> this.out.start("page")
+						.attr("size", pages.pageKiB())
+						.attr("unit", "KiB")
+						.attr("nodeset", pages.nodeset())
+						.end());
 				this.out.end();
 			}
 			this.out.start("source").attr("type", backing.source()).end();
@@ -324,6 +330,7 @@ final class DomainXmlWriter {
 			.attr("cache", driver.cache().map(XmlEnum::xmlName).orElse(null))
 			.attr("discard", driver.discard().map(XmlEnum::xmlName).orElse(null))
 			.attr("io", driver.io().orElse(null))
+			.attr("iothread", driver.iothread().orElse(null))
 			.end();
 		disk.source().ifPresent((source) -> {
 			this.out.start("source")
@@ -418,7 +425,12 @@ final class DomainXmlWriter {
 				.end());
 		nic.targetDev().ifPresent((dev) -> this.out.start("target").attr("dev", dev).end());
 		this.out.start("model").attr("type", nic.model()).end();
-		nic.queues().ifPresent((queues) -> this.out.start("driver").attr("queues", queues).end());
+		if (nic.queues().isPresent() || nic.driverName().isPresent()) {
+			this.out.start("driver")
+				.attr("name", nic.driverName().orElse(null))
+				.attr("queues", nic.queues().orElse(null))
+				.end();
+		}
 		if (nic.passt()) {
 			this.out.start("backend").attr("type", "passt").end();
 		}

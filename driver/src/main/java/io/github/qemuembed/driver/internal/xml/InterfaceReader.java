@@ -81,7 +81,9 @@ final class InterfaceReader {
 			throw new UnsupportedConfigurationException(node.path() + "/target",
 					"<target dev> names a host tap; " + "<interface type='user'> has none");
 		}
-		Optional<Integer> queues = node.child("driver").flatMap((child) -> {
+		Optional<XNode> driver = node.child("driver");
+		Optional<String> driverName = driver.map((child) -> child.oneOf("name", null, "qemu", "vhost"));
+		Optional<Integer> queues = driver.flatMap((child) -> {
 			Optional<Integer> value = child.intAttr("queues", 1, 256);
 			child.finish();
 			return value;
@@ -89,12 +91,15 @@ final class InterfaceReader {
 		if (queues.orElse(1) > 1 && !model.equals("virtio")) {
 			throw new InvalidConfigurationException(node.path() + "/driver/@queues", "queues is for model virtio");
 		}
-		if (queues.orElse(1) > 1 && type != InterfaceType.ETHERNET) {
-			// qemu-bridge-helper (bridge, network) and user networking open a single
-			// queue
-			throw new UnsupportedConfigurationException(node.path() + "/driver/@queues", "more than one queue is "
-					+ "supported with <interface type='ethernet'> only (a tap the host prepared); remove queues or "
-					+ "give queues='1'");
+		if (type == InterfaceType.USER && (queues.orElse(1) > 1 || driverName.isPresent())) {
+			// user networking (slirp, passt) has no tap: one queue, moved by QEMU
+			throw new UnsupportedConfigurationException(
+					node.path() + "/driver/@" + (driverName.isPresent() ? "name" : "queues"),
+					"<interface type='user'> has no host tap: it takes neither queues nor a vhost driver; remove "
+							+ "them, or use a bridge, network or ethernet interface");
+		}
+		if (driverName.isPresent() && !model.equals("virtio")) {
+			throw new InvalidConfigurationException(node.path() + "/driver/@name", "<driver name> is for model virtio");
 		}
 		boolean passt = node.child("backend").map((child) -> {
 			String backend = child.requiredAttr("type");
@@ -126,7 +131,8 @@ final class InterfaceReader {
 		Optional<Integer> bootOrder = XmlValues.bootOrder(node);
 		Optional<PciAddress> address = node.child("address").map(AddressReader::pci);
 		node.finish();
-		return new NetInterface(type, mac, model, source, targetDev, bootOrder, address, queues, passt, mtu, forwards);
+		return new NetInterface(type, mac, model, source, targetDev, bootOrder, address, queues, passt, mtu, forwards,
+				driverName);
 	}
 
 	static String generateMac() {

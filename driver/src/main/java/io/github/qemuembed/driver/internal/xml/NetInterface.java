@@ -21,13 +21,28 @@ import java.util.Optional;
  * @param mtu {@code <mtu size>}: the MTU of the host tap and, for virtio, the guest's
  * ({@code host_mtu})
  * @param portForwards {@code <portForward>} elements of a user-mode NIC
+ * @param driverName {@code <driver name>}: {@code vhost} (the host kernel moves the
+ * packets, {@code vhost=on}) or {@code qemu} (QEMU does, {@code vhost=off}); empty for
+ * QEMU's default
  */
 public record NetInterface(InterfaceType type, String mac, String model, Optional<String> source,
 		Optional<String> targetDev, Optional<Integer> bootOrder, Optional<PciAddress> address, Optional<Integer> queues,
-		boolean passt, Optional<Integer> mtu, List<PortForward> portForwards) {
+		boolean passt, Optional<Integer> mtu, List<PortForward> portForwards, Optional<String> driverName) {
 
 	public NetInterface {
 		portForwards = List.copyOf(portForwards);
+	}
+
+	public NetInterface(InterfaceType type, String mac, String model, Optional<String> source,
+			Optional<String> targetDev, Optional<Integer> bootOrder, Optional<PciAddress> address,
+			Optional<Integer> queues, boolean passt, Optional<Integer> mtu, List<PortForward> portForwards) {
+		this(type, mac, model, source, targetDev, bootOrder, address, queues, passt, mtu, portForwards,
+				Optional.empty());
+	}
+
+	/** Whether QEMU opens more than one queue pair on the NIC's tap. */
+	public boolean multiQueue() {
+		return this.queues.orElse(1) > 1;
 	}
 
 	public NetInterface(InterfaceType type, String mac, String model, Optional<String> source,
@@ -43,17 +58,17 @@ public record NetInterface(InterfaceType type, String mac, String model, Optiona
 
 	public NetInterface withAddress(PciAddress address) {
 		return new NetInterface(this.type, this.mac, this.model, this.source, this.targetDev, this.bootOrder,
-				Optional.of(address), this.queues, this.passt, this.mtu, this.portForwards);
+				Optional.of(address), this.queues, this.passt, this.mtu, this.portForwards, this.driverName);
 	}
 
 	public NetInterface withTargetDev(String targetDev) {
 		return new NetInterface(this.type, this.mac, this.model, this.source, Optional.ofNullable(targetDev),
-				this.bootOrder, this.address, this.queues, this.passt, this.mtu, this.portForwards);
+				this.bootOrder, this.address, this.queues, this.passt, this.mtu, this.portForwards, this.driverName);
 	}
 
 	public NetInterface withPortForwards(List<PortForward> portForwards) {
 		return new NetInterface(this.type, this.mac, this.model, this.source, this.targetDev, this.bootOrder,
-				this.address, this.queues, this.passt, this.mtu, portForwards);
+				this.address, this.queues, this.passt, this.mtu, portForwards, this.driverName);
 	}
 
 }

@@ -148,7 +148,7 @@ final class PciTopology {
 			.withSounds(sounds)
 			.withFilesystems(filesystems)
 			.withChannels(channels);
-		return def.withDevices(assigned);
+		return def.withDevices(BusAddresses.assign(assigned));
 	}
 
 	/**

@@ -61,7 +61,7 @@ class DumpxmlCorpusTests {
 		String xml = Files.readString(CORPUS.resolve(name + ".xml"));
 		if (refusal(name).isPresent() || Boolean.getBoolean("golden.update")) {
 			Throwable thrown = catchThrowable(() -> {
-				DomainDefinition def = DomainXml.parse(xml);
+				DomainDefinition def = VirtInstallCorpusTests.asRoot(DomainXml.parse(xml));
 				QemuCommandBuilder.build(def, TestCapabilities.qemu72(), VirtInstallCorpusTests.context(def));
 			});
 			if (Boolean.getBoolean("golden.update") && thrown instanceof ConfigurationException) {
@@ -74,7 +74,7 @@ class DumpxmlCorpusTests {
 				return;
 			}
 		}
-		DomainDefinition def = DomainXml.parse(xml);
+		DomainDefinition def = VirtInstallCorpusTests.asRoot(DomainXml.parse(xml));
 		QemuCommand command = QemuCommandBuilder.build(def, TestCapabilities.qemu72(),
 				VirtInstallCorpusTests.context(def));
 		String argv = String.join("\n", command.argv()) + "\n";

@@ -83,10 +83,16 @@ class GuestMemoryTests {
 
 	@Test
 	void pageSizesAndPerNodeSizes() {
-		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+		// a nodeset names guest NUMA nodes: without cells there is node 0 only
+		assertThat(DomainXml
+			.parse(domain("<memory>65536</memory>", "<hugepages><page size='2048' nodeset='0'/>" + "</hugepages>", ""))
+			.memoryBacking()
+			.get()
+			.pageKiBFor(0)).contains(2048L);
+		assertThatExceptionOfType(io.github.qemuembed.driver.error.InvalidConfigurationException.class)
 			.isThrownBy(() -> DomainXml.parse(domain("<memory>65536</memory>",
-					"<hugepages><page size='2048' nodeset='0'/>" + "</hugepages>", "")))
-			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/memoryBacking/hugepages/page[1]/@nodeset"));
+					"<hugepages><page size='2048' nodeset='1'/>" + "</hugepages>", "")))
+			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/memoryBacking/hugepages/page/@nodeset"));
 		assertThatExceptionOfType(io.github.qemuembed.driver.error.InvalidConfigurationException.class)
 			.isThrownBy(() -> DomainXml
 				.parse(domain("<memory>65536</memory>", "<hugepages><page size='3000'/>" + "</hugepages>", "")))

@@ -350,4 +350,59 @@ class RealQemuXmlElementTests {
 			.withMessageContaining("needs 32768 huge pages of 2048 KiB");
 	}
 
+	@Test
+	void usbDisksAreUsbStorageDevicesOnTheXhciPortsTheirAddressesName() throws Exception {
+		java.nio.file.Path a = java.nio.file.Files.write(this.root.resolve("a.img"), new byte[1 << 20]);
+		java.nio.file.Path b = java.nio.file.Files.write(this.root.resolve("b.img"), new byte[1 << 20]);
+		String xml = domain("<name>usbdisk</name><memory unit='MiB'>64</memory><os><type machine='q35'>hvm</type></os>"
+				+ "<devices><controller type='usb' model='qemu-xhci' ports='6'/><input type='tablet' bus='usb'/>"
+				+ "<disk><source file='" + a + "'/><target dev='sda' bus='usb'/><serial>USBA</serial></disk>"
+				+ "<disk><source file='" + b + "'/><target dev='sdb' bus='usb'/><readonly/>"
+				+ "<address type='usb' bus='0' port='5'/></disk></devices>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			assertThat(qemu.device("usb-disk0", "type").asString()).isEqualTo("usb-storage");
+			assertThat(qemu.device("usb-disk0", "port").asString()).isEqualTo("1");
+			assertThat(qemu.device("usb-disk0", "serial").asString()).isEqualTo("USBA");
+			assertThat(qemu.device("usb-disk1", "port").asString()).isEqualTo("5");
+			// the tablet comes after the disks on the command line: the next free port
+			assertThat(qemu.device("input0", "port").asString()).isEqualTo("2");
+			// QMP names the disk behind usb-storage's own SCSI bus
+			java.util.Map<String, JsonNode> blocks = new java.util.HashMap<>();
+			qemu.qmp("query-block")
+				.forEach((block) -> blocks.put(block.path("qdev").asString("").split("/")[3], block.get("inserted")));
+			assertThat(blocks.get("usb-disk0").get("file").asString()).isEqualTo(a.toString());
+			assertThat(blocks.get("usb-disk1").get("ro").asBoolean()).isTrue();
+		}
+	}
+
+	@Test
+	void aVirtioDiskRunsInTheIothreadItsDriverNames() throws Exception {
+		java.nio.file.Path a = java.nio.file.Files.write(this.root.resolve("a.img"), new byte[1 << 20]);
+		String xml = domain("<name>diskthread</name><memory unit='MiB'>64</memory><iothreads>2</iothreads>"
+				+ "<os><type machine='q35'>hvm</type></os><devices><disk><driver name='qemu' type='raw' iothread='2'/>"
+				+ "<source file='" + a + "'/><target dev='vda'/></disk></devices>");
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			assertThat(qemu.device("virtio-disk0", "iothread").asString()).isEqualTo("/objects/iothread2");
+		}
+	}
+
+	/**
+	 * The 2 MiB pages dev/setup reserves hold node 1 only; node 0 stays in normal RAM.
+	 */
+	@Test
+	void hugePagesOfANodesetHoldThoseNumaNodesOnly() throws Exception {
+		String xml = domain("<name>hugenode</name><memoryBacking><hugepages><page size='2048' unit='KiB' "
+				+ "nodeset='1'/></hugepages></memoryBacking><vcpu>2</vcpu><os><type machine='q35'>hvm</type></os>"
+				+ "<cpu><numa><cell id='0' cpus='0' memory='16' unit='MiB'/><cell id='1' cpus='1' memory='16' "
+				+ "unit='MiB'/></numa></cpu>");
+		long before = freeHugePages();
+		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
+			assertThat(qemu.qomGet("/objects/ram-node0", "type").asString()).isEqualTo("memory-backend-ram");
+			assertThat(qemu.qomGet("/objects/ram-node1", "type").asString()).isEqualTo("memory-backend-file");
+			assertThat(qemu.qomGet("/objects/ram-node1", "mem-path").asString()).startsWith("/");
+			// 16 MiB of node 1 in 2 MiB pages, allocated up front
+			assertThat(freeHugePages()).isLessThanOrEqualTo(before - 8);
+		}
+	}
+
 }

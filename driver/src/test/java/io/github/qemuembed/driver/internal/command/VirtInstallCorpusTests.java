@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,6 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.error.ConfigurationException;
+import io.github.qemuembed.driver.internal.hostnet.HostTaps;
+import io.github.qemuembed.driver.internal.xml.InterfaceType;
+import io.github.qemuembed.driver.internal.xml.NetInterface;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
 
@@ -66,6 +71,22 @@ class VirtInstallCorpusTests {
 	}
 
 	/**
+	 * The definition as a driver running as root starts it: a multi-queue bridge NIC gets
+	 * a tap the driver creates (qemu-bridge-helper, without root, opens one queue only),
+	 * named in its {@code <target dev>} (RootTapTests prove the driver's part).
+	 */
+	static DomainDefinition asRoot(DomainDefinition def) {
+		List<NetInterface> nics = new ArrayList<>(def.devices().interfaces());
+		for (int i = 0; i < nics.size(); i++) {
+			NetInterface nic = nics.get(i);
+			if (nic.multiQueue() && nic.type() != InterfaceType.ETHERNET && nic.targetDev().isEmpty()) {
+				nics.set(i, nic.withTargetDev("qetap" + i));
+			}
+		}
+		return def.withDevices(def.devices().withInterfaces(nics));
+	}
+
+	/**
 	 * What a file is refused with ({@code PATH: message}), kept in {@code NAME.refused}:
 	 * a file the driver does not run yet stays in the corpus, and its test fails as soon
 	 * as the verdict changes either way.
@@ -89,12 +110,12 @@ class VirtInstallCorpusTests {
 		String xml = Files.readString(CORPUS.resolve(name + ".xml"));
 		if (refusal(name).isPresent()) {
 			assertRefusedAsRecorded(name, () -> {
-				DomainDefinition def = DomainXml.parse(xml);
+				DomainDefinition def = asRoot(DomainXml.parse(xml));
 				QemuCommandBuilder.build(def, TestCapabilities.qemu72(), context(def));
 			});
 			return;
 		}
-		DomainDefinition def = DomainXml.parse(xml);
+		DomainDefinition def = asRoot(DomainXml.parse(xml));
 		QemuCommand command = QemuCommandBuilder.build(def, TestCapabilities.qemu72(), context(def));
 		String argv = String.join("\n", command.argv()) + "\n";
 		String assigned = DomainXml.write(command.definition(), false);
@@ -179,7 +200,23 @@ class VirtInstallCorpusTests {
 			.replace("/var/lib/libvirt/boot/", boot + "/")
 			.replaceAll("bridge=([\"'])virbr0([\"'])", "bridge=$1" + TEST_BRIDGE + "$2")
 			.replaceAll("mode=([\"'])host-passthrough([\"'])", "mode=$1maximum$2");
+		Optional<String> tap = Optional.empty();
+		if (local.matches("(?s).*queues=[\"'][0-9]+[\"'].*")) {
+			// QEMU runs here without the driver: the test creates the multi-queue tap on
+			// the bridge the way the driver does as root
+			tap = Optional.of(HostTaps.create(new HostTaps.Request(Optional.empty(), "52:54:00:00:00:01",
+					Optional.empty(), Optional.of(TEST_BRIDGE), true), "the corpus NIC"));
+			local = local.replaceFirst("(<source bridge=[\"']" + TEST_BRIDGE + "[\"']/>)",
+					"$1<target dev='" + tap.get() + "'/>");
+		}
 		try (RealQemu qemu = RealQemu.start(local, root, Accel.TCG, (ctx) -> ctx.withBridge("default", TEST_BRIDGE))) {
+			if (tap.isPresent()) {
+				// one queue pair per tap queue, and the device's vectors for them
+				assertThat(
+						qemu.qmp("human-monitor-command", java.util.Map.of("command-line", "info network")).asString())
+					.contains("hostnet0: index=3,type=tap,ifname=" + tap.get());
+				assertThat(qemu.device("net0", "mq").asBoolean()).isTrue();
+			}
 			assertThat(qemu.qmp("query-status").get("status").asString()).isEqualTo("prelaunch");
 			assertThat(qemu.qmp("query-name").get("name").asString()).isEqualTo(domainName);
 			// the parts that need more than an argument: a firmware image, a TPM
@@ -198,6 +235,9 @@ class VirtInstallCorpusTests {
 			if (xml.matches("(?s).*type=[\"']spice[\"'].*")) {
 				assertThat(qemu.qmp("query-spice").get("enabled").asBoolean()).isTrue();
 			}
+		}
+		finally {
+			tap.ifPresent(HostTaps::delete);
 		}
 	}
 

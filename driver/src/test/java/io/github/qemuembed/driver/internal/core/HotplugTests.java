@@ -85,7 +85,12 @@ class HotplugTests {
 		Path image = image("scsi.qcow2");
 		domain.attachDevice(disk(image, "sda", "scsi"), DeviceFlag.LIVE);
 		assertThat(domain.qmp("{\"execute\":\"query-block\"}")).contains("\"file\":\"" + image + "\"");
-		assertThat(domain.xml(false)).contains("<target dev='sda' bus='scsi'/>");
+		assertThat(domain.xml(false)).contains("<target dev='sda' bus='scsi'/>")
+			// the drive address libvirt assigns, which is also where QEMU put the disk
+			.contains("<address type='drive' controller='0' bus='0' target='0' unit='0'/>");
+		assertThat(domain.qmp("{\"execute\":\"qom-get\",\"arguments\":{\"path\":"
+				+ "\"/machine/peripheral/scsi0-0-0-0\",\"property\":\"lun\"}}"))
+			.isEqualTo("0");
 		// SCSI and virtio-serial unplugs need no guest: QEMU sends DEVICE_DELETED at once
 		domain.detachDevice("<disk type='file' device='disk'><target dev='sda' bus='scsi'/></disk>",
 				Duration.ofSeconds(10));
@@ -114,6 +119,40 @@ class HotplugTests {
 		assertThat(events).filteredOn((e) -> e.type() == DomainEventType.DEVICE_REMOVED)
 			.extracting(DomainEvent::detail)
 			.containsExactly("disk sda (live)", "channel org.example.extra (live)");
+	}
+
+	@Test
+	void aUsbDiskIsPluggedOnTheNextFreePortAndUnpluggedWithoutTheGuest() throws Exception {
+		Domain domain = this.open.driver()
+			.define(withDevices("usb", "<input type='tablet' bus='usb'/>\n<controller type='usb' model='qemu-xhci'/>"));
+		domain.start();
+		assertThat(domain.xml(false)).contains("<address type='usb' bus='0' port='1'/>");
+		Path image = image("usb.qcow2");
+		domain.attachDevice(disk(image, "sdb", "usb"), DeviceFlag.LIVE);
+		String live = domain.xml(false);
+		String diskXml = live.substring(live.indexOf("<target dev='sdb' bus='usb'/>"));
+		assertThat(diskXml.substring(0, diskXml.indexOf("</disk>"))).contains("<address type='usb' bus='0' port='2'/>");
+		assertThat(domain.qmp("{\"execute\":\"qom-get\",\"arguments\":{\"path\":"
+				+ "\"/machine/peripheral/usb-disk1\",\"property\":\"port\"}}"))
+			.isEqualTo("\"2\"");
+		assertThat(domain.qmp("{\"execute\":\"query-block\"}")).contains("\"file\":\"" + image + "\"");
+		// a USB unplug needs no guest: QEMU sends DEVICE_DELETED at once
+		domain.detachDevice("<disk><target dev='sdb' bus='usb'/></disk>", Duration.ofSeconds(10));
+		assertThat(domain.xml(false)).doesNotContain("dev='sdb'");
+		assertThat(domain.qmp("{\"execute\":\"query-named-block-nodes\"}")).doesNotContain(image.toString());
+		domain.destroy();
+	}
+
+	@Test
+	void aUsbDiskOnADomainWithoutUsbNamesTheControllerToAdd() throws Exception {
+		Domain domain = this.open.driver().define(withDevices("nousb", "<controller type='usb' model='none'/>"));
+		domain.start();
+		Path image = image("nousb.qcow2");
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> domain.attachDevice(disk(image, "sda", "usb"), DeviceFlag.LIVE))
+			.withMessageContaining("<controller type='usb' model='qemu-xhci'/>");
+		assertThat(domain.qmp("{\"execute\":\"query-block\"}")).doesNotContain(image.toString());
+		domain.destroy();
 	}
 
 	@Test

@@ -92,6 +92,31 @@ class RootTapTests {
 		}
 	}
 
+	/**
+	 * What qemu-bridge-helper cannot do: a bridge NIC with four queues runs on a
+	 * multi-queue tap the driver created, QEMU holding one file of it per queue.
+	 */
+	@Test
+	void aMultiQueueBridgeNicGetsAMultiQueueTap() throws Exception {
+		try (QemuDriver driver = QemuDriver.open(GuestlessDomains.config(this.root).build())) {
+			Domain domain = driver.define(withNic("multiqueue", "<interface type='bridge'><source bridge='" + BRIDGE
+					+ "'/><model type='virtio'/><driver name='qemu' queues='4'/></interface>"));
+			domain.start();
+			String tap = tapOf(domain.xml(false));
+			// IFF_MULTI_QUEUE (0x100) in the tap's flags
+			int flags = Integer.decode(Files.readString(Path.of("/sys/class/net", tap, "tun_flags")).strip());
+			assertThat(flags & 0x100).isEqualTo(0x100);
+			String network = domain
+				.qmp("{\"execute\":\"human-monitor-command\",\"arguments\":" + "{\"command-line\":\"info network\"}}");
+			assertThat(network).contains("index=3,type=tap,ifname=" + tap);
+			assertThat(domain.qmp("{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"/machine/peripheral/net0\","
+					+ "\"property\":\"vectors\"}}"))
+				.isEqualTo("10");
+			domain.destroy();
+			assertThat(HostTaps.exists(tap)).isFalse();
+		}
+	}
+
 	@Test
 	void ethernetNicGetsATapOfItsOwnWithoutABridge() throws Exception {
 		try (QemuDriver driver = QemuDriver.open(GuestlessDomains.config(this.root).build())) {
