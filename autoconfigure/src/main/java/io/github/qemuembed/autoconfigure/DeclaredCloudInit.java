@@ -2,14 +2,15 @@ package io.github.qemuembed.autoconfigure;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.core.io.Resource;
 
 import io.github.qemuembed.driver.cloudinit.CloudInitDisk;
 import io.github.qemuembed.driver.cloudinit.CloudInitSeed;
 import io.github.qemuembed.driver.error.QemuEmbedException;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.core.io.Resource;
 
 /**
  * {@code qemu.embed.domains.NAME.cloud-init.*}: builds the seed image
@@ -57,7 +58,7 @@ final class DeclaredCloudInit {
 					"Set only one of " + prefix + file + " and " + prefix + "inline-" + file);
 		}
 		if (inline != null) {
-			return inline.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+			return inline.getBytes(StandardCharsets.UTF_8);
 		}
 		if (resource == null) {
 			return null;

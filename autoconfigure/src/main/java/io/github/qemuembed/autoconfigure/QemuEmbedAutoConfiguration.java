@@ -1,5 +1,7 @@
 package io.github.qemuembed.autoconfigure;
 
+import java.nio.file.Path;
+
 import io.github.qemuembed.autoconfigure.QemuEmbedProperties.ShutdownMode;
 import io.github.qemuembed.autoconfigure.access.HttpAccessListener;
 import io.github.qemuembed.autoconfigure.access.HttpCallerSupplier;
@@ -51,7 +53,7 @@ public final class QemuEmbedAutoConfiguration {
 		// cloud-init seeds live under the root when the starter made it (a user's own
 		// driver: the temp directory)
 		QemuEmbedRoot made = root.getIfAvailable();
-		java.nio.file.Path seeds = (made != null) ? made.path().resolve("lib/qemu/cloud-init") : null;
+		Path seeds = (made != null) ? made.path().resolve("lib/qemu/cloud-init") : null;
 		return new QemuEmbedLifecycle(driver, DeclaredDomain.of(properties.getDomains(), seeds),
 				properties.getShutdown().getMode(), properties.getShutdown().getTimeout(),
 				properties.getDestroyGracePeriod());

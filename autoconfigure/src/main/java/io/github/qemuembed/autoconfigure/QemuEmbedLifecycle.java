@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -337,8 +338,7 @@ public class QemuEmbedLifecycle implements SmartLifecycle, ApplicationEventPubli
 			return;
 		}
 		logger.info("Stopping " + active.size() + " running domain(s) " + names(active) + " (shutdown mode "
-				+ this.shutdownMode.name().toLowerCase(java.util.Locale.ROOT) + ", timeout " + this.shutdownTimeout
-				+ ")");
+				+ this.shutdownMode.name().toLowerCase(Locale.ROOT) + ", timeout " + this.shutdownTimeout + ")");
 		StoppedEvents stopped = new StoppedEvents(names(active));
 		try (AutoCloseable registration = this.driver.addListener(stopped)) {
 			if (this.shutdownMode == ShutdownMode.GRACEFUL) {

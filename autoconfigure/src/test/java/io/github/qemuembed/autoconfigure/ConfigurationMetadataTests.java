@@ -3,6 +3,7 @@ package io.github.qemuembed.autoconfigure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -63,7 +64,7 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void stringPropertiesWithAKnownSetOfValuesHaveHints() {
-		Set<String> hinted = new java.util.HashSet<>();
+		Set<String> hinted = new HashSet<>();
 		for (JsonNode hint : metadata.get("hints")) {
 			assertThat(hint.get("values")).as(hint.get("name").asString()).isNotEmpty();
 			hinted.add(hint.get("name").asString());

@@ -1,5 +1,7 @@
 package io.github.qemuembed.autoconfigure;
 
+import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +34,7 @@ class DeclaredDomainTests {
 
 	@Test
 	void redefinitionWithoutUuidTakesTheExistingOne() {
-		java.util.UUID uuid = java.util.UUID.randomUUID();
+		UUID uuid = UUID.randomUUID();
 		DeclaredDomain declared = new DeclaredDomain("web",
 				"<domain type='kvm'><name>web</name><vcpu>1</vcpu></domain>", "test", true, true);
 		String xml = declared.xmlFor(uuid);
@@ -44,8 +46,7 @@ class DeclaredDomainTests {
 	@Test
 	void redefinitionWithUuidKeepsItsOwn() {
 		String own = "<domain><name>web</name><uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid></domain>";
-		assertThat(new DeclaredDomain("web", own, "test", true, true).xmlFor(java.util.UUID.randomUUID()))
-			.isEqualTo(own);
+		assertThat(new DeclaredDomain("web", own, "test", true, true).xmlFor(UUID.randomUUID())).isEqualTo(own);
 	}
 
 }

@@ -1,7 +1,10 @@
 package io.github.qemuembed.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.qemuembed.autoconfigure.access.HttpCallerSupplier;
 import io.github.qemuembed.autoconfigure.event.DomainCrashedEvent;
@@ -9,7 +12,9 @@ import io.github.qemuembed.autoconfigure.event.DomainEventPublisher;
 import io.github.qemuembed.autoconfigure.event.DomainLifecycleEvent;
 import io.github.qemuembed.autoconfigure.event.DomainStartedEvent;
 import io.github.qemuembed.autoconfigure.event.DomainStoppedEvent;
+import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.DomainEventType;
+import io.github.qemuembed.driver.LeftoverPolicy;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.access.AccessPolicy;
@@ -77,8 +82,7 @@ class QemuEmbedAutoConfigurationTests {
 		this.withTestDriver
 			.withBean("myLifecycle", QemuEmbedLifecycle.class,
 					() -> new QemuEmbedLifecycle(new WiringTestDriver(), List.of(),
-							QemuEmbedProperties.ShutdownMode.DESTROY, java.time.Duration.ofSeconds(1),
-							java.time.Duration.ofSeconds(1)))
+							QemuEmbedProperties.ShutdownMode.DESTROY, Duration.ofSeconds(1), Duration.ofSeconds(1)))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(QemuEmbedLifecycle.class)
 				.hasBean("myLifecycle"));
@@ -100,7 +104,7 @@ class QemuEmbedAutoConfigurationTests {
 
 	@Test
 	void userCallerSupplierReplacesTheStarterOne() {
-		CallerSupplier mine = java.util.Optional::empty;
+		CallerSupplier mine = Optional::empty;
 		this.withTestDriver.withBean(CallerSupplier.class, () -> mine)
 			.run((context) -> assertThat(context).getBean(CallerSupplier.class).isSameAs(mine));
 	}
@@ -121,14 +125,13 @@ class QemuEmbedAutoConfigurationTests {
 				QemuEmbedProperties properties = context.getBean(QemuEmbedProperties.class);
 				assertThat(properties.getRoot()).hasToString("/tmp/qe-r");
 				assertThat(properties.getEmulator()).hasToString("/opt/qemu/bin/qemu-system-x86_64");
-				assertThat(properties.getAccel()).isEqualTo(io.github.qemuembed.driver.Accel.TCG);
+				assertThat(properties.getAccel()).isEqualTo(Accel.TCG);
 				assertThat(properties.getQmpTimeout()).hasSeconds(3);
 				assertThat(properties.getStartTimeout()).hasMinutes(1);
 				assertThat(properties.getDestroyGracePeriod()).hasMillis(500);
 				assertThat(properties.getShutdown().getMode()).isEqualTo(QemuEmbedProperties.ShutdownMode.DESTROY);
 				assertThat(properties.getShutdown().getTimeout()).hasSeconds(7);
-				assertThat(properties.getStartup().getLeftovers())
-					.isEqualTo(io.github.qemuembed.driver.LeftoverPolicy.RECONNECT);
+				assertThat(properties.getStartup().getLeftovers()).isEqualTo(LeftoverPolicy.RECONNECT);
 				assertThat(properties.getAccess().getApplicationCalls())
 					.isEqualTo(QemuEmbedProperties.ApplicationCalls.RULES);
 				QemuEmbedProperties.Rule rule = properties.getAccess().getRules().get(0);
@@ -149,7 +152,7 @@ class QemuEmbedAutoConfigurationTests {
 			QemuEmbedProperties properties = context.getBean(QemuEmbedProperties.class);
 			assertThat(properties.getRoot()).isNull();
 			assertThat(properties.getEmulator()).isNull();
-			assertThat(properties.getAccel()).isEqualTo(io.github.qemuembed.driver.Accel.AUTO);
+			assertThat(properties.getAccel()).isEqualTo(Accel.AUTO);
 			assertThat(properties.getShutdown().getMode()).isEqualTo(QemuEmbedProperties.ShutdownMode.GRACEFUL);
 			assertThat(properties.getShutdown().getTimeout()).hasSeconds(30);
 			assertThat(properties.getStartup().getLeftovers()).isNull();
@@ -334,7 +337,7 @@ class QemuEmbedAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class EventRecorder implements ApplicationListener<DomainLifecycleEvent> {
 
-		final List<DomainLifecycleEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+		final List<DomainLifecycleEvent> events = new CopyOnWriteArrayList<>();
 
 		@Override
 		public void onApplicationEvent(DomainLifecycleEvent event) {

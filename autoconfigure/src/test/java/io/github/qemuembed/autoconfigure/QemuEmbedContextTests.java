@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.qemuembed.autoconfigure.access.PropertiesAccessPolicy;
 import io.github.qemuembed.autoconfigure.event.DomainDeviceEvent;
 import io.github.qemuembed.autoconfigure.event.DomainLifecycleEvent;
 import io.github.qemuembed.autoconfigure.event.DomainRestoredEvent;
@@ -14,6 +15,7 @@ import io.github.qemuembed.autoconfigure.event.DomainSavedEvent;
 import io.github.qemuembed.autoconfigure.event.DomainSnapshotEvent;
 import io.github.qemuembed.autoconfigure.event.DomainStartedEvent;
 import io.github.qemuembed.autoconfigure.event.DomainStoppedEvent;
+import io.github.qemuembed.driver.DeviceFlag;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainState;
@@ -217,7 +219,7 @@ class QemuEmbedContextTests {
 				Domain alpha = driver.lookup("alpha");
 				alpha.start();
 				alpha.attachDevice("<interface type='user'><mac address='52:54:00:00:00:aa'/></interface>",
-						io.github.qemuembed.driver.DeviceFlag.CONFIG);
+						DeviceFlag.CONFIG);
 				alpha.createSnapshot("<domainsnapshot><name>s1</name></domainsnapshot>");
 				alpha.revertToSnapshot("s1");
 				alpha.deleteSnapshot("s1");
@@ -292,8 +294,7 @@ class QemuEmbedContextTests {
 			.withPropertyValues("qemu.embed.root=" + this.root, "qemu.embed.access.application-calls=deny",
 					"qemu.embed.domains.alpha.inline-xml=" + GUESTLESS.formatted("alpha"))
 			.run((context) -> {
-				assertThat(context).hasNotFailed()
-					.doesNotHaveBean(io.github.qemuembed.autoconfigure.access.PropertiesAccessPolicy.class);
+				assertThat(context).hasNotFailed().doesNotHaveBean(PropertiesAccessPolicy.class);
 				QemuDriver driver = context.getBean(QemuDriver.class);
 				assertThat(driver.lookup("alpha").name()).isEqualTo("alpha");
 				assertThatExceptionOfType(AccessDeniedException.class).isThrownBy(() -> driver.lookup("alpha").start());

@@ -8,10 +8,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.qemuembed.driver.Accel;
+import io.github.qemuembed.driver.BlockStats;
+import io.github.qemuembed.driver.DeviceFlag;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainConsole;
 import io.github.qemuembed.driver.DomainEvent;
@@ -19,11 +23,14 @@ import io.github.qemuembed.driver.DomainEventListener;
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainInfo;
 import io.github.qemuembed.driver.DomainListFilter;
+import io.github.qemuembed.driver.DomainSnapshot;
 import io.github.qemuembed.driver.DomainStatus;
 import io.github.qemuembed.driver.EmulatorInfo;
 import io.github.qemuembed.driver.LoadProblem;
 import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.ShutdownMode;
 import io.github.qemuembed.driver.StateReason;
+import io.github.qemuembed.driver.agent.GuestAgent;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.EmulatorException;
 
@@ -52,7 +59,7 @@ public class WiringTestDriver implements QemuDriver {
 
 	@Override
 	public EmulatorInfo emulator() {
-		return new EmulatorInfo(Path.of("/none"), "0", io.github.qemuembed.driver.Accel.TCG, List.of(), List.of());
+		return new EmulatorInfo(Path.of("/none"), "0", Accel.TCG, List.of(), List.of());
 	}
 
 	/**
@@ -205,7 +212,7 @@ public class WiringTestDriver implements QemuDriver {
 		}
 
 		@Override
-		public void save(java.nio.file.Path file) {
+		public void save(Path file) {
 			throw new UnsupportedOperationException();
 		}
 
@@ -225,18 +232,17 @@ public class WiringTestDriver implements QemuDriver {
 		}
 
 		@Override
-		public io.github.qemuembed.driver.DomainSnapshot createSnapshot(String xml,
-				io.github.qemuembed.driver.DomainSnapshot.CreateFlag... flags) {
+		public DomainSnapshot createSnapshot(String xml, DomainSnapshot.CreateFlag... flags) {
 			throw new UnsupportedOperationException();
 		}
 
 		@Override
-		public List<io.github.qemuembed.driver.DomainSnapshot> snapshots() {
+		public List<DomainSnapshot> snapshots() {
 			return List.of();
 		}
 
 		@Override
-		public List<io.github.qemuembed.driver.DomainSnapshot.Node> snapshotTree() {
+		public List<DomainSnapshot.Node> snapshotTree() {
 			return List.of();
 		}
 
@@ -251,18 +257,17 @@ public class WiringTestDriver implements QemuDriver {
 		}
 
 		@Override
-		public void deleteSnapshot(String name, io.github.qemuembed.driver.DomainSnapshot.DeleteFlag... flags) {
+		public void deleteSnapshot(String name, DomainSnapshot.DeleteFlag... flags) {
 			throw new UnsupportedOperationException();
 		}
 
 		@Override
-		public void attachDevice(String xml, io.github.qemuembed.driver.DeviceFlag... flags) {
+		public void attachDevice(String xml, DeviceFlag... flags) {
 			throw new UnsupportedOperationException();
 		}
 
 		@Override
-		public void detachDevice(String xml, java.time.Duration timeout,
-				io.github.qemuembed.driver.DeviceFlag... flags) {
+		public void detachDevice(String xml, Duration timeout, DeviceFlag... flags) {
 			throw new UnsupportedOperationException();
 		}
 
@@ -283,12 +288,12 @@ public class WiringTestDriver implements QemuDriver {
 
 		@Override
 		public DomainInfo info() {
-			return new DomainInfo(status(), java.util.OptionalLong.empty(), Optional.empty(), Duration.ZERO, 1, 65536,
-					65536, Duration.ZERO, 0, this.persistent);
+			return new DomainInfo(status(), OptionalLong.empty(), Optional.empty(), Duration.ZERO, 1, 65536, 65536,
+					Duration.ZERO, 0, this.persistent);
 		}
 
 		@Override
-		public java.util.List<io.github.qemuembed.driver.BlockStats> blockStats() {
+		public List<BlockStats> blockStats() {
 			throw new UnsupportedOperationException("wiring test double");
 		}
 
@@ -313,12 +318,12 @@ public class WiringTestDriver implements QemuDriver {
 		}
 
 		@Override
-		public boolean shutdown(io.github.qemuembed.driver.ShutdownMode mode, Duration timeout) {
+		public boolean shutdown(ShutdownMode mode, Duration timeout) {
 			throw new UnsupportedOperationException("wiring test double");
 		}
 
 		@Override
-		public io.github.qemuembed.driver.agent.GuestAgent guest() {
+		public GuestAgent guest() {
 			throw new UnsupportedOperationException("wiring test double");
 		}
 

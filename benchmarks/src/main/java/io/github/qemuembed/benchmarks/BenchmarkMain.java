@@ -1,7 +1,10 @@
 package io.github.qemuembed.benchmarks;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -34,7 +37,7 @@ public final class BenchmarkMain {
 		BenchmarkSettings settings = BenchmarkSettings.named(options.profile);
 		System.err.println("[bench] profile " + settings.name() + " on " + machine.describe());
 		options.checkWriteDocs();
-		java.time.Instant started = java.time.Instant.now();
+		Instant started = Instant.now();
 		String loadAtStart = Machine.loadAverage();
 		List<Row> rows;
 		// stdout carries the table only: whatever the libraries print while measuring
@@ -51,7 +54,7 @@ public final class BenchmarkMain {
 		ResultsFile.write(options.out, rows);
 		if (options.docs != null) {
 			DocsSection.write(options.docs, DocsSection.render(new DocsSection.Run(settings.name(), started,
-					java.time.Instant.now(), Machine.cpuModel(), machine, loadAtStart, Machine.loadAverage()), rows));
+					Instant.now(), Machine.cpuModel(), machine, loadAtStart, Machine.loadAverage()), rows));
 			System.err.println("[bench] results section of " + options.docs + " rewritten");
 		}
 		System.out.println("Profile `" + settings.name() + "` on " + machine.describe() + ".\n");
@@ -110,7 +113,7 @@ public final class BenchmarkMain {
 		 * rows, and the target file must exist with its markers before minutes are spent
 		 * measuring.
 		 */
-		void checkWriteDocs() throws java.io.IOException {
+		void checkWriteDocs() throws IOException {
 			if (this.docs == null) {
 				return;
 			}
@@ -119,7 +122,7 @@ public final class BenchmarkMain {
 						"--write-docs replaces the whole results table: run every scenario on "
 								+ "every system (leave out --only and --systems), or leave out --write-docs");
 			}
-			DocsSection.replace(java.nio.file.Files.readString(this.docs), "");
+			DocsSection.replace(Files.readString(this.docs), "");
 		}
 
 		Predicate<String> scenarioFilter() {

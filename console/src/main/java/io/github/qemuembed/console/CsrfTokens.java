@@ -10,6 +10,8 @@ import java.util.List;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 
+import org.springframework.security.web.csrf.CsrfToken;
+
 /**
  * The CSRF tokens of the console's actions. The console always checks its own: a random
  * token in the HTTP session, sent back in a header by the page's script and compared in
@@ -77,7 +79,7 @@ final class CsrfTokens {
 	private static final class SpringSecurityToken {
 
 		static Token of(Object token) {
-			org.springframework.security.web.csrf.CsrfToken csrf = (org.springframework.security.web.csrf.CsrfToken) token;
+			CsrfToken csrf = (CsrfToken) token;
 			return new Token(csrf.getHeaderName(), csrf.getToken());
 		}
 

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -131,7 +132,7 @@ class ConsoleBrowserIT {
 		assertThat(browser.findElement(By.cssSelector("tr[data-domain='guest'] td.memory")).getText())
 			.isEqualTo("128 MiB");
 		// the guest agent's channel and the snapshots, as the driver reports them
-		String agent = guest.info().guestAgent().name().toLowerCase(java.util.Locale.ROOT);
+		String agent = guest.info().guestAgent().name().toLowerCase(Locale.ROOT);
 		awaitText(By.cssSelector("tr[data-domain='guest'] td.agent"), agent);
 		assertThat(browser.findElement(By.cssSelector("tr[data-domain='guest'] td.snapshots")).getText())
 			.isEqualTo(Integer.toString(guest.snapshots().size()));

@@ -1,7 +1,11 @@
 package io.github.qemuembed.driver;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+
+import io.github.qemuembed.driver.agent.GuestAgent;
 
 /**
  * A handle on one domain. Operations on one domain are serialized; each is checked
@@ -70,7 +74,7 @@ public interface Domain {
 	 * and is created owner-only; it appears only once complete
 	 * ({@code domain.hibernate}).
 	 */
-	void save(java.nio.file.Path file);
+	void save(Path file);
 
 	/**
 	 * Saves the state of the running, persistent domain to
@@ -101,13 +105,13 @@ public interface Domain {
 	DomainSnapshot createSnapshot(String xml, DomainSnapshot.CreateFlag... flags);
 
 	/** The snapshots, oldest first ({@code domain.read}). */
-	java.util.List<DomainSnapshot> snapshots();
+	List<DomainSnapshot> snapshots();
 
 	/**
 	 * The snapshots as a tree: roots, each with the snapshots taken from it
 	 * ({@code domain.read}).
 	 */
-	java.util.List<DomainSnapshot.Node> snapshotTree();
+	List<DomainSnapshot.Node> snapshotTree();
 
 	/**
 	 * A snapshot's metadata as libvirt stores it, with the definition it was taken of
@@ -159,7 +163,7 @@ public interface Domain {
 	 * device stays in the live XML until the guest lets it go ({@code domain.write}, and
 	 * {@code domain.save} with {@code CONFIG}).
 	 */
-	void detachDevice(String xml, java.time.Duration timeout, DeviceFlag... flags);
+	void detachDevice(String xml, Duration timeout, DeviceFlag... flags);
 
 	/**
 	 * Removes the persistent definition; a running domain becomes transient
@@ -178,7 +182,7 @@ public interface Domain {
 	 * ({@code domain.read}). Not serialized behind long operations such as a pending
 	 * {@code shutdown}; bounded by the QMP timeout.
 	 */
-	java.util.List<BlockStats> blockStats();
+	List<BlockStats> blockStats();
 
 	/** Whether the domain has a persistent definition ({@code domain.read}). */
 	boolean isPersistent();
@@ -204,6 +208,6 @@ public interface Domain {
 	 * each of its calls is checked with its own permission (see
 	 * {@link io.github.qemuembed.driver.agent.GuestAgent}).
 	 */
-	io.github.qemuembed.driver.agent.GuestAgent guest();
+	GuestAgent guest();
 
 }

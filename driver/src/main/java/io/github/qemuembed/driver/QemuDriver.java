@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.github.qemuembed.driver.internal.core.EmbeddedDrivers;
+
 /**
  * The embedded QEMU driver: the Java counterpart of libvirt's
  * {@code qemu:///embed?root=DIR}. One instance owns one root directory (locked while
@@ -25,7 +27,7 @@ public interface QemuDriver extends AutoCloseable {
 	 * missing or broken
 	 */
 	static QemuDriver open(DriverConfig config) {
-		return io.github.qemuembed.driver.internal.core.EmbeddedDrivers.open(config);
+		return EmbeddedDrivers.open(config);
 	}
 
 	/** The root directory ({@code connect.getattr}). */

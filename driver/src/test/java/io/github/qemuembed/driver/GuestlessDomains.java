@@ -1,5 +1,6 @@
 package io.github.qemuembed.driver;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -39,7 +40,7 @@ public final class GuestlessDomains {
 	}
 
 	/** A short root under /tmp (UNIX socket paths are limited to 107 bytes). */
-	public static Path newRoot() throws java.io.IOException {
+	public static Path newRoot() throws IOException {
 		return Files.createTempDirectory(Path.of("/tmp"), "qe");
 	}
 
@@ -47,7 +48,7 @@ public final class GuestlessDomains {
 		return DriverConfig.builder(root).accessPolicy(AccessPolicy.allowAll());
 	}
 
-	public static void deleteTree(Path root) throws java.io.IOException {
+	public static void deleteTree(Path root) throws IOException {
 		FileTrees.deleteQuietly(root);
 	}
 

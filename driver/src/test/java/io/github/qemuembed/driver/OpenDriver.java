@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.qemuembed.driver.access.AccessPolicy;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -17,7 +18,7 @@ public final class OpenDriver implements BeforeEachCallback, AfterEachCallback {
 
 	private final Accel accel;
 
-	private final io.github.qemuembed.driver.access.AccessPolicy policy;
+	private final AccessPolicy policy;
 
 	private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
 
@@ -37,11 +38,11 @@ public final class OpenDriver implements BeforeEachCallback, AfterEachCallback {
 	 * Linux guest.
 	 */
 	public OpenDriver(Accel accel) {
-		this(accel, io.github.qemuembed.driver.access.AccessPolicy.allowAll());
+		this(accel, AccessPolicy.allowAll());
 	}
 
 	/** A driver with the given accelerator whose operations ask {@code policy}. */
-	public OpenDriver(Accel accel, io.github.qemuembed.driver.access.AccessPolicy policy) {
+	public OpenDriver(Accel accel, AccessPolicy policy) {
 		this.accel = accel;
 		this.policy = policy;
 	}

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -22,7 +23,6 @@ import io.github.qemuembed.driver.agent.GuestExec;
 import io.github.qemuembed.driver.agent.GuestExecResult;
 import io.github.qemuembed.driver.cloudinit.CloudInitSeed;
 import io.github.qemuembed.testsupport.guest.DebianGuest;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -164,7 +164,7 @@ class DebianDemo implements ApplicationRunner, DisposableBean {
 		// destroyed)
 		if (this.work != null) {
 			try (var files = Files.walk(this.work)) {
-				files.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
+				files.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);

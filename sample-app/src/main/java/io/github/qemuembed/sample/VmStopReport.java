@@ -1,5 +1,7 @@
 package io.github.qemuembed.sample;
 
+import java.util.Locale;
+
 import io.github.qemuembed.autoconfigure.event.DomainCrashedEvent;
 import io.github.qemuembed.autoconfigure.event.DomainStoppedEvent;
 import org.apache.commons.logging.Log;
@@ -24,7 +26,7 @@ class VmStopReport {
 			case SHUTOFF_DESTROYED -> "forced off (destroyed)";
 			case SHUTOFF_CRASHED -> "QEMU crashed";
 			case SHUTOFF_FAILED -> "QEMU failed";
-			default -> event.getReason().name().toLowerCase(java.util.Locale.ROOT);
+			default -> event.getReason().name().toLowerCase(Locale.ROOT);
 		};
 		String detail = event.getDomainEvent().detail();
 		logger.info("VM '" + event.getDomainName() + "' stopped: " + how

@@ -2,10 +2,10 @@ package io.github.qemuembed.sample;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-
-import io.github.qemuembed.testsupport.process.QemuRoots;
+import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
+import io.github.qemuembed.testsupport.process.QemuRoots;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +50,7 @@ class SnapshotDemoTests {
 		assertThat(JsonPath.<Boolean>read(taken.body(), "$.full")).isTrue();
 		assertThat(JsonPath.<String>read(taken.body(), "$.state")).isEqualTo("running");
 		assertThat(http.post("/vms/demo/snapshots/first").statusCode()).as("the name exists").isEqualTo(409);
-		assertThat(JsonPath.<java.util.List<String>>read(http.get("/vms/demo/snapshots").body(), "$[*].name"))
+		assertThat(JsonPath.<List<String>>read(http.get("/vms/demo/snapshots").body(), "$[*].name"))
 			.containsExactly("first");
 
 		HttpResponse<String> reverted = http.post("/vms/demo/snapshots/first/revert");

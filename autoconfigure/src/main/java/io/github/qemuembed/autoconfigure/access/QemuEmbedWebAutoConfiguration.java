@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.web.context.WebApplicationContext;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Web applications: every request's driver calls are a remote caller's (a filter binds
@@ -44,8 +45,7 @@ public final class QemuEmbedWebAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-	@ConditionalOnClass({ FilterRegistrationBean.class, DispatcherType.class,
-			org.springframework.web.filter.OncePerRequestFilter.class })
+	@ConditionalOnClass({ FilterRegistrationBean.class, DispatcherType.class, OncePerRequestFilter.class })
 	static class ServletConfiguration {
 
 		@Bean

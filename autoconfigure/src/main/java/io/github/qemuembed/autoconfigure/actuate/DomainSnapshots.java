@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.github.qemuembed.driver.Domain;
@@ -147,7 +148,7 @@ public class DomainSnapshots implements DisposableBean {
 	 * own call), waiting for it at most the timeout.
 	 * @throws IllegalStateException if it does not finish in time
 	 */
-	public <T> T callAsApplication(java.util.function.Supplier<T> call) {
+	public <T> T callAsApplication(Supplier<T> call) {
 		CompletableFuture<T> result = CompletableFuture.supplyAsync(call, this.pool);
 		try {
 			return result.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -1,5 +1,7 @@
 package io.github.qemuembed.autoconfigure.actuate;
 
+import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
@@ -11,11 +13,11 @@ import io.github.qemuembed.driver.access.CallerSupplier;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.audit.AuditEventRepository;
 import org.springframework.boot.actuate.audit.listener.AbstractAuditListener;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.audit.listener.AuditListener;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.info.InfoContributor;
@@ -30,6 +32,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.concurrent.DelegatingSecurityContextRunnable;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -92,7 +95,7 @@ public final class QemuEmbedActuatorAutoConfiguration {
 	private static final class SecurityContextPropagation {
 
 		static Runnable wrap(Runnable task) {
-			return new org.springframework.security.concurrent.DelegatingSecurityContextRunnable(task);
+			return new DelegatingSecurityContextRunnable(task);
 		}
 
 	}
@@ -186,11 +189,11 @@ public final class QemuEmbedActuatorAutoConfiguration {
 		@ConditionalOnMissingBean(name = "qemuReadinessHealthIndicator")
 		QemuReadinessHealthIndicator qemuReadinessHealthIndicator(
 				@Qualifier("qemuEmbedApplicationSnapshots") DomainSnapshots snapshots, QemuEmbedProperties properties) {
-			java.util.List<String> declared = properties.getDomains()
+			List<String> declared = properties.getDomains()
 				.entrySet()
 				.stream()
 				.filter((entry) -> entry.getValue().isAutostart())
-				.map(java.util.Map.Entry::getKey)
+				.map(Map.Entry::getKey)
 				.sorted()
 				.toList();
 			return new QemuReadinessHealthIndicator(snapshots, declared);

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -22,10 +21,14 @@ import javax.xml.stream.XMLStreamReader;
 import io.github.qemuembed.autoconfigure.actuate.DomainSnapshots.Snapshot;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainInfo;
+import io.github.qemuembed.driver.DomainSnapshot;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.error.AccessDeniedException;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
+import io.github.qemuembed.driver.internal.xml.DomainXml;
+import io.github.qemuembed.driver.internal.xml.NetInterface;
+import io.github.qemuembed.driver.internal.xml.PortForward;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -101,7 +104,7 @@ public class QemuEndpoint {
 	 */
 	private static List<Map<String, Object>> snapshots(Domain domain) {
 		List<Map<String, Object>> snapshots = new ArrayList<>();
-		for (io.github.qemuembed.driver.DomainSnapshot snapshot : domain.snapshots()) {
+		for (DomainSnapshot snapshot : domain.snapshots()) {
 			Map<String, Object> view = new LinkedHashMap<>();
 			view.put("name", snapshot.name());
 			view.put("parent", snapshot.parent().orElse(null));
@@ -208,9 +211,9 @@ public class QemuEndpoint {
 	 */
 	static List<Map<String, Object>> portForwards(String xml) {
 		List<Map<String, Object>> forwards = new ArrayList<>();
-		List<io.github.qemuembed.driver.internal.xml.NetInterface> nics;
+		List<NetInterface> nics;
 		try {
-			nics = io.github.qemuembed.driver.internal.xml.DomainXml.parse(xml).devices().interfaces();
+			nics = DomainXml.parse(xml).devices().interfaces();
 		}
 		catch (RuntimeException ex) {
 			// the driver produced the XML; a parse problem here only means no forward
@@ -218,8 +221,8 @@ public class QemuEndpoint {
 			return forwards;
 		}
 		for (int i = 0; i < nics.size(); i++) {
-			for (io.github.qemuembed.driver.internal.xml.PortForward forward : nics.get(i).portForwards()) {
-				for (io.github.qemuembed.driver.internal.xml.PortForward.Range range : forward.ranges()) {
+			for (PortForward forward : nics.get(i).portForwards()) {
+				for (PortForward.Range range : forward.ranges()) {
 					Map<String, Object> entry = new LinkedHashMap<>();
 					entry.put("interface", i);
 					entry.put("protocol", forward.protocol().xmlName());

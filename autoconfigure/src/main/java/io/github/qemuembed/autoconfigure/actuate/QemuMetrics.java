@@ -1,11 +1,13 @@
 package io.github.qemuembed.autoconfigure.actuate;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 import io.github.qemuembed.autoconfigure.actuate.DomainSnapshots.Snapshot;
@@ -156,7 +158,7 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 			.filter((s) -> s.info() != null && s.info().status().isActive() && s.info().pid().isPresent())
 			.map((s) -> new DomainStatistics.Target(s.name(), s.uuid(), s.info().pid().getAsLong()))
 			.toList();
-		Map<String, DomainStatistics.Result> byName = new java.util.HashMap<>();
+		Map<String, DomainStatistics.Result> byName = new HashMap<>();
 		for (DomainStatistics.Result result : this.statistics.collect(running, deadline)) {
 			byName.put(result.name(), result);
 		}
@@ -197,7 +199,7 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 	}
 
 	private void blockCounter(MeterRegistry registry, String name, String domain, String device, String unit,
-			String description, java.util.function.ToLongFunction<DomainStatistics.BlockDevice> value) {
+			String description, ToLongFunction<DomainStatistics.BlockDevice> value) {
 		FunctionCounter
 			.builder(name, this,
 					(m) -> m.statistics(domain)
@@ -213,7 +215,7 @@ public class QemuMetrics implements MeterBinder, ApplicationListener<DomainLifec
 	}
 
 	private void netCounter(MeterRegistry registry, String name, String domain, String device, String description,
-			java.util.function.ToLongFunction<DomainStatistics.NetDevice> value) {
+			ToLongFunction<DomainStatistics.NetDevice> value) {
 		FunctionCounter
 			.builder(name, this,
 					(m) -> m.statistics(domain)

@@ -1,6 +1,7 @@
 package io.github.qemuembed.autoconfigure.event;
 
 import io.github.qemuembed.driver.DomainEvent;
+import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.QemuDriver;
 
 /**
@@ -16,7 +17,7 @@ public class DomainDeviceEvent extends DomainLifecycleEvent {
 
 	/** Whether the device was added ({@code DEVICE_ADDED}) rather than removed. */
 	public boolean isAdded() {
-		return getDomainEvent().type() == io.github.qemuembed.driver.DomainEventType.DEVICE_ADDED;
+		return getDomainEvent().type() == DomainEventType.DEVICE_ADDED;
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.github.qemuembed.autoconfigure.event;
 
 import io.github.qemuembed.driver.DomainEvent;
+import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.QemuDriver;
 
 /**
@@ -16,7 +17,7 @@ public class DomainSnapshotEvent extends DomainLifecycleEvent {
 	/**
 	 * {@code SNAPSHOT_CREATED}, {@code SNAPSHOT_REVERTED} or {@code SNAPSHOT_DELETED}.
 	 */
-	public io.github.qemuembed.driver.DomainEventType getKind() {
+	public DomainEventType getKind() {
 		return getDomainEvent().type();
 	}
 

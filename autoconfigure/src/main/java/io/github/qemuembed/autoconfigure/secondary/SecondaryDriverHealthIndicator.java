@@ -1,10 +1,13 @@
 package io.github.qemuembed.autoconfigure.secondary;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.github.qemuembed.driver.error.AccessDeniedException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.secondary.SecondaryDriver;
 import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
 import io.github.qemuembed.driver.secondary.storage.StoragePoolInfo;
-import io.github.qemuembed.driver.secondary.SecondaryDriver;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -36,11 +39,11 @@ class SecondaryDriverHealthIndicator extends AbstractHealthIndicator {
 	 * Storage usage of each pool the health check's caller may see: the file system of
 	 * its directory.
 	 */
-	private static java.util.Map<String, Object> pools(EmbeddedStorageDriver storage) {
-		java.util.Map<String, Object> pools = new java.util.LinkedHashMap<>();
+	private static Map<String, Object> pools(EmbeddedStorageDriver storage) {
+		Map<String, Object> pools = new LinkedHashMap<>();
 		try {
 			for (StoragePoolInfo pool : storage.listPools()) {
-				java.util.Map<String, Object> view = new java.util.LinkedHashMap<>();
+				Map<String, Object> view = new LinkedHashMap<>();
 				view.put("active", pool.active());
 				view.put("path", pool.target().toString());
 				view.put("capacityBytes", pool.capacity());

@@ -1,6 +1,7 @@
 package io.github.qemuembed.autoconfigure.access;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -53,7 +54,7 @@ class HttpCallerSupplierTests {
 
 	@Test
 	void thePrincipalTheServerAuthenticatedIsTheCaller() {
-		assertThat(callerDuring(request("carol"))).contains(new Caller("carol", java.util.Set.of()));
+		assertThat(callerDuring(request("carol"))).contains(new Caller("carol", Set.of()));
 	}
 
 	@Test

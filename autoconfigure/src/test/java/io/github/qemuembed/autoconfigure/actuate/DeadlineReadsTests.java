@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -11,11 +12,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import io.github.qemuembed.autoconfigure.actuate.DeadlineReads.Outcome;
 import io.github.qemuembed.autoconfigure.actuate.DeadlineReads.Status;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -106,9 +106,8 @@ class DeadlineReadsTests {
 		this.pool.destroy();
 		Outcome<String> outcome = readOne("vm", () -> "v", far());
 		assertThat(outcome.status()).isEqualTo(Status.FAILED);
-		assertThatExceptionOfType(java.util.concurrent.RejectedExecutionException.class)
-			.isThrownBy(() -> this.pool.execute(() -> {
-			}));
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> this.pool.execute(() -> {
+		}));
 	}
 
 	private Outcome<String> failing(String key) {

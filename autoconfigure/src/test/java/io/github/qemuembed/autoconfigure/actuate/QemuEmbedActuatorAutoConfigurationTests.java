@@ -1,13 +1,16 @@
 package io.github.qemuembed.autoconfigure.actuate;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
 import io.github.qemuembed.autoconfigure.QemuDriverConfigCustomizer;
+import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
+import io.github.qemuembed.autoconfigure.WiringTestDriver;
 import io.github.qemuembed.driver.DomainOperationListener;
 import io.github.qemuembed.driver.DriverConfig;
 import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.access.AccessPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -23,10 +26,10 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.boot.convert.ApplicationConversionService;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +44,7 @@ class QemuEmbedActuatorAutoConfigurationTests {
 		.withInitializer((context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
 		.withConfiguration(
 				AutoConfigurations.of(QemuEmbedAutoConfiguration.class, QemuEmbedActuatorAutoConfiguration.class))
-		.withBean(QemuDriver.class, io.github.qemuembed.autoconfigure.WiringTestDriver::new);
+		.withBean(QemuDriver.class, WiringTestDriver::new);
 
 	@Test
 	void endpointIsReadOnlyByDefault() {
@@ -88,7 +91,7 @@ class QemuEmbedActuatorAutoConfigurationTests {
 			.withConfiguration(
 					AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
 							QemuEmbedAutoConfiguration.class, QemuEmbedActuatorAutoConfiguration.class))
-			.withBean(QemuDriver.class, io.github.qemuembed.autoconfigure.WiringTestDriver::new)
+			.withBean(QemuDriver.class, WiringTestDriver::new)
 			.withPropertyValues("management.endpoints.web.exposure.include=qemu")
 			.withPropertyValues(properties)
 			.run((context) -> {
@@ -150,8 +153,8 @@ class QemuEmbedActuatorAutoConfigurationTests {
 		// count every operation twice
 		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
 			assertThat(context).hasSingleBean(DomainStatistics.class);
-			DriverConfig.Builder builder = DriverConfig.builder(java.nio.file.Path.of("/tmp/unused"))
-				.accessPolicy(io.github.qemuembed.driver.access.AccessPolicy.allowAll());
+			DriverConfig.Builder builder = DriverConfig.builder(Path.of("/tmp/unused"))
+				.accessPolicy(AccessPolicy.allowAll());
 			context.getBeanProvider(QemuDriverConfigCustomizer.class)
 				.orderedStream()
 				.forEach((c) -> c.customize(builder));

@@ -1,18 +1,19 @@
 package io.github.qemuembed.autoconfigure.actuate;
 
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
 import io.github.qemuembed.autoconfigure.QemuProcesses;
-import io.github.qemuembed.driver.Domain;
-import io.github.qemuembed.driver.QemuDriver;
-import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.autoconfigure.observation.DefaultDomainOperationObservationConvention;
 import io.github.qemuembed.autoconfigure.observation.DomainOperationContext;
 import io.github.qemuembed.autoconfigure.observation.DomainOperationObservationConvention;
 import io.github.qemuembed.autoconfigure.observation.QemuEmbedObservationAutoConfiguration;
+import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.internal.fs.FileTrees;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -53,7 +54,7 @@ class QemuMetricsContextTests {
 	@Test
 	void blockStatisticsAndOperationTimersFollowTheDomains() throws Exception {
 		Path disk = this.root.resolve("disk.raw");
-		try (var file = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
+		try (var file = new RandomAccessFile(disk.toFile(), "rw")) {
 			file.setLength(1024 * 1024);
 		}
 		String withDisk = GUESTLESS.formatted("gamma")

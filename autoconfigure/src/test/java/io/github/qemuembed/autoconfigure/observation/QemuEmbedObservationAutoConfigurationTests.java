@@ -2,6 +2,7 @@ package io.github.qemuembed.autoconfigure.observation;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 
 import io.github.qemuembed.autoconfigure.QemuEmbedAutoConfiguration;
@@ -10,8 +11,8 @@ import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.error.QmpException;
-import io.github.qemuembed.driver.observation.DriverObserver;
 import io.github.qemuembed.driver.internal.fs.FileTrees;
+import io.github.qemuembed.driver.observation.DriverObserver;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -224,7 +225,7 @@ class QemuEmbedObservationAutoConfigurationTests {
 		return tracer.getSpans()
 			.stream()
 			.filter((span) -> parent.getSpanId().equals(span.getParentId()))
-			.sorted(java.util.Comparator.comparing(SimpleSpan::getStartTimestamp))
+			.sorted(Comparator.comparing(SimpleSpan::getStartTimestamp))
 			.toList();
 	}
 

@@ -3,6 +3,7 @@ package io.github.qemuembed.autoconfigure.secondary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,12 +15,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Show;
-import org.springframework.boot.actuate.env.EnvironmentEndpoint;
 import org.springframework.boot.actuate.env.EnvironmentEndpoint.EnvironmentDescriptor;
-import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.env.EnvironmentEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -32,7 +33,9 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,8 +107,7 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 				assertThat(storage.getStatus()).isEqualTo(Status.UP);
 				assertThat(storage.getDetails()).containsEntry("endpoint", "embedded");
 				@SuppressWarnings("unchecked")
-				java.util.Map<String, java.util.Map<String, Object>> pools = (java.util.Map<String, java.util.Map<String, Object>>) storage
-					.getDetails()
+				Map<String, Map<String, Object>> pools = (Map<String, Map<String, Object>>) storage.getDetails()
 					.get("pools");
 				assertThat(pools).containsOnlyKeys("images");
 				assertThat(pools.get("images")).containsEntry("active", true)
@@ -204,7 +206,7 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 		// command line (sun.java.command) and other entries carry the value under keys of
 		// their own
 		String base64Text = "text-given-as-base64";
-		String base64 = java.util.Base64.getEncoder().encodeToString(base64Text.getBytes());
+		String base64 = Base64.getEncoder().encodeToString(base64Text.getBytes());
 		Map<String, Object> commandLine = Map.of("qemu.embed.secrets." + LUKS + ".value", "cmdline-secret",
 				"qemu.embed.secrets." + UUID.randomUUID() + ".base64", base64);
 		Map<String, Object> jvm = Map.of("sun.java.command",
@@ -212,8 +214,8 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 				"17", "other.property", "holds " + base64Text + " decoded");
 		this.runner.withInitializer((context) -> {
 			var sources = context.getEnvironment().getPropertySources();
-			sources.addFirst(new org.springframework.core.env.MapPropertySource("jvm", jvm));
-			sources.addFirst(new org.springframework.core.env.MapPropertySource("commandLineArgs", commandLine));
+			sources.addFirst(new MapPropertySource("jvm", jvm));
+			sources.addFirst(new MapPropertySource("commandLineArgs", commandLine));
 		}).run((context) -> {
 			ConfigurableEnvironment environment = (ConfigurableEnvironment) context.getEnvironment();
 			List<SanitizingFunction> functions = context.getBeanProvider(SanitizingFunction.class)
@@ -246,8 +248,7 @@ class QemuEmbedSecondaryActuatorAutoConfigurationTests {
 			});
 	}
 
-	private static String configprops(org.springframework.context.ApplicationContext context,
-			List<SanitizingFunction> functions) {
+	private static String configprops(ApplicationContext context, List<SanitizingFunction> functions) {
 		ConfigurationPropertiesReportEndpoint endpoint = new ConfigurationPropertiesReportEndpoint(functions,
 				Show.ALWAYS);
 		endpoint.setApplicationContext(context);

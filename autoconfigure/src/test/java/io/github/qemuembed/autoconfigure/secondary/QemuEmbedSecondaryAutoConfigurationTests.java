@@ -1,12 +1,17 @@
 package io.github.qemuembed.autoconfigure.secondary;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.github.qemuembed.autoconfigure.FailureAnalysisSupport;
@@ -17,16 +22,16 @@ import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
+import io.github.qemuembed.driver.internal.remote.RemoteNetworkDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteSecretDriver;
+import io.github.qemuembed.driver.internal.remote.RemoteStorageDriver;
 import io.github.qemuembed.driver.secondary.ChainedSecretDriver;
 import io.github.qemuembed.driver.secondary.SecondaryDrivers;
 import io.github.qemuembed.driver.secondary.StaticSecretDriver;
 import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
-import io.github.qemuembed.driver.internal.remote.RemoteNetworkDriver;
-import io.github.qemuembed.driver.internal.remote.RemoteSecretDriver;
-import io.github.qemuembed.driver.internal.remote.RemoteStorageDriver;
+import io.github.qemuembed.driver.secondary.embedded.SecretDefinition;
 import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
-import io.github.qemuembed.driver.internal.fs.FileTrees;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +40,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,8 +77,7 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 		FileTrees.deleteQuietly(this.root);
 	}
 
-	private static SecondaryDrivers configuredDrivers(org.springframework.context.ApplicationContext context,
-			Path root) {
+	private static SecondaryDrivers configuredDrivers(ApplicationContext context, Path root) {
 		DriverConfig.Builder builder = DriverConfig.builder(root).accessPolicy(AccessPolicy.allowAll());
 		context.getBeanProvider(QemuDriverConfigCustomizer.class).orderedStream().forEach((c) -> c.customize(builder));
 		return builder.build().secondary();
@@ -119,8 +124,7 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 		this.runner.withPropertyValues("qemu.embed.secondary.secret=embedded").run((context) -> {
 			assertThat(context).hasNotFailed();
 			EmbeddedSecretDriver secrets = (EmbeddedSecretDriver) configuredDrivers(context, this.root).secret().get();
-			secrets.define(io.github.qemuembed.driver.secondary.embedded.SecretDefinition.forVolume(LUKS, "/tmp/x.luks",
-					true));
+			secrets.define(SecretDefinition.forVolume(LUKS, "/tmp/x.luks", true));
 			assertThat(this.root.resolve("etc/secrets/" + LUKS + ".xml")).exists();
 		});
 	}
@@ -140,8 +144,8 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 	@Test
 	void storagePoolsAndBaseImagesAreReadyBeforeTheDriver() throws Exception {
 		Path source = Files.write(this.root.resolve("base.img"), "a tiny raw base image".repeat(100).getBytes());
-		String sha256 = java.util.HexFormat.of()
-			.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(source)));
+		String sha256 = HexFormat.of()
+			.formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(source)));
 		String[] properties = { "qemu.embed.secondary.storage=embedded",
 				"qemu.embed.storage.pools.images.volumes[base.img].source=" + source,
 				"qemu.embed.storage.pools.images.volumes[base.img].sha256=" + sha256,
@@ -373,8 +377,8 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 
 	@Test
 	void userDriversBeanReplacesOurs() {
-		QemuEmbedSecondaryDrivers mine = new QemuEmbedSecondaryDrivers(java.util.Optional.empty(),
-				java.util.Optional.empty(), java.util.Optional.empty());
+		QemuEmbedSecondaryDrivers mine = new QemuEmbedSecondaryDrivers(Optional.empty(), Optional.empty(),
+				Optional.empty());
 		this.runner.withBean(QemuEmbedSecondaryDrivers.class, () -> mine)
 			.withPropertyValues("qemu.embed.secondary.network=network:///system")
 			.run((context) -> assertThat(context).getBean(QemuEmbedSecondaryDrivers.class).isSameAs(mine));
@@ -398,8 +402,8 @@ class QemuEmbedSecondaryAutoConfigurationTests {
 	}
 
 	static String stackText(Throwable failure) {
-		java.io.StringWriter out = new java.io.StringWriter();
-		failure.printStackTrace(new java.io.PrintWriter(out));
+		StringWriter out = new StringWriter();
+		failure.printStackTrace(new PrintWriter(out));
 		return out.toString();
 	}
 

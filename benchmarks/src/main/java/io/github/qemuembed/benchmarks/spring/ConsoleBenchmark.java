@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 
 import io.github.qemuembed.benchmarks.Benchmark;
 import io.github.qemuembed.benchmarks.BenchmarkContext;
@@ -189,7 +190,7 @@ public final class ConsoleBenchmark implements Benchmark {
 			waitFor(() -> this.text.length() > from, "any output");
 		}
 
-		private void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+		private void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
 			long deadline = System.nanoTime() + TIMEOUT.toNanos();
 			while (!condition.getAsBoolean()) {
 				if (this.refusal != null) {

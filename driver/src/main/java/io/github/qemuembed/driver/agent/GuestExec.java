@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public record GuestExec(String path, List<String> arguments, Map<String, String>
 			throw new IllegalArgumentException("guest-exec needs a program path");
 		}
 		arguments = List.copyOf(arguments);
-		environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+		environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
 		for (String name : environment.keySet()) {
 			if (name.isEmpty() || name.indexOf('=') >= 0) {
 				throw new IllegalArgumentException("not an environment variable name: '" + name + "'");

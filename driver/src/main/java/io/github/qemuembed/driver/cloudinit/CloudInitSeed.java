@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,8 +71,7 @@ public final class CloudInitSeed {
 	/** The ISO 9660 image. */
 	public byte[] toImage() {
 		List<Iso9660Image.File> entries = new ArrayList<>();
-		this.files
-			.forEach((name, data) -> entries.add(new Iso9660Image.File(name.toUpperCase(java.util.Locale.ROOT), data)));
+		this.files.forEach((name, data) -> entries.add(new Iso9660Image.File(name.toUpperCase(Locale.ROOT), data)));
 		return Iso9660Image.build(LABEL, entries, this.time);
 	}
 

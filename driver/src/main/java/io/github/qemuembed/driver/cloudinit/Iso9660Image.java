@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -198,7 +199,7 @@ final class Iso9660Image {
 
 	private static byte[] padded(String text, int length) {
 		byte[] out = new byte[length];
-		java.util.Arrays.fill(out, (byte) ' ');
+		Arrays.fill(out, (byte) ' ');
 		byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
 		System.arraycopy(bytes, 0, out, 0, Math.min(bytes.length, length));
 		return out;
@@ -226,7 +227,7 @@ final class Iso9660Image {
 
 	private static byte[] unsetVolumeTime() {
 		byte[] out = new byte[17];
-		java.util.Arrays.fill(out, 0, 16, (byte) '0');
+		Arrays.fill(out, 0, 16, (byte) '0');
 		return out;
 	}
 

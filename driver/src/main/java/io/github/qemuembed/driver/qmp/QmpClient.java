@@ -17,15 +17,15 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.github.qemuembed.driver.observation.DriverObserver;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
-
-import org.jspecify.annotations.Nullable;
 
 /**
  * A client for the QEMU Machine Protocol on one monitor.
@@ -787,7 +787,7 @@ public final class QmpClient implements AutoCloseable {
 
 		final DriverObserver.Scope scope;
 
-		final java.util.concurrent.atomic.AtomicBoolean observed = new java.util.concurrent.atomic.AtomicBoolean();
+		final AtomicBoolean observed = new AtomicBoolean();
 
 		Request(long id, String command, ByteBuffer payload, int fd, DriverObserver.Scope scope) {
 			this.id = id;

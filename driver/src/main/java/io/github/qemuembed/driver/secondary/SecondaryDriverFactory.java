@@ -1,12 +1,14 @@
 package io.github.qemuembed.driver.secondary;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.CallerSupplier;
-import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
 import io.github.qemuembed.driver.internal.remote.RemoteNetworkDriver;
 import io.github.qemuembed.driver.internal.remote.RemoteSecretDriver;
 import io.github.qemuembed.driver.internal.remote.RemoteStorageDriver;
@@ -15,6 +17,7 @@ import io.github.qemuembed.driver.internal.rpc.LibvirtClient;
 import io.github.qemuembed.driver.internal.rpc.LibvirtUri;
 import io.github.qemuembed.driver.internal.rpc.RpcClient;
 import io.github.qemuembed.driver.internal.rpc.RpcClientOptions;
+import io.github.qemuembed.driver.secondary.embedded.EmbeddedSecretDriver;
 import io.github.qemuembed.driver.secondary.storage.EmbeddedStorageDriver;
 
 /**
@@ -101,8 +104,8 @@ public final class SecondaryDriverFactory {
 			return EmbeddedStorageDriver.open(root, policy, callers);
 		}
 		if (endpoint != null && endpoint.startsWith("storage:///embed")) {
-			return EmbeddedStorageDriver.open(embedRoot(endpoint, Kind.STORAGE), policy, callers,
-					java.util.Optional.empty(), endpoint);
+			return EmbeddedStorageDriver.open(embedRoot(endpoint, Kind.STORAGE), policy, callers, Optional.empty(),
+					endpoint);
 		}
 		return (StorageDriver) fromUri(endpoint, Kind.STORAGE);
 	}
@@ -130,8 +133,7 @@ public final class SecondaryDriverFactory {
 		if (query >= 0) {
 			for (String pair : uri.substring(query + 1).split("&")) {
 				if (pair.startsWith("root=") && pair.length() > 5) {
-					return Path
-						.of(java.net.URLDecoder.decode(pair.substring(5), java.nio.charset.StandardCharsets.UTF_8));
+					return Path.of(URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8));
 				}
 			}
 		}

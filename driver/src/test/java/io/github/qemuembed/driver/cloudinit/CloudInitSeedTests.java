@@ -1,19 +1,22 @@
 package io.github.qemuembed.driver.cloudinit;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.ResourceLimitException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -102,9 +105,8 @@ class CloudInitSeedTests {
 	@Test
 	void aFileOverTheLimitIsRefusedBeforeItIsRead() throws IOException {
 		Path huge = this.dir.resolve("huge");
-		try (var file = java.nio.channels.FileChannel.open(huge, java.nio.file.StandardOpenOption.CREATE_NEW,
-				java.nio.file.StandardOpenOption.WRITE)) {
-			file.truncate(0).position(CloudInitSeed.MAX_DATA_BYTES).write(java.nio.ByteBuffer.wrap(new byte[] { 1 }));
+		try (var file = FileChannel.open(huge, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+			file.truncate(0).position(CloudInitSeed.MAX_DATA_BYTES).write(ByteBuffer.wrap(new byte[] { 1 }));
 		}
 		assertThatThrownBy(() -> CloudInitSeed.builder().userData(huge)).isInstanceOf(ResourceLimitException.class)
 			.hasMessageContaining(huge.toString());
@@ -113,8 +115,7 @@ class CloudInitSeedTests {
 	@Test
 	void theImageIsOwnerOnly() throws IOException {
 		Path iso = seed().writeTo(this.dir.resolve("sub/seed.iso"));
-		assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(iso)))
-			.isEqualTo("rw-------");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(iso))).isEqualTo("rw-------");
 	}
 
 	static CloudInitSeed seed() {

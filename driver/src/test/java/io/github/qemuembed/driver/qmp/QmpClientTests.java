@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.qmp;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -200,7 +203,7 @@ class QmpClientTests {
 				await().atMost(Duration.ofSeconds(30)).until(queued::isDone);
 				for (CompletableFuture<JsonNode> call : List.of(pending, queued)) {
 					assertThat(call).failsWithin(Duration.ZERO)
-						.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+						.withThrowableOfType(ExecutionException.class)
 						.havingCause()
 						.isInstanceOf(QmpProtocolError.class);
 				}
@@ -264,7 +267,7 @@ class QmpClientTests {
 				qemu.signal("CONT");
 			}
 			assertThat(big).failsWithin(Duration.ofSeconds(30))
-				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+				.withThrowableOfType(ExecutionException.class)
 				.havingCause()
 				.isInstanceOfSatisfying(QmpExecuteError.class,
 						(ex) -> assertThat(ex.description()).isEqualTo("Device '" + path + "' not found"));
@@ -351,7 +354,7 @@ class QmpClientTests {
 
 	@Test
 	void connectTimesOutWhenNothingListens() throws Exception {
-		java.nio.file.Path directory = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/tmp"), "qe");
+		Path directory = Files.createTempDirectory(Path.of("/tmp"), "qe");
 		try {
 			QmpClientOptions quick = OPTIONS.withConnectTimeout(Duration.ofMillis(200));
 			assertThatExceptionOfType(QmpConnectError.class)
@@ -360,14 +363,14 @@ class QmpClientTests {
 				.withCauseInstanceOf(QmpTimeoutError.class);
 		}
 		finally {
-			java.nio.file.Files.delete(directory);
+			Files.delete(directory);
 		}
 	}
 
 	@Test
 	void connectGivesUpAtOnceWhenQemuExitsAtStartUp() throws Exception {
-		java.nio.file.Path directory = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/tmp"), "qe");
-		java.nio.file.Path socket = directory.resolve("qmp.sock");
+		Path directory = Files.createTempDirectory(Path.of("/tmp"), "qe");
+		Path socket = directory.resolve("qmp.sock");
 		Process qemu = new ProcessBuilder(GuestlessQemu.EMULATOR, "-S", "-nodefaults", "-display", "none", "-machine",
 				"no-such-machine", "-qmp", "unix:" + socket + ",server=on,wait=off")
 			.redirectErrorStream(true)
@@ -385,8 +388,8 @@ class QmpClientTests {
 		finally {
 			qemu.destroyForcibly();
 			qemu.waitFor(10, TimeUnit.SECONDS);
-			java.nio.file.Files.deleteIfExists(socket);
-			java.nio.file.Files.delete(directory);
+			Files.deleteIfExists(socket);
+			Files.delete(directory);
 		}
 	}
 

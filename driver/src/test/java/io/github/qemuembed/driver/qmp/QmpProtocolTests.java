@@ -1,5 +1,6 @@
 package io.github.qemuembed.driver.qmp;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -95,7 +97,7 @@ class QmpProtocolTests {
 			peer.receive("{\"error\": {\"class\": \"GenericError\", \"desc\": \"boom\"}, \"id\": " + sent.path("id")
 					+ "}\r\n");
 			assertThat(call).failsWithin(Duration.ofSeconds(10))
-				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+				.withThrowableOfType(ExecutionException.class)
 				.havingCause()
 				.isInstanceOfSatisfying(QmpExecuteError.class, (ex) -> {
 					assertThat(ex.command()).isEqualTo("query-status");
@@ -128,7 +130,7 @@ class QmpProtocolTests {
 		peer.receive("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"no negotiation here\"}, \"id\": "
 				+ negotiation.path("id") + "}\r\n");
 		assertThat(connecting).failsWithin(Duration.ofSeconds(10))
-			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withThrowableOfType(ExecutionException.class)
 			.havingCause()
 			.isInstanceOf(QmpConnectError.class)
 			.havingCause()
@@ -145,10 +147,10 @@ class QmpProtocolTests {
 		try (QmpClient client = connect(peer)) {
 			CompletableFuture<JsonNode> call = client.executeAsync("query-status", null);
 			peer.nextSent();
-			java.io.IOException reset = new java.io.IOException("Connection reset by peer");
+			IOException reset = new IOException("Connection reset by peer");
 			peer.end(reset);
 			assertThat(call).failsWithin(Duration.ofSeconds(10))
-				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+				.withThrowableOfType(ExecutionException.class)
 				.havingCause()
 				.isInstanceOf(QmpProtocolError.class)
 				.withMessageContaining("Connection reset by peer")

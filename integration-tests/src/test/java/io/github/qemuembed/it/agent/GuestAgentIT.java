@@ -1,25 +1,28 @@
 package io.github.qemuembed.it.agent;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.ExecutionException;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainConsole;
+import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.GuestlessDomains;
 import io.github.qemuembed.driver.LeftoverPolicy;
-import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.OpenDriver;
+import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.ShutdownMode;
 import io.github.qemuembed.driver.access.Permission;
 import io.github.qemuembed.driver.agent.FsFreezeState;
@@ -38,6 +41,9 @@ import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.testsupport.console.GuestConsole;
 import io.github.qemuembed.testsupport.console.ShellResult;
 import io.github.qemuembed.testsupport.guest.TestGuest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -71,7 +77,7 @@ class GuestAgentIT {
 				mke2fs -q /dev/vda && mount /dev/vda /mnt
 				""").build();
 		Path disk = temp.resolve("data.raw");
-		try (var file = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
+		try (var file = new RandomAccessFile(disk.toFile(), "rw")) {
 			file.setLength(16 * 1024 * 1024);
 		}
 		Domain domain = this.open.driver()
@@ -110,7 +116,7 @@ class GuestAgentIT {
 				assertThat(ex.code()).isEqualTo(ErrorCode.OPERATION_TIMEOUT);
 				assertThat(ex.getMessage()).contains("/bin/sleep").contains("killed");
 				GuestExecResult gone = agent.exec(GuestExec.of("/bin/sh", "-c", "kill -0 " + ex.pid()));
-				assertThat(gone.exitCode()).as("the sleep is gone").isNotEqualTo(java.util.OptionalInt.of(0));
+				assertThat(gone.exitCode()).as("the sleep is gone").isNotEqualTo(OptionalInt.of(0));
 			});
 		GuestExecResult sleeps = agent.exec(GuestExec.of("/bin/sh", "-c", "pidof sleep; echo done"));
 		assertThat(sleeps.stdoutText()).as("no sleep left").isEqualTo("done\n");
@@ -200,18 +206,16 @@ class GuestAgentIT {
 			.isThrownBy(() -> quick.awaitReady(Duration.ofSeconds(3)))
 			.withMessageContaining("did not open the guest agent channel");
 		// a wait for an agent ends when the domain does, not at its timeout
-		java.util.concurrent.CompletableFuture<Void> waiting = java.util.concurrent.CompletableFuture
-			.runAsync(() -> quick.awaitReady(Duration.ofMinutes(5)));
+		CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> quick.awaitReady(Duration.ofMinutes(5)));
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> Thread.getAllStackTraces()
 				.keySet()
 				.stream()
-				.anyMatch(
-						(t) -> t.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(t.getStackTrace())
-							.anyMatch((f) -> f.getMethodName().equals("awaitOpen"))));
+				.anyMatch((t) -> t.getState() == Thread.State.TIMED_WAITING
+						&& Arrays.stream(t.getStackTrace()).anyMatch((f) -> f.getMethodName().equals("awaitOpen"))));
 		silent.destroy();
 		assertThat(waiting).failsWithin(Duration.ofSeconds(30))
-			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withThrowableOfType(ExecutionException.class)
 			.havingCause()
 			.isInstanceOf(InvalidOperationException.class)
 			.withMessageContaining("stopped while waiting");
@@ -244,8 +248,7 @@ class GuestAgentIT {
 		assertThat(stuck.info().guestAgent()).as("the port stays open").isEqualTo(GuestAgentState.CONNECTED);
 		assertThatExceptionOfType(GuestAgentUnresponsiveException.class)
 			.isThrownBy(() -> stuck.shutdown(ShutdownMode.GUEST_AGENT, Duration.ofSeconds(5)));
-		assertThat(stuck.status().state()).as("nothing forced")
-			.isEqualTo(io.github.qemuembed.driver.DomainState.RUNNING);
+		assertThat(stuck.status().state()).as("nothing forced").isEqualTo(DomainState.RUNNING);
 		stuck.destroy();
 	}
 
@@ -271,7 +274,7 @@ class GuestAgentIT {
 			// the shell is there
 			assertThat(shell.run("echo console-ok", Duration.ofSeconds(30)).output()).contains("console-ok");
 			long[] received = new long[1];
-			java.io.OutputStream killAfterFirstChunk = new java.io.OutputStream() {
+			OutputStream killAfterFirstChunk = new OutputStream() {
 
 				@Override
 				public void write(int b) {

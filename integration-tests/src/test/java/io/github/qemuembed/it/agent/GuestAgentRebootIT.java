@@ -1,11 +1,9 @@
 package io.github.qemuembed.it.agent;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.Domain;
@@ -16,6 +14,8 @@ import io.github.qemuembed.driver.agent.GuestExec;
 import io.github.qemuembed.driver.agent.GuestExecResult;
 import io.github.qemuembed.driver.error.GuestAgentException;
 import io.github.qemuembed.testsupport.guest.TestGuest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -67,7 +67,7 @@ class GuestAgentRebootIT {
 		assertThat(domain.status().state()).isEqualTo(DomainState.RUNNING);
 		// /tmp is a tmpfs of the new boot: the pid file and the command are gone
 		GuestExecResult after = agent.exec(GuestExec.of("/bin/sh", "-c", "cat /tmp/long.pid; pidof sleep"));
-		assertThat(after.exitCode()).as(after.toString()).isNotEqualTo(java.util.OptionalInt.of(0));
+		assertThat(after.exitCode()).as(after.toString()).isNotEqualTo(OptionalInt.of(0));
 		assertThat(after.stdoutText()).isEmpty();
 		domain.destroy();
 	}

@@ -3,16 +3,16 @@ package io.github.qemuembed.it.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 import io.github.qemuembed.driver.internal.fs.FileTrees;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 import io.github.qemuembed.testsupport.process.FollowedProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -89,7 +89,7 @@ class RunCommandIT {
 	}
 
 	private void start(String... args) throws Exception {
-		List<String> command = new java.util.ArrayList<>(
+		List<String> command = new ArrayList<>(
 				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
 		command.addAll(List.of(args));
 		this.cli = FollowedProcess.start(new ProcessBuilder(command));

@@ -1,11 +1,9 @@
 package io.github.qemuembed.it.driver;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.DeviceFlag;
@@ -15,6 +13,8 @@ import io.github.qemuembed.driver.OpenDriver;
 import io.github.qemuembed.testsupport.console.GuestConsole;
 import io.github.qemuembed.testsupport.console.ShellResult;
 import io.github.qemuembed.testsupport.guest.TestGuest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +36,7 @@ class HotplugIT {
 	void aHotAddedDiskAppearsInTheGuestAndIsGoneAfterTheDetach() throws Exception {
 		Path image = this.open.root().resolve("extra.img");
 		byte[] content = new byte[4 << 20];
-		byte[] marker = "hot-plugged-disk".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+		byte[] marker = "hot-plugged-disk".getBytes(StandardCharsets.US_ASCII);
 		System.arraycopy(marker, 0, content, 0, marker.length);
 		Files.write(image, content);
 		Domain domain = this.open.driver()
@@ -82,7 +82,7 @@ class HotplugIT {
 	void aHotAddedUsbDiskAppearsInTheGuestAndIsGoneAfterTheDetach() throws Exception {
 		Path image = this.open.root().resolve("usb.img");
 		byte[] content = new byte[4 << 20];
-		byte[] marker = "usb-plugged-disk".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+		byte[] marker = "usb-plugged-disk".getBytes(StandardCharsets.US_ASCII);
 		System.arraycopy(marker, 0, content, 0, marker.length);
 		Files.write(image, content);
 		Domain domain = this.open.driver()

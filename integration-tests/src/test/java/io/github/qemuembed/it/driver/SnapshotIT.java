@@ -1,20 +1,22 @@
 package io.github.qemuembed.it.driver;
 
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainConsole;
 import io.github.qemuembed.driver.DomainSnapshot;
 import io.github.qemuembed.driver.OpenDriver;
+import io.github.qemuembed.driver.agent.FsFreezeState;
+import io.github.qemuembed.driver.agent.GuestExec;
 import io.github.qemuembed.testsupport.console.GuestConsole;
 import io.github.qemuembed.testsupport.console.ShellResult;
 import io.github.qemuembed.testsupport.guest.TestGuest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,7 +90,7 @@ class SnapshotIT {
 				mke2fs -q /dev/vda && mount /dev/vda /mnt
 				""").build();
 		Path disk = this.open.root().resolve("quiet.raw");
-		try (var file = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
+		try (var file = new RandomAccessFile(disk.toFile(), "rw")) {
 			file.setLength(16 * 1024 * 1024);
 		}
 		Domain domain = this.open.driver()
@@ -102,13 +104,12 @@ class SnapshotIT {
 		domain.guest().awaitReady(BOOT);
 		// written, not synced: it sits in the guest's page cache (written back after 30 s
 		// by default)
-		assertThat(domain.guest()
-			.exec(io.github.qemuembed.driver.agent.GuestExec.of("/bin/sh", "-c", "echo quiesced-content > /mnt/note"))
-			.succeeded()).isTrue();
+		assertThat(domain.guest().exec(GuestExec.of("/bin/sh", "-c", "echo quiesced-content > /mnt/note")).succeeded())
+			.isTrue();
 		DomainSnapshot snapshot = domain.createSnapshot("<domainsnapshot><name>quiet</name></domainsnapshot>",
 				DomainSnapshot.CreateFlag.DISK_ONLY, DomainSnapshot.CreateFlag.QUIESCE);
 		assertThat(snapshot.state()).isEqualTo("disk-snapshot");
-		assertThat(domain.guest().fsFreezeState()).isEqualTo(io.github.qemuembed.driver.agent.FsFreezeState.THAWED);
+		assertThat(domain.guest().fsFreezeState()).isEqualTo(FsFreezeState.THAWED);
 		// the freeze flushed the file system: the image the snapshot keeps (no longer
 		// written) has the file
 		Process debugfs = new ProcessBuilder("debugfs", "-R", "cat /note", disk.toString()).redirectErrorStream(true)

@@ -1,6 +1,8 @@
 package io.github.qemuembed.it.guest;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -16,16 +18,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.GuestlessDomains;
@@ -40,6 +32,15 @@ import io.github.qemuembed.driver.agent.GuestOsInfo;
 import io.github.qemuembed.driver.cloudinit.CloudInitSeed;
 import io.github.qemuembed.driver.error.GuestAgentException;
 import io.github.qemuembed.testsupport.guest.DebianGuest;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -295,12 +296,12 @@ class DebianGuestIT {
 			session.auth().verify(Duration.ofSeconds(30));
 			ByteArrayOutputStream stdout = new ByteArrayOutputStream();
 			ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-			session.executeRemoteCommand(command, stdout, stderr, java.nio.charset.StandardCharsets.UTF_8);
-			return stdout.toString(java.nio.charset.StandardCharsets.UTF_8);
+			session.executeRemoteCommand(command, stdout, stderr, StandardCharsets.UTF_8);
+			return stdout.toString(StandardCharsets.UTF_8);
 		}
 	}
 
-	private static Stream<Path> partFiles() throws java.io.IOException {
+	private static Stream<Path> partFiles() throws IOException {
 		try (Stream<Path> list = Files.list(work)) {
 			return list.filter((p) -> p.getFileName().toString().endsWith(".part")).toList().stream();
 		}
@@ -310,7 +311,7 @@ class DebianGuestIT {
 		try {
 			return Files.size(file);
 		}
-		catch (java.io.IOException ex) {
+		catch (IOException ex) {
 			return 0;
 		}
 	}

@@ -158,11 +158,8 @@ class ManifestConsistencyTests {
 		assertThat(rules().check(root)).singleElement().asString().startsWith("the state root (/var/lib/qemu-embed)");
 
 		JsonNode unmapped = application();
-		((com.fasterxml.jackson.databind.node.ObjectNode) unmapped.path("management")
-			.path("endpoint")
-			.path("health")
-			.path("group")
-			.path("readiness")).remove("status");
+		((ObjectNode) unmapped.path("management").path("endpoint").path("health").path("group").path("readiness"))
+			.remove("status");
 		assertThat(
 				new ManifestRules(unmapped, REPOSITORY.resolve("sample-app/src/main/resources")).check(statefulSet()))
 			.singleElement()

@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
@@ -218,17 +220,17 @@ final class ManifestRules {
 		}
 	}
 
-	private java.util.Optional<JsonNode> at(String... path) {
+	private Optional<JsonNode> at(String... path) {
 		JsonNode node = this.application;
 		for (String name : path) {
 			node = node.path(name);
 		}
-		return node.isMissingNode() || node.isNull() ? java.util.Optional.empty() : java.util.Optional.of(node);
+		return node.isMissingNode() || node.isNull() ? Optional.empty() : Optional.of(node);
 	}
 
 	/** Spring's simple duration form (10s, 500ms, 2m), or ISO-8601. */
 	private static Duration duration(String text) {
-		var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(text.trim());
+		var m = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(text.trim());
 		if (!m.matches()) {
 			return Duration.parse(text.trim());
 		}

@@ -1,12 +1,16 @@
 package io.github.qemuembed.it.pod;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.github.qemuembed.testsupport.guest.TestGuest;
 import org.junit.jupiter.api.Test;
@@ -193,7 +197,7 @@ class SampleAppContainerIT {
 	 * with v1).
 	 */
 	private static String memoryLimitFile() {
-		boolean v2 = java.nio.file.Files.exists(java.nio.file.Path.of("/sys/fs/cgroup/cgroup.controllers"));
+		boolean v2 = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
 		return v2 ? "/sys/fs/cgroup/memory.max" : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
 	}
 
@@ -232,7 +236,7 @@ class SampleAppContainerIT {
 			// 0.9 CPU: the demo's one vCPU is more than the quota
 			.withCreateContainerCmdModifier(
 					(cmd) -> cmd.getHostConfig().withReadonlyRootfs(true).withNanoCPUs(900_000_000L))
-			.withTmpFs(java.util.Map.of("/tmp", "rw,exec"))) {
+			.withTmpFs(Map.of("/tmp", "rw,exec"))) {
 			app.start();
 			String base = "http://" + app.getHost() + ":" + app.getMappedPort(8080);
 			assertThat(get(base + "/actuator/health/readiness").statusCode()).isEqualTo(200);
@@ -247,7 +251,7 @@ class SampleAppContainerIT {
 	void readOnlyRootFilesystemWithTheStateRootOffTheVolumeIsRefusedClearly() {
 		try (SampleAppContainer app = new SampleAppContainer(768 * MIB)
 			.withCreateContainerCmdModifier((cmd) -> cmd.getHostConfig().withReadonlyRootfs(true))
-			.withTmpFs(java.util.Map.of("/tmp", "rw,exec"))
+			.withTmpFs(Map.of("/tmp", "rw,exec"))
 			.withArguments("--qemu.embed.root=/srv/qemu-embed")
 			.waitingFor(Wait.forLogMessage(FAILED_TO_START, 1).withStartupTimeout(Duration.ofMinutes(3)))) {
 			app.start();
@@ -275,7 +279,7 @@ class SampleAppContainerIT {
 					HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
+			throw new UncheckedIOException(ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

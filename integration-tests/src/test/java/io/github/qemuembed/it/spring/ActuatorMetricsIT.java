@@ -12,13 +12,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.github.qemuembed.testsupport.process.QemuRoots;
-
 import com.jayway.jsonpath.JsonPath;
+import io.github.qemuembed.testsupport.process.QemuRoots;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -180,7 +180,7 @@ class ActuatorMetricsIT {
 		HttpResponse<String> timer = get(
 				"/actuator/metrics/qemu.domain.operations?tag=operation:start&tag=outcome:success");
 		assertThat(timer.statusCode()).isEqualTo(200);
-		assertThat(JsonPath.<java.util.List<Double>>read(timer.body(), "$.measurements[?(@.statistic=='COUNT')].value"))
+		assertThat(JsonPath.<List<Double>>read(timer.body(), "$.measurements[?(@.statistic=='COUNT')].value"))
 			.containsExactly(2.0);
 	}
 

@@ -3,6 +3,7 @@ package io.github.qemuembed.it.spring;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -76,7 +77,7 @@ class GracefulShutdownIT {
 	void agentModeShutsDownAGuestThatIgnoresAcpiThroughItsAgent() {
 		// without the ACPI button driver the guest ignores the power button: only the
 		// agent can power it off
-		List<String> modules = new java.util.ArrayList<>(TestGuest.DEFAULT_MODULES);
+		List<String> modules = new ArrayList<>(TestGuest.DEFAULT_MODULES);
 		modules.remove("button");
 		TestGuest guest = TestGuest.builder().modules(modules).guestAgent().build();
 		String xml = guest.domain("guest").type("qemu").memoryMiB(192).guestAgentChannel().toXml();

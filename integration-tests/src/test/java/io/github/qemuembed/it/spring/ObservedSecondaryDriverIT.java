@@ -1,5 +1,6 @@
 package io.github.qemuembed.it.spring;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -43,7 +44,7 @@ class ObservedSecondaryDriverIT {
 	@BeforeAll
 	static void startTheDaemonWithAPool() throws Exception {
 		daemon.start();
-		Path pool = java.nio.file.Files.createDirectory(shared.resolve("pool"));
+		Path pool = Files.createDirectory(shared.resolve("pool"));
 		daemon.virsh("storage", "pool-define-as", "qe-pool", "dir", "--target", pool.toString());
 		daemon.virsh("storage", "pool-start", "qe-pool");
 		daemon.virsh("storage", "vol-create-as", "qe-pool", "data.qcow2", "16M", "--format", "qcow2");

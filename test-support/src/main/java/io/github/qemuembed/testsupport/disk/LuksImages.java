@@ -1,9 +1,12 @@
 package io.github.qemuembed.testsupport.disk;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,10 +40,9 @@ public final class LuksImages {
 	 * file, never on a command line.
 	 */
 	public static Path create(Path image, int sizeMiB, String passphrase) throws IOException, InterruptedException {
-		try (var file = java.nio.channels.FileChannel.open(image, java.nio.file.StandardOpenOption.CREATE_NEW,
-				java.nio.file.StandardOpenOption.WRITE)) {
+		try (var file = FileChannel.open(image, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
 			file.position(HEADER_BYTES + ((long) sizeMiB << 20) - 1);
-			file.write(java.nio.ByteBuffer.wrap(new byte[1]));
+			file.write(ByteBuffer.wrap(new byte[1]));
 		}
 		Path keyFile = Files.createTempFile(image.toAbsolutePath().getParent(), ".key", "",
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

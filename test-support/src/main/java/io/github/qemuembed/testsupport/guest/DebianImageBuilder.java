@@ -1,6 +1,7 @@
 package io.github.qemuembed.testsupport.guest;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -175,7 +178,7 @@ final class DebianImageBuilder {
 							+ DebianImageRecipe.BUILDER_VERSION + "\n");
 			// a temporary directory is private to its maker; the entry is read by any
 			// user
-			Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+			Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
 			GuestCache.publish(temp, entry);
 		}
 		catch (IOException ex) {
@@ -222,10 +225,9 @@ final class DebianImageBuilder {
 		}
 	}
 
-	private static int runStreaming(String what, List<String> command, Duration timeout,
-			java.util.function.Consumer<String> lines) {
+	private static int runStreaming(String what, List<String> command, Duration timeout, Consumer<String> lines) {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+			.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
 		builder.environment().put("LC_ALL", "C");
 		builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
 		Process process;

@@ -1,5 +1,6 @@
 package io.github.qemuembed.testsupport.guest;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs a host tool (apt-get, dpkg, busybox) and collects its exit code and combined
@@ -30,7 +32,7 @@ final class HostCommand {
 
 	static Result run(List<String> command, Path directory, Duration timeout) {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+			.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
 		if (directory != null) {
 			builder.directory(directory.toFile());
 		}
@@ -68,7 +70,7 @@ final class HostCommand {
 			Thread.currentThread().interrupt();
 			throw new TestGuestException("interrupted while running " + command.get(0), ex);
 		}
-		catch (ExecutionException | java.util.concurrent.TimeoutException ex) {
+		catch (ExecutionException | TimeoutException ex) {
 			throw new TestGuestException("cannot read the output of " + command.get(0), ex);
 		}
 	}

@@ -3,6 +3,7 @@ package io.github.qemuembed.testsupport.guest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -280,8 +281,7 @@ final class KernelLocator {
 		String[] bs = b.split("(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
 		for (int i = 0; i < Math.min(as.length, bs.length); i++) {
 			int c = (as[i].chars().allMatch(Character::isDigit) && bs[i].chars().allMatch(Character::isDigit))
-					? new java.math.BigInteger(as[i]).compareTo(new java.math.BigInteger(bs[i]))
-					: as[i].compareTo(bs[i]);
+					? new BigInteger(as[i]).compareTo(new BigInteger(bs[i])) : as[i].compareTo(bs[i]);
 			if (c != 0) {
 				return c;
 			}

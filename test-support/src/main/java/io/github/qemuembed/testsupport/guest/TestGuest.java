@@ -1,6 +1,7 @@
 package io.github.qemuembed.testsupport.guest;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -272,8 +273,7 @@ public final class TestGuest {
 			// kept apart by the cache's atomic renames.
 			synchronized (buildLock) {
 				TestGuest guest = built.get(guestKey);
-				if (guest == null || !java.nio.file.Files.isRegularFile(guest.initramfs())
-						|| !java.nio.file.Files.isRegularFile(guest.kernel())) {
+				if (guest == null || !Files.isRegularFile(guest.initramfs()) || !Files.isRegularFile(guest.kernel())) {
 					// First build, or someone emptied the cache since: look again.
 					kernels.remove(kernelKey);
 					GuestKernel kernel = kernels.computeIfAbsent(kernelKey,

@@ -1,6 +1,7 @@
 package io.github.qemuembed.testsupport.junit;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.DomainStatus;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
+import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.testsupport.console.GuestConsole;
@@ -146,7 +148,7 @@ public final class GuestVm {
 	}
 
 	private String logSince(long offset) {
-		try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(this.logFile.toFile(), "r")) {
+		try (RandomAccessFile file = new RandomAccessFile(this.logFile.toFile(), "r")) {
 			long length = file.length();
 			if (length <= offset) {
 				return "";
@@ -339,8 +341,8 @@ public final class GuestVm {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new QemuEmbedException(io.github.qemuembed.driver.error.ErrorCode.OPERATION_FAILED,
-					"interrupted while waiting for a domain state", ex);
+			throw new QemuEmbedException(ErrorCode.OPERATION_FAILED, "interrupted while waiting for a domain state",
+					ex);
 		}
 	}
 

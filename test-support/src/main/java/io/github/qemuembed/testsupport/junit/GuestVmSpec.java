@@ -1,10 +1,12 @@
 package io.github.qemuembed.testsupport.junit;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import io.github.qemuembed.driver.cloudinit.CloudInitSeed;
 import io.github.qemuembed.testsupport.guest.TestGuest;
 
 /**
@@ -39,7 +41,7 @@ public final class GuestVmSpec {
 
 	private boolean persistent;
 
-	private io.github.qemuembed.driver.cloudinit.CloudInitSeed cloudInit;
+	private CloudInitSeed cloudInit;
 
 	private boolean boot;
 
@@ -138,12 +140,12 @@ public final class GuestVmSpec {
 	 * Attaches a cloud-init NoCloud seed (an ISO 9660 image labelled {@code cidata},
 	 * written next to the test's disks) as a read-only CD-ROM.
 	 */
-	public GuestVmSpec cloudInit(io.github.qemuembed.driver.cloudinit.CloudInitSeed seed) {
+	public GuestVmSpec cloudInit(CloudInitSeed seed) {
 		this.cloudInit = Objects.requireNonNull(seed, "seed");
 		return this;
 	}
 
-	io.github.qemuembed.driver.cloudinit.CloudInitSeed cloudInitSeed() {
+	CloudInitSeed cloudInitSeed() {
 		return this.cloudInit;
 	}
 
@@ -174,7 +176,7 @@ public final class GuestVmSpec {
 			spec.diskMiB(size);
 		}
 		if (!annotation.cloudInitMetaData().isEmpty() || !annotation.cloudInitUserData().isEmpty()) {
-			spec.cloudInit(io.github.qemuembed.driver.cloudinit.CloudInitSeed.builder()
+			spec.cloudInit(CloudInitSeed.builder()
 				.metaData(annotation.cloudInitMetaData())
 				.userData(annotation.cloudInitUserData())
 				.build());
@@ -211,7 +213,7 @@ public final class GuestVmSpec {
 	}
 
 	/** The domain XML, with {@code diskFiles} (one per {@link #diskMiB}) attached. */
-	String toXml(List<java.nio.file.Path> diskFiles) {
+	String toXml(List<Path> diskFiles) {
 		if (this.xml != null && !this.xml.contains("${kernel}") && !this.xml.contains("${initrd}")
 				&& !this.xml.contains("${cmdline}")) {
 			return this.xml.replace("${name}", this.name);

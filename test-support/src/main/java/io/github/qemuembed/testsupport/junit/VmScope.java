@@ -9,6 +9,7 @@ import java.util.List;
 
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.cloudinit.CloudInitDisk;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 
 /**
@@ -70,7 +71,7 @@ final class VmScope implements AutoCloseable {
 		String xml = spec.toXml(disks);
 		if (spec.cloudInitSeed() != null) {
 			Path seed = spec.cloudInitSeed().writeTo(this.holder.disksDirectory().resolve(spec.name() + "-cidata.iso"));
-			xml = io.github.qemuembed.driver.cloudinit.CloudInitDisk.attach(xml, seed);
+			xml = CloudInitDisk.attach(xml, seed);
 		}
 		Domain domain;
 		if (spec.restores()) {

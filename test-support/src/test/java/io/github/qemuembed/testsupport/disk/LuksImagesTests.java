@@ -3,6 +3,7 @@ package io.github.qemuembed.testsupport.disk;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -41,7 +42,7 @@ class LuksImagesTests {
 	}
 
 	private static String qemuIo(Path image, String passphrase, String... commands) throws Exception {
-		List<String> argv = new java.util.ArrayList<>(List.of("qemu-io", "--object", "secret,id=s0,data=" + passphrase,
+		List<String> argv = new ArrayList<>(List.of("qemu-io", "--object", "secret,id=s0,data=" + passphrase,
 				"--image-opts", "driver=luks,key-secret=s0,file.filename=" + image));
 		for (String command : commands) {
 			argv.add("-c");

@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.qemuembed.driver.cloudinit.CloudInitSeed;
+import io.github.qemuembed.driver.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.qemuembed.driver.error.ErrorCode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -51,10 +51,7 @@ class DebianGuestImageTests {
 	@Test
 	void domainXmlBootsTheKernelWithTheDiskSeedForwardsAndAgent(@TempDir Path temp) throws Exception {
 		DebianGuest debian = DebianGuest.standard();
-		Path seed = io.github.qemuembed.driver.cloudinit.CloudInitSeed.builder()
-			.metaData("instance-id: x\n")
-			.build()
-			.writeTo(temp.resolve("seed.iso"));
+		Path seed = CloudInitSeed.builder().metaData("instance-id: x\n").build().writeTo(temp.resolve("seed.iso"));
 		String xml = debian.domain("deb")
 			.disk(temp.resolve("vm.qcow2"))
 			.cloudInitSeed(seed)

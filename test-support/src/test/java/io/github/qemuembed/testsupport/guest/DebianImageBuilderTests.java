@@ -1,14 +1,17 @@
 package io.github.qemuembed.testsupport.guest;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.CompletableFuture;
 
 import io.github.qemuembed.driver.error.ErrorCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -100,18 +103,17 @@ class DebianImageBuilderTests {
 			.redirectErrorStream(true)
 			.start();
 		try {
-			assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream())).readLine())
+			assertThat(new BufferedReader(new InputStreamReader(other.getInputStream())).readLine())
 				.isEqualTo("locked");
 			// no tools on this PATH: building instead of waiting would fail at once
 			DebianImageBuilder builder = new DebianImageBuilder(this.cache, recipe, emptyPath.toString());
-			java.util.concurrent.CompletableFuture<Path> obtained = java.util.concurrent.CompletableFuture
-				.supplyAsync(builder::obtain);
+			CompletableFuture<Path> obtained = CompletableFuture.supplyAsync(builder::obtain);
 			org.awaitility.Awaitility.await()
 				.atMost(Duration.ofSeconds(30))
 				.until(() -> obtained.isDone() || Thread.getAllStackTraces()
 					.keySet()
 					.stream()
-					.anyMatch((t) -> java.util.Arrays.stream(t.getStackTrace())
+					.anyMatch((t) -> Arrays.stream(t.getStackTrace())
 						.anyMatch((f) -> f.getClassName().endsWith("FileChannelImpl")
 								&& f.getMethodName().equals("lock"))));
 			assertThat(obtained).as("waits while the other process holds the lock").isNotDone();

@@ -2,6 +2,7 @@ package io.github.qemuembed.testsupport.guest;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class DebianImageRecipeTests {
 	void keyFollowsThePackageListNotItsOrderNorTheMirror() {
 		DebianImageRecipe standard = DebianImageRecipe.standard(DebianImageRecipe.DEFAULT_MIRROR);
 		List<String> reversed = new ArrayList<>(DebianImageRecipe.DEFAULT_PACKAGES);
-		java.util.Collections.reverse(reversed);
+		Collections.reverse(reversed);
 		assertThat(new DebianImageRecipe(reversed, "http://mirror.example/debian").cacheKey())
 			.isEqualTo(standard.cacheKey());
 		List<String> more = new ArrayList<>(DebianImageRecipe.DEFAULT_PACKAGES);

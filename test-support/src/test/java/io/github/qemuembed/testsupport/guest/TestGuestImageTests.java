@@ -17,8 +17,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-
 import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathFactory;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,7 @@ class TestGuestImageTests {
 		factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
 		Document doc = factory.newDocumentBuilder()
 			.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-		javax.xml.xpath.XPath xpath = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+		XPath xpath = XPathFactory.newInstance().newXPath();
 		assertThat(xpath.evaluate("/domain/@type", doc)).isEqualTo("qemu");
 		assertThat(xpath.evaluate("/domain/name", doc)).isEqualTo("vm-<1>");
 		assertThat(xpath.evaluate("/domain/memory[@unit='MiB']", doc)).isEqualTo("256");
@@ -166,7 +167,7 @@ class TestGuestImageTests {
 			.newDocumentBuilder()
 			.parse(new ByteArrayInputStream(
 					guest.domain("agent").guestAgentChannel().toXml().getBytes(StandardCharsets.UTF_8)));
-		javax.xml.xpath.XPath xpath = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+		XPath xpath = XPathFactory.newInstance().newXPath();
 		assertThat(xpath.evaluate("/domain/devices/channel[@type='unix']/target[@type='virtio']/@name", doc))
 			.isEqualTo("org.qemu.guest_agent.0");
 	}

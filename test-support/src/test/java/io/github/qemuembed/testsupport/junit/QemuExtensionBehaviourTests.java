@@ -1,5 +1,7 @@
 package io.github.qemuembed.testsupport.junit;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -162,8 +165,8 @@ class QemuExtensionBehaviourTests {
 	}
 
 	private static String describe(Throwable failure) {
-		java.io.StringWriter text = new java.io.StringWriter();
-		failure.printStackTrace(new java.io.PrintWriter(text));
+		StringWriter text = new StringWriter();
+		failure.printStackTrace(new PrintWriter(text));
 		return text.toString();
 	}
 
@@ -214,7 +217,7 @@ class QemuExtensionBehaviourTests {
 			pids.put("quick", quick.domain().info().pid().getAsLong());
 			// blocks until @Timeout interrupts it: the timeout is what this example
 			// demonstrates
-			new java.util.concurrent.CountDownLatch(1).await();
+			new CountDownLatch(1).await();
 		}
 
 	}

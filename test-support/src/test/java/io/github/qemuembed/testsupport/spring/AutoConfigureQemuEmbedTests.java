@@ -1,15 +1,16 @@
 package io.github.qemuembed.testsupport.spring;
 
+import java.nio.file.Path;
+
+import io.github.qemuembed.autoconfigure.QemuEmbedRoot;
+import io.github.qemuembed.driver.DomainState;
+import io.github.qemuembed.driver.QemuDriver;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Configuration;
-
-import io.github.qemuembed.autoconfigure.QemuEmbedRoot;
-import io.github.qemuembed.driver.DomainState;
-import io.github.qemuembed.driver.QemuDriver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,8 +31,7 @@ class AutoConfigureQemuEmbedTests {
 	@Test
 	void theTestGetsAPrivateRootAndTheTestGuest() {
 		assertThat(this.root.isTemporary()).isTrue();
-		assertThat(this.driver.root()).isEqualTo(this.root.path())
-			.isNotEqualTo(java.nio.file.Path.of("/var/lib/not-for-tests"));
+		assertThat(this.driver.root()).isEqualTo(this.root.path()).isNotEqualTo(Path.of("/var/lib/not-for-tests"));
 		assertThat(this.driver.lookup("sliced").status().state()).isEqualTo(DomainState.RUNNING);
 		assertThat(this.driver.lookup("sliced").info().maxMemoryKiB()).isEqualTo(96 * 1024);
 	}

@@ -1,5 +1,20 @@
 package io.github.qemuembed.driver.internal.agent;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.github.qemuembed.driver.access.Permission;
 import io.github.qemuembed.driver.agent.FsFreezeState;
 import io.github.qemuembed.driver.agent.GuestAgent;
 import io.github.qemuembed.driver.agent.GuestAgentState;
@@ -7,24 +22,11 @@ import io.github.qemuembed.driver.agent.GuestExec;
 import io.github.qemuembed.driver.agent.GuestExecResult;
 import io.github.qemuembed.driver.agent.GuestNetworkInterface;
 import io.github.qemuembed.driver.agent.GuestOsInfo;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.function.Function;
-
-import io.github.qemuembed.driver.error.HostIoException;
-import io.github.qemuembed.driver.access.Permission;
 import io.github.qemuembed.driver.error.GuestAgentProtocolException;
 import io.github.qemuembed.driver.error.GuestAgentUnresponsiveException;
+import io.github.qemuembed.driver.error.HostIoException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@link GuestAgent} over an {@link AgentChannel}: the access check, then the agent
@@ -130,8 +132,7 @@ final class AgentOperations implements GuestAgent {
 			try (OutputStream out = Files.newOutputStream(temporary)) {
 				copied = run((client) -> new FileTransfer(client, this.timeout).copyOut(guestPath, out));
 			}
-			Files.move(temporary, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-					java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+			Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 			done = true;
 			return copied;
 		}
@@ -216,7 +217,7 @@ final class AgentOperations implements GuestAgent {
 		return "GuestAgent[" + this.channel.describe() + ", timeout " + this.timeout + "]";
 	}
 
-	private JsonNode call(String command, tools.jackson.databind.node.ObjectNode arguments) {
+	private JsonNode call(String command, ObjectNode arguments) {
 		return run((client) -> client.call(command, arguments, this.timeout));
 	}
 
@@ -235,7 +236,7 @@ final class AgentOperations implements GuestAgent {
 	}
 
 	private String describeState() {
-		return this.channel.state().name().toLowerCase(java.util.Locale.ROOT);
+		return this.channel.state().name().toLowerCase(Locale.ROOT);
 	}
 
 	private static Optional<String> text(JsonNode node, String member) {

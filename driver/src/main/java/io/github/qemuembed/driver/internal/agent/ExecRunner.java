@@ -1,16 +1,16 @@
 package io.github.qemuembed.driver.internal.agent;
 
-import io.github.qemuembed.driver.agent.GuestExec;
-import io.github.qemuembed.driver.agent.GuestExecResult;
-
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.OptionalInt;
 
+import io.github.qemuembed.driver.agent.GuestExec;
+import io.github.qemuembed.driver.agent.GuestExecResult;
 import io.github.qemuembed.driver.error.GuestAgentException;
 import io.github.qemuembed.driver.error.GuestAgentProtocolException;
 import io.github.qemuembed.driver.error.GuestExecTimeoutException;
+import io.github.qemuembed.driver.error.OperationInterruptedException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -148,8 +148,8 @@ final class ExecRunner {
 			Thread.sleep(millis);
 		}
 		catch (InterruptedException ex) {
-			throw io.github.qemuembed.driver.error.OperationInterruptedException
-				.restoring("interrupted while waiting for a command in the guest to end", ex);
+			throw OperationInterruptedException.restoring("interrupted while waiting for a command in the guest to end",
+					ex);
 		}
 	}
 

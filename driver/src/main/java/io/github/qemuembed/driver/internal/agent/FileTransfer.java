@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 
-import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.error.GuestAgentProtocolException;
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -112,7 +113,7 @@ final class FileTransfer {
 		while (offset < count) {
 			ObjectNode arguments = JSON.createObjectNode()
 				.put("handle", handle)
-				.put("buf-b64", Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(chunk, offset, count)));
+				.put("buf-b64", Base64.getEncoder().encodeToString(Arrays.copyOfRange(chunk, offset, count)));
 			int written = this.client.call("guest-file-write", arguments, this.timeout).path("count").asInt(-1);
 			if (written <= 0) {
 				throw new GuestAgentProtocolException(

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import io.github.qemuembed.driver.error.EmulatorException;
@@ -159,7 +160,7 @@ public final class CapabilityCache {
 		Map<String, Object> node = new LinkedHashMap<>();
 		node.put("version", capabilities.version());
 		node.put("machineTypes", capabilities.machineTypes());
-		node.put("machineAliases", new java.util.TreeMap<>(capabilities.machineAliases()));
+		node.put("machineAliases", new TreeMap<>(capabilities.machineAliases()));
 		node.put("defaultMachine", capabilities.defaultMachine());
 		node.put("accelerators", new TreeSet<>(capabilities.accelerators()));
 		node.put("deviceTypes", new TreeSet<>(capabilities.deviceTypes()));

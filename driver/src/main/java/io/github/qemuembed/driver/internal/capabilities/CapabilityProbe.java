@@ -26,6 +26,7 @@ import io.github.qemuembed.driver.qmp.QmpInterruptedError;
 import io.github.qemuembed.driver.qmp.QmpProtocolError;
 import io.github.qemuembed.driver.qmp.StreamTransport;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Asks an emulator binary what it supports: starts it without a guest or accelerator
@@ -172,7 +173,7 @@ public final class CapabilityProbe {
 	}
 
 	private static Set<String> types(QmpClient client, String implemented, long deadline) {
-		JsonNode arguments = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+		JsonNode arguments = JsonNodeFactory.instance.objectNode()
 			.put("implements", implemented)
 			.put("abstract", false);
 		Set<String> names = new TreeSet<>();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One of QEMU's firmware descriptors ({@code /usr/share/qemu/firmware/*.json}, QEMU's
@@ -42,7 +43,7 @@ record FirmwareDescriptor(Path file, Set<String> interfaceTypes, String device, 
 	private static String glob(String pattern) {
 		StringBuilder regex = new StringBuilder();
 		for (char c : pattern.toCharArray()) {
-			regex.append((c == '*') ? ".*" : (c == '?') ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+			regex.append((c == '*') ? ".*" : (c == '?') ? "." : Pattern.quote(String.valueOf(c)));
 		}
 		return regex.toString();
 	}

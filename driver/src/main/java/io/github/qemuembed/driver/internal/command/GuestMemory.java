@@ -1,7 +1,9 @@
 package io.github.qemuembed.driver.internal.command;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
@@ -79,7 +81,7 @@ final class GuestMemory {
 			args.add(node.toString());
 		}
 		for (NumaCell cell : cells()) {
-			cell.distances().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach((distance) -> {
+			cell.distances().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach((distance) -> {
 				args.add("-numa");
 				args.add("dist,src=" + cell.id() + ",dst=" + distance.getKey() + ",val=" + distance.getValue());
 			});
@@ -122,7 +124,7 @@ final class GuestMemory {
 		Optional<MemoryBacking> backing = this.def.memoryBacking();
 		String path = "/domain/memoryBacking/hugepages";
 		List<Optional<HugePagePool>> pools = new ArrayList<>();
-		java.util.Map<HugePagePool, Long> needed = new java.util.LinkedHashMap<>();
+		Map<HugePagePool, Long> needed = new LinkedHashMap<>();
 		for (int node = 0; node < nodeKiB.size(); node++) {
 			int id = cells().isEmpty() ? 0 : cells().get(node).id();
 			Optional<Long> size = backing.flatMap((b) -> b.pageKiBFor(id));

@@ -2,33 +2,31 @@ package io.github.qemuembed.driver.internal.command;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import io.github.qemuembed.driver.Accel;
-import io.github.qemuembed.driver.internal.capabilities.QemuCapabilities;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
+import io.github.qemuembed.driver.internal.capabilities.QemuCapabilities;
 import io.github.qemuembed.driver.internal.xml.BootDevice;
+import io.github.qemuembed.driver.internal.xml.Channel;
 import io.github.qemuembed.driver.internal.xml.CharDevice;
 import io.github.qemuembed.driver.internal.xml.CharType;
-import io.github.qemuembed.driver.internal.xml.Channel;
 import io.github.qemuembed.driver.internal.xml.ClockTimer;
-import io.github.qemuembed.driver.internal.xml.Filesystem;
-import io.github.qemuembed.driver.internal.xml.HypervFeature;
-import io.github.qemuembed.driver.internal.xml.Redirdev;
-import io.github.qemuembed.driver.internal.xml.Sound;
-import io.github.qemuembed.driver.internal.xml.Tpm;
 import io.github.qemuembed.driver.internal.xml.ConsoleTarget;
 import io.github.qemuembed.driver.internal.xml.Controller;
 import io.github.qemuembed.driver.internal.xml.ControllerType;
 import io.github.qemuembed.driver.internal.xml.CpuConfig;
 import io.github.qemuembed.driver.internal.xml.CpuFeature;
+import io.github.qemuembed.driver.internal.xml.CpuMode;
 import io.github.qemuembed.driver.internal.xml.CpuTopology;
 import io.github.qemuembed.driver.internal.xml.Devices;
 import io.github.qemuembed.driver.internal.xml.Disk;
@@ -40,18 +38,23 @@ import io.github.qemuembed.driver.internal.xml.DiskFormat;
 import io.github.qemuembed.driver.internal.xml.DiskType;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DriveAddress;
+import io.github.qemuembed.driver.internal.xml.Filesystem;
 import io.github.qemuembed.driver.internal.xml.Graphics;
+import io.github.qemuembed.driver.internal.xml.HypervFeature;
 import io.github.qemuembed.driver.internal.xml.Input;
 import io.github.qemuembed.driver.internal.xml.InputBus;
+import io.github.qemuembed.driver.internal.xml.InterfaceType;
 import io.github.qemuembed.driver.internal.xml.LifecycleAction;
 import io.github.qemuembed.driver.internal.xml.LoaderType;
 import io.github.qemuembed.driver.internal.xml.MachineFamily;
-import io.github.qemuembed.driver.internal.xml.InterfaceType;
 import io.github.qemuembed.driver.internal.xml.NetInterface;
 import io.github.qemuembed.driver.internal.xml.Panic;
 import io.github.qemuembed.driver.internal.xml.PciAddress;
+import io.github.qemuembed.driver.internal.xml.Redirdev;
 import io.github.qemuembed.driver.internal.xml.Rng;
+import io.github.qemuembed.driver.internal.xml.Sound;
 import io.github.qemuembed.driver.internal.xml.SourceMode;
+import io.github.qemuembed.driver.internal.xml.Tpm;
 import io.github.qemuembed.driver.internal.xml.UsbAddress;
 import io.github.qemuembed.driver.internal.xml.Video;
 import io.github.qemuembed.driver.internal.xml.VirtioSerialAddress;
@@ -420,7 +423,7 @@ public final class QemuCommandBuilder {
 			}
 			return;
 		}
-		if (cpu.mode() == io.github.qemuembed.driver.internal.xml.CpuMode.CUSTOM && !this.caps.cpuModels().isEmpty()
+		if (cpu.mode() == CpuMode.CUSTOM && !this.caps.cpuModels().isEmpty()
 				&& !this.caps.cpuModels().contains(model)) {
 			throw new UnsupportedConfigurationException("/domain/cpu/model",
 					"CPU model '" + model + "' is not known to " + this.caps.emulator() + "; it has: "
@@ -500,7 +503,7 @@ public final class QemuCommandBuilder {
 		for (int i = 0; i < controllers.size(); i++) {
 			order.add(i);
 		}
-		order.sort(java.util.Comparator.comparingInt((Integer i) -> rootPortRank(controllers.get(i)))
+		order.sort(Comparator.comparingInt((Integer i) -> rootPortRank(controllers.get(i)))
 			.thenComparingInt((i) -> rootPortRank(controllers.get(i)) == 0 ? controllers.get(i).index() : i));
 		for (int i : order) {
 			Controller controller = controllers.get(i);
@@ -637,7 +640,7 @@ public final class QemuCommandBuilder {
 				.put("discard", disk.driver().discard().map(DiskDiscard::xmlName).orElse(null))
 				.put("cache", cache);
 			if (disk.encryption().isPresent()) {
-				java.util.UUID uuid = disk.encryption().get().secret();
+				UUID uuid = disk.encryption().get().secret();
 				Path file = this.ctx.secretFiles().get(uuid);
 				if (file == null) {
 					throw new SecondaryDriverException(

@@ -1,6 +1,7 @@
 package io.github.qemuembed.driver.internal.command;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -107,7 +108,7 @@ public record RunContext(Accel accel, Path emulator, Path privateDir, Path monit
 	}
 
 	public RunContext withVolume(String pool, String volume, Path path) {
-		Map<Volume, Path> volumes = new java.util.HashMap<>(this.volumes);
+		Map<Volume, Path> volumes = new HashMap<>(this.volumes);
 		volumes.put(new Volume(pool, volume), path);
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
 				this.logFile, volumes, this.bridges, this.secretFiles, this.vncPasswordFile, this.firmware,
@@ -115,7 +116,7 @@ public record RunContext(Accel accel, Path emulator, Path privateDir, Path monit
 	}
 
 	public RunContext withBridge(String network, String bridge) {
-		Map<String, String> bridges = new java.util.HashMap<>(this.bridges);
+		Map<String, String> bridges = new HashMap<>(this.bridges);
 		bridges.put(network, bridge);
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
 				this.logFile, this.volumes, bridges, this.secretFiles, this.vncPasswordFile, this.firmware,
@@ -123,7 +124,7 @@ public record RunContext(Accel accel, Path emulator, Path privateDir, Path monit
 	}
 
 	public RunContext withSecretFile(UUID secret, Path file) {
-		Map<UUID, Path> files = new java.util.HashMap<>(this.secretFiles);
+		Map<UUID, Path> files = new HashMap<>(this.secretFiles);
 		files.put(secret, file);
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
 				this.logFile, this.volumes, this.bridges, files, this.vncPasswordFile, this.firmware, this.hugePages);

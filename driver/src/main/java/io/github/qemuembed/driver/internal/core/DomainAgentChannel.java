@@ -3,18 +3,20 @@ package io.github.qemuembed.driver.internal.core;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.github.qemuembed.driver.access.Permission;
-import io.github.qemuembed.driver.internal.agent.AgentChannel;
 import io.github.qemuembed.driver.agent.GuestAgent;
-import io.github.qemuembed.driver.internal.agent.GuestAgentClient;
 import io.github.qemuembed.driver.agent.GuestAgentState;
-import io.github.qemuembed.driver.internal.command.QemuCommandBuilder;
 import io.github.qemuembed.driver.error.GuestAgentException;
 import io.github.qemuembed.driver.error.GuestAgentUnresponsiveException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
+import io.github.qemuembed.driver.internal.agent.AgentChannel;
+import io.github.qemuembed.driver.internal.agent.GuestAgentClient;
+import io.github.qemuembed.driver.internal.command.QemuCommandBuilder;
 import io.github.qemuembed.driver.internal.xml.Channel;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import tools.jackson.databind.JsonNode;
@@ -142,16 +144,15 @@ final class DomainAgentChannel implements AgentChannel {
 		}
 		catch (GuestAgentUnresponsiveException ex) {
 			throw new GuestAgentUnresponsiveException("cannot shut down " + describe() + " through its guest agent "
-					+ "(agent channel " + state().name().toLowerCase(java.util.Locale.ROOT) + "): " + ex.getMessage(),
-					ex);
+					+ "(agent channel " + state().name().toLowerCase(Locale.ROOT) + "): " + ex.getMessage(), ex);
 		}
 		// only an error reply matters: the agent does not answer when it complies, and
 		// the connection ends with
 		// QEMU when the guest powers off
 		CompletableFuture<JsonNode> refusal = new CompletableFuture<>();
 		answer.whenComplete((reply, failure) -> {
-			Throwable cause = (failure instanceof java.util.concurrent.CompletionException
-					&& failure.getCause() != null) ? failure.getCause() : failure;
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
 			if (cause instanceof GuestAgentException refused && !(cause instanceof GuestAgentUnresponsiveException)) {
 				refusal.completeExceptionally(refused);
 			}

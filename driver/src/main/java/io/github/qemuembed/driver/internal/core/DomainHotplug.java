@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -14,20 +16,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.w3c.dom.Element;
-
-import io.github.qemuembed.driver.internal.command.QemuCommandBuilder;
-import io.github.qemuembed.driver.internal.command.QemuCommandBuilder.HotplugKind;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
+import io.github.qemuembed.driver.error.OperationInterruptedException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QmpException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
-import io.github.qemuembed.driver.internal.xml.SecureXml;
+import io.github.qemuembed.driver.internal.command.QemuCommandBuilder.HotplugKind;
+import io.github.qemuembed.driver.internal.command.QemuCommandBuilder;
 import io.github.qemuembed.driver.internal.xml.Controller;
 import io.github.qemuembed.driver.internal.xml.Devices;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
+import org.w3c.dom.Element;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -203,9 +205,8 @@ final class DomainHotplug {
 					+ "with a longer timeout");
 		}
 		catch (InterruptedException ex) {
-			throw io.github.qemuembed.driver.error.OperationInterruptedException
-				.restoring("Interrupted while waiting for the guest of domain '" + live.name() + "' to release "
-						+ removed.description(), ex);
+			throw OperationInterruptedException.restoring("Interrupted while waiting for the guest of domain '"
+					+ live.name() + "' to release " + removed.description(), ex);
 		}
 		catch (ExecutionException ex) {
 			throw Failures.unwrap(ex.getCause());
@@ -280,7 +281,7 @@ final class DomainHotplug {
 					.flatMap((m) -> SecureXml.attribute(m, "address"))
 					.orElseThrow(() -> new InvalidConfigurationException("/interface/mac",
 							"name the interface to detach with <mac address='52:54:00:...'/>"))
-					.toLowerCase(java.util.Locale.ROOT);
+					.toLowerCase(Locale.ROOT);
 				for (int i = 0; i < devices.interfaces().size(); i++) {
 					if (devices.interfaces().get(i).mac().equals(mac)) {
 						return i;
@@ -339,10 +340,9 @@ final class DomainHotplug {
 				.anyMatch((c) -> c.type() == controller.type() && c.index() == controller.index());
 			if (!known) {
 				String model = controller.model().map((m) -> " model='" + m + "'").orElse("");
-				throw new UnsupportedConfigurationException(
-						"/devices/" + added.kind().name().toLowerCase(java.util.Locale.ROOT),
+				throw new UnsupportedConfigurationException("/devices/" + added.kind().name().toLowerCase(Locale.ROOT),
 						"hot-plugging " + added.description() + " needs a new <controller type='"
-								+ controller.type().name().toLowerCase(java.util.Locale.ROOT) + "'" + model
+								+ controller.type().name().toLowerCase(Locale.ROOT) + "'" + model
 								+ ">, which a running domain cannot get: define the domain with "
 								+ (model.isEmpty() ? "that controller" : "a spare one") + " and restart it"
 								+ (model.contains("pcie-root-port") ? rootPorts(before) : ""));
@@ -531,7 +531,7 @@ final class DomainHotplug {
 			}
 		}
 		parts.add(part.toString());
-		Map<String, String> options = new java.util.HashMap<>();
+		Map<String, String> options = new HashMap<>();
 		for (String option : parts.subList(1, parts.size())) {
 			int eq = option.indexOf('=');
 			options.put(option.substring(0, eq), option.substring(eq + 1));

@@ -7,31 +7,36 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
-import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainStatus;
 import io.github.qemuembed.driver.StateReason;
-import io.github.qemuembed.driver.internal.command.QemuCommand;
-import io.github.qemuembed.driver.internal.command.QemuCommandBuilder;
 import io.github.qemuembed.driver.error.EmulatorException;
+import io.github.qemuembed.driver.error.HostIoException;
+import io.github.qemuembed.driver.error.OperationInterruptedException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.error.QmpException;
+import io.github.qemuembed.driver.internal.command.QemuCommand;
+import io.github.qemuembed.driver.internal.command.QemuCommandBuilder;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
+import io.github.qemuembed.driver.internal.monitor.DomainMonitor;
 import io.github.qemuembed.driver.internal.process.CpuAffinity;
 import io.github.qemuembed.driver.internal.process.ProcessIdentity;
-import io.github.qemuembed.driver.internal.monitor.DomainMonitor;
+import io.github.qemuembed.driver.internal.xml.DomainDefinition;
+import io.github.qemuembed.driver.internal.xml.DomainXml;
 import io.github.qemuembed.driver.qmp.QmpClientOptions;
 import io.github.qemuembed.driver.qmp.QmpEvent;
 import io.github.qemuembed.driver.qmp.QmpEventListener;
-import io.github.qemuembed.driver.error.QmpException;
 import io.github.qemuembed.driver.qmp.QmpProtocolError;
-import io.github.qemuembed.driver.internal.xml.DomainDefinition;
-import io.github.qemuembed.driver.internal.xml.DomainXml;
-import io.github.qemuembed.driver.internal.fs.FileTrees;
 
 /**
  * The process side of one domain: builds the command line, launches QEMU, connects its
@@ -51,7 +56,7 @@ final class DomainProcesses {
 
 	private final String name;
 
-	private final java.util.UUID uuid;
+	private final UUID uuid;
 
 	/** The domain that owns the runs: told what happens to them. */
 	private final RunCallbacks domain;
@@ -65,7 +70,7 @@ final class DomainProcesses {
 	/** Monitor events and the exit of this domain's runs, in order. */
 	private final SerialExecutor lifecycle;
 
-	DomainProcesses(DriverContext context, String name, java.util.UUID uuid, RunCallbacks domain) {
+	DomainProcesses(DriverContext context, String name, UUID uuid, RunCallbacks domain) {
 		this.context = context;
 		this.name = name;
 		this.uuid = uuid;
@@ -132,10 +137,10 @@ final class DomainProcesses {
 			FileTrees.deleteQuietly(privateDir);
 			throw ex;
 		}
-		java.util.List<String> argv = command.argv();
+		List<String> argv = command.argv();
 		if (incoming != null) {
-			argv = new java.util.ArrayList<>(argv);
-			argv.addAll(java.util.List.of("-incoming", "defer"));
+			argv = new ArrayList<>(argv);
+			argv.addAll(List.of("-incoming", "defer"));
 		}
 		DomainLog.appendStart(log, this.context.driverVersion(), this.context.capabilities().version(), command.env(),
 				this.context.launcher().wrap(argv));
@@ -297,10 +302,10 @@ final class DomainProcesses {
 			// quarter millisecond for the
 			// ~20 ms it takes) costs less than the 1 ms a 2 ms poll lost on average per
 			// start
-			java.util.concurrent.locks.LockSupport.parkNanos(MONITOR_POLL_NANOS);
+			LockSupport.parkNanos(MONITOR_POLL_NANOS);
 			if (Thread.interrupted()) {
-				throw io.github.qemuembed.driver.error.OperationInterruptedException
-					.restoring("Interrupted while starting domain '" + this.name + "'", new InterruptedException());
+				throw OperationInterruptedException.restoring("Interrupted while starting domain '" + this.name + "'",
+						new InterruptedException());
 			}
 		}
 	}
@@ -347,7 +352,7 @@ final class DomainProcesses {
 	 */
 	private String exitMessage(String name, Path log, QemuRun run) {
 		if (run.child != null && waitFor(run.process, Duration.ofSeconds(1)) && run.child.exitValue() == 128 + 9) {
-			java.util.Optional<String> oom = run.oomWatch.oomKill();
+			Optional<String> oom = run.oomWatch.oomKill();
 			if (oom.isPresent()) {
 				return "QEMU for domain '" + name + "' was killed while starting (signal 9), " + oom.get() + " (see "
 						+ log + ")";
@@ -471,8 +476,7 @@ final class DomainProcesses {
 			return false;
 		}
 		catch (InterruptedException ex) {
-			throw io.github.qemuembed.driver.error.OperationInterruptedException
-				.restoring("Interrupted while stopping domain '" + this.name + "'", ex);
+			throw OperationInterruptedException.restoring("Interrupted while stopping domain '" + this.name + "'", ex);
 		}
 		catch (ExecutionException ex) {
 			return true;
@@ -518,7 +522,7 @@ final class DomainProcesses {
 		try {
 			int status = run.child.waitFor(1, TimeUnit.SECONDS) ? run.child.exitValue() : -1;
 			if (status == 128 + 9 && !run.destroyRequested()) {
-				java.util.Optional<String> oom = run.oomWatch.oomKill();
+				Optional<String> oom = run.oomWatch.oomKill();
 				if (oom.isPresent()) {
 					return "killed by signal 9, " + oom.get();
 				}

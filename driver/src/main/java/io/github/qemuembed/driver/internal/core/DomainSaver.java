@@ -7,8 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Set;
+import java.util.function.IntConsumer;
 
 import io.github.qemuembed.driver.error.ErrorCode;
+import io.github.qemuembed.driver.error.HostIoException;
+import io.github.qemuembed.driver.error.OperationInterruptedException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
 import io.github.qemuembed.driver.internal.fs.AtomicFiles;
@@ -59,7 +63,7 @@ final class DomainSaver {
 			Files.createDirectories(dir);
 			Files.deleteIfExists(temp);
 			try (FileChannel channel = FileChannel.open(temp,
-					java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+					Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
 					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
 				image.writeTo(channel);
 				migrateOut(run.monitor, temp, image.dataOffset(), timeout);
@@ -70,7 +74,7 @@ final class DomainSaver {
 		}
 		catch (IOException ex) {
 			deleteQuietly(temp);
-			throw new io.github.qemuembed.driver.error.HostIoException("Cannot write the saved state to " + target, ex);
+			throw new HostIoException("Cannot write the saved state to " + target, ex);
 		}
 		catch (RuntimeException ex) {
 			deleteQuietly(temp);
@@ -135,7 +139,7 @@ final class DomainSaver {
 	 * Opens {@code file} as a raw descriptor at {@code offset} for {@code use}, and
 	 * closes it afterwards.
 	 */
-	private static void withFd(Path file, OpenFlags flags, long offset, java.util.function.IntConsumer use) {
+	private static void withFd(Path file, OpenFlags flags, long offset, IntConsumer use) {
 		int fd = posix.open(file.toString(), flags.intValue(), 0);
 		if (fd < 0) {
 			throw new QemuEmbedException(ErrorCode.SYSTEM_ERROR, "Cannot open " + file + ": errno " + posix.errno());
@@ -158,8 +162,7 @@ final class DomainSaver {
 			Thread.sleep(POLL_MILLIS);
 		}
 		catch (InterruptedException ex) {
-			throw io.github.qemuembed.driver.error.OperationInterruptedException
-				.restoring("Interrupted while QEMU moved the domain's state", ex);
+			throw OperationInterruptedException.restoring("Interrupted while QEMU moved the domain's state", ex);
 		}
 	}
 

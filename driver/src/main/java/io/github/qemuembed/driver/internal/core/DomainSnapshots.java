@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,19 +14,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import org.w3c.dom.Element;
-
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainSnapshot;
 import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.error.DomainSnapshotException;
 import io.github.qemuembed.driver.error.ErrorCode;
+import io.github.qemuembed.driver.error.HostIoException;
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 import io.github.qemuembed.driver.internal.process.QemuImg;
-import io.github.qemuembed.driver.secondary.storage.VolumeFormat;
-import io.github.qemuembed.driver.error.InvalidConfigurationException;
-import io.github.qemuembed.driver.internal.xml.SecureXml;
 import io.github.qemuembed.driver.internal.xml.BackingImage;
 import io.github.qemuembed.driver.internal.xml.Disk;
 import io.github.qemuembed.driver.internal.xml.DiskDevice;
@@ -34,6 +32,10 @@ import io.github.qemuembed.driver.internal.xml.DiskFormat;
 import io.github.qemuembed.driver.internal.xml.DiskSource;
 import io.github.qemuembed.driver.internal.xml.DiskType;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
+import io.github.qemuembed.driver.internal.xml.DomainXml;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
+import io.github.qemuembed.driver.secondary.storage.VolumeFormat;
+import org.w3c.dom.Element;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -72,7 +74,7 @@ final class DomainSnapshots {
 		List<DomainSnapshot> all = list();
 		Map<String, List<DomainSnapshot>> children = new HashMap<>();
 		List<DomainSnapshot> roots = new ArrayList<>();
-		Set<String> names = new java.util.HashSet<>();
+		Set<String> names = new HashSet<>();
 		all.forEach((s) -> names.add(s.name()));
 		for (DomainSnapshot snapshot : all) {
 			if (snapshot.parent().isPresent() && names.contains(snapshot.parent().get())) {
@@ -160,8 +162,7 @@ final class DomainSnapshots {
 		DomainSnapshot snapshot = new DomainSnapshot(name, request.description(),
 				parent.map((p) -> p.snapshot().name()), state, now, true, memory, disks);
 		parent.ifPresent((p) -> this.store.write(withCurrent(p, false)));
-		this.store.write(new SnapshotStore.Stored(snapshot,
-				io.github.qemuembed.driver.internal.xml.DomainXml.write(before, true)));
+		this.store.write(new SnapshotStore.Stored(snapshot, DomainXml.write(before, true)));
 		return snapshot;
 	}
 
@@ -245,8 +246,7 @@ final class DomainSnapshots {
 					Files.deleteIfExists(file.get());
 				}
 				catch (IOException ex) {
-					throw new io.github.qemuembed.driver.error.HostIoException(
-							"Cannot delete the overlay " + file.get() + " that the revert left", ex);
+					throw new HostIoException("Cannot delete the overlay " + file.get() + " that the revert left", ex);
 				}
 			}
 		}
@@ -298,8 +298,7 @@ final class DomainSnapshots {
 				this.store.write(new SnapshotStore.Stored(
 						new DomainSnapshot(s.name(), s.description(), child ? snapshot.parent() : s.parent(), s.state(),
 								s.createdAt(), s.current(), s.memoryFile(), s.disks()),
-						(moved != then) ? io.github.qemuembed.driver.internal.xml.DomainXml.write(moved, true)
-								: other.domainXml()));
+						(moved != then) ? DomainXml.write(moved, true) : other.domainXml()));
 			}
 		}
 		this.store.delete(name);
@@ -311,7 +310,7 @@ final class DomainSnapshots {
 				Files.deleteIfExists(file);
 			}
 			catch (IOException ex) {
-				throw new io.github.qemuembed.driver.error.HostIoException("Cannot delete the memory file " + file, ex);
+				throw new HostIoException("Cannot delete the memory file " + file, ex);
 			}
 		});
 	}

@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,18 +27,18 @@ import io.github.qemuembed.driver.LoadProblem;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.access.DomainIdentity;
 import io.github.qemuembed.driver.access.Permission;
-import io.github.qemuembed.driver.internal.capabilities.CapabilityCache;
-import io.github.qemuembed.driver.internal.capabilities.EmulatorLocator;
-import io.github.qemuembed.driver.internal.capabilities.QemuCapabilities;
 import io.github.qemuembed.driver.error.DomainExistsException;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
-import io.github.qemuembed.driver.observation.DomainOperation;
+import io.github.qemuembed.driver.internal.capabilities.CapabilityCache;
+import io.github.qemuembed.driver.internal.capabilities.EmulatorLocator;
+import io.github.qemuembed.driver.internal.capabilities.QemuCapabilities;
+import io.github.qemuembed.driver.internal.fs.FileTrees;
 import io.github.qemuembed.driver.internal.process.ProcessIdentity;
 import io.github.qemuembed.driver.internal.process.QemuLauncher;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
-import io.github.qemuembed.driver.internal.fs.FileTrees;
+import io.github.qemuembed.driver.observation.DomainOperation;
 
 /**
  * The embedded QEMU driver: one root, locked while open; its domains; their QEMU
@@ -120,7 +122,7 @@ final class EmbeddedQemuDriver implements QemuDriver {
 		}
 	}
 
-	private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+	private static ThreadFactory daemonThreads(String prefix) {
 		AtomicInteger count = new AtomicInteger();
 		return (runnable) -> {
 			Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
@@ -285,15 +287,15 @@ final class EmbeddedQemuDriver implements QemuDriver {
 	@Override
 	public Domain restore(Path file) {
 		this.context.ensureOpen();
-		java.util.Objects.requireNonNull(file, "file");
+		Objects.requireNonNull(file, "file");
 		return restore(file, SaveImage.read(file));
 	}
 
 	@Override
 	public Domain restore(Path file, String xml) {
 		this.context.ensureOpen();
-		java.util.Objects.requireNonNull(file, "file");
-		java.util.Objects.requireNonNull(xml, "xml");
+		Objects.requireNonNull(file, "file");
+		Objects.requireNonNull(xml, "xml");
 		SaveImage image = SaveImage.read(file);
 		DomainDefinition savedDefinition = DomainXml.parse(image.xml());
 		// the caller must be allowed to restore the saved domain before its XML is looked
@@ -305,8 +307,8 @@ final class EmbeddedQemuDriver implements QemuDriver {
 		String saved = DomainXml.write(savedDefinition, true);
 		String given = DomainXml.write(DomainXml.parse(xml), true);
 		if (!restorable(saved).equals(restorable(given))) {
-			throw new io.github.qemuembed.driver.error.InvalidConfigurationException("/domain", "the XML to restore "
-					+ file + " with differs from the saved domain in more than <name>, <uuid> and the disks' <source "
+			throw new InvalidConfigurationException("/domain", "the XML to restore " + file
+					+ " with differs from the saved domain in more than <name>, <uuid> and the disks' <source "
 					+ "file>: the saved state needs the same machine and devices; start from the domain's live XML as it "
 					+ "was saved (Domain.xml(true)) and change only those");
 		}

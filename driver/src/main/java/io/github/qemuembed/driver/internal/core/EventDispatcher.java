@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.github.qemuembed.driver.DomainEvent;
@@ -43,7 +44,7 @@ final class EventDispatcher implements AutoCloseable {
 		try {
 			this.executor.execute(() -> deliver(event));
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
+		catch (RejectedExecutionException ex) {
 			// driver closed: late events (e.g. the exit of a VM during close) are dropped
 		}
 	}

@@ -1,5 +1,6 @@
 package io.github.qemuembed.driver.internal.core;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,9 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.github.qemuembed.driver.error.HostIoException;
-import io.github.qemuembed.driver.internal.command.HelperProcess;
 import io.github.qemuembed.driver.error.EmulatorException;
+import io.github.qemuembed.driver.error.HostIoException;
+import io.github.qemuembed.driver.error.OperationInterruptedException;
+import io.github.qemuembed.driver.internal.command.HelperProcess;
 import io.github.qemuembed.driver.internal.process.QemuLauncher;
 
 /**
@@ -63,7 +65,7 @@ final class HelperProcesses {
 		if (program.contains("/")) {
 			return;
 		}
-		for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(java.io.File.pathSeparator)) {
+		for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
 			if (Files.isExecutable(Path.of(dir, program))) {
 				return;
 			}
@@ -92,8 +94,7 @@ final class HelperProcesses {
 				Thread.sleep(2);
 			}
 			catch (InterruptedException ex) {
-				throw io.github.qemuembed.driver.error.OperationInterruptedException
-					.restoring("Interrupted while starting " + helper.name(), ex);
+				throw OperationInterruptedException.restoring("Interrupted while starting " + helper.name(), ex);
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package io.github.qemuembed.driver.internal.core;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -119,7 +120,7 @@ final class HostPorts {
 				return socket.getLocalPort();
 			}
 		}
-		catch (java.net.BindException ex) {
+		catch (BindException ex) {
 			String reason = (ex.getMessage() != null) ? ex.getMessage() : "";
 			if (reason.contains("Permission denied")) {
 				throw new HostIoException(

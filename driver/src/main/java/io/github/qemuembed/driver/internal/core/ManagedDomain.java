@@ -7,43 +7,49 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import io.github.qemuembed.driver.BlockStats;
+import io.github.qemuembed.driver.DeviceFlag;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainConsole;
 import io.github.qemuembed.driver.DomainEvent;
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainInfo;
+import io.github.qemuembed.driver.DomainOperationListener.Operation;
 import io.github.qemuembed.driver.DomainOperationListener;
 import io.github.qemuembed.driver.DomainSnapshot;
-import io.github.qemuembed.driver.DomainOperationListener.Operation;
 import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.DomainStatus;
 import io.github.qemuembed.driver.ShutdownMode;
 import io.github.qemuembed.driver.StateReason;
 import io.github.qemuembed.driver.access.DomainIdentity;
 import io.github.qemuembed.driver.agent.GuestAgent;
+import io.github.qemuembed.driver.agent.GuestAgentState;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.error.OperationInterruptedException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
-import io.github.qemuembed.driver.observation.DomainOperation;
-import io.github.qemuembed.driver.observation.DriverObserver;
 import io.github.qemuembed.driver.internal.process.ProcStat;
 import io.github.qemuembed.driver.internal.process.ProcessIdentity;
-import io.github.qemuembed.driver.qmp.QmpEvent;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
 import io.github.qemuembed.driver.internal.xml.LifecycleAction;
+import io.github.qemuembed.driver.observation.DomainOperation;
+import io.github.qemuembed.driver.observation.DriverObserver;
+import io.github.qemuembed.driver.qmp.QmpEvent;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -268,7 +274,7 @@ final class ManagedDomain implements RunCallbacks {
 	}
 
 	void save(Path file) {
-		java.util.Objects.requireNonNull(file, "file");
+		Objects.requireNonNull(file, "file");
 		observed(DomainOperation.SAVE, null, () -> locked(() -> {
 			saveLocked(requireActive("save"), file);
 			return null;
@@ -341,7 +347,7 @@ final class ManagedDomain implements RunCallbacks {
 	 * then leaves the snapshot crash-consistent, which the log says.
 	 */
 	private boolean freeze(boolean required) {
-		if (!required && this.guestAgent.state() != io.github.qemuembed.driver.agent.GuestAgentState.CONNECTED) {
+		if (!required && this.guestAgent.state() != GuestAgentState.CONNECTED) {
 			return false;
 		}
 		try {
@@ -410,15 +416,13 @@ final class ManagedDomain implements RunCallbacks {
 	 * (the handle's {@code domain.save} check) runs when the definition of an inactive
 	 * domain changes without {@code CONFIG} having been asked for.
 	 */
-	void changeDevice(String xml, java.util.Set<io.github.qemuembed.driver.DeviceFlag> affect, boolean attach,
-			Duration timeout, Runnable checkSave) {
+	void changeDevice(String xml, Set<DeviceFlag> affect, boolean attach, Duration timeout, Runnable checkSave) {
 		locked(() -> {
 			ensureExists();
 			boolean active = status().isActive();
-			boolean live = affect.contains(io.github.qemuembed.driver.DeviceFlag.LIVE) || (affect.isEmpty() && active);
-			boolean config = affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG)
-					|| (affect.isEmpty() && !active);
-			if (config && !affect.contains(io.github.qemuembed.driver.DeviceFlag.CONFIG)) {
+			boolean live = affect.contains(DeviceFlag.LIVE) || (affect.isEmpty() && active);
+			boolean config = affect.contains(DeviceFlag.CONFIG) || (affect.isEmpty() && !active);
+			if (config && !affect.contains(DeviceFlag.CONFIG)) {
 				// AFFECT_CURRENT of an inactive domain changes its definition: a save, as
 				// libvirt checks it
 				checkSave.run();
@@ -813,8 +817,7 @@ final class ManagedDomain implements RunCallbacks {
 			Files.deleteIfExists(file);
 		}
 		catch (IOException ex) {
-			throw new io.github.qemuembed.driver.error.HostIoException("Cannot remove the managed save image " + file,
-					ex);
+			throw new HostIoException("Cannot remove the managed save image " + file, ex);
 		}
 	}
 
@@ -885,7 +888,7 @@ final class ManagedDomain implements RunCallbacks {
 	 * threw ({@code listened} is {@code null} for the operations the listener is not told
 	 * about).
 	 */
-	private <T> T observed(DomainOperation operation, Operation listened, java.util.function.Supplier<T> call) {
+	private <T> T observed(DomainOperation operation, Operation listened, Supplier<T> call) {
 		return observed(this.context, operation, this.name, listened, call);
 	}
 
@@ -894,7 +897,7 @@ final class ManagedDomain implements RunCallbacks {
 	 * driver's own operations.
 	 */
 	static <T> T observed(DriverContext context, DomainOperation operation, String name, Operation listened,
-			java.util.function.Supplier<T> call) {
+			Supplier<T> call) {
 		DriverObserver.Scope scope = DriverObserver.Scope.NONE;
 		try {
 			scope = context.config().observer().domainOperation(operation, name);
@@ -931,7 +934,7 @@ final class ManagedDomain implements RunCallbacks {
 		}
 	}
 
-	private <T> T locked(java.util.function.Supplier<T> operation) {
+	private <T> T locked(Supplier<T> operation) {
 		try {
 			if (!this.operations.tryLock(
 					this.context.config().startTimeout().toMillis() + this.context.config().qmpTimeout().toMillis(),

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
+import io.github.qemuembed.driver.error.HostIoException;
+
 /**
  * The backing file a qcow2 image names in its header (big-endian: magic {@code QFI\xfb},
  * the backing file name's offset at byte 8 and its length at byte 16). Read directly
@@ -49,7 +51,7 @@ final class Qcow2Header {
 		catch (IOException ex) {
 			// never guess: an image that might depend on another must not be overlooked
 			// when merging
-			throw new io.github.qemuembed.driver.error.HostIoException("Cannot read the header of image " + file, ex);
+			throw new HostIoException("Cannot read the header of image " + file, ex);
 		}
 	}
 

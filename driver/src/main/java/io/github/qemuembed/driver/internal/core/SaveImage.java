@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
+import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 
 /**
@@ -102,7 +103,7 @@ record SaveImage(String xml, boolean wasRunning, long dataOffset) {
 			throw new InvalidOperationException("No saved domain in " + file + ": the file does not exist");
 		}
 		catch (IOException ex) {
-			throw new io.github.qemuembed.driver.error.HostIoException("Cannot read the saved domain " + file, ex);
+			throw new HostIoException("Cannot read the saved domain " + file, ex);
 		}
 	}
 

@@ -9,24 +9,29 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
 
+import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.error.HostIoException;
-import io.github.qemuembed.driver.internal.command.RunContext;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
-import io.github.qemuembed.driver.secondary.NetworkPort;
-import io.github.qemuembed.driver.secondary.NetworkPortRequest;
-import io.github.qemuembed.driver.secondary.SecondaryDriver;
-import io.github.qemuembed.driver.secondary.SecondaryDrivers;
+import io.github.qemuembed.driver.internal.command.RunContext;
 import io.github.qemuembed.driver.internal.xml.Disk;
 import io.github.qemuembed.driver.internal.xml.DiskType;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainRequirements;
+import io.github.qemuembed.driver.internal.xml.DomainType;
 import io.github.qemuembed.driver.internal.xml.Graphics;
 import io.github.qemuembed.driver.internal.xml.InterfaceType;
 import io.github.qemuembed.driver.internal.xml.NetInterface;
 import io.github.qemuembed.driver.internal.xml.Requirement;
 import io.github.qemuembed.driver.internal.xml.SecondaryKind;
+import io.github.qemuembed.driver.secondary.NetworkPort;
+import io.github.qemuembed.driver.secondary.NetworkPortRequest;
+import io.github.qemuembed.driver.secondary.SecondaryDriver;
+import io.github.qemuembed.driver.secondary.SecondaryDrivers;
 
 /**
  * Connects a definition to the secondary drivers: at define time, refuses a domain that
@@ -104,11 +109,9 @@ final class SecondaryResolver {
 		// libvirt; type='kvm' runs
 		// with the driver's accelerator (KVM unless the driver was configured or forced
 		// to TCG)
-		io.github.qemuembed.driver.Accel accel = (definition
-			.type() == io.github.qemuembed.driver.internal.xml.DomainType.QEMU) ? io.github.qemuembed.driver.Accel.TCG
-					: context.accel();
+		Accel accel = (definition.type() == DomainType.QEMU) ? Accel.TCG : context.accel();
 		RunContext run = new RunContext(accel, context.capabilities().emulator(), privateDir, monitorSocket, pidFile,
-				log, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), Optional.empty());
+				log, Map.of(), Map.of(), Map.of(), Optional.empty());
 		List<Disk> disks = definition.devices().disks();
 		for (int i = 0; i < disks.size(); i++) {
 			Disk disk = disks.get(i);
@@ -121,7 +124,7 @@ final class SecondaryResolver {
 				run = run.withVolume(pool, volume, Path.of(volumePath));
 			}
 			if (disk.encryption().isPresent()) {
-				java.util.UUID uuid = disk.encryption().get().secret();
+				UUID uuid = disk.encryption().get().secret();
 				byte[] value = call(path + "/encryption", "<encryption>", "secret",
 						() -> drivers.secret().orElseThrow().secretValue(uuid));
 				run = run.withSecretFile(uuid, writeSecret(privateDir.resolve("secret-" + uuid), value));
@@ -168,7 +171,7 @@ final class SecondaryResolver {
 						: "SecondaryDriverFactory.networkDriver with a libvirt URI such as network:///system)"));
 	}
 
-	private static <T> T call(String path, String element, String kind, java.util.function.Supplier<T> call) {
+	private static <T> T call(String path, String element, String kind, Supplier<T> call) {
 		try {
 			return call.get();
 		}

@@ -19,11 +19,13 @@ import io.github.qemuembed.driver.DomainSnapshot;
 import io.github.qemuembed.driver.error.DomainSnapshotException;
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.HostIoException;
+import io.github.qemuembed.driver.error.OperationInterruptedException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.internal.process.QemuImg;
-import io.github.qemuembed.driver.secondary.storage.VolumeFormat;
 import io.github.qemuembed.driver.internal.xml.Disk;
+import io.github.qemuembed.driver.internal.xml.DiskFormat;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
+import io.github.qemuembed.driver.secondary.storage.VolumeFormat;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -178,8 +180,7 @@ final class SnapshotMerge {
 					+ "; it goes on in QEMU (query-block-jobs), and the snapshot was kept");
 		}
 		catch (InterruptedException ex) {
-			throw io.github.qemuembed.driver.error.OperationInterruptedException
-				.restoring("Interrupted while waiting for block job " + job, ex);
+			throw OperationInterruptedException.restoring("Interrupted while waiting for block job " + job, ex);
 		}
 		catch (ExecutionException ex) {
 			throw Failures.unwrap(ex.getCause());
@@ -244,8 +245,7 @@ final class SnapshotMerge {
 			.stream()
 			.filter((d) -> d.targetDev().equals(target))
 			.findFirst()
-			.map((d) -> (d.driver().format() == io.github.qemuembed.driver.internal.xml.DiskFormat.QCOW2)
-					? VolumeFormat.QCOW2 : VolumeFormat.RAW)
+			.map((d) -> (d.driver().format() == DiskFormat.QCOW2) ? VolumeFormat.QCOW2 : VolumeFormat.RAW)
 			.orElse(VolumeFormat.QCOW2);
 	}
 

@@ -2,6 +2,7 @@ package io.github.qemuembed.driver.internal.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -10,20 +11,21 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-
-import org.w3c.dom.Element;
 
 import io.github.qemuembed.driver.DomainSnapshot;
 import io.github.qemuembed.driver.error.DomainSnapshotException;
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.internal.fs.AtomicFiles;
-import io.github.qemuembed.driver.internal.xml.SecureXml;
 import io.github.qemuembed.driver.internal.xml.Disk;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
+import org.w3c.dom.Element;
 
 /**
  * Snapshot metadata of one domain in {@code ROOT/lib/qemu/snapshot/NAME/SNAPSHOT.xml}, as
@@ -78,7 +80,7 @@ final class SnapshotStore {
 		}
 		// creation times are whole seconds (libvirt's): within one second a parent still
 		// comes before its child
-		java.util.Map<String, String> parents = new java.util.HashMap<>();
+		Map<String, String> parents = new HashMap<>();
 		all.forEach((s) -> parents.put(s.snapshot().name(), s.snapshot().parent().orElse(null)));
 		all.sort(Comparator.comparing((Stored s) -> s.snapshot().createdAt())
 			.thenComparingInt((s) -> depth(s.snapshot().name(), parents))
@@ -86,7 +88,7 @@ final class SnapshotStore {
 		return all;
 	}
 
-	private static int depth(String name, java.util.Map<String, String> parents) {
+	private static int depth(String name, Map<String, String> parents) {
 		int depth = 0;
 		for (String at = parents.get(name); at != null && depth <= parents.size(); at = parents.get(at)) {
 			depth++;
@@ -144,8 +146,7 @@ final class SnapshotStore {
 		catch (IOException ex) {
 			throw new HostIoException("Cannot create " + this.dir, ex);
 		}
-		AtomicFiles.write(file(stored.snapshot().name()),
-				format(stored).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+		AtomicFiles.write(file(stored.snapshot().name()), format(stored).getBytes(StandardCharsets.UTF_8),
 				PosixFilePermissions.fromString("rw-------"));
 	}
 

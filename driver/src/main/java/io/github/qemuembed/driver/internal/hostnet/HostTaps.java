@@ -1,5 +1,6 @@
 package io.github.qemuembed.driver.internal.hostnet;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -39,7 +40,7 @@ public final class HostTaps {
 			Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
 			return Integer.valueOf(0).equals(uid) && Files.exists(Path.of("/dev/net/tun"));
 		}
-		catch (java.io.IOException | UnsupportedOperationException ex) {
+		catch (IOException | UnsupportedOperationException ex) {
 			return false;
 		}
 	}

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import io.github.qemuembed.driver.error.EmulatorException;
+import io.github.qemuembed.driver.error.OperationInterruptedException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
 /**
@@ -40,8 +41,7 @@ public final class CpuAffinity {
 			throw new EmulatorException("Cannot run taskset to pin QEMU: " + ex.getMessage(), ex);
 		}
 		catch (InterruptedException ex) {
-			throw io.github.qemuembed.driver.error.OperationInterruptedException
-				.restoring("Interrupted while pinning QEMU (pid " + pid + ")", ex);
+			throw OperationInterruptedException.restoring("Interrupted while pinning QEMU (pid " + pid + ")", ex);
 		}
 	}
 

@@ -12,8 +12,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.github.qemuembed.driver.error.StorageException;
+import io.github.qemuembed.driver.error.OperationInterruptedException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
+import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.secondary.storage.VolumeFormat;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -185,8 +186,7 @@ public final class QemuImg {
 		}
 		catch (InterruptedException ex) {
 			process.destroyForcibly();
-			throw io.github.qemuembed.driver.error.OperationInterruptedException
-				.restoring("interrupted while qemu-img worked on " + file, ex);
+			throw OperationInterruptedException.restoring("interrupted while qemu-img worked on " + file, ex);
 		}
 	}
 

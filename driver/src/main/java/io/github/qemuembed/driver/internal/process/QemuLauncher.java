@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.github.qemuembed.driver.error.EmulatorException;
+import io.github.qemuembed.driver.error.OperationInterruptedException;
 
 /**
  * Starts QEMU processes as children of this JVM, all from one thread that lives exactly
@@ -119,8 +120,7 @@ public final class QemuLauncher implements AutoCloseable {
 		catch (InterruptedException ex) {
 			// the process may still start: whoever interrupted us is closing, and the
 			// launcher's end kills it
-			throw io.github.qemuembed.driver.error.OperationInterruptedException
-				.restoring("Interrupted while starting " + argv.get(0), ex);
+			throw OperationInterruptedException.restoring("Interrupted while starting " + argv.get(0), ex);
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof RuntimeException runtime) {

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.github.qemuembed.driver.error.ErrorCode;
+import io.github.qemuembed.driver.error.OperationInterruptedException;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
 import io.github.qemuembed.driver.observation.DriverObserver;
 
@@ -181,7 +182,7 @@ public final class RpcClient implements Closeable {
 		}
 		catch (InterruptedException ex) {
 			on.abandon(future);
-			throw io.github.qemuembed.driver.error.OperationInterruptedException
+			throw OperationInterruptedException
 				.restoring("Interrupted while waiting for " + procedure + " from " + this.uri, ex);
 		}
 		catch (ExecutionException ex) {

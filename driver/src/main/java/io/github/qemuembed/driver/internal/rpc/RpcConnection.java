@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.github.qemuembed.driver.error.SecondaryDriverException;
@@ -29,7 +30,7 @@ final class RpcConnection {
 	private static final AtomicInteger threadIds = new AtomicInteger();
 
 	/** Keepalive PINGs answered on this connection (diagnostics). */
-	private final java.util.concurrent.atomic.AtomicLong pongs = new java.util.concurrent.atomic.AtomicLong();
+	private final AtomicLong pongs = new AtomicLong();
 
 	private final RpcChannel channel;
 

@@ -3,6 +3,7 @@ package io.github.qemuembed.driver.internal.xml;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * {@code <devices>}, grouped by element; within a group the order of the document is kept
@@ -63,7 +64,7 @@ public record Devices(Optional<String> emulator, List<Disk> disks, List<Controll
 
 	/** Every {@code <audio>} id, whatever its type, in increasing order. */
 	public List<Integer> audioIds() {
-		return java.util.stream.Stream.concat(this.audios.stream(), this.spiceAudios.stream()).sorted().toList();
+		return Stream.concat(this.audios.stream(), this.spiceAudios.stream()).sorted().toList();
 	}
 
 	/** {@code <emulator>} as a path. */

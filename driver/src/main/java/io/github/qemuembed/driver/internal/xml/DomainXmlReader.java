@@ -1,18 +1,19 @@
 package io.github.qemuembed.driver.internal.xml;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 
 /**
  * Binds a hardened DOM to the typed model, strictly: see {@link XNode}. This class reads
@@ -182,7 +183,7 @@ final class DomainXmlReader {
 			node.finish();
 			return value;
 		}).orElse(0);
-		java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+		TreeSet<Integer> ids = new TreeSet<>();
 		domain.child("iothreadids").ifPresent((node) -> {
 			for (XNode thread : node.children("iothread")) {
 				int id = thread.intAttr("id", 1, 64)
@@ -220,7 +221,7 @@ final class DomainXmlReader {
 		boolean hugepages = node.child("hugepages").isPresent();
 		Optional<Long> pageKiB = Optional.empty();
 		List<MemoryBacking.NodePages> nodePages = new ArrayList<>();
-		java.util.BitSet covered = new java.util.BitSet();
+		BitSet covered = new BitSet();
 		Optional<XNode> hugepagesNode = node.child("hugepages");
 		if (hugepagesNode.isPresent()) {
 			XNode child = hugepagesNode.get();
@@ -238,7 +239,7 @@ final class DomainXmlReader {
 					pageKiB = Optional.of(kib);
 				}
 				else {
-					java.util.BitSet nodes = CpuSets.parse(page.attrPath("nodeset"), nodeset.get());
+					BitSet nodes = CpuSets.parse(page.attrPath("nodeset"), nodeset.get());
 					if (nodes.intersects(covered)) {
 						throw new InvalidConfigurationException(page.attrPath("nodeset"),
 								"a NUMA node is in the nodeset of two <page> elements; give each node one page size");

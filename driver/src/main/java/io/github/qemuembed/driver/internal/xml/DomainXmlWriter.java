@@ -2,6 +2,7 @@ package io.github.qemuembed.driver.internal.xml;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Writes the model back as libvirt domain XML. */
 final class DomainXmlWriter {
@@ -147,7 +148,7 @@ final class DomainXmlWriter {
 			firmware.features()
 				.entrySet()
 				.stream()
-				.sorted(java.util.Map.Entry.comparingByKey())
+				.sorted(Map.Entry.comparingByKey())
 				.forEach((feature) -> this.out.start("feature")
 					.attr("enabled", feature.getValue() ? "yes" : "no")
 					.attr("name", feature.getKey())
@@ -237,7 +238,7 @@ final class DomainXmlWriter {
 					.attr("memAccess", cell.memAccess().orElse(null));
 				if (!cell.distances().isEmpty()) {
 					this.out.start("distances");
-					new java.util.TreeMap<>(cell.distances())
+					new TreeMap<>(cell.distances())
 						.forEach((id, value) -> this.out.start("sibling").attr("id", id).attr("value", value).end());
 					this.out.end();
 				}

@@ -1,11 +1,15 @@
 package io.github.qemuembed.driver.internal.xml;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
@@ -28,7 +32,7 @@ final class PciTopology {
 
 	private final Set<PciAddress> used = new HashSet<>();
 
-	private final java.util.Map<Integer, PciAddress> usb2Slots = new java.util.HashMap<>();
+	private final Map<Integer, PciAddress> usb2Slots = new HashMap<>();
 
 	private PciTopology(MachineFamily family, List<Controller> controllers) {
 		this.family = family;
@@ -211,8 +215,8 @@ final class PciTopology {
 		};
 	}
 
-	private <T> List<T> map(List<T> items, String element, java.util.function.Predicate<T> needs,
-			java.util.function.BiFunction<T, PciAddress, T> assign, boolean express) {
+	private <T> List<T> map(List<T> items, String element, Predicate<T> needs, BiFunction<T, PciAddress, T> assign,
+			boolean express) {
 		List<T> result = new ArrayList<>();
 		for (int i = 0; i < items.size(); i++) {
 			T item = items.get(i);

@@ -1,5 +1,8 @@
 package io.github.qemuembed.driver.internal.xml;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -132,9 +135,9 @@ final class PortForwardReader {
 	private static boolean isInet6(String value) {
 		try {
 			// a literal (checked by the pattern above): no name lookup happens
-			return java.net.InetAddress.getByName(value) instanceof java.net.Inet6Address;
+			return InetAddress.getByName(value) instanceof Inet6Address;
 		}
-		catch (java.net.UnknownHostException ex) {
+		catch (UnknownHostException ex) {
 			return false;
 		}
 	}

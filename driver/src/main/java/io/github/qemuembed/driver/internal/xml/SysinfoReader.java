@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
@@ -92,7 +93,7 @@ final class SysinfoReader {
 				if (!names.contains(key)) {
 					throw new UnsupportedConfigurationException(entry.attrPath("name"),
 							"entry '" + Numbers.abbreviate(key) + "' of <" + name + "> is not supported; supported: "
-									+ String.join(", ", new java.util.TreeSet<>(names)));
+									+ String.join(", ", new TreeSet<>(names)));
 				}
 				if (entries.put(key, entry.text()) != null) {
 					throw new InvalidConfigurationException(entry.attrPath("name"),

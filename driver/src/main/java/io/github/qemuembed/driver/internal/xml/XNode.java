@@ -3,21 +3,23 @@ package io.github.qemuembed.driver.internal.xml;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
+import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
-
-import io.github.qemuembed.driver.error.InvalidConfigurationException;
-import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
 /**
  * A strict view of one DOM element with its path. Every attribute, child and text that
@@ -39,7 +41,7 @@ final class XNode {
 
 	private final Set<Node> usedChildren = Collections.newSetFromMap(new IdentityHashMap<>());
 
-	private final java.util.Map<String, String> refusals = new java.util.HashMap<>();
+	private final Map<String, String> refusals = new HashMap<>();
 
 	private boolean textAllowed;
 
@@ -284,7 +286,7 @@ final class XNode {
 		int index = 0;
 		for (Element sibling : allElements()) {
 			if (sibling.getLocalName().equals(child.getLocalName())
-					&& java.util.Objects.equals(sibling.getNamespaceURI(), child.getNamespaceURI())) {
+					&& Objects.equals(sibling.getNamespaceURI(), child.getNamespaceURI())) {
 				index++;
 			}
 			if (sibling == child) {

@@ -1,6 +1,5 @@
 package io.github.qemuembed.driver.secondary.storage;
 
-import io.github.qemuembed.driver.internal.process.QemuImg;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
@@ -12,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -22,9 +22,10 @@ import io.github.qemuembed.driver.access.CallerSupplier;
 import io.github.qemuembed.driver.access.Permission;
 import io.github.qemuembed.driver.error.AccessDeniedException;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
-import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
+import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.internal.fs.AtomicFiles;
+import io.github.qemuembed.driver.internal.process.QemuImg;
 import io.github.qemuembed.driver.secondary.StorageVolume;
 
 /**
@@ -255,7 +256,7 @@ final class DirStorageDriver implements EmbeddedStorageDriver {
 	public StorageVolume importVolume(ImportRequest request, ImportListener listener) {
 		checkVolume(Permission.STORAGE_VOL_CREATE, request.pool(), request.volume());
 		Objects.requireNonNull(listener, "listener");
-		Optional<String> expected = request.sha256().map((sum) -> sum.strip().toLowerCase(java.util.Locale.ROOT));
+		Optional<String> expected = request.sha256().map((sum) -> sum.strip().toLowerCase(Locale.ROOT));
 		if (expected.isPresent() && !expected.get().matches("[0-9a-f]{64}")) {
 			throw new StorageException(Problem.INVALID_REQUEST,
 					"the SHA-256 of an import is 64 hex digits; got '" + request.sha256().get() + "'");

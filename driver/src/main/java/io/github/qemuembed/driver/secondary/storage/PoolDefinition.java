@@ -4,13 +4,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
-import org.w3c.dom.Element;
-
-import io.github.qemuembed.driver.error.StorageException;
-import io.github.qemuembed.driver.error.StorageException.Problem;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
+import io.github.qemuembed.driver.error.StorageException.Problem;
+import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.internal.xml.SecureXml;
+import org.w3c.dom.Element;
 
 /**
  * A {@code dir} pool's definition, read from and written as libvirt pool XML. Elements
@@ -29,7 +29,7 @@ record PoolDefinition(String name, UUID uuid, Path target, Optional<String> mode
 	 * Parses pool XML; {@code defaultTarget} supplies the directory when there is no
 	 * {@code <target><path>}.
 	 */
-	static PoolDefinition parse(String xml, java.util.function.Function<String, Path> defaultTarget) {
+	static PoolDefinition parse(String xml, Function<String, Path> defaultTarget) {
 		Element root;
 		try {
 			root = SecureXml.parseElement(xml, "pool");

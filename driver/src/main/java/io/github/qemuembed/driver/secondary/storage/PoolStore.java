@@ -2,6 +2,7 @@ package io.github.qemuembed.driver.secondary.storage;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -16,8 +17,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.qemuembed.driver.error.QemuEmbedException;
-import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
+import io.github.qemuembed.driver.error.StorageException;
 import io.github.qemuembed.driver.internal.fs.AtomicFiles;
 
 /**
@@ -139,7 +140,7 @@ final class PoolStore {
 		try {
 			Files.deleteIfExists(definition.target());
 		}
-		catch (java.nio.file.DirectoryNotEmptyException ex) {
+		catch (DirectoryNotEmptyException ex) {
 			throw new StorageException(Problem.POOL_STATE, "the directory " + definition.target() + " of pool '" + pool
 					+ "' is not empty: delete its volumes first", ex);
 		}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,8 +21,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 
-import io.github.qemuembed.driver.error.StorageException;
+import io.github.qemuembed.driver.error.OperationInterruptedException;
 import io.github.qemuembed.driver.error.StorageException.Problem;
+import io.github.qemuembed.driver.error.StorageException;
 
 /**
  * Copies an import's source into a temporary file, computing its SHA-256 on the way and
@@ -53,13 +55,13 @@ final class VolumeImport {
 		try (Source source = open(request)) {
 			return write(source.stream(), source.size(), temp, label, listener);
 		}
-		catch (java.net.SocketTimeoutException ex) {
+		catch (SocketTimeoutException ex) {
 			// an InterruptedIOException too, but the server's silence, not an interrupt
 			throw new StorageException(Problem.IMPORT_FAILED, "import of " + shownSource + " into " + label
 					+ " timed out: " + ex.getMessage() + "; nothing was kept", ex);
 		}
 		catch (InterruptedIOException ex) {
-			throw io.github.qemuembed.driver.error.OperationInterruptedException
+			throw OperationInterruptedException
 				.restoring("import of " + shownSource + " into " + label + " was interrupted; nothing was kept", ex);
 		}
 		catch (IOException ex) {

@@ -4,12 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.github.qemuembed.driver.error.ErrorCode;
@@ -66,7 +68,7 @@ class GuestAgentClientTests {
 				return this.server.accept();
 			}
 			catch (IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
+				throw new UncheckedIOException(ex);
 			}
 		});
 		this.client = GuestAgentClient.connect(this.socket, TIMEOUT);
@@ -113,7 +115,7 @@ class GuestAgentClientTests {
 		assertThat(next().json().path("arguments").path("path").asString()).isEqualTo("/nope");
 		send("{\"error\": {\"class\": \"GenericError\", \"desc\": \"failed to open file '/nope'\"}}\n");
 		assertThat(first).failsWithin(Duration.ofSeconds(10))
-			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withThrowableOfType(ExecutionException.class)
 			.havingCause()
 			.isInstanceOfSatisfying(GuestAgentException.class, (ex) -> {
 				assertThat(ex.errorClass()).isEqualTo("GenericError");
@@ -136,7 +138,7 @@ class GuestAgentClientTests {
 		answerSync();
 		assertThat(next().json().path("execute").asString()).isEqualTo("guest-exec-status");
 		assertThat(slow).failsWithin(Duration.ofSeconds(10))
-			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withThrowableOfType(ExecutionException.class)
 			.havingCause()
 			.isInstanceOfSatisfying(GuestAgentUnresponsiveException.class, (ex) -> {
 				assertThat(ex.code()).isEqualTo(ErrorCode.AGENT_UNRESPONSIVE);
@@ -172,7 +174,7 @@ class GuestAgentClientTests {
 		next();
 		this.peerStreams.close();
 		assertThat(call).failsWithin(Duration.ofSeconds(10))
-			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withThrowableOfType(ExecutionException.class)
 			.havingCause()
 			.isInstanceOf(GuestAgentUnresponsiveException.class)
 			.withMessageContaining("ended");
@@ -187,7 +189,7 @@ class GuestAgentClientTests {
 		next();
 		send("this is not json\n");
 		assertThat(call).failsWithin(Duration.ofSeconds(10))
-			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withThrowableOfType(ExecutionException.class)
 			.havingCause()
 			.isInstanceOfSatisfying(GuestAgentProtocolException.class,
 					(ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.AGENT_UNSYNCED));

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.github.qemuembed.driver.error.EmulatorException;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class CapabilityProbeTests {
 
 	@Test
 	void probesTheInstalledQemu() {
-		Path emulator = new EmulatorLocator().locate(java.util.Optional.empty());
+		Path emulator = new EmulatorLocator().locate(Optional.empty());
 		long start = System.nanoTime();
 		QemuCapabilities capabilities = CapabilityProbe.probe(emulator, TIMEOUT);
 		long millis = (System.nanoTime() - start) / 1_000_000;

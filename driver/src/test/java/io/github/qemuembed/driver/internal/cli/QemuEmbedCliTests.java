@@ -6,13 +6,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.github.qemuembed.driver.internal.command.TestCapabilities;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.qemuembed.driver.internal.command.TestCapabilities;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,7 +137,7 @@ class QemuEmbedCliTests {
 	@Test
 	@SuppressWarnings("unchecked")
 	void validateOverManyFilesGivesEveryFileOneVerdict() throws IOException {
-		List<String> args = new java.util.ArrayList<>(List.of("validate", "--json"));
+		List<String> args = new ArrayList<>(List.of("validate", "--json"));
 		String[] devices = { "<controller type='usb' index='0'/>", "<controller type='pci' index='0'/>",
 				"<controller type='scsi' index='0'/>", "<controller type='usb'/>", "<controller/>", "<sound/>",
 				"<disk/>", "<interface/>", "<video/>", "<input/>", "<serial/>", "<channel/>", "<rng/>" };

@@ -7,16 +7,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 
+import io.github.qemuembed.driver.error.ConfigurationException;
+import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.internal.xml.DomainDefinition;
+import io.github.qemuembed.driver.internal.xml.DomainRequirements;
+import io.github.qemuembed.driver.internal.xml.DomainXml;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
@@ -25,12 +30,6 @@ import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
-
-import io.github.qemuembed.driver.error.ConfigurationException;
-import io.github.qemuembed.driver.error.QemuEmbedException;
-import io.github.qemuembed.driver.internal.xml.DomainDefinition;
-import io.github.qemuembed.driver.internal.xml.DomainRequirements;
-import io.github.qemuembed.driver.internal.xml.DomainXml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,14 +86,14 @@ class DomainFuzzTests {
 				.sorted()
 				.forEach((file) -> (file.toString().endsWith(".assigned.xml") ? assigned : seeds).add(file));
 		}
-		java.util.Collections.shuffle(assigned, random);
+		Collections.shuffle(assigned, random);
 		seeds.addAll(assigned.subList(0, Math.min(SAMPLE_SIZE, assigned.size())));
 		try (Stream<Path> files = Files.list(VirtInstallCorpusTests.CORPUS)) {
 			List<Path> corpus = new ArrayList<>(files
 				.filter((file) -> file.toString().endsWith(".xml") && !file.toString().endsWith(".assigned.xml"))
 				.sorted()
 				.toList());
-			java.util.Collections.shuffle(corpus, random);
+			Collections.shuffle(corpus, random);
 			seeds.addAll(corpus.subList(0, Math.min(SAMPLE_SIZE, corpus.size())));
 		}
 		return seeds;

@@ -5,18 +5,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.github.qemuembed.driver.error.ConfigurationException;
+import io.github.qemuembed.driver.internal.xml.DomainDefinition;
+import io.github.qemuembed.driver.internal.xml.DomainXml;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import io.github.qemuembed.driver.error.ConfigurationException;
-import io.github.qemuembed.driver.internal.xml.DomainDefinition;
-import io.github.qemuembed.driver.internal.xml.DomainXml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -105,7 +106,7 @@ class DumpxmlCorpusTests {
 		}
 		String xml = Files.readString(CORPUS.resolve(name + ".xml"));
 		String assigned = Files.readString(CORPUS.resolve(name + ".assigned.xml"));
-		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(
+		Matcher matcher = Pattern.compile(
 				"<address type='pci' domain='0x0000' bus='(0x[0-9a-f]+)' slot='(0x[0-9a-f]+)' function='(0x[0-9a-f]+)'")
 			.matcher(xml);
 		int count = 0;

@@ -5,16 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainType;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,8 +58,8 @@ class GoldenArgvTests {
 			.withFirmware(FirmwareDescriptors.load(List.of(Path.of("src/test/resources/firmware"))))
 			// fixed host pools, so that the goldens do not depend on this host's huge
 			// pages
-			.withHugePages(List.of(new HugePagePool(2048, 1024, java.util.Optional.of(Path.of("/dev/hugepages")), true),
-					new HugePagePool(1048576, 0, java.util.Optional.empty(), false)));
+			.withHugePages(List.of(new HugePagePool(2048, 1024, Optional.of(Path.of("/dev/hugepages")), true),
+					new HugePagePool(1048576, 0, Optional.empty(), false)));
 	}
 
 	@ParameterizedTest

@@ -4,12 +4,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.Test;
-
 import io.github.qemuembed.driver.Accel;
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -89,11 +89,11 @@ class GuestMemoryTests {
 			.memoryBacking()
 			.get()
 			.pageKiBFor(0)).contains(2048L);
-		assertThatExceptionOfType(io.github.qemuembed.driver.error.InvalidConfigurationException.class)
+		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> DomainXml.parse(domain("<memory>65536</memory>",
 					"<hugepages><page size='2048' nodeset='1'/>" + "</hugepages>", "")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/memoryBacking/hugepages/page/@nodeset"));
-		assertThatExceptionOfType(io.github.qemuembed.driver.error.InvalidConfigurationException.class)
+		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> DomainXml
 				.parse(domain("<memory>65536</memory>", "<hugepages><page size='3000'/>" + "</hugepages>", "")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/memoryBacking/hugepages/page[1]/@size"));

@@ -3,16 +3,16 @@ package io.github.qemuembed.driver.internal.command;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-
-import org.junit.jupiter.api.Test;
+import java.util.stream.Collectors;
 
 import io.github.qemuembed.driver.Accel;
-import io.github.qemuembed.driver.internal.capabilities.QemuCapabilities;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
+import io.github.qemuembed.driver.internal.capabilities.QemuCapabilities;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -109,7 +109,7 @@ class QemuCommandBuilderTests {
 				noVsock.deviceTypes()
 					.stream()
 					.filter((type) -> !type.equals("vhost-vsock-pci"))
-					.collect(java.util.stream.Collectors.toSet()),
+					.collect(Collectors.toSet()),
 				noVsock.objectTypes(), noVsock.cpuModels());
 		DomainDefinition vsock = parse("<os><type>hvm</type></os><devices><vsock model='virtio'>"
 				+ "<cid auto='no' address='3'/></vsock></devices>");

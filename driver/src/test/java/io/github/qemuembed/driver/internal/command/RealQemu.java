@@ -1,6 +1,7 @@
 package io.github.qemuembed.driver.internal.command;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,12 +14,12 @@ import java.util.function.UnaryOperator;
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.internal.capabilities.CapabilityProbe;
 import io.github.qemuembed.driver.internal.capabilities.QemuCapabilities;
-import io.github.qemuembed.driver.qmp.QmpClient;
-import io.github.qemuembed.driver.qmp.QmpClientOptions;
-import io.github.qemuembed.driver.qmp.QmpEventListener;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainNames;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
+import io.github.qemuembed.driver.qmp.QmpClient;
+import io.github.qemuembed.driver.qmp.QmpClientOptions;
+import io.github.qemuembed.driver.qmp.QmpEventListener;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -122,7 +123,7 @@ public final class RealQemu implements AutoCloseable {
 				}
 			}
 			catch (IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
+				throw new UncheckedIOException(ex);
 			}
 		});
 		List<Process> helpers = startHelpers(command, log);

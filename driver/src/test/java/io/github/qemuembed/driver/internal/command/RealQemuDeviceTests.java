@@ -1,6 +1,7 @@
 package io.github.qemuembed.driver.internal.command;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import java.util.zip.GZIPInputStream;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.internal.command.RealQemu.PciFunction;
 import io.github.qemuembed.driver.qmp.QmpExecuteError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,8 +60,7 @@ class RealQemuDeviceTests {
 	/** A gzipped fixture from the test resources, unpacked into the root. */
 	Path fixture(String resource, String name) throws Exception {
 		Path file = this.root.resolve(name);
-		try (java.io.InputStream in = new java.util.zip.GZIPInputStream(
-				Files.newInputStream(Path.of("src/test/resources", resource)))) {
+		try (InputStream in = new GZIPInputStream(Files.newInputStream(Path.of("src/test/resources", resource)))) {
 			Files.copy(in, file);
 		}
 		return file;

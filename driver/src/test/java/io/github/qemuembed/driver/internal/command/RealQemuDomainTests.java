@@ -5,16 +5,18 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.HostCpuProbe;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -242,7 +244,7 @@ class RealQemuDomainTests {
 		try (RealQemu qemu = RealQemu.start(xml, this.root, RealQemu.guestlessAccel())) {
 			assertThat(qemu.qomGet("/machine", "pflash0").asString()).isEqualTo("pflash0-format");
 			assertThat(qemu.qomGet("/machine", "pflash1").asString()).isEqualTo("pflash1-format");
-			Map<String, JsonNode> nodes = new java.util.HashMap<>();
+			Map<String, JsonNode> nodes = new HashMap<>();
 			qemu.qmp("query-named-block-nodes").forEach((node) -> nodes.put(node.get("node-name").asString(), node));
 			assertThat(nodes.get("pflash0-format").get("ro").asBoolean()).isTrue();
 			assertThat(nodes.get("pflash0-storage").get("file").asString()).isEqualTo(code.toString());
@@ -265,7 +267,7 @@ class RealQemuDomainTests {
 			String environ = Files.readString(Path.of("/proc/" + qemu.process().pid() + "/environ"));
 			assertThat(List.of(environ.split("\0"))).contains("TZ=JST-9");
 			JsonNode date = qemu.qomGet(qemu.builtin("mc146818rtc"), "date");
-			int utcHour = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour();
+			int utcHour = ZonedDateTime.now(ZoneOffset.UTC).getHour();
 			int rtcHour = date.get("tm_hour").asInt();
 			assertThat(Math.floorMod(rtcHour - utcHour, 24)).isIn(8, 9, 10);
 		}
@@ -274,7 +276,7 @@ class RealQemuDomainTests {
 						+ "<os><type machine='q35'>hvm</type></os><clock offset='utc'/>"
 						+ "<qemu:commandline><qemu:env name='TZ' value='JST-9'/></qemu:commandline>");
 		try (RealQemu qemu = RealQemu.start(utc, this.root, RealQemu.guestlessAccel())) {
-			int utcHour = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour();
+			int utcHour = ZonedDateTime.now(ZoneOffset.UTC).getHour();
 			int rtcHour = qemu.qomGet(qemu.builtin("mc146818rtc"), "date").get("tm_hour").asInt();
 			assertThat(Math.floorMod(rtcHour - utcHour, 24)).isIn(0, 1, 23);
 		}

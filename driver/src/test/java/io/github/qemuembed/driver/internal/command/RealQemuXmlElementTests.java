@@ -1,12 +1,25 @@
 package io.github.qemuembed.driver.internal.command;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 import io.github.qemuembed.driver.Accel;
+import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,13 +46,13 @@ class RealQemuXmlElementTests {
 				+ "<cell id='1' cpus='2' memory='32' unit='MiB' memAccess='shared'/></numa></cpu>");
 		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
 			assertThat(qemu.qmp("query-memory-size-summary").get("base-memory").asLong()).isEqualTo(128L << 20);
-			Map<String, JsonNode> memdevs = new java.util.HashMap<>();
+			Map<String, JsonNode> memdevs = new HashMap<>();
 			qemu.qmp("query-memdev").forEach((dev) -> memdevs.put(dev.get("id").asString(), dev));
 			assertThat(memdevs).containsOnlyKeys("ram-node0", "ram-node1");
 			assertThat(memdevs.get("ram-node0").get("size").asLong()).isEqualTo(96L << 20);
 			assertThat(memdevs.get("ram-node0").get("share").asBoolean()).isFalse();
 			assertThat(memdevs.get("ram-node1").get("share").asBoolean()).isTrue();
-			Map<Integer, Integer> nodeOfCpu = new java.util.TreeMap<>();
+			Map<Integer, Integer> nodeOfCpu = new TreeMap<>();
 			qemu.qmp("query-cpus-fast")
 				.forEach((cpu) -> nodeOfCpu.put(cpu.get("cpu-index").asInt(), cpu.get("props").get("node-id").asInt()));
 			assertThat(nodeOfCpu).isEqualTo(Map.of(0, 0, 1, 0, 2, 1, 3, 0));
@@ -95,15 +108,15 @@ class RealQemuXmlElementTests {
 		qemu.qmp("nbd-server-stop");
 	}
 
-	static Path image(Path dir, String name, int pattern, int size) throws java.io.IOException {
+	static Path image(Path dir, String name, int pattern, int size) throws IOException {
 		byte[] bytes = new byte[size];
-		java.util.Arrays.fill(bytes, (byte) pattern);
-		return java.nio.file.Files.write(dir.resolve(name), bytes);
+		Arrays.fill(bytes, (byte) pattern);
+		return Files.write(dir.resolve(name), bytes);
 	}
 
 	static void qemuImg(String... args) throws Exception {
-		java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("qemu-img"));
-		command.addAll(java.util.List.of(args));
+		List<String> command = new ArrayList<>(List.of("qemu-img"));
+		command.addAll(List.of(args));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String out = new String(process.getInputStream().readAllBytes());
 		assertThat(process.waitFor()).as(out).isZero();
@@ -130,7 +143,7 @@ class RealQemuXmlElementTests {
 			assertThat(shared.get("iops-write").asLong()).isEqualTo(100);
 			assertThat(qemu.qomGet("/objects/throttle-virtio-disk2", "limits").get("iops-total").asLong())
 				.isEqualTo(50);
-			Map<String, String> drivers = new java.util.HashMap<>();
+			Map<String, String> drivers = new HashMap<>();
 			qemu.qmp("query-named-block-nodes")
 				.forEach((node) -> drivers.put(node.get("node-name").asString(), node.get("drv").asString()));
 			assertThat(drivers).containsEntry("virtio-disk0-throttle", "throttle")
@@ -156,7 +169,7 @@ class RealQemuXmlElementTests {
 				+ "<backingStore type='file' index='2'><format type='raw'/><source file='" + other + "'/>"
 				+ "<backingStore/></backingStore></backingStore><target dev='vda' bus='virtio'/></disk></devices>");
 		try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
-			Map<String, String> files = new java.util.HashMap<>();
+			Map<String, String> files = new HashMap<>();
 			qemu.qmp("query-named-block-nodes")
 				.forEach((node) -> files.put(node.get("node-name").asString(), node.get("file").asString()));
 			assertThat(files).containsEntry("virtio-disk0-b1-storage", mid.toString())
@@ -171,19 +184,19 @@ class RealQemuXmlElementTests {
 	 * death).
 	 */
 	static Process qemuNbd(Path image, Path log, String... listen) throws Exception {
-		java.util.List<String> command = new java.util.ArrayList<>(
-				java.util.List.of("qemu-nbd", "--persistent", "--shared=4", "--format=raw", "--export-name=exp"));
-		command.addAll(java.util.List.of(listen));
+		List<String> command = new ArrayList<>(
+				List.of("qemu-nbd", "--persistent", "--shared=4", "--format=raw", "--export-name=exp"));
+		command.addAll(List.of(listen));
 		command.add(image.toString());
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}
 
-	static void awaitListening(Process server, java.util.function.BooleanSupplier ready, Path log) {
+	static void awaitListening(Process server, BooleanSupplier ready, Path log) {
 		// ends as soon as the server listens, or fails at once with its log when it has
 		// died
 		org.awaitility.Awaitility.await("qemu-nbd listening")
-			.atMost(java.time.Duration.ofSeconds(20))
-			.pollInterval(java.time.Duration.ofMillis(20))
+			.atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(20))
 			.until(() -> {
 				assertThat(server.isAlive()).as(() -> "qemu-nbd ended: " + read(log)).isTrue();
 				return ready.getAsBoolean();
@@ -192,18 +205,18 @@ class RealQemuXmlElementTests {
 
 	static String read(Path log) {
 		try {
-			return java.nio.file.Files.readString(log);
+			return Files.readString(log);
 		}
-		catch (java.io.IOException ex) {
+		catch (IOException ex) {
 			return ex.toString();
 		}
 	}
 
 	static boolean connects(int port) {
-		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
 			return true;
 		}
-		catch (java.io.IOException ex) {
+		catch (IOException ex) {
 			return false;
 		}
 	}
@@ -213,7 +226,7 @@ class RealQemuXmlElementTests {
 		Path overTcp = image(this.root, "tcp.raw", 0x3c, 1 << 20);
 		Path overUnix = image(this.root, "unix.raw", 0x4d, 1 << 20);
 		int port;
-		try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+		try (ServerSocket free = new ServerSocket(0)) {
 			port = free.getLocalPort();
 		}
 		Path socket = this.root.resolve("nbd.sock");
@@ -222,7 +235,7 @@ class RealQemuXmlElementTests {
 		try {
 			final int tcpPort = port;
 			awaitListening(tcp, () -> connects(tcpPort), this.root.resolve("nbd-tcp.log"));
-			awaitListening(unix, () -> java.nio.file.Files.exists(socket), this.root.resolve("nbd-unix.log"));
+			awaitListening(unix, () -> Files.exists(socket), this.root.resolve("nbd-unix.log"));
 			String xml = domain("<name>nbd</name><memory unit='MiB'>64</memory><os><type machine='q35'>hvm</type></os>"
 					+ "<devices><disk type='network' device='disk'><driver name='qemu' type='raw'/>"
 					+ "<source protocol='nbd' name='exp'><host name='127.0.0.1' port='" + port + "'/></source>"
@@ -231,7 +244,7 @@ class RealQemuXmlElementTests {
 					+ "<source protocol='nbd' name='exp'><host transport='unix' socket='" + socket + "'/></source>"
 					+ "<target dev='vdb' bus='virtio'/></disk></devices>");
 			try (RealQemu qemu = RealQemu.start(xml, this.root, Accel.TCG)) {
-				Map<String, String> drivers = new java.util.HashMap<>();
+				Map<String, String> drivers = new HashMap<>();
 				qemu.qmp("query-named-block-nodes")
 					.forEach((node) -> drivers.put(node.get("node-name").asString(), node.get("drv").asString()));
 				assertThat(drivers).containsEntry("virtio-disk0-storage", "nbd")
@@ -251,10 +264,10 @@ class RealQemuXmlElementTests {
 	@Test
 	void anHttpDiskIsReadThroughTheCurlDriver() throws Exception {
 		byte[] image = new byte[1 << 20];
-		java.util.Arrays.fill(image, (byte) 0x6e);
+		Arrays.fill(image, (byte) 0x6e);
 		com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer
-			.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-		java.util.List<String> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+			.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		List<String> ranges = Collections.synchronizedList(new ArrayList<>());
 		server.createContext("/images/disk.raw", (exchange) -> RangeServer.serve(exchange, image, ranges));
 		server.start();
 		try {
@@ -280,7 +293,7 @@ class RealQemuXmlElementTests {
 	@Test
 	void floppiesOnI440fxAndOnQ35ThroughAnIsaController() throws Exception {
 		Path floppy = image(this.root, "floppy.img", 0x2f, 1474560);
-		for (String machine : java.util.List.of("pc", "q35")) {
+		for (String machine : List.of("pc", "q35")) {
 			String xml = domain("<name>floppy-" + machine + "</name><memory unit='MiB'>64</memory><os><type machine='"
 					+ machine + "'>hvm</type><boot dev='fd'/></os><devices><disk type='file' device='floppy'>"
 					+ "<driver name='qemu' type='raw'/><source file='" + floppy
@@ -321,10 +334,9 @@ class RealQemuXmlElementTests {
 		}
 	}
 
-	static long freeHugePages() throws java.io.IOException {
-		return Long.parseLong(
-				java.nio.file.Files.readString(Path.of("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"))
-					.trim());
+	static long freeHugePages() throws IOException {
+		return Long
+			.parseLong(Files.readString(Path.of("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages")).trim());
 	}
 
 	/**
@@ -344,16 +356,15 @@ class RealQemuXmlElementTests {
 			assertThat(freeHugePages()).isLessThanOrEqualTo(before - 16);
 		}
 		String tooMuch = xml.replace("<memory unit='MiB'>32</memory>", "<memory unit='GiB'>64</memory>");
-		org.assertj.core.api.Assertions
-			.assertThatExceptionOfType(io.github.qemuembed.driver.error.UnsupportedConfigurationException.class)
+		org.assertj.core.api.Assertions.assertThatExceptionOfType(UnsupportedConfigurationException.class)
 			.isThrownBy(() -> RealQemu.start(tooMuch, this.root, Accel.TCG))
 			.withMessageContaining("needs 32768 huge pages of 2048 KiB");
 	}
 
 	@Test
 	void usbDisksAreUsbStorageDevicesOnTheXhciPortsTheirAddressesName() throws Exception {
-		java.nio.file.Path a = java.nio.file.Files.write(this.root.resolve("a.img"), new byte[1 << 20]);
-		java.nio.file.Path b = java.nio.file.Files.write(this.root.resolve("b.img"), new byte[1 << 20]);
+		Path a = Files.write(this.root.resolve("a.img"), new byte[1 << 20]);
+		Path b = Files.write(this.root.resolve("b.img"), new byte[1 << 20]);
 		String xml = domain("<name>usbdisk</name><memory unit='MiB'>64</memory><os><type machine='q35'>hvm</type></os>"
 				+ "<devices><controller type='usb' model='qemu-xhci' ports='6'/><input type='tablet' bus='usb'/>"
 				+ "<disk><source file='" + a + "'/><target dev='sda' bus='usb'/><serial>USBA</serial></disk>"
@@ -367,7 +378,7 @@ class RealQemuXmlElementTests {
 			// the tablet comes after the disks on the command line: the next free port
 			assertThat(qemu.device("input0", "port").asString()).isEqualTo("2");
 			// QMP names the disk behind usb-storage's own SCSI bus
-			java.util.Map<String, JsonNode> blocks = new java.util.HashMap<>();
+			Map<String, JsonNode> blocks = new HashMap<>();
 			qemu.qmp("query-block")
 				.forEach((block) -> blocks.put(block.path("qdev").asString("").split("/")[3], block.get("inserted")));
 			assertThat(blocks.get("usb-disk0").get("file").asString()).isEqualTo(a.toString());
@@ -377,7 +388,7 @@ class RealQemuXmlElementTests {
 
 	@Test
 	void aVirtioDiskRunsInTheIothreadItsDriverNames() throws Exception {
-		java.nio.file.Path a = java.nio.file.Files.write(this.root.resolve("a.img"), new byte[1 << 20]);
+		Path a = Files.write(this.root.resolve("a.img"), new byte[1 << 20]);
 		String xml = domain("<name>diskthread</name><memory unit='MiB'>64</memory><iothreads>2</iothreads>"
 				+ "<os><type machine='q35'>hvm</type></os><devices><disk><driver name='qemu' type='raw' iothread='2'/>"
 				+ "<source file='" + a + "'/><target dev='vda'/></disk></devices>");

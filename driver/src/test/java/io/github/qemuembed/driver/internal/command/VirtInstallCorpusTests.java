@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -13,20 +14,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.github.qemuembed.driver.Accel;
+import io.github.qemuembed.driver.error.ConfigurationException;
+import io.github.qemuembed.driver.internal.hostnet.HostTaps;
+import io.github.qemuembed.driver.internal.xml.DomainDefinition;
+import io.github.qemuembed.driver.internal.xml.DomainXml;
+import io.github.qemuembed.driver.internal.xml.InterfaceType;
+import io.github.qemuembed.driver.internal.xml.NetInterface;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import io.github.qemuembed.driver.Accel;
-import io.github.qemuembed.driver.error.ConfigurationException;
-import io.github.qemuembed.driver.internal.hostnet.HostTaps;
-import io.github.qemuembed.driver.internal.xml.InterfaceType;
-import io.github.qemuembed.driver.internal.xml.NetInterface;
-import io.github.qemuembed.driver.internal.xml.DomainDefinition;
-import io.github.qemuembed.driver.internal.xml.DomainXml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -212,8 +212,7 @@ class VirtInstallCorpusTests {
 		try (RealQemu qemu = RealQemu.start(local, root, Accel.TCG, (ctx) -> ctx.withBridge("default", TEST_BRIDGE))) {
 			if (tap.isPresent()) {
 				// one queue pair per tap queue, and the device's vectors for them
-				assertThat(
-						qemu.qmp("human-monitor-command", java.util.Map.of("command-line", "info network")).asString())
+				assertThat(qemu.qmp("human-monitor-command", Map.of("command-line", "info network")).asString())
 					.contains("hostnet0: index=3,type=tap,ifname=" + tap.get());
 				assertThat(qemu.device("net0", "mq").asBoolean()).isTrue();
 			}

@@ -1,5 +1,7 @@
 package io.github.qemuembed.driver.internal.core;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -7,23 +9,27 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.Test;
-
+import io.github.qemuembed.driver.DeviceFlag;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainEventListener;
 import io.github.qemuembed.driver.DomainListFilter;
+import io.github.qemuembed.driver.DomainSnapshot;
 import io.github.qemuembed.driver.DriverConfig;
 import io.github.qemuembed.driver.GuestlessDomains;
 import io.github.qemuembed.driver.QemuDriver;
+import io.github.qemuembed.driver.ShutdownMode;
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.AccessRequest;
 import io.github.qemuembed.driver.access.Caller;
 import io.github.qemuembed.driver.access.Permission;
 import io.github.qemuembed.driver.agent.GuestAgent;
+import io.github.qemuembed.driver.agent.GuestExec;
 import io.github.qemuembed.driver.error.AccessDeniedException;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -92,7 +98,7 @@ class AccessPolicyEnforcementTests {
 				|| request.domain().map((d) -> d.name().startsWith("mine-")).orElse(true);
 		DriverConfig config = DriverConfig.builder(root)
 			.accessPolicy(policy)
-			.callerSupplier(() -> java.util.Optional.of(Caller.of("alice", "ROLE_USER")))
+			.callerSupplier(() -> Optional.of(Caller.of("alice", "ROLE_USER")))
 			.build();
 		try (QemuDriver driver = QemuDriver.open(config)) {
 			driver.define(GuestlessDomains.xml("mine-1"));
@@ -144,14 +150,14 @@ class AccessPolicyEnforcementTests {
 			// refused before using it
 			return savedFile(root);
 		}
-		if (type == io.github.qemuembed.driver.DomainSnapshot.CreateFlag[].class) {
-			return new io.github.qemuembed.driver.DomainSnapshot.CreateFlag[0];
+		if (type == DomainSnapshot.CreateFlag[].class) {
+			return new DomainSnapshot.CreateFlag[0];
 		}
-		if (type == io.github.qemuembed.driver.DomainSnapshot.DeleteFlag[].class) {
-			return new io.github.qemuembed.driver.DomainSnapshot.DeleteFlag[0];
+		if (type == DomainSnapshot.DeleteFlag[].class) {
+			return new DomainSnapshot.DeleteFlag[0];
 		}
-		if (type == io.github.qemuembed.driver.DeviceFlag[].class) {
-			return new io.github.qemuembed.driver.DeviceFlag[] { io.github.qemuembed.driver.DeviceFlag.LIVE };
+		if (type == DeviceFlag[].class) {
+			return new DeviceFlag[] { DeviceFlag.LIVE };
 		}
 		if (type == String.class) {
 			return switch (method.getName()) {
@@ -179,17 +185,17 @@ class AccessPolicyEnforcementTests {
 		if (type == AccessRequest.class) {
 			return null;
 		}
-		if (type == io.github.qemuembed.driver.ShutdownMode.class) {
-			return io.github.qemuembed.driver.ShutdownMode.GUEST_AGENT;
+		if (type == ShutdownMode.class) {
+			return ShutdownMode.GUEST_AGENT;
 		}
-		if (type == io.github.qemuembed.driver.agent.GuestExec.class) {
-			return io.github.qemuembed.driver.agent.GuestExec.of("/bin/true");
+		if (type == GuestExec.class) {
+			return GuestExec.of("/bin/true");
 		}
-		if (type == java.io.InputStream.class) {
-			return java.io.InputStream.nullInputStream();
+		if (type == InputStream.class) {
+			return InputStream.nullInputStream();
 		}
-		if (type == java.io.OutputStream.class) {
-			return java.io.OutputStream.nullOutputStream();
+		if (type == OutputStream.class) {
+			return OutputStream.nullOutputStream();
 		}
 		throw new IllegalStateException("No test argument for " + type + " of " + method);
 	}

@@ -3,8 +3,10 @@ package io.github.qemuembed.driver.internal.core;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,14 +15,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.Test;
-
 import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.DomainStatus;
 import io.github.qemuembed.driver.GuestlessDomains;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.error.InvalidOperationException;
+import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.internal.process.ProcessIdentity;
+import io.github.qemuembed.driver.qmp.QmpTimeoutError;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +45,7 @@ class ConcurrencyTests {
 			ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
 			AtomicInteger done = new AtomicInteger();
 			long end = System.nanoTime() + HAMMER.toNanos();
-			List<Future<?>> workers = new java.util.ArrayList<>();
+			List<Future<?>> workers = new ArrayList<>();
 			for (int t = 0; t < 8; t++) {
 				workers.add(threads.submit(() -> {
 					while (System.nanoTime() < end) {
@@ -96,8 +100,7 @@ class ConcurrencyTests {
 			long stuckPid = stuck.info().pid().orElseThrow();
 			new ProcessBuilder("kill", "-STOP", Long.toString(stuckPid)).start().waitFor();
 			try {
-				java.util.concurrent.CompletableFuture<Void> stuckCall = java.util.concurrent.CompletableFuture
-					.runAsync(stuck::suspend);
+				CompletableFuture<Void> stuckCall = CompletableFuture.runAsync(stuck::suspend);
 				// operations on the healthy domain complete while the stuck one's call is
 				// still pending
 				healthy.suspend();
@@ -107,9 +110,9 @@ class ConcurrencyTests {
 				assertThat(stuckCall).failsWithin(Duration.ofSeconds(30))
 					.withThrowableThat()
 					.havingCause()
-					.isInstanceOf(io.github.qemuembed.driver.error.OperationTimeoutException.class)
+					.isInstanceOf(OperationTimeoutException.class)
 					// the QMP client's own error, kept as the cause
-					.withCauseInstanceOf(io.github.qemuembed.driver.qmp.QmpTimeoutError.class);
+					.withCauseInstanceOf(QmpTimeoutError.class);
 			}
 			finally {
 				new ProcessBuilder("kill", "-CONT", Long.toString(stuckPid)).start().waitFor();
@@ -130,8 +133,7 @@ class ConcurrencyTests {
 		if (status.isActive()) {
 			assertThat(qemus).containsExactly(domain.info().pid().orElseThrow());
 			boolean running = domain.qmp("{\"execute\":\"query-status\"}").contains("\"running\":true");
-			assertThat(running).as("QEMU running vs " + status)
-				.isEqualTo(status.state() == io.github.qemuembed.driver.DomainState.RUNNING);
+			assertThat(running).as("QEMU running vs " + status).isEqualTo(status.state() == DomainState.RUNNING);
 		}
 		else {
 			assertThat(qemus).as("no QEMU for a " + status + " domain").isEmpty();

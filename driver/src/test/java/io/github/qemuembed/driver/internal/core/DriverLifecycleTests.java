@@ -1,20 +1,22 @@
 package io.github.qemuembed.driver.internal.core;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
+import io.github.qemuembed.driver.Accel;
+import io.github.qemuembed.driver.BlockStats;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainEvent;
 import io.github.qemuembed.driver.DomainEventType;
 import io.github.qemuembed.driver.DomainInfo;
 import io.github.qemuembed.driver.DomainListFilter;
 import io.github.qemuembed.driver.DomainState;
+import io.github.qemuembed.driver.DriverConfig;
 import io.github.qemuembed.driver.GuestlessDomains;
 import io.github.qemuembed.driver.OpenDriver;
 import io.github.qemuembed.driver.QemuDriver;
@@ -23,8 +25,11 @@ import io.github.qemuembed.driver.access.Permission;
 import io.github.qemuembed.driver.error.AccessDeniedException;
 import io.github.qemuembed.driver.error.DomainExistsException;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
+import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.error.QmpException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -58,7 +63,7 @@ class DriverLifecycleTests {
 	void xmlShowsSecretsOnlyWithSecureAccess() {
 		AtomicBoolean secureAllowed = new AtomicBoolean();
 		Path otherRoot = this.open.root().resolveSibling(this.open.root().getFileName() + "-secure");
-		try (QemuDriver guarded = QemuDriver.open(io.github.qemuembed.driver.DriverConfig.builder(otherRoot)
+		try (QemuDriver guarded = QemuDriver.open(DriverConfig.builder(otherRoot)
 			.accessPolicy((request) -> request.permission() != Permission.DOMAIN_READ_SECURE || secureAllowed.get())
 			.build())) {
 			Domain domain = guarded.define(GuestlessDomains.xml("vnc")
@@ -75,7 +80,7 @@ class DriverLifecycleTests {
 			try {
 				GuestlessDomains.deleteTree(otherRoot);
 			}
-			catch (java.io.IOException ex) {
+			catch (IOException ex) {
 				// temp dir
 			}
 		}
@@ -151,7 +156,7 @@ class DriverLifecycleTests {
 		emulated.destroy();
 		Domain accelerated = this.open.driver().define(GuestlessDomains.xml("accelerated"));
 		accelerated.start();
-		boolean kvm = this.open.driver().emulator().accel() == io.github.qemuembed.driver.Accel.KVM;
+		boolean kvm = this.open.driver().emulator().accel() == Accel.KVM;
 		assertThat(accelerated.qmp("{\"execute\":\"query-kvm\"}")).contains("\"enabled\":" + kvm);
 		accelerated.destroy();
 	}
@@ -160,8 +165,8 @@ class DriverLifecycleTests {
 	void blockStatsNameDisksByTheirTargetAndCountTheFirmwaresReads() throws Exception {
 		Path vda = Files.createFile(this.open.root().resolve("vda.raw"));
 		Path sda = Files.createFile(this.open.root().resolve("sda.raw"));
-		try (var file = new java.io.RandomAccessFile(vda.toFile(), "rw");
-				var other = new java.io.RandomAccessFile(sda.toFile(), "rw")) {
+		try (var file = new RandomAccessFile(vda.toFile(), "rw");
+				var other = new RandomAccessFile(sda.toFile(), "rw")) {
 			file.setLength(1024 * 1024);
 			other.setLength(1024 * 1024);
 		}
@@ -174,8 +179,7 @@ class DriverLifecycleTests {
 								+ "'/>" + "<target dev='sda' bus='sata'/></disk>"));
 		assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(domain::blockStats);
 		domain.start();
-		assertThat(domain.blockStats()).extracting(io.github.qemuembed.driver.BlockStats::target)
-			.containsExactlyInAnyOrder("vda", "sda");
+		assertThat(domain.blockStats()).extracting(BlockStats::target).containsExactlyInAnyOrder("vda", "sda");
 		// SeaBIOS reads the boot sector of the boot disk
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(domain.blockStats()).filteredOn((s) -> s.target().equals("vda"))
@@ -271,7 +275,7 @@ class DriverLifecycleTests {
 			.replace("</domain>", "<qemu:commandline xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>"
 					+ "<qemu:arg value='-device'/><qemu:arg value='no-such-device-type'/></qemu:commandline></domain>");
 		Domain domain = this.open.driver().define(xml);
-		assertThatExceptionOfType(io.github.qemuembed.driver.error.EmulatorException.class).isThrownBy(domain::start)
+		assertThatExceptionOfType(EmulatorException.class).isThrownBy(domain::start)
 			.withMessageContaining("no-such-device-type");
 		assertThat(domain.status()).hasToString("shutoff/failed");
 		assertThat(this.open.root().resolve("run/qemu/broken.xml")).doesNotExist();

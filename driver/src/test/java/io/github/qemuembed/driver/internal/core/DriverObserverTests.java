@@ -5,18 +5,18 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.github.qemuembed.driver.Domain;
+import io.github.qemuembed.driver.DomainState;
 import io.github.qemuembed.driver.GuestlessDomains;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.error.QmpException;
-import io.github.qemuembed.driver.qmp.QmpExecuteError;
 import io.github.qemuembed.driver.observation.DomainOperation;
 import io.github.qemuembed.driver.observation.DriverObserver;
+import io.github.qemuembed.driver.qmp.QmpExecuteError;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -121,7 +121,7 @@ class DriverObserverTests {
 			Domain domain = other.define(GuestlessDomains.xml("delta"));
 			domain.start();
 			domain.suspend();
-			assertThat(domain.status().state()).isEqualTo(io.github.qemuembed.driver.DomainState.PAUSED);
+			assertThat(domain.status().state()).isEqualTo(DomainState.PAUSED);
 			domain.destroy();
 		}
 		finally {

@@ -4,14 +4,14 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-
-import org.junit.jupiter.api.Test;
+import java.util.List;
 
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.HostPortInUseException;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
 import io.github.qemuembed.driver.internal.xml.PortForward;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -83,11 +83,11 @@ class HostPortsTests {
 	@Test
 	void theBridgeHelperHintNamesTheFileAndTheLines() {
 		assertThat(RunTaps.bridgeHelperHint("failed to create tun device: access denied by acl file",
-				java.util.List.of("br0", "virbr1")))
+				List.of("br0", "virbr1")))
 			.contains("'allow br0' and 'allow virbr1'")
 			.contains("/etc/qemu/bridge.conf")
 			.contains("as root");
-		assertThat(RunTaps.bridgeHelperHint("some other failure", java.util.List.of("br0"))).isEmpty();
+		assertThat(RunTaps.bridgeHelperHint("some other failure", List.of("br0"))).isEmpty();
 	}
 
 }

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainEvent;
@@ -58,7 +60,7 @@ class OomKillTests {
 
 	private QemuDriver driver;
 
-	private final java.util.List<DomainEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+	private final List<DomainEvent> events = new CopyOnWriteArrayList<>();
 
 	@BeforeEach
 	void cgroupAndDriver() throws IOException {

@@ -3,10 +3,8 @@ package io.github.qemuembed.driver.internal.core;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.UUID;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainEvent;
@@ -17,7 +15,10 @@ import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.access.Permission;
 import io.github.qemuembed.driver.error.AccessDeniedException;
 import io.github.qemuembed.driver.error.DomainExistsException;
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -122,7 +123,7 @@ class SaveRestoreTests {
 		// a damaged image is not half-loaded: the start says so, and how to boot instead
 		Path imageFile = this.open.root().resolve("lib/qemu/save/hibernator.save");
 		byte[] saved = Files.readAllBytes(imageFile);
-		Files.write(imageFile, java.util.Arrays.copyOf(saved, 100));
+		Files.write(imageFile, Arrays.copyOf(saved, 100));
 		assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(domain::start)
 			.withMessageContaining("could not resume its managed save image")
 			.withMessageContaining("managedSaveRemove()");
@@ -158,7 +159,7 @@ class SaveRestoreTests {
 		domain.save(file);
 		// a save cut short (header and XML only) is refused, not half-loaded
 		Path truncated = this.open.root().resolve("truncated.save");
-		Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(file), 4096));
+		Files.write(truncated, Arrays.copyOf(Files.readAllBytes(file), 4096));
 		assertThatExceptionOfType(InvalidOperationException.class)
 			.isThrownBy(() -> this.open.driver().restore(truncated))
 			.withMessageContaining("holds no saved state");
@@ -179,20 +180,20 @@ class SaveRestoreTests {
 		String uuid = live.substring(live.indexOf("<uuid>") + 6, live.indexOf("</uuid>"));
 		Domain first = this.open.driver()
 			.restore(file, live.replace("<name>original</name>", "<name>copy-1</name>")
-				.replace(uuid, java.util.UUID.randomUUID().toString()));
+				.replace(uuid, UUID.randomUUID().toString()));
 		Domain second = this.open.driver()
 			.restore(file, live.replace("<name>original</name>", "<name>copy-2</name>")
-				.replace(uuid, java.util.UUID.randomUUID().toString()));
+				.replace(uuid, UUID.randomUUID().toString()));
 		assertThat(first.status()).hasToString("running/restored");
 		assertThat(second.status()).hasToString("running/restored");
 		assertThat(first.isPersistent()).isFalse();
 		assertThat(first.uuid()).isNotEqualTo(second.uuid());
 		assertThat(domain.status()).hasToString("shutoff/saved");
-		assertThatExceptionOfType(io.github.qemuembed.driver.error.InvalidConfigurationException.class)
+		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> this.open.driver()
 				.restore(file,
 						live.replace("<name>original</name>", "<name>big</name>")
-							.replace(uuid, java.util.UUID.randomUUID().toString())
+							.replace(uuid, UUID.randomUUID().toString())
 							.replace("<memory unit='KiB'>65536</memory>", "<memory unit='KiB'>131072</memory>")
 							.replace("<currentMemory unit='KiB'>65536</currentMemory>",
 									"<currentMemory unit='KiB'>131072</currentMemory>")))

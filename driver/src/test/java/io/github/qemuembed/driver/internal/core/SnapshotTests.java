@@ -2,11 +2,10 @@ package io.github.qemuembed.driver.internal.core;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainSnapshot;
@@ -15,6 +14,9 @@ import io.github.qemuembed.driver.OpenDriver;
 import io.github.qemuembed.driver.QemuDriver;
 import io.github.qemuembed.driver.error.DomainSnapshotException;
 import io.github.qemuembed.driver.error.ErrorCode;
+import io.github.qemuembed.driver.error.InvalidOperationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -36,8 +38,8 @@ class SnapshotTests {
 		DomainSnapshot snapshot = domain.createSnapshot(
 				"<domainsnapshot><name>s1</name>" + "<description>before the upgrade</description></domainsnapshot>");
 		Path overlay = image.resolveSibling("stopped.s1");
-		assertThat(snapshot).isEqualTo(new DomainSnapshot("s1", java.util.Optional.of("before the upgrade"),
-				java.util.Optional.empty(), "shutoff", snapshot.createdAt(), true, java.util.Optional.empty(),
+		assertThat(snapshot).isEqualTo(new DomainSnapshot("s1", Optional.of("before the upgrade"), Optional.empty(),
+				"shutoff", snapshot.createdAt(), true, Optional.empty(),
 				List.of(new DomainSnapshot.Disk("vda", overlay, image))));
 		assertThat(qemuImg("info", overlay.toString())).contains("backing file: " + image);
 		assertThat(domain.xml(false)).contains("<source file='" + overlay + "'/>").contains("type='qcow2'");
@@ -163,8 +165,7 @@ class SnapshotTests {
 			assertThat(again.snapshotXml("one")).contains("<name>one</name>", "<domain type='kvm'>",
 					"<active>0</active>");
 
-			assertThatExceptionOfType(io.github.qemuembed.driver.error.InvalidOperationException.class)
-				.isThrownBy(again::undefine)
+			assertThatExceptionOfType(InvalidOperationException.class).isThrownBy(again::undefine)
 				.withMessageContaining("has snapshots");
 			again.deleteSnapshot("two");
 			again.deleteSnapshot("one");
@@ -307,7 +308,7 @@ class SnapshotTests {
 	}
 
 	private static String qemuImg(String... args) throws Exception {
-		List<String> command = new java.util.ArrayList<>(List.of("qemu-img"));
+		List<String> command = new ArrayList<>(List.of("qemu-img"));
 		command.addAll(List.of(args));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String out = new String(process.getInputStream().readAllBytes());

@@ -2,6 +2,8 @@ package io.github.qemuembed.driver.internal.io;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,14 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import jnr.unixsocket.UnixServerSocketChannel;
+import jnr.unixsocket.UnixSocketAddress;
+import jnr.unixsocket.UnixSocketChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import jnr.unixsocket.UnixServerSocketChannel;
-import jnr.unixsocket.UnixSocketAddress;
-import jnr.unixsocket.UnixSocketChannel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -48,7 +49,7 @@ class ChannelStreamsTests {
 				return this.server.accept();
 			}
 			catch (IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
+				throw new UncheckedIOException(ex);
 			}
 		});
 		this.client = UnixSocketChannel.open(new UnixSocketAddress(socket.toFile()));
@@ -69,7 +70,7 @@ class ChannelStreamsTests {
 				return streams.input().read(new byte[16]);
 			}
 			catch (IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
+				throw new UncheckedIOException(ex);
 			}
 		});
 		// the reader is blocked: the peer sends nothing
@@ -82,12 +83,12 @@ class ChannelStreamsTests {
 	@Test
 	void dataBeforeTheCloseIsRead() throws Exception {
 		ChannelStreams streams = ChannelStreams.over(this.client);
-		this.peer.write(java.nio.ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
+		this.peer.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
 		byte[] buffer = new byte[5];
 		assertThat(streams.input().readNBytes(buffer, 0, 5)).isEqualTo(5);
 		assertThat(new String(buffer, StandardCharsets.US_ASCII)).isEqualTo("hello");
 		streams.output().write("back".getBytes(StandardCharsets.US_ASCII));
-		java.nio.ByteBuffer echo = java.nio.ByteBuffer.allocate(4);
+		ByteBuffer echo = ByteBuffer.allocate(4);
 		while (echo.hasRemaining()) {
 			this.peer.read(echo);
 		}

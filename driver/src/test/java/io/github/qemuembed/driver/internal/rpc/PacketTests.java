@@ -3,6 +3,7 @@ package io.github.qemuembed.driver.internal.rpc;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.util.HexFormat;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -83,7 +84,7 @@ class PacketTests {
 			.writeInt(2)
 			.writeBoolean(true) // a dom, which decoders must skip
 			.writeString("vm")
-			.writeUuid(java.util.UUID.randomUUID())
+			.writeUuid(UUID.randomUUID())
 			.writeInt(-1)
 			.writeOptionalString("a")
 			.writeOptionalString(null)

@@ -6,13 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
 
 import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
 import io.github.qemuembed.driver.internal.rpc.ScriptedPeer.Answer;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -228,7 +228,7 @@ class RpcClientTests {
 		try (ScriptedPeer peer = new ScriptedPeer(ScriptedPeer.withHandshake(RpcClientTests::lookup));
 				LibvirtClient client = LibvirtClient.connect(peer.uri(), OPTIONS)) {
 			List<Thread> threads = new ArrayList<>();
-			List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+			List<Throwable> failures = new CopyOnWriteArrayList<>();
 			for (int t = 0; t < 8; t++) {
 				String name = "net" + t;
 				Thread thread = new Thread(() -> {

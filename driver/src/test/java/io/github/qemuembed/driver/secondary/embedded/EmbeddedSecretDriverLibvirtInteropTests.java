@@ -4,15 +4,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.github.qemuembed.driver.access.AccessPolicy;
 import io.github.qemuembed.driver.access.CallerSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,8 +31,7 @@ class EmbeddedSecretDriverLibvirtInteropTests {
 	Path root;
 
 	private String virsh(String... commands) throws IOException, InterruptedException {
-		List<String> argv = new java.util.ArrayList<>(
-				List.of("virsh", "-q", "-c", "secret:///embed?root=" + this.root));
+		List<String> argv = new ArrayList<>(List.of("virsh", "-q", "-c", "secret:///embed?root=" + this.root));
 		argv.add(String.join("; ", commands));
 		Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -60,14 +61,14 @@ class EmbeddedSecretDriverLibvirtInteropTests {
 	void libvirtReadsSecretsThatThisDriverDefined() throws Exception {
 		UUID uuid = UUID.randomUUID();
 		EmbeddedSecretDriver driver = new EmbeddedSecretDriver(this.root, AccessPolicy.allowAll(), CallerSupplier.NONE);
-		driver.define(new SecretDefinition(uuid, false, false, java.util.Optional.of("made by qemu-embed"),
-				SecretUsageType.CEPH, java.util.Optional.of("client.qe")));
+		driver.define(new SecretDefinition(uuid, false, false, Optional.of("made by qemu-embed"), SecretUsageType.CEPH,
+				Optional.of("client.qe")));
 		driver.setValue(uuid, VALUE);
 		String listed = virsh("secret-list");
 		assertThat(listed).contains(uuid.toString()).contains("ceph client.qe");
 		assertThat(virsh("secret-dumpxml " + uuid)).contains("<description>made by qemu-embed</description>");
 		String base64 = virsh("secret-get-value " + uuid).strip();
-		assertThat(java.util.Base64.getDecoder().decode(base64)).isEqualTo(VALUE);
+		assertThat(Base64.getDecoder().decode(base64)).isEqualTo(VALUE);
 	}
 
 }

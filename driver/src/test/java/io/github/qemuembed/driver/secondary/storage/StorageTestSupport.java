@@ -6,9 +6,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
@@ -37,7 +39,7 @@ final class StorageTestSupport {
 	}
 
 	private static String run(String tool, String... args) throws Exception {
-		List<String> command = new java.util.ArrayList<>(List.of(tool));
+		List<String> command = new ArrayList<>(List.of(tool));
 		command.addAll(List.of(args));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String out = new String(process.getInputStream().readAllBytes());
@@ -93,7 +95,7 @@ final class StorageTestSupport {
 				// the client went away (a killed import): nothing to do
 			}
 		});
-		server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool((r) -> {
+		server.setExecutor(Executors.newCachedThreadPool((r) -> {
 			Thread thread = new Thread(r, "test-http");
 			thread.setDaemon(true);
 			return thread;
