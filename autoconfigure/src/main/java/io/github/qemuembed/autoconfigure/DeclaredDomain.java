@@ -2,7 +2,6 @@ package io.github.qemuembed.autoconfigure;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,10 +12,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.io.Resource;
@@ -149,36 +146,10 @@ public record DeclaredDomain(String name, String xml, String source, boolean aut
 	}
 
 	private static Optional<String> childText(String xml, String child) {
-		XMLInputFactory factory = XMLInputFactory.newFactory();
-		factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-		factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
 		try {
-			XMLStreamReader reader = factory.createXMLStreamReader(new StringReader(xml));
-			try {
-				int depth = 0;
-				boolean inDomain = false;
-				while (reader.hasNext()) {
-					int event = reader.next();
-					if (event == XMLStreamConstants.START_ELEMENT) {
-						depth++;
-						if (depth == 1) {
-							inDomain = "domain".equals(reader.getLocalName());
-						}
-						else if (depth == 2 && inDomain && child.equals(reader.getLocalName())) {
-							return Optional.of(reader.getElementText().trim());
-						}
-					}
-					else if (event == XMLStreamConstants.END_ELEMENT) {
-						depth--;
-					}
-				}
-				return Optional.empty();
-			}
-			finally {
-				reader.close();
-			}
+			return SecureXml.childText(SecureXml.parseElement(xml, "domain"), child).map(String::trim);
 		}
-		catch (XMLStreamException ex) {
+		catch (InvalidConfigurationException ex) {
 			return Optional.empty();
 		}
 	}

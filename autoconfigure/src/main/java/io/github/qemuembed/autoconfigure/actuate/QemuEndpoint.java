@@ -2,7 +2,6 @@ package io.github.qemuembed.autoconfigure.actuate;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 
 import io.github.qemuembed.autoconfigure.actuate.DomainSnapshots.Snapshot;
+import io.github.qemuembed.driver.error.InvalidConfigurationException;
+import io.github.qemuembed.driver.internal.xml.SecureXml;
 import io.github.qemuembed.driver.Domain;
 import io.github.qemuembed.driver.DomainInfo;
 import io.github.qemuembed.driver.DomainSnapshot;
@@ -243,38 +240,17 @@ public class QemuEndpoint {
 	 * any.
 	 */
 	static List<Map<String, String>> devices(String xml) {
-		XMLInputFactory factory = XMLInputFactory.newFactory();
-		factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-		factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
 		List<Map<String, String>> devices = new ArrayList<>();
 		try {
-			XMLStreamReader reader = factory.createXMLStreamReader(new StringReader(xml));
-			int depth = 0;
-			boolean inDevices = false;
-			while (reader.hasNext()) {
-				int event = reader.next();
-				if (event == XMLStreamConstants.START_ELEMENT) {
-					depth++;
-					if (depth == 2) {
-						inDevices = "devices".equals(reader.getLocalName());
-					}
-					else if (depth == 3 && inDevices) {
-						Map<String, String> device = new LinkedHashMap<>();
-						device.put("device", reader.getLocalName());
-						String type = reader.getAttributeValue(null, "type");
-						if (type != null) {
-							device.put("type", type);
-						}
-						devices.add(device);
-					}
-				}
-				else if (event == XMLStreamConstants.END_ELEMENT) {
-					depth--;
-				}
-			}
-			reader.close();
+			SecureXml.child(SecureXml.parseElement(xml, "domain"), "devices")
+				.ifPresent((list) -> SecureXml.children(list).forEach((element) -> {
+					Map<String, String> device = new LinkedHashMap<>();
+					device.put("device", element.getTagName());
+					SecureXml.attribute(element, "type").ifPresent((type) -> device.put("type", type));
+					devices.add(device);
+				}));
 		}
-		catch (XMLStreamException ex) {
+		catch (InvalidConfigurationException ex) {
 			// the driver produced the XML; a parse problem here only means no device list
 		}
 		return devices;

@@ -133,6 +133,23 @@ class LayeringTests {
 	}
 
 	@Test
+	void onlySecureXmlParsesXml() {
+		noClasses().that()
+			.doNotHaveFullyQualifiedName(INTERNAL + ".xml.SecureXml")
+			.should()
+			.dependOnClassesThat()
+			.haveFullyQualifiedName("javax.xml.parsers.DocumentBuilderFactory")
+			.orShould()
+			.dependOnClassesThat()
+			.haveFullyQualifiedName("javax.xml.parsers.SAXParserFactory")
+			.orShould()
+			.dependOnClassesThat()
+			.haveFullyQualifiedName("javax.xml.stream.XMLInputFactory")
+			.because("one hardened parser (no DTDs, no entities, size and depth caps) reads every XML text")
+			.check(PRODUCTION);
+	}
+
+	@Test
 	void theApiNeverHandsOutInternalTypes() {
 		classes().that()
 			.resideOutsideOfPackage(INTERNAL + "..")
