@@ -65,7 +65,7 @@ class RemoteDriverResilienceIT {
 			assertThatExceptionOfType(SecondaryDriverException.class).isThrownBy(() -> storage.volumePath("p", "v.img"))
 				.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.NO_CONNECT))
 				.withMessageContaining(endpoint)
-				.withMessageContaining("qemu.embed.secondary.storage");
+				.withMessageContaining("give the storage driver the URI of one that runs");
 			assertThatExceptionOfType(SecondaryDriverException.class).isThrownBy(storage::ping)
 				.withMessageContaining(endpoint);
 			this.daemon.startDaemon();
@@ -110,7 +110,7 @@ class RemoteDriverResilienceIT {
 	}
 
 	@Test
-	void wrongSocketPathNamesTheEndpointAndTheSetting() throws Exception {
+	void wrongSocketPathNamesTheEndpointAndTheDriver() throws Exception {
 		Path wrong = this.daemon.runDirectory().resolve("no-such-sock");
 		assertThat(Files.exists(wrong)).isFalse();
 		String uri = "storage:///system?socket=" + wrong;
@@ -119,7 +119,7 @@ class RemoteDriverResilienceIT {
 				.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.NO_CONNECT))
 				.withMessageContaining("Cannot connect to the storage driver at " + uri)
 				.withMessageContaining("UNIX socket " + wrong)
-				.withMessageContaining("set qemu.embed.secondary.storage");
+				.withMessageContaining("give the storage driver the URI of one that runs");
 		}
 		// the right socket, for contrast
 		try (StorageDriver storage = SecondaryDriverFactory.storageDriver(this.daemon.unixUri("storage"))) {

@@ -241,11 +241,11 @@ class SecondaryDomainIT {
 		assertThatExceptionOfType(SecondaryDriverException.class).isThrownBy(domain::start)
 			.withMessageContaining("/domain/devices/disk[1]/encryption")
 			.withMessageContaining("private='no'")
-			.withMessageContaining("qemu.embed.secondary.secret");
+			.withMessageContaining("the embedded secret driver");
 	}
 
 	@Test
-	void unreachableStorageDriverFailsTheStartNamingElementDriverAndKey() {
+	void unreachableStorageDriverFailsTheStartNamingElementAndDriver() {
 		Path wrongSocket = shared.resolve("no-such-sock");
 		String uri = "storage:///system?socket=" + wrongSocket;
 		QemuDriver qemu = open(Optional.empty(), Optional.of(SecondaryDriverFactory.storageDriver(uri)),
@@ -262,7 +262,7 @@ class SecondaryDomainIT {
 			.withMessageContaining("storage driver")
 			.withMessageContaining(uri)
 			.withMessageContaining("UNIX socket " + wrongSocket)
-			.withMessageContaining("qemu.embed.secondary.storage");
+			.withMessageContaining("check the storage driver given to DriverConfig.secondary");
 	}
 
 	@ParameterizedTest

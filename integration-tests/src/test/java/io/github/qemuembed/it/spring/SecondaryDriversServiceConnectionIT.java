@@ -209,8 +209,9 @@ class SecondaryDriversServiceConnectionIT {
 			assertThat(read(down, "$.components.qemuSecondary.status")).isEqualTo("DOWN");
 			assertThat(read(down, "$.components.qemuSecondary.components.storage.status")).isEqualTo("DOWN");
 			assertThat(read(down, "$.components.qemuSecondary.components.storage.details.error"))
-				.contains(daemon.socketPath().toString())
-				.contains("qemu.embed.secondary.storage");
+				.contains(daemon.socketPath().toString());
+			assertThat(read(down, "$.components.qemuSecondary.components.storage.details.property"))
+				.isEqualTo("qemu.embed.secondary.storage");
 			assertThat(read(down, "$.components.qemuSecondary.components.network.status")).isEqualTo("DOWN");
 			assertThat(read(down, "$.components.qemuSecondary.components.secret.status")).isEqualTo("DOWN");
 			assertThat(down.body()).doesNotContain(PROPERTY_PASSPHRASE);
