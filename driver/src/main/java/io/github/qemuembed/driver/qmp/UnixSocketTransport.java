@@ -9,7 +9,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
+import io.github.qemuembed.driver.internal.io.Poll;
 import io.github.qemuembed.driver.internal.io.UnixSockets;
 import jnr.unixsocket.UnixSocketChannel;
 
@@ -21,6 +25,11 @@ import org.jspecify.annotations.Nullable;
  * selector, so any number of idle connections cost no thread. Can pass file descriptors
  * (SCM_RIGHTS). Connecting and descriptor passing are the driver's one UNIX-socket
  * utility ({@link UnixSockets}); this class adds the non-blocking I/O on the shared loop.
+ * <p>
+ * Reads normally happen on the loop thread. A caller blocked on a reply may read instead
+ * ({@link #readOnCaller}): whoever holds the read lock reads, so the bytes reach the
+ * receiver once and in order, and the caller wakes straight from the socket rather than
+ * from the loop thread.
  */
 public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handler {
 
@@ -33,6 +42,8 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 
 	/** Reads per readiness notification before giving the other connections a turn. */
 	private static final int MAX_READS_PER_TURN = 16;
+
+	private static final long LOCK_SPIN_NANOS = 200_000;
 
 	private final Path path;
 
@@ -53,15 +64,54 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 
 	private boolean writesClosed;
 
-	// Everything below is confined to the loop thread.
+	/**
+	 * Guards reading: the read buffer, the channel's reads, the delivery to the receiver
+	 * and {@link #closed}. Held by the loop thread or by a caller reading its own reply;
+	 * the descriptor is closed under it, so that no read reaches a reused descriptor.
+	 */
+	private final ReentrantLock readLock = new ReentrantLock();
 
 	private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
+
+	private volatile boolean closed;
+
+	/**
+	 * Callers waiting in {@link #readOnCaller}: when the loop thread delivers bytes while
+	 * one waits, it signals {@link #wakeFd}, since the bytes the caller waits for may be
+	 * among them.
+	 */
+	private final AtomicInteger waitingCallers = new AtomicInteger();
+
+	/**
+	 * An eventfd that ends callers' waits, opened on the first {@link #readOnCaller};
+	 * closed with the channel, under the read lock. -1 until then.
+	 */
+	private volatile int wakeFd = -1;
+
+	/** How many times a caller read and delivered bytes; written under the read lock. */
+	private volatile long callerReads;
+
+	/** {@link #readsSuspended}, for callers to read. */
+	private volatile boolean readsSuspendedFlag;
+
+	// Confined to the loop thread.
 
 	private Receiver receiver;
 
 	private SelectionKey key;
 
-	private boolean closed;
+	private boolean writeInterest;
+
+	private boolean readsSuspended;
+
+	/**
+	 * {@link #callerReads} when this thread last left readable bytes to a caller; -1 when
+	 * it read them itself.
+	 */
+	private long skippedAt = -1;
+
+	/** The receiver, published for callers once the loop has registered the channel. */
+	private volatile @Nullable Receiver startedReceiver;
 
 	private UnixSocketTransport(Path path, UnixSocketChannel channel) {
 		this.path = path;
@@ -134,6 +184,7 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 				throw new IllegalStateException("Transport already started");
 			}
 			this.receiver = receiver;
+			this.startedReceiver = receiver;
 			if (this.closed) {
 				receiver.onClosed(null);
 				return;
@@ -145,7 +196,7 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 					waiting = !this.outgoing.isEmpty();
 				}
 				if (waiting) {
-					interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+					wantWrite(true);
 				}
 			}
 			catch (IOException | RuntimeException ex) {
@@ -168,7 +219,7 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 			}
 			try {
 				if (!flush()) {
-					this.loop.execute(() -> interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE));
+					this.loop.execute(() -> wantWrite(true));
 				}
 			}
 			catch (IOException | RuntimeException ex) {
@@ -189,19 +240,170 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 
 	@Override
 	public void onReadable() throws IOException {
+		if (this.waitingCallers.get() > 0 || !this.readLock.tryLock()) {
+			// A caller waits for these bytes or is reading them: it delivers them. It was
+			// woken with this thread and normally has them before the next poll; if they
+			// are still there then, stop watching rather than spin.
+			long reads = this.callerReads;
+			if (this.skippedAt == reads) {
+				suspendReads();
+			}
+			this.skippedAt = reads;
+			return;
+		}
+		this.skippedAt = -1;
+		boolean ended;
+		try {
+			ended = readAvailable(this.receiver);
+			if (this.waitingCallers.get() > 0 && this.wakeFd >= 0) {
+				Poll.wake(this.wakeFd);
+			}
+		}
+		finally {
+			this.readLock.unlock();
+		}
+		if (ended) {
+			closeWith(null);
+		}
+	}
+
+	/**
+	 * For a caller blocked on a reply: waits up to {@code timeoutMillis} for bytes and,
+	 * if no other thread is reading, reads and delivers them on the calling thread. The
+	 * end of the stream and errors are handed to the loop thread, which closes and
+	 * reports.
+	 * @param done whether the caller has what it waits for; checked after the caller
+	 * announced its wait, so that a delivery by the loop thread either is seen here or
+	 * wakes the wait
+	 * @return whether the caller may go on reading this way; false once the transport is
+	 * closed or ending, or another thread reads (the caller then waits for the loop
+	 * thread's delivery)
+	 */
+	boolean readOnCaller(int timeoutMillis, BooleanSupplier done) {
+		if (this.closed || this.startedReceiver == null) {
+			return false;
+		}
+		int wake = wakeFd();
+		if (wake < 0) {
+			return false;
+		}
+		int ready;
+		this.waitingCallers.incrementAndGet();
+		try {
+			if (done.getAsBoolean()) {
+				return true;
+			}
+			ready = Poll.await(this.channel.getFD(), wake, timeoutMillis);
+		}
+		finally {
+			this.waitingCallers.decrementAndGet();
+			resumeIfSuspended();
+		}
+		if (ready == 0) {
+			return !this.closed;
+		}
+		if (!lockWhileLoopReads()) {
+			return false;
+		}
+		try {
+			if (this.closed) {
+				return false;
+			}
+			if ((ready & Poll.WOKEN) != 0) {
+				Poll.drain(wake);
+			}
+			this.callerReads++;
+			if ((ready & Poll.SOCKET) != 0 && readAvailable(this.startedReceiver)) {
+				this.loop.execute(() -> closeWith(null));
+				return false;
+			}
+			return true;
+		}
+		catch (IOException | RuntimeException ex) {
+			this.loop.execute(() -> closeWith(ex));
+			return false;
+		}
+		finally {
+			this.readLock.unlock();
+		}
+	}
+
+	/**
+	 * Takes the read lock, waiting briefly while the loop thread holds it: the loop
+	 * thread was woken by the same bytes and is delivering them, which takes
+	 * microseconds; spinning through that is cheaper than parking and being woken.
+	 */
+	private boolean lockWhileLoopReads() {
+		if (this.readLock.tryLock()) {
+			return true;
+		}
+		long deadline = System.nanoTime() + LOCK_SPIN_NANOS;
+		do {
+			Thread.onSpinWait();
+			if (this.readLock.tryLock()) {
+				return true;
+			}
+		}
+		while (System.nanoTime() < deadline);
+		return false;
+	}
+
+	/** The eventfd for callers' waits, opened on first use; -1 if closed or refused. */
+	private int wakeFd() {
+		int fd = this.wakeFd;
+		if (fd >= 0) {
+			return fd;
+		}
+		this.readLock.lock();
+		try {
+			if (this.wakeFd < 0 && !this.closed) {
+				this.wakeFd = Poll.openWakeFd();
+			}
+			return this.closed ? -1 : this.wakeFd;
+		}
+		catch (IOException ex) {
+			logger.log(Level.DEBUG, () -> "Replies on " + this.path + " go through the I/O thread: " + ex.getMessage());
+			return -1;
+		}
+		finally {
+			this.readLock.unlock();
+		}
+	}
+
+	/** Whether the calling thread is the loop thread that serves this transport. */
+	boolean onLoopThread() {
+		return this.loop.inLoop();
+	}
+
+	/** Runs {@code task} on the loop thread (the thread receivers expect). */
+	void executeOnLoop(Runnable task) {
+		this.loop.execute(task);
+	}
+
+	/**
+	 * Reads and delivers what has arrived; caller holds the read lock.
+	 * @return whether the stream ended
+	 */
+	private boolean readAvailable(Receiver target) throws IOException {
 		for (int i = 0; i < MAX_READS_PER_TURN && !this.closed; i++) {
 			this.readBuffer.clear();
 			int count = this.channel.read(this.readBuffer);
 			if (count < 0) {
-				closeWith(null);
-				return;
+				return true;
 			}
 			if (count == 0) {
-				return;
+				return false;
 			}
+			boolean drained = this.readBuffer.hasRemaining();
 			this.readBuffer.flip();
-			this.receiver.onData(this.readBuffer);
+			target.onData(this.readBuffer);
+			if (drained) {
+				// a short read took everything there was: asking again would cost a
+				// system call that finds nothing (the next bytes wake the poll anyway)
+				return false;
+			}
 		}
+		return false;
 	}
 
 	@Override
@@ -210,7 +412,7 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 		synchronized (this.writeLock) {
 			done = this.writesClosed || flush();
 		}
-		interest(done ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+		wantWrite(!done);
 	}
 
 	@Override
@@ -246,24 +448,71 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 		return true;
 	}
 
-	private void interest(int ops) {
+	/** Whether the loop waits for the socket to take more bytes; loop thread only. */
+	private void wantWrite(boolean write) {
+		this.writeInterest = write;
+		updateInterest();
+	}
+
+	private void updateInterest() {
+		int ops = (this.readsSuspended ? 0 : SelectionKey.OP_READ) | (this.writeInterest ? SelectionKey.OP_WRITE : 0);
 		if (this.key != null && this.key.isValid() && this.key.interestOps() != ops) {
 			this.key.interestOps(ops);
 		}
 	}
 
+	/**
+	 * Stops the loop thread watching for bytes while a caller waits for them itself, so
+	 * that the two do not race for every reply (the loser's wake-up would be the hand-off
+	 * this saves); loop thread only. Whoever sees the other side last resumes: the caller
+	 * when it stops waiting ({@link #resumeIfSuspended}), or this method if no caller
+	 * waits any more.
+	 */
+	private void suspendReads() {
+		this.readsSuspended = true;
+		this.readsSuspendedFlag = true;
+		updateInterest();
+		if (this.waitingCallers.get() == 0) {
+			resumeReads();
+		}
+	}
+
+	private void resumeReads() {
+		if (this.readsSuspended && this.waitingCallers.get() == 0) {
+			this.readsSuspended = false;
+			this.readsSuspendedFlag = false;
+			updateInterest();
+		}
+	}
+
+	/** Called by a caller that stopped waiting: hands the watching back to the loop. */
+	private void resumeIfSuspended() {
+		if (this.readsSuspendedFlag) {
+			this.loop.execute(this::resumeReads);
+		}
+	}
+
 	private void closeWith(Throwable cause) {
-		if (this.closed) {
-			return;
+		this.readLock.lock();
+		try {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			if (this.key != null) {
+				this.key.cancel();
+			}
+			synchronized (this.writeLock) {
+				this.writesClosed = true;
+				this.outgoing.clear();
+				UnixSockets.closeQuietly(this.channel);
+			}
+			if (this.wakeFd >= 0) {
+				Poll.close(this.wakeFd);
+			}
 		}
-		this.closed = true;
-		if (this.key != null) {
-			this.key.cancel();
-		}
-		synchronized (this.writeLock) {
-			this.writesClosed = true;
-			this.outgoing.clear();
-			UnixSockets.closeQuietly(this.channel);
+		finally {
+			this.readLock.unlock();
 		}
 		if (this.receiver != null) {
 			try {

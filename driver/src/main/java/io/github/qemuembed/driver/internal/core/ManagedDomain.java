@@ -42,6 +42,7 @@ import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.error.OperationInterruptedException;
 import io.github.qemuembed.driver.error.OperationTimeoutException;
 import io.github.qemuembed.driver.error.QemuEmbedException;
+import io.github.qemuembed.driver.internal.io.JsonTrees;
 import io.github.qemuembed.driver.internal.process.ProcStat;
 import io.github.qemuembed.driver.internal.process.ProcessIdentity;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
@@ -51,8 +52,6 @@ import io.github.qemuembed.driver.observation.DomainOperation;
 import io.github.qemuembed.driver.observation.DriverObserver;
 import io.github.qemuembed.driver.qmp.QmpEvent;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -73,8 +72,6 @@ import tools.jackson.databind.node.ObjectNode;
 final class ManagedDomain implements RunCallbacks {
 
 	private static final System.Logger logger = System.getLogger(ManagedDomain.class.getName());
-
-	private static final ObjectMapper JSON = JsonMapper.builder().build();
 
 	private final DriverContext context;
 
@@ -536,7 +533,7 @@ final class ManagedDomain implements RunCallbacks {
 	String qmp(String commandJson) {
 		JsonNode command;
 		try {
-			command = JSON.readTree(commandJson);
+			command = JsonTrees.read(commandJson);
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalArgumentException("Not a JSON object: a QMP command looks like "
@@ -553,7 +550,7 @@ final class ManagedDomain implements RunCallbacks {
 		return locked(() -> {
 			QemuRun current = requireActive("send a monitor command to");
 			JsonNode result = current.monitor.passthrough(command.path("execute").asString(), (ObjectNode) arguments);
-			return JSON.writeValueAsString(result);
+			return JsonTrees.writeString(result);
 		});
 	}
 

@@ -4,12 +4,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.github.qemuembed.driver.internal.io.JsonTrees;
 import io.github.qemuembed.driver.qmp.QmpClient;
 import io.github.qemuembed.driver.qmp.QmpClientOptions;
 import io.github.qemuembed.driver.qmp.QmpError;
 import io.github.qemuembed.driver.qmp.QmpEventListener;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -20,8 +20,6 @@ import tools.jackson.databind.node.ObjectNode;
  * command by name, for {@code Domain.qmp}.
  */
 public final class DomainMonitor implements AutoCloseable {
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final QmpClient client;
 
@@ -104,7 +102,7 @@ public final class DomainMonitor implements AutoCloseable {
 	 * the overlay an external snapshot puts on top of a disk.
 	 */
 	public void blockdevAddOverlay(String nodeName, Path overlay) {
-		ObjectNode node = JSON.createObjectNode();
+		ObjectNode node = JsonTrees.object();
 		node.put("driver", "qcow2").put("node-name", nodeName).putNull("backing");
 		node.putObject("file").put("driver", "file").put("filename", overlay.toString());
 		execute("blockdev-add", node);
@@ -192,7 +190,7 @@ public final class DomainMonitor implements AutoCloseable {
 
 	/** {@code getfd}: hands {@code fd} to QEMU under {@code name}. */
 	public void getfd(String name, int fd) {
-		call(() -> this.client.executeWithFd("getfd", JSON.createObjectNode().put("fdname", name), fd));
+		call(() -> this.client.executeWithFd("getfd", JsonTrees.object().put("fdname", name), fd));
 	}
 
 	/** {@code migrate-set-parameters max-bandwidth}. */
