@@ -5,7 +5,9 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +29,17 @@ final class QmpIoLoop implements Runnable {
 
 	private static final System.Logger logger = System.getLogger(QmpIoLoop.class.getName());
 
+	/**
+	 * How long a socket's callers must have left it alone before the loop watches it
+	 * again ({@link Handler#resumeIfIdle}); also how often the loop looks while any is
+	 * suspended.
+	 */
+	static final int IDLE_MILLIS = 2;
+
 	private static volatile QmpIoLoop shared;
+
+	/** Handlers whose reads are suspended; loop thread only. */
+	private final List<Handler> suspended = new ArrayList<>();
 
 	private final Selector selector;
 
@@ -103,7 +115,7 @@ final class QmpIoLoop implements Runnable {
 		while (true) {
 			try {
 				runTasks();
-				this.selector.select();
+				this.selector.select(this.suspended.isEmpty() ? 0 : IDLE_MILLIS);
 				this.wakeupPending.set(false);
 				Iterator<SelectionKey> selected = this.selector.selectedKeys().iterator();
 				while (selected.hasNext()) {
@@ -111,11 +123,28 @@ final class QmpIoLoop implements Runnable {
 					selected.remove();
 					dispatch(key);
 				}
+				resumeIdle();
 			}
 			catch (Throwable ex) {
 				// The loop serves every VM: it must survive anything one of them does.
 				logger.log(Level.ERROR, "Unexpected error in the QMP I/O loop", ex);
 			}
+		}
+	}
+
+	/**
+	 * Records that {@code handler} stopped watching for reads; the loop asks it to resume
+	 * until it does. Loop thread only.
+	 */
+	void suspended(Handler handler) {
+		assert inLoop();
+		this.suspended.add(handler);
+	}
+
+	private void resumeIdle() {
+		if (!this.suspended.isEmpty()) {
+			long now = System.nanoTime();
+			this.suspended.removeIf((handler) -> handler.resumeIfIdle(now));
 		}
 	}
 
@@ -162,6 +191,14 @@ final class QmpIoLoop implements Runnable {
 
 		/** A handler method threw: close the channel and report. */
 		void onFailure(Throwable ex);
+
+		/**
+		 * Called while the handler's reads are suspended ({@link #suspended}): resumes
+		 * them if nobody else reads any more.
+		 * @param now {@link System#nanoTime()}
+		 * @return whether the handler no longer needs asking (resumed or closed)
+		 */
+		boolean resumeIfIdle(long now);
 
 	}
 

@@ -88,11 +88,8 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	 */
 	private volatile int wakeFd = -1;
 
-	/** How many times a caller read and delivered bytes; written under the read lock. */
-	private volatile long callerReads;
-
-	/** {@link #readsSuspended}, for callers to read. */
-	private volatile boolean readsSuspendedFlag;
+	/** When a caller last stopped waiting on the socket ({@link System#nanoTime()}). */
+	private volatile long callerActivity;
 
 	// Confined to the loop thread.
 
@@ -103,12 +100,6 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	private boolean writeInterest;
 
 	private boolean readsSuspended;
-
-	/**
-	 * {@link #callerReads} when this thread last left readable bytes to a caller; -1 when
-	 * it read them itself.
-	 */
-	private long skippedAt = -1;
 
 	/** The receiver, published for callers once the loop has registered the channel. */
 	private volatile @Nullable Receiver startedReceiver;
@@ -241,17 +232,11 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	@Override
 	public void onReadable() throws IOException {
 		if (this.waitingCallers.get() > 0 || !this.readLock.tryLock()) {
-			// A caller waits for these bytes or is reading them: it delivers them. It was
-			// woken with this thread and normally has them before the next poll; if they
-			// are still there then, stop watching rather than spin.
-			long reads = this.callerReads;
-			if (this.skippedAt == reads) {
-				suspendReads();
-			}
-			this.skippedAt = reads;
+			// a caller waits for these bytes or is reading them: it delivers them, and
+			// this thread stops watching while callers keep the socket busy
+			suspendReads();
 			return;
 		}
-		this.skippedAt = -1;
 		boolean ended;
 		try {
 			ended = readAvailable(this.receiver);
@@ -297,7 +282,7 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 		}
 		finally {
 			this.waitingCallers.decrementAndGet();
-			resumeIfSuspended();
+			this.callerActivity = System.nanoTime();
 		}
 		if (ready == 0) {
 			return !this.closed;
@@ -312,7 +297,6 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 			if ((ready & Poll.WOKEN) != 0) {
 				Poll.drain(wake);
 			}
-			this.callerReads++;
 			if ((ready & Poll.SOCKET) != 0 && readAvailable(this.startedReceiver)) {
 				this.loop.execute(() -> closeWith(null));
 				return false;
@@ -462,34 +446,33 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	}
 
 	/**
-	 * Stops the loop thread watching for bytes while a caller waits for them itself, so
+	 * Stops the loop thread watching for bytes while callers wait for them themselves, so
 	 * that the two do not race for every reply (the loser's wake-up would be the hand-off
-	 * this saves); loop thread only. Whoever sees the other side last resumes: the caller
-	 * when it stops waiting ({@link #resumeIfSuspended}), or this method if no caller
-	 * waits any more.
+	 * this saves); loop thread only. The loop resumes watching once no caller has waited
+	 * for {@value QmpIoLoop#IDLE_MILLIS} ms ({@link #resumeIfIdle}): resuming after every
+	 * call would cost a wake-up of the loop per call, and callers read whatever arrives
+	 * while they wait, events included.
 	 */
 	private void suspendReads() {
-		this.readsSuspended = true;
-		this.readsSuspendedFlag = true;
-		updateInterest();
-		if (this.waitingCallers.get() == 0) {
-			resumeReads();
-		}
-	}
-
-	private void resumeReads() {
-		if (this.readsSuspended && this.waitingCallers.get() == 0) {
-			this.readsSuspended = false;
-			this.readsSuspendedFlag = false;
+		if (!this.readsSuspended) {
+			this.readsSuspended = true;
 			updateInterest();
+			this.loop.suspended(this);
 		}
 	}
 
-	/** Called by a caller that stopped waiting: hands the watching back to the loop. */
-	private void resumeIfSuspended() {
-		if (this.readsSuspendedFlag) {
-			this.loop.execute(this::resumeReads);
+	@Override
+	public boolean resumeIfIdle(long now) {
+		if (this.closed) {
+			return true;
 		}
+		if (this.waitingCallers.get() > 0
+				|| now - this.callerActivity < TimeUnit.MILLISECONDS.toNanos(QmpIoLoop.IDLE_MILLIS)) {
+			return false;
+		}
+		this.readsSuspended = false;
+		updateInterest();
+		return true;
 	}
 
 	private void closeWith(Throwable cause) {

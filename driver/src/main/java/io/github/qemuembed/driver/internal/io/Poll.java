@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 
@@ -106,7 +107,11 @@ public final class Poll {
 		buffer.putShort(offset + REVENTS_OFFSET, (short) 0);
 	}
 
-	/** The C library's calls used here, loaded on first use. */
+	/**
+	 * The C library's calls used here, loaded on first use. None needs errno: not saving
+	 * it spares a system call per call.
+	 */
+	@IgnoreError
 	public interface LibC {
 
 		LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
