@@ -66,7 +66,13 @@ import tools.jackson.databind.node.ObjectNode;
  * threads: they must not block. Use the {@code ...Async} stage methods with an executor
  * of your own for anything slow. The blocking {@code execute} methods may be called from
  * any other thread, concurrently; called on the I/O thread they fail at once with
- * {@link IllegalStateException}.
+ * {@link IllegalStateException}. On a UNIX socket, a blocking caller reads its own reply
+ * from the socket for up to {@value #DIRECT_READ_MILLIS} ms rather than waiting for the
+ * I/O thread to hand it over (one wake-up per round trip instead of two); events it reads
+ * on the way are still delivered on the I/O thread, in order. While callers keep a socket
+ * busy the I/O thread leaves it to them, and watches it again once they have left it
+ * alone for a few milliseconds: an event or an asynchronous reply that arrives in that
+ * moment, with no caller waiting, reaches its listener or future that much later.
  * <p>
  * Command arguments are never logged (they may hold secrets); command names are, at
  * {@code DEBUG}.
