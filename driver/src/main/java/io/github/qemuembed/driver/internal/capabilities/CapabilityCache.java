@@ -9,8 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,8 +103,22 @@ public final class CapabilityCache {
 	 * hash of its path.
 	 */
 	Path fileFor(Path binary) {
-		String hash = HexFormat.of().formatHex(sha256(binary.toString())).substring(0, 16);
-		return this.directory.resolve(binary.getFileName() + "-" + hash + ".json");
+		return this.directory
+			.resolve(binary.getFileName() + "-" + HexFormat.of().toHexDigits(pathHash(binary)) + ".json");
+	}
+
+	/**
+	 * 64-bit FNV-1a of the path's UTF-8 bytes. Not a {@code MessageDigest}: the first one
+	 * in a JVM sets up the JDK's security providers, tens of milliseconds of the first
+	 * open. A collision costs no correctness: the file holds the full path, which
+	 * {@link #read} compares, so two binaries sharing a file name would only probe again.
+	 */
+	static long pathHash(Path binary) {
+		long hash = 0xcbf29ce484222325L;
+		for (byte b : binary.toString().getBytes(StandardCharsets.UTF_8)) {
+			hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+		}
+		return hash;
 	}
 
 	private QemuCapabilities read(Path file, Key key) {
@@ -235,15 +247,6 @@ public final class CapabilityCache {
 		}
 		catch (IOException | UnsupportedOperationException | SecurityException ex) {
 			return false;
-		}
-	}
-
-	private static byte[] sha256(String text) {
-		try {
-			return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is required of every JVM", ex);
 		}
 	}
 
