@@ -33,9 +33,10 @@ import tools.jackson.core.JacksonException;
  * was probed for: the path, the size and the modification time of the binary. A file
  * whose key no longer matches (QEMU was upgraded, or the binary touched), that cannot be
  * read or parsed, or that has another format version is ignored: the binary is probed
- * again and the file replaced (written to a temporary file, forced to disk, renamed over
- * the old one, so a reader never sees half a file). A cache that cannot be written only
- * costs the next open a probe.
+ * again and the file replaced (written to a temporary file and renamed over the old one,
+ * so a reader never sees half a file; not forced to disk, since a file that a power loss
+ * damages is only probed again). A cache that cannot be written only costs the next open
+ * a probe.
  * <p>
  * The accelerators handed out are the compiled-in ones that are usable now: {@code kvm}
  * only while {@code /dev/kvm} can be opened for reading and writing, checked on every
@@ -161,7 +162,9 @@ public final class CapabilityCache {
 		root.put("capabilities", toJson(capabilities));
 		try {
 			Files.createDirectories(this.directory);
-			AtomicFiles.write(file, PlainJson.write(root), null);
+			// renamed into place without fsync: a file lost or torn by a power loss only
+			// fails to parse, and costs the next open a probe
+			AtomicFiles.write(file, PlainJson.write(root), null, AtomicFiles.Durability.PROCESS_CRASH);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.log(Level.WARNING, "Cannot write the capability cache " + file + ": " + ex.getMessage());

@@ -101,6 +101,24 @@ class CapabilityCacheTests {
 	}
 
 	@Test
+	void emptyOrZeroFilledFileAsAPowerLossMayLeaveIsProbedAgain() throws Exception {
+		// the cache is renamed into place without fsync: after a power loss the file may
+		// be empty or hold zeros instead of the JSON
+		CapabilityCache cache = new CapabilityCache(this.cacheDir, this.countingProber);
+		Path file = cache.fileFor(this.emulator);
+		Files.createDirectories(this.cacheDir);
+		Files.write(file, new byte[0]);
+		assertThat(cache.get(this.emulator, TIMEOUT).machineTypes()).contains("q35");
+		assertThat(this.probes).hasValue(1);
+		Files.write(file, new byte[4096]);
+		assertThat(cache.get(this.emulator, TIMEOUT).machineTypes()).contains("q35");
+		assertThat(this.probes).hasValue(2);
+		assertThat(Files.readString(file)).contains("\"capabilities\"");
+		cache.get(this.emulator, TIMEOUT);
+		assertThat(this.probes).hasValue(2);
+	}
+
+	@Test
 	void fileNameIsTheBinaryNameAndTheFnv1aHashOfItsPath() {
 		CapabilityCache cache = new CapabilityCache(this.cacheDir);
 		// FNV-1a 64 test vectors: "a" and "foobar"
