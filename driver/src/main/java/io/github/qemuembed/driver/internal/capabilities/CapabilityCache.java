@@ -9,8 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -157,7 +157,7 @@ public final class CapabilityCache {
 		Map<String, Object> root = new LinkedHashMap<>();
 		root.put("format", (long) FORMAT);
 		root.put("key", key.toJson());
-		root.put("probedAt", Instant.now().toString());
+		root.put("probedAt", FileTime.fromMillis(System.currentTimeMillis()).toString());
 		root.put("probeMillis", probeMillis);
 		root.put("capabilities", toJson(capabilities));
 		try {
@@ -265,12 +265,14 @@ public final class CapabilityCache {
 	 * What a cache entry was probed for: the binary's path, size and modification time
 	 * (links followed).
 	 */
-	private record Key(String path, long size, Instant modified) {
+	private record Key(String path, long size, String modified) {
 
 		static Key of(Path binary) {
 			try {
 				BasicFileAttributes attributes = Files.readAttributes(binary, BasicFileAttributes.class);
-				return new Key(binary.toString(), attributes.size(), attributes.lastModifiedTime().toInstant());
+				// FileTime's ISO 8601 text, not Instant's: Instant.toString sets up
+				// java.time's formatters, some 15 ms of the first open in a new JVM
+				return new Key(binary.toString(), attributes.size(), attributes.lastModifiedTime().toString());
 			}
 			catch (IOException ex) {
 				throw new EmulatorException("The emulator " + binary + " cannot be read (" + ex.getMessage()
@@ -280,15 +282,14 @@ public final class CapabilityCache {
 
 		boolean matches(Object node) {
 			return node instanceof Map<?, ?> map && this.path.equals(map.get("path"))
-					&& Long.valueOf(this.size).equals(map.get("size"))
-					&& this.modified.toString().equals(map.get("modified"));
+					&& Long.valueOf(this.size).equals(map.get("size")) && this.modified.equals(map.get("modified"));
 		}
 
 		Map<String, Object> toJson() {
 			Map<String, Object> node = new LinkedHashMap<>();
 			node.put("path", this.path);
 			node.put("size", this.size);
-			node.put("modified", this.modified.toString());
+			node.put("modified", this.modified);
 			return node;
 		}
 
