@@ -16,8 +16,11 @@ import io.github.qemuembed.driver.QemuDriver;
  * Scenarios {@code open-cold} and {@code open-warm} on qemu-embed:
  * {@code QemuDriver.open} and a {@code list} of all domains. Cold: a new root each time,
  * so the emulator is probed; warm: a root whose capability cache is filled. Closing is
- * not timed. Cold also reports {@code first-in-jvm}: the same in a new JVM, where the
- * driver's classes are not loaded yet (see {@link OpenInFreshJvm}).
+ * not timed. Cold also reports {@code first-in-jvm}: the same in a new JVM with the
+ * driver's own runtime classpath, where the driver's classes are not loaded yet (see
+ * {@link OpenInFreshJvm}), and {@code first-in-jvm-cds}: the same with an application CDS
+ * archive, written by one training run of the same program beforehand
+ * ({@code -XX:ArchiveClassesAtExit}, then {@code -XX:SharedArchiveFile}).
  */
 public final class EmbedOpenBenchmark implements Benchmark {
 
@@ -55,13 +58,20 @@ public final class EmbedOpenBenchmark implements Benchmark {
 		if (!this.cold) {
 			return List.of(Row.of(scenario(), system(), "time", "ms", time));
 		}
-		Samples fresh = new Samples();
 		Accel accel = "kvm".equals(context.machine().accel()) ? Accel.KVM : Accel.TCG;
+		FreshJvm jvm = FreshJvm.forDriver(context.newDirectory("qefj"));
+		Path archive = context.newDirectory("qecd").resolve("open.jsa");
+		jvm.train(archive, context.newDirectory("qeeo"), context.emulator(), accel);
+		Samples fresh = new Samples();
+		Samples freshCds = new Samples();
 		for (int i = 0; i < Math.min(3, runs); i++) {
-			fresh.add(OpenInFreshJvm.measure(context.newDirectory("qeeo"), context.emulator(), accel));
+			// interleaved, so that both rows see the same machine
+			fresh.add(jvm.measure(null, context.newDirectory("qeeo"), context.emulator(), accel));
+			freshCds.add(jvm.measure(archive, context.newDirectory("qeeo"), context.emulator(), accel));
 		}
 		return List.of(Row.of(scenario(), system(), "time", "ms", time),
-				Row.of(scenario(), system(), "first-in-jvm", "ms", fresh));
+				Row.of(scenario(), system(), "first-in-jvm", "ms", fresh),
+				Row.of(scenario(), system(), "first-in-jvm-cds", "ms", freshCds));
 	}
 
 	private static double openAndList(BenchmarkContext context, Path root) {

@@ -1,11 +1,7 @@
 package io.github.qemuembed.benchmarks.embed;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.DomainListFilter;
@@ -17,8 +13,20 @@ import io.github.qemuembed.driver.access.AccessPolicy;
  * Opens a driver once in a new JVM and prints how long {@code open} + {@code list} took
  * there: what an application pays at its start, when none of the driver's classes are
  * loaded yet. The JVM's own start is not included.
+ * <p>
+ * {@link FreshJvm} starts it with the driver's own runtime classpath (the driver, its
+ * dependencies and this one class), not with the harness's: the harness carries Spring,
+ * Selenium and a hundred other jars, and the JDK's first {@code System.getLogger} scans
+ * every jar of the classpath for a logger service, a cost of the harness's classpath, not
+ * of the driver. This class must therefore use nothing but the driver and the JDK.
  */
 public final class OpenInFreshJvm {
+
+	/**
+	 * Starts the line that carries the result, so that JVM messages cannot be mistaken
+	 * for it.
+	 */
+	static final String RESULT_PREFIX = "first-open-ms=";
 
 	private OpenInFreshJvm() {
 	}
@@ -33,27 +41,9 @@ public final class OpenInFreshJvm {
 			.build();
 		try (QemuDriver driver = QemuDriver.open(config)) {
 			driver.list(DomainListFilter.ALL);
-			System.out.println(String.format(Locale.ROOT, "%.3f", (System.nanoTime() - start) / 1_000_000.0));
+			System.out
+				.println(RESULT_PREFIX + String.format(Locale.ROOT, "%.3f", (System.nanoTime() - start) / 1_000_000.0));
 		}
-	}
-
-	/**
-	 * Runs {@link #main} in a new JVM with this JVM's classpath and returns the
-	 * milliseconds it printed.
-	 */
-	static double measure(Path root, Path emulator, Accel accel) throws IOException, InterruptedException {
-		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-		Process process = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-				OpenInFreshJvm.class.getName(), root.toString(), emulator.toString(), accel.name()))
-			.redirectError(ProcessBuilder.Redirect.DISCARD)
-			.start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-		if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-			process.destroyForcibly();
-			throw new IOException("The fresh JVM failed to open a driver on " + root + ": " + output);
-		}
-		String[] lines = output.split("\n");
-		return Double.parseDouble(lines[lines.length - 1].strip());
 	}
 
 }

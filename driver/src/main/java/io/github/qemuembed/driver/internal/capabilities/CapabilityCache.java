@@ -9,10 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -35,9 +33,10 @@ import tools.jackson.core.JacksonException;
  * was probed for: the path, the size and the modification time of the binary. A file
  * whose key no longer matches (QEMU was upgraded, or the binary touched), that cannot be
  * read or parsed, or that has another format version is ignored: the binary is probed
- * again and the file replaced (written to a temporary file, forced to disk, renamed over
- * the old one, so a reader never sees half a file). A cache that cannot be written only
- * costs the next open a probe.
+ * again and the file replaced (written to a temporary file and renamed over the old one,
+ * so a reader never sees half a file; not forced to disk, since a file that a power loss
+ * damages is only probed again). A cache that cannot be written only costs the next open
+ * a probe.
  * <p>
  * The accelerators handed out are the compiled-in ones that are usable now: {@code kvm}
  * only while {@code /dev/kvm} can be opened for reading and writing, checked on every
@@ -105,8 +104,22 @@ public final class CapabilityCache {
 	 * hash of its path.
 	 */
 	Path fileFor(Path binary) {
-		String hash = HexFormat.of().formatHex(sha256(binary.toString())).substring(0, 16);
-		return this.directory.resolve(binary.getFileName() + "-" + hash + ".json");
+		return this.directory
+			.resolve(binary.getFileName() + "-" + HexFormat.of().toHexDigits(pathHash(binary)) + ".json");
+	}
+
+	/**
+	 * 64-bit FNV-1a of the path's UTF-8 bytes. Not a {@code MessageDigest}: the first one
+	 * in a JVM sets up the JDK's security providers, tens of milliseconds of the first
+	 * open. A collision costs no correctness: the file holds the full path, which
+	 * {@link #read} compares, so two binaries sharing a file name would only probe again.
+	 */
+	static long pathHash(Path binary) {
+		long hash = 0xcbf29ce484222325L;
+		for (byte b : binary.toString().getBytes(StandardCharsets.UTF_8)) {
+			hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+		}
+		return hash;
 	}
 
 	private QemuCapabilities read(Path file, Key key) {
@@ -144,12 +157,14 @@ public final class CapabilityCache {
 		Map<String, Object> root = new LinkedHashMap<>();
 		root.put("format", (long) FORMAT);
 		root.put("key", key.toJson());
-		root.put("probedAt", Instant.now().toString());
+		root.put("probedAt", FileTime.fromMillis(System.currentTimeMillis()).toString());
 		root.put("probeMillis", probeMillis);
 		root.put("capabilities", toJson(capabilities));
 		try {
 			Files.createDirectories(this.directory);
-			AtomicFiles.write(file, PlainJson.write(root), null);
+			// renamed into place without fsync: a file lost or torn by a power loss only
+			// fails to parse, and costs the next open a probe
+			AtomicFiles.write(file, PlainJson.write(root), null, AtomicFiles.Durability.PROCESS_CRASH);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.log(Level.WARNING, "Cannot write the capability cache " + file + ": " + ex.getMessage());
@@ -238,15 +253,6 @@ public final class CapabilityCache {
 		}
 	}
 
-	private static byte[] sha256(String text) {
-		try {
-			return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is required of every JVM", ex);
-		}
-	}
-
 	/** Probes a binary; {@link CapabilityProbe#probe} in production. */
 	@FunctionalInterface
 	interface Prober {
@@ -259,12 +265,14 @@ public final class CapabilityCache {
 	 * What a cache entry was probed for: the binary's path, size and modification time
 	 * (links followed).
 	 */
-	private record Key(String path, long size, Instant modified) {
+	private record Key(String path, long size, String modified) {
 
 		static Key of(Path binary) {
 			try {
 				BasicFileAttributes attributes = Files.readAttributes(binary, BasicFileAttributes.class);
-				return new Key(binary.toString(), attributes.size(), attributes.lastModifiedTime().toInstant());
+				// FileTime's ISO 8601 text, not Instant's: Instant.toString sets up
+				// java.time's formatters, some 15 ms of the first open in a new JVM
+				return new Key(binary.toString(), attributes.size(), attributes.lastModifiedTime().toString());
 			}
 			catch (IOException ex) {
 				throw new EmulatorException("The emulator " + binary + " cannot be read (" + ex.getMessage()
@@ -274,15 +282,14 @@ public final class CapabilityCache {
 
 		boolean matches(Object node) {
 			return node instanceof Map<?, ?> map && this.path.equals(map.get("path"))
-					&& Long.valueOf(this.size).equals(map.get("size"))
-					&& this.modified.toString().equals(map.get("modified"));
+					&& Long.valueOf(this.size).equals(map.get("size")) && this.modified.equals(map.get("modified"));
 		}
 
 		Map<String, Object> toJson() {
 			Map<String, Object> node = new LinkedHashMap<>();
 			node.put("path", this.path);
 			node.put("size", this.size);
-			node.put("modified", this.modified.toString());
+			node.put("modified", this.modified);
 			return node;
 		}
 

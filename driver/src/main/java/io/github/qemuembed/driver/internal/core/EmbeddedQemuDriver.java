@@ -103,7 +103,11 @@ final class EmbeddedQemuDriver implements QemuDriver {
 			EmbeddedQemuDriver driver = new EmbeddedQemuDriver(context, lock, info);
 			driver.loadDefinitions();
 			driver.handleLeftovers();
-			logger.log(Level.INFO, "qemu-embed driver open on " + layout.root() + " (QEMU " + capabilities.version()
+			// DEBUG, not INFO: the starter says it at INFO; a library's own INFO line
+			// made
+			// the JDK set up its console logging (formatter, time-zone data) inside the
+			// first open of a plain application, some 30 ms of it
+			logger.log(Level.DEBUG, "qemu-embed driver open on " + layout.root() + " (QEMU " + capabilities.version()
 					+ ", " + accel.name().toLowerCase() + ")");
 			return driver;
 		}
@@ -473,7 +477,7 @@ final class EmbeddedQemuDriver implements QemuDriver {
 		this.context.events().close();
 		this.context.background().shutdown();
 		this.lock.close();
-		logger.log(Level.INFO, "qemu-embed driver on " + this.context.layout().root() + " closed");
+		logger.log(Level.DEBUG, "qemu-embed driver on " + this.context.layout().root() + " closed");
 	}
 
 	@Override

@@ -5,12 +5,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.qemuembed.driver.error.HostIoException;
 
@@ -21,6 +25,12 @@ import io.github.qemuembed.driver.error.HostIoException;
  * loss, see {@link Durability}).
  */
 public final class AtomicFiles {
+
+	private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions
+		.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+	/** Numbers this process's temporary files; package-private for the tests. */
+	static final AtomicLong TEMP_COUNT = new AtomicLong();
 
 	private AtomicFiles() {
 	}
@@ -65,7 +75,7 @@ public final class AtomicFiles {
 		Path dir = target.toAbsolutePath().getParent();
 		Path temp = null;
 		try {
-			temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+			temp = createTemp(dir, target);
 			if (permissions != null) {
 				Files.setPosixFilePermissions(temp, permissions);
 			}
@@ -96,6 +106,28 @@ public final class AtomicFiles {
 				catch (IOException ex) {
 					// best effort
 				}
+			}
+		}
+	}
+
+	/**
+	 * A new empty file, readable by the owner only, next to {@code target}: named after
+	 * the target, this process and a counter. Not {@link Files#createTempFile}: its
+	 * random names come from {@code SecureRandom}, whose first use sets up the JDK's
+	 * security providers, some 40 ms of the first driver open in a new JVM (the
+	 * capability cache is written there). {@code CREATE_NEW} makes the name unique; one
+	 * left behind by a crashed process of the same pid is skipped.
+	 */
+	private static Path createTemp(Path dir, Path target) throws IOException {
+		long pid = ProcessHandle.current().pid();
+		while (true) {
+			Path temp = dir
+				.resolve("." + target.getFileName() + "." + pid + "-" + TEMP_COUNT.incrementAndGet() + ".tmp");
+			try {
+				return Files.createFile(temp, OWNER_ONLY);
+			}
+			catch (FileAlreadyExistsException ex) {
+				// left by an earlier process with this pid: take the next name
 			}
 		}
 	}

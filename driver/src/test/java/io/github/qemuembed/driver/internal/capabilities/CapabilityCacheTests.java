@@ -101,6 +101,52 @@ class CapabilityCacheTests {
 	}
 
 	@Test
+	void emptyOrZeroFilledFileAsAPowerLossMayLeaveIsProbedAgain() throws Exception {
+		// the cache is renamed into place without fsync: after a power loss the file may
+		// be empty or hold zeros instead of the JSON
+		CapabilityCache cache = new CapabilityCache(this.cacheDir, this.countingProber);
+		Path file = cache.fileFor(this.emulator);
+		Files.createDirectories(this.cacheDir);
+		Files.write(file, new byte[0]);
+		assertThat(cache.get(this.emulator, TIMEOUT).machineTypes()).contains("q35");
+		assertThat(this.probes).hasValue(1);
+		Files.write(file, new byte[4096]);
+		assertThat(cache.get(this.emulator, TIMEOUT).machineTypes()).contains("q35");
+		assertThat(this.probes).hasValue(2);
+		assertThat(Files.readString(file)).contains("\"capabilities\"");
+		cache.get(this.emulator, TIMEOUT);
+		assertThat(this.probes).hasValue(2);
+	}
+
+	@Test
+	void fileNameIsTheBinaryNameAndTheFnv1aHashOfItsPath() {
+		CapabilityCache cache = new CapabilityCache(this.cacheDir);
+		// FNV-1a 64 test vectors: "a" and "foobar"
+		assertThat(cache.fileFor(Path.of("a"))).isEqualTo(this.cacheDir.resolve("a-af63dc4c8601ec8c.json"));
+		assertThat(cache.fileFor(Path.of("foobar"))).isEqualTo(this.cacheDir.resolve("foobar-85944171f73967e8.json"));
+		assertThat(cache.fileFor(Path.of("/usr/bin/qemu-system-x86_64")))
+			.isNotEqualTo(cache.fileFor(Path.of("/usr/local/bin/qemu-system-x86_64")));
+	}
+
+	@Test
+	void fileUnderTheFormerShaNameIsLeftAloneAndTheBinaryProbedOnce() throws Exception {
+		CapabilityCache cache = new CapabilityCache(this.cacheDir, this.countingProber);
+		cache.get(this.emulator, TIMEOUT);
+		Path file = cache.fileFor(this.emulator);
+		// the same content under a name of the former scheme (SHA-256 of the path), as an
+		// older driver left it; the current file is gone
+		Path former = this.cacheDir.resolve("qemu-copy-0123456789abcdef.json");
+		Files.move(file, former);
+		QemuCapabilities capabilities = cache.get(this.emulator, TIMEOUT);
+		assertThat(this.probes).hasValue(2);
+		assertThat(capabilities.machineTypes()).contains("q35");
+		assertThat(file).exists();
+		assertThat(former).exists();
+		cache.get(this.emulator, TIMEOUT);
+		assertThat(this.probes).hasValue(2);
+	}
+
+	@Test
 	void staticLoadProbesOnceAndAgreesWithKvmAvailability() throws Exception {
 		QemuCapabilities first = CapabilityCache.load(this.cacheDir, this.emulator, TIMEOUT);
 		Path file = new CapabilityCache(this.cacheDir).fileFor(this.emulator);

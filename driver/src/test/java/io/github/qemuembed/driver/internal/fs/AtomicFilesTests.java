@@ -26,4 +26,27 @@ class AtomicFilesTests {
 		}
 	}
 
+	@Test
+	void newFileIsReadableByTheOwnerOnlyWhenNoPermissionsAreGiven() throws Exception {
+		Path target = this.temp.resolve("state.json");
+		AtomicFiles.writeString(target, "{}");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
+	}
+
+	@Test
+	void temporaryFilesLeftByACrashedProcessWithTheSamePidAreSkippedAndKept() throws Exception {
+		Path target = this.temp.resolve("web.xml");
+		long pid = ProcessHandle.current().pid();
+		long next = AtomicFiles.TEMP_COUNT.get() + 1;
+		Path leftover = Files.writeString(this.temp.resolve(".web.xml." + pid + "-" + next + ".tmp"), "torn");
+		Path another = Files.writeString(this.temp.resolve(".web.xml." + pid + "-" + (next + 1) + ".tmp"), "torn");
+		AtomicFiles.writeString(target, "<domain/>");
+		assertThat(target).hasContent("<domain/>");
+		assertThat(leftover).hasContent("torn");
+		assertThat(another).hasContent("torn");
+		try (var files = Files.list(this.temp)) {
+			assertThat(files).containsExactlyInAnyOrder(target, leftover, another);
+		}
+	}
+
 }
