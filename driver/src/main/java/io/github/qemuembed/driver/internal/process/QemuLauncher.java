@@ -36,7 +36,7 @@ import io.github.qemuembed.driver.error.OperationInterruptedException;
  * once. The group is made by Perl's {@code setpgrp} (perl-base is part of every Debian
  * system), or, without Perl, by {@code setsid}: a session of its own is also a group of
  * its own, but with the kernel's autogroup scheduling (the default) every new session is
- * a new scheduling group, and a QEMU started in one took 15 to 25 ms longer to serve its
+ * a new scheduling group, and a QEMU started in one took 12 to 25 ms longer to serve its
  * monitor on a busy 2-core machine (docs/performance.md, launch).
  */
 public final class QemuLauncher implements AutoCloseable {
@@ -60,13 +60,18 @@ public final class QemuLauncher implements AutoCloseable {
 
 	private final List<String> prefix;
 
+	/** Whether the process group is made by Perl (rather than setsid). */
+	private final boolean perl;
+
 	public QemuLauncher(String name, boolean killWithOwner) {
 		this.killWithOwner = killWithOwner;
 		List<String> prefix = new ArrayList<>();
 		if (killWithOwner) {
 			prefix.addAll(List.of(find(SETPRIV), "--pdeathsig", "KILL", "--"));
 		}
-		prefix.addAll(newProcessGroup());
+		List<String> group = newProcessGroup();
+		this.perl = group.size() > 1;
+		prefix.addAll(group);
 		this.prefix = List.copyOf(prefix);
 		this.thread = Executors.newSingleThreadExecutor((runnable) -> {
 			Thread t = new Thread(runnable, "qemu-embed-launcher-" + name);
@@ -131,6 +136,12 @@ public final class QemuLauncher implements AutoCloseable {
 		CompletableFuture<Process> started = CompletableFuture.supplyAsync(() -> {
 			ProcessBuilder builder = new ProcessBuilder(wrap(argv));
 			builder.environment().putAll(env);
+			if (this.perl) {
+				// a locale the host lacks (LANG=de_DE.UTF-8 in a container) would make
+				// Perl
+				// warn in every QEMU log, and in the messages quoting its tail
+				builder.environment().putIfAbsent("PERL_BADLANG", "0");
+			}
 			builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
 			builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
 			builder.redirectErrorStream(true);
