@@ -109,6 +109,7 @@ final class DomainProcesses {
 		Path log = layout.logFile(name);
 		Path pidFile = layout.pidFile(name);
 		prepare(privateDir, pidFile);
+		CrashPoints.reached("prepared");
 		QemuCommand command;
 		DomainDefinition withPorts;
 		RunTaps.Prepared taps = null;
@@ -144,6 +145,7 @@ final class DomainProcesses {
 		}
 		DomainLog.appendStart(log, this.context.driverVersion(), this.context.capabilities().version(), command.env(),
 				this.context.launcher().wrap(argv));
+		CrashPoints.reached("log-started");
 		List<Process> helpers;
 		Process child;
 		try {
@@ -167,21 +169,10 @@ final class DomainProcesses {
 				Instant.now(), command.definition());
 		run.holdNetworkPorts(resolved.ports());
 		run.holdTaps(taps.created());
+		CrashPoints.reached("spawned");
 		try {
-			awaitMonitorSocket(run, log);
-			// QEMU runs (it made its socket) in the cgroup it will die in, and has not
-			// built the machine
-			// (nor preallocated its RAM) yet: an OOM kill from here on is told apart from
-			// other SIGKILLs
-			run.oomWatch = OomWatch.of(run.pid());
-			run.monitor = connectMonitor(run, log);
-			run.identity = ProcessIdentity.of(run.pid())
-				.orElseThrow(() -> new EmulatorException(exitMessage(name, log, run)));
-			verifyPidFile(pidFile, run);
-			// <vcpu cpuset>: the vCPU threads exist (QEMU waits at -S) and have not run
-			// yet
-			command.definition().vcpu().cpuset().ifPresent((cpus) -> CpuAffinity.apply(run.pid(), cpus));
-			this.context.runStates().write(runState(run));
+			// what is written here overlaps QEMU's own start-up, which the monitor
+			// handshake below waits for anyway
 			if (this.domain.isPersistent() && !command.definition().equals(withPorts)) {
 				// addresses assigned now are kept for the next start, as libvirt writes
 				// them back
@@ -189,8 +180,31 @@ final class DomainProcesses {
 				this.context.definitions().save(persistent);
 				this.domain.persistentDefinitionChanged(persistent);
 			}
+			CrashPoints.reached("definition-written-back");
+			awaitMonitorSocket(run, log);
+			CrashPoints.reached("monitor-socket");
+			// QEMU runs (it made its socket) in the cgroup it will die in, and has not
+			// built the machine (nor preallocated its RAM) yet: an OOM kill from here on
+			// is told apart from other SIGKILLs
+			run.oomWatch = OomWatch.of(run.pid());
+			// the socket exists, so the wrappers have exec'd QEMU, which wrote its
+			// pidfile before it made the socket
+			run.identity = ProcessIdentity.of(run.pid())
+				.orElseThrow(() -> new EmulatorException(exitMessage(name, log, run)));
+			verifyPidFile(pidFile, run);
+			// recorded before the vCPUs can run and before the handshake, which waits
+			// until QEMU has built the machine: a crash from here on leaves a run state
+			// for the next driver to adopt or reap (StartCrashTests)
+			this.context.runStates().write(runState(run));
+			CrashPoints.reached("run-state-written");
+			run.monitor = connectMonitor(run, log);
+			CrashPoints.reached("monitor-connected");
+			// <vcpu cpuset>: the vCPU threads exist (QEMU waits at -S) and have not run
+			// yet
+			command.definition().vcpu().cpuset().ifPresent((cpus) -> CpuAffinity.apply(run.pid(), cpus));
 			this.domain.runAttached(run, DomainStatus.of(StateReason.PAUSED_STARTING_UP));
 			run.process.onExit().whenCompleteAsync((h, ex) -> exited(run), this.lifecycle);
+			CrashPoints.reached("attached");
 			if (incoming != null) {
 				// the saved state has its own balloon size; the vCPUs resume only if they
 				// ran when saved
@@ -204,6 +218,7 @@ final class DomainProcesses {
 				applyCurrentMemory(run);
 			}
 			run.resumeVcpus();
+			CrashPoints.reached("resumed");
 			this.domain.stateChanged(run, reason, eventType, "");
 		}
 		catch (RuntimeException ex) {

@@ -12,11 +12,10 @@ import java.util.stream.Stream;
 
 import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.internal.fs.AtomicFiles;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.dataformat.xml.XmlMapper;
 
 /**
- * Reads and writes {@code run/qemu/NAME.xml} ({@link RunState}) atomically, owner-only.
+ * Reads and writes {@code run/qemu/NAME.xml} ({@link RunState}, as {@link RunStateXml})
+ * atomically, owner-only.
  */
 final class RunStateStore {
 
@@ -27,7 +26,7 @@ final class RunStateStore {
 	}
 
 	void write(RunState state) {
-		String xml = Mapper.INSTANCE.writer().withRootName("domstatus").writeValueAsString(state);
+		String xml = RunStateXml.write(state);
 		// a run state describes a live QEMU: a power loss ends that QEMU too, so it needs
 		// no fsync (and a stale or
 		// missing one after a power loss is harmless: adoption checks the pid and its
@@ -36,12 +35,25 @@ final class RunStateStore {
 				PosixFilePermissions.fromString("rw-------"), AtomicFiles.Durability.PROCESS_CRASH);
 	}
 
+	/**
+	 * Reads a record, also one written by an earlier driver.
+	 * @throws HostIoException if the file cannot be read or is not a run state (the
+	 * driver's open then leaves it alone, logging why)
+	 */
 	RunState read(Path file) {
+		String xml;
 		try {
-			return Mapper.INSTANCE.readValue(Files.readString(file), RunState.class);
+			xml = Files.readString(file);
 		}
 		catch (IOException ex) {
 			throw new HostIoException("Cannot read the run state " + file, ex);
+		}
+		try {
+			return RunStateXml.read(xml);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new HostIoException("Cannot read the run state " + file,
+					new IOException("not a run state: " + ex.getMessage(), ex));
 		}
 	}
 
@@ -69,18 +81,6 @@ final class RunStateStore {
 		catch (IOException ex) {
 			throw new HostIoException("Cannot remove the run state of '" + name + "'", ex);
 		}
-	}
-
-	/**
-	 * Built on first use: jackson-dataformat-xml costs a hundred-odd classes, and an open
-	 * of a root with no running domain reads and writes no run state.
-	 */
-	private static final class Mapper {
-
-		static final XmlMapper INSTANCE = XmlMapper.builder()
-			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-			.build();
-
 	}
 
 }

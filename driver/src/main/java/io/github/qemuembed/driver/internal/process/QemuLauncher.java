@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +29,15 @@ import io.github.qemuembed.driver.error.OperationInterruptedException;
  * only when the driver closes (after it has stopped its VMs). Without
  * {@code killWithOwner} (only for VMs meant to outlive the application, to be reconnected
  * by the next driver on the same root) children are started without the signal.
+ * <p>
+ * <b>Terminal signals.</b> Each child leads a process group of its own, so a Ctrl-C in
+ * the application's terminal (SIGINT to the foreground process group) reaches the
+ * application, which shuts the guests down in order, and not QEMU, which would quit at
+ * once. The group is made by Perl's {@code setpgrp} (perl-base is part of every Debian
+ * system), or, without Perl, by {@code setsid}: a session of its own is also a group of
+ * its own, but with the kernel's autogroup scheduling (the default) every new session is
+ * a new scheduling group, and a QEMU started in one took 12 to 25 ms longer to serve its
+ * monitor on a busy 2-core machine (docs/performance.md, launch).
  */
 public final class QemuLauncher implements AutoCloseable {
 
@@ -35,27 +45,33 @@ public final class QemuLauncher implements AutoCloseable {
 
 	private static final String SETSID = "setsid";
 
+	private static final String PERL = "perl";
+
+	/**
+	 * A new process group, then the argv exec'd in place (the pid stays the one started):
+	 * the block form of {@code exec} never goes through a shell.
+	 */
+	private static final String NEW_GROUP = "setpgrp(0, 0) or die \"setpgrp: $!\\n\"; "
+			+ "exec { $ARGV[0] } @ARGV or die \"cannot execute $ARGV[0]: $!\\n\"";
+
 	private final ExecutorService thread;
 
 	private final boolean killWithOwner;
 
 	private final List<String> prefix;
 
+	/** Whether the process group is made by Perl (rather than setsid). */
+	private final boolean perl;
+
 	public QemuLauncher(String name, boolean killWithOwner) {
 		this.killWithOwner = killWithOwner;
-		// setsid: QEMU gets a session of its own, so a Ctrl-C in the application's
-		// terminal (SIGINT to the whole
-		// foreground process group) reaches the application, which shuts the guests down
-		// in order, and not QEMU,
-		// which would quit at once. The child is never a process-group leader, so setsid
-		// does not fork and
-		// the pid stays the one we started (the start verifies it against QEMU's
-		// pidfile).
 		List<String> prefix = new ArrayList<>();
 		if (killWithOwner) {
 			prefix.addAll(List.of(find(SETPRIV), "--pdeathsig", "KILL", "--"));
 		}
-		prefix.add(find(SETSID));
+		List<String> group = newProcessGroup();
+		this.perl = group.size() > 1;
+		prefix.addAll(group);
 		this.prefix = List.copyOf(prefix);
 		this.thread = Executors.newSingleThreadExecutor((runnable) -> {
 			Thread t = new Thread(runnable, "qemu-embed-launcher-" + name);
@@ -66,20 +82,36 @@ public final class QemuLauncher implements AutoCloseable {
 		});
 	}
 
+	/**
+	 * The wrapper that puts the child in a process group of its own (see the class
+	 * comment). Neither forks: the child is never a process-group leader when it starts,
+	 * so setsid does not need to, and the pid stays the one started (the start verifies
+	 * it against QEMU's pidfile).
+	 */
+	private static List<String> newProcessGroup() {
+		return findOptional(PERL).map((perl) -> List.of(perl, "-e", NEW_GROUP, "--"))
+			.orElseGet(() -> List.of(find(SETSID)));
+	}
+
 	private static String find(String tool) {
+		return findOptional(tool)
+			.orElseThrow(() -> new EmulatorException(tool + " (util-linux) is needed to start QEMU as a child that "
+					+ "dies with this JVM and ignores the terminal's signals: install util-linux"));
+	}
+
+	private static Optional<String> findOptional(String tool) {
 		for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
 			Path candidate = Path.of(dir, tool);
 			if (Files.isExecutable(candidate)) {
-				return candidate.toString();
+				return Optional.of(candidate.toString());
 			}
 		}
 		for (String fallback : new String[] { "/usr/bin/" + tool, "/bin/" + tool }) {
 			if (Files.isExecutable(Path.of(fallback))) {
-				return fallback;
+				return Optional.of(fallback);
 			}
 		}
-		throw new EmulatorException(tool + " (util-linux) is needed to start QEMU as a child that dies with this "
-				+ "JVM and ignores the terminal's signals: install util-linux");
+		return Optional.empty();
 	}
 
 	public boolean killsWithOwner() {
@@ -88,7 +120,7 @@ public final class QemuLauncher implements AutoCloseable {
 
 	/**
 	 * The command actually executed for an argv: the argv itself, behind setpriv (when
-	 * children die with us) and setsid.
+	 * children die with us) and the new process group's wrapper.
 	 */
 	public List<String> wrap(List<String> argv) {
 		List<String> command = new ArrayList<>(this.prefix);
@@ -104,6 +136,12 @@ public final class QemuLauncher implements AutoCloseable {
 		CompletableFuture<Process> started = CompletableFuture.supplyAsync(() -> {
 			ProcessBuilder builder = new ProcessBuilder(wrap(argv));
 			builder.environment().putAll(env);
+			if (this.perl) {
+				// a locale the host lacks (LANG=de_DE.UTF-8 in a container) would make
+				// Perl
+				// warn in every QEMU log, and in the messages quoting its tail
+				builder.environment().putIfAbsent("PERL_BADLANG", "0");
+			}
 			builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
 			builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
 			builder.redirectErrorStream(true);
