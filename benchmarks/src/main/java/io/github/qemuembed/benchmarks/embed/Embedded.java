@@ -44,8 +44,8 @@ final class Embedded {
 	}
 
 	/**
-	 * The guest-less machine of every scenario: q35, 64 MiB, one vCPU, no devices,
-	 * SeaBIOS.
+	 * The guest-less machine of every scenario: q35, 64 MiB, one vCPU, ACPI, no devices
+	 * (no USB controller, no balloon: the machine raw QEMU and libvirt start), SeaBIOS.
 	 */
 	static String guestlessXml(BenchmarkContext context, String name) {
 		return guestlessXml(context, name, null);
@@ -65,6 +65,11 @@ final class Embedded {
 				  <memory unit='MiB'>64</memory>
 				  <vcpu>1</vcpu>
 				  <os><type arch='x86_64' machine='q35'>hvm</type>%s</os>
+				  <features><acpi/></features>
+				  <devices>
+				    <controller type='usb' model='none'/>
+				    <memballoon model='none'/>
+				  </devices>
 				</domain>
 				""".formatted(type, name, loader);
 	}

@@ -95,6 +95,7 @@ public final class Virsh {
 				  <memory unit='MiB'>64</memory>
 				  <vcpu>1</vcpu>
 				  <os><type arch='x86_64' machine='q35'>hvm</type>%s</os>
+				  <features><acpi/></features>
 				  <devices>
 				    <emulator>%s</emulator>
 				    <controller type='usb' model='none'/>
