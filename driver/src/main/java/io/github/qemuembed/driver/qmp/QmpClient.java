@@ -2,6 +2,7 @@ package io.github.qemuembed.driver.qmp;
 
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import io.github.qemuembed.driver.internal.io.JsonTrees;
 import io.github.qemuembed.driver.observation.DriverObserver;
@@ -82,6 +84,9 @@ public final class QmpClient implements AutoCloseable {
 	static final String TIMER_THREAD_NAME = "qemu-embed-qmp-timeouts";
 
 	private static final System.Logger logger = System.getLogger(QmpClient.class.getName());
+
+	/** A command name JSON carries as it is (QAPI names are of these characters). */
+	private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_.+-]+");
 
 	/**
 	 * How long a blocking caller waits on the socket itself before it leaves the reply to
@@ -484,10 +489,16 @@ public final class QmpClient implements AutoCloseable {
 		}
 	}
 
-	private static ByteBuffer encode(long id, String command, JsonNode arguments) {
+	static ByteBuffer encode(long id, String command, @Nullable JsonNode arguments) {
+		boolean noArguments = arguments == null || arguments.isNull();
+		if (noArguments && PLAIN_NAME.matcher(command).matches()) {
+			// most commands: a name that needs no escaping and no arguments
+			return ByteBuffer
+				.wrap(("{\"execute\":\"" + command + "\",\"id\":" + id + "}\n").getBytes(StandardCharsets.US_ASCII));
+		}
 		ObjectNode message = JsonTrees.object();
 		message.put("execute", command);
-		if (arguments != null && !arguments.isNull()) {
+		if (!noArguments) {
 			message.set("arguments", arguments);
 		}
 		message.put("id", id);

@@ -38,7 +38,12 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 
 	private static final System.Logger logger = System.getLogger(UnixSocketTransport.class.getName());
 
-	private static final int READ_BUFFER_SIZE = 64 * 1024;
+	/**
+	 * Small on purpose: jnr-unixsocket reads into a new heap buffer of the destination's
+	 * remaining size on every read, and zeroing 64 KiB per reply cost more than the JSON
+	 * work; a large message just takes several reads.
+	 */
+	private static final int READ_BUFFER_SIZE = 8 * 1024;
 
 	/** Reads per readiness notification before giving the other connections a turn. */
 	private static final int MAX_READS_PER_TURN = 16;
