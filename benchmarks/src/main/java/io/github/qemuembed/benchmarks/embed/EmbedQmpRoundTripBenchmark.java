@@ -51,7 +51,7 @@ public final class EmbedQmpRoundTripBenchmark implements Benchmark {
 			// one VM alone first, then the others (a few at a time: the start is not
 			// measured here)
 			starts.remove(0).call();
-			Samples one = calls(domains.get(0), context.settings().warmups() * 1000, context.settings().qmpCalls());
+			Samples one = calls(domains.get(0), context.settings().qmpWarmupCalls(), context.settings().qmpCalls());
 			Parallel.run(Math.min(4, starts.size()), starts);
 			List<Callable<Samples>> callers = new ArrayList<>();
 			for (Domain domain : domains) {

@@ -52,7 +52,7 @@ public final class RawQmpRoundTripBenchmark implements Benchmark {
 			// one VM alone first, then the others (a few at a time: the launch is not
 			// measured here)
 			launches.remove(0).call();
-			Samples one = calls(vms.get(0), context.settings().warmups() * 1000, context.settings().qmpCalls());
+			Samples one = calls(vms.get(0), context.settings().qmpWarmupCalls(), context.settings().qmpCalls());
 			Parallel.run(Math.min(4, launches.size()), launches);
 
 			List<Callable<Samples>> callers = new ArrayList<>();
