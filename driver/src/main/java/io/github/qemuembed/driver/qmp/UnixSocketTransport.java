@@ -96,18 +96,16 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	/** When a caller last stopped waiting on the socket ({@link System#nanoTime()}). */
 	private volatile long callerActivity;
 
-	// Confined to the loop thread.
+	/** Set once by {@link #start} on the loop thread; read by callers too. */
+	private volatile @Nullable Receiver receiver;
 
-	private Receiver receiver;
+	// Confined to the loop thread.
 
 	private SelectionKey key;
 
 	private boolean writeInterest;
 
 	private boolean readsSuspended;
-
-	/** The receiver, published for callers once the loop has registered the channel. */
-	private volatile @Nullable Receiver startedReceiver;
 
 	private UnixSocketTransport(Path path, UnixSocketChannel channel) {
 		this.path = path;
@@ -180,7 +178,6 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 				throw new IllegalStateException("Transport already started");
 			}
 			this.receiver = receiver;
-			this.startedReceiver = receiver;
 			if (this.closed) {
 				receiver.onClosed(null);
 				return;
@@ -270,7 +267,8 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 	 * thread's delivery)
 	 */
 	boolean readOnCaller(int timeoutMillis, BooleanSupplier done) {
-		if (this.closed || this.startedReceiver == null) {
+		Receiver target = this.receiver;
+		if (this.closed || target == null) {
 			return false;
 		}
 		int wake = wakeFd();
@@ -302,7 +300,7 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 			if ((ready & Poll.WOKEN) != 0) {
 				Poll.drain(wake);
 			}
-			if ((ready & Poll.SOCKET) != 0 && readAvailable(this.startedReceiver)) {
+			if ((ready & Poll.SOCKET) != 0 && readAvailable(target)) {
 				this.loop.execute(() -> closeWith(null));
 				return false;
 			}
@@ -502,9 +500,10 @@ public final class UnixSocketTransport implements QmpTransport, QmpIoLoop.Handle
 		finally {
 			this.readLock.unlock();
 		}
-		if (this.receiver != null) {
+		Receiver target = this.receiver;
+		if (target != null) {
 			try {
-				this.receiver.onClosed(cause);
+				target.onClosed(cause);
 			}
 			catch (RuntimeException ex) {
 				logger.log(Level.WARNING, "QMP receiver failed while handling the end of " + this.path, ex);
