@@ -191,7 +191,7 @@ final class DomainProcesses {
 			// pidfile before it made the socket
 			run.identity = ProcessIdentity.of(run.pid())
 				.orElseThrow(() -> new EmulatorException(exitMessage(name, log, run)));
-			verifyPidFile(pidFile, run);
+			verifyPidFile(pidFile, run, log);
 			// recorded before the vCPUs can run and before the handshake, which waits
 			// until QEMU has built the machine: a crash from here on leaves a run state
 			// for the next driver to adopt or reap (StartCrashTests)
@@ -285,7 +285,7 @@ final class DomainProcesses {
 	 * process we started (the wrappers exec, they do not fork): everything the driver
 	 * later signals is that pid.
 	 */
-	private void verifyPidFile(Path pidFile, QemuRun run) {
+	private void verifyPidFile(Path pidFile, QemuRun run, Path log) {
 		try {
 			String text = Files.readString(pidFile).trim();
 			if (!text.equals(Long.toString(run.pid()))) {
@@ -295,6 +295,12 @@ final class DomainProcesses {
 			}
 		}
 		catch (IOException ex) {
+			// QEMU writes the pidfile before its monitor socket and deletes it when it
+			// exits: gone now means QEMU is quitting (a disk it cannot open), and its log
+			// says why
+			if (waitFor(run.process, Duration.ofSeconds(5))) {
+				throw new EmulatorException(exitMessage(this.name, log, run), ex);
+			}
 			throw new EmulatorException("QEMU did not write its pidfile " + pidFile + ": " + ex.getMessage(), ex);
 		}
 	}

@@ -28,6 +28,7 @@ import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.error.InvalidOperationException;
 import io.github.qemuembed.driver.error.QmpException;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -281,6 +282,22 @@ class DriverLifecycleTests {
 			.withMessageContaining("no-such-device-type");
 		assertThat(domain.status()).hasToString("shutoff/failed");
 		assertThat(this.open.root().resolve("run/qemu/broken.xml")).doesNotExist();
+	}
+
+	/**
+	 * QEMU fails on a disk only after it made its monitor socket, and deletes its pidfile
+	 * as it quits: whichever step of the start notices first, the message is QEMU's own.
+	 */
+	@RepeatedTest(10)
+	void diskQemuCannotOpenIsReportedWithQemusMessageWheneverTheStartNoticesIt() {
+		Path missing = this.open.root().resolve("missing.img");
+		String xml = GuestlessDomains.xml("nodisk")
+			.replace("<devices>", "<devices><disk type='file' device='disk'><source file='" + missing
+					+ "'/><target dev='vda' bus='virtio'/></disk>");
+		Domain domain = this.open.driver().define(xml);
+		assertThatExceptionOfType(EmulatorException.class).isThrownBy(domain::start)
+			.withMessageContaining(missing.toString());
+		assertThat(domain.status().state()).isEqualTo(DomainState.SHUTOFF);
 	}
 
 }
