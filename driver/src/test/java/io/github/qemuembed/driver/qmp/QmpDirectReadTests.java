@@ -188,7 +188,7 @@ class QmpDirectReadTests {
 	}
 
 	private static String reply(JsonNode command, String value) {
-		return "{\"return\": " + value + ", \"id\": " + command.path("id") + "}\r\n";
+		return "{\"return\": " + value + "}\r\n";
 	}
 
 	private static String event(String name, int n) {

@@ -44,7 +44,7 @@ class QmpProtocolTests {
 		assertThat(negotiation.path("execute").asString()).isEqualTo("qmp_capabilities");
 		peer.receive(
 				"{\"event\": \"EARLY\", \"data\": {\"n\": 1}, \"timestamp\": {\"seconds\": 5, \"microseconds\": 7}}\r\n"
-						+ "{\"return\": {}, \"id\": " + negotiation.path("id") + "}\r\n");
+						+ "{\"return\": {}}\r\n");
 		try (QmpClient client = connecting.get(10, TimeUnit.SECONDS)) {
 			QmpEvent early = events.poll(10, TimeUnit.SECONDS);
 			assertThat(early.name()).isEqualTo("EARLY");
@@ -61,7 +61,7 @@ class QmpProtocolTests {
 		try (QmpClient client = connect(peer)) {
 			CompletableFuture<JsonNode> call = client.executeAsync("query-status", null);
 			JsonNode sent = peer.nextSent();
-			String reply = "{\"return\": {\"status\": \"running\"}, \"id\": " + sent.path("id") + "}\r\n";
+			String reply = "{\"return\": {\"status\": \"running\"}}\r\n";
 			peer.receive("this is not json\r\n[1, 2]\r\n" + reply.substring(0, 10));
 			assertThat(call).isNotDone();
 			peer.receive(reply.substring(10));
@@ -79,23 +79,22 @@ class QmpProtocolTests {
 			CompletableFuture<JsonNode> next = client.executeAsync("next", null);
 			// serialized: "next" is not written while "slow" still has its turn
 			assertThat(peer.sentWithin(Duration.ofMillis(200))).isNull();
-			peer.receive("{\"return\": {\"who\": \"slow\"}, \"id\": " + slow.path("id") + "}\r\n");
+			peer.receive("{\"return\": {\"who\": \"slow\"}}\r\n");
 			JsonNode nextSent = peer.nextSent();
 			assertThat(nextSent.path("execute").asString()).isEqualTo("next");
-			peer.receive("{\"return\": {\"who\": \"next\"}, \"id\": " + nextSent.path("id") + "}\r\n");
+			peer.receive("{\"return\": {\"who\": \"next\"}}\r\n");
 			assertThat(next.get(10, TimeUnit.SECONDS).path("who").asString()).isEqualTo("next");
 		}
 	}
 
 	@Test
-	void replyWithAnotherIdIsIgnored() throws Exception {
+	void replyCarryingAnIdIsNotAnAnswerOfThisClient() throws Exception {
 		ScriptedPeer peer = new ScriptedPeer();
 		try (QmpClient client = connect(peer)) {
 			CompletableFuture<JsonNode> call = client.executeAsync("query-status", null);
 			JsonNode sent = peer.nextSent();
 			peer.receive("{\"return\": {\"stale\": true}, \"id\": 999999}\r\n");
-			peer.receive("{\"error\": {\"class\": \"GenericError\", \"desc\": \"boom\"}, \"id\": " + sent.path("id")
-					+ "}\r\n");
+			peer.receive("{\"error\": {\"class\": \"GenericError\", \"desc\": \"boom\"}}\r\n");
 			assertThat(call).failsWithin(Duration.ofSeconds(10))
 				.withThrowableOfType(ExecutionException.class)
 				.havingCause()
@@ -127,8 +126,7 @@ class QmpProtocolTests {
 		peer.awaitStarted();
 		peer.receive(GREETING);
 		JsonNode negotiation = peer.nextSent();
-		peer.receive("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"no negotiation here\"}, \"id\": "
-				+ negotiation.path("id") + "}\r\n");
+		peer.receive("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"no negotiation here\"}}\r\n");
 		assertThat(connecting).failsWithin(Duration.ofSeconds(10))
 			.withThrowableOfType(ExecutionException.class)
 			.havingCause()
@@ -177,7 +175,7 @@ class QmpProtocolTests {
 			finally {
 				Thread.interrupted();
 			}
-			peer.receive("{\"return\": {}, \"id\": " + firstSent.path("id") + "}\r\n");
+			peer.receive("{\"return\": {}}\r\n");
 			assertThat(first.get(10, TimeUnit.SECONDS).isObject()).isTrue();
 			// the abandoned command never reaches the peer; the next one does
 			CompletableFuture<JsonNode> third = client.executeAsync("third", null);
@@ -208,7 +206,7 @@ class QmpProtocolTests {
 		peer.awaitStarted();
 		peer.receive(GREETING);
 		JsonNode negotiation = peer.nextSent();
-		peer.receive("{\"return\": {}, \"id\": " + negotiation.path("id") + "}\r\n");
+		peer.receive("{\"return\": {}}\r\n");
 		return connecting.get(10, TimeUnit.SECONDS);
 	}
 
