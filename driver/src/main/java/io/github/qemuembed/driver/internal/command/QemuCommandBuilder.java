@@ -715,6 +715,32 @@ public final class QemuCommandBuilder {
 		}
 	}
 
+	/**
+	 * The {@code blockdev-add} argument for the qcow2 overlay an external snapshot puts
+	 * on a running disk: opened as the disk's image is on the command line (its cache
+	 * mode, io mode and discard), so that a snapshot does not change how the guest's
+	 * writes reach the host; without a backing file of its own, which
+	 * {@code blockdev-snapshot} then gives it.
+	 */
+	public static String overlayNode(Disk disk, String nodeName, Path overlay) {
+		Json cache = cache(disk.driver().cache());
+		String discard = disk.driver().discard().map(DiskDiscard::xmlName).orElse(null);
+		Json file = Json.object()
+			.put("driver", "file")
+			.put("filename", overlay.toString())
+			.put("aio", disk.driver().io().orElse(null))
+			.put("discard", discard)
+			.put("cache", cache);
+		return Json.object()
+			.put("driver", "qcow2")
+			.put("node-name", nodeName)
+			.put("discard", discard)
+			.put("cache", cache)
+			.put("file", file)
+			.putNull("backing")
+			.toString();
+	}
+
 	private static Json cache(Optional<DiskCache> cache) {
 		if (cache.isEmpty() || cache.get() == DiskCache.DEFAULT) {
 			return null;

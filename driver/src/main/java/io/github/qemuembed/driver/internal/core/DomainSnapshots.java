@@ -23,6 +23,8 @@ import io.github.qemuembed.driver.error.ErrorCode;
 import io.github.qemuembed.driver.error.HostIoException;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
+import io.github.qemuembed.driver.internal.command.QemuCommandBuilder;
+import io.github.qemuembed.driver.internal.io.JsonTrees;
 import io.github.qemuembed.driver.internal.process.QemuImg;
 import io.github.qemuembed.driver.internal.xml.BackingImage;
 import io.github.qemuembed.driver.internal.xml.Disk;
@@ -393,7 +395,7 @@ final class DomainSnapshots {
 		long size = top.path("image").path("virtual-size").asLong();
 		qemuImg().createOverlay(overlay, image, format(disk), Optional.of(size), true);
 		String nodeName = "snap-" + Integer.toHexString(overlay.toString().hashCode());
-		run.monitor.blockdevAddOverlay(nodeName, overlay);
+		run.monitor.blockdevAdd(JsonTrees.read(QemuCommandBuilder.overlayNode(disk, nodeName, overlay)));
 		run.monitor.blockdevSnapshot(top.path("node-name").asString(), nodeName);
 	}
 

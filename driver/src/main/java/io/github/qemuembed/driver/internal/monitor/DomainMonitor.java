@@ -97,17 +97,6 @@ public final class DomainMonitor implements AutoCloseable {
 		execute("blockdev-add", node);
 	}
 
-	/**
-	 * {@code blockdev-add} of a qcow2 node on the file {@code overlay}, without backing:
-	 * the overlay an external snapshot puts on top of a disk.
-	 */
-	public void blockdevAddOverlay(String nodeName, Path overlay) {
-		ObjectNode node = JsonTrees.object();
-		node.put("driver", "qcow2").put("node-name", nodeName).putNull("backing");
-		node.putObject("file").put("driver", "file").put("filename", overlay.toString());
-		execute("blockdev-add", node);
-	}
-
 	/** {@code blockdev-del}. */
 	public void blockdevDel(String nodeName) {
 		execute("blockdev-del", Map.of("node-name", nodeName));

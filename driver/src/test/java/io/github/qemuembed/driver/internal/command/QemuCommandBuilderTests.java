@@ -10,6 +10,7 @@ import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.SecondaryDriverException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 import io.github.qemuembed.driver.internal.capabilities.QemuCapabilities;
+import io.github.qemuembed.driver.internal.xml.Disk;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,28 @@ class QemuCommandBuilderTests {
 			.containsSequence("-accel", "kvm")
 			.containsSequence("-display", "none")
 			.doesNotContain("-no-shutdown", "-no-reboot");
+	}
+
+	@Test
+	void aSnapshotOverlayIsOpenedAsItsDiskIs() {
+		Disk disk = parse("<os><type>hvm</type></os><devices><disk><driver name='qemu' type='qcow2' cache='none' "
+				+ "io='native' discard='unmap'/><source file='/a.qcow2'/><target dev='vda'/></disk></devices>")
+			.devices()
+			.disks()
+			.get(0);
+		assertThat(QemuCommandBuilder.overlayNode(disk, "snap-1", Path.of("/a.s1")))
+			.isEqualTo("{\"driver\":\"qcow2\",\"node-name\":\"snap-1\",\"discard\":\"unmap\","
+					+ "\"cache\":{\"direct\":true,\"no-flush\":false},\"file\":{\"driver\":\"file\","
+					+ "\"filename\":\"/a.s1\",\"aio\":\"native\",\"discard\":\"unmap\","
+					+ "\"cache\":{\"direct\":true,\"no-flush\":false}},\"backing\":null}");
+		Disk plain = parse("<os><type>hvm</type></os><devices><disk><driver name='qemu' type='qcow2'/>"
+				+ "<source file='/b.qcow2'/><target dev='vda'/></disk></devices>")
+			.devices()
+			.disks()
+			.get(0);
+		assertThat(QemuCommandBuilder.overlayNode(plain, "snap-2", Path.of("/b.s1")))
+			.isEqualTo("{\"driver\":\"qcow2\",\"node-name\":\"snap-2\",\"file\":{\"driver\":\"file\","
+					+ "\"filename\":\"/b.s1\"},\"backing\":null}");
 	}
 
 	@Test

@@ -117,6 +117,21 @@ class SnapshotTests {
 	}
 
 	@Test
+	void aLiveOverlayIsOpenedWithTheDisksCacheMode() throws Exception {
+		Path image = qcow2("cached.qcow2");
+		Domain domain = this.open.driver()
+			.define(withDisk("cached", image).replace("<driver name='qemu' type='qcow2'/>",
+					"<driver name='qemu' type='qcow2' cache='unsafe' io='threads' discard='unmap'/>"));
+		domain.start();
+		String unsafe = "\"cache\":{\"no-flush\":true,\"direct\":false,\"writeback\":true}";
+		assertThat(domain.qmp("{\"execute\":\"query-block\"}")).contains(unsafe);
+		domain.createSnapshot("<domainsnapshot><name>c1</name></domainsnapshot>", DomainSnapshot.CreateFlag.DISK_ONLY);
+		String block = domain.qmp("{\"execute\":\"query-block\"}");
+		assertThat(block).contains("\"file\":\"" + image.resolveSibling("cached.c1") + "\"").contains(unsafe);
+		domain.destroy();
+	}
+
+	@Test
 	void aFullSnapshotComesBackRunningWithItsStateAndTheTreeSurvivesTheDriver() throws Exception {
 		Path image = qcow2("full.qcow2");
 		Domain domain = this.open.driver().define(withDisk("full", image));
