@@ -1,10 +1,10 @@
 package io.github.qemuembed.driver.internal.xml;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
@@ -24,12 +24,17 @@ final class BusAddresses {
 	}
 
 	static Devices assign(Devices devices) {
-		Set<String> taken = new HashSet<>();
-		devices.disks().forEach((disk) -> usbPort(disk.address()).ifPresent(taken::add));
-		devices.inputs().forEach((input) -> usbPort(input.address()).ifPresent(taken::add));
-		devices.redirdevs()
-			.forEach((redirdev) -> usbPort(redirdev.address().map(DeviceAddress.class::cast)).ifPresent(taken::add));
-		UsbPorts ports = new UsbPorts(devices.controllers(), taken);
+		UsbPorts ports = new UsbPorts(devices.controllers());
+		for (int i = 0; i < devices.disks().size(); i++) {
+			ports.take(devices.disks().get(i).address(), "/domain/devices/disk[" + (i + 1) + "]");
+		}
+		for (int i = 0; i < devices.inputs().size(); i++) {
+			ports.take(devices.inputs().get(i).address(), "/domain/devices/input[" + (i + 1) + "]");
+		}
+		for (int i = 0; i < devices.redirdevs().size(); i++) {
+			ports.take(devices.redirdevs().get(i).address().map(DeviceAddress.class::cast),
+					"/domain/devices/redirdev[" + (i + 1) + "]");
+		}
 		List<Disk> disks = new ArrayList<>();
 		for (int i = 0; i < devices.disks().size(); i++) {
 			Disk disk = devices.disks().get(i);
@@ -72,27 +77,54 @@ final class BusAddresses {
 		return (bus == DiskBus.IDE) ? new DriveAddress(0, index / 2, 0, index % 2) : new DriveAddress(0, 0, 0, index);
 	}
 
-	/**
-	 * The root hub port a USB address takes (a dotted port sits behind a hub on that
-	 * port).
-	 */
-	private static Optional<String> usbPort(Optional<DeviceAddress> address) {
-		return address.filter(UsbAddress.class::isInstance)
-			.map((usb) -> ((UsbAddress) usb).port().replaceFirst("\\..*", ""));
-	}
-
 	/** The root hub ports of the USB controller of bus 0. */
 	private static final class UsbPorts {
 
 		private final Optional<Controller> controller;
 
-		private final Set<String> taken;
+		/** The ports given in the XML, and by whom. */
+		private final Map<String, String> taken = new HashMap<>();
 
-		UsbPorts(List<Controller> controllers, Set<String> taken) {
+		UsbPorts(List<Controller> controllers) {
 			this.controller = controllers.stream()
 				.filter((c) -> c.type() == ControllerType.USB && c.index() == 0 && !c.isCompanion())
 				.findFirst();
-			this.taken = taken;
+		}
+
+		/**
+		 * Takes the port a device's XML gives, if it is a USB address: refused, as QEMU
+		 * would refuse it at start, when the controller has no such port, the port is
+		 * behind a hub (no {@code <hub>} device is supported), or another device has it.
+		 */
+		void take(Optional<DeviceAddress> address, String device) {
+			if (address.isEmpty() || !(address.get() instanceof UsbAddress usb)) {
+				return;
+			}
+			String path = device + "/address/@port";
+			int count = this.controller.map(UsbPorts::count).orElse(0);
+			if (count == 0) {
+				throw new InvalidConfigurationException(path,
+						"a USB address needs a USB controller, and this domain has none: add <controller type='usb' "
+								+ "model='qemu-xhci'/>, or remove the <address>");
+			}
+			if (usb.port().contains(".")) {
+				throw new UnsupportedConfigurationException(path, "USB port " + usb.port()
+						+ " is behind a hub, and USB hubs are not supported: use a port of the controller itself (1 to "
+						+ count + "), or remove the <address> for the lowest free one");
+			}
+			if (Integer.parseInt(usb.port()) > count) {
+				String model = this.controller.flatMap(Controller::model).orElse("none");
+				throw new InvalidConfigurationException(path,
+						"USB port " + usb.port() + " does not exist: the " + model + " controller has " + count
+								+ " ports" + (model.endsWith("xhci") ? " (give it more with ports='15')" : "")
+								+ "; use a port from 1 to " + count
+								+ ", or remove the <address> for the lowest free one");
+			}
+			String other = this.taken.putIfAbsent(usb.port(), device);
+			if (other != null) {
+				throw new InvalidConfigurationException(path, "USB port " + usb.port() + " is taken twice: by " + other
+						+ " and by " + device + "; give one of them another port, or remove its <address>");
+			}
 		}
 
 		void check(String path, String what) {
@@ -108,7 +140,7 @@ final class BusAddresses {
 		UsbAddress next(String path) {
 			int count = this.controller.map(UsbPorts::count).orElse(0);
 			for (int port = 1; port <= count; port++) {
-				if (this.taken.add(Integer.toString(port))) {
+				if (this.taken.putIfAbsent(Integer.toString(port), path) == null) {
 					return new UsbAddress(0, Integer.toString(port));
 				}
 			}

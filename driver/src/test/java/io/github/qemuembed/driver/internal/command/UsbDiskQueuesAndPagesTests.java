@@ -15,6 +15,7 @@ import io.github.qemuembed.driver.internal.xml.DomainDefinition;
 import io.github.qemuembed.driver.internal.xml.DomainXml;
 import io.github.qemuembed.driver.internal.xml.DriveAddress;
 import io.github.qemuembed.driver.internal.xml.MemoryBacking;
+import io.github.qemuembed.driver.internal.xml.InputBus;
 import io.github.qemuembed.driver.internal.xml.UsbAddress;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,6 +79,39 @@ class UsbDiskQueuesAndPagesTests {
 							+ usbDisk("sdc", "")))
 			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/disk[3]"))
 			.withMessageContaining("has 2 ports, all taken; give it more with ports='15'");
+	}
+
+	@Test
+	void aUsbPortTheControllerDoesNotHaveOrThatIsTakenTwiceIsRefused() {
+		String xhci2 = "<controller type='usb' model='qemu-xhci' ports='2'/>";
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> parse("", xhci2 + usbDisk("sda", "<address type='usb' bus='0' port='3'/>")))
+			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/disk[1]/address/@port"))
+			.withMessageContaining("USB port 3 does not exist: the qemu-xhci controller has 2 ports")
+			.withMessageContaining("ports='15'");
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> parse("",
+					xhci2 + usbDisk("sda", "<address type='usb' bus='0' port='2'/>")
+							+ "<input type='tablet' bus='usb'><address type='usb' bus='0' port='2'/></input>"))
+			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/input[1]/address/@port"))
+			.withMessageContaining(
+					"USB port 2 is taken twice: by /domain/devices/disk[1] and by /domain/devices/input[1]");
+		assertThatExceptionOfType(UnsupportedConfigurationException.class)
+			.isThrownBy(() -> parse("", usbDisk("sda", "<address type='usb' bus='0' port='1.2'/>")))
+			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/disk[1]/address/@port"))
+			.withMessageContaining("behind a hub");
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> parse("",
+					"<controller type='usb' model='none'/>" + usbDisk("sda", "<address type='usb' bus='0' port='1'/>")))
+			.satisfies((ex) -> assertThat(ex.path()).isEqualTo("/domain/devices/disk[1]/address/@port"))
+			.withMessageContaining("needs a USB controller");
+		// the last port, given, is fine; the next device without an address gets the
+		// other
+		DomainDefinition def = parse("",
+				xhci2 + usbDisk("sda", "<address type='usb' bus='0' port='2'/>") + "<input type='tablet' bus='usb'/>");
+		assertThat(build(def).definition().devices().inputs().stream().filter((input) -> input.bus() == InputBus.USB))
+			.singleElement()
+			.satisfies((tablet) -> assertThat(tablet.address()).contains(new UsbAddress(0, "1")));
 	}
 
 	@Test
