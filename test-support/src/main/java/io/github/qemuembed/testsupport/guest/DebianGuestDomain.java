@@ -108,64 +108,29 @@ public final class DebianGuestDomain {
 		if (this.disk == null) {
 			throw new IllegalStateException("the Debian guest needs its root disk: call disk(guest.overlay(path))");
 		}
-		StringBuilder xml = new StringBuilder();
-		xml.append("<domain type='qemu'>\n");
-		xml.append("  <name>").append(escape(this.name)).append("</name>\n");
-		xml.append("  <memory unit='MiB'>").append(this.memoryMiB).append("</memory>\n");
-		xml.append("  <vcpu>").append(this.vcpus).append("</vcpu>\n");
-		xml.append("  <os>\n");
-		xml.append("    <type arch='x86_64' machine='q35'>hvm</type>\n");
-		xml.append("    <kernel>").append(escape(this.guest.kernel().toString())).append("</kernel>\n");
-		xml.append("    <initrd>").append(escape(this.guest.initrd().toString())).append("</initrd>\n");
-		xml.append("    <cmdline>")
-			.append(escape(this.guest.kernelCommandLine(this.extraKernelArguments)))
-			.append("</cmdline>\n");
-		xml.append("  </os>\n");
-		xml.append("  <features>\n    <acpi/>\n  </features>\n");
-		xml.append("  <on_poweroff>destroy</on_poweroff>\n");
-		xml.append("  <devices>\n");
-		xml.append("    <disk type='file' device='disk'>\n");
-		xml.append("      <driver name='qemu' type='qcow2'/>\n");
-		xml.append("      <source file='").append(escape(this.disk.toAbsolutePath().toString())).append("'/>\n");
-		xml.append("      <target dev='vda' bus='virtio'/>\n");
-		xml.append("    </disk>\n");
-		xml.append("    <interface type='user'>\n      <model type='virtio'/>\n");
+		List<String> devices = new ArrayList<>();
+		devices.add("<disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n      <source file='"
+				+ DirectBootXml.escape(this.disk.toAbsolutePath().toString())
+				+ "'/>\n      <target dev='vda' bus='virtio'/>\n    </disk>");
+		StringBuilder nic = new StringBuilder("<interface type='user'>\n      <model type='virtio'/>\n");
 		for (String forward : this.forwards) {
-			xml.append("      ").append(forward).append('\n');
+			nic.append("      ").append(forward).append('\n');
 		}
-		xml.append("    </interface>\n");
-		xml.append("    <serial type='pty'>\n      <target port='0'/>\n    </serial>\n");
-		xml.append("    <console type='pty'>\n      <target type='serial' port='0'/>\n    </console>\n");
-		xml.append("    <channel type='unix'>\n      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
-				+ "    </channel>\n");
-		xml.append("    <rng model='virtio'>\n      <backend model='random'>/dev/urandom</backend>\n    </rng>\n");
-		for (String device : this.extraDevices) {
-			xml.append("    ").append(device.strip()).append('\n');
-		}
-		xml.append("  </devices>\n");
-		xml.append("</domain>\n");
-		String domain = xml.toString();
+		devices.add(nic.append("    </interface>").toString());
+		devices.addAll(DirectBootXml.SERIAL_CONSOLE);
+		devices.add(DirectBootXml.GUEST_AGENT_CHANNEL);
+		devices.add("<rng model='virtio'>\n      <backend model='random'>/dev/urandom</backend>\n    </rng>");
+		devices.addAll(this.extraDevices);
+		String domain = DirectBootXml.domain("qemu", this.name, null, this.memoryMiB, this.vcpus, "q35",
+				new DirectBootXml.Boot(this.guest.kernel(), this.guest.initrd(),
+						this.guest.kernelCommandLine(this.extraKernelArguments)),
+				devices);
 		return (this.seed != null) ? CloudInitDisk.attach(domain, this.seed) : domain;
 	}
 
 	@Override
 	public String toString() {
 		return toXml();
-	}
-
-	private static String escape(String text) {
-		StringBuilder out = new StringBuilder(text.length());
-		for (char c : text.toCharArray()) {
-			switch (c) {
-				case '&' -> out.append("&amp;");
-				case '<' -> out.append("&lt;");
-				case '>' -> out.append("&gt;");
-				case '\'' -> out.append("&apos;");
-				case '"' -> out.append("&quot;");
-				default -> out.append(c);
-			}
-		}
-		return out.toString();
 	}
 
 }

@@ -93,58 +93,21 @@ public final class TestGuestDomain {
 	 * the run directory).
 	 */
 	public TestGuestDomain guestAgentChannel() {
-		return device("<channel type='unix'>\n      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
-				+ "    </channel>");
+		return device(DirectBootXml.GUEST_AGENT_CHANNEL);
 	}
 
 	public String toXml() {
-		StringBuilder xml = new StringBuilder();
-		xml.append("<domain type='").append(escape(this.type)).append("'>\n");
-		xml.append("  <name>").append(escape(this.name)).append("</name>\n");
-		if (this.uuid != null) {
-			xml.append("  <uuid>").append(this.uuid).append("</uuid>\n");
-		}
-		xml.append("  <memory unit='MiB'>").append(this.memoryMiB).append("</memory>\n");
-		xml.append("  <vcpu>").append(this.vcpus).append("</vcpu>\n");
-		xml.append("  <os>\n");
-		xml.append("    <type arch='x86_64' machine='").append(escape(this.machine)).append("'>hvm</type>\n");
-		xml.append("    <kernel>").append(escape(this.guest.kernel().toString())).append("</kernel>\n");
-		xml.append("    <initrd>").append(escape(this.guest.initramfs().toString())).append("</initrd>\n");
-		xml.append("    <cmdline>")
-			.append(escape(this.guest.kernelCommandLine(this.extraKernelArguments)))
-			.append("</cmdline>\n");
-		xml.append("  </os>\n");
-		xml.append("  <features>\n    <acpi/>\n  </features>\n");
-		xml.append("  <on_poweroff>destroy</on_poweroff>\n");
-		xml.append("  <devices>\n");
-		xml.append("    <serial type='pty'>\n      <target port='0'/>\n    </serial>\n");
-		xml.append("    <console type='pty'>\n      <target type='serial' port='0'/>\n    </console>\n");
-		for (String device : this.extraDevices) {
-			xml.append("    ").append(device.strip()).append('\n');
-		}
-		xml.append("  </devices>\n");
-		xml.append("</domain>\n");
-		return xml.toString();
+		List<String> devices = new ArrayList<>(DirectBootXml.SERIAL_CONSOLE);
+		devices.addAll(this.extraDevices);
+		return DirectBootXml.domain(this.type, this.name, this.uuid, this.memoryMiB, this.vcpus, this.machine,
+				new DirectBootXml.Boot(this.guest.kernel(), this.guest.initramfs(),
+						this.guest.kernelCommandLine(this.extraKernelArguments)),
+				devices);
 	}
 
 	@Override
 	public String toString() {
 		return toXml();
-	}
-
-	private static String escape(String text) {
-		StringBuilder out = new StringBuilder(text.length());
-		for (char c : text.toCharArray()) {
-			switch (c) {
-				case '&' -> out.append("&amp;");
-				case '<' -> out.append("&lt;");
-				case '>' -> out.append("&gt;");
-				case '\'' -> out.append("&apos;");
-				case '"' -> out.append("&quot;");
-				default -> out.append(c);
-			}
-		}
-		return out.toString();
 	}
 
 }
