@@ -1,5 +1,6 @@
-package io.github.qemuembed.driver.internal.capabilities;
+package io.github.qemuembed.driver.internal.io;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,7 @@ import tools.jackson.core.JacksonException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-class PlainJsonTests {
+class JsonValuesTests {
 
 	@Test
 	void whatIsWrittenReadsBackEqual() {
@@ -22,14 +23,16 @@ class PlainJsonTests {
 		value.put("list", List.of("x", 2L, true, false));
 		value.put("none", null);
 		value.put("nested", Map.of("k", List.of()));
-		assertThat(PlainJson.read(PlainJson.write(value))).isEqualTo(value);
+		value.put("fraction", 1.5);
+		value.put("huge", new BigInteger("123456789012345678901234567890"));
+		assertThat(JsonValues.read(JsonValues.write(value))).isEqualTo(value);
 	}
 
 	@Test
 	void malformedInputFailsWithJacksonsException() {
-		for (String bad : List.of("", "{", "{\"a\":1} x", "[1,]", "{\"a\":1.5}")) {
+		for (String bad : List.of("", "{", "{\"a\":1} x", "[1,]", "{\"a\":tru}")) {
 			assertThatExceptionOfType(JacksonException.class).as(bad)
-				.isThrownBy(() -> PlainJson.read(bad.getBytes(StandardCharsets.UTF_8)));
+				.isThrownBy(() -> JsonValues.read(bad.getBytes(StandardCharsets.UTF_8)));
 		}
 	}
 

@@ -1,0 +1,186 @@
+package io.github.qemuembed.driver.internal.capabilities;
+
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.qemuembed.driver.internal.io.JsonValues;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+
+/**
+ * The probe's conversation with QEMU's monitor on its standard streams: every question
+ * written at once, then the answers read as they come. {@code quit} is not among them:
+ * QEMU exits without writing what it still holds for a full pipe, so it is sent only once
+ * every answer is read.
+ * <p>
+ * Not the driver's {@link io.github.qemuembed.driver.qmp.QmpClient}, which sends one
+ * command only when the previous one is answered. The probe's questions are fixed and
+ * harmless, and the monitor answers them in order, so they are written before QEMU has
+ * even greeted: QEMU answers them one after the other while this JVM is still loading the
+ * classes that read the answers, instead of waiting for each question in turn. QMP
+ * accepts this: input queues in the pipe until the monitor reads it, and commands after
+ * {@code qmp_capabilities} run in command mode. The answers are read as plain JSON values
+ * ({@link JsonValues}), without a QMP client's threads or jackson-databind's trees.
+ */
+final class ProbeExchange {
+
+	/**
+	 * More than QEMU's answers ever hold (some 80 KB with QEMU 7.2): a binary that keeps
+	 * writing is cut off here rather than filling the heap until the timeout.
+	 */
+	static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+	private ProbeExchange() {
+	}
+
+	/** One question: a QMP command and its arguments. */
+	record Question(String command, @Nullable Map<String, Object> arguments) {
+
+	}
+
+	/**
+	 * QEMU's answer to one question: its {@code return} value, or the {@code class} and
+	 * {@code desc} of its {@code error}.
+	 */
+	record Answer(@Nullable Object value, @Nullable String errorClass, @Nullable String errorDescription) {
+
+		boolean failed() {
+			return this.errorClass != null;
+		}
+
+	}
+
+	/**
+	 * The text of {@code qmp_capabilities} (id 0) followed by the questions (ids 1...n),
+	 * one per line.
+	 */
+	static byte[] text(List<Question> questions) {
+		StringBuilder text = new StringBuilder(64 * (questions.size() + 1));
+		text.append(line("qmp_capabilities", null, 0));
+		for (int i = 0; i < questions.size(); i++) {
+			Question question = questions.get(i);
+			text.append(line(question.command(), question.arguments(), i + 1));
+		}
+		return text.toString().getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** The text of {@code quit}, without an id: its answer is not read. */
+	static byte[] quit() {
+		return line("quit", null, -1).getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String line(String command, @Nullable Map<String, Object> arguments, int id) {
+		Map<String, Object> message = new LinkedHashMap<>();
+		message.put("execute", command);
+		if (arguments != null) {
+			message.put("arguments", arguments);
+		}
+		if (id >= 0) {
+			message.put("id", (long) id);
+		}
+		return new String(JsonValues.write(message), StandardCharsets.UTF_8) + "\n";
+	}
+
+	/**
+	 * Reads the greeting and the answers to {@code qmp_capabilities} and {@code count}
+	 * questions, skipping events, until all are answered.
+	 * @return the answers, indexed by question (the answer to {@code qmp_capabilities}
+	 * not included)
+	 * @throws IOException if the stream ends early, breaks or holds something that is not
+	 * QEMU's QMP
+	 * @throws tools.jackson.core.JacksonException if it is not JSON
+	 */
+	static Answer[] read(InputStream input, int count) throws IOException {
+		Answer[] answers = new Answer[count + 1];
+		int answered = 0;
+		boolean greeted = false;
+		// not closed: the caller still writes quit to the emulator, and the JDK closes
+		// the
+		// stream when the emulator exits
+		JsonParser parser = JsonValues.parser(new Limited(input));
+		while (answered < answers.length) {
+			JsonToken token = parser.nextToken();
+			if (token == null) {
+				throw new EOFException(
+						greeted ? "the monitor closed after " + answered + " of " + answers.length + " answers"
+								: "the monitor closed without a QMP greeting");
+			}
+			if (!(JsonValues.value(parser, token) instanceof Map<?, ?> message)) {
+				throw new IOException("the monitor sent something that is not a QMP message");
+			}
+			if (!greeted) {
+				if (!message.containsKey("QMP")) {
+					throw new IOException("the monitor did not greet in QMP");
+				}
+				greeted = true;
+			}
+			else if (!message.containsKey("event")) {
+				int id = id(message, answers);
+				answers[id] = answer(message);
+				answered++;
+			}
+		}
+		Answer negotiation = answers[0];
+		if (negotiation.failed()) {
+			throw new IOException("the monitor refused qmp_capabilities: " + negotiation.errorClass() + ": "
+					+ negotiation.errorDescription());
+		}
+		Answer[] result = new Answer[count];
+		System.arraycopy(answers, 1, result, 0, count);
+		return result;
+	}
+
+	private static int id(Map<?, ?> message, Answer[] answers) throws IOException {
+		if (message.get("id") instanceof Long id && id >= 0 && id < answers.length && answers[id.intValue()] == null) {
+			return id.intValue();
+		}
+		throw new IOException("the monitor answered a question not asked (id " + message.get("id") + ")");
+	}
+
+	private static Answer answer(Map<?, ?> message) throws IOException {
+		if (message.containsKey("return")) {
+			return new Answer(message.get("return"), null, null);
+		}
+		if (message.get("error") instanceof Map<?, ?> error) {
+			return new Answer(null, String.valueOf(error.get("class")), String.valueOf(error.get("desc")));
+		}
+		throw new IOException("the monitor sent an answer with neither 'return' nor 'error'");
+	}
+
+	/** Fails a read beyond {@link #MAX_ANSWER_BYTES}. */
+	private static final class Limited extends FilterInputStream {
+
+		private long left = MAX_ANSWER_BYTES;
+
+		Limited(InputStream input) {
+			super(input);
+		}
+
+		@Override
+		public int read() throws IOException {
+			byte[] one = new byte[1];
+			return (read(one, 0, 1) < 0) ? -1 : (one[0] & 0xff);
+		}
+
+		@Override
+		public int read(byte[] buffer, int offset, int length) throws IOException {
+			if (this.left <= 0) {
+				throw new IOException("the monitor wrote more than " + MAX_ANSWER_BYTES + " bytes");
+			}
+			int read = super.read(buffer, offset, (int) Math.min(length, this.left));
+			if (read > 0) {
+				this.left -= read;
+			}
+			return read;
+		}
+
+	}
+
+}
