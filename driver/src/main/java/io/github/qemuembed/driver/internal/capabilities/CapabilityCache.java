@@ -24,7 +24,6 @@ import java.util.TreeSet;
 import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.internal.fs.AtomicFiles;
 import io.github.qemuembed.driver.internal.io.JsonValues;
-import tools.jackson.core.JacksonException;
 
 /**
  * Probed capabilities kept on disk, one JSON file per emulator binary under the root's
@@ -158,7 +157,7 @@ public final class CapabilityCache {
 		catch (NoSuchFileException ex) {
 			return null;
 		}
-		catch (IOException | JacksonException ex) {
+		catch (IOException ex) {
 			Log.logger.log(Level.WARNING,
 					"Ignoring unreadable capability cache " + file + " (it will be rewritten): " + ex.getMessage());
 			return null;

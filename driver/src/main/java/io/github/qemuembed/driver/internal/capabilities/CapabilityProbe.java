@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,8 +23,8 @@ import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.error.OperationInterruptedException;
 import io.github.qemuembed.driver.internal.capabilities.ProbeExchange.Answer;
 import io.github.qemuembed.driver.internal.capabilities.ProbeExchange.Question;
+import io.github.qemuembed.driver.internal.io.MalformedJsonException;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 
 /**
  * Asks an emulator binary what it supports: starts it without a guest or accelerator
@@ -50,8 +49,9 @@ public final class CapabilityProbe {
 
 	/** The questions; the constants below are their indexes. */
 	static final List<Question> QUESTIONS = List.of(new Question("query-version", null),
-			new Question("query-machines", null), types("accel"), new Question("query-kvm", null), types("device"),
-			types("user-creatable"), new Question("query-cpu-definitions", null));
+			new Question("query-machines", null), Question.typesImplementing("accel"), new Question("query-kvm", null),
+			Question.typesImplementing("device"), Question.typesImplementing("user-creatable"),
+			new Question("query-cpu-definitions", null));
 
 	private static final int VERSION = 0;
 
@@ -162,7 +162,7 @@ public final class CapabilityProbe {
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();
-			String what = (cause instanceof JacksonException)
+			String what = (cause instanceof MalformedJsonException)
 					? "it answered with something that is not QMP (" + cause.getMessage() + ")" : cause.getMessage();
 			throw new EmulatorException("Probing the emulator " + emulator + " failed: " + what + stderrOf(process),
 					cause);
@@ -191,14 +191,6 @@ public final class CapabilityProbe {
 	private static void kill(Process process) {
 		process.descendants().forEach(ProcessHandle::destroyForcibly);
 		process.destroyForcibly();
-	}
-
-	/** {@code qom-list-types} of the instantiable types implementing {@code type}. */
-	private static Question types(String type) {
-		Map<String, Object> arguments = new LinkedHashMap<>();
-		arguments.put("implements", type);
-		arguments.put("abstract", false);
-		return new Question("qom-list-types", arguments);
 	}
 
 	private static List<String> command(Path emulator) {

@@ -5,14 +5,12 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.qemuembed.driver.internal.io.JsonValueReader;
 import io.github.qemuembed.driver.internal.io.JsonValues;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 
 /**
  * The probe's conversation with QEMU's monitor on its standard streams: every question
@@ -27,7 +25,7 @@ import tools.jackson.core.JsonToken;
  * classes that read the answers, instead of waiting for each question in turn. QMP
  * accepts this: input queues in the pipe until the monitor reads it, and commands after
  * {@code qmp_capabilities} run in command mode. The answers are read as plain JSON values
- * ({@link JsonValues}), without a QMP client's threads or jackson-databind's trees.
+ * ({@link JsonValues}), without a QMP client's threads or Jackson's classes.
  */
 final class ProbeExchange {
 
@@ -40,9 +38,45 @@ final class ProbeExchange {
 	private ProbeExchange() {
 	}
 
-	/** One question: a QMP command and its arguments. */
-	record Question(String command, @Nullable Map<String, Object> arguments) {
+	/**
+	 * One question: a QMP command and the JSON text of its arguments, or {@code null}.
+	 */
+	record Question(String command, @Nullable String arguments) {
 
+		Question {
+			if (!plain(command)) {
+				throw new IllegalArgumentException("Not a QMP command name: " + command);
+			}
+		}
+
+		/**
+		 * {@code qom-list-types} of the instantiable types implementing {@code type}.
+		 */
+		static Question typesImplementing(String type) {
+			if (!plain(type)) {
+				throw new IllegalArgumentException("Not a QOM type name: " + type);
+			}
+			return new Question("qom-list-types", "{\"implements\":\"" + type + "\",\"abstract\":false}");
+		}
+
+	}
+
+	/**
+	 * Whether a QAPI command or QOM type name is made of the characters JSON carries as
+	 * they are ({@code [A-Za-z0-9_.+-]+}).
+	 */
+	static boolean plain(String name) {
+		if (name.isEmpty()) {
+			return false;
+		}
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+					|| c == '+' || c == '-')) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**
@@ -59,33 +93,36 @@ final class ProbeExchange {
 
 	/**
 	 * The text of {@code qmp_capabilities} (id 0) followed by the questions (ids 1...n),
-	 * one per line.
+	 * one per line. Put together by hand, not by the JSON generator: QEMU waits for this
+	 * text, and the generator's classes would first have to load (names are checked to
+	 * need no escaping).
 	 */
 	static byte[] text(List<Question> questions) {
-		StringBuilder text = new StringBuilder(64 * (questions.size() + 1));
-		text.append(line("qmp_capabilities", null, 0));
+		StringBuilder text = new StringBuilder(80 * (questions.size() + 1));
+		line(text, "qmp_capabilities", null, 0);
 		for (int i = 0; i < questions.size(); i++) {
 			Question question = questions.get(i);
-			text.append(line(question.command(), question.arguments(), i + 1));
+			line(text, question.command(), question.arguments(), i + 1);
 		}
-		return text.toString().getBytes(StandardCharsets.UTF_8);
+		return text.toString().getBytes(StandardCharsets.US_ASCII);
 	}
 
 	/** The text of {@code quit}, without an id: its answer is not read. */
 	static byte[] quit() {
-		return line("quit", null, -1).getBytes(StandardCharsets.UTF_8);
+		StringBuilder text = new StringBuilder();
+		line(text, "quit", null, -1);
+		return text.toString().getBytes(StandardCharsets.US_ASCII);
 	}
 
-	private static String line(String command, @Nullable Map<String, Object> arguments, int id) {
-		Map<String, Object> message = new LinkedHashMap<>();
-		message.put("execute", command);
+	private static void line(StringBuilder text, String command, @Nullable String arguments, int id) {
+		text.append("{\"execute\":\"").append(command).append('"');
 		if (arguments != null) {
-			message.put("arguments", arguments);
+			text.append(",\"arguments\":").append(arguments);
 		}
 		if (id >= 0) {
-			message.put("id", (long) id);
+			text.append(",\"id\":").append(id);
 		}
-		return new String(JsonValues.write(message), StandardCharsets.UTF_8) + "\n";
+		text.append("}\n");
 	}
 
 	/**
@@ -94,8 +131,8 @@ final class ProbeExchange {
 	 * @return the answers, indexed by question (the answer to {@code qmp_capabilities}
 	 * not included)
 	 * @throws IOException if the stream ends early, breaks or holds something that is not
-	 * QEMU's QMP
-	 * @throws tools.jackson.core.JacksonException if it is not JSON
+	 * QEMU's QMP (a {@link io.github.qemuembed.driver.internal.io.MalformedJsonException}
+	 * if it is not JSON)
 	 */
 	static Answer[] read(InputStream input, int count) throws IOException {
 		Answer[] answers = new Answer[count + 1];
@@ -104,15 +141,14 @@ final class ProbeExchange {
 		// not closed: the caller still writes quit to the emulator, and the JDK closes
 		// the
 		// stream when the emulator exits
-		JsonParser parser = JsonValues.parser(new Limited(input));
+		JsonValueReader reader = JsonValues.reader(new Limited(input));
 		while (answered < answers.length) {
-			JsonToken token = parser.nextToken();
-			if (token == null) {
+			if (reader.atEnd()) {
 				throw new EOFException(
 						greeted ? "the monitor closed after " + answered + " of " + answers.length + " answers"
 								: "the monitor closed without a QMP greeting");
 			}
-			if (!(JsonValues.value(parser, token) instanceof Map<?, ?> message)) {
+			if (!(reader.next() instanceof Map<?, ?> message)) {
 				throw new IOException("the monitor sent something that is not a QMP message");
 			}
 			if (!greeted) {

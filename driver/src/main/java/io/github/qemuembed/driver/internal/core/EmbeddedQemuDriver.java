@@ -54,8 +54,6 @@ import io.github.qemuembed.driver.observation.DomainOperation;
  */
 final class EmbeddedQemuDriver implements QemuDriver {
 
-	private static final System.Logger logger = System.getLogger(EmbeddedQemuDriver.class.getName());
-
 	private static final AtomicInteger DRIVER_COUNT = new AtomicInteger();
 
 	private final DriverContext context;
@@ -119,8 +117,8 @@ final class EmbeddedQemuDriver implements QemuDriver {
 			// made
 			// the JDK set up its console logging (formatter, time-zone data) inside the
 			// first open of a plain application, some 30 ms of it
-			logger.log(Level.DEBUG, "qemu-embed driver open on " + layout.root() + " (QEMU " + capabilities.version()
-					+ ", " + accel.name().toLowerCase() + ")");
+			Log.logger.log(Level.DEBUG, "qemu-embed driver open on " + layout.root() + " (QEMU "
+					+ capabilities.version() + ", " + accel.name().toLowerCase() + ")");
 			return driver;
 		}
 		catch (RuntimeException | Error ex) {
@@ -163,7 +161,7 @@ final class EmbeddedQemuDriver implements QemuDriver {
 				this.context.registry().add(new ManagedDomain(this.context, definition, true));
 			}
 			catch (RuntimeException ex) {
-				logger.log(Level.WARNING,
+				Log.logger.log(Level.WARNING,
 						"Skipping persistent definition " + file + " (left untouched): " + ex.getMessage());
 				this.loadProblems.add(new LoadProblem(file, ex.getMessage(), ex));
 			}
@@ -186,13 +184,13 @@ final class EmbeddedQemuDriver implements QemuDriver {
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.log(Level.WARNING, "Ignoring unreadable run state " + file + ": " + ex.getMessage());
+				Log.logger.log(Level.WARNING, "Ignoring unreadable run state " + file + ": " + ex.getMessage());
 				continue;
 			}
 			this.context.reserveDomainId(state.id());
 			Optional<ProcessIdentity> live = ProcessIdentity.of(state.pid()).filter(state.identity()::sameAs);
 			if (live.isEmpty()) {
-				logger.log(Level.INFO, "Domain '" + state.name() + "' was recorded running as pid " + state.pid()
+				Log.logger.log(Level.INFO, "Domain '" + state.name() + "' was recorded running as pid " + state.pid()
 						+ " but that process is gone or is another process now: removing the stale record, signalling nothing");
 				cleanupStale(state);
 				continue;
@@ -206,8 +204,8 @@ final class EmbeddedQemuDriver implements QemuDriver {
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.log(Level.WARNING, "Could not handle leftover domain '" + state.name() + "' (pid " + state.pid()
-						+ "): " + ex.getMessage(), ex);
+				Log.logger.log(Level.WARNING, "Could not handle leftover domain '" + state.name() + "' (pid "
+						+ state.pid() + "): " + ex.getMessage(), ex);
 			}
 		}
 	}
@@ -220,7 +218,8 @@ final class EmbeddedQemuDriver implements QemuDriver {
 	}
 
 	private void killLeftover(RunState state, ProcessIdentity identity) {
-		logger.log(Level.INFO, "Destroying leftover QEMU of domain '" + state.name() + "' (pid " + state.pid() + ")");
+		Log.logger.log(Level.INFO,
+				"Destroying leftover QEMU of domain '" + state.name() + "' (pid " + state.pid() + ")");
 		ProcessHandle.of(state.pid()).ifPresent((handle) -> {
 			// ProcessHandle re-checks the start time before signalling, so a reused pid
 			// is never hit
@@ -230,7 +229,7 @@ final class EmbeddedQemuDriver implements QemuDriver {
 					handle.onExit().get(10, TimeUnit.SECONDS);
 				}
 				catch (Exception ex) {
-					logger.log(Level.WARNING, "Leftover pid " + state.pid() + " did not exit after SIGKILL");
+					Log.logger.log(Level.WARNING, "Leftover pid " + state.pid() + " did not exit after SIGKILL");
 				}
 			}
 		});
@@ -245,7 +244,7 @@ final class EmbeddedQemuDriver implements QemuDriver {
 			this.context.registry().add(domain);
 		}
 		domain.reconnect(state, identity, live);
-		logger.log(Level.INFO, "Reconnected to domain '" + state.name() + "' (pid " + state.pid() + ")");
+		Log.logger.log(Level.INFO, "Reconnected to domain '" + state.name() + "' (pid " + state.pid() + ")");
 	}
 
 	// ---- QemuDriver ----
@@ -490,7 +489,7 @@ final class EmbeddedQemuDriver implements QemuDriver {
 		this.context.events().close();
 		this.context.background().shutdown();
 		this.lock.close();
-		logger.log(Level.DEBUG, "qemu-embed driver on " + this.context.layout().root() + " closed");
+		Log.logger.log(Level.DEBUG, "qemu-embed driver on " + this.context.layout().root() + " closed");
 	}
 
 	@Override
@@ -500,6 +499,17 @@ final class EmbeddedQemuDriver implements QemuDriver {
 
 	static boolean exists(Path path) {
 		return Files.exists(path);
+	}
+
+	/**
+	 * The logger, looked up when first used: the first {@code System.getLogger} of a JVM
+	 * sets up the JDK's logging, tens of milliseconds that should not delay the emulator
+	 * probe {@link #open} starts first.
+	 */
+	private static final class Log {
+
+		static final System.Logger logger = System.getLogger(EmbeddedQemuDriver.class.getName());
+
 	}
 
 }

@@ -23,8 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * JSON text to and from Jackson's {@link JsonNode} trees with the streaming parser and
- * generator alone (of {@link JsonValues}' factory, which reads and writes the plain-value
- * representation), for the QMP and guest-agent wire: the trees equal what
+ * generator alone, for the QMP and guest-agent wire: the trees equal what
  * {@code JsonMapper.readTree} builds (ints, longs and big integers by size, doubles for
  * fractions, the last of duplicate members), without building a {@link JsonMapper}. A
  * mapper costs hundreds of milliseconds of class loading and set-up in a new JVM and
@@ -34,7 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class JsonTrees {
 
-	private static final JsonFactory factory = JsonValues.factory();
+	private static final JsonFactory factory = new JsonFactory();
 
 	private static final JsonNodeFactory nodes = JsonNodeFactory.instance;
 
@@ -125,8 +124,14 @@ public final class JsonTrees {
 	}
 
 	private static JsonNode readDocument(JsonParser parser) {
-		JsonNode value = readValue(parser, JsonValues.first(parser));
-		JsonValues.end(parser);
+		JsonToken first = parser.nextToken();
+		if (first == null) {
+			throw new StreamReadException(parser, "No JSON value: the input is empty");
+		}
+		JsonNode value = readValue(parser, first);
+		if (parser.nextToken() != null) {
+			throw new StreamReadException(parser, "Trailing content after the JSON value");
+		}
 		return value;
 	}
 

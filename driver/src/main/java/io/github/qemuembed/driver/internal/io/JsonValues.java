@@ -1,178 +1,172 @@
 package io.github.qemuembed.driver.internal.io;
 
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.ObjectWriteContext;
-import tools.jackson.core.exc.StreamReadException;
-import tools.jackson.core.json.JsonFactory;
-
 /**
- * JSON as plain Java values ({@code Map} with string keys in document order,
- * {@code List}, {@code String}, {@code Long} (a {@code BigInteger} beyond it),
- * {@code Double}, {@code Boolean}, {@code null}), read and written with Jackson's
- * streaming layer only; the driver's other JSON representation, {@link JsonTrees}, reads
- * and writes {@code JsonNode} trees with the same {@link #factory()} and the same rules
- * for a document.
+ * JSON as plain Java values: {@code Map} (string keys, in document order; the last of
+ * duplicate members wins), {@code List}, {@code String}, {@code Long} (a
+ * {@code BigInteger} beyond it), {@code Double} (numbers with a fraction or exponent),
+ * {@code Boolean} and {@code null}. The driver's other JSON representation,
+ * {@link JsonTrees}, is Jackson's {@code JsonNode}, for the QMP and guest-agent wire and
+ * the API.
  * <p>
- * For what runs when a driver opens: the capability cache file and the emulator probe's
- * answers. Neither needs jackson-databind, whose node classes alone are some 30 classes
- * more to load and verify in a new JVM; this class refers to none of them, so that
- * loading it does not load them either.
+ * This one is for what runs while a driver opens, in a JVM that has loaded none of the
+ * driver's classes yet: the capability cache file and the emulator probe's answers. It
+ * reads and writes by itself ({@link JsonValueReader}) rather than with Jackson:
+ * Jackson's factory and parser are some 100 classes to load and verify before the first
+ * byte is read, which in a new JVM took longer than QEMU takes to answer the probe, and
+ * made the first open wait for them.
  */
 public final class JsonValues {
-
-	/**
-	 * The one factory of the driver's JSON (thread-safe; its symbol table of member names
-	 * is shared by every parser it makes).
-	 */
-	private static final JsonFactory factory = JsonFactory.builder().build();
 
 	private JsonValues() {
 	}
 
-	/** The factory both representations read and write with. */
-	static JsonFactory factory() {
-		return factory;
-	}
-
 	/**
 	 * Parses one JSON value.
-	 * @throws tools.jackson.core.JacksonException if the bytes are not one JSON value
-	 * (trailing content included)
+	 * @throws MalformedJsonException if the bytes are not one JSON value (trailing
+	 * content included)
 	 */
-	public static @Nullable Object read(byte[] bytes) {
-		try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), bytes)) {
-			Object value = value(parser, first(parser));
-			end(parser);
+	public static @Nullable Object read(byte[] bytes) throws MalformedJsonException {
+		JsonValueReader reader = reader(new ByteArrayInputStream(bytes));
+		try {
+			Object value = reader.next();
+			if (!reader.atEnd()) {
+				throw new MalformedJsonException("Malformed JSON: trailing content after the value");
+			}
 			return value;
 		}
-	}
-
-	/**
-	 * A parser for a stream of JSON values (QMP's, one after the other), to be read with
-	 * {@link #value}; the caller closes it.
-	 */
-	public static JsonParser parser(InputStream input) {
-		return factory.createParser(ObjectReadContext.empty(), input);
-	}
-
-	/**
-	 * The value that starts with {@code token}, the parser's current token; afterwards
-	 * the parser is on the value's last token.
-	 * @throws StreamReadException if the value is not well-formed
-	 */
-	public static @Nullable Object value(JsonParser parser, JsonToken token) {
-		return switch (token) {
-			case START_OBJECT -> {
-				Map<String, Object> object = new LinkedHashMap<>();
-				for (String name = parser.nextName(); name != null; name = parser.nextName()) {
-					object.put(name, value(parser, parser.nextToken()));
-				}
-				yield object;
-			}
-			case START_ARRAY -> {
-				List<Object> array = new ArrayList<>();
-				for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
-					array.add(value(parser, next));
-				}
-				yield array;
-			}
-			case VALUE_STRING -> parser.getString();
-			case VALUE_NUMBER_INT -> (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER)
-					? parser.getBigIntegerValue() : (Object) parser.getLongValue();
-			case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
-			case VALUE_TRUE -> Boolean.TRUE;
-			case VALUE_FALSE -> Boolean.FALSE;
-			case VALUE_NULL -> null;
-			default -> throw new StreamReadException(parser, "Unexpected JSON token " + token);
-		};
-	}
-
-	/**
-	 * The first token of a document.
-	 * @throws StreamReadException if there is none
-	 */
-	static JsonToken first(JsonParser parser) {
-		JsonToken first = parser.nextToken();
-		if (first == null) {
-			throw new StreamReadException(parser, "No JSON value: the input is empty");
+		catch (MalformedJsonException ex) {
+			throw ex;
 		}
-		return first;
+		catch (IOException ex) {
+			// a byte array cannot fail to be read
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**
-	 * Checks that a document ends after its value.
-	 * @throws StreamReadException if something follows
+	 * A reader of the JSON values in {@code input}, one after the other (QMP's messages);
+	 * it reads no further than the values it returns need.
 	 */
-	static void end(JsonParser parser) {
-		if (parser.nextToken() != null) {
-			throw new StreamReadException(parser, "Trailing content after the JSON value");
-		}
+	public static JsonValueReader reader(InputStream input) {
+		return new JsonValueReader(input);
 	}
 
 	/**
 	 * The JSON text, as UTF-8, of a value made of the types {@link #read} returns (any
-	 * {@code Iterable} is written as an array, any {@code Number} but a
-	 * {@code BigInteger} or {@code Double} as a {@code long}).
-	 * @throws IllegalArgumentException for anything else
+	 * {@code Iterable} is written as an array; any other {@code Number} as a
+	 * {@code long}).
+	 * @throws IllegalArgumentException for anything else, or a {@code Double} that is not
+	 * finite
 	 */
 	public static byte[] write(@Nullable Object value) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		try (JsonGenerator generator = factory.createGenerator(ObjectWriteContext.empty(), out)) {
-			write(generator, value);
-		}
-		return out.toByteArray();
+		StringBuilder text = new StringBuilder(256);
+		write(text, value);
+		return text.toString().getBytes(StandardCharsets.UTF_8);
 	}
 
-	private static void write(JsonGenerator generator, @Nullable Object value) {
+	private static void write(StringBuilder text, @Nullable Object value) {
 		if (value instanceof Map<?, ?> map) {
-			generator.writeStartObject();
+			text.append('{');
+			boolean first = true;
 			for (Map.Entry<?, ?> entry : map.entrySet()) {
-				generator.writeName(entry.getKey().toString());
-				write(generator, entry.getValue());
+				if (!first) {
+					text.append(',');
+				}
+				first = false;
+				string(text, entry.getKey().toString());
+				text.append(':');
+				write(text, entry.getValue());
 			}
-			generator.writeEndObject();
+			text.append('}');
 		}
 		else if (value instanceof Iterable<?> values) {
-			generator.writeStartArray();
+			text.append('[');
+			boolean first = true;
 			for (Object element : values) {
-				write(generator, element);
+				if (!first) {
+					text.append(',');
+				}
+				first = false;
+				write(text, element);
 			}
-			generator.writeEndArray();
+			text.append(']');
 		}
 		else if (value instanceof String string) {
-			generator.writeString(string);
-		}
-		else if (value instanceof BigInteger number) {
-			generator.writeNumber(number);
+			string(text, string);
 		}
 		else if (value instanceof Double number) {
-			generator.writeNumber(number);
+			if (number.isNaN() || number.isInfinite()) {
+				throw new IllegalArgumentException("JSON has no " + number);
+			}
+			text.append(number.doubleValue());
+		}
+		else if (value instanceof BigInteger number) {
+			text.append(number);
 		}
 		else if (value instanceof Number number) {
-			generator.writeNumber(number.longValue());
+			text.append(number.longValue());
 		}
 		else if (value instanceof Boolean bool) {
-			generator.writeBoolean(bool);
+			text.append(bool.booleanValue());
 		}
 		else if (value == null) {
-			generator.writeNull();
+			text.append("null");
 		}
 		else {
 			throw new IllegalArgumentException("Not a JSON value: " + value.getClass().getName());
 		}
+	}
+
+	/** Whether the char at {@code i} is a surrogate that is not half of a pair. */
+	private static boolean lone(String string, int i) {
+		char c = string.charAt(i);
+		if (Character.isHighSurrogate(c)) {
+			return i + 1 == string.length() || !Character.isLowSurrogate(string.charAt(i + 1));
+		}
+		if (Character.isLowSurrogate(c)) {
+			return i == 0 || !Character.isHighSurrogate(string.charAt(i - 1));
+		}
+		return false;
+	}
+
+	private static void string(StringBuilder text, String string) {
+		text.append('"');
+		for (int i = 0; i < string.length(); i++) {
+			char c = string.charAt(i);
+			switch (c) {
+				case '"' -> text.append("\\\"");
+				case '\\' -> text.append("\\\\");
+				case '\n' -> text.append("\\n");
+				case '\r' -> text.append("\\r");
+				case '\t' -> text.append("\\t");
+				case '\b' -> text.append("\\b");
+				case '\f' -> text.append("\\f");
+				default -> {
+					if (c < 0x20 || lone(string, i)) {
+						// control characters, and lone surrogates, which UTF-8 cannot
+						// carry
+						text.append("\\u");
+						for (int shift = 12; shift >= 0; shift -= 4) {
+							text.append(Character.forDigit((c >> shift) & 0xf, 16));
+						}
+					}
+					else {
+						text.append(c);
+					}
+				}
+			}
+		}
+		text.append('"');
 	}
 
 }
