@@ -46,9 +46,10 @@ public final class CapabilityCache {
 
 	/**
 	 * Bump when the file layout or the probe's meaning changes: older files are then
-	 * re-probed.
+	 * re-probed. 2: CPU models from QOM's CPU types rather than
+	 * {@code query-cpu-definitions} (the same names for x86).
 	 */
-	static final int FORMAT = 1;
+	static final int FORMAT = 2;
 
 	private static final Path KVM_DEVICE = Path.of("/dev/kvm");
 

@@ -53,10 +53,19 @@ final class ProbeExchange {
 		 * {@code qom-list-types} of the instantiable types implementing {@code type}.
 		 */
 		static Question typesImplementing(String type) {
+			return typesImplementing(type, false);
+		}
+
+		/**
+		 * {@code qom-list-types} of the types implementing {@code type}, abstract ones
+		 * too if {@code withAbstract}.
+		 */
+		static Question typesImplementing(String type, boolean withAbstract) {
 			if (!plain(type)) {
 				throw new IllegalArgumentException("Not a QOM type name: " + type);
 			}
-			return new Question("qom-list-types", "{\"implements\":\"" + type + "\",\"abstract\":false}");
+			return new Question("qom-list-types",
+					"{\"implements\":\"" + type + "\",\"abstract\":" + withAbstract + "}");
 		}
 
 	}

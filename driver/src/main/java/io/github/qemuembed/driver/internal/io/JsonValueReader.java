@@ -73,7 +73,8 @@ public final class JsonValueReader {
 					yield number();
 				}
 				this.position--;
-				throw malformed("unexpected character '" + (char) first + "'");
+				throw malformed((first > 0x20 && first < 0x7f) ? "unexpected character '" + (char) first + "'"
+						: "unexpected byte 0x" + Integer.toHexString(first));
 			}
 		};
 	}
