@@ -11,9 +11,9 @@ import io.github.qemuembed.driver.error.OperationInterruptedException;
 /**
  * A {@link CapabilityCache} look-up running on a daemon thread of its own, started by
  * {@link CapabilityCache#start}: the driver's open starts it first and awaits it only
- * when it needs the capabilities, so that the emulator's probe (some 100 ms of QEMU
- * starting and answering, on the other core, plus the JSON and monitor classes the JVM
- * loads meanwhile) overlaps the root's set-up instead of following it.
+ * when it needs the capabilities, so that the emulator's probe (QEMU starting and
+ * answering, some 70 ms on the other core, and the classes that read its answers)
+ * overlaps the root's set-up instead of following it.
  * <p>
  * The thread reads the cache file or probes; it writes nothing, so that it may run before
  * the caller holds the root. {@link #await()} writes a probed result to the cache on the

@@ -141,8 +141,7 @@ public final class CapabilityProbe {
 		reader.start();
 		try {
 			// left open: QEMU drops the questions it has not run yet when its monitor's
-			// input ends; written once QEMU is starting, since the text is made with the
-			// JSON classes, which load while QEMU starts rather than before
+			// input ends
 			OutputStream input = process.getOutputStream();
 			input.write(ProbeExchange.text(QUESTIONS));
 			input.flush();
