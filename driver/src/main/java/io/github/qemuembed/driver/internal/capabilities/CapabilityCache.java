@@ -44,6 +44,8 @@ import io.github.qemuembed.driver.internal.io.JsonValues;
  */
 public final class CapabilityCache {
 
+	private static final System.Logger logger = System.getLogger(CapabilityCache.class.getName());
+
 	/**
 	 * Bump when the file layout or the probe's meaning changes: older files are then
 	 * re-probed. 2: CPU models from QOM's CPU types rather than
@@ -112,7 +114,7 @@ public final class CapabilityCache {
 		long start = System.nanoTime();
 		capabilities = this.prober.probe(binary, timeout);
 		long millis = (System.nanoTime() - start) / 1_000_000;
-		Log.logger.log(Level.DEBUG, () -> "Probed " + binary + " in " + millis + " ms");
+		logger.log(Level.DEBUG, () -> "Probed " + binary + " in " + millis + " ms");
 		return new Found(file, key, capabilities, millis);
 	}
 
@@ -159,7 +161,7 @@ public final class CapabilityCache {
 			return null;
 		}
 		catch (IOException ex) {
-			Log.logger.log(Level.WARNING,
+			logger.log(Level.WARNING,
 					"Ignoring unreadable capability cache " + file + " (it will be rewritten): " + ex.getMessage());
 			return null;
 		}
@@ -169,13 +171,13 @@ public final class CapabilityCache {
 				return null;
 			}
 			if (!key.matches(top.get("key"))) {
-				Log.logger.log(Level.DEBUG, () -> "Capability cache " + file + " is stale: " + key.path + " changed");
+				logger.log(Level.DEBUG, () -> "Capability cache " + file + " is stale: " + key.path + " changed");
 				return null;
 			}
 			return fromJson(object(top.get("capabilities"), "capabilities"), Path.of(key.path));
 		}
 		catch (RuntimeException ex) {
-			Log.logger.log(Level.WARNING,
+			logger.log(Level.WARNING,
 					"Ignoring corrupt capability cache " + file + " (it will be rewritten): " + ex.getMessage());
 			return null;
 		}
@@ -195,7 +197,7 @@ public final class CapabilityCache {
 			AtomicFiles.write(file, JsonValues.write(root), null, AtomicFiles.Durability.PROCESS_CRASH);
 		}
 		catch (IOException | RuntimeException ex) {
-			Log.logger.log(Level.WARNING, "Cannot write the capability cache " + file + ": " + ex.getMessage());
+			logger.log(Level.WARNING, "Cannot write the capability cache " + file + ": " + ex.getMessage());
 		}
 	}
 
@@ -286,18 +288,6 @@ public final class CapabilityCache {
 	 * were probed ({@code probeMillis} is -1 when they came from the file).
 	 */
 	record Found(Path file, Key key, QemuCapabilities capabilities, long probeMillis) {
-
-	}
-
-	/**
-	 * The logger, looked up when first used rather than when the class loads: the first
-	 * {@code System.getLogger} of a JVM sets up the JDK's logging (a service look-up over
-	 * the classpath, {@code java.util.logging}), tens of milliseconds that a background
-	 * probe would otherwise spend before it starts the emulator.
-	 */
-	private static final class Log {
-
-		static final System.Logger logger = System.getLogger(CapabilityCache.class.getName());
 
 	}
 

@@ -45,6 +45,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CapabilityProbe {
 
+	private static final System.Logger logger = System.getLogger(CapabilityProbe.class.getName());
+
 	private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
 	/** The questions; the constants below are their indexes. */
@@ -104,7 +106,7 @@ public final class CapabilityProbe {
 			Answer[] answers = converse(process, emulator, deadline, timeout);
 			answered = true;
 			QemuCapabilities capabilities = capabilities(answers, emulator);
-			Log.logger.log(Level.DEBUG, () -> "Probed " + emulator + " (QEMU " + capabilities.version() + ") in "
+			logger.log(Level.DEBUG, () -> "Probed " + emulator + " (QEMU " + capabilities.version() + ") in "
 					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
 			return capabilities;
 		}
@@ -372,17 +374,6 @@ public final class CapabilityProbe {
 			Thread.currentThread().interrupt();
 			return "";
 		}
-	}
-
-	/**
-	 * The logger, looked up when first used: the first {@code System.getLogger} of a JVM
-	 * sets up the JDK's logging, which should not delay the emulator's start (see
-	 * {@link CapabilityLookup}).
-	 */
-	private static final class Log {
-
-		static final System.Logger logger = System.getLogger(CapabilityProbe.class.getName());
-
 	}
 
 }

@@ -54,6 +54,8 @@ import io.github.qemuembed.driver.observation.DomainOperation;
  */
 final class EmbeddedQemuDriver implements QemuDriver {
 
+	private static final System.Logger logger = System.getLogger(EmbeddedQemuDriver.class.getName());
+
 	private static final AtomicInteger DRIVER_COUNT = new AtomicInteger();
 
 	private final DriverContext context;
@@ -117,8 +119,8 @@ final class EmbeddedQemuDriver implements QemuDriver {
 			// made
 			// the JDK set up its console logging (formatter, time-zone data) inside the
 			// first open of a plain application, some 30 ms of it
-			Log.logger.log(Level.DEBUG, "qemu-embed driver open on " + layout.root() + " (QEMU "
-					+ capabilities.version() + ", " + accel.name().toLowerCase() + ")");
+			logger.log(Level.DEBUG, "qemu-embed driver open on " + layout.root() + " (QEMU " + capabilities.version()
+					+ ", " + accel.name().toLowerCase() + ")");
 			return driver;
 		}
 		catch (RuntimeException | Error ex) {
@@ -161,7 +163,7 @@ final class EmbeddedQemuDriver implements QemuDriver {
 				this.context.registry().add(new ManagedDomain(this.context, definition, true));
 			}
 			catch (RuntimeException ex) {
-				Log.logger.log(Level.WARNING,
+				logger.log(Level.WARNING,
 						"Skipping persistent definition " + file + " (left untouched): " + ex.getMessage());
 				this.loadProblems.add(new LoadProblem(file, ex.getMessage(), ex));
 			}
@@ -184,13 +186,13 @@ final class EmbeddedQemuDriver implements QemuDriver {
 				}
 			}
 			catch (RuntimeException ex) {
-				Log.logger.log(Level.WARNING, "Ignoring unreadable run state " + file + ": " + ex.getMessage());
+				logger.log(Level.WARNING, "Ignoring unreadable run state " + file + ": " + ex.getMessage());
 				continue;
 			}
 			this.context.reserveDomainId(state.id());
 			Optional<ProcessIdentity> live = ProcessIdentity.of(state.pid()).filter(state.identity()::sameAs);
 			if (live.isEmpty()) {
-				Log.logger.log(Level.INFO, "Domain '" + state.name() + "' was recorded running as pid " + state.pid()
+				logger.log(Level.INFO, "Domain '" + state.name() + "' was recorded running as pid " + state.pid()
 						+ " but that process is gone or is another process now: removing the stale record, signalling nothing");
 				cleanupStale(state);
 				continue;
@@ -204,8 +206,8 @@ final class EmbeddedQemuDriver implements QemuDriver {
 				}
 			}
 			catch (RuntimeException ex) {
-				Log.logger.log(Level.WARNING, "Could not handle leftover domain '" + state.name() + "' (pid "
-						+ state.pid() + "): " + ex.getMessage(), ex);
+				logger.log(Level.WARNING, "Could not handle leftover domain '" + state.name() + "' (pid " + state.pid()
+						+ "): " + ex.getMessage(), ex);
 			}
 		}
 	}
@@ -218,8 +220,7 @@ final class EmbeddedQemuDriver implements QemuDriver {
 	}
 
 	private void killLeftover(RunState state, ProcessIdentity identity) {
-		Log.logger.log(Level.INFO,
-				"Destroying leftover QEMU of domain '" + state.name() + "' (pid " + state.pid() + ")");
+		logger.log(Level.INFO, "Destroying leftover QEMU of domain '" + state.name() + "' (pid " + state.pid() + ")");
 		ProcessHandle.of(state.pid()).ifPresent((handle) -> {
 			// ProcessHandle re-checks the start time before signalling, so a reused pid
 			// is never hit
@@ -229,7 +230,7 @@ final class EmbeddedQemuDriver implements QemuDriver {
 					handle.onExit().get(10, TimeUnit.SECONDS);
 				}
 				catch (Exception ex) {
-					Log.logger.log(Level.WARNING, "Leftover pid " + state.pid() + " did not exit after SIGKILL");
+					logger.log(Level.WARNING, "Leftover pid " + state.pid() + " did not exit after SIGKILL");
 				}
 			}
 		});
@@ -244,7 +245,7 @@ final class EmbeddedQemuDriver implements QemuDriver {
 			this.context.registry().add(domain);
 		}
 		domain.reconnect(state, identity, live);
-		Log.logger.log(Level.INFO, "Reconnected to domain '" + state.name() + "' (pid " + state.pid() + ")");
+		logger.log(Level.INFO, "Reconnected to domain '" + state.name() + "' (pid " + state.pid() + ")");
 	}
 
 	// ---- QemuDriver ----
@@ -489,7 +490,7 @@ final class EmbeddedQemuDriver implements QemuDriver {
 		this.context.events().close();
 		this.context.background().shutdown();
 		this.lock.close();
-		Log.logger.log(Level.DEBUG, "qemu-embed driver on " + this.context.layout().root() + " closed");
+		logger.log(Level.DEBUG, "qemu-embed driver on " + this.context.layout().root() + " closed");
 	}
 
 	@Override
@@ -499,17 +500,6 @@ final class EmbeddedQemuDriver implements QemuDriver {
 
 	static boolean exists(Path path) {
 		return Files.exists(path);
-	}
-
-	/**
-	 * The logger, looked up when first used: the first {@code System.getLogger} of a JVM
-	 * sets up the JDK's logging, tens of milliseconds that should not delay the emulator
-	 * probe {@link #open} starts first.
-	 */
-	private static final class Log {
-
-		static final System.Logger logger = System.getLogger(EmbeddedQemuDriver.class.getName());
-
 	}
 
 }
