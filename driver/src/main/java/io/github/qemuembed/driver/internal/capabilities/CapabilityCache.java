@@ -23,7 +23,7 @@ import java.util.TreeSet;
 
 import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.internal.fs.AtomicFiles;
-import tools.jackson.core.JacksonException;
+import io.github.qemuembed.driver.internal.io.JsonValues;
 
 /**
  * Probed capabilities kept on disk, one JSON file per emulator binary under the root's
@@ -48,9 +48,10 @@ public final class CapabilityCache {
 
 	/**
 	 * Bump when the file layout or the probe's meaning changes: older files are then
-	 * re-probed.
+	 * re-probed. 2: CPU models from QOM's CPU types rather than
+	 * {@code query-cpu-definitions} (the same names for x86).
 	 */
-	static final int FORMAT = 1;
+	static final int FORMAT = 2;
 
 	private static final Path KVM_DEVICE = Path.of("/dev/kvm");
 
@@ -85,18 +86,47 @@ public final class CapabilityCache {
 
 	/** @see #load(Path, Path, Duration) */
 	public QemuCapabilities get(Path emulator, Duration timeout) {
+		return store(find(emulator, timeout));
+	}
+
+	/**
+	 * Starts {@link #get} on a thread of its own, so that the emulator's probe (its
+	 * start, the monitor's classes, its answers) runs while the caller does other work;
+	 * the cache file is written only by {@link CapabilityLookup#await()}, on the caller's
+	 * thread.
+	 */
+	public CapabilityLookup start(Path emulator, Duration timeout) {
+		return new CapabilityLookup(this, emulator, timeout);
+	}
+
+	/**
+	 * The capabilities from the cache file, or probed if it has none for this binary;
+	 * writes nothing, so that it can run before the caller holds the root.
+	 */
+	Found find(Path emulator, Duration timeout) {
 		Path binary = emulator.toAbsolutePath().normalize();
 		Key key = Key.of(binary);
 		Path file = fileFor(binary);
 		QemuCapabilities capabilities = read(file, key);
-		if (capabilities == null) {
-			long start = System.nanoTime();
-			capabilities = this.prober.probe(binary, timeout);
-			long millis = (System.nanoTime() - start) / 1_000_000;
-			logger.log(Level.DEBUG, () -> "Probed " + binary + " in " + millis + " ms");
-			write(file, key, capabilities, millis);
+		if (capabilities != null) {
+			return new Found(file, key, capabilities, -1);
 		}
-		return usableNow(capabilities);
+		long start = System.nanoTime();
+		capabilities = this.prober.probe(binary, timeout);
+		long millis = (System.nanoTime() - start) / 1_000_000;
+		logger.log(Level.DEBUG, () -> "Probed " + binary + " in " + millis + " ms");
+		return new Found(file, key, capabilities, millis);
+	}
+
+	/**
+	 * Writes what {@link #find} probed to the cache file, and returns the capabilities
+	 * usable now.
+	 */
+	QemuCapabilities store(Found found) {
+		if (found.probeMillis() >= 0) {
+			write(found.file(), found.key(), found.capabilities(), found.probeMillis());
+		}
+		return usableNow(found.capabilities());
 	}
 
 	/**
@@ -125,12 +155,12 @@ public final class CapabilityCache {
 	private QemuCapabilities read(Path file, Key key) {
 		Object root;
 		try {
-			root = PlainJson.read(Files.readAllBytes(file));
+			root = JsonValues.read(Files.readAllBytes(file));
 		}
 		catch (NoSuchFileException ex) {
 			return null;
 		}
-		catch (IOException | JacksonException ex) {
+		catch (IOException ex) {
 			logger.log(Level.WARNING,
 					"Ignoring unreadable capability cache " + file + " (it will be rewritten): " + ex.getMessage());
 			return null;
@@ -164,7 +194,7 @@ public final class CapabilityCache {
 			Files.createDirectories(this.directory);
 			// renamed into place without fsync: a file lost or torn by a power loss only
 			// fails to parse, and costs the next open a probe
-			AtomicFiles.write(file, PlainJson.write(root), null, AtomicFiles.Durability.PROCESS_CRASH);
+			AtomicFiles.write(file, JsonValues.write(root), null, AtomicFiles.Durability.PROCESS_CRASH);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.log(Level.WARNING, "Cannot write the capability cache " + file + ": " + ex.getMessage());
@@ -253,6 +283,14 @@ public final class CapabilityCache {
 		}
 	}
 
+	/**
+	 * What {@link #find} found: the capabilities, and where they are to be cached if they
+	 * were probed ({@code probeMillis} is -1 when they came from the file).
+	 */
+	record Found(Path file, Key key, QemuCapabilities capabilities, long probeMillis) {
+
+	}
+
 	/** Probes a binary; {@link CapabilityProbe#probe} in production. */
 	@FunctionalInterface
 	interface Prober {
@@ -265,7 +303,7 @@ public final class CapabilityCache {
 	 * What a cache entry was probed for: the binary's path, size and modification time
 	 * (links followed).
 	 */
-	private record Key(String path, long size, String modified) {
+	record Key(String path, long size, String modified) {
 
 		static Key of(Path binary) {
 			try {

@@ -31,6 +31,7 @@ import io.github.qemuembed.driver.error.DomainExistsException;
 import io.github.qemuembed.driver.error.DomainNotFoundException;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.internal.capabilities.CapabilityCache;
+import io.github.qemuembed.driver.internal.capabilities.CapabilityLookup;
 import io.github.qemuembed.driver.internal.capabilities.EmulatorLocator;
 import io.github.qemuembed.driver.internal.capabilities.QemuCapabilities;
 import io.github.qemuembed.driver.internal.fs.FileTrees;
@@ -82,19 +83,30 @@ final class EmbeddedQemuDriver implements QemuDriver {
 		// it was
 		RootLayout layout = RootLayout.of(config.root());
 		Path emulator = new EmulatorLocator().locate(config.emulator());
-		layout.create();
-		RootLock lock = RootLock.acquire(layout);
+		// the emulator is probed (or its cached capabilities read) on a thread of its own
+		// while the root is set up; awaited before anything needs it, so a broken
+		// emulator still fails the open
+		CapabilityLookup capabilityLookup = new CapabilityCache(layout.capabilitiesDir()).start(emulator,
+				config.startTimeout());
+		RootLock lock;
+		try {
+			layout.create();
+			lock = RootLock.acquire(layout);
+		}
+		catch (RuntimeException | Error ex) {
+			capabilityLookup.cancel();
+			throw ex;
+		}
 		String tag = layout.root().getFileName() + "-" + DRIVER_COUNT.incrementAndGet();
 		EventDispatcher events = null;
 		QemuLauncher launcher = null;
 		ExecutorService background = null;
 		try {
-			QemuCapabilities capabilities = CapabilityCache.load(layout.capabilitiesDir(), emulator,
-					config.startTimeout());
-			Accel accel = AccelResolver.resolve(config.accel(), capabilities);
 			events = new EventDispatcher(tag);
 			launcher = new QemuLauncher(tag, config.killWithOwner());
 			background = Executors.newCachedThreadPool(daemonThreads("qemu-embed-domains-" + tag));
+			QemuCapabilities capabilities = capabilityLookup.await();
+			Accel accel = AccelResolver.resolve(config.accel(), capabilities);
 			DriverContext context = new DriverContext(config, layout,
 					new AccessChecker(config.accessPolicy(), config.callerSupplier()), events, launcher, capabilities,
 					accel, background);
@@ -112,6 +124,7 @@ final class EmbeddedQemuDriver implements QemuDriver {
 			return driver;
 		}
 		catch (RuntimeException | Error ex) {
+			capabilityLookup.cancel();
 			if (launcher != null) {
 				launcher.close();
 			}

@@ -74,9 +74,12 @@ final class RootLock implements AutoCloseable {
 				throw new RootLockedException(layout.root(), holder);
 			}
 			channel.truncate(0);
+			// not forced to disk: the pid only names the holder while it holds the lock,
+			// which does not survive a power loss either; readers see it in the page
+			// cache. An fsync here cost the first open up to tens of milliseconds on a
+			// busy disk (ext4 commits its whole journal)
 			channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
 					0);
-			channel.force(true);
 			return new RootLock(key, channel, lock);
 		}
 		catch (IOException ex) {

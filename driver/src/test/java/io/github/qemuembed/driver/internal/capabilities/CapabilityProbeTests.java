@@ -4,7 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.github.qemuembed.driver.error.EmulatorException;
 import org.junit.jupiter.api.Test;
@@ -49,6 +53,29 @@ class CapabilityProbeTests {
 		assertThat(capabilities.objectTypes()).contains("secret", "rng-random", "memory-backend-ram")
 			.doesNotContain("virtio-blk-pci");
 		assertThat(capabilities.cpuModels()).contains("qemu64", "max");
+	}
+
+	@Test
+	void cpuModelsAreTheModelsQueryCpuDefinitionsLists() throws Exception {
+		Path emulator = new EmulatorLocator().locate(Optional.empty());
+		Process qemu = new ProcessBuilder(emulator.toString(), "-S", "-nodefaults", "-no-user-config", "-display",
+				"none", "-machine", "none", "-qmp", "stdio")
+			.start();
+		Set<String> listed = new TreeSet<>();
+		try {
+			qemu.getOutputStream()
+				.write(ProbeExchange.text(List.of(new ProbeExchange.Question("query-cpu-definitions", null))));
+			qemu.getOutputStream().flush();
+			ProbeExchange.Answer answer = ProbeExchange.read(qemu.getInputStream(), 1)[0];
+			for (Object model : (List<?>) answer.value()) {
+				listed.add((String) ((Map<?, ?>) model).get("name"));
+			}
+		}
+		finally {
+			qemu.destroyForcibly().waitFor();
+		}
+		assertThat(listed).contains("qemu64", "Skylake-Client", "Skylake-Client-v1", "max", "base");
+		assertThat(CapabilityProbe.probe(emulator, TIMEOUT).cpuModels()).isEqualTo(listed);
 	}
 
 	@Test
