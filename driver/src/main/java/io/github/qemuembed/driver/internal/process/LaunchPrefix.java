@@ -18,7 +18,8 @@ import java.util.OptionalInt;
  * {@code setpriv --pdeathsig KILL} followed by Perl. Perl's {@code syscall} takes the raw
  * system call number, which differs between architectures, so it is used only where the
  * number is known; elsewhere {@code setpriv} sets the signal, as without Perl, where
- * {@code setsid} makes the group.
+ * {@code setsid} makes the group. None of them forks: the child is never a process-group
+ * leader when it starts, so {@code setsid} does not need to.
  */
 final class LaunchPrefix {
 

@@ -67,9 +67,9 @@ public final class QemuLauncher implements AutoCloseable {
 		this.prefix = LaunchPrefix
 			.of(killWithOwner, perl, find(SETPRIV), find(SETSID), System.getProperty("os.arch", ""),
 					ProcessHandle.current().pid())
-			.orElseThrow(() -> new EmulatorException("Perl or util-linux (setpriv, setsid) is needed to start QEMU "
-					+ "as a child that dies with this JVM and ignores the terminal's signals: install perl-base or "
-					+ "util-linux"));
+			.orElseThrow(() -> new EmulatorException("setpriv and setsid (util-linux) are needed to start QEMU as a "
+					+ "child that dies with this JVM and ignores the terminal's signals (or Perl, on x86-64 and "
+					+ "arm64): install util-linux"));
 		this.perl = perl.isPresent() && this.prefix.contains(perl.get());
 		this.thread = Executors.newSingleThreadExecutor((runnable) -> {
 			Thread t = new Thread(runnable, "qemu-embed-launcher-" + name);
