@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +24,26 @@ import java.util.stream.Stream;
 record HugePagePool(long pageKiB, long freePages, Optional<Path> mount, boolean hostDefault) {
 
 	private static final Path SYSFS = Path.of("/sys/kernel/mm/hugepages");
+
+	/**
+	 * The host's pools, read when first asked for, then kept (one start's view of the
+	 * host).
+	 */
+	static Supplier<List<HugePagePool>> hostOnFirstUse() {
+		return new Supplier<>() {
+
+			private List<HugePagePool> pools;
+
+			@Override
+			public synchronized List<HugePagePool> get() {
+				if (this.pools == null) {
+					this.pools = List.copyOf(host());
+				}
+				return this.pools;
+			}
+
+		};
+	}
 
 	/** The host's pools, read now (empty when the kernel has no huge pages). */
 	public static List<HugePagePool> host() {

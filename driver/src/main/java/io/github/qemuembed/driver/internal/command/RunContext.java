@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import io.github.qemuembed.driver.Accel;
 
@@ -33,18 +34,18 @@ import io.github.qemuembed.driver.Accel;
  * secret files, when the definition has a {@code passwd}
  * @param firmware QEMU's firmware descriptors, for {@code <os firmware='efi'>} (the
  * host's by default)
- * @param hugePages the host's huge page pools, for {@code <memoryBacking><hugepages>}
- * (read from the host by default)
+ * @param hostHugePages the host's huge page pools, for {@code <memoryBacking><hugepages>}
+ * ({@link #hugePages()}; read from the host by default, on first use)
  */
 public record RunContext(Accel accel, Path emulator, Path privateDir, Path monitorSocket, Path pidFile, Path logFile,
 		Map<Volume, Path> volumes, Map<String, String> bridges, Map<UUID, Path> secretFiles,
-		Optional<Path> vncPasswordFile, List<FirmwareDescriptor> firmware, List<HugePagePool> hugePages) {
+		Optional<Path> vncPasswordFile, List<FirmwareDescriptor> firmware, Supplier<List<HugePagePool>> hostHugePages) {
 
 	public RunContext(Accel accel, Path emulator, Path privateDir, Path monitorSocket, Path pidFile, Path logFile,
 			Map<Volume, Path> volumes, Map<String, String> bridges, Map<UUID, Path> secretFiles,
 			Optional<Path> vncPasswordFile, List<FirmwareDescriptor> firmware) {
 		this(accel, emulator, privateDir, monitorSocket, pidFile, logFile, volumes, bridges, secretFiles,
-				vncPasswordFile, firmware, HugePagePool.host());
+				vncPasswordFile, firmware, HugePagePool.hostOnFirstUse());
 	}
 
 	/** A storage volume: pool and volume name. */
@@ -66,7 +67,16 @@ public record RunContext(Accel accel, Path emulator, Path privateDir, Path monit
 		secretFiles = Map.copyOf(secretFiles);
 		Objects.requireNonNull(vncPasswordFile, "vncPasswordFile");
 		firmware = List.copyOf(firmware);
-		hugePages = List.copyOf(hugePages);
+		Objects.requireNonNull(hostHugePages, "hostHugePages");
+	}
+
+	/**
+	 * The host's huge page pools. Read (sysfs, {@code /proc/mounts},
+	 * {@code /proc/meminfo}) only when a definition asks for huge pages: most starts
+	 * never need them, and the reads cost every start a fraction of a millisecond.
+	 */
+	public List<HugePagePool> hugePages() {
+		return this.hostHugePages.get();
 	}
 
 	public RunContext(Accel accel, Path emulator, Path privateDir, Path monitorSocket, Path pidFile, Path logFile,
@@ -89,13 +99,14 @@ public record RunContext(Accel accel, Path emulator, Path privateDir, Path monit
 	public RunContext withFirmware(List<FirmwareDescriptor> firmware) {
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
 				this.logFile, this.volumes, this.bridges, this.secretFiles, this.vncPasswordFile, firmware,
-				this.hugePages);
+				this.hostHugePages);
 	}
 
 	public RunContext withHugePages(List<HugePagePool> hugePages) {
+		List<HugePagePool> pools = List.copyOf(hugePages);
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
 				this.logFile, this.volumes, this.bridges, this.secretFiles, this.vncPasswordFile, this.firmware,
-				hugePages);
+				() -> pools);
 	}
 
 	/**
@@ -112,7 +123,7 @@ public record RunContext(Accel accel, Path emulator, Path privateDir, Path monit
 		volumes.put(new Volume(pool, volume), path);
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
 				this.logFile, volumes, this.bridges, this.secretFiles, this.vncPasswordFile, this.firmware,
-				this.hugePages);
+				this.hostHugePages);
 	}
 
 	public RunContext withBridge(String network, String bridge) {
@@ -120,20 +131,21 @@ public record RunContext(Accel accel, Path emulator, Path privateDir, Path monit
 		bridges.put(network, bridge);
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
 				this.logFile, this.volumes, bridges, this.secretFiles, this.vncPasswordFile, this.firmware,
-				this.hugePages);
+				this.hostHugePages);
 	}
 
 	public RunContext withSecretFile(UUID secret, Path file) {
 		Map<UUID, Path> files = new HashMap<>(this.secretFiles);
 		files.put(secret, file);
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
-				this.logFile, this.volumes, this.bridges, files, this.vncPasswordFile, this.firmware, this.hugePages);
+				this.logFile, this.volumes, this.bridges, files, this.vncPasswordFile, this.firmware,
+				this.hostHugePages);
 	}
 
 	public RunContext withVncPasswordFile(Path file) {
 		return new RunContext(this.accel, this.emulator, this.privateDir, this.monitorSocket, this.pidFile,
 				this.logFile, this.volumes, this.bridges, this.secretFiles, Optional.of(file), this.firmware,
-				this.hugePages);
+				this.hostHugePages);
 	}
 
 }

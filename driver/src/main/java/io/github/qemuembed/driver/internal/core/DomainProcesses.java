@@ -405,6 +405,14 @@ final class DomainProcesses {
 
 			@Override
 			public void onEvent(QmpEvent event) {
+				if (MonitorEvents.isOwnResume(run, event)) {
+					// the driver's own cont (start, resume) sets the state itself: its
+					// RESUME has nothing to do, and waking a lifecycle thread for it,
+					// just
+					// when QEMU needs both CPUs to let its vCPU go and answer the cont,
+					// delayed the answer (docs/performance.md, launch)
+					return;
+				}
 				// never on the QMP I/O thread: the domain may need to call back into QEMU
 				DomainProcesses.this.lifecycle.execute(() -> DomainProcesses.this.domain.monitorEvent(run, event));
 			}

@@ -20,6 +20,16 @@ final class MonitorEvents {
 		this.domain = domain;
 	}
 
+	/**
+	 * Whether {@code event} is the RESUME of one of the driver's own {@code cont}s, taken
+	 * off the count here: it changes no state and nothing waits for it, so it needs no
+	 * turn on the lifecycle executor. Safe on any thread, in any order relative to the
+	 * other events: {@link #handle} does nothing else with such a RESUME.
+	 */
+	static boolean isOwnResume(QemuRun source, QmpEvent event) {
+		return "RESUME".equals(event.name()) && !source.waiters.awaits("RESUME") && source.consumeOwnResume();
+	}
+
 	void handle(QemuRun source, QmpEvent event) {
 		source.waiters.fire(event);
 		switch (event.name()) {

@@ -43,6 +43,16 @@ final class MonitorWaiters {
 		return waiter.result();
 	}
 
+	/** Whether an operation waits for an {@code event}. */
+	boolean awaits(String event) {
+		for (Waiter waiter : this.waiters) {
+			if (waiter.event().equals(event)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** Called for every event of the run, in order. */
 	void fire(QmpEvent event) {
 		for (Waiter waiter : this.waiters) {

@@ -36,8 +36,8 @@ final class QemuRun {
 	final Process child;
 
 	/**
-	 * Read once QEMU has exec'd (before that, the kernel still shows the setpriv
-	 * wrapper's command line). Written by {@link DomainProcesses} only.
+	 * Read once QEMU has exec'd (before that, the kernel still shows the wrapper's
+	 * command line). Written by {@link DomainProcesses} only.
 	 */
 	volatile ProcessIdentity identity;
 

@@ -21,14 +21,15 @@ import io.github.qemuembed.driver.error.OperationInterruptedException;
  * Starts QEMU processes as children of this JVM, all from one thread that lives exactly
  * as long as the driver.
  * <p>
- * <b>Orphan guarantee.</b> With {@code killWithOwner}, each child is started through
- * {@code setpriv --pdeathsig KILL}, so the kernel sends it SIGKILL when its parent goes
- * away, even when the JVM itself is killed with SIGKILL. Linux ties that signal to the
- * parent <em>thread</em>, not the process: a child spawned from a pooled or short-lived
- * thread would die when that thread ends. Hence the single launcher thread, which ends
- * only when the driver closes (after it has stopped its VMs). Without
- * {@code killWithOwner} (only for VMs meant to outlive the application, to be reconnected
- * by the next driver on the same root) children are started without the signal.
+ * <b>Orphan guarantee.</b> With {@code killWithOwner}, each child asks the kernel, before
+ * it execs its argv, for SIGKILL when its parent goes away ({@code prctl}'s
+ * {@code PR_SET_PDEATHSIG}, see {@link LaunchPrefix}), which holds even when the JVM
+ * itself is killed with SIGKILL. Linux ties that signal to the parent <em>thread</em>,
+ * not the process: a child spawned from a pooled or short-lived thread would die when
+ * that thread ends. Hence the single launcher thread, which ends only when the driver
+ * closes (after it has stopped its VMs). Without {@code killWithOwner} (only for VMs
+ * meant to outlive the application, to be reconnected by the next driver on the same
+ * root) children are started without the signal.
  * <p>
  * <b>Terminal signals.</b> Each child leads a process group of its own, so a Ctrl-C in
  * the application's terminal (SIGINT to the foreground process group) reaches the
@@ -38,6 +39,10 @@ import io.github.qemuembed.driver.error.OperationInterruptedException;
  * its own, but with the kernel's autogroup scheduling (the default) every new session is
  * a new scheduling group, and a QEMU started in one took 12 to 25 ms longer to serve its
  * monitor on a busy 2-core machine (docs/performance.md, launch).
+ * <p>
+ * With Perl, one Perl process does both before it execs the argv; without it (or on an
+ * architecture whose {@code prctl} number {@link LaunchPrefix} does not know),
+ * {@code setpriv --pdeathsig KILL} comes first.
  */
 public final class QemuLauncher implements AutoCloseable {
 
@@ -47,32 +52,25 @@ public final class QemuLauncher implements AutoCloseable {
 
 	private static final String PERL = "perl";
 
-	/**
-	 * A new process group, then the argv exec'd in place (the pid stays the one started):
-	 * the block form of {@code exec} never goes through a shell.
-	 */
-	private static final String NEW_GROUP = "setpgrp(0, 0) or die \"setpgrp: $!\\n\"; "
-			+ "exec { $ARGV[0] } @ARGV or die \"cannot execute $ARGV[0]: $!\\n\"";
-
 	private final ExecutorService thread;
 
 	private final boolean killWithOwner;
 
 	private final List<String> prefix;
 
-	/** Whether the process group is made by Perl (rather than setsid). */
+	/** Whether the prefix runs Perl. */
 	private final boolean perl;
 
 	public QemuLauncher(String name, boolean killWithOwner) {
 		this.killWithOwner = killWithOwner;
-		List<String> prefix = new ArrayList<>();
-		if (killWithOwner) {
-			prefix.addAll(List.of(find(SETPRIV), "--pdeathsig", "KILL", "--"));
-		}
-		List<String> group = newProcessGroup();
-		this.perl = group.size() > 1;
-		prefix.addAll(group);
-		this.prefix = List.copyOf(prefix);
+		Optional<String> perl = find(PERL);
+		this.prefix = LaunchPrefix
+			.of(killWithOwner, perl, find(SETPRIV), find(SETSID), System.getProperty("os.arch", ""),
+					ProcessHandle.current().pid())
+			.orElseThrow(() -> new EmulatorException("setpriv and setsid (util-linux) are needed to start QEMU as a "
+					+ "child that dies with this JVM and ignores the terminal's signals (or Perl, on x86-64 and "
+					+ "arm64): install util-linux"));
+		this.perl = perl.isPresent() && this.prefix.contains(perl.get());
 		this.thread = Executors.newSingleThreadExecutor((runnable) -> {
 			Thread t = new Thread(runnable, "qemu-embed-launcher-" + name);
 			// a daemon: it ends only with the driver or with the JVM, and the children
@@ -82,24 +80,7 @@ public final class QemuLauncher implements AutoCloseable {
 		});
 	}
 
-	/**
-	 * The wrapper that puts the child in a process group of its own (see the class
-	 * comment). Neither forks: the child is never a process-group leader when it starts,
-	 * so setsid does not need to, and the pid stays the one started (the start verifies
-	 * it against QEMU's pidfile).
-	 */
-	private static List<String> newProcessGroup() {
-		return findOptional(PERL).map((perl) -> List.of(perl, "-e", NEW_GROUP, "--"))
-			.orElseGet(() -> List.of(find(SETSID)));
-	}
-
-	private static String find(String tool) {
-		return findOptional(tool)
-			.orElseThrow(() -> new EmulatorException(tool + " (util-linux) is needed to start QEMU as a child that "
-					+ "dies with this JVM and ignores the terminal's signals: install util-linux"));
-	}
-
-	private static Optional<String> findOptional(String tool) {
+	private static Optional<String> find(String tool) {
 		for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
 			Path candidate = Path.of(dir, tool);
 			if (Files.isExecutable(candidate)) {
@@ -119,8 +100,8 @@ public final class QemuLauncher implements AutoCloseable {
 	}
 
 	/**
-	 * The command actually executed for an argv: the argv itself, behind setpriv (when
-	 * children die with us) and the new process group's wrapper.
+	 * The command actually executed for an argv: the argv itself, behind the wrapper that
+	 * makes the process group and, when children die with us, asks for the signal.
 	 */
 	public List<String> wrap(List<String> argv) {
 		List<String> command = new ArrayList<>(this.prefix);
@@ -138,8 +119,7 @@ public final class QemuLauncher implements AutoCloseable {
 			builder.environment().putAll(env);
 			if (this.perl) {
 				// a locale the host lacks (LANG=de_DE.UTF-8 in a container) would make
-				// Perl
-				// warn in every QEMU log, and in the messages quoting its tail
+				// Perl warn in every QEMU log, and in the messages quoting its tail
 				builder.environment().putIfAbsent("PERL_BADLANG", "0");
 			}
 			builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

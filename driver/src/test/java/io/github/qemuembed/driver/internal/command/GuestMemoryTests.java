@@ -2,7 +2,9 @@ package io.github.qemuembed.driver.internal.command;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
@@ -110,6 +112,31 @@ class GuestMemoryTests {
 		// every x86 kernel with huge pages has a default size; this host's pools are read
 		// without error
 		assertThat(HugePagePool.host()).allMatch((pool) -> pool.pageKiB() >= 2048);
+	}
+
+	/**
+	 * The host's pools are read only for a guest that asks for huge pages: every other
+	 * start is spared the sysfs and mount table reads.
+	 */
+	@Test
+	void hostPoolsAreReadOnlyForAGuestWithHugePages() {
+		AtomicInteger reads = new AtomicInteger();
+		RunContext ctx = new RunContext(Accel.TCG, Path.of("/usr/bin/qemu-system-x86_64"), Path.of("/r/lib/qemu/d"),
+				Path.of("/r/lib/qemu/d/monitor.sock"), Path.of("/r/run/d.pid"), Path.of("/r/log/d.log"), Map.of(),
+				Map.of(), Map.of(), Optional.empty(), List.of(), () -> {
+					reads.incrementAndGet();
+					return List.of(TWO_MIB);
+				});
+		QemuCommandBuilder.build(
+				DomainXml.parse("<domain type='qemu'><name>m</name><memory unit='MiB'>64</memory>"
+						+ "<vcpu>1</vcpu><os><type machine='q35'>hvm</type></os></domain>"),
+				TestCapabilities.qemu72(), ctx);
+		assertThat(reads).hasValue(0);
+		assertThat(QemuCommandBuilder
+			.build(DomainXml.parse(domain("<memory unit='MiB'>64</memory>", "<hugepages/>", "")),
+					TestCapabilities.qemu72(), ctx)
+			.argv()).anyMatch((arg) -> arg.contains("\"mem-path\":\"/dev/hugepages\""));
+		assertThat(reads).hasPositiveValue();
 	}
 
 }

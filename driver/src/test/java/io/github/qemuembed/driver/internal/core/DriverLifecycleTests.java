@@ -210,6 +210,32 @@ class DriverLifecycleTests {
 		domain.destroy();
 	}
 
+	/**
+	 * The RESUME of the driver's own {@code cont} (start, resume) is taken off on the QMP
+	 * thread and reported once, by the operation; a {@code cont} sent as raw QMP is still
+	 * reported as a resume, after its pause.
+	 */
+	@Test
+	void ownResumesAreReportedOnceAndARawContAsAResume() {
+		Domain domain = this.open.driver().define(GuestlessDomains.xml("alpha"));
+		domain.start();
+		domain.suspend();
+		domain.resume();
+		domain.qmp("{\"execute\":\"stop\"}");
+		await().until(() -> domain.status().toString().equals("paused/unknown"));
+		domain.qmp("{\"execute\":\"cont\"}");
+		await().until(() -> domain.status().toString().equals("running/unpaused"));
+		await().until(() -> this.open.events()
+			.stream()
+			.filter((event) -> event.type() == DomainEventType.RESUMED)
+			.count() == 2);
+		assertThat(this.open.events()).extracting(DomainEvent::type)
+			.filteredOn((type) -> type == DomainEventType.SUSPENDED || type == DomainEventType.RESUMED)
+			.containsExactly(DomainEventType.SUSPENDED, DomainEventType.RESUMED, DomainEventType.SUSPENDED,
+					DomainEventType.RESUMED);
+		domain.destroy();
+	}
+
 	@Test
 	void qemuKilledUnderUsIsACrash() {
 		Domain domain = this.open.driver().define(GuestlessDomains.xml("alpha"));

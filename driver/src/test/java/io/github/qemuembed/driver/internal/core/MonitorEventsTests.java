@@ -45,6 +45,16 @@ class MonitorEventsTests {
 	}
 
 	@Test
+	void onlyTheDriversOwnResumeSkipsTheLifecycleAndNotWhileAnOperationWaitsForOne() {
+		QemuRun run = run("");
+		// no cont of the driver's in flight: a RESUME from elsewhere goes through handle
+		assertThat(MonitorEvents.isOwnResume(run, event("RESUME", "{}"))).isFalse();
+		assertThat(MonitorEvents.isOwnResume(run, event("STOP", "{}"))).isFalse();
+		run.waiters.await("RESUME", (data) -> true);
+		assertThat(MonitorEvents.isOwnResume(run, event("RESUME", "{}"))).isFalse();
+	}
+
+	@Test
 	void aGuestRebootUnderNoRebootIsAShutdownThatOnRebootRestarts() {
 		QemuRun run = run("<on_reboot>restart</on_reboot>");
 		this.events.handle(run, event("SHUTDOWN", "{\"guest\": true, \"reason\": \"guest-reset\"}"));

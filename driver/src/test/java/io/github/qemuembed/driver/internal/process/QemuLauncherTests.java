@@ -1,16 +1,22 @@
 package io.github.qemuembed.driver.internal.process;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Real children started through the launcher's wrappers. */
 class QemuLauncherTests {
@@ -41,6 +47,78 @@ class QemuLauncherTests {
 		finally {
 			launcher.close();
 		}
+	}
+
+	/**
+	 * With {@code killWithOwner} the child gets SIGKILL when the launcher's thread ends
+	 * (as when the JVM dies: the signal follows the parent thread); without it, it lives
+	 * on.
+	 */
+	@ParameterizedTest
+	@ValueSource(booleans = { true, false })
+	void childDiesWithTheLauncherThreadOnlyWhenAskedTo(boolean killWithOwner, @TempDir Path dir) throws Exception {
+		QemuLauncher launcher = new QemuLauncher("test", killWithOwner);
+		Process child = launcher.launch(List.of("/bin/sleep", "60"), Map.of(), dir.resolve("child.log"));
+		try {
+			// the wrapper has done its part once the child is sleep
+			Path comm = Path.of("/proc", Long.toString(child.pid()), "comm");
+			await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(comm).strip().equals("sleep"));
+			launcher.close();
+			if (killWithOwner) {
+				assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+				assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+			}
+			else {
+				assertThat(child.waitFor(500, TimeUnit.MILLISECONDS)).isFalse();
+			}
+		}
+		finally {
+			child.destroyForcibly();
+			child.waitFor(30, TimeUnit.SECONDS);
+		}
+	}
+
+	/**
+	 * The one-process wrapper refuses to run a child whose parent is not the owner it was
+	 * told (the owner died before the signal was set up, and the child was handed to
+	 * another parent that will never die for it): the argv is never exec'd.
+	 */
+	@Test
+	void wrapperRefusesToRunWhenItsParentIsNotTheOwner(@TempDir Path dir) throws Exception {
+		List<String> prefix = LaunchPrefix
+			.of(true, Optional.of("/usr/bin/perl"), Optional.empty(), Optional.empty(), System.getProperty("os.arch"),
+					ProcessHandle.current().pid() + 1_000_000)
+			.orElseThrow();
+		assertThat(prefix).hasSize(5);
+		Path marker = dir.resolve("ran");
+		List<String> command = new ArrayList<>(prefix);
+		command.addAll(List.of("/usr/bin/touch", marker.toString()));
+		Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(child.exitValue()).isNotZero();
+		assertThat(output).contains(
+				"the process that started this one (" + (ProcessHandle.current().pid() + 1_000_000) + ") is gone");
+		assertThat(marker).doesNotExist();
+	}
+
+	/**
+	 * With the owner's pid right the wrapper runs the argv in place: same pid, SIGKILL on
+	 * the parent's death set (as the child itself reads it back).
+	 */
+	@Test
+	void wrapperSetsTheParentDeathSignalOfTheProcessItBecomes(@TempDir Path dir) throws Exception {
+		int prctl = LaunchPrefix.prctlSyscall(System.getProperty("os.arch")).orElseThrow();
+		List<String> command = new ArrayList<>(LaunchPrefix
+			.of(true, Optional.of("/usr/bin/perl"), Optional.empty(), Optional.empty(), System.getProperty("os.arch"),
+					ProcessHandle.current().pid())
+			.orElseThrow());
+		command.addAll(List.of("/usr/bin/perl", "-e",
+				"my $s = pack('i', 0); syscall(" + prctl + ", 2, $s) == 0 or die; print $$, ' ', unpack('i', $s)"));
+		Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(output).isEqualTo(child.pid() + " 9");
 	}
 
 }
