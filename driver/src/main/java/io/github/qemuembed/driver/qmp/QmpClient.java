@@ -74,10 +74,12 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link IllegalStateException}. On a UNIX socket, a blocking caller reads its own reply
  * from the socket for up to {@value #DIRECT_READ_MILLIS} ms rather than waiting for the
  * I/O thread to hand it over (one wake-up per round trip instead of two); events it reads
- * on the way are still delivered on the I/O thread, in order. While callers keep a socket
- * busy the I/O thread leaves it to them, and watches it again once they have left it
- * alone for a few milliseconds: an event or an asynchronous reply that arrives in that
- * moment, with no caller waiting, reaches its listener or future that much later.
+ * on the way are still delivered on the I/O thread, in order, once it has its reply or
+ * stops waiting on the socket (so at most that long after they arrived). While callers
+ * keep a socket busy the I/O thread leaves it to them, and watches it again once they
+ * have left it alone for a few milliseconds: an event or an asynchronous reply that
+ * arrives in that moment, with no caller waiting, reaches its listener or future that
+ * much later.
  * <p>
  * Command arguments are never logged (they may hold secrets); command names are, at
  * {@code DEBUG}.
@@ -627,12 +629,22 @@ public final class QmpClient implements AutoCloseable {
 		long start = System.nanoTime();
 		long window = Math.min(TimeUnit.MILLISECONDS.toNanos(DIRECT_READ_MILLIS), timeout.toNanos());
 		long remaining = window;
-		while (!request.future.isDone() && remaining > 0 && !Thread.currentThread().isInterrupted()) {
-			if (!transport.readOnCaller((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)),
-					request.future::isDone)) {
-				break;
+		try {
+			while (!request.future.isDone() && remaining > 0 && !Thread.currentThread().isInterrupted()) {
+				if (!transport.readOnCaller((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)),
+						request.future::isDone)) {
+					break;
+				}
+				remaining = window - (System.nanoTime() - start);
 			}
-			remaining = window - (System.nanoTime() - start);
+		}
+		finally {
+			// Events read on the way go to the I/O thread now, not as each was read:
+			// waking it between an event and the reply it precedes (cont's RESUME) takes
+			// a CPU from QEMU just when it is about to answer.
+			if (!this.events.isEmpty()) {
+				transport.executeOnLoop(this::deliverQueuedEvents);
+			}
 		}
 		return System.nanoTime() - start;
 	}
@@ -732,9 +744,8 @@ public final class QmpClient implements AutoCloseable {
 		if (transport.onLoopThread()) {
 			deliverQueuedEvents();
 		}
-		else {
-			transport.executeOnLoop(this::deliverQueuedEvents);
-		}
+		// else read by a caller waiting for its reply, which hands the queue to the I/O
+		// thread once it stops reading (readReplyOnCaller)
 	}
 
 	private void deliverQueuedEvents() {
