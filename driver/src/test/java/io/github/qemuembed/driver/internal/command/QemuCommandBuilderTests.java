@@ -51,24 +51,23 @@ class QemuCommandBuilderTests {
 
 	@Test
 	void aSnapshotOverlayIsOpenedAsItsDiskIs() {
-		Disk disk = parse("<os><type>hvm</type></os><devices><disk><driver name='qemu' type='qcow2' cache='none' "
-				+ "io='native' discard='unmap'/><source file='/a.qcow2'/><target dev='vda'/></disk></devices>")
-			.devices()
-			.disks()
-			.get(0);
-		assertThat(QemuCommandBuilder.overlayNode(disk, "snap-1", Path.of("/a.s1")))
+		assertThat(QemuCommandBuilder.overlayNode(qcow2Disk("cache='none' io='native' discard='unmap'"), "snap-1",
+				Path.of("/a.s1")))
 			.isEqualTo("{\"driver\":\"qcow2\",\"node-name\":\"snap-1\",\"discard\":\"unmap\","
 					+ "\"cache\":{\"direct\":true,\"no-flush\":false},\"file\":{\"driver\":\"file\","
 					+ "\"filename\":\"/a.s1\",\"aio\":\"native\",\"discard\":\"unmap\","
 					+ "\"cache\":{\"direct\":true,\"no-flush\":false}},\"backing\":null}");
-		Disk plain = parse("<os><type>hvm</type></os><devices><disk><driver name='qemu' type='qcow2'/>"
-				+ "<source file='/b.qcow2'/><target dev='vda'/></disk></devices>")
+		assertThat(QemuCommandBuilder.overlayNode(qcow2Disk(""), "snap-2", Path.of("/b.s1")))
+			.isEqualTo("{\"driver\":\"qcow2\",\"node-name\":\"snap-2\",\"file\":{\"driver\":\"file\","
+					+ "\"filename\":\"/b.s1\"},\"backing\":null}");
+	}
+
+	private static Disk qcow2Disk(String driverAttributes) {
+		return parse("<os><type>hvm</type></os><devices><disk><driver name='qemu' type='qcow2' " + driverAttributes
+				+ "/><source file='/a.qcow2'/><target dev='vda'/></disk></devices>")
 			.devices()
 			.disks()
 			.get(0);
-		assertThat(QemuCommandBuilder.overlayNode(plain, "snap-2", Path.of("/b.s1")))
-			.isEqualTo("{\"driver\":\"qcow2\",\"node-name\":\"snap-2\",\"file\":{\"driver\":\"file\","
-					+ "\"filename\":\"/b.s1\"},\"backing\":null}");
 	}
 
 	@Test
