@@ -82,7 +82,7 @@ class DriverOpenProbeTests {
 	@Timeout(120) // the probe would take 10 minutes: open must not wait for it
 	void lockedRootIsRefusedWithoutWaitingForTheProbeWhichIsStopped() throws Exception {
 		Path pidFile = this.scripts.resolve("pid");
-		Path silent = script("silent-qemu", "#!/bin/sh\necho $$ > " + pidFile + "\nexec sleep 60\n");
+		Path silent = silentEmulator(pidFile);
 		try (QemuDriver first = QemuDriver.open(GuestlessDomains.config(this.root).build())) {
 			DriverConfig config = GuestlessDomains.config(this.root)
 				.emulator(silent)
@@ -101,7 +101,7 @@ class DriverOpenProbeTests {
 	@Test
 	void openInterruptedWhileTheEmulatorIsProbedStopsTheProbeAndReleasesTheRoot() throws Exception {
 		Path pidFile = this.scripts.resolve("pid");
-		Path silent = script("silent-qemu", "#!/bin/sh\necho $$ > " + pidFile + "\nexec sleep 60\n");
+		Path silent = silentEmulator(pidFile);
 		DriverConfig config = GuestlessDomains.config(this.root)
 			.emulator(silent)
 			.startTimeout(Duration.ofMinutes(10))
@@ -135,7 +135,7 @@ class DriverOpenProbeTests {
 	@Test
 	void emulatorThatNeverAnswersFailsTheOpenAtTheStartTimeoutAndIsKilled() throws Exception {
 		Path pidFile = this.scripts.resolve("pid");
-		Path silent = script("silent-qemu", "#!/bin/sh\necho $$ > " + pidFile + "\nexec sleep 60\n");
+		Path silent = silentEmulator(pidFile);
 		DriverConfig config = GuestlessDomains.config(this.root)
 			.emulator(silent)
 			.startTimeout(Duration.ofMillis(500))
@@ -156,6 +156,11 @@ class DriverOpenProbeTests {
 
 	private static Path installedQemu() {
 		return new EmulatorLocator().locate(Optional.empty());
+	}
+
+	/** An emulator that writes its pid and never says a word. */
+	private Path silentEmulator(Path pidFile) throws Exception {
+		return script("silent-qemu", "#!/bin/sh\necho $$ > " + pidFile + "\nexec sleep 60\n");
 	}
 
 	private Path script(String name, String text) throws Exception {
