@@ -41,6 +41,22 @@ final class LaunchPrefix {
 	}
 
 	/**
+	 * What a spare wrapper does once the request arrives on its stdin (see
+	 * {@link SpareRequest} for the layout, and {@link QemuLauncher} for why): set the
+	 * environment it names, take stdin from /dev/null and stdout and stderr from the log
+	 * (Perl keeps the numbers 0 to 2 when it reopens them), then exec the argv in place.
+	 * An empty stdin is the launcher closing: exit quietly.
+	 */
+	private static final String SERVE_REQUEST = "my $request = do { local $/; <STDIN> }; "
+			+ "defined $request && length $request or exit 0; "
+			+ "my ($log, $pairs, @argv) = split /\\0/, $request, -1; "
+			+ "for (1 .. $pairs) { my $key = shift @argv; $ENV{$key} = shift @argv; } "
+			+ "open STDIN, '<', '/dev/null' or die \"stdin: $!\\n\"; "
+			+ "open STDOUT, '>>', $log or die \"cannot open $log: $!\\n\"; "
+			+ "open STDERR, '>&', \\*STDOUT or die \"stderr: $!\\n\"; "
+			+ "exec { $argv[0] } @argv or die \"cannot execute $argv[0]: $!\\n\"";
+
+	/**
 	 * The number of {@code prctl} on an architecture ({@code os.arch}), where known:
 	 * x86-64's own table, and the generic table of arm64.
 	 */
@@ -61,11 +77,33 @@ final class LaunchPrefix {
 	 * {@link #NEW_GROUP}.
 	 */
 	static String dieWithOwner(int prctl) {
+		return askForSignal(prctl) + NEW_GROUP;
+	}
+
+	private static String askForSignal(int prctl) {
 		return "my $owner = shift; " + "syscall(" + prctl + ", " + PR_SET_PDEATHSIG + ", " + SIGKILL + ") == 0 "
 				+ "or die \"prctl(PR_SET_PDEATHSIG): $!\\n\"; " + "my $signal = pack(\"i\", 0); " + "syscall(" + prctl
 				+ ", " + PR_GET_PDEATHSIG + ", $signal) == 0 && unpack(\"i\", $signal) == " + SIGKILL
 				+ " or die \"prctl(PR_SET_PDEATHSIG) did not take effect\\n\"; "
-				+ "getppid() == $owner or die \"the process that started this one ($owner) is gone\\n\"; " + NEW_GROUP;
+				+ "getppid() == $owner or die \"the process that started this one ($owner) is gone\\n\"; ";
+	}
+
+	/**
+	 * The command of a spare wrapper: the same Perl process as the prefix of {@link #of},
+	 * which sets itself up (the signal, the parent check, the group) at once, but then
+	 * waits for its argv on stdin instead of taking it from its own. Empty where the
+	 * prefix would not be Perl alone (no Perl, or the signal wanted on an architecture
+	 * whose {@code prctl} number is unknown): no spares then.
+	 */
+	static Optional<List<String>> spare(boolean killWithOwner, Optional<String> perl, String arch, long owner) {
+		OptionalInt prctl = prctlSyscall(arch);
+		if (perl.isEmpty() || (killWithOwner && prctl.isEmpty())) {
+			return Optional.empty();
+		}
+		String group = "setpgrp(0, 0) or die \"setpgrp: $!\\n\"; ";
+		return Optional
+			.of(killWithOwner ? List.of(perl.get(), "-e", askForSignal(prctl.getAsInt()) + group + SERVE_REQUEST, "--",
+					Long.toString(owner)) : List.of(perl.get(), "-e", group + SERVE_REQUEST));
 	}
 
 	/**

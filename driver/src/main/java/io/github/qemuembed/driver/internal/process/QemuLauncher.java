@@ -2,6 +2,7 @@ package io.github.qemuembed.driver.internal.process;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.qemuembed.driver.error.EmulatorException;
 import io.github.qemuembed.driver.error.OperationInterruptedException;
@@ -43,6 +46,23 @@ import io.github.qemuembed.driver.error.OperationInterruptedException;
  * With Perl, one Perl process does both before it execs the argv; without it (or on an
  * architecture whose {@code prctl} number {@link LaunchPrefix} does not know),
  * {@code setpriv --pdeathsig KILL} comes first.
+ * <p>
+ * <b>Spare wrapper.</b> Forking the JVM and starting Perl take about 4 ms, a tenth of a
+ * guest-less launch (docs/performance.md, launch). With Perl, after its first launch the
+ * launcher keeps one wrapper started ahead of need: it has set itself up (signal, parent
+ * check, group) and waits on its stdin for a {@link SpareRequest}. A launch writes the
+ * request and closes the pipe; the wrapper opens the log and execs the argv in place, so
+ * the process the launch returns is the child, as without a spare. The next spare is
+ * started on the launcher thread (the signal follows that thread) while the child starts.
+ * A spare that died meanwhile is dropped and the launch starts its child the usual way.
+ * Closing the launcher closes the spare's stdin, on which it exits; should the JVM die
+ * first, the pipe closes with it.
+ *
+ * <pre>
+ *  launch(argv) ──► spare? ──yes──► write request, close pipe ──► return spare (now argv)
+ *                     │                           └──► launcher thread: start next spare
+ *                     no ──► launcher thread: fork wrapper + argv ──► return it
+ * </pre>
  */
 public final class QemuLauncher implements AutoCloseable {
 
@@ -61,6 +81,14 @@ public final class QemuLauncher implements AutoCloseable {
 	/** Whether the prefix runs Perl. */
 	private final boolean perl;
 
+	/** A spare wrapper's command, empty where there are no spares. */
+	private final Optional<List<String>> spareCommand;
+
+	/** The spare wrapper waiting for a request, if one is ready. */
+	private final AtomicReference<Process> spare = new AtomicReference<>();
+
+	private volatile boolean closed;
+
 	public QemuLauncher(String name, boolean killWithOwner) {
 		this.killWithOwner = killWithOwner;
 		Optional<String> perl = find(PERL);
@@ -71,6 +99,8 @@ public final class QemuLauncher implements AutoCloseable {
 					+ "child that dies with this JVM and ignores the terminal's signals (or Perl, on x86-64 and "
 					+ "arm64): install util-linux"));
 		this.perl = perl.isPresent() && this.prefix.contains(perl.get());
+		this.spareCommand = LaunchPrefix.spare(killWithOwner, perl, System.getProperty("os.arch", ""),
+				ProcessHandle.current().pid());
 		this.thread = Executors.newSingleThreadExecutor((runnable) -> {
 			Thread t = new Thread(runnable, "qemu-embed-launcher-" + name);
 			// a daemon: it ends only with the driver or with the JVM, and the children
@@ -114,24 +144,26 @@ public final class QemuLauncher implements AutoCloseable {
 	 * /dev/null, and the given extra environment.
 	 */
 	public Process launch(List<String> argv, Map<String, String> env, Path log) {
-		CompletableFuture<Process> started = CompletableFuture.supplyAsync(() -> {
-			ProcessBuilder builder = new ProcessBuilder(wrap(argv));
-			builder.environment().putAll(env);
-			if (this.perl) {
-				// a locale the host lacks (LANG=de_DE.UTF-8 in a container) would make
-				// Perl warn in every QEMU log, and in the messages quoting its tail
-				builder.environment().putIfAbsent("PERL_BADLANG", "0");
-			}
-			builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-			builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-			builder.redirectErrorStream(true);
-			try {
-				return builder.start();
-			}
-			catch (IOException ex) {
-				throw new EmulatorException("Cannot start " + argv.get(0) + ": " + ex.getMessage(), ex);
-			}
-		}, this.thread);
+		if (this.spareCommand.isEmpty()) {
+			return launchWrapped(argv, env, log);
+		}
+		byte[] request = SpareRequest.encode(argv, env, log);
+		Process spare = this.spare.getAndSet(null);
+		Process child = (spare != null && handOver(spare, request)) ? spare : launchWrapped(argv, env, log);
+		startSpare();
+		return child;
+	}
+
+	/** The spare wrapper waiting for a launch, if one is ready (for the tests). */
+	Optional<ProcessHandle> spare() {
+		return Optional.ofNullable(this.spare.get()).map(Process::toHandle);
+	}
+
+	/** Forks the wrapper with the argv behind it, on the launcher thread. */
+	private Process launchWrapped(List<String> argv, Map<String, String> env, Path log) {
+		CompletableFuture<Process> started = CompletableFuture.supplyAsync(() -> start(wrap(argv), env,
+				ProcessBuilder.Redirect.appendTo(log.toFile()), ProcessBuilder.Redirect.from(new File("/dev/null"))),
+				this.thread);
 		try {
 			return started.get();
 		}
@@ -149,17 +181,97 @@ public final class QemuLauncher implements AutoCloseable {
 	}
 
 	/**
+	 * Writes the request to a spare and closes its stdin; false (and the spare dropped)
+	 * if it is gone.
+	 */
+	private static boolean handOver(Process spare, byte[] request) {
+		try (OutputStream in = spare.getOutputStream()) {
+			in.write(request);
+			return true;
+		}
+		catch (IOException ex) {
+			// it died since it was started (killed by someone): the pipe has no reader
+			spare.destroyForcibly();
+			return false;
+		}
+	}
+
+	/** Starts the next spare on the launcher thread, unless one waits already. */
+	private void startSpare() {
+		try {
+			this.thread.execute(() -> {
+				if (this.closed || this.spare.get() != null) {
+					return;
+				}
+				Process next;
+				try {
+					next = start(this.spareCommand.get(), Map.of(), ProcessBuilder.Redirect.DISCARD,
+							ProcessBuilder.Redirect.PIPE);
+				}
+				catch (EmulatorException ex) {
+					// the next launch starts its child the usual way, and says why
+					return;
+				}
+				// closing takes a spare set here once this thread has ended
+				if (this.closed || !this.spare.compareAndSet(null, next)) {
+					discard(next);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// closed meanwhile
+		}
+	}
+
+	/** Ends a spare: on the end of its stdin it exits by itself; SIGKILL to be sure. */
+	private static void discard(Process spare) {
+		try {
+			spare.getOutputStream().close();
+		}
+		catch (IOException ex) {
+			// gone already
+		}
+		spare.destroyForcibly();
+	}
+
+	private Process start(List<String> command, Map<String, String> env, ProcessBuilder.Redirect output,
+			ProcessBuilder.Redirect input) {
+		ProcessBuilder builder = new ProcessBuilder(command);
+		builder.environment().putAll(env);
+		if (this.perl) {
+			// a locale the host lacks (LANG=de_DE.UTF-8 in a container) would make
+			// Perl warn in every QEMU log, and in the messages quoting its tail
+			builder.environment().putIfAbsent("PERL_BADLANG", "0");
+		}
+		builder.redirectInput(input);
+		builder.redirectOutput(output);
+		builder.redirectErrorStream(true);
+		try {
+			return builder.start();
+		}
+		catch (IOException ex) {
+			throw new EmulatorException("Cannot start " + command.get(0) + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * Ends the launcher thread; with {@code killWithOwner}, children still running
 	 * receive SIGKILL now.
 	 */
 	@Override
 	public void close() {
+		this.closed = true;
 		this.thread.shutdown();
 		try {
 			this.thread.awaitTermination(10, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+		// after the thread: no new spare can appear now
+		Process spare = this.spare.getAndSet(null);
+		if (spare != null) {
+			discard(spare);
 		}
 	}
 

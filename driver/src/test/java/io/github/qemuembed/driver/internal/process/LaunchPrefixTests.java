@@ -54,6 +54,24 @@ class LaunchPrefixTests {
 	}
 
 	@Test
+	void aSpareIsThePerlWrapperThatReadsItsArgvFromStdin() {
+		List<String> spare = LaunchPrefix.spare(true, PERL, "amd64", 4242).orElseThrow();
+		assertThat(spare).hasSize(5).startsWith("/usr/bin/perl", "-e").endsWith("--", "4242");
+		assertThat(spare.get(2)).contains("syscall(157, 1, 9)", "getppid() == $owner", "setpgrp(0, 0)", "<STDIN>",
+				"exec { $argv[0] } @argv");
+		List<String> detached = LaunchPrefix.spare(false, PERL, "s390x", 4242).orElseThrow();
+		assertThat(detached).hasSize(3);
+		assertThat(detached.get(2)).contains("setpgrp(0, 0)", "<STDIN>").doesNotContain("syscall", "getppid");
+	}
+
+	@Test
+	void noSpareWhereThePrefixIsNotPerlAlone() {
+		assertThat(LaunchPrefix.spare(true, Optional.empty(), "amd64", 4242)).isEmpty();
+		assertThat(LaunchPrefix.spare(false, Optional.empty(), "amd64", 4242)).isEmpty();
+		assertThat(LaunchPrefix.spare(true, PERL, "s390x", 4242)).isEmpty();
+	}
+
+	@Test
 	void prctlNumbersOfTheKnownArchitecturesOnly() {
 		assertThat(LaunchPrefix.prctlSyscall("amd64")).hasValue(157);
 		assertThat(LaunchPrefix.prctlSyscall("x86_64")).hasValue(157);

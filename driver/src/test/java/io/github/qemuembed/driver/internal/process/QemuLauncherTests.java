@@ -58,24 +58,112 @@ class QemuLauncherTests {
 	@ValueSource(booleans = { true, false })
 	void childDiesWithTheLauncherThreadOnlyWhenAskedTo(boolean killWithOwner, @TempDir Path dir) throws Exception {
 		QemuLauncher launcher = new QemuLauncher("test", killWithOwner);
-		Process child = launcher.launch(List.of("/bin/sleep", "60"), Map.of(), dir.resolve("child.log"));
+		// the first the usual way, the second in the spare the first left
+		Process forked = launcher.launch(List.of("/bin/sleep", "60"), Map.of(), dir.resolve("forked.log"));
+		awaitSpare(launcher);
+		Process spared = launcher.launch(List.of("/bin/sleep", "61"), Map.of(), dir.resolve("spared.log"));
 		try {
-			// the wrapper has done its part once the child is sleep
-			Path comm = Path.of("/proc", Long.toString(child.pid()), "comm");
-			await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(comm).strip().equals("sleep"));
-			launcher.close();
-			if (killWithOwner) {
-				assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-				assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+			for (Process child : List.of(forked, spared)) {
+				// the wrapper has done its part once the child is sleep
+				Path comm = Path.of("/proc", Long.toString(child.pid()), "comm");
+				await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(comm).strip().equals("sleep"));
 			}
-			else {
-				assertThat(child.waitFor(500, TimeUnit.MILLISECONDS)).isFalse();
+			launcher.close();
+			for (Process child : List.of(forked, spared)) {
+				if (killWithOwner) {
+					assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+					assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+				}
+				else {
+					assertThat(child.waitFor(500, TimeUnit.MILLISECONDS)).isFalse();
+				}
 			}
 		}
 		finally {
-			child.destroyForcibly();
-			child.waitFor(30, TimeUnit.SECONDS);
+			for (Process child : List.of(forked, spared)) {
+				child.destroyForcibly();
+				child.waitFor(30, TimeUnit.SECONDS);
+			}
 		}
+	}
+
+	/**
+	 * After the first launch a spare wrapper waits; the next launch runs in it: the child
+	 * is that very process, a child of this JVM leading its own group, with the extra
+	 * environment, stdin from /dev/null and its output in the log.
+	 */
+	@ParameterizedTest
+	@ValueSource(booleans = { true, false })
+	void laterLaunchesRunInTheSpareStartedAheadOfThem(boolean killWithOwner, @TempDir Path dir) throws Exception {
+		QemuLauncher launcher = new QemuLauncher("test", killWithOwner);
+		try {
+			assertThat(launcher.spare()).isEmpty();
+			Process first = launcher.launch(List.of("/bin/true"), Map.of(), dir.resolve("first.log"));
+			assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			ProcessHandle spare = awaitSpare(launcher);
+			Path log = dir.resolve("child.log");
+			Files.writeString(log, "before\n");
+			Process child = launcher.launch(
+					List.of("/bin/sh", "-c", "cat /proc/$$/stat; echo \"[$GREETING]\"; cat; echo end >&2"),
+					Map.of("GREETING", "hello world", "LC_ALL", "xx_XX.UTF-8"), log);
+			assertThat(child.pid()).isEqualTo(spare.pid());
+			assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(child.exitValue()).isZero();
+			String[] lines = Files.readString(log).split("\n");
+			assertThat(lines).containsExactly(lines[0], lines[1], "[hello world]", "end");
+			assertThat(lines[0]).isEqualTo("before");
+			String stat = lines[1];
+			assertThat(stat).startsWith(child.pid() + " ");
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ");
+			assertThat(fields[1]).as("parent").isEqualTo(Long.toString(ProcessHandle.current().pid()));
+			assertThat(fields[2]).as("process group").isEqualTo(Long.toString(child.pid()));
+			// the launch that used the spare starts the next one
+			assertThat(awaitSpare(launcher).pid()).isNotEqualTo(spare.pid());
+		}
+		finally {
+			launcher.close();
+		}
+	}
+
+	/**
+	 * A spare killed by someone else is dropped: the launch starts its child the usual
+	 * way, and a new spare follows.
+	 */
+	@Test
+	void aSpareThatDiedIsReplacedAndTheLaunchStillRuns(@TempDir Path dir) throws Exception {
+		QemuLauncher launcher = new QemuLauncher("test", true);
+		try {
+			launcher.launch(List.of("/bin/true"), Map.of(), dir.resolve("first.log")).waitFor(30, TimeUnit.SECONDS);
+			ProcessHandle dead = awaitSpare(launcher);
+			dead.destroyForcibly();
+			dead.onExit().get(30, TimeUnit.SECONDS);
+			Process child = launcher.launch(List.of("/bin/sh", "-c", "echo ran"), Map.of(), dir.resolve("child.log"));
+			assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(child.pid()).isNotEqualTo(dead.pid());
+			assertThat(child.exitValue()).isZero();
+			assertThat(Files.readString(dir.resolve("child.log"))).isEqualTo("ran\n");
+			assertThat(awaitSpare(launcher).pid()).isNotEqualTo(dead.pid());
+		}
+		finally {
+			launcher.close();
+		}
+	}
+
+	/** Closing the launcher ends its spare, whether children die with it or not. */
+	@ParameterizedTest
+	@ValueSource(booleans = { true, false })
+	void closingEndsTheSpare(boolean killWithOwner, @TempDir Path dir) throws Exception {
+		QemuLauncher launcher = new QemuLauncher("test", killWithOwner);
+		launcher.launch(List.of("/bin/true"), Map.of(), dir.resolve("first.log")).waitFor(30, TimeUnit.SECONDS);
+		ProcessHandle spare = awaitSpare(launcher);
+		launcher.close();
+		spare.onExit().get(30, TimeUnit.SECONDS);
+		assertThat(spare.isAlive()).isFalse();
+		assertThat(launcher.spare()).isEmpty();
+	}
+
+	private static ProcessHandle awaitSpare(QemuLauncher launcher) {
+		return await().atMost(Duration.ofSeconds(30)).until(launcher::spare, Optional::isPresent).orElseThrow();
 	}
 
 	/**
