@@ -288,7 +288,35 @@ public final class QmpClient implements AutoCloseable {
 	 * the time spent queued).
 	 */
 	public JsonNode execute(String command, @Nullable JsonNode arguments, Duration timeout) {
-		return await(enqueue(command, arguments, -1, null), timeout);
+		return await(enqueue(command, arguments, -1, null, null), timeout);
+	}
+
+	/**
+	 * {@link #executeUntilEvent(String, String, Duration)} with the default timeout.
+	 */
+	public void executeUntilEvent(String command, String event) {
+		executeUntilEvent(command, event, this.options.commandTimeout());
+	}
+
+	/**
+	 * Executes a command without arguments and returns as soon as QEMU has answered it or
+	 * sent {@code event}, whichever comes first: for a command whose effect QEMU
+	 * announces with an event before it answers ({@code cont}, whose {@code RESUME} QEMU
+	 * sends when it lets the vCPUs go, and whose reply can follow a scheduler time slice
+	 * later on a busy host). An {@code event} that arrives while the command is in flight
+	 * counts, so use it only where nothing else can cause that event then (a {@code cont}
+	 * of a paused VM). The command keeps its turn until its reply arrives: the next
+	 * command is still sent only after it. A reply that follows the event is dropped;
+	 * should it be an error, that is logged, as it can no longer be thrown. The event
+	 * reaches the listener as usual.
+	 * @throws QmpExecuteError if QEMU answered with an error before it sent the event
+	 * @throws QmpProtocolError if the connection was lost or closed
+	 * @throws QmpTimeoutError if neither arrived within {@code timeout}
+	 * @throws QmpInterruptedError if the calling thread was interrupted while it waited
+	 */
+	public void executeUntilEvent(String command, String event, Duration timeout) {
+		Objects.requireNonNull(event, "event");
+		await(enqueue(command, null, -1, null, event), timeout);
 	}
 
 	/**
@@ -310,7 +338,7 @@ public final class QmpClient implements AutoCloseable {
 		if (!this.transport.canPassFileDescriptors()) {
 			throw new UnsupportedOperationException(this.transport + " cannot pass file descriptors");
 		}
-		return await(enqueue(command, arguments, fd, null), timeout);
+		return await(enqueue(command, arguments, fd, null, null), timeout);
 	}
 
 	/**
@@ -391,7 +419,7 @@ public final class QmpClient implements AutoCloseable {
 	private CompletableFuture<JsonNode> submit(String command, JsonNode arguments, int fd, Duration timeout,
 			DriverObserver.@Nullable Context parent) {
 		Objects.requireNonNull(timeout, "timeout");
-		Request request = enqueue(command, arguments, fd, parent);
+		Request request = enqueue(command, arguments, fd, parent, null);
 		if (request.future.isDone()) {
 			return request.future;
 		}
@@ -412,9 +440,11 @@ public final class QmpClient implements AutoCloseable {
 	 * whose future has failed.
 	 * @param parent the observer's context the command belongs to; {@code null} for the
 	 * calling thread's own
+	 * @param untilEvent an event that answers the command as its reply would, or
+	 * {@code null}
 	 */
 	private Request enqueue(String command, @Nullable JsonNode arguments, int fd,
-			DriverObserver.@Nullable Context parent) {
+			DriverObserver.@Nullable Context parent, @Nullable String untilEvent) {
 		Objects.requireNonNull(command, "command");
 		if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
 			throw new IllegalArgumentException("QMP arguments must be a JSON object, got " + arguments.getNodeType());
@@ -426,12 +456,12 @@ public final class QmpClient implements AutoCloseable {
 			synchronized (this.lock) {
 				if (this.disconnected != null) {
 					QmpProtocolError refused = new QmpProtocolError(this.disconnected.getMessage(), this.disconnected);
-					Request failed = new Request(command, null, -1, scope);
+					Request failed = new Request(command, null, -1, scope, null);
 					endObservation(failed, refused);
 					failed.future.completeExceptionally(refused);
 					return failed;
 				}
-				queued = new Request(command, encode(command, arguments), fd, scope);
+				queued = new Request(command, encode(command, arguments), fd, scope, untilEvent);
 				this.queue.add(queued);
 				sendNext();
 				return queued;
@@ -735,6 +765,7 @@ public final class QmpClient implements AutoCloseable {
 				TimeUnit.MICROSECONDS.toNanos(timestamp.path("microseconds").asLong(0))) : Instant.now();
 		QmpEvent event = new QmpEvent(name, data, when);
 		logger.log(Level.DEBUG, () -> "QMP <- event " + name + " on " + this.transport);
+		answerWithEvent(name);
 		UnixSocketTransport transport = this.directReads;
 		if (transport == null) {
 			deliver(event);
@@ -746,6 +777,22 @@ public final class QmpClient implements AutoCloseable {
 		}
 		// else read by a caller waiting for its reply, which hands the queue to the I/O
 		// thread once it stops reading (readReplyOnCaller)
+	}
+
+	/**
+	 * Completes the command in flight if it waits for this event rather than its reply
+	 * ({@link #executeUntilEvent}); it keeps its turn until the reply comes.
+	 */
+	private void answerWithEvent(String name) {
+		Request request;
+		synchronized (this.lock) {
+			request = this.inFlight;
+		}
+		if (request != null && name.equals(request.untilEvent) && !request.future.isDone()) {
+			logger.log(Level.DEBUG, () -> "QMP: " + name + " answers " + request.command + " before its reply");
+			endObservation(request, null);
+			request.future.complete(null);
+		}
 	}
 
 	private void deliverQueuedEvents() {
@@ -788,6 +835,10 @@ public final class QmpClient implements AutoCloseable {
 			String errorClass = error.path("class").asString("GenericError");
 			String description = error.path("desc").asString("");
 			logger.log(Level.DEBUG, () -> "QMP <- error " + errorClass + " for " + request.command);
+			if (request.untilEvent != null && request.future.isDone() && !request.future.isCompletedExceptionally()) {
+				logger.log(Level.WARNING, "QMP command '" + request.command + "' failed after QEMU sent "
+						+ request.untilEvent + ": " + errorClass + ": " + description + " on " + this.transport);
+			}
 			QmpExecuteError failure = new QmpExecuteError(request.command, errorClass, description);
 			endObservation(request, failure);
 			request.future.completeExceptionally(failure);
@@ -884,11 +935,15 @@ public final class QmpClient implements AutoCloseable {
 
 		final AtomicBoolean observed = new AtomicBoolean();
 
-		Request(String command, ByteBuffer payload, int fd, DriverObserver.Scope scope) {
+		/** An event that answers the command as well as its reply, or {@code null}. */
+		final @Nullable String untilEvent;
+
+		Request(String command, ByteBuffer payload, int fd, DriverObserver.Scope scope, @Nullable String untilEvent) {
 			this.command = command;
 			this.payload = payload;
 			this.fd = fd;
 			this.scope = scope;
+			this.untilEvent = untilEvent;
 		}
 
 	}

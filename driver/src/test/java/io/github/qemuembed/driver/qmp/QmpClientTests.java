@@ -62,6 +62,27 @@ class QmpClientTests {
 		}
 	}
 
+	/**
+	 * {@code cont} answered by its RESUME: the call returns once QEMU sent it, the event
+	 * still reaches the listener, and the next command gets its own reply.
+	 */
+	@Test
+	void contUntilResumeReturnsWithTheMachineRunning() throws Exception {
+		BlockingQueue<QmpEvent> events = new LinkedBlockingQueue<>();
+		try (GuestlessQemu qemu = GuestlessQemu.start();
+				QmpClient client = QmpClient.connect(qemu.socket(), OPTIONS, events::add)) {
+			client.executeUntilEvent("cont", "RESUME");
+			assertThat(events.poll(10, TimeUnit.SECONDS)).extracting(QmpEvent::name).isEqualTo("RESUME");
+			JsonNode after = client.execute("query-status");
+			assertThat(after.path("status").asString()).isEqualTo("running");
+			// an error that comes before the event fails the call
+			assertThatExceptionOfType(QmpExecuteError.class)
+				.isThrownBy(() -> client.executeUntilEvent("no-such-command", "RESUME"))
+				.satisfies((ex) -> assertThat(ex.errorClass()).isEqualTo("CommandNotFound"));
+			assertThat(client.execute("query-status").path("running").asBoolean()).isTrue();
+		}
+	}
+
 	@Test
 	void errorReplyThrowsQmpExecuteErrorWithClassAndDescription() throws Exception {
 		try (GuestlessQemu qemu = GuestlessQemu.start();

@@ -87,6 +87,56 @@ class QmpProtocolTests {
 		}
 	}
 
+	/**
+	 * A command answered by an event returns when the event arrives, not at another
+	 * event; it keeps its turn until its reply, which, even when an error, fails nothing.
+	 */
+	@Test
+	void commandAnsweredByItsEventReturnsBeforeItsReplyAndKeepsItsTurn() throws Exception {
+		ScriptedPeer peer = new ScriptedPeer();
+		BlockingQueue<QmpEvent> events = new LinkedBlockingQueue<>();
+		try (QmpClient client = connect(peer, events::add)) {
+			CompletableFuture<Void> cont = CompletableFuture
+				.runAsync(() -> client.executeUntilEvent("cont", "RESUME", Duration.ofSeconds(30)));
+			assertThat(peer.nextSent().path("execute").asString()).isEqualTo("cont");
+			peer.receive("{\"event\": \"OTHER\", \"timestamp\": {\"seconds\": 1, \"microseconds\": 0}}\r\n");
+			assertThat(events.poll(10, TimeUnit.SECONDS).name()).isEqualTo("OTHER");
+			assertThat(cont).isNotDone();
+			peer.receive("{\"event\": \"RESUME\", \"timestamp\": {\"seconds\": 2, \"microseconds\": 0}}\r\n");
+			cont.get(10, TimeUnit.SECONDS);
+			assertThat(events.poll(10, TimeUnit.SECONDS).name()).isEqualTo("RESUME");
+			CompletableFuture<JsonNode> next = client.executeAsync("next", null);
+			// "cont" keeps its turn until QEMU answers it
+			assertThat(peer.sentWithin(Duration.ofMillis(200))).isNull();
+			peer.receive("{\"error\": {\"class\": \"GenericError\", \"desc\": \"late\"}}\r\n");
+			assertThat(peer.nextSent().path("execute").asString()).isEqualTo("next");
+			peer.receive("{\"return\": {\"who\": \"next\"}}\r\n");
+			assertThat(next.get(10, TimeUnit.SECONDS).path("who").asString()).isEqualTo("next");
+		}
+	}
+
+	@Test
+	void commandAnsweredByAnEventFailsOnAnErrorReplyThatComesFirst() throws Exception {
+		ScriptedPeer peer = new ScriptedPeer();
+		try (QmpClient client = connect(peer)) {
+			CompletableFuture<Void> cont = CompletableFuture
+				.runAsync(() -> client.executeUntilEvent("cont", "RESUME", Duration.ofSeconds(30)));
+			peer.nextSent();
+			peer.receive("{\"error\": {\"class\": \"GenericError\", \"desc\": \"cannot\"}}\r\n");
+			assertThat(cont).failsWithin(Duration.ofSeconds(10))
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOfSatisfying(QmpExecuteError.class,
+						(ex) -> assertThat(ex.description()).isEqualTo("cannot"));
+			// a RESUME now answers nothing
+			peer.receive("{\"event\": \"RESUME\", \"timestamp\": {\"seconds\": 2, \"microseconds\": 0}}\r\n");
+			CompletableFuture<JsonNode> next = client.executeAsync("next", null);
+			peer.nextSent();
+			peer.receive("{\"return\": {\"who\": \"next\"}}\r\n");
+			assertThat(next.get(10, TimeUnit.SECONDS).path("who").asString()).isEqualTo("next");
+		}
+	}
+
 	@Test
 	void replyCarryingAnIdIsNotAnAnswerOfThisClient() throws Exception {
 		ScriptedPeer peer = new ScriptedPeer();
@@ -201,8 +251,12 @@ class QmpProtocolTests {
 	}
 
 	private static QmpClient connect(ScriptedPeer peer) throws Exception {
+		return connect(peer, QmpEventListener.NONE);
+	}
+
+	private static QmpClient connect(ScriptedPeer peer, QmpEventListener listener) throws Exception {
 		CompletableFuture<QmpClient> connecting = CompletableFuture
-			.supplyAsync(() -> QmpClient.connect(peer, QmpClientOptions.defaults(), QmpEventListener.NONE));
+			.supplyAsync(() -> QmpClient.connect(peer, QmpClientOptions.defaults(), listener));
 		peer.awaitStarted();
 		peer.receive(GREETING);
 		JsonNode negotiation = peer.nextSent();

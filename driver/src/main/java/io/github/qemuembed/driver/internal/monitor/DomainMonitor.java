@@ -55,9 +55,16 @@ public final class DomainMonitor implements AutoCloseable {
 		execute("stop");
 	}
 
-	/** {@code cont}: lets the vCPUs run. */
+	/**
+	 * {@code cont}: lets the vCPUs run; returns once QEMU says they do ({@code RESUME},
+	 * which it sends before its reply; the callers only resume paused VMs, where nothing
+	 * else can resume them meanwhile).
+	 */
 	public void cont() {
-		execute("cont");
+		call(() -> {
+			this.client.executeUntilEvent("cont", "RESUME");
+			return null;
+		});
 	}
 
 	/** What {@code query-status} says. */
