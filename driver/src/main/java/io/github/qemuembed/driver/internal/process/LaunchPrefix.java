@@ -45,11 +45,15 @@ final class LaunchPrefix {
 	 * {@link SpareRequest} for the layout, and {@link QemuLauncher} for why): set the
 	 * environment it names, take stdin from /dev/null and stdout and stderr from the log
 	 * (Perl keeps the numbers 0 to 2 when it reopens them), then exec the argv in place.
-	 * An empty stdin is the launcher closing: exit quietly.
+	 * An empty stdin is the launcher closing: exit quietly. A request cut short (the JVM
+	 * died while writing it) lacks its last NUL or has fewer fields than it announces:
+	 * exit without running anything.
 	 */
 	private static final String SERVE_REQUEST = "my $request = do { local $/; <STDIN> }; "
 			+ "defined $request && length $request or exit 0; "
-			+ "my ($log, $pairs, @argv) = split /\\0/, $request, -1; "
+			+ "$request =~ s/\\0\\z// or die \"incomplete request\\n\"; "
+			+ "my ($count, @fields) = split /\\0/, $request, -1; "
+			+ "$count eq scalar(@fields) or die \"incomplete request\\n\"; " + "my ($log, $pairs, @argv) = @fields; "
 			+ "for (1 .. $pairs) { my $key = shift @argv; $ENV{$key} = shift @argv; } "
 			+ "open STDIN, '<', '/dev/null' or die \"stdin: $!\\n\"; "
 			+ "open STDOUT, '>>', $log or die \"cannot open $log: $!\\n\"; "

@@ -1,10 +1,12 @@
 package io.github.qemuembed.driver.internal.process;
 
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -160,6 +162,39 @@ class QemuLauncherTests {
 		spare.onExit().get(30, TimeUnit.SECONDS);
 		assertThat(spare.isAlive()).isFalse();
 		assertThat(launcher.spare()).isEmpty();
+	}
+
+	/**
+	 * A request cut short (the JVM died while writing it, closing the pipe) runs nothing,
+	 * wherever it was cut; the whole request runs.
+	 */
+	@Test
+	void aSpareRunsOnlyAWholeRequest(@TempDir Path dir) throws Exception {
+		Path marker = dir.resolve("ran");
+		byte[] request = SpareRequest.encode(List.of("/usr/bin/touch", marker.toString()), Map.of(),
+				dir.resolve("spare.log"));
+		// after the second last field's NUL, inside the last field, before its NUL
+		int lastField = new String(request, StandardCharsets.UTF_8).lastIndexOf('\0', request.length - 2) + 1;
+		for (int cut : new int[] { lastField, lastField + 3, request.length - 1 }) {
+			assertThat(runSpare(Arrays.copyOf(request, cut))).as("cut at %d", cut).isNotZero();
+			assertThat(marker).doesNotExist();
+		}
+		assertThat(runSpare(request)).isZero();
+		assertThat(marker).exists();
+	}
+
+	private static int runSpare(byte[] request) throws Exception {
+		List<String> spare = LaunchPrefix
+			.spare(true, Optional.of("/usr/bin/perl"), System.getProperty("os.arch"), ProcessHandle.current().pid())
+			.orElseThrow();
+		Process process = new ProcessBuilder(spare).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.redirectErrorStream(true)
+			.start();
+		try (OutputStream in = process.getOutputStream()) {
+			in.write(request);
+		}
+		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		return process.exitValue();
 	}
 
 	private static ProcessHandle awaitSpare(QemuLauncher launcher) {

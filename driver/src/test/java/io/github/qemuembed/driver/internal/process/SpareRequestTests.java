@@ -17,14 +17,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class SpareRequestTests {
 
 	@Test
-	void logThenVariableCountThenNamesAndValuesThenArgvSeparatedByNul() {
+	void countThenLogThenVariableCountThenNamesAndValuesThenArgvEachEndedByNul() {
 		Map<String, String> env = new LinkedHashMap<>();
 		env.put("A", "1=2");
 		env.put("EMPTY", "");
 		byte[] request = SpareRequest.encode(List.of("/usr/bin/qemu", "-name", "gäst", ""), env,
 				Path.of("/root/log/qemu/x.log"));
-		assertThat(new String(request, StandardCharsets.UTF_8).split("\0", -1)).containsExactly("/root/log/qemu/x.log",
-				"2", "A", "1=2", "EMPTY", "", "/usr/bin/qemu", "-name", "gäst", "");
+		assertThat(new String(request, StandardCharsets.UTF_8).split("\0", -1)).containsExactly("10",
+				"/root/log/qemu/x.log", "2", "A", "1=2", "EMPTY", "", "/usr/bin/qemu", "-name", "gäst", "", "");
 	}
 
 	@Test
