@@ -326,4 +326,40 @@ class DriverLifecycleTests {
 		assertThat(domain.status().state()).isEqualTo(DomainState.SHUTOFF);
 	}
 
+	@Test
+	void aLeftoverPrivateDirectoryWithTheRunsIdIsClearedNotFollowed() throws Exception {
+		// what a crashed driver of the same root may leave: the run's own directory, with
+		// a file and a link to elsewhere (removed, never followed)
+		Path elsewhere = Files.createDirectories(this.open.root().resolve("elsewhere"));
+		Files.writeString(elsewhere.resolve("keep"), "kept");
+		for (int id = 1; id <= 4; id++) {
+			Path leftover = Files.createDirectories(this.open.root().resolve("lib/qemu/domain-" + id + "-gamma"));
+			Files.writeString(leftover.resolve("stale"), "left by a crashed driver");
+			Files.createSymbolicLink(leftover.resolve("link"), elsewhere);
+		}
+		Domain domain = this.open.driver().define(GuestlessDomains.xml("gamma"));
+		domain.start();
+		assertThat(domain.status().state()).isEqualTo(DomainState.RUNNING);
+		Path privateDir;
+		try (var dirs = Files.list(this.open.root().resolve("lib/qemu"))) {
+			privateDir = dirs.filter((dir) -> Files.exists(dir.resolve("monitor.sock"))).findFirst().orElseThrow();
+		}
+		assertThat(privateDir.resolve("stale")).doesNotExist();
+		assertThat(privateDir.resolve("link")).doesNotExist();
+		assertThat(elsewhere.resolve("keep")).hasContent("kept");
+		domain.destroy();
+	}
+
+	@Test
+	void aStartRemakesTheDirectoryOfPrivateDirectoriesWhenItWasRemoved() throws Exception {
+		Domain domain = this.open.driver().define(GuestlessDomains.xml("delta"));
+		GuestlessDomains.deleteTree(this.open.root().resolve("lib/qemu"));
+		domain.start();
+		assertThat(domain.status().state()).isEqualTo(DomainState.RUNNING);
+		try (var dirs = Files.list(this.open.root().resolve("lib/qemu"))) {
+			assertThat(dirs.filter((dir) -> Files.exists(dir.resolve("monitor.sock")))).hasSize(1);
+		}
+		domain.destroy();
+	}
+
 }
