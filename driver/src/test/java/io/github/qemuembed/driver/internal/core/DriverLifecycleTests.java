@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -360,6 +361,22 @@ class DriverLifecycleTests {
 			assertThat(dirs.filter((dir) -> Files.exists(dir.resolve("monitor.sock")))).hasSize(1);
 		}
 		domain.destroy();
+	}
+
+	@Test
+	void onlyTheFirstStartOfADefinitionWritesTheCompletedDefinitionBack() throws Exception {
+		Domain domain = this.open.driver().define(GuestlessDomains.xml("epsilon"));
+		Path file = this.open.root().resolve("etc/qemu/epsilon.xml");
+		assertThat(file).content().contains("machine='q35'");
+		domain.start();
+		domain.destroy();
+		// as libvirt: the machine type pinned and the controllers added are kept
+		assertThat(file).content().contains("machine='pc-q35-").contains("pcie-root");
+		Object written = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+		domain.start();
+		domain.destroy();
+		// nothing changed: the file was not rewritten (each write renames a new one in)
+		assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey()).isEqualTo(written);
 	}
 
 }
