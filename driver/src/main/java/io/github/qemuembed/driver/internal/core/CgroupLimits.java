@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The memory limit and CPU quota of the cgroup this JVM runs in, as a container runtime
@@ -24,9 +27,30 @@ final class CgroupLimits {
 	/** v1 reports "no limit" as a huge page-aligned number rather than "max". */
 	private static final long UNLIMITED_V1 = 1L << 62;
 
+	private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+	private static final Pattern OOM_COUNT = Pattern.compile("[0-9]{1,18}");
+
+	private static final Path MOUNT = Path.of("/sys/fs/cgroup");
+
+	/**
+	 * The limits of the last {@code /proc/PID/cgroup} read, with the files found for it:
+	 * a driver's QEMUs share its cgroup, so every start asks about the same one.
+	 */
+	private static volatile Cached last;
+
 	private final Path mount;
 
 	private final List<String> procSelfCgroup;
+
+	/**
+	 * Which files hold the limits, found on first use. A process's cgroup directory and
+	 * those above it stay what they are while it stays in that cgroup, and a process
+	 * moved elsewhere gets other {@code /proc/PID/cgroup} lines, hence another instance
+	 * ({@link #of}); the limits themselves are read on every call, as a pod's limits may
+	 * be resized in place.
+	 */
+	private volatile LimitFiles files;
 
 	CgroupLimits(Path mount, List<String> procSelfCgroup) {
 		this.mount = mount;
@@ -47,13 +71,32 @@ final class CgroupLimits {
 	 * is gone, not Linux).
 	 */
 	static CgroupLimits ofProcess(String pid) {
+		byte[] cgroup;
 		try {
-			return new CgroupLimits(Path.of("/sys/fs/cgroup"),
-					Files.readAllLines(Path.of("/proc", pid, "cgroup"), StandardCharsets.UTF_8));
+			cgroup = ProcFiles.readBytes(Path.of("/proc", pid, "cgroup"));
 		}
 		catch (IOException | RuntimeException ex) {
 			return new CgroupLimits(Path.of("/nonexistent"), List.of());
 		}
+		return of(MOUNT, cgroup);
+	}
+
+	/**
+	 * The limits of the cgroup {@code procCgroup} (a {@code /proc/PID/cgroup} file's
+	 * bytes) names under {@code mount}: the same instance as last time when they are the
+	 * same, so the files it found are not searched again.
+	 */
+	static CgroupLimits of(Path mount, byte[] procCgroup) {
+		Cached cached = last;
+		if (cached != null && cached.limits.mount.equals(mount) && Arrays.equals(cached.procCgroup, procCgroup)) {
+			return cached.limits;
+		}
+		CgroupLimits limits = new CgroupLimits(mount, new String(procCgroup, StandardCharsets.UTF_8).lines().toList());
+		last = new Cached(procCgroup.clone(), limits);
+		return limits;
+	}
+
+	private record Cached(byte[] procCgroup, CgroupLimits limits) {
 	}
 
 	/** A limit and the file it was read from. */
@@ -66,35 +109,43 @@ final class CgroupLimits {
 
 	/** The effective memory limit in bytes, if any. */
 	Optional<Limit> memoryLimit() {
-		Optional<Path> v2 = directory("");
-		if (v2.isPresent() && Files.exists(this.mount.resolve("cgroup.controllers"))) {
-			return smallest(v2.get(), this.mount, "memory.max");
+		Limit smallest = null;
+		for (Path file : files().memoryLimits) {
+			String text = read(file);
+			if (text == null) {
+				continue;
+			}
+			text = text.trim();
+			if (text.equals("max")) {
+				continue;
+			}
+			long value = Long.parseLong(text);
+			if (value < UNLIMITED_V1 && (smallest == null || value < smallest.value())) {
+				smallest = new Limit(value, file);
+			}
 		}
-		return directory("memory")
-			.flatMap((dir) -> smallest(dir, this.mount.resolve("memory"), "memory.limit_in_bytes"));
+		return Optional.ofNullable(smallest);
 	}
 
 	/** The effective CPU quota, if any. */
 	Optional<CpuQuota> cpuQuota() {
-		Optional<Path> v2 = directory("");
-		if (v2.isPresent() && Files.exists(this.mount.resolve("cgroup.controllers"))) {
-			for (Path dir = v2.get(); dir != null && dir.startsWith(this.mount); dir = dir.getParent()) {
-				Optional<String[]> max = read(dir.resolve("cpu.max")).map((s) -> s.trim().split("\\s+"));
-				if (max.isPresent() && max.get().length == 2 && !"max".equals(max.get()[0])) {
-					return Optional.of(new CpuQuota(Double.parseDouble(max.get()[0]) / Double.parseDouble(max.get()[1]),
-							dir.resolve("cpu.max")));
-				}
+		LimitFiles files = files();
+		for (Path file : files.cpuMax) {
+			String text = read(file);
+			String[] max = (text != null) ? WHITESPACE.split(text.trim()) : null;
+			if (max != null && max.length == 2 && !"max".equals(max[0])) {
+				return Optional.of(new CpuQuota(Double.parseDouble(max[0]) / Double.parseDouble(max[1]), file));
 			}
-			return Optional.empty();
 		}
-		Path cpuMount = Files.isDirectory(this.mount.resolve("cpu")) ? this.mount.resolve("cpu")
-				: this.mount.resolve("cpu,cpuacct");
-		Optional<Path> v1 = directory("cpu").or(() -> directory("cpu,cpuacct"));
-		for (Path dir = v1.orElse(null); dir != null && dir.startsWith(cpuMount); dir = dir.getParent()) {
-			Optional<Long> quota = read(dir.resolve("cpu.cfs_quota_us")).map((s) -> Long.parseLong(s.trim()));
-			Optional<Long> period = read(dir.resolve("cpu.cfs_period_us")).map((s) -> Long.parseLong(s.trim()));
-			if (quota.isPresent() && period.isPresent() && quota.get() > 0 && period.get() > 0) {
-				return Optional.of(new CpuQuota((double) quota.get() / period.get(), dir.resolve("cpu.cfs_quota_us")));
+		for (Path dir : files.cfsDirectories) {
+			String quota = read(dir.resolve("cpu.cfs_quota_us"));
+			String period = read(dir.resolve("cpu.cfs_period_us"));
+			if (quota != null && period != null) {
+				long quotaUs = Long.parseLong(quota.trim());
+				long periodUs = Long.parseLong(period.trim());
+				if (quotaUs > 0 && periodUs > 0) {
+					return Optional.of(new CpuQuota((double) quotaUs / periodUs, dir.resolve("cpu.cfs_quota_us")));
+				}
 			}
 		}
 		return Optional.empty();
@@ -108,20 +159,68 @@ final class CgroupLimits {
 	 * up.
 	 */
 	Optional<Path> oomKillCounter() {
-		Optional<Path> v2 = directory("");
-		if (v2.isPresent() && Files.exists(this.mount.resolve("cgroup.controllers"))) {
-			return v2.map((dir) -> dir.resolve("memory.events")).filter(Files::isRegularFile);
-		}
-		return directory("memory").map((dir) -> dir.resolve("memory.oom_control")).filter(Files::isRegularFile);
+		return files().oomKillCounter.filter(Files::isRegularFile);
 	}
 
 	/** The {@code oom_kill} count in {@code file}, if it has one. */
 	static Optional<Long> oomKills(Path file) {
-		return read(file).flatMap((text) -> text.lines()
-			.map((line) -> line.trim().split("\\s+"))
-			.filter((fields) -> fields.length == 2 && fields[0].equals("oom_kill") && fields[1].matches("[0-9]{1,18}"))
-			.map((fields) -> Long.parseLong(fields[1]))
-			.findFirst());
+		String text = read(file);
+		if (text == null) {
+			return Optional.empty();
+		}
+		for (String line : text.split("\n")) {
+			String[] fields = WHITESPACE.split(line.trim());
+			if (fields.length == 2 && fields[0].equals("oom_kill") && OOM_COUNT.matcher(fields[1]).matches()) {
+				return Optional.of(Long.parseLong(fields[1]));
+			}
+		}
+		return Optional.empty();
+	}
+
+	private LimitFiles files() {
+		LimitFiles files = this.files;
+		if (files == null) {
+			files = find();
+			this.files = files;
+		}
+		return files;
+	}
+
+	/** Where this cgroup's limits are, whether or not the files hold one now. */
+	private LimitFiles find() {
+		Optional<Path> v2 = directory("");
+		if (v2.isPresent() && Files.exists(this.mount.resolve("cgroup.controllers"))) {
+			return new LimitFiles(upTo(v2.get(), this.mount, "memory.max"), upTo(v2.get(), this.mount, "cpu.max"),
+					List.of(), v2.map((dir) -> dir.resolve("memory.events")));
+		}
+		Optional<Path> memory = directory("memory");
+		List<Path> memoryLimits = memory.map((dir) -> upTo(dir, this.mount.resolve("memory"), "memory.limit_in_bytes"))
+			.orElse(List.of());
+		Path cpuMount = Files.isDirectory(this.mount.resolve("cpu")) ? this.mount.resolve("cpu")
+				: this.mount.resolve("cpu,cpuacct");
+		List<Path> cfs = new ArrayList<>();
+		for (Path dir = directory("cpu").or(() -> directory("cpu,cpuacct")).orElse(null); dir != null
+				&& dir.startsWith(cpuMount); dir = dir.getParent()) {
+			cfs.add(dir);
+		}
+		return new LimitFiles(memoryLimits, List.of(), List.copyOf(cfs),
+				memory.map((dir) -> dir.resolve("memory.oom_control")));
+	}
+
+	/**
+	 * The files of this cgroup's limits: each of the candidates, from the own cgroup up
+	 * to the mount's root.
+	 */
+	private record LimitFiles(List<Path> memoryLimits, List<Path> cpuMax, List<Path> cfsDirectories,
+			Optional<Path> oomKillCounter) {
+	}
+
+	private static List<Path> upTo(Path from, Path root, String file) {
+		List<Path> files = new ArrayList<>();
+		for (Path dir = from; dir != null && dir.startsWith(root); dir = dir.getParent()) {
+			files.add(dir.resolve(file));
+		}
+		return List.copyOf(files);
 	}
 
 	/**
@@ -148,28 +247,8 @@ final class CgroupLimits {
 		return Optional.empty();
 	}
 
-	private static Optional<Limit> smallest(Path from, Path root, String file) {
-		Limit smallest = null;
-		for (Path dir = from; dir != null && dir.startsWith(root); dir = dir.getParent()) {
-			Optional<Long> value = read(dir.resolve(file)).map(String::trim)
-				.filter((s) -> !s.equals("max"))
-				.map(Long::parseLong)
-				.filter((v) -> v < UNLIMITED_V1);
-			if (value.isPresent() && (smallest == null || value.get() < smallest.value())) {
-				smallest = new Limit(value.get(), dir.resolve(file));
-			}
-		}
-		return Optional.ofNullable(smallest);
-	}
-
-	private static Optional<String> read(Path file) {
-		try {
-			return Files.isRegularFile(file) ? Optional.of(Files.readString(file, StandardCharsets.US_ASCII))
-					: Optional.empty();
-		}
-		catch (IOException | RuntimeException ex) {
-			return Optional.empty();
-		}
+	private static String read(Path file) {
+		return ProcFiles.readOrNull(file);
 	}
 
 }

@@ -2,14 +2,19 @@ package io.github.qemuembed.driver.internal.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +56,9 @@ final class DomainProcesses {
 	private static final int LOG_TAIL_BYTES = 2048;
 
 	private static final long MONITOR_POLL_NANOS = 250_000;
+
+	private static final FileAttribute<Set<PosixFilePermission>> PRIVATE = PosixFilePermissions
+		.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
 	private final DriverContext context;
 
@@ -269,15 +277,29 @@ final class DomainProcesses {
 
 	private void prepare(Path privateDir, Path pidFile) {
 		try {
-			FileTrees.deleteQuietly(privateDir);
-			Files.createDirectories(privateDir.getParent());
-			Files.createDirectory(privateDir,
-					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			// made first and cleared only when it is there: a leftover of an earlier
+			// driver with the same domain id is rare, and the exceptions a check for it
+			// throws inside the JDK cost each start more than the mkdir
+			try {
+				createPrivateDir(privateDir);
+			}
+			catch (FileAlreadyExistsException ex) {
+				FileTrees.deleteQuietly(privateDir);
+				createPrivateDir(privateDir);
+			}
+			catch (NoSuchFileException ex) {
+				Files.createDirectories(privateDir.getParent());
+				createPrivateDir(privateDir);
+			}
 			Files.deleteIfExists(pidFile);
 		}
 		catch (IOException ex) {
 			throw new HostIoException("Cannot prepare " + privateDir, ex);
 		}
+	}
+
+	private static void createPrivateDir(Path privateDir) throws IOException {
+		Files.createDirectory(privateDir, PRIVATE);
 	}
 
 	/**

@@ -1,13 +1,13 @@
 package io.github.qemuembed.driver.internal.core;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import io.github.qemuembed.driver.error.ResourceLimitException;
 import io.github.qemuembed.driver.internal.xml.DomainDefinition;
-import io.github.qemuembed.driver.internal.process.ProcStat;
 
 /**
  * Refuses to start a domain whose memory cannot fit the driver's cgroup memory limit (a
@@ -31,6 +31,11 @@ final class ResourceFit {
 
 	/** QEMU's own memory per VM beyond guest RAM (measured: see the class comment). */
 	static final long QEMU_OVERHEAD_BYTES = ResourceLimitException.QEMU_MEMORY_OVERHEAD_BYTES;
+
+	/** The page size, as {@code ProcStat} counts it. */
+	private static final long PAGE_SIZE = 4096;
+
+	private static final Path STATM = Path.of("/proc/self/statm");
 
 	private final CgroupLimits limits;
 
@@ -85,9 +90,22 @@ final class ResourceFit {
 		return (bytes + MIB - 1) / MIB;
 	}
 
-	/** Resident set of this process, 0 when it cannot be read (not Linux). */
+	/**
+	 * Resident set of this process, 0 when it cannot be read (not Linux): the second
+	 * field of {@code /proc/self/statm}, in pages (read on every start: it changes).
+	 */
 	static long residentBytesOfThisProcess() {
-		return ProcStat.read(ProcessHandle.current().pid()).map(ProcStat::residentBytes).orElse(0L);
+		String statm = ProcFiles.readOrNull(STATM);
+		if (statm == null) {
+			return 0;
+		}
+		String[] fields = statm.trim().split(" ");
+		try {
+			return (fields.length > 1) ? Long.parseLong(fields[1]) * PAGE_SIZE : 0;
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.github.qemuembed.driver.internal.core;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,6 +108,62 @@ class CgroupLimitsTests {
 		Files.writeString(own.resolve("memory.oom_control"), "oom_kill garbage\n");
 		assertThat(CgroupLimits.oomKills(own.resolve("memory.oom_control"))).isEmpty();
 		assertThat(new CgroupLimits(this.mount.resolve("missing"), List.of("0::/")).oomKillCounter()).isEmpty();
+	}
+
+	@Test
+	void limitsChangedAtRunTimeAreReadAtTheNextCall() throws IOException {
+		// a pod resized in place: the kubelet rewrites the files of the same cgroup
+		Files.writeString(this.mount.resolve("cgroup.controllers"), "cpu memory\n");
+		Path pod = Files.createDirectories(this.mount.resolve("kubepods/pod1"));
+		Path container = Files.createDirectories(pod.resolve("c1"));
+		Files.writeString(pod.resolve("memory.max"), "536870912\n");
+		Files.writeString(container.resolve("cpu.max"), "max 100000\n");
+		CgroupLimits limits = CgroupLimits.of(this.mount, "0::/kubepods/pod1/c1\n".getBytes(StandardCharsets.UTF_8));
+		assertThat(limits.memoryLimit()).hasValue(new CgroupLimits.Limit(536870912L, pod.resolve("memory.max")));
+		assertThat(limits.cpuQuota()).isEmpty();
+
+		Files.writeString(pod.resolve("memory.max"), "1073741824\n");
+		// a limit file the first call did not find
+		Files.writeString(container.resolve("memory.max"), "805306368\n");
+		Files.writeString(container.resolve("cpu.max"), "200000 100000\n");
+		CgroupLimits again = CgroupLimits.of(this.mount, "0::/kubepods/pod1/c1\n".getBytes(StandardCharsets.UTF_8));
+		assertThat(again).isSameAs(limits);
+		assertThat(again.memoryLimit()).hasValue(new CgroupLimits.Limit(805306368L, container.resolve("memory.max")));
+		assertThat(again.cpuQuota()).hasValue(new CgroupLimits.CpuQuota(2.0, container.resolve("cpu.max")));
+
+		Files.writeString(container.resolve("memory.max"), "max\n");
+		Files.writeString(pod.resolve("memory.max"), "max\n");
+		assertThat(again.memoryLimit()).isEmpty();
+	}
+
+	@Test
+	void aProcessInAnotherCgroupGetsThatCgroupsLimits() throws IOException {
+		Files.writeString(this.mount.resolve("cgroup.controllers"), "memory\n");
+		Path a = Files.createDirectories(this.mount.resolve("a"));
+		Path b = Files.createDirectories(this.mount.resolve("b"));
+		Files.writeString(a.resolve("memory.max"), "1048576\n");
+		Files.writeString(b.resolve("memory.max"), "2097152\n");
+		CgroupLimits inA = CgroupLimits.of(this.mount, "0::/a\n".getBytes(StandardCharsets.UTF_8));
+		assertThat(inA.memoryLimit()).hasValue(new CgroupLimits.Limit(1048576L, a.resolve("memory.max")));
+		// moved (or another process): other /proc/PID/cgroup lines, other files
+		CgroupLimits inB = CgroupLimits.of(this.mount, "0::/b\n".getBytes(StandardCharsets.UTF_8));
+		assertThat(inB).isNotSameAs(inA);
+		assertThat(inB.memoryLimit()).hasValue(new CgroupLimits.Limit(2097152L, b.resolve("memory.max")));
+		assertThat(CgroupLimits.of(this.mount.resolve("missing"), "0::/b\n".getBytes(StandardCharsets.UTF_8))
+			.memoryLimit()).isEmpty();
+	}
+
+	@Test
+	void v1QuotaSetLaterOnTheWayUpIsFound() throws IOException {
+		Path own = Files.createDirectories(this.mount.resolve("cpu/qe"));
+		Files.writeString(own.resolve("cpu.cfs_quota_us"), "-1\n");
+		Files.writeString(own.resolve("cpu.cfs_period_us"), "100000\n");
+		CgroupLimits limits = new CgroupLimits(this.mount, List.of("1:cpu:/qe"));
+		assertThat(limits.cpuQuota()).isEmpty();
+		Files.writeString(this.mount.resolve("cpu/cpu.cfs_quota_us"), "25000\n");
+		Files.writeString(this.mount.resolve("cpu/cpu.cfs_period_us"), "100000\n");
+		assertThat(limits.cpuQuota())
+			.hasValue(new CgroupLimits.CpuQuota(0.25, this.mount.resolve("cpu/cpu.cfs_quota_us")));
 	}
 
 }

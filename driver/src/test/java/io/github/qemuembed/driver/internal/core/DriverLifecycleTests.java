@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -324,6 +325,58 @@ class DriverLifecycleTests {
 		assertThatExceptionOfType(EmulatorException.class).isThrownBy(domain::start)
 			.withMessageContaining(missing.toString());
 		assertThat(domain.status().state()).isEqualTo(DomainState.SHUTOFF);
+	}
+
+	@Test
+	void aLeftoverPrivateDirectoryWithTheRunsIdIsClearedNotFollowed() throws Exception {
+		// what a crashed driver of the same root may leave: the run's own directory, with
+		// a file and a link to elsewhere (removed, never followed)
+		Path elsewhere = Files.createDirectories(this.open.root().resolve("elsewhere"));
+		Files.writeString(elsewhere.resolve("keep"), "kept");
+		for (int id = 1; id <= 4; id++) {
+			Path leftover = Files.createDirectories(this.open.root().resolve("lib/qemu/domain-" + id + "-gamma"));
+			Files.writeString(leftover.resolve("stale"), "left by a crashed driver");
+			Files.createSymbolicLink(leftover.resolve("link"), elsewhere);
+		}
+		Domain domain = this.open.driver().define(GuestlessDomains.xml("gamma"));
+		domain.start();
+		assertThat(domain.status().state()).isEqualTo(DomainState.RUNNING);
+		Path privateDir;
+		try (var dirs = Files.list(this.open.root().resolve("lib/qemu"))) {
+			privateDir = dirs.filter((dir) -> Files.exists(dir.resolve("monitor.sock"))).findFirst().orElseThrow();
+		}
+		assertThat(privateDir.resolve("stale")).doesNotExist();
+		assertThat(privateDir.resolve("link")).doesNotExist();
+		assertThat(elsewhere.resolve("keep")).hasContent("kept");
+		domain.destroy();
+	}
+
+	@Test
+	void aStartRemakesTheDirectoryOfPrivateDirectoriesWhenItWasRemoved() throws Exception {
+		Domain domain = this.open.driver().define(GuestlessDomains.xml("delta"));
+		GuestlessDomains.deleteTree(this.open.root().resolve("lib/qemu"));
+		domain.start();
+		assertThat(domain.status().state()).isEqualTo(DomainState.RUNNING);
+		try (var dirs = Files.list(this.open.root().resolve("lib/qemu"))) {
+			assertThat(dirs.filter((dir) -> Files.exists(dir.resolve("monitor.sock")))).hasSize(1);
+		}
+		domain.destroy();
+	}
+
+	@Test
+	void onlyTheFirstStartOfADefinitionWritesTheCompletedDefinitionBack() throws Exception {
+		Domain domain = this.open.driver().define(GuestlessDomains.xml("epsilon"));
+		Path file = this.open.root().resolve("etc/qemu/epsilon.xml");
+		assertThat(file).content().contains("machine='q35'");
+		domain.start();
+		domain.destroy();
+		// as libvirt: the machine type pinned and the controllers added are kept
+		assertThat(file).content().contains("machine='pc-q35-").contains("pcie-root");
+		Object written = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+		domain.start();
+		domain.destroy();
+		// nothing changed: the file was not rewritten (each write renames a new one in)
+		assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey()).isEqualTo(written);
 	}
 
 }

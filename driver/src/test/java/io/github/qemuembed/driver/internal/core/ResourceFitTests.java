@@ -77,4 +77,17 @@ class ResourceFitTests {
 		assertThatNoException().isThrownBy(() -> unlimited.check(domain("huge", 65536), List.of(), 0));
 	}
 
+	@Test
+	void theJvmsResidentSetIsReadFromProc() {
+		// the same count the process table reads from /proc/PID/stat; the heap grows
+		// between the two reads at most by what a test allocates
+		long fromStatm = ResourceFit.residentBytesOfThisProcess();
+		long fromStat = io.github.qemuembed.driver.internal.process.ProcStat.read(ProcessHandle.current().pid())
+			.orElseThrow()
+			.residentBytes();
+		org.assertj.core.api.Assertions.assertThat(fromStatm)
+			.isPositive()
+			.isCloseTo(fromStat, org.assertj.core.api.Assertions.within(64 * MIB));
+	}
+
 }
