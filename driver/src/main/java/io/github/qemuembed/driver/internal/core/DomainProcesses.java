@@ -237,6 +237,11 @@ final class DomainProcesses {
 			HelperProcesses.stop(helpers);
 			throw failure;
 		}
+		finally {
+			// the next start's wrapper, now that this QEMU no longer needs the CPUs to
+			// start up
+			this.context.launcher().prepareSpare();
+		}
 	}
 
 	/**

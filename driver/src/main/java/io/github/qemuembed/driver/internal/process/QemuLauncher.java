@@ -53,15 +53,18 @@ import io.github.qemuembed.driver.error.OperationInterruptedException;
  * check, group) and waits on its stdin for a {@link SpareRequest}. A launch writes the
  * request and closes the pipe; the wrapper opens the log and execs the argv in place, so
  * the process the launch returns is the child, as without a spare. The next spare is
- * started on the launcher thread (the signal follows that thread) while the child starts.
- * A spare that died meanwhile is dropped and the launch starts its child the usual way.
- * Closing the launcher closes the spare's stdin, on which it exits; should the JVM die
- * first, the pipe closes with it.
+ * started on the launcher thread (the signal follows that thread) when the driver asks
+ * for it ({@link #prepareSpare()}), once the child has started up: a spare started while
+ * QEMU starts up took CPU time from it. A spare that died meanwhile is dropped and the
+ * launch starts its child the usual way. Closing the launcher closes the spare's stdin,
+ * on which it exits; should the JVM die first, the pipe closes with it.
  *
  * <pre>
  *  launch(argv) ──► spare? ──yes──► write request, close pipe ──► return spare (now argv)
- *                     │                           └──► launcher thread: start next spare
+ *                     │
  *                     no ──► launcher thread: fork wrapper + argv ──► return it
+ *
+ *  prepareSpare() ──► launcher thread: fork a spare unless one waits
  * </pre>
  */
 public final class QemuLauncher implements AutoCloseable {
@@ -149,9 +152,7 @@ public final class QemuLauncher implements AutoCloseable {
 		}
 		byte[] request = SpareRequest.encode(argv, env, log);
 		Process spare = this.spare.getAndSet(null);
-		Process child = (spare != null && handOver(spare, request)) ? spare : launchWrapped(argv, env, log);
-		startSpare();
-		return child;
+		return (spare != null && handOver(spare, request)) ? spare : launchWrapped(argv, env, log);
 	}
 
 	/** The spare wrapper waiting for a launch, if one is ready (for the tests). */
@@ -196,8 +197,15 @@ public final class QemuLauncher implements AutoCloseable {
 		}
 	}
 
-	/** Starts the next spare on the launcher thread, unless one waits already. */
-	private void startSpare() {
+	/**
+	 * Starts a spare wrapper in the background, unless one waits already or this host has
+	 * no spares. Called once a launched child has done its own start-up: a spare started
+	 * while QEMU starts competes with it for the CPUs.
+	 */
+	public void prepareSpare() {
+		if (this.spareCommand.isEmpty()) {
+			return;
+		}
 		try {
 			this.thread.execute(() -> {
 				if (this.closed || this.spare.get() != null) {

@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import io.github.qemuembed.driver.Accel;
 import io.github.qemuembed.driver.BlockStats;
@@ -96,6 +99,50 @@ class DriverLifecycleTests {
 			.isThrownBy(() -> this.open.driver().define(GuestlessDomains.xml("alpha")))
 			.withMessageContaining("already exists with UUID");
 		assertThat(this.open.root().resolve("etc/qemu/alpha.xml")).hasContent(before);
+	}
+
+	/**
+	 * A start leaves a spare wrapper (a Perl child of this JVM waiting on its stdin) for
+	 * the next: the next start's QEMU is that very process, with its pidfile and its own
+	 * group; closing the driver ends the spare the second start left.
+	 */
+	@Test
+	void theNextStartRunsInTheSpareTheLastOneLeft() throws Exception {
+		Set<Long> before = spareWrappers();
+		this.open.driver().define(GuestlessDomains.xml("alpha")).start();
+		long spare = await().atMost(Duration.ofSeconds(30))
+			.until(() -> newSpares(before), (spares) -> spares.size() == 1)
+			.iterator()
+			.next();
+		Domain beta = this.open.driver().define(GuestlessDomains.xml("beta"));
+		beta.start();
+		assertThat(beta.status()).hasToString("running/booted");
+		long pid = beta.info().pid().orElseThrow();
+		assertThat(pid).isEqualTo(spare);
+		assertThat(this.open.root().resolve("run/qemu/beta.pid")).hasContent(Long.toString(pid));
+		String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+		assertThat(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2]).as("process group")
+			.isEqualTo(Long.toString(pid));
+		Set<Long> next = await().atMost(Duration.ofSeconds(30))
+			.until(() -> newSpares(before), (spares) -> spares.size() == 1 && !spares.contains(spare));
+		this.open.driver().close();
+		ProcessHandle.of(next.iterator().next()).ifPresent((left) -> left.onExit().join());
+		assertThat(newSpares(before)).isEmpty();
+	}
+
+	private static Set<Long> newSpares(Set<Long> before) {
+		Set<Long> spares = spareWrappers();
+		spares.removeAll(before);
+		return spares;
+	}
+
+	/** This JVM's children that are spare wrappers (their Perl program reads stdin). */
+	private static Set<Long> spareWrappers() {
+		return ProcessHandle.current()
+			.children()
+			.filter((child) -> child.info().commandLine().orElse("").contains("<STDIN>"))
+			.map(ProcessHandle::pid)
+			.collect(Collectors.toCollection(HashSet::new));
 	}
 
 	@Test

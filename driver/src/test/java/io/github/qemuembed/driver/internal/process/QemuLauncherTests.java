@@ -60,8 +60,9 @@ class QemuLauncherTests {
 	@ValueSource(booleans = { true, false })
 	void childDiesWithTheLauncherThreadOnlyWhenAskedTo(boolean killWithOwner, @TempDir Path dir) throws Exception {
 		QemuLauncher launcher = new QemuLauncher("test", killWithOwner);
-		// the first the usual way, the second in the spare the first left
+		// the first the usual way, the second in a spare
 		Process forked = launcher.launch(List.of("/bin/sleep", "60"), Map.of(), dir.resolve("forked.log"));
+		launcher.prepareSpare();
 		awaitSpare(launcher);
 		Process spared = launcher.launch(List.of("/bin/sleep", "61"), Map.of(), dir.resolve("spared.log"));
 		try {
@@ -90,9 +91,10 @@ class QemuLauncherTests {
 	}
 
 	/**
-	 * After the first launch a spare wrapper waits; the next launch runs in it: the child
-	 * is that very process, a child of this JVM leading its own group, with the extra
-	 * environment, stdin from /dev/null and its output in the log.
+	 * Once prepared, a spare wrapper waits; the next launch runs in it: the child is that
+	 * very process, a child of this JVM leading its own group, with the extra
+	 * environment, stdin from /dev/null and its output in the log. The next spare waits
+	 * to be asked for.
 	 */
 	@ParameterizedTest
 	@ValueSource(booleans = { true, false })
@@ -100,8 +102,7 @@ class QemuLauncherTests {
 		QemuLauncher launcher = new QemuLauncher("test", killWithOwner);
 		try {
 			assertThat(launcher.spare()).isEmpty();
-			Process first = launcher.launch(List.of("/bin/true"), Map.of(), dir.resolve("first.log"));
-			assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			launcher.prepareSpare();
 			ProcessHandle spare = awaitSpare(launcher);
 			Path log = dir.resolve("child.log");
 			Files.writeString(log, "before\n");
@@ -119,7 +120,8 @@ class QemuLauncherTests {
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ");
 			assertThat(fields[1]).as("parent").isEqualTo(Long.toString(ProcessHandle.current().pid()));
 			assertThat(fields[2]).as("process group").isEqualTo(Long.toString(child.pid()));
-			// the launch that used the spare starts the next one
+			assertThat(launcher.spare()).isEmpty();
+			launcher.prepareSpare();
 			assertThat(awaitSpare(launcher).pid()).isNotEqualTo(spare.pid());
 		}
 		finally {
@@ -135,7 +137,7 @@ class QemuLauncherTests {
 	void aSpareThatDiedIsReplacedAndTheLaunchStillRuns(@TempDir Path dir) throws Exception {
 		QemuLauncher launcher = new QemuLauncher("test", true);
 		try {
-			launcher.launch(List.of("/bin/true"), Map.of(), dir.resolve("first.log")).waitFor(30, TimeUnit.SECONDS);
+			launcher.prepareSpare();
 			ProcessHandle dead = awaitSpare(launcher);
 			dead.destroyForcibly();
 			dead.onExit().get(30, TimeUnit.SECONDS);
@@ -144,6 +146,7 @@ class QemuLauncherTests {
 			assertThat(child.pid()).isNotEqualTo(dead.pid());
 			assertThat(child.exitValue()).isZero();
 			assertThat(Files.readString(dir.resolve("child.log"))).isEqualTo("ran\n");
+			launcher.prepareSpare();
 			assertThat(awaitSpare(launcher).pid()).isNotEqualTo(dead.pid());
 		}
 		finally {
@@ -156,7 +159,7 @@ class QemuLauncherTests {
 	@ValueSource(booleans = { true, false })
 	void closingEndsTheSpare(boolean killWithOwner, @TempDir Path dir) throws Exception {
 		QemuLauncher launcher = new QemuLauncher("test", killWithOwner);
-		launcher.launch(List.of("/bin/true"), Map.of(), dir.resolve("first.log")).waitFor(30, TimeUnit.SECONDS);
+		launcher.prepareSpare();
 		ProcessHandle spare = awaitSpare(launcher);
 		launcher.close();
 		spare.onExit().get(30, TimeUnit.SECONDS);
