@@ -213,6 +213,9 @@ public final class SecureXml {
 		factory.setValidating(false);
 		factory.setXIncludeAware(false);
 		factory.setExpandEntityReferences(false);
+		// the readers visit every node of these small documents: building the nodes
+		// while parsing costs less than building an index first and nodes on demand
+		factory.setFeature("http://apache.org/xml/features/dom/defer-node-expansion", false);
 		factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
 		factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
 		factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
