@@ -299,8 +299,16 @@ public final class SecureXml {
 	}
 
 	private static String escape(String text, boolean quotes, boolean whitespace) {
-		StringBuilder result = new StringBuilder(text.length() + 8);
-		for (int i = 0; i < text.length(); i++) {
+		int first = 0;
+		while (first < text.length() && !needsEscape(text.charAt(first))) {
+			first++;
+		}
+		if (first == text.length()) {
+			// the common case (names, numbers, paths): nothing to copy
+			return text;
+		}
+		StringBuilder result = new StringBuilder(text.length() + 8).append(text, 0, first);
+		for (int i = first; i < text.length(); i++) {
 			char c = text.charAt(i);
 			switch (c) {
 				case '&' -> result.append("&amp;");
@@ -315,6 +323,11 @@ public final class SecureXml {
 			}
 		}
 		return result.toString();
+	}
+
+	/** Whether {@link #escape} may write the character other than as itself. */
+	private static boolean needsEscape(char c) {
+		return c == '&' || c == '<' || c == '>' || c == '\'' || c == '"' || c == '\n' || c == '\r' || c == '\t';
 	}
 
 }
