@@ -1,6 +1,7 @@
 package io.github.qemuembed.driver.internal.xml;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
@@ -10,6 +11,8 @@ import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
  * usb, isa).
  */
 final class AddressReader {
+
+	private static final Pattern USB_PORT = Pattern.compile("[1-9][0-9]?(\\.[1-9][0-9]?){0,4}");
 
 	private AddressReader() {
 	}
@@ -32,7 +35,7 @@ final class AddressReader {
 			case "usb" -> {
 				int bus = node.intAttr("bus", 0, 0).orElse(0);
 				String port = node.requiredAttr("port");
-				if (!port.matches("[1-9][0-9]?(\\.[1-9][0-9]?){0,4}")) {
+				if (!USB_PORT.matcher(port).matches()) {
 					throw new InvalidConfigurationException(node.attrPath("port"),
 							"'" + Numbers.abbreviate(port) + "' is not a USB port (like 1 or 1.2)");
 				}

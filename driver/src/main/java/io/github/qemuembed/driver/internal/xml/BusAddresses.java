@@ -86,9 +86,14 @@ final class BusAddresses {
 		private final Map<String, String> taken = new HashMap<>();
 
 		UsbPorts(List<Controller> controllers) {
-			this.controller = controllers.stream()
-				.filter((c) -> c.type() == ControllerType.USB && c.index() == 0 && !c.isCompanion())
-				.findFirst();
+			Optional<Controller> found = Optional.empty();
+			for (Controller c : controllers) {
+				if (c.type() == ControllerType.USB && c.index() == 0 && !c.isCompanion()) {
+					found = Optional.of(c);
+					break;
+				}
+			}
+			this.controller = found;
 		}
 
 		/**

@@ -9,6 +9,8 @@ import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 /** Reads {@code <serial>}, {@code <console>} and {@code <channel>}. */
 final class CharDeviceReader {
 
+	private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-]{1,253}");
+
 	private static final Pattern CHANNEL_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
 
 	private CharDeviceReader() {
@@ -42,7 +44,7 @@ final class CharDeviceReader {
 						"<" + node.name() + " type='tcp'> needs <source mode host service/>"));
 				mode = Optional.of(child.enumAttr("mode", SourceMode.class, SourceMode.BIND));
 				String hostValue = child.requiredAttr("host");
-				if (!hostValue.matches("[A-Za-z0-9.:\\-]{1,253}")) {
+				if (!HOST.matcher(hostValue).matches()) {
 					throw new InvalidConfigurationException(child.attrPath("host"),
 							"'" + Numbers.abbreviate(hostValue) + "' is not a host name or address");
 				}

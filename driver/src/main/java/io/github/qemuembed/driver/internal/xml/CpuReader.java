@@ -5,12 +5,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
 /** Reads {@code <vcpu>} and {@code <cpu>}: counts, mode, model, topology, features. */
 final class CpuReader {
+
+	private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
+
+	private static final Pattern FEATURE_NAME = Pattern.compile("[a-z0-9_.\\-]{1,32}");
 
 	/**
 	 * Most vCPUs accepted (x86 without an IOMMU and x2APIC interrupt remapping addresses
@@ -49,7 +54,7 @@ final class CpuReader {
 		Optional<String> model = modelNode.map((child) -> {
 			child.oneOf("fallback", "forbid", "allow", "forbid");
 			String name = child.requiredText();
-			if (!name.matches("[A-Za-z0-9_.\\-]{1,64}")) {
+			if (!MODEL_NAME.matcher(name).matches()) {
 				throw new InvalidConfigurationException(child.path(),
 						"'" + Numbers.abbreviate(name) + "' is not a CPU model name");
 			}
@@ -83,7 +88,7 @@ final class CpuReader {
 		for (XNode child : node.children("feature")) {
 			String policy = child.oneOf("policy", "require", "require", "force", "disable", "forbid");
 			String name = child.requiredAttr("name");
-			if (!name.matches("[a-z0-9_.\\-]{1,32}")) {
+			if (!FEATURE_NAME.matcher(name).matches()) {
 				throw new InvalidConfigurationException(child.attrPath("name"),
 						"'" + Numbers.abbreviate(name) + "' is not a CPU feature name");
 			}

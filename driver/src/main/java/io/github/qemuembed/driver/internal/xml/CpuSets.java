@@ -1,6 +1,7 @@
 package io.github.qemuembed.driver.internal.xml;
 
 import java.util.BitSet;
+import java.util.regex.Pattern;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 
@@ -9,6 +10,8 @@ import io.github.qemuembed.driver.error.InvalidConfigurationException;
  * ranges ({@code 0-1,3,6}).
  */
 final class CpuSets {
+
+	private static final Pattern NUMBER = Pattern.compile("[0-9]{1,4}");
 
 	/** Highest CPU number accepted (libvirt's limit is 4096 CPUs). */
 	static final int MAX_CPU = 4095;
@@ -57,7 +60,7 @@ final class CpuSets {
 	}
 
 	private static int number(String path, String text, String value) {
-		if (!value.matches("[0-9]{1,4}")) {
+		if (!NUMBER.matcher(value).matches()) {
 			throw invalid(path, text);
 		}
 		int number = Integer.parseInt(value);

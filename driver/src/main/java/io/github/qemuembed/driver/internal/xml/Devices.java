@@ -1,9 +1,10 @@
 package io.github.qemuembed.driver.internal.xml;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * {@code <devices>}, grouped by element; within a group the order of the document is kept
@@ -64,7 +65,14 @@ public record Devices(Optional<String> emulator, List<Disk> disks, List<Controll
 
 	/** Every {@code <audio>} id, whatever its type, in increasing order. */
 	public List<Integer> audioIds() {
-		return Stream.concat(this.audios.stream(), this.spiceAudios.stream()).sorted().toList();
+		if (this.audios.isEmpty() && this.spiceAudios.isEmpty()) {
+			return List.of();
+		}
+		List<Integer> ids = new ArrayList<>(this.audios.size() + this.spiceAudios.size());
+		ids.addAll(this.audios);
+		ids.addAll(this.spiceAudios);
+		Collections.sort(ids);
+		return Collections.unmodifiableList(ids);
 	}
 
 	/** {@code <emulator>} as a path. */

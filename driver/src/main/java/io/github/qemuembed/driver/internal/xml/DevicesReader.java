@@ -21,34 +21,25 @@ final class DevicesReader {
 			child.finish();
 			return path;
 		});
-		List<Disk> disks = node.children("disk").stream().map(DiskReader::read).toList();
-		List<Controller> controllers = ControllerReader.assignIndexes(
-				node.children("controller").stream().map((child) -> ControllerReader.read(child, family)).toList());
-		List<NetInterface> interfaces = node.children("interface").stream().map(InterfaceReader::read).toList();
-		List<CharDevice> serials = node.children("serial")
-			.stream()
-			.map((child) -> CharDeviceReader.charDevice(child, false))
-			.toList();
-		List<CharDevice> consoles = node.children("console")
-			.stream()
-			.map((child) -> CharDeviceReader.charDevice(child, true))
-			.toList();
-		List<Channel> channels = node.children("channel").stream().map(CharDeviceReader::channel).toList();
-		List<Graphics> graphics = node.children("graphics").stream().map(GraphicsReader::graphics).toList();
-		List<Video> videos = node.children("video").stream().map(GraphicsReader::video).toList();
-		List<Input> inputs = node.children("input").stream().map(PlatformDeviceReader::input).toList();
-		List<Rng> rngs = node.children("rng").stream().map(PlatformDeviceReader::rng).toList();
+		List<Disk> disks = node.readEach("disk", DiskReader::read);
+		List<Controller> controllers = ControllerReader
+			.assignIndexes(node.readEach("controller", (child) -> ControllerReader.read(child, family)));
+		List<NetInterface> interfaces = node.readEach("interface", InterfaceReader::read);
+		List<CharDevice> serials = node.readEach("serial", (child) -> CharDeviceReader.charDevice(child, false));
+		List<CharDevice> consoles = node.readEach("console", (child) -> CharDeviceReader.charDevice(child, true));
+		List<Channel> channels = node.readEach("channel", CharDeviceReader::channel);
+		List<Graphics> graphics = node.readEach("graphics", GraphicsReader::graphics);
+		List<Video> videos = node.readEach("video", GraphicsReader::video);
+		List<Input> inputs = node.readEach("input", PlatformDeviceReader::input);
+		List<Rng> rngs = node.readEach("rng", PlatformDeviceReader::rng);
 		Optional<MemBalloon> memballoon = node.child("memballoon").map(PlatformDeviceReader::memballoon);
-		List<Watchdog> watchdogs = node.children("watchdog").stream().map(PlatformDeviceReader::watchdog).toList();
+		List<Watchdog> watchdogs = node.readEach("watchdog", PlatformDeviceReader::watchdog);
 		Optional<Vsock> vsock = node.child("vsock").map(PlatformDeviceReader::vsock);
-		List<Panic> panics = node.children("panic").stream().map(PlatformDeviceReader::panic).toList();
-		List<Sound> sounds = node.children("sound").stream().map(PlatformDeviceReader::sound).toList();
-		List<Redirdev> redirdevs = node.children("redirdev").stream().map(PlatformDeviceReader::redirdev).toList();
-		List<Filesystem> filesystems = node.children("filesystem")
-			.stream()
-			.map(PlatformDeviceReader::filesystem)
-			.toList();
-		List<Tpm> tpms = node.children("tpm").stream().map(PlatformDeviceReader::tpm).toList();
+		List<Panic> panics = node.readEach("panic", PlatformDeviceReader::panic);
+		List<Sound> sounds = node.readEach("sound", PlatformDeviceReader::sound);
+		List<Redirdev> redirdevs = node.readEach("redirdev", PlatformDeviceReader::redirdev);
+		List<Filesystem> filesystems = node.readEach("filesystem", PlatformDeviceReader::filesystem);
+		List<Tpm> tpms = node.readEach("tpm", PlatformDeviceReader::tpm);
 		List<Integer> audios = new ArrayList<>();
 		List<Integer> spiceAudios = new ArrayList<>();
 		for (XNode child : node.children("audio")) {

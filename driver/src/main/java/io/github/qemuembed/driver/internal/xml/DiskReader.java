@@ -2,12 +2,15 @@ package io.github.qemuembed.driver.internal.xml;
 
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
 /** Reads {@code <disk>}: driver, source, target, encryption, address. */
 final class DiskReader {
+
+	private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9_ .+\\-]{1,20}");
 
 	private DiskReader() {
 	}
@@ -91,7 +94,7 @@ final class DiskReader {
 		boolean shareable = XmlValues.flag(node, "shareable");
 		Optional<String> serial = node.child("serial").map((child) -> {
 			String value = child.requiredText();
-			if (!value.matches("[A-Za-z0-9_ .+\\-]{1,20}")) {
+			if (!SERIAL.matcher(value).matches()) {
 				throw new InvalidConfigurationException(child.path(),
 						"a disk serial is 1 to 20 characters from A-Z a-z 0-9 _ . + - and space");
 			}

@@ -140,7 +140,7 @@ final class DomainRules {
 								+ def.iothreads() + ")");
 			}
 		}
-		if (!devices.spiceAudios().isEmpty() && devices.graphics().stream().noneMatch(Graphics::isSpice)) {
+		if (!devices.spiceAudios().isEmpty() && !Loops.any(devices.graphics(), Graphics::isSpice)) {
 			// QEMU's SPICE audio backend plays through the SPICE server
 			throw new InvalidConfigurationException(base + "audio",
 					"<audio type='spice'> needs <graphics type='spice'>");
@@ -217,7 +217,7 @@ final class DomainRules {
 					"channel name '" + channel.targetName() + "'");
 			channel.address().ifPresent((a) -> unique(seen, a, path + "/address", "virtio-serial port " + a.port()));
 		}
-		boolean spice = devices.graphics().stream().anyMatch(Graphics::isSpice);
+		boolean spice = Loops.any(devices.graphics(), Graphics::isSpice);
 		for (int i = 0; i < devices.channels().size(); i++) {
 			if (devices.channels().get(i).spicevmc() && !spice) {
 				throw new InvalidConfigurationException(base + "channel[" + (i + 1) + "]/@type",

@@ -58,7 +58,7 @@ final class DomainXmlReader {
 		});
 		Optional<String> metadata = domain.child("metadata").map(DomainXmlReader::metadata);
 		Optional<CpuConfig> cpu = domain.child("cpu").map(CpuReader::cpu);
-		long numaMemory = cpu.map(CpuConfig::numa).orElse(List.of()).stream().mapToLong(NumaCell::memoryKiB).sum();
+		long numaMemory = numaMemory(cpu);
 		if (numaMemory > XmlValues.MAX_MEMORY_KIB) {
 			throw new InvalidConfigurationException("/domain/cpu/numa",
 					"the cells' memory adds up to more than the " + "supported maximum of 16 TiB");
@@ -101,6 +101,14 @@ final class DomainXmlReader {
 				memoryBacking, sysinfo, iothreads);
 		DomainRules.check(definition);
 		return definition;
+	}
+
+	private static long numaMemory(Optional<CpuConfig> cpu) {
+		long sum = 0;
+		for (NumaCell cell : cpu.map(CpuConfig::numa).orElse(List.of())) {
+			sum += cell.memoryKiB();
+		}
+		return sum;
 	}
 
 	static String title(XNode node) {

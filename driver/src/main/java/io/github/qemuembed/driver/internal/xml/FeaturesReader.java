@@ -3,11 +3,14 @@ package io.github.qemuembed.driver.internal.xml;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 
 /** Reads {@code <features>}, with the Hyper-V enlightenments of {@code <hyperv>}. */
 final class FeaturesReader {
+
+	private static final Pattern VENDOR_ID = Pattern.compile("[A-Za-z0-9 _\\-]{1,12}");
 
 	/**
 	 * The enlightenments QEMU 7.2 has as {@code hv-NAME} CPU properties, by libvirt's
@@ -64,7 +67,7 @@ final class FeaturesReader {
 				}
 				if (name.equals("vendor_id") && on) {
 					String vendor = child.requiredAttr("value");
-					if (!vendor.matches("[A-Za-z0-9 _\\-]{1,12}")) {
+					if (!VENDOR_ID.matcher(vendor).matches()) {
 						throw new InvalidConfigurationException(child.attrPath("value"),
 								"a Hyper-V vendor id is 1 to 12 letters, digits, spaces, '_' or '-'");
 					}

@@ -1,12 +1,15 @@
 package io.github.qemuembed.driver.internal.xml;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
 /** Reads {@code <graphics>} and {@code <video>}. */
 final class GraphicsReader {
+
+	private static final Pattern LISTEN_ADDRESS = Pattern.compile("[0-9A-Fa-f.:]{2,45}");
 
 	private GraphicsReader() {
 	}
@@ -43,7 +46,7 @@ final class GraphicsReader {
 					"the listen attribute and <listen address> disagree");
 		}
 		String listen = listenAttr.isPresent() ? listenAttr.get() : listenChild.orElse("127.0.0.1");
-		if (!listen.matches("[0-9A-Fa-f.:]{2,45}")) {
+		if (!LISTEN_ADDRESS.matcher(listen).matches()) {
 			throw new InvalidConfigurationException(node.attrPath("listen"),
 					"'" + Numbers.abbreviate(listen) + "' is not an IP address");
 		}

@@ -4,11 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 
 /** Reads a disk's {@code <iotune>}, with libvirt's rules on which limits go together. */
 final class IoTuneReader {
+
+	private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-]{0,31}");
 
 	static final List<String> BASES = List.of("total_bytes_sec", "read_bytes_sec", "write_bytes_sec", "total_iops_sec",
 			"read_iops_sec", "write_iops_sec");
@@ -42,7 +45,7 @@ final class IoTuneReader {
 		});
 		Optional<String> group = node.child("group_name").map((child) -> {
 			String name = child.requiredText();
-			if (!name.matches("[A-Za-z][A-Za-z0-9_.\\-]{0,31}")) {
+			if (!GROUP_NAME.matcher(name).matches()) {
 				throw new InvalidConfigurationException(child.path(), "'" + Numbers.abbreviate(name)
 						+ "' is not a group name: a letter, then up to 31 letters, digits, '_', '.', '-'");
 			}

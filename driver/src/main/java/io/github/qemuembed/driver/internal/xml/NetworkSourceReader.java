@@ -3,6 +3,7 @@ package io.github.qemuembed.driver.internal.xml;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
@@ -12,6 +13,8 @@ import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
  * HTTP(S); the rest is refused.
  */
 final class NetworkSourceReader {
+
+	private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9.:\\-]{1,253}");
 
 	/** What the refused protocols would need, and what to write instead. */
 	static final Map<String, String> REFUSED = Map.of("iscsi",
@@ -109,7 +112,7 @@ final class NetworkSourceReader {
 			return new NetworkSource.Host(Optional.empty(), Optional.empty(), Optional.of(socket));
 		}
 		String name = host.requiredAttr("name");
-		if (!name.matches("[A-Za-z0-9.:\\-]{1,253}")) {
+		if (!HOST_NAME.matcher(name).matches()) {
 			throw new InvalidConfigurationException(host.attrPath("name"),
 					"'" + Numbers.abbreviate(name) + "' is not a host name or address");
 		}

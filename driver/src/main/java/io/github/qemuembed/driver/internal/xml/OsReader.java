@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
@@ -14,6 +15,8 @@ import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
  */
 final class OsReader {
 
+	private static final Pattern MACHINE = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
+
 	private OsReader() {
 	}
 
@@ -21,7 +24,7 @@ final class OsReader {
 		XNode type = node.requiredChild("type");
 		String arch = type.oneOf("arch", "x86_64", "x86_64", "i686");
 		Optional<String> machine = type.attr("machine");
-		if (machine.isPresent() && !machine.get().matches("[A-Za-z0-9_.\\-]{1,64}")) {
+		if (machine.isPresent() && !MACHINE.matcher(machine.get()).matches()) {
 			throw new InvalidConfigurationException(type.attrPath("machine"),
 					"'" + Numbers.abbreviate(machine.get()) + "' is not a machine type name");
 		}

@@ -127,7 +127,7 @@ final class PciTopology {
 		List<Channel> channels = new ArrayList<>();
 		Set<Integer> ports = new HashSet<>();
 		devices.channels().forEach((channel) -> channel.address().ifPresent((a) -> ports.add(a.port())));
-		int consolePorts = (int) devices.consoles().stream().filter((c) -> c.target() == ConsoleTarget.VIRTIO).count();
+		int consolePorts = Loops.count(devices.consoles(), (c) -> c.target() == ConsoleTarget.VIRTIO);
 		int next = 1 + consolePorts;
 		for (Channel channel : devices.channels()) {
 			if (channel.address().isEmpty()) {
@@ -230,7 +230,7 @@ final class PciTopology {
 	}
 
 	private void addImplicitControllers(Devices devices) {
-		boolean hasRoot = this.controllers.stream().anyMatch((c) -> c.type() == ControllerType.PCI && c.index() == 0);
+		boolean hasRoot = Loops.any(this.controllers, (c) -> c.type() == ControllerType.PCI && c.index() == 0);
 		String rootModel = (this.family == MachineFamily.Q35) ? "pcie-root" : "pci-root";
 		for (int i = 0; i < this.controllers.size(); i++) {
 			Controller controller = this.controllers.get(i);
@@ -264,26 +264,25 @@ final class PciTopology {
 						"q35 machines have no IDE bus; use sata");
 			}
 		}
-		if (devices.disks().stream().anyMatch((d) -> d.bus() == DiskBus.SCSI)) {
+		if (Loops.any(devices.disks(), (d) -> d.bus() == DiskBus.SCSI)) {
 			addIfMissing(ControllerType.SCSI, "virtio-scsi");
 		}
-		if (devices.disks().stream().anyMatch((d) -> d.bus() == DiskBus.SATA)) {
+		if (Loops.any(devices.disks(), (d) -> d.bus() == DiskBus.SATA)) {
 			addIfMissing(ControllerType.SATA, null);
 		}
-		if (devices.disks().stream().anyMatch((d) -> d.bus() == DiskBus.IDE)) {
+		if (Loops.any(devices.disks(), (d) -> d.bus() == DiskBus.IDE)) {
 			addIfMissing(ControllerType.IDE, null);
 		}
-		if (devices.disks().stream().anyMatch((d) -> d.bus() == DiskBus.FDC)) {
+		if (Loops.any(devices.disks(), (d) -> d.bus() == DiskBus.FDC)) {
 			// as libvirt: the floppy controller a floppy needs (built into i440FX, an
 			// isa-fdc on Q35)
 			addIfMissing(ControllerType.FDC, null);
 		}
-		if (!devices.channels().isEmpty()
-				|| devices.consoles().stream().anyMatch((c) -> c.target() == ConsoleTarget.VIRTIO)) {
+		if (!devices.channels().isEmpty() || Loops.any(devices.consoles(), (c) -> c.target() == ConsoleTarget.VIRTIO)) {
 			addIfMissing(ControllerType.VIRTIO_SERIAL, null);
 		}
-		boolean usbNone = this.controllers.stream().anyMatch((c) -> c.is(ControllerType.USB, "none"));
-		if (usbNone && devices.inputs().stream().anyMatch((input) -> input.bus() == InputBus.USB)) {
+		boolean usbNone = Loops.any(this.controllers, (c) -> c.is(ControllerType.USB, "none"));
+		if (usbNone && Loops.any(devices.inputs(), (input) -> input.bus() == InputBus.USB)) {
 			throw new InvalidConfigurationException("/domain/devices/input[1]/@bus",
 					"a USB input needs a USB controller, but the USB controller model is 'none'");
 		}
@@ -293,7 +292,7 @@ final class PciTopology {
 	}
 
 	private void addIfMissing(ControllerType type, String model) {
-		if (this.controllers.stream().noneMatch((c) -> c.type() == type && c.index() == 0)) {
+		if (!Loops.any(this.controllers, (c) -> c.type() == type && c.index() == 0)) {
 			this.controllers.add(Controller.of(type, 0, model));
 		}
 	}
@@ -393,7 +392,7 @@ final class PciTopology {
 	}
 
 	private boolean slotUsed(int bus, int slot) {
-		return this.used.stream().anyMatch((a) -> a.bus() == bus && a.slot() == slot);
+		return Loops.any(this.used, (a) -> a.bus() == bus && a.slot() == slot);
 	}
 
 	/**

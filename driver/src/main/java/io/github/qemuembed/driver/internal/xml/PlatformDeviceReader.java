@@ -2,6 +2,7 @@ package io.github.qemuembed.driver.internal.xml;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
@@ -12,6 +13,8 @@ import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
  * {@code <vsock>}.
  */
 final class PlatformDeviceReader {
+
+	private static final Pattern MOUNT_TAG = Pattern.compile("[A-Za-z0-9_.\\-]{1,36}");
 
 	private static final Set<String> RNG_SOURCES = Set.of("/dev/urandom", "/dev/random", "/dev/hwrng");
 
@@ -175,7 +178,7 @@ final class PlatformDeviceReader {
 		source.finish();
 		XNode target = node.requiredChild("target");
 		String tag = target.requiredAttr("dir");
-		if (!tag.matches("[A-Za-z0-9_.\\-]{1,36}")) {
+		if (!MOUNT_TAG.matcher(tag).matches()) {
 			throw new InvalidConfigurationException(target.attrPath("dir"),
 					"'" + Numbers.abbreviate(tag) + "' is not a virtiofs tag (1-36 letters, digits, '_', '.', '-')");
 		}

@@ -6,6 +6,8 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
@@ -21,6 +23,7 @@ import javax.xml.transform.stream.StreamResult;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
+import org.xml.sax.EntityResolver;
 import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
@@ -48,10 +51,55 @@ public final class SecureXml {
 	static final int MAX_DEPTH = 64;
 
 	/**
+	 * Most builders kept for reuse. Creating a builder costs more than parsing a domain
+	 * definition with it (it sets up a whole parser configuration); a few cover the
+	 * threads that parse at the same time, and one more parse than that makes one more
+	 * builder, dropped afterwards.
+	 */
+	static final int POOL_SIZE = 4;
+
+	/**
+	 * Largest document, in characters, whose builder goes back to the pool: a parser
+	 * keeps the buffers it grew, and an idle builder should stay small.
+	 */
+	static final int POOLED_MAX_CHARS = 64 * 1024;
+
+	/**
 	 * Built once: creating factories is slow (service lookup); {@link #newBuilder()}
 	 * guards their use.
 	 */
 	private static final DocumentBuilderFactory FACTORY = createFactory();
+
+	/**
+	 * Builders not in use, each with the error handler and entity resolver below; a
+	 * builder is used by one thread at a time and only comes back here after a parse that
+	 * succeeded (see {@link #parse(String, String)}).
+	 */
+	private static final BlockingQueue<DocumentBuilder> BUILDERS = new ArrayBlockingQueue<>(POOL_SIZE);
+
+	/** Stateless, so one for every builder: a warning passes, anything worse fails. */
+	private static final ErrorHandler STRICT = new ErrorHandler() {
+		@Override
+		public void warning(SAXParseException ex) {
+		}
+
+		@Override
+		public void error(SAXParseException ex) throws SAXException {
+			throw ex;
+		}
+
+		@Override
+		public void fatalError(SAXParseException ex) throws SAXException {
+			throw ex;
+		}
+	};
+
+	/**
+	 * Never reached while DOCTYPEs are refused; there in case a JDK lets one through.
+	 */
+	private static final EntityResolver NO_ENTITIES = (publicId, systemId) -> {
+		throw new SAXException("external entities are not allowed");
+	};
 
 	private static final TransformerFactory TRANSFORMERS = createTransformers();
 
@@ -75,9 +123,34 @@ public final class SecureXml {
 	}
 
 	private static DocumentBuilder newBuilder() throws ParserConfigurationException {
+		DocumentBuilder builder;
 		synchronized (FACTORY) {
-			return FACTORY.newDocumentBuilder();
+			builder = FACTORY.newDocumentBuilder();
 		}
+		builder.setErrorHandler(STRICT);
+		builder.setEntityResolver(NO_ENTITIES);
+		return builder;
+	}
+
+	private static DocumentBuilder borrowBuilder() throws ParserConfigurationException {
+		DocumentBuilder builder = BUILDERS.poll();
+		return (builder != null) ? builder : newBuilder();
+	}
+
+	/**
+	 * Puts a builder whose parse succeeded back in the pool, if there is room. A builder
+	 * whose parse failed is not: it may still hold the half-built document, and such
+	 * documents are rare enough that a new builder is cheap. The handlers are set again
+	 * because {@code reset()} puts back the ones the builder was created with.
+	 */
+	private static void returnBuilder(DocumentBuilder builder, int chars) {
+		if (chars > POOLED_MAX_CHARS) {
+			return;
+		}
+		builder.reset();
+		builder.setErrorHandler(STRICT);
+		builder.setEntityResolver(NO_ENTITIES);
+		BUILDERS.offer(builder);
 	}
 
 	/**
@@ -109,26 +182,10 @@ public final class SecureXml {
 							+ expected + "> document is far smaller");
 		}
 		try {
-			DocumentBuilder builder = newBuilder();
-			builder.setErrorHandler(new ErrorHandler() {
-				@Override
-				public void warning(SAXParseException ex) {
-				}
-
-				@Override
-				public void error(SAXParseException ex) throws SAXException {
-					throw ex;
-				}
-
-				@Override
-				public void fatalError(SAXParseException ex) throws SAXException {
-					throw ex;
-				}
-			});
-			builder.setEntityResolver((publicId, systemId) -> {
-				throw new SAXException("external entities are not allowed");
-			});
-			return builder.parse(new InputSource(new StringReader(xml)));
+			DocumentBuilder builder = borrowBuilder();
+			Document document = builder.parse(new InputSource(new StringReader(xml)));
+			returnBuilder(builder, xml.length());
+			return document;
 		}
 		catch (SAXParseException ex) {
 			throw new InvalidConfigurationException(null, "Malformed XML at line " + ex.getLineNumber() + ", column "
@@ -156,6 +213,9 @@ public final class SecureXml {
 		factory.setValidating(false);
 		factory.setXIncludeAware(false);
 		factory.setExpandEntityReferences(false);
+		// the readers visit every node of these small documents: building the nodes
+		// while parsing costs less than building an index first and nodes on demand
+		factory.setFeature("http://apache.org/xml/features/dom/defer-node-expansion", false);
 		factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
 		factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
 		factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
@@ -239,8 +299,16 @@ public final class SecureXml {
 	}
 
 	private static String escape(String text, boolean quotes, boolean whitespace) {
-		StringBuilder result = new StringBuilder(text.length() + 8);
-		for (int i = 0; i < text.length(); i++) {
+		int first = 0;
+		while (first < text.length() && !needsEscape(text.charAt(first))) {
+			first++;
+		}
+		if (first == text.length()) {
+			// the common case (names, numbers, paths): nothing to copy
+			return text;
+		}
+		StringBuilder result = new StringBuilder(text.length() + 8).append(text, 0, first);
+		for (int i = first; i < text.length(); i++) {
 			char c = text.charAt(i);
 			switch (c) {
 				case '&' -> result.append("&amp;");
@@ -255,6 +323,11 @@ public final class SecureXml {
 			}
 		}
 		return result.toString();
+	}
+
+	/** Whether {@link #escape} may write the character other than as itself. */
+	private static boolean needsEscape(char c) {
+		return c == '&' || c == '<' || c == '>' || c == '\'' || c == '"' || c == '\n' || c == '\r' || c == '\t';
 	}
 
 }

@@ -7,12 +7,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
 import io.github.qemuembed.driver.error.UnsupportedConfigurationException;
 
 /** Reads {@code <sysinfo type='smbios'>} (libvirt's {@code virSysinfoParseXML}). */
 final class SysinfoReader {
+
+	private static final Pattern BIOS_DATE = Pattern
+		.compile("(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])/([0-9]{2}|[0-9]{4})");
+
+	private static final Pattern BIOS_RELEASE = Pattern.compile("[0-9]{1,3}\\.[0-9]{1,3}");
+
+	private static final Pattern UUID_TEXT = Pattern
+		.compile("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
 
 	static final Set<String> BIOS = Set.of("vendor", "version", "date", "release");
 
@@ -37,19 +46,18 @@ final class SysinfoReader {
 							+ "<qemu:arg value='-fw_cfg'/> with its value");
 		}
 		Map<String, String> bios = block(node, "bios", BIOS);
-		if (bios.containsKey("date")
-				&& !bios.get("date").matches("(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])/([0-9]{2}|[0-9]{4})")) {
+		if (bios.containsKey("date") && !BIOS_DATE.matcher(bios.get("date")).matches()) {
 			throw new InvalidConfigurationException(node.path() + "/bios/entry",
 					"the BIOS date '" + Numbers.abbreviate(bios.get("date")) + "' is not mm/dd/yy or mm/dd/yyyy");
 		}
-		if (bios.containsKey("release") && !bios.get("release").matches("[0-9]{1,3}\\.[0-9]{1,3}")) {
+		if (bios.containsKey("release") && !BIOS_RELEASE.matcher(bios.get("release")).matches()) {
 			throw new InvalidConfigurationException(node.path() + "/bios/entry",
 					"the BIOS release '" + Numbers.abbreviate(bios.get("release")) + "' is not major.minor (like 1.2)");
 		}
 		Map<String, String> system = block(node, "system", SYSTEM);
 		if (system.containsKey("uuid")) {
 			String text = system.get("uuid");
-			if (!text.matches("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")) {
+			if (!UUID_TEXT.matcher(text).matches()) {
 				throw new InvalidConfigurationException(node.path() + "/system/entry",
 						"'" + Numbers.abbreviate(text) + "' is not a UUID");
 			}

@@ -4,13 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.github.qemuembed.driver.error.InvalidConfigurationException;
@@ -19,7 +18,6 @@ import org.w3c.dom.Attr;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
 
 /**
  * A strict view of one DOM element with its path. Every attribute, child and text that
@@ -31,17 +29,31 @@ final class XNode {
 
 	private static final String XMLNS = "http://www.w3.org/2000/xmlns/";
 
+	private static final Element[] NO_ELEMENTS = {};
+
 	private final Element element;
 
 	private final String path;
 
-	private final Set<String> knownAttributes = new LinkedHashSet<>();
+	/*
+	 * A definition is read once, node by node, with a lookup per optional element the
+	 * readers know: the bookkeeping below is allocated on first use and kept to arrays
+	 * and lists, so that a node costs little more than the elements it has.
+	 */
 
-	private final Set<String> knownChildren = new LinkedHashSet<>();
+	/** Attribute names read, in the order first read (may repeat). */
+	private List<String> knownAttributes;
 
-	private final Set<Node> usedChildren = Collections.newSetFromMap(new IdentityHashMap<>());
+	/** Child element names asked for, in the order first asked (may repeat). */
+	private List<String> knownChildren;
 
-	private final Map<String, String> refusals = new HashMap<>();
+	/** The child elements in document order, found once; {@code null} until needed. */
+	private Element[] elements;
+
+	/** Which of {@link #elements} a reader took. */
+	private boolean[] used;
+
+	private Map<String, String> refusals;
 
 	private boolean textAllowed;
 
@@ -67,6 +79,9 @@ final class XNode {
 	}
 
 	Optional<String> attr(String name) {
+		if (this.knownAttributes == null) {
+			this.knownAttributes = new ArrayList<>(4);
+		}
 		this.knownAttributes.add(name);
 		Attr attr = this.element.getAttributeNodeNS(null, name);
 		return (attr != null) ? Optional.of(attr.getValue()) : Optional.empty();
@@ -148,6 +163,9 @@ final class XNode {
 	 * purpose.
 	 */
 	void refuse(String childName, String message) {
+		if (this.refusals == null) {
+			this.refusals = new HashMap<>();
+		}
 		this.refusals.put(childName, message);
 	}
 
@@ -156,21 +174,30 @@ final class XNode {
 	 * {@link #children(String)}).
 	 */
 	void know(String childName) {
+		if (this.knownChildren == null) {
+			this.knownChildren = new ArrayList<>();
+		}
 		this.knownChildren.add(childName);
 	}
 
 	Optional<XNode> child(String name) {
-		List<Element> found = elements(name);
-		this.knownChildren.add(name);
-		if (found.isEmpty()) {
+		know(name);
+		Element[] all = elements();
+		int found = -1;
+		for (int i = 0; i < all.length; i++) {
+			if (isPlain(all[i], name)) {
+				if (found >= 0) {
+					throw new InvalidConfigurationException(this.path + "/" + name + "[2]",
+							"<" + name + "> may appear only once in <" + name() + ">");
+				}
+				found = i;
+			}
+		}
+		if (found < 0) {
 			return Optional.empty();
 		}
-		if (found.size() > 1) {
-			throw new InvalidConfigurationException(this.path + "/" + name + "[2]",
-					"<" + name + "> may appear only once in <" + name() + ">");
-		}
-		this.usedChildren.add(found.get(0));
-		return Optional.of(new XNode(found.get(0), this.path + "/" + name));
+		this.used[found] = true;
+		return Optional.of(new XNode(all[found], this.path + "/" + name));
 	}
 
 	XNode requiredChild(String name) {
@@ -179,25 +206,48 @@ final class XNode {
 	}
 
 	List<XNode> children(String name) {
-		this.knownChildren.add(name);
-		List<Element> found = elements(name);
-		List<XNode> nodes = new ArrayList<>(found.size());
-		for (int i = 0; i < found.size(); i++) {
-			this.usedChildren.add(found.get(i));
-			nodes.add(new XNode(found.get(i), this.path + "/" + name + "[" + (i + 1) + "]"));
+		know(name);
+		Element[] all = elements();
+		List<XNode> nodes = null;
+		for (int i = 0; i < all.length; i++) {
+			if (isPlain(all[i], name)) {
+				if (nodes == null) {
+					nodes = new ArrayList<>();
+				}
+				this.used[i] = true;
+				nodes.add(new XNode(all[i], this.path + "/" + name + "[" + (nodes.size() + 1) + "]"));
+			}
 		}
-		return nodes;
+		return (nodes != null) ? nodes : new ArrayList<>(0);
+	}
+
+	/**
+	 * Reads every child element with that name, in document order, into an unmodifiable
+	 * list (a loop: a stream per kind of device cost more than reading the devices).
+	 */
+	<T> List<T> readEach(String name, Function<XNode, T> reader) {
+		List<XNode> nodes = children(name);
+		if (nodes.isEmpty()) {
+			return List.of();
+		}
+		List<T> result = new ArrayList<>(nodes.size());
+		for (XNode node : nodes) {
+			result.add(reader.apply(node));
+		}
+		return Collections.unmodifiableList(result);
 	}
 
 	/** Child elements in a namespace (e.g. {@code qemu:commandline}). */
 	List<XNode> namespacedChildren(String namespace, String prefix, String name) {
-		this.knownChildren.add(prefix + ":" + name);
+		know(prefix + ":" + name);
+		Element[] all = elements();
 		List<XNode> nodes = new ArrayList<>();
-		int i = 0;
-		for (Element child : allElements()) {
+		int n = 0;
+		for (int i = 0; i < all.length; i++) {
+			Element child = all[i];
 			if (namespace.equals(child.getNamespaceURI()) && name.equals(child.getLocalName())) {
-				this.usedChildren.add(child);
-				nodes.add(new XNode(child, this.path + "/" + prefix + ":" + name + "[" + (++i) + "]"));
+				this.used[i] = true;
+				nodes.add(new XNode(child, this.path + "/" + prefix + ":" + name + "[" + (++n) + "]"));
 			}
 		}
 		return nodes;
@@ -205,19 +255,17 @@ final class XNode {
 
 	/** All child elements, marked as used (for verbatim content). */
 	List<Element> takeAllElements() {
-		List<Element> all = allElements();
-		this.usedChildren.addAll(all);
-		return all;
+		Element[] all = elements();
+		Arrays.fill(this.used, true);
+		return new ArrayList<>(Arrays.asList(all));
 	}
 
 	/** The element's text, trimmed; the element must not have child elements. */
 	String text() {
 		this.textAllowed = true;
 		StringBuilder text = new StringBuilder();
-		NodeList nodes = this.element.getChildNodes();
-		for (int i = 0; i < nodes.getLength(); i++) {
-			Node node = nodes.item(i);
-			if (node.getNodeType() == Node.TEXT_NODE || node.getNodeType() == Node.CDATA_SECTION_NODE) {
+		for (Node node = this.element.getFirstChild(); node != null; node = node.getNextSibling()) {
+			if (isText(node)) {
 				text.append(node.getNodeValue());
 			}
 		}
@@ -244,16 +292,19 @@ final class XNode {
 				continue;
 			}
 			String name = attr.getNamespaceURI() == null ? attr.getLocalName() : attr.getName();
-			if (attr.getNamespaceURI() != null || !this.knownAttributes.contains(name)) {
+			if (attr.getNamespaceURI() != null || this.knownAttributes == null
+					|| !this.knownAttributes.contains(name)) {
 				throw new UnsupportedConfigurationException(attrPath(name), "attribute '" + name + "' of <" + name()
 						+ "> is not supported; supported: " + list(this.knownAttributes, "", ""));
 			}
 		}
-		for (Element child : allElements()) {
-			if (!this.usedChildren.contains(child)) {
+		Element[] all = elements();
+		for (int i = 0; i < all.length; i++) {
+			if (!this.used[i]) {
+				Element child = all[i];
 				String name = child.getPrefix() != null ? child.getPrefix() + ":" + child.getLocalName()
 						: child.getLocalName();
-				if (child.getNamespaceURI() == null && this.refusals.containsKey(name)) {
+				if (child.getNamespaceURI() == null && this.refusals != null && this.refusals.containsKey(name)) {
 					throw new UnsupportedConfigurationException(this.path + "/" + name + "[" + indexOf(child) + "]",
 							this.refusals.get(name));
 				}
@@ -263,11 +314,8 @@ final class XNode {
 			}
 		}
 		if (!this.textAllowed) {
-			NodeList nodes = this.element.getChildNodes();
-			for (int i = 0; i < nodes.getLength(); i++) {
-				Node node = nodes.item(i);
-				if ((node.getNodeType() == Node.TEXT_NODE || node.getNodeType() == Node.CDATA_SECTION_NODE)
-						&& !node.getNodeValue().isBlank()) {
+			for (Node node = this.element.getFirstChild(); node != null; node = node.getNextSibling()) {
+				if (isText(node) && !node.getNodeValue().isBlank()) {
 					throw new UnsupportedConfigurationException(this.path,
 							"<" + name() + "> does not take text content");
 				}
@@ -275,16 +323,17 @@ final class XNode {
 		}
 	}
 
-	private static String list(Set<String> names, String open, String close) {
-		if (names.isEmpty()) {
+	/** The names, each once in the order first seen: only for messages. */
+	private static String list(List<String> names, String open, String close) {
+		if (names == null || names.isEmpty()) {
 			return "none";
 		}
-		return names.stream().map((name) -> open + name + close).collect(Collectors.joining(", "));
+		return new LinkedHashSet<>(names).stream().map((name) -> open + name + close).collect(Collectors.joining(", "));
 	}
 
 	private int indexOf(Element child) {
 		int index = 0;
-		for (Element sibling : allElements()) {
+		for (Element sibling : elements()) {
 			if (sibling.getLocalName().equals(child.getLocalName())
 					&& Objects.equals(sibling.getNamespaceURI(), child.getNamespaceURI())) {
 				index++;
@@ -296,25 +345,35 @@ final class XNode {
 		return index;
 	}
 
-	private List<Element> elements(String name) {
-		List<Element> found = new ArrayList<>();
-		for (Element child : allElements()) {
-			if (child.getNamespaceURI() == null && name.equals(child.getLocalName())) {
-				found.add(child);
-			}
-		}
-		return found;
+	private static boolean isPlain(Element child, String name) {
+		return name.equals(child.getLocalName()) && child.getNamespaceURI() == null;
 	}
 
-	private List<Element> allElements() {
-		List<Element> all = new ArrayList<>();
-		NodeList nodes = this.element.getChildNodes();
-		for (int i = 0; i < nodes.getLength(); i++) {
-			if (nodes.item(i) instanceof Element child) {
-				all.add(child);
+	private static boolean isText(Node node) {
+		short type = node.getNodeType();
+		return type == Node.TEXT_NODE || type == Node.CDATA_SECTION_NODE;
+	}
+
+	/** The child elements, found on first use by one walk over the children. */
+	private Element[] elements() {
+		if (this.elements == null) {
+			int count = 0;
+			for (Node node = this.element.getFirstChild(); node != null; node = node.getNextSibling()) {
+				if (node instanceof Element) {
+					count++;
+				}
 			}
+			Element[] all = (count == 0) ? NO_ELEMENTS : new Element[count];
+			int i = 0;
+			for (Node node = this.element.getFirstChild(); i < count; node = node.getNextSibling()) {
+				if (node instanceof Element child) {
+					all[i++] = child;
+				}
+			}
+			this.used = new boolean[count];
+			this.elements = all;
 		}
-		return all;
+		return this.elements;
 	}
 
 }

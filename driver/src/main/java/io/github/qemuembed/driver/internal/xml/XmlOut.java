@@ -83,7 +83,9 @@ final class XmlOut {
 	}
 
 	private void indent() {
-		this.out.append("  ".repeat(this.open.size()));
+		for (int i = this.open.size(); i > 0; i--) {
+			this.out.append("  ");
+		}
 	}
 
 	@Override

@@ -12,6 +12,8 @@ import io.github.qemuembed.driver.error.InvalidConfigurationException;
  */
 final class XmlValues {
 
+	private static final Pattern VALUE_NAME = Pattern.compile("[A-Za-z0-9_.+\\-]{1,128}");
+
 	/** Largest memory accepted: 16 TiB, in KiB. */
 	static final long MAX_MEMORY_KIB = 16L * 1024 * 1024 * 1024;
 
@@ -108,7 +110,7 @@ final class XmlValues {
 
 	static String objectName(XNode node, String attr) {
 		String value = node.requiredAttr(attr);
-		if (!value.matches("[A-Za-z0-9_.+\\-]{1,128}") || value.startsWith(".")) {
+		if (!VALUE_NAME.matcher(value).matches() || value.startsWith(".")) {
 			throw new InvalidConfigurationException(node.attrPath(attr),
 					"'" + Numbers.abbreviate(value) + "' is not a valid " + attr + " name");
 		}
