@@ -48,11 +48,11 @@ import io.github.qemuembed.driver.error.OperationInterruptedException;
  * {@code setpriv --pdeathsig KILL} comes first.
  * <p>
  * <b>Spare wrapper.</b> Forking the JVM and starting Perl take about 4 ms, a tenth of a
- * guest-less launch (docs/performance.md, launch). With Perl, after its first launch the
- * launcher keeps one wrapper started ahead of need: it has set itself up (signal, parent
- * check, group) and waits on its stdin for a {@link SpareRequest}. A launch writes the
- * request and closes the pipe; the wrapper opens the log and execs the argv in place, so
- * the process the launch returns is the child, as without a spare. The next spare is
+ * guest-less launch (docs/performance.md, launch). With Perl, the launcher keeps one
+ * wrapper started ahead of need, from the first start on: it has set itself up (signal,
+ * parent check, group) and waits on its stdin for a {@link SpareRequest}. A launch writes
+ * the request and closes the pipe; the wrapper opens the log and execs the argv in place,
+ * so the process the launch returns is the child, as without a spare. The next spare is
  * started on the launcher thread (the signal follows that thread) when the driver asks
  * for it ({@link #prepareSpare()}), once the child has started up: a spare started while
  * QEMU starts up took CPU time from it. A spare that died meanwhile is dropped and the
