@@ -159,8 +159,13 @@ class DriverOpenProbeTests {
 	}
 
 	/** An emulator that writes its pid and never says a word. */
+	/**
+	 * An emulator that never answers; its pid file appears whole or not at all (renamed
+	 * into place), since the probe may be stopped at any moment, also while it writes.
+	 */
 	private Path silentEmulator(Path pidFile) throws Exception {
-		return script("silent-qemu", "#!/bin/sh\necho $$ > " + pidFile + "\nexec sleep 60\n");
+		return script("silent-qemu",
+				"#!/bin/sh\necho $$ > " + pidFile + ".tmp\nmv " + pidFile + ".tmp " + pidFile + "\nexec sleep 60\n");
 	}
 
 	private Path script(String name, String text) throws Exception {
