@@ -3,7 +3,7 @@ package io.github.qemuembed.benchmarks;
 import java.util.List;
 import java.util.Optional;
 
-/** One scenario measured on one system. */
+/** One scenario measured on one system, or on several in alternation. */
 public interface Benchmark {
 
 	/**
@@ -20,8 +20,12 @@ public interface Benchmark {
 		return List.of(scenario());
 	}
 
-	/** One of {@link Systems}. */
-	String system();
+	/**
+	 * The systems it measures, each one of {@link Systems}. A benchmark that measures
+	 * several alternates them, so that they meet the same machine; it measures only those
+	 * of them the run selects ({@link BenchmarkContext#measures}).
+	 */
+	List<String> systems();
 
 	/**
 	 * Why this benchmark cannot run here (a missing tool or module), or empty if it can.
@@ -35,32 +39,5 @@ public interface Benchmark {
 	 * failure.
 	 */
 	List<Row> run(BenchmarkContext context) throws Exception;
-
-	/** A benchmark that can never run here, reported as a missing row. */
-	static Benchmark missing(String scenario, String system, String reason) {
-		return new Benchmark() {
-
-			@Override
-			public String scenario() {
-				return scenario;
-			}
-
-			@Override
-			public String system() {
-				return system;
-			}
-
-			@Override
-			public Optional<String> unavailable(BenchmarkContext context) {
-				return Optional.of(reason);
-			}
-
-			@Override
-			public List<Row> run(BenchmarkContext context) {
-				throw new IllegalStateException(reason);
-			}
-
-		};
-	}
 
 }

@@ -5,11 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
- * What every benchmark gets: the profile, the machine, the emulator, and short-lived
- * directories (short paths under {@code /tmp}: UNIX socket paths are limited to 107
- * bytes).
+ * What every benchmark gets: the profile, the machine, the emulator, the systems the run
+ * measures, and short-lived directories (short paths under {@code /tmp}: UNIX socket
+ * paths are limited to 107 bytes).
  */
 public final class BenchmarkContext implements AutoCloseable {
 
@@ -19,14 +20,17 @@ public final class BenchmarkContext implements AutoCloseable {
 
 	private final Path emulator;
 
+	private final Set<String> systems;
+
 	private final List<Path> directories = new ArrayList<>();
 
 	private Path haltFirmware;
 
-	public BenchmarkContext(BenchmarkSettings settings, Machine machine, Path emulator) {
+	public BenchmarkContext(BenchmarkSettings settings, Machine machine, Path emulator, Set<String> systems) {
 		this.settings = settings;
 		this.machine = machine;
 		this.emulator = emulator;
+		this.systems = Set.copyOf(systems);
 	}
 
 	public BenchmarkSettings settings() {
@@ -39,6 +43,11 @@ public final class BenchmarkContext implements AutoCloseable {
 
 	public Path emulator() {
 		return this.emulator;
+	}
+
+	/** Whether the run measures the system (one of {@link Systems}). */
+	public boolean measures(String system) {
+		return this.systems.contains(system);
 	}
 
 	/**

@@ -44,9 +44,8 @@ public final class BenchmarkMain {
 		// goes to stderr
 		PrintStream stdout = System.out;
 		System.setOut(System.err);
-		try (BenchmarkContext context = new BenchmarkContext(settings, machine, emulator)) {
-			rows = new BenchmarkRunner(context, System.err).run(Benchmarks.all(settings), options.scenarioFilter(),
-					options.systems);
+		try (BenchmarkContext context = new BenchmarkContext(settings, machine, emulator, options.systems)) {
+			rows = new BenchmarkRunner(context, System.err).run(Benchmarks.all(settings), options.scenarioFilter());
 		}
 		finally {
 			System.setOut(stdout);

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -23,25 +22,29 @@ public final class BenchmarkRunner {
 		this.progress = progress;
 	}
 
-	/** Runs the benchmarks that measure a selected scenario on a selected system. */
-	public List<Row> run(List<Benchmark> benchmarks, Predicate<String> scenarios, Set<String> systems) {
+	/**
+	 * Runs the benchmarks that measure a selected scenario on a system the context
+	 * measures.
+	 */
+	public List<Row> run(List<Benchmark> benchmarks, Predicate<String> scenarios) {
 		List<Row> rows = new ArrayList<>();
 		for (Benchmark benchmark : benchmarks) {
 			List<String> selected = benchmark.scenarios().stream().filter(scenarios).toList();
-			if (selected.isEmpty() || !systems.contains(benchmark.system())) {
+			List<String> systems = benchmark.systems().stream().filter(this.context::measures).toList();
+			if (selected.isEmpty() || systems.isEmpty()) {
 				continue;
 			}
-			rows.addAll(run(benchmark, selected));
+			rows.addAll(run(benchmark, selected, systems));
 		}
 		return rows;
 	}
 
-	private List<Row> run(Benchmark benchmark, List<String> selected) {
-		String label = String.join("+", benchmark.scenarios()) + " / " + benchmark.system();
+	private List<Row> run(Benchmark benchmark, List<String> selected, List<String> systems) {
+		String label = String.join("+", benchmark.scenarios()) + " / " + String.join("+", systems);
 		Optional<String> unavailable = benchmark.unavailable(this.context);
 		if (unavailable.isPresent()) {
 			this.progress.println("[bench] " + label + ": missing (" + unavailable.get() + ")");
-			return selected.stream().map((id) -> Row.missing(id, benchmark.system(), unavailable.get())).toList();
+			return missing(selected, systems, unavailable.get());
 		}
 		this.progress.println("[bench] " + label + " ...");
 		long start = System.nanoTime();
@@ -49,6 +52,7 @@ public final class BenchmarkRunner {
 			List<Row> rows = benchmark.run(this.context)
 				.stream()
 				.filter((row) -> selected.contains(row.scenario()) || !benchmark.scenarios().contains(row.scenario()))
+				.filter((row) -> systems.contains(row.system()))
 				.toList();
 			this.progress.printf("[bench] %s done in %.1f s%n", label, (System.nanoTime() - start) / 1e9);
 			return rows;
@@ -57,8 +61,14 @@ public final class BenchmarkRunner {
 			String reason = "failed: " + ex;
 			this.progress.println("[bench] " + label + " " + reason);
 			ex.printStackTrace(this.progress);
-			return selected.stream().map((id) -> Row.missing(id, benchmark.system(), reason)).toList();
+			return missing(selected, systems, reason);
 		}
+	}
+
+	private static List<Row> missing(List<String> scenarios, List<String> systems, String reason) {
+		return scenarios.stream()
+			.flatMap((scenario) -> systems.stream().map((system) -> Row.missing(scenario, system, reason)))
+			.toList();
 	}
 
 }

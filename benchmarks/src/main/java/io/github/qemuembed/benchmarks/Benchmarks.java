@@ -6,7 +6,6 @@ import java.util.List;
 import io.github.qemuembed.benchmarks.embed.EmbedAgentExecBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedDestroyBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedGuestBenchmark;
-import io.github.qemuembed.benchmarks.embed.EmbedLaunchBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedMixedBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedOpenBenchmark;
 import io.github.qemuembed.benchmarks.embed.EmbedQmpRoundTripBenchmark;
@@ -18,7 +17,6 @@ import io.github.qemuembed.benchmarks.libvirt.LibvirtQmpRoundTripBenchmark;
 import io.github.qemuembed.benchmarks.pod.PodBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawDestroyBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawGuestBenchmark;
-import io.github.qemuembed.benchmarks.raw.RawLaunchBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawQmpRoundTripBenchmark;
 import io.github.qemuembed.benchmarks.raw.RawScaleBenchmark;
 import io.github.qemuembed.benchmarks.spring.ActuatorBenchmark;
@@ -33,8 +31,7 @@ public final class Benchmarks {
 
 	public static List<Benchmark> all(BenchmarkSettings settings) {
 		List<Benchmark> all = new ArrayList<>();
-		all.add(new EmbedLaunchBenchmark());
-		all.add(new RawLaunchBenchmark());
+		all.add(new LaunchBenchmark());
 		all.add(new LibvirtLifecycleBenchmark());
 		all.add(new EmbedDestroyBenchmark());
 		all.add(new RawDestroyBenchmark());

@@ -25,8 +25,8 @@ public final class EmbedDestroyBenchmark implements Benchmark {
 	}
 
 	@Override
-	public String system() {
-		return Systems.QEMU_EMBED;
+	public List<String> systems() {
+		return List.of(Systems.QEMU_EMBED);
 	}
 
 	@Override
@@ -45,7 +45,7 @@ public final class EmbedDestroyBenchmark implements Benchmark {
 						ProcessHandle.of(pid).ifPresent(Embedded::awaitGone);
 						recorder.lap("time", start);
 					});
-			return List.of(Row.of(scenario(), system(), "time", "ms", metrics.get("time")));
+			return List.of(Row.of(scenario(), Systems.QEMU_EMBED, "time", "ms", metrics.get("time")));
 		}
 		finally {
 			Embedded.destroyAllAndClose(driver);

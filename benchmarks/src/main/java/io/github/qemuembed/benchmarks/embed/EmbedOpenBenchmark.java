@@ -36,8 +36,8 @@ public final class EmbedOpenBenchmark implements Benchmark {
 	}
 
 	@Override
-	public String system() {
-		return Systems.QEMU_EMBED;
+	public List<String> systems() {
+		return List.of(Systems.QEMU_EMBED);
 	}
 
 	@Override
@@ -56,7 +56,7 @@ public final class EmbedOpenBenchmark implements Benchmark {
 			time.add(openAndList(context, this.cold ? context.newDirectory("qeeo") : warmRoot));
 		}
 		if (!this.cold) {
-			return List.of(Row.of(scenario(), system(), "time", "ms", time));
+			return List.of(Row.of(scenario(), Systems.QEMU_EMBED, "time", "ms", time));
 		}
 		Accel accel = "kvm".equals(context.machine().accel()) ? Accel.KVM : Accel.TCG;
 		FreshJvm jvm = FreshJvm.forDriver(context.newDirectory("qefj"));
@@ -69,9 +69,9 @@ public final class EmbedOpenBenchmark implements Benchmark {
 			fresh.add(jvm.measure(null, context.newDirectory("qeeo"), context.emulator(), accel));
 			freshCds.add(jvm.measure(archive, context.newDirectory("qeeo"), context.emulator(), accel));
 		}
-		return List.of(Row.of(scenario(), system(), "time", "ms", time),
-				Row.of(scenario(), system(), "first-in-jvm", "ms", fresh),
-				Row.of(scenario(), system(), "first-in-jvm-cds", "ms", freshCds));
+		return List.of(Row.of(scenario(), Systems.QEMU_EMBED, "time", "ms", time),
+				Row.of(scenario(), Systems.QEMU_EMBED, "first-in-jvm", "ms", fresh),
+				Row.of(scenario(), Systems.QEMU_EMBED, "first-in-jvm-cds", "ms", freshCds));
 	}
 
 	private static double openAndList(BenchmarkContext context, Path root) {

@@ -28,8 +28,8 @@ public final class EmbedQmpRoundTripBenchmark implements Benchmark {
 	}
 
 	@Override
-	public String system() {
-		return Systems.QEMU_EMBED;
+	public List<String> systems() {
+		return List.of(Systems.QEMU_EMBED);
 	}
 
 	@Override
@@ -59,8 +59,8 @@ public final class EmbedQmpRoundTripBenchmark implements Benchmark {
 			}
 			Samples many = new Samples();
 			Parallel.run(domains.size(), callers).forEach(many::addAll);
-			return List.of(Row.of(scenario(), system(), "rtt-1vm", "us", one),
-					Row.of(scenario(), system(), "rtt-" + manyVms + "vms", "us", many));
+			return List.of(Row.of(scenario(), Systems.QEMU_EMBED, "rtt-1vm", "us", one),
+					Row.of(scenario(), Systems.QEMU_EMBED, "rtt-" + manyVms + "vms", "us", many));
 		}
 		finally {
 			Embedded.destroyAllAndClose(driver);

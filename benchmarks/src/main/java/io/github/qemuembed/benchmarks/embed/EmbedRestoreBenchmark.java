@@ -35,8 +35,8 @@ public final class EmbedRestoreBenchmark implements Benchmark {
 	}
 
 	@Override
-	public String system() {
-		return Systems.QEMU_EMBED;
+	public List<String> systems() {
+		return List.of(Systems.QEMU_EMBED);
 	}
 
 	@Override
@@ -78,9 +78,9 @@ public final class EmbedRestoreBenchmark implements Benchmark {
 			}
 			Samples bootSample = new Samples();
 			bootSample.add(boot);
-			return List.of(Row.of("restore", system(), "time", "ms", restore),
-					Row.of("restore", system(), "boot", "ms", bootSample),
-					Row.of("restore", system(), "speedup", "x", speedup));
+			return List.of(Row.of("restore", Systems.QEMU_EMBED, "time", "ms", restore),
+					Row.of("restore", Systems.QEMU_EMBED, "boot", "ms", bootSample),
+					Row.of("restore", Systems.QEMU_EMBED, "speedup", "x", speedup));
 		}
 		finally {
 			Embedded.destroyAllAndClose(driver);

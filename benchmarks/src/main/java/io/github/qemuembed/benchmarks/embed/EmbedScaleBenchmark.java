@@ -41,8 +41,8 @@ public final class EmbedScaleBenchmark implements Benchmark {
 	}
 
 	@Override
-	public String system() {
-		return Systems.QEMU_EMBED;
+	public List<String> systems() {
+		return List.of(Systems.QEMU_EMBED);
 	}
 
 	@Override
@@ -89,12 +89,12 @@ public final class EmbedScaleBenchmark implements Benchmark {
 				Embedded.destroyAllAndClose(driver);
 			}
 		}
-		return List.of(Row.of(scenario(), system(), "wall", "ms", wall),
-				Row.of(scenario(), system(), "threads-per-vm", "threads", threadsPerVm),
-				Row.of(scenario(), system(), "driver-threads-per-vm", "threads", driverThreadsPerVm),
-				Row.of(scenario(), system(), "reaper-threads-per-vm", "threads", reaperThreadsPerVm),
-				Row.of(scenario(), system(), "heap-per-vm", "KiB", heapPerVm),
-				Row.of(scenario(), system(), "jvm-rss", "MiB", jvmRss));
+		return List.of(Row.of(scenario(), Systems.QEMU_EMBED, "wall", "ms", wall),
+				Row.of(scenario(), Systems.QEMU_EMBED, "threads-per-vm", "threads", threadsPerVm),
+				Row.of(scenario(), Systems.QEMU_EMBED, "driver-threads-per-vm", "threads", driverThreadsPerVm),
+				Row.of(scenario(), Systems.QEMU_EMBED, "reaper-threads-per-vm", "threads", reaperThreadsPerVm),
+				Row.of(scenario(), Systems.QEMU_EMBED, "heap-per-vm", "KiB", heapPerVm),
+				Row.of(scenario(), Systems.QEMU_EMBED, "jvm-rss", "MiB", jvmRss));
 	}
 
 }

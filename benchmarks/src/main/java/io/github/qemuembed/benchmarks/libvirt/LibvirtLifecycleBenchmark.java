@@ -33,8 +33,8 @@ public final class LibvirtLifecycleBenchmark implements Benchmark {
 	}
 
 	@Override
-	public String system() {
-		return Systems.LIBVIRT;
+	public List<String> systems() {
+		return List.of(Systems.LIBVIRT);
 	}
 
 	@Override
@@ -66,8 +66,8 @@ public final class LibvirtLifecycleBenchmark implements Benchmark {
 				start.add(times.get(2 * i));
 				destroy.add(times.get(2 * i + 1));
 			}
-			return List.of(Row.of("launch", system(), "time", "ms", start),
-					Row.of("destroy", system(), "time", "ms", destroy));
+			return List.of(Row.of("launch", Systems.LIBVIRT, "time", "ms", start),
+					Row.of("destroy", Systems.LIBVIRT, "time", "ms", destroy));
 		}
 		finally {
 			virsh.killLeftovers();

@@ -33,8 +33,8 @@ public final class LibvirtOpenBenchmark implements Benchmark {
 	}
 
 	@Override
-	public String system() {
-		return Systems.LIBVIRT;
+	public List<String> systems() {
+		return List.of(Systems.LIBVIRT);
 	}
 
 	@Override
@@ -64,8 +64,8 @@ public final class LibvirtOpenBenchmark implements Benchmark {
 			Virsh forProbe = this.cold ? Virsh.onRoot(newRoot(context)) : warm;
 			time.add(forProbe.run(probe).wallMillis());
 		}
-		return List.of(Row.of(scenario(), system(), "time", "ms", time),
-				Row.of(scenario(), system(), "list", "ms", list));
+		return List.of(Row.of(scenario(), Systems.LIBVIRT, "time", "ms", time),
+				Row.of(scenario(), Systems.LIBVIRT, "list", "ms", list));
 	}
 
 	private static Path newRoot(BenchmarkContext context) throws Exception {

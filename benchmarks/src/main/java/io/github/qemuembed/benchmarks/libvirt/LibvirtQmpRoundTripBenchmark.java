@@ -29,8 +29,8 @@ public final class LibvirtQmpRoundTripBenchmark implements Benchmark {
 	}
 
 	@Override
-	public String system() {
-		return Systems.LIBVIRT;
+	public List<String> systems() {
+		return List.of(Systems.LIBVIRT);
 	}
 
 	@Override
@@ -61,7 +61,7 @@ public final class LibvirtQmpRoundTripBenchmark implements Benchmark {
 			for (int i = warmups; i < warmups + calls; i++) {
 				rtt.add(times.get(i) * 1000.0);
 			}
-			return List.of(Row.of(scenario(), system(), "rtt-1vm", "us", rtt));
+			return List.of(Row.of(scenario(), Systems.LIBVIRT, "rtt-1vm", "us", rtt));
 		}
 		finally {
 			virsh.killLeftovers();

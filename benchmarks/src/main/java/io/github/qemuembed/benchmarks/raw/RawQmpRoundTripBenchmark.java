@@ -28,8 +28,8 @@ public final class RawQmpRoundTripBenchmark implements Benchmark {
 	}
 
 	@Override
-	public String system() {
-		return Systems.RAW_QEMU;
+	public List<String> systems() {
+		return List.of(Systems.RAW_QEMU);
 	}
 
 	@Override
@@ -61,8 +61,8 @@ public final class RawQmpRoundTripBenchmark implements Benchmark {
 			}
 			Samples many = new Samples();
 			Parallel.run(vms.size(), callers).forEach(many::addAll);
-			return List.of(Row.of(scenario(), system(), "rtt-1vm", "us", one),
-					Row.of(scenario(), system(), "rtt-" + manyVms + "vms", "us", many));
+			return List.of(Row.of(scenario(), Systems.RAW_QEMU, "rtt-1vm", "us", one),
+					Row.of(scenario(), Systems.RAW_QEMU, "rtt-" + manyVms + "vms", "us", many));
 		}
 		finally {
 			RawQemu.closeAll(vms);

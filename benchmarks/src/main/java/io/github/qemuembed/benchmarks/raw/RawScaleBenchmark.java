@@ -36,8 +36,8 @@ public final class RawScaleBenchmark implements Benchmark {
 	}
 
 	@Override
-	public String system() {
-		return Systems.RAW_QEMU;
+	public List<String> systems() {
+		return List.of(Systems.RAW_QEMU);
 	}
 
 	@Override
@@ -81,10 +81,10 @@ public final class RawScaleBenchmark implements Benchmark {
 				RawQemu.closeAll(started);
 			}
 		}
-		return List.of(Row.of(scenario(), system(), "wall", "ms", wall),
-				Row.of(scenario(), system(), "threads-per-vm", "threads", threadsPerVm),
-				Row.of(scenario(), system(), "reaper-threads-per-vm", "threads", reaperThreadsPerVm),
-				Row.of(scenario(), system(), "qemu-rss-per-vm", "MiB", qemuRss));
+		return List.of(Row.of(scenario(), Systems.RAW_QEMU, "wall", "ms", wall),
+				Row.of(scenario(), Systems.RAW_QEMU, "threads-per-vm", "threads", threadsPerVm),
+				Row.of(scenario(), Systems.RAW_QEMU, "reaper-threads-per-vm", "threads", reaperThreadsPerVm),
+				Row.of(scenario(), Systems.RAW_QEMU, "qemu-rss-per-vm", "MiB", qemuRss));
 	}
 
 }

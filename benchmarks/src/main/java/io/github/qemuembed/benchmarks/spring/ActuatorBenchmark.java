@@ -34,8 +34,8 @@ public final class ActuatorBenchmark implements Benchmark {
 	}
 
 	@Override
-	public String system() {
-		return Systems.QEMU_EMBED;
+	public List<String> systems() {
+		return List.of(Systems.QEMU_EMBED);
 	}
 
 	@Override
@@ -61,8 +61,8 @@ public final class ActuatorBenchmark implements Benchmark {
 			HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 			Samples qemu = get(http, base + "/actuator/qemu", context);
 			Samples health = get(http, base + "/actuator/health", context);
-			return List.of(Row.of(scenario(), system(), "qemu-" + defined + "-domains", "ms", qemu),
-					Row.of(scenario(), system(), "health-" + defined + "-domains", "ms", health));
+			return List.of(Row.of(scenario(), Systems.QEMU_EMBED, "qemu-" + defined + "-domains", "ms", qemu),
+					Row.of(scenario(), Systems.QEMU_EMBED, "health-" + defined + "-domains", "ms", health));
 		}
 		finally {
 			application.close();

@@ -54,8 +54,8 @@ public final class ConsoleBenchmark implements Benchmark {
 	}
 
 	@Override
-	public String system() {
-		return Systems.QEMU_EMBED;
+	public List<String> systems() {
+		return List.of(Systems.QEMU_EMBED);
 	}
 
 	@Override
@@ -89,11 +89,11 @@ public final class ConsoleBenchmark implements Benchmark {
 			try (ConsolePage page = ConsolePage.open(base + "/qemu/domains/console")) {
 				long pageBytes = page.transferredBytes();
 				Samples[] onPage = page.keystrokes(warmups, Math.min(PAGE_KEYSTROKES, context.settings().qmpCalls()));
-				return List.of(Row.of(scenario(), system(), "keystroke-echo", "ms", echo),
-						Row.of(scenario(), system(), "keystroke-echo-page-socket", "ms", onPage[0]),
-						Row.of(scenario(), system(), "keystroke-echo-parsed", "ms", onPage[1]),
-						Row.of(scenario(), system(), "keystroke-echo-page", "ms", onPage[2]),
-						Row.single(scenario(), system(), "page-weight", "KiB", pageBytes / 1024.0));
+				return List.of(Row.of(scenario(), Systems.QEMU_EMBED, "keystroke-echo", "ms", echo),
+						Row.of(scenario(), Systems.QEMU_EMBED, "keystroke-echo-page-socket", "ms", onPage[0]),
+						Row.of(scenario(), Systems.QEMU_EMBED, "keystroke-echo-parsed", "ms", onPage[1]),
+						Row.of(scenario(), Systems.QEMU_EMBED, "keystroke-echo-page", "ms", onPage[2]),
+						Row.single(scenario(), Systems.QEMU_EMBED, "page-weight", "KiB", pageBytes / 1024.0));
 			}
 		}
 		finally {

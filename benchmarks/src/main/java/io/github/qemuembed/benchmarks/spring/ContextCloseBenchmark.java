@@ -36,8 +36,8 @@ public final class ContextCloseBenchmark implements Benchmark {
 	}
 
 	@Override
-	public String system() {
-		return Systems.QEMU_EMBED;
+	public List<String> systems() {
+		return List.of(Systems.QEMU_EMBED);
 	}
 
 	@Override
@@ -48,9 +48,9 @@ public final class ContextCloseBenchmark implements Benchmark {
 			destroy.add(closeWithRunningVms(context, "destroy"));
 			graceful.add(closeWithRunningVms(context, "graceful"));
 		}
-		return List.of(Row.of(scenario(), system(), "destroy", "ms", destroy),
-				Row.of(scenario(), system(), "graceful", "ms", graceful),
-				Row.single(scenario(), system(), "graceful-target", "ms", GRACEFUL_TIMEOUT.toMillis() + 1000));
+		return List.of(Row.of(scenario(), Systems.QEMU_EMBED, "destroy", "ms", destroy),
+				Row.of(scenario(), Systems.QEMU_EMBED, "graceful", "ms", graceful), Row.single(scenario(),
+						Systems.QEMU_EMBED, "graceful-target", "ms", GRACEFUL_TIMEOUT.toMillis() + 1000));
 	}
 
 	private static double closeWithRunningVms(BenchmarkContext context, String mode) throws Exception {
