@@ -55,7 +55,14 @@ final class DomainProcesses {
 
 	private static final int LOG_TAIL_BYTES = 2048;
 
-	private static final long MONITOR_POLL_NANOS = 250_000;
+	/**
+	 * How often a start looks for QEMU's monitor socket. Coarse on purpose: QEMU makes
+	 * the socket early and answers the handshake only once it has built the machine, 20
+	 * ms or more later here, so a late look costs the launch nothing; a frequent one
+	 * wakes the JVM while QEMU needs the CPU (every 0.25 ms made launches 2–3 ms slower
+	 * than every 4 ms: docs/performance.md, launch, fourth pass).
+	 */
+	private static final long MONITOR_POLL_NANOS = 4_000_000;
 
 	private static final FileAttribute<Set<PosixFilePermission>> PRIVATE = PosixFilePermissions
 		.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
@@ -346,10 +353,7 @@ final class DomainProcesses {
 				throw new OperationTimeoutException("QEMU for domain '" + this.name
 						+ "' did not open its monitor within " + this.context.config().startTimeout());
 			}
-			// QEMU says nothing when the socket exists: a fine poll (a stat(2) every
-			// quarter millisecond for the
-			// ~20 ms it takes) costs less than the 1 ms a 2 ms poll lost on average per
-			// start
+			// QEMU says nothing when the socket exists
 			LockSupport.parkNanos(MONITOR_POLL_NANOS);
 			if (Thread.interrupted()) {
 				throw OperationInterruptedException.restoring("Interrupted while starting domain '" + this.name + "'",
