@@ -189,8 +189,8 @@ final class DomainProcesses {
 			// what is written here overlaps QEMU's own start-up, which the monitor
 			// handshake below waits for anyway
 			if (this.domain.isPersistent() && !command.definition().equals(withPorts)) {
-				// addresses assigned now are kept for the next start, as libvirt writes
-				// them back
+				// a definition stored without its addresses (an earlier release's, or
+				// one a CONFIG change gave a device without one) keeps those assigned now
 				DomainDefinition persistent = HostPorts.unchoose(command.definition(), definition);
 				this.context.definitions().save(persistent);
 				this.domain.persistentDefinitionChanged(persistent);

@@ -273,8 +273,9 @@ final class EmbeddedQemuDriver implements QemuDriver {
 				() -> defineAllowed(definition));
 	}
 
-	private Domain defineAllowed(DomainDefinition definition) {
-		SecondaryResolver.checkConfigured(this.context, definition);
+	private Domain defineAllowed(DomainDefinition parsed) {
+		SecondaryResolver.checkConfigured(this.context, parsed);
+		DomainDefinition definition = completed(parsed);
 		ManagedDomain domain;
 		synchronized (this.context.registry()) {
 			ManagedDomain byName = this.context.registry().byName(definition.name()).orElse(null);
@@ -299,6 +300,21 @@ final class EmbeddedQemuDriver implements QemuDriver {
 		}
 		domain.publish(DomainEventType.DEFINED, domain.status(), "");
 		return domain.handle();
+	}
+
+	/**
+	 * What libvirt stores at define: the machine type pinned to this QEMU's version of
+	 * it, and every PCI device addressed (with the controllers that takes). The first
+	 * start then has nothing to write back while QEMU starts up. A machine type this QEMU
+	 * lacks is stored as given: the start says which ones it has.
+	 */
+	private DomainDefinition completed(DomainDefinition definition) {
+		QemuCapabilities capabilities = this.context.capabilities();
+		String machine = capabilities.canonicalMachine(definition.os().machine().orElse(capabilities.defaultMachine()));
+		if (!capabilities.machineTypes().isEmpty() && !capabilities.machineTypes().contains(machine)) {
+			return definition;
+		}
+		return definition.withAssignedAddresses(machine);
 	}
 
 	@Override

@@ -183,17 +183,26 @@ class DriverLifecycleTests {
 	}
 
 	@Test
-	void addressesAndMachineAssignedAtStartAreWrittenBackAndKeptAcrossRestarts() throws Exception {
+	void addressesAndMachineAreAssignedAtDefineAndKeptAcrossStarts() throws Exception {
 		Domain domain = this.open.driver()
 			.define(GuestlessDomains.xml("alpha")
 				.replace("<devices>", "<devices><interface type='user'><model type='virtio'/></interface>"));
-		assertThat(this.open.root().resolve("etc/qemu/alpha.xml")).content().doesNotContain("<address");
+		// as libvirt stores a definition: the machine type pinned, PCI addresses and the
+		// controllers they need
+		Path file = this.open.root().resolve("etc/qemu/alpha.xml");
+		String defined = Files.readString(file);
+		assertThat(defined).containsPattern("<address type=[\"']pci[\"']")
+			.containsPattern("machine=[\"']pc-q35-")
+			.contains("pcie-root-port");
+		assertThat(domain.xml(false)).containsPattern("machine=[\"']pc-q35-");
+		Object written = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
 		domain.start();
-		String persisted = Files.readString(this.open.root().resolve("etc/qemu/alpha.xml"));
-		assertThat(persisted).containsPattern("<address type=[\"']pci[\"']").containsPattern("machine=[\"']pc-q35-");
 		domain.destroy();
 		domain.start();
-		assertThat(this.open.root().resolve("etc/qemu/alpha.xml")).hasContent(persisted);
+		// the starts had nothing to add: the file was not rewritten (each write renames a
+		// new one in)
+		assertThat(file).hasContent(defined);
+		assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey()).isEqualTo(written);
 		assertThat(domain.qmp("{\"execute\":\"query-pci\"}")).contains("\"class_info\"");
 		domain.destroy();
 	}
@@ -411,19 +420,28 @@ class DriverLifecycleTests {
 	}
 
 	@Test
-	void onlyTheFirstStartOfADefinitionWritesTheCompletedDefinitionBack() throws Exception {
-		Domain domain = this.open.driver().define(GuestlessDomains.xml("epsilon"));
-		Path file = this.open.root().resolve("etc/qemu/epsilon.xml");
-		assertThat(file).content().contains("machine='q35'");
-		domain.start();
-		domain.destroy();
-		// as libvirt: the machine type pinned and the controllers added are kept
-		assertThat(file).content().contains("machine='pc-q35-").contains("pcie-root");
-		Object written = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-		domain.start();
-		domain.destroy();
-		// nothing changed: the file was not rewritten (each write renames a new one in)
-		assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey()).isEqualTo(written);
+	void aDefinitionStoredWithoutAddressesIsCompletedByItsFirstStartOnly() throws Exception {
+		// as an earlier release stored it: the machine type as given, no addresses
+		Path otherRoot = this.open.root().resolveSibling(this.open.root().getFileName() + "-older");
+		Path file = otherRoot.resolve("etc/qemu/epsilon.xml");
+		Files.createDirectories(file.getParent());
+		Files.writeString(file, GuestlessDomains.xml("epsilon"));
+		try (QemuDriver driver = QemuDriver.open(GuestlessDomains.config(otherRoot).build())) {
+			Domain domain = driver.lookup("epsilon");
+			assertThat(domain.xml(false)).contains("machine='q35'");
+			domain.start();
+			domain.destroy();
+			// as libvirt: the machine type pinned and the controllers added are kept
+			assertThat(file).content().contains("machine='pc-q35-").contains("pcie-root");
+			Object written = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+			domain.start();
+			domain.destroy();
+			// nothing changed: the file was not rewritten
+			assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey()).isEqualTo(written);
+		}
+		finally {
+			GuestlessDomains.deleteTree(otherRoot);
+		}
 	}
 
 }
