@@ -60,7 +60,17 @@ public final class Targets {
 			return notMeasured(label);
 		}
 		double ratio = embed.get().median() / raw.get().median();
-		return verdict(ratio <= limit, label, String.format(Locale.ROOT, "%.2f×", ratio));
+		return verdict(ratio <= limit, label, ratio(ratio, limit));
+	}
+
+	/**
+	 * Two decimals, or three where two would round a ratio just over the limit down to it
+	 * (1.103 against 1.1), so that a verdict never contradicts its number.
+	 */
+	private static String ratio(double ratio, double limit) {
+		String twoDecimals = String.format(Locale.ROOT, "%.2f", ratio);
+		boolean roundedOntoLimit = ratio != limit && Double.parseDouble(twoDecimals) == limit;
+		return String.format(Locale.ROOT, roundedOntoLimit ? "%.3f×" : "%.2f×", ratio);
 	}
 
 	private static String atMost(List<Row> rows, String scenario, String metric, double limit, String label) {

@@ -19,6 +19,16 @@ class TargetsTests {
 	}
 
 	@Test
+	void aRatioJustOverItsLimitShowsTheDecimalThatMissesIt() {
+		String justOver = Targets.render(List.of(row("launch", Systems.QEMU_EMBED, "time", 62.1),
+				row("launch", Systems.RAW_QEMU, "time", 56.3)));
+		assertThat(justOver).contains("**missed**: launch ≤ 1.1× raw QEMU (measured 1.103×)");
+		String justUnder = Targets.render(List.of(row("launch", Systems.QEMU_EMBED, "time", 61.9),
+				row("launch", Systems.RAW_QEMU, "time", 56.3)));
+		assertThat(justUnder).contains("met: launch ≤ 1.1× raw QEMU (measured 1.099×)");
+	}
+
+	@Test
 	void qmpRoundTripsAreRatiosToRawQemuForOneAndForManyVms() {
 		String targets = Targets.render(List.of(row("qmp-rtt", Systems.QEMU_EMBED, "rtt-1vm", 250),
 				row("qmp-rtt", Systems.RAW_QEMU, "rtt-1vm", 200), row("qmp-rtt", Systems.QEMU_EMBED, "rtt-50vms", 700),
