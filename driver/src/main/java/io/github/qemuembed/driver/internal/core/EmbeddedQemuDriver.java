@@ -304,7 +304,7 @@ final class EmbeddedQemuDriver implements QemuDriver {
 
 	/**
 	 * What libvirt stores at define: the machine type pinned to this QEMU's version of
-	 * it, and every PCI device addressed (with the controllers that takes). The first
+	 * it, and every PCI device addressed (adding the controllers they need). The first
 	 * start then has nothing to write back while QEMU starts up. A machine type this QEMU
 	 * lacks is stored as given: the start says which ones it has.
 	 */
